@@ -1,0 +1,116 @@
+"""Records passed between pipeline stages.
+
+Every stage speaks in these plain dataclasses: ``fetch`` produces :class:`FetchResult`,
+``discover`` produces :class:`Candidate`, ``extract`` produces :class:`Extracted`, and
+``archive.save`` writes them. ``asdict()`` of each is JSON-serialisable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PAGE_TYPES = ("press_release", "topic", "notice", "org_unit", "listing", "other")
+LINK_KINDS = ("press", "topic", "org", "other")
+#: Where a published date came from, strongest first (see ``crawler.dates``).
+DATE_SOURCES = ("metadata", "url", "text", "feed", "teaser")
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # absolute URL
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A teaser in a related box ("Verwandte Themen") or an item on a listing page."""
+
+    url: str  # absolute URL as found on the page (the crawler canonicalises it)
+    title: str
+    kind: str = "other"  # one of LINK_KINDS
+    label: str | None = None  # kicker / category ("Migration", "Pressemitteilung")
+    date: str | None = None  # teaser date, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    value: str  # YYYY-MM-DD
+    source: str  # one of DATE_SOURCES
+    detail: str = ""  # e.g. "meta application-name date_from", "url path"
+
+
+@dataclass
+class Extracted:
+    """What ``crawler.extract.extract`` makes of one HTML page (a pure function of the bytes)."""
+
+    url: str
+    page_type: str = "other"
+    label: str | None = None
+    title: str | None = None
+    lead: str | None = None
+    #: paragraphs and subheadings, one block per item, joined by a blank line ("\n\n")
+    body: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    published_source: str | None = None  # one of DATE_SOURCES
+    modified: str | None = None  # YYYY-MM-DD
+    images: list[Image] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # absolute URLs of links inside the body
+    attachments: list[Attachment] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)  # every "Bildnachweise" entry, in order
+    date_candidates: list[DateCandidate] = field(default_factory=list)
+    canonical: str | None = None  # <link rel=canonical>, absolute, if present
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One HTTP exchange after redirects and retries. Never raised: errors are data.
+
+    ``status`` is the final HTTP status, or ``None`` when no response arrived
+    (timeout, connection refused, robots.txt disallow, host not allowed...);
+    ``error`` then says why, naming the cause.
+    """
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case keys
+    body: bytes = b""
+    error: str | None = None
+    elapsed: float = 0.0
+    attempts: int = 1
+    fetched_at: str = ""  # ISO 8601 UTC
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300 and self.error is None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def gone(self) -> bool:
+        return self.status in (404, 410)
+
+
+@dataclass
+class Candidate:
+    """A page URL found by discovery, with date hints from the place it was found."""
+
+    url: str  # canonical URL
+    hints: list[DateCandidate] = field(default_factory=list)  # source "feed" or "teaser"
+    found_on: str | None = None
+    depth: int = 0  # 0 = from listings/feeds/sitemaps, 1 = one hop through a related box
