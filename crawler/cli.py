@@ -1,0 +1,372 @@
+"""The ``pressarchive`` command: one click group, one function per subcommand."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from crawler.exceptions import PressArchiveError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CLIError(click.ClickException):
+    """A library error shown as one line, with the error's own exit code."""
+
+    def __init__(self, error: PressArchiveError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def library_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PressArchiveError as exc:
+            raise CLIError(exc) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        default="archive.db",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="SQLite archive file.",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        default="config.toml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="Configuration file.",
+    )(func)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group()
+@click.version_option(package_name="pressarchive")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def cli(verbose: int) -> None:
+    """Archive what cities publish: crawl press pages into a searchable SQLite archive.
+
+    \b
+    Try it offline on the bundled sample site:
+        pressarchive demo
+        pressarchive search Integrationslotsen
+        pressarchive status
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, str, str], None]]:
+    """A progress bar on a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda event, url, outcome: None
+        return
+    with click.progressbar(length=1, label="crawling", file=sys.stderr, show_pos=True) as bar:
+
+        def update(event: str, url: str, outcome: str) -> None:
+            if event == "discovered":
+                bar.length = max(int(outcome), 1)
+                bar.label = f"crawling {outcome} pages"
+            elif event == "page":
+                if bar.pos >= (bar.length or 0):
+                    bar.length = bar.pos + 1
+                bar.update(1)
+
+        yield update
+
+
+def _run_crawl(
+    db_path: str, config: Any, source: str | None, *, show_progress: bool = True
+) -> list[dict[str, Any]]:
+    from archive.schema import open_archive
+    from crawler.crawl import crawl_source
+
+    db = open_archive(db_path)
+    results = []
+    for src in config.selected(source):
+        with _progress(show_progress) as progress:
+            stats = crawl_source(db, config, src, progress=progress)
+        results.append(stats.as_dict())
+    return results
+
+
+SUMMARY_KEYS = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
+
+
+def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {k: sum(r[k] for r in results) for k in SUMMARY_KEYS}
+    total["requests"] = sum(r["requests"] for r in results)
+    total["bytes"] = sum(r["bytes"] for r in results)
+    total["duration"] = round(sum(r["duration"] for r in results), 3)
+    total["sources"] = results
+    return total
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    for r in summary["sources"]:
+        click.echo(
+            f"{r['source']}: {r['fetched']} fetched, {r['new']} new, {r['changed']} changed, "
+            f"{r['unchanged']} unchanged, {r['not_modified']} not modified, "
+            f"{r['removed']} removed, {r['errors']} errors "
+            f"({r['requests']} requests, {r['bytes']:,} bytes, {r['duration']:.1f} s)"
+        )
+        for url in r["error_urls"][:10]:
+            click.echo(f"  error: {url}")
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("--source", help="Crawl only this source (a [sources.NAME] in the config).")
+@json_option
+@library_errors
+def crawl(config_path: str, db_path: str, source: str | None, as_json: bool) -> None:
+    """Crawl every source (or one) into the archive.
+
+    \b
+    Example:
+        pressarchive crawl --config config.toml --db archive.db --source ruesselsheim
+    """
+    from crawler.config import load_config
+
+    config = load_config(config_path)
+    summary = _summary(_run_crawl(db_path, config, source))
+    if as_json:
+        echo_json(summary)
+    else:
+        _print_summary(summary)
+
+
+@cli.command()
+@db_option
+@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 2))
+@click.option("--print-config", is_flag=True, help="Print the sample-site config and exit.")
+@click.option("--port", default=8080, show_default=True, help="Port for --print-config.")
+@json_option
+@library_errors
+def demo(db_path: str, edition: int, print_config: bool, port: int, as_json: bool) -> None:
+    """Serve the bundled sample site on loopback and crawl it into the archive.
+
+    \b
+    Examples:
+        pressarchive demo                      # edition 1 into ./archive.db
+        pressarchive demo --edition 2          # a later state: new, edited, removed pages
+        pressarchive demo --print-config --port 8080
+    """
+    from crawler.demo import sample_config, sample_config_text
+    from crawler.sample_site import SampleSite
+
+    if print_config:
+        click.echo(sample_config_text(port), nl=False)
+        return
+    with SampleSite(edition=edition, crawl_delay="0.05") as site:
+        config = sample_config(site.port)
+        summary = _summary(_run_crawl(db_path, config, None))
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo(f"Crawled the sample site (edition {edition}) into {db_path}:")
+    _print_summary(summary)
+    click.echo(
+        "\nNext, try:\n"
+        f"  pressarchive search Integrationslotsen --db {db_path}\n"
+        f"  pressarchive status --db {db_path}\n"
+        f"  pressarchive demo --edition 2 --db {db_path}   # see changes and removals\n"
+        f"  datasette {db_path}                             # browse and search in a browser"
+    )
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--source", help="Only pages of this source.")
+@click.option("--since", help="Published on or after YYYY-MM-DD.")
+@click.option("--until", help="Published on or before YYYY-MM-DD.")
+@click.option("--type", "page_type", help="press_release, topic, notice, org_unit or other.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@json_option
+@library_errors
+def search(
+    query: str,
+    db_path: str,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    page_type: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search, best matches first (title counts most).
+
+    \b
+    Examples:
+        pressarchive search Integrationslotsen
+        pressarchive search '"Vielfalt und Teilhabe"' --since 2025-01-01 --json
+        pressarchive search Kita --type press_release --limit 5
+    """
+    from archive.schema import open_archive
+    from archive.search import search as run_search
+
+    _require_db(db_path)
+    db = open_archive(db_path)
+    hits = run_search(
+        db, query, source=source, since=since, until=until, page_type=page_type, limit=limit
+    )
+    if as_json:
+        echo_json(hits)
+        return
+    if not hits:
+        click.echo(f"No pages match {query!r}.")
+        return
+    for i, hit in enumerate(hits, 1):
+        removed = " [removed]" if hit.get("removed_at") else ""
+        click.echo(f"{i}. {hit['title']}{removed}")
+        click.echo(f"   {hit.get('published') or 'undated'} · {hit['url']}")
+        if hit.get("snippet"):
+            click.echo(f"   {hit['snippet']}")
+
+
+@cli.command()
+@db_option
+@json_option
+@library_errors
+def status(db_path: str, as_json: bool) -> None:
+    """Per source: pages, last run and its counts, errors.
+
+    \b
+    Example:
+        pressarchive status --db archive.db --json
+    """
+    from archive.schema import open_archive
+    from archive.status import source_status
+
+    _require_db(db_path)
+    rows = source_status(open_archive(db_path))
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("No sources yet: run `pressarchive crawl` or `pressarchive demo`.")
+    for row in rows:
+        run = row.get("last_run") or {}
+        click.echo(
+            f"{row['name']}: {row['pages']} pages ({row['live']} live, {row['removed']} removed), "
+            f"newest {row.get('newest_published') or '-'}"
+        )
+        if run:
+            click.echo(
+                f"  last run {run.get('started_at')} → {run.get('status')}: "
+                f"{run.get('new', 0)} new, {run.get('changed', 0)} changed, "
+                f"{run.get('errors', 0)} errors"
+            )
+        click.echo(f"  runs: {row.get('runs', 0)}, errors in all runs: {row.get('errors_total', 0)}")
+
+
+@cli.command("sample-site")
+@click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 2))
+@click.option("--crawl-delay", default="1", show_default=True, help="Crawl-delay in robots.txt.")
+@library_errors
+def sample_site(port: int, edition: int, crawl_delay: str) -> None:
+    """Serve the bundled sample city site on 127.0.0.1 until Ctrl-C.
+
+    \b
+    Example:
+        pressarchive sample-site --port 8080 --edition 2
+        pressarchive demo --print-config --port 8080 > sample.toml
+        pressarchive crawl --config sample.toml
+    """
+    from crawler.sample_site import SampleSite
+
+    site = SampleSite(edition=edition, port=port, crawl_delay=crawl_delay)
+    click.echo(f"Sample site (edition {edition}) on {site.base_url} — Ctrl-C to stop.")
+    click.echo("It answers for the hosts www.ruesselsheim.test and ruesselsheim.test.")
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--url", help="Original URL of a local file (for resolving links and dates).")
+@json_option
+@library_errors
+def extract(target: str, url: str | None, as_json: bool) -> None:
+    """Extract one page (a local HTML file or a URL) and print its fields.
+
+    \b
+    Examples:
+        pressarchive extract page.html --url https://www.ruesselsheim.de/presse/2025/x --json
+        pressarchive extract https://www.ruesselsheim.de/presse/2025/x
+    """
+    from crawler.extract import extract as run_extract
+
+    path = Path(target)
+    if path.exists():
+        body, headers, page_url = path.read_bytes(), {}, url or path.resolve().as_uri()
+    elif target.startswith(("http://", "https://")):
+        body, headers, page_url = _fetch_one(target)
+    else:
+        raise click.BadParameter(f"{target!r} is neither a file nor an http(s) URL")
+    page = run_extract(page_url, body, headers).to_dict()
+    if as_json:
+        echo_json(page)
+        return
+    for key in ("url", "page_type", "label", "title", "published", "published_source", "lead"):
+        click.echo(f"{key}: {page[key]}")
+    click.echo(f"images: {len(page['images'])}, related: {len(page['related'])}")
+    click.echo("")
+    click.echo(page["body"] or "")
+
+
+def _fetch_one(url: str) -> tuple[bytes, dict[str, str], str]:
+    import httpx
+
+    try:
+        response = httpx.get(url, follow_redirects=True, timeout=20.0)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{url}: {exc}") from exc
+    if response.status_code >= 400:
+        raise click.ClickException(f"{url}: HTTP {response.status_code}")
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    return response.content, headers, str(response.url)
+
+
+def _require_db(db_path: str) -> None:
+    if not Path(db_path).exists():
+        raise click.ClickException(
+            f"no archive at {db_path}: run `pressarchive demo` or `pressarchive crawl` first"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,238 @@
+"""One crawl run of one source: discover → fetch (conditional) → extract → archive.
+
+``crawl_source`` is the only place where the stages meet. Fetching never raises for
+network or HTTP trouble; each failed URL becomes a ``fetch_errors`` row, and every other
+page is still archived. A page that answers 404/410 keeps its row and gets ``removed_at``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import sqlite_utils
+
+from archive import save
+from crawler.config import Config, SourceConfig
+from crawler.discover import discover
+from crawler.extract import extract
+from crawler.fetch import Fetcher
+from crawler.records import Candidate, DateCandidate, Extracted, FetchResult, Link
+from crawler.urls import UrlPolicy
+
+log = logging.getLogger(__name__)
+
+#: called with (event, url, outcome); events: "discovered" (url="", outcome=count), "page"
+Progress = Callable[[str, str, str], None]
+
+HINT_ORDER = ("feed", "teaser")
+
+
+@dataclass
+class CrawlStats:
+    source: str
+    run_id: int = 0
+    status: str = "ok"
+    fetched: int = 0  # responses with a body (pages, listings, feeds, sitemaps)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0  # 304 answers to conditional requests
+    removed: int = 0
+    skipped: int = 0  # listing pages reached as pages, pages over max_pages
+    errors: int = 0
+    requests: int = 0  # HTTP requests sent, retries and robots.txt included
+    bytes: int = 0
+    duration: float = 0.0
+    error_urls: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def run_counts(self) -> dict[str, Any]:
+        keys = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
+        out: dict[str, Any] = {k: getattr(self, k) for k in keys}
+        out.update(bytes=self.bytes, requests=self.requests, duration=round(self.duration, 3))
+        return out
+
+
+def crawl_source(
+    db: sqlite_utils.Database,
+    config: Config,
+    source: SourceConfig,
+    *,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> CrawlStats:
+    """Crawl one source into ``db`` and return its statistics (also stored in ``crawl_runs``)."""
+    save.save_source(db, source)
+    stats = CrawlStats(source=source.name, run_id=save.start_run(db, source.name))
+    started = time.monotonic()
+    try:
+        asyncio.run(_Crawl(db, config, source, stats, progress).run(transport))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        stats.status = "interrupted"
+        raise
+    except BaseException:
+        stats.status = "failed"
+        raise
+    finally:
+        stats.duration = time.monotonic() - started
+        save.finish_run(db, stats.run_id, stats.run_counts(), stats.status)
+    return stats
+
+
+class _Crawl:
+    """State of one run: the queue of candidates and the counters."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: Config,
+        source: SourceConfig,
+        stats: CrawlStats,
+        progress: Progress | None,
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.source = source
+        self.stats = stats
+        self.progress = progress or (lambda event, url, outcome: None)
+        self.policy = UrlPolicy(source)
+        self.seen: set[str] = set()
+        self.queue: asyncio.Queue[Candidate] = asyncio.Queue()
+        self.pages_done = 0
+
+    async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        crawler = self.config.crawler
+        async with Fetcher(crawler, self.source, transport=transport) as fetcher:
+            try:
+                cache = save.SqliteDiscoveryCache(self.db)
+                found = await discover(fetcher, self.source, self.policy, cache=cache)
+                for result in found.fetches:
+                    self._count_fetch(result, page=False)
+                candidates = list(found.candidates.values())
+                for url in self.source.extra_urls:
+                    canon = self.policy.canonical(url)
+                    if canon:
+                        candidates.append(Candidate(url=canon))
+                # known pages are re-checked (conditionally) so removals are noticed
+                for url in save.known_urls(self.db, self.source.name):
+                    candidates.append(Candidate(url=url))
+                for cand in candidates:
+                    self._enqueue(cand)
+                self.progress("discovered", "", str(self.queue.qsize()))
+                workers = max(1, crawler.concurrency_per_host * len(self.source.hosts))
+                tasks = [asyncio.create_task(self._worker(fetcher)) for _ in range(workers)]
+                await self.queue.join()
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            finally:
+                self.stats.requests = fetcher.requests
+                self.stats.bytes = fetcher.bytes_received
+
+    def _enqueue(self, cand: Candidate) -> None:
+        if cand.url in self.seen or not self.policy.allowed(cand.url):
+            return
+        self.seen.add(cand.url)
+        self.queue.put_nowait(cand)
+
+    async def _worker(self, fetcher: Fetcher) -> None:
+        while True:
+            cand = await self.queue.get()
+            try:
+                outcome = await self._process(fetcher, cand)
+                self.progress("page", cand.url, outcome)
+            finally:
+                self.queue.task_done()
+
+    async def _process(self, fetcher: Fetcher, cand: Candidate) -> str:
+        limit = self.config.crawler.max_pages
+        if limit and self.pages_done >= limit:
+            self.stats.skipped += 1
+            return "skipped"
+        self.pages_done += 1
+        stored = save.validators(self.db, cand.url)
+        etag, last_modified = stored if stored else (None, None)
+        result = await fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        if result.not_modified:
+            self.stats.not_modified += 1
+            return "not_modified"
+        if result.gone and save.is_stored(self.db, cand.url):
+            if save.mark_removed(self.db, cand.url, result):
+                self.stats.removed += 1
+                return "removed"
+            return "unchanged"
+        if not result.ok:
+            self._record_error(result)
+            return "error"
+        self.stats.fetched += 1
+        page = self._extract(cand, result)
+        if page.page_type == "listing":
+            self.stats.skipped += 1
+            return "listing"
+        outcome = save.save_page(self.db, self.source.name, page, result)
+        setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        if cand.depth == 0 and self.config.crawler.follow_related:
+            for link in page.related:
+                hint = [DateCandidate(link.date, "teaser", cand.url)] if link.date else []
+                self._enqueue(Candidate(url=link.url, hints=hint, found_on=cand.url, depth=1))
+        return outcome
+
+    def _extract(self, cand: Candidate, result: FetchResult) -> Extracted:
+        """Extract, then put every URL in canonical form and fill a missing date from hints."""
+        page = extract(result.final_url or cand.url, result.body, result.headers)
+        canon = self.policy.canonical
+        final = canon(result.final_url) if result.final_url else None
+        page.url = final if final and self.policy.allowed(final) else cand.url
+        page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
+        page.related = [_canon_link(link, canon) for link in page.related]
+        page.links = [canon(u) or u for u in page.links]
+        page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
+        if page.canonical:
+            page.canonical = canon(page.canonical) or page.canonical
+        if not page.published:
+            self._date_from_hints(page, cand)
+        return page
+
+    def _date_from_hints(self, page: Extracted, cand: Candidate) -> None:
+        """A page without a date of its own keeps the date it was first archived with,
+        else takes the strongest hint from another page (feed before teaser)."""
+        previous = save.stored_date(self.db, page.url)
+        if previous:
+            page.published, page.published_source = previous
+            return
+        for kind in HINT_ORDER:
+            dates = sorted({h.value for h in cand.hints if h.source == kind})
+            if dates:
+                page.published, page.published_source = dates[0], kind
+                page.date_candidates.extend(h for h in cand.hints if h.source == kind)
+                return
+
+    def _count_fetch(self, result: FetchResult, *, page: bool) -> None:
+        if result.not_modified:
+            self.stats.not_modified += 1
+        elif result.ok:
+            self.stats.fetched += 1
+        else:
+            self._record_error(result)
+
+    def _record_error(self, result: FetchResult) -> None:
+        self.stats.errors += 1
+        self.stats.error_urls.append(result.url)
+        message = result.error or f"HTTP {result.status}"
+        log.warning("%s: %s", result.url, message)
+        save.record_error(
+            self.db, self.stats.run_id, self.source.name, result.url, result.status, message
+        )
+
+
+def _canon_link(link: Link, canon: Callable[[str], str | None]) -> Link:
+    return dataclasses.replace(link, url=canon(link.url) or link.url)
