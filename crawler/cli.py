@@ -182,11 +182,12 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, as_json: boo
         pressarchive demo --print-config --port 8080
     """
     from crawler.demo import sample_config, sample_config_text
-    from crawler.sample_site import SampleSite
 
     if print_config:
         click.echo(sample_config_text(port), nl=False)
         return
+    from crawler.sample_site import SampleSite
+
     with SampleSite(edition=edition, crawl_delay="0.05") as site:
         config = sample_config(site.port)
         summary = _summary(_run_crawl(db_path, config, None))

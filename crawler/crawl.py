@@ -178,6 +178,13 @@ class _Crawl:
         if page.page_type == "listing":
             self.stats.skipped += 1
             return "listing"
+        if not page.title and not page.body:
+            ctype = result.headers.get("content-type", "no content type")
+            self._record_error(
+                result,
+                f"nothing extracted: no title and no text ({ctype}, {len(result.body)} bytes)",
+            )
+            return "error"
         outcome = save.save_page(self.db, self.source.name, page, result)
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if cand.depth == 0 and self.config.crawler.follow_related:
@@ -224,10 +231,10 @@ class _Crawl:
         else:
             self._record_error(result)
 
-    def _record_error(self, result: FetchResult) -> None:
+    def _record_error(self, result: FetchResult, message: str | None = None) -> None:
         self.stats.errors += 1
         self.stats.error_urls.append(result.url)
-        message = result.error or f"HTTP {result.status}"
+        message = message or result.error or f"HTTP {result.status}"
         log.warning("%s: %s", result.url, message)
         save.record_error(
             self.db, self.stats.run_id, self.source.name, result.url, result.status, message
