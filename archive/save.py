@@ -1,0 +1,356 @@
+"""Writers: the crawler's ``fetch_*`` functions yield records, ``save_*(db, records)`` write them.
+
+The central rule of :func:`save_page`: a page whose extracted content did not change
+writes *nothing* (not even ``last_fetched``), so a re-crawl of an unchanged site leaves
+the file untouched. Only two exceptions: a page that had been marked removed and is
+back gets ``removed_at`` cleared (and counts as ``"changed"``), and new HTTP validators
+(ETag / Last-Modified) are stored so the next request can be conditional.
+
+New and changed pages are written in one transaction (``db.atomic()``, which nests as a
+savepoint if the caller already opened one): the page row, its images and links, a
+bumped ``version`` and ``last_changed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from archive.schema import RUN_COUNTS, now_iso
+from crawler.config import SourceConfig
+from crawler.records import Extracted, FetchResult
+
+log = logging.getLogger(__name__)
+
+#: Fields of :class:`Extracted` that make up its content (and so its ``content_hash``).
+HASH_FIELDS = (
+    "page_type", "label", "title", "lead", "body", "published", "modified", "images",
+    "related", "links", "attachments", "credits",
+)  # fmt: skip
+RUN_STATUSES = ("running", "ok", "interrupted", "failed")
+SAVE_RESULTS = ("new", "changed", "unchanged")
+
+
+# --------------------------------------------------------------------------- sources / runs
+
+
+def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
+    """Insert or update the ``sources`` row for ``source`` (``added_at`` is kept)."""
+    record: dict[str, Any] = {
+        "name": source.name,
+        "title": source.title or None,
+        "city": source.city or None,
+        "hosts": json.dumps(list(source.hosts)),
+        "start_urls": json.dumps(list(source.start_urls)),
+    }
+    if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
+        record["added_at"] = now_iso()
+    db.table("sources").upsert(record, pk="name")
+
+
+def start_run(db: sqlite_utils.Database, source: str) -> int:
+    """Record the start of a crawl of ``source``; return the run id."""
+    table = db.table("crawl_runs")
+    table.insert({"source": source, "started_at": now_iso(), "status": "running"})
+    run_id = table.last_pk
+    assert isinstance(run_id, int)
+    return run_id
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], status: str) -> None:
+    """Close run ``run_id`` with ``status`` and the counts in ``stats``.
+
+    Known keys are those of :data:`archive.schema.RUN_COUNTS` plus ``duration`` (seconds;
+    computed from ``started_at`` if absent). ``errors`` defaults to the number of
+    ``fetch_errors`` rows of the run. Other keys are ignored.
+    """
+    if status not in RUN_STATUSES:
+        raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
+    row = _one(db, "SELECT started_at FROM crawl_runs WHERE id = ?", run_id)
+    if row is None:
+        raise ValueError(f"no crawl run with id {run_id}")
+    finished = now_iso()
+    update: dict[str, Any] = {"finished_at": finished, "status": status}
+    for key in RUN_COUNTS:
+        if stats.get(key) is not None:
+            update[key] = int(stats[key])
+    if "errors" not in update:
+        update["errors"] = _one(db, "SELECT count(*) FROM fetch_errors WHERE run_id = ?", run_id)[0]
+    if stats.get("duration") is not None:
+        update["duration"] = float(stats["duration"])
+    elif row[0]:
+        delta = datetime.fromisoformat(finished) - datetime.fromisoformat(row[0])
+        update["duration"] = delta.total_seconds()
+    ignored = set(stats) - set(RUN_COUNTS) - {"duration"}
+    if ignored:
+        log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
+    db.table("crawl_runs").update(run_id, update)
+
+
+def record_error(
+    db: sqlite_utils.Database,
+    run_id: int | None,
+    source: str,
+    url: str,
+    status: int | None,
+    error: str | None,
+) -> int:
+    """Store one failed URL of a run; return the row id."""
+    table = db.table("fetch_errors")
+    table.insert(
+        {
+            "run_id": run_id,
+            "source": source,
+            "url": url,
+            "status": status,
+            "error": error,
+            "time": now_iso(),
+        }
+    )
+    row_id = table.last_pk
+    assert isinstance(row_id, int)
+    return row_id
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def content_hash(page: Extracted) -> str:
+    """sha256 over canonical JSON of the content fields (never raw bytes or fetch time)."""
+    data = page.to_dict()
+    content = {key: data[key] for key in HASH_FIELDS}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _joined(values: list[str | None]) -> str | None:
+    seen: list[str] = []
+    for value in values:
+        value = (value or "").strip()
+        if value and value not in seen:
+            seen.append(value)
+    return "\n".join(seen) or None
+
+
+def page_record(source: str, page: Extracted, fetch: FetchResult) -> dict[str, Any]:
+    """The ``pages`` columns derived from the extraction and the fetch (no bookkeeping)."""
+    return {
+        "url": page.url,
+        "source": source,
+        "page_type": page.page_type,
+        "label": page.label,
+        "title": page.title,
+        "lead": page.lead,
+        "body": page.body,
+        "published": page.published,
+        "published_source": page.published_source,
+        "modified": page.modified,
+        "captions": _joined([t for img in page.images for t in (img.alt, img.caption)]),
+        "credits": _joined([*page.credits, *(img.credit for img in page.images)]),
+        "image_count": len(page.images),
+        "related_count": len(page.related),
+        "content_hash": content_hash(page),
+        "etag": fetch.headers.get("etag"),
+        "last_modified": fetch.headers.get("last-modified"),
+        "http_status": fetch.status,
+        "fetched_url": fetch.final_url or fetch.url,
+    }
+
+
+def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    images = [
+        {"page_url": page.url, "position": i, **asdict(img)} for i, img in enumerate(page.images)
+    ]
+    links: list[dict[str, Any]] = [
+        {"page_url": page.url, "rel": "related", "position": i, **asdict(link)}
+        for i, link in enumerate(page.related)
+    ]
+    links += [
+        {"page_url": page.url, "rel": "body", "position": i, "url": url}
+        for i, url in enumerate(page.links)
+    ]
+    links += [
+        {"page_url": page.url, "rel": "attachment", "position": i, **asdict(att)}
+        for i, att in enumerate(page.attachments)
+    ]
+    return images, links
+
+
+def save_page(db: sqlite_utils.Database, source: str, page: Extracted, fetch: FetchResult) -> str:
+    """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``."""
+    if not page.url:
+        raise ValueError("save_page: the extracted page has no URL")
+    record = page_record(source, page, fetch)
+    now = fetch.fetched_at or now_iso()
+    cur = db.execute(
+        "SELECT content_hash, removed_at, etag, last_modified, first_seen, version "
+        "FROM pages WHERE url = ?",
+        [page.url],
+    ).fetchone()
+    pages = db.table("pages")
+
+    if cur is not None and cur[0] == record["content_hash"]:
+        old_hash, removed_at, etag, last_modified, _first_seen, _version = cur
+        if removed_at is not None:
+            # Back after having been gone: same content, live again.
+            with db.atomic():
+                pages.update(
+                    page.url,
+                    {
+                        "removed_at": None,
+                        "http_status": record["http_status"],
+                        "fetched_url": record["fetched_url"],
+                        "etag": record["etag"],
+                        "last_modified": record["last_modified"],
+                        "last_fetched": now,
+                        "last_changed": now,
+                    },
+                )
+            log.info("restored %s", page.url)
+            return "changed"
+        if (etag, last_modified) != (record["etag"], record["last_modified"]):
+            pages.update(
+                page.url, {"etag": record["etag"], "last_modified": record["last_modified"]}
+            )
+        return "unchanged"
+
+    result = "new" if cur is None else "changed"
+    record.update(
+        {
+            "first_seen": now if cur is None else cur[4],
+            "last_fetched": now,
+            "last_changed": now,
+            "removed_at": None,
+            "version": 1 if cur is None else (cur[5] or 0) + 1,
+        }
+    )
+    images, links = _child_rows(page)
+    with db.atomic():
+        pages.upsert(record, pk="url")
+        db.table("images").delete_where("page_url = ?", [page.url])
+        db.table("links").delete_where("page_url = ?", [page.url])
+        if images:
+            db.table("images").insert_all(images, pk=("page_url", "position"))
+        if links:
+            db.table("links").insert_all(links, pk=("page_url", "rel", "position"))
+    log.debug("%s %s (version %s)", result, page.url, record["version"])
+    return result
+
+
+def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None] | None:
+    """``(etag, last_modified)`` of a live stored page, or ``None`` if unknown or removed."""
+    row = _one(
+        db, "SELECT etag, last_modified FROM pages WHERE url = ? AND removed_at IS NULL", url
+    )
+    return None if row is None else (row[0], row[1])
+
+
+def known_urls(db: sqlite_utils.Database, source: str) -> list[str]:
+    """URLs of the live (not removed) pages of ``source``, sorted."""
+    rows = db.execute(
+        "SELECT url FROM pages WHERE source = ? AND removed_at IS NULL ORDER BY url", [source]
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def is_stored(db: sqlite_utils.Database, url: str) -> bool:
+    """Whether the archive holds ``url`` at all (live or removed)."""
+    return _one(db, "SELECT 1 FROM pages WHERE url = ?", url) is not None
+
+
+def stored_date(db: sqlite_utils.Database, url: str) -> tuple[str, str] | None:
+    """``(published, published_source)`` of a stored page, if it has a date."""
+    row = _one(db, "SELECT published, published_source FROM pages WHERE url = ?", url)
+    if row is None or not row[0]:
+        return None
+    return row[0], row[1]
+
+
+def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> bool:
+    """Mark a live page as gone (content kept); ``True`` if it was live before."""
+    row = _one(db, "SELECT removed_at FROM pages WHERE url = ?", url)
+    if row is None or row[0] is not None:
+        return False
+    db.table("pages").update(
+        url, {"removed_at": fetch.fetched_at or now_iso(), "http_status": fetch.status}
+    )
+    log.info("removed %s (HTTP %s)", url, fetch.status)
+    return True
+
+
+# --------------------------------------------------------------------------- discovery cache
+
+
+@dataclass(frozen=True)
+class _CachedDiscovery:
+    """Fallback with the field names of ``crawler.discover.CachedDiscovery``."""
+
+    etag: str | None
+    last_modified: str | None
+    payload: Any
+
+
+def _cached_discovery_class() -> Any:
+    try:
+        from crawler.discover import CachedDiscovery  # noqa: PLC0415 - avoid an import cycle
+    except ImportError:
+        return _CachedDiscovery
+    return CachedDiscovery
+
+
+class SqliteDiscoveryCache:
+    """Discovery cache (listing / feed / sitemap responses) in ``discovery_cache``.
+
+    ``get(url)`` returns an object with ``etag``, ``last_modified`` and ``payload``
+    (``crawler.discover.CachedDiscovery`` when that module exists) or ``None``;
+    ``put(url, entry)`` stores any object with those attributes.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def get(self, url: str) -> Any | None:
+        row = _one(
+            self.db, "SELECT etag, last_modified, payload FROM discovery_cache WHERE url = ?", url
+        )
+        if row is None:
+            return None
+        return _cached_discovery_class()(etag=row[0], last_modified=row[1], payload=row[2])
+
+    def put(self, url: str, entry: Any) -> None:
+        self.db.table("discovery_cache").upsert(
+            {
+                "url": url,
+                "etag": entry.etag,
+                "last_modified": entry.last_modified,
+                "payload": entry.payload,
+                "fetched_at": now_iso(),
+            },
+            pk="url",
+        )
+
+
+def _one(db: sqlite_utils.Database, sql: str, *params: Any) -> Any:
+    return db.execute(sql, list(params)).fetchone()
+
+
+__all__ = [
+    "HASH_FIELDS",
+    "SqliteDiscoveryCache",
+    "content_hash",
+    "finish_run",
+    "known_urls",
+    "mark_removed",
+    "page_record",
+    "record_error",
+    "save_page",
+    "save_source",
+    "start_run",
+    "validators",
+]

@@ -1,0 +1,320 @@
+"""The SQLite archive: opening it and keeping its schema current.
+
+:func:`open_archive` opens (or creates) the file, switches it to WAL, sets a busy timeout
+and turns foreign keys on, then :func:`ensure_schema` applies any pending migration.
+
+Migrations are numbered and recorded in the ``migrations`` table (``id``, ``name``,
+``applied_at``). A later schema change appends a function to :data:`MIGRATIONS`; never
+edit one that has shipped. Every migration runs inside one ``BEGIN IMMEDIATE``
+transaction, so two processes opening a fresh archive at once cannot both apply it.
+
+A file that is not SQLite, or an SQLite file whose tables clash with ours (a ``pages``
+table from some other program, say), raises :class:`~crawler.exceptions.ArchiveError`
+naming the path.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from crawler.exceptions import ArchiveError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+#: FTS5 columns of ``pages_fts``, in order; search.py's bm25 weights follow this order.
+FTS_COLUMNS = ("title", "label", "lead", "body", "captions", "credits")
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+#: Columns every table must have once all migrations ran (checked after migrating, so
+#: a foreign database with a same-named table is refused instead of half-used).
+EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sources": ("name", "title", "city", "hosts", "start_urls", "added_at"),
+    "pages": (
+        "url",
+        "source",
+        "page_type",
+        "label",
+        "title",
+        "lead",
+        "body",
+        "published",
+        "published_source",
+        "modified",
+        "captions",
+        "credits",
+        "image_count",
+        "related_count",
+        "content_hash",
+        "etag",
+        "last_modified",
+        "http_status",
+        "fetched_url",
+        "first_seen",
+        "last_fetched",
+        "last_changed",
+        "removed_at",
+        "version",
+    ),
+    "images": ("page_url", "position", "src", "alt", "caption", "credit"),
+    "links": ("page_url", "rel", "position", "url", "title", "kind", "label", "date"),
+    "crawl_runs": (
+        "id",
+        "source",
+        "started_at",
+        "finished_at",
+        "status",
+        "fetched",
+        "new",
+        "changed",
+        "unchanged",
+        "not_modified",
+        "removed",
+        "errors",
+        "bytes",
+        "requests",
+        "duration",
+    ),
+    "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time"),
+    "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
+    "pages_fts": FTS_COLUMNS,
+}
+MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
+
+RUN_COUNTS = (
+    "fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors", "bytes",
+    "requests",
+)  # fmt: skip
+
+
+def now_iso() -> str:
+    """The current time as ISO 8601 UTC with seconds, e.g. ``2024-05-01T12:00:00+00:00``."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def db_path(db: sqlite_utils.Database) -> str:
+    """The file behind ``db`` (``":memory:"`` for an in-memory database)."""
+    try:
+        for _seq, name, file in db.conn.execute("PRAGMA database_list").fetchall():
+            if name == "main":
+                return file or ":memory:"
+    except sqlite3.Error as exc:
+        log.debug("PRAGMA database_list failed: %s", exc)
+    return "<unknown>"
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def _m0001_initial(db: sqlite_utils.Database) -> None:
+    db.table("sources").create(
+        {
+            "name": str, "title": str, "city": str, "hosts": str, "start_urls": str,
+            "added_at": str,
+        },
+        pk="name",
+    )  # fmt: skip
+    db.table("pages").create(
+        {
+            "url": str,
+            "source": str,
+            "page_type": str,
+            "label": str,
+            "title": str,
+            "lead": str,
+            "body": str,
+            "published": str,
+            "published_source": str,
+            "modified": str,
+            "captions": str,
+            "credits": str,
+            "image_count": int,
+            "related_count": int,
+            "content_hash": str,
+            "etag": str,
+            "last_modified": str,
+            "http_status": int,
+            "fetched_url": str,
+            "first_seen": str,
+            "last_fetched": str,
+            "last_changed": str,
+            "removed_at": str,
+            "version": int,
+        },
+        pk="url",
+        not_null={"source"},
+    )
+    db.table("images").create(
+        {
+            "page_url": str, "position": int, "src": str, "alt": str, "caption": str,
+            "credit": str,
+        },
+        pk=("page_url", "position"),
+        foreign_keys=[("page_url", "pages", "url")],
+    )  # fmt: skip
+    db.table("links").create(
+        {
+            "page_url": str, "rel": str, "position": int, "url": str, "title": str,
+            "kind": str, "label": str, "date": str,
+        },
+        pk=("page_url", "rel", "position"),
+        foreign_keys=[("page_url", "pages", "url")],
+    )  # fmt: skip
+    counts: dict[str, type] = {name: int for name in RUN_COUNTS}
+    db.table("crawl_runs").create(
+        {
+            "id": int, "source": str, "started_at": str, "finished_at": str, "status": str,
+            **counts, "duration": float,
+        },
+        pk="id",
+        defaults={name: 0 for name in RUN_COUNTS},
+    )  # fmt: skip
+    db.table("fetch_errors").create(
+        {
+            "id": int, "run_id": int, "source": str, "url": str, "status": int, "error": str,
+            "time": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )  # fmt: skip
+    db.table("discovery_cache").create(
+        {"url": str, "etag": str, "last_modified": str, "payload": str, "fetched_at": str},
+        pk="url",
+    )
+    db.table("pages").create_index(["source"])
+    db.table("pages").create_index(["published"])
+    db.table("fetch_errors").create_index(["run_id"])
+    db.table("links").create_index(["url"])
+    db.table("pages").enable_fts(list(FTS_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+#: (id, name, function) — append only.
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
+    (1, "initial", _m0001_initial),
+]
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def open_archive(path: str | Path) -> sqlite_utils.Database:
+    """Open or create the archive at ``path`` and bring its schema up to date."""
+    p = Path(path)
+    if p.is_dir():
+        raise ArchiveError(f"{p}: is a directory, not an archive file")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(p)
+    except (OSError, sqlite3.Error) as exc:
+        raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
+    try:
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.enable_wal()
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _table_columns(db: sqlite_utils.Database, table: str) -> set[str]:
+    rows = db.conn.execute(f"PRAGMA table_xinfo({sqlite_utils.db.quote_identifier(table)})")
+    return {row[1] for row in rows.fetchall()}
+
+
+def _existing_tables(db: sqlite_utils.Database) -> set[str]:
+    rows = db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {row[0] for row in rows}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> list[int]:
+    """Apply pending migrations (idempotent); return the ids applied by this call."""
+    path = db_path(db)
+    try:
+        tables = _existing_tables(db)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: not an SQLite database: {exc}") from exc
+
+    if db.conn.in_transaction:
+        raise ArchiveError(f"{path}: ensure_schema() cannot run inside an open transaction")
+    applied_now: list[int] = []
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        tables = _existing_tables(db)  # again, now that we hold the write lock
+        applied = _applied_migrations(db, tables, path)
+        known = {mid for mid, _name, _fn in MIGRATIONS}
+        if applied - known:
+            raise ArchiveError(
+                f"{path}: archive has migration(s) {sorted(applied - known)} unknown to this "
+                "version of pressarchive; upgrade it"
+            )
+        for mid, name, fn in MIGRATIONS:
+            if mid in applied:
+                continue
+            log.info("%s: applying migration %04d_%s", path, mid, name)
+            fn(db)
+            db.conn.execute(
+                "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                (mid, name, now_iso()),
+            )
+            applied_now.append(mid)
+        _check_columns(db, path)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+    return applied_now
+
+
+def _applied_migrations(db: sqlite_utils.Database, tables: set[str], path: str) -> set[int]:
+    if "migrations" not in tables:
+        clash = sorted(tables & set(EXPECTED_COLUMNS))
+        if clash:
+            raise ArchiveError(
+                f"{path}: not a pressarchive archive (it has table(s) {', '.join(clash)} "
+                "but no migrations table)"
+            )
+        db.conn.execute(
+            "CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        )
+        return set()
+    if not set(MIGRATIONS_COLUMNS) <= _table_columns(db, "migrations"):
+        raise ArchiveError(f"{path}: not a pressarchive archive (foreign 'migrations' table)")
+    return {row[0] for row in db.conn.execute("SELECT id FROM migrations").fetchall()}
+
+
+def _check_columns(db: sqlite_utils.Database, path: str) -> None:
+    tables = _existing_tables(db)
+    for table, columns in EXPECTED_COLUMNS.items():
+        if table not in tables:
+            raise ArchiveError(f"{path}: archive is missing table '{table}'")
+        missing = [c for c in columns if c not in _table_columns(db, table)]
+        if missing:
+            raise ArchiveError(
+                f"{path}: table '{table}' lacks column(s) {', '.join(missing)}; "
+                "not a pressarchive archive?"
+            )
+
+
+__all__ = [
+    "EXPECTED_COLUMNS",
+    "FTS_COLUMNS",
+    "MIGRATIONS",
+    "db_path",
+    "ensure_schema",
+    "now_iso",
+    "open_archive",
+]

@@ -1,0 +1,74 @@
+"""What is in the archive, per source: page counts, the last crawl run, errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlite_utils
+
+from archive.schema import RUN_COUNTS
+
+log = logging.getLogger(__name__)
+
+_PAGES_SQL = """
+    SELECT source,
+           count(*) AS pages,
+           sum(removed_at IS NULL) AS live,
+           sum(removed_at IS NOT NULL) AS removed,
+           sum(removed_at IS NULL AND page_type = 'press_release') AS press_releases,
+           max(CASE WHEN removed_at IS NULL THEN published END) AS newest_published
+    FROM pages GROUP BY source
+"""
+_RUNS_SQL = """
+    SELECT source, count(*) AS runs, max(id) AS last_id FROM crawl_runs GROUP BY source
+"""
+_ERRORS_SQL = "SELECT source, count(*) FROM fetch_errors GROUP BY source"
+
+
+def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """One dict per source (configured, crawled or with pages), sorted by name.
+
+    Keys: name, title, city, pages, live, removed, press_releases (live ones),
+    newest_published (of live pages), runs, last_run (``None`` or a dict with id,
+    started_at, finished_at, status, duration and the counts), errors_last_run,
+    errors_total.
+    """
+    sources: dict[str, dict[str, Any]] = {}
+
+    def entry(name: str) -> dict[str, Any]:
+        if name not in sources:
+            sources[name] = {
+                "name": name, "title": None, "city": None, "pages": 0, "live": 0,
+                "removed": 0, "press_releases": 0, "newest_published": None, "runs": 0,
+                "last_run": None, "errors_last_run": 0, "errors_total": 0,
+            }  # fmt: skip
+        return sources[name]
+
+    for name, title, city in db.execute("SELECT name, title, city FROM sources").fetchall():
+        entry(name).update(title=title, city=city)
+    for name, pages, live, removed, press, newest in db.execute(_PAGES_SQL).fetchall():
+        entry(name).update(
+            pages=pages,
+            live=live or 0,
+            removed=removed or 0,
+            press_releases=press or 0,
+            newest_published=newest,
+        )
+    for name, total in db.execute(_ERRORS_SQL).fetchall():
+        entry(name)["errors_total"] = total
+    run_columns = ["id", "started_at", "finished_at", "status", *RUN_COUNTS, "duration"]
+    for name, runs, last_id in db.execute(_RUNS_SQL).fetchall():
+        item = entry(name)
+        item["runs"] = runs
+        row = db.execute(
+            f"SELECT {', '.join(run_columns)} FROM crawl_runs WHERE id = ?", [last_id]
+        ).fetchone()
+        item["last_run"] = dict(zip(run_columns, row, strict=True))
+        item["errors_last_run"] = db.execute(
+            "SELECT count(*) FROM fetch_errors WHERE run_id = ?", [last_id]
+        ).fetchone()[0]
+    return [sources[name] for name in sorted(sources)]
+
+
+__all__ = ["source_status"]

@@ -1,0 +1,147 @@
+"""A real ``datasette serve`` over an archive: full-text search works with no extra config."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from archive.save import save_page
+from archive.schema import open_archive
+from crawler.records import Extracted, FetchResult, Image
+
+pytest.importorskip("datasette")
+
+BASE = "https://www.ruesselsheim.de/presse/"
+STARTUP_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_archive(path: Path) -> None:
+    db = open_archive(path)
+    pages = [
+        Extracted(
+            url=BASE + "wir.html",
+            page_type="press_release",
+            title="Integration",
+            lead="Neues von der WIR-Koordination",
+            body="Die Stadt lädt ein.",
+            published="2024-06-10",
+        ),
+        Extracted(
+            url=BASE + "bad.html",
+            page_type="press_release",
+            title="Hallenbad öffnet wieder",
+            body="Nach der Sanierung.",
+            published="2024-03-01",
+            images=[Image("https://x/1.jpg", alt="Sprungturm im Hallenbad")],
+        ),
+        Extracted(
+            url=BASE + "haushalt.html",
+            page_type="topic",
+            title="Haushalt",
+            body="Zahlen und Fakten.",
+            published="2023-01-01",
+            credits=["Foto: Erika Mustermann"],
+        ),
+    ]
+    for page in pages:
+        fetch = FetchResult(
+            url=page.url, final_url=page.url, status=200, fetched_at="2024-06-11T00:00:00+00:00"
+        )
+        save_page(db, "ruesselsheim", page, fetch)
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def datasette_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("ds") / "archive.db"
+    build_archive(path)
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(path),
+        "-p",
+        str(port),
+        "-h",
+        "127.0.0.1",
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+        "--setting",
+        "default_page_size",
+        "50",
+    ]
+    log_path = path.with_suffix(".log")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"datasette exited with {proc.returncode}: {log_path.read_text()}")
+            try:
+                if httpx.get(url + "/-/versions.json", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"datasette did not answer within {STARTUP_TIMEOUT}s: {log_path.read_text()}"
+                )
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def search_rows(base: str, query: str) -> list[dict]:
+    response = httpx.get(
+        f"{base}/archive/pages.json", params={"_search": query, "_shape": "array"}, timeout=10.0
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("WIR-Koordination", {BASE + "wir.html"}),
+        ("Hallenbad", {BASE + "bad.html"}),
+        ("Sprungturm", {BASE + "bad.html"}),  # image alt text, via captions
+        ("Mustermann", {BASE + "haushalt.html"}),  # credits
+        ("ladt", {BASE + "wir.html"}),  # remove_diacritics
+        ("Rüsselsheim", set()),
+    ],
+)
+def test_search_via_datasette(datasette_url: str, query: str, expected: set[str]) -> None:
+    rows = search_rows(datasette_url, query)
+    assert {row["url"] for row in rows} == expected
+    for row in rows:
+        assert row["source"] == "ruesselsheim"
+
+
+def test_pages_table_offers_search_box(datasette_url: str) -> None:
+    response = httpx.get(f"{datasette_url}/archive/pages", timeout=10.0)
+    assert response.status_code == 200
+    assert 'name="_search"' in response.text
