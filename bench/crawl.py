@@ -82,8 +82,10 @@ def main() -> None:
                 rows["first"].append(crawl_once(site, db_path, args.delay))
                 rows["recrawl"].append(crawl_once(site, db_path, args.delay))
     print(f"python bench/crawl.py --repeat {args.repeat} --delay {args.delay}")
-    print(f"{platform.python_version()}, {platform.machine()}, sample site edition 1, "
-          f"{len(urls)} article pages, median of {args.repeat}\n")
+    print(
+        f"{platform.python_version()}, {platform.machine()}, sample site edition 1, "
+        f"{len(urls)} article pages, median of {args.repeat}\n"
+    )
     print("| run | pages | requests | 200 bodies | 304 | bytes | seconds | pages/s |")
     print("|---|---|---|---|---|---|---|---|")
     for name, label in (

@@ -80,7 +80,9 @@ def cli(verbose: int) -> None:
         pressarchive status
     """
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @contextmanager
@@ -288,7 +290,9 @@ def status(db_path: str, as_json: bool) -> None:
                 f"{run.get('new', 0)} new, {run.get('changed', 0)} changed, "
                 f"{run.get('errors', 0)} errors"
             )
-        click.echo(f"  runs: {row.get('runs', 0)}, errors in all runs: {row.get('errors_total', 0)}")
+        click.echo(
+            f"  runs: {row.get('runs', 0)}, errors in all runs: {row.get('errors_total', 0)}"
+        )
 
 
 @cli.command("sample-site")

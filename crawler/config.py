@@ -156,7 +156,9 @@ def _aliases(value: Any, key: str, path: str) -> tuple[UrlAlias, ...]:
     for i, item in enumerate(value):
         item_key = f"{key}[{i}]"
         if not isinstance(item, dict) or set(item) != {"pattern", "replace"}:
-            raise ConfigError("expected exactly the keys pattern and replace", path=path, key=item_key)
+            raise ConfigError(
+                "expected exactly the keys pattern and replace", path=path, key=item_key
+            )
         try:
             re.compile(item["pattern"])
         except re.error as exc:
@@ -184,7 +186,9 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
                 re.compile(pattern)
             except re.error as exc:
                 raise ConfigError(
-                    f"bad regular expression {pattern!r}: {exc}", path=path, key=f"{key}.{regex_key}"
+                    f"bad regular expression {pattern!r}: {exc}",
+                    path=path,
+                    key=f"{key}.{regex_key}",
                 ) from exc
     hosts = src.hosts or (urlsplit(urls[0]).hostname or "",)
     hosts = tuple(h.lower() for h in hosts)
@@ -192,7 +196,9 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
         host = (urlsplit(url).hostname or "").lower()
         if host not in hosts:
             raise ConfigError(
-                f"URL {url!r} is on host {host!r}, which is not in hosts", path=path, key=f"{key}.hosts"
+                f"URL {url!r} is on host {host!r}, which is not in hosts",
+                path=path,
+                key=f"{key}.hosts",
             )
     scheme = src.scheme or urlsplit(urls[0]).scheme
     if scheme not in ("http", "https"):
@@ -200,7 +206,9 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
     for host, target in src.connect_to.items():
         if ":" not in target:
             raise ConfigError(
-                f"expected 'ip:port' for {host!r}, got {target!r}", path=path, key=f"{key}.connect_to"
+                f"expected 'ip:port' for {host!r}, got {target!r}",
+                path=path,
+                key=f"{key}.connect_to",
             )
     return dataclasses.replace(src, hosts=hosts, scheme=scheme)
 
@@ -209,7 +217,9 @@ def parse_config(data: dict[str, Any], path: str = "<string>") -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key."""
     for key in data:
         if key not in ("crawler", "sources"):
-            raise ConfigError("unknown top-level key (allowed: crawler, sources)", path=path, key=key)
+            raise ConfigError(
+                "unknown top-level key (allowed: crawler, sources)", path=path, key=key
+            )
     crawler_data = data.get("crawler", {})
     if not isinstance(crawler_data, dict):
         raise ConfigError("expected a table", path=path, key="crawler")
@@ -220,7 +230,9 @@ def parse_config(data: dict[str, Any], path: str = "<string>") -> Config:
     sources = []
     for name, body in sources_data.items():
         if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-            raise ConfigError("source names use letters, digits, - and _", path=path, key=f"sources.{name}")
+            raise ConfigError(
+                "source names use letters, digits, - and _", path=path, key=f"sources.{name}"
+            )
         if not isinstance(body, dict):
             raise ConfigError("expected a table", path=path, key=f"sources.{name}")
         src = _build(SourceConfig, body, f"sources.{name}", path, name=name)

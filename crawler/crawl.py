@@ -202,7 +202,9 @@ class _Crawl:
         page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
         page.related = [_canon_link(link, canon) for link in page.related]
         page.links = [canon(u) or u for u in page.links]
-        page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
+        page.attachments = [
+            dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments
+        ]
         if page.canonical:
             page.canonical = canon(page.canonical) or page.canonical
         if not page.published:

@@ -40,7 +40,9 @@ def test_print_config_is_a_valid_config_for_that_port() -> None:
 def test_broken_config_exits_2_naming_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[crawler]\ntimeuot = 3\n[sources.x]\nstart_urls = ["https://x.example/"]\n')
-    result = CliRunner().invoke(cli, ["crawl", "--config", str(bad), "--db", str(tmp_path / "a.db")])
+    result = CliRunner().invoke(
+        cli, ["crawl", "--config", str(bad), "--db", str(tmp_path / "a.db")]
+    )
     assert result.exit_code == 2
     assert "bad.toml" in result.output and "crawler.timeuot" in result.output
 

@@ -28,7 +28,14 @@ SEED = (
     "2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig"
 )
 FIELDS = (
-    "page_type", "label", "title", "lead", "body", "published", "published_source", "modified",
+    "page_type",
+    "label",
+    "title",
+    "lead",
+    "body",
+    "published",
+    "published_source",
+    "modified",
 )
 
 
@@ -201,9 +208,27 @@ def test_search_never_raises_on_user_text(crawls: Crawls, query: str) -> None:
 
 
 def test_status_reports_source(crawls: Crawls) -> None:
-    result = CliRunner().invoke(cli, ["status", "--db", str(crawls.snapshots["edition2"]), "--json"])
+    result = CliRunner().invoke(
+        cli, ["status", "--db", str(crawls.snapshots["edition2"]), "--json"]
+    )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
     assert row["name"] == "sample"
     assert row["removed"] == len(removed_urls(2))
     assert row["pages"] == len(ground_truth(2)) + len(removed_urls(2))
+
+
+def test_datasette_searches_the_crawled_archive(crawls: Crawls) -> None:
+    import httpx
+
+    from tests.datasette_server import running_datasette
+
+    with running_datasette(crawls.snapshots["first"]) as base:
+        response = httpx.get(
+            f"{base}/first/pages.json",
+            params={"_search": "Integrationslotsen", "_shape": "array", "_col": "title"},
+            timeout=10.0,
+        )
+    assert response.status_code == 200, response.text
+    urls = [row["url"] for row in response.json()]
+    assert SEED in urls

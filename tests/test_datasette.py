@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,17 +11,11 @@ import pytest
 from archive.save import save_page
 from archive.schema import open_archive
 from crawler.records import Extracted, FetchResult, Image
+from tests.datasette_server import running_datasette
 
 pytest.importorskip("datasette")
 
 BASE = "https://www.ruesselsheim.de/presse/"
-STARTUP_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build_archive(path: Path) -> None:
@@ -68,51 +58,8 @@ def build_archive(path: Path) -> None:
 def datasette_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("ds") / "archive.db"
     build_archive(path)
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        str(path),
-        "-p",
-        str(port),
-        "-h",
-        "127.0.0.1",
-        "--setting",
-        "sql_time_limit_ms",
-        "5000",
-        "--setting",
-        "default_page_size",
-        "50",
-    ]
-    log_path = path.with_suffix(".log")
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"datasette exited with {proc.returncode}: {log_path.read_text()}")
-            try:
-                if httpx.get(url + "/-/versions.json", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"datasette did not answer within {STARTUP_TIMEOUT}s: {log_path.read_text()}"
-                )
-            time.sleep(0.1)
+    with running_datasette(path) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def search_rows(base: str, query: str) -> list[dict]:
