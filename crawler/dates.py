@@ -1,0 +1,253 @@
+"""Date parsing for German municipal pages: every function returns ``YYYY-MM-DD`` or None.
+
+Sources of a publication date, strongest first (``crawler.records.DATE_SOURCES``):
+``metadata`` (page metadata) > ``url`` (date in the path) > ``text`` (date line, dateline) >
+``feed`` (RSS pubDate) > ``teaser`` (a teaser date on another page). The extractor reports the
+first three; the crawler adds the last two as hints.
+
+Dates are the *local* date as written: ``2025-11-28T23:30:00+01:00`` is ``2025-11-28``, never
+converted to UTC. Two-digit years below 70 are 20xx, the rest 19xx. Dates without a year
+("am Dienstag (4. November)") are not dates here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from email.utils import parsedate_tz
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from crawler.records import DATE_SOURCES, DateCandidate
+
+logger = logging.getLogger(__name__)
+
+MONTHS: dict[str, int] = {
+    "januar": 1, "jänner": 1, "jaenner": 1, "jan": 1,
+    "februar": 2, "feber": 2, "feb": 2,
+    "märz": 3, "maerz": 3, "marz": 3, "mär": 3, "mrz": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "mai": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "okt": 10,
+    "november": 11, "nov": 11,
+    "dezember": 12, "dez": 12,
+}  # fmt: skip
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d])")
+_NAMED = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\.?\s*({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_ISO_START = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s_])")
+_URL_PATTERNS = (
+    re.compile(r"/(\d{4})-(\d{2})-(\d{2})(?=[-_/.]|$)"),  # /2025-11-28-slug, /2025-03-19_slug
+    re.compile(r"/(\d{4})/(\d{2})/(\d{2})(?=/|$)"),  # /2025/11/28/slug
+    # slug20.11.2024.php
+    re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})\.(?:php|html?|aspx?)$"),
+)
+#: "Offenbach am Main, 4. Juni 2025 –", "KREIS GROSS-GERAU, 4.6.2025 –", "Rüsselsheim (4.6.2025) -"
+_DATELINE = re.compile(
+    r"^\s*[A-ZÄÖÜ][\wÄÖÜäöüß .'/()-]{0,60}?[,(]\s*"
+    rf"(?P<date>\d{{1,2}}\.\s?(?:\d{{1,2}}\.\s?\d{{2,4}}|\s*(?:{_MONTH_ALT})\.?\s+\d{{4}}))"
+    r"\)?\s*[–—-]",
+    re.IGNORECASE,
+)
+
+
+def make_date(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD`` if the three numbers form a real calendar date, else None."""
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_german_date(text: str | None) -> str | None:
+    """The first German date in ``text``: ``28.11.2025``, ``30.05.23``, ``28. November 2025``,
+    ``4. Juni 2025``, ``15. Maerz 2026``; a leading ISO date (``2025-11-28``) is accepted too."""
+    if not text:
+        return None
+    iso = parse_iso_date(text)
+    if iso:
+        return iso
+    found: list[tuple[int, str]] = []
+    for pattern, named in ((_NUMERIC, False), (_NAMED, True)):
+        for match in pattern.finditer(text):
+            day, month_text, year = match.groups()
+            month = MONTHS[month_text.lower()] if named else int(month_text)
+            value = make_date(int(year), month, int(day))
+            if value:
+                found.append((match.start(), value))
+                break
+    return min(found)[1] if found else None
+
+
+def parse_iso_date(text: str | None) -> str | None:
+    """Date part of an ISO 8601 timestamp as written: ``2025-11-28T23:30:00+01:00`` → 2025-11-28."""
+    if not text:
+        return None
+    match = _ISO_START.match(text)
+    if not match:
+        return None
+    return make_date(*(int(g) for g in match.groups()))
+
+
+def parse_rfc822_date(text: str | None) -> str | None:
+    """Local date of an RFC 822 date (``Fri, 26 Jul 2024 10:10:04 +0200`` → 2024-07-26)."""
+    if not text:
+        return None
+    try:
+        parts = parsedate_tz(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if not parts:
+        return None
+    year, month, day = parts[0], parts[1], parts[2]
+    return make_date(year, month, day)
+
+
+def parse_any_date(text: str | None) -> str | None:
+    """ISO, then German, then RFC 822."""
+    return parse_iso_date(text) or parse_german_date(text) or parse_rfc822_date(text)
+
+
+def date_from_url(url: str | None) -> str | None:
+    """A date written in the URL path: ``/2025-11-28-slug``, ``/2025-03-19_slug``,
+    ``/2025/11/28/slug``, ``slug20.11.2024.php``. A bare year (``/presse/2024/``) is no date."""
+    if not url:
+        return None
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return None
+    for index, pattern in enumerate(_URL_PATTERNS):
+        match = pattern.search(path)
+        if not match:
+            continue
+        a, b, c = (int(g) for g in match.groups())
+        value = make_date(c, b, a) if index == 2 else make_date(a, b, c)
+        if value:
+            return value
+    return None
+
+
+def dateline_date(text: str | None) -> str | None:
+    """Date of a dateline opening a paragraph ("Offenbach am Main, 4. Juni 2025 – …")."""
+    if not text:
+        return None
+    match = _DATELINE.match(text[:120])
+    return parse_german_date(match.group("date")) if match else None
+
+
+def strongest(candidates: Iterable[DateCandidate]) -> DateCandidate | None:
+    """The first candidate of the strongest source present (order of ``DATE_SOURCES``)."""
+    best: DateCandidate | None = None
+    for candidate in candidates:
+        rank = _rank(candidate.source)
+        if best is None or rank < _rank(best.source):
+            best = candidate
+    return best
+
+
+def _rank(source: str) -> int:
+    return DATE_SOURCES.index(source) if source in DATE_SOURCES else len(DATE_SOURCES)
+
+
+# --- page metadata -------------------------------------------------------------------------------
+
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
+                   "dcterms.issued", "pubdate", "publishdate")  # fmt: skip
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+
+
+def metadata_dates(doc: Any, scope: Any) -> tuple[list[DateCandidate], str | None]:
+    """Published-date candidates (source ``metadata``) and the modified date from page metadata:
+    Sitepark ``meta[name=application-name][data-content]`` JSON (``date_from``,
+    ``date_modified``), JSON-LD ``datePublished``/``dateModified``, ``article:*_time`` metas and
+    ``<time datetime>`` inside ``scope`` (the article; teasers excluded)."""
+    found: list[DateCandidate] = []
+    modified: list[str] = []
+
+    def add(raw: Any, detail: str) -> None:
+        value = parse_any_date(raw) if isinstance(raw, str) else None
+        if value:
+            found.append(DateCandidate(value, "metadata", detail))
+
+    def add_modified(raw: Any) -> None:
+        value = parse_any_date(raw) if isinstance(raw, str) else None
+        if value:
+            modified.append(value)
+
+    for meta in doc.xpath("//meta[@name='application-name'][@data-content]"):
+        data = _load_json(meta.get("data-content"))
+        if isinstance(data, dict):
+            add(data.get("date_from"), "meta application-name date_from")
+            add_modified(data.get("date_modified"))
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        for node in _json_nodes(_load_json(script.text)):
+            add(node.get("datePublished"), "json-ld datePublished")
+            add_modified(node.get("dateModified"))
+    for meta in doc.xpath("//meta[@content][@property or @name or @itemprop]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _PUBLISHED_META:
+            add(meta.get("content"), f"meta {key}")
+        elif key in _MODIFIED_META:
+            add_modified(meta.get("content"))
+    if scope is not None:
+        for time in scope.xpath(".//time[@datetime]"):
+            if not _in_teaser(time):
+                add(time.get("datetime"), "time datetime")
+    return found, (modified[0] if modified else None)
+
+
+def json_ld_types(doc: Any) -> set[str]:
+    """Lower-cased ``@type`` values of all JSON-LD nodes on the page."""
+    types: set[str] = set()
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        for node in _json_nodes(_load_json(script.text)):
+            kind = node.get("@type")
+            for item in kind if isinstance(kind, list) else [kind]:
+                if isinstance(item, str):
+                    types.add(item.lower())
+    return types
+
+
+def _load_json(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        logger.debug("ignoring malformed JSON metadata")
+        return None
+
+
+def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _json_nodes(graph, depth + 1)
+
+
+def _in_teaser(el: Any) -> bool:
+    for node in el.iterancestors():
+        cls = (node.get("class") or "").lower()
+        if "teaser" in cls or "related" in cls:
+            return True
+    return False

@@ -1,0 +1,313 @@
+"""Text helpers for extraction: decoding raw HTML bytes and normalising visible text.
+
+``decode_html`` picks the charset in the order Content-Type header → byte-order mark →
+``<meta charset>`` / ``http-equiv`` → UTF-8 → windows-1252. ISO-8859-1 (and its aliases) is read
+as windows-1252, as browsers do, so typographic quotes in 0x80–0x9F survive.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LATIN1_ALIASES = {"latin_1", "iso8859-1", "ascii"}  # normalised codec names read as cp1252
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+# characters lxml refuses (C0 controls except tab/newline/carriage return, and U+FFFE/U+FFFF)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_codec(name: str | None) -> str | None:
+    """A Python codec name for a charset label, or None if unknown.
+
+    ISO-8859-1, Latin-1 and US-ASCII map to windows-1252 (the WHATWG rule).
+    """
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if codec in _LATIN1_ALIASES:
+        return "cp1252"
+    return codec
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return normalize_codec(match.group(1)) if match else None
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Error handler: bytes undefined in windows-1252 (0x81, 0x8D, …) decode as in ISO-8859-1."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    return bytes(chunk).decode("latin-1"), error.end
+
+
+codecs.register_error("pressarchive-latin1", _latin1_fallback)
+
+
+def _try_decode(body: bytes, codec: str) -> str | None:
+    try:
+        if codec == "cp1252":
+            return body.decode(codec, errors="pressarchive-latin1")
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
+    """Decode an HTML response to text; never raises.
+
+    A ``<meta>`` declaring ISO-8859-1/windows-1252 on bytes that are valid UTF-8 with non-ASCII
+    characters is overruled (old CMS templates often declare Latin-1 but serve UTF-8; valid
+    multi-byte UTF-8 is practically never intended Latin-1 text).
+    """
+    content_type = (headers or {}).get("content-type")
+    candidates: list[str] = []
+    header_codec = charset_from_content_type(content_type)
+    if header_codec:
+        candidates.append(header_codec)
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            candidates.append(codec)
+            break
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        meta_codec = normalize_codec(meta.group(1).decode("ascii", "replace"))
+        # a page that got this far in an ASCII-compatible encoding cannot really be UTF-16
+        if meta_codec and not meta_codec.startswith(("utf-16", "utf-32")):
+            if not (candidates or meta_codec != "cp1252" or body.isascii()):
+                candidates.append("utf-8")
+            candidates.append(meta_codec)
+    candidates += ["utf-8", "cp1252"]
+    for codec in candidates:
+        text = _try_decode(body, codec)
+        if text is not None:
+            if codec != candidates[0]:
+                logger.debug("decoded as %s after trying %s", codec, candidates[0])
+            return text.lstrip("\ufeff")
+    return body.decode("cp1252", errors="pressarchive-latin1")  # not reached: cp1252 above
+
+
+def prepare_markup(text: str) -> str:
+    """Remove what lxml cannot parse from decoded markup (XML declaration, control characters)."""
+    return _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+
+
+def clean(text: str | None) -> str:
+    """Drop soft hyphens and zero-width characters, turn NBSP into a space, collapse whitespace."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    cleaned = clean(text)
+    return cleaned or None
+
+
+# --- markup helpers (lxml elements) -------------------------------------------------------------
+
+#: elements whose content starts a new text block
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd details div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead tfoot "
+    "td th tr ul".split()
+)
+#: never visible text
+INVISIBLE_TAGS = frozenset("script style noscript template head title meta link".split())
+
+
+Skip = Callable[[Any], bool] | None
+
+
+def classes(el: Any) -> frozenset[str]:
+    """Lower-cased class tokens of an element (empty for comments and the like)."""
+    get = getattr(el, "get", None)
+    if get is None:
+        return frozenset()
+    return frozenset((get("class") or "").lower().split())
+
+
+def element_text(el: Any, skip: Skip = None) -> str:
+    """Visible text of an element, ``<br>`` and block boundaries as spaces, normalised.
+
+    ``skip`` is an optional predicate; elements for which it is true are left out.
+    """
+    if el is None:
+        return ""
+    parts: list[str] = []
+    _gather(el, parts, skip)
+    return clean("".join(parts))
+
+
+def _gather(el: Any, parts: list[str], skip: Skip) -> None:
+    text = getattr(el, "text", None)
+    if text:
+        parts.append(text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INVISIBLE_TAGS and not (skip and skip(child)):
+            if tag == "br" or tag in BLOCK_TAGS:
+                parts.append(" ")
+            _gather(child, parts, skip)
+            if tag in BLOCK_TAGS:
+                parts.append(" ")
+        if child.tail:
+            parts.append(child.tail)
+
+
+def cls(name: str) -> str:
+    """XPath predicate body: the element has class token ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def first(el: Any, xpath: str) -> Any:
+    """First match of ``xpath`` under ``el``, or None."""
+    if el is None:
+        return None
+    found = el.xpath(xpath)
+    return found[0] if found else None
+
+
+# --- body blocks ---------------------------------------------------------------------------------
+
+#: never body content (chrome, media, forms)
+_SKIP_TAGS = frozenset(
+    "aside button dialog figure figcaption footer form header iframe img input nav picture select "
+    "svg textarea video audio object embed canvas map".split()
+) | INVISIBLE_TAGS
+#: class tokens (lower case) or fragments of them that mark non-content boxes
+_SKIP_CLASS_PARTS = (
+    "sp-video", "sp-related", "sp-notes", "sp-imagecredits", "sp-cookieconsent", "sp-skiplink",
+    "sp-figure", "sp-teaser", "sp-pagination", "sp-breadcrumb", "sp-share", "related", "cookie",
+    "consent", "skiplink", "skip-link", "breadcrumb", "pagination", "social", "share", "video",
+    "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
+    "visuallyhidden", "screenreader",
+)  # fmt: skip
+_SKIP_ROLES = frozenset("navigation banner contentinfo dialog complementary alertdialog".split())
+#: headings of boxes that are never body text
+_SKIP_HEADINGS = re.compile(
+    r"^(erläuterungen und hinweise|bildnachweise?|bildquellen|bildrechte|video\b|teilen\b)", re.I
+)
+#: headings of link boxes (skipped only when the box really is a list of links or teasers)
+LINK_BOX_HEADINGS = re.compile(
+    r"^(verwandte themen|verwandte links|mehr zum thema|das könnte sie auch interessieren|"
+    r"weitere informationen|related topics)\b",
+    re.I,
+)
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def box_heading(el: Any) -> str:
+    """Text of a box's own heading: its first child element when that is a heading."""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _HEADING_TAGS or "headline" in (child.get("class") or "").lower():
+            return element_text(child)
+        return ""
+    return ""
+
+
+def is_chrome(el: Any) -> bool:
+    """True for an element that is never article content (navigation, boxes, media, banners)."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag in _SKIP_TAGS:
+        return True
+    if (el.get("role") or "").lower() in _SKIP_ROLES:
+        return True
+    ident = (el.get("id") or "").lower()
+    if ident in ("header", "navigation", "nav", "footer", "sidebar", "cookie-banner"):
+        return True
+    for token in classes(el):
+        if any(part in token for part in _SKIP_CLASS_PARTS):
+            return True
+    if tag in ("div", "section") and len(el):
+        heading = box_heading(el)
+        if heading and _SKIP_HEADINGS.match(heading):
+            return True
+        if heading and LINK_BOX_HEADINGS.match(heading) and is_link_box(el):
+            return True
+    return False
+
+
+def is_link_box(el: Any) -> bool:
+    """A box made of teasers or a list of links (not prose that happens to hold a link)."""
+    return bool(el.xpath(".//li//a[@href] | .//*[contains(@class, 'Teaser')]"))
+
+
+class _Walker:
+    """Collects text blocks (and link targets) from a content root, flushing at block tags."""
+
+    def __init__(self, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]):
+        self.blocks: list[str] = []
+        self.links: list[str] = []
+        self._seen: set[str] = set()
+        self._buf: list[str] = []
+        self._skip_ids = skip_ids
+        self._base = base
+        self._resolve = resolve
+
+    def flush(self) -> None:
+        text = clean("".join(self._buf))
+        self._buf.clear()
+        if text:
+            self.blocks.append(text)
+
+    def walk(self, el: Any) -> None:
+        if el.text:
+            self._buf.append(el.text)
+        for child in el:
+            if child.tag == "br":
+                self._buf.append(" ")
+            elif isinstance(child.tag, str) and id(child) not in self._skip_ids:
+                if not is_chrome(child):
+                    self._visit(child)
+            if child.tail:
+                self._buf.append(child.tail)
+
+    def _visit(self, el: Any) -> None:
+        tag = el.tag
+        if tag == "a":
+            url = self._resolve(self._base, el.get("href") or "")
+            if url and url not in self._seen:
+                self._seen.add(url)
+                self.links.append(url)
+        if tag in BLOCK_TAGS:
+            self.flush()
+            self.walk(el)
+            self.flush()
+        else:
+            self.walk(el)
+
+
+def body_blocks(
+    root: Any, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]
+) -> tuple[list[str], list[str]]:
+    """Body text blocks of ``root`` (one per paragraph, heading, list item, FAQ question/answer)
+    and the resolved link targets found among them, in order, deduplicated."""
+    walker = _Walker(base, skip_ids, resolve)
+    walker.walk(root)
+    walker.flush()
+    return walker.blocks, walker.links
