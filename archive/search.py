@@ -189,7 +189,8 @@ def search(
     sql = f"""
         SELECT pages.url, pages.title, pages.published, pages.source, pages.page_type,
                pages.label, pages.removed_at, bm25(pages_fts, {weights}) AS rank,
-               {snip.format(col=3)} AS body_snippet, {snip.format(col=2)} AS lead_snippet
+               {snip.format(col=3)} AS body_snippet, {snip.format(col=2)} AS lead_snippet,
+               {snip.format(col=-1)} AS any_snippet
         FROM pages_fts JOIN pages ON pages.rowid = pages_fts.rowid
         WHERE {where}
         ORDER BY rank, pages.published DESC NULLS LAST, pages.url
@@ -198,13 +199,13 @@ def search(
     params.update({"tokens": SNIPPET_TOKENS, "limit": limit})
     results = []
     for row in _run(db, sql, params, query):
-        url, title, published, src, ptype, label, removed_at, rank, body_s, lead_s = row
+        url, title, published, src, ptype, label, removed_at, rank, body_s, lead_s, any_s = row
         results.append(
             {
                 "url": url,
                 "title": title,
                 "published": published,
-                "snippet": _best_snippet(body_s, lead_s),
+                "snippet": _best_snippet(body_s, lead_s, any_s),
                 "source": src,
                 "page_type": ptype,
                 "label": label,
@@ -215,9 +216,10 @@ def search(
     return results
 
 
-def _best_snippet(body: str | None, lead: str | None) -> str:
-    """The body snippet if the body matched, else the lead's, else whichever has text."""
-    choice = next((s for s in (body, lead) if s and _S_OPEN in s), None)
+def _best_snippet(body: str | None, lead: str | None, best: str | None) -> str:
+    """The body snippet if the body matched, else the lead's, else that of the column that
+    matched (captions, credits...), else whichever has text."""
+    choice = next((s for s in (body, lead, best) if s and _S_OPEN in s), None)
     if choice is None:
         choice = body or lead or ""
     return choice.replace(_S_OPEN, MARK_OPEN).replace(_S_CLOSE, MARK_CLOSE)

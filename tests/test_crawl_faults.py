@@ -63,13 +63,13 @@ def test_faulty_urls_are_recorded_and_the_rest_is_intact(tmp_path: Path, fault_s
     with SampleSite(edition=1, crawl_delay="0.01") as site:
         text = sample_config_text(site.port, delay=0.0, max_delay=0.01)
         text = text.replace("timeout = 10.0", "timeout = 0.5").replace("retries = 2", "retries = 0")
-        text = text.replace(
-            'hosts = ["www.ruesselsheim.test", "ruesselsheim.test"]',
-            'hosts = ["www.ruesselsheim.test", "ruesselsheim.test", "faults.test"]\n'
+        text += (
+            "\n[sources.faults]\n"
             'extra_urls = ["http://faults.test/missing", "http://faults.test/slow", '
-            '"http://faults.test/garbage"]',
+            '"http://faults.test/garbage"]\n'
+            "[sources.faults.connect_to]\n"
+            f'"faults.test" = "127.0.0.1:{fault_server}"\n'
         )
-        text += f'"faults.test" = "127.0.0.1:{fault_server}"\n'
         config = tmp_path / "config.toml"
         config.write_text(text, encoding="utf-8")
         db_path = tmp_path / "archive.db"
