@@ -23,7 +23,7 @@ class CLIError(click.ClickException):
 
     def __init__(self, error: PressArchiveError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 def library_errors(func: F) -> F:
@@ -337,7 +337,8 @@ def extract(target: str, url: str | None, as_json: bool) -> None:
 
     path = Path(target)
     if path.exists():
-        body, headers, page_url = path.read_bytes(), {}, url or path.resolve().as_uri()
+        headers: dict[str, str] = {}
+        body, page_url = path.read_bytes(), url or path.resolve().as_uri()
     elif target.startswith(("http://", "https://")):
         body, headers, page_url = _fetch_one(target)
     else:
