@@ -115,7 +115,12 @@ def _run_crawl(
     results = []
     for src in config.selected(source):
         with _progress(show_progress) as progress:
-            stats = crawl_source(db, config, src, progress=progress)
+            try:
+                stats = crawl_source(db, config, src, progress=progress)
+            except KeyboardInterrupt:
+                message = f"\ninterrupted: the run of {src.name} is recorded as interrupted"
+                click.echo(message, err=True)
+                sys.exit(130)
         results.append(stats.as_dict())
     return results
 
