@@ -7,6 +7,10 @@ which ``make_content.py`` generates deterministically. Markup contract: ``MARKUP
     with SampleSite(edition=1, crawl_delay="0.05") as site:
         site.connect_to()   # {"www.ruesselsheim.test": "127.0.0.1:PORT", ...}
         ground_truth(1)     # canonical URL -> expected extracted fields
+
+Three more CMS families answer on their own host names through the same server
+(``crawler/sample_site/families``): ``family_ground_truth("typo3")``, ``family_hosts(...)``,
+``family_config_text(family, port)``, ``render_site(1, host="www.hanau.test")``.
 """
 
 from __future__ import annotations
@@ -24,13 +28,20 @@ from crawler.sample_site.render import (
 )
 from crawler.sample_site.server import RequestRecord, SampleSite
 
+#: CMS families of the sample site; "sitepark" is the original Rüsselsheim replica
+FAMILIES = ("sitepark", "typo3", "wordpress", "tablesite")
+
 __all__ = [
     "CANONICAL_BASE",
+    "FAMILIES",
     "HOSTS",
     "RequestRecord",
     "Response",
     "SampleSite",
     "edition_changes",
+    "family_config_text",
+    "family_ground_truth",
+    "family_hosts",
     "ground_truth",
     "removed_urls",
     "render_site",
@@ -60,3 +71,44 @@ def edition_changes(old: int, new: int) -> dict[str, set[str]]:
         "changed": {u for u in set(after) & set(before) if after[u] != before[u]},
         "removed": set(before) - set(after),
     }
+
+
+def _check_family(family: str) -> None:
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r} (known: {', '.join(FAMILIES)})")
+
+
+def family_ground_truth(family: str, edition: int = 1) -> dict[str, dict[str, Any]]:
+    """:func:`ground_truth` of one family; the new families look the same in every edition."""
+    _check_family(family)
+    if family == "sitepark":
+        return ground_truth(edition)
+    render_site(edition)  # unknown edition: ValueError, as for Sitepark
+    from crawler.sample_site import families
+
+    return families.family_truth(family)
+
+
+def family_hosts(family: str) -> tuple[str, ...]:
+    """Host names a family answers on; the first is canonical (ground-truth URLs use it)."""
+    _check_family(family)
+    if family == "sitepark":
+        return HOSTS
+    from crawler.sample_site import families
+
+    return tuple(families.family_module(family).HOSTS)
+
+
+def family_config_text(family: str, port: int) -> str:
+    """A ``[sources.<family>]`` TOML table (with its ``connect_to``) for crawling ``family`` on
+    ``127.0.0.1:port``; append it to a config that has a ``[crawler]`` table."""
+    _check_family(family)
+    if family == "sitepark":
+        from crawler.demo import sample_config_text
+
+        text = sample_config_text(port)
+        table = text[text.index("[sources."):]
+        return table.replace("[sources.sample", "[sources.sitepark")
+    from crawler.sample_site import families
+
+    return families.family_module(family).config_text(port)

@@ -229,10 +229,18 @@ def not_found_page() -> bytes:
     return H.not_found().encode("utf-8")
 
 
-@lru_cache(maxsize=4)
-def render_site(edition: int) -> dict[str, Response]:
+@lru_cache(maxsize=8)
+def render_site(edition: int, host: str | None = None) -> dict[str, Response]:
+    """Every resource of ``edition``; ``host`` selects a CMS family by host name (see
+    ``crawler.sample_site.families``); None or a Sitepark/unknown host is the Sitepark site."""
     if edition not in EDITION_STAMP:
         raise ValueError(f"unknown edition {edition}")
+    if host is not None:
+        from crawler.sample_site import families  # late: families imports this module
+
+        family = families.family_of_host(host)
+        if family is not None:
+            return families.render_family(family)  # one content state for every edition
     content = load_content()
     pages = live_pages(content, edition)
     all_specs = {p["key"]: p for p in content["pages"]}

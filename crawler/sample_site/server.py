@@ -2,7 +2,8 @@
 
 Conditional requests (strong ETag, Last-Modified), HEAD, gzip on ``Accept-Encoding: gzip``,
 HTML 404 pages, and a log of every request (:class:`RequestRecord`). The server answers for any
-``Host`` header; the edition can be switched while it runs.
+``Host`` header: the hosts of a CMS family (``crawler.sample_site.families``) get that family's
+site, every other host the Sitepark one; the edition can be switched while it runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from crawler.sample_site import families
 from crawler.sample_site.render import (
     CANONICAL_BASE,
     HOSTS,
@@ -73,13 +75,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         site = self.site
-        key = resolve(self.path)
-        resp: Response | None
-        if key == "/robots.txt":
-            resp = robots_txt(site.crawl_delay)
-        else:
-            resp = render_site(site.edition).get(key)
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        family = families.family_of_host(host)
+        resp: Response | None
+        if family is not None:
+            key = families.family_resolve(family, self.path)
+            if key == "/robots.txt":
+                resp = families.family_robots(family, site.crawl_delay)
+            else:
+                resp = render_site(site.edition, host).get(key)
+        else:
+            key = resolve(self.path)
+            if key == "/robots.txt":
+                resp = robots_txt(site.crawl_delay)
+            else:
+                resp = render_site(site.edition).get(key)
         if resp is None:
             body = not_found_page()
             self._send(404, body, {"Content-Type": "text/html; charset=utf-8"}, head, host)
@@ -154,8 +164,17 @@ class SampleSite:
         with self._lock:
             self.requests.clear()
 
-    def connect_to(self) -> dict[str, str]:
-        return {name: f"{self.host}:{self.port}" for name in HOSTS}
+    def connect_to(self, family: str | None = None) -> dict[str, str]:
+        """Host name → ``ip:port`` of this server. Default: the Sitepark hosts (as before);
+        a family name (``"typo3"`` …): that family's hosts; ``"all"``: every family's hosts."""
+        if family is None or family == "sitepark":
+            names: tuple[str, ...] = HOSTS
+        elif family == "all":
+            names = HOSTS + tuple(h for f in families.FAMILY_NAMES
+                                  for h in families.family_module(f).HOSTS)
+        else:
+            names = families.family_module(family).HOSTS
+        return {name: f"{self.host}:{self.port}" for name in names}
 
     def url(self, path: str) -> str:
         """Canonical URL of a path (what pages link to; connect via :meth:`connect_to`)."""

@@ -1,0 +1,208 @@
+"""More CMS families next to the Sitepark sample site, served by the same :class:`SampleSite`.
+
+Each family is a module with its own host names, URL schemes, markup, traps and ground truth:
+
+* ``typo3``     — TYPO3 + EXT:news (Darmstadt / Kreis Groß-Gerau style), ``www.darmstadt.test``
+* ``wordpress`` — WordPress with Yoast JSON-LD and Jetpack (Hanau style), ``www.hanau.test``
+* ``tablesite`` — hand-made table layout, ISO-8859-1/cp1252 (Kelsterbach), ``www.kelsterbach.test``
+
+A family module provides ``NAME``, ``HOSTS`` (first canonical), ``build() -> (resources,
+truth)``, ``resolve(target) -> key``, ``robots_txt(crawl_delay) -> str`` and
+``config_text(port) -> str``. ``resources`` maps request keys (each key is itself a request target
+with ``resolve(key) == key``) to :class:`Response`; ``truth`` has the format of
+:func:`crawler.sample_site.ground_truth`. Families have one content state: edition 2 equals
+edition 1. Everything is deterministic (seeded ``random.Random``, fixed stamps).
+
+This module also holds the helpers the families share (text pools, dates, responses).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib
+import json
+import random
+import re
+from datetime import datetime
+from functools import cache, lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from crawler.sample_site.render import Response, http_date
+from crawler.sample_site.templates import attr, esc, media_bytes
+
+__all__ = [
+    "FAMILY_NAMES",
+    "attr",
+    "esc",
+    "family_module",
+    "family_of_host",
+    "family_resolve",
+    "family_robots",
+    "family_truth",
+    "render_family",
+]
+
+FAMILY_NAMES = ("typo3", "wordpress", "tablesite")
+BERLIN = ZoneInfo("Europe/Berlin")
+POOLS_PATH = Path(__file__).parent.with_name("pools.json")
+#: Last-Modified of listings, feeds, sitemaps and chrome pages of every family
+SITE_STAMP = ("2025-12-01", "08:00")
+UNDATED_STAMP = ("2025-01-15", "10:00")
+LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                 "September", "Oktober", "November", "Dezember")
+
+Page = dict[str, Any]
+
+
+# --- registry ------------------------------------------------------------------------------------
+
+
+def family_module(name: str) -> ModuleType:
+    if name not in FAMILY_NAMES:
+        raise ValueError(f"unknown family {name!r} (known: sitepark, {', '.join(FAMILY_NAMES)})")
+    return importlib.import_module(f"crawler.sample_site.families.{name}")
+
+
+@lru_cache(maxsize=1)
+def _host_map() -> dict[str, str]:
+    return {host: name for name in FAMILY_NAMES for host in family_module(name).HOSTS}
+
+
+def family_of_host(host: str | None) -> str | None:
+    """The family answering for ``host`` (no port), or None (Sitepark / unknown host)."""
+    return _host_map().get((host or "").rsplit(":", 1)[0].lower().rstrip("."))
+
+
+@cache
+def _build(name: str) -> tuple[dict[str, Response], dict[str, dict[str, Any]]]:
+    return family_module(name).build()
+
+
+def render_family(name: str) -> dict[str, Response]:
+    return _build(name)[0]
+
+
+def family_truth(name: str) -> dict[str, dict[str, Any]]:
+    return copy.deepcopy(_build(name)[1])
+
+
+def family_resolve(name: str, target: str) -> str:
+    return family_module(name).resolve(target)
+
+
+def family_robots(name: str, crawl_delay: str = "1") -> Response:
+    text = family_module(name).robots_txt(crawl_delay)
+    return make_response(text.encode(), "text/plain; charset=utf-8", UNDATED_STAMP)
+
+
+def clear_cache() -> None:
+    _build.cache_clear()
+
+
+# --- responses, dates ----------------------------------------------------------------------------
+
+
+def local(date: str, time: str = "10:00") -> datetime:
+    return datetime.fromisoformat(f"{date}T{time}:00").replace(tzinfo=BERLIN)
+
+
+def make_response(body: bytes, content_type: str, stamp: tuple[str, str]) -> Response:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return Response(body, content_type, http_date(local(*stamp)), etag)
+
+
+def media_response(path: str) -> Response:
+    kind = "application/pdf" if path.endswith(".pdf") else "image/jpeg"
+    return make_response(media_bytes(path), kind, UNDATED_STAMP)
+
+
+def german_day(date: str) -> str:
+    """``2025-06-04`` → ``04.06.2025``."""
+    return f"{date[8:10]}.{date[5:7]}.{date[:4]}"
+
+
+def german_long(date: str, nbsp: str = " ") -> str:
+    """``2025-06-04`` → ``4. Juni 2025``."""
+    return f"{int(date[8:10])}.{nbsp}{GERMAN_MONTHS[int(date[5:7]) - 1]} {date[:4]}"
+
+
+def plain(text: str) -> str:
+    return LINK.sub(lambda m: m.group(1), text)
+
+
+def hexhash(*parts: object, n: int = 32) -> str:
+    return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:n]
+
+
+def slugify(text: str) -> str:
+    repl = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+    out = "".join(repl.get(c, c) for c in text.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", out).strip("-")
+    return "-".join(slug.split("-")[:8])
+
+
+def truth_entry(base: str, page: Page, **fields: Any) -> dict[str, Any]:
+    """A ground-truth record (the format of ``crawler.sample_site.ground_truth``)."""
+    entry = {"url": base + page["path"], "page_type": page["page_type"], "label": None,
+             "title": page["title"], "lead": None, "body": "", "published": None,
+             "published_source": None, "modified": None, "images": [], "related": [],
+             "credits": []}
+    entry.update(fields)
+    return entry
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def pools() -> dict[str, Any]:
+    return json.loads(POOLS_PATH.read_text(encoding="utf-8"))
+
+
+class TextKit:
+    """Sentences from the Sitepark pools, re-set in another town (names, places, people)."""
+
+    def __init__(self, rng: random.Random, city: str, city_long: str, adjective: str,
+                 places: list[str], streets: list[str], people: list[str]) -> None:
+        self.rng = rng
+        self.city, self.city_long, self.adjective = city, city_long, adjective
+        self.places, self.streets, self.people = places, streets, people
+
+    def fill(self, text: str) -> str:
+        rng = self.rng
+        text = plain(text)  # the pools' links point into Rüsselsheim
+        text = text.format(stadtteil=rng.choice(self.places), strasse=rng.choice(self.streets),
+                           person=rng.choice(self.people), wochentag=rng.choice(
+                               ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"]),
+                           zahl=rng.choice(["zwölf", "18", "25", "40", "rund 60"]))
+        for old, new in (("Rüsselsheim am Main", self.city_long),
+                         ("Rüsselsheimerinnen", self.adjective + "innen"),
+                         ("Rüsselsheimer", self.adjective), ("Rüsselsheim", self.city),
+                         ("Mainzer Straße", self.streets[0]), ("06142 83-0", "0000 000-0")):
+            text = text.replace(old, new)
+        return text
+
+    def theme(self, name: str) -> dict[str, Any]:
+        return pools()["THEMES"][name]
+
+    def article(self, theme: str, title: str | None = None, n_paras: int = 3,
+                subhead: bool = True, items: bool = False) -> dict[str, Any]:
+        """Title, lead and body blocks ``[(kind, text)]`` for one release of ``theme``."""
+        th, rng = self.theme(theme), self.rng
+        paras = rng.sample(th["paras"], k=min(len(th["paras"]), n_paras))
+        blocks: list[tuple[str, str]] = [("p", self.fill(p)) for p in paras[:2]]
+        if subhead:
+            blocks.append(("h2", self.fill(rng.choice(th["subheads"]))))
+        blocks += [("p", self.fill(p)) for p in paras[2:]]
+        if items and th.get("items"):
+            blocks += [("li", self.fill(it)) for it in th["items"]]
+        closing = rng.choice([c for c in pools()["CLOSINGS"] if "presse(at)" not in c])
+        blocks.append(("p", self.fill(closing)))
+        return {"title": title or self.fill(rng.choice(th["titles"])),
+                "lead": self.fill(rng.choice(th["leads"])), "blocks": blocks,
+                "image": rng.choice(th["images"])}
