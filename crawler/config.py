@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.exceptions import ConfigError, SourceNotFound
+from crawler.profiles import BUILTIN_PROFILES, FIELDS, SiteProfile, selector_error
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class SourceConfig:
     connect_to: dict[str, str] = field(default_factory=dict)  # host -> "ip:port" (like curl)
     title: str = ""
     city: str = ""
+    profile: str = ""  # a built-in profile ("sitepark", "typo3") or a [profiles.NAME] table
+    #: the resolved profile (set from ``profile`` when the config is read; not a config key)
+    site_profile: SiteProfile | None = None
 
     @property
     def canonical_host(self) -> str:
@@ -84,6 +88,8 @@ class Config:
     crawler: CrawlerConfig = field(default_factory=CrawlerConfig)
     sources: tuple[SourceConfig, ...] = ()
     path: str = "<defaults>"
+    #: built-in and user-defined site profiles, resolved (``extends`` applied)
+    profiles: dict[str, SiteProfile] = field(default_factory=lambda: dict(BUILTIN_PROFILES))
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -213,13 +219,63 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
     return dataclasses.replace(src, hosts=hosts, scheme=scheme)
 
 
+def _profiles(data: Any, path: str) -> dict[str, SiteProfile]:
+    """Built-in profiles plus the ``[profiles.NAME]`` tables, ``extends`` resolved."""
+    if not isinstance(data, dict):
+        raise ConfigError("expected tables [profiles.NAME]", path=path, key="profiles")
+    raw: dict[str, tuple[str | None, SiteProfile]] = {}
+    for name, body in data.items():
+        key = f"profiles.{name}"
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            raise ConfigError("profile names use letters, digits, - and _", path=path, key=key)
+        if not isinstance(body, dict):
+            raise ConfigError("expected a table", path=path, key=key)
+        selectors: dict[str, str] = {}
+        parent: str | None = None
+        for field_name, value in body.items():
+            dotted = f"{key}.{field_name}"
+            if field_name != "extends" and field_name not in FIELDS:
+                allowed = ", ".join(("extends", *FIELDS))
+                raise ConfigError(f"unknown key (allowed: {allowed})", path=path, key=dotted)
+            text = _coerce(value, "str", dotted, path)
+            if field_name == "extends":
+                parent = text
+                continue
+            problem = selector_error(text)
+            if problem:
+                raise ConfigError(problem, path=path, key=dotted)
+            selectors[field_name] = text
+        raw[name] = (parent, SiteProfile(**selectors))
+    resolved: dict[str, SiteProfile] = dict(BUILTIN_PROFILES)
+
+    def resolve(name: str, chain: tuple[str, ...]) -> SiteProfile:
+        if name in chain:
+            cycle = " → ".join((*chain, name))
+            raise ConfigError(f"profiles extend each other in a cycle: {cycle}", path=path,
+                              key=f"profiles.{chain[-1]}.extends")
+        parent, own = raw[name]
+        if parent is None:
+            return own
+        if parent not in raw and parent not in BUILTIN_PROFILES:
+            known = ", ".join(sorted({*BUILTIN_PROFILES, *raw}))
+            raise ConfigError(f"unknown profile {parent!r} (known: {known})", path=path,
+                              key=f"profiles.{name}.extends")
+        base = resolve(parent, (*chain, name)) if parent in raw else BUILTIN_PROFILES[parent]
+        return base.merged(own)
+
+    for name in raw:
+        resolved[name] = resolve(name, ())
+    return resolved
+
+
 def parse_config(data: dict[str, Any], path: str = "<string>") -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key."""
     for key in data:
-        if key not in ("crawler", "sources"):
+        if key not in ("crawler", "sources", "profiles"):
             raise ConfigError(
-                "unknown top-level key (allowed: crawler, sources)", path=path, key=key
+                "unknown top-level key (allowed: crawler, sources, profiles)", path=path, key=key
             )
+    profiles = _profiles(data.get("profiles", {}), path)
     crawler_data = data.get("crawler", {})
     if not isinstance(crawler_data, dict):
         raise ConfigError("expected a table", path=path, key="crawler")
@@ -235,9 +291,15 @@ def parse_config(data: dict[str, Any], path: str = "<string>") -> Config:
             )
         if not isinstance(body, dict):
             raise ConfigError("expected a table", path=path, key=f"sources.{name}")
-        src = _build(SourceConfig, body, f"sources.{name}", path, name=name)
+        src = _build(SourceConfig, body, f"sources.{name}", path, name=name, site_profile=None)
+        if src.profile:
+            if src.profile not in profiles:
+                known = ", ".join(sorted(profiles))
+                raise ConfigError(f"unknown profile {src.profile!r} (known: {known})",
+                                  path=path, key=f"sources.{name}.profile")
+            src = dataclasses.replace(src, site_profile=profiles[src.profile])
         sources.append(_check_source(src, path))
-    return Config(crawler=crawler, sources=tuple(sources), path=path)
+    return Config(crawler=crawler, sources=tuple(sources), path=path, profiles=profiles)
 
 
 def load_config(path: str | Path) -> Config:
@@ -263,6 +325,7 @@ def loads_config(text: str, path: str = "<string>") -> Config:
 __all__ = [
     "Config",
     "CrawlerConfig",
+    "SiteProfile",
     "SourceConfig",
     "UrlAlias",
     "load_config",

@@ -5,9 +5,17 @@ Sources of a publication date, strongest first (``crawler.records.DATE_SOURCES``
 ``feed`` (RSS pubDate) > ``teaser`` (a teaser date on another page). The extractor reports the
 first three; the crawler adds the last two as hints.
 
-Dates are the *local* date as written: ``2025-11-28T23:30:00+01:00`` is ``2025-11-28``, never
-converted to UTC. Two-digit years below 70 are 20xx, the rest 19xx. Dates without a year
+Dates are the *local* date a reader sees: a timestamp with an offset keeps the date as written
+(``2025-11-28T23:30:00+01:00`` is ``2025-11-28``, never converted to UTC); a UTC timestamp
+(``Z`` or ``+00:00``) is converted to Europe/Berlin (``2025-06-03T22:30:00Z`` is ``2025-06-04``).
+Two-digit years below 70 are 20xx, the rest 19xx. Dates without a year
 ("am Dienstag (4. November)") are not dates here.
+
+Choosing ``published`` (:func:`choose`): the first candidate of the strongest source present
+(``metadata`` > ``url`` > ``text``; within a source, page order of discovery: Sitepark
+application-name, JSON-LD, ``article:*``/Dublin Core metas, microdata, ``<time datetime>``).
+``modified`` never competes. A page whose published candidates name more than one distinct day
+is flagged ``date_conflict``.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from email.utils import parsedate_tz
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from crawler.records import DATE_SOURCES, DateCandidate
 
@@ -47,6 +56,12 @@ _NAMED = re.compile(
 )
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _ISO_START = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s_])")
+_ISO_UTC = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?"
+    r"\s*(?:Z|[+-]00:?00)\s*$",
+    re.I,
+)
+LOCAL_TZ = ZoneInfo("Europe/Berlin")
 _URL_PATTERNS = (
     re.compile(r"/(\d{4})-(\d{2})-(\d{2})(?=[-_/.]|$)"),  # /2025-11-28-slug, /2025-03-19_slug
     re.compile(r"/(\d{4})/(\d{2})/(\d{2})(?=/|$)"),  # /2025/11/28/slug
@@ -93,9 +108,18 @@ def parse_german_date(text: str | None) -> str | None:
 
 
 def parse_iso_date(text: str | None) -> str | None:
-    """Date part of an ISO 8601 timestamp as written: ``2025-11-28T23:30:00+01:00`` → 2025-11-28."""
+    """Local date of an ISO 8601 timestamp: ``2025-11-28T23:30:00+01:00`` → 2025-11-28 (as
+    written); ``2025-06-03T22:30:00Z`` → 2025-06-04 (UTC converted to Europe/Berlin)."""
     if not text:
         return None
+    utc = _ISO_UTC.match(text)
+    if utc:
+        year, month, day, hour, minute = (int(g) for g in utc.groups())
+        try:
+            stamp = dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+        except ValueError:
+            return None
+        return stamp.astimezone(LOCAL_TZ).date().isoformat()
     match = _ISO_START.match(text)
     if not match:
         return None
@@ -147,6 +171,30 @@ def dateline_date(text: str | None) -> str | None:
         return None
     match = _DATELINE.match(text[:120])
     return parse_german_date(match.group("date")) if match else None
+
+
+#: "KREIS GROSS-GERAU –", "FRANKFURT (ffm) –": an uppercase place opening a paragraph, no date
+_UPPER_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-ZÄÖÜ][A-ZÄÖÜß./ -]{2,60}?)\s*(?:\([^)]{1,20}\)\s*)?[–—]\s"
+)
+
+
+def dateline_place(text: str | None) -> str | None:
+    """The place of an uppercase dateline without a date ("KREIS GROSS-GERAU – Der Kreis …");
+    the date of such a release stands elsewhere on the page (a date line, metadata)."""
+    if not text:
+        return None
+    match = _UPPER_DATELINE.match(text[:80])
+    if not match or sum(ch.isalpha() for ch in match.group("place")) < 3:
+        return None
+    return match.group("place").strip()
+
+
+def choose(candidates: Iterable[DateCandidate]) -> tuple[DateCandidate | None, bool]:
+    """``published`` by the documented rule (:func:`strongest`) and whether the candidates
+    disagree (more than one distinct day among them)."""
+    found = list(candidates)
+    return strongest(found), len({c.value for c in found}) > 1
 
 
 def strongest(candidates: Iterable[DateCandidate]) -> DateCandidate | None:

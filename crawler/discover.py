@@ -34,6 +34,8 @@ import lxml.html
 
 from crawler.config import SourceConfig
 from crawler.dates import parse_german_date, parse_iso_date, parse_rfc822_date
+from crawler.extract_related import teaser
+from crawler.profiles import SiteProfile, select
 from crawler.records import Candidate, DateCandidate, FetchResult, Link
 from crawler.urls import UrlPolicy
 
@@ -153,15 +155,42 @@ def _unique(urls: Iterable[str | None], exclude: str = "") -> list[str]:
 
 
 # -- listing pages ----------------------------------------------------------------------
-def parse_listing(url: str, body: bytes, headers: Mapping[str, str]) -> Listing:
-    """Teasers and pagination links of a listing page (Sitepark IES, generic fallbacks)."""
+def parse_listing(
+    url: str, body: bytes, headers: Mapping[str, str], profile: SiteProfile | None = None
+) -> Listing:
+    """Teasers and pagination links of a listing page: the profile's ``listing_items`` and
+    ``next_page`` selectors when given and matching, else Sitepark IES, else generic rules."""
     doc = _html(body, headers)
     if doc is None:
         return Listing()
     base = _base(doc, url)
-    items = _sitepark_items(doc, base) or _generic_items(doc, base)
-    next_pages = _sitepark_pages(doc, base) or _generic_pages(doc, base)
+    items = _profile_items(doc, base, profile) or _sitepark_items(doc, base)
+    items = items or _generic_items(doc, base)
+    next_pages = _profile_pages(doc, base, profile) or _sitepark_pages(doc, base)
+    next_pages = next_pages or _generic_pages(doc, base)
     return Listing(items=items, next_pages=_unique(next_pages, exclude=url))
+
+
+def _profile_items(doc: Any, base: str, profile: SiteProfile | None) -> list[Link]:
+    if profile is None or not profile.listing_items:
+        return []
+    items = []
+    seen: set[str] = set()
+    for block in select(doc, profile.listing_items):
+        link = teaser(block, base)
+        if link is not None and link.url not in seen:
+            seen.add(link.url)
+            items.append(link)
+    return items
+
+
+def _profile_pages(doc: Any, base: str, profile: SiteProfile | None) -> list[str]:
+    if profile is None or not profile.next_page:
+        return []
+    hrefs = []
+    for el in select(doc, profile.next_page):
+        hrefs += [a.get("href") for a in el.xpath("descendant-or-self::a[@href]")]
+    return _unique(_abs(base, h) for h in hrefs)
 
 
 def _sitepark_items(doc: Any, base: str) -> list[Link]:
@@ -352,9 +381,9 @@ def parse_sitemap(url: str, body: bytes) -> Sitemap:
 
 
 # -- discovery --------------------------------------------------------------------------
-def _payload(kind: str, result: FetchResult) -> dict[str, Any]:
+def _payload(kind: str, result: FetchResult, profile: SiteProfile | None) -> dict[str, Any]:
     if kind == "listing":
-        listing = parse_listing(result.final_url, result.body, result.headers)
+        listing = parse_listing(result.final_url, result.body, result.headers, profile)
         return {"items": [asdict(i) for i in listing.items], "next_pages": listing.next_pages}
     if kind == "feed":
         return {"items": [asdict(i) for i in parse_feed(result.final_url, result.body)]}
@@ -379,7 +408,9 @@ class _Run:
         policy: UrlPolicy,
         cache: DiscoveryCache | None,
         progress: Progress | None,
+        profile: SiteProfile | None = None,
     ):
+        self.profile = profile
         self.fetcher = fetcher
         self.policy = policy
         self.cache = cache
@@ -406,7 +437,7 @@ class _Run:
         if not result.ok:
             log.warning("%s %s failed: %s", kind, url, result.error or f"HTTP {result.status}")
             return None
-        data = {"v": PAYLOAD_VERSION, "kind": kind, **_payload(kind, result)}
+        data = {"v": PAYLOAD_VERSION, "kind": kind, **_payload(kind, result, self.profile)}
         etag, modified = result.headers.get("etag"), result.headers.get("last-modified")
         if self.cache is not None and (etag or modified):
             self.cache.put(url, CachedDiscovery(etag, modified, json.dumps(data)))
@@ -500,7 +531,7 @@ async def discover(
     """Fetch the source's listings (following pagination), feeds and sitemaps (plus the
     ``Sitemap:`` lines of its hosts' robots.txt). Failed fetches are kept in ``fetches``
     and never stop discovery. Listing pages themselves are not candidates."""
-    run = _Run(fetcher, policy, cache, progress)
+    run = _Run(fetcher, policy, cache, progress, source.site_profile)
     await run.listings(source.start_urls, max_listing_pages)
     await run.feeds(source.feeds)
     robots_maps: list[str] = []

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +213,9 @@ _SKIP_HEADINGS = re.compile(
 )
 #: headings of link boxes (skipped only when the box really is a list of links or teasers)
 LINK_BOX_HEADINGS = re.compile(
-    r"^(verwandte themen|verwandte links|mehr zum thema|das könnte sie auch interessieren|"
-    r"weitere informationen|related topics)\b",
+    r"^(verwandte (themen|links|nachrichten|meldungen|artikel|beiträge)|mehr zum thema|"
+    r"das könnte sie auch interessieren|weitere informationen|weitere (meldungen|nachrichten)|"
+    r"lesen sie auch|auch interessant|siehe auch|related (topics|links|news|articles|posts))\b",
     re.I,
 )
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -253,8 +255,12 @@ def is_chrome(el: Any) -> bool:
 
 
 def is_link_box(el: Any) -> bool:
-    """A box made of teasers or a list of links (not prose that happens to hold a link)."""
-    return bool(el.xpath(".//li//a[@href] | .//*[contains(@class, 'Teaser')]"))
+    """A box made of teasers or a list of links (not prose that happens to hold a link):
+    links in list items, Sitepark teasers, or linked headings."""
+    return bool(el.xpath(
+        ".//li//a[@href] | .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | .//h3//a[@href]"
+        " | .//h4//a[@href] | .//h5//a[@href]"
+    ))
 
 
 class _Walker:
@@ -311,3 +317,16 @@ def body_blocks(
     walker.walk(root)
     walker.flush()
     return walker.blocks, walker.links
+
+
+def resolve_url(base: str, href: str | None) -> str | None:
+    """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments."""
+    href = clean(href)
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urljoin(base, href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None

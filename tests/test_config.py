@@ -7,6 +7,7 @@ import pytest
 from crawler.config import load_config, loads_config
 from crawler.demo import sample_config
 from crawler.exceptions import ConfigError, SourceNotFound
+from crawler.profiles import BUILTIN_PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def test_shipped_config_loads_with_real_source() -> None:
     assert src.start_urls[0].startswith("https://www.ruesselsheim.de/")
     assert src.url_aliases and src.canonical_scheme == "https"
     assert "@" in config.crawler.full_user_agent
+    assert src.profile == "sitepark" and src.site_profile == BUILTIN_PROFILES["sitepark"]
 
 
 def test_defaults_and_derived_hosts() -> None:
@@ -48,6 +50,8 @@ def test_defaults_and_derived_hosts() -> None:
         ("[sources.city]\ntitle = 'x'\n", "sources.city"),
         ("[sources.city]\nstart_urls = ['ftp://x.example/']\n", "sources.city"),
         ("[source.city]\n", "source"),
+        (MINIMAL + "profile = 'wordpres'\n", "sources.city.profile"),
+        ("[profiles.mine]\nextends = 'sitepark'\nbdy = 'p'\n" + MINIMAL, "profiles.mine.bdy"),
     ],
 )
 def test_broken_config_names_the_key(text: str, key: str) -> None:

@@ -1,0 +1,216 @@
+"""Images, captions, credits and attachments of an article.
+
+Captions are split into caption and credit (:func:`split_caption`): "Foto: …", "Fotos: …",
+"Fotograf: …", "Fotografin: …", "Fotograf/in: …", "Bild: …", "Quelle: …", "©", "(c)",
+"Copyright: …", "Grafik: …", and the same forms in parentheses at the end ("(Foto: …)").
+"Bildnachweise" sections (or a profile's ``credits`` items) give every credit, in order, and an
+image its credit when an item links to the image file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.extract_related import RELATED_HEADINGS, in_box
+from crawler.profiles import SiteProfile, select
+from crawler.records import Attachment, Image
+from crawler.text import box_heading, classes, clean, clean_or_none, cls, element_text, first
+from crawler.text import resolve_url as resolve
+
+CREDIT_HEADINGS = re.compile(r"^(bildnachweise?|bildquellen|bildrechte|image credits)\b", re.I)
+ATTACHMENT_EXT = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|txt|csv|zip|rar|7z|gpx|kmz?|ics)$", re.I
+)
+_PHOTOGRAPHER = r"Fotograf(?:in|/in|\*in|:in|In)?"
+_PAREN_CREDIT = re.compile(
+    rf"\s*\(\s*(?:(?P<label>{_PHOTOGRAPHER}|Fotos?|Bild|Quelle|Grafik|Copyright)\s*:|(?P<c>©))"
+    r"\s*(?P<rest>[^()]*)\)\s*$",
+    re.I,
+)
+_TAIL_CREDIT = re.compile(
+    r"(?:^|(?<=[\s.;,|–-]))(?P<credit>(?:©|\(c\)|Copyright\s*:|Quelle\s*:|Grafik\s*:|Fotos?\s*:|"
+    rf"Bild\s*:|{_PHOTOGRAPHER}\s*:)\s*.+)$",
+    re.I,
+)
+_IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
+_LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
+_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
+                 "consent", "avatar", "icon", "share", "social")  # fmt: skip
+
+
+def split_caption(caption: str | None) -> tuple[str | None, str | None]:
+    """Split a credit off a caption: ``Foto: X (Fotografin: N)`` → (``X``, ``Fotografin: N``);
+    ``X (Foto: Stadt R., Fotograf: N)`` → (``X``, ``Stadt R., Fotograf: N``); a trailing
+    ``Quelle: …``, ``© …``, ``Copyright: …``, ``Grafik: …`` becomes the credit as written."""
+    text = clean(caption)
+    if not text:
+        return None, None
+    credit = None
+    match = _PAREN_CREDIT.search(text)
+    if match:
+        label, rest = match.group("label"), clean(match.group("rest"))
+        if label is None:
+            credit = f"© {rest}"
+        elif label.lower() in ("foto", "fotos", "bild"):
+            credit = rest
+        else:
+            credit = f"{label}: {rest}"
+        text = text[: match.start()]
+    else:
+        tail = _TAIL_CREDIT.search(text, 1)
+        if tail:
+            credit = _LEADING_FOTO.sub("", tail.group("credit"))
+            text = text[: tail.start()]
+        elif _TAIL_CREDIT.match(text) and not _LEADING_FOTO.match(text):
+            return None, text  # the whole caption is a credit ("© Stadt Hanau")
+    text = _LEADING_FOTO.sub("", text).strip(" ,;–-|")
+    return text or None, clean(credit) or None
+
+
+def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
+    """Credit entries: the profile's ``credits`` matches, else the items of "Bildnachweise"
+    sections (Sitepark ``SP-ImageCredits``)."""
+    if profile is not None and profile.credits:
+        found = select(scope, profile.credits)
+        if found:
+            return found
+    sections = list(scope.xpath(f".//*[{cls('SP-ImageCredits')}]"))
+    for node in scope.xpath(".//section | .//div | .//aside"):
+        heading = box_heading(node)
+        if heading and CREDIT_HEADINGS.match(heading) and node not in sections:
+            sections.append(node)
+    sections = [n for n in sections if not any(a in sections for a in n.iterancestors())]
+    items: list[Any] = []
+    for section in sections:
+        items += section.xpath(".//li") or section.xpath(".//p")
+    return items
+
+
+def image_credits(items: list[Any], base: str) -> tuple[dict[str, str], list[str]]:
+    """``{absolute image url: credit}`` and every credit item's full text, in order."""
+    by_src: dict[str, str] = {}
+    credits: list[str] = []
+    for item in items:
+        full = element_text(item)
+        if not full:
+            continue
+        credits.append(full)
+        anchor = first(item, "descendant-or-self::a[@href]")
+        src = resolve(base, anchor.get("href") or "") if anchor is not None else None
+        if src and ": " in full:
+            by_src.setdefault(src, clean(full.split(": ", 1)[1]))
+    return by_src, credits
+
+
+def images(
+    scope: Any, base: str, credit_map: dict[str, str], profile: SiteProfile | None = None,
+    doc: Any = None,
+) -> list[Image]:
+    """Content images of ``scope`` (or the profile's ``images``) with caption and credit."""
+    chosen: list[Any] = []
+    if profile is not None and profile.images:
+        for el in select(doc if doc is not None else scope, profile.images):
+            chosen += [el] if el.tag == "img" else list(el.iter("img"))
+    if not chosen:
+        chosen = [img for img in scope.iter("img") if not _outside_content(img, scope)]
+    captions = select(doc, profile.captions) if profile is not None and doc is not None else []
+    found: list[Image] = []
+    seen: set[str] = set()
+    for img in chosen:
+        raw = img.get("src") or img.get("data-src") or img.get("data-lazy-src") or ""
+        src = resolve(base, raw) if raw and not raw.startswith("data:") else None
+        if not src or src in seen:
+            continue
+        seen.add(src)
+        caption_text = _profile_caption(img, captions) if captions else None
+        if caption_text is None:
+            caption_text = _caption_for(img)
+        caption, credit = split_caption(caption_text)
+        if src in credit_map:
+            credit = credit_map[src]
+        found.append(Image(src=src, alt=clean_or_none(img.get("alt")), caption=caption,
+                           credit=credit))
+    return found
+
+
+def _profile_caption(img: Any, captions: list[Any]) -> str | None:
+    """Text of the profile caption in the image's nearest ancestor holding one."""
+    wanted = set(captions)
+    for node in img.iterancestors():
+        inside = [c for c in node.iter() if c in wanted]
+        if inside:
+            return element_text(inside[0])
+        if node.tag in ("body", "article", "main"):
+            return None
+    return None
+
+
+def _outside_content(img: Any, scope: Any) -> bool:
+    """An image in chrome (logo, header), a teaser or a credits/related box."""
+    for node in img.iterancestors():
+        if node is scope:
+            return False
+        tokens = " ".join(classes(node))
+        if node.tag in ("nav", "footer", "aside") and "figure" not in tokens:
+            return True
+        if node.tag == "a" and not _IMAGE_FILE.search(node.get("href") or ""):
+            return True  # a teaser image (a lightbox link to the image file is content)
+        if any(word in tokens for word in _CHROME_WORDS):
+            return True
+        if node.get("id") in ("header", "navigation", "footer"):
+            return True
+        if node.tag == "header" and "articleheader" not in tokens:
+            return True
+    return False
+
+
+def _caption_for(img: Any) -> str | None:
+    figure = next((n for n in img.iterancestors() if n.tag == "figure"), None)
+    if figure is not None:
+        caption = first(figure, ".//figcaption")
+        if caption is None:
+            caption = first(figure, ".//*[contains(@class, 'caption')]")
+        return element_text(caption) if caption is not None else None
+    parent = img.getparent()
+    for _ in range(2):
+        if parent is None:
+            return None
+        captions = parent.xpath(".//*[contains(@class, 'caption')]")
+        if captions:
+            imgs = list(parent.iter("img"))
+            index = imgs.index(img) if img in imgs else 0
+            return element_text(captions[min(index, len(captions) - 1)])
+        parent = parent.getparent()
+    cell = caption_cell(img)
+    return element_text(cell) if cell is not None else None
+
+
+def caption_cell(img: Any) -> Any:
+    """Table layouts: the cell next to a cell holding only this image, when it is short text
+    (the caption), else None."""
+    cell = next((n for n in img.iterancestors() if n.tag == "td"), None)
+    if cell is None or element_text(cell) or len(cell.xpath(".//img")) != 1:
+        return None
+    nxt = cell.getnext()
+    if nxt is None or nxt.tag != "td" or nxt.xpath(".//img|.//table"):
+        return None
+    text = element_text(nxt)
+    return nxt if 0 < len(text) <= 300 else None
+
+
+def attachments(scope: Any, base: str) -> list[Attachment]:
+    """Download links (PDF, Office, archives, …) of the article, outside related/credit boxes."""
+    found: list[Attachment] = []
+    seen: set[str] = set()
+    for anchor in scope.iter("a"):
+        url = resolve(base, anchor.get("href") or "")
+        if not url or url in seen or not ATTACHMENT_EXT.search(urlsplit(url).path):
+            continue
+        if in_box(anchor, RELATED_HEADINGS) or in_box(anchor, CREDIT_HEADINGS):
+            continue
+        seen.add(url)
+        title = element_text(anchor) or urlsplit(url).path.rsplit("/", 1)[-1]
+        found.append(Attachment(url=url, title=title))
+    return found

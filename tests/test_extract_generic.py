@@ -1,0 +1,179 @@
+"""Generic extraction on pages of unknown CMS: structured data, hidden titles, related boxes,
+credits, datelines, UTC dates, date conflicts, encodings and the library fallback."""
+
+from __future__ import annotations
+
+from crawler.dates import dateline_date, dateline_place, parse_iso_date
+from crawler.extract import extract
+from crawler.extract_media import split_caption
+
+URL = "https://www.stadt.test/aktuelles/sommerfest"
+
+
+def page(body: str, head: str = "") -> bytes:
+    return (f'<html><head><meta charset="utf-8">{head}</head><body>'
+            f"<nav><a href='/'>Start</a></nav>{body}</body></html>").encode()
+
+
+ARTICLE = ("<p>Das Fest beginnt um 14 Uhr auf der Wiese am Schloss.</p>"
+           "<p>Der Eintritt ist frei, für Essen und Getränke ist gesorgt.</p>")
+
+
+def test_json_ld_news_article_dates_and_type() -> None:
+    head = ('<script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+            '{"@type":"Organization","name":"Stadt"},{"@type":"NewsArticle","headline":"Fest",'
+            '"datePublished":"2025-06-04T10:00:00+02:00","dateModified":"2025-06-05"}]}</script>')
+    result = extract(URL, page(f"<main><h1>Fest</h1>{ARTICLE}</main>", head), {})
+    assert (result.page_type, result.title) == ("press_release", "Fest")
+    assert (result.published, result.published_source, result.modified) == (
+        "2025-06-04", "metadata", "2025-06-05")
+    assert result.date_candidates[0].detail == "json-ld datePublished"
+    assert result.date_conflict is False
+
+
+def test_opengraph_title_when_no_h1_and_microdata_date() -> None:
+    head = '<meta property="og:title" content="Sommerfest im Park | Stadt Beispiel">'
+    body = ('<div class="inhalt" itemscope itemtype="https://schema.org/Article">'
+            '<span itemprop="datePublished" content="2024-07-26">26.07.</span>'
+            + ARTICLE * 3 + "</div>")
+    result = extract(URL, page(body, head), {})
+    assert result.title == "Sommerfest im Park"
+    assert (result.published, result.published_source) == ("2024-07-26", "metadata")
+    assert result.date_candidates[0].detail == "microdata"
+
+
+def test_hidden_h1_is_never_the_title() -> None:
+    for hidden in ('<h1 class="screen-reader-text">Stadt</h1>', '<h1 class="sr-only">Stadt</h1>',
+                   '<h1 class="visually-hidden">Stadt</h1>', "<h1 hidden>Stadt</h1>",
+                   '<h1 style="display: none">Stadt</h1>', '<h1 aria-hidden="true">Stadt</h1>'):
+        body = f"{hidden}<main><article><h1>Echter Titel</h1>{ARTICLE}</article></main>"
+        assert extract(URL, page(body), {}).title == "Echter Titel", hidden
+
+
+def test_related_headings_become_related_links_not_body() -> None:
+    for heading in ("Verwandte Themen", "Verwandte Links", "Verwandte Nachrichten",
+                    "Mehr zum Thema", "Das könnte Sie auch interessieren",
+                    "Weitere Informationen", "Related topics"):
+        body = (f"<main><article><h1>Titel</h1>{ARTICLE}</article><div><h3>{heading}</h3><ul>"
+                '<li><span class="date">04.06.2025</span> <a href="/aktuelles/a">Meldung A</a>'
+                '</li><li><a href="/rathaus/aemter/umweltamt">Umweltamt</a></li>'
+                '<li><a href="/leben/radverkehr">Radverkehr</a></li></ul></div></main>')
+        result = extract(URL, page(body), {})
+        assert [(r.title, r.kind, r.date) for r in result.related] == [
+            ("Meldung A", "press", "2025-06-04"), ("Umweltamt", "org", None),
+            ("Radverkehr", "topic", None)], heading
+        assert heading not in (result.body or "") and "Meldung A" not in (result.body or "")
+
+
+def test_teaser_blocks_without_lists_jetpack_style() -> None:
+    related = ('<div class="jp-relatedposts"><h3><em>Das könnte Sie auch interessieren</em></h3>'
+               '<div class="item"><h4><a href="/2025/10/b/?relatedposts_hit=1">Meldung B</a></h4>'
+               '<p class="post-date">9. Oktober 2025</p><p class="post-context">In „Presse“</p>'
+               '</div><div class="item"><h4><a href="/2025/03/c/">Meldung C</a></h4></div></div>')
+    body = f"<main><article><h1>Titel</h1>{ARTICLE}{related}</article></main>"
+    result = extract(URL, page(body), {})
+    assert [(r.title, r.kind, r.label, r.date) for r in result.related] == [
+        ("Meldung B", "press", "Presse", "2025-10-09"), ("Meldung C", "topic", None, None)]
+
+
+def test_credit_forms_in_captions() -> None:
+    cases = {
+        "Die Wiese. Foto: Stadt Darmstadt / Nadine Acar": ("Die Wiese.",
+                                                           "Stadt Darmstadt / Nadine Acar"),
+        "Die Wiese (Fotograf/in: Max Muster)": ("Die Wiese", "Fotograf/in: Max Muster"),
+        "Die Wiese. Fotografin: Anna Muster": ("Die Wiese.", "Fotografin: Anna Muster"),
+        "Die Wiese. Quelle: Stadt Hanau / Moritz": ("Die Wiese.", "Quelle: Stadt Hanau / Moritz"),
+        "Die Wiese © Stadt Hanau": ("Die Wiese", "© Stadt Hanau"),
+        "Die Wiese. Copyright: Stadt Frankfurt": ("Die Wiese.", "Copyright: Stadt Frankfurt"),
+        "Plan Grafik: Planungsbüro": ("Plan", "Grafik: Planungsbüro"),
+        "Die Wiese (Foto: Stadt R., Fotograf: N)": ("Die Wiese", "Stadt R., Fotograf: N"),
+        "© Stadt Hanau": (None, "© Stadt Hanau"),
+    }
+    for caption, expected in cases.items():
+        assert split_caption(caption) == expected, caption
+    figure = ('<figure><a href="/bilder/gross.jpg"><img src="/bilder/fest.jpg" alt="Wiese"></a>'
+              "<figcaption>Die Wiese. Foto: Stadt / Acar</figcaption></figure>")
+    result = extract(URL, page(f"<main><h1>T</h1>{figure}{ARTICLE}</main>"), {})
+    assert [(i.caption, i.credit) for i in result.images] == [("Die Wiese.", "Stadt / Acar")]
+    assert result.credits == ["Stadt / Acar"]
+
+
+def test_bildnachweise_and_attachments() -> None:
+    body = ('<main><article><h1>T</h1><figure><img src="/b/x.jpg" alt="X"></figure>' + ARTICLE
+            + '<p><a href="/dok/plan.pdf">Plan (PDF)</a></p></article>'
+            '<section><h2>Bildnachweise</h2><ul><li><a href="/b/x.jpg">X</a>: © Stadt / Foto: N'
+            "</li></ul></section></main>")
+    result = extract(URL, page(body), {})
+    assert result.images[0].credit == "© Stadt / Foto: N"
+    assert result.credits == ["X: © Stadt / Foto: N"]
+    assert [a.title for a in result.attachments] == ["Plan (PDF)"]
+
+
+def test_datelines() -> None:
+    assert dateline_date("Offenbach am Main, 4. Juni 2025 – Die Stadt lädt ein") == "2025-06-04"
+    assert dateline_place("KREIS GROSS-GERAU – Der Kreis baut aus.") == "KREIS GROSS-GERAU"
+    assert dateline_place("Die Stadt – und der Kreis") is None
+    body = ('<main><article><h1>T</h1><p>Offenbach am Main, 4. Juni 2025 – Die Stadt lädt'
+            " ein.</p><p>Mehr Text folgt hier.</p></article></main>")
+    result = extract(URL, page(body), {})
+    assert (result.published, result.published_source) == ("2025-06-04", "text")
+    # an uppercase dateline without a date: the date comes from the page's date line
+    kreis = ('<main><article><h1>T</h1><p class="news-date">18.02.2025</p>'
+             "<p>KREIS GROSS-GERAU – Der Kreis baut aus.</p></article></main>")
+    result = extract(URL, page(kreis), {})
+    assert (result.published, result.published_source) == ("2025-02-18", "text")
+    assert result.body.startswith("KREIS GROSS-GERAU – Der Kreis")
+
+
+def test_utc_timestamps_become_berlin_local_dates() -> None:
+    assert parse_iso_date("2025-06-04T23:45:00+01:00") == "2025-06-04"  # offset: as written
+    assert parse_iso_date("2025-03-03T23:20:00Z") == "2025-03-04"  # winter, +1h
+    assert parse_iso_date("2025-06-30T23:30:00+00:00") == "2025-07-01"  # summer, +2h
+    assert parse_iso_date("2025-06-30T21:30:00.000Z") == "2025-06-30"
+    head = ('<meta property="article:published_time" content="2025-03-04T00:20:00+01:00">'
+            '<script type="application/ld+json">{"@type":"NewsArticle",'
+            '"datePublished":"2025-03-03T23:20:00+00:00"}</script>')
+    result = extract(URL, page(f"<main><h1>T</h1>{ARTICLE}</main>", head), {})
+    assert result.published == "2025-03-04"
+    assert result.date_conflict is False
+
+
+def test_date_conflict_is_flagged_and_every_candidate_kept() -> None:
+    head = '<meta property="article:published_time" content="2025-06-04T10:00:00+02:00">'
+    url = "https://www.stadt.test/presse/2025/2025-06-01-fest"
+    result = extract(url, page(f"<main><h1>T</h1>{ARTICLE}</main>", head), {})
+    assert [(c.value, c.source) for c in result.date_candidates] == [
+        ("2025-06-04", "metadata"), ("2025-06-01", "url")]
+    assert (result.published, result.date_conflict) == ("2025-06-04", True)
+
+
+def test_cp1252_bytes_declared_latin1() -> None:
+    html = ('<html><head><meta charset="iso-8859-1"></head><body><main><h1>„Grüße“ – aus'
+            "\u00a0Kelsterbach</h1><p>Stra\u00adßen\u00adfest am Main.</p></main></body></html>")
+    body = html.encode("cp1252")
+    assert b"\x84" in body and b"\x93" in body  # typographic quotes in 0x80–0x9F
+    for headers in ({"content-type": "text/html; charset=ISO-8859-1"}, {}):
+        result = extract(URL, body, headers)
+        assert result.title == "„Grüße“ – aus Kelsterbach"
+        assert result.body == "Straßenfest am Main."
+
+
+def test_trafilatura_fallback_on_a_page_without_structure() -> None:
+    prose = " ".join(["Die Stadt saniert in diesem Sommer die Brücke über den Main."] * 4)
+    html = ("<html><head><title>Brücke wird saniert – Stadt Beispiel</title></head><body>"
+            "<div id='k'><div class='x'><a href='/'>Start</a> | <a href='/k'>Kontakt</a></div>"
+            f"<div class='y'><div>{prose}</div><div>{prose}</div><div>Die Arbeiten dauern bis"
+            " Oktober, Umleitungen sind ausgeschildert.</div></div></div></body></html>")
+    result = extract(URL, html.encode(), {})
+    assert result.title == "Brücke wird saniert"
+    assert result.body and "Brücke über den Main" in result.body
+    assert "Kontakt" not in result.body
+
+
+def test_listing_of_unknown_cms_is_never_an_article() -> None:
+    items = "".join(
+        f'<div class="entry"><h2><a href="/news/{i}">Meldung {i}</a></h2>'
+        f'<span class="date">0{i + 1}.06.2025</span><p>Kurz.</p></div>' for i in range(5))
+    result = extract(URL, page(f"<main><h1>Aktuelles</h1>{items}</main>"), {})
+    assert result.page_type == "listing"
+    assert [r.date for r in result.related][:2] == ["2025-06-01", "2025-06-02"]
