@@ -69,6 +69,7 @@ class Extracted:
     credits: list[str] = field(default_factory=list)  # every "Bildnachweise" entry, in order
     date_candidates: list[DateCandidate] = field(default_factory=list)
     canonical: str | None = None  # <link rel=canonical>, absolute, if present
+    date_conflict: bool = False  # the page's date candidates name more than one day
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,6 +93,8 @@ class FetchResult:
     elapsed: float = 0.0
     attempts: int = 1
     fetched_at: str = ""  # ISO 8601 UTC
+    #: headers of the (last) request sent, for the WARC request record (crawler.capture)
+    request_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
