@@ -13,6 +13,7 @@ bumped ``version`` and ``last_changed``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -22,7 +23,9 @@ from typing import Any
 
 import sqlite_utils
 
+from archive import revisions
 from archive.schema import RUN_COUNTS, now_iso
+from archive.search import index_page
 from crawler.config import SourceConfig
 from crawler.records import Extracted, FetchResult
 
@@ -182,8 +185,22 @@ def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, A
     return images, links
 
 
-def save_page(db: sqlite_utils.Database, source: str, page: Extracted, fetch: FetchResult) -> str:
-    """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``."""
+def save_page(
+    db: sqlite_utils.Database,
+    source: str,
+    page: Extracted,
+    fetch: FetchResult,
+    *,
+    capture: Any = None,
+    event: str | None = None,
+) -> str:
+    """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``.
+
+    Every new state is also a row of ``revisions`` (``archive/revisions.py``) pointing at
+    ``capture`` (a ``crawler.capture.CaptureRef`` written *before* this call, or ``None``).
+    ``event="reparse"`` (re-extraction of a stored record) keeps ``removed_at`` and
+    ``last_fetched`` and never restores a removed page.
+    """
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")
     record = page_record(source, page, fetch)
@@ -196,10 +213,15 @@ def save_page(db: sqlite_utils.Database, source: str, page: Extracted, fetch: Fe
     pages = db.table("pages")
 
     if cur is not None and cur[0] == record["content_hash"]:
-        old_hash, removed_at, etag, last_modified, _first_seen, _version = cur
-        if removed_at is not None:
-            # Back after having been gone: same content, live again.
+        old_hash, removed_at, etag, last_modified, _first_seen, version = cur
+        if removed_at is not None and event != "reparse":
+            # Back after having been gone: same content, live again (a new revision).
+            images, links = _child_rows(page)
             with db.atomic():
+                revisions.save_revision(
+                    db, record, images, links, version=version or 1, event="restored",
+                    fetched_at=now, capture=capture, credit_list=page.credits,
+                )  # fmt: skip
                 pages.update(
                     page.url,
                     {
@@ -214,7 +236,10 @@ def save_page(db: sqlite_utils.Database, source: str, page: Extracted, fetch: Fe
                 )
             log.info("restored %s", page.url)
             return "changed"
-        if (etag, last_modified) != (record["etag"], record["last_modified"]):
+        if event != "reparse" and (etag, last_modified) != (
+            record["etag"],
+            record["last_modified"],
+        ):
             pages.update(
                 page.url, {"etag": record["etag"], "last_modified": record["last_modified"]}
             )
@@ -230,17 +255,69 @@ def save_page(db: sqlite_utils.Database, source: str, page: Extracted, fetch: Fe
             "version": 1 if cur is None else (cur[5] or 0) + 1,
         }
     )
+    if event == "reparse" and cur is not None:
+        record["removed_at"] = cur[1]
+        record.pop("last_fetched")
     images, links = _child_rows(page)
     with db.atomic():
         pages.upsert(record, pk="url")
+        index_page(db, page.url)  # German-aware search index (archive/search.py)
         db.table("images").delete_where("page_url = ?", [page.url])
         db.table("links").delete_where("page_url = ?", [page.url])
         if images:
             db.table("images").insert_all(images, pk=("page_url", "position"))
         if links:
             db.table("links").insert_all(links, pk=("page_url", "rel", "position"))
+        revisions.save_revision(
+            db, record, images, links, version=record["version"], event=event or result,
+            fetched_at=now, capture=capture, credit_list=page.credits,
+        )  # fmt: skip
+        if record["removed_at"]:
+            revisions.mark_revision_removed(db, page.url, record["removed_at"])
     log.debug("%s %s (version %s)", result, page.url, record["version"])
     return result
+
+
+def save_fetched_page(
+    db: sqlite_utils.Database,
+    source: str,
+    page: Extracted,
+    fetch: FetchResult,
+    *,
+    requested: str | None = None,
+    capture: Any = None,
+) -> str:
+    """:func:`save_page` for a page fetched as ``requested``, one article per release.
+
+    The article keeps the URL it was first archived under; another URL serving it becomes
+    an alias (``archive.revisions.save_alias``): the other end of a redirect, or a new URL
+    with the same title, date and body (``"duplicate"``). Content fetched through an alias
+    is saved to the article only if it differs (so two URLs never make a re-crawl write).
+    """
+    requested = requested or page.url
+    when = fetch.fetched_at or now_iso()
+    target = revisions.alias_target(db, page.url) or revisions.alias_target(db, requested)
+    pending: tuple[str, str, str] | None = None
+    if target is None and requested != page.url:
+        if is_stored(db, requested) and not is_stored(db, page.url):
+            target, pending = requested, (page.url, requested, "redirect")
+        elif not is_stored(db, requested):
+            pending = (requested, page.url, "redirect")
+    if target is None and not is_stored(db, page.url):
+        dup = revisions.find_duplicate(db, source, page.url, page.title, page.published, page.body)
+        if dup:
+            target, pending = dup, (page.url, dup, "duplicate")
+    if target is not None and target != page.url:
+        page = dataclasses.replace(page, url=target)
+        stored = _one(db, "SELECT content_hash FROM pages WHERE url = ?", target)
+        if stored is not None and stored[0] == content_hash(page):
+            if pending:
+                revisions.save_alias(db, *pending, when)
+            return "unchanged"
+    outcome = save_page(db, source, page, fetch, capture=capture)
+    if pending:
+        revisions.save_alias(db, *pending, when)
+    return outcome
 
 
 def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None] | None:
@@ -277,9 +354,10 @@ def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> boo
     row = _one(db, "SELECT removed_at FROM pages WHERE url = ?", url)
     if row is None or row[0] is not None:
         return False
-    db.table("pages").update(
-        url, {"removed_at": fetch.fetched_at or now_iso(), "http_status": fetch.status}
-    )
+    removed_at = fetch.fetched_at or now_iso()
+    with db.atomic():
+        db.table("pages").update(url, {"removed_at": removed_at, "http_status": fetch.status})
+        revisions.mark_revision_removed(db, url, removed_at)
     log.info("removed %s (HTTP %s)", url, fetch.status)
     return True
 
@@ -349,6 +427,7 @@ __all__ = [
     "mark_removed",
     "page_record",
     "record_error",
+    "save_fetched_page",
     "save_page",
     "save_source",
     "start_run",

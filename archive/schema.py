@@ -33,6 +33,23 @@ BUSY_TIMEOUT_MS = 10_000
 FTS_COLUMNS = ("title", "label", "lead", "body", "captions", "credits")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
+#: Columns of ``revisions`` (migration 2): one row per version of a page, with every
+#: extracted field, the fetch and the WARC record it was extracted from.
+REVISION_COLUMNS: tuple[str, ...] = (
+    "page_url", "revision", "version", "event", "fetched_at", "page_type", "label", "title",
+    "lead", "body", "published", "published_source", "modified", "captions", "credits",
+    "credit_list", "image_count", "related_count", "content_hash", "http_status",
+    "fetched_url", "changed_fields", "removed_at", "warc_file", "warc_offset", "warc_length",
+    "warc_record_id",
+)  # fmt: skip
+REVISION_LINK_COLUMNS = (
+    "page_url", "revision", "rel", "position", "url", "title", "kind", "label", "date",
+)  # fmt: skip
+_INT_REVISION_COLUMNS = {
+    "revision", "version", "image_count", "related_count", "http_status", "warc_offset",
+    "warc_length",
+}  # fmt: skip
+
 #: Columns every table must have once all migrations ran (checked after migrating, so
 #: a foreign database with a same-named table is refused instead of half-used).
 EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -85,6 +102,13 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time"),
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
     "pages_fts": FTS_COLUMNS,
+    # migration 3: German-aware search index (archive/search.py SEARCH_COLUMNS)
+    "pages_search": (*FTS_COLUMNS, "parts", "rparts"),
+    # migration 2: every version of a page (archive/revisions.py), aliases of moved pages
+    "revisions": REVISION_COLUMNS,
+    "revision_images": ("page_url", "revision", "position", "src", "alt", "caption", "credit"),
+    "revision_links": REVISION_LINK_COLUMNS,
+    "aliases": ("url", "canonical_url", "reason", "first_seen"),
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
 
@@ -195,9 +219,77 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
     db.table("pages").enable_fts(list(FTS_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE)
 
 
+def _m0002_revisions(db: sqlite_utils.Database) -> None:
+    """Revisions (every version of a page), their images and links, and URL aliases.
+
+    Existing pages become their revision 1 (no WARC record: they were fetched before
+    captures existed); their images and links are copied to the revision tables.
+    """
+    columns: dict[str, type] = {
+        c: (int if c in _INT_REVISION_COLUMNS else str) for c in REVISION_COLUMNS
+    }
+    db.table("revisions").create(
+        columns, pk=("page_url", "revision"), foreign_keys=[("page_url", "pages", "url")]
+    )
+    db.table("revision_images").create(
+        {
+            "page_url": str, "revision": int, "position": int, "src": str, "alt": str,
+            "caption": str, "credit": str,
+        },
+        pk=("page_url", "revision", "position"),
+        foreign_keys=[("page_url", "pages", "url")],
+    )  # fmt: skip
+    db.table("revision_links").create(
+        {
+            "page_url": str, "revision": int, "rel": str, "position": int, "url": str,
+            "title": str, "kind": str, "label": str, "date": str,
+        },
+        pk=("page_url", "revision", "rel", "position"),
+        foreign_keys=[("page_url", "pages", "url")],
+    )  # fmt: skip
+    db.table("aliases").create(
+        {"url": str, "canonical_url": str, "reason": str, "first_seen": str},
+        pk="url",
+        foreign_keys=[("canonical_url", "pages", "url")],
+    )
+    db.table("revisions").create_index(["warc_file"])
+    db.table("aliases").create_index(["canonical_url"])
+    db.table("pages").create_index(["source", "title"])
+    shared = ", ".join(c for c in REVISION_COLUMNS if c in EXPECTED_COLUMNS["pages"])
+    db.execute(
+        f"INSERT INTO revisions (page_url, revision, version, event, fetched_at, {shared})"
+        f" SELECT url, 1, coalesce(version, 1), 'new', coalesce(last_changed, first_seen), "
+        f"{shared} FROM pages"
+    )
+    db.execute(
+        "INSERT INTO revision_images SELECT page_url, 1, position, src, alt, caption, credit "
+        "FROM images"
+    )
+    db.execute(
+        "INSERT INTO revision_links SELECT page_url, 1, rel, position, url, title, kind, label, "
+        "date FROM links"
+    )
+
+
+def _m0003_german_search(db: sqlite_utils.Database) -> None:
+    """``pages_search``: German-aware FTS5 index (archive/search.py), filled from ``pages``;
+    ``pages_view``: pages with ``year`` and ``live`` for Datasette facets."""
+    from archive.search import create_search_index, reindex  # noqa: PLC0415 - keep schema light
+
+    create_search_index(db)
+    reindex(db)
+    db.execute(
+        "CREATE VIEW pages_view AS SELECT url, source, page_type, label, title, published, "
+        "substr(published, 1, 4) AS year, lead, image_count, related_count, "
+        "removed_at IS NULL AS live, removed_at, first_seen, last_changed, version FROM pages"
+    )
+
+
 #: (id, name, function) — append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m0001_initial),
+    (2, "revisions", _m0002_revisions),
+    (3, "german_search", _m0003_german_search),
 ]
 
 
@@ -259,7 +351,7 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
                 f"{path}: archive has migration(s) {sorted(applied - known)} unknown to this "
                 "version of pressarchive; upgrade it"
             )
-        for mid, name, fn in MIGRATIONS:
+        for mid, name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
             if mid in applied:
                 continue
             log.info("%s: applying migration %04d_%s", path, mid, name)

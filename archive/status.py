@@ -7,7 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.schema import RUN_COUNTS
+from archive.schema import RUN_COUNTS, db_path
+from crawler.capture import capture_folder, folder_usage
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,11 @@ _RUNS_SQL = """
     SELECT source, count(*) AS runs, max(id) AS last_id FROM crawl_runs GROUP BY source
 """
 _ERRORS_SQL = "SELECT source, count(*) FROM fetch_errors GROUP BY source"
+_CAPTURES_SQL = """
+    SELECT pages.source, count(*) AS revisions, count(DISTINCT revisions.warc_file),
+           coalesce(sum(revisions.warc_length), 0)
+    FROM revisions JOIN pages ON pages.url = revisions.page_url GROUP BY pages.source
+"""
 
 
 def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -32,7 +38,10 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     Keys: name, title, city, pages, live, removed, press_releases (live ones),
     newest_published (of live pages), runs, last_run (``None`` or a dict with id,
     started_at, finished_at, status, duration and the counts), errors_last_run,
-    errors_total.
+    errors_total; revisions (stored versions of its pages), capture_files and
+    capture_bytes (WARC files its versions point to, and the bytes of those records),
+    capture_folder_files / capture_folder_bytes (everything in the archive's WARC folder,
+    304 revisits and listings included; the same for every source).
     """
     sources: dict[str, dict[str, Any]] = {}
 
@@ -42,6 +51,8 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                 "name": name, "title": None, "city": None, "pages": 0, "live": 0,
                 "removed": 0, "press_releases": 0, "newest_published": None, "runs": 0,
                 "last_run": None, "errors_last_run": 0, "errors_total": 0,
+                "revisions": 0, "capture_files": 0, "capture_bytes": 0,
+                "capture_folder_files": 0, "capture_folder_bytes": 0,
             }  # fmt: skip
         return sources[name]
 
@@ -68,6 +79,11 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         item["errors_last_run"] = db.execute(
             "SELECT count(*) FROM fetch_errors WHERE run_id = ?", [last_id]
         ).fetchone()[0]
+    for name, revisions, files, size in db.execute(_CAPTURES_SQL).fetchall():
+        entry(name).update(revisions=revisions, capture_files=files, capture_bytes=size)
+    usage = folder_usage(capture_folder(db_path(db)))
+    for item in sources.values():
+        item.update(capture_folder_files=usage["files"], capture_folder_bytes=usage["bytes"])
     return [sources[name] for name in sorted(sources)]
 
 

@@ -219,7 +219,15 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, as_json: boo
 @click.option("--since", help="Published on or after YYYY-MM-DD.")
 @click.option("--until", help="Published on or before YYYY-MM-DD.")
 @click.option("--type", "page_type", help="press_release, topic, notice, org_unit or other.")
+@click.option("--label", help="Only pages with this label (e.g. 'Pressemitteilung').")
+@click.option("--has-images", is_flag=True, default=None, help="Only pages with images.")
+@click.option("--live-only", is_flag=True, help="Leave out pages removed from the site.")
+@click.option("--removed", "removed_only", is_flag=True, help="Only pages removed from the site.")
+@click.option("--exact", is_flag=True, help="The words as written: no stemming, no compound parts.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
+@click.option("--facets", "show_facets", is_flag=True, help="Counts by source, type, year, label.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (url, title, published, …).")
 @json_option
 @library_errors
 def search(
@@ -229,27 +237,69 @@ def search(
     since: str | None,
     until: str | None,
     page_type: str | None,
+    label: str | None,
+    has_images: bool | None,
+    live_only: bool,
+    removed_only: bool,
+    exact: bool,
     limit: int,
+    count_only: bool,
+    show_facets: bool,
+    as_csv: bool,
     as_json: bool,
 ) -> None:
-    """Full-text search, best matches first (title counts most).
+    """Search German-aware, best matches first (title and lead count most).
+
+    Finds inflections and spellings (Förderung = Foerderung, Rüsselsheimer =
+    ruesselsheim, Straße = Strasse) and compound parts (Lotsen finds Integrationslotsen,
+    Haushalt finds Haushaltssicherungskonzept). "Exact phrases", prefix*, OR, NOT and
+    =word (this word only, no compounds) work; --exact matches the words as written.
 
     \b
     Examples:
-        pressarchive search Integrationslotsen
+        pressarchive search Lotsen
         pressarchive search '"Vielfalt und Teilhabe"' --since 2025-01-01 --json
-        pressarchive search Kita --type press_release --limit 5
+        pressarchive search Kita --type press_release --limit 5 --csv
+        pressarchive search Haushalt --facets
+        pressarchive search =Lotsen --count
     """
+    from archive import search as searching
     from archive.schema import open_archive
-    from archive.search import search as run_search
 
+    if live_only and removed_only:
+        raise click.UsageError("--live-only and --removed exclude each other")
     _require_db(db_path)
     db = open_archive(db_path)
-    hits = run_search(
-        db, query, source=source, since=since, until=until, page_type=page_type, limit=limit
-    )
+    status = "live" if live_only else "removed" if removed_only else "all"
+    filters: dict[str, Any] = {
+        "source": source, "since": since, "until": until, "page_type": page_type,
+        "label": label, "has_images": has_images, "status": status,
+    }  # fmt: skip
+    if count_only:
+        n = searching.count(db, query, exact=exact, **filters)
+        if as_json:
+            echo_json({"count": n})
+        else:
+            click.echo(n)
+        return
+    if show_facets:
+        found = searching.facets(db, query, exact=exact, **filters)
+        if as_json:
+            echo_json(found)
+            return
+        for name, values in found.items():
+            click.echo(f"{name}:")
+            for item in values:
+                click.echo(f"  {item['count']:>6}  {item['value'] or '-'}")
+        return
+    hits = searching.search(db, query, limit=limit, exact=exact, **filters)
     if as_json:
         echo_json(hits)
+        return
+    if as_csv:
+        from archive.export import write_csv
+
+        write_csv(hits, sys.stdout, searching.HIT_FIELDS)
         return
     if not hits:
         click.echo(f"No pages match {query!r}.")
@@ -298,6 +348,77 @@ def status(db_path: str, as_json: bool) -> None:
         click.echo(
             f"  runs: {row.get('runs', 0)}, errors in all runs: {row.get('errors_total', 0)}"
         )
+        if row.get("revisions"):
+            click.echo(
+                f"  versions: {row['revisions']}, captured in {row['capture_files']} WARC "
+                f"file(s), {row['capture_bytes']:,} bytes of records"
+            )
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@library_errors
+def serve(db_path: str, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette (read-only; fine during a crawl).
+
+    Opens with facets by source, page type, year and label, and canned queries:
+    search (German-aware, like `pressarchive search`), page, latest_releases and,
+    once the archive has them, revisions.
+
+    \b
+    Example:
+        pressarchive serve --db archive.db --port 8001
+        open http://127.0.0.1:8001/archive/search?q=Lotsen
+    """
+    from archive.schema import open_archive
+    from archive.serve import serve as run_serve
+
+    _require_db(db_path)
+    open_archive(db_path).close()  # apply pending migrations before read-only serving
+    run_serve(db_path, host=host, port=port)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "parquet"]), default="csv",
+    show_default=True,
+)  # fmt: skip
+@click.option("--query", help="Only pages matching this search (best first).")
+@click.option("--since", help="Published on or after YYYY-MM-DD.")
+@click.option("--source", help="Only pages of this source.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout)."
+)
+@library_errors
+def export(
+    db_path: str,
+    fmt: str,
+    query: str | None,
+    since: str | None,
+    source: str | None,
+    output: str | None,
+) -> None:
+    """Export pages as CSV, JSON, JSON Lines or Parquet (stable column names).
+
+    \b
+    Examples:
+        pressarchive export --format csv -o pages.csv
+        pressarchive export --format jsonl --query Haushalt --since 2024-01-01
+        pressarchive export --format parquet --source ruesselsheim -o pages.parquet
+    """
+    from archive.export import export_pages
+    from archive.schema import open_archive
+
+    _require_db(db_path)
+    db = open_archive(db_path)
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet needs -o FILE")
+    n = export_pages(db, fmt, output or sys.stdout, query=query, since=since, source=source)
+    if output:
+        click.echo(f"{n} pages written to {output}", err=True)
 
 
 @cli.command("sample-site")
@@ -377,6 +498,173 @@ def _require_db(db_path: str) -> None:
         raise click.ClickException(
             f"no archive at {db_path}: run `pressarchive demo` or `pressarchive crawl` first"
         )
+
+
+# --------------------------------------------------------------------------- versions
+
+
+@cli.command()
+@click.argument("url")
+@db_option
+@json_option
+@library_errors
+def history(url: str, db_path: str, as_json: bool) -> None:
+    """The versions of a page: when each was fetched and which fields changed.
+
+    \b
+    Example:
+        pressarchive history https://www.ruesselsheim.de/presse/2025/x --json
+    """
+    from archive.revisions import history as page_history
+    from archive.schema import open_archive
+
+    _require_db(db_path)
+    data = page_history(open_archive(db_path), url)
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(data["url"])
+    for rev in data["revisions"]:
+        changed = ", ".join(rev["changed_fields"]) or "-"
+        line = f"  {rev['revision']:>3}  {rev['fetched_at']}  {rev['event']:<9} {changed}"
+        if rev["removed_at"]:
+            line += f"  (removed {rev['removed_at']})"
+        click.echo(line)
+    for alias in data["aliases"]:
+        click.echo(f"  alias ({alias['reason']}): {alias['url']}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--from", "from_rev", type=int, help="Revision to compare from [previous].")
+@click.option("--to", "to_rev", type=int, help="Revision to compare to [latest].")
+@db_option
+@json_option
+@library_errors
+def diff(url: str, from_rev: int | None, to_rev: int | None, db_path: str, as_json: bool) -> None:
+    """Field by field unified diff between two versions of a page.
+
+    \b
+    Example:
+        pressarchive diff https://www.ruesselsheim.de/presse/2025/x --from 1 --to 2
+    """
+    from archive.revisions import diff as page_diff
+    from archive.schema import open_archive
+
+    _require_db(db_path)
+    data = page_diff(open_archive(db_path), url, from_rev, to_rev)
+    if as_json:
+        echo_json(data["changes"])
+        return
+    if not data["changes"]:
+        click.echo(f"No changes between revisions {data['from']} and {data['to']}.")
+    for change in data["changes"]:
+        click.echo(change["diff"])
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--at", "at", help="Date (YYYY-MM-DD) or ISO time [now].")
+@db_option
+@json_option
+@library_errors
+def show(url: str, at: str | None, db_path: str, as_json: bool) -> None:
+    """The page as it was at a date (from its stored versions).
+
+    \b
+    Example:
+        pressarchive show https://www.ruesselsheim.de/presse/2025/x --at 2025-11-30
+    """
+    from archive.revisions import show as page_show
+    from archive.schema import open_archive
+
+    _require_db(db_path)
+    page = page_show(open_archive(db_path), url, at)
+    if as_json:
+        echo_json(page)
+        return
+    gone = " [removed]" if page["removed"] else ""
+    click.echo(f"{page['title']}{gone}")
+    click.echo(f"{page.get('published') or 'undated'} · {page['url']}")
+    click.echo(f"revision {page['revision']} of {page['fetched_at']}")
+    if page.get("lead"):
+        click.echo(f"\n{page['lead']}")
+    click.echo(f"\n{page.get('body') or ''}")
+    for image in page["images"]:
+        click.echo(f"\n[image] {image['src']}: {image.get('caption') or image.get('alt') or ''}")
+    for link in page["related"]:
+        click.echo(f"[related] {link.get('title')} <{link['url']}>")
+
+
+@cli.command()
+@click.option("--source", help="Only pages of this source.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Config whose URL rules to use [the sources stored in the archive].",
+)
+@db_option
+@json_option
+@library_errors
+def reparse(source: str | None, config_path: str | None, db_path: str, as_json: bool) -> None:
+    """Re-extract every stored version from its WARC record (no network).
+
+    \b
+    Example:
+        pressarchive reparse --db archive.db --json
+    """
+    from archive.schema import open_archive
+    from crawler.config import load_config
+    from crawler.reparse import reparse as run_reparse
+
+    _require_db(db_path)
+    config = load_config(config_path) if config_path else None
+    report = run_reparse(open_archive(db_path), source=source, config=config)
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(
+        f"{report['pages']} pages, {report['versions']} versions re-extracted: "
+        f"{report['changed']} pages changed, {report['missing']} versions without a record"
+    )
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", help="Source name for the pages [the host of the first page].")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Config whose URL rules to use [the sources stored in the archive].",
+)
+@db_option
+@json_option
+@library_errors
+def import_warc(
+    files: tuple[str, ...], source: str | None, config_path: str | None, db_path: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Import pages from WARC files of other tools (wget, Webrecorder, web archives).
+
+    \b
+    Example:
+        pressarchive import-warc crawl.warc.gz --source ruesselsheim --db archive.db
+    """
+    from archive.schema import open_archive
+    from crawler.config import load_config
+    from crawler.reparse import import_warc as run_import
+
+    config = load_config(config_path) if config_path else None
+    report = run_import(open_archive(db_path), list(files), source=source, config=config)
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(
+        f"{report['records']} responses read: {report['new']} new, {report['changed']} changed, "
+        f"{report['unchanged']} unchanged, {report['skipped']} skipped"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

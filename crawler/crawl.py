@@ -19,6 +19,8 @@ import httpx
 import sqlite_utils
 
 from archive import save
+from archive.schema import db_path
+from crawler.capture import CaptureRef, WarcWriter, capture_folder
 from crawler.config import Config, SourceConfig
 from crawler.discover import discover
 from crawler.extract import extract
@@ -69,13 +71,20 @@ def crawl_source(
     *,
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    capture: bool = True,
 ) -> CrawlStats:
-    """Crawl one source into ``db`` and return its statistics (also stored in ``crawl_runs``)."""
+    """Crawl one source into ``db`` and return its statistics (also stored in ``crawl_runs``).
+
+    With ``capture`` every response (and every 304) is written to the WARC files next to
+    the archive (``crawler/capture.py``) before any row referring to it.
+    """
     save.save_source(db, source)
     stats = CrawlStats(source=source.name, run_id=save.start_run(db, source.name))
     started = time.monotonic()
+    folder = capture_folder(db_path(db)) if capture else None
+    writer = WarcWriter(folder) if folder is not None else None
     try:
-        asyncio.run(_Crawl(db, config, source, stats, progress).run(transport))
+        asyncio.run(_Crawl(db, config, source, stats, progress, writer).run(transport))
     except (KeyboardInterrupt, asyncio.CancelledError):
         stats.status = "interrupted"
         raise
@@ -83,6 +92,8 @@ def crawl_source(
         stats.status = "failed"
         raise
     finally:
+        if writer is not None:
+            writer.close()
         stats.duration = time.monotonic() - started
         save.finish_run(db, stats.run_id, stats.run_counts(), stats.status)
     return stats
@@ -98,8 +109,10 @@ class _Crawl:
         source: SourceConfig,
         stats: CrawlStats,
         progress: Progress | None,
+        writer: WarcWriter | None = None,
     ) -> None:
         self.db = db
+        self.writer = writer
         self.config = config
         self.source = source
         self.stats = stats
@@ -116,6 +129,7 @@ class _Crawl:
                 cache = save.SqliteDiscoveryCache(self.db)
                 found = await discover(fetcher, self.source, self.policy, cache=cache)
                 for result in found.fetches:
+                    self._capture(result)
                     self._count_fetch(result, page=False)
                 candidates = list(found.candidates.values())
                 for url in self.source.extra_urls:
@@ -162,6 +176,7 @@ class _Crawl:
         stored = save.validators(self.db, cand.url)
         etag, last_modified = stored if stored else (None, None)
         result = await fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        ref = self._capture(result)
         if result.not_modified:
             self.stats.not_modified += 1
             return "not_modified"
@@ -185,7 +200,9 @@ class _Crawl:
                 f"nothing extracted: no title and no text ({ctype}, {len(result.body)} bytes)",
             )
             return "error"
-        outcome = save.save_page(self.db, self.source.name, page, result)
+        outcome = save.save_fetched_page(
+            self.db, self.source.name, page, result, requested=cand.url, capture=ref
+        )
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if cand.depth == 0 and self.config.crawler.follow_related:
             for link in page.related:
@@ -194,36 +211,13 @@ class _Crawl:
         return outcome
 
     def _extract(self, cand: Candidate, result: FetchResult) -> Extracted:
-        """Extract, then put every URL in canonical form and fill a missing date from hints."""
-        page = extract(result.final_url or cand.url, result.body, result.headers)
-        canon = self.policy.canonical
-        final = canon(result.final_url) if result.final_url else None
-        page.url = final if final and self.policy.allowed(final) else cand.url
-        page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
-        page.related = [_canon_link(link, canon) for link in page.related]
-        page.links = [canon(u) or u for u in page.links]
-        page.attachments = [
-            dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments
-        ]
-        if page.canonical:
-            page.canonical = canon(page.canonical) or page.canonical
-        if not page.published:
-            self._date_from_hints(page, cand)
-        return page
+        return extract_page(self.db, self.policy, cand, result)
 
-    def _date_from_hints(self, page: Extracted, cand: Candidate) -> None:
-        """A page without a date of its own keeps the date it was first archived with,
-        else takes the strongest hint from another page (feed before teaser)."""
-        previous = save.stored_date(self.db, page.url)
-        if previous:
-            page.published, page.published_source = previous
-            return
-        for kind in HINT_ORDER:
-            dates = sorted({h.value for h in cand.hints if h.source == kind})
-            if dates:
-                page.published, page.published_source = dates[0], kind
-                page.date_candidates.extend(h for h in cand.hints if h.source == kind)
-                return
+    def _capture(self, result: FetchResult) -> CaptureRef | None:
+        """Write the WARC records of one fetch (flushed and fsynced) before any row."""
+        if self.writer is None:
+            return None
+        return self.writer.write(result)
 
     def _count_fetch(self, result: FetchResult, *, page: bool) -> None:
         if result.not_modified:
@@ -241,6 +235,41 @@ class _Crawl:
         save.record_error(
             self.db, self.stats.run_id, self.source.name, result.url, result.status, message
         )
+
+
+def extract_page(
+    db: sqlite_utils.Database, policy: UrlPolicy, cand: Candidate, result: FetchResult
+) -> Extracted:
+    """Extract, then put every URL in canonical form and fill a missing date from hints
+    (shared by the crawl and by ``crawler.reparse``)."""
+    page = extract(result.final_url or cand.url, result.body, result.headers)
+    canon = policy.canonical
+    final = canon(result.final_url) if result.final_url else None
+    page.url = final if final and policy.allowed(final) else cand.url
+    page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
+    page.related = [_canon_link(link, canon) for link in page.related]
+    page.links = [canon(u) or u for u in page.links]
+    page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
+    if page.canonical:
+        page.canonical = canon(page.canonical) or page.canonical
+    if not page.published:
+        _date_from_hints(db, page, cand)
+    return page
+
+
+def _date_from_hints(db: sqlite_utils.Database, page: Extracted, cand: Candidate) -> None:
+    """A page without a date of its own keeps the date it was first archived with,
+    else takes the strongest hint from another page (feed before teaser)."""
+    previous = save.stored_date(db, page.url)
+    if previous:
+        page.published, page.published_source = previous
+        return
+    for kind in HINT_ORDER:
+        dates = sorted({h.value for h in cand.hints if h.source == kind})
+        if dates:
+            page.published, page.published_source = dates[0], kind
+            page.date_candidates.extend(h for h in cand.hints if h.source == kind)
+            return
 
 
 def _canon_link(link: Link, canon: Callable[[str], str | None]) -> Link:

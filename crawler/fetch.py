@@ -94,6 +94,7 @@ class _Outcome:
     retryable: bool = False
     attempts: int = 1
     fetched_at: str = ""
+    request_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -261,6 +262,7 @@ class Fetcher:
                 elapsed=time.monotonic() - started,
                 attempts=attempts,
                 fetched_at=outcome.fetched_at,
+                request_headers=outcome.request_headers,
             )
 
         try:
@@ -367,6 +369,7 @@ class Fetcher:
 
     async def _send(self, url: str, headers: dict[str, str]) -> _Outcome:
         request = self._client.build_request("GET", url, headers=headers)
+        sent = dict(request.headers.items())
         response = await self._transport.handle_async_request(request)
         fetched_at = _now_iso()
         status = response.status_code
@@ -388,6 +391,7 @@ class Fetcher:
                 headers=out_headers,
                 error=f"response exceeds {limit} bytes ({url})",
                 fetched_at=fetched_at,
+                request_headers=sent,
             )
         finally:
             await response.aclose()
@@ -398,6 +402,7 @@ class Fetcher:
             body=bytes(body),
             retryable=status in RETRY_STATUSES,
             fetched_at=fetched_at,
+            request_headers=sent,
         )
 
 

@@ -423,19 +423,23 @@ def test_appended_migration_runs_once_and_failures_roll_back(
         db.table("pages").add_column("half_done", str)
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, (2, "language", add_column)])
+    nxt = max(m[0] for m in MIGRATIONS) + 1  # later migrations are appended to MIGRATIONS
+    monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, (nxt, "language", add_column)])
     db = open_archive(path)
     assert "language" in db.table("pages").columns_dict
     assert ensure_schema(db) == []
     db.close()
 
     monkeypatch.setattr(
-        schema, "MIGRATIONS", [*MIGRATIONS, (2, "language", add_column), (3, "broken", broken)]
+        schema,
+        "MIGRATIONS",
+        [*MIGRATIONS, (nxt, "language", add_column), (nxt + 1, "broken", broken)],
     )
     with pytest.raises(RuntimeError, match="migration bug"):
         open_archive(path)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, (2, "language", add_column)])
+    monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, (nxt, "language", add_column)])
     db = open_archive(path)
     assert "half_done" not in db.table("pages").columns_dict
-    assert [r[0] for r in db.execute("SELECT id FROM migrations ORDER BY id")] == [1, 2]
+    ids = [m[0] for m in MIGRATIONS] + [nxt]
+    assert [r[0] for r in db.execute("SELECT id FROM migrations ORDER BY id")] == ids
     db.close()
