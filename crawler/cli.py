@@ -449,9 +449,14 @@ def sample_site(port: int, edition: int, crawl_delay: str) -> None:
 @cli.command()
 @click.argument("target")
 @click.option("--url", help="Original URL of a local file (for resolving links and dates).")
+@click.option(
+    "--profile",
+    type=click.Choice(["sitepark", "typo3"]),
+    help="A built-in site profile (CSS selectors); default: generic extraction.",
+)
 @json_option
 @library_errors
-def extract(target: str, url: str | None, as_json: bool) -> None:
+def extract(target: str, url: str | None, profile: str | None, as_json: bool) -> None:
     """Extract one page (a local HTML file or a URL) and print its fields.
 
     \b
@@ -469,7 +474,10 @@ def extract(target: str, url: str | None, as_json: bool) -> None:
         body, headers, page_url = _fetch_one(target)
     else:
         raise click.BadParameter(f"{target!r} is neither a file nor an http(s) URL")
-    page = run_extract(page_url, body, headers).to_dict()
+    from crawler.profiles import BUILTIN_PROFILES
+
+    site_profile = BUILTIN_PROFILES[profile] if profile else None
+    page = run_extract(page_url, body, headers, site_profile).to_dict()
     if as_json:
         echo_json(page)
         return

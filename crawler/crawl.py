@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import sqlite_utils
@@ -34,6 +36,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, str, str], None]
 
 HINT_ORDER = ("feed", "teaser")
+#: URL paths that are files linked from pages, never pages to archive
+NOT_A_PAGE = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
+)
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @dataclass
@@ -155,6 +162,8 @@ class _Crawl:
     def _enqueue(self, cand: Candidate) -> None:
         if cand.url in self.seen or not self.policy.allowed(cand.url):
             return
+        if NOT_A_PAGE.search(urlsplit(cand.url).path):
+            return  # images, documents, archives: linked from pages, not pages themselves
         self.seen.add(cand.url)
         self.queue.put_nowait(cand)
 
@@ -189,8 +198,13 @@ class _Crawl:
             self._record_error(result)
             return "error"
         self.stats.fetched += 1
+        ctype = result.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES:
+            self.stats.skipped += 1
+            log.info("%s: not a page (%s), skipped", cand.url, ctype)
+            return "skipped"
         page = self._extract(cand, result)
-        if page.page_type == "listing":
+        if page.page_type == "listing" or urlsplit(page.url).path in ("", "/"):
             self.stats.skipped += 1
             return "listing"
         if not page.title and not page.body:
@@ -242,7 +256,9 @@ def extract_page(
 ) -> Extracted:
     """Extract, then put every URL in canonical form and fill a missing date from hints
     (shared by the crawl and by ``crawler.reparse``)."""
-    page = extract(result.final_url or cand.url, result.body, result.headers)
+    page = extract(
+        result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
+    )
     canon = policy.canonical
     final = canon(result.final_url) if result.final_url else None
     page.url = final if final and policy.allowed(final) else cand.url

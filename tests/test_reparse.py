@@ -95,8 +95,8 @@ def test_reparse_records_a_revision_where_extraction_changed(
     before = rows(path)
     original = crawler.crawl.extract
 
-    def better_extract(url: str, body: bytes, headers: dict[str, str]) -> Any:
-        page = original(url, body, headers)
+    def better_extract(url: str, body: bytes, headers: dict[str, str], profile: Any = None) -> Any:
+        page = original(url, body, headers, profile)
         if url == BODY_EDIT and page.title:
             page.title = page.title + " (korrigiert)"
         return page

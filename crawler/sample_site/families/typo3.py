@@ -513,6 +513,7 @@ start_urls = ["{BASE}{LISTING}"]
 feeds = ["{BASE}{RSS_KEY}"]
 sitemaps = ["{BASE}/sitemap.xml"]
 hosts = {json.dumps(list(HOSTS))}
+profile = "typo3"                 # built-in site profile (crawler/profiles.py)
 # detail records also answer as ?tx_news_pi1[...]&cHash=... (same page, rel=canonical to the
 # slug URL); every record is in the sitemap under its slug, so skip the query form
 exclude = ['tx_news_pi1(?:\\[|%5B)action']

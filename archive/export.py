@@ -1,0 +1,155 @@
+"""Exports of the archive's pages: CSV, JSON, JSON Lines and Parquet, stable columns.
+
+:func:`export_pages` writes every page (or those matching a search ``query``, best
+first, else newest first) with the columns of :data:`EXPORT_COLUMNS`, in that order,
+whatever the schema grows later. Parquet needs pyarrow (``pip install
+pressarchive[parquet]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import sqlite_utils
+
+from archive.search import matching_urls
+from crawler.exceptions import PressArchiveError, SearchError
+
+FORMATS = ("csv", "json", "jsonl", "parquet")
+#: Exported columns, in order. Append only: scripts rely on these names.
+EXPORT_COLUMNS = (
+    "url", "source", "page_type", "label", "title", "lead", "body", "published",
+    "published_source", "modified", "captions", "credits", "image_count", "related_count",
+    "first_seen", "last_changed", "removed_at", "version",
+)  # fmt: skip
+_INT_COLUMNS = {"image_count", "related_count", "version"}
+_BATCH = 500
+
+
+class ExportError(PressArchiveError):
+    """An export that cannot be written (unknown format, pyarrow missing)."""
+
+    exit_code = 2
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], fields: Sequence[str]) -> None:
+    """CSV with a header row of ``fields``; ``None`` becomes an empty cell."""
+    writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if row.get(k) is None else row[k]) for k in fields})
+
+
+def iter_pages(
+    db: sqlite_utils.Database,
+    *,
+    query: str | None = None,
+    since: str | date | None = None,
+    source: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The pages to export as dicts of :data:`EXPORT_COLUMNS`."""
+    columns = ", ".join(EXPORT_COLUMNS)
+    if query:
+        urls = matching_urls(db, query, source=source, since=since)
+        for start in range(0, len(urls), _BATCH):
+            chunk = urls[start : start + _BATCH]
+            marks = ", ".join("?" * len(chunk))
+            found = db.execute(f"SELECT {columns} FROM pages WHERE url IN ({marks})", chunk)
+            by_url = {row[0]: dict(zip(EXPORT_COLUMNS, row, strict=True)) for row in found}
+            yield from (by_url[u] for u in chunk if u in by_url)
+        return
+    clauses, params = [], []
+    if source:
+        clauses.append("source = ?")
+        params.append(source)
+    if since:
+        day = since.isoformat() if isinstance(since, date) else since
+        if len(day) != 10 or day[4] != "-" or day[7] != "-":
+            raise SearchError(f"since must be a date YYYY-MM-DD, got {since!r}")
+        clauses.append("published >= ?")
+        params.append(day)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"SELECT {columns} FROM pages {where} ORDER BY published DESC NULLS LAST, url"
+    cursor = db.conn.execute(sql, params)
+    while rows := cursor.fetchmany(_BATCH):
+        yield from (dict(zip(EXPORT_COLUMNS, row, strict=True)) for row in rows)
+
+
+def export_pages(
+    db: sqlite_utils.Database,
+    fmt: str,
+    out: str | Path | IO[str],
+    *,
+    query: str | None = None,
+    since: str | date | None = None,
+    source: str | None = None,
+) -> int:
+    """Write the pages to ``out`` (a path, or a text stream for csv/json/jsonl); return
+    how many were written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    rows = iter_pages(db, query=query, since=since, source=source)
+    if fmt == "parquet":
+        if not isinstance(out, str | Path):
+            raise ExportError("parquet needs an output file (-o FILE)")
+        return _write_parquet(rows, Path(out))
+    if isinstance(out, str | Path):
+        with Path(out).open("w", encoding="utf-8", newline="") as handle:
+            return _write_text(rows, fmt, handle)
+    return _write_text(rows, fmt, out)
+
+
+def _write_text(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
+    n = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal n
+        for row in rows:
+            n += 1
+            yield row
+
+    if fmt == "csv":
+        write_csv(counted(), out, EXPORT_COLUMNS)
+    elif fmt == "jsonl":
+        for row in counted():
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        out.write("[")
+        for i, row in enumerate(counted()):
+            out.write(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False))
+        out.write("\n]\n")
+    return n
+
+
+def _write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional dependency
+        import pyarrow.parquet as pq  # noqa: PLC0415
+    except ImportError as exc:
+        raise ExportError(
+            "parquet export needs pyarrow: pip install 'pressarchive[parquet]'"
+        ) from exc
+    schema = pa.schema(
+        [(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in EXPORT_COLUMNS]
+    )
+    n = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= _BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                n += len(batch)
+                batch = []
+        if batch or n == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            n += len(batch)
+    return n
+
+
+__all__ = ["EXPORT_COLUMNS", "FORMATS", "ExportError", "export_pages", "iter_pages", "write_csv"]

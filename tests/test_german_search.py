@@ -1,0 +1,303 @@
+"""German-aware search over the crawled sample site: a labelled query set and the CLI.
+
+The sample site (edition 1) is crawled once for the module over real HTTP on loopback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from archive import german
+from archive.save import mark_removed
+from archive.schema import open_archive
+from archive.search import count, facets, reindex, search, to_search_query
+from crawler.cli import cli
+from crawler.crawl import crawl_source
+from crawler.demo import sample_config
+from crawler.records import FetchResult
+from crawler.sample_site import SampleSite
+
+LOTSEN = {
+    "2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen",
+    "2025-07-23-mohammad-ghassan-arksousi-in-wiesbaden-geehrt",
+    "2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig",
+    "landesprogramm-wir",
+    "migration",
+}
+HAUSHALT = {
+    "2023-07-25-gewerbesteuer-einnahmen-bleiben-hinter-den-erwartungen-zurueck",
+    "haushalt",
+    "haushaltssatzung-2025",
+    "haushaltssicherungskonzept-vorgelegt",
+    "2025-04-04-haushaltsentwurf-2025-eingebracht",
+    "5188.html",
+}
+FOERDERUNG = {
+    "2024-08-05-vereinsfoerderung-antraege-fuer-das-kommende-jahr-stellen",
+    "2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig",
+    "landesprogramm-wir",
+    "stabsstelle-kultur-und-vielfalt",
+}
+WIR = {
+    "2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig",
+    "interkulturelles-buero",
+    "landesprogramm-wir",
+}
+
+#: query → pages that must be found (by the last URL segment) and pages that must not.
+LABELLED: list[tuple[str, set[str], set[str]]] = [
+    ("Lotsen", LOTSEN, set()),
+    ("lotse", LOTSEN - {"migration"}, set()),
+    (
+        "Integrationslotsen",
+        {"2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig"},
+        set(),
+    ),  # noqa: E501
+    ("Haushalt", HAUSHALT, set()),
+    ("Haushaltssicherungskonzept", {"haushaltssicherungskonzept-vorgelegt"}, set()),
+    ("Foerderung", FOERDERUNG, set()),
+    ("Förderung", FOERDERUNG, set()),
+    ("WIR-Koordination", WIR, set()),
+    ("ruesselsheim", {"kitas", "2024-11-04-ruesselsheimer-stadtlauf-mit-teilnehmerrekord"}, set()),
+    ("RÜSSELSHEIMER", {"kitas", "2024-11-04-ruesselsheimer-stadtlauf-mit-teilnehmerrekord"}, set()),
+    ("Strasse", {"2023-09-04-vollsperrung-der-waldstrasse-in-den-herbstferien"}, set()),
+    ('"Vielfalt und Teilhabe"', {"landesprogramm-wir", "migration"}, {"haushalt"}),
+    (
+        "Kita NOT Gebühren",
+        {"2023-11-11_neue-kita-in-hassloch-oeffnet-nach-den-sommerferien"},
+        {"kitas"},
+    ),  # noqa: E501
+    ("Sandkasten", {"kitas"}, set()),  # image caption
+    ("Lotsen OR Haushalt", LOTSEN | HAUSHALT, set()),
+    ("=Lotsen", LOTSEN - {"migration"}, {"migration"}),  # word only: no Lotsenprogramm
+]
+
+
+def tail(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("german") / "archive.db"
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        config = sample_config(site.port, delay=0.0, max_delay=0.01)
+        db = open_archive(path)
+        try:
+            crawl_source(db, config, config.source("sample"))
+        finally:
+            db.close()
+    yield path
+
+
+@pytest.fixture(scope="module")
+def db(archive_path: Path) -> Iterator[sqlite_utils.Database]:
+    database = open_archive(archive_path)
+    yield database
+    database.close()
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Förderung", "Foerderung"),
+        ("Rüsselsheim", "ruesselsheim"),
+        ("Rüsselsheimer", "RUESSELSHEIM"),
+        ("Straße", "Strasse"),
+        ("Gebühren", "Gebuehren"),
+        ("Lotsen", "Lotse"),
+        ("Haushalts", "Haushalt"),
+        ("Steuern", "Steuer"),
+    ],
+)
+def test_same_stem(a: str, b: str) -> None:
+    assert german.stem(a) == german.stem(b)
+
+
+def test_fold_matches_stemmer_spelling() -> None:
+    assert german.fold("Foerder") == german.fold("Förder") == "forder"
+    assert german.fold("Steuer") == "steuer"  # "ue" after a vowel is not an umlaut
+    assert german.fold("Quelle") == "quelle"
+
+
+def test_compound_parts_indexed_both_ways() -> None:
+    stems = german.analyze("Die Integrationslotsen und der Haushalt").split()
+    assert stems == ["die", "integrationslots", "und", "der", "haushalt"]
+    assert german.compound_candidates(stems) == ["integrationslots", "haushalt"]
+    assert german.matches_part("lots", "integrationslots")
+    assert german.matches_part("haushalt", "haushaltssicherungskonzept")
+    assert not german.matches_part("lots", "lots")
+
+
+# --------------------------------------------------------------------------- labelled set
+
+
+@pytest.mark.parametrize(("query", "expected", "excluded"), LABELLED, ids=[q for q, *_ in LABELLED])
+def test_labelled_queries(
+    db: sqlite_utils.Database, query: str, expected: set[str], excluded: set[str]
+) -> None:
+    found = {tail(h["url"]) for h in search(db, query, limit=200)}
+    assert expected <= found, f"{query!r} missed {expected - found}"
+    assert not excluded & found, f"{query!r} found {excluded & found}"
+    assert count(db, query) == len(found)
+
+
+def test_spelling_variants_give_the_same_hits(db: sqlite_utils.Database) -> None:
+    for a, b in [
+        ("Förderung", "Foerderung"),
+        ("Rüsselsheim", "ruesselsheim"),
+        ("Straße", "STRASSE"),
+    ]:
+        assert [h["url"] for h in search(db, a, limit=200)] == [
+            h["url"] for h in search(db, b, limit=200)
+        ]
+
+
+def test_exact_word_beats_compound_part_in_ranking(db: sqlite_utils.Database) -> None:
+    hits = search(db, "Lotsen")
+    assert tail(hits[0]["url"]) == "2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen"
+    assert tail(hits[-1]["url"]) == "migration"  # only "Lotsenprogramm", in the body
+    assert "[Lotsen" in hits[0]["snippet"] or "Lotsen]" in hits[0]["snippet"]
+
+
+def test_exact_option_matches_words_as_written(db: sqlite_utils.Database) -> None:
+    assert count(db, "Foerderung", exact=True) == 0
+    assert count(db, "Förderung", exact=True) >= 1
+    assert count(db, "Integrationslotsen", exact=True) == 1
+    assert count(db, "Lotsen", exact=True) < count(db, "Lotsen")
+
+
+@pytest.mark.parametrize(
+    "query", ['"Vielfalt und Teilhabe', "AND OR", "NOT", "(", "Lotsen OR", "„Haushalt"]
+)
+def test_odd_queries_give_sensible_results(db: sqlite_utils.Database, query: str) -> None:
+    hits = search(db, query, limit=200)
+    assert isinstance(hits, list)
+    if query in ('"Vielfalt und Teilhabe', "Lotsen OR", "„Haushalt"):
+        assert hits
+
+
+def test_snippets_mark_compounds(db: sqlite_utils.Database) -> None:
+    hits = search(db, "Haushaltssicherungskonzept")
+    assert hits and all("[Haushaltssicherungskonzept" in h["snippet"] for h in hits)
+    hits = search(db, "Haushalt")
+    assert any(
+        "[Haushaltssicherungskonzept" in h["snippet"] or "[Haushalt" in h["snippet"] for h in hits
+    )
+    assert all("[" in h["snippet"] for h in hits)
+
+
+def test_filters(db: sqlite_utils.Database) -> None:
+    assert {h["page_type"] for h in search(db, "Haushalt", page_type="notice")} == {"notice"}
+    assert {h["label"] for h in search(db, "Haushalt", label="Pressemitteilung")} == {
+        "Pressemitteilung"
+    }
+    with_images = search(db, "Kita", has_images=True, limit=100)
+    assert with_images
+    urls = [h["url"] for h in with_images]
+    rows = db.execute(
+        "SELECT count(*) FROM pages WHERE image_count > 0 "
+        f"AND url IN ({','.join('?' * len(urls))})",
+        urls,
+    ).fetchone()
+    assert rows[0] == len(urls)
+    assert count(db, "Kita", has_images=True) + count(db, "Kita", has_images=False) == count(
+        db, "Kita"
+    )
+    assert all(h["published"] >= "2025-01-01" for h in search(db, "Haushalt", since="2025-01-01"))
+
+
+def test_facets(db: sqlite_utils.Database) -> None:
+    found = facets(db, "Haushalt")
+    assert set(found) == {"source", "page_type", "year", "label"}
+    assert sum(f["count"] for f in found["source"]) == count(db, "Haushalt")
+    assert {"2024", "2025"} <= {f["value"] for f in found["year"]}
+
+
+def test_reindex_is_idempotent(archive_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive_path, copy)
+    db = open_archive(copy)
+    before = [h["url"] for h in search(db, "Lotsen")]
+    n = reindex(db)
+    assert n == db.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert [h["url"] for h in search(db, "Lotsen")] == before
+    db.close()
+
+
+def test_query_expression_is_bounded() -> None:
+    expr = to_search_query(" ".join(f"Wort{i}" for i in range(500)))
+    assert expr.count(" AND ") == 31
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_cli_json_keeps_keys(archive_path: Path) -> None:
+    hits = json.loads(run("search", "Lotsen", "--db", str(archive_path), "--json"))
+    assert {tail(h["url"]) for h in hits} == LOTSEN
+    assert {"url", "title", "published", "snippet"} <= set(hits[0])
+
+
+def test_cli_csv_count_facets(archive_path: Path) -> None:
+    db = str(archive_path)
+    rows = list(csv.DictReader(io.StringIO(run("search", "Haushalt", "--db", db, "--csv"))))
+    assert {tail(r["url"]) for r in rows} >= HAUSHALT
+    assert list(rows[0])[:4] == ["url", "title", "published", "source"]
+    assert int(run("search", "Haushalt", "--db", db, "--count")) == len(rows)
+    assert json.loads(run("search", "Haushalt", "--db", db, "--count", "--json")) == {
+        "count": len(rows)
+    }
+    found = json.loads(run("search", "Haushalt", "--db", db, "--facets", "--json"))
+    assert set(found) == {"source", "page_type", "year", "label"}
+    assert "page_type:" in run("search", "Haushalt", "--db", db, "--facets")
+
+
+def test_cli_filters_and_exact(archive_path: Path) -> None:
+    db = str(archive_path)
+    out = json.loads(run("search", "Kita", "--db", db, "--has-images", "--json"))
+    assert out
+    out = json.loads(
+        run("search", "Haushalt", "--db", db, "--label", "Öffentliche Bekanntmachung", "--json")
+    )
+    assert [tail(h["url"]) for h in out] == ["haushaltssatzung-2025"]
+    assert int(run("search", "Foerderung", "--db", db, "--exact", "--count")) == 0
+    assert "No pages match" in run("search", "AND OR", "--db", db)
+    result = CliRunner().invoke(cli, ["search", "x", "--db", db, "--live-only", "--removed"])
+    assert result.exit_code == 2
+
+
+def test_cli_live_and_removed(archive_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "removed.db"
+    shutil.copy(archive_path, copy)
+    db = open_archive(copy)
+    url = next(h["url"] for h in search(db, "Lotsen") if tail(h["url"]) == "migration")
+    mark_removed(
+        db,
+        url,
+        FetchResult(url=url, final_url=url, status=404, fetched_at="2026-01-01T00:00:00+00:00"),
+    )
+    db.close()
+    removed = json.loads(run("search", "Lotsen", "--db", str(copy), "--removed", "--json"))
+    live = json.loads(run("search", "Lotsen", "--db", str(copy), "--live-only", "--json"))
+    assert [tail(h["url"]) for h in removed] == ["migration"]
+    assert {tail(h["url"]) for h in live} == LOTSEN - {"migration"}
+    assert "[removed]" in run("search", "Lotsen", "--db", str(copy))
