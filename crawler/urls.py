@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 #: Query parameters that never change the page (tracking, cache busting, search highlights).
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "no_cache"})
-TRACKING_PREFIXES = ("utm_", "sword_list")
+TRACKING_PREFIXES = ("utm_", "sword_list", "relatedposts_")  # relatedposts_: Jetpack
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
