@@ -208,7 +208,8 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, as_json: boo
         f"  pressarchive search Integrationslotsen --db {db_path}\n"
         f"  pressarchive status --db {db_path}\n"
         f"  pressarchive demo --edition 2 --db {db_path}   # see changes and removals\n"
-        f"  datasette {db_path}                             # browse and search in a browser"
+        f"  pressarchive history URL --db {db_path}           # every version of a page\n"
+        f"  pressarchive serve --db {db_path}                 # Datasette: search in a browser"
     )
 
 
