@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from crawler import dates, extract_fallback
@@ -59,9 +59,11 @@ from crawler.text import (
     first,
     prepare_markup,
     resolve_url,
+    text_content,
 )
 
 logger = logging.getLogger(__name__)
+_PARSERS = threading.local()
 
 __all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "split_caption"]
 
@@ -84,30 +86,36 @@ def extract(
     ``profile`` (optional) holds CSS selectors that override the generic layer for one source.
     """
     try:
-        doc = _parse(body, headers or {})
-    except (etree.ParserError, ValueError) as exc:
+        parsed = _parse(body, headers or {})
+    except (etree.LxmlError, ValueError) as exc:
         logger.debug("unparseable page %s: %s", url, exc)
         return Extracted(url=url)
-    if doc is None:
+    if parsed is None:
         return Extracted(url=url)
     try:
-        return _extract(url, doc, profile)
+        return _extract(url, *parsed, profile)
     except (ValueError, LookupError, TypeError, AttributeError, etree.LxmlError, RecursionError):
         # a page shape nobody foresaw must not stop a crawl, but it must be visible in the log
         logger.warning("extraction failed for %s", url, exc_info=True)
         return Extracted(url=url)
 
 
-def _parse(body: bytes, headers: Mapping[str, str]) -> Any:
+def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
+    """The decoded markup and its lxml tree (plain ``etree`` elements: no ``lxml.html``
+    element-class lookup in Python for every node touched), or None for an empty page."""
     if not body or not body.strip():
         return None
     markup = prepare_markup(decode_html(body, headers))
     if not markup.strip():
         return None
-    return lxml.html.document_fromstring(markup)
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:  # one parser per thread: lxml parsers must not be shared across threads
+        parser = _PARSERS.parser = etree.HTMLParser()
+    doc = etree.fromstring(markup, parser)
+    return None if doc is None else (markup, doc)
 
 
-def _extract(url: str, doc: Any, profile: SiteProfile | None) -> Extracted:
+def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Extracted:
     base = urljoin(url, (first(doc, "//base[@href]/@href") or "").strip()) or url
     result = Extracted(url=url, canonical=_canonical(doc, base))
     meta = read_structured(doc)
@@ -118,6 +126,7 @@ def _extract(url: str, doc: Any, profile: SiteProfile | None) -> Extracted:
         main = first(doc, "//*[@role='main']")
     text_dates: list[DateCandidate] = []
     found = _profile_fields(doc, profile)
+    marked = marked_body(doc) if article is None and old is None else None
 
     if article is None and old is None and not found and not meta.is_article and is_listing(
         doc, main, profile
@@ -138,23 +147,27 @@ def _extract(url: str, doc: Any, profile: SiteProfile | None) -> Extracted:
         scope = old
         _fill_old_cms(result, old, base, text_dates, profile, doc)
     else:
-        scope = _fill_generic(result, doc, main, base, meta, profile, found)
+        scope = _fill_generic(result, doc, main, base, meta, profile, found, marked)
     if found:
         scope = _apply_profile(result, doc, scope, base, found, meta)
     if scope is None:
-        scope = _fallback_scope(result, doc, main, meta, base, profile)
+        scope = _fallback_scope(result, doc, main, meta, base, profile, marked)
         if scope is None:
             return result
     if result.title is None:
         result.title = meta.headline or _strip_suffix(meta.og_title)
-    if not result.body:
-        result.body = extract_fallback.body_text(doc, url)
+    if not result.body or not trusted(doc, article, old, profile, marked):
+        # no markup says where the article is: the library's body is measurably better
+        # (BENCHMARKS.md); the structural body stays when the library finds nothing
+        library = extract_fallback.body_text(markup, url)
+        fields = (result.title, result.label, result.lead)
+        result.body = extract_fallback.choose_body(result.body, library, fields)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"
 
     result.related = related(doc, base, profile)
     _text_dates(result, scope, text_dates)
-    _fill_dates(result, doc, scope, meta, text_dates, profile)
+    _fill_dates(result, doc, markup, scope, meta, text_dates, profile)
     return result
 
 
@@ -217,7 +230,7 @@ def _fill_old_cms(
 
 def _fill_generic(
     result: Extracted, doc: Any, main: Any, base: str, meta: Structured,
-    profile: SiteProfile | None, found: dict[str, Any],
+    profile: SiteProfile | None, found: dict[str, Any], marked: Any,
 ) -> Any:
     h1 = found.get("title")
     if h1 is None:
@@ -234,9 +247,42 @@ def _fill_generic(
                           f" or {cls('teaser-text')}]")
     result.lead = clean_or_none(element_text(lead_el)) if lead_el is not None else None
     exclude = (h1, lead_el, label_el, date_line(root))
-    _fill_content(result, root, root, base, exclude, profile, doc)
+    body_root = marked if marked is not None else root
+    _fill_content(result, root, body_root, base, exclude, profile, doc)
     result.page_type = page_type(result, meta)
     return root
+
+
+#: containers that markup itself names as the article body: schema.org microdata
+#: (``itemprop="articleBody"``) and WordPress's ``entry-content`` (every theme's post body)
+_MARKED_BODY = etree.XPath(
+    "//*[@itemprop='articleBody' or contains(concat(' ', normalize-space(@class), ' '),"
+    " ' entry-content ')]"
+)
+#: HTML5 sectioning elements or a ``h1``: a page built after 2008, not an old table layout
+_MODERN = etree.XPath("boolean(//h1|//article|//main|//section|//header|//nav|//footer|//aside)")
+
+
+def marked_body(doc: Any) -> Any:
+    """The first container the markup names as the article body, or None."""
+    found = _MARKED_BODY(doc)
+    return found[0] if found else None
+
+
+def trusted(
+    doc: Any, article: Any, old: Any, profile: SiteProfile | None, marked: Any
+) -> bool:
+    """Whether the structural layer's body is trusted over trafilatura's (measured, see
+    BENCHMARKS.md): a site profile (someone looked at the source's templates; a page its body
+    selector misses is still one of those templates), a known CMS (Sitepark, the old
+    Rüsselsheim CMS), a container the markup names as the article body, or an old table
+    layout (no ``h1``, no HTML5 sectioning), where trafilatura drops the ``<font>``/``<br>``
+    prose. Elsewhere the
+    structural body comes from heuristics (the title's ``article``/``main``/ancestor), and
+    trafilatura's body is better on real news pages."""
+    if article is not None or old is not None or profile is not None:
+        return True
+    return marked is not None or not _MODERN(doc)
 
 
 def page_type(result: Extracted, meta: Structured) -> str:
@@ -292,7 +338,7 @@ def _label_before(h1: Any) -> Any:
 
 def _fallback_scope(
     result: Extracted, doc: Any, main: Any, meta: Structured, base: str,
-    profile: SiteProfile | None,
+    profile: SiteProfile | None, marked: Any,
 ) -> Any:
     """No visible ``h1``: the title is the part of ``<title>`` (or the JSON-LD/OpenGraph
     headline) that stands alone in the page (old table layouts: ``<font size=4><b>``); the
@@ -308,20 +354,21 @@ def _fallback_scope(
     if body is not None and wanted:
         for el in body.iter():
             if (isinstance(el.tag, str) and el.tag not in ("a", "title")
-                    and len(el.text_content()) < 300 and element_text(el) in wanted
+                    and len(text_content(el)) < 300 and element_text(el) in wanted
                     and not _hidden(el)):
                 title_el = el
         # the innermost match wins: iteration ends on the deepest (last) element
     if title_el is not None:
         result.title = element_text(title_el)
         root = next((n for n in title_el.iterancestors() if n.tag in _CONTAINERS
-                     and len(n.text_content()) > 4 * len(result.title) + 200), body)
+                     and len(text_content(n)) > 4 * len(result.title) + 200), body)
         label_el = _label_above(title_el, root)
         if label_el is not None:
             result.label = clean_or_none(element_text(label_el))
         captions = tuple(caption_cell(img) for img in root.iter("img"))
         exclude = (title_el, label_el, *_block_of(title_el), *captions)
-        _fill_content(result, root, root, base, exclude, profile, doc)
+        body_root = marked if marked is not None else root
+        _fill_content(result, root, body_root, base, exclude, profile, doc)
         result.page_type = page_type(result, meta)
         return root
     title = meta.headline or _strip_suffix(meta.og_title) or _strip_suffix(head_title)
@@ -550,8 +597,8 @@ def _profile_date(doc: Any, profile: SiteProfile | None) -> DateCandidate | None
 
 
 def _fill_dates(
-    result: Extracted, doc: Any, scope: Any, meta: Structured, text_dates: list[DateCandidate],
-    profile: SiteProfile | None,
+    result: Extracted, doc: Any, markup: str, scope: Any, meta: Structured,
+    text_dates: list[DateCandidate], profile: SiteProfile | None,
 ) -> None:
     found = list(meta.published)
     found += time_dates(scope, lambda el: _in_teaser(el, scope))
@@ -567,7 +614,7 @@ def _fill_dates(
     if not found and result.page_type == "press_release":
         # measured on the sample site: on topic pages htmldate only ever found dates of
         # related teasers and links (4 of 12 undated pages got a wrong date, none a right one)
-        value = extract_fallback.find_date(doc, result.url)
+        value = extract_fallback.find_date(markup, result.url)
         if value:
             found.append(DateCandidate(value, "text", "htmldate"))
     result.date_candidates = found

@@ -26,6 +26,7 @@ from crawler.text import (
     is_chrome,
     is_link_box,
     resolve_url,
+    text_content,
 )
 
 RELATED_HEADINGS = LINK_BOX_HEADINGS
@@ -198,14 +199,26 @@ def is_listing(doc: Any, main: Any, profile: SiteProfile | None = None) -> bool:
     items = listing_items(scope)
     if len(items) < 3 or (len(items) < 5 and items[0].tag == "li" and not _has_heading(items[0])):
         return False
-    inside = set(items)
-    prose = 0
-    for para in scope.iter("p"):
-        if any(a in inside for a in para.iterancestors()) or _in_chrome(para, scope):
-            continue
-        links = sum(len(element_text(a)) for a in para.iter("a"))
-        prose += max(0, len(element_text(para)) - links)
+    prose = _prose(scope, set(items))
     return prose < 400 * len(items) / 3 and prose < 1500
+
+
+def _prose(el: Any, skip: set[Any]) -> int:
+    """Characters of text in ``el`` outside links, chrome and the ``skip`` elements (teasers),
+    wherever it stands: paragraphs, or ``<div>``/``<td>`` text broken by ``<br>`` (old and
+    Asian news templates)."""
+    total = len(el.text.strip()) if el.text else 0
+    for child in el:
+        if child.tag != "a" and child not in skip and not is_chrome(child):
+            total += _prose(child, skip)
+        if child.tail:
+            total += len(child.tail.strip())
+    return total
+
+
+#: a teaser is a headline and a short abstract; a longer "teaser" is the article itself
+#: (teasers of the sample families: at most 265 characters)
+MAX_TEASER_CHARS = 1500
 
 
 def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
@@ -223,7 +236,7 @@ def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     teasers = [
         el for el in scope.xpath(".//article | .//li | .//div[h2//a or h3//a or h4//a]")
         if el.xpath(".//a[@href]") and _has_heading(el) and not _in_chrome(el, scope)
-        and not in_box(el, RELATED_HEADINGS)
+        and not in_box(el, RELATED_HEADINGS) and len(text_content(el)) <= MAX_TEASER_CHARS
     ]
     if not teasers:
         teasers = [el for el in scope.iter("li") if _is_link_item(el) and not _in_chrome(el, scope)]

@@ -11,8 +11,11 @@ import codecs
 import logging
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,9 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I
 # characters lxml refuses (C0 controls except tab/newline/carriage return, and U+FFFE/U+FFFF)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+#: all text of an element, as ``lxml.html``'s ``text_content()`` (scripts included)
+text_content = etree.XPath("string()")
 
 
 def normalize_codec(name: str | None) -> str | None:
@@ -119,7 +123,9 @@ def clean(text: str | None) -> str:
     """Drop soft hyphens and zero-width characters, turn NBSP into a space, collapse whitespace."""
     if not text:
         return ""
-    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+    if not text.isascii() and _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())  # str.split() splits on exactly the characters re's \\s matches
 
 
 def clean_or_none(text: str | None) -> str | None:
@@ -187,8 +193,14 @@ def first(el: Any, xpath: str) -> Any:
     """First match of ``xpath`` under ``el``, or None."""
     if el is None:
         return None
-    found = el.xpath(xpath)
+    found = compiled(xpath)(el)
     return found[0] if found else None
+
+
+@lru_cache(maxsize=256)
+def compiled(xpath: str) -> etree.XPath:
+    """``xpath`` compiled once (evaluating a string with ``el.xpath`` compiles it every call)."""
+    return etree.XPath(xpath)
 
 
 # --- body blocks ---------------------------------------------------------------------------------

@@ -3,9 +3,15 @@ credits, datelines, UTC dates, date conflicts, encodings and the library fallbac
 
 from __future__ import annotations
 
+from typing import Any
+
+import lxml.html
+
 from crawler.dates import dateline_date, dateline_place, parse_iso_date
-from crawler.extract import extract
+from crawler.extract import extract, marked_body, trusted
+from crawler.extract_fallback import agree, choose_body
 from crawler.extract_media import split_caption
+from crawler.profiles import SiteProfile
 
 URL = "https://www.stadt.test/aktuelles/sommerfest"
 
@@ -177,3 +183,74 @@ def test_listing_of_unknown_cms_is_never_an_article() -> None:
     result = extract(URL, page(f"<main><h1>Aktuelles</h1>{items}</main>"), {})
     assert result.page_type == "listing"
     assert [r.date for r in result.related][:2] == ["2025-06-01", "2025-06-02"]
+
+
+# --- routing between the structural layer and trafilatura ---------------------------------------
+
+PROSE = " ".join(["Die Stadt saniert in diesem Sommer die Brücke über den Main."] * 6)
+JUNK = " ".join(["Jetzt den Newsletter abonnieren und nichts mehr verpassen!"] * 8)
+
+
+def _tree(html: str) -> Any:
+    return lxml.html.document_fromstring(html)
+
+
+def test_trusted_structure_needs_markup_evidence() -> None:
+    plain = _tree(f"<html><body><main><article><h1>T</h1><p>{PROSE}</p></article></main></body>")
+    assert not trusted(plain, None, None, None, marked_body(plain))
+    for marked in ('<div itemprop="articleBody">', '<div class="entry-content x">'):
+        doc = _tree(f"<html><body><article><h1>T</h1>{marked}<p>{PROSE}</p></div></article>")
+        assert trusted(doc, None, None, None, marked_body(doc))
+    table = _tree(f"<html><body><table><tr><td><font size=4><b>T</b></font><br>{PROSE}</td></tr>"
+                  "</table></body></html>")
+    assert trusted(table, None, None, None, None)  # old table layout: no h1, no HTML5 sections
+    assert trusted(plain, None, None, SiteProfile(title="h1"), None)  # a site profile
+
+
+def test_marked_body_is_the_body_root() -> None:
+    html = page(f'<article><h1>Brücke</h1><div class="share">Teilen: Facebook X</div>'
+                f'<div itemprop="articleBody"><p>{PROSE}</p></div><p>{JUNK}</p></article>')
+    result = extract(URL, html, {})
+    assert result.body == PROSE
+
+
+def test_unmarked_page_body_comes_from_trafilatura_without_title_and_lead() -> None:
+    teasers = "".join(f"<p>{JUNK}</p>" for _ in range(3))
+    html = page(f'<article><h1>Brücke wird saniert</h1><p class="lead">Umleitung ab Montag.</p>'
+                f"<p>{PROSE}</p><p>{PROSE}</p><div class='nl'>{teasers}</div></article>")
+    result = extract(URL, html, {})
+    assert (result.title, result.lead) == ("Brücke wird saniert", "Umleitung ab Montag.")
+    assert result.body is not None and PROSE in result.body
+    assert "Brücke wird saniert" not in result.body and "Umleitung ab Montag" not in result.body
+
+
+def test_choose_body_keeps_the_structural_body_when_both_agree() -> None:
+    structural = "So melden Sie Ihr Kind an.\n\nFormular\n\nGebühren\n\nDie Anmeldung ist frei."
+    library = "Kita-Anmeldung\n\nSo melden Sie Ihr Kind an.\n\nDie Anmeldung ist frei."
+    assert choose_body(structural, library, ("Kita-Anmeldung", None, None)) == structural
+    padded = structural + "\n\n" + JUNK * 3  # boilerplate the library left out
+    assert choose_body(padded, library, ("Kita-Anmeldung",)) == (
+        "So melden Sie Ihr Kind an.\n\nDie Anmeldung ist frei.")
+    assert choose_body(None, library, ()) == library
+    assert choose_body(structural, None, ()) == structural
+    assert agree("a b c", "a b c") and not agree("a b", " ".join("abcdefghijklmnopqrstuvwxyz"))
+
+
+def test_article_with_teasers_beside_it_is_not_a_listing() -> None:
+    teasers = "".join(f'<li><h3><a href="/news/{i}">Meldung {i}</a></h3></li>' for i in range(6))
+    html = page(f'<div class="post"><article><h2><a href="/news/brücke">Brücke</a></h2>'
+                f"{f'<p>{PROSE}</p>' * 5}</article></div><ul>{teasers}</ul>",
+                head="<title>Brücke – Stadt</title>")
+    result = extract(URL, html, {})
+    assert result.page_type != "listing"
+    assert result.body is not None and "Brücke über den Main" in result.body
+
+
+def test_prose_between_line_breaks_makes_an_article_not_a_listing() -> None:
+    links = "".join(f'<li><a href="/n/{i}">Meldung Nummer {i}</a></li>' for i in range(30))
+    text = "<br><br>".join([PROSE] * 5)
+    html = page(f"<div class='news'><ul>{links}</ul></div><div id='article'>{text}</div>",
+                head="<title>Brücke wird saniert – Stadt</title>")
+    result = extract(URL, html, {})
+    assert result.page_type != "listing"
+    assert result.body is not None and "Brücke über den Main" in result.body
