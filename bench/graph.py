@@ -1,0 +1,189 @@
+"""Graph benchmark: build the related-topic graph of a large synthetic archive and export it.
+
+Run:  python bench/graph.py [--pages 100000] [--communities]
+
+Synthesises an archive (schema from ``open_archive``, rows by sqlite-utils ``insert_all``):
+press releases, 1 % topic pages and 0.2 % org units; ~50 labels; every page with ~5
+related-box links (kinds press/topic/org) and a body link; 10 % of the pages have a second
+revision whose related box changed. Then times, in one run: timeline load, graph at now
+and at a date, the ``graph_edges`` view, neighbors, PageRank, export (GEXF, GraphML, JSON)
+and render (HTML, 400 nodes); ``--communities`` adds Louvain. Prints Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive import graph as G  # noqa: E402
+from archive.graph_render import render  # noqa: E402
+from archive.schema import open_archive  # noqa: E402
+
+BATCH = 5000
+LABELS = [f"Thema {i:02d}" for i in range(49)] + ["Pressemitteilung"]
+
+
+def url(i: int, kind: str) -> str:
+    return f"https://example.test/{kind}/{i}"
+
+
+def synthesise(path: Path, n: int, seed: int = 11) -> dict[str, int]:
+    rng = random.Random(seed)
+    n_topic, n_org = max(n // 100, 5), max(n // 500, 3)
+    n_press = n - n_topic - n_org
+    kinds = [("press", n_press), ("topic", n_topic), ("org", n_org)]
+    ptype = {"press": "press_release", "topic": "topic", "org": "org_unit"}
+    db = open_archive(path)
+    db.table("crawl_runs").insert(
+        {"source": "bench", "started_at": "2025-12-01T00:00:00Z",
+         "finished_at": "2025-12-01T06:00:00Z", "status": "ok"}  # fmt: skip
+    )
+    counts = {"pages": 0, "revisions": 0, "links": 0}
+
+    def pages() -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
+        for kind, count in kinds:
+            for i in range(count):
+                u = url(i, kind)
+                label = "Pressemitteilung" if kind == "press" and rng.random() < 0.6 else (
+                    LABELS[min(int(rng.paretovariate(1.2)) - 1, 48)])  # fmt: skip
+                day = f"20{15 + i % 11}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+                page = {
+                    "url": u, "source": "bench", "page_type": ptype[kind], "label": label,
+                    "title": f"{kind} {i}", "published": day if kind == "press" else None,
+                    "first_seen": "2025-11-01T00:00:00Z", "version": 1,
+                }  # fmt: skip
+                revs = [{"page_url": u, "revision": 1, "version": 1, "event": "new",
+                         "fetched_at": f"2025-11-01T{i % 24:02d}:00:00Z", "page_type":
+                         ptype[kind], "label": label, "title": page["title"]}]  # fmt: skip
+                if rng.random() < 0.1:
+                    revs.append({**revs[0], "revision": 2, "version": 2, "event": "changed",
+                                 "fetched_at": f"2025-11-20T{i % 24:02d}:00:00Z"})  # fmt: skip
+                links = []
+                for rev in revs:
+                    for pos in range(5):
+                        tk = rng.choices(["press", "topic", "org"], [70, 25, 5])[0]
+                        tcount = dict(kinds)[tk]
+                        ti = int(rng.paretovariate(1.1)) % tcount if tk != "press" else (
+                            rng.randrange(n_press))  # fmt: skip
+                        links.append({
+                            "page_url": u, "revision": rev["revision"], "rel": "related",
+                            "position": pos, "url": url(ti, tk), "title": f"{tk} {ti}",
+                            "kind": tk, "label": LABELS[ti % 50] if tk == "topic" else None,
+                            "date": None,
+                        })  # fmt: skip
+                    links.append({
+                        "page_url": u, "revision": rev["revision"], "rel": "body", "position": 0,
+                        "url": url(rng.randrange(n_topic), "topic"), "title": None,
+                        "kind": None, "label": None, "date": None,
+                    })  # fmt: skip
+                yield page, revs, links
+
+    batch: list[Any] = []
+
+    def flush() -> None:
+        with db.conn:
+            db.table("pages").insert_all([b[0] for b in batch], batch_size=1000)
+            db.table("revisions").insert_all([r for b in batch for r in b[1]], batch_size=1000)
+            db.table("revision_links").insert_all(
+                [x for b in batch for x in b[2]], batch_size=2000
+            )
+            last = [
+                {k: v for k, v in x.items() if k != "revision"}
+                for b in batch for x in b[2] if x["revision"] == len(b[1])
+            ]  # fmt: skip
+            db.table("links").insert_all(last, batch_size=2000)
+        counts["pages"] += len(batch)
+        counts["revisions"] += sum(len(b[1]) for b in batch)
+        counts["links"] += sum(len(b[2]) for b in batch)
+        batch.clear()
+
+    for item in pages():
+        batch.append(item)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    db.close()
+    return counts
+
+
+class Rows(list[tuple[str, float, str]]):
+    """Rows of the result table, each printed as soon as it is measured."""
+
+    def append(self, row: tuple[str, float, str]) -> None:
+        super().append(row)
+        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} |", flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=100_000)
+    parser.add_argument("--communities", action="store_true", help="Also time Louvain.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = folder / "bench.db"
+        print(f"{platform.python_version()}, {platform.machine()}, {args.pages:,} synthetic "
+              "pages\n\n| step | seconds | result |\n|---|---|---|", flush=True)  # fmt: skip
+        rows = Rows()
+        t_syn, counts = timed(lambda: synthesise(path, args.pages))
+        db = open_archive(path)
+        rows.append(("synthesise archive (insert_all)", t_syn,
+                     f"{counts['pages']:,} pages, {counts['revisions']:,} revisions, "
+                     f"{counts['links']:,} revision links"))  # fmt: skip
+        t, tl = timed(lambda: G.load_timeline(db))
+        rows.append(("load timeline (revisions + links)", t,
+                     f"{len(tl.pages):,} pages, {len(tl.edges):,} edge histories"))  # fmt: skip
+        t, g = timed(lambda: G.graph_at(tl))
+        rows.append(("graph at now (MultiDiGraph)", t,
+                     f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges"))  # fmt: skip
+        t, g2 = timed(lambda: G.build_graph(db, at="2025-11-10"))
+        rows.append(("build_graph --at 2025-11-10 (load + build)", t,
+                     f"{g2.number_of_edges():,} edges"))  # fmt: skip
+        del g2
+        t, n = timed(lambda: db.execute("SELECT count(*) FROM graph_edges").fetchone()[0])
+        rows.append(("view graph_edges: count(*)", t, f"{n:,} rows"))
+        seed = url(0, "topic")
+        t, n = timed(lambda: len(list(db.query(
+            "SELECT * FROM graph_edges WHERE target = ?", [seed]))))  # fmt: skip
+        rows.append(("view graph_edges: links to one topic", t, f"{n:,} rows"))
+        t, found = timed(lambda: G.neighbors(g, seed, 1))
+        rows.append(("neighbors of the biggest topic, depth 1", t, f"{len(found):,} nodes"))
+        t, _top = timed(lambda: G.central(g, 20))
+        rows.append(("central (PageRank, plain Python)", t, "top 20"))
+        if args.communities:
+            t, comms = timed(lambda: G.communities(g))
+            rows.append(("communities (Louvain, seed 42)", t, f"{len(comms):,} communities"))
+        for fmt in G.EXPORT_FORMATS:
+            out = folder / f"graph.{fmt}"
+            t, _ = timed(functools.partial(G.export_graph, g, fmt, out))
+            rows.append((f"export {fmt}", t, f"{out.stat().st_size / 1e6:,.0f} MB"))
+        page = folder / "graph.html"
+        t, info = timed(lambda: render(db, page, max_nodes=400))
+        rows.append(("render HTML (whole load + 400-node layout)", t,
+                     f"{info['nodes']} nodes, {info['edges']} links, "
+                     f"{page.stat().st_size / 1e3:,.0f} kB"))  # fmt: skip
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS {rss:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
