@@ -109,6 +109,9 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "revision_images": ("page_url", "revision", "position", "src", "alt", "caption", "credit"),
     "revision_links": REVISION_LINK_COLUMNS,
     "aliases": ("url", "canonical_url", "reason", "first_seen"),
+    # migration 4: unattended runs (crawler/schedule.py, archive/health.py)
+    "schedule_state": ("source", "next_run_at", "period", "updated_at"),
+    "run_extraction": ("run_id", "source", "pages", "no_date", "no_title", "no_body"),
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
 
@@ -285,11 +288,39 @@ def _m0003_german_search(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m0004_schedule_health(db: sqlite_utils.Database) -> None:
+    """``schedule_state``: the scheduler's next run per source (survives restarts);
+    ``run_extraction``: per run, how many saved (new/changed) pages came out of extraction
+    without a date of their own, a title or a body (extraction drift, archive/health.py)."""
+    db.table("schedule_state").create(
+        {"source": str, "next_run_at": str, "period": float, "updated_at": str}, pk="source"
+    )
+    db.table("run_extraction").create(
+        {
+            "run_id": int, "source": str, "pages": int, "no_date": int, "no_title": int,
+            "no_body": int,
+        },
+        pk="run_id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )  # fmt: skip
+    db.table("run_extraction").create_index(["source"])
+
+
+def _m0005_graph_views(db: sqlite_utils.Database) -> None:
+    """Views of the related-topic graph over time (archive/graph.py): ``graph_nodes``,
+    ``graph_edges`` (first/last seen), ``graph_edge_spans``, ``graph_revision_spans``."""
+    from archive.graph import create_views  # noqa: PLC0415 - keep schema light
+
+    create_views(db)
+
+
 #: (id, name, function) — append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m0001_initial),
     (2, "revisions", _m0002_revisions),
     (3, "german_search", _m0003_german_search),
+    (4, "schedule_health", _m0004_schedule_health),
+    (5, "graph_views", _m0005_graph_views),
 ]
 
 

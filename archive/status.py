@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.health import source_health
 from archive.schema import RUN_COUNTS, db_path
 from crawler.capture import capture_folder, folder_usage
 
@@ -41,7 +42,8 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     errors_total; revisions (stored versions of its pages), capture_files and
     capture_bytes (WARC files its versions point to, and the bytes of those records),
     capture_folder_files / capture_folder_bytes (everything in the archive's WARC folder,
-    304 revisits and listings included; the same for every source).
+    304 revisits and listings included; the same for every source); health
+    (``archive.health.source_health``: next_run_at, error_rate, drift, problems, ok).
     """
     sources: dict[str, dict[str, Any]] = {}
 
@@ -84,6 +86,10 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     usage = folder_usage(capture_folder(db_path(db)))
     for item in sources.values():
         item.update(capture_folder_files=usage["files"], capture_folder_bytes=usage["bytes"])
+    for (name,) in db.execute("SELECT source FROM schedule_state").fetchall():
+        entry(name)  # scheduled, not crawled yet
+    for health in source_health(db, list(sources)):
+        sources[health["name"]]["health"] = health
     return [sources[name] for name in sorted(sources)]
 
 

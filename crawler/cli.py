@@ -70,7 +70,11 @@ def echo_json(data: Any) -> None:
 @click.group()
 @click.version_option(package_name="pressarchive")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-def cli(verbose: int) -> None:
+@click.option(
+    "--log-json", is_flag=True, envvar="PRESSARCHIVE_LOG_JSON",
+    help="Log JSON lines to stderr (also PRESSARCHIVE_LOG_JSON=1); at least INFO.",
+)  # fmt: skip
+def cli(verbose: int, log_json: bool) -> None:
     """Archive what cities publish: crawl press pages into a searchable SQLite archive.
 
     \b
@@ -80,6 +84,13 @@ def cli(verbose: int) -> None:
         pressarchive status
     """
     level = logging.WARNING - 10 * verbose
+    if log_json:
+        from crawler.schedule import JsonLogFormatter
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLogFormatter())
+        logging.basicConfig(level=max(min(level, logging.INFO), logging.DEBUG), handlers=[handler])
+        return
     logging.basicConfig(
         level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
     )
@@ -110,18 +121,21 @@ def _run_crawl(
 ) -> list[dict[str, Any]]:
     from archive.schema import open_archive
     from crawler.crawl import crawl_source
+    from crawler.locking import ArchiveLock, recover_runs
 
-    db = open_archive(db_path)
     results = []
-    for src in config.selected(source):
-        with _progress(show_progress) as progress:
-            try:
-                stats = crawl_source(db, config, src, progress=progress)
-            except KeyboardInterrupt:
-                message = f"\ninterrupted: the run of {src.name} is recorded as interrupted"
-                click.echo(message, err=True)
-                sys.exit(130)
-        results.append(stats.as_dict())
+    with ArchiveLock(db_path, "crawl"):
+        db = open_archive(db_path)
+        recover_runs(db)
+        for src in config.selected(source):
+            with _progress(show_progress) as progress:
+                try:
+                    stats = crawl_source(db, config, src, progress=progress)
+                except KeyboardInterrupt:
+                    message = f"\ninterrupted: the run of {src.name} is recorded as interrupted"
+                    click.echo(message, err=True)
+                    sys.exit(130)
+            results.append(stats.as_dict())
     return results
 
 
@@ -173,8 +187,61 @@ def crawl(config_path: str, db_path: str, source: str | None, as_json: bool) -> 
 
 
 @cli.command()
+@config_option
 @db_option
-@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 2))
+@click.option("--once", is_flag=True, help="Run every due source once and exit (for cron).")
+@json_option
+@library_errors
+def schedule(config_path: str, db_path: str, once: bool, as_json: bool) -> None:
+    """Crawl every source on its own schedule until SIGTERM or Ctrl-C.
+
+    Each source's `schedule` ("every 6h" or a crontab line, UTC) and `jitter` come
+    from the config; a source never crawled or overdue runs at once, missed runs
+    coalesce into one, next runs survive restarts (stored in the archive). SIGTERM or
+    Ctrl-C: the pages in hand are written, the runs recorded as interrupted. Only one
+    scheduler or crawl per archive (exit code 6 names the one holding it).
+
+    \b
+    Examples:
+        pressarchive schedule --config config.toml --db archive.db
+        pressarchive schedule --once --json     # from cron: due sources only
+    """
+    from crawler.config import load_config
+    from crawler.schedule import JsonLogFormatter, Scheduler
+
+    config = load_config(config_path)
+    if not config.sources:
+        raise click.ClickException(f"{config_path}: no [sources.NAME] to schedule")
+
+    def echo(line: str) -> None:
+        if any(isinstance(h.formatter, JsonLogFormatter) for h in logging.getLogger().handlers):
+            logging.getLogger("crawler.schedule").info(line)  # JSON lines like every record
+        elif not as_json:
+            click.echo(line, err=True)
+
+    scheduler = Scheduler(config, db_path, echo=echo)
+    if not once:
+        scheduler.serve()
+        return
+    outcomes = [o.as_dict() for o in scheduler.run_once()]
+    if as_json:
+        echo_json(outcomes)
+    else:
+        for o in outcomes:
+            click.echo(
+                f"{o['source']}: {o['status']}, {o.get('new', 0)} new, "
+                f"{o.get('changed', 0)} changed, {o.get('errors', 0)} errors; "
+                f"next run {o['next_run_at']}"
+            )
+    if scheduler.stop.is_set():
+        sys.exit(130)
+    if any(o["status"] == "failed" for o in outcomes):
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
 @click.option("--print-config", is_flag=True, help="Print the sample-site config and exit.")
 @click.option("--port", default=8080, show_default=True, help="Port for --print-config.")
 @json_option
@@ -315,20 +382,41 @@ def search(
 
 @cli.command()
 @db_option
+@click.option(
+    "--check", is_flag=True,
+    help="Exit 1 when a source is failing, overdue or drifting, saying why (for monitoring).",
+)  # fmt: skip
 @json_option
 @library_errors
-def status(db_path: str, as_json: bool) -> None:
-    """Per source: pages, last run and its counts, errors.
+def status(db_path: str, check: bool, as_json: bool) -> None:
+    """Per source: pages, last run and its counts, errors, next run, health.
+
+    Health: failing (last run failed or mostly errors), overdue (the scheduler's next
+    run long past) and extraction drift (new pages suddenly without date, title or
+    body: a redesign); the rules are in archive/health.py.
 
     \b
-    Example:
+    Examples:
         pressarchive status --db archive.db --json
+        pressarchive status --check || alert "pressarchive needs attention"
     """
     from archive.schema import open_archive
     from archive.status import source_status
 
     _require_db(db_path)
     rows = source_status(open_archive(db_path))
+    problems = [(row["name"], p) for row in rows for p in row["health"]["problems"]]
+    if check:
+        if as_json:
+            echo_json([{"source": name, **p} for name, p in problems])
+        elif problems:
+            for name, p in problems:
+                click.echo(f"{name}: {p['kind']}: {p['message']}")
+        else:
+            click.echo(f"{len(rows)} source(s) healthy")
+        if problems:
+            sys.exit(1)
+        return
     if as_json:
         echo_json(rows)
         return
@@ -354,6 +442,13 @@ def status(db_path: str, as_json: bool) -> None:
                 f"  versions: {row['revisions']}, captured in {row['capture_files']} WARC "
                 f"file(s), {row['capture_bytes']:,} bytes of records"
             )
+        health = row["health"]
+        if health.get("next_run_at") or health.get("running"):
+            running = f" (run under way since {health['running']})" if health["running"] else ""
+            click.echo(f"  next run: {health.get('next_run_at') or '-'}{running}")
+        click.echo(f"  error rate of the last run: {health['error_rate']:.0%}")
+        for p in health["problems"]:
+            click.echo(f"  {p['kind'].upper()}: {p['message']}")
 
 
 @cli.command()
@@ -424,7 +519,7 @@ def export(
 
 @cli.command("sample-site")
 @click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 2))
+@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
 @click.option("--crawl-delay", default="1", show_default=True, help="Crawl-delay in robots.txt.")
 @library_errors
 def sample_site(port: int, edition: int, crawl_delay: str) -> None:
@@ -674,6 +769,259 @@ def import_warc(
         f"{report['records']} responses read: {report['new']} new, {report['changed']} changed, "
         f"{report['unchanged']} unchanged, {report['skipped']} skipped"
     )
+
+
+# --------------------------------------------------------------------------- graph
+
+
+@cli.group()
+def graph() -> None:
+    """The related-topic graph: pages, labels and their links, at any date.
+
+    \b
+    Examples:
+        pressarchive graph neighbors Migration --depth 2
+        pressarchive graph export --format gexf -o archive.gexf   # open in Gephi
+        pressarchive graph render --out graph.html
+    """
+
+
+def at_option(func: F) -> F:
+    return click.option("--at", "at", help="Date (YYYY-MM-DD) or ISO time [now].")(func)
+
+
+def source_option(func: F) -> F:
+    return click.option("--source", help="Only pages of this source.")(func)
+
+
+def _load_graph(db_path: str, at: str | None, source: str | None) -> tuple[Any, Any]:
+    from archive.graph import build_graph
+    from archive.schema import open_archive
+
+    _require_db(db_path)
+    db = open_archive(db_path)
+    return db, build_graph(db, at, source)
+
+
+def _node_line(item: dict[str, Any]) -> str:
+    extra = ", ".join(str(item[k]) for k in ("kind", "label", "date") if item.get(k))
+    return f"{item['title']} <{item['id']}>" + (f" ({extra})" if extra else "")
+
+
+@graph.command("neighbors")
+@click.argument("node")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 10))
+@at_option
+@source_option
+@db_option
+@json_option
+@library_errors
+def graph_neighbors(
+    node: str, depth: int, at: str | None, source: str | None, db_path: str, as_json: bool
+) -> None:
+    """What a release, topic or label (URL, label or title) is linked to and from.
+
+    \b
+    Example:
+        pressarchive graph neighbors Migration --depth 2 --at 2025-12-01
+    """
+    from archive.graph import find_node, neighbors, node_info
+
+    db, g = _load_graph(db_path, at, source)
+    found = find_node(g, node, db)
+    items = neighbors(g, found, depth)
+    if as_json:
+        echo_json({"node": node_info(g, found), "at": g.graph["at"], "neighbors": items})
+        return
+    info = node_info(g, found)
+    click.echo(f"{info['title']} <{found}> [{info['kind']}]")
+    for item in items:
+        arrow = "→" if item["direction"] == "out" else "←"
+        indent = "  " * item["distance"]
+        extra = ", ".join(str(item[k]) for k in ("kind", "label", "date") if item.get(k))
+        click.echo(
+            f"{indent}{arrow} {item['rel']}{f' ({extra})' if extra else ''}: {item['title']} "
+            f"<{item['id']}> [{item['node_kind']}]"
+        )
+
+
+@graph.command("topics")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@at_option
+@source_option
+@db_option
+@json_option
+@library_errors
+def graph_topics(by: str, at: str | None, source: str | None, db_path: str, as_json: bool) -> None:
+    """Pages per topic (label) and year or month of publication.
+
+    \b
+    Example:
+        pressarchive graph topics --by month --source ruesselsheim
+    """
+    from archive.graph import topics
+
+    _db, g = _load_graph(db_path, at, source)
+    data = topics(g, by)
+    if as_json:
+        echo_json(data)
+        return
+    periods = data["periods"]
+    click.echo("total  " + " ".join(f"{p:>7}" for p in periods) + "  label")
+    for row in data["topics"]:
+        cells = " ".join(f"{row['counts'].get(p, ''):>7}" for p in periods)
+        generic = " (generic)" if row["generic"] else ""
+        click.echo(f"{row['total']:>5}  {cells}  {row['label']}{generic}")
+
+
+@graph.command("central")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 100_000))
+@at_option
+@source_option
+@db_option
+@json_option
+@library_errors
+def graph_central(
+    top: int, at: str | None, source: str | None, db_path: str, as_json: bool
+) -> None:
+    """The most central pages and labels: PageRank and degree.
+
+    \b
+    Example:
+        pressarchive graph central --top 10 --at 2025-06-30
+    """
+    from archive.graph import central
+
+    _db, g = _load_graph(db_path, at, source)
+    rows = central(g, top)
+    if as_json:
+        echo_json(rows)
+        return
+    click.echo("pagerank   in  out  kind    title")
+    for r in rows:
+        click.echo(
+            f"{r['pagerank']:.5f} {r['in_degree']:>4} {r['out_degree']:>4}  {r['kind']:<7} "
+            f"{r['title']} <{r['id']}>"
+        )
+
+
+@graph.command("communities")
+@click.option("--seed", default=42, show_default=True, help="Seed of the Louvain method.")
+@click.option("--resolution", default=1.0, show_default=True, help="Higher: smaller clusters.")
+@at_option
+@source_option
+@db_option
+@json_option
+@library_errors
+def graph_communities(
+    seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Clusters of topics and releases (Louvain community detection).
+
+    \b
+    Example:
+        pressarchive graph communities --json
+    """
+    from archive.graph import communities
+
+    _db, g = _load_graph(db_path, at, source)
+    found = communities(g, seed=seed, resolution=resolution)
+    if as_json:
+        echo_json(found)
+        return
+    for c in found:
+        kinds = ", ".join(f"{n} {k}" for k, n in c["kinds"].items())
+        click.echo(f"{c['id']}. {c['size']} nodes ({kinds}); labels: {', '.join(c['labels'])}")
+        for item in c["top"][:3]:
+            click.echo(f"     {item['title']} <{item['id']}>")
+
+
+@graph.command("path")
+@click.argument("a")
+@click.argument("b")
+@at_option
+@source_option
+@db_option
+@json_option
+@library_errors
+def graph_path(
+    a: str, b: str, at: str | None, source: str | None, db_path: str, as_json: bool
+) -> None:
+    """How two releases, topics or labels are connected (a shortest chain of links).
+
+    \b
+    Example:
+        pressarchive graph path Migration Wahlen
+    """
+    from archive.graph import find_node, path
+
+    db, g = _load_graph(db_path, at, source)
+    steps = path(g, find_node(g, a, db), find_node(g, b, db))
+    if as_json:
+        echo_json(steps)
+        return
+    for i, step in enumerate(steps):
+        if i:
+            arrow = "→" if step["direction"] == "out" else "←"
+            extra = ", ".join(x for x in (step["link_kind"], step["link_label"]) if x)
+            click.echo(f"  {arrow} {step['rel']}{f' ({extra})' if extra else ''}")
+        click.echo(f"{step['title']} <{step['id']}> [{step['kind']}]")
+
+
+@graph.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="gexf",
+    show_default=True,
+)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File [stdout].")
+@at_option
+@source_option
+@db_option
+@library_errors
+def graph_export(
+    fmt: str, output: str | None, at: str | None, source: str | None, db_path: str
+) -> None:
+    """Write the graph as GEXF 1.3 / GraphML (Gephi) or node-link JSON (D3, networkx).
+
+    \b
+    Example:
+        pressarchive graph export --format gexf --at 2025-12-01 -o archive.gexf
+    """
+    from archive.graph import export_graph
+
+    _db, g = _load_graph(db_path, at, source)
+    export_graph(g, fmt, output or sys.stdout.buffer)
+    if output:
+        n, m = g.number_of_nodes(), g.number_of_edges()
+        click.echo(f"{n} nodes, {m} edges written to {output}", err=True)
+
+
+@graph.command("render")
+@click.option(
+    "--out", "output", default="graph.html", show_default=True,
+    type=click.Path(dir_okay=False), help="FILE.html (interactive) or FILE.png.",
+)  # fmt: skip
+@click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(10, 20_000))
+@at_option
+@source_option
+@db_option
+@library_errors
+def graph_render(
+    output: str, max_nodes: int, at: str | None, source: str | None, db_path: str
+) -> None:
+    """Draw the graph: a self-contained HTML page (time slider, hover) or a PNG.
+
+    \b
+    Example:
+        pressarchive graph render --out graph.html && xdg-open graph.html
+    """
+    from archive.graph_render import render
+    from archive.schema import open_archive
+
+    _require_db(db_path)
+    info = render(open_archive(db_path), output, at=at, source=source, max_nodes=max_nodes)
+    click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

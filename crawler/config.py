@@ -18,6 +18,48 @@ from urllib.parse import urlsplit
 from crawler.exceptions import ConfigError, SourceNotFound
 from crawler.profiles import BUILTIN_PROFILES, FIELDS, SiteProfile, selector_error
 
+#: how often ``pressarchive schedule`` crawls a source without a ``schedule`` key
+DEFAULT_SCHEDULE = "every 24h"
+_EVERY = re.compile(r"every\s+((?:\d+\s*[smhd]\s*)+)", re.I)
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A parsed ``schedule``: an interval in seconds, or a 5-field crontab expression."""
+
+    interval: int | None = None
+    cron: str | None = None
+
+
+def parse_schedule(text: str) -> Schedule:
+    """``"every 6h"`` / ``"every 1h30m"`` / ``"every 45s"`` → interval; anything else is a
+    crontab expression (minute hour day month weekday, in UTC).
+    Raises ``ValueError`` saying what is wrong."""
+    text = text.strip()
+    match = _EVERY.fullmatch(text)
+    if match:
+        seconds = sum(
+            int(n) * _UNIT[u.lower()]
+            for n, u in re.findall(r"(\d+)\s*([smhdSMHD])", match.group(1))
+        )
+        if seconds < 1:
+            raise ValueError("the interval must be at least 1 second")
+        return Schedule(interval=seconds)
+    if text.lower().startswith("every"):
+        raise ValueError(f"expected 'every N' (units s, m, h, d; e.g. 'every 6h'), got {text!r}")
+    if len(text.split()) != 5:
+        raise ValueError(
+            f"expected 'every 6h' or a crontab expression with 5 fields, got {text!r}"
+        )
+    from apscheduler.triggers.cron import CronTrigger  # noqa: PLC0415 - only for cron
+
+    try:
+        CronTrigger.from_crontab(text)
+    except ValueError as exc:
+        raise ValueError(f"bad crontab expression {text!r}: {exc}") from exc
+    return Schedule(cron=text)
+
 
 @dataclass(frozen=True)
 class CrawlerConfig:
@@ -71,8 +113,14 @@ class SourceConfig:
     title: str = ""
     city: str = ""
     profile: str = ""  # a built-in profile ("sitepark", "typo3") or a [profiles.NAME] table
+    schedule: str = DEFAULT_SCHEDULE  # "every 6h" (interval) or a crontab "0 */6 * * *"
+    jitter: int = 0  # seconds; each scheduled run starts up to this much later, at random
     #: the resolved profile (set from ``profile`` when the config is read; not a config key)
     site_profile: SiteProfile | None = None
+
+    @property
+    def parsed_schedule(self) -> Schedule:
+        return parse_schedule(self.schedule)
 
     @property
     def canonical_host(self) -> str:
@@ -206,6 +254,16 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
                 path=path,
                 key=f"{key}.hosts",
             )
+    try:
+        parsed = parse_schedule(src.schedule)
+    except ValueError as exc:
+        raise ConfigError(str(exc), path=path, key=f"{key}.schedule") from exc
+    if parsed.interval is not None and src.jitter >= parsed.interval:
+        raise ConfigError(
+            f"must be less than the schedule's interval ({parsed.interval} s)",
+            path=path,
+            key=f"{key}.jitter",
+        )
     scheme = src.scheme or urlsplit(urls[0]).scheme
     if scheme not in ("http", "https"):
         raise ConfigError("scheme must be http or https", path=path, key=f"{key}.scheme")
@@ -325,10 +383,13 @@ def loads_config(text: str, path: str = "<string>") -> Config:
 __all__ = [
     "Config",
     "CrawlerConfig",
+    "DEFAULT_SCHEDULE",
+    "Schedule",
     "SiteProfile",
     "SourceConfig",
     "UrlAlias",
     "load_config",
     "loads_config",
     "parse_config",
+    "parse_schedule",
 ]

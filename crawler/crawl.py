@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import sqlite_utils
 
-from archive import save
+from archive import health, save
 from archive.schema import db_path
 from crawler.capture import CaptureRef, WarcWriter, capture_folder
 from crawler.config import Config, SourceConfig
@@ -41,6 +42,8 @@ NOT_A_PAGE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
 )
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
+MAX_ERROR_URLS = 100
 
 
 @dataclass
@@ -59,6 +62,7 @@ class CrawlStats:
     requests: int = 0  # HTTP requests sent, retries and robots.txt included
     bytes: int = 0
     duration: float = 0.0
+    #: the first MAX_ERROR_URLS failed URLs (all of them are in ``fetch_errors``)
     error_urls: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -79,19 +83,26 @@ def crawl_source(
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     capture: bool = True,
+    stop: threading.Event | None = None,
 ) -> CrawlStats:
     """Crawl one source into ``db`` and return its statistics (also stored in ``crawl_runs``).
 
     With ``capture`` every response (and every 304) is written to the WARC files next to
     the archive (``crawler/capture.py``) before any row referring to it.
+
+    ``stop`` (set from another thread, e.g. a signal handler) ends the run cooperatively:
+    workers finish and write the page in hand, take no new candidate, and the run is
+    recorded as ``interrupted``. Per run, the extraction counts of the pages it saved
+    (``archive.health.ExtractionCounts``) go to ``run_extraction``.
     """
     save.save_source(db, source)
     stats = CrawlStats(source=source.name, run_id=save.start_run(db, source.name))
     started = time.monotonic()
     folder = capture_folder(db_path(db)) if capture else None
     writer = WarcWriter(folder) if folder is not None else None
+    crawl = _Crawl(db, config, source, stats, progress, writer, stop)
     try:
-        asyncio.run(_Crawl(db, config, source, stats, progress, writer).run(transport))
+        asyncio.run(crawl.run(transport))
     except (KeyboardInterrupt, asyncio.CancelledError):
         stats.status = "interrupted"
         raise
@@ -102,7 +113,9 @@ def crawl_source(
         if writer is not None:
             writer.close()
         stats.duration = time.monotonic() - started
-        save.finish_run(db, stats.run_id, stats.run_counts(), stats.status)
+        with db.atomic():
+            health.record_extraction(db, stats.run_id, source.name, crawl.extraction)
+            save.finish_run(db, stats.run_id, stats.run_counts(), stats.status)
     return stats
 
 
@@ -117,8 +130,12 @@ class _Crawl:
         stats: CrawlStats,
         progress: Progress | None,
         writer: WarcWriter | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.db = db
+        self.stop = stop
+        self.extraction = health.ExtractionCounts()
+        self.failure: BaseException | None = None  # a worker's unexpected error ends the run
         self.writer = writer
         self.config = config
         self.source = source
@@ -148,6 +165,8 @@ class _Crawl:
                     candidates.append(Candidate(url=url))
                 for cand in candidates:
                     self._enqueue(cand)
+                if self._stopping():
+                    return
                 self.progress("discovered", "", str(self.queue.qsize()))
                 workers = max(1, crawler.concurrency_per_host * len(self.source.hosts))
                 tasks = [asyncio.create_task(self._worker(fetcher)) for _ in range(workers)]
@@ -155,9 +174,17 @@ class _Crawl:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                if self.failure is not None:
+                    raise self.failure
             finally:
                 self.stats.requests = fetcher.requests
                 self.stats.bytes = fetcher.bytes_received
+
+    def _stopping(self) -> bool:
+        if self.stop is None or not self.stop.is_set():
+            return False
+        self.stats.status = "interrupted"
+        return True
 
     def _enqueue(self, cand: Candidate) -> None:
         if cand.url in self.seen or not self.policy.allowed(cand.url):
@@ -170,9 +197,15 @@ class _Crawl:
     async def _worker(self, fetcher: Fetcher) -> None:
         while True:
             cand = await self.queue.get()
+            if self._stopping() or self.failure is not None:
+                self.queue.task_done()  # drained, not processed: the run is interrupted
+                continue
             try:
                 outcome = await self._process(fetcher, cand)
                 self.progress("page", cand.url, outcome)
+            except Exception as exc:  # noqa: BLE001 - re-raised by run(): the run fails
+                # a dead worker would leave queue.join() waiting forever
+                self.failure = exc
             finally:
                 self.queue.task_done()
 
@@ -203,7 +236,7 @@ class _Crawl:
             self.stats.skipped += 1
             log.info("%s: not a page (%s), skipped", cand.url, ctype)
             return "skipped"
-        page = self._extract(cand, result)
+        page, own_date = self._extract(cand, result)
         if page.page_type == "listing" or urlsplit(page.url).path in ("", "/"):
             self.stats.skipped += 1
             return "listing"
@@ -218,14 +251,22 @@ class _Crawl:
             self.db, self.source.name, page, result, requested=cand.url, capture=ref
         )
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        if outcome in ("new", "changed"):
+            self.extraction.add(page, own_date=own_date)
         if cand.depth == 0 and self.config.crawler.follow_related:
             for link in page.related:
                 hint = [DateCandidate(link.date, "teaser", cand.url)] if link.date else []
                 self._enqueue(Candidate(url=link.url, hints=hint, found_on=cand.url, depth=1))
         return outcome
 
-    def _extract(self, cand: Candidate, result: FetchResult) -> Extracted:
-        return extract_page(self.db, self.policy, cand, result)
+    def _extract(self, cand: Candidate, result: FetchResult) -> tuple[Extracted, bool]:
+        """The page, and whether it carried a date of its own (before hints and the
+        stored date fill one in: what extraction-drift detection counts)."""
+        page = extract_page(self.db, self.policy, cand, result, hints=False)
+        own_date = bool(page.published)
+        if not own_date:
+            _date_from_hints(self.db, page, cand)
+        return page, own_date
 
     def _capture(self, result: FetchResult) -> CaptureRef | None:
         """Write the WARC records of one fetch (flushed and fsynced) before any row."""
@@ -243,7 +284,8 @@ class _Crawl:
 
     def _record_error(self, result: FetchResult, message: str | None = None) -> None:
         self.stats.errors += 1
-        self.stats.error_urls.append(result.url)
+        if len(self.stats.error_urls) < MAX_ERROR_URLS:
+            self.stats.error_urls.append(result.url)
         message = message or result.error or f"HTTP {result.status}"
         log.warning("%s: %s", result.url, message)
         save.record_error(
@@ -252,10 +294,15 @@ class _Crawl:
 
 
 def extract_page(
-    db: sqlite_utils.Database, policy: UrlPolicy, cand: Candidate, result: FetchResult
+    db: sqlite_utils.Database,
+    policy: UrlPolicy,
+    cand: Candidate,
+    result: FetchResult,
+    *,
+    hints: bool = True,
 ) -> Extracted:
-    """Extract, then put every URL in canonical form and fill a missing date from hints
-    (shared by the crawl and by ``crawler.reparse``)."""
+    """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
+    date from hints (shared by the crawl and by ``crawler.reparse``)."""
     page = extract(
         result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
     )
@@ -268,7 +315,7 @@ def extract_page(
     page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
     if page.canonical:
         page.canonical = canon(page.canonical) or page.canonical
-    if not page.published:
+    if hints and not page.published:
         _date_from_hints(db, page, cand)
     return page
 

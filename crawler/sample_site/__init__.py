@@ -21,6 +21,7 @@ from typing import Any
 from crawler.sample_site.render import (
     CANONICAL_BASE,
     HOSTS,
+    REDESIGN_EDITION,
     Response,
     load_content,
     render_site,
@@ -51,7 +52,14 @@ __all__ = [
 
 def ground_truth(edition: int) -> dict[str, dict[str, Any]]:
     """Canonical URL → expected extracted fields of every article-like page live in ``edition``
-    (press releases, topic, notice and org-unit pages; not listings, feeds or ``/intern/``)."""
+    (press releases, topic, notice and org-unit pages; not listings, feeds or ``/intern/``).
+
+    Edition 3 (a partial redesign, ``render.redesigned``) has no ground truth: it exists to
+    test drift detection, and raises ``ValueError``."""
+    if edition == REDESIGN_EDITION:
+        raise ValueError(
+            f"edition {edition} is a redesign for drift detection: it has no ground truth"
+        )
     truth = load_content()["ground_truth"].get(str(edition))
     if truth is None:
         raise ValueError(f"unknown edition {edition}")

@@ -36,7 +36,10 @@ FEED_SIZE = 20
 PAGE_SIZE = 10
 LISTING_YEARS = ("2025", "2024", "2023")
 #: when each edition went live (Last-Modified of resources that changed in that edition)
-EDITION_STAMP = {1: ("2025-12-01", "08:00"), 2: ("2025-12-08", "08:00")}
+EDITION_STAMP = {1: ("2025-12-01", "08:00"), 2: ("2025-12-08", "08:00"), 3: ("2025-12-15", "08:00")}
+#: edition 3 is edition 2 after a partial redesign (see :func:`redesigned`)
+REDESIGN_EDITION = 3
+REDESIGN_NOTE = "Diese Meldung erscheint im neuen Webauftritt der Stadt Rüsselsheim am Main."
 UNDATED_STAMP = ("2025-01-15", "10:00")
 _OLD_ALIAS = re.compile(
     r"^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\d+)\.html$"
@@ -87,8 +90,22 @@ def live_pages(content: dict[str, Any], edition: int) -> list[dict[str, Any]]:
             continue
         if edition >= 2 and page.get("edition_2"):
             page = {**copy.deepcopy(page), **copy.deepcopy(page["edition_2"]), "changed_in": 2}
+        if edition >= REDESIGN_EDITION and redesigned(page):
+            blocks = [*copy.deepcopy(page["blocks"]), ["p", REDESIGN_NOTE]]
+            page = {**copy.deepcopy(page), "blocks": blocks, "redesign": True,
+                    "changed_in": REDESIGN_EDITION}
         out.append(page)
     return out
+
+
+def redesigned(page: dict[str, Any]) -> bool:
+    """Pages of the edition-3 redesign: current-CMS press releases without a date in their
+    path. They get new markup (``templates.redesign_page``: ``rs-`` classes, no
+    application-name date, the date only as text in ``<p class="rs-meta">``) and a new
+    closing paragraph, so a re-crawl re-extracts them and, under the old ``sitepark``
+    profile, they come out without a date of their own (extraction drift)."""
+    return (page["cms"] == "current" and page["page_type"] == "press_release"
+            and not _URL_DATE.search(page["path"]))
 
 
 def releases_newest_first(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -255,6 +272,9 @@ def render_site(edition: int, host: str | None = None) -> dict[str, Response]:
             text, charset = H.old_page(page), page["charset"]
             body = text.encode(charset, errors="xmlcharrefreplace")
             site[page["path"]] = _resp(body, f"text/html; charset={charset}", page_stamp(page))
+        elif page.get("redesign"):
+            text = H.redesign_page(page, by_key)
+            site[page["path"]] = _resp(text.encode("utf-8"), html_type, page_stamp(page))
         else:
             text = H.current_page(page, by_key)
             site[page["path"]] = _resp(text.encode("utf-8"), html_type, page_stamp(page))

@@ -205,6 +205,29 @@ def current_page(page: dict[str, Any], by_key: dict[str, Any]) -> str:
     return _frame(page["title"], "\n".join(parts), head)
 
 
+_MONTHS = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+
+
+def redesign_page(page: dict[str, Any], by_key: dict[str, Any]) -> str:
+    """Edition 3's redesign of a current-CMS page: every ``SP-`` class and id becomes
+    ``rs-``, the application-name metadata and JSON-LD are gone, and the date is only a
+    badge under the headline, ``<p class="rs-date"><span class="rs-date__day">12</span>
+    <span class="rs-date__month">Jun</span><span class="rs-date__year">2024</span></p>``
+    (no separators: read as text it is ``12Jun2024``, which no date parser takes)."""
+    text = current_page(page, by_key)
+    text = re.sub(r'<meta name="application-name"[^>]*>\n', "", text)
+    text = re.sub(r'<script type="application/ld\+json">.*?</script>\n', "", text)
+    text = text.replace("SP-", "rs-")
+    day = datetime.fromisoformat(page["date"])
+    badge = (
+        f'<p class="rs-date"><span class="rs-date__day">{day.day}</span>'
+        f'<span class="rs-date__month">{_MONTHS[day.month - 1]}</span>'
+        f'<span class="rs-date__year">{day.year}</span></p>'
+    )
+    headline = f'{esc(page["title"])}</h1>'
+    return text.replace(headline, f"{headline}\n{badge}", 1)
+
+
 def old_page(page: dict[str, Any]) -> str:
     charset = page["charset"]
     day = datetime.fromisoformat(page["date"]).strftime("%d.%m.%Y")

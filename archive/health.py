@@ -1,0 +1,219 @@
+"""Health of each source for monitoring: failing, overdue, drifting.
+
+Per source, :func:`source_health` reports the last run (outcome, counts), the next
+scheduled run (``schedule_state``, written by ``crawler/schedule.py``), the error rate
+and *extraction drift*, and lists the problems that make ``pressarchive status --check``
+exit non-zero.
+
+The rules (constants below; every share is a fraction 0…1):
+
+failing
+    the last finished run ended ``failed``, or its error rate — errors / (pages fetched +
+    304s + removed + errors) — is at least :data:`FAILING_ERROR_RATE` with at least
+    :data:`FAILING_MIN_ERRORS` errors.
+overdue
+    the scheduler's next run for the source lies more than the grace period in the past,
+    and no run is under way: grace = max(:data:`OVERDUE_MIN_GRACE`, the schedule's period).
+    Sources never scheduled are never overdue.
+drifting (a site redesign the profile no longer matches)
+    the crawl counts, per run, the pages it saved as new or changed and how many of them
+    came out of extraction without a date of their own (hints from feeds/teasers or the
+    stored date do not count), without a title or without a body (``run_extraction``).
+    Take the latest run that saved at least :data:`DRIFT_MIN_PAGES` pages; for each of
+    date, title and body, its share of pages lacking the field is compared with the
+    source's history (all earlier runs pooled). The source drifts when, for some field, the
+    latest share is at least :data:`DRIFT_MIN_SHARE` *and* exceeds the historical share by
+    at least :data:`DRIFT_MIN_RISE`. Without history (one saving run only) there is no drift.
+    The flag stays until a later run saves enough pages that are fine again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from archive.schema import RUN_COUNTS
+from crawler.records import Extracted
+
+FAILING_ERROR_RATE = 0.5
+FAILING_MIN_ERRORS = 3
+OVERDUE_MIN_GRACE = 600.0  # seconds
+DRIFT_MIN_PAGES = 3
+DRIFT_MIN_SHARE = 0.5
+DRIFT_MIN_RISE = 0.3
+DRIFT_FIELDS = ("date", "title", "body")
+
+
+@dataclass
+class ExtractionCounts:
+    """Pages saved (new or changed) by one run and how many lacked each field."""
+
+    pages: int = 0
+    no_date: int = 0
+    no_title: int = 0
+    no_body: int = 0
+
+    def add(self, page: Extracted, *, own_date: bool) -> None:
+        self.pages += 1
+        self.no_date += not own_date
+        self.no_title += not page.title
+        self.no_body += not page.body
+
+
+def record_extraction(
+    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
+) -> None:
+    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
+    db.table("run_extraction").upsert(
+        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
+    )
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _error_rate(run: dict[str, Any]) -> float:
+    errors = run.get("errors") or 0
+    attempts = errors + sum(run.get(k) or 0 for k in ("fetched", "not_modified", "removed"))
+    return errors / attempts if attempts else 0.0
+
+
+def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
+    """Extraction drift of ``source`` (see the module docstring), or ``None`` if the
+    archive holds too few runs to tell. Keys: run_id, pages, latest and baseline (shares
+    per field), fields (those drifting), drifting."""
+    rows = db.execute(
+        "SELECT run_id, pages, no_date, no_title, no_body FROM run_extraction "
+        "WHERE source = ? AND pages > 0 ORDER BY run_id",
+        [source],
+    ).fetchall()
+    latest_index = next(
+        (i for i in range(len(rows) - 1, -1, -1) if rows[i][1] >= DRIFT_MIN_PAGES), None
+    )
+    if latest_index is None or latest_index == 0:
+        return None
+    run_id, pages, *missing = rows[latest_index]
+    history = rows[:latest_index]
+    total = sum(r[1] for r in history)
+    latest = {f: missing[i] / pages for i, f in enumerate(DRIFT_FIELDS)}
+    baseline = {f: sum(r[2 + i] for r in history) / total for i, f in enumerate(DRIFT_FIELDS)}
+    fields = [
+        f
+        for f in DRIFT_FIELDS
+        if latest[f] >= DRIFT_MIN_SHARE and latest[f] - baseline[f] >= DRIFT_MIN_RISE
+    ]
+    return {
+        "run_id": run_id,
+        "pages": pages,
+        "latest": {f: round(v, 3) for f, v in latest.items()},
+        "baseline": {f: round(v, 3) for f, v in baseline.items()},
+        "fields": fields,
+        "drifting": bool(fields),
+    }
+
+
+_RUN_COLUMNS = ("id", "started_at", "finished_at", "status", *RUN_COUNTS, "duration")
+
+
+def source_health(
+    db: sqlite_utils.Database, sources: list[str] | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """One dict per source (those given, else every source known to the archive), sorted.
+
+    Keys: name, last_run (dict or None), running (a run under way), next_run_at, period,
+    error_rate (last finished run), drift (see :func:`drift`), problems (list of
+    ``{"kind": failing|overdue|drifting, "message": ...}``), ok.
+    """
+    now = now or datetime.now(UTC)
+    names = set(sources or ())
+    if sources is None:
+        for table, column in (("sources", "name"), ("crawl_runs", "source"),
+                              ("schedule_state", "source")):  # fmt: skip
+            names |= {r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM {table}")}
+    out = []
+    for name in sorted(names):
+        out.append(_one_source(db, name, now))
+    return out
+
+
+def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str, Any]:
+    columns = ", ".join(_RUN_COLUMNS)
+    finished = db.execute(
+        f"SELECT {columns} FROM crawl_runs WHERE source = ? AND status != 'running' "
+        "ORDER BY id DESC LIMIT 1",
+        [name],
+    ).fetchone()
+    last_run = dict(zip(_RUN_COLUMNS, finished, strict=True)) if finished else None
+    running = db.execute(
+        "SELECT started_at FROM crawl_runs WHERE source = ? AND status = 'running' "
+        "ORDER BY id DESC LIMIT 1",
+        [name],
+    ).fetchone()
+    state = db.execute(
+        "SELECT next_run_at, period FROM schedule_state WHERE source = ?", [name]
+    ).fetchone()
+    next_run_at, period = (state[0], state[1]) if state else (None, None)
+    problems: list[dict[str, str]] = []
+    rate = _error_rate(last_run) if last_run else 0.0
+    if last_run and last_run["status"] == "failed":
+        problems.append({"kind": "failing", "message": f"last run {last_run['id']} failed"})
+    elif last_run and rate >= FAILING_ERROR_RATE and last_run["errors"] >= FAILING_MIN_ERRORS:
+        problems.append({
+            "kind": "failing",
+            "message": f"last run {last_run['id']}: {last_run['errors']} errors "
+            f"({rate:.0%} of requests for pages)",
+        })  # fmt: skip
+    due = _parse(next_run_at)
+    if due is not None and running is None:
+        grace = max(OVERDUE_MIN_GRACE, float(period or 0))
+        late = (now - due).total_seconds()
+        if late > grace:
+            problems.append({
+                "kind": "overdue",
+                "message": f"next run was due at {next_run_at} ({late / 3600:.1f} h ago; "
+                f"grace {grace:.0f} s): is the scheduler running?",
+            })  # fmt: skip
+    found = drift(db, name)
+    if found and found["drifting"]:
+        parts = ", ".join(
+            f"{f}: {found['latest'][f]:.0%} missing (history {found['baseline'][f]:.0%})"
+            for f in found["fields"]
+        )
+        problems.append({
+            "kind": "drifting",
+            "message": f"run {found['run_id']}: of {found['pages']} new/changed pages, {parts}"
+            " — a redesign? check the site profile",
+        })  # fmt: skip
+    return {
+        "name": name,
+        "last_run": last_run,
+        "running": running[0] if running else None,
+        "next_run_at": next_run_at,
+        "period": period,
+        "error_rate": round(rate, 3),
+        "drift": found,
+        "problems": problems,
+        "ok": not problems,
+    }
+
+
+__all__ = [
+    "DRIFT_MIN_PAGES",
+    "DRIFT_MIN_RISE",
+    "DRIFT_MIN_SHARE",
+    "ExtractionCounts",
+    "FAILING_ERROR_RATE",
+    "drift",
+    "record_extraction",
+    "source_health",
+]
