@@ -7,6 +7,12 @@ robots.txt incl. ``Crawl-delay``), retries transient failures with exponential b
 honouring ``Retry-After``, follows redirects itself (only within the source's hosts),
 caps response sizes and supports conditional GET.
 
+Literal IP hosts that are not globally routable (private, link-local, multicast, …; see
+:func:`crawler.urls.non_public_address`) are refused in URLs and redirect targets before
+any connection, unless ``connect_to`` maps that host; loopback passes (the host scope check
+still applies). Host *names* resolving to such addresses are not checked: the resolution
+happens inside httpcore, which httpx 0.28 offers no public hook for.
+
 ``connect_to`` (like curl's ``--connect-to``) sends requests for a host name to another
 ``ip:port`` while URL and ``Host`` header keep the name: see :class:`ConnectToTransport`.
 """
@@ -27,7 +33,7 @@ import httpx
 from crawler.config import CrawlerConfig, SourceConfig
 from crawler.records import FetchResult
 from crawler.robots import Robots
-from crawler.urls import UrlPolicy
+from crawler.urls import UrlPolicy, non_public_address
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +137,7 @@ class Fetcher:
         self.source = source
         self.policy = UrlPolicy(source)
         self._sleep = sleep
+        self._mapped = frozenset(h.lower().rstrip(".") for h in source.connect_to)
         inner: httpx.AsyncBaseTransport = transport or httpx.AsyncHTTPTransport(retries=0)
         if source.connect_to:
             inner = ConnectToTransport(inner, source.connect_to)
@@ -228,6 +235,13 @@ class Fetcher:
         return list(robots.sitemaps)
 
     # -- fetching -----------------------------------------------------------------------
+    def address_refused(self, host: str) -> str | None:
+        """Why ``host`` (a literal non-public IP not mapped by ``connect_to``) must not be
+        contacted, or None."""
+        if host.lower().rstrip(".") in self._mapped:
+            return None
+        return non_public_address(host)
+
     async def fetch(
         self, url: str, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
@@ -272,6 +286,9 @@ class Fetcher:
             return result(None, f"invalid URL {url!r}: {exc}")
         if scheme not in ("http", "https") or not host:
             return result(None, f"unsupported URL (http and https only): {url}")
+        refused = self.address_refused(host)
+        if refused:
+            return result(None, f"refused {refused} (not mapped by connect_to): {url}")
         if not self.policy.allowed_host(url):
             return result(None, f"host not allowed for source {self.source.name}: {host}")
 
@@ -304,6 +321,11 @@ class Fetcher:
                 t, t_host = None, ""
             if t is None or t.scheme.lower() not in ("http", "https"):
                 return result(outcome, f"redirect to non-http(s) URL {target_url} from {current}")
+            refused = self.address_refused(t_host)
+            if refused:
+                return result(
+                    outcome, f"redirect to {refused} refused ({target_url}) from {current}"
+                )
             if not self.policy.allowed_host(target_url):
                 return result(
                     outcome, f"redirect to disallowed host {t_host} ({target_url}) from {current}"

@@ -91,6 +91,9 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     candidates: list[str] = []
     header_codec = charset_from_content_type(content_type)
     if header_codec:
+        # like a <meta> below: valid multi-byte UTF-8 is practically never meant as Latin-1
+        if header_codec == "cp1252" and not body.isascii():
+            candidates.append("utf-8")
         candidates.append(header_codec)
     for bom, codec in _BOMS:
         if body.startswith(bom):

@@ -1,0 +1,375 @@
+"""Crawl throughput across many hosts with politeness on, and memory of a large crawl.
+
+Run:
+  python bench/throughput.py hosts  [--hosts 100] [--pages 20] [--delay 0.2] [--servers 2]
+  python bench/throughput.py memory [--hosts 100] [--pages 500] [--tracemalloc]
+
+``hosts``: ``--hosts`` host names ``h000.bench.test`` … are mapped by ``connect_to`` to
+``--servers`` threaded HTTP servers on 127.0.0.1 (each in its own process, so the CPU time
+reported is the client's). Every host serves robots.txt, a sitemap (its listing) and
+``--pages`` small press pages. In one run, against the same servers, it measures:
+
+- the politeness bound: hosts / delay requests per second at best;
+- baseline: one plain ``httpx.AsyncClient``, 32 requests in flight, no politeness;
+- ``Fetcher`` (one shared AsyncClient, politeness on), every page URL at once;
+- one ``Fetcher`` (so one small AsyncClient) per host, politeness on;
+- ``crawl_source``: one source with all hosts (discover, fetch, extract, SQLite, WARC).
+
+``memory``: one ``crawl_source`` of hosts × pages generated pages (no delay) in a child
+process; reports ru_maxrss (and the tracemalloc peak with ``--tracemalloc``, which slows
+the crawl about 2×). Prints Markdown tables for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from archive.schema import open_archive  # noqa: E402
+from crawler.config import Config, SourceConfig, loads_config  # noqa: E402
+from crawler.crawl import crawl_source  # noqa: E402
+from crawler.fetch import ConnectToTransport, Fetcher  # noqa: E402
+
+DOMAIN = "bench.test"
+WORDS = (
+    "Stadt Rathaus Bürgermeister Sitzung Stadtverordnete Haushalt Baustelle Straße Schule "
+    "Kindergarten Feuerwehr Bürger Verwaltung Förderung Veranstaltung Ausstellung Museum "
+    "Bibliothek Verkehr Umleitung Sanierung Spielplatz Klimaschutz Radweg Friedhof"
+).split()
+
+
+def host_name(i: int) -> str:
+    return f"h{i:03d}.{DOMAIN}"
+
+
+def page_body(host: str, n: int) -> bytes:
+    """A small press release (~1.6 KB), different for every host and number."""
+    seed = sum(map(ord, host)) * 7919 + n
+    words = [WORDS[(seed * (k + 3) + k * k) % len(WORDS)] for k in range(180)]
+    paras = "".join(f"<p>{' '.join(words[k : k + 45])}.</p>" for k in range(0, 180, 45))
+    title = f"Meldung {n} von {host}: {words[0]} und {words[1]}"
+    day = 1 + n % 28
+    return (
+        f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<meta name='date' content='2024-03-{day:02d}'></head><body><main><article>"
+        f"<h1>{title}</h1>{paras}</article></main></body></html>"
+    ).encode()
+
+
+def sitemap_body(host: str, pages: int) -> bytes:
+    locs = "".join(f"<url><loc>http://{host}/presse/p{i}.html</loc></url>" for i in range(pages))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    ).encode()
+
+
+def _serve(pages: int, ready: Any) -> None:
+    """One threaded HTTP/1.1 server (keep-alive) answering for every bench host name."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stalls
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+        def do_GET(self) -> None:  # noqa: N802
+            host = self.headers.get("Host", "").split(":")[0]
+            path = self.path
+            ctype = "text/html; charset=utf-8"
+            if path == "/robots.txt":
+                body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
+            elif path == "/sitemap.xml":
+                body, ctype = sitemap_body(host, pages), "application/xml"
+            elif path.startswith("/presse/p") and path.endswith(".html"):
+                body = page_body(host, int(path[len("/presse/p") : -len(".html")]))
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 1024  # the default 5 drops SYNs of a burst: 1 s retransmits
+        daemon_threads = True
+
+    httpd = Server(("127.0.0.1", 0), Handler)
+    ready.put(httpd.server_address[1])
+    httpd.serve_forever(poll_interval=0.1)
+
+
+@contextmanager
+def servers(count: int, pages: int) -> Iterator[list[int]]:
+    ctx = mp.get_context("fork")
+    ready = ctx.Queue()
+    procs = [ctx.Process(target=_serve, args=(pages, ready), daemon=True) for _ in range(count)]
+    for proc in procs:
+        proc.start()
+    try:
+        yield [ready.get(timeout=10) for _ in procs]
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.join(5)
+
+
+def bench_config(
+    ports: list[int], hosts: int, delay: float, *, per_host: bool = False, **crawler: Any
+) -> Config:
+    """One source ``bench`` over all hosts (for the Fetcher runs: a source's hosts are
+    aliases of one site, so its crawl would store every page under the first host), or
+    with ``per_host`` one source per host, as a real config of many towns has."""
+    names = [host_name(i) for i in range(hosts)]
+    target = {h: f"127.0.0.1:{ports[i % len(ports)]}" for i, h in enumerate(names)}
+    extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in crawler.items())
+    text = f"""
+[crawler]
+contact = "bench@pressarchive.invalid"
+delay = {delay}
+max_delay = {delay}
+timeout = 30.0
+follow_related = false
+{extra}"""
+    groups = [[h] for h in names] if per_host else [names]
+    for group in groups:
+        name = group[0].split(".")[0] if per_host else "bench"
+        sitemaps = ", ".join(f'"http://{h}/sitemap.xml"' for h in group)
+        mapping = "\n".join(f'"{h}" = "{target[h]}"' for h in group)
+        text += f"""
+[sources.{name}]
+sitemaps = [{sitemaps}]
+hosts = [{", ".join(f'"{h}"' for h in group)}]
+[sources.{name}.connect_to]
+{mapping}
+"""
+    return loads_config(text, "<bench config>")
+
+
+def page_urls(hosts: int, pages: int) -> list[str]:
+    return [f"http://{host_name(h)}/presse/p{i}.html" for h in range(hosts) for i in range(pages)]
+
+
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def measure(fn: Callable[[], int]) -> dict[str, Any]:
+    """Run ``fn`` (returns the number of requests); wall and CPU seconds."""
+    wall, c0 = time.perf_counter(), cpu()
+    requests = fn()
+    return {"requests": requests, "seconds": time.perf_counter() - wall, "cpu": cpu() - c0}
+
+
+# -- the runs ---------------------------------------------------------------------------
+def run_baseline(config: Config, urls: list[str], in_flight: int = 32) -> int:
+    source = config.sources[0]
+
+    async def go() -> int:
+        mapped = ConnectToTransport(httpx.AsyncHTTPTransport(retries=0), source.connect_to)
+        async with httpx.AsyncClient(transport=mapped, trust_env=False) as client:
+            todo = iter(urls)
+
+            async def worker() -> None:
+                for url in todo:
+                    (await client.get(url)).raise_for_status()
+
+            await asyncio.gather(*(worker() for _ in range(in_flight)))
+        return len(urls)
+
+    return asyncio.run(go())
+
+
+def run_fetcher(config: Config, urls: list[str]) -> int:
+    async def go() -> int:
+        async with Fetcher(config.crawler, config.sources[0]) as fetcher:
+            results = await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+            assert all(r.ok for r in results), [r.error for r in results if not r.ok][:3]
+            return fetcher.requests
+
+    return asyncio.run(go())
+
+
+def run_fetcher_per_host(config: Config, urls: list[str]) -> int:
+    source = config.sources[0]
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(url.split("/")[2], []).append(url)
+
+    async def one(host: str, host_urls: list[str]) -> int:
+        src = SourceConfig(
+            name=host, sitemaps=(f"http://{host}/sitemap.xml",), hosts=(host,), scheme="http",
+            connect_to={host: source.connect_to[host]},
+        )
+        async with Fetcher(config.crawler, src) as fetcher:
+            results = await asyncio.gather(*(fetcher.fetch(u) for u in host_urls))
+            assert all(r.ok for r in results)
+            return fetcher.requests
+
+    async def go() -> int:
+        return sum(await asyncio.gather(*(one(h, u) for h, u in by_host.items())))
+
+    return asyncio.run(go())
+
+
+def run_crawl(config: Config, folder: Path, threads: int) -> tuple[int, int]:
+    """``crawl_source`` for every source: one after another into one archive (``threads``
+    = 1, what ``pressarchive crawl`` does) or in a thread pool, one archive file per source
+    (runs sharing one archive file fail with "database is locked": their transactions read
+    before they write, and SQLite does not wait for a busy lock in that case)."""
+
+    def one(source: SourceConfig) -> tuple[int, int]:
+        name = "archive.db" if threads == 1 else f"{source.name}.db"
+        db = open_archive(folder / name)
+        try:
+            stats = crawl_source(db, config, source)
+        finally:
+            db.close()
+        if stats.errors:
+            raise RuntimeError(f"{source.name}: {stats.errors} errors")
+        return stats.requests, stats.new
+
+    if threads == 1:
+        results = [one(s) for s in config.sources]
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            results = list(pool.map(one, config.sources))
+    return sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+def hosts_bench(args: argparse.Namespace) -> None:
+    urls = page_urls(args.hosts, args.pages)
+    rows: list[tuple[str, int, dict[str, Any]]] = []
+    with servers(args.servers, args.pages) as ports:
+        config = bench_config(ports, args.hosts, args.delay)
+        nodelay = bench_config(ports, args.hosts, 0.0)
+        run_baseline(nodelay, urls[:200])  # warm-up
+        rows.append(("baseline: one httpx.AsyncClient, 32 in flight, no politeness",
+                     len(urls), measure(lambda: run_baseline(nodelay, urls))))
+        rows.append(("Fetcher, one shared AsyncClient, politeness on (fetch only)",
+                     len(urls), measure(lambda: run_fetcher(config, urls))))
+        rows.append(("one Fetcher (own AsyncClient) per host, politeness on (fetch only)",
+                     len(urls), measure(lambda: run_fetcher_per_host(config, urls))))
+        sequential = bench_config(ports, args.sequential_hosts, args.delay, per_host=True)
+        parallel = bench_config(ports, args.hosts, args.delay, per_host=True)
+        for label, cfg, threads in (
+            (f"crawl_source per source, one after another ({args.sequential_hosts} sources, "
+             "as `pressarchive crawl`)", sequential, 1),
+            (f"crawl_source per source, {args.hosts} threads, one archive file each",
+             parallel, args.hosts),
+        ):
+            with tempfile.TemporaryDirectory() as tmp:
+                saved: list[int] = []
+
+                def crawl(
+                    cfg: Config = cfg, threads: int = threads, tmp: str = tmp,
+                    saved: list[int] = saved,
+                ) -> int:
+                    requests, new = run_crawl(cfg, Path(tmp), threads)
+                    saved.append(new)
+                    return requests
+
+                result = measure(crawl)
+                rows.append((label, saved[0], result))
+    bound = args.hosts / args.delay
+    print(f"{platform.python_version()}, {platform.machine()}, {args.hosts} hosts × "
+          f"{args.pages} pages, delay {args.delay} s per host, {args.servers} server processes")
+    print()
+    print("| run | pages | requests | seconds | pages/s | requests/s | CPU s | CPU ms/request |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(f"| politeness bound: {args.hosts} hosts / {args.delay} s | {len(urls)} | | "
+          f"{len(urls) / bound:.2f} | {bound:,.0f} | {bound:,.0f} | | |")
+    for name, pages, r in rows:
+        print(f"| {name} | {pages:,} | {r['requests']:,} | {r['seconds']:.2f} | "
+              f"{pages / r['seconds']:,.0f} | {r['requests'] / r['seconds']:,.0f} | "
+              f"{r['cpu']:.2f} | {1000 * r['cpu'] / r['requests']:.2f} |")
+
+
+# -- memory -----------------------------------------------------------------------------
+def memory_child(ports: list[int], hosts: int, pages: int, trace: bool) -> dict[str, Any]:
+    config = bench_config(ports, hosts, 0.0)
+    if trace:
+        tracemalloc.start()
+    started, c0 = time.perf_counter(), cpu()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_archive(Path(tmp) / "archive.db")
+        stats = crawl_source(db, config, config.sources[0])
+        db.close()
+        warc = sum(p.stat().st_size for p in (Path(tmp) / "archive.warc").glob("*"))
+        dbsize = (Path(tmp) / "archive.db").stat().st_size
+    out = {
+        "pages": stats.new, "errors": stats.errors, "requests": stats.requests,
+        "seconds": time.perf_counter() - started, "cpu": cpu() - c0,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "db_mb": dbsize / 1e6, "warc_mb": warc / 1e6,
+    }
+    if trace:
+        out["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+    return out
+
+
+def memory_bench(args: argparse.Namespace) -> None:
+    if args.child:
+        ports = [int(p) for p in args.child.split(",")]
+        print(json.dumps(memory_child(ports, args.hosts, args.pages, args.tracemalloc)))
+        return
+    with servers(args.servers, args.pages) as ports:
+        cmd = [sys.executable, __file__, "memory", "--hosts", str(args.hosts),
+               "--pages", str(args.pages), "--child", ",".join(map(str, ports))]
+        if args.tracemalloc:
+            cmd.append("--tracemalloc")
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    traced = f"{r['traced_peak_mb']:.1f}" if "traced_peak_mb" in r else "–"
+    print(f"| {args.hosts} × {args.pages} | {r['pages']:,} | {r['requests']:,} | "
+          f"{r['seconds']:.0f} | {r['pages'] / r['seconds']:.0f} | {r['cpu']:.0f} | "
+          f"{r['maxrss_mb']:.0f} | {traced} | {r['db_mb']:.0f} | {r['warc_mb']:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("hosts", "memory"))
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--pages", type=int, default=None, help="pages per host")
+    parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument("--sequential-hosts", type=int, default=5,
+                        help="sources crawled one after another in the sequential run")
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--child", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.mode == "hosts":
+        args.pages = args.pages or 20
+        hosts_bench(args)
+    else:
+        args.pages = args.pages or 500
+        memory_bench(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,327 @@
+"""Hostile servers through a real crawl: every fault of ``tests/faultserver.py`` at once.
+
+The sample site is crawled into an archive first; then a source whose ``extra_urls`` are
+the fault routes (``hostile.test`` → the fault server via ``connect_to``) is crawled into
+the same archive, under ``tracemalloc``. The run must finish, record every fault with its
+URL in ``fetch_errors``, keep its delay between request starts (server's log), stay far
+below the 50 MB page in memory, connect to nothing but loopback, and leave the sample
+pages untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlite_utils
+
+from archive.schema import open_archive
+from crawler.config import CrawlerConfig, SourceConfig, loads_config
+from crawler.crawl import CrawlStats, crawl_source
+from crawler.demo import sample_config
+from crawler.fetch import Fetcher
+from crawler.sample_site import SampleSite, ground_truth
+from tests.faultserver import PRIVATE_REDIRECTS, UMLAUT_TITLE, FaultServer
+from tests.httpserver import Response, TestServer
+
+HOST = "hostile.test"
+DELAY = 0.1
+TIMEOUT = 0.3
+MAX_BYTES = 2_000_000
+HUGE = 50 * 1024 * 1024
+#: request starts measured on the server may be a little closer than on the client
+#: (accept and parse jitter of the threaded server)
+JITTER = 0.02
+
+FAULT_PATHS = [
+    "/ok/1", "/ok/2", "/burst", "/burst-forever", "/retry-after", "/too-many", "/stall",
+    "/drip", "/truncated-hang", "/truncated-close", "/huge", "/huge-stream", "/loop-a",
+    "/chain/0", "/to-foreign", *PRIVATE_REDIRECTS, "/binary", "/cp1252-as-utf8",
+    "/utf8-as-latin1", "/utf8-meta-latin1",
+]  # fmt: skip
+#: URL path → (status in fetch_errors, words the error message must contain)
+EXPECTED_ERRORS: dict[str, tuple[int | None, str]] = {
+    "/burst-forever": (502, "HTTP 502 (gave up after 2 attempts)"),
+    "/too-many": (429, "HTTP 429 (gave up after 2 attempts)"),
+    "/stall": (None, "timed out (ReadTimeout)"),
+    "/drip": (None, f"timed out (total {TIMEOUT * 3:g}s)"),
+    "/truncated-hang": (None, "timed out"),
+    "/truncated-close": (None, "RemoteProtocolError"),
+    "/huge": (200, f"response exceeds {MAX_BYTES} bytes"),
+    "/huge-stream": (200, f"response exceeds {MAX_BYTES} bytes"),
+    "/loop-a": (302, "redirect loop"),
+    "/chain/0": (302, "too many redirects"),
+    "/to-foreign": (302, "redirect to disallowed host 127.0.0.2"),
+    "/to-private": (302, "redirect to private address 10.0.0.1 refused"),
+    "/to-metadata": (302, "redirect to link-local address 169.254.169.254 refused"),
+    "/to-private6": (302, "redirect to private address fd00::1 refused"),
+    "/to-decimal": (302, "redirect to private address 10.0.0.1 refused"),
+    "/binary": (200, "nothing extracted"),
+}
+SAVED = ["/ok/1", "/ok/2", "/burst", "/retry-after", "/cp1252-as-utf8", "/utf8-as-latin1",
+         "/utf8-meta-latin1"]  # fmt: skip
+
+
+class LoopbackOnly(httpx.AsyncBaseTransport):
+    """The network, for loopback only: any other destination fails the test unsent."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport(retries=0)
+        self.refused: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            self.refused.append(str(request.url))
+            raise AssertionError(f"request to a non-loopback address reached the network: {host}")
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _hostile_config(port: int) -> str:
+    urls = ", ".join(f'"http://{HOST}{p}"' for p in FAULT_PATHS)
+    return f"""
+[crawler]
+contact = "test@example.org"
+delay = {DELAY}
+concurrency_per_host = 2
+timeout = {TIMEOUT}
+retries = 1
+backoff = 0.05
+max_retry_after = 5.0
+max_bytes = {MAX_BYTES}
+max_redirects = 3
+
+[sources.hostile]
+extra_urls = [{urls}]
+# literal private addresses in scope (a careless config): only the address check stops them
+hosts = ["{HOST}", "10.0.0.1", "169.254.169.254", "167772161"]
+[sources.hostile.connect_to]
+"{HOST}" = "127.0.0.1:{port}"
+"""
+
+
+@dataclass
+class HostileRun:
+    stats: CrawlStats
+    db: sqlite_utils.Database
+    server: FaultServer
+    foreign: TestServer
+    guard: LoopbackOnly
+    before: dict[str, str]  # sample pages: url -> content_hash, before the hostile crawl
+    peak: int  # tracemalloc peak during the hostile crawl
+
+
+def _hashes(db: sqlite_utils.Database, source: str) -> dict[str, str]:
+    rows = db.execute("SELECT url, content_hash FROM pages WHERE source = ?", [source])
+    return dict(rows.fetchall())
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun]:
+    db = open_archive(tmp_path_factory.mktemp("hostile") / "archive.db")
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        config = sample_config(site.port, delay=0.0, max_delay=0.01)
+        crawl_source(db, config, config.source("sample"))
+    before = _hashes(db, "sample")
+    with (
+        TestServer(host="127.0.0.2") as foreign,
+        FaultServer(burst=1, foreign_url=foreign.url("/"), huge_bytes=HUGE) as server,
+    ):
+        foreign.route("/", Response(200, body=b"<html><h1>elsewhere</h1></html>"))
+        config = loads_config(_hostile_config(server.port), "<hostile>")
+        guard = LoopbackOnly()
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            stats = crawl_source(db, config, config.source("hostile"), transport=guard)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        yield HostileRun(stats, db, server, foreign, guard, before, peak)
+
+
+def test_every_fault_is_recorded_with_its_url(hostile: HostileRun) -> None:
+    assert hostile.stats.status == "ok"
+    rows = hostile.db.execute(
+        "SELECT url, status, error FROM fetch_errors WHERE run_id = ?", [hostile.stats.run_id]
+    ).fetchall()
+    errors = {url: (status, error) for url, status, error in rows}
+    assert set(errors) == {f"http://{HOST}{p}" for p in EXPECTED_ERRORS}
+    for path, (status, words) in EXPECTED_ERRORS.items():
+        got_status, message = errors[f"http://{HOST}{path}"]
+        assert got_status == status, (path, message)
+        assert words in message, (path, message)
+    assert hostile.stats.errors == len(EXPECTED_ERRORS)
+
+
+def test_pages_between_the_faults_are_archived(hostile: HostileRun) -> None:
+    saved = _hashes(hostile.db, "hostile")
+    assert set(saved) == {f"http://{HOST}{p}" for p in SAVED}
+
+
+def test_retries_and_retry_after(hostile: HostileRun) -> None:
+    srv = hostile.server
+    assert srv.counts["/burst"] == 2  # one 503, then the page
+    assert srv.counts["/burst-forever"] == 2  # retries = 1
+    for path in ("/retry-after", "/too-many"):
+        starts = sorted(r.started for r in srv.log if r.path == path)
+        assert len(starts) == 2
+        assert starts[1] - starts[0] >= srv.retry_after - JITTER, path
+
+
+def test_politeness_holds_towards_the_hostile_host(hostile: HostileRun) -> None:
+    starts = hostile.server.starts(HOST)
+    assert len(starts) == hostile.stats.requests
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= DELAY - JITTER, sorted(gaps)[:3]
+
+
+def test_drip_and_huge_bodies_are_cut(hostile: HostileRun) -> None:
+    srv = hostile.server
+    # the total deadline cut each drip attempt after ~3 × timeout, i.e. ~9 bytes
+    assert srv.counts["/drip"] == 2
+    # the declared 50 MB page was refused from its header; the undeclared one read to the cap
+    assert srv.counts["/huge"] == 1 and srv.counts["/huge-stream"] == 1
+
+
+def test_memory_stays_bounded(hostile: HostileRun) -> None:
+    # the 50 MB page passes through at most max_bytes (2 MB) of buffer
+    assert hostile.peak < HUGE / 5, f"peak {hostile.peak / 1e6:.1f} MB"
+
+
+def test_nothing_but_loopback_was_contacted(hostile: HostileRun) -> None:
+    assert hostile.guard.refused == []
+    assert hostile.foreign.requests == []
+
+
+def test_sample_archive_is_untouched(hostile: HostileRun) -> None:
+    after = _hashes(hostile.db, "sample")
+    assert after == hostile.before
+    assert set(after) == set(ground_truth(1))
+    assert hostile.db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(after) + len(SAVED)
+
+
+
+
+@pytest.mark.parametrize(
+    ("path", "n"),
+    [
+        ("/cp1252-as-utf8", 1),
+        ("/utf8-meta-latin1", 3),
+        ("/utf8-as-latin1", 2),
+    ],
+)
+def test_wrong_charset_still_reads(hostile: HostileRun, path: str, n: int) -> None:
+    row = hostile.db.execute(
+        "SELECT title, body FROM pages WHERE url = ?", [f"http://{HOST}{path}"]
+    ).fetchone()
+    title, body = row
+    assert title == f"{UMLAUT_TITLE} ({n})"
+    assert "Grünflächenamt der Stadt Rüsselsheim" in body and "Ã" not in body
+
+
+# -- literal private addresses: refused before any request (no network at all) ------------
+PRIVATE_HOSTS = ["10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "224.0.0.1",
+                 "0.0.0.0", "[fd00::1]", "[fe80::1]", "[::ffff:10.0.0.1]", "167772161",
+                 "0x0a000001", "10.1"]  # fmt: skip
+
+
+def _mock(seen: list[str]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        try:
+            addr = ipaddress.ip_address(request.url.host)
+            bad = (addr.is_multicast or not addr.is_global) and not addr.is_loopback
+        except ValueError:
+            bad = False  # a name
+        if bad:
+            pytest.fail(f"request to a private address reached the transport: {request.url}")
+        if request.url.path.startswith("/go/"):
+            target = request.url.path.removeprefix("/go/")
+            return httpx.Response(302, headers={"Location": f"http://{target}/x"})
+        return httpx.Response(200, text="ok")
+
+    return httpx.MockTransport(handler)
+
+
+def _run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def test_private_literals_refused_in_urls_and_redirects() -> None:
+    bare = [h.strip("[]") for h in PRIVATE_HOSTS]
+    src = SourceConfig(name="t", start_urls=("http://site.test/",), hosts=("site.test", *bare))
+    cfg = CrawlerConfig(delay=0.0, respect_robots=False)
+    seen: list[str] = []
+
+    async def go() -> list[Any]:
+        async with Fetcher(cfg, src, transport=_mock(seen)) as f:
+            direct = [await f.fetch(f"http://{h}/x") for h in PRIVATE_HOSTS]
+            hops = [await f.fetch(f"http://site.test/go/{h}") for h in PRIVATE_HOSTS]
+            return direct + hops
+
+    results = _run(go())
+    assert all(not r.ok for r in results)
+    for res in results[: len(PRIVATE_HOSTS)]:
+        assert res.status is None and "(not mapped by connect_to)" in (res.error or ""), res.error
+    for res in results[len(PRIVATE_HOSTS) :]:
+        assert res.status == 302 and " refused (" in (res.error or ""), res.error
+    assert seen == [f"http://site.test/go/{h}" for h in PRIVATE_HOSTS]
+
+
+def test_private_literal_mapped_by_connect_to_and_configured_loopback_pass() -> None:
+    src = SourceConfig(
+        name="t",
+        start_urls=("http://10.0.0.1/",),
+        hosts=("10.0.0.1", "127.0.0.2", "site.test"),
+        connect_to={"10.0.0.1": "127.0.0.1:8080"},
+    )
+    cfg = CrawlerConfig(delay=0.0, respect_robots=False)
+    seen: list[str] = []
+
+    async def go() -> list[Any]:
+        async with Fetcher(cfg, src, transport=_mock(seen)) as f:
+            return [
+                await f.fetch("http://10.0.0.1/a"),
+                await f.fetch("http://127.0.0.2/b"),
+                await f.fetch("http://site.test/go/10.0.0.1"),
+            ]
+
+    mapped, loopback, hop = _run(go())
+    assert mapped.ok and loopback.ok and hop.ok, (mapped.error, loopback.error, hop.error)
+    assert seen == [
+        "http://127.0.0.1:8080/a",
+        "http://127.0.0.2/b",
+        "http://site.test/go/10.0.0.1",
+        "http://127.0.0.1:8080/x",
+    ]
+
+
+def test_error_urls_kept_in_memory_are_capped(tmp_path: Path) -> None:
+    from crawler.crawl import MAX_ERROR_URLS
+
+    n = MAX_ERROR_URLS + 20
+    urls = ", ".join(f'"http://down.test/p{i}"' for i in range(n))
+    config = loads_config(
+        "[crawler]\ndelay = 0.0\nretries = 0\nrespect_robots = false\n"
+        f"[sources.down]\nextra_urls = [{urls}]\n"
+    )
+    transport = httpx.MockTransport(lambda request: httpx.Response(500))
+    db = open_archive(tmp_path / "archive.db")
+    stats = crawl_source(db, config, config.source("down"), transport=transport, capture=False)
+    assert stats.errors == n and len(stats.error_urls) == MAX_ERROR_URLS
+    assert db.execute("SELECT count(*) FROM fetch_errors").fetchone()[0] == n
