@@ -102,12 +102,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, str, str], None]]:
     if not enabled or not sys.stderr.isatty():
         yield lambda event, url, outcome: None
         return
+    total = [0]
     with click.progressbar(length=1, label="crawling", file=sys.stderr, show_pos=True) as bar:
 
         def update(event: str, url: str, outcome: str) -> None:
-            if event == "discovered":
-                bar.length = max(int(outcome), 1)
-                bar.label = f"crawling {outcome} pages"
+            if event == "discovered":  # once per source: sources run side by side
+                total[0] += int(outcome)
+                bar.length = max(total[0], bar.pos + 1)
+                bar.label = f"crawling {total[0]} pages"
             elif event == "page":
                 if bar.pos >= (bar.length or 0):
                     bar.length = bar.pos + 1
@@ -120,23 +122,21 @@ def _run_crawl(
     db_path: str, config: Any, source: str | None, *, show_progress: bool = True
 ) -> list[dict[str, Any]]:
     from archive.schema import open_archive
-    from crawler.crawl import crawl_source
+    from crawler.crawl import crawl_sources
     from crawler.locking import ArchiveLock, recover_runs
 
-    results = []
+    sources = config.selected(source)
     with ArchiveLock(db_path, "crawl"):
         db = open_archive(db_path)
         recover_runs(db)
-        for src in config.selected(source):
-            with _progress(show_progress) as progress:
-                try:
-                    stats = crawl_source(db, config, src, progress=progress)
-                except KeyboardInterrupt:
-                    message = f"\ninterrupted: the run of {src.name} is recorded as interrupted"
-                    click.echo(message, err=True)
-                    sys.exit(130)
-            results.append(stats.as_dict())
-    return results
+        with _progress(show_progress) as progress:
+            try:
+                runs = crawl_sources(db, config, sources, progress=progress)
+            except KeyboardInterrupt:
+                names = ", ".join(src.name for src in sources)
+                click.echo(f"\ninterrupted: the runs of {names} are recorded", err=True)
+                sys.exit(130)
+    return [stats.as_dict() for stats in runs]
 
 
 SUMMARY_KEYS = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
@@ -184,6 +184,9 @@ def crawl(config_path: str, db_path: str, source: str | None, as_json: bool) -> 
         echo_json(summary)
     else:
         _print_summary(summary)
+    failed = [r["source"] for r in summary["sources"] if r["status"] == "failed"]
+    if failed:
+        raise click.ClickException(f"the run failed for: {', '.join(failed)} (see the log above)")
 
 
 @cli.command()

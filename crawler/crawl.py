@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,29 +94,88 @@ def crawl_source(
     workers finish and write the page in hand, take no new candidate, and the run is
     recorded as ``interrupted``. Per run, the extraction counts of the pages it saved
     (``archive.health.ExtractionCounts``) go to ``run_extraction``.
+
+    An unexpected error fails the run (recorded as ``failed``) and is raised.
     """
-    save.save_source(db, source)
-    stats = CrawlStats(source=source.name, run_id=save.start_run(db, source.name))
-    started = time.monotonic()
+    (stats,) = crawl_sources(
+        db,
+        config,
+        (source,),
+        progress=progress,
+        transport=transport,
+        capture=capture,
+        stop=stop,
+        raise_failure=True,
+    )
+    return stats
+
+
+def crawl_sources(
+    db: sqlite_utils.Database,
+    config: Config,
+    sources: Sequence[SourceConfig],
+    *,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    capture: bool = True,
+    stop: threading.Event | None = None,
+    parallel: int = 8,
+    raise_failure: bool = False,
+) -> list[CrawlStats]:
+    """Crawl several sources at once (up to ``parallel`` of them) in one event loop.
+
+    Politeness is per host inside each source, so different cities proceed side by side;
+    every write happens in this thread, so there is one writer for the archive. A source
+    whose run fails is recorded as ``failed`` (its error logged) and the others go on;
+    with ``raise_failure`` the first failure is raised after every run is recorded.
+    """
     folder = capture_folder(db_path(db)) if capture else None
     writer = WarcWriter(folder) if folder is not None else None
-    crawl = _Crawl(db, config, source, stats, progress, writer, stop)
+    crawls = []
+    for source in sources:
+        save.save_source(db, source)
+        stats = CrawlStats(source=source.name, run_id=save.start_run(db, source.name))
+        crawls.append(_Crawl(db, config, source, stats, progress, writer, stop))
+    failures: list[BaseException] = []
+
+    async def run_one(crawl: _Crawl, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            started = time.monotonic()
+            try:
+                await crawl.run(transport)
+            except Exception as exc:  # noqa: BLE001 - recorded as a failed run, then raised
+                crawl.stats.status = "failed"
+                log.error("%s: crawl failed: %s", crawl.source.name, exc)
+                failures.append(exc)
+            finally:
+                crawl.stats.duration = time.monotonic() - started
+                crawl.finished = True
+
+    async def run_all() -> None:
+        gate = asyncio.Semaphore(max(1, parallel))
+        await asyncio.gather(*(run_one(crawl, gate) for crawl in crawls))
+
     try:
-        asyncio.run(crawl.run(transport))
+        asyncio.run(run_all())
     except (KeyboardInterrupt, asyncio.CancelledError):
-        stats.status = "interrupted"
-        raise
-    except BaseException:
-        stats.status = "failed"
+        for crawl in crawls:
+            if not crawl.finished:
+                crawl.stats.status = "interrupted"
         raise
     finally:
         if writer is not None:
             writer.close()
-        stats.duration = time.monotonic() - started
-        with db.atomic():
-            health.record_extraction(db, stats.run_id, source.name, crawl.extraction)
-            save.finish_run(db, stats.run_id, stats.run_counts(), stats.status)
-    return stats
+        for crawl in crawls:
+            with db.atomic():
+                health.record_extraction(
+                    db, crawl.stats.run_id, crawl.source.name, crawl.extraction
+                )
+                save.finish_run(
+                    db, crawl.stats.run_id, crawl.stats.run_counts(), crawl.stats.status
+                )
+    if failures and raise_failure:
+        raise failures[0]
+    return [crawl.stats for crawl in crawls]
 
 
 class _Crawl:
@@ -145,6 +204,7 @@ class _Crawl:
         self.seen: set[str] = set()
         self.queue: asyncio.Queue[Candidate] = asyncio.Queue()
         self.pages_done = 0
+        self.finished = False
 
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler
