@@ -36,3 +36,29 @@ def test_family_crawl_matches_ground_truth(tmp_path: Path, family: str) -> None:
         if (rows[url][field] or None) != (expected[field] or None)
     ]
     assert wrong == []
+
+
+def test_all_families_crawled_side_by_side_by_the_cli(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from crawler.cli import cli
+
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        text = CRAWLER + "".join(family_config_text(f, site.port) for f in FAMILIES)
+        config = tmp_path / "config.toml"
+        config.write_text(text, encoding="utf-8")
+        db_path = tmp_path / "archive.db"
+        result = CliRunner().invoke(
+            cli, ["crawl", "--config", str(config), "--db", str(db_path), "--json"]
+        )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert [r["status"] for r in summary["sources"]] == ["ok"] * len(FAMILIES)
+    db = sqlite_utils.Database(db_path)
+    for family in FAMILIES:
+        urls = {r["url"] for r in db.query("select url from pages where source = ?", [family])}
+        assert urls == set(family_ground_truth(family, 1)), family
+    runs = list(db.query("select source, status from crawl_runs"))
+    assert sorted(r["source"] for r in runs) == sorted(FAMILIES)
