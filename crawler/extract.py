@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler import dates, extract_fallback
+from crawler.extract_index import indexed
 from crawler.extract_media import (
     CREDIT_HEADINGS,
     attachments,
@@ -52,12 +53,15 @@ from crawler.records import DateCandidate, Extracted
 from crawler.text import (
     body_blocks,
     classes,
+    clean,
     clean_or_none,
     cls,
     decode_html,
     element_text,
     first,
+    has_invisible,
     prepare_markup,
+    raw_texts,
     resolve_url,
     text_content,
 )
@@ -75,6 +79,12 @@ _CONTAINERS = ("td", "div", "article", "section", "main", "body")
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+")
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
 _DATE_WORDS = ("date", "datum")
+# the same words as patterns over a lower-cased class attribute (no word holds whitespace, so
+# "a token contains it" and "the attribute contains it" agree)
+_HIDDEN_RE = re.compile("|".join(map(re.escape, _HIDDEN_CLASS)))
+_NOT_TITLE_RE = re.compile("|".join(map(re.escape, _NOT_TITLE_CLASS)))
+_DATE_RE = re.compile("|".join(map(re.escape, _DATE_WORDS)))
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
 _TEXT_FIELDS = ("title", "label", "lead")
 
 
@@ -93,7 +103,8 @@ def extract(
     if parsed is None:
         return Extracted(url=url)
     try:
-        return _extract(url, *parsed, profile)
+        with indexed(parsed[1]):
+            return _extract(url, *parsed, profile)
     except (ValueError, LookupError, TypeError, AttributeError, etree.LxmlError, RecursionError):
         # a page shape nobody foresaw must not stop a crawl, but it must be visible in the log
         logger.warning("extraction failed for %s", url, exc_info=True)
@@ -142,10 +153,10 @@ def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Ex
         return result
     if article is not None:
         scope = article
-        _fill_sitepark(result, article, base, profile, doc)
+        _fill_sitepark(result, article, base, profile, doc, found)
     elif old is not None:
         scope = old
-        _fill_old_cms(result, old, base, text_dates, profile, doc)
+        _fill_old_cms(result, old, base, text_dates, profile, doc, "body" in found)
     else:
         scope = _fill_generic(result, doc, main, base, meta, profile, found, marked)
     if found:
@@ -175,21 +186,26 @@ def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Ex
 
 
 def _fill_sitepark(
-    result: Extracted, article: Any, base: str, profile: SiteProfile | None, doc: Any
+    result: Extracted, article: Any, base: str, profile: SiteProfile | None, doc: Any,
+    found: dict[str, Any],
 ) -> None:
+    """Sitepark's header and content; a field the profile found (``found``, it overrides this
+    layer in :func:`_apply_profile`) is not read twice."""
     header = first(article, f".//header[{cls('SP-ArticleHeader')}]")
     head = header if header is not None else article
     kicker = first(head, f".//*[{cls('SP-Kicker__text')}]")
     if kicker is None:
         kicker = first(head, f".//*[{cls('SP-Kicker')}]")
     result.label = clean_or_none(element_text(kicker)) if kicker is not None else None
-    h1 = visible_h1(head)
-    result.title = clean_or_none(element_text(h1 if h1 is not None else visible_h1(article)))
-    intro = first(head, f".//*[{cls('SP-Intro')}]")
-    result.lead = clean_or_none(element_text(intro)) if intro is not None else None
+    if "title" not in found:
+        h1 = visible_h1(head)
+        result.title = clean_or_none(element_text(h1 if h1 is not None else visible_h1(article)))
+    if "lead" not in found:
+        intro = first(head, f".//*[{cls('SP-Intro')}]")
+        result.lead = clean_or_none(element_text(intro)) if intro is not None else None
     content = first(article, f".//*[{cls('SP-ArticleContent')}]")
     root = content if content is not None else article
-    _fill_content(result, article, root, base, (), profile, doc)
+    _fill_content(result, article, root, base, (), profile, doc, "body" not in found)
     result.page_type = _sitepark_type(result.label, result.url)
 
 
@@ -211,7 +227,7 @@ def _sitepark_type(label: str | None, url: str) -> str:
 
 def _fill_old_cms(
     result: Extracted, item: Any, base: str, text_dates: list[DateCandidate],
-    profile: SiteProfile | None, doc: Any,
+    profile: SiteProfile | None, doc: Any, profile_body: bool,
 ) -> None:
     section = first(item, f".//*[{cls('section')}]")
     result.label = clean_or_none(element_text(section)) if section is not None else None
@@ -224,7 +240,8 @@ def _fill_old_cms(
             text_dates.append(DateCandidate(value, "text", "date line"))
     text = first(item, f".//*[{cls('news-text')}]")
     root = text if text is not None else item
-    _fill_content(result, item, root, base, (h1, section, date_line), profile, doc)
+    _fill_content(result, item, root, base, (h1, section, date_line), profile, doc,
+                  not profile_body)
     result.page_type = "press_release"
 
 
@@ -248,7 +265,8 @@ def _fill_generic(
     result.lead = clean_or_none(element_text(lead_el)) if lead_el is not None else None
     exclude = (h1, lead_el, label_el, date_line(root))
     body_root = marked if marked is not None else root
-    _fill_content(result, root, body_root, base, exclude, profile, doc)
+    # a profile body replaces this one; the page type is then decided again (_apply_profile)
+    _fill_content(result, root, body_root, base, exclude, profile, doc, "body" not in found)
     result.page_type = page_type(result, meta)
     return root
 
@@ -351,22 +369,30 @@ def _fallback_scope(
     wanted = {clean_or_none(p) for p in parts} - {None}
     body = first(doc, "//body")
     title_el = None
+    texts: dict[Any, str] = {}
     if body is not None and wanted:
-        for el in body.iter():
-            if (isinstance(el.tag, str) and el.tag not in ("a", "title")
-                    and len(text_content(el)) < 300 and element_text(el) in wanted
-                    and not _hidden(el)):
+        texts = raw_texts(body)
+        # clean(raw) can only be a wanted text if raw holds its first word (unless clean()
+        # removes invisible characters from the middle of it)
+        probes = {str(w).split()[0] for w in wanted}
+        for el in body.iter(etree.Element):
+            raw = texts[el]
+            if not any(p in raw for p in probes) and not has_invisible(raw):
+                continue
+            if (el.tag not in ("a", "title") and len(text_content(el)) < 300
+                    and clean(raw) in wanted and not _hidden(el)):
                 title_el = el
         # the innermost match wins: iteration ends on the deepest (last) element
     if title_el is not None:
         result.title = element_text(title_el)
         root = next((n for n in title_el.iterancestors() if n.tag in _CONTAINERS
                      and len(text_content(n)) > 4 * len(result.title) + 200), body)
-        label_el = _label_above(title_el, root)
+        block = _block_of(title_el, texts)
+        label_el = _label_above(title_el, block)
         if label_el is not None:
             result.label = clean_or_none(element_text(label_el))
         captions = tuple(caption_cell(img) for img in root.iter("img"))
-        exclude = (title_el, label_el, *_block_of(title_el), *captions)
+        exclude = (title_el, label_el, *block, *captions)
         body_root = marked if marked is not None else root
         _fill_content(result, root, body_root, base, exclude, profile, doc)
         result.page_type = page_type(result, meta)
@@ -378,19 +404,22 @@ def _fallback_scope(
     return main if main is not None else body
 
 
-def _block_of(el: Any) -> tuple[Any, ...]:
-    """Wrappers that hold nothing but ``el`` (``<font><b>title</b></font>``)."""
+def _block_of(el: Any, texts: dict[Any, str]) -> tuple[Any, ...]:
+    """Wrappers that hold nothing but ``el`` (``<font><b>title</b></font>``); ``texts``: the
+    page's :func:`crawler.text.raw_texts`."""
     out = []
+    own = clean(texts[el])
     for node in el.iterancestors():
-        if element_text(node) != element_text(el):
+        if (clean(texts[node]) if node in texts else element_text(node)) != own:
             break
         out.append(node)
     return tuple(out)
 
 
-def _label_above(title_el: Any, root: Any) -> Any:
-    """A short text element right before the title (skipping ``<br>``), not a link."""
-    top = (_block_of(title_el) or (title_el,))[-1]
+def _label_above(title_el: Any, block: tuple[Any, ...]) -> Any:
+    """A short text element right before the title (skipping ``<br>``), not a link; ``block``:
+    the title's wrappers (:func:`_block_of`)."""
+    top = (block or (title_el,))[-1]
     prev = top.getprevious()
     while prev is not None and (not isinstance(prev.tag, str) or prev.tag == "br"):
         prev = prev.getprevious()
@@ -409,21 +438,26 @@ def _strip_suffix(title: str | None) -> str | None:
 
 def _fill_content(
     result: Extracted, scope: Any, body_root: Any, base: str, exclude: tuple[Any, ...],
-    profile: SiteProfile | None, doc: Any,
+    profile: SiteProfile | None, doc: Any, read_body: bool = True,
 ) -> None:
-    skip_ids = {id(el) for el in exclude if el is not None}
-    blocks, links = body_blocks(body_root, base, skip_ids, resolve_url)
-    result.body = "\n\n".join(blocks) or None
-    result.links = links
+    """Body (unless ``read_body`` is false: a profile's body replaces it) and media."""
+    if read_body:
+        skip_ids = {id(el) for el in exclude if el is not None}
+        blocks, links = body_blocks(body_root, base, skip_ids, resolve_url)
+        result.body = "\n\n".join(blocks) or None
+        result.links = links
     _fill_media(result, scope, base, profile, doc)
 
 
 def _fill_media(
     result: Extracted, scope: Any, base: str, profile: SiteProfile | None, doc: Any
 ) -> None:
-    items = credit_items(doc if _has(profile, "credits") else scope, profile)
-    if not items and doc is not None:
-        items = credit_items(doc)  # a "Bildnachweise" box after the article element
+    whole_page = _has(profile, "credits")
+    items = credit_items(doc if whole_page else scope, profile)
+    if not items and doc is not None and not whole_page:
+        # a "Bildnachweise" box after the article element (already looked for on the whole
+        # page when the profile's credits were)
+        items = credit_items(doc)
     credit_map, credits = image_credits(items, base)
     result.images = images(scope, base, credit_map, profile, doc)
     for image in result.images:
@@ -517,8 +551,7 @@ def _hidden(el: Any) -> bool:
         style = (node.get("style") or "").replace(" ", "").lower()
         if "display:none" in style or "visibility:hidden" in style:
             return True
-        tokens = " ".join(classes(node))
-        if any(part in tokens for part in _HIDDEN_CLASS):
+        if _HIDDEN_RE.search((node.get("class") or "").lower()):
             return True
     return False
 
@@ -527,8 +560,7 @@ def _hidden_or_chrome(el: Any) -> bool:
     if _hidden(el):
         return True
     for node in (el, *el.iterancestors()):
-        tokens = " ".join(classes(node))
-        if any(part in tokens for part in _NOT_TITLE_CLASS):
+        if _NOT_TITLE_RE.search((node.get("class") or "").lower()):
             return True
         if node.tag in ("nav", "footer", "aside") or node.get("id") in ("header", "navigation"):
             return True
@@ -559,10 +591,10 @@ def _text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) 
 def date_line(scope: Any) -> Any:
     """The article's visible date line: an element classed ``date``/``datum`` holding a short
     text with a date (not in a teaser or related box); None if there is none."""
-    for el in scope.iter():
-        if not isinstance(el.tag, str) or el.tag == "time" and el.get("datetime"):
+    for el in _CLASSED(scope):  # in document order, as scope.iter()
+        if el.tag == "time" and el.get("datetime"):
             continue
-        if not any(w in token for token in classes(el) for w in _DATE_WORDS):
+        if not _DATE_RE.search(el.get("class").lower()):
             continue
         text = element_text(el)
         if len(text) <= 60 and dates.parse_german_date(text) and not _in_teaser(el, scope):

@@ -13,6 +13,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.extract_related import RELATED_HEADINGS, in_box
 from crawler.profiles import SiteProfile, select
 from crawler.records import Attachment, Image
@@ -36,6 +38,12 @@ _TAIL_CREDIT = re.compile(
 )
 _IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
 _LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
+#: sections, divs and asides whose first child element is a heading (:func:`box_heading`)
+_HEADED_BOX = etree.XPath(
+    ".//*[self::section or self::div or self::aside][*[1][self::h1 or self::h2 or self::h3"
+    " or self::h4 or self::h5 or self::h6"
+    " or contains(translate(@class, 'ABDEHILN', 'abdehiln'), 'headline')]]"
+)
 _CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
                  "consent", "avatar", "icon", "share", "social")  # fmt: skip
 
@@ -77,7 +85,7 @@ def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
         if found:
             return found
     sections = list(scope.xpath(f".//*[{cls('SP-ImageCredits')}]"))
-    for node in scope.xpath(".//section | .//div | .//aside"):
+    for node in _HEADED_BOX(scope):
         heading = box_heading(node)
         if heading and CREDIT_HEADINGS.match(heading) and node not in sections:
             sections.append(node)

@@ -79,6 +79,8 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
                 and len(element_text(block)) < 1000):
             boxes.append(block)
     unique = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
+    if len(unique) < 2:
+        return unique
     order = {el: index for index, el in enumerate(doc.iter())}
     return sorted(set(unique), key=lambda el: order.get(el, 0))
 

@@ -42,6 +42,8 @@ from typing import Any
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
+from crawler import extract_index
+
 _TRANSLATOR = HTMLTranslator()
 
 
@@ -122,6 +124,11 @@ def select(root: Any, selector: str | None) -> list[Any]:
     broken one (config loading rejects broken selectors before a crawl starts)."""
     if not selector or root is None:
         return []
+    index = extract_index.current(root)
+    if index is not None:
+        chains = extract_index.parse(selector)
+        if chains is not None:
+            return index.select(chains)
     try:
         found = _compile(selector)(root)
     except (SelectorError, etree.XPathError):

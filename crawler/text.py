@@ -131,6 +131,11 @@ def clean(text: str | None) -> str:
     return " ".join(text.split())  # str.split() splits on exactly the characters re's \\s matches
 
 
+def has_invisible(text: str) -> bool:
+    """Whether :func:`clean` drops characters from ``text`` other than whitespace."""
+    return not text.isascii() and _INVISIBLE.search(text) is not None
+
+
 def clean_or_none(text: str | None) -> str | None:
     cleaned = clean(text)
     return cleaned or None
@@ -187,9 +192,39 @@ def _gather(el: Any, parts: list[str], skip: Skip) -> None:
             parts.append(child.tail)
 
 
+def raw_texts(root: Any) -> dict[Any, str]:
+    """For ``root`` and every element under it, the text :func:`element_text` reads before
+    normalising (``clean(raw_texts(root)[el]) == element_text(el)``), in one pass instead of
+    one walk per element."""
+    texts: dict[Any, str] = {}
+    _raw(root, texts)
+    return texts
+
+
+def _raw(el: Any, texts: dict[Any, str]) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            inner = _raw(child, texts)
+            if tag not in INVISIBLE_TAGS:
+                if tag in BLOCK_TAGS:
+                    parts += (" ", inner, " ")
+                elif tag == "br":
+                    parts += (" ", inner)
+                else:
+                    parts.append(inner)
+        if child.tail:
+            parts.append(child.tail)
+    text = texts[el] = "".join(parts)
+    return text
+
+
 def cls(name: str) -> str:
-    """XPath predicate body: the element has class token ``name``."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """XPath predicate body: the element has class token ``name`` (the plain ``contains`` first
+    spares libxml2 the ``normalize-space`` of every other element's class)."""
+    return (f"(contains(@class, '{name}') and "
+            f"contains(concat(' ', normalize-space(@class), ' '), ' {name} '))")
 
 
 def first(el: Any, xpath: str) -> Any:
@@ -221,6 +256,9 @@ _SKIP_CLASS_PARTS = (
     "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
     "visuallyhidden", "screenreader",
 )  # fmt: skip
+#: the same fragments as one pattern over the lower-cased class attribute (no fragment holds
+#: whitespace, so "a token contains it" and "the attribute contains it" agree)
+_SKIP_CLASS_RE = re.compile("|".join(map(re.escape, _SKIP_CLASS_PARTS)))
 _SKIP_ROLES = frozenset("navigation banner contentinfo dialog complementary alertdialog".split())
 #: headings of boxes that are never body text
 _SKIP_HEADINGS = re.compile(
@@ -257,9 +295,9 @@ def is_chrome(el: Any) -> bool:
     ident = (el.get("id") or "").lower()
     if ident in ("header", "navigation", "nav", "footer", "sidebar", "cookie-banner"):
         return True
-    for token in classes(el):
-        if any(part in token for part in _SKIP_CLASS_PARTS):
-            return True
+    value = el.get("class")
+    if value and _SKIP_CLASS_RE.search(value.lower()):
+        return True
     if tag in ("div", "section") and len(el):
         heading = box_heading(el)
         if heading and _SKIP_HEADINGS.match(heading):
@@ -336,6 +374,13 @@ def body_blocks(
 
 def resolve_url(base: str, href: str | None) -> str | None:
     """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments."""
+    return _resolve(base, href or "")
+
+
+@lru_cache(maxsize=4096)
+def _resolve(base: str, href: str) -> str | None:
+    """:func:`resolve_url`, memoised: a page resolves the same links for its body, media,
+    attachments and related boxes."""
     href = clean(href)
     if not href or href.startswith("#"):
         return None
