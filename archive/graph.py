@@ -23,14 +23,18 @@ Time: everything is rebuilt from ``revisions`` / ``revision_links``. An edge is 
 - ``ended_at`` (history only): when it was first seen gone (next revision without it, or
   the page's removal); empty while present.
 
-The same semantics in SQL (views ``graph_nodes`` / ``graph_edges`` for Datasette) are in
-:data:`VIEWS_SQL`, created by the schema migration ``graph_views``.
+The same semantics in SQL for Datasette: the table ``graph_edges`` (kept current on every
+save and at the end of each successful run, archive/graph_table.py; a view until migration
+``graph_edges_table``) and the view ``graph_nodes`` (:data:`VIEWS_SQL`, created by the
+schema migration ``graph_views``).
 """
 
 from __future__ import annotations
 
-import json
+import random
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +43,7 @@ from typing import IO, Any
 import networkx as nx
 import sqlite_utils
 
+from archive.graph_export import write_gexf, write_graphml, write_json
 from archive.revisions import NotArchived
 from crawler.exceptions import PressArchiveError
 
@@ -141,7 +146,7 @@ def _norm_time(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- timeline
 
 
-@dataclass
+@dataclass(slots=True)
 class History:
     """One page, edge or label membership over time: spans ``[start, end)`` (end ``None``
     = still present at the horizon) and the attributes of its latest revision."""
@@ -182,8 +187,9 @@ class Timeline:
     confirmed: dict[str, list[str]]  # source -> finished_at of its successful runs, sorted
 
     def confirmed_at(self, source: str, at: str | None) -> str:
-        times = [t for t in self.confirmed.get(source, []) if at is None or t <= at]
-        return times[-1] if times else ""
+        times = self.confirmed.get(source, [])
+        i = len(times) if at is None else bisect_right(times, at)
+        return times[i - 1] if i else ""
 
     def times(self) -> list[str]:
         """Every moment the graph changed (revision fetches and removals), sorted."""
@@ -208,6 +214,12 @@ def load_timeline(
     pages: dict[str, History] = {}
     spans: dict[tuple[str, int], tuple[str, str | None]] = {}
     edges: dict[tuple[str, str, str], History] = {}
+    shared: dict[str, str] = {}  # one object per distinct URL / title / label (memory)
+
+    def one(text: str | None, default: str = "") -> str:
+        text = text or default
+        return shared.setdefault(text, text)
+
     sql = (
         "SELECT r.page_url, r.revision, r.fetched_at, r.removed_at, r.page_type, r.label, "
         "r.title, r.published, p.source, lead(r.fetched_at) OVER "
@@ -216,33 +228,38 @@ def load_timeline(
     )
     for url, rev, fetched, removed, ptype, label, title, published, src, next_at in db.execute(
         sql, params
-    ).fetchall():
+    ):
+        url = one(url)
         fetched = str(_norm_time(fetched))
         end = _norm_time(removed) or _norm_time(next_at)
         spans[(url, rev)] = (fetched, end)
         attrs = {
-            "kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": ptype or "",
-            "title": title or "", "label": label or "", "source": src or "",
+            "kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": one(ptype),
+            "title": title or "", "label": one(label), "source": one(src),
             "published": published or "",
         }  # fmt: skip
         pages.setdefault(url, History(attrs)).add(rev, fetched, end, attrs)
         if label:
-            key = (url, LABEL_PREFIX + label, "label")
-            edges.setdefault(key, History({})).add(rev, fetched, end, {"label": label})
+            key = (url, one(LABEL_PREFIX + label), "label")
+            edges.setdefault(key, History({})).add(rev, fetched, end, {"label": attrs["label"]})
     link_sql = (
         "SELECT l.page_url, l.revision, l.rel, l.position, l.url, l.title, l.kind, l.label, "
         "l.date FROM revision_links l WHERE l.rel IN ('related', 'body') "
         "ORDER BY l.page_url, l.revision, l.rel, l.position"
     )
-    for url, rev, rel, pos, target, title, kind, label, date in db.execute(link_sql).fetchall():
+    for url, rev, rel, pos, target, title, kind, label, date in db.execute(link_sql):
         span = spans.get((url, rev))
         if span is None or target == url:
             continue
         attrs = {
-            "kind": kind or "other", "label": label or "", "title": title or "",
-            "date": date or "", "position": int(pos or 0),
+            "kind": one(kind, "other"), "label": one(label), "title": one(title),
+            "date": one(date), "position": int(pos or 0),
         }  # fmt: skip
-        edges.setdefault((url, target, rel), History(attrs)).add(rev, span[0], span[1], attrs)
+        key = (one(url), one(target), "related" if rel == "related" else "body")
+        hist = edges.get(key)
+        if hist is None:
+            hist = edges[key] = History(attrs)
+        hist.add(rev, span[0], span[1], attrs)
     confirmed: dict[str, list[str]] = defaultdict(list)
     for src, finished in db.execute(
         "SELECT source, finished_at FROM crawl_runs WHERE status = 'ok' AND finished_at IS NOT "
@@ -268,29 +285,13 @@ def graph_at(timeline: Timeline, at: str | None = None, share: float = GENERIC_S
     at = at or timeline.until
     generic = generic_labels(timeline, at, share)
     g = nx.MultiDiGraph(at=at or "now", generic_labels="; ".join(sorted(generic)))
+    confirmed = {src: timeline.confirmed_at(src, at) for src in timeline.confirmed}
     for url, hist in timeline.pages.items():
         if hist.present(at):
-            last = max(hist.last_at, timeline.confirmed_at(hist.attrs["source"], at))
+            last = max(hist.last_at, confirmed.get(hist.attrs["source"], ""))
             g.add_node(url, **hist.attrs, status="archived", url=url,
                        first_seen=hist.first_seen, last_seen=last)  # fmt: skip
-    for (src, target, rel), hist in timeline.edges.items():
-        if src not in g or not hist.present(at):
-            continue
-        if rel == "body" and target not in g:
-            continue  # body links count only between pages the archive holds
-        if rel == "label":
-            name = hist.attrs["label"]
-            if name in generic:
-                continue
-            if target not in g:
-                g.add_node(target, kind="label", status="label", title=name, label=name,
-                           url="", page_type="", source="", published="",
-                           first_seen=hist.first_seen, last_seen="")  # fmt: skip
-        elif target not in g:
-            _add_linked_node(g, timeline, target, hist.attrs)
-        confirmed = timeline.confirmed_at(g.nodes[src]["source"], at)
-        g.add_edge(src, target, key=rel, rel=rel, **_edge_attrs(hist, rel),
-                   first_seen=hist.first_seen, last_seen=max(hist.last_at, confirmed))  # fmt: skip
+    g.add_edges_from(_present_edges(g, timeline, at, generic, confirmed))
     for node, data in g.nodes(data=True):
         if data["kind"] == "label":
             firsts = [d["first_seen"] for _s, _t, d in g.in_edges(node, data=True)]
@@ -298,13 +299,36 @@ def graph_at(timeline: Timeline, at: str | None = None, share: float = GENERIC_S
     return g
 
 
+def _present_edges(
+    g: Any, timeline: Timeline, at: str | None, generic: set[str], confirmed: dict[str, str]
+) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """The edges of :func:`graph_at` as ``(source, target, rel, attributes)``; adds the
+    label and linked nodes they reach to ``g`` on the way."""
+    nodes = g.nodes
+    for (src, target, rel), hist in timeline.edges.items():
+        if src not in nodes or not hist.present(at):
+            continue
+        if rel == "body" and target not in nodes:
+            continue  # body links count only between pages the archive holds
+        if rel == "label":
+            name = hist.attrs["label"]
+            if name in generic:
+                continue
+            if target not in nodes:
+                g.add_node(target, kind="label", status="label", title=name, label=name,
+                           url="", page_type="", source="", published="",
+                           first_seen=hist.first_seen, last_seen="")  # fmt: skip
+        elif target not in nodes:
+            _add_linked_node(g, timeline, target, hist.attrs)
+        last = max(hist.last_at, confirmed.get(nodes[src]["source"], ""))
+        yield src, target, rel, {"rel": rel, **_edge_attrs(hist, rel),
+                                 "first_seen": hist.first_seen, "last_seen": last}  # fmt: skip
+
+
 def _edge_attrs(hist: History, rel: str) -> dict[str, Any]:
-    base = {"kind": "", "label": "", "title": "", "date": "", "position": 0}
     if rel != "label":
-        base.update(hist.attrs)
-    else:
-        base["label"] = hist.attrs["label"]
-    return base
+        return hist.attrs
+    return {"kind": "", "label": hist.attrs["label"], "title": "", "date": "", "position": 0}
 
 
 def _add_linked_node(g: Any, timeline: Timeline, url: str, link: dict[str, Any]) -> None:
@@ -439,13 +463,84 @@ def simple_graph(g: Any) -> Any:
     return h
 
 
+#: Louvain local moving: at most this many passes over the nodes per level, and a level
+#: ends once a pass moves fewer than this share of them (networkx's Louvain loops until
+#: no node moves: 125 passes a level at 20,000 pages, over 15 minutes at 100,000).
+LOUVAIN_PASSES = 10
+LOUVAIN_SETTLED = 0.001
+
+
+def louvain(h: Any, seed: int = 42, resolution: float = 1.0) -> list[set[Any]]:
+    """Louvain communities of the weighted undirected graph ``h`` (edge ``weight``),
+    deterministic for a seed, with bounded passes (:data:`LOUVAIN_PASSES`)."""
+    rng = random.Random(seed)
+    nodes = sorted(h, key=str)
+    index = {u: i for i, u in enumerate(nodes)}
+    adj: list[dict[int, float]] = [{} for _ in nodes]
+    for u, v, w in h.edges(data="weight", default=1.0):
+        i, j = index[u], index[v]
+        if i != j:
+            adj[i][j] = adj[i].get(j, 0.0) + w
+            adj[j][i] = adj[j].get(i, 0.0) + w
+    k = [sum(a.values()) for a in adj]  # degrees; an aggregate keeps its members' sum
+    m2 = sum(k)
+    members: list[list[Any]] = [[u] for u in nodes]
+    if m2 == 0:
+        return [set(c) for c in members]
+    while True:
+        n = len(adj)
+        com, tot = list(range(n)), k[:]
+        order = list(range(n))
+        rng.shuffle(order)
+        moved_any = False
+        for _ in range(LOUVAIN_PASSES):
+            moves = 0
+            for i in order:
+                here, ki = com[i], k[i]
+                weights: dict[int, float] = {}
+                for j, w in adj[i].items():
+                    weights[com[j]] = weights.get(com[j], 0.0) + w
+                tot[here] -= ki
+                scale = resolution * ki / m2
+                best, best_gain = here, weights.get(here, 0.0) - tot[here] * scale
+                for c, w in weights.items():
+                    gain = w - tot[c] * scale
+                    if gain > best_gain:
+                        best, best_gain = c, gain
+                tot[best] += ki
+                if best != here:
+                    com[i] = best
+                    moves += 1
+            moved_any = moved_any or moves > 0
+            if moves <= LOUVAIN_SETTLED * n:
+                break
+        if not moved_any:
+            break
+        renum = {c: x for x, c in enumerate(dict.fromkeys(com))}
+        new_adj: list[dict[int, float]] = [{} for _ in renum]
+        new_k = [0.0] * len(renum)
+        new_members: list[list[Any]] = [[] for _ in renum]
+        for i in range(n):
+            ci = renum[com[i]]
+            new_k[ci] += k[i]
+            new_members[ci] += members[i]
+            row = new_adj[ci]
+            for j, w in adj[i].items():
+                cj = renum[com[j]]
+                if cj != ci:
+                    row[cj] = row.get(cj, 0.0) + w
+        if len(renum) == n:
+            break
+        adj, k, members = new_adj, new_k, new_members
+    return [set(c) for c in members]
+
+
 def communities(g: Any, seed: int = 42, resolution: float = 1.0) -> list[dict[str, Any]]:
-    """Clusters of topics and releases (Louvain, fixed seed), largest first; each with its
-    most linked members, its labels and its kinds."""
+    """Clusters of topics and releases (Louvain, fixed seed, see :func:`louvain`), largest
+    first; each with its most linked members, its labels and its kinds."""
     h = simple_graph(g)
     generic = tuple(generic_of(g))
-    found = nx.community.louvain_communities(h, weight="weight", resolution=resolution,
-                                             seed=seed)  # fmt: skip
+    found = louvain(h, seed=seed, resolution=resolution)
     out = []
     for members in sorted(found, key=lambda c: (-len(c), min(map(str, c)))):
         ranked = sorted(members, key=lambda u: (-h.degree(u), str(u)))
@@ -520,25 +615,11 @@ def topics(g: Any, by: str = "year") -> dict[str, Any]:
 def export_graph(g: Any, fmt: str, out: str | Path | IO[bytes]) -> None:
     """Write ``g`` as GraphML, GEXF 1.3 (Gephi) or node-link JSON (D3, networkx); no
     attribute is ``None``. In GEXF a node's label is its title; the page label is
-    ``category``."""
+    ``category``. Streamed node by node (archive/graph_export.py)."""
     if fmt not in EXPORT_FORMATS:
         raise GraphError(f"unknown format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
-    h = clean_copy(g)
-    if fmt == "graphml":
-        nx.write_graphml(h, out)
-    elif fmt == "gexf":
-        for _n, data in h.nodes(data=True):
-            data["category"] = data.pop("label")
-            data["label"] = data["title"]
-        for _u, _v, data in h.edges(data=True):
-            data["category"] = data.pop("label")
-        nx.write_gexf(h, out, version="1.3")
-    else:
-        text = json.dumps(nx.node_link_data(h, edges="links"), ensure_ascii=False, indent=1)
-        if isinstance(out, str | Path):
-            Path(out).write_text(text + "\n", encoding="utf-8")
-        else:
-            out.write(text.encode("utf-8") + b"\n")
+    writer = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt]
+    writer(g, out)
 
 
 def clean_copy(g: Any) -> Any:

@@ -32,6 +32,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive import graph_table
 from archive.schema import REVISION_COLUMNS
 from crawler.exceptions import PressArchiveError
 
@@ -103,6 +104,7 @@ def save_revision(
             [{**link, "revision": number} for link in links],
             pk=("page_url", "revision", "rel", "position"),
         )
+    graph_table.refresh_pages(db, [url], new=number == 1)  # the graph_edges table
     return number
 
 
@@ -113,6 +115,7 @@ def mark_revision_removed(db: sqlite_utils.Database, url: str, removed_at: str) 
         "(SELECT max(revision) FROM revisions WHERE page_url = ?)",
         [removed_at, url, url],
     )
+    graph_table.refresh_pages(db, [url])
 
 
 def alias_target(db: sqlite_utils.Database, url: str) -> str | None:

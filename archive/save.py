@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive import revisions
+from archive import graph_table, revisions
 from archive.schema import RUN_COUNTS, now_iso
 from archive.search import index_page
 from crawler.config import SourceConfig
@@ -94,6 +94,9 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
     if ignored:
         log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
     db.table("crawl_runs").update(run_id, update)
+    if status == "ok":  # every known page was re-checked: its graph edges were seen then
+        source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
+        graph_table.confirm_run(db, source, finished)
 
 
 def record_error(

@@ -5,9 +5,12 @@ Run:  python bench/graph.py [--pages 100000] [--communities]
 Synthesises an archive (schema from ``open_archive``, rows by sqlite-utils ``insert_all``):
 press releases, 1 % topic pages and 0.2 % org units; ~50 labels; every page with ~5
 related-box links (kinds press/topic/org) and a body link; 10 % of the pages have a second
-revision whose related box changed. Then times, in one run: timeline load, graph at now
-and at a date, the ``graph_edges`` view, neighbors, PageRank, export (GEXF, GraphML, JSON)
-and render (HTML, 400 nodes); ``--communities`` adds Louvain. Prints Markdown.
+revision whose related box changed. Then times, in one run: filling the ``graph_edges``
+table (as migration ``graph_edges_table`` does; the synthesis bypasses the save hooks),
+queries on it and on ``graph_nodes``, the per-save refresh and the end-of-run update,
+timeline load, graph at now and at a date, neighbors, PageRank, export (GEXF, GraphML,
+JSON) and render (HTML, 400 nodes); ``--communities`` adds community detection. Prints
+Markdown; "peak MB" is the process's peak RSS so far.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive import graph as G  # noqa: E402
+from archive import graph_table  # noqa: E402
 from archive.graph_render import render  # noqa: E402
 from archive.schema import open_archive  # noqa: E402
 
@@ -124,7 +128,8 @@ class Rows(list[tuple[str, float, str]]):
 
     def append(self, row: tuple[str, float, str]) -> None:
         super().append(row)
-        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} |", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} | {peak:,.0f} |", flush=True)
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -136,19 +141,49 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100_000)
-    parser.add_argument("--communities", action="store_true", help="Also time Louvain.")
+    parser.add_argument("--communities", action="store_true", help="Also time communities.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         path = folder / "bench.db"
         print(f"{platform.python_version()}, {platform.machine()}, {args.pages:,} synthetic "
-              "pages\n\n| step | seconds | result |\n|---|---|---|", flush=True)  # fmt: skip
+              "pages\n\n| step | seconds | result | peak MB |\n|---|---|---|---|",
+              flush=True)  # fmt: skip
         rows = Rows()
         t_syn, counts = timed(lambda: synthesise(path, args.pages))
         db = open_archive(path)
         rows.append(("synthesise archive (insert_all)", t_syn,
                      f"{counts['pages']:,} pages, {counts['revisions']:,} revisions, "
                      f"{counts['links']:,} revision links"))  # fmt: skip
+        t, n = timed(lambda: graph_table.rebuild(db))
+        rows.append(("fill graph_edges table (full rebuild, as the migration)", t, f"{n:,} rows"))
+        for name, sql, params in (
+            ("table graph_edges: count(*)", "SELECT count(*) FROM graph_edges", []),
+            ("table graph_edges: links to one topic",
+             "SELECT * FROM graph_edges WHERE target = ?", [url(0, "topic")]),
+            ("table graph_edges: 100 newest (ORDER BY first_seen DESC)",
+             "SELECT * FROM graph_edges ORDER BY first_seen DESC LIMIT 100", []),
+            ("view graph_nodes: count(*)", "SELECT count(*) FROM graph_nodes", []),
+            ("view graph_nodes: one node by id", "SELECT * FROM graph_nodes WHERE id = ?",
+             [url(0, "topic")]),
+        ):  # fmt: skip
+            t, found = timed(lambda: db.execute(sql, params).fetchall())  # noqa: B023
+            n = found[0][0] if "count(*)" in sql else len(found)
+            rows.append((name, t, f"{n:,} rows"))
+        some = [url(i, "press") for i in range(0, args.pages * 98 // 100, args.pages // 500 or 1)]
+
+        def refresh_each() -> None:
+            for u in some:
+                graph_table.refresh_pages(db, [u])
+
+        t, _ = timed(refresh_each)
+        rows.append(("refresh_pages, one page per call (the save hook)", t,
+                     f"{len(some)} pages, {1000 * t / len(some):.1f} ms each"))  # fmt: skip
+        t, _ = timed(lambda: graph_table.refresh_pages(db, [url(0, "topic")], new=True))
+        rows.append(("refresh_pages of a new topic page (+ pages with body links to it)", t, ""))
+        t, n = timed(lambda: graph_table.confirm_run(db, "bench", "2025-12-02T06:00:00Z"))
+        rows.append(("confirm_run: last_seen of present edges (end of an ok run)", t,
+                     f"{n:,} rows"))  # fmt: skip
         t, tl = timed(lambda: G.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
                      f"{len(tl.pages):,} pages, {len(tl.edges):,} edge histories"))  # fmt: skip
@@ -159,12 +194,7 @@ def main() -> None:
         rows.append(("build_graph --at 2025-11-10 (load + build)", t,
                      f"{g2.number_of_edges():,} edges"))  # fmt: skip
         del g2
-        t, n = timed(lambda: db.execute("SELECT count(*) FROM graph_edges").fetchone()[0])
-        rows.append(("view graph_edges: count(*)", t, f"{n:,} rows"))
         seed = url(0, "topic")
-        t, n = timed(lambda: len(list(db.query(
-            "SELECT * FROM graph_edges WHERE target = ?", [seed]))))  # fmt: skip
-        rows.append(("view graph_edges: links to one topic", t, f"{n:,} rows"))
         t, found = timed(lambda: G.neighbors(g, seed, 1))
         rows.append(("neighbors of the biggest topic, depth 1", t, f"{len(found):,} nodes"))
         t, _top = timed(lambda: G.central(g, 20))

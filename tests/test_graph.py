@@ -148,6 +148,29 @@ def test_graph_edges_view_has_first_and_last_seen(archive: Archive) -> None:
     assert n_view == len(_truth(2))
 
 
+def test_graph_edges_table_kept_by_saves_equals_a_rebuild_and_the_old_view(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import shutil
+
+    from archive import graph_table
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive.path, copy)
+    db = open_archive(copy)  # a copy: the module's archive stays as the crawls left it
+    cols = ", ".join(graph_table.EDGE_COLUMNS)
+    order = f"SELECT {cols} FROM {{}} ORDER BY source, target, rel"
+    kept = db.execute(order.format("graph_edges")).fetchall()
+    db.execute(G.VIEWS_SQL[2].replace("VIEW graph_edges", "TEMP VIEW old_graph_edges"))
+    assert db.execute(order.format("old_graph_edges")).fetchall() == kept
+    assert graph_table.rebuild(db) == len(kept)
+    assert db.execute(order.format("graph_edges")).fetchall() == kept
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM graph_edges WHERE target = ?", [SEED]))  # fmt: skip
+    assert "USING INDEX" in plan
+    db.close()
+
+
 def test_neighbors_of_the_seed_list_topic_releases_and_org_units(archive: Archive) -> None:
     out = json.loads(_run("graph", "neighbors", SEED, "--db", str(archive.path), "--json").output)
     assert out["node"]["kind"] == "press"
@@ -266,3 +289,33 @@ def test_render_png_needs_matplotlib(archive: Archive, tmp_path: Path) -> None:
     else:
         _run("graph", "render", "--out", str(tmp_path / "g.png"), "--db", str(archive.path))
         assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_louvain_finds_planted_clusters_deterministically() -> None:
+    h = nx.Graph()
+    for base in (0, 10, 20):
+        h.add_edges_from((base + i, base + j) for i in range(6) for j in range(i + 1, 6))
+    h.add_edges_from([(0, 10), (10, 20)])
+    found = G.louvain(h, seed=1)
+    assert sorted(map(sorted, found)) == [list(range(b, b + 6)) for b in (0, 10, 20)]
+    karate = nx.karate_club_graph()
+    ours = G.louvain(karate, seed=42)
+    assert ours == G.louvain(karate, seed=42)
+    assert nx.community.modularity(karate, ours) > 0.37  # networkx's Louvain: about 0.44
+
+
+def test_streamed_exports_round_trip_awkward_values(tmp_path: Path) -> None:
+    g = nx.MultiDiGraph(at="now", generic_labels="")
+    g.add_node("a", kind="press", title='A & B <"x">\nzwei\x01', label=None, status="archived")
+    g.add_node("b", kind="topic", title="Ü", label="Kultur", status="archived")
+    g.add_edge("a", "b", key="related", rel="related", label="L & M", position=3, title=None)
+    g.add_edge("a", "b", key="body", rel="body", label="", position=0, title="t")
+    for fmt in ("gexf", "graphml"):
+        G.export_graph(g, fmt, tmp_path / f"g.{fmt}")
+        back = nx.read_gexf(tmp_path / "g.gexf") if fmt == "gexf" else nx.read_graphml(
+            tmp_path / "g.graphml")  # fmt: skip
+        assert sorted(back.edges(keys=True)) == [("a", "b", "body"), ("a", "b", "related")]
+        title = back.nodes["a"]["label" if fmt == "gexf" else "title"]
+        assert title == 'A & B <"x">\nzwei'
+        assert back.edges["a", "b", "related"]["position"] == 3
+        assert back.edges["a", "b", "related"]["category" if fmt == "gexf" else "label"] == "L & M"

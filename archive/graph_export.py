@@ -1,0 +1,207 @@
+"""Streaming writers for the graph: GraphML, GEXF 1.3 and node-link JSON, line by line.
+
+networkx's writers build the whole document in memory first (an ElementTree of the
+graph, or the node-link dict plus its JSON text) from a cleaned copy of the graph: 73 s
+and gigabytes for a 437 MB GEXF at 100,000 pages. These write each node and edge as they
+go, in the same shape (``nx.read_graphml`` / ``nx.read_gexf`` / ``nx.node_link_graph``
+give back the same nodes, edges, keys and attributes), with ``None`` written as ``""``.
+Characters XML 1.0 cannot carry (control characters) are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
+_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"))
+_GEXF_NS = (
+    'xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3"'
+)
+_GRAPHML_NS = (
+    'xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"'
+)
+_BUFFER = 1 << 20
+
+
+def _text(value: Any) -> str:
+    """``value`` as XML character data."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    return escape(_NOT_XML.sub("", text) if _NOT_XML.search(text) else text)
+
+
+def _attr(value: Any) -> str:
+    """``value`` inside a double-quoted XML attribute."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else ("true" if value else "false")
+    text = str(value)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("", text)
+    return escape(text, _ATTR_ENTITIES)
+
+
+def _type_name(value: Any) -> str:
+    for kind, name in _TYPES:
+        if type(value) is kind:
+            return name
+    return "string"
+
+
+def _schema(items: Iterator[dict[str, Any]]) -> dict[str, str]:
+    """Attribute name -> XML type over dicts (``None`` aside; mixed types: string)."""
+    found: dict[str, str | None] = {}
+    for data in items:
+        for key, value in data.items():
+            if value is None:
+                found.setdefault(key, None)
+                continue
+            name = _type_name(value)
+            if found.get(key) not in (None, name):
+                name = "string"
+            found[key] = name
+    return {key: name or "string" for key, name in found.items()}
+
+
+@contextmanager
+def _sink(out: str | Path | IO[bytes]) -> Iterator[Callable[[str], Any]]:
+    """A ``write(str)`` into ``out`` (a path, or a binary stream left open), UTF-8."""
+    if isinstance(out, str | Path):
+        with open(out, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as fh:
+            yield fh.write
+        return
+    chunks: list[str] = []
+    size = 0
+
+    def write(text: str) -> None:
+        nonlocal size
+        chunks.append(text)
+        size += len(text)
+        if size > _BUFFER:
+            out.write("".join(chunks).encode("utf-8"))
+            chunks.clear()
+            size = 0
+
+    yield write
+    out.write("".join(chunks).encode("utf-8"))
+
+
+def write_graphml(g: Any, out: str | Path | IO[bytes]) -> None:
+    """GraphML as ``nx.write_graphml`` writes a MultiDiGraph (edge id = key)."""
+    graph_keys = _schema(iter([g.graph]))
+    node_keys = _schema(d for _n, d in g.nodes(data=True))
+    edge_keys = _schema(d for *_e, d in g.edges(data=True))
+    ids: dict[tuple[str, str], str] = {}
+    with _sink(out) as write:
+        write(f"<?xml version='1.0' encoding='utf-8'?>\n<graphml {_GRAPHML_NS}>\n")
+        for scope, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
+            for name, xml_type in keys.items():
+                ids[(scope, name)] = key_id = f"d{len(ids)}"
+                write(f'<key id="{key_id}" for="{scope}" attr.name="{_attr(name)}" '
+                      f'attr.type="{xml_type}"/>\n')  # fmt: skip
+        write('<graph edgedefault="directed">\n')
+        for name, value in g.graph.items():
+            write(f'<data key="{ids[("graph", name)]}">{_text(value)}</data>\n')
+        node_ids = {name: ids[("node", name)] for name in node_keys}
+        for node, data in g.nodes(data=True):
+            parts = [f'<node id="{_attr(node)}">\n']
+            parts += [f'  <data key="{node_ids[k]}">{_text(v)}</data>\n'
+                      for k, v in data.items() if k in node_ids]  # fmt: skip
+            parts.append("</node>\n")
+            write("".join(parts))
+        edge_ids = {name: ids[("edge", name)] for name in edge_keys}
+        for u, v, key, data in g.edges(keys=True, data=True):
+            parts = [f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(key)}">\n']
+            parts += [f'  <data key="{edge_ids[k]}">{_text(x)}</data>\n'
+                      for k, x in data.items() if k in edge_ids]  # fmt: skip
+            parts.append("</edge>\n")
+            write("".join(parts))
+        write("</graph></graphml>\n")
+
+
+def write_gexf(g: Any, out: str | Path | IO[bytes]) -> None:
+    """GEXF 1.3 for Gephi: a node's label is its title, the page label is ``category``
+    (nodes and edges); the edge key is ``networkx_key``, as ``nx.write_gexf`` does."""
+
+    def renamed(data: dict[str, Any]) -> dict[str, Any]:
+        return {("category" if k == "label" else k): v for k, v in data.items()}
+
+    node_keys = _schema(renamed(d) for _n, d in g.nodes(data=True))
+    edge_keys = _schema(renamed(d) for *_e, d in g.edges(data=True))
+    edge_keys["networkx_key"] = "string"
+    node_ids = {name: str(i) for i, name in enumerate(node_keys)}
+    edge_ids = {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
+    with _sink(out) as write:
+        write(f"<?xml version='1.0' encoding='utf-8'?>\n<gexf {_GEXF_NS}>\n"
+              f'  <meta lastmodifieddate="{date.today().isoformat()}">\n'
+              "    <creator>pressarchive</creator>\n  </meta>\n"
+              '  <graph defaultedgetype="directed" mode="static" name="">\n')  # fmt: skip
+        for scope, keys, key_ids in (("edge", edge_keys, edge_ids), ("node", node_keys, node_ids)):
+            write(f'    <attributes mode="static" class="{scope}">\n')
+            for name, xml_type in keys.items():
+                write(f'      <attribute id="{key_ids[name]}" title="{_attr(name)}" '
+                      f'type="{xml_type}" />\n')  # fmt: skip
+            write("    </attributes>\n")
+        write("    <nodes>\n")
+        for node, data in g.nodes(data=True):
+            parts = [f'      <node id="{_attr(node)}" label="{_attr(data.get("title", node))}">\n'
+                     "        <attvalues>\n"]  # fmt: skip
+            for k, v in data.items():
+                k = "category" if k == "label" else k
+                parts.append(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n')
+            parts.append("        </attvalues>\n      </node>\n")
+            write("".join(parts))
+        write("    </nodes>\n    <edges>\n")
+        key_for = edge_ids["networkx_key"]
+        for i, (u, v, key, data) in enumerate(g.edges(keys=True, data=True)):
+            parts = [f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{i}">\n'
+                     "        <attvalues>\n"]  # fmt: skip
+            for k, x in data.items():
+                k = "category" if k == "label" else k
+                parts.append(f'          <attvalue for="{edge_ids[k]}" value="{_attr(x)}" />\n')
+            parts.append(f'          <attvalue for="{key_for}" value="{_attr(key)}" />\n'
+                         "        </attvalues>\n      </edge>\n")  # fmt: skip
+            write("".join(parts))
+        write("    </edges>\n  </graph>\n</gexf>\n")
+
+
+def write_json(g: Any, out: str | Path | IO[bytes]) -> None:
+    """Node-link JSON as ``nx.node_link_data(g, edges="links")``, one node / link a line."""
+
+    def clean(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: ("" if v is None else v) for k, v in data.items()}
+
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    with _sink(out) as write:
+        head = {"directed": g.is_directed(), "multigraph": g.is_multigraph(),
+                "graph": clean(g.graph)}  # fmt: skip
+        write(dumps(head)[:-1] + ',\n"nodes": [')
+        sep = "\n"
+        for node, data in g.nodes(data=True):
+            write(sep + dumps({**clean(data), "id": node}))
+            sep = ",\n"
+        write('\n],\n"links": [')
+        sep = "\n"
+        for u, v, key, data in g.edges(keys=True, data=True):
+            write(sep + dumps({**clean(data), "source": u, "target": v, "key": key}))
+            sep = ",\n"
+        write("\n]}\n")
+
+
+__all__ = ["write_gexf", "write_graphml", "write_json"]
