@@ -34,7 +34,6 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.schema import open_archive  # noqa: E402
 from crawler.config import Config, SourceConfig, loads_config  # noqa: E402
-from crawler.crawl import crawl_source  # noqa: E402
+from crawler.crawl import crawl_source, crawl_sources  # noqa: E402
 from crawler.fetch import ConnectToTransport, Fetcher  # noqa: E402
 
 DOMAIN = "bench.test"
@@ -237,29 +236,21 @@ def run_fetcher_per_host(config: Config, urls: list[str]) -> int:
     return asyncio.run(go())
 
 
-def run_crawl(config: Config, folder: Path, threads: int) -> tuple[int, int]:
-    """``crawl_source`` for every source: one after another into one archive (``threads``
-    = 1, what ``pressarchive crawl`` does) or in a thread pool, one archive file per source
-    (runs sharing one archive file fail with "database is locked": their transactions read
-    before they write, and SQLite does not wait for a busy lock in that case)."""
-
-    def one(source: SourceConfig) -> tuple[int, int]:
-        name = "archive.db" if threads == 1 else f"{source.name}.db"
-        db = open_archive(folder / name)
-        try:
-            stats = crawl_source(db, config, source)
-        finally:
-            db.close()
-        if stats.errors:
-            raise RuntimeError(f"{source.name}: {stats.errors} errors")
-        return stats.requests, stats.new
-
-    if threads == 1:
-        results = [one(s) for s in config.sources]
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            results = list(pool.map(one, config.sources))
-    return sum(r[0] for r in results), sum(r[1] for r in results)
+def run_crawl(config: Config, folder: Path, together: bool) -> tuple[int, int]:
+    """Every source into one archive: ``crawl_sources`` side by side in one event loop (what
+    ``pressarchive crawl`` does), or ``crawl_source`` one source after another."""
+    db = open_archive(folder / "archive.db")
+    try:
+        if together:
+            runs = crawl_sources(db, config, config.sources, parallel=len(config.sources))
+        else:
+            runs = [crawl_source(db, config, source) for source in config.sources]
+    finally:
+        db.close()
+    errors = [s.source for s in runs if s.errors or s.status != "ok"]
+    if errors:
+        raise RuntimeError(f"runs with errors: {errors}")
+    return sum(s.requests for s in runs), sum(s.new for s in runs)
 
 
 def hosts_bench(args: argparse.Namespace) -> None:
@@ -277,20 +268,20 @@ def hosts_bench(args: argparse.Namespace) -> None:
                      len(urls), measure(lambda: run_fetcher_per_host(config, urls))))
         sequential = bench_config(ports, args.sequential_hosts, args.delay, per_host=True)
         parallel = bench_config(ports, args.hosts, args.delay, per_host=True)
-        for label, cfg, threads in (
-            (f"crawl_source per source, one after another ({args.sequential_hosts} sources, "
-             "as `pressarchive crawl`)", sequential, 1),
-            (f"crawl_source per source, {args.hosts} threads, one archive file each",
-             parallel, args.hosts),
+        for label, cfg, together in (
+            (f"crawl_source per source, one after another ({args.sequential_hosts} sources)",
+             sequential, False),
+            (f"crawl_sources: {args.hosts} sources side by side, one archive "
+             "(as `pressarchive crawl`)", parallel, True),
         ):
             with tempfile.TemporaryDirectory() as tmp:
                 saved: list[int] = []
 
                 def crawl(
-                    cfg: Config = cfg, threads: int = threads, tmp: str = tmp,
+                    cfg: Config = cfg, together: bool = together, tmp: str = tmp,
                     saved: list[int] = saved,
                 ) -> int:
-                    requests, new = run_crawl(cfg, Path(tmp), threads)
+                    requests, new = run_crawl(cfg, Path(tmp), together)
                     saved.append(new)
                     return requests
 
