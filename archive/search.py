@@ -23,6 +23,15 @@ compound columns weigh little, so pages with the word itself rank first.
 compound parts 0.5), then newest ``published`` first, then URL; each hit has a
 ``snippet`` of about 20 words of the body (or the lead, captions, credits, title —
 whichever matched first) with the matched words marked ``[`` like ``this`` ``]``.
+
+Bounded ranking (:data:`RANK_WINDOW`): bm25 ranks at most the :data:`RANK_WINDOW` most
+recently archived matching pages (highest ``rowid``; FTS5 walks its index in rowid order
+and stops there, so this costs no sort). A query with fewer matches — every selective
+one — is ranked exactly over all its matches; a very common word (over 0.2 % of a
+1M-page archive) is ranked among its newest matches, which is where recency, the
+tie-breaker anyway, would take the reader. Filters apply before the window: it holds the
+newest pages that match and pass them. :func:`count`, :func:`facets` and
+:func:`matching_urls` (exports) never cap. Snippets are made for the returned rows only.
 """
 
 from __future__ import annotations
@@ -245,8 +254,12 @@ def match_expression(text: str, *, exact: bool = False) -> str:
 class Highlighter:
     """Decides which words of a text match a query (for snippets)."""
 
+    #: Words remembered per highlighter (a page's words repeat across the hits).
+    MEMO_SIZE = 50_000
+
     def __init__(self, text: str, *, exact: bool = False) -> None:
         self.exact = exact
+        self._memo: dict[str, int] = {}
         self.stems: set[str] = set()
         self.parts: set[str] = set()
         self.prefixes: list[str] = []
@@ -269,6 +282,14 @@ class Highlighter:
 
     def __call__(self, word: str) -> int:
         """2 for the word itself (or a prefix match), 1 for a compound part, else 0."""
+        hit = self._memo.get(word)
+        if hit is None:
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()
+            hit = self._memo[word] = self._score(word)
+        return hit
+
+    def _score(self, word: str) -> int:
         folded = german.fold(word)
         if any(folded.startswith(p) for p in self.prefixes):
             return 2
@@ -379,19 +400,44 @@ def _filters(
     return clauses, params
 
 
-def search_sql(table: str, match: str, where: list[str], columns: str) -> str:
+#: Ranking window: bm25 ranks at most the newest (highest ``rowid``) this many matching
+#: pages. A selective query (fewer matches) is ranked exactly over all its matches; a very
+#: common one — more matches than this, 0.2 % of a 1M-page archive — is ranked among its
+#: newest matches only, so its ranking cost no longer grows with the archive. Chosen by
+#: bench/search.py at 1M pages (10,000 / 2,000 / 500; BENCHMARKS.md "Search").
+RANK_WINDOW = 2_000
+
+
+def search_sql(
+    table: str,
+    match: str,
+    where: list[str],
+    columns: str,
+    *,
+    limit: str = "",
+    window: int | str | None = RANK_WINDOW,
+) -> str:
     """The ranked search statement; ``match`` is the SQL for the MATCH expression.
 
+    Three steps: the newest ``window`` matching pages (FTS5 walks its index in ``rowid``
+    order and stops there; ``None``: all matches) with their bm25 score; of these the
+    best ``limit`` (SQL, e.g. ``"LIMIT 20"``; ``window`` may be SQL too) by score, then
+    newest ``published``, then URL; only for those are ``columns`` (snippets!) computed.
     Shared with the Datasette canned query, so both rank identically."""
     weights = ", ".join(
         str(w) for w in (SEARCH_WEIGHTS if table == "pages_search" else BM25_WEIGHTS)
     )
     conditions = " AND ".join([f"{table} MATCH {match}", *where])
+    join = f" JOIN pages ON pages.rowid = {table}.rowid" if where else ""
+    newest = f" ORDER BY {table}.rowid DESC LIMIT {window}" if window else ""
+    order = "ORDER BY best.score, pages.published DESC NULLS LAST, pages.url"
     return (
-        f"SELECT {columns}, bm25({table}, {weights}) AS bm25_score "
-        f"FROM {table} JOIN pages ON pages.rowid = {table}.rowid "
-        f"WHERE {conditions} "
-        "ORDER BY bm25_score, pages.published DESC NULLS LAST, pages.url"
+        f"WITH top AS (SELECT {table}.rowid AS rid, bm25({table}, {weights}) AS score "
+        f"FROM {table}{join} WHERE {conditions}{newest}), "
+        "best AS (SELECT top.rid AS rid, top.score AS score FROM top "
+        f"JOIN pages ON pages.rowid = top.rid {order.replace('best.', 'top.')} {limit}) "
+        f"SELECT {columns}, best.score AS bm25_score FROM best "
+        f"JOIN pages ON pages.rowid = best.rid {order}"
     )
 
 
@@ -445,8 +491,12 @@ def search(
         return []
     table = "pages_fts" if exact else "pages_search"
     columns = ", ".join(f"pages.{c}" for c in HIT_COLUMNS)
-    sql = search_sql(table, ":fts", where, columns) + " LIMIT :limit OFFSET :offset"
-    params.update({"fts": fts, "limit": limit, "offset": max(0, offset)})
+    offset = max(0, offset)
+    sql = search_sql(
+        table, ":fts", where, columns, limit="LIMIT :limit OFFSET :offset",
+        window=max(RANK_WINDOW, offset + limit),
+    )  # fmt: skip
+    params.update({"fts": fts, "limit": limit, "offset": offset})
     highlight = Highlighter(query, exact=exact)
     results = []
     for row in _run(db, sql, params, query):
@@ -525,12 +575,16 @@ def matching_urls(
     table = "pages_fts" if exact else "pages_search"
     params["fts"] = fts
     return [
-        row[0] for row in _run(db, search_sql(table, ":fts", where, "pages.url"), params, query)
+        row[0]
+        for row in _run(
+            db, search_sql(table, ":fts", where, "pages.url", window=None), params, query
+        )
     ]
 
 
 __all__ = [
     "HIT_FIELDS",
+    "RANK_WINDOW",
     "SEARCH_COLUMNS",
     "Highlighter",
     "count",

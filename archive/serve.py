@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from archive.search import search_sql
+from archive.search import RANK_WINDOW, search_sql
 
 DEFAULT_PORT = 8001
 SEARCH_LIMIT = 20
@@ -68,8 +68,11 @@ def search_query_sql() -> str:
         "pressarchive_snippet(:q, pages.body, pages.lead, pages.captions, pages.credits, "
         "pages.title) AS snippet, pages.source, pages.page_type, pages.label, pages.removed_at"
     )
-    sql = search_sql("pages_search", "pressarchive_query(:q)", _FILTERS, columns)
-    return sql + f" LIMIT coalesce(CAST(nullif(:limit, '') AS INTEGER), {SEARCH_LIMIT})"
+    limit = f"coalesce(CAST(nullif(:limit, '') AS INTEGER), {SEARCH_LIMIT})"
+    return search_sql(
+        "pages_search", "pressarchive_query(:q)", _FILTERS, columns,
+        limit=f"LIMIT {limit}", window=f"max({RANK_WINDOW}, {limit})",
+    )  # fmt: skip
 
 
 PAGE_SQL = """

@@ -1,6 +1,7 @@
 """Search benchmark: German-aware ``pages_search`` beside plain FTS5 ``unicode61``.
 
-Run:  python bench/search.py [--pages 1000000] [--queries 40] [--trigram]
+Run:  python bench/search.py [--pages 1000000] [--queries 40] [--trigram] [--dir DIR]
+      [--reuse DIR/german.db] [--build-only] [--window 10000 2000 ...]
 
 In one run, on the same synthetic German pages (title 8, lead 25, body 250 words from a
 Zipf-distributed vocabulary of inflected words and noun compounds such as
@@ -39,8 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive import german  # noqa: E402
+from archive import search as search_module  # noqa: E402
 from archive.search import (  # noqa: E402
     BM25_WEIGHTS,
+    RANK_WINDOW,
     SEARCH_COLUMNS,
     count,
     create_search_index,
@@ -135,8 +138,9 @@ def create_plain(db: sqlite_utils.Database) -> None:
     )
 
 
-def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> float:
-    """Fill an archive; return pages/s."""
+def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tuple[float, float]:
+    """Fill an archive; return pages/s of the plain part (pages + ``pages_fts`` triggers)
+    and of the whole insert (plain + ``pages_search``), timed in the same transactions."""
     db = sqlite_utils.Database(path)
     create_plain(db)
     if german_index:
@@ -147,13 +151,15 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> floa
         f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(SEARCH_COLUMNS) + 1))})"
     )
-    started = time.perf_counter()
+    spent = {"plain": 0.0, "extra": 0.0}
     batch: list[dict[str, Any]] = []
 
     def flush() -> None:
         with db.conn:
+            started = time.perf_counter()
             db.table("pages").insert_all(batch, batch_size=1000)
             first = db.execute("SELECT max(rowid) FROM pages").fetchone()[0] - len(batch) + 1
+            middle = time.perf_counter()
             if german_index:
                 rows = []
                 for offset, page in enumerate(batch):
@@ -168,6 +174,10 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> floa
                         for o, p in enumerate(batch)
                     ],
                 )
+            ended = time.perf_counter()
+        ended = max(ended, time.perf_counter())  # include the commit in the extra part
+        spent["plain"] += middle - started
+        spent["extra"] += ended - middle
         batch.clear()
 
     for page in pages(n):
@@ -176,9 +186,8 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> floa
             flush()
     if batch:
         flush()
-    rate = n / (time.perf_counter() - started)
     db.close()
-    return rate
+    return n / spent["plain"], n / (spent["plain"] + spent["extra"])
 
 
 def table_bytes(path: Path, table: str) -> int:
@@ -221,7 +230,10 @@ FILTER = "AND pages.source = :src AND pages.published >= :since"
 FILTER_PARAMS = {"src": "raunheim", "since": "2023-01-01"}
 
 
-def latency(path: Path, n_queries: int, rng: random.Random) -> dict[str, dict[str, list[float]]]:
+def latency(
+    path: Path, n_queries: int, rng: random.Random, windows: tuple[int, ...] = (RANK_WINDOW,)
+) -> dict[str, dict[str, list[float]]]:
+    """Per query kind: ``plain`` and, per ranking window, ``German <window>`` latencies."""
     db = sqlite_utils.Database(path)
     _words, _w = vocabulary(random.Random(7))
     mid = [w for w in _words[200:3000] if len(w) > 4]
@@ -234,16 +246,20 @@ def latency(path: Path, n_queries: int, rng: random.Random) -> dict[str, dict[st
     out: dict[str, dict[str, list[float]]] = {}
     for kind, queries in kinds.items():
         filtered = kind.startswith("filtered")
-        plain: list[float] = []
-        ger: list[float] = []
+        german_filters: dict[str, Any] = (
+            {"source": "raunheim", "since": "2023-01-01"} if filtered else {}
+        )
+        times: dict[str, list[float]] = {"plain": []}
         for q in queries:
-            plain.append(timed_ms(plain_search, db, q, *((FILTER,) if filtered else ()),
-                                  **(FILTER_PARAMS if filtered else {})))  # fmt: skip
-            german_filters: dict[str, Any] = (
-                {"source": "raunheim", "since": "2023-01-01"} if filtered else {}
-            )
-            ger.append(timed_ms(search, db, q, **german_filters))
-        out[kind] = {"plain": plain, "german": ger}
+            times["plain"].append(timed_ms(plain_search, db, q, *((FILTER,) if filtered else ()),
+                                           **(FILTER_PARAMS if filtered else {})))  # fmt: skip
+            for window in windows:
+                search_module.RANK_WINDOW = window
+                times.setdefault(f"German {window}", []).append(
+                    timed_ms(search, db, q, **german_filters)
+                )
+        out[kind] = times
+    search_module.RANK_WINDOW = RANK_WINDOW
     db.close()
     return out
 
@@ -332,43 +348,60 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--trigram", action="store_true", help="Also build a trigram index.")
     parser.add_argument("--dir", type=Path, help="Where to build (default: a temp dir).")
+    parser.add_argument(
+        "--reuse", type=Path, help="Query this already built german.db instead of building."
+    )
+    parser.add_argument("--build-only", action="store_true", help="Build, print sizes, stop.")
+    parser.add_argument(
+        "--window", type=int, nargs="+", default=[RANK_WINDOW],
+        help=f"Ranking windows to time (archive.search.RANK_WINDOW, default {RANK_WINDOW}).",
+    )  # fmt: skip
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-search-"))
     work.mkdir(parents=True, exist_ok=True)
-    plain_path, german_path = work / "plain.db", work / "german.db"
-    for p in (plain_path, german_path, work / "tri.db"):
-        p.unlink(missing_ok=True)
+    german_path = args.reuse or work / "german.db"
 
     print(f"# {args.pages:,} synthetic pages; Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}; {work}", flush=True)  # fmt: skip
-    rate_plain = build(plain_path, args.pages, german_index=False)
-    rate_german = build(german_path, args.pages, german_index=True)
-    plain_idx = table_bytes(plain_path, "pages_fts")
+          f"SQLite {sqlite3.sqlite_version}; {german_path}", flush=True)  # fmt: skip
+    if args.reuse is None:
+        for p in (german_path, work / "tri.db"):
+            p.unlink(missing_ok=True)
+        # One build: pages + pages_fts (the plain baseline) and pages_search, each timed.
+        rate_plain, rate_german = build(german_path, args.pages, german_index=True)
+        print(f"insert pages/s: plain {rate_plain:,.0f}, plain + German {rate_german:,.0f}")
+    plain_idx = table_bytes(german_path, "pages_fts")
     german_idx = table_bytes(german_path, "pages_search")
     german_content = content_bytes(german_path, "pages_search", SEARCH_COLUMNS)
-    print("\n| index | pages/s (insert) | FTS index | stored stems | file |")
-    print("|---|---|---|---|---|")
-    print(f"| plain FTS5 unicode61 | {rate_plain:,.0f} | {plain_idx / 1e6:,.0f} MB | – | "
-          f"{plain_path.stat().st_size / 1e6:,.0f} MB |")  # fmt: skip
-    print(f"| plain + pages_search | {rate_german:,.0f} | {german_idx / 1e6:,.0f} MB "
-          f"({german_idx / plain_idx:.2f}× plain) | {german_content / 1e6:,.0f} MB | "
-          f"{german_path.stat().st_size / 1e6:,.0f} MB |")  # fmt: skip
+    print("\n| index | FTS index (`*_data`) | stored stems | ratio to plain (index / + stems) |")
+    print("|---|---|---|---|")
+    print(f"| plain FTS5 unicode61 (`pages_fts`) | {plain_idx / 1e6:,.0f} MB | – | 1.00 |")
+    print(f"| German (`pages_search`) | {german_idx / 1e6:,.0f} MB | "
+          f"{german_content / 1e6:,.0f} MB | {german_idx / plain_idx:.2f}× / "
+          f"{(german_idx + german_content) / plain_idx:.2f}× |")  # fmt: skip
+    print(f"file: {german_path.stat().st_size / 1e6:,.0f} MB", flush=True)
     if args.trigram:
-        rate_tri = build(work / "tri.db", args.pages, german_index=False, trigram=True)
+        _r, rate_tri = build(work / "tri.db", args.pages, german_index=False, trigram=True)
         tri_idx = table_bytes(work / "tri.db", "pages_tri")
-        print(f"| plain + trigram (body) | {rate_tri:,.0f} | {tri_idx / 1e6:,.0f} MB "
-              f"({tri_idx / plain_idx:.2f}× plain) | – | – |")  # fmt: skip
+        print(f"| plain + trigram (body) | {tri_idx / 1e6:,.0f} MB "
+              f"({tri_idx / plain_idx:.2f}× plain), {rate_tri:,.0f} pages/s | – | – |")  # fmt: skip
+    if args.build_only:
+        return
 
     rng = random.Random(11)
-    latency(german_path, 5, random.Random(5))  # warm-up
-    lat = latency(german_path, args.queries, rng)
-    print(f"\n| query ({args.queries} each, top 20 + snippets) | plain p50 / p95 ms | "
-          "German p50 / p95 ms |")  # fmt: skip
-    print("|---|---|---|")
+    windows = tuple(args.window)
+    latency(german_path, 5, random.Random(5), windows)  # warm-up
+    lat = latency(german_path, args.queries, rng, windows)
+    columns = ["plain", *(f"German {w}" for w in windows)]
+    heads = " | ".join(
+        "plain FTS5" if c == "plain" else f"German, window {int(c.split()[1]):,}" for c in columns
+    )
+    print(f"\n| query ({args.queries} each, top 20 + snippets), p50 / p95 ms | {heads} |")
+    print("|---" * (len(columns) + 1) + "|")
     for kind, values in lat.items():
-        p, g = values["plain"], values["german"]
-        print(f"| {kind} | {pct(p, .5):.1f} / {pct(p, .95):.1f} | "
-              f"{pct(g, .5):.1f} / {pct(g, .95):.1f} |")  # fmt: skip
+        cells = " | ".join(
+            f"{pct(values[c], 0.5):.1f} / {pct(values[c], 0.95):.1f}" for c in columns
+        )
+        print(f"| {kind} | {cells} |", flush=True)
 
     print("\n| method (labelled set, sample site) | recall | precision (excluded pages) |")
     print("|---|---|---|")

@@ -17,9 +17,10 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive import german
+from archive import search as search_module
 from archive.save import mark_removed
 from archive.schema import open_archive
-from archive.search import count, facets, reindex, search, to_search_query
+from archive.search import count, facets, matching_urls, reindex, search, to_search_query
 from crawler.cli import cli
 from crawler.crawl import crawl_source
 from crawler.demo import sample_config
@@ -235,6 +236,61 @@ def test_reindex_is_idempotent(archive_path: Path, tmp_path: Path) -> None:
     assert n == db.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert [h["url"] for h in search(db, "Lotsen")] == before
     db.close()
+
+
+def _newest_matches(db: sqlite_utils.Database, query: str) -> list[str]:
+    """URLs of all matches of ``query``, highest rowid (most recently archived) first."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT pages.url FROM pages_search JOIN pages ON pages.rowid = pages_search.rowid "
+            "WHERE pages_search MATCH ? ORDER BY pages_search.rowid DESC",
+            [to_search_query(query)],
+        ).fetchall()
+    ]
+
+
+def test_selective_query_is_ranked_over_all_matches(db: sqlite_utils.Database) -> None:
+    # Fewer matches than the ranking window: exact bm25 order over every match, the same
+    # order as the uncapped ranking used for exports.
+    assert count(db, "Haushalt") < search_module.RANK_WINDOW
+    assert [h["url"] for h in search(db, "Haushalt", limit=100)] == matching_urls(db, "Haushalt")
+
+
+def test_common_query_is_ranked_among_its_newest_matches(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newest = _newest_matches(db, "Haushalt")
+    assert len(newest) > 4
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    hits = search(db, "Haushalt", limit=2)
+    # Only the 3 most recently archived matches were ranked; the best 2 of them by bm25.
+    assert len(hits) == 2 and {h["url"] for h in hits} <= set(newest[:3])
+    window = [h for h in search(db, "Haushalt", limit=100) if h["url"] in newest[:3]]
+    assert [h["url"] for h in hits] == [h["url"] for h in window[:2]]
+    # The window always covers the requested page: limit/offset beyond it still work.
+    assert len(search(db, "Haushalt", limit=len(newest))) == len(newest)
+    assert len(search(db, "Haushalt", limit=2, offset=3)) == 2
+    # count, facets and exports never cap.
+    assert count(db, "Haushalt") == len(newest) == len(matching_urls(db, "Haushalt"))
+    # With filters, the window is the newest pages that match *and* pass the filters.
+    notices = search(db, "Haushalt", page_type="notice", limit=1)
+    assert notices and notices[0]["page_type"] == "notice"
+
+
+def test_snippets_only_for_the_returned_rows(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    original = search_module.make_snippet
+
+    def counting(*args: object, **kwargs: object) -> str:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_module, "make_snippet", counting)
+    assert len(search(db, "Haushalt", limit=2)) == 2
+    assert len(calls) == 2
 
 
 def test_query_expression_is_bounded() -> None:
