@@ -21,12 +21,10 @@ is flagged ``date_conflict``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from email.utils import parsedate_tz
-from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -212,90 +210,3 @@ def _rank(source: str) -> int:
 
 
 # --- page metadata -------------------------------------------------------------------------------
-
-_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
-                   "dcterms.issued", "pubdate", "publishdate")  # fmt: skip
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
-
-
-def metadata_dates(doc: Any, scope: Any) -> tuple[list[DateCandidate], str | None]:
-    """Published-date candidates (source ``metadata``) and the modified date from page metadata:
-    Sitepark ``meta[name=application-name][data-content]`` JSON (``date_from``,
-    ``date_modified``), JSON-LD ``datePublished``/``dateModified``, ``article:*_time`` metas and
-    ``<time datetime>`` inside ``scope`` (the article; teasers excluded)."""
-    found: list[DateCandidate] = []
-    modified: list[str] = []
-
-    def add(raw: Any, detail: str) -> None:
-        value = parse_any_date(raw) if isinstance(raw, str) else None
-        if value:
-            found.append(DateCandidate(value, "metadata", detail))
-
-    def add_modified(raw: Any) -> None:
-        value = parse_any_date(raw) if isinstance(raw, str) else None
-        if value:
-            modified.append(value)
-
-    for meta in doc.xpath("//meta[@name='application-name'][@data-content]"):
-        data = _load_json(meta.get("data-content"))
-        if isinstance(data, dict):
-            add(data.get("date_from"), "meta application-name date_from")
-            add_modified(data.get("date_modified"))
-    for script in doc.xpath("//script[@type='application/ld+json']"):
-        for node in _json_nodes(_load_json(script.text)):
-            add(node.get("datePublished"), "json-ld datePublished")
-            add_modified(node.get("dateModified"))
-    for meta in doc.xpath("//meta[@content][@property or @name or @itemprop]"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in _PUBLISHED_META:
-            add(meta.get("content"), f"meta {key}")
-        elif key in _MODIFIED_META:
-            add_modified(meta.get("content"))
-    if scope is not None:
-        for time in scope.xpath(".//time[@datetime]"):
-            if not _in_teaser(time):
-                add(time.get("datetime"), "time datetime")
-    return found, (modified[0] if modified else None)
-
-
-def json_ld_types(doc: Any) -> set[str]:
-    """Lower-cased ``@type`` values of all JSON-LD nodes on the page."""
-    types: set[str] = set()
-    for script in doc.xpath("//script[@type='application/ld+json']"):
-        for node in _json_nodes(_load_json(script.text)):
-            kind = node.get("@type")
-            for item in kind if isinstance(kind, list) else [kind]:
-                if isinstance(item, str):
-                    types.add(item.lower())
-    return types
-
-
-def _load_json(text: str | None) -> Any:
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        logger.debug("ignoring malformed JSON metadata")
-        return None
-
-
-def _json_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 6:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_nodes(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        graph = data.get("@graph")
-        if graph is not None:
-            yield from _json_nodes(graph, depth + 1)
-
-
-def _in_teaser(el: Any) -> bool:
-    for node in el.iterancestors():
-        cls = (node.get("class") or "").lower()
-        if "teaser" in cls or "related" in cls:
-            return True
-    return False
