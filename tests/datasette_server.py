@@ -22,50 +22,46 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_serving(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+    """Poll ``url``/-/versions.json until the server answers; fail with its log if it dies."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}: {log_path.read_text()}")
+        try:
+            if httpx.get(url + "/-/versions.json", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            log_text = log_path.read_text()
+            pytest.fail(f"server did not answer in {STARTUP_TIMEOUT}s: {log_text}")
+        time.sleep(0.1)  # polling a starting subprocess: there is no event to wait on
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def running_datasette(path: Path) -> Iterator[str]:
     """Serve ``path`` with Datasette; yield its base URL; stop it afterwards."""
     port = free_port()
     cmd = [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        str(path),
-        "-p",
-        str(port),
-        "-h",
-        "127.0.0.1",
-        "--setting",
-        "sql_time_limit_ms",
-        "5000",
-        "--setting",
-        "default_page_size",
-        "50",
+        sys.executable, "-m", "datasette", "serve", str(path), "-p", str(port), "-h", "127.0.0.1",
+        "--setting", "sql_time_limit_ms", "5000", "--setting", "default_page_size", "50",
     ]
     log_path = path.with_suffix(".datasette.log")
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"datasette exited with {proc.returncode}: {log_path.read_text()}")
-            try:
-                if httpx.get(url + "/-/versions.json", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                log_text = log_path.read_text()
-                pytest.fail(f"datasette did not answer in {STARTUP_TIMEOUT}s: {log_text}")
-            time.sleep(0.1)  # polling a starting subprocess: there is no event to wait on
+        wait_until_serving(proc, url, log_path)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)

@@ -17,11 +17,10 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.schema import open_archive
 from crawler.cli import cli
-from crawler.crawl import CrawlStats, crawl_source
-from crawler.demo import sample_config
+from crawler.crawl import CrawlStats
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
+from tests.sample_crawl import crawl_sample
 
 SEED = (
     "http://www.ruesselsheim.test/presse/2025/"
@@ -48,13 +47,7 @@ class Crawls:
     changes_in_recrawl: int
 
 
-def _crawl(db_path: Path, site: SampleSite) -> CrawlStats:
-    config = sample_config(site.port, delay=0.0, max_delay=0.01)
-    db = open_archive(db_path)
-    try:
-        return crawl_source(db, config, config.source("sample"))
-    finally:
-        db.close()
+_crawl = crawl_sample
 
 
 @pytest.fixture(scope="module")

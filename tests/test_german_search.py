@@ -22,10 +22,9 @@ from archive.save import mark_removed
 from archive.schema import open_archive
 from archive.search import count, facets, matching_urls, reindex, search, to_search_query
 from crawler.cli import cli
-from crawler.crawl import crawl_source
-from crawler.demo import sample_config
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
+from tests.sample_crawl import crawl_sample
 
 LOTSEN = {
     "2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen",
@@ -91,12 +90,7 @@ def tail(url: str) -> str:
 def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("german") / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:
-        config = sample_config(site.port, delay=0.0, max_delay=0.01)
-        db = open_archive(path)
-        try:
-            crawl_source(db, config, config.source("sample"))
-        finally:
-            db.close()
+        crawl_sample(path, site)
     yield path
 
 

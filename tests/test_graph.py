@@ -22,9 +22,8 @@ from click.testing import CliRunner
 from archive import graph as G
 from archive.schema import open_archive
 from crawler.cli import cli
-from crawler.crawl import crawl_source
-from crawler.demo import sample_config
 from crawler.sample_site import SampleSite, ground_truth
+from tests.sample_crawl import crawl_sample
 
 BASE = "http://www.ruesselsheim.test"
 SEED = (
@@ -45,13 +44,7 @@ class Archive:
     after: str  # the fetch of the changed related box
 
 
-def _crawl(path: Path, site: SampleSite) -> None:
-    config = sample_config(site.port, delay=0.0, max_delay=0.01)
-    db = open_archive(path)
-    try:
-        crawl_source(db, config, config.source("sample"))
-    finally:
-        db.close()
+_crawl = crawl_sample
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,11 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.schema import open_archive
 from crawler.capture import CaptureRef, read_capture
 from crawler.cli import cli
-from crawler.crawl import CrawlStats, crawl_source
-from crawler.demo import sample_config
+from crawler.crawl import CrawlStats
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
+from tests.sample_crawl import crawl_sample
 
 BASE = "http://www.ruesselsheim.test/presse/2025/"
 BODY_EDIT = BASE + "2025-11-22-briefwahl-zur-bundestagswahl-unterlagen-jetzt-beantragen"
@@ -42,13 +41,7 @@ class Run:
     stats: list[CrawlStats]
 
 
-def crawl(db_path: Path, site: SampleSite) -> CrawlStats:
-    config = sample_config(site.port, delay=0.0, max_delay=0.01)
-    db = open_archive(db_path)
-    try:
-        return crawl_source(db, config, config.source("sample"))
-    finally:
-        db.close()
+crawl = crawl_sample
 
 
 @pytest.fixture(scope="module")

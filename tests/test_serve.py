@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,14 +16,12 @@ from click.testing import CliRunner
 from archive.schema import open_archive
 from archive.serve import metadata, write_plugin_shim
 from crawler.cli import cli
-from crawler.crawl import crawl_source
-from crawler.demo import sample_config
 from crawler.sample_site import SampleSite
-from tests.datasette_server import free_port
+from tests.datasette_server import free_port, stop_process, wait_until_serving
+from tests.sample_crawl import crawl_sample
 
 pytest.importorskip("datasette")
 
-STARTUP_TIMEOUT = 30.0
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = [
     "Lotsen",
@@ -39,40 +36,11 @@ QUERIES = [
 ]
 
 
-def wait_for(proc: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}: {log_path.read_text()}")
-        try:
-            if httpx.get(url + "/-/versions.json", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"server did not answer in {STARTUP_TIMEOUT}s: {log_path.read_text()}")
-        time.sleep(0.1)  # polling a starting subprocess: there is no event to wait on
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("serve") / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:
-        config = sample_config(site.port, delay=0.0, max_delay=0.01)
-        db = open_archive(path)
-        try:
-            crawl_source(db, config, config.source("sample"))
-        finally:
-            db.close()
+        crawl_sample(path, site)
     return path
 
 
@@ -85,10 +53,10 @@ def server(archive_path: Path) -> Iterator[str]:
         proc = subprocess.Popen([*cmd, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(proc, url, log_path)
+        wait_until_serving(proc, url, log_path)
         yield url
     finally:
-        stop(proc)
+        stop_process(proc)
 
 
 def cli_hits(archive_path: Path, query: str) -> list[str]:
@@ -184,7 +152,7 @@ def test_plain_datasette_with_plugins_dir(archive_path: Path, tmp_path: Path) ->
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(proc, url, log_path)
+        wait_until_serving(proc, url, log_path)
         sql = "select pressarchive_query(:q) as expr"
         response = httpx.get(
             f"{url}/archive.json", params={"sql": sql, "q": "Lotsen", "_shape": "array"}
@@ -192,7 +160,7 @@ def test_plain_datasette_with_plugins_dir(archive_path: Path, tmp_path: Path) ->
         assert response.status_code == 200, response.text
         assert "rparts" in response.json()[0]["expr"]
     finally:
-        stop(proc)
+        stop_process(proc)
 
 
 def test_headless_chromium_renders_search(server: str, tmp_path: Path) -> None:
