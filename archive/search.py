@@ -19,8 +19,11 @@ In ``pages_search`` a plain word ``w`` with stem ``s`` matches ``s`` in any fiel
 compound starting with ``s`` (``parts : "s"*``) or ending with it (``rparts``); the
 compound columns weigh little, so pages with the word itself rank first.
 
-:func:`search` ranks with bm25 (title 10, lead 5, label/captions 2, body/credits 1,
-compound parts 0.5), then newest ``published`` first, then URL; each hit has a
+:func:`search` ranks with bm25 (title 10, lead 5, label/captions 2, body/credits 1) of
+the words themselves (:func:`to_rank_query`; a page found only through a compound part
+scores 0, after every page with the word itself: bm25 over a compound prefix would count
+every document of every term with that prefix), then newest ``published`` first, then
+URL; each hit has a
 ``snippet`` of about 20 words of the body (or the lead, captions, credits, title —
 whichever matched first) with the matched words marked ``[`` like ``this`` ``]``.
 
@@ -242,10 +245,26 @@ def to_search_query(text: str, *, compounds: bool = True) -> str:
     return " ".join(out)
 
 
+def to_rank_query(text: str) -> str:
+    """The MATCH expression that scores :func:`search` hits: the query's words themselves
+    (no compound parts, no ``NOT`` terms) joined by ``OR`` (:data:`NOTHING` if none).
+
+    Hits found only through a compound part score 0, after every page with the word
+    itself: bm25 over a compound prefix (``parts : "s"*``) would count the documents of
+    every indexed term with that prefix (its IDF), the main cost of a query at 1M pages."""
+    terms = [_render_term(term, True) for op, term in parse_query(text) if op != "NOT"]
+    return " OR ".join(terms) or NOTHING
+
+
 def match_expression(text: str, *, exact: bool = False) -> str:
     """The MATCH expression for the index :func:`search` uses (never empty)."""
     expr = to_fts_query(text) if exact else to_search_query(text)
     return expr or NOTHING
+
+
+def rank_expression(text: str) -> str:
+    """The scoring MATCH expression :func:`search` uses on ``pages_search`` (never empty)."""
+    return to_rank_query(text) if to_search_query(text) else NOTHING
 
 
 # --------------------------------------------------------------------------- snippets
@@ -416,6 +435,7 @@ def search_sql(
     *,
     limit: str = "",
     window: int | str | None = RANK_WINDOW,
+    rank: str | None = None,
 ) -> str:
     """The ranked search statement; ``match`` is the SQL for the MATCH expression.
 
@@ -423,6 +443,8 @@ def search_sql(
     order and stops there; ``None``: all matches) with their bm25 score; of these the
     best ``limit`` (SQL, e.g. ``"LIMIT 20"``; ``window`` may be SQL too) by score, then
     newest ``published``, then URL; only for those are ``columns`` (snippets!) computed.
+    With ``rank`` (SQL for a second MATCH expression, :func:`rank_expression`) the window
+    is found without scores and scored by bm25 of ``rank`` (0 where it does not match).
     Shared with the Datasette canned query, so both rank identically."""
     weights = ", ".join(
         str(w) for w in (SEARCH_WEIGHTS if table == "pages_search" else BM25_WEIGHTS)
@@ -431,9 +453,22 @@ def search_sql(
     join = f" JOIN pages ON pages.rowid = {table}.rowid" if where else ""
     newest = f" ORDER BY {table}.rowid DESC LIMIT {window}" if window else ""
     order = "ORDER BY best.score, pages.published DESC NULLS LAST, pages.url"
+    if rank is None:
+        top = (
+            f"top AS (SELECT {table}.rowid AS rid, bm25({table}, {weights}) AS score "
+            f"FROM {table}{join} WHERE {conditions}{newest})"
+        )
+    else:
+        top = (
+            f"hits AS (SELECT {table}.rowid AS rid FROM {table}{join} WHERE {conditions}"
+            f"{newest}), scored AS (SELECT rowid AS rid, bm25({table}, {weights}) AS score "
+            f"FROM {table} WHERE {table} MATCH {rank} "
+            "AND rowid >= (SELECT min(rid) FROM hits)), "
+            "top AS (SELECT hits.rid AS rid, coalesce(scored.score, 0.0) AS score "
+            "FROM hits LEFT JOIN scored ON scored.rid = hits.rid)"
+        )
     return (
-        f"WITH top AS (SELECT {table}.rowid AS rid, bm25({table}, {weights}) AS score "
-        f"FROM {table}{join} WHERE {conditions}{newest}), "
+        f"WITH {top}, "
         "best AS (SELECT top.rid AS rid, top.score AS score FROM top "
         f"JOIN pages ON pages.rowid = top.rid {order.replace('best.', 'top.')} {limit}) "
         f"SELECT {columns}, best.score AS bm25_score FROM best "
@@ -467,6 +502,15 @@ def _run(db: sqlite_utils.Database, sql: str, params: dict[str, Any], query: str
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 
+def _rank_param(query: str, exact: bool, params: dict[str, Any]) -> str | None:
+    """``":rank"`` (set in ``params``) if the query has compound parts, else ``None``:
+    without them one step scores the same (bm25 of the same phrases) and is cheaper."""
+    if exact or to_search_query(query, compounds=False) == to_search_query(query):
+        return None
+    params["rank"] = to_rank_query(query)
+    return ":rank"
+
+
 def search(
     db: sqlite_utils.Database,
     query: str,
@@ -494,7 +538,7 @@ def search(
     offset = max(0, offset)
     sql = search_sql(
         table, ":fts", where, columns, limit="LIMIT :limit OFFSET :offset",
-        window=max(RANK_WINDOW, offset + limit),
+        window=max(RANK_WINDOW, offset + limit), rank=_rank_param(query, exact, params),
     )  # fmt: skip
     params.update({"fts": fts, "limit": limit, "offset": offset})
     highlight = Highlighter(query, exact=exact)
@@ -574,12 +618,9 @@ def matching_urls(
         return []
     table = "pages_fts" if exact else "pages_search"
     params["fts"] = fts
-    return [
-        row[0]
-        for row in _run(
-            db, search_sql(table, ":fts", where, "pages.url", window=None), params, query
-        )
-    ]
+    rank = _rank_param(query, exact, params)
+    sql = search_sql(table, ":fts", where, "pages.url", window=None, rank=rank)
+    return [row[0] for row in _run(db, sql, params, query)]
 
 
 __all__ = [
@@ -594,9 +635,11 @@ __all__ = [
     "make_snippet",
     "match_expression",
     "matching_urls",
+    "rank_expression",
     "reindex",
     "search",
     "search_record",
     "to_fts_query",
+    "to_rank_query",
     "to_search_query",
 ]

@@ -72,6 +72,7 @@ def search_query_sql() -> str:
     return search_sql(
         "pages_search", "pressarchive_query(:q)", _FILTERS, columns,
         limit=f"LIMIT {limit}", window=f"max({RANK_WINDOW}, {limit})",
+        rank="pressarchive_rank_query(:q)",
     )  # fmt: skip
 
 

@@ -167,6 +167,21 @@ def test_exact_word_beats_compound_part_in_ranking(db: sqlite_utils.Database) ->
     assert "[Lotsen" in hits[0]["snippet"] or "Lotsen]" in hits[0]["snippet"]
 
 
+def test_compound_only_hits_score_zero_after_the_word_itself(
+    db: sqlite_utils.Database,
+) -> None:
+    # Scores come from the words themselves (search.to_rank_query): a page found only
+    # through a compound part scores 0, after every page with the word itself.
+    assert search_module.to_rank_query("Lotsen NOT Haushalt") == (
+        '{title label lead body captions credits} : "lots"'
+    )
+    hits = search(db, "Lotsen", limit=50)
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > 0 and scores[-1] == 0
+    assert [h["url"] for h in hits] == matching_urls(db, "Lotsen")
+
+
 def test_exact_option_matches_words_as_written(db: sqlite_utils.Database) -> None:
     assert count(db, "Foerderung", exact=True) == 0
     assert count(db, "Förderung", exact=True) >= 1
