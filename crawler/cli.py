@@ -489,7 +489,11 @@ def serve(db_path: str, host: str, port: int) -> None:
 @click.option("--since", help="Published on or after YYYY-MM-DD.")
 @click.option("--source", help="Only pages of this source.")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout)."
+    "-o",
+    "--output",
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Output file (default: stdout).",
 )
 @library_errors
 def export(
@@ -588,16 +592,26 @@ def extract(target: str, url: str | None, profile: str | None, as_json: bool) ->
 
 
 def _fetch_one(url: str) -> tuple[bytes, dict[str, str], str]:
-    import httpx
+    """Fetch one page as the crawler would: User-Agent, robots.txt, size cap, no private
+    addresses, redirects only on that host."""
+    import asyncio
+    from urllib.parse import urlsplit
 
-    try:
-        response = httpx.get(url, follow_redirects=True, timeout=20.0)
-    except httpx.HTTPError as exc:
-        raise click.ClickException(f"{url}: {exc}") from exc
-    if response.status_code >= 400:
-        raise click.ClickException(f"{url}: HTTP {response.status_code}")
-    headers = {k.lower(): v for k, v in response.headers.items()}
-    return response.content, headers, str(response.url)
+    from crawler.config import CrawlerConfig, SourceConfig
+    from crawler.fetch import Fetcher
+
+    host = (urlsplit(url).hostname or "").lower()
+    source = SourceConfig(name="extract", extra_urls=(url,), hosts=(host,))
+    crawler = CrawlerConfig(retries=1)
+
+    async def fetch() -> Any:
+        async with Fetcher(crawler, source) as fetcher:
+            return await fetcher.fetch(url)
+
+    result = asyncio.run(fetch())
+    if not result.ok:
+        raise click.ClickException(f"{url}: {result.error or f'HTTP {result.status}'}")
+    return result.body, dict(result.headers), result.final_url or url
 
 
 def _require_db(db_path: str) -> None:
@@ -977,7 +991,7 @@ def graph_path(
     "--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="gexf",
     show_default=True,
 )  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File [stdout].")
+@click.option("-o", "--output", "--out", type=click.Path(dir_okay=False), help="File [stdout].")
 @at_option
 @source_option
 @db_option

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from crawler.config import loads_config
+from crawler.sample_site import edition_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +76,44 @@ def test_demo_twice_recognises_the_same_pages(tmp_path: Path) -> None:
     two = json.loads(second.output)
     assert (two["new"], two["changed"], two["errors"]) == (0, 0, 0)
     assert two["not_modified"] >= one["new"]
+    third = CliRunner().invoke(cli, ["demo", "--db", db, "--edition", "2", "--json"])
+    assert third.exit_code == 0, third.output
+    changes = edition_changes(1, 2)
+    three = json.loads(third.output)
+    assert (three["new"], three["changed"], three["removed"]) == (
+        len(changes["new"]), len(changes["changed"]), len(changes["removed"]),
+    )
+
+
+EXTRACT_KEYS = {
+    "url", "page_type", "title", "label", "lead", "body", "published", "published_source",
+    "modified", "images", "related", "attachments", "links", "date_candidates",
+}
+SEED_PATH = (
+    "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-"
+    "langfristig"
+)
+
+
+def test_extract_a_file_and_a_url_as_json(tmp_path: Path) -> None:
+    from crawler.sample_site import CANONICAL_BASE, SampleSite, ground_truth, render_site
+
+    truth = ground_truth(1)[CANONICAL_BASE + SEED_PATH]
+    page = tmp_path / "seed.html"
+    page.write_bytes(render_site(1)[SEED_PATH].body)
+    result = CliRunner().invoke(
+        cli, ["extract", str(page), "--url", CANONICAL_BASE + SEED_PATH, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= EXTRACT_KEYS
+    assert (data["title"], data["published"]) == (truth["title"], "2025-11-28")
+    assert set(data["images"][0]) == {"src", "alt", "caption", "credit"}
+    assert set(data["related"][0]) == {"url", "title", "kind", "label", "date"}
+    assert all(link.startswith("http") for link in data["links"])
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        result = CliRunner().invoke(cli, ["extract", site.base_url + SEED_PATH, "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["title"] == truth["title"]
+        result = CliRunner().invoke(cli, ["extract", site.base_url + "/intern/redaktion"])
+    assert result.exit_code == 1 and "robots.txt" in result.output

@@ -225,3 +225,16 @@ def test_datasette_searches_the_crawled_archive(crawls: Crawls) -> None:
     assert response.status_code == 200, response.text
     urls = [row["url"] for row in response.json()]
     assert SEED in urls
+
+
+def test_search_filters_limit_type_and_dates(crawls: Crawls) -> None:
+    db = str(crawls.snapshots["first"])
+    args = ["search", "Stadt", "--db", db, "--json", "--limit", "3", "--type", "press_release"]
+    result = CliRunner().invoke(cli, [*args, "--since", "2023-01-01", "--until", "2024-12-31"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert 0 < len(hits) <= 3
+    assert all("2023-01-01" <= h["published"] <= "2024-12-31" for h in hits)
+    assert all(h["page_type"] == "press_release" for h in hits)
+    result = CliRunner().invoke(cli, ["search", "Stadt", "--db", db, "--json", "--type", "topic"])
+    assert {h["page_type"] for h in json.loads(result.output)} == {"topic"}

@@ -6,8 +6,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from crawler.config import CrawlerConfig, SourceConfig, UrlAlias
 from crawler.discover import (
     CachedDiscovery,
@@ -392,9 +390,8 @@ def test_discover_listing_cap() -> None:
 
 # -- the bundled sample site ------------------------------------------------------------
 def test_discover_finds_every_sample_site_press_release() -> None:
-    sample = pytest.importorskip("crawler.sample_site")
-    if not hasattr(sample, "SampleSite") or not hasattr(sample, "ground_truth"):
-        pytest.skip("crawler.sample_site not available yet")
+    from crawler import sample_site as sample
+
     with sample.SampleSite(edition=1, crawl_delay="0.01") as site:
         src = SourceConfig(
             name="ruesselsheim",

@@ -258,6 +258,7 @@ def test_render_html_shows_in_a_headless_browser(archive: Archive, tmp_path: Pat
     flags = [
         str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,800",
     ]  # fmt: skip
     shot = tmp_path / "shot.png"

@@ -170,6 +170,7 @@ def test_headless_chromium_renders_search(server: str, tmp_path: Path) -> None:
     base = [
         str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
         "--disable-sync", "--disable-dev-shm-usage",
     ]  # fmt: skip
     shot = tmp_path / "search.png"
