@@ -6,7 +6,7 @@ the file untouched. Only two exceptions: a page that had been marked removed and
 back gets ``removed_at`` cleared (and counts as ``"changed"``), and new HTTP validators
 (ETag / Last-Modified) are stored so the next request can be conditional.
 
-New and changed pages are written in one transaction (``db.atomic()``, which nests as a
+New and changed pages are written in one transaction (``write_transaction``, which nests as a
 savepoint if the caller already opened one): the page row, its images and links, a
 bumped ``version`` and ``last_changed``.
 """
@@ -24,7 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from archive import graph_table, revisions
-from archive.schema import RUN_COUNTS, now_iso
+from archive.schema import RUN_COUNTS, now_iso, write_transaction
 from archive.search import index_page
 from crawler.config import SourceConfig
 from crawler.records import Extracted, FetchResult
@@ -220,7 +220,7 @@ def save_page(
         if removed_at is not None and event != "reparse":
             # Back after having been gone: same content, live again (a new revision).
             images, links = _child_rows(page)
-            with db.atomic():
+            with write_transaction(db):
                 revisions.save_revision(
                     db, record, images, links, version=version or 1, event="restored",
                     fetched_at=now, capture=capture, credit_list=page.credits,
@@ -262,7 +262,7 @@ def save_page(
         record["removed_at"] = cur[1]
         record.pop("last_fetched")
     images, links = _child_rows(page)
-    with db.atomic():
+    with write_transaction(db):
         pages.upsert(record, pk="url")
         index_page(db, page.url)  # German-aware search index (archive/search.py)
         db.table("images").delete_where("page_url = ?", [page.url])
@@ -358,7 +358,7 @@ def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> boo
     if row is None or row[0] is not None:
         return False
     removed_at = fetch.fetched_at or now_iso()
-    with db.atomic():
+    with write_transaction(db):
         db.table("pages").update(url, {"removed_at": removed_at, "http_status": fetch.status})
         revisions.mark_revision_removed(db, url, removed_at)
     log.info("removed %s (HTTP %s)", url, fetch.status)

@@ -15,9 +15,10 @@ naming the path.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -337,6 +338,26 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
 
 
 # --------------------------------------------------------------------------- opening
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction, started with ``BEGIN IMMEDIATE`` so a second writer waits for the
+    busy timeout instead of failing with "database is locked" when its read would have to be
+    upgraded; nested inside an open transaction it is a savepoint (``db.atomic()``)."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

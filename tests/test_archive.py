@@ -443,3 +443,35 @@ def test_appended_migration_runs_once_and_failures_roll_back(
     ids = [m[0] for m in MIGRATIONS] + [nxt]
     assert [r[0] for r in db.execute("SELECT id FROM migrations ORDER BY id")] == ids
     db.close()
+
+
+def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path: Path) -> None:
+    """Two connections saving pages at once: BEGIN IMMEDIATE makes one wait (busy timeout)
+    where a deferred transaction that reads first would fail with "database is locked"."""
+    open_archive(tmp_path / "archive.db").close()
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def writer(n: int) -> None:
+        db = open_archive(tmp_path / "archive.db")
+        try:
+            start.wait()
+            for i in range(40):
+                url = f"https://x.example/{n}/{i}"
+                page = Extracted(url=url, page_type="press_release", title=f"T {n} {i}", body="b")
+                fetch = FetchResult(url=url, final_url=url, status=200, fetched_at="2025-01-01")
+                save_page(db, "x", page, fetch)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db = open_archive(tmp_path / "archive.db")
+    assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 80
+    assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 80
