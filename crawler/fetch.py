@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -382,7 +383,9 @@ class Fetcher:
                 )
             except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 msg = str(exc) or type(exc).__name__
-                return _Outcome(error=f"{type(exc).__name__}: {msg} ({url})", retryable=True)
+                # a name that does not resolve will not resolve a second later either
+                retry = not _name_not_resolved(exc)
+                return _Outcome(error=f"{type(exc).__name__}: {msg} ({url})", retryable=retry)
             except httpx.HTTPError as exc:
                 msg = str(exc) or type(exc).__name__
                 return _Outcome(error=f"{type(exc).__name__}: {msg} ({url})")
@@ -426,6 +429,16 @@ class Fetcher:
             fetched_at=fetched_at,
             request_headers=sent,
         )
+
+
+def _name_not_resolved(exc: BaseException) -> bool:
+    """Whether a connection failed because the host name did not resolve (DNS)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 __all__ = ["ConnectToTransport", "Fetcher", "RETRY_STATUSES", "parse_retry_after"]

@@ -401,6 +401,26 @@ def test_mock_transport_read_error_mid_body() -> None:
     assert res.status is None and res.attempts == 2 and "ReadError" in (res.error or "")
 
 
+def test_unresolvable_name_is_not_retried() -> None:
+    """DNS failure (a fault a loopback server can't produce): one attempt, the cause named."""
+    import socket
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as exc:
+            raise httpx.ConnectError(str(exc), request=request) from exc
+
+    cfg = CrawlerConfig(delay=0.0, retries=3, respect_robots=False)
+    src = SourceConfig(name="t", start_urls=("http://m.test/",), hosts=("m.test",))
+    res, _ = run(
+        fetch_one(cfg, src, "http://m.test/a", transport=httpx.MockTransport(handler),
+                  sleep=Sleeps())
+    )
+    assert res.status is None and res.attempts == 1
+    assert "Name or service not known" in (res.error or "")
+
+
 # -- conditional GET, size cap ----------------------------------------------------------
 def test_conditional_get_304() -> None:
     lm = "Wed, 21 Oct 2015 07:28:00 GMT"
