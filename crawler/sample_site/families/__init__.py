@@ -107,6 +107,16 @@ def clear_cache() -> None:
 # --- responses, dates ----------------------------------------------------------------------------
 
 
+def source_table(name: str, hosts: tuple[str, ...], port: int, settings: str) -> str:
+    """A ``[sources.NAME]`` table for one family: its own ``settings`` lines, its hosts, and
+    ``connect_to`` sending every host to the sample site on ``127.0.0.1:port``."""
+    mapping = "".join(f'"{h}" = "127.0.0.1:{port}"\n' for h in hosts)
+    return (
+        f"[sources.{name}]\n{settings}hosts = {json.dumps(list(hosts))}\n\n"
+        f"[sources.{name}.connect_to]\n{mapping}"
+    )
+
+
 def local(date: str, time: str = "10:00") -> datetime:
     return datetime.fromisoformat(f"{date}T{time}:00").replace(tzinfo=BERLIN)
 

@@ -21,7 +21,6 @@ captions are ``<i>`` text in the next table cell, "… (Foto: Stadt Kelsterbach)
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from typing import Any
@@ -38,6 +37,7 @@ from crawler.sample_site.families import (
     make_response,
     media_response,
     plain,
+    source_table,
     truth_entry,
 )
 from crawler.sample_site.render import Response
@@ -293,18 +293,13 @@ def robots_txt(crawl_delay: str = "1") -> str:
 
 
 def config_text(port: int) -> str:
-    hosts = "".join(f'"{h}" = "127.0.0.1:{port}"\n' for h in HOSTS)
-    return f"""\
-[sources.{NAME}]
+    return source_table(NAME, HOSTS, port, f"""\
 title = "Stadt Kelsterbach (sample site, table layout)"
 city = "Kelsterbach"
 start_urls = ["{BASE}{LISTING}"]
 sitemaps = ["{BASE}/sitemap.xml"]
-hosts = {json.dumps(list(HOSTS))}
 # releases answer with and without the trailing slash; keep the slash
 url_aliases = [
   {{ pattern = '^(/presse/press/show/Announcement/\\d+)$', replace = '\\1/' }},
 ]
-
-[sources.{NAME}.connect_to]
-{hosts}"""
+""")

@@ -20,7 +20,6 @@ related); captions end in "Foto: Stadt Darmstadt / Name" (→ caption before, cr
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from email.utils import format_datetime
@@ -40,6 +39,7 @@ from crawler.sample_site.families import (
     media_response,
     plain,
     slugify,
+    source_table,
     truth_entry,
 )
 from crawler.sample_site.render import Response
@@ -504,19 +504,14 @@ def robots_txt(crawl_delay: str = "1") -> str:
 
 
 def config_text(port: int) -> str:
-    hosts = "".join(f'"{h}" = "127.0.0.1:{port}"\n' for h in HOSTS)
-    return f"""\
-[sources.{NAME}]
+    return source_table(NAME, HOSTS, port, f"""\
 title = "Wissenschaftsstadt Darmstadt (sample site, TYPO3 + EXT:news)"
 city = "Darmstadt"
 start_urls = ["{BASE}{LISTING}"]
 feeds = ["{BASE}{RSS_KEY}"]
 sitemaps = ["{BASE}/sitemap.xml"]
-hosts = {json.dumps(list(HOSTS))}
 profile = "typo3"                 # built-in site profile (crawler/profiles.py)
 # detail records also answer as ?tx_news_pi1[...]&cHash=... (same page, rel=canonical to the
 # slug URL); every record is in the sitemap under its slug, so skip the query form
 exclude = ['tx_news_pi1(?:\\[|%5B)action']
-
-[sources.{NAME}.connect_to]
-{hosts}"""
+""")

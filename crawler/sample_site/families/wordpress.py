@@ -40,6 +40,7 @@ from crawler.sample_site.families import (
     media_response,
     plain,
     slugify,
+    source_table,
     truth_entry,
 )
 from crawler.sample_site.render import Response
@@ -453,18 +454,13 @@ def robots_txt(crawl_delay: str = "1") -> str:
 
 
 def config_text(port: int) -> str:
-    hosts = "".join(f'"{h}" = "127.0.0.1:{port}"\n' for h in HOSTS)
-    return f"""\
-[sources.{NAME}]
+    return source_table(NAME, HOSTS, port, f"""\
 title = "Stadt Hanau (sample site, WordPress)"
 city = "Hanau"
 start_urls = ["{BASE}{LISTING}"]
 feeds = ["{BASE}/feed/"]
 sitemaps = ["{BASE}/wp-sitemap.xml"]
-hosts = {json.dumps(list(HOSTS))}
 # Jetpack related posts append ?relatedposts_hit=1&relatedposts_origin=…&relatedposts_position=…
 # (same page, rel=canonical without them); ?share=… links are buttons, not pages
 exclude = ['[?&](relatedposts_hit|share)=']
-
-[sources.{NAME}.connect_to]
-{hosts}"""
+""")
