@@ -4,6 +4,8 @@ Registered on every Datasette connection (``prepare_connection``):
 
 * ``pressarchive_query(text)`` → the ``pages_search`` MATCH expression for any user
   text (``'""'``, which matches nothing, for empty text); never an FTS syntax error.
+  Compound parts come from the connection's own ``search_terms`` vocabulary
+  (:class:`archive.compounds.Expander`), as in ``pressarchive search``.
 * ``pressarchive_rank_query(text)`` → the expression that scores the hits
   (:func:`archive.search.rank_expression`: the words themselves, no compound parts).
 * ``pressarchive_snippet(text, body, lead, captions, credits, title)`` → the snippet
@@ -20,16 +22,13 @@ from functools import lru_cache
 
 from datasette import hookimpl
 
+from archive.compounds import Expander
 from archive.search import Highlighter, make_snippet, match_expression, rank_expression
 
 
 @lru_cache(maxsize=256)
 def _highlighter(text: str) -> Highlighter:
     return Highlighter(text)
-
-
-def pressarchive_query(text: str | None) -> str:
-    return match_expression(text or "")
 
 
 def pressarchive_rank_query(text: str | None) -> str:
@@ -49,6 +48,11 @@ def pressarchive_snippet(
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
+    expand = Expander(conn)
+
+    def pressarchive_query(text: str | None) -> str:
+        return match_expression(text or "", expand=expand)
+
     conn.create_function("pressarchive_query", 1, pressarchive_query, deterministic=True)
     conn.create_function("pressarchive_rank_query", 1, pressarchive_rank_query, deterministic=True)
     conn.create_function("pressarchive_snippet", 6, pressarchive_snippet, deterministic=True)

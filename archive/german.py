@@ -8,13 +8,12 @@
   ``ruesselsheim`` → ``russelsheim``; ``Straße``, ``Strasse`` → ``strass``.
 * :func:`analyze` turns text into its stems, space-separated, one per word in order, so
   phrases still match on the stemmed text.
-* Compound parts: every distinct stem of at least :data:`COMPOUND_MIN_LEN` letters is
-  indexed once more as it is (column ``parts``) and reversed (column ``rparts``). A query
-  word then also matches compounds that *start* with it (``parts : "haushalt"*`` finds
-  ``Haushaltssicherungskonzept``) or *end* with it (``rparts : "stol"*`` finds
-  ``Integrationslotsen``) — German compounds put the head last, so the suffix direction
-  is the precise one. No lexicon is needed and the result does not depend on the order
-  in which pages were archived.
+* Compound parts: every distinct stem of at least :data:`COMPOUND_MIN_LEN` letters is a
+  compound candidate (:func:`compound_candidates`), kept in the archive's vocabulary
+  (:mod:`archive.compounds`). A query word then also matches compounds that *start* with
+  it (``Haushalt`` finds ``Haushaltssicherungskonzept``) or *end* with it (``Lotsen``
+  finds ``Integrationslotsen``; German compounds put the head last). No lexicon is
+  needed and the result does not depend on the order in which pages were archived.
 """
 
 from __future__ import annotations

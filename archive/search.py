@@ -4,28 +4,21 @@ Two FTS5 indexes over ``pages``:
 
 * ``pages_fts`` (migration 1): the words as written (``unicode61 remove_diacritics 2``),
   kept for Datasette's ``?_search=`` and for ``exact=True`` ("this word only").
-* ``pages_search`` (migration 3): per field the folded Snowball stems
-  (:func:`archive.german.analyze`), plus the compound candidates ``parts`` and, reversed,
-  ``rparts``. :func:`index_page` fills it from the ``pages`` row (``save_page`` calls it).
+* ``pages_search`` (migration 7): per field the folded Snowball stems
+  (:func:`archive.german.analyze`); next to it the ``search_terms`` vocabulary of long
+  stems (:mod:`archive.compounds`) through which a query word also finds the compounds
+  that start or end with it. :func:`index_page` fills both from the ``pages`` row
+  (``save_page`` calls it).
 
-:func:`to_fts_query` turns any user text into a MATCH expression for ``pages_fts``;
-:func:`to_search_query` into one for ``pages_search``. Neither ever produces an FTS
-syntax error: words, ``"phrases"`` (also „…“
-and »…«; an unbalanced quote is ignored), ``prefix*``, ``OR``, ``NOT``, ``=word`` (this
-word and its inflections, no compound parts); a word joined by punctuation
-(``WIR-Koordination``) is the phrase of its parts; anything else is dropped.
-
-In ``pages_search`` a plain word ``w`` with stem ``s`` matches ``s`` in any field, or a
-compound starting with ``s`` (``parts : "s"*``) or ending with it (``rparts``); the
-compound columns weigh little, so pages with the word itself rank first.
+Queries are parsed by :mod:`archive.query` (never an FTS syntax error); snippets are made
+by :mod:`archive.snippets`.
 
 :func:`search` ranks with bm25 (title 10, lead 5, label/captions 2, body/credits 1) of
 the words themselves (:func:`to_rank_query`; a page found only through a compound part
-scores 0, after every page with the word itself: bm25 over a compound prefix would count
-every document of every term with that prefix), then newest ``published`` first, then
-URL; each hit has a
-``snippet`` of about 20 words of the body (or the lead, captions, credits, title —
-whichever matched first) with the matched words marked ``[`` like ``this`` ``]``.
+scores 0, after every page with the word itself), then newest ``published`` first, then
+URL; each hit has a ``snippet`` of about 20 words of the body (or the lead, captions,
+credits, title — whichever matched first) with the matched words marked ``[`` like
+``this`` ``]``.
 
 Bounded ranking (:data:`RANK_WINDOW`): bm25 ranks at most the :data:`RANK_WINDOW` most
 recently archived matching pages (highest ``rowid``; FTS5 walks its index in rowid order
@@ -42,113 +35,33 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlite_utils
 
-from archive import german
+from archive import compounds, german
+from archive.query import (
+    NOTHING,
+    SEARCH_COLUMNS,
+    Expand,
+    Term,
+    match_expression,
+    parse_query,
+    rank_expression,
+    to_fts_query,
+    to_rank_query,
+    to_search_query,
+)
+from archive.snippets import Highlighter, make_snippet
 from crawler.exceptions import SearchError
 
 log = logging.getLogger(__name__)
 
-#: FTS5 refuses expressions deeper than 256; keep far below that.
-MAX_TERMS = 32
-MAX_PHRASE_WORDS = 32
-_PREFIX_END = re.compile(r"[^\W_]\*+$")
-_QUOTES = str.maketrans({c: '"' for c in "„“”‟«»″＂"})
-_OPERATORS = ("AND", "OR", "NOT")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-@dataclass(frozen=True)
-class Term:
-    """One search term: a word or a phrase (``words``), maybe a prefix, maybe ``=exact``."""
-
-    words: tuple[str, ...]
-    prefix: bool = False
-    exact: bool = False
-
-
-def _term(words: list[str], prefix: bool, exact: bool = False) -> Term | None:
-    return Term(tuple(words[:MAX_PHRASE_WORDS]), prefix, exact) if words else None
-
-
-def _items(text: str) -> list[tuple[str, Term | str]]:
-    """Split ``text`` into ``("term", Term)`` and ``("op", "AND"|"OR"|"NOT")`` items."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
-    if text.count('"') % 2:
-        cut = text.rfind('"')
-        text = text[:cut] + " " + text[cut + 1 :]
-    items: list[tuple[str, Term | str]] = []
-    pieces = text.split('"')
-    for index, piece in enumerate(pieces):
-        if index % 2:  # inside a balanced pair of quotes
-            after = pieces[index + 1] if index + 1 < len(pieces) else ""
-            term = _term(german.WORD.findall(piece), after.startswith("*"))
-            if term:
-                items.append(("term", term))
-            continue
-        for chunk in piece.split():
-            if chunk in _OPERATORS:
-                items.append(("op", chunk))
-                continue
-            exact = chunk.startswith("=")
-            term = _term(german.WORD.findall(chunk), bool(_PREFIX_END.search(chunk)), exact)
-            if term:
-                items.append(("term", term))
-    return items
-
-
-def parse_query(text: str) -> list[tuple[str | None, Term]]:
-    """``(operator, term)`` pairs; the operator (``OR``/``NOT``/``None`` for AND) joins
-    the term to what precedes it. Operators that cannot apply are dropped; a query of
-    nothing but operator words searches for those words."""
-    items = _items(text)
-    if not any(kind == "term" for kind, _ in items):
-        return [(None, Term((str(value),))) for _kind, value in items[:MAX_TERMS]]
-    out: list[tuple[str | None, Term]] = []
-    pending: str | None = None
-    for _kind, value in items:
-        if isinstance(value, str):
-            if value != "AND" and out and pending is None:
-                pending = value
-            continue
-        if len(out) >= MAX_TERMS:
-            log.debug("query truncated to %d terms: %r", MAX_TERMS, text)
-            break
-        out.append((pending, value))
-        pending = None
-    return out
-
-
-def to_fts_query(text: str) -> str:
-    """A safe ``pages_fts`` MATCH expression for any user ``text`` (``""`` if nothing)."""
-    out: list[str] = []
-    for op, term in parse_query(text):
-        if op:
-            out.append(op)
-        out.append('"' + " ".join(term.words) + '"' + ("*" if term.prefix else ""))
-    return " ".join(out)
-
-
 #: bm25 weights in the column order of ``archive.schema.FTS_COLUMNS``
-#: (title, label, lead, body, captions, credits).
+#: (title, label, lead, body, captions, credits); ``pages_search`` has the same columns.
 BM25_WEIGHTS = (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
-#: Columns of ``pages_search``: the FTS_COLUMNS, then the compound candidates.
-SEARCH_COLUMNS = ("title", "label", "lead", "body", "captions", "credits", "parts", "rparts")
-SEARCH_WEIGHTS = (*BM25_WEIGHTS, 0.5, 0.5)
-TEXT_COLUMNS = SEARCH_COLUMNS[:6]
-_MAIN = "{" + " ".join(TEXT_COLUMNS) + "}"
-#: What an empty query matches: nothing, without an FTS syntax error.
-NOTHING = '""'
-SNIPPET_TOKENS = 20
-MARK_OPEN, MARK_CLOSE, ELLIPSIS = "[", "]", "…"
 #: Order in which a snippet's text is chosen: the first field with a match.
 SNIPPET_FIELDS = ("body", "lead", "captions", "credits", "title")
 STATUSES = ("all", "live", "removed")
@@ -159,214 +72,61 @@ STATUSES = ("all", "live", "removed")
 
 def search_record(page: dict[str, Any]) -> dict[str, str]:
     """The ``pages_search`` columns for a ``pages`` row (a dict with the text fields)."""
-    out: dict[str, str] = {}
-    stems: list[str] = []
-    for column in TEXT_COLUMNS:
-        analyzed = german.analyze(page.get(column))
-        out[column] = analyzed
-        stems.extend(analyzed.split())
-    parts = german.compound_candidates(stems)
-    out["parts"] = " ".join(parts)
-    out["rparts"] = " ".join(german.reverse(p) for p in parts)
-    return out
+    return {column: german.analyze(page.get(column)) for column in SEARCH_COLUMNS}
+
+
+def compound_terms(record: dict[str, str]) -> list[str]:
+    """The compound candidates of a :func:`search_record` (for ``search_terms``)."""
+    return german.compound_candidates(
+        [s for column in SEARCH_COLUMNS for s in record[column].split()]
+    )
+
+
+_INSERT = (
+    f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"
+)
 
 
 def index_page(db: sqlite_utils.Database, url: str) -> None:
     """(Re)index the stored page ``url`` in ``pages_search`` (no-op if not stored)."""
-    cols = ", ".join(TEXT_COLUMNS)
+    cols = ", ".join(SEARCH_COLUMNS)
     row = db.execute(f"SELECT rowid, {cols} FROM pages WHERE url = ?", [url]).fetchone()
     if row is None:
         return
-    record = search_record(dict(zip(TEXT_COLUMNS, row[1:], strict=True)))
+    record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
     db.execute("DELETE FROM pages_search WHERE rowid = ?", [row[0]])
-    db.execute(
-        f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) "
-        f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})",
-        [row[0], *(record[c] for c in SEARCH_COLUMNS)],
-    )
+    db.execute(_INSERT, [row[0], *(record[c] for c in SEARCH_COLUMNS)])
+    compounds.add(db.conn, compound_terms(record))
 
 
 def create_search_index(db: sqlite_utils.Database) -> None:
-    """Create ``pages_search`` (used by migration 3)."""
+    """Create ``pages_search`` and the ``search_terms`` vocabulary (migration 7)."""
     db.execute(
         f"CREATE VIRTUAL TABLE pages_search USING fts5({', '.join(SEARCH_COLUMNS)}, "
         "tokenize='unicode61 remove_diacritics 2')"
     )
+    compounds.create(db.conn)
 
 
 def reindex(db: sqlite_utils.Database, batch: int = 1000) -> int:
-    """Rebuild ``pages_search`` from ``pages``; return the number of pages indexed."""
-    cols = ", ".join(TEXT_COLUMNS)
-    placeholders = ", ".join("?" * (len(SEARCH_COLUMNS) + 1))
-    insert = (
-        f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES ({placeholders})"
-    )
+    """Rebuild ``pages_search`` and ``search_terms`` from ``pages``; return the number of
+    pages indexed."""
     db.execute("DELETE FROM pages_search")
+    db.execute(f"DELETE FROM {compounds.TABLE}")
     total = 0
     cursor = db.conn.cursor()
-    cursor.execute(f"SELECT rowid, {cols} FROM pages ORDER BY rowid")
+    cursor.execute(f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM pages ORDER BY rowid")
     while rows := cursor.fetchmany(batch):
-        values = []
+        values, terms = [], []
         for row in rows:
-            record = search_record(dict(zip(TEXT_COLUMNS, row[1:], strict=True)))
+            record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
             values.append([row[0], *(record[c] for c in SEARCH_COLUMNS)])
-        db.conn.executemany(insert, values)
+            terms.extend(compound_terms(record))
+        db.conn.executemany(_INSERT, values)
+        compounds.add(db.conn, dict.fromkeys(terms))
         total += len(rows)
     return total
-
-
-# --------------------------------------------------------------------------- queries
-
-
-def _render_term(term: Term, exact: bool) -> str:
-    if term.prefix:
-        # Prefixes are folded, not stemmed: "Förder*" → "forder"*.
-        folded = [german.fold(w) for w in term.words]
-        stems = [german.stem(w) for w in term.words[:-1]]
-        return f'{_MAIN} : "{" ".join([*stems, folded[-1]])}"*'
-    stems = [german.stem(w) for w in term.words]
-    phrase = '"' + " ".join(stems) + '"'
-    if len(stems) > 1 or exact or term.exact or not german.is_part_candidate(stems[0]):
-        return f"{_MAIN} : {phrase}"
-    s = stems[0]
-    return f'({_MAIN} : {phrase} OR parts : "{s}"* OR rparts : "{german.reverse(s)}"*)'
-
-
-def to_search_query(text: str, *, compounds: bool = True) -> str:
-    """A safe MATCH expression for ``pages_search`` (``""`` if there is nothing to search).
-
-    ``compounds=False`` leaves out compound parts (every word as if written ``=word``).
-    """
-    out: list[str] = []
-    for op, term in parse_query(text):
-        if out:
-            out.append(op or "AND")  # explicit: FTS5 wants it before a column filter
-        out.append(_render_term(term, not compounds))
-    return " ".join(out)
-
-
-def to_rank_query(text: str) -> str:
-    """The MATCH expression that scores :func:`search` hits: the query's words themselves
-    (no compound parts, no ``NOT`` terms) joined by ``OR`` (:data:`NOTHING` if none).
-
-    Hits found only through a compound part score 0, after every page with the word
-    itself: bm25 over a compound prefix (``parts : "s"*``) would count the documents of
-    every indexed term with that prefix (its IDF), the main cost of a query at 1M pages."""
-    terms = [_render_term(term, True) for op, term in parse_query(text) if op != "NOT"]
-    return " OR ".join(terms) or NOTHING
-
-
-def match_expression(text: str, *, exact: bool = False) -> str:
-    """The MATCH expression for the index :func:`search` uses (never empty)."""
-    expr = to_fts_query(text) if exact else to_search_query(text)
-    return expr or NOTHING
-
-
-def rank_expression(text: str) -> str:
-    """The scoring MATCH expression :func:`search` uses on ``pages_search`` (never empty)."""
-    return to_rank_query(text) if to_search_query(text) else NOTHING
-
-
-# --------------------------------------------------------------------------- snippets
-
-
-class Highlighter:
-    """Decides which words of a text match a query (for snippets)."""
-
-    #: Words remembered per highlighter (a page's words repeat across the hits).
-    MEMO_SIZE = 50_000
-
-    def __init__(self, text: str, *, exact: bool = False) -> None:
-        self.exact = exact
-        self._memo: dict[str, int] = {}
-        self.stems: set[str] = set()
-        self.parts: set[str] = set()
-        self.prefixes: list[str] = []
-        for op, term in parse_query(text):
-            if op == "NOT":
-                continue
-            if term.prefix:
-                self.prefixes.append(german.fold(term.words[-1]))
-                words = term.words[:-1]
-            else:
-                words = term.words
-            for w in words:
-                if exact:
-                    self.stems.add(german.fold(w))
-                    continue
-                s = german.stem(w)
-                self.stems.add(s)
-                if len(term.words) == 1 and not term.exact and german.is_part_candidate(s):
-                    self.parts.add(s)
-
-    def __call__(self, word: str) -> int:
-        """2 for the word itself (or a prefix match), 1 for a compound part, else 0."""
-        hit = self._memo.get(word)
-        if hit is None:
-            if len(self._memo) >= self.MEMO_SIZE:
-                self._memo.clear()
-            hit = self._memo[word] = self._score(word)
-        return hit
-
-    def _score(self, word: str) -> int:
-        folded = german.fold(word)
-        if any(folded.startswith(p) for p in self.prefixes):
-            return 2
-        if self.exact:
-            return 2 if folded in self.stems else 0
-        s = german.stem(word)
-        if s in self.stems:
-            return 2
-        return int(any(german.matches_part(p, s) for p in self.parts))
-
-
-def make_snippet(
-    highlight: Highlighter, texts: list[str | None], tokens: int = SNIPPET_TOKENS
-) -> str:
-    """About ``tokens`` words with the matches in ``[…]``, from the text whose best window
-    scores highest (the word itself 2, a compound part 1; earlier texts win ties)."""
-    best: tuple[int, str, list[tuple[int, int, int]]] | None = None
-    for text in texts:
-        if not text:
-            continue
-        spans = [(m.start(), m.end(), highlight(m.group())) for m in german.WORD.finditer(text)]
-        if not spans:
-            continue
-        score = _best_start(spans, tokens)[1]
-        if best is None or score > best[0]:
-            best = (score, text, spans)
-    return _window(best[1], best[2], tokens) if best else ""
-
-
-def _best_start(spans: list[tuple[int, int, int]], tokens: int) -> tuple[int, int]:
-    """Start index and score of the best window of ``tokens`` words."""
-    best, best_score = 0, -1
-    sums = [0]
-    for _s, _e, hit in spans:
-        sums.append(sums[-1] + hit)
-    for start in range(max(1, len(spans) - tokens + 1)):
-        n = sums[min(start + tokens, len(spans))] - sums[start]
-        if n > best_score:
-            best, best_score = start, n
-    return best, best_score
-
-
-def _window(text: str, spans: list[tuple[int, int, int]], tokens: int) -> str:
-    best = _best_start(spans, tokens)[0]
-    # Start a little before the first match so it is not the very first word.
-    chosen = spans[best : best + tokens]
-    first_hit = next((i for i, span in enumerate(chosen) if span[2]), 0)
-    shift = max(0, min(first_hit - 3, len(spans) - best - tokens))
-    chosen = spans[best + shift : best + shift + tokens]
-    out = [ELLIPSIS if chosen[0][0] > 0 else ""]
-    pos = chosen[0][0]
-    for start, end, hit in chosen:
-        out.append(text[pos:start])
-        out.append(MARK_OPEN + text[start:end] + MARK_CLOSE if hit else text[start:end])
-        pos = end
-    if chosen[-1][1] < len(text.rstrip()):
-        out.append(ELLIPSIS)
-    return " ".join("".join(out).split())
 
 
 # --------------------------------------------------------------------------- search
@@ -446,9 +206,7 @@ def search_sql(
     With ``rank`` (SQL for a second MATCH expression, :func:`rank_expression`) the window
     is found without scores and scored by bm25 of ``rank`` (0 where it does not match).
     Shared with the Datasette canned query, so both rank identically."""
-    weights = ", ".join(
-        str(w) for w in (SEARCH_WEIGHTS if table == "pages_search" else BM25_WEIGHTS)
-    )
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     conditions = " AND ".join([f"{table} MATCH {match}", *where])
     join = f" JOIN pages ON pages.rowid = {table}.rowid" if where else ""
     newest = f" ORDER BY {table}.rowid DESC LIMIT {window}" if window else ""
@@ -487,10 +245,15 @@ HIT_COLUMNS = (
 )  # fmt: skip
 
 
-def _prepare(query: str, exact: bool) -> str:
+def _prepare(db: sqlite_utils.Database, query: str, exact: bool) -> str:
     if not isinstance(query, str) or not query.strip():
         raise SearchError("empty query")
-    return to_fts_query(query) if exact else to_search_query(query)
+    if exact:
+        return to_fts_query(query)
+    try:
+        return to_search_query(query, compounds.Expander(db.conn))
+    except sqlite3.OperationalError as exc:
+        raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 
 def _run(db: sqlite_utils.Database, sql: str, params: dict[str, Any], query: str) -> Any:
@@ -502,10 +265,10 @@ def _run(db: sqlite_utils.Database, sql: str, params: dict[str, Any], query: str
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 
-def _rank_param(query: str, exact: bool, params: dict[str, Any]) -> str | None:
-    """``":rank"`` (set in ``params``) if the query has compound parts, else ``None``:
-    without them one step scores the same (bm25 of the same phrases) and is cheaper."""
-    if exact or to_search_query(query, compounds=False) == to_search_query(query):
+def _rank_param(fts: str, query: str, exact: bool, params: dict[str, Any]) -> str | None:
+    """``":rank"`` (set in ``params``) if the query ``fts`` has compound parts, else
+    ``None``: without them one step scores the same (bm25 of the same phrases), cheaper."""
+    if exact or to_search_query(query) == fts:
         return None
     params["rank"] = to_rank_query(query)
     return ":rank"
@@ -527,7 +290,7 @@ def search(
     ``has_images``, ``status`` (all/live/removed), ``include_removed``. ``exact=True``
     searches the words as written (no stemming, no compound parts).
     """
-    fts = _prepare(query, exact)
+    fts = _prepare(db, query, exact)
     if limit < 1:
         raise SearchError(f"limit must be at least 1, got {limit}")
     where, params = _filters(**filters)
@@ -538,7 +301,7 @@ def search(
     offset = max(0, offset)
     sql = search_sql(
         table, ":fts", where, columns, limit="LIMIT :limit OFFSET :offset",
-        window=max(RANK_WINDOW, offset + limit), rank=_rank_param(query, exact, params),
+        window=max(RANK_WINDOW, offset + limit), rank=_rank_param(fts, query, exact, params),
     )  # fmt: skip
     params.update({"fts": fts, "limit": limit, "offset": offset})
     highlight = Highlighter(query, exact=exact)
@@ -565,7 +328,7 @@ def search(
 def _matching(
     db: sqlite_utils.Database, query: str, exact: bool, filters: dict[str, Any]
 ) -> tuple[str, dict[str, Any]] | None:
-    fts = _prepare(query, exact)
+    fts = _prepare(db, query, exact)
     where, params = _filters(**filters)
     if not fts:
         return None
@@ -612,22 +375,27 @@ def matching_urls(
     db: sqlite_utils.Database, query: str, *, exact: bool = False, **filters: Any
 ) -> list[str]:
     """URLs of all matching pages, best first (for exports)."""
-    fts = _prepare(query, exact)
+    fts = _prepare(db, query, exact)
     where, params = _filters(**filters)
     if not fts:
         return []
     table = "pages_fts" if exact else "pages_search"
     params["fts"] = fts
-    rank = _rank_param(query, exact, params)
+    rank = _rank_param(fts, query, exact, params)
     sql = search_sql(table, ":fts", where, "pages.url", window=None, rank=rank)
     return [row[0] for row in _run(db, sql, params, query)]
 
 
 __all__ = [
+    "BM25_WEIGHTS",
     "HIT_FIELDS",
+    "NOTHING",
     "RANK_WINDOW",
     "SEARCH_COLUMNS",
+    "Expand",
     "Highlighter",
+    "Term",
+    "compound_terms",
     "count",
     "create_search_index",
     "facets",
@@ -635,6 +403,7 @@ __all__ = [
     "make_snippet",
     "match_expression",
     "matching_urls",
+    "parse_query",
     "rank_expression",
     "reindex",
     "search",

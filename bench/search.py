@@ -39,12 +39,13 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import german  # noqa: E402
+from archive import compounds, german  # noqa: E402
 from archive import search as search_module  # noqa: E402
 from archive.search import (  # noqa: E402
     BM25_WEIGHTS,
     RANK_WINDOW,
     SEARCH_COLUMNS,
+    compound_terms,
     count,
     create_search_index,
     search,
@@ -161,11 +162,13 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tupl
             first = db.execute("SELECT max(rowid) FROM pages").fetchone()[0] - len(batch) + 1
             middle = time.perf_counter()
             if german_index:
-                rows = []
+                rows, terms = [], []
                 for offset, page in enumerate(batch):
                     rec = search_record(page)
                     rows.append([first + offset, *(rec[c] for c in SEARCH_COLUMNS)])
+                    terms.extend(compound_terms(rec))
                 db.conn.executemany(insert_search, rows)
+                compounds.add(db.conn, dict.fromkeys(terms))  # as archive.search.reindex
             if trigram:
                 db.conn.executemany(
                     "INSERT INTO pages_tri (rowid, text) VALUES (?, ?)",
@@ -197,6 +200,19 @@ def table_bytes(path: Path, table: str) -> int:
         for (blob,) in conn.execute(f"SELECT block FROM {table}_data"):
             total += len(blob or b"")
         return total
+    finally:
+        conn.close()
+
+
+def vocabulary_bytes(path: Path) -> int:
+    """Pages of the ``search_terms`` vocabulary and its ``rterm`` index (``dbstat``)."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN (?, ?)",
+            [compounds.TABLE, f"{compounds.TABLE}_rterm"],
+        ).fetchone()
+        return int(row[0] or 0)
     finally:
         conn.close()
 
@@ -317,7 +333,7 @@ def recall_table() -> list[tuple[str, float, float]]:
         "stems + folding, no compounds": lambda q: run(
             "SELECT url FROM pages JOIN pages_search ON pages.rowid = pages_search.rowid "
             "WHERE pages_search MATCH ?",
-            to_search_query(q, compounds=False),
+            to_search_query(q),  # no expander: no compound parts
         ),  # fmt: skip
         "stems + folding + compound parts (chosen)": lambda q: {
             tail(h["url"]) for h in search(db, q, limit=1000)
@@ -372,10 +388,15 @@ def main() -> None:
     plain_idx = table_bytes(german_path, "pages_fts")
     german_idx = table_bytes(german_path, "pages_search")
     german_content = content_bytes(german_path, "pages_search", SEARCH_COLUMNS)
-    print("\n| index | FTS index (`*_data`) | stored stems | ratio to plain (index / + stems) |")
+    vocab = vocabulary_bytes(german_path)
+    terms = sqlite3.connect(german_path).execute(f"SELECT count(*) FROM {compounds.TABLE}")
+    print(f"compound vocabulary: {terms.fetchone()[0]:,} stems, {vocab / 1e6:,.1f} MB")
+    print("\n| index | FTS index (`*_data`) + vocabulary | stored stems "
+          "| ratio to plain (index / + stems) |")  # fmt: skip
     print("|---|---|---|---|")
     print(f"| plain FTS5 unicode61 (`pages_fts`) | {plain_idx / 1e6:,.0f} MB | – | 1.00 |")
-    print(f"| German (`pages_search`) | {german_idx / 1e6:,.0f} MB | "
+    german_idx += vocab
+    print(f"| German (`pages_search` + `search_terms`) | {german_idx / 1e6:,.0f} MB | "
           f"{german_content / 1e6:,.0f} MB | {german_idx / plain_idx:.2f}× / "
           f"{(german_idx + german_content) / plain_idx:.2f}× |")  # fmt: skip
     print(f"file: {german_path.stat().st_size / 1e6:,.0f} MB", flush=True)

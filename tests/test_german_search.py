@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from archive import german
 from archive import search as search_module
+from archive.compounds import Expander
 from archive.save import mark_removed
 from archive.schema import open_archive
 from archive.search import count, facets, matching_urls, reindex, search, to_search_query
@@ -254,7 +255,7 @@ def _newest_matches(db: sqlite_utils.Database, query: str) -> list[str]:
         for r in db.execute(
             "SELECT pages.url FROM pages_search JOIN pages ON pages.rowid = pages_search.rowid "
             "WHERE pages_search MATCH ? ORDER BY pages_search.rowid DESC",
-            [to_search_query(query)],
+            [to_search_query(query, Expander(db.conn))],
         ).fetchall()
     ]
 

@@ -1,0 +1,101 @@
+"""Compound parts: the ``search_terms`` vocabulary, its expansion, and migration 7."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archive import compounds
+from archive.schema import FTS_COLUMNS, open_archive
+from archive.search import index_page, search, to_search_query
+
+PAGES = {
+    "https://example.test/lotsen": "Die Integrationslotsen und Gesundheitslotsen helfen.",
+    "https://example.test/haushalt": "Das Haushaltssicherungskonzept liegt vor.",
+    "https://example.test/plain": "Der Haushalt wurde beschlossen. Lotsen gesucht.",
+    "https://example.test/other": "Ein Wort ohne Bezug: Stadtverordnetenversammlung.",
+}
+
+
+def _archive(path: Path) -> sqlite_utils.Database:
+    db = open_archive(path)
+    for url, body in PAGES.items():
+        db.table("pages").insert({"url": url, "source": "t", "title": "Meldung", "body": body})
+        index_page(db, url)
+    db.conn.commit()
+    return db
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return _archive(tmp_path / "a.db")
+
+
+def test_vocabulary_holds_long_stems_both_ways(db: sqlite_utils.Database) -> None:
+    rows = dict(db.execute("SELECT term, rterm FROM search_terms").fetchall())
+    assert rows["integrationslots"] == "stolsnoitargetni"
+    assert "haushaltssicherungskonzept" in rows
+    assert "lots" not in rows  # shorter than a compound can be
+
+
+def test_expansion_finds_heads_and_modifiers_not_the_word(db: sqlite_utils.Database) -> None:
+    expand = compounds.Expander(db.conn)
+    assert expand("lots") == ["gesundheitslots", "integrationslots"]
+    assert expand("haushalt") == ["haushaltssicherungskonzept"]
+    assert expand("stadtverordnetenversammlung") == []  # the word itself is not a part
+    assert expand("ein") == []  # too short to be a part
+    expr = to_search_query("Lotsen", expand)
+    assert expr == (
+        '{title label lead body captions credits} : ("lots" OR "gesundheitslots" OR '
+        '"integrationslots")'
+    )
+
+
+def test_search_finds_compounds_word_first(db: sqlite_utils.Database) -> None:
+    hits = [h["url"].rsplit("/", 1)[1] for h in search(db, "Lotsen")]
+    assert hits == ["plain", "lotsen"]
+    assert [h["url"].rsplit("/", 1)[1] for h in search(db, "=Lotsen")] == ["plain"]
+
+
+def test_expansion_is_capped_shortest_first(
+    db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    compounds.add(db.conn, [f"lotsenverein{'x' * n}" for n in range(1, 6)])
+    with caplog.at_level(logging.INFO, logger="archive.compounds"):
+        assert compounds.Expander(db.conn, limit=3)("lots") == [
+            "lotsenvereinx", "lotsenvereinxx", "gesundheitslots",
+        ]  # fmt: skip
+    assert "'lots': 7 stems, the 3 shortest searched" in caplog.text
+
+
+def test_stale_vocabulary_matches_nothing_extra(db: sqlite_utils.Database) -> None:
+    compounds.add(db.conn, ["lotsenboot"])  # no page has it (any more)
+    assert "lotsenboot" in compounds.Expander(db.conn)("lots")
+    assert len(search(db, "Lotsen")) == 2
+
+
+def test_database_without_vocabulary_expands_nothing(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "other.db")
+    assert compounds.Expander(conn)("lots") == []
+
+
+def test_migration_7_rebuilds_an_old_search_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _archive(path).close()
+    # Back to what migration 6 left: compound columns in the index, no vocabulary.
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE pages_search; DROP TABLE search_terms; "
+        "CREATE VIRTUAL TABLE pages_search USING fts5(title, label, lead, body, captions, "
+        "credits, parts, rparts); DELETE FROM migrations WHERE id = 7;"
+    )
+    conn.close()
+    db = open_archive(path)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(pages_search)").fetchall()]
+    assert tuple(columns) == FTS_COLUMNS
+    assert db.execute("SELECT count(*) FROM pages_search").fetchone()[0] == len(PAGES)
+    assert [h["url"].rsplit("/", 1)[1] for h in search(db, "Haushalt")] == ["plain", "haushalt"]
