@@ -30,6 +30,11 @@ COMPOUND_MIN_LEN = 7
 #: A query stem must be at least this long to match inside compounds.
 PART_MIN_LEN = 4
 
+#: What built a search index: stems must be recomputed exactly to delete them from a
+#: contentless index, so a change here (or a new stemmer release) means a rebuild
+#: (:func:`archive.search.check_analyzer`).
+ANALYZER = f"pystemmer {Stemmer.version()} german; fold 1; words 1"
+
 WORD = re.compile(r"[^\W_]+")
 # As the Snowball prelude does: ae/oe → a/o; ue → u unless after q or a vowel ("steuer").
 _UMLAUT_PAIRS = re.compile(r"([ao])e|(?<![aeiouyq])(u)e")
@@ -100,6 +105,7 @@ def matches_part(query_stem: str, doc_stem: str) -> bool:
 
 
 __all__ = [
+    "ANALYZER",
     "COMPOUND_MIN_LEN",
     "PART_MIN_LEN",
     "analyze",

@@ -25,7 +25,7 @@ import sqlite_utils
 
 from archive import graph_table, revisions
 from archive.schema import RUN_COUNTS, now_iso, write_transaction
-from archive.search import index_page
+from archive.search import index_page, unindex_page
 from crawler.config import SourceConfig
 from crawler.records import Extracted, FetchResult
 
@@ -263,8 +263,9 @@ def save_page(
         record.pop("last_fetched")
     images, links = _child_rows(page)
     with write_transaction(db):
+        unindex_page(db, page.url)  # contentless: needs the old text (archive/search.py)
         pages.upsert(record, pk="url")
-        index_page(db, page.url)  # German-aware search index (archive/search.py)
+        index_page(db, page.url)  # German-aware search index
         db.table("images").delete_where("page_url = ?", [page.url])
         db.table("links").delete_where("page_url = ?", [page.url])
         if images:

@@ -86,33 +86,65 @@ _INSERT = (
     f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) "
     f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"
 )
+_DELETE = (
+    f"INSERT INTO pages_search (pages_search, rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES ('delete', ?{', ?' * len(SEARCH_COLUMNS)})"
+)
+_PAGE = f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM pages WHERE url = ?"
+#: Where the analyzer that built ``pages_search`` is recorded (:func:`check_analyzer`).
+STATE_TABLE = "search_state"
+
+
+def _indexed(db: sqlite_utils.Database, rowid: int) -> bool:
+    # A contentless FTS5 table keeps one docsize row per indexed document.
+    row = db.execute("SELECT 1 FROM pages_search_docsize WHERE id = ?", [rowid]).fetchone()
+    return row is not None
+
+
+def unindex_page(db: sqlite_utils.Database, url: str) -> None:
+    """Take the stored page ``url`` out of ``pages_search``, *before* its text changes.
+
+    ``pages_search`` is contentless (it keeps no copy of the stems), so FTS5 needs the
+    indexed values to delete them: they are recomputed from the ``pages`` row, which is
+    exactly what was indexed as long as every text change goes through
+    :func:`unindex_page` / :func:`index_page` (``save_page`` does) and the analyzer is
+    the same (:func:`check_analyzer`)."""
+    row = db.execute(_PAGE, [url]).fetchone()
+    if row is None or not _indexed(db, row[0]):
+        return
+    record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
+    db.execute(_DELETE, [row[0], *(record[c] for c in SEARCH_COLUMNS)])
 
 
 def index_page(db: sqlite_utils.Database, url: str) -> None:
-    """(Re)index the stored page ``url`` in ``pages_search`` (no-op if not stored)."""
-    cols = ", ".join(SEARCH_COLUMNS)
-    row = db.execute(f"SELECT rowid, {cols} FROM pages WHERE url = ?", [url]).fetchone()
+    """Index the stored page ``url`` in ``pages_search`` and its compound stems in
+    ``search_terms`` (no-op if not stored); call :func:`unindex_page` before changing
+    the text of a page that is indexed."""
+    row = db.execute(_PAGE, [url]).fetchone()
     if row is None:
         return
+    if _indexed(db, row[0]):
+        raise SearchError(f"{url} is still in the search index: unindex_page() it first")
     record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
-    db.execute("DELETE FROM pages_search WHERE rowid = ?", [row[0]])
     db.execute(_INSERT, [row[0], *(record[c] for c in SEARCH_COLUMNS)])
     compounds.add(db.conn, compound_terms(record))
 
 
 def create_search_index(db: sqlite_utils.Database) -> None:
-    """Create ``pages_search`` and the ``search_terms`` vocabulary (migration 7)."""
+    """Create the contentless ``pages_search``, the ``search_terms`` vocabulary and
+    ``search_state`` (migration 7)."""
     db.execute(
         f"CREATE VIRTUAL TABLE pages_search USING fts5({', '.join(SEARCH_COLUMNS)}, "
-        "tokenize='unicode61 remove_diacritics 2')"
+        "content='', tokenize='unicode61 remove_diacritics 2')"
     )
     compounds.create(db.conn)
+    db.execute(f"CREATE TABLE {STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
 
 
 def reindex(db: sqlite_utils.Database, batch: int = 1000) -> int:
-    """Rebuild ``pages_search`` and ``search_terms`` from ``pages``; return the number of
-    pages indexed."""
-    db.execute("DELETE FROM pages_search")
+    """Rebuild ``pages_search`` and ``search_terms`` from ``pages`` and record the
+    analyzer; return the number of pages indexed."""
+    db.execute("INSERT INTO pages_search (pages_search) VALUES ('delete-all')")
     db.execute(f"DELETE FROM {compounds.TABLE}")
     total = 0
     cursor = db.conn.cursor()
@@ -126,7 +158,24 @@ def reindex(db: sqlite_utils.Database, batch: int = 1000) -> int:
         db.conn.executemany(_INSERT, values)
         compounds.add(db.conn, dict.fromkeys(terms))
         total += len(rows)
+    db.execute(
+        f"INSERT OR REPLACE INTO {STATE_TABLE} (key, value) VALUES ('analyzer', ?)",
+        [german.ANALYZER],
+    )
     return total
+
+
+def check_analyzer(db: sqlite_utils.Database) -> int | None:
+    """Rebuild the search index if it was built by another analyzer (a new stemmer
+    release, say: its stems could no longer be deleted exactly); return the number of
+    pages reindexed, ``None`` if the index was current."""
+    row = db.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'analyzer'").fetchone()
+    if row is not None and row[0] == german.ANALYZER:
+        return None
+    log.info(
+        "search index built by %s, now %s: rebuilding", row[0] if row else "?", german.ANALYZER
+    )
+    return reindex(db)
 
 
 # --------------------------------------------------------------------------- search
@@ -399,6 +448,7 @@ __all__ = [
     "count",
     "create_search_index",
     "facets",
+    "check_analyzer",
     "index_page",
     "make_snippet",
     "match_expression",
@@ -411,4 +461,5 @@ __all__ = [
     "to_fts_query",
     "to_rank_query",
     "to_search_query",
+    "unindex_page",
 ]

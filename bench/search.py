@@ -221,6 +221,11 @@ def content_bytes(path: Path, table: str, columns: tuple[str, ...]) -> int:
     conn = sqlite3.connect(path)
     try:
         expr = " + ".join(f"coalesce(length(CAST(c{i} AS BLOB)), 0)" for i in range(len(columns)))
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ?", [f"{table}_content"]
+        ).fetchone()
+        if not exists:  # contentless: no stored copy
+            return 0
         return int(conn.execute(f"SELECT sum({expr}) FROM {table}_content").fetchone()[0] or 0)
     finally:
         conn.close()

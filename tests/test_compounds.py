@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive import compounds
+from archive import compounds, german
 from archive.schema import FTS_COLUMNS, open_archive
 from archive.search import index_page, search, to_search_query
+from crawler.exceptions import SearchError
 
 PAGES = {
     "https://example.test/lotsen": "Die Integrationslotsen und Gesundheitslotsen helfen.",
@@ -89,7 +90,7 @@ def test_migration_7_rebuilds_an_old_search_index(tmp_path: Path) -> None:
     # Back to what migration 6 left: compound columns in the index, no vocabulary.
     conn = sqlite3.connect(path)
     conn.executescript(
-        "DROP TABLE pages_search; DROP TABLE search_terms; "
+        "DROP TABLE pages_search; DROP TABLE search_terms; DROP TABLE search_state; "
         "CREATE VIRTUAL TABLE pages_search USING fts5(title, label, lead, body, captions, "
         "credits, parts, rparts); DELETE FROM migrations WHERE id = 7;"
     )
@@ -99,3 +100,30 @@ def test_migration_7_rebuilds_an_old_search_index(tmp_path: Path) -> None:
     assert tuple(columns) == FTS_COLUMNS
     assert db.execute("SELECT count(*) FROM pages_search").fetchone()[0] == len(PAGES)
     assert [h["url"].rsplit("/", 1)[1] for h in search(db, "Haushalt")] == ["plain", "haushalt"]
+
+
+def test_changed_text_leaves_no_trace_in_the_contentless_index(db: sqlite_utils.Database) -> None:
+    from archive.search import unindex_page
+
+    url = "https://example.test/plain"
+    unindex_page(db, url)
+    db.table("pages").update(url, {"body": "Neuer Text über Radwege."})
+    index_page(db, url)
+    assert [h["url"] for h in search(db, "Radweg")] == [url]
+    assert all(h["url"] != url for h in search(db, "Haushalt"))
+    db.execute("INSERT INTO pages_search (pages_search, rank) VALUES ('integrity-check', 0)")
+    # Indexing an indexed page again without taking it out first is refused, not doubled.
+    with pytest.raises(SearchError, match="still in the search index"):
+        index_page(db, url)
+
+
+def test_new_analyzer_rebuilds_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.db"
+    _archive(path).close()
+    monkeypatch.setattr(german, "ANALYZER", "some other stemmer")
+    db = open_archive(path)
+    state = db.execute("SELECT value FROM search_state WHERE key = 'analyzer'").fetchone()
+    assert state == ("some other stemmer",)
+    assert len(search(db, "Lotsen")) == 2
