@@ -13,7 +13,9 @@ previous one left empty:
 3. libraries (:mod:`crawler.extract_fallback`): trafilatura when no body was found, htmldate
    when no date candidate was found.
 
-Dates: see :mod:`crawler.dates` for the rule that picks ``published``.
+Dates: :mod:`crawler.extract_dates` gathers the candidates, :mod:`crawler.dates` has the rule that
+picks ``published``. The page index (:mod:`crawler.extract_index`) serves class, id and heading
+lookups for the whole extraction of one page.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler import dates, extract_fallback
-from crawler.extract_index import indexed
+from crawler.extract_dates import date_line, fill_dates
+from crawler.extract_dates import text_dates as text_dates_of
+from crawler.extract_index import first_with_class, indexed, page_index, page_memo
 from crawler.extract_media import (
     CREDIT_HEADINGS,
     attachments,
@@ -41,13 +45,12 @@ from crawler.extract_media import (
 from crawler.extract_related import (
     ORG_PATH,
     RELATED_HEADINGS,
-    in_box,
     is_listing,
     listing_items,
     related,
 )
 from crawler.extract_related import teaser as teaser_link
-from crawler.extract_structured import Structured, read_structured, time_dates
+from crawler.extract_structured import Structured, read_structured
 from crawler.profiles import SiteProfile, outermost, select
 from crawler.records import DateCandidate, Extracted
 from crawler.text import (
@@ -55,10 +58,10 @@ from crawler.text import (
     classes,
     clean,
     clean_or_none,
-    cls,
     decode_html,
     element_text,
     first,
+    forget_urls,
     has_invisible,
     prepare_markup,
     raw_texts,
@@ -78,13 +81,10 @@ _NOT_TITLE_CLASS = ("teaser", "sp-header", "site-header", "cookie", "consent", "
 _CONTAINERS = ("td", "div", "article", "section", "main", "body")
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+")
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
-_DATE_WORDS = ("date", "datum")
 # the same words as patterns over a lower-cased class attribute (no word holds whitespace, so
 # "a token contains it" and "the attribute contains it" agree)
 _HIDDEN_RE = re.compile("|".join(map(re.escape, _HIDDEN_CLASS)))
 _NOT_TITLE_RE = re.compile("|".join(map(re.escape, _NOT_TITLE_CLASS)))
-_DATE_RE = re.compile("|".join(map(re.escape, _DATE_WORDS)))
-_CLASSED = etree.XPath("descendant-or-self::*[@class]")
 _TEXT_FIELDS = ("title", "label", "lead")
 
 
@@ -95,6 +95,7 @@ def extract(
 
     ``profile`` (optional) holds CSS selectors that override the generic layer for one source.
     """
+    forget_urls()  # the URL memo serves one page
     try:
         parsed = _parse(body, headers or {})
     except (etree.LxmlError, ValueError) as exc:
@@ -127,12 +128,13 @@ def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
 
 
 def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Extracted:
-    base = urljoin(url, (first(doc, "//base[@href]/@href") or "").strip()) or url
+    href = next((b.get("href") for b in doc.iter("base") if b.get("href") is not None), None)
+    base = urljoin(url, (href or "").strip()) or url
     result = Extracted(url=url, canonical=_canonical(doc, base))
     meta = read_structured(doc)
-    article = first(doc, "//article[@id='SP-Content']")
-    old = first(doc, f"//div[{cls('news-single-item')}]")
-    main = first(doc, "//main")
+    article = next((a for a in doc.iter("article") if a.get("id") == "SP-Content"), None)
+    old = first_with_class(doc, "news-single-item", tag="div")
+    main = next(doc.iter("main"), None)
     if main is None:
         main = first(doc, "//*[@role='main']")
     text_dates: list[DateCandidate] = []
@@ -177,8 +179,8 @@ def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Ex
             result.page_type = "press_release" if meta.is_press else "topic"
 
     result.related = related(doc, base, profile)
-    _text_dates(result, scope, text_dates)
-    _fill_dates(result, doc, markup, scope, meta, text_dates, profile)
+    text_dates_of(result, scope, text_dates)
+    fill_dates(result, doc, markup, scope, meta, text_dates, profile)
     return result
 
 
@@ -191,19 +193,19 @@ def _fill_sitepark(
 ) -> None:
     """Sitepark's header and content; a field the profile found (``found``, it overrides this
     layer in :func:`_apply_profile`) is not read twice."""
-    header = first(article, f".//header[{cls('SP-ArticleHeader')}]")
+    header = first_with_class(article, "SP-ArticleHeader", tag="header")
     head = header if header is not None else article
-    kicker = first(head, f".//*[{cls('SP-Kicker__text')}]")
+    kicker = first_with_class(head, "SP-Kicker__text")
     if kicker is None:
-        kicker = first(head, f".//*[{cls('SP-Kicker')}]")
+        kicker = first_with_class(head, "SP-Kicker")
     result.label = clean_or_none(element_text(kicker)) if kicker is not None else None
     if "title" not in found:
         h1 = visible_h1(head)
         result.title = clean_or_none(element_text(h1 if h1 is not None else visible_h1(article)))
     if "lead" not in found:
-        intro = first(head, f".//*[{cls('SP-Intro')}]")
+        intro = first_with_class(head, "SP-Intro")
         result.lead = clean_or_none(element_text(intro)) if intro is not None else None
-    content = first(article, f".//*[{cls('SP-ArticleContent')}]")
+    content = first_with_class(article, "SP-ArticleContent")
     root = content if content is not None else article
     _fill_content(result, article, root, base, (), profile, doc, "body" not in found)
     result.page_type = _sitepark_type(result.label, result.url)
@@ -229,16 +231,16 @@ def _fill_old_cms(
     result: Extracted, item: Any, base: str, text_dates: list[DateCandidate],
     profile: SiteProfile | None, doc: Any, profile_body: bool,
 ) -> None:
-    section = first(item, f".//*[{cls('section')}]")
+    section = first_with_class(item, "section")
     result.label = clean_or_none(element_text(section)) if section is not None else None
     h1 = visible_h1(item)
     result.title = clean_or_none(element_text(h1))
-    date_line = first(item, f".//*[{cls('news-single-rightbox')}]")
+    date_line = first_with_class(item, "news-single-rightbox")
     if date_line is not None:
         value = dates.parse_german_date(element_text(date_line))
         if value:
             text_dates.append(DateCandidate(value, "text", "date line"))
-    text = first(item, f".//*[{cls('news-text')}]")
+    text = first_with_class(item, "news-text")
     root = text if text is not None else item
     _fill_content(result, item, root, base, (h1, section, date_line), profile, doc,
                   not profile_body)
@@ -260,8 +262,7 @@ def _fill_generic(
     root = _generic_root(h1, main)
     label_el = _label_before(h1)
     result.label = clean_or_none(element_text(label_el)) if label_el is not None else None
-    lead_el = first(root, f".//*[{cls('SP-Intro')} or {cls('lead')} or {cls('intro')}"
-                          f" or {cls('teaser-text')}]")
+    lead_el = first_with_class(root, "SP-Intro", "lead", "intro", "teaser-text")
     result.lead = clean_or_none(element_text(lead_el)) if lead_el is not None else None
     exclude = (h1, lead_el, label_el, date_line(root))
     body_root = marked if marked is not None else root
@@ -278,13 +279,21 @@ _MARKED_BODY = etree.XPath(
     " ' entry-content ')]"
 )
 #: HTML5 sectioning elements or a ``h1``: a page built after 2008, not an old table layout
-_MODERN = etree.XPath("boolean(//h1|//article|//main|//section|//header|//nav|//footer|//aside)")
+_MODERN = ("h1", "article", "main", "section", "header", "nav", "footer", "aside")
 
 
 def marked_body(doc: Any) -> Any:
     """The first container the markup names as the article body, or None."""
-    found = _MARKED_BODY(doc)
-    return found[0] if found else None
+    index = page_index(doc)
+    if index is None:
+        found = _MARKED_BODY(doc)
+        return found[0] if found else None
+    candidates = [el for el in index.with_attribute("itemprop")
+                  if el.get("itemprop") == "articleBody"][:1]
+    candidates += index.by_class.get("entry-content", [])[:1]
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    return min(candidates, key=index.position.__getitem__)
 
 
 def trusted(
@@ -300,7 +309,7 @@ def trusted(
     trafilatura's body is better on real news pages."""
     if article is not None or old is not None or profile is not None:
         return True
-    return marked is not None or not _MODERN(doc)
+    return marked is not None or next(doc.iter(*_MODERN), None) is None
 
 
 def page_type(result: Extracted, meta: Structured) -> str:
@@ -346,8 +355,9 @@ def _label_before(h1: Any) -> Any:
         if any(word in token for word in ("kicker", "label", "topline", "dachzeile")):
             return prev
         # WordPress-style category line above the title: its first category link
-        category = first(prev, ".//*[contains(@class, 'cat-links') or contains(@class, "
-                               "'categor') or contains(@class, 'rubrik')]")
+        category = next((el for el in prev.iter(etree.Element) if el is not prev and any(
+            word in (el.get("class") or "") for word in ("cat-links", "categor", "rubrik")
+        )), None)
         if category is not None and element_text(category):
             anchor = first(category, ".//a[@href]")
             return anchor if anchor is not None else category
@@ -374,11 +384,15 @@ def _fallback_scope(
         texts = raw_texts(body)
         # clean(raw) can only be a wanted text if raw holds its first word (unless clean()
         # removes invisible characters from the middle of it)
-        probes = {str(w).split()[0] for w in wanted}
+        probes = tuple({str(w).split()[0] for w in wanted})
         for el in body.iter(etree.Element):
             raw = texts[el]
-            if not any(p in raw for p in probes) and not has_invisible(raw):
-                continue
+            for probe in probes:
+                if probe in raw:
+                    break
+            else:
+                if not has_invisible(raw):
+                    continue
             if (el.tag not in ("a", "title") and len(text_content(el)) < 300
                     and clean(raw) in wanted and not _hidden(el)):
                 title_el = el
@@ -545,15 +559,38 @@ def visible_h1(scope: Any) -> Any:
 
 
 def _hidden(el: Any) -> bool:
-    for node in (el, *el.iterancestors()):
-        if node.get("hidden") is not None or node.get("aria-hidden") == "true":
-            return True
-        style = (node.get("style") or "").replace(" ", "").lower()
+    """Whether ``el`` or an ancestor is hidden (``hidden``, ``aria-hidden``, an inline style,
+    a class such as ``sr-only``); answers for ancestors are kept for the page."""
+    memo = page_memo()
+    seen: dict[Any, bool] = memo.setdefault("hidden", {}) if memo is not None else {}
+    chain = []
+    node = el
+    hidden = False
+    while node is not None:
+        known = seen.get(node)
+        if known is not None:
+            hidden = known
+            break
+        if _hidden_here(node):
+            hidden = True
+            break
+        chain.append(node)
+        node = node.getparent()
+    for below in chain:  # the nodes below the answer share it
+        seen[below] = hidden
+    return hidden
+
+
+def _hidden_here(node: Any) -> bool:
+    if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+        return True
+    style = node.get("style")
+    if style is not None:
+        style = style.replace(" ", "").lower()
         if "display:none" in style or "visibility:hidden" in style:
             return True
-        if _HIDDEN_RE.search((node.get("class") or "").lower()):
-            return True
-    return False
+    value = node.get("class")
+    return value is not None and _HIDDEN_RE.search(value.lower()) is not None
 
 
 def _hidden_or_chrome(el: Any) -> bool:
@@ -570,99 +607,13 @@ def _hidden_or_chrome(el: Any) -> bool:
     return False
 
 
-# --- dates ---------------------------------------------------------------------------------------
-
-
-def _text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) -> None:
-    """Visible date lines (an element of the article classed ``date``/``datum`` holding only a
-    date) and datelines ("Offenbach am Main, 4. Juni 2025 – …")."""
-    if not text_dates:
-        line = date_line(scope)
-        value = dates.parse_german_date(element_text(line)) if line is not None else None
-        if value:
-            text_dates.append(DateCandidate(value, "text", "date line"))
-    for line in (result.lead, *(result.body or "").split("\n\n")[:3]):
-        dateline = dates.dateline_date(line)
-        if dateline:
-            text_dates.append(DateCandidate(dateline, "text", "dateline"))
-            break
-
-
-def date_line(scope: Any) -> Any:
-    """The article's visible date line: an element classed ``date``/``datum`` holding a short
-    text with a date (not in a teaser or related box); None if there is none."""
-    for el in _CLASSED(scope):  # in document order, as scope.iter()
-        if el.tag == "time" and el.get("datetime"):
-            continue
-        if not _DATE_RE.search(el.get("class").lower()):
-            continue
-        text = element_text(el)
-        if len(text) <= 60 and dates.parse_german_date(text) and not _in_teaser(el, scope):
-            return el
-    return None
-
-
-def _in_teaser(el: Any, scope: Any) -> bool:
-    for node in el.iterancestors():
-        if node is scope:
-            return False
-        token = " ".join(classes(node))
-        if "teaser" in token or "related" in token:
-            return True
-    return in_box(el, RELATED_HEADINGS)
-
-
-def _profile_date(doc: Any, profile: SiteProfile | None) -> DateCandidate | None:
-    """The profile's date: a machine-readable ``datetime``/``content`` attribute on (or inside)
-    a match is ``metadata``, else the first match's visible date is ``text``."""
-    matches = select(doc, profile.date if profile else None)
-    for el in matches:
-        for node in el.xpath("descendant-or-self::*[@datetime or @content]"):
-            value = dates.parse_any_date(node.get("datetime") or node.get("content"))
-            if value:
-                return DateCandidate(value, "metadata", "profile date")
-    for el in matches:
-        value = dates.parse_german_date(element_text(el))
-        if value:
-            return DateCandidate(value, "text", "profile date")
-    return None
-
-
-def _fill_dates(
-    result: Extracted, doc: Any, markup: str, scope: Any, meta: Structured,
-    text_dates: list[DateCandidate], profile: SiteProfile | None,
-) -> None:
-    found = list(meta.published)
-    found += time_dates(scope, lambda el: _in_teaser(el, scope))
-    for source_url, detail in ((result.url, "url path"), (result.canonical, "canonical url")):
-        value = dates.date_from_url(source_url)
-        if value:
-            found.append(DateCandidate(value, "url", detail))
-            break
-    found.extend(text_dates)
-    pinned = _profile_date(doc, profile)
-    if pinned is not None:
-        found.insert(0, pinned)
-    if not found and result.page_type == "press_release":
-        # measured on the sample site: on topic pages htmldate only ever found dates of
-        # related teasers and links (4 of 12 undated pages got a wrong date, none a right one)
-        value = extract_fallback.find_date(markup, result.url)
-        if value:
-            found.append(DateCandidate(value, "text", "htmldate"))
-    result.date_candidates = found
-    best, result.date_conflict = dates.choose(found)
-    if pinned is not None:
-        best = pinned
-    if best is not None:
-        result.published, result.published_source = best.value, best.source
-    result.modified = meta.modified[0] if meta.modified else None
-
-
 # --- URLs ----------------------------------------------------------------------------------------
 
 
 def _canonical(doc: Any, base: str) -> str | None:
-    for link in doc.xpath("//link[@href]"):
+    for link in doc.iter("link"):
+        if link.get("href") is None:
+            continue
         if "canonical" in (link.get("rel") or "").lower().split():
             return resolve_url(base, link.get("href"))
     return None

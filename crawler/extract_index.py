@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -77,6 +76,18 @@ def _tokens(value: str) -> tuple[str, ...]:
     if value.isascii():  # control characters other than those are gone (text.prepare_markup)
         return tuple(value.split())
     return tuple(t for t in value.translate(_WS).split(" ") if t)
+
+
+def class_tokens(value: str) -> tuple[str, ...]:
+    """Class tokens of a ``class`` attribute value, as XPath's ``normalize-space`` splits it
+    (what :func:`crawler.text.cls` tests), case kept."""
+    return _tokens(value)
+
+
+def has_class(el: Any, token: str) -> bool:
+    """Whether ``el`` has class token ``token`` (case-sensitive, as :func:`crawler.text.cls`)."""
+    value = el.get("class")
+    return value is not None and token in value and token in _tokens(value)
 
 
 @lru_cache(maxsize=512)
@@ -133,80 +144,181 @@ def _compound(text: str) -> Compound | None:
     return Compound(tag, ident, tuple(found_classes), tuple(attrs))
 
 
-_CLASSED = etree.XPath("//*[@class]")
-_WITH_ID = etree.XPath("//*[@id]")
+_CLASS_VALUES = etree.XPath("//@class")
+_ID_VALUES = etree.XPath("//@id")
 
 
 class PageIndex:
     """Elements of one page by class token and id (tags: ``iter(tag)``, which lxml filters in
-    C), and their document positions when a selector group needs them."""
+    C), their document positions, and the page's headed boxes, each built on first use."""
 
     def __init__(self, root: Any) -> None:
         self.root = root
-        self.by_class: dict[str, list[Any]] = {}
-        self.by_id: dict[str, list[Any]] = {}
-        self._tokens: dict[Any, tuple[str, ...]] = {}
+        self.by_class: dict[str, list[Any]]  # class token -> elements (never index it: a
+        # defaultdict; .get() and iteration only)
+        self._by_id: dict[str, list[Any]] | None = None
+        self._class_order: dict[Any, int]  # classed elements in document order
         self._position: dict[Any, int] | None = None
-        by_class = self.by_class
-        for el in _CLASSED(root):
-            value = el.get("class")
-            tokens = self._tokens[el] = tuple(value.split()) if value.isascii() else _tokens(value)
-            for token in tokens:
-                same = by_class.get(token)
-                if same is None:
-                    by_class[token] = [el]
-                else:
-                    same.append(el)
-        for el in _WITH_ID(root):
-            self.by_id.setdefault(el.get("id"), []).append(el)
+        self._headed: dict[Any, Any] | None = None
+        self._chains: dict[Chain, list[Any]] = {}
+        self._heading_text: dict[Any, str] = {}
+        self._matching: dict[re.Pattern[str], list[Any]] = {}
+        self._attributes: dict[str, list[Any]] = {}
+        by_class: defaultdict[str, list[Any]] = defaultdict(list)
+        # the attribute values with their elements (lxml "smart strings"): one scan in C, no
+        # element tested in Python
+        values = _CLASS_VALUES(root)
+        elements = [value.getparent() for value in values]
+        self._class_order = dict(zip(elements, range(len(elements)), strict=True))
+        for el, value in zip(elements, values, strict=True):
+            for token in value.split() if value.isascii() else _tokens(value):
+                by_class[token].append(el)
+        self.by_class = by_class
 
-    def class_tokens(self, el: Any) -> tuple[str, ...]:
-        tokens = self._tokens.get(el)
-        if tokens is None:
-            tokens = _tokens(el.get("class") or "")
-        return tokens
+    @property
+    def by_id(self) -> dict[str, list[Any]]:
+        if self._by_id is None:
+            self._by_id = {}
+            for value in _ID_VALUES(self.root):
+                self._by_id.setdefault(str(value), []).append(value.getparent())
+        return self._by_id
 
-    def select(self, chains: tuple[Chain, ...]) -> list[Any]:
-        """Elements matching any chain, in document order, without duplicates."""
-        groups = [found for found in map(self._chain, chains) if found]
-        if len(groups) < 2:  # each group's matches are in document order already
-            return groups[0] if groups else []
+    @property
+    def position(self) -> dict[Any, int]:
+        """Element -> its place in document order."""
         if self._position is None:
             self._position = {el: n for n, el in enumerate(self.root.iter(etree.Element))}
+        return self._position
+
+    def class_tokens(self, el: Any) -> tuple[str, ...]:
+        return _tokens(el.get("class") or "")
+
+    def with_class(self, token: str, scope: Any = None) -> list[Any]:
+        """Elements with class token ``token`` (as XPath's ``normalize-space`` splits the
+        attribute) in document order; with ``scope``, only those strictly inside it."""
+        found = self.by_class.get(token, [])
+        if scope is None or scope is self.root or not found:
+            return [el for el in found if el is not scope] if scope is not None else found
+        return [el for el in found if is_under(el, scope)]
+
+    def with_class_part(self, part: str, lower: bool = False) -> list[Any]:
+        """Elements whose class attribute contains ``part`` (no whitespace in it; lower-cased
+        attribute with ``lower``), in document order."""
+        keys = [k for k in self.by_class if part in (k.lower() if lower else k)]
+        return self._union(keys)
+
+    def _union(self, keys: list[str]) -> list[Any]:
+        """The elements with any of the class tokens ``keys``, in document order."""
+        if not keys:
+            return []
+        if len(keys) == 1:
+            return list(self.by_class[keys[0]])
+        found = {el for k in keys for el in self.by_class[k]}
+        return sorted(found, key=self._class_order.__getitem__)
+
+    def headed(self) -> dict[Any, Any]:
+        """Element -> its own heading element, for every element whose first child element
+        is a heading (``h1``-``h6`` or a class holding "headline"): the elements for which
+        :func:`crawler.text.box_heading` reads a heading (:meth:`heading` gives its text).
+        Not in document order."""
+        if self._headed is None:
+            headed: dict[Any, Any] = {}
+            heads = list(self.root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+            heads += self.with_class_part("headline", lower=True)
+            for head in heads:
+                parent = head.getparent()
+                if parent is None or parent in headed:
+                    continue
+                child = next(parent.iterchildren(etree.Element), None)
+                if child is head:  # a heading is this box's first child element
+                    headed[parent] = head
+            self._headed = headed
+        return self._headed
+
+    def heading(self, el: Any) -> str:
+        """:func:`crawler.text.box_heading` of ``el``, each read once per page."""
+        head = self.headed().get(el)
+        if head is None:
+            return ""
+        text = self._heading_text.get(el)
+        if text is None:
+            from crawler.text import element_text
+
+            text = self._heading_text[el] = element_text(head)
+        return text
+
+    def with_class_matching(self, pattern: re.Pattern[str]) -> list[Any]:
+        """Elements whose lower-cased class attribute ``pattern`` finds (a pattern of words
+        without whitespace: found in the attribute iff found in one of its tokens), in
+        document order; memoised per pattern."""
+        found = self._matching.get(pattern)
+        if found is None:
+            keys = [k for k in self.by_class if pattern.search(k.lower())]
+            found = self._matching[pattern] = self._union(keys)
+        return found
+
+    def with_attribute(self, name: str) -> list[Any]:
+        """Elements with attribute ``name``, in document order; memoised per name."""
+        found = self._attributes.get(name)
+        if found is None:
+            found = self._attributes[name] = [
+                value.getparent() for value in _compiled(f"//@{name}")(self.root)
+            ]
+        return found
+
+    def sort(self, elements: Any) -> list[Any]:
+        """``elements`` (of this page) in document order, without duplicates."""
+        unique = set(elements)
+        if len(unique) < 2:
+            return list(unique)
+        return sorted(unique, key=self.position.__getitem__)
+
+    def select(self, chains: tuple[Chain, ...]) -> list[Any]:
+        """Elements matching any chain, in document order, without duplicates (a new list)."""
+        groups = [found for found in map(self._chain, chains) if found]
+        if len(groups) < 2:  # each group's matches are in document order already
+            return list(groups[0]) if groups else []
         found = {el for group in groups for el in group}
-        return sorted(found, key=self._position.__getitem__)
+        return sorted(found, key=self.position.__getitem__)
 
     def _chain(self, chain: Chain) -> list[Any]:
         """Left to right: the matches of each compound under (or, for ``>``, right below) the
-        matches of the one before it, in document order."""
-        compound = chain[0][0]
-        current = [el for el in self._candidates(compound) if compound.matches(el, self)]
-        for compound, combinator in chain[1:]:
-            if not current:
-                return []
-            chosen = set(current)
-            if combinator == ">":
-                current = [
-                    el
-                    for el in self._candidates(compound)
-                    if el.getparent() in chosen and compound.matches(el, self)
-                ]
-            elif compound.ident is not None or compound.classes:
-                current = [
-                    el
-                    for el in self._candidates(compound)
-                    if compound.matches(el, self) and _under(el, chosen)
-                ]
-            else:  # a bare tag (or ``*``): the descendants of the outermost matches so far
-                tag = compound.tag or etree.Element
-                roots = [el for el in current if not _under(el, chosen)]
-                current = [
-                    el
-                    for root in roots
-                    for el in root.iter(tag)
-                    if el is not root and compound.matches(el, self)
-                ]
-        return current
+        matches of the one before it, in document order. Every prefix is kept for the page
+        (profiles repeat them: ``.news-single .header h1, .news-single .header h2``)."""
+        found = self._chains.get(chain)
+        if found is None:
+            found = self._chains[chain] = self._last_step(chain)
+        return found
+
+    def _last_step(self, chain: Chain) -> list[Any]:
+        compound, combinator = chain[-1]
+        if len(chain) == 1:
+            return [el for el in self._candidates(compound) if compound.matches(el, self)]
+        current = self._chain(chain[:-1])
+        if not current:
+            return []
+        chosen = set(current)
+        if combinator == ">":
+            return [
+                el
+                for el in self._candidates(compound)
+                if el.getparent() in chosen and compound.matches(el, self)
+            ]
+        if compound.ident is not None or compound.classes:
+            return [
+                el
+                for el in self._candidates(compound)
+                if compound.matches(el, self) and _under(el, chosen)
+            ]
+        # a bare tag (or ``*``): the descendants of the outermost matches so far
+        tag = compound.tag or etree.Element
+        roots = [el for el in current if not _under(el, chosen)]
+        return [
+            el
+            for root in roots
+            for el in root.iter(tag)
+            if el is not root and compound.matches(el, self)
+        ]
 
     def _candidates(self, compound: Compound) -> list[Any]:
         if compound.ident is not None:
@@ -214,6 +326,86 @@ class PageIndex:
         if compound.classes:
             return self.by_class.get(compound.classes[0], [])
         return list(self.root.iter(compound.tag or etree.Element))
+
+
+def is_under(el: Any, scope: Any) -> bool:
+    """Whether ``scope`` is a proper ancestor of ``el``."""
+    parent = el.getparent()
+    while parent is not None:
+        if parent is scope:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+@lru_cache(maxsize=64)
+def _compiled(xpath: str) -> etree.XPath:
+    return etree.XPath(xpath)
+
+
+def first_with_class(scope: Any, *tokens: str, tag: str | None = None) -> Any:
+    """The first element strictly inside ``scope`` (document order) with one of the class
+    tokens (case-sensitive, as :func:`crawler.text.cls`) and, if given, tag ``tag``; None."""
+    if scope is None:
+        return None
+    index = page_index(scope)
+    if index is None:
+        test = " or ".join(
+            f"(contains(@class, '{t}') and "
+            f"contains(concat(' ', normalize-space(@class), ' '), ' {t} '))"
+            for t in tokens
+        )
+        found = _compiled(f".//{tag or '*'}[{test}]")(scope)
+        return found[0] if found else None
+    whole = scope is index.root
+    firsts = []
+    for token in tokens:
+        for el in index.by_class.get(token, ()):
+            if (tag is None or el.tag == tag) and el is not scope and (
+                whole or is_under(el, scope)
+            ):
+                firsts.append(el)
+                break
+    if len(firsts) < 2:
+        return firsts[0] if firsts else None
+    return min(firsts, key=index._class_order.__getitem__)
+
+
+def all_with_class(scope: Any, token: str) -> list[Any]:
+    """``.//*[cls(token)]``: the elements strictly inside ``scope`` with class token ``token``
+    (case-sensitive, as :func:`crawler.text.cls`), in document order."""
+    index = page_index(scope)
+    if index is None:
+        found: list[Any] = _compiled(
+            f".//*[contains(@class, '{token}') and "
+            f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')]"
+        )(scope)
+        return found
+    return index.with_class(token, scope)
+
+
+def elements_with_attribute(doc: Any, name: str) -> list[Any]:
+    """``//*[@name]`` of ``doc``'s page, in document order (from the page index when current)."""
+    index = page_index(doc)
+    if index is not None:
+        return index.with_attribute(name)
+    found: list[Any] = _compiled(f"//*[@{name}]")(doc)
+    return found
+
+
+def page_index(el: Any) -> PageIndex | None:
+    """The current page's index (:func:`indexed`) when ``el`` belongs to that page, else None
+    (callers then search the tree themselves)."""
+    state: list[Any] | None = getattr(_LOCAL, "state", None)
+    if state is None or el is None:
+        return None
+    root = state[0]
+    if el is not root and el.getroottree().getroot() is not root:
+        return None
+    if state[1] is None:
+        state[1] = PageIndex(root)
+    index: PageIndex = state[1]
+    return index
 
 
 def _under(el: Any, ancestors: set[Any]) -> bool:
@@ -238,15 +430,35 @@ def current(root: Any) -> PageIndex | None:
     return index
 
 
-@contextmanager
-def indexed(root: Any) -> Iterator[None]:
-    """Make ``root``'s page current in this thread while the block runs (see :func:`current`)."""
-    previous = getattr(_LOCAL, "state", None)
-    _LOCAL.state = [root, None]
-    try:
-        yield
-    finally:
-        _LOCAL.state = previous
+def page_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the current page's extraction (:func:`indexed`), for
+    memoising pure per-page work (never shared between pages: a page extracted twice does
+    the work twice, as a crawl would); None outside an extraction."""
+    state: list[Any] | None = getattr(_LOCAL, "state", None)
+    return None if state is None else state[2]
 
 
-__all__ = ["Compound", "PageIndex", "current", "indexed", "parse"]
+class indexed:  # noqa: N801 (used as a function: ``with indexed(root):``)
+    """Make ``root``'s page current in this thread while the block runs (see :func:`current`).
+
+    A class rather than a ``@contextmanager`` generator: it is entered once per page."""
+
+    __slots__ = ("_previous", "_root")
+
+    def __init__(self, root: Any) -> None:
+        self._root = root
+        self._previous: list[Any] | None = None
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_LOCAL, "state", None)
+        _LOCAL.state = [self._root, None, {}]
+
+    def __exit__(self, *exc: object) -> None:
+        _LOCAL.state = self._previous
+
+
+__all__ = [
+    "Compound", "PageIndex", "all_with_class", "class_tokens", "current",
+    "elements_with_attribute", "first_with_class", "has_class", "indexed", "is_under",
+    "page_index", "page_memo", "parse",
+]

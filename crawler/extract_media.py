@@ -15,10 +15,20 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from crawler.extract_index import is_under, page_index
 from crawler.extract_related import RELATED_HEADINGS, in_box
 from crawler.profiles import SiteProfile, select
 from crawler.records import Attachment, Image
-from crawler.text import box_heading, classes, clean, clean_or_none, cls, element_text, first
+from crawler.text import (
+    box_heading,
+    classes,
+    clean,
+    clean_or_none,
+    cls,
+    element_text,
+    first,
+    has_invisible,
+)
 from crawler.text import resolve_url as resolve
 
 CREDIT_HEADINGS = re.compile(r"^(bildnachweise?|bildquellen|bildrechte|image credits)\b", re.I)
@@ -36,6 +46,8 @@ _TAIL_CREDIT = re.compile(
     rf"Bild\s*:|{_PHOTOGRAPHER}\s*:)\s*.+)$",
     re.I,
 )
+#: an extension of :data:`ATTACHMENT_EXT` anywhere in a string (its end not required)
+_EXT_ANYWHERE = re.compile(ATTACHMENT_EXT.pattern.rstrip("$"), re.I)
 _IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
 _LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
 #: sections, divs and asides whose first child element is a heading (:func:`box_heading`)
@@ -44,6 +56,7 @@ _HEADED_BOX = etree.XPath(
     " or self::h4 or self::h5 or self::h6"
     " or contains(translate(@class, 'ABDEHILN', 'abdehiln'), 'headline')]]"
 )
+_BOX_TAGS = ("section", "div", "aside")
 _CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
                  "consent", "avatar", "icon", "share", "social")  # fmt: skip
 
@@ -84,16 +97,32 @@ def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
         found = select(scope, profile.credits)
         if found:
             return found
-    sections = list(scope.xpath(f".//*[{cls('SP-ImageCredits')}]"))
-    for node in _HEADED_BOX(scope):
-        heading = box_heading(node)
+    index = page_index(scope)
+    if index is None:
+        sections = list(scope.xpath(f".//*[{cls('SP-ImageCredits')}]"))
+        boxes = [(node, box_heading(node)) for node in _HEADED_BOX(scope)]
+    else:  # the same elements from the page's index
+        sections = index.with_class("SP-ImageCredits", scope)
+        whole = scope is index.root
+        chosen = [
+            node for node in index.headed()
+            if node.tag in _BOX_TAGS and CREDIT_HEADINGS.match(index.heading(node))
+            and node is not scope and (whole or is_under(node, scope))
+        ]
+        boxes = [(node, index.heading(node)) for node in index.sort(chosen)]
+    for node, heading in boxes:
         if heading and CREDIT_HEADINGS.match(heading) and node not in sections:
             sections.append(node)
     sections = [n for n in sections if not any(a in sections for a in n.iterancestors())]
     items: list[Any] = []
     for section in sections:
-        items += section.xpath(".//li") or section.xpath(".//p")
+        items += _inside(section, "li") or _inside(section, "p")
     return items
+
+
+def _inside(el: Any, tag: str) -> list[Any]:
+    """``.//tag``: the elements ``tag`` strictly inside ``el``, in document order."""
+    return [node for node in el.iter(tag) if node is not el]
 
 
 def image_credits(items: list[Any], base: str) -> tuple[dict[str, str], list[str]]:
@@ -105,9 +134,11 @@ def image_credits(items: list[Any], base: str) -> tuple[dict[str, str], list[str
         if not full:
             continue
         credits.append(full)
+        if ": " not in full:
+            continue
         anchor = first(item, "descendant-or-self::a[@href]")
         src = resolve(base, anchor.get("href") or "") if anchor is not None else None
-        if src and ": " in full:
+        if src:
             by_src.setdefault(src, clean(full.split(": ", 1)[1]))
     return by_src, credits
 
@@ -145,11 +176,11 @@ def images(
 
 def _profile_caption(img: Any, captions: list[Any]) -> str | None:
     """Text of the profile caption in the image's nearest ancestor holding one."""
-    wanted = set(captions)
     for node in img.iterancestors():
-        inside = [c for c in node.iter() if c in wanted]
-        if inside:
-            return element_text(inside[0])
+        # captions are in document order: the first one inside node is node's first
+        inside = next((c for c in captions if c is node or is_under(c, node)), None)
+        if inside is not None:
+            return element_text(inside)
         if node.tag in ("body", "article", "main"):
             return None
     return None
@@ -212,8 +243,14 @@ def attachments(scope: Any, base: str) -> list[Attachment]:
     """Download links (PDF, Office, archives, …) of the article, outside related/credit boxes."""
     found: list[Attachment] = []
     seen: set[str] = set()
+    # the path of a joined URL ends with its last segment, which comes whole from the href
+    # or the base: where neither holds an extension of the list, no link is an attachment
+    base_may = _EXT_ANYWHERE.search(base) is not None
     for anchor in scope.iter("a"):
-        url = resolve(base, anchor.get("href") or "")
+        href = anchor.get("href") or ""
+        if not (base_may or _EXT_ANYWHERE.search(href) or has_invisible(href)):
+            continue
+        url = resolve(base, href)
         if not url or url in seen or not ATTACHMENT_EXT.search(urlsplit(url).path):
             continue
         if in_box(anchor, RELATED_HEADINGS) or in_box(anchor, CREDIT_HEADINGS):

@@ -11,7 +11,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler import dates
+from crawler.extract_index import all_with_class, class_tokens, has_class, page_index
 from crawler.profiles import SiteProfile, outermost, select
 from crawler.records import Link
 from crawler.text import (
@@ -22,7 +25,6 @@ from crawler.text import (
     clean_or_none,
     cls,
     element_text,
-    first,
     is_chrome,
     is_link_box,
     resolve_url,
@@ -37,19 +39,20 @@ _KIND_CLASSES = {
 }
 _LINK_PREFIX = re.compile(r"^Link zu\s+")
 _LEADING_DATE = re.compile(r"^\s*\(?\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-_TEASER = f"descendant-or-self::*[{cls('SP-Teaser')}]"
-_MARKED = (f"{cls('SP-Kicker__text')} or {cls('SP-Kicker')} or {cls('SP-Scheduling__date')}"
-           f" or {cls('SP-Teaser__abstract')} or self::time")
 _DATE_CLASS = ("date", "datum", "time")
 #: Jetpack's related-post context line: In „Pressemitteilungen“
 _CONTEXT = re.compile(r"^(?:In|Aus|Kategorie:?)\s+[„\"“»]?(.+?)[“\"”«]?$")
 
 
 def in_box(el: Any, heading: re.Pattern[str]) -> bool:
+    """Whether an ancestor of ``el`` is a box headed by ``heading`` (or, for related boxes, a
+    Sitepark ``SP-Related`` block)."""
+    index = page_index(el)
+    related_box = heading is RELATED_HEADINGS
     for node in el.iterancestors():
-        if "sp-related" in classes(node) and heading is RELATED_HEADINGS:
+        if related_box and "sp-related" in classes(node):
             return True
-        text = box_heading(node)
+        text = index.heading(node) if index is not None else box_heading(node)
         if text and heading.match(text):
             return True
     return False
@@ -61,8 +64,14 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
         chosen = select(doc, profile.related)
         if chosen:
             return outermost(chosen)
-    boxes = list(doc.xpath(f"//*[{cls('SP-Related')}]"))
-    for heading in doc.xpath("//h2|//h3|//h4|//h5|//*[contains(@class, 'headline')]"):
+    index = page_index(doc)
+    if index is None:
+        boxes = list(doc.xpath(f"//*[{cls('SP-Related')}]"))
+        headings = doc.xpath("//h2|//h3|//h4|//h5|//*[contains(@class, 'headline')]")
+    else:  # the same elements (the order of the candidates does not change the result)
+        boxes = list(index.with_class("SP-Related"))
+        headings = list(doc.iter("h2", "h3", "h4", "h5")) + index.with_class_part("headline")
+    for heading in headings:
         parent = heading.getparent()
         if parent is None or parent in boxes or not RELATED_HEADINGS.match(element_text(heading)):
             continue
@@ -70,28 +79,39 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
             parent = parent.getparent()  # heading wrapped alone: the box is one level up
         if parent.tag not in ("body", "html", "main", "article") and is_link_box(parent):
             boxes.append(parent)
-    for bold in doc.xpath("//body//b | //body//strong"):
+    body = next(doc.iter("body"), None)
+    for bold in body.iter("b", "strong") if body is not None else ():
         # old layouts: <p><b>Siehe auch:</b><br>» <a>…</a></p>
         if not RELATED_HEADINGS.match(element_text(bold)):
             continue
         block = next((n for n in bold.iterancestors() if n.tag in ("p", "div", "td")), None)
-        if (block is not None and block not in boxes and block.xpath(".//a[@href]")
+        if (block is not None and block not in boxes and _links(block)
                 and len(element_text(block)) < 1000):
             boxes.append(block)
     unique = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
     if len(unique) < 2:
         return unique
+    if index is not None:
+        return index.sort(unique)
     order = {el: index for index, el in enumerate(doc.iter())}
     return sorted(set(unique), key=lambda el: order.get(el, 0))
+
+
+def _links(el: Any) -> list[Any]:
+    """``.//a[@href]``: the links inside ``el``, in document order."""
+    return [a for a in el.iter("a") if a is not el and a.get("href") is not None]
 
 
 def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Link]:
     links: list[Link] = []
     for box in related_boxes(doc, profile):
-        items = box.xpath(f".//*[{cls('SP-TeaserList__item')}]") or box.xpath(".//li[.//a]")
+        items = [el for el in box.iter(etree.Element)
+                 if el is not box and has_class(el, "SP-TeaserList__item")]
+        if not items:  # .//li[.//a]
+            items = [li for li in box.iter("li")
+                     if li is not box and next(li.iter("a"), None) is not None]
         if not items:
-            anchors = box.xpath(".//a[@href]")
-            items = [_teaser_block(a, box) for a in anchors
+            items = [_teaser_block(a, box) for a in _links(box)
                      if not RELATED_HEADINGS.match(element_text(a))]
         for item in items:
             link = teaser(item, base)
@@ -114,23 +134,22 @@ def _teaser_block(anchor: Any, box: Any) -> Any:
 
 def teaser(item: Any, base: str) -> Link | None:
     """One teaser (list item, article or anchor) as a :class:`Link`."""
-    anchor = item if item.tag == "a" else first(item, ".//a[@href]")
+    parts = _TeaserParts(item)
+    anchor = item if item.tag == "a" else parts.anchor
     url = resolve_url(base, anchor.get("href") or "") if anchor is not None else None
     if not url:
         return None
-    headline = first(item, f".//*[{cls('SP-Teaser__headline')}] | .//h1 | .//h2 | .//h3 | .//h4")
-    if headline is not None:
-        title = element_text(headline)
+    if parts.headline is not None:
+        title = element_text(parts.headline)
     else:
-        title = element_text(anchor, skip=lambda el: bool(el.xpath(f"self::*[{_MARKED}]")))
+        title = element_text(anchor, skip=_marked)
         title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
-    kicker = first(item, f".//*[{cls('SP-Kicker__text')}]")
+    kicker = parts.kicker
     if kicker is None and item.tag != "a":
-        kicker = first(item, ".//*[contains(@class, 'kicker') or contains(@class, 'context') or "
-                             "contains(@class, 'categor')]")
+        kicker = parts.context
     label = clean_or_none(_CONTEXT.sub(r"\1", element_text(kicker))) if kicker is not None else None
-    date = _teaser_date(item)
-    sitepark_teaser = first(item, _TEASER)
+    date = _teaser_date(parts)
+    sitepark_teaser = parts.sitepark
     kind = None
     if sitepark_teaser is not None:
         for token in classes(sitepark_teaser):
@@ -148,15 +167,69 @@ def teaser(item: Any, base: str) -> Link | None:
     return Link(url=url, title=clean(title), kind=kind, label=label, date=date)
 
 
-def _teaser_date(item: Any) -> str | None:
-    date_el = first(item, f".//*[{cls('SP-Scheduling__date')}] | .//time")
-    if date_el is None:
-        for el in item.iter():
-            if isinstance(el.tag, str) and any(
-                part in token for token in classes(el) for part in _DATE_CLASS
-            ):
-                date_el = el
-                break
+class _TeaserParts:
+    """The parts of a teaser, found in one walk over it (first match of each, in document
+    order): ``anchor`` ``.//a[@href]``; ``headline`` a ``SP-Teaser__headline`` or
+    ``h1``-``h4``; ``kicker`` a ``SP-Kicker__text``; ``context`` a class holding "kicker",
+    "context" or "categor"; ``date`` a ``SP-Scheduling__date`` or ``time``; ``dated`` the
+    teaser or an element in it with a class token holding "date", "datum" or "time";
+    ``sitepark`` the teaser or an element in it classed ``SP-Teaser``."""
+
+    __slots__ = ("anchor", "context", "date", "dated", "headline", "kicker", "sitepark")
+
+    def __init__(self, item: Any) -> None:
+        self.anchor = self.headline = self.kicker = self.context = None
+        self.date = self.dated = self.sitepark = None
+        for el in item.iter(etree.Element):
+            tag = el.tag
+            value = el.get("class")
+            own = el is item
+            if value is not None:
+                tokens = class_tokens(value)
+                if self.sitepark is None and "SP-Teaser" in tokens:
+                    self.sitepark = el
+                if self.dated is None and any(
+                    part in token for token in value.lower().split() for part in _DATE_CLASS
+                ):
+                    self.dated = el
+                if not own:
+                    if self.headline is None and "SP-Teaser__headline" in tokens:
+                        self.headline = el
+                    if self.kicker is None and "SP-Kicker__text" in tokens:
+                        self.kicker = el
+                    if self.context is None and (
+                        "kicker" in value or "context" in value or "categor" in value
+                    ):
+                        self.context = el
+                    if self.date is None and "SP-Scheduling__date" in tokens:
+                        self.date = el
+            if own:
+                continue
+            if tag == "a":
+                if self.anchor is None and el.get("href") is not None:
+                    self.anchor = el
+            elif tag in _HEADLINE_TAGS:
+                if self.headline is None:
+                    self.headline = el
+            elif tag == "time" and self.date is None:
+                self.date = el
+
+
+_HEADLINE_TAGS = frozenset(("h1", "h2", "h3", "h4"))
+_MARKED_CLASSES = frozenset(("SP-Kicker__text", "SP-Kicker", "SP-Scheduling__date",
+                             "SP-Teaser__abstract"))  # fmt: skip
+
+
+def _marked(el: Any) -> bool:
+    """A kicker, date or abstract inside a teaser's anchor (left out of its title)."""
+    if el.tag == "time":
+        return True
+    value = el.get("class")
+    return value is not None and not _MARKED_CLASSES.isdisjoint(class_tokens(value))
+
+
+def _teaser_date(parts: _TeaserParts) -> str | None:
+    date_el = parts.date if parts.date is not None else parts.dated
     if date_el is None:
         return None
     return dates.parse_german_date(element_text(date_el)) or dates.parse_any_date(
@@ -195,7 +268,7 @@ def is_listing(doc: Any, main: Any, profile: SiteProfile | None = None) -> bool:
         found = [i for i in select(doc, profile.listing_items) if not in_box(i, RELATED_HEADINGS)]
         if found:
             return True
-    for teaser_list in scope.xpath(f".//*[{cls('SP-TeaserList')}]"):
+    for teaser_list in all_with_class(scope, "SP-TeaserList"):
         if not in_box(teaser_list, RELATED_HEADINGS):
             return True
     items = listing_items(scope)
@@ -232,12 +305,20 @@ def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
                  if not in_box(i, RELATED_HEADINGS)]
         if found:
             return outermost(found)
-    items = scope.xpath(f".//*[{cls('SP-TeaserList__item')}]")
+    items = all_with_class(scope, "SP-TeaserList__item")
     if items:
         return [i for i in items if not in_box(i, RELATED_HEADINGS)]
+    # .//article | .//li | .//div[h2//a or h3//a or h4//a]
+    candidates = [
+        el for el in scope.iter("article", "li", "div")
+        if el is not scope and (el.tag != "div" or any(
+            child.tag in ("h2", "h3", "h4") and next(child.iter("a"), None) is not None
+            for child in el
+        ))
+    ]
     teasers = [
-        el for el in scope.xpath(".//article | .//li | .//div[h2//a or h3//a or h4//a]")
-        if el.xpath(".//a[@href]") and _has_heading(el) and not _in_chrome(el, scope)
+        el for el in candidates
+        if _links(el) and _has_heading(el) and not _in_chrome(el, scope)
         and not in_box(el, RELATED_HEADINGS) and len(text_content(el)) <= MAX_TEASER_CHARS
     ]
     if not teasers:
@@ -246,7 +327,8 @@ def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
 
 
 def _has_heading(el: Any) -> bool:
-    return bool(el.xpath(".//h1|.//h2|.//h3|.//h4"))
+    """``.//h1|.//h2|.//h3|.//h4``"""
+    return any(h is not el for h in el.iter("h1", "h2", "h3", "h4"))
 
 
 def _in_chrome(el: Any, scope: Any) -> bool:
@@ -259,8 +341,8 @@ def _in_chrome(el: Any, scope: Any) -> bool:
 
 
 def _is_link_item(li: Any) -> bool:
-    anchors = li.xpath(".//a[@href]")
-    if len(anchors) != 1 or li.xpath(".//ul|.//ol"):
+    anchors = _links(li)
+    if len(anchors) != 1 or any(n is not li for n in li.iter("ul", "ol")):
         return False
     text = element_text(li)
     return len(element_text(anchors[0])) >= 0.6 * len(text) > 0

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from crawler.dates import parse_any_date
+from crawler.extract_index import elements_with_attribute, is_under
 from crawler.records import DateCandidate
 from crawler.text import clean_or_none, element_text
 
@@ -34,10 +33,6 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished
                    "date")  # fmt: skip
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                   "last-modified")  # fmt: skip
-
-
-#: the same elements as ``//body//*[@itemprop][not(self::meta)]``, in one scan of the page
-_ITEMPROPS = etree.XPath("//*[@itemprop][not(self::meta)][ancestor::body]")
 
 
 @dataclass
@@ -77,12 +72,17 @@ def read_structured(doc: Any) -> Structured:
         if value:
             out.modified.append(value)
 
-    for meta in doc.xpath("//meta[@name='application-name'][@data-content]"):
+    metas = list(doc.iter("meta"))
+    for meta in metas:
+        if meta.get("name") != "application-name" or meta.get("data-content") is None:
+            continue
         data = load_json(meta.get("data-content"))
         if isinstance(data, dict):
             add(data.get("date_from"), "meta application-name date_from")
             add_modified(data.get("date_modified"))
-    for script in doc.xpath("//script[@type='application/ld+json']"):
+    for script in doc.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         for node in json_nodes(load_json(script.text)):
             types = _types(node.get("@type"))
             out.types |= types
@@ -96,9 +96,14 @@ def read_structured(doc: Any) -> Structured:
                 out.description = out.description or _str(node.get("description"))
                 out.article_body = out.article_body or _str(node.get("articleBody"))
                 out.images += _image_urls(node.get("image"))
-    for meta in doc.xpath("//meta[@content][@property or @name or @itemprop]"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+    for meta in metas:
         content = meta.get("content")
+        if content is None:
+            continue
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        if key is None:
+            continue
+        key = key.lower()
         if key in _PUBLISHED_META:
             add(content, f"meta {key}")
         elif key in _MODIFIED_META:
@@ -116,9 +121,14 @@ def read_structured(doc: Any) -> Structured:
 
 
 def _microdata(doc: Any, out: Structured, add: Any, add_modified: Any) -> None:
-    for scope in doc.xpath("//*[@itemscope][@itemtype]"):
+    for scope in elements_with_attribute(doc, "itemtype"):
+        if scope.get("itemscope") is None:
+            continue
         out.types |= {t.rsplit("/", 1)[-1].lower() for t in scope.get("itemtype", "").split()}
-    for el in _ITEMPROPS(doc):
+    body = next(doc.iter("body"), None)
+    for el in elements_with_attribute(doc, "itemprop"):
+        if el.tag == "meta" or body is None or not is_under(el, body):
+            continue  # //body//*[@itemprop][not(self::meta)]
         prop = el.get("itemprop", "").lower()
         if prop == "datepublished":
             add(el.get("datetime") or el.get("content") or element_text(el), "microdata")
@@ -133,7 +143,9 @@ def time_dates(scope: Any, skip: Any) -> list[DateCandidate]:
     found: list[DateCandidate] = []
     if scope is None:
         return found
-    for time in scope.xpath(".//time[@datetime]"):
+    for time in scope.iter("time"):
+        if time is scope or time.get("datetime") is None:
+            continue
         if time.get("itemprop"):
             continue  # already read as microdata
         value = parse_any_date(time.get("datetime"))

@@ -171,6 +171,8 @@ def element_text(el: Any, skip: Skip = None) -> str:
     """
     if el is None:
         return ""
+    if not len(el):  # no children: its own text
+        return clean(getattr(el, "text", None))
     parts: list[str] = []
     _gather(el, parts, skip)
     return clean("".join(parts))
@@ -309,11 +311,23 @@ def is_chrome(el: Any) -> bool:
 
 def is_link_box(el: Any) -> bool:
     """A box made of teasers or a list of links (not prose that happens to hold a link):
-    links in list items, Sitepark teasers, or linked headings."""
-    return bool(el.xpath(
-        ".//li//a[@href] | .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | .//h3//a[@href]"
-        " | .//h4//a[@href] | .//h5//a[@href]"
-    ))
+    links in list items, Sitepark teasers, or linked headings (``.//li//a[@href] |
+    .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | … | .//h5//a[@href]``)."""
+    for node in el.iter(etree.Element):
+        if node is el:
+            continue
+        if "Teaser" in (node.get("class") or ""):
+            return True
+        if node.tag == "a" and node.get("href") is not None:
+            for above in node.iterancestors():
+                if above is el:
+                    break
+                if above.tag in _LINK_BOX_PARENTS:
+                    return True
+    return False
+
+
+_LINK_BOX_PARENTS = frozenset(("li", "h2", "h3", "h4", "h5"))
 
 
 class _Walker:
@@ -373,20 +387,67 @@ def body_blocks(
 
 
 def resolve_url(base: str, href: str | None) -> str | None:
-    """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments."""
+    """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments.
+
+    Memoised for the page being extracted: a page resolves the same links for its body,
+    media, attachments and related boxes. :func:`forget_urls` empties the memo when a page's
+    extraction starts, so no page profits from an earlier one (a re-extracted page must not
+    look cheaper than a new one)."""
     return _resolve(base, href or "")
 
 
-@lru_cache(maxsize=4096)
+def forget_urls() -> None:
+    """Empty :func:`resolve_url`'s memo (called at the start of every page's extraction)."""
+    _resolve.cache_clear()
+    _origin.cache_clear()
+
+
+@lru_cache(maxsize=1024)
 def _resolve(base: str, href: str) -> str | None:
-    """:func:`resolve_url`, memoised: a page resolves the same links for its body, media,
-    attachments and related boxes."""
     href = clean(href)
     if not href or href.startswith("#"):
         return None
+    fast = _join_simple(base, href)
+    if fast is not None:
+        return fast
     try:
         url = urljoin(base, href)
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
     return url if scheme in ("http", "https") else None
+
+
+#: what makes ``urljoin`` rewrite an href beyond prefixing it (dot segments, params, an empty
+#: query or fragment, IPv6 brackets): such hrefs take the general path
+_NOT_SIMPLE = re.compile(r"/\.|;|\?#|[?#]$|[\[\]]")
+
+
+def _join_simple(base: str, href: str) -> str | None:
+    """``urljoin(base, href)`` without parsing, for the two shapes most links have (a cleaned,
+    non-empty href): an absolute ``http(s)://host…`` URL (returned as it is) or a path from
+    the root (``/a/b?q``: the base's origin in front). None for anything else, and for hrefs
+    ``urljoin`` would rewrite (:data:`_NOT_SIMPLE`)."""
+    if href[0] == "/":
+        if href[1:2] == "/" or _NOT_SIMPLE.search(href):
+            return None
+        origin = _origin(base)
+        return None if origin is None else origin + href
+    if not href.startswith(("http://", "https://")) or not href.isascii():
+        return None
+    rest = href[href.index("//") + 2 :]
+    if not rest or rest[0] in "/?#" or _NOT_SIMPLE.search(rest):
+        return None
+    return href
+
+
+@lru_cache(maxsize=8)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) base, as ``urljoin`` rebuilds it; else None."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
