@@ -104,7 +104,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
     "pages_fts": FTS_COLUMNS,
     # migrations 3 and 7: German-aware search index (archive/search.py, compounds.py)
-    "pages_search": FTS_COLUMNS,
+    "pages_search": (*FTS_COLUMNS, "filters"),
     "search_terms": ("term", "rterm"),
     "search_state": ("key", "value"),
     # migration 2: every version of a page (archive/revisions.py), aliases of moved pages

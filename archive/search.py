@@ -35,12 +35,13 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlite_utils
 
-from archive import compounds, german
+from archive import compounds, filter_tokens, german
 from archive.query import (
     NOTHING,
     SEARCH_COLUMNS,
@@ -62,6 +63,11 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: bm25 weights in the column order of ``archive.schema.FTS_COLUMNS``
 #: (title, label, lead, body, captions, credits); ``pages_search`` has the same columns.
 BM25_WEIGHTS = (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
+#: Columns of ``pages_search``: the stems of each text field, then the filter tokens.
+INDEX_COLUMNS = (*SEARCH_COLUMNS, filter_tokens.COLUMN)
+SEARCH_WEIGHTS = (*BM25_WEIGHTS, 0.0)
+#: The ``pages`` columns a ``pages_search`` row is computed from.
+_SOURCE_COLUMNS = (*SEARCH_COLUMNS, "source", "page_type", "label", "published", "image_count")
 #: Order in which a snippet's text is chosen: the first field with a match.
 SNIPPET_FIELDS = ("body", "lead", "captions", "credits", "title")
 STATUSES = ("all", "live", "removed")
@@ -71,8 +77,10 @@ STATUSES = ("all", "live", "removed")
 
 
 def search_record(page: dict[str, Any]) -> dict[str, str]:
-    """The ``pages_search`` columns for a ``pages`` row (a dict with the text fields)."""
-    return {column: german.analyze(page.get(column)) for column in SEARCH_COLUMNS}
+    """The ``pages_search`` columns for a ``pages`` row (a dict with its columns)."""
+    record = {column: german.analyze(page.get(column)) for column in SEARCH_COLUMNS}
+    record[filter_tokens.COLUMN] = filter_tokens.tokens(page)
+    return record
 
 
 def compound_terms(record: dict[str, str]) -> list[str]:
@@ -83,14 +91,14 @@ def compound_terms(record: dict[str, str]) -> list[str]:
 
 
 _INSERT = (
-    f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) "
-    f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"
+    f"INSERT INTO pages_search (rowid, {', '.join(INDEX_COLUMNS)}) "
+    f"VALUES (?{', ?' * len(INDEX_COLUMNS)})"
 )
 _DELETE = (
-    f"INSERT INTO pages_search (pages_search, rowid, {', '.join(SEARCH_COLUMNS)}) "
-    f"VALUES ('delete', ?{', ?' * len(SEARCH_COLUMNS)})"
+    f"INSERT INTO pages_search (pages_search, rowid, {', '.join(INDEX_COLUMNS)}) "
+    f"VALUES ('delete', ?{', ?' * len(INDEX_COLUMNS)})"
 )
-_PAGE = f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM pages WHERE url = ?"
+_PAGE = f"SELECT rowid, {', '.join(_SOURCE_COLUMNS)} FROM pages WHERE url = ?"
 #: Where the analyzer that built ``pages_search`` is recorded (:func:`check_analyzer`).
 STATE_TABLE = "search_state"
 
@@ -112,8 +120,8 @@ def unindex_page(db: sqlite_utils.Database, url: str) -> None:
     row = db.execute(_PAGE, [url]).fetchone()
     if row is None or not _indexed(db, row[0]):
         return
-    record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
-    db.execute(_DELETE, [row[0], *(record[c] for c in SEARCH_COLUMNS)])
+    record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
+    db.execute(_DELETE, [row[0], *(record[c] for c in INDEX_COLUMNS)])
 
 
 def index_page(db: sqlite_utils.Database, url: str) -> None:
@@ -125,8 +133,8 @@ def index_page(db: sqlite_utils.Database, url: str) -> None:
         return
     if _indexed(db, row[0]):
         raise SearchError(f"{url} is still in the search index: unindex_page() it first")
-    record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
-    db.execute(_INSERT, [row[0], *(record[c] for c in SEARCH_COLUMNS)])
+    record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
+    db.execute(_INSERT, [row[0], *(record[c] for c in INDEX_COLUMNS)])
     compounds.add(db.conn, compound_terms(record))
 
 
@@ -134,7 +142,7 @@ def create_search_index(db: sqlite_utils.Database) -> None:
     """Create the contentless ``pages_search``, the ``search_terms`` vocabulary and
     ``search_state`` (migration 7)."""
     db.execute(
-        f"CREATE VIRTUAL TABLE pages_search USING fts5({', '.join(SEARCH_COLUMNS)}, "
+        f"CREATE VIRTUAL TABLE pages_search USING fts5({', '.join(INDEX_COLUMNS)}, "
         "content='', tokenize='unicode61 remove_diacritics 2')"
     )
     compounds.create(db.conn)
@@ -148,21 +156,26 @@ def reindex(db: sqlite_utils.Database, batch: int = 1000) -> int:
     db.execute(f"DELETE FROM {compounds.TABLE}")
     total = 0
     cursor = db.conn.cursor()
-    cursor.execute(f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM pages ORDER BY rowid")
+    cursor.execute(f"SELECT rowid, {', '.join(_SOURCE_COLUMNS)} FROM pages ORDER BY rowid")
     while rows := cursor.fetchmany(batch):
         values, terms = [], []
         for row in rows:
-            record = search_record(dict(zip(SEARCH_COLUMNS, row[1:], strict=True)))
-            values.append([row[0], *(record[c] for c in SEARCH_COLUMNS)])
+            record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
+            values.append([row[0], *(record[c] for c in INDEX_COLUMNS)])
             terms.extend(compound_terms(record))
         db.conn.executemany(_INSERT, values)
         compounds.add(db.conn, dict.fromkeys(terms))
         total += len(rows)
     db.execute(
         f"INSERT OR REPLACE INTO {STATE_TABLE} (key, value) VALUES ('analyzer', ?)",
-        [german.ANALYZER],
+        [index_version()],
     )
     return total
+
+
+def index_version() -> str:
+    """What built ``pages_search``: the analyzer and the filter tokens."""
+    return f"{german.ANALYZER}; {filter_tokens.VERSION}"
 
 
 def check_analyzer(db: sqlite_utils.Database) -> int | None:
@@ -170,10 +183,10 @@ def check_analyzer(db: sqlite_utils.Database) -> int | None:
     release, say: its stems could no longer be deleted exactly); return the number of
     pages reindexed, ``None`` if the index was current."""
     row = db.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'analyzer'").fetchone()
-    if row is not None and row[0] == german.ANALYZER:
+    if row is not None and row[0] == index_version():
         return None
     log.info(
-        "search index built by %s, now %s: rebuilding", row[0] if row else "?", german.ANALYZER
+        "search index built by %s, now %s: rebuilding", row[0] if row else "?", index_version()
     )
     return reindex(db)
 
@@ -255,7 +268,9 @@ def search_sql(
     With ``rank`` (SQL for a second MATCH expression, :func:`rank_expression`) the window
     is found without scores and scored by bm25 of ``rank`` (0 where it does not match).
     Shared with the Datasette canned query, so both rank identically."""
-    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    weights = ", ".join(
+        str(w) for w in (SEARCH_WEIGHTS if table == "pages_search" else BM25_WEIGHTS)
+    )
     conditions = " AND ".join([f"{table} MATCH {match}", *where])
     join = f" JOIN pages ON pages.rowid = {table}.rowid" if where else ""
     newest = f" ORDER BY {table}.rowid DESC LIMIT {window}" if window else ""
@@ -314,13 +329,64 @@ def _run(db: sqlite_utils.Database, sql: str, params: dict[str, Any], query: str
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 
-def _rank_param(fts: str, query: str, exact: bool, params: dict[str, Any]) -> str | None:
-    """``":rank"`` (set in ``params``) if the query ``fts`` has compound parts, else
-    ``None``: without them one step scores the same (bm25 of the same phrases), cheaper."""
-    if exact or to_search_query(query) == fts:
+#: Filter tokens narrow the FTS walk (archive/filter_tokens.py); off only to compare.
+NARROW = True
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to run one search: table, SQL filters and parameters (``fts``, maybe ``rank``)."""
+
+    table: str
+    where: list[str]
+    params: dict[str, Any]
+    rank: str | None
+
+
+def _years(db: sqlite_utils.Database) -> tuple[int, int] | None:
+    """The first and last year of ``published`` in the archive (two index lookups)."""
+    ends = []
+    for order in ("ASC", "DESC"):
+        row = db.execute(
+            f"SELECT substr(published, 1, 4) FROM pages WHERE published IS NOT NULL "
+            f"ORDER BY published {order} LIMIT 1"
+        ).fetchone()
+        if row is None or not str(row[0]).isdigit():
+            return None
+        ends.append(int(row[0]))
+    return ends[0], ends[1]
+
+
+def _plan(
+    db: sqlite_utils.Database, query: str, exact: bool, filters: dict[str, Any]
+) -> _Plan | None:
+    """``None`` if the query has nothing to search. A query with compound parts is scored
+    by its words alone (``rank``, :func:`to_rank_query`); without them one step scores
+    the same phrases, cheaper. The filters also narrow both MATCH expressions
+    (weight 0 in bm25: the scores do not change)."""
+    fts = _prepare(db, query, exact)
+    where, params = _filters(**filters)
+    if not fts:
         return None
-    params["rank"] = to_rank_query(query)
-    return ":rank"
+    rank = None
+    if not exact:
+        if fts != to_search_query(query):
+            rank = to_rank_query(query)
+        dated = params.get("since") or params.get("until")
+        narrow = NARROW and filter_tokens.narrowing(
+            source=params.get("source"), page_type=params.get("page_type"),
+            label=params.get("label"), has_images=filters.get("has_images"),
+            since=params.get("since"), until=params.get("until"),
+            years=_years(db) if dated else None,
+        )  # fmt: skip
+        if narrow:
+            fts = f"({fts}) AND {narrow}"
+            rank = rank and f"({rank}) AND {narrow}"
+        if rank:
+            params["rank"] = rank
+    params["fts"] = fts
+    table = "pages_fts" if exact else "pages_search"
+    return _Plan(table, where, params, ":rank" if rank else None)
 
 
 def search(
@@ -339,20 +405,18 @@ def search(
     ``has_images``, ``status`` (all/live/removed), ``include_removed``. ``exact=True``
     searches the words as written (no stemming, no compound parts).
     """
-    fts = _prepare(db, query, exact)
     if limit < 1:
         raise SearchError(f"limit must be at least 1, got {limit}")
-    where, params = _filters(**filters)
-    if not fts:
+    plan = _plan(db, query, exact, filters)
+    if plan is None:
         return []
-    table = "pages_fts" if exact else "pages_search"
     columns = ", ".join(f"pages.{c}" for c in HIT_COLUMNS)
     offset = max(0, offset)
     sql = search_sql(
-        table, ":fts", where, columns, limit="LIMIT :limit OFFSET :offset",
-        window=max(RANK_WINDOW, offset + limit), rank=_rank_param(fts, query, exact, params),
+        plan.table, ":fts", plan.where, columns, limit="LIMIT :limit OFFSET :offset",
+        window=max(RANK_WINDOW, offset + limit), rank=plan.rank,
     )  # fmt: skip
-    params.update({"fts": fts, "limit": limit, "offset": offset})
+    params = {**plan.params, "limit": limit, "offset": offset}
     highlight = Highlighter(query, exact=exact)
     results = []
     for row in _run(db, sql, params, query):
@@ -377,13 +441,12 @@ def search(
 def _matching(
     db: sqlite_utils.Database, query: str, exact: bool, filters: dict[str, Any]
 ) -> tuple[str, dict[str, Any]] | None:
-    fts = _prepare(db, query, exact)
-    where, params = _filters(**filters)
-    if not fts:
+    plan = _plan(db, query, exact, filters)
+    if plan is None:
         return None
-    table = "pages_fts" if exact else "pages_search"
-    conditions = " AND ".join([f"{table} MATCH :fts", *where])
-    params["fts"] = fts
+    table = plan.table
+    conditions = " AND ".join([f"{table} MATCH :fts", *plan.where])
+    params = {k: v for k, v in plan.params.items() if k != "rank"}
     return f"FROM {table} JOIN pages ON pages.rowid = {table}.rowid WHERE {conditions}", params
 
 
@@ -424,19 +487,16 @@ def matching_urls(
     db: sqlite_utils.Database, query: str, *, exact: bool = False, **filters: Any
 ) -> list[str]:
     """URLs of all matching pages, best first (for exports)."""
-    fts = _prepare(db, query, exact)
-    where, params = _filters(**filters)
-    if not fts:
+    plan = _plan(db, query, exact, filters)
+    if plan is None:
         return []
-    table = "pages_fts" if exact else "pages_search"
-    params["fts"] = fts
-    rank = _rank_param(fts, query, exact, params)
-    sql = search_sql(table, ":fts", where, "pages.url", window=None, rank=rank)
-    return [row[0] for row in _run(db, sql, params, query)]
+    sql = search_sql(plan.table, ":fts", plan.where, "pages.url", window=None, rank=plan.rank)
+    return [row[0] for row in _run(db, sql, plan.params, query)]
 
 
 __all__ = [
     "BM25_WEIGHTS",
+    "INDEX_COLUMNS",
     "HIT_FIELDS",
     "NOTHING",
     "RANK_WINDOW",

@@ -43,6 +43,7 @@ from archive import compounds, german  # noqa: E402
 from archive import search as search_module  # noqa: E402
 from archive.search import (  # noqa: E402
     BM25_WEIGHTS,
+    INDEX_COLUMNS,
     RANK_WINDOW,
     SEARCH_COLUMNS,
     compound_terms,
@@ -149,8 +150,8 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tupl
     if trigram:
         db.execute("CREATE VIRTUAL TABLE pages_tri USING fts5(text, tokenize='trigram')")
     insert_search = (
-        f"INSERT INTO pages_search (rowid, {', '.join(SEARCH_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * (len(SEARCH_COLUMNS) + 1))})"
+        f"INSERT INTO pages_search (rowid, {', '.join(INDEX_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * (len(INDEX_COLUMNS) + 1))})"
     )
     spent = {"plain": 0.0, "extra": 0.0}
     batch: list[dict[str, Any]] = []
@@ -165,7 +166,7 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tupl
                 rows, terms = [], []
                 for offset, page in enumerate(batch):
                     rec = search_record(page)
-                    rows.append([first + offset, *(rec[c] for c in SEARCH_COLUMNS)])
+                    rows.append([first + offset, *(rec[c] for c in INDEX_COLUMNS)])
                     terms.extend(compound_terms(rec))
                 db.conn.executemany(insert_search, rows)
                 compounds.add(db.conn, dict.fromkeys(terms))  # as archive.search.reindex

@@ -367,3 +367,39 @@ def test_cli_live_and_removed(archive_path: Path, tmp_path: Path) -> None:
     assert [tail(h["url"]) for h in removed] == ["migration"]
     assert {tail(h["url"]) for h in live} == LOTSEN - {"migration"}
     assert "[removed]" in run("search", "Lotsen", "--db", str(copy))
+
+
+FILTER_CASES = [
+    {"source": "SOURCE"},
+    {"since": "2024-01-01"},
+    {"until": "2023-12-31"},
+    {"since": "2024-03-01", "until": "2024-09-30"},
+    {"since": "2031-01-01"},
+    {"page_type": "notice"},
+    {"label": "Soziales"},
+    {"has_images": True},
+    {"has_images": False},
+    {"source": "SOURCE", "since": "2023-06-15", "page_type": "press_release"},
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+def test_filter_tokens_narrow_but_never_change_results(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]
+) -> None:
+    source = db.execute("SELECT source FROM pages LIMIT 1").fetchone()[0]
+    filters = {k: source if v == "SOURCE" else v for k, v in filters.items()}
+    plan = search_module._plan(db, "Lotsen", False, filters)
+    assert plan is not None and "filters : " in plan.params["fts"]
+    def ranked(query: str) -> list[tuple[str, float]]:
+        return [(h["url"], round(h["score"], 9)) for h in search(db, query, limit=200, **filters)]
+
+    for query in ("Lotsen", "Haushalt", "Stadt", "Förderung OR Kita", '"Verwandte Themen"'):
+        narrowed = ranked(query)
+        total = count(db, query, **filters)
+        monkeypatch.setattr(search_module, "NARROW", False)
+        plain = ranked(query)
+        assert count(db, query, **filters) == total
+        monkeypatch.setattr(search_module, "NARROW", True)
+        assert narrowed == plain, (query, filters)
+        assert len(narrowed) == total
