@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
+from operator import sub
+
 from archive import german
 from archive.query import parse_query
 
@@ -71,34 +74,41 @@ def make_snippet(
 ) -> str:
     """About ``tokens`` words with the matches in ``[…]``, from the text whose best window
     scores highest (the word itself 2, a compound part 1; earlier texts win ties)."""
-    best: tuple[int, str, list[tuple[int, int, int]]] | None = None
+    best: tuple[int, int, str, list[int]] | None = None
+    memo = highlight._memo
     for text in texts:
         if not text:
             continue
-        spans = [(m.start(), m.end(), highlight(m.group())) for m in german.WORD.finditer(text)]
-        if not spans:
+        # Scores first (most words were seen in earlier hits); positions only for the
+        # text that wins.
+        words = german.WORD.findall(text)
+        if not words:
             continue
-        score = _best_start(spans, tokens)[1]
+        hits = [memo.get(w, -1) for w in words]
+        if -1 in hits:
+            hits = [highlight(w) if h < 0 else h for h, w in zip(hits, words, strict=True)]
+        start, score = _best_start(hits, tokens)
         if best is None or score > best[0]:
-            best = (score, text, spans)
-    return _window(best[1], best[2], tokens) if best else ""
+            best = (score, start, text, hits)
+    if best is None:
+        return ""
+    _score, start, text, hits = best
+    spans = [(m.start(), m.end(), h) for m, h in zip(german.WORD.finditer(text), hits, strict=True)]
+    return _window(text, spans, start, tokens)
 
 
-def _best_start(spans: list[tuple[int, int, int]], tokens: int) -> tuple[int, int]:
+def _best_start(hits: list[int], tokens: int) -> tuple[int, int]:
     """Start index and score of the best window of ``tokens`` words."""
-    best, best_score = 0, -1
-    sums = [0]
-    for _s, _e, hit in spans:
-        sums.append(sums[-1] + hit)
-    for start in range(max(1, len(spans) - tokens + 1)):
-        n = sums[min(start + tokens, len(spans))] - sums[start]
-        if n > best_score:
-            best, best_score = start, n
-    return best, best_score
+    sums = [0, *accumulate(hits)]
+    n = len(hits)
+    if n <= tokens:
+        return 0, sums[-1]
+    window = list(map(sub, sums[tokens:], sums))
+    best_score = max(window)
+    return window.index(best_score), best_score
 
 
-def _window(text: str, spans: list[tuple[int, int, int]], tokens: int) -> str:
-    best = _best_start(spans, tokens)[0]
+def _window(text: str, spans: list[tuple[int, int, int]], best: int, tokens: int) -> str:
     # Start a little before the first match so it is not the very first word.
     chosen = spans[best : best + tokens]
     first_hit = next((i for i, span in enumerate(chosen) if span[2]), 0)
