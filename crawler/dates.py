@@ -52,6 +52,10 @@ _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\
 _NAMED = re.compile(
     rf"(?<!\d)(\d{{1,2}})\.?\s*({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE
 )
+#: a text that is one date and nothing else, ``28.11.2025`` or ``4. Juni 2025`` (ASCII digits,
+#: a month name without punctuation): :func:`parse_german_date`'s patterns read it the same way
+_SIMPLE_DATE = re.compile(r"([0-9]{1,2})\.(?:([0-9]{1,2})\.| ([A-Za-zÄÖÜäöü]+) )([0-9]{4})")
+_DIGIT = re.compile(r"\d")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _ISO_START = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s_])")
 _ISO_UTC = re.compile(
@@ -89,6 +93,15 @@ def parse_german_date(text: str | None) -> str | None:
     """The first German date in ``text``: ``28.11.2025``, ``30.05.23``, ``28. November 2025``,
     ``4. Juni 2025``, ``15. Maerz 2026``; a leading ISO date (``2025-11-28``) is accepted too."""
     if not text:
+        return None
+    simple = _SIMPLE_DATE.fullmatch(text)
+    if simple is not None:  # the whole text is one date, as most date lines are
+        day, number, name, year = simple.groups()
+        month = int(number) if number is not None else MONTHS.get(name.lower())
+        value = make_date(int(year), month, int(day)) if month else None
+        if value:
+            return value
+    if _DIGIT.search(text) is None:  # every form below holds a digit
         return None
     iso = parse_iso_date(text)
     if iso:
@@ -167,7 +180,10 @@ def dateline_date(text: str | None) -> str | None:
     """Date of a dateline opening a paragraph ("Offenbach am Main, 4. Juni 2025 – …")."""
     if not text:
         return None
-    match = _DATELINE.match(text[:120])
+    head = text[:120]
+    if "," not in head and "(" not in head:  # a dateline's place ends at one of them
+        return None
+    match = _DATELINE.match(head)
     return parse_german_date(match.group("date")) if match else None
 
 

@@ -115,10 +115,10 @@ def extract(
 def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
     """The decoded markup and its lxml tree (plain ``etree`` elements: no ``lxml.html``
     element-class lookup in Python for every node touched), or None for an empty page."""
-    if not body or not body.strip():
+    if not body or body.isspace():  # (the whitespace strip() removes, without the copy)
         return None
     markup = prepare_markup(decode_html(body, headers))
-    if not markup.strip():
+    if not markup or markup.isspace():
         return None
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:  # one parser per thread: lxml parsers must not be shared across threads
@@ -262,12 +262,17 @@ def _fill_generic(
     root = _generic_root(h1, main)
     label_el = _label_before(h1)
     result.label = clean_or_none(element_text(label_el)) if label_el is not None else None
-    lead_el = first_with_class(root, "SP-Intro", "lead", "intro", "teaser-text")
+    read_body = "body" not in found
+    # a lead the profile found replaces this one (_apply_profile); without a body to read
+    # here, the lead and the date line are not needed to leave them out of it
+    lead_el = None if "lead" in found and not read_body else first_with_class(
+        root, "SP-Intro", "lead", "intro", "teaser-text"
+    )
     result.lead = clean_or_none(element_text(lead_el)) if lead_el is not None else None
-    exclude = (h1, lead_el, label_el, date_line(root))
+    exclude = (h1, lead_el, label_el, date_line(root)) if read_body else ()
     body_root = marked if marked is not None else root
     # a profile body replaces this one; the page type is then decided again (_apply_profile)
-    _fill_content(result, root, body_root, base, exclude, profile, doc, "body" not in found)
+    _fill_content(result, root, body_root, base, exclude, profile, doc, read_body)
     result.page_type = page_type(result, meta)
     return root
 
@@ -494,9 +499,9 @@ def _profile_fields(doc: Any, profile: SiteProfile | None) -> dict[str, Any]:
         return {}
     found: dict[str, Any] = {}
     for name in _TEXT_FIELDS:
-        matches = [el for el in select(doc, getattr(profile, name)) if not _hidden(el)]
-        if matches and element_text(matches[0]):
-            found[name] = matches[0]
+        match = next((el for el in select(doc, getattr(profile, name)) if not _hidden(el)), None)
+        if match is not None and element_text(match):
+            found[name] = match
     roots = outermost(select(doc, profile.body))
     if roots:
         found["body"] = roots

@@ -38,9 +38,10 @@ _PART = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Compound:
-    """One compound selector: every condition must hold on the same element."""
+    """One compound selector: every condition must hold on the same element. Compared and
+    hashed by identity (chains are per-page memo keys): :func:`_compound` interns them."""
 
     tag: str | None
     ident: str | None
@@ -116,6 +117,7 @@ def parse(selector: str) -> tuple[Chain, ...] | None:
     return tuple(chains)
 
 
+@lru_cache(maxsize=512)
 def _compound(text: str) -> Compound | None:
     tag = ident = None
     found_classes: list[str] = []
@@ -161,7 +163,9 @@ class PageIndex:
         self._position: dict[Any, int] | None = None
         self._headed: dict[Any, Any] | None = None
         self._chains: dict[Chain, list[Any]] = {}
-        self._heading_text: dict[Any, str] = {}
+        self._text: dict[Any, str] = {}
+        self._lowered: list[tuple[str, str]] | None = None
+        self._headed_matching: dict[re.Pattern[str], dict[Any, str]] = {}
         self._matching: dict[re.Pattern[str], list[Any]] = {}
         self._attributes: dict[str, list[Any]] = {}
         by_class: defaultdict[str, list[Any]] = defaultdict(list)
@@ -204,8 +208,14 @@ class PageIndex:
     def with_class_part(self, part: str, lower: bool = False) -> list[Any]:
         """Elements whose class attribute contains ``part`` (no whitespace in it; lower-cased
         attribute with ``lower``), in document order."""
-        keys = [k for k in self.by_class if part in (k.lower() if lower else k)]
+        keys = [k for k, low in self._keys() if part in (low if lower else k)]
         return self._union(keys)
+
+    def _keys(self) -> list[tuple[str, str]]:
+        """The page's class tokens with their lower-cased forms."""
+        if self._lowered is None:
+            self._lowered = [(k, k.lower()) for k in self.by_class]
+        return self._lowered
 
     def _union(self, keys: list[str]) -> list[Any]:
         """The elements with any of the class tokens ``keys``, in document order."""
@@ -237,15 +247,45 @@ class PageIndex:
 
     def heading(self, el: Any) -> str:
         """:func:`crawler.text.box_heading` of ``el``, each read once per page."""
-        head = self.headed().get(el)
-        if head is None:
-            return ""
-        text = self._heading_text.get(el)
+        head = (self._headed if self._headed is not None else self.headed()).get(el)
+        return "" if head is None else self.text(head)
+
+    def text(self, el: Any) -> str:
+        """:func:`crawler.text.element_text` of ``el`` (no ``skip``), read once per page."""
+        text = self._text.get(el)
         if text is None:
             from crawler.text import element_text
 
-            text = self._heading_text[el] = element_text(head)
+            text = self._text[el] = element_text(el)
         return text
+
+    def headed_matching(self, pattern: re.Pattern[str], initials: str = "") -> dict[Any, str]:
+        """Box -> heading text, for the boxes of :meth:`headed` whose heading text ``pattern``
+        matches (``pattern.match``, a non-empty text); memoised per pattern. ``initials``:
+        lower-case ASCII letters every text ``pattern`` matches starts with (case-insensitively),
+        so that a heading whose first letter is another one is never read whole."""
+        found = self._headed_matching.get(pattern)
+        if found is None:
+            found = self._headed_matching[pattern] = {}
+            for box, head in self.headed().items():
+                if initials and not self.may_start_with(head, initials):
+                    continue
+                text = self.text(head)
+                if text and pattern.match(text):
+                    found[box] = text
+        return found
+
+    def may_start_with(self, el: Any, initials: str) -> bool:
+        """False when :meth:`text` of ``el`` cannot start with one of ``initials`` (lower-case
+        ASCII letters, compared case-insensitively), read from ``el``'s own leading text: the
+        text starts with that text, cleaned, when it holds any (:func:`crawler.text.clean`
+        removes characters, never adds them before it)."""
+        if not len(el) or el in self._text:
+            return True  # the whole text costs no more than this test
+        from crawler.text import clean
+
+        first = clean(el.text)[:1]
+        return not first or not first.isascii() or first.lower() in initials
 
     def with_class_matching(self, pattern: re.Pattern[str]) -> list[Any]:
         """Elements whose lower-cased class attribute ``pattern`` finds (a pattern of words
@@ -253,7 +293,7 @@ class PageIndex:
         document order; memoised per pattern."""
         found = self._matching.get(pattern)
         if found is None:
-            keys = [k for k in self.by_class if pattern.search(k.lower())]
+            keys = [k for k, low in self._keys() if pattern.search(low)]
             found = self._matching[pattern] = self._union(keys)
         return found
 
@@ -268,9 +308,16 @@ class PageIndex:
 
     def sort(self, elements: Any) -> list[Any]:
         """``elements`` (of this page) in document order, without duplicates."""
-        unique = set(elements)
+        return self._in_order(set(elements))
+
+    def _in_order(self, unique: set[Any]) -> list[Any]:
+        """A set of this page's elements in document order; elements that all have a class
+        are ordered without numbering the whole page."""
         if len(unique) < 2:
             return list(unique)
+        order = self._class_order
+        if all(el in order for el in unique):
+            return sorted(unique, key=order.__getitem__)
         return sorted(unique, key=self.position.__getitem__)
 
     def select(self, chains: tuple[Chain, ...]) -> list[Any]:
@@ -278,8 +325,7 @@ class PageIndex:
         groups = [found for found in map(self._chain, chains) if found]
         if len(groups) < 2:  # each group's matches are in document order already
             return list(groups[0]) if groups else []
-        found = {el for group in groups for el in group}
-        return sorted(found, key=self.position.__getitem__)
+        return self._in_order({el for group in groups for el in group})
 
     def _chain(self, chain: Chain) -> list[Any]:
         """Left to right: the matches of each compound under (or, for ``>``, right below) the

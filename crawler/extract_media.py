@@ -32,6 +32,8 @@ from crawler.text import (
 from crawler.text import resolve_url as resolve
 
 CREDIT_HEADINGS = re.compile(r"^(bildnachweise?|bildquellen|bildrechte|image credits)\b", re.I)
+#: the letters every heading :data:`CREDIT_HEADINGS` matches starts with (a cheap pre-check)
+CREDIT_INITIALS = "bi"
 ATTACHMENT_EXT = re.compile(
     r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|txt|csv|zip|rar|7z|gpx|kmz?|ics)$", re.I
 )
@@ -104,12 +106,12 @@ def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     else:  # the same elements from the page's index
         sections = index.with_class("SP-ImageCredits", scope)
         whole = scope is index.root
+        headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
         chosen = [
-            node for node in index.headed()
-            if node.tag in _BOX_TAGS and CREDIT_HEADINGS.match(index.heading(node))
-            and node is not scope and (whole or is_under(node, scope))
+            node for node in headed
+            if node.tag in _BOX_TAGS and node is not scope and (whole or is_under(node, scope))
         ]
-        boxes = [(node, index.heading(node)) for node in index.sort(chosen)]
+        boxes = [(node, headed[node]) for node in index.sort(chosen)]
     for node, heading in boxes:
         if heading and CREDIT_HEADINGS.match(heading) and node not in sections:
             sections.append(node)
@@ -208,7 +210,7 @@ def _outside_content(img: Any, scope: Any) -> bool:
 def _caption_for(img: Any) -> str | None:
     figure = next((n for n in img.iterancestors() if n.tag == "figure"), None)
     if figure is not None:
-        caption = first(figure, ".//figcaption")
+        caption = next((n for n in figure.iter("figcaption") if n is not figure), None)
         if caption is None:
             caption = first(figure, ".//*[contains(@class, 'caption')]")
         return element_text(caption) if caption is not None else None
@@ -253,7 +255,7 @@ def attachments(scope: Any, base: str) -> list[Attachment]:
         url = resolve(base, href)
         if not url or url in seen or not ATTACHMENT_EXT.search(urlsplit(url).path):
             continue
-        if in_box(anchor, RELATED_HEADINGS) or in_box(anchor, CREDIT_HEADINGS):
+        if in_box(anchor, RELATED_HEADINGS) or in_box(anchor, CREDIT_HEADINGS, CREDIT_INITIALS):
             continue
         seen.add(url)
         title = element_text(anchor) or urlsplit(url).path.rsplit("/", 1)[-1]

@@ -19,6 +19,7 @@ from crawler.profiles import SiteProfile, outermost, select
 from crawler.records import Link
 from crawler.text import (
     LINK_BOX_HEADINGS,
+    LINK_BOX_INITIALS,
     box_heading,
     classes,
     clean,
@@ -39,23 +40,36 @@ _KIND_CLASSES = {
 }
 _LINK_PREFIX = re.compile(r"^Link zu\s+")
 _LEADING_DATE = re.compile(r"^\s*\(?\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-_DATE_CLASS = ("date", "datum", "time")
 #: Jetpack's related-post context line: In „Pressemitteilungen“
 _CONTEXT = re.compile(r"^(?:In|Aus|Kategorie:?)\s+[„\"“»]?(.+?)[“\"”«]?$")
 
 
-def in_box(el: Any, heading: re.Pattern[str]) -> bool:
+def in_box(el: Any, heading: re.Pattern[str], initials: str = "") -> bool:
     """Whether an ancestor of ``el`` is a box headed by ``heading`` (or, for related boxes, a
-    Sitepark ``SP-Related`` block)."""
+    Sitepark ``SP-Related`` block); ``initials``: see ``PageIndex.headed_matching``."""
     index = page_index(el)
     related_box = heading is RELATED_HEADINGS
+    if index is not None:  # the page's boxes with such a heading, found once
+        boxes = index.headed_matching(heading, LINK_BOX_INITIALS if related_box else initials)
+        for node in el.iterancestors():
+            if node in boxes or (related_box and _sp_related(node)):
+                return True
+        return False
     for node in el.iterancestors():
-        if related_box and "sp-related" in classes(node):
+        if related_box and _sp_related(node):
             return True
-        text = index.heading(node) if index is not None else box_heading(node)
+        text = box_heading(node)
         if text and heading.match(text):
             return True
     return False
+
+
+def _sp_related(node: Any) -> bool:
+    """``"sp-related" in classes(node)``"""
+    value = node.get("class")
+    if value is None or "sp-related" not in value.lower():
+        return False
+    return "sp-related" in value.lower().split()
 
 
 def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
@@ -71,9 +85,12 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
     else:  # the same elements (the order of the candidates does not change the result)
         boxes = list(index.with_class("SP-Related"))
         headings = list(doc.iter("h2", "h3", "h4", "h5")) + index.with_class_part("headline")
+    text_of = element_text if index is None else index.text
     for heading in headings:
         parent = heading.getparent()
-        if parent is None or parent in boxes or not RELATED_HEADINGS.match(element_text(heading)):
+        if parent is None or parent in boxes or (
+            index is not None and not index.may_start_with(heading, LINK_BOX_INITIALS)
+        ) or not RELATED_HEADINGS.match(text_of(heading)):
             continue
         if parent.getparent() is not None and len(parent) == 1:
             parent = parent.getparent()  # heading wrapped alone: the box is one level up
@@ -82,7 +99,9 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
     body = next(doc.iter("body"), None)
     for bold in body.iter("b", "strong") if body is not None else ():
         # old layouts: <p><b>Siehe auch:</b><br>» <a>…</a></p>
-        if not RELATED_HEADINGS.match(element_text(bold)):
+        if (index is not None and not index.may_start_with(bold, LINK_BOX_INITIALS)) or (
+            not RELATED_HEADINGS.match(text_of(bold))
+        ):
             continue
         block = next((n for n in bold.iterancestors() if n.tag in ("p", "div", "td")), None)
         if (block is not None and block not in boxes and _links(block)
@@ -104,9 +123,13 @@ def _links(el: Any) -> list[Any]:
 
 def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Link]:
     links: list[Link] = []
+    index = page_index(doc)
     for box in related_boxes(doc, profile):
-        items = [el for el in box.iter(etree.Element)
-                 if el is not box and has_class(el, "SP-TeaserList__item")]
+        if index is not None:  # the same elements, from the page's index
+            items = index.with_class("SP-TeaserList__item", box)
+        else:
+            items = [el for el in box.iter(etree.Element)
+                     if el is not box and has_class(el, "SP-TeaserList__item")]
         if not items:  # .//li[.//a]
             items = [li for li in box.iter("li")
                      if li is not box and next(li.iter("a"), None) is not None]
@@ -147,7 +170,7 @@ def teaser(item: Any, base: str) -> Link | None:
     kicker = parts.kicker
     if kicker is None and item.tag != "a":
         kicker = parts.context
-    label = clean_or_none(_CONTEXT.sub(r"\1", element_text(kicker))) if kicker is not None else None
+    label = clean_or_none(_context(element_text(kicker))) if kicker is not None else None
     date = _teaser_date(parts)
     sitepark_teaser = parts.sitepark
     kind = None
@@ -165,6 +188,13 @@ def teaser(item: Any, base: str) -> Link | None:
     if kind == "org":
         label = None
     return Link(url=url, title=clean(title), kind=kind, label=label, date=date)
+
+
+def _context(text: str) -> str:
+    """``_CONTEXT.sub(r"\\1", text)`` (an anchored pattern: one match at most) without the
+    template expansion."""
+    match = _CONTEXT.match(text)
+    return text if match is None else match.group(1) + text[match.end() :]
 
 
 class _TeaserParts:
@@ -185,13 +215,15 @@ class _TeaserParts:
             value = el.get("class")
             own = el is item
             if value is not None:
-                tokens = class_tokens(value)
+                # the Sitepark tokens below all hold "SP-"; a date word holds no whitespace, so
+                # it is in a token iff it is in the attribute
+                tokens = class_tokens(value) if "SP-" in value else ()
                 if self.sitepark is None and "SP-Teaser" in tokens:
                     self.sitepark = el
-                if self.dated is None and any(
-                    part in token for token in value.lower().split() for part in _DATE_CLASS
-                ):
-                    self.dated = el
+                if self.dated is None:
+                    lowered = value.lower()
+                    if "date" in lowered or "datum" in lowered or "time" in lowered:
+                        self.dated = el
                 if not own:
                     if self.headline is None and "SP-Teaser__headline" in tokens:
                         self.headline = el

@@ -78,3 +78,99 @@ def test_index_only_for_its_page_root() -> None:
         assert current(sub) is None
         assert select(sub, "p") == sub.findall(".//p")
     assert current(doc) is None
+
+
+# --- pre-checks and fast paths that must agree with the full computation --------------------------
+
+HEADINGS = [
+    "Verwandte Themen", "Verwandte Links", "Mehr zum Thema", "Das könnte Sie auch interessieren",
+    "Weitere Informationen", "Weitere Meldungen", "Lesen Sie auch", "Auch interessant",
+    "Siehe auch:", "Related topics", "Bildnachweise", "Bildnachweis", "Bildquellen",
+    "Bildrechte", "Image credits",
+]
+
+
+def test_heading_initials_cover_every_heading() -> None:
+    """Every heading a box pattern matches starts with one of its initials; a text starting with
+    another ASCII letter never matches (the pre-check of ``PageIndex.headed_matching``)."""
+    from crawler.extract_media import CREDIT_HEADINGS, CREDIT_INITIALS
+    from crawler.text import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
+
+    for pattern, initials in ((LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
+                              (CREDIT_HEADINGS, CREDIT_INITIALS)):
+        matched = [h for h in HEADINGS if pattern.match(h)]
+        assert matched
+        for heading in matched:
+            assert heading[0].lower() in initials
+            for letter in "abcdefghijklmnopqrstuvwxyz":
+                if letter not in initials:
+                    for variant in (letter + heading[1:], letter.upper() + heading[1:]):
+                        assert not pattern.match(variant), variant
+
+
+def test_headed_matching_with_initials_equals_full_reading() -> None:
+    from crawler.extract_media import CREDIT_HEADINGS, CREDIT_INITIALS
+    from crawler.text import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
+
+    page = """<html><body>
+    <div><h2>Verwandte <em>Themen</em></h2><ul><li><a href="/a">a</a></li></ul></div>
+    <div><h2><em>Das könnte Sie auch interessieren</em></h2></div>
+    <div><h3>  \u00adMehr<br>zum Thema</h3></div>
+    <div><h3>Xylophon <b>Verwandte Themen</b></h3></div>
+    <section><h4>Bild<span>nachweise</span></h4><ul><li>Foto: A</li></ul></section>
+    <div><h2 class="x">\u00a0B<i>ildrechte</i></h2></div>
+    <div><p class="box-headline">Siehe <a href="/s">auch</a></p></div>
+    <div><h2>Ärger <i>x</i></h2></div>
+    </body></html>"""
+    for pattern, initials in ((LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
+                              (CREDIT_HEADINGS, CREDIT_INITIALS)):
+        doc = etree.fromstring(page, etree.HTMLParser())
+        with indexed(doc):
+            full = current(doc).headed_matching(pattern)  # type: ignore[union-attr]
+        doc2 = etree.fromstring(page, etree.HTMLParser())
+        with indexed(doc2):
+            quick = current(doc2).headed_matching(pattern, initials)  # type: ignore[union-attr]
+        assert sorted(full.values()) == sorted(quick.values())
+        assert full
+
+
+def test_simple_date_fast_path_agrees_with_the_patterns() -> None:
+    from crawler.dates import parse_german_date
+
+    assert parse_german_date("26.03.2025") == "2025-03-26"
+    assert parse_german_date("9. Oktober 2025") == "2025-10-09"
+    assert parse_german_date("1. MÄRZ 2024") == "2024-03-01"
+    assert parse_german_date("31.02.2025") is None  # not a date: the general path decides
+    assert parse_german_date("31. Foo 2025") is None
+    assert parse_german_date("Stand: 12.06.2025") == "2025-06-12"
+    assert parse_german_date("keine Ziffer") is None
+    for text in ("26.03.2025", "9. Oktober 2025", "4. Mai 2024", "01.08.2023"):
+        # the same date inside a longer text goes through the general patterns
+        assert parse_german_date(text) == parse_german_date(f"am {text} veröffentlicht")
+
+
+def test_control_character_check_agrees_with_the_pattern() -> None:
+    import random
+
+    from crawler.text import _CONTROL, _has_control
+
+    rnd = random.Random(7)
+    texts = ["", "abc", "a\x00b", "\ufffe", "x\uffff", "ä\x1f", "\t\n\r ok", "\x7f", "\ud800"]
+    for _ in range(5000):
+        texts.append("".join(chr(rnd.choice((rnd.randrange(0, 40), rnd.randrange(0, 0x110000))))
+                             for _ in range(rnd.randrange(0, 6))))
+    for text in texts:
+        assert _has_control(text) == (_CONTROL.search(text) is not None), repr(text)
+
+
+def test_simple_href_check_agrees_with_the_pattern() -> None:
+    import random
+
+    from crawler.text import _NOT_SIMPLE, _not_simple
+
+    rnd = random.Random(11)
+    texts = ["/a/./b", "/a;p", "/a?#", "/a?", "/a#", "/a?\n", "/a#\n", "/[::1]", "/a]", "/a/b?q=1"]
+    for _ in range(20000):
+        texts.append("".join(rnd.choice("/.;?#[]a\n") for _ in range(rnd.randrange(0, 8))))
+    for text in texts:
+        assert _not_simple(text) == (_NOT_SIMPLE.search(text) is not None), repr(text)
