@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -379,6 +380,22 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         db.conn.execute("COMMIT")
 
 
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch to WAL. Two processes opening a brand-new file at once can make the switch
+    fail with "database is locked" at once, without the busy timeout (SQLite refuses a
+    lock upgrade that could deadlock): retry it until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            log.debug("%s: WAL switch busy, retrying", db_path(db))
+            time.sleep(0.01)
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open or create the archive at ``path`` and bring its schema up to date."""
     p = Path(path)
@@ -391,7 +408,7 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
         raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
     try:
         db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.enable_wal()
+        _enable_wal(db)
         db.conn.execute("PRAGMA foreign_keys = ON")
         ensure_schema(db)
     except sqlite3.DatabaseError as exc:
