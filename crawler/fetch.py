@@ -10,11 +10,13 @@ caps response sizes and supports conditional GET.
 Literal IP hosts that are not globally routable (private, link-local, multicast, …; see
 :func:`crawler.urls.non_public_address`) are refused in URLs and redirect targets before
 any connection, unless ``connect_to`` maps that host; loopback passes (the host scope check
-still applies). Host *names* resolving to such addresses are not checked: the resolution
-happens inside httpcore, which httpx 0.28 offers no public hook for.
+still applies). Host *names* are resolved by the crawler itself and refused the same way
+if any of their addresses is not public; the connection then goes to the address that
+was checked (:class:`crawler.transports.ResolvingTransport`).
 
 ``connect_to`` (like curl's ``--connect-to``) sends requests for a host name to another
-``ip:port`` while URL and ``Host`` header keep the name: see :class:`ConnectToTransport`.
+``ip:port`` while URL and ``Host`` header keep the name: see
+:class:`crawler.transports.ConnectToTransport`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ import httpx
 from crawler.config import CrawlerConfig, SourceConfig
 from crawler.records import FetchResult
 from crawler.robots import Robots
+from crawler.transports import (
+    AddressRefused,
+    ConnectToTransport,
+    Resolve,
+    ResolvingTransport,
+    system_resolve,
+)
 from crawler.urls import UrlPolicy, non_public_address
 
 log = logging.getLogger(__name__)
@@ -45,27 +54,6 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TOTAL_TIMEOUT_FACTOR = 3.0
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class ConnectToTransport(httpx.AsyncBaseTransport):
-    """Send requests for ``host`` to ``mapping[host]`` (``"ip:port"``), keeping the URL's
-    host name in the ``Host`` header (and as TLS SNI name)."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, mapping: dict[str, str]):
-        self.inner = inner
-        self.mapping = {k.lower(): v for k, v in mapping.items()}
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        target = self.mapping.get(request.url.host.lower())
-        if target:
-            ip, _, port = target.rpartition(":")
-            name = request.url.host
-            request.url = request.url.copy_with(host=ip.strip("[]"), port=int(port))
-            request.extensions = {**request.extensions, "sni_hostname": name}
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -121,7 +109,8 @@ class Fetcher:
     """``async with Fetcher(crawler, source) as f: result = await f.fetch(url)``.
 
     ``transport`` replaces the network (tests: ``httpx.MockTransport``); ``sleep`` is
-    used for retry backoff only (politeness waits always use real time).
+    used for retry backoff only (politeness waits always use real time); ``resolve``
+    replaces DNS (default: the system resolver, unless ``transport`` is given).
     Counters: ``requests`` (HTTP requests sent, incl. retries and robots.txt) and
     ``bytes_received`` (bytes on the wire, i.e. before gzip decoding).
     """
@@ -133,6 +122,7 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
+        resolve: Resolve | None = None,
     ):
         self.crawler = crawler
         self.source = source
@@ -140,6 +130,9 @@ class Fetcher:
         self._sleep = sleep
         self._mapped = frozenset(h.lower().rstrip(".") for h in source.connect_to)
         inner: httpx.AsyncBaseTransport = transport or httpx.AsyncHTTPTransport(retries=0)
+        if transport is None or resolve is not None:
+            # Names are resolved and checked here (a test's MockTransport has no DNS).
+            inner = ResolvingTransport(inner, resolve or system_resolve)
         if source.connect_to:
             inner = ConnectToTransport(inner, source.connect_to)
         # Requests go straight to the transport: the client would parse every Location
@@ -381,6 +374,8 @@ class Fetcher:
                 return _Outcome(
                     error=f"timed out (total {total:g}s) fetching {url}", retryable=True
                 )
+            except AddressRefused as exc:
+                return _Outcome(error=f"{exc} ({url})")
             except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                 msg = str(exc) or type(exc).__name__
                 # a name that does not resolve will not resolve a second later either

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from crawler.crawl import CrawlStats, crawl_source
 from crawler.demo import sample_config
 from crawler.fetch import Fetcher
 from crawler.sample_site import SampleSite, ground_truth
+from crawler.transports import system_resolve
 from tests.faultserver import PRIVATE_REDIRECTS, UMLAUT_TITLE, FaultServer
 from tests.httpserver import Response, TestServer
 
@@ -325,3 +327,91 @@ def test_error_urls_kept_in_memory_are_capped(tmp_path: Path) -> None:
     stats = crawl_source(db, config, config.source("down"), transport=transport, capture=False)
     assert stats.errors == n and len(stats.error_urls) == MAX_ERROR_URLS
     assert db.execute("SELECT count(*) FROM fetch_errors").fetchone()[0] == n
+
+
+# -- host names: resolved by the crawler, refused if any address is not public ------------
+def _resolver(table: dict[str, list[str]]) -> Any:
+    async def resolve(host: str, port: int) -> list[str]:
+        if host not in table:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return table[host]
+
+    return resolve
+
+
+def test_names_resolving_to_private_addresses_are_refused() -> None:
+    names = {
+        "site.test": ["93.184.216.34"],
+        "intranet.test": ["10.0.0.7"],
+        "metadata.test": ["169.254.169.254"],
+        "mixed.test": ["93.184.216.35", "192.168.1.9"],
+        "six.test": ["fd00::5"],
+    }
+    src = SourceConfig(name="t", start_urls=("http://site.test/",), hosts=(*names, "gone.test"))
+    cfg = CrawlerConfig(delay=0.0, respect_robots=False, retries=2)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.startswith("/go/"):
+            target = request.url.path.removeprefix("/go/")
+            return httpx.Response(302, headers={"Location": f"http://{target}/x"})
+        return httpx.Response(200, text="ok")
+
+    async def go() -> list[Any]:
+        transport = httpx.MockTransport(handler)
+        async with Fetcher(cfg, src, transport=transport, resolve=_resolver(names)) as f:
+            bad = ["intranet.test", "metadata.test", "mixed.test", "six.test"]
+            return [
+                await f.fetch("http://site.test/ok"),
+                *[await f.fetch(f"http://{h}/x") for h in bad],
+                await f.fetch("http://site.test/go/intranet.test"),
+                await f.fetch("http://gone.test/x"),
+            ]
+
+    ok, *refused, hop, gone = _run(go())
+    assert ok.ok and ok.body == b"ok"
+    first = seen[0]
+    # Connected to the address that was checked; the name stays in Host and as SNI name.
+    assert first.url.host == "93.184.216.34" and first.headers["host"] == "site.test"
+    assert first.extensions["sni_hostname"] == "site.test"
+    for res, why in zip(
+        refused,
+        ["private address 10.0.0.7", "link-local address 169.254.169.254",
+         "private address 192.168.1.9", "private address fd00::5"],
+        strict=True,
+    ):  # fmt: skip
+        assert res.status is None and f"resolves to {why}" in (res.error or ""), res.error
+        assert res.attempts == 1  # not retried
+    # A redirect to such a name is followed to the connection, which is refused.
+    assert hop.final_url == "http://intranet.test/x" and hop.status is None
+    assert "resolves to private address 10.0.0.7" in (hop.error or "")
+    assert gone.status is None and "cannot resolve gone.test" in (gone.error or "")
+    assert gone.attempts == 1
+    # Nothing but the two site.test requests reached the transport.
+    assert [r.url.path for r in seen] == ["/ok", "/go/intranet.test"]
+
+
+def test_real_resolver_loopback_name_with_fallback() -> None:
+    """``localhost`` through the system resolver reaches a server on 127.0.0.1 with
+    ``Host: localhost`` (trying the next address when ``::1`` comes first and refuses)."""
+    resolved: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        resolved.append(host)
+        return ["::1", *await system_resolve(host, port)]  # ::1 first, as some hosts do
+
+    with TestServer() as server:
+        server.route("/page", Response(body=b"hello"))
+        url = f"http://localhost:{server.port}/page"
+        src = SourceConfig(name="t", start_urls=(url,), hosts=("localhost",))
+        cfg = CrawlerConfig(delay=0.0, respect_robots=False)
+
+        async def go() -> Any:
+            async with Fetcher(cfg, src, resolve=resolve) as f:
+                return await f.fetch(url)
+
+        res = _run(go())
+        assert res.ok and res.body == b"hello", res.error
+        assert resolved == ["localhost"]
+        assert server.requests[0].headers["host"] == f"localhost:{server.port}"
