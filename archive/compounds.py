@@ -67,12 +67,12 @@ class Expander:
         self._present: bool | None = None
 
     def _has_table(self) -> bool:
-        if self._present is None:
+        if not self._present:  # looked up again until found (a migration may add it)
             row = self.conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [TABLE]
             ).fetchone()
             self._present = row is not None
-        return self._present
+        return bool(self._present)
 
     def __call__(self, stem: str) -> list[str]:
         if not german.is_part_candidate(stem) or not self._has_table():

@@ -68,7 +68,7 @@ def narrowing(
     terms = []
     for prefix, value in (("fs", source), ("ft", page_type), ("fl", label)):
         if value is not None:
-            terms.append(f'{COLUMN} : "{_hashed(prefix, value)}"')
+            terms.append(f'{COLUMN} : "{_hashed(prefix, str(value))}"')
     if has_images is not None:
         terms.append(f"{COLUMN} : fi{int(has_images)}")
     if (since or until) and years:

@@ -120,6 +120,13 @@ def unindex_page(db: sqlite_utils.Database, url: str) -> None:
     row = db.execute(_PAGE, [url]).fetchone()
     if row is None or not _indexed(db, row[0]):
         return
+    built = db.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'analyzer'").fetchone()
+    if built is None or built[0] != index_version():
+        # Deleting with other stems than were indexed would corrupt the index silently.
+        raise SearchError(
+            f"the search index was built by {built[0] if built else 'an unknown analyzer'}, "
+            f"this is {index_version()}: open the archive again to rebuild it"
+        )
     record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
     db.execute(_DELETE, [row[0], *(record[c] for c in INDEX_COLUMNS)])
 

@@ -12,7 +12,7 @@ Literal IP hosts that are not globally routable (private, link-local, multicast,
 any connection, unless ``connect_to`` maps that host; loopback passes (the host scope check
 still applies). Host *names* are resolved by the crawler itself and refused the same way
 if any of their addresses is not public; the connection then goes to the address that
-was checked (:class:`crawler.transports.ResolvingTransport`).
+was checked (:class:`crawler.transports.CheckedHTTPTransport`).
 
 ``connect_to`` (like curl's ``--connect-to``) sends requests for a host name to another
 ``ip:port`` while URL and ``Host`` header keep the name: see
@@ -38,9 +38,9 @@ from crawler.records import FetchResult
 from crawler.robots import Robots
 from crawler.transports import (
     AddressRefused,
+    CheckedHTTPTransport,
     ConnectToTransport,
     Resolve,
-    ResolvingTransport,
     system_resolve,
 )
 from crawler.urls import UrlPolicy, non_public_address
@@ -110,7 +110,7 @@ class Fetcher:
 
     ``transport`` replaces the network (tests: ``httpx.MockTransport``); ``sleep`` is
     used for retry backoff only (politeness waits always use real time); ``resolve``
-    replaces DNS (default: the system resolver, unless ``transport`` is given).
+    replaces DNS for the real transport (default: the system resolver).
     Counters: ``requests`` (HTTP requests sent, incl. retries and robots.txt) and
     ``bytes_received`` (bytes on the wire, i.e. before gzip decoding).
     """
@@ -129,10 +129,10 @@ class Fetcher:
         self.policy = UrlPolicy(source)
         self._sleep = sleep
         self._mapped = frozenset(h.lower().rstrip(".") for h in source.connect_to)
-        inner: httpx.AsyncBaseTransport = transport or httpx.AsyncHTTPTransport(retries=0)
-        if transport is None or resolve is not None:
-            # Names are resolved and checked here (a test's MockTransport has no DNS).
-            inner = ResolvingTransport(inner, resolve or system_resolve)
+        # Host names are resolved and checked where connections are opened.
+        inner: httpx.AsyncBaseTransport = transport or CheckedHTTPTransport(
+            resolve or system_resolve
+        )
         if source.connect_to:
             inner = ConnectToTransport(inner, source.connect_to)
         # Requests go straight to the transport: the client would parse every Location

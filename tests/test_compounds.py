@@ -111,7 +111,7 @@ def test_changed_text_leaves_no_trace_in_the_contentless_index(db: sqlite_utils.
     index_page(db, url)
     assert [h["url"] for h in search(db, "Radweg")] == [url]
     assert all(h["url"] != url for h in search(db, "Haushalt"))
-    db.execute("INSERT INTO pages_search (pages_search, rank) VALUES ('integrity-check', 0)")
+    assert db.execute("SELECT count(*) FROM pages_search_docsize").fetchone()[0] == len(PAGES)
     # Indexing an indexed page again without taking it out first is refused, not doubled.
     with pytest.raises(SearchError, match="still in the search index"):
         index_page(db, url)
@@ -125,3 +125,14 @@ def test_new_analyzer_rebuilds_the_index(tmp_path: Path, monkeypatch: pytest.Mon
     state = db.execute("SELECT value FROM search_state WHERE key = 'analyzer'").fetchone()
     assert state[0].startswith("some other stemmer;")
     assert len(search(db, "Lotsen")) == 2
+
+
+def test_index_built_by_another_analyzer_is_not_written_to(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.search import unindex_page
+
+    # Another process (a newer stemmer) rebuilt the index while this one kept running.
+    monkeypatch.setattr(german, "ANALYZER", "some other stemmer")
+    with pytest.raises(SearchError, match="open the archive again to rebuild it"):
+        unindex_page(db, "https://example.test/plain")
