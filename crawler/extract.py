@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler import dates, extract_fallback
+from crawler import dates, extract_fallback, extract_index
 from crawler.extract_dates import date_line, fill_dates
 from crawler.extract_dates import text_dates as text_dates_of
 from crawler.extract_index import first_with_class, indexed, page_index, page_memo
@@ -42,22 +42,16 @@ from crawler.extract_media import (
     images,
     split_caption,
 )
-from crawler.extract_related import (
-    ORG_PATH,
-    RELATED_HEADINGS,
-    is_listing,
-    listing_items,
-    related,
-)
+from crawler.extract_related import ORG_PATH, RELATED_HEADINGS, is_listing, listing_items, related
 from crawler.extract_related import teaser as teaser_link
 from crawler.extract_structured import Structured, read_structured
 from crawler.profiles import SiteProfile, outermost, select
 from crawler.records import DateCandidate, Extracted
 from crawler.text import (
     body_blocks,
-    classes,
     clean,
     clean_or_none,
+    compiled,
     decode_html,
     element_text,
     first,
@@ -136,7 +130,8 @@ def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Ex
     old = first_with_class(doc, "news-single-item", tag="div")
     main = next(doc.iter("main"), None)
     if main is None:
-        main = first(doc, "//*[@role='main']")
+        main = next((el for el in extract_index.elements_with_attribute(doc, "role")
+                     if el.get("role") == "main"), None)  # //*[@role='main']
     text_dates: list[DateCandidate] = []
     found = _profile_fields(doc, profile)
     marked = marked_body(doc) if article is None and old is None else None
@@ -343,7 +338,7 @@ def _generic_root(h1: Any, main: Any) -> Any:
     if main is not None:
         return main
     for node in h1.iterancestors():
-        if node.tag in ("body", "html") or len(node.xpath(".//p")) >= 2:
+        if node.tag in ("body", "html") or len(compiled(".//p")(node)) >= 2:
             return node
     return h1.getparent()
 
@@ -351,12 +346,12 @@ def _generic_root(h1: Any, main: Any) -> Any:
 def _label_before(h1: Any) -> Any:
     """A kicker right before the title (a short element with a kicker/label class, or
     ``h1 > span.kicker``)."""
-    inner = first(h1, ".//*[contains(@class, 'icker')]")
-    if inner is not None:
+    if any(el is not h1 and "icker" in (el.get("class") or "")  # .//*[contains(@class, 'icker')]
+           for el in h1.iter(etree.Element)):
         return None  # the kicker is part of the h1 text; leave the title whole
     prev = h1.getprevious()
     if prev is not None and isinstance(prev.tag, str):
-        token = " ".join(classes(prev))
+        token = (prev.get("class") or "").lower()  # (the words hold no whitespace)
         if any(word in token for word in ("kicker", "label", "topline", "dachzeile")):
             return prev
         # WordPress-style category line above the title: its first category link
@@ -382,7 +377,7 @@ def _fallback_scope(
     parts = [meta.headline, _strip_suffix(meta.og_title)]
     parts += [p for p in _TITLE_SPLIT.split(head_title) if len(p) > 3]
     wanted = {clean_or_none(p) for p in parts} - {None}
-    body = first(doc, "//body")
+    body: Any = next(doc.iter("body"), None)
     title_el = None
     texts: dict[Any, str] = {}
     if body is not None and wanted:
@@ -442,7 +437,7 @@ def _label_above(title_el: Any, block: tuple[Any, ...]) -> Any:
     prev = top.getprevious()
     while prev is not None and (not isinstance(prev.tag, str) or prev.tag == "br"):
         prev = prev.getprevious()
-    if prev is None or prev.tag in ("a", "img", "table") or prev.xpath(".//a|.//img"):
+    if prev is None or prev.tag in ("a", "img", "table") or compiled(".//a|.//img")(prev):
         return None
     text = element_text(prev)
     return prev if 0 < len(text) <= 40 else None

@@ -15,7 +15,7 @@ from crawler.extract_related import RELATED_HEADINGS, in_box
 from crawler.extract_structured import Structured, time_dates
 from crawler.profiles import SiteProfile, select
 from crawler.records import DateCandidate, Extracted
-from crawler.text import classes, element_text
+from crawler.text import element_text
 
 _DATE_WORDS = ("date", "datum")
 # the same words as a pattern over a lower-cased class attribute (no word holds whitespace, so
@@ -72,7 +72,7 @@ def _in_teaser(el: Any, scope: Any) -> bool:
     for node in el.iterancestors():
         if node is scope:
             return False
-        token = " ".join(classes(node))
+        token = (node.get("class") or "").lower()  # (the words hold no whitespace)
         if "teaser" in token or "related" in token:
             return True
     return in_box(el, RELATED_HEADINGS)
@@ -103,6 +103,8 @@ def fill_dates(
     found = list(meta.published)
     found += time_dates(scope, lambda el: _in_teaser(el, scope))
     for source_url, detail in ((result.url, "url path"), (result.canonical, "canonical url")):
+        if detail == "canonical url" and source_url == result.url:
+            break  # the same URL again
         value = dates.date_from_url(source_url)
         if value:
             found.append(DateCandidate(value, "url", detail))

@@ -14,8 +14,9 @@ Supported: groups (``a, b``), descendant and child (``>``) combinators, compound
 (tag and attribute names lower-cased, class and id case-sensitive, document order, no
 duplicates).
 
-:func:`indexed` makes a page's index current for one extraction (thread-local), so
-:func:`crawler.profiles.select` on that page's root uses it.
+The selectors are parsed by :mod:`crawler.extract_selector`. :func:`indexed` makes a page's
+index current for one extraction (thread-local), so :func:`crawler.profiles.select` on that
+page's root uses it.
 """
 
 from __future__ import annotations
@@ -23,129 +24,23 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 
-_LOCAL = threading.local()
-_WS = str.maketrans("\t\n\r", "   ")
-_IDENT = r"-?[_a-zA-Z][\w-]*"
-_PART = re.compile(
-    rf"(?P<tag>{_IDENT}|\*)|#(?P<id>{_IDENT})|\.(?P<cls>{_IDENT})"
-    rf"|\[\s*(?P<attr>{_IDENT})\s*(?:(?P<op>~?=)\s*(?P<val>{_IDENT}|\"[^\"\\]*\"|'[^'\\]*')\s*)?\]"
+from crawler.extract_selector import (
+    Chain,
+    Compound,
+    by_one_class,
+    class_tokens,
+    has_class,
+    parse,
 )
+from crawler.extract_selector import class_tokens as _tokens
 
-
-@dataclass(frozen=True, eq=False)
-class Compound:
-    """One compound selector: every condition must hold on the same element. Compared and
-    hashed by identity (chains are per-page memo keys): :func:`_compound` interns them."""
-
-    tag: str | None
-    ident: str | None
-    classes: tuple[str, ...]
-    attrs: tuple[tuple[str, str | None, str | None], ...]  # (name, op, value)
-
-    def matches(self, el: Any, index: PageIndex) -> bool:
-        if self.tag is not None and el.tag != self.tag:
-            return False
-        if self.ident is not None and el.get("id") != self.ident:
-            return False
-        if self.classes:
-            tokens = index.class_tokens(el)
-            if not all(c in tokens for c in self.classes):
-                return False
-        for name, op, value in self.attrs:
-            raw = el.get(name)
-            if raw is None:
-                return False
-            if op == "=" and raw != value:
-                return False
-            if op == "~=" and value not in _tokens(raw):
-                return False
-        return True
-
-
-#: a complex selector, left to right: (compound, combinator from the one before it)
-Chain = tuple[tuple[Compound, str], ...]
-
-
-def _tokens(value: str) -> tuple[str, ...]:
-    """Tokens as XPath's ``normalize-space`` splits them (space, tab, CR, LF)."""
-    if value.isascii():  # control characters other than those are gone (text.prepare_markup)
-        return tuple(value.split())
-    return tuple(t for t in value.translate(_WS).split(" ") if t)
-
-
-def class_tokens(value: str) -> tuple[str, ...]:
-    """Class tokens of a ``class`` attribute value, as XPath's ``normalize-space`` splits it
-    (what :func:`crawler.text.cls` tests), case kept."""
-    return _tokens(value)
-
-
-def has_class(el: Any, token: str) -> bool:
-    """Whether ``el`` has class token ``token`` (case-sensitive, as :func:`crawler.text.cls`)."""
-    value = el.get("class")
-    return value is not None and token in value and token in _tokens(value)
-
-
-@lru_cache(maxsize=512)
-def parse(selector: str) -> tuple[Chain, ...] | None:
-    """The selector's groups as left-to-right chains, or None when it uses more than this
-    matcher supports (the caller then uses cssselect)."""
-    chains: list[Chain] = []
-    for group in selector.split(","):
-        parts = re.sub(r"\s*>\s*", " > ", group.strip()).split()
-        if not parts or parts[0] == ">" or parts[-1] == ">":
-            return None
-        chain: list[tuple[Compound, str]] = []
-        combinator = " "
-        for part in parts:
-            if part == ">":
-                if combinator == ">":
-                    return None
-                combinator = ">"
-                continue
-            compound = _compound(part)
-            if compound is None:
-                return None
-            chain.append((compound, combinator))
-            combinator = " "
-        chains.append(tuple(chain))
-    return tuple(chains)
-
-
-@lru_cache(maxsize=512)
-def _compound(text: str) -> Compound | None:
-    tag = ident = None
-    found_classes: list[str] = []
-    attrs: list[tuple[str, str | None, str | None]] = []
-    pos = 0
-    while pos < len(text):
-        match = _PART.match(text, pos)
-        if match is None or (match.group("tag") and pos):
-            return None
-        pos = match.end()
-        if match.group("tag"):
-            tag = None if match.group("tag") == "*" else match.group("tag").lower()
-        elif match.group("id"):
-            if ident is not None:
-                return None
-            ident = match.group("id")
-        elif match.group("cls"):
-            found_classes.append(match.group("cls"))
-        else:
-            value = match.group("val")
-            if value is not None and value[:1] in ("'", '"'):
-                value = value[1:-1]
-            if match.group("op") == "~=" and (not value or value.split() != [value]):
-                return None
-            attrs.append((match.group("attr").lower(), match.group("op"), value))
-    return Compound(tag, ident, tuple(found_classes), tuple(attrs))
-
-
+_LOCAL = threading.local()
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
 
@@ -163,8 +58,9 @@ class PageIndex:
         self._position: dict[Any, int] | None = None
         self._headed: dict[Any, Any] | None = None
         self._chains: dict[Chain, list[Any]] = {}
+        self._outermost: dict[Chain, list[Any]] = {}  # a chain's matches not inside another
         self._text: dict[Any, str] = {}
-        self._lowered: list[tuple[str, str]] | None = None
+        self._lowered: tuple[str, str | None] | None = None
         self._headed_matching: dict[re.Pattern[str], dict[Any, str]] = {}
         self._matching: dict[re.Pattern[str], list[Any]] = {}
         self._attributes: dict[str, list[Any]] = {}
@@ -208,13 +104,21 @@ class PageIndex:
     def with_class_part(self, part: str, lower: bool = False) -> list[Any]:
         """Elements whose class attribute contains ``part`` (no whitespace in it; lower-cased
         attribute with ``lower``), in document order."""
-        keys = [k for k, low in self._keys() if part in (low if lower else k)]
+        text, low = self._lines()
+        hay = (low if lower else text) or ""
+        if lower and low is None:
+            keys = [k for k in self.by_class if part in k.lower()]
+        else:
+            keys = _lines_holding(text, hay, lambda start: hay.find(part, start))
         return self._union(keys)
 
-    def _keys(self) -> list[tuple[str, str]]:
-        """The page's class tokens with their lower-cased forms."""
+    def _lines(self) -> tuple[str, str | None]:
+        """The page's class tokens one a line (no token holds a newline), and that text
+        lower-cased when every token keeps its place in it (ASCII), else None: a part is then
+        looked for in one string instead of token by token."""
         if self._lowered is None:
-            self._lowered = [(k, k.lower()) for k in self.by_class]
+            text = "\n".join(self.by_class)
+            self._lowered = (text, text.lower() if text.isascii() else None)
         return self._lowered
 
     def _union(self, keys: list[str]) -> list[Any]:
@@ -293,7 +197,11 @@ class PageIndex:
         document order; memoised per pattern."""
         found = self._matching.get(pattern)
         if found is None:
-            keys = [k for k, low in self._keys() if pattern.search(low)]
+            text, low = self._lines()
+            if low is None:
+                keys = [k for k in self.by_class if pattern.search(k.lower())]
+            else:  # (the pattern never matches a newline)
+                keys = _lines_holding(text, low, lambda start: _start(pattern.search(low, start)))
             found = self._matching[pattern] = self._union(keys)
         return found
 
@@ -318,6 +226,8 @@ class PageIndex:
         order = self._class_order
         if all(el in order for el in unique):
             return sorted(unique, key=order.__getitem__)
+        if self._position is None and len(unique) <= 16:  # cheaper than numbering the page
+            return sorted(unique, key=_path)
         return sorted(unique, key=self.position.__getitem__)
 
     def select(self, chains: tuple[Chain, ...]) -> list[Any]:
@@ -339,6 +249,8 @@ class PageIndex:
     def _last_step(self, chain: Chain) -> list[Any]:
         compound, combinator = chain[-1]
         if len(chain) == 1:
+            if by_one_class(compound):
+                return list(self._candidates(compound))
             return [el for el in self._candidates(compound) if compound.matches(el, self)]
         current = self._chain(chain[:-1])
         if not current:
@@ -351,6 +263,8 @@ class PageIndex:
                 if el.getparent() in chosen and compound.matches(el, self)
             ]
         if compound.ident is not None or compound.classes:
+            if by_one_class(compound):  # every candidate matches
+                return [el for el in self._candidates(compound) if _under(el, chosen)]
             return [
                 el
                 for el in self._candidates(compound)
@@ -358,7 +272,9 @@ class PageIndex:
             ]
         # a bare tag (or ``*``): the descendants of the outermost matches so far
         tag = compound.tag or etree.Element
-        roots = [el for el in current if not _under(el, chosen)]
+        roots = self._outermost.get(chain[:-1])
+        if roots is None:  # (profiles repeat the prefix: ``.header h1, .header h2``)
+            roots = self._outermost[chain[:-1]] = [el for el in current if not _under(el, chosen)]
         return [
             el
             for root in roots
@@ -372,6 +288,41 @@ class PageIndex:
         if compound.classes:
             return self.by_class.get(compound.classes[0], [])
         return list(self.root.iter(compound.tag or etree.Element))
+
+
+def _start(match: re.Match[str] | None) -> int:
+    return -1 if match is None else match.start()
+
+
+def _lines_holding(text: str, hay: str, find: Callable[[int], int]) -> list[str]:
+    """The lines of ``text`` whose counterpart in ``hay`` (``text`` or the same lines
+    lower-cased, each as long) holds what ``find`` looks for, in order: ``find(start)`` is the
+    first place at or after ``start`` where it is in ``hay`` (-1: nowhere) and never a newline."""
+    found: list[str] = []
+    start = 0
+    while True:
+        pos = find(start)
+        if pos == -1:
+            return found
+        begin = hay.rfind("\n", 0, pos) + 1
+        end = hay.find("\n", pos)
+        if end == -1:
+            found.append(text[begin:])
+            return found
+        found.append(text[begin:end])
+        start = end + 1
+
+
+def _path(el: Any) -> list[int]:
+    """The places of ``el`` and its ancestors among their siblings, from the root down: paths
+    sort in document order."""
+    path = []
+    parent = el.getparent()
+    while parent is not None:
+        path.append(parent.index(el))
+        el, parent = parent, parent.getparent()
+    path.reverse()
+    return path
 
 
 def is_under(el: Any, scope: Any) -> bool:

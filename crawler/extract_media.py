@@ -21,10 +21,10 @@ from crawler.profiles import SiteProfile, select
 from crawler.records import Attachment, Image
 from crawler.text import (
     box_heading,
-    classes,
     clean,
     clean_or_none,
     cls,
+    compiled,
     element_text,
     first,
     has_invisible,
@@ -101,7 +101,7 @@ def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
             return found
     index = page_index(scope)
     if index is None:
-        sections = list(scope.xpath(f".//*[{cls('SP-ImageCredits')}]"))
+        sections = list(compiled(f".//*[{cls('SP-ImageCredits')}]")(scope))
         boxes = [(node, box_heading(node)) for node in _HEADED_BOX(scope)]
     else:  # the same elements from the page's index
         sections = index.with_class("SP-ImageCredits", scope)
@@ -193,7 +193,7 @@ def _outside_content(img: Any, scope: Any) -> bool:
     for node in img.iterancestors():
         if node is scope:
             return False
-        tokens = " ".join(classes(node))
+        tokens = (node.get("class") or "").lower()  # the words below hold no whitespace
         if node.tag in ("nav", "footer", "aside") and "figure" not in tokens:
             return True
         if node.tag == "a" and not _IMAGE_FILE.search(node.get("href") or ""):
@@ -218,7 +218,7 @@ def _caption_for(img: Any) -> str | None:
     for _ in range(2):
         if parent is None:
             return None
-        captions = parent.xpath(".//*[contains(@class, 'caption')]")
+        captions = compiled(".//*[contains(@class, 'caption')]")(parent)
         if captions:
             imgs = list(parent.iter("img"))
             index = imgs.index(img) if img in imgs else 0
@@ -232,10 +232,10 @@ def caption_cell(img: Any) -> Any:
     """Table layouts: the cell next to a cell holding only this image, when it is short text
     (the caption), else None."""
     cell = next((n for n in img.iterancestors() if n.tag == "td"), None)
-    if cell is None or element_text(cell) or len(cell.xpath(".//img")) != 1:
+    if cell is None or element_text(cell) or len(compiled(".//img")(cell)) != 1:
         return None
     nxt = cell.getnext()
-    if nxt is None or nxt.tag != "td" or nxt.xpath(".//img|.//table"):
+    if nxt is None or nxt.tag != "td" or compiled(".//img|.//table")(nxt):
         return None
     text = element_text(nxt)
     return nxt if 0 < len(text) <= 300 else None

@@ -134,7 +134,8 @@ def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Lin
             items = [li for li in box.iter("li")
                      if li is not box and next(li.iter("a"), None) is not None]
         if not items:
-            items = [_teaser_block(a, box) for a in _links(box)
+            mixed = _mixed_links(box)
+            items = [_teaser_block(a, box, mixed) for a in _links(box)
                      if not RELATED_HEADINGS.match(element_text(a))]
         for item in items:
             link = teaser(item, base)
@@ -143,16 +144,33 @@ def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Lin
     return links
 
 
-def _teaser_block(anchor: Any, box: Any) -> Any:
+def _teaser_block(anchor: Any, box: Any, mixed: set[Any]) -> Any:
     """The largest element around ``anchor`` inside ``box`` that links nowhere else (a teaser
-    ``div`` with headline, date and context), else the anchor itself."""
-    href = anchor.get("href")
+    ``div`` with headline, date and context), else the anchor itself; ``mixed``:
+    :func:`_mixed_links` of ``box``."""
     block = anchor
     for node in anchor.iterancestors():
-        if node is box or any(a.get("href") != href for a in node.iter("a")):
+        if node is box or node in mixed:
             break
         block = node
     return block
+
+
+def _mixed_links(box: Any) -> set[Any]:
+    """The elements inside ``box`` that are or hold ``a`` elements with different ``href``
+    values (a missing one included), from one walk up from each anchor."""
+    first: dict[Any, str | None] = {}
+    mixed: set[Any] = set()
+    for anchor in box.iter("a"):
+        href = anchor.get("href")
+        node = anchor
+        while node is not None and node is not box and node not in mixed:
+            if node not in first:
+                first[node] = href
+            elif first[node] != href:
+                mixed.add(node)  # and so is every element above it
+            node = node.getparent()
+    return mixed
 
 
 def teaser(item: Any, base: str) -> Link | None:

@@ -361,6 +361,8 @@ class _Walker:
         self._resolve = resolve
 
     def flush(self) -> None:
+        if not self._buf:
+            return
         text = clean("".join(self._buf))
         self._buf.clear()
         if text:

@@ -174,3 +174,48 @@ def test_simple_href_check_agrees_with_the_pattern() -> None:
         texts.append("".join(rnd.choice("/.;?#[]a\n") for _ in range(rnd.randrange(0, 8))))
     for text in texts:
         assert _not_simple(text) == (_NOT_SIMPLE.search(text) is not None), repr(text)
+
+
+def test_class_part_lookups_equal_reading_every_token() -> None:
+    import re
+
+    from crawler.extract_index import PageIndex
+
+    pages = [PAGE, '<html><body><div class="X-HeadLine date\tDatum"><p class="headline-x '
+             'sp-Date">a</p><span class="Überschrift-headline time">b</span></div>'
+             '<i class="headline">c</i></body></html>',
+             "<html><body><p>no classes</p></body></html>"]
+    for page in pages:
+        index = PageIndex(etree.fromstring(page, etree.HTMLParser()))
+        for part in ("headline", "HeadLine", "date", "SP-", "e", "x", "absent"):
+            for lower in (False, True):
+                keys = [k for k in index.by_class if part in (k.lower() if lower else k)]
+                assert index.with_class_part(part, lower) == index._union(keys)
+        for pattern in (re.compile("date|datum"), re.compile("time"), re.compile("nowhere")):
+            keys = [k for k in index.by_class if pattern.search(k.lower())]
+            assert index.with_class_matching(pattern) == index._union(keys)
+
+
+def test_teaser_blocks_equal_testing_every_ancestor() -> None:
+    from crawler.extract_related import _links, _mixed_links, _teaser_block
+
+    def slow(anchor: object, box: object) -> object:
+        href = anchor.get("href")  # type: ignore[attr-defined]
+        block = anchor
+        for node in anchor.iterancestors():  # type: ignore[attr-defined]
+            if node is box or any(a.get("href") != href for a in node.iter("a")):
+                break
+            block = node
+        return block
+
+    box_html = (
+        '<div id="box"><div><h4><a href="/a">A</a></h4><p><a href="/a">mehr</a></p></div>'
+        '<div><h4><a href="/b">B</a></h4><p>x <a>ohne</a></p></div>'
+        '<div><div><a href="/c">C</a></div><div><a href="/d">D</a><a href="/d">D2</a></div></div>'
+        '<a href="/e">E <a href="/f">F</a></a><span><a href="/g">G</a></span></div>'
+    )
+    doc = etree.fromstring(f"<html><body>{box_html}</body></html>", etree.HTMLParser())
+    box = doc.find(".//div[@id='box']")
+    mixed = _mixed_links(box)
+    for anchor in _links(box):
+        assert _teaser_block(anchor, box, mixed) is slow(anchor, box)
