@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ class LoopbackOnly(httpx.AsyncBaseTransport):
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport(retries=0)
         self.refused: list[str] = []
+        #: (Host header, time.monotonic()) of every request as the crawler sends it
+        self.sent: list[tuple[str, float]] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
@@ -87,6 +90,7 @@ class LoopbackOnly(httpx.AsyncBaseTransport):
         if not loopback:
             self.refused.append(str(request.url))
             raise AssertionError(f"request to a non-loopback address reached the network: {host}")
+        self.sent.append((request.headers.get("host", ""), time.monotonic()))
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -186,10 +190,16 @@ def test_retries_and_retry_after(hostile: HostileRun) -> None:
 
 
 def test_politeness_holds_towards_the_hostile_host(hostile: HostileRun) -> None:
+    # As the crawler sends them (the politeness it enforces) ...
+    sent = [t for host, t in hostile.guard.sent if host.split(":")[0] == HOST]
+    assert len(sent) == hostile.stats.requests
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    assert min(gaps) >= DELAY - JITTER, sorted(gaps)[:3]
+    # ... and as the server saw them (its threads may read a request line late under load,
+    # so one gap can look shorter; on average they are spaced as sent).
     starts = hostile.server.starts(HOST)
     assert len(starts) == hostile.stats.requests
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= DELAY - JITTER, sorted(gaps)[:3]
+    assert (starts[-1] - starts[0]) / (len(starts) - 1) >= DELAY - JITTER
 
 
 def test_drip_and_huge_bodies_are_cut(hostile: HostileRun) -> None:
