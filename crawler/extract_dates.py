@@ -29,8 +29,7 @@ def text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) -
     """Visible date lines (an element of the article classed ``date``/``datum`` holding only a
     date) and datelines ("Offenbach am Main, 4. Juni 2025 – …")."""
     if not text_dates:
-        line = date_line(scope)
-        value = dates.parse_german_date(element_text(line)) if line is not None else None
+        value = _date_line_memo(scope)[1]
         if value:
             text_dates.append(DateCandidate(value, "text", "date line"))
     for line in (result.lead, *(result.body or "").split("\n\n")[:3]):
@@ -43,16 +42,24 @@ def text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) -
 def date_line(scope: Any) -> Any:
     """The article's visible date line: an element classed ``date``/``datum`` holding a short
     text with a date (not in a teaser or related box); None if there is none."""
+    return _date_line_memo(scope)[0]
+
+
+def _date_line_memo(scope: Any) -> tuple[Any, str | None]:
+    """:func:`_date_line` of ``scope``, once per page."""
     memo = page_memo()
     if memo is None:
         return _date_line(scope)
     key = ("date line", scope)
-    if key not in memo:
-        memo[key] = _date_line(scope)
-    return memo[key]
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _date_line(scope)
+    return found
 
 
-def _date_line(scope: Any) -> Any:
+def _date_line(scope: Any) -> tuple[Any, str | None]:
+    """The date line of ``scope`` and its date (``parse_german_date`` of its text), or
+    ``(None, None)``."""
     index = page_index(scope)
     if index is None:
         found = [el for el in _CLASSED(scope) if _DATE_RE.search(el.get("class").lower())]
@@ -63,9 +70,12 @@ def _date_line(scope: Any) -> Any:
         if el.tag == "time" and el.get("datetime"):
             continue
         text = element_text(el)
-        if len(text) <= 60 and dates.parse_german_date(text) and not _in_teaser(el, scope):
-            return el
-    return None
+        if len(text) > 60:
+            continue
+        value = dates.parse_german_date(text)
+        if value and not _in_teaser(el, scope):
+            return el, value
+    return None, None
 
 
 def _in_teaser(el: Any, scope: Any) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -39,6 +38,7 @@ from crawler.extract_selector import (
     parse,
 )
 from crawler.extract_selector import class_tokens as _tokens
+from crawler.text import clean, element_text
 
 _LOCAL = threading.local()
 _CLASS_VALUES = etree.XPath("//@class")
@@ -51,8 +51,8 @@ class PageIndex:
 
     def __init__(self, root: Any) -> None:
         self.root = root
-        self.by_class: dict[str, list[Any]]  # class token -> elements (never index it: a
-        # defaultdict; .get() and iteration only)
+        self.by_class: dict[str, list[Any]]  # class token -> elements (.get() for a token
+        # that may be missing)
         self._by_id: dict[str, list[Any]] | None = None
         self._class_order: dict[Any, int]  # classed elements in document order
         self._position: dict[Any, int] | None = None
@@ -64,15 +64,21 @@ class PageIndex:
         self._headed_matching: dict[re.Pattern[str], dict[Any, str]] = {}
         self._matching: dict[re.Pattern[str], list[Any]] = {}
         self._attributes: dict[str, list[Any]] = {}
-        by_class: defaultdict[str, list[Any]] = defaultdict(list)
+        by_class: dict[str, list[Any]] = {}
+        add = by_class.get
         # the attribute values with their elements (lxml "smart strings"): one scan in C, no
         # element tested in Python
         values = _CLASS_VALUES(root)
         elements = [value.getparent() for value in values]
         self._class_order = dict(zip(elements, range(len(elements)), strict=True))
+        ascii_page = "".join(values).isascii()  # (then str.split() is _tokens() for every value)
         for el, value in zip(elements, values, strict=True):
-            for token in value.split() if value.isascii() else _tokens(value):
-                by_class[token].append(el)
+            for token in value.split() if ascii_page or value.isascii() else _tokens(value):
+                same = add(token)
+                if same is None:
+                    by_class[token] = [el]
+                else:
+                    same.append(el)
         self.by_class = by_class
 
     @property
@@ -158,8 +164,6 @@ class PageIndex:
         """:func:`crawler.text.element_text` of ``el`` (no ``skip``), read once per page."""
         text = self._text.get(el)
         if text is None:
-            from crawler.text import element_text
-
             text = self._text[el] = element_text(el)
         return text
 
@@ -186,8 +190,6 @@ class PageIndex:
         removes characters, never adds them before it)."""
         if not len(el) or el in self._text:
             return True  # the whole text costs no more than this test
-        from crawler.text import clean
-
         first = clean(el.text)[:1]
         return not first or not first.isascii() or first.lower() in initials
 
@@ -427,6 +429,16 @@ def current(root: Any) -> PageIndex | None:
     return index
 
 
+def page_text(doc: Any, el: Any) -> str:
+    """:func:`crawler.text.element_text` of ``el`` (an element of ``doc``'s page), from the
+    page index's memo when ``doc``'s page is current and its index built (never builds it)."""
+    state: list[Any] | None = getattr(_LOCAL, "state", None)
+    if state is None or state[0] is not doc or state[1] is None:
+        return element_text(el)
+    index: PageIndex = state[1]
+    return index.text(el)
+
+
 def page_memo() -> dict[Any, Any] | None:
     """A dict that lives as long as the current page's extraction (:func:`indexed`), for
     memoising pure per-page work (never shared between pages: a page extracted twice does
@@ -457,5 +469,5 @@ class indexed:  # noqa: N801 (used as a function: ``with indexed(root):``)
 __all__ = [
     "Compound", "PageIndex", "all_with_class", "class_tokens", "current",
     "elements_with_attribute", "first_with_class", "has_class", "indexed", "is_under",
-    "page_index", "page_memo", "parse",
+    "page_index", "page_memo", "page_text", "parse",
 ]

@@ -138,7 +138,8 @@ def image_credits(items: list[Any], base: str) -> tuple[dict[str, str], list[str
         credits.append(full)
         if ": " not in full:
             continue
-        anchor = first(item, "descendant-or-self::a[@href]")
+        # descendant-or-self::a[@href] (iter() starts with the item itself)
+        anchor = next((a for a in item.iter("a") if a.get("href") is not None), None)
         src = resolve(base, anchor.get("href") or "") if anchor is not None else None
         if src:
             by_src.setdefault(src, clean(full.split(": ", 1)[1]))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.dates import parse_any_date
-from crawler.extract_index import elements_with_attribute, is_under
+from crawler.extract_index import elements_with_attribute, is_under, page_text
 from crawler.records import DateCandidate
 from crawler.text import clean_or_none, element_text
 
@@ -135,7 +135,7 @@ def _microdata(doc: Any, out: Structured, add: Any, add_modified: Any) -> None:
         elif prop == "datemodified":
             add_modified(el.get("datetime") or el.get("content") or element_text(el))
         elif prop == "headline" and out.headline is None:
-            out.headline = clean_or_none(el.get("content") or element_text(el))
+            out.headline = clean_or_none(el.get("content") or page_text(doc, el))
 
 
 def time_dates(scope: Any, skip: Any) -> list[DateCandidate]:
