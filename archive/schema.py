@@ -441,8 +441,7 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
     if db.conn.in_transaction:
         raise ArchiveError(f"{path}: ensure_schema() cannot run inside an open transaction")
     applied_now: list[int] = []
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(db):  # not nested: checked above
         tables = _existing_tables(db)  # again, now that we hold the write lock
         applied = _applied_migrations(db, tables, path)
         known = {mid for mid, _name, _fn in MIGRATIONS}
@@ -463,12 +462,6 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
             applied_now.append(mid)
         _check_columns(db, path)
         _check_search_analyzer(db)
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
     return applied_now
 
 
