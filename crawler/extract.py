@@ -608,7 +608,8 @@ def _hidden_or_chrome(el: Any) -> bool:
     if _hidden(el):
         return True
     for node in (el, *el.iterancestors()):
-        if _NOT_TITLE_RE.search((node.get("class") or "").lower()):
+        value = node.get("class")
+        if value and _NOT_TITLE_RE.search(value.lower()):
             return True
         if node.tag in ("nav", "footer", "aside") or node.get("id") in ("header", "navigation"):
             return True
