@@ -19,3 +19,22 @@ def crawl_sample(db_path: Path, site: SampleSite, **options: Any) -> CrawlStats:
         return crawl_source(db, config, config.source("sample"), **options)
     finally:
         db.close()
+
+
+def cli_crawl_json(tmp_path: Path, config_text: str) -> tuple[Path, dict[str, Any]]:
+    """Write ``config_text`` to ``tmp_path/config.toml``, run ``pressarchive crawl --json``
+    into ``tmp_path/archive.db`` through the CLI; return the archive path and the summary."""
+    import json  # noqa: PLC0415 - only these tests need the CLI
+
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from crawler.cli import cli  # noqa: PLC0415
+
+    config = tmp_path / "config.toml"
+    config.write_text(config_text, encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    result = CliRunner().invoke(
+        cli, ["crawl", "--config", str(config), "--db", str(db_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    return db_path, json.loads(result.output)

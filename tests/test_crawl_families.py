@@ -11,6 +11,7 @@ from archive.schema import open_archive
 from crawler.config import loads_config
 from crawler.crawl import crawl_source
 from crawler.sample_site import FAMILIES, SampleSite, family_config_text, family_ground_truth
+from tests.sample_crawl import cli_crawl_json
 
 EXACT = ("page_type", "title", "label", "lead", "published")
 CRAWLER = "[crawler]\ndelay = 0.0\nmax_delay = 0.01\nretries = 0\n"
@@ -39,22 +40,9 @@ def test_family_crawl_matches_ground_truth(tmp_path: Path, family: str) -> None:
 
 
 def test_all_families_crawled_side_by_side_by_the_cli(tmp_path: Path) -> None:
-    import json
-
-    from click.testing import CliRunner
-
-    from crawler.cli import cli
-
     with SampleSite(edition=1, crawl_delay="0.01") as site:
         text = CRAWLER + "".join(family_config_text(f, site.port) for f in FAMILIES)
-        config = tmp_path / "config.toml"
-        config.write_text(text, encoding="utf-8")
-        db_path = tmp_path / "archive.db"
-        result = CliRunner().invoke(
-            cli, ["crawl", "--config", str(config), "--db", str(db_path), "--json"]
-        )
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+        db_path, summary = cli_crawl_json(tmp_path, text)
     assert [r["status"] for r in summary["sources"]] == ["ok"] * len(FAMILIES)
     db = sqlite_utils.Database(db_path)
     for family in FAMILIES:

@@ -3,7 +3,6 @@ records each error with its URL, and every other page is intact."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,11 +10,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner
 
-from crawler.cli import cli
 from crawler.demo import sample_config_text
 from crawler.sample_site import SampleSite, ground_truth
+from tests.sample_crawl import cli_crawl_json
 
 RELEASE_RELEASED = threading.Event()
 
@@ -70,14 +68,7 @@ def test_faulty_urls_are_recorded_and_the_rest_is_intact(tmp_path: Path, fault_s
             "[sources.faults.connect_to]\n"
             f'"faults.test" = "127.0.0.1:{fault_server}"\n'
         )
-        config = tmp_path / "config.toml"
-        config.write_text(text, encoding="utf-8")
-        db_path = tmp_path / "archive.db"
-        result = CliRunner().invoke(
-            cli, ["crawl", "--config", str(config), "--db", str(db_path), "--json"]
-        )
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+        db_path, summary = cli_crawl_json(tmp_path, text)
     assert summary["errors"] == 3
     db = sqlite_utils.Database(db_path)
     errors = {row["url"]: row for row in db.query("select * from fetch_errors")}
