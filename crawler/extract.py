@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from codecs import BOM_UTF8
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -52,11 +53,12 @@ from crawler.text import (
     clean,
     clean_or_none,
     compiled,
-    decode_html,
+    decode_html_as,
     element_text,
     first,
     forget_urls,
     has_invisible,
+    is_prepared,
     prepare_markup,
     raw_texts,
     resolve_url,
@@ -111,14 +113,24 @@ def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
     element-class lookup in Python for every node touched), or None for an empty page."""
     if not body or body.isspace():  # (the whitespace strip() removes, without the copy)
         return None
-    markup = prepare_markup(decode_html(body, headers))
+    text, codec = decode_html_as(body, headers)
+    parsers = getattr(_PARSERS, "parsers", None)
+    if parsers is None:  # one parser per thread: lxml parsers must not be shared across threads
+        # (no id hash table: nothing looks elements up by XPath ``id()``; 5-10% of the parse)
+        parsers = _PARSERS.parsers = (
+            etree.HTMLParser(collect_ids=False),
+            etree.HTMLParser(collect_ids=False, encoding="utf-8"),
+        )
+    source: str | bytes
+    if codec == "utf-8" and not body.startswith(BOM_UTF8) and is_prepared(text, body):
+        # the body is the markup in UTF-8: lxml parses the bytes (a str it encodes first)
+        markup, source, parser = text, body, parsers[1]
+    else:
+        markup = prepare_markup(text)
+        source, parser = markup, parsers[0]
     if not markup or markup.isspace():
         return None
-    parser = getattr(_PARSERS, "parser", None)
-    if parser is None:  # one parser per thread: lxml parsers must not be shared across threads
-        # (no id hash table: nothing looks elements up by XPath ``id()``; 5-10% of the parse)
-        parser = _PARSERS.parser = etree.HTMLParser(collect_ids=False)
-    doc = etree.fromstring(markup, parser)
+    doc = etree.fromstring(source, parser)
     return None if doc is None else (markup, doc)
 
 

@@ -8,6 +8,7 @@ teasers. A listing is a page made of teasers with little prose of its own (never
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -197,11 +198,12 @@ def teaser(item: Any, base: str) -> Link | None:
             kind = kind or _KIND_CLASSES.get(token)
         kind = kind or "other"  # MARKUP.md: a Sitepark teaser without a known kind modifier
     else:
-        text = element_text(item)
-        if date is None and ("Pressemitteilung" in text or _LEADING_DATE.match(text)):
-            date = dates.parse_german_date(text)  # "22.03.2024 Pressemitteilung …", "28.03.2023 …"
-        kind = _guess_kind(url, base, text, date, label)
-        if label is None and kind == "press" and "Pressemitteilung" in text:
+        text = _Text(item)  # the teaser's whole text, read only if needed
+        if date is None and ("Pressemitteilung" in text() or _LEADING_DATE.match(text())):
+            # "22.03.2024 Pressemitteilung …", "28.03.2023 …"
+            date = dates.parse_german_date(text())
+        kind = _guess_kind(url, base, text, date)
+        if label is None and kind == "press" and "Pressemitteilung" in text():
             label = "Pressemitteilung"
     if kind == "org":
         label = None
@@ -292,12 +294,28 @@ ORG_PATH = re.compile(r"/(verwaltung|aemter|ämter|amt|fachbereiche?|fachdienste
                       r"behoerden|organisationseinheiten)/", re.I)
 
 
-def _guess_kind(url: str, base: str, text: str, date: str | None, label: str | None) -> str:
-    """Kind of a teaser without Sitepark classes: a dated teaser or a press path is ``press``,
-    an office path ``org``, another page of the same site ``topic``, anything else ``other``."""
+class _Text:
+    """:func:`crawler.text.element_text` of an element, read on the first call."""
+
+    __slots__ = ("_el", "_text")
+
+    def __init__(self, el: Any) -> None:
+        self._el = el
+        self._text: str | None = None
+
+    def __call__(self) -> str:
+        if self._text is None:
+            self._text = element_text(self._el)
+        return self._text
+
+
+def _guess_kind(url: str, base: str, text: Callable[[], str], date: str | None) -> str:
+    """Kind of a teaser without Sitepark classes (``text()``: the teaser's text): a dated
+    teaser or a press path is ``press``, an office path ``org``, another page of the same site
+    ``topic``, anything else ``other``."""
     parts = urlsplit(url)
     path = parts.path.lower()
-    if date or path.startswith("/presse") or "pressemitteilung" in text.lower():
+    if date or path.startswith("/presse") or "pressemitteilung" in text().lower():
         return "press"
     if ORG_PATH.search(path + "/"):
         return "org"

@@ -81,7 +81,12 @@ def _try_decode(body: bytes, codec: str) -> str | None:
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
-    """Decode an HTML response to text; never raises.
+    """Decode an HTML response to text; never raises (:func:`decode_html_as`)."""
+    return decode_html_as(body, headers)[0]
+
+
+def decode_html_as(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Decode an HTML response to text; never raises. Returns the text and the codec used.
 
     A ``<meta>`` declaring ISO-8859-1/windows-1252 on bytes that are valid UTF-8 with non-ASCII
     characters is overruled (old CMS templates often declare Latin-1 but serve UTF-8; valid
@@ -113,8 +118,9 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
         if text is not None:
             if codec != candidates[0]:
                 logger.debug("decoded as %s after trying %s", codec, candidates[0])
-            return text.lstrip("\ufeff")
-    return body.decode("cp1252", errors="pressarchive-latin1")  # not reached: cp1252 above
+            return text.lstrip("\ufeff"), codec
+    # not reached: cp1252 above
+    return body.decode("cp1252", errors="pressarchive-latin1"), "cp1252"
 
 
 def prepare_markup(text: str) -> str:
@@ -123,14 +129,25 @@ def prepare_markup(text: str) -> str:
     return _CONTROL.sub("", text) if _has_control(text) else text
 
 
+def is_prepared(text: str, raw: bytes) -> bool:
+    """Whether :func:`prepare_markup` would return ``text`` as it is; ``raw``: ``text`` in
+    UTF-8 (the response body it was decoded from, when that was UTF-8 without a BOM)."""
+    return _XML_DECL.match(text) is None and not has_control(raw, text)
+
+
 #: the C0 controls of :data:`_CONTROL`, as bytes
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def _has_control(text: str) -> bool:
-    """Whether :data:`_CONTROL` finds anything in ``text`` (a third of the regex scan's time:
-    the C0 controls are exactly the UTF-8 bytes below 0x20 they are encoded as)."""
-    raw = text.encode("utf-8", "surrogatepass")
+    """Whether :data:`_CONTROL` finds anything in ``text``."""
+    return has_control(text.encode("utf-8", "surrogatepass"), text)
+
+
+def has_control(raw: bytes, text: str) -> bool:
+    """Whether :data:`_CONTROL` finds anything in ``text``, given ``raw``, its UTF-8 encoding
+    (a third of the regex scan's time: the C0 controls are exactly the UTF-8 bytes below 0x20
+    they are encoded as)."""
     if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
         return True
     return not text.isascii() and ("\ufffe" in text or "\uffff" in text)

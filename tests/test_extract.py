@@ -267,6 +267,25 @@ def test_decoding_order() -> None:
     assert "Grüße" in decode_html(mislabelled, {"content-type": "text/html; charset=iso-8859-1"})
 
 
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "\ufeff", '<?xml version="1.0" encoding="utf-8"?>\n', "\x0b"],
+    ids=["plain", "bom", "xml-declaration", "control-character"],
+)
+def test_utf8_pages_read_alike_from_bytes_and_text(prefix: str) -> None:
+    """Valid UTF-8 is parsed from the response bytes unless it needs preparing (BOM, XML
+    declaration, control characters); both ways give the same record, and a Latin-1 ``<meta>``
+    on UTF-8 bytes does not turn the parser's decoding into mojibake."""
+    page = (prefix + '<html><head><meta charset="iso-8859-1"><title>T</title></head><body>'
+            "<main><h1>Grüße „aus“ Rüsselsheim</h1><p>Straße und Plätze</p></main>"
+            "</body></html>")
+    result = extract("https://example.test/a", page.encode(), {"content-type": "text/html"})
+    assert result.title == "Grüße „aus“ Rüsselsheim"
+    assert result.body == "Straße und Plätze"
+    as_text = extract("https://example.test/a", page.encode("utf-16"), {})  # never as bytes
+    assert as_text.to_dict() == result.to_dict()
+
+
 def test_clean() -> None:
     assert clean("Teil\u00adhabe\u00a0 und\n\t Vielfalt ") == "Teilhabe und Vielfalt"
     assert clean(None) == ""
