@@ -71,16 +71,15 @@ _PARSERS = threading.local()
 __all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "split_caption"]
 
 _PRESS_PATH = re.compile(r"/(presse|pressemitteilung|pressemeldung|news|aktuelles|meldung)", re.I)
-_HIDDEN_CLASS = ("hidden", "sr-only", "visually-hidden", "visuallyhidden", "screenreader",
-                 "screen-reader", "d-none", "element-invisible", "offscreen")  # fmt: skip
+#: class words of hidden elements (also "visually-hidden", "visuallyhidden": they hold "hidden")
+_HIDDEN_CLASS = ("hidden", "sr-only", "screenreader", "screen-reader", "d-none",
+                 "element-invisible", "offscreen")  # fmt: skip
 _NOT_TITLE_CLASS = ("teaser", "sp-header", "site-header", "cookie", "consent", "logo", "related")
 _CONTAINERS = ("td", "div", "article", "section", "main", "body")
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+")
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
-# the same words as patterns over a lower-cased class attribute (no word holds whitespace, so
+# (the words are looked for in the lower-cased class attribute: no word holds whitespace, so
 # "a token contains it" and "the attribute contains it" agree)
-_HIDDEN_RE = re.compile("|".join(map(re.escape, _HIDDEN_CLASS)))
-_NOT_TITLE_RE = re.compile("|".join(map(re.escape, _NOT_TITLE_CLASS)))
 _TEXT_FIELDS = ("title", "label", "lead")
 
 
@@ -605,15 +604,21 @@ def _hidden(el: Any) -> bool:
 
 
 def _hidden_here(node: Any) -> bool:
-    if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+    names = node.keys()  # (one call instead of a get() for each attribute below)
+    if not names:
+        return False
+    if "hidden" in names or ("aria-hidden" in names and node.get("aria-hidden") == "true"):
         return True
-    style = node.get("style")
-    if style is not None:
-        style = style.replace(" ", "").lower()
+    if "style" in names:
+        style = node.get("style").replace(" ", "").lower()
         if "display:none" in style or "visibility:hidden" in style:
             return True
-    value = node.get("class")
-    return value is not None and _HIDDEN_RE.search(value.lower()) is not None
+    if "class" not in names:
+        return False
+    value = node.get("class").lower()  # (the words of _HIDDEN_CLASS, without a generator)
+    return ("hidden" in value or "sr-only" in value or "screen" in value and (
+        "screenreader" in value or "screen-reader" in value
+    ) or "d-none" in value or "element-invisible" in value or "offscreen" in value)
 
 
 def _hidden_or_chrome(el: Any) -> bool:
@@ -621,8 +626,11 @@ def _hidden_or_chrome(el: Any) -> bool:
         return True
     for node in (el, *el.iterancestors()):
         value = node.get("class")
-        if value and _NOT_TITLE_RE.search(value.lower()):
-            return True
+        if value:
+            value = value.lower()
+            for word in _NOT_TITLE_CLASS:
+                if word in value:
+                    return True
         if node.tag in ("nav", "footer", "aside") or node.get("id") in ("header", "navigation"):
             return True
         if node.tag == "header" and not any(a.tag in ("article", "main")

@@ -69,23 +69,36 @@ def _date_line(scope: Any) -> tuple[Any, str | None]:
     for el in found:  # in document order, as scope.iter()
         if el.tag == "time" and el.get("datetime"):
             continue
+        classed = _in_teaser_class(el, scope)  # (decided before the text is read)
+        if classed:
+            continue
         text = element_text(el)
         if len(text) > 60:
             continue
         value = dates.parse_german_date(text)
-        if value and not _in_teaser(el, scope):
+        if value and not (classed is None and in_box(el, RELATED_HEADINGS)):
             return el, value
     return None, None
 
 
 def _in_teaser(el: Any, scope: Any) -> bool:
+    """Whether ``el`` is in a teaser or related box: an ancestor below ``scope`` classed as one,
+    else (when ``scope`` is not above ``el``) a box headed like a related box."""
+    classed = _in_teaser_class(el, scope)
+    return classed if classed is not None else in_box(el, RELATED_HEADINGS)
+
+
+def _in_teaser_class(el: Any, scope: Any) -> bool | None:
+    """The ancestor walk of :func:`_in_teaser`: True for an ancestor below ``scope`` whose class
+    holds "teaser" or "related", False on reaching ``scope``, None when ``scope`` is not above
+    ``el`` (the related-box headings then decide)."""
     for node in el.iterancestors():
         if node is scope:
             return False
         token = (node.get("class") or "").lower()  # (the words hold no whitespace)
         if "teaser" in token or "related" in token:
             return True
-    return in_box(el, RELATED_HEADINGS)
+    return None
 
 
 def _profile_date(doc: Any, profile: SiteProfile | None) -> DateCandidate | None:
