@@ -358,21 +358,34 @@ def _generic_root(h1: Any, main: Any) -> Any:
 def _label_before(h1: Any) -> Any:
     """A kicker right before the title (a short element with a kicker/label class, or
     ``h1 > span.kicker``)."""
-    if any(el is not h1 and "icker" in (el.get("class") or "")  # .//*[contains(@class, 'icker')]
-           for el in h1.iter(etree.Element)):
-        return None  # the kicker is part of the h1 text; leave the title whole
+    if len(h1):  # .//*[contains(@class, 'icker')]: the kicker is part of the h1 text
+        for el in h1.iter(etree.Element):
+            if el is not h1 and "icker" in (el.get("class") or ""):
+                return None  # leave the title whole
     prev = h1.getprevious()
-    if prev is not None and isinstance(prev.tag, str):
-        token = (prev.get("class") or "").lower()  # (the words hold no whitespace)
-        if any(word in token for word in ("kicker", "label", "topline", "dachzeile")):
-            return prev
-        # WordPress-style category line above the title: its first category link
-        category = next((el for el in prev.iter(etree.Element) if el is not prev and any(
-            word in (el.get("class") or "") for word in ("cat-links", "categor", "rubrik")
-        )), None)
-        if category is not None and element_text(category):
-            anchor = first(category, ".//a[@href]")
-            return anchor if anchor is not None else category
+    if prev is None or not isinstance(prev.tag, str):
+        return None
+    token = (prev.get("class") or "").lower()  # (the words hold no whitespace)
+    if "kicker" in token or "label" in token or "topline" in token or "dachzeile" in token:
+        return prev
+    # WordPress-style category line above the title: its first category link
+    category = _category_line(prev)
+    if category is not None and element_text(category):
+        for anchor in category.iter("a"):  # .//a[@href]
+            if anchor is not category and anchor.get("href") is not None:
+                return anchor
+        return category
+    return None
+
+
+def _category_line(el: Any) -> Any:
+    """The first element inside ``el`` whose class holds "cat-links", "categor" or "rubrik"."""
+    for node in el.iter(etree.Element):
+        value = node.get("class")
+        if value is not None and node is not el and (
+            "cat-links" in value or "categor" in value or "rubrik" in value
+        ):
+            return node
     return None
 
 

@@ -32,7 +32,7 @@ def text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) -
         value = _date_line_memo(scope)[1]
         if value:
             text_dates.append(DateCandidate(value, "text", "date line"))
-    for line in (result.lead, *(result.body or "").split("\n\n")[:3]):
+    for line in (result.lead, *(result.body or "").split("\n\n", 3)[:3]):
         dateline = dates.dateline_date(line)
         if dateline:
             text_dates.append(DateCandidate(dateline, "text", "dateline"))

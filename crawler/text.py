@@ -331,15 +331,17 @@ def is_chrome(el: Any) -> bool:
     tag = el.tag
     if not isinstance(tag, str) or tag in _SKIP_TAGS:
         return True
-    role = el.get("role")
-    if role is not None and role.lower() in _SKIP_ROLES:
-        return True
-    ident = el.get("id")
-    if ident is not None and ident.lower() in _CHROME_IDS:
-        return True
-    value = el.get("class")
-    if value and _SKIP_CLASS_RE.search(value.lower()):
-        return True
+    names = el.keys()  # (one call; most body elements have no attributes)
+    if names:
+        role = el.get("role") if "role" in names else None
+        if role is not None and role.lower() in _SKIP_ROLES:
+            return True
+        ident = el.get("id") if "id" in names else None
+        if ident is not None and ident.lower() in _CHROME_IDS:
+            return True
+        value = el.get("class") if "class" in names else None
+        if value and _SKIP_CLASS_RE.search(value.lower()):
+            return True
     if tag in ("div", "section") and len(el):
         heading = box_heading(el)
         if heading and _SKIP_HEADINGS.match(heading):
