@@ -32,7 +32,6 @@ from lxml import etree
 from crawler.extract_selector import (
     Chain,
     Compound,
-    by_one_class,
     class_tokens,
     has_class,
     parse,
@@ -234,6 +233,8 @@ class PageIndex:
 
     def select(self, chains: tuple[Chain, ...]) -> list[Any]:
         """Elements matching any chain, in document order, without duplicates (a new list)."""
+        if len(chains) == 1:
+            return list(self._chain(chains[0]))
         groups = [found for found in map(self._chain, chains) if found]
         if len(groups) < 2:  # each group's matches are in document order already
             return list(groups[0]) if groups else []
@@ -251,7 +252,7 @@ class PageIndex:
     def _last_step(self, chain: Chain) -> list[Any]:
         compound, combinator = chain[-1]
         if len(chain) == 1:
-            if by_one_class(compound):
+            if compound.one_class:
                 return list(self._candidates(compound))
             return [el for el in self._candidates(compound) if compound.matches(el, self)]
         current = self._chain(chain[:-1])
@@ -265,7 +266,7 @@ class PageIndex:
                 if el.getparent() in chosen and compound.matches(el, self)
             ]
         if compound.ident is not None or compound.classes:
-            if by_one_class(compound):  # every candidate matches
+            if compound.one_class:  # every candidate matches
                 return [el for el in self._candidates(compound) if _under(el, chosen)]
             return [
                 el
@@ -277,6 +278,8 @@ class PageIndex:
         roots = self._outermost.get(chain[:-1])
         if roots is None:  # (profiles repeat the prefix: ``.header h1, .header h2``)
             roots = self._outermost[chain[:-1]] = [el for el in current if not _under(el, chosen)]
+        if compound.tag_only:  # iter(tag) gives only matches
+            return [el for root in roots for el in root.iter(tag) if el is not root]
         return [
             el
             for root in roots

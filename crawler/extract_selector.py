@@ -5,7 +5,7 @@ tokens as XPath's ``normalize-space`` splits them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,16 @@ class Compound:
     ident: str | None
     classes: tuple[str, ...]
     attrs: tuple[tuple[str, str | None, str | None], ...]  # (name, op, value)
+    #: a lone class / a lone tag or ``*``: every element :meth:`PageIndex._candidates` (for a
+    #: class, the elements with that token) or ``iter(tag)`` gives matches
+    one_class: bool = field(init=False)
+    tag_only: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        bare = self.ident is None and not self.attrs
+        object.__setattr__(self, "one_class", bare and self.tag is None
+                           and len(self.classes) == 1)  # fmt: skip
+        object.__setattr__(self, "tag_only", bare and not self.classes)
 
     def matches(self, el: Any, index: PageIndex) -> bool:
         if self.tag is not None and el.tag != self.tag:
@@ -126,10 +136,3 @@ def _compound(text: str) -> Compound | None:
                 return None
             attrs.append((match.group("attr").lower(), match.group("op"), value))
     return Compound(tag, ident, tuple(found_classes), tuple(attrs))
-
-
-def by_one_class(compound: Compound) -> bool:
-    """Whether every element :meth:`PageIndex._candidates` gives ``compound`` matches it (a
-    lone class: the candidates are the elements with that class token)."""
-    return (compound.ident is None and compound.tag is None and not compound.attrs
-            and len(compound.classes) == 1)

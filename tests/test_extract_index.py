@@ -42,6 +42,8 @@ SELECTORS = [
     ".page.main",
     "a[rel='next']",
     "#SP-Content .SP-ArticleContent img, #SP-Content .SP-ArticleHeader img",
+    "#SP-Content *",
+    ".SP-ArticleContent p, .SP-ArticleContent li",
 ]
 
 
