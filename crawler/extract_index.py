@@ -148,8 +148,10 @@ class PageIndex:
                 parent = head.getparent()
                 if parent is None or parent in headed:
                     continue
-                child = next(parent.iterchildren(etree.Element), None)
-                if child is head:  # a heading is this box's first child element
+                prev = head.getprevious()  # (cheaper than a children iterator)
+                while prev is not None and not isinstance(prev.tag, str):
+                    prev = prev.getprevious()  # comments and processing instructions
+                if prev is None:  # a heading is this box's first child element
                     headed[parent] = head
             self._headed = headed
         return self._headed
