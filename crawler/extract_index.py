@@ -37,7 +37,7 @@ from crawler.extract_selector import (
     parse,
 )
 from crawler.extract_selector import class_tokens as _tokens
-from crawler.text import clean, element_text
+from crawler.text import element_text
 
 _LOCAL = threading.local()
 _CLASS_VALUES = etree.XPath("//@class")
@@ -55,7 +55,7 @@ class PageIndex:
         self._by_id: dict[str, list[Any]] | None = None
         self._class_order: dict[Any, int]  # classed elements in document order
         self._position: dict[Any, int] | None = None
-        self._headed: dict[Any, Any] | None = None
+        self._heads: list[Any] | None = None
         self._chains: dict[Chain, list[Any]] = {}
         self._outermost: dict[Chain, list[Any]] = {}  # a chain's matches not inside another
         self._text: dict[Any, str] = {}
@@ -135,31 +135,15 @@ class PageIndex:
         found = {el for k in keys for el in self.by_class[k]}
         return sorted(found, key=self._class_order.__getitem__)
 
-    def headed(self) -> dict[Any, Any]:
-        """Element -> its own heading element, for every element whose first child element
-        is a heading (``h1``-``h6`` or a class holding "headline"): the elements for which
-        :func:`crawler.text.box_heading` reads a heading (:meth:`heading` gives its text).
-        Not in document order."""
-        if self._headed is None:
-            headed: dict[Any, Any] = {}
+    def heads(self) -> list[Any]:
+        """The page's ``h1``-``h6`` (document order), then its elements with a class holding
+        "headline" (case-insensitively; document order): every element that
+        :func:`crawler.text.box_heading` may read as a box's heading."""
+        if self._heads is None:
             heads = list(self.root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
             heads += self.with_class_part("headline", lower=True)
-            for head in heads:
-                parent = head.getparent()
-                if parent is None or parent in headed:
-                    continue
-                prev = head.getprevious()  # (cheaper than a children iterator)
-                while prev is not None and not isinstance(prev.tag, str):
-                    prev = prev.getprevious()  # comments and processing instructions
-                if prev is None:  # a heading is this box's first child element
-                    headed[parent] = head
-            self._headed = headed
-        return self._headed
-
-    def heading(self, el: Any) -> str:
-        """:func:`crawler.text.box_heading` of ``el``, each read once per page."""
-        head = (self._headed if self._headed is not None else self.headed()).get(el)
-        return "" if head is None else self.text(head)
+            self._heads = heads
+        return self._heads
 
     def text(self, el: Any) -> str:
         """:func:`crawler.text.element_text` of ``el`` (no ``skip``), read once per page."""
@@ -169,30 +153,31 @@ class PageIndex:
         return text
 
     def headed_matching(self, pattern: re.Pattern[str], initials: str = "") -> dict[Any, str]:
-        """Box -> heading text, for the boxes of :meth:`headed` whose heading text ``pattern``
+        """Box -> heading text, for the page's elements whose own heading
+        (:func:`crawler.text.box_heading`: a first child element among :meth:`heads`) ``pattern``
         matches (``pattern.match``, a non-empty text); memoised per pattern. ``initials``:
         lower-case ASCII letters every text ``pattern`` matches starts with (case-insensitively),
-        so that a heading whose first letter is another one is never read whole."""
+        so that a heading :func:`may_start_with` rules out is never read, nor its place in its
+        box looked at."""
         found = self._headed_matching.get(pattern)
-        if found is None:
-            found = self._headed_matching[pattern] = {}
-            for box, head in self.headed().items():
-                if initials and not self.may_start_with(head, initials):
-                    continue
-                text = self.text(head)
-                if text and pattern.match(text):
-                    found[box] = text
+        if found is not None:
+            return found
+        found = self._headed_matching[pattern] = {}
+        for head in self.heads():
+            if initials and not may_start_with(head, initials):
+                continue
+            parent = head.getparent()
+            if parent is None or parent in found:
+                continue
+            prev = head.getprevious()  # (cheaper than a children iterator)
+            while prev is not None and not isinstance(prev.tag, str):
+                prev = prev.getprevious()  # comments and processing instructions
+            if prev is not None:  # not its parent's first child element
+                continue
+            text = self.text(head)
+            if text and pattern.match(text):
+                found[parent] = text
         return found
-
-    def may_start_with(self, el: Any, initials: str) -> bool:
-        """False when :meth:`text` of ``el`` cannot start with one of ``initials`` (lower-case
-        ASCII letters, compared case-insensitively), read from ``el``'s own leading text: the
-        text starts with that text, cleaned, when it holds any (:func:`crawler.text.clean`
-        removes characters, never adds them before it)."""
-        if not len(el) or el in self._text:
-            return True  # the whole text costs no more than this test
-        first = clean(el.text)[:1]
-        return not first or not first.isascii() or first.lower() in initials
 
     def with_class_matching(self, pattern: re.Pattern[str]) -> list[Any]:
         """Elements whose lower-cased class attribute ``pattern`` finds (a pattern of words
@@ -342,6 +327,19 @@ def is_under(el: Any, scope: Any) -> bool:
     return False
 
 
+def may_start_with(el: Any, initials: str) -> bool:
+    """False when :func:`crawler.text.element_text` of ``el`` cannot start with one of
+    ``initials`` (lower-case ASCII letters, compared case-insensitively), decided from ``el``'s
+    own leading text alone (True when it holds nothing but whitespace: the text starts further
+    down). ``element_text`` is :func:`crawler.text.clean` of a string starting with
+    ``el.text``; ``clean`` drops only whitespace (what ``str.lstrip()`` strips) and invisible
+    characters (all non-ASCII), so when the first other character is ASCII the text starts
+    with it, and a non-ASCII one gives True."""
+    text = el.text
+    first = text.lstrip()[:1] if text else ""
+    return not first or not first.isascii() or first.lower() in initials
+
+
 @lru_cache(maxsize=64)
 def _compiled(xpath: str) -> etree.XPath:
     return etree.XPath(xpath)
@@ -474,5 +472,6 @@ class indexed:  # noqa: N801 (used as a function: ``with indexed(root):``)
 __all__ = [
     "Compound", "PageIndex", "all_with_class", "class_tokens", "current",
     "elements_with_attribute", "first_with_class", "has_class", "indexed", "is_under",
+    "may_start_with",
     "page_index", "page_memo", "page_text", "parse",
 ]

@@ -10,12 +10,13 @@ image its credit when an item links to the image file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extract_index import is_under, page_index
+from crawler.extract_index import is_under, page_index, page_memo
 from crawler.extract_related import RELATED_HEADINGS, in_box
 from crawler.profiles import SiteProfile, select
 from crawler.records import Attachment, Image
@@ -26,7 +27,6 @@ from crawler.text import (
     cls,
     compiled,
     element_text,
-    first,
     has_invisible,
 )
 from crawler.text import resolve_url as resolve
@@ -61,17 +61,26 @@ _HEADED_BOX = etree.XPath(
 _BOX_TAGS = ("section", "div", "aside")
 _CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
                  "consent", "avatar", "icon", "share", "social")  # fmt: skip
+#: any of :data:`_CHROME_WORDS` (one search instead of a test per word)
+_CHROME_WORD = re.compile("|".join(map(re.escape, _CHROME_WORDS)))
 
 
 def split_caption(caption: str | None) -> tuple[str | None, str | None]:
     """Split a credit off a caption: ``Foto: X (Fotografin: N)`` → (``X``, ``Fotografin: N``);
     ``X (Foto: Stadt R., Fotograf: N)`` → (``X``, ``Stadt R., Fotograf: N``); a trailing
     ``Quelle: …``, ``© …``, ``Copyright: …``, ``Grafik: …`` becomes the credit as written."""
-    text = clean(caption)
+    return _split_cleaned(clean(caption))
+
+
+def _split_cleaned(text: str | None) -> tuple[str | None, str | None]:
+    """:func:`split_caption` of a text :func:`crawler.text.clean` returns unchanged (its own
+    result, :func:`crawler.text.element_text`'s, or None)."""
     if not text:
         return None, None
     credit = None
-    match = _PAREN_CREDIT.search(text)
+    # (``text`` is cleaned: no whitespace at either end, so the pattern's ``\)\s*$`` needs
+    # a final ")")
+    match = _PAREN_CREDIT.search(text) if text[-1] == ")" else None
     if match:
         label, rest = match.group("label"), clean(match.group("rest"))
         if label is None:
@@ -81,15 +90,38 @@ def split_caption(caption: str | None) -> tuple[str | None, str | None]:
         else:
             credit = f"{label}: {rest}"
         text = text[: match.start()]
-    else:
+    elif _may_hold_credit(text):
         tail = _TAIL_CREDIT.search(text, 1)
         if tail:
-            credit = _LEADING_FOTO.sub("", tail.group("credit"))
+            credit = _drop_leading_foto(tail.group("credit"))
             text = text[: tail.start()]
         elif _TAIL_CREDIT.match(text) and not _LEADING_FOTO.match(text):
             return None, text  # the whole caption is a credit ("© Stadt Hanau")
-    text = _LEADING_FOTO.sub("", text).strip(" ,;–-|")
+    text = _drop_leading_foto(text).strip(" ,;–-|")
     return text or None, clean(credit) or None
+
+
+def _may_hold_credit(text: str) -> bool:
+    """False when :data:`_TAIL_CREDIT` cannot match anywhere in ``text``: every match starts
+    with "©" or one of the words below, compared case-insensitively as ``re.I`` does
+    (lower-cased, except the dotted and dotless i that ``re.I`` also takes for "i" and that
+    ``str.lower()`` does not turn into one; the Kelvin sign lower-cases to "k")."""
+    lowered = text.lower()
+    return (
+        "©" in text or "(c)" in lowered or "copyright" in lowered or "quelle" in lowered
+        or "grafik" in lowered or "foto" in lowered or "bild" in lowered
+        or (not text.isascii() and ("\u0130" in text or "\u0131" in text))
+    )
+
+
+def _drop_leading_foto(text: str) -> str:
+    """``_LEADING_FOTO.sub("", text)``: only a text starting with whitespace or with an "F" or
+    a "B" (in either case: ``re.I`` takes no other letter for them) can start with the
+    pattern."""
+    start = text[:1]
+    if start and start not in "FfBb" and not start.isspace():
+        return text
+    return _LEADING_FOTO.sub("", text)
 
 
 def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
@@ -105,8 +137,10 @@ def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
         boxes = [(node, box_heading(node)) for node in _HEADED_BOX(scope)]
     else:  # the same elements from the page's index
         sections = index.with_class("SP-ImageCredits", scope)
-        whole = scope is index.root
         headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
+        if not sections and not headed:  # (most pages: nothing below to look at)
+            return []
+        whole = scope is index.root
         chosen = [
             node for node in headed
             if node.tag in _BOX_TAGS and node is not scope and (whole or is_under(node, scope))
@@ -157,6 +191,8 @@ def images(
             chosen += [el] if el.tag == "img" else list(el.iter("img"))
     if not chosen:
         chosen = [img for img in scope.iter("img") if not _outside_content(img, scope)]
+        if not chosen:
+            return []
     captions = select(doc, profile.captions) if profile is not None and doc is not None else []
     found: list[Image] = []
     seen: set[str] = set()
@@ -169,7 +205,7 @@ def images(
         caption_text = _profile_caption(img, captions) if captions else None
         if caption_text is None:
             caption_text = _caption_for(img)
-        caption, credit = split_caption(caption_text)
+        caption, credit = _split_cleaned(caption_text)  # (a text read by element_text())
         if src in credit_map:
             credit = credit_map[src]
         found.append(Image(src=src, alt=clean_or_none(img.get("alt")), caption=caption,
@@ -194,52 +230,107 @@ def _outside_content(img: Any, scope: Any) -> bool:
     for node in img.iterancestors():
         if node is scope:
             return False
-        tokens = (node.get("class") or "").lower()  # the words below hold no whitespace
-        if node.tag in ("nav", "footer", "aside") and "figure" not in tokens:
+        tag = node.tag
+        value = node.get("class")
+        tokens = value.lower() if value else ""  # the words below hold no whitespace
+        if tag in ("nav", "footer", "aside") and "figure" not in tokens:
             return True
-        if node.tag == "a" and not _IMAGE_FILE.search(node.get("href") or ""):
+        if tag == "a" and not _IMAGE_FILE.search(node.get("href") or ""):
             return True  # a teaser image (a lightbox link to the image file is content)
-        if any(word in tokens for word in _CHROME_WORDS):
+        if tokens and _CHROME_WORD.search(tokens):
             return True
         if node.get("id") in ("header", "navigation", "footer"):
             return True
-        if node.tag == "header" and "articleheader" not in tokens:
+        if tag == "header" and "articleheader" not in tokens:
             return True
     return False
 
 
 def _caption_for(img: Any) -> str | None:
-    figure = next((n for n in img.iterancestors() if n.tag == "figure"), None)
+    figure = next(img.iterancestors("figure"), None)
     if figure is not None:
-        caption = next((n for n in figure.iter("figcaption") if n is not figure), None)
+        caption = next(figure.iter("figcaption"), None)  # (never the figure itself)
         if caption is None:
-            caption = first(figure, ".//*[contains(@class, 'caption')]")
+            captions = _captions_in(figure)
+            caption = captions[0] if captions else None
         return element_text(caption) if caption is not None else None
     parent = img.getparent()
     for _ in range(2):
         if parent is None:
             return None
-        captions = compiled(".//*[contains(@class, 'caption')]")(parent)
+        captions = _captions_in(parent)
         if captions:
             imgs = list(parent.iter("img"))
             index = imgs.index(img) if img in imgs else 0
             return element_text(captions[min(index, len(captions) - 1)])
         parent = parent.getparent()
-    cell = caption_cell(img)
-    return element_text(cell) if cell is not None else None
+    found = _caption_cell(img)
+    return found[1] if found is not None else None  # (element_text() of the cell)
+
+
+def _captions_in(el: Any) -> list[Any]:
+    """``.//*[contains(@class, 'caption')]`` of ``el``, in document order: from the page
+    index's elements whose class holds "caption" (read once per page) when ``el`` belongs to
+    the current page, else by XPath."""
+    index = page_index(el)
+    memo = page_memo() if index is not None else None
+    if index is None or memo is None:
+        found: list[Any] = _CAPTIONED(el)
+        return found
+    classed: list[Any] | None = memo.get(_CAPTIONED_KEY)
+    if classed is None:
+        classed = memo[_CAPTIONED_KEY] = index.with_class_part("caption")
+    return [node for node in classed if is_under(node, el)]
+
+
+_CAPTIONED = etree.XPath(".//*[contains(@class, 'caption')]")
+_CAPTIONED_KEY = "extract_media.captioned"  # (a page memo key)
 
 
 def caption_cell(img: Any) -> Any:
     """Table layouts: the cell next to a cell holding only this image, when it is short text
     (the caption), else None."""
-    cell = next((n for n in img.iterancestors() if n.tag == "td"), None)
-    if cell is None or element_text(cell) or len(compiled(".//img")(cell)) != 1:
+    found = _caption_cell(img)
+    return None if found is None else found[0]
+
+
+def _caption_cell(img: Any) -> tuple[Any, str] | None:
+    """:func:`caption_cell` of ``img`` and its text, memoised for the current page (asked for
+    by the body reader and by :func:`_caption_for`; no tree changes during an extraction)."""
+    index = page_index(img)
+    memo = page_memo() if index is not None else None
+    if index is None or memo is None:
+        return _find_caption_cell(img, element_text)
+    cells: dict[Any, tuple[Any, str] | None] | None = memo.get(_CAPTION_CELLS)
+    if cells is None:
+        cells = memo[_CAPTION_CELLS] = {}
+    if img in cells:
+        return cells[img]
+    found = cells[img] = _find_caption_cell(img, index.text)
+    return found
+
+
+_CAPTION_CELLS = "extract_media.caption_cells"  # (a page memo key)
+
+
+def _find_caption_cell(img: Any, text_of: Callable[[Any], str]) -> tuple[Any, str] | None:
+    """:func:`_caption_cell`; ``text_of``: :func:`crawler.text.element_text` or the page
+    index's memo of it."""
+    cell = next(img.iterancestors("td"), None)
+    if cell is None or text_of(cell) or _more_than_one(cell.iter("img")):  # (.//img)
         return None
     nxt = cell.getnext()
-    if nxt is None or nxt.tag != "td" or compiled(".//img|.//table")(nxt):
-        return None
-    text = element_text(nxt)
-    return nxt if 0 < len(text) <= 300 else None
+    if nxt is None or nxt.tag != "td" or next(nxt.iter("img", "table"), None) is not None:
+        return None  # (.//img|.//table: a td is neither)
+    text = text_of(nxt)
+    return (nxt, text) if 0 < len(text) <= 300 else None
+
+
+def _more_than_one(found: Iterator[Any]) -> bool:
+    """Whether ``found`` gives a second item (``len(list(found)) != 1`` for one that gives at
+    least one: the cell of :func:`caption_cell` holds its image)."""
+    next(found, None)
+    return next(found, None) is not None
 
 
 def attachments(scope: Any, base: str) -> list[Attachment]:

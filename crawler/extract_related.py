@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler import dates
-from crawler.extract_index import all_with_class, class_tokens, has_class, page_index
+from crawler.extract_index import (
+    all_with_class,
+    class_tokens,
+    has_class,
+    is_under,
+    may_start_with,
+    page_index,
+)
 from crawler.profiles import SiteProfile, outermost, select
 from crawler.records import Link
 from crawler.text import (
@@ -65,6 +72,9 @@ def in_box(el: Any, heading: re.Pattern[str], initials: str = "") -> bool:
     return False
 
 
+_RELATED_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5"))
+
+
 def _sp_related(node: Any) -> bool:
     """``"sp-related" in classes(node)``"""
     value = node.get("class")
@@ -78,36 +88,55 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
     if profile is not None and profile.related:
         chosen = select(doc, profile.related)
         if chosen:
-            return outermost(chosen)
+            return chosen if len(chosen) == 1 else outermost(chosen)
     index = page_index(doc)
+    headings: list[Any]
     if index is None:
         boxes = list(doc.xpath(f"//*[{cls('SP-Related')}]"))
         headings = doc.xpath("//h2|//h3|//h4|//h5|//*[contains(@class, 'headline')]")
-    else:  # the same elements (the order of the candidates does not change the result)
+    else:  # the same elements (neither their order nor a candidate met twice changes the
+        # result: a box found again is the same box, a box inside another is dropped below)
         boxes = list(index.with_class("SP-Related"))
-        headings = list(doc.iter("h2", "h3", "h4", "h5")) + index.with_class_part("headline")
+        if doc is index.root:  # the page's headings, found once (a superset: filtered below)
+            headings = index.heads()
+        else:
+            headings = list(doc.iter("h2", "h3", "h4", "h5")) + index.with_class_part("headline")
     text_of = element_text if index is None else index.text
     for heading in headings:
+        if heading.tag not in _RELATED_HEADING_TAGS and "headline" not in (
+            heading.get("class") or ""
+        ):  # from ``index.heads()``: an h1 or h6, or "headline" not in this case
+            continue
         parent = heading.getparent()
-        if parent is None or parent in boxes or (
-            index is not None and not index.may_start_with(heading, LINK_BOX_INITIALS)
+        if parent is None or parent in boxes or not may_start_with(
+            heading, LINK_BOX_INITIALS
         ) or not RELATED_HEADINGS.match(text_of(heading)):
             continue
         if parent.getparent() is not None and len(parent) == 1:
             parent = parent.getparent()  # heading wrapped alone: the box is one level up
         if parent.tag not in ("body", "html", "main", "article") and is_link_box(parent):
             boxes.append(parent)
-    body = next(doc.iter("body"), None)
-    for bold in body.iter("b", "strong") if body is not None else ():
+    body = None  # looked for once a bold text matches
+    for bold in doc.iter("b", "strong"):
         # old layouts: <p><b>Siehe auch:</b><br>» <a>…</a></p>
-        if (index is not None and not index.may_start_with(bold, LINK_BOX_INITIALS)) or (
-            not RELATED_HEADINGS.match(text_of(bold))
+        if not may_start_with(bold, LINK_BOX_INITIALS) or not RELATED_HEADINGS.match(
+            text_of(bold)
         ):
+            continue
+        # the bold elements of ``body.iter("b", "strong")`` for the first ``body``, in the
+        # same order (a page without matching bold texts never looks for its body)
+        if body is None:
+            body = next(doc.iter("body"), None)
+            if body is None:
+                break
+        if not is_under(bold, body):
             continue
         block = next((n for n in bold.iterancestors() if n.tag in ("p", "div", "td")), None)
         if (block is not None and block not in boxes and _links(block)
                 and len(element_text(block)) < 1000):
             boxes.append(block)
+    if len(boxes) < 2:  # (no box is inside another)
+        return boxes
     unique = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
     if len(unique) < 2:
         return unique
@@ -125,6 +154,7 @@ def _links(el: Any) -> list[Any]:
 def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Link]:
     links: list[Link] = []
     index = page_index(doc)
+    text_of = element_text if index is None else index.text
     for box in related_boxes(doc, profile):
         if index is not None:  # the same elements, from the page's index
             items = index.with_class("SP-TeaserList__item", box)
@@ -135,11 +165,12 @@ def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Lin
             items = [li for li in box.iter("li")
                      if li is not box and next(li.iter("a"), None) is not None]
         if not items:
-            mixed = _mixed_links(box)
-            items = [_teaser_block(a, box, mixed) for a in _links(box)
+            anchors: list[Any] = []
+            mixed = _mixed_links(box, anchors)
+            items = [_teaser_block(a, box, mixed) for a in anchors
                      if not RELATED_HEADINGS.match(element_text(a))]
         for item in items:
-            link = teaser(item, base)
+            link = _teaser(item, base, text_of)
             if link is not None:
                 links.append(link)
     return links
@@ -157,13 +188,16 @@ def _teaser_block(anchor: Any, box: Any, mixed: set[Any]) -> Any:
     return block
 
 
-def _mixed_links(box: Any) -> set[Any]:
+def _mixed_links(box: Any, links: list[Any] | None = None) -> set[Any]:
     """The elements inside ``box`` that are or hold ``a`` elements with different ``href``
-    values (a missing one included), from one walk up from each anchor."""
+    values (a missing one included), from one walk up from each anchor; ``links``: a list
+    that gets :func:`_links` of ``box`` (the anchors with an ``href``, in document order)."""
     first: dict[Any, str | None] = {}
     mixed: set[Any] = set()
     for anchor in box.iter("a"):
         href = anchor.get("href")
+        if links is not None and href is not None and anchor is not box:
+            links.append(anchor)
         node = anchor
         while node is not None and node is not box and node not in mixed:
             if node not in first:
@@ -176,16 +210,23 @@ def _mixed_links(box: Any) -> set[Any]:
 
 def teaser(item: Any, base: str) -> Link | None:
     """One teaser (list item, article or anchor) as a :class:`Link`."""
+    return _teaser(item, base, element_text)
+
+
+def _teaser(item: Any, base: str, text_of: Callable[[Any], str]) -> Link | None:
+    """:func:`teaser`; ``text_of``: :func:`crawler.text.element_text` or the page index's
+    memo of it (a related box's headings were read when it was found)."""
     parts = _TeaserParts(item)
     anchor = item if item.tag == "a" else parts.anchor
     url = resolve_url(base, anchor.get("href") or "") if anchor is not None else None
     if not url:
         return None
     if parts.headline is not None:
-        title = element_text(parts.headline)
+        title = text_of(parts.headline)
     else:
         title = element_text(anchor, skip=_marked)
-        title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
+        if title.startswith("Link zu"):  # (what the pattern starts with)
+            title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
     kicker = parts.kicker
     if kicker is None and item.tag != "a":
         kicker = parts.context
@@ -197,6 +238,12 @@ def teaser(item: Any, base: str) -> Link | None:
         for token in classes(sitepark_teaser):
             kind = kind or _KIND_CLASSES.get(token)
         kind = kind or "other"  # MARKUP.md: a Sitepark teaser without a known kind modifier
+    elif date:  # what the branch below makes of a dated teaser, without a ``_Text``
+        # (:func:`_guess_kind` calls it press; the ``urlsplit(url)`` it does first cannot
+        # fail: resolve_url() returns only URLs it made from a split base or split itself)
+        kind = "press"
+        if label is None and "Pressemitteilung" in element_text(item):
+            label = "Pressemitteilung"
     else:
         text = _Text(item)  # the teaser's whole text, read only if needed
         if date is None and ("Pressemitteilung" in text() or _LEADING_DATE.match(text())):
@@ -212,7 +259,9 @@ def teaser(item: Any, base: str) -> Link | None:
 
 def _context(text: str) -> str:
     """``_CONTEXT.sub(r"\\1", text)`` (an anchored pattern: one match at most) without the
-    template expansion."""
+    template expansion; a text that does not start like the pattern is returned as it is."""
+    if not text.startswith(("In", "Aus", "Kategorie")):
+        return text
     match = _CONTEXT.match(text)
     return text if match is None else match.group(1) + text[match.end() :]
 
@@ -228,43 +277,51 @@ class _TeaserParts:
     __slots__ = ("anchor", "context", "date", "dated", "headline", "kicker", "sitepark")
 
     def __init__(self, item: Any) -> None:
-        self.anchor = self.headline = self.kicker = self.context = None
-        self.date = self.dated = self.sitepark = None
-        for el in item.iter(etree.Element):
-            tag = el.tag
+        anchor = headline = kicker = context = date = dated = sitepark = None
+        # the teaser itself can only be ``sitepark`` and ``dated``
+        value = item.get("class")
+        if value is not None:
+            if "SP-" in value and "SP-Teaser" in class_tokens(value):
+                sitepark = item
+            lowered = value.lower()
+            if "date" in lowered or "datum" in lowered or "time" in lowered:
+                dated = item
+        elements = item.iter(etree.Element)
+        next(elements)  # (iter() starts with the teaser itself)
+        for el in elements:
             value = el.get("class")
-            own = el is item
             if value is not None:
                 # the Sitepark tokens below all hold "SP-"; a date word holds no whitespace, so
                 # it is in a token iff it is in the attribute
-                tokens = class_tokens(value) if "SP-" in value else ()
-                if self.sitepark is None and "SP-Teaser" in tokens:
-                    self.sitepark = el
-                if self.dated is None:
+                if "SP-" in value:
+                    tokens = class_tokens(value)
+                    if sitepark is None and "SP-Teaser" in tokens:
+                        sitepark = el
+                    if headline is None and "SP-Teaser__headline" in tokens:
+                        headline = el
+                    if kicker is None and "SP-Kicker__text" in tokens:
+                        kicker = el
+                    if date is None and "SP-Scheduling__date" in tokens:
+                        date = el
+                if dated is None:
                     lowered = value.lower()
                     if "date" in lowered or "datum" in lowered or "time" in lowered:
-                        self.dated = el
-                if not own:
-                    if self.headline is None and "SP-Teaser__headline" in tokens:
-                        self.headline = el
-                    if self.kicker is None and "SP-Kicker__text" in tokens:
-                        self.kicker = el
-                    if self.context is None and (
-                        "kicker" in value or "context" in value or "categor" in value
-                    ):
-                        self.context = el
-                    if self.date is None and "SP-Scheduling__date" in tokens:
-                        self.date = el
-            if own:
-                continue
+                        dated = el
+                if context is None and (
+                    "kicker" in value or "context" in value or "categor" in value
+                ):
+                    context = el
+            tag = el.tag
             if tag == "a":
-                if self.anchor is None and el.get("href") is not None:
-                    self.anchor = el
+                if anchor is None and el.get("href") is not None:
+                    anchor = el
             elif tag in _HEADLINE_TAGS:
-                if self.headline is None:
-                    self.headline = el
-            elif tag == "time" and self.date is None:
-                self.date = el
+                if headline is None:
+                    headline = el
+            elif tag == "time" and date is None:
+                date = el
+        self.anchor, self.headline, self.kicker, self.context = anchor, headline, kicker, context
+        self.date, self.dated, self.sitepark = date, dated, sitepark
 
 
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3", "h4"))

@@ -354,18 +354,19 @@ def is_chrome(el: Any) -> bool:
 def is_link_box(el: Any) -> bool:
     """A box made of teasers or a list of links (not prose that happens to hold a link):
     links in list items, Sitepark teasers, or linked headings (``.//li//a[@href] |
-    .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | … | .//h5//a[@href]``)."""
-    for node in el.iter(etree.Element):
-        if node is el:
+    .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | … | .//h5//a[@href]``). The links are
+    looked at first: lxml finds them in C, and they decide most boxes."""
+    for anchor in el.iter("a"):
+        if anchor is el or anchor.get("href") is None:
             continue
-        if "Teaser" in (node.get("class") or ""):
+        for above in anchor.iterancestors():
+            if above is el:
+                break
+            if above.tag in _LINK_BOX_PARENTS:
+                return True
+    for node in el.iter(etree.Element):
+        if node is not el and "Teaser" in (node.get("class") or ""):
             return True
-        if node.tag == "a" and node.get("href") is not None:
-            for above in node.iterancestors():
-                if above is el:
-                    break
-                if above.tag in _LINK_BOX_PARENTS:
-                    return True
     return False
 
 
