@@ -70,9 +70,10 @@ class PageIndex:
         values = _CLASS_VALUES(root)
         elements = [value.getparent() for value in values]
         self._class_order = dict(zip(elements, range(len(elements)), strict=True))
-        ascii_page = "".join(values).isascii()  # (then str.split() is _tokens() for every value)
+        joined = "".join(values)  # (plain ASCII: str.split() is _tokens() for every value)
+        plain_page = joined.isascii() and joined.isprintable()
         for el, value in zip(elements, values, strict=True):
-            for token in value.split() if ascii_page or value.isascii() else _tokens(value):
+            for token in value.split() if plain_page else _tokens(value):
                 same = add(token)
                 if same is None:
                     by_class[token] = [el]

@@ -66,7 +66,7 @@ Chain = tuple[tuple[Compound, str], ...]
 
 def _tokens(value: str) -> tuple[str, ...]:
     """Tokens as XPath's ``normalize-space`` splits them (space, tab, CR, LF)."""
-    if value.isascii():  # control characters other than those are gone (text.prepare_markup)
+    if value.isascii() and value.isprintable():  # str.split() splits at spaces alone
         return tuple(value.split())
     return tuple(t for t in value.translate(_WS).split(" ") if t)
 

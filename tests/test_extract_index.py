@@ -57,6 +57,21 @@ def test_index_matches_cssselect(selector: str) -> None:
         assert select(doc, selector) == expected
 
 
+def test_class_tokens_split_as_normalize_space() -> None:
+    """Only space, tab, CR and LF separate class tokens (XPath's ``normalize-space``), also in
+    an ASCII value holding other control characters (a character reference puts them there)."""
+    page = ('<html><body><p class="a&#x1c;b c">1</p><p class="a\tb&#11;c">2</p>'
+            '<p class="a b">3</p></body></html>')
+    doc = etree.fromstring(page, etree.HTMLParser())
+    for selector in (".a", ".b", ".c", "p.a", "p.c"):
+        expected = select(doc, selector)  # cssselect's XPath
+        with indexed(doc):
+            assert select(doc, selector) == expected, selector
+    with indexed(doc):
+        assert [p.text for p in select(doc, ".b")] == ["3"]
+        assert [p.text for p in select(doc, ".c")] == ["1"]
+
+
 def test_builtin_profile_selectors_are_all_indexed() -> None:
     for profile in BUILTIN_PROFILES.values():
         for name in FIELDS:
