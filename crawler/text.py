@@ -295,6 +295,9 @@ _SKIP_CLASS_PARTS = (
     "consent", "skiplink", "skip-link", "breadcrumb", "pagination", "social", "share", "video",
     "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
     "visuallyhidden", "screenreader",
+    # author/date lines (Drupal "node__meta", WordPress "entry-meta", news "byline"): measured
+    # on the public benchmark, body F1 0.959 -> 0.960, no page worse
+    "node__meta", "entry-meta", "post-meta", "article-meta", "byline", "submitted",
 )  # fmt: skip
 #: the same fragments as one pattern over the lower-cased class attribute (no fragment holds
 #: whitespace, so "a token contains it" and "the attribute contains it" agree)

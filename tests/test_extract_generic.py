@@ -254,3 +254,41 @@ def test_prose_between_line_breaks_makes_an_article_not_a_listing() -> None:
     result = extract(URL, html, {})
     assert result.page_type != "listing"
     assert result.body is not None and "Brücke über den Main" in result.body
+
+
+def test_author_and_date_line_of_a_drupal_node_is_not_body() -> None:
+    """Drupal's ``node__meta`` ("Pressestelle 18. September 2025") above the body field: the
+    structural body agrees with trafilatura's, so it is kept, without that line."""
+    body = ('<main><h1 class="page-title"><span>Neue Radwege</span></h1>'
+            '<article class="node node--type-article"><div class="node__meta">'
+            '<span class="field--name-uid">Pressestelle</span> <span><time '
+            'datetime="2025-09-18T07:30:00Z">18. September 2025</time></span></div>'
+            '<div class="text-formatted field field--name-body">'
+            "<p>Die Stadt hat drei neue Radwege in der Innenstadt freigegeben. Sie verbinden "
+            "den Bahnhof mit dem Marktplatz.</p><p>Die Bauarbeiten dauerten sechs Monate und "
+            "kosteten rund 800.000 Euro.</p></div></article></main>")
+    result = extract(URL, page(body), {})
+    assert result.title == "Neue Radwege"
+    assert result.body is not None and result.body.startswith("Die Stadt hat drei neue Radwege")
+    assert "Pressestelle" not in result.body
+    assert result.published == "2025-09-18"
+
+
+def test_visible_date_line_is_no_body_block_of_the_library() -> None:
+    """trafilatura moves the date line ("21.10.2025") to the end of its body and drops a bold
+    opening paragraph; the date line is a field of its own, so the two bodies agree and the
+    structural one (with the opening paragraph) is kept."""
+    body = ('<div id="content"><div class="sidebar"><h2>Öffnungszeiten</h2><p>Mo–Fr 8–12 Uhr'
+            '</p></div><div class="news-detail"><p class="date">21.10.2025</p>'
+            "<h1>Sperrung der Darmstädter Straße</h1><p class=\"teaser\"><strong>Wegen "
+            "Kanalarbeiten wird die Darmstädter Straße ab Montag voll gesperrt.</strong></p>"
+            '<div class="text"><p>Die Sperrung dauert voraussichtlich bis Ende November. Eine '
+            "Umleitung ist ausgeschildert.</p><p>Anlieger können ihre Grundstücke erreichen."
+            "</p></div></div></div>")
+    result = extract(URL, page(body), {})
+    assert result.body == (
+        "Wegen Kanalarbeiten wird die Darmstädter Straße ab Montag voll gesperrt.\n\n"
+        "Die Sperrung dauert voraussichtlich bis Ende November. Eine Umleitung ist "
+        "ausgeschildert.\n\nAnlieger können ihre Grundstücke erreichen."
+    )
+    assert (result.published, result.published_source) == ("2025-10-21", "text")
