@@ -438,7 +438,35 @@ def body_blocks(
     walker = _Walker(base, skip_ids, resolve)
     walker.walk(root)
     walker.flush()
-    return walker.blocks, walker.links
+    return trim_blocks(walker.blocks), walker.links
+
+
+#: a block that is only a navigation link's words ("Zurück zur Übersicht", "Nach oben")
+_NAVIGATION_BLOCK = re.compile(
+    r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
+    r"seitenanfang|(seite |artikel )?drucken|back|back to top|print)[ .:»›<>-]*",
+    re.IGNORECASE,
+)
+#: a meta line opening an article: a date, perhaps a time, perhaps "von/by" and a name
+#: ("25.09.2025 10:00 von Pressestelle"); the date itself is read from the page elsewhere
+_META_LINE = re.compile(
+    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
+    r"( [|–-])?( (von|by|Autor:?) [^.!?]{1,60})?",
+    re.IGNORECASE,
+)
+
+
+def trim_blocks(blocks: list[str]) -> list[str]:
+    """``blocks`` without navigation-link blocks ("Zurück", "Seite drucken") anywhere and
+    without date/author meta lines before the first other block (a template's "25.09.2025
+    10:00 von Pressestelle" above the text); found on hand-made Contao pages."""
+    if not blocks:
+        return blocks
+    kept = [b for b in blocks if len(b) > 40 or not _NAVIGATION_BLOCK.fullmatch(b)]
+    start = 0
+    while start < len(kept) and len(kept[start]) <= 90 and _META_LINE.fullmatch(kept[start]):
+        start += 1
+    return kept[start:] if start or len(kept) != len(blocks) else blocks
 
 
 def resolve_url(base: str, href: str | None) -> str | None:

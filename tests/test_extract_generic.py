@@ -292,3 +292,56 @@ def test_visible_date_line_is_no_body_block_of_the_library() -> None:
         "ausgeschildert.\n\nAnlieger können ihre Grundstücke erreichen."
     )
     assert (result.published, result.published_source) == ("2025-10-21", "text")
+
+
+def test_meta_line_and_back_link_of_a_contao_news_reader_are_not_body() -> None:
+    body = ('<main><div class="mod_newsreader"><div class="layout_full"><h1>Bücherei öffnet '
+            'samstags</h1><p class="info"><time datetime="2025-09-25T10:00:00+02:00">'
+            "25.09.2025 10:00</time> von Pressestelle</p><div class=\"ce_text\"><p><strong>Die "
+            "Stadtbücherei öffnet ab Oktober auch samstags.</strong></p><p>Damit reagiert die "
+            "Stadt auf viele Wünsche aus der Bürgerschaft, zunächst bis Ende März.</p></div>"
+            '</div><p class="back"><a href="/aktuelles.html">Zurück</a></p></div></main>')
+    result = extract(URL, page(body), {})
+    assert result.body == (
+        "Die Stadtbücherei öffnet ab Oktober auch samstags.\n\n"
+        "Damit reagiert die Stadt auf viele Wünsche aus der Bürgerschaft, zunächst bis Ende März."
+    )
+    assert result.published == "2025-09-25"
+
+
+def test_trim_blocks_keeps_dates_and_links_inside_the_text() -> None:
+    from crawler.text import trim_blocks
+
+    blocks = ["12.11.2025", "Zurück zur Übersicht", "Der Markt beginnt am", "12.11.2025",
+              "Seite drucken", "Zurück geht es mit dem Bus."]
+    assert trim_blocks(blocks) == ["Der Markt beginnt am", "12.11.2025",
+                                   "Zurück geht es mit dem Bus."]
+    assert trim_blocks(["18.09.2025 | von Max Muster", "Text"]) == ["Text"]
+    assert trim_blocks(["Text"]) == ["Text"]
+
+
+def test_old_table_layout_listing_is_a_listing() -> None:
+    """A table of release rows ("12.11.2025 | <a>Title</a>") is a listing, never an article;
+    its rows are the related teasers with their dates."""
+    rows = "".join(
+        f'<tr><td>{day:02d}.10.2025</td><td><a href="/presse/{day}/"><b>Meldung {day}</b>'
+        "</a></td></tr>" for day in (3, 9, 14, 20, 27)
+    )
+    body = ('<table><tr><td><font size="4"><b>Pressemitteilungen</b></font>'
+            f'<table cellpadding="3">{rows}</table></td></tr></table>')
+    result = extract(URL, page(body), {})
+    assert result.page_type == "listing"
+    assert [(r.title, r.date, r.kind) for r in result.related][:2] == [
+        ("Meldung 3", "2025-10-03", "press"), ("Meldung 9", "2025-10-09", "press")]
+    assert len(result.related) == 5
+
+
+def test_sample_table_site_listing_pages_are_listings() -> None:
+    from crawler.sample_site import families
+
+    site = families.render_family("tablesite")
+    for path in ("/presse/press/", "/presse/press/page/2/"):
+        result = extract("http://www.kelsterbach.test" + path, site[path].body,
+                         {"content-type": site[path].content_type})
+        assert result.page_type == "listing", path
+        assert result.related and all(r.date for r in result.related)
