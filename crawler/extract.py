@@ -180,10 +180,12 @@ def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Ex
         # no markup says where the article is: the library's body is measurably better
         # (BENCHMARKS.md); the structural body stays when the library finds nothing
         library = extract_fallback.body_text(markup, url)
-        line = date_line(scope)  # the visible date line, a field of its own (trafilatura may
-        # put it into the body; measured in BENCHMARKS.md)
-        fields = (result.title, result.label, result.lead,
-                  element_text(line) if line is not None else None)
+        line = date_line(scope)  # the visible date line and the image captions are fields of
+        # their own (trafilatura may put them into the body; measured in BENCHMARKS.md)
+        fields = [result.title, result.label, result.lead,
+                  element_text(line) if line is not None else None]
+        for image in result.images:
+            fields += (image.caption, image.credit, f"{image.caption} {image.credit}")
         result.body = extract_fallback.choose_body(result.body, library, fields)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"

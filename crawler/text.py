@@ -353,7 +353,42 @@ def is_chrome(el: Any) -> bool:
             return True
         if heading and LINK_BOX_HEADINGS.match(heading) and is_link_box(el):
             return True
-    return False
+    if tag not in _SIBLING_CAPTION_TAGS:
+        return False
+    prev = el.getprevious()  # (a cheap pre-check of image_before(); most answers are here)
+    if prev is None or (isinstance(prev.tag, str) and prev.tag not in ("img", "a", "br")):
+        return False
+    return is_sibling_caption(el)
+
+
+#: a credit in a caption ("Quelle: …", "Foto: …", "©"; the forms of crawler.extract_media)
+_CREDIT_WORD = re.compile(r"©|\b(?:Copyright|Quelle|Grafik|Fotos?|Bild|Fotograf(?:in)?)\s*:", re.I)
+_SIBLING_CAPTION_TAGS = frozenset(("p", "div", "span", "small"))
+
+
+def image_before(el: Any) -> Any:
+    """The image right before ``el`` (skipping ``<br>`` and comments; an image alone in a
+    link counts), or None."""
+    prev = el.getprevious()
+    while prev is not None and (not isinstance(prev.tag, str) or prev.tag == "br"):
+        prev = prev.getprevious()
+    if prev is None:
+        return None
+    if prev.tag == "a" and len(prev) == 1 and prev[0].tag == "img":
+        return prev[0]
+    return prev if prev.tag == "img" else None
+
+
+def is_sibling_caption(el: Any) -> bool:
+    """A short text right after an image that holds a credit: that image's caption, in
+    templates without ``figure`` or a caption class (Government Site Builder:
+    ``<img><p class="subtitle">… <span>Quelle: …</span></p>``)."""
+    if el.tag not in _SIBLING_CAPTION_TAGS or image_before(el) is None:
+        return False
+    if next(el.iter("img", "table"), None) is not None:
+        return False
+    text = element_text(el)
+    return 0 < len(text) <= 300 and _CREDIT_WORD.search(text) is not None
 
 
 def is_link_box(el: Any) -> bool:

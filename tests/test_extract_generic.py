@@ -345,3 +345,25 @@ def test_sample_table_site_listing_pages_are_listings() -> None:
                          {"content-type": site[path].content_type})
         assert result.page_type == "listing", path
         assert result.related and all(r.date for r in result.related)
+
+
+def test_caption_right_after_an_image_with_a_credit() -> None:
+    """Government Site Builder style: ``<img><p class="subtitle">… <span>Quelle: …</span>``
+    is the image's caption and credit, and no body text (also where trafilatura's body keeps
+    it: a caption is a known field when the two bodies are compared)."""
+    body = ('<div id="main"><div class="text"><h1>Neue Buslinie</h1><p>Ab dem 14. Dezember '
+            "fährt die neue Linie 57 zwischen Nordstadt und Kreishaus.</p><p>Die Linie fährt "
+            "werktags im Halbstundentakt. Am Wochenende gilt ein Stundentakt.</p>"
+            '<div class="picture"><img src="/bilder/bus.jpg" alt="Bus"><p class="subtitle">'
+            'Ein Bus der Linie 57 <span class="source">Quelle: Landkreis</span></p></div>'
+            "<p>Fahrpläne liegen ab Mitte November in den Bürgerbüros aus.</p></div></div>")
+    result = extract(URL, page(body), {})
+    assert [(i.caption, i.credit) for i in result.images] == [
+        ("Ein Bus der Linie 57", "Quelle: Landkreis")]
+    assert result.body is not None and "Ein Bus" not in result.body
+    assert result.body.endswith("Bürgerbüros aus.")
+    # a paragraph after an image without a credit stays body text, and is no caption
+    plain = body.replace(' <span class="source">Quelle: Landkreis</span>', "")
+    result = extract(URL, page(plain), {})
+    assert [i.caption for i in result.images] == [None]
+    assert result.body is not None and "Ein Bus der Linie 57" in result.body
