@@ -125,32 +125,6 @@ def test_heading_initials_cover_every_heading() -> None:
                         assert not pattern.match(variant), variant
 
 
-def test_headed_matching_with_initials_equals_full_reading() -> None:
-    from crawler.extract_media import CREDIT_HEADINGS, CREDIT_INITIALS
-    from crawler.text import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
-
-    page = """<html><body>
-    <div><h2>Verwandte <em>Themen</em></h2><ul><li><a href="/a">a</a></li></ul></div>
-    <div><h2><em>Das könnte Sie auch interessieren</em></h2></div>
-    <div><h3>  \u00adMehr<br>zum Thema</h3></div>
-    <div><h3>Xylophon <b>Verwandte Themen</b></h3></div>
-    <section><h4>Bild<span>nachweise</span></h4><ul><li>Foto: A</li></ul></section>
-    <div><h2 class="x">\u00a0B<i>ildrechte</i></h2></div>
-    <div><p class="box-headline">Siehe <a href="/s">auch</a></p></div>
-    <div><h2>Ärger <i>x</i></h2></div>
-    </body></html>"""
-    for pattern, initials in ((LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
-                              (CREDIT_HEADINGS, CREDIT_INITIALS)):
-        doc = etree.fromstring(page, etree.HTMLParser())
-        with indexed(doc):
-            full = current(doc).headed_matching(pattern)  # type: ignore[union-attr]
-        doc2 = etree.fromstring(page, etree.HTMLParser())
-        with indexed(doc2):
-            quick = current(doc2).headed_matching(pattern, initials)  # type: ignore[union-attr]
-        assert sorted(full.values()) == sorted(quick.values())
-        assert full
-
-
 def test_simple_date_fast_path_agrees_with_the_patterns() -> None:
     from crawler.dates import parse_german_date
 
