@@ -63,6 +63,7 @@ from crawler.text import (
     raw_texts,
     resolve_url,
     text_content,
+    trim_blocks,
 )
 
 logger = logging.getLogger(__name__)
@@ -185,7 +186,7 @@ def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Ex
         fields = [result.title, result.label, result.lead,
                   element_text(line) if line is not None else None]
         for image in result.images:
-            fields += (image.caption, image.credit, f"{image.caption} {image.credit}")
+            fields += (image.caption, image.credit)
         result.body = extract_fallback.choose_body(result.body, library, fields)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"
@@ -488,7 +489,7 @@ def _fill_content(
     if read_body:
         skip_ids = {id(el) for el in exclude if el is not None}
         blocks, links = body_blocks(body_root, base, skip_ids, resolve_url)
-        result.body = "\n\n".join(blocks) or None
+        result.body = "\n\n".join(trim_blocks(blocks)) or None
         result.links = links
     _fill_media(result, scope, base, profile, doc)
 

@@ -28,7 +28,6 @@ from crawler.text import (
     compiled,
     element_text,
     has_invisible,
-    is_sibling_caption,
 )
 from crawler.text import resolve_url as resolve
 
@@ -266,13 +265,7 @@ def _caption_for(img: Any) -> str | None:
             return element_text(captions[min(index, len(captions) - 1)])
         parent = parent.getparent()
     found = _caption_cell(img)
-    if found is not None:
-        return found[1]  # (element_text() of the cell)
-    after = img if img.getparent() is None or img.getparent().tag != "a" else img.getparent()
-    nxt = after.getnext()
-    while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag == "br"):
-        nxt = nxt.getnext()
-    return element_text(nxt) if nxt is not None and is_sibling_caption(nxt) else None
+    return found[1] if found is not None else None  # (element_text() of the cell)
 
 
 def _captions_in(el: Any) -> list[Any]:

@@ -397,9 +397,7 @@ def is_listing(doc: Any, main: Any, profile: SiteProfile | None = None) -> bool:
         if not in_box(teaser_list, RELATED_HEADINGS):
             return True
     items = listing_items(scope)
-    if len(items) < 3 or (
-        len(items) < 5 and items[0].tag in ("li", "tr") and not _has_heading(items[0])
-    ):
+    if len(items) < 3 or (len(items) < 5 and items[0].tag == "li" and not _has_heading(items[0])):
         return False
     prose = _prose(scope, set(items))
     return prose < 400 * len(items) / 3 and prose < 1500
@@ -450,9 +448,6 @@ def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     ]
     if not teasers:
         teasers = [el for el in scope.iter("li") if _is_link_item(el) and not _in_chrome(el, scope)]
-    if not teasers:  # old table layouts: a row per release ("12.11.2025 | <a>Title</a>")
-        teasers = [el for el in scope.iter("tr") if _is_dated_link_row(el)
-                   and not _in_chrome(el, scope)]
     return [t for t in teasers if not any(a in teasers for a in t.iterancestors())]
 
 
@@ -471,28 +466,8 @@ def _in_chrome(el: Any, scope: Any) -> bool:
 
 
 def _is_link_item(li: Any) -> bool:
-    """A list item that is (almost) only a link, without a list inside it."""
-    return not any(n is not li for n in li.iter("ul", "ol")) and _mostly_one_link(li)
-
-
-def _is_dated_link_row(row: Any) -> bool:
-    """A table row (no table inside it: not a layout row) that is one link and a date (and at
-    most 25 more characters: "12.11.2025 | Pressemitteilung")."""
-    if next(row.iter("table"), None) is not None:  # (a tr is no table: any is nested)
+    anchors = _links(li)
+    if len(anchors) != 1 or any(n is not li for n in li.iter("ul", "ol")):
         return False
-    anchors = _links(row)
-    if len(anchors) != 1 or len(text_content(row)) > 1000:  # (a layout row around an article)
-        return False
-    text = element_text(row)
-    if len(text) - len(element_text(anchors[0])) > 25:
-        return False
-    return dates.parse_german_date(text) is not None
-
-
-def _mostly_one_link(el: Any) -> bool:
-    """``el`` holds one link, whose text is at least 60% of ``el``'s."""
-    anchors = _links(el)
-    if len(anchors) != 1:
-        return False
-    text = element_text(el)
+    text = element_text(li)
     return len(element_text(anchors[0])) >= 0.6 * len(text) > 0

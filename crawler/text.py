@@ -295,9 +295,12 @@ _SKIP_CLASS_PARTS = (
     "consent", "skiplink", "skip-link", "breadcrumb", "pagination", "social", "share", "video",
     "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
     "visuallyhidden", "screenreader",
-    # author/date lines (Drupal "node__meta", WordPress "entry-meta", news "byline"): measured
-    # on the public benchmark, body F1 0.959 -> 0.960 (21 pages better, 1 worse)
-    "node__meta", "entry-meta", "post-meta", "article-meta", "byline", "submitted",
+)  # fmt: skip
+#: class tokens (lower case, whole tokens: "with-byline" is no byline) of author/date lines
+#: (Drupal "node__meta", WordPress "entry-meta", news "byline"; measured in BENCHMARKS.md)
+_META_CLASS_TOKENS = frozenset(
+    ("node__meta", "node__submitted", "entry-meta", "post-meta", "article-meta", "byline",
+     "submitted")
 )  # fmt: skip
 #: the same fragments as one pattern over the lower-cased class attribute (no fragment holds
 #: whitespace, so "a token contains it" and "the attribute contains it" agree)
@@ -345,50 +348,17 @@ def is_chrome(el: Any) -> bool:
         if ident is not None and ident.lower() in _CHROME_IDS:
             return True
         value = el.get("class") if "class" in names else None
-        if value and _SKIP_CLASS_RE.search(value.lower()):
-            return True
+        if value:
+            value = value.lower()
+            if _SKIP_CLASS_RE.search(value) or not _META_CLASS_TOKENS.isdisjoint(value.split()):
+                return True
     if tag in ("div", "section") and len(el):
         heading = box_heading(el)
         if heading and _SKIP_HEADINGS.match(heading):
             return True
         if heading and LINK_BOX_HEADINGS.match(heading) and is_link_box(el):
             return True
-    if tag not in _SIBLING_CAPTION_TAGS:
-        return False
-    prev = el.getprevious()  # (a cheap pre-check of image_before(); most answers are here)
-    if prev is None or (isinstance(prev.tag, str) and prev.tag not in ("img", "a", "br")):
-        return False
-    return is_sibling_caption(el)
-
-
-#: a credit in a caption ("Quelle: …", "Foto: …", "©"; the forms of crawler.extract_media)
-_CREDIT_WORD = re.compile(r"©|\b(?:Copyright|Quelle|Grafik|Fotos?|Bild|Fotograf(?:in)?)\s*:", re.I)
-_SIBLING_CAPTION_TAGS = frozenset(("p", "div", "span", "small"))
-
-
-def image_before(el: Any) -> Any:
-    """The image right before ``el`` (skipping ``<br>`` and comments; an image alone in a
-    link counts), or None."""
-    prev = el.getprevious()
-    while prev is not None and (not isinstance(prev.tag, str) or prev.tag == "br"):
-        prev = prev.getprevious()
-    if prev is None:
-        return None
-    if prev.tag == "a" and len(prev) == 1 and prev[0].tag == "img":
-        return prev[0]
-    return prev if prev.tag == "img" else None
-
-
-def is_sibling_caption(el: Any) -> bool:
-    """A short text right after an image that holds a credit: that image's caption, in
-    templates without ``figure`` or a caption class (Government Site Builder:
-    ``<img><p class="subtitle">… <span>Quelle: …</span></p>``)."""
-    if el.tag not in _SIBLING_CAPTION_TAGS or image_before(el) is None:
-        return False
-    if next(el.iter("img", "table"), None) is not None:
-        return False
-    text = element_text(el)
-    return 0 < len(text) <= 300 and _CREDIT_WORD.search(text) is not None
+    return False
 
 
 def is_link_box(el: Any) -> bool:
@@ -473,35 +443,34 @@ def body_blocks(
     walker = _Walker(base, skip_ids, resolve)
     walker.walk(root)
     walker.flush()
-    return trim_blocks(walker.blocks), walker.links
+    return walker.blocks, walker.links
 
 
-#: a block that is only a navigation link's words ("Zurück zur Übersicht", "Nach oben")
-_NAVIGATION_BLOCK = re.compile(
+#: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
+_BACK_LINK_BLOCK = re.compile(
     r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
-    r"seitenanfang|(seite |artikel )?drucken|back|back to top|print)[ .:»›<>-]*",
+    r"seitenanfang|back to top)[ .:»›<>-]*",
     re.IGNORECASE,
 )
-#: a meta line opening an article: a date, perhaps a time, perhaps "von/by" and a name
-#: ("25.09.2025 10:00 von Pressestelle"); the date itself is read from the page elsewhere
+#: an opening meta line: a date, perhaps a time, perhaps "von"/"by" and a name without digits
+#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr")
 _META_LINE = re.compile(
     r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
-    r"( [|–-])?( (von|by|Autor:?) [^.!?]{1,60})?",
+    r"( [|–-])?( (von|by|Autor:?) [^.!?\d]{1,60})?",
     re.IGNORECASE,
 )
 
 
 def trim_blocks(blocks: list[str]) -> list[str]:
-    """``blocks`` without navigation-link blocks ("Zurück", "Seite drucken") anywhere and
-    without date/author meta lines before the first other block (a template's "25.09.2025
-    10:00 von Pressestelle" above the text); found on hand-made Contao pages."""
-    if not blocks:
-        return blocks
-    kept = [b for b in blocks if len(b) > 40 or not _NAVIGATION_BLOCK.fullmatch(b)]
-    start = 0
-    while start < len(kept) and len(kept[start]) <= 90 and _META_LINE.fullmatch(kept[start]):
-        start += 1
-    return kept[start:] if start or len(kept) != len(blocks) else blocks
+    """A structural body's ``blocks`` without an opening date/author meta line (a template's
+    "25.09.2025 10:00 von Pressestelle" above the text) and a closing back link ("Zurück");
+    found on hand-made Contao pages. Other blocks are never touched."""
+    start, end = 0, len(blocks)
+    if end > 1 and len(blocks[0]) <= 90 and _META_LINE.fullmatch(blocks[0]):
+        start = 1
+    if end - start > 1 and len(blocks[-1]) <= 40 and _BACK_LINK_BLOCK.fullmatch(blocks[-1]):
+        end -= 1
+    return blocks[start:end] if start or end != len(blocks) else blocks
 
 
 def resolve_url(base: str, href: str | None) -> str | None:

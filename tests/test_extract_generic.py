@@ -309,61 +309,26 @@ def test_meta_line_and_back_link_of_a_contao_news_reader_are_not_body() -> None:
     assert result.published == "2025-09-25"
 
 
-def test_trim_blocks_keeps_dates_and_links_inside_the_text() -> None:
+def test_trim_blocks_only_an_opening_meta_line_and_a_closing_back_link() -> None:
     from crawler.text import trim_blocks
 
-    blocks = ["12.11.2025", "Zurück zur Übersicht", "Der Markt beginnt am", "12.11.2025",
-              "Seite drucken", "Zurück geht es mit dem Bus."]
-    assert trim_blocks(blocks) == ["Der Markt beginnt am", "12.11.2025",
-                                   "Zurück geht es mit dem Bus."]
+    assert trim_blocks(["25.09.2025 10:00 von Pressestelle", "Text", "Zurück zur Übersicht"]) == [
+        "Text"]
     assert trim_blocks(["18.09.2025 | von Max Muster", "Text"]) == ["Text"]
-    assert trim_blocks(["Text"]) == ["Text"]
+    # an event's date and time, a date or a print entry inside the text stay
+    blocks = ["15.03.2025 von 10 bis 16 Uhr", "Der Markt beginnt am", "12.11.2025", "Drucken",
+              "Zurück geht es mit dem Bus."]
+    assert trim_blocks(blocks) == blocks
+    assert trim_blocks(["Zurück"]) == ["Zurück"]  # never the whole body
+    assert trim_blocks([]) == []
 
 
-def test_old_table_layout_listing_is_a_listing() -> None:
-    """A table of release rows ("12.11.2025 | <a>Title</a>") is a listing, never an article;
-    its rows are the related teasers with their dates."""
-    rows = "".join(
-        f'<tr><td>{day:02d}.10.2025</td><td><a href="/presse/{day}/"><b>Meldung {day}</b>'
-        "</a></td></tr>" for day in (3, 9, 14, 20, 27)
-    )
-    body = ('<table><tr><td><font size="4"><b>Pressemitteilungen</b></font>'
-            f'<table cellpadding="3">{rows}</table></td></tr></table>')
+def test_a_byline_word_inside_a_wrapper_class_keeps_the_text() -> None:
+    """Author/date lines are skipped by whole class tokens ("byline"), not by a part of one
+    ("with-byline" on the wrapper of the whole text)."""
+    body = ('<article><h1>Fest</h1><div class="entry-content"><p class="byline">Von Anna '
+            'Schmidt</p><div class="article-text with-byline">' + ARTICLE + "</div></div>"
+            "</article>")
     result = extract(URL, page(body), {})
-    assert result.page_type == "listing"
-    assert [(r.title, r.date, r.kind) for r in result.related][:2] == [
-        ("Meldung 3", "2025-10-03", "press"), ("Meldung 9", "2025-10-09", "press")]
-    assert len(result.related) == 5
-
-
-def test_sample_table_site_listing_pages_are_listings() -> None:
-    from crawler.sample_site import families
-
-    site = families.render_family("tablesite")
-    for path in ("/presse/press/", "/presse/press/page/2/"):
-        result = extract("http://www.kelsterbach.test" + path, site[path].body,
-                         {"content-type": site[path].content_type})
-        assert result.page_type == "listing", path
-        assert result.related and all(r.date for r in result.related)
-
-
-def test_caption_right_after_an_image_with_a_credit() -> None:
-    """Government Site Builder style: ``<img><p class="subtitle">… <span>Quelle: …</span>``
-    is the image's caption and credit, and no body text (also where trafilatura's body keeps
-    it: a caption is a known field when the two bodies are compared)."""
-    body = ('<div id="main"><div class="text"><h1>Neue Buslinie</h1><p>Ab dem 14. Dezember '
-            "fährt die neue Linie 57 zwischen Nordstadt und Kreishaus.</p><p>Die Linie fährt "
-            "werktags im Halbstundentakt. Am Wochenende gilt ein Stundentakt.</p>"
-            '<div class="picture"><img src="/bilder/bus.jpg" alt="Bus"><p class="subtitle">'
-            'Ein Bus der Linie 57 <span class="source">Quelle: Landkreis</span></p></div>'
-            "<p>Fahrpläne liegen ab Mitte November in den Bürgerbüros aus.</p></div></div>")
-    result = extract(URL, page(body), {})
-    assert [(i.caption, i.credit) for i in result.images] == [
-        ("Ein Bus der Linie 57", "Quelle: Landkreis")]
-    assert result.body is not None and "Ein Bus" not in result.body
-    assert result.body.endswith("Bürgerbüros aus.")
-    # a paragraph after an image without a credit stays body text, and is no caption
-    plain = body.replace(' <span class="source">Quelle: Landkreis</span>', "")
-    result = extract(URL, page(plain), {})
-    assert [i.caption for i in result.images] == [None]
-    assert result.body is not None and "Ein Bus der Linie 57" in result.body
+    assert result.body == ("Das Fest beginnt um 14 Uhr auf der Wiese am Schloss.\n\n"
+                           "Der Eintritt ist frei, für Essen und Getränke ist gesorgt.")
