@@ -634,10 +634,11 @@ def _hidden_here(node: Any) -> bool:
             return True
     if "class" not in names:
         return False
-    value = node.get("class").lower()  # (the words of _HIDDEN_CLASS, without a generator)
-    return ("hidden" in value or "sr-only" in value or "screen" in value and (
-        "screenreader" in value or "screen-reader" in value
-    ) or "d-none" in value or "element-invisible" in value or "offscreen" in value)
+    value = node.get("class").lower()
+    for word in _HIDDEN_CLASS:  # (a loop: any() with a generator costs twice as much)
+        if word in value:
+            return True
+    return False
 
 
 def _hidden_or_chrome(el: Any) -> bool:
