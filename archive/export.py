@@ -17,8 +17,8 @@ from typing import IO, Any
 
 import sqlite_utils
 
-from archive.search import matching_urls
-from crawler.exceptions import PressArchiveError, SearchError
+from archive.search.engine import matching_urls
+from crawler.errors import PressArchiveError, SearchError
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 #: Exported columns, in order. Append only: scripts rely on these names.

@@ -29,14 +29,13 @@ drifting (a site redesign the profile no longer matches)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
-from archive.schema import RUN_COUNTS
-from crawler.records import Extracted
+from archive.store.schema import RUN_COUNTS
+from crawler.engine.store import ExtractionCounts
 
 FAILING_ERROR_RATE = 0.5
 FAILING_MIN_ERRORS = 3
@@ -45,31 +44,6 @@ DRIFT_MIN_PAGES = 3
 DRIFT_MIN_SHARE = 0.5
 DRIFT_MIN_RISE = 0.3
 DRIFT_FIELDS = ("date", "title", "body")
-
-
-@dataclass
-class ExtractionCounts:
-    """Pages saved (new or changed) by one run and how many lacked each field."""
-
-    pages: int = 0
-    no_date: int = 0
-    no_title: int = 0
-    no_body: int = 0
-
-    def add(self, page: Extracted, *, own_date: bool) -> None:
-        self.pages += 1
-        self.no_date += not own_date
-        self.no_title += not page.title
-        self.no_body += not page.body
-
-
-def record_extraction(
-    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
-) -> None:
-    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
-    db.table("run_extraction").upsert(
-        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
-    )
 
 
 def _parse(value: str | None) -> datetime | None:
@@ -214,6 +188,5 @@ __all__ = [
     "ExtractionCounts",
     "FAILING_ERROR_RATE",
     "drift",
-    "record_extraction",
     "source_health",
 ]

@@ -8,8 +8,8 @@ from typing import Any
 import sqlite_utils
 
 from archive.health import source_health
-from archive.schema import RUN_COUNTS, db_path
-from crawler.capture import capture_folder, folder_usage
+from archive.store.schema import RUN_COUNTS, db_path
+from crawler.capture.warc import capture_folder, folder_usage
 
 log = logging.getLogger(__name__)
 

@@ -64,8 +64,13 @@ EXACT = ("page_type", "title", "label", "lead", "modified", "published")
 #: issue 3 targets: configuration -> field -> minimum (1.0 on exact fields = every page)
 TARGETS = {
     "profiles": {
-        "title": 1.0, "published": 1.0, "label": 1.0, "body": 0.97,
-        "captions": 0.95, "credits": 0.95, "related": 0.95,
+        "title": 1.0,
+        "published": 1.0,
+        "label": 1.0,
+        "body": 0.97,
+        "captions": 0.95,
+        "credits": 0.95,
+        "related": 0.95,
     },
     "generic": {"body": 0.93, "published": 0.95},
 }
@@ -97,9 +102,7 @@ def timed_pass(run: Callable[[Any], Any], items: Iterable[Any]) -> float:
     return time.perf_counter() - started
 
 
-def rates(
-    runs: dict[str, Callable[[Any], Any]], items: list[Any], repeat: int
-) -> dict[str, float]:
+def rates(runs: dict[str, Callable[[Any], Any]], items: list[Any], repeat: int) -> dict[str, float]:
     """Name -> pages/s (median of ``repeat`` passes, the runs interleaved in each pass)."""
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
@@ -152,8 +155,12 @@ def sample_section(families: list[str], repeat: int) -> dict[str, Any]:
     timed["trafilatura body only"] = lambda c: trafilatura_body(c.body, c.url)
     speed = {family: rates(timed, fam_cases, repeat) for family, fam_cases in by_family.items()}
     return {
-        "cases": cases, "by_family": by_family, "notes": notes, "tallies": tallies,
-        "speed": speed, "ours": list(configs),
+        "cases": cases,
+        "by_family": by_family,
+        "notes": notes,
+        "tallies": tallies,
+        "speed": speed,
+        "ours": list(configs),
     }
 
 
@@ -162,7 +169,8 @@ def print_sample(result: dict[str, Any]) -> None:
     for family, fam_cases in result["by_family"].items():
         editions = sorted({c.edition for c in fam_cases})
         dated = sum(
-            1 for c in fam_cases
+            1
+            for c in fam_cases
             if c.expected.get("published_source") in ("metadata", "url", "text")
         )
         print()
@@ -199,7 +207,7 @@ def load_public() -> list[tuple[str, str, bytes]]:
 
 
 def public_section(repeat: int) -> dict[str, Any]:
-    from crawler.extract import extract
+    from crawler.extract.core import extract
 
     pages = load_public()
     headers = {"content-type": "text/html"}
@@ -269,8 +277,9 @@ def check_targets(sample: dict[str, Any], public: dict[str, Any] | None) -> list
                 want = fmt_score(name, minimum)
                 verdict = "met" if value is None or value >= minimum else "BELOW target"
                 label = config if measured_as == config else f"{config} (as `{measured_as}`)"
-                lines.append(f"- {label}, {family}, {COLUMNS[name]}: {shown} "
-                             f"(target ≥ {want}) — {verdict}")
+                lines.append(
+                    f"- {label}, {family}, {COLUMNS[name]}: {shown} (target ≥ {want}) — {verdict}"
+                )
     best = "profiles" if "profiles" in tallies else "default"
     for family, speed in sample["speed"].items():
         ratio = speed[best] / speed["trafilatura body only"]

@@ -30,10 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import graph as G  # noqa: E402
-from archive import graph_table  # noqa: E402
-from archive.graph_render import render  # noqa: E402
-from archive.schema import open_archive  # noqa: E402
+from archive.graph import model as G  # noqa: E402
+from archive.graph.render import render  # noqa: E402
+from archive.indexes import graph_edges as graph_table  # noqa: E402
+from archive.store.schema import open_archive  # noqa: E402
 
 BATCH = 5000
 LABELS = [f"Thema {i:02d}" for i in range(49)] + ["Pressemitteilung"]
@@ -51,8 +51,12 @@ def synthesise(path: Path, n: int, seed: int = 11) -> dict[str, int]:
     ptype = {"press": "press_release", "topic": "topic", "org": "org_unit"}
     db = open_archive(path)
     db.table("crawl_runs").insert(
-        {"source": "bench", "started_at": "2025-12-01T00:00:00Z",
-         "finished_at": "2025-12-01T06:00:00Z", "status": "ok"}  # fmt: skip
+        {
+            "source": "bench",
+            "started_at": "2025-12-01T00:00:00Z",
+            "finished_at": "2025-12-01T06:00:00Z",
+            "status": "ok",
+        }  # fmt: skip
     )
     counts = {"pages": 0, "revisions": 0, "links": 0}
 
@@ -100,9 +104,7 @@ def synthesise(path: Path, n: int, seed: int = 11) -> dict[str, int]:
         with db.conn:
             db.table("pages").insert_all([b[0] for b in batch], batch_size=1000)
             db.table("revisions").insert_all([r for b in batch for r in b[1]], batch_size=1000)
-            db.table("revision_links").insert_all(
-                [x for b in batch for x in b[2]], batch_size=2000
-            )
+            db.table("revision_links").insert_all([x for b in batch for x in b[2]], batch_size=2000)
             last = [
                 {k: v for k, v in x.items() if k != "revision"}
                 for b in batch for x in b[2] if x["revision"] == len(b[1])

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.urls import UrlPolicy
+from crawler.fetch.urls import UrlPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def sample_cases(families: Iterable[str] | None = None) -> list[Case]:
 
 def _sitepark_cases() -> list[Case]:
     from crawler import sample_site
-    from crawler.demo import sample_config
+    from crawler.sample_site.demo import sample_config
 
     policy = UrlPolicy(sample_config(8080).source("sample"))
     cases = []
@@ -208,7 +208,7 @@ def _family_cases(family: str) -> list[Case]:
 
 
 def _family_policy(family: str, hosts: tuple[str, ...], config_text: str | None) -> UrlPolicy:
-    from crawler.config import SourceConfig, loads_config
+    from crawler.config.settings import SourceConfig, loads_config
 
     if config_text is None:
         return UrlPolicy(SourceConfig(name=family, hosts=hosts, scheme="http"))
@@ -217,8 +217,14 @@ def _family_policy(family: str, hosts: tuple[str, ...], config_text: str | None)
 
 
 def _case(
-    family: str, edition: int, url: str, site: Mapping[str, Any], key: str,
-    expected: dict[str, Any], policy: UrlPolicy, resolve: Callable[[str], str] | None,
+    family: str,
+    edition: int,
+    url: str,
+    site: Mapping[str, Any],
+    key: str,
+    expected: dict[str, Any],
+    policy: UrlPolicy,
+    resolve: Callable[[str], str] | None,
 ) -> Case:
     response = site.get(key)
     if response is None and resolve is not None:
@@ -378,7 +384,7 @@ def extractor_configs() -> tuple[dict[str, Callable[[Case], Any]], dict[str, str
     family's builtin profile, if one is shipped) and ``generic`` (no profile, and the
     built-in Sitepark rules off if ``extract`` offers a switch for it).
     """
-    from crawler.extract import extract as ours
+    from crawler.extract.core import extract as ours
 
     extract: Callable[..., Any] = ours  # the profile parameter may not exist in this tree yet
     configs: dict[str, Callable[[Case], Any]] = {
@@ -389,15 +395,13 @@ def extractor_configs() -> tuple[dict[str, Callable[[Case], Any]], dict[str, str
     if "profile" not in params:
         return configs, notes
     try:
-        from crawler.profiles import BUILTIN_PROFILES
+        from crawler.extract.profiles import BUILTIN_PROFILES
     except ImportError:
         builtin: Mapping[str, Any] = {}
     else:
         builtin = BUILTIN_PROFILES
     switch = {k: v for k, v in _GENERIC_SWITCHES.items() if k in params}
-    configs["profiles"] = lambda c: extract(
-        c.url, c.body, c.headers, profile=builtin.get(c.family)
-    )
+    configs["profiles"] = lambda c: extract(c.url, c.body, c.headers, profile=builtin.get(c.family))
     notes["profiles"] = (
         "profile = the family's builtin profile (" + ", ".join(sorted(builtin)) + "), else None"
     )

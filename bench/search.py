@@ -11,7 +11,7 @@ Zipf-distributed vocabulary of inflected words and noun compounds such as
   triggers, ``unicode61 remove_diacritics 2``) and of plain + ``pages_search``;
 - index sizes: FTS segment data (``*_data``) and, for pages_search, its stored stems;
 - p50/p95 latency, top-20 ranked with snippets, of: single term, compound part, phrase,
-  filtered (source + since) — plain via ``snippet()``, German via ``archive.search.search``;
+  filtered (source + since) — plain via ``snippet()``, German via ``archive.search.engine.search``;
 - ``--trigram``: also a trigram index over the folded text (size and build rate only);
 - recall/precision on the labelled query set of tests/test_german_search.py over the
   sample site's ground truth, for: plain, stems only, stems + compound parts, trigram.
@@ -39,9 +39,10 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import compounds, german  # noqa: E402
-from archive import search as search_module  # noqa: E402
-from archive.search import (  # noqa: E402
+from archive.indexes import compounds as compounds  # noqa: E402
+from archive.indexes import german as german  # noqa: E402
+from archive.search import engine as search_module  # noqa: E402
+from archive.search.engine import (  # noqa: E402
     BM25_WEIGHTS,
     INDEX_COLUMNS,
     RANK_WINDOW,
@@ -169,7 +170,7 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tupl
                     rows.append([first + offset, *(rec[c] for c in INDEX_COLUMNS)])
                     terms.extend(compound_terms(rec))
                 db.conn.executemany(insert_search, rows)
-                compounds.add(db.conn, dict.fromkeys(terms))  # as archive.search.reindex
+                compounds.add(db.conn, dict.fromkeys(terms))  # as archive.search.engine.reindex
             if trigram:
                 db.conn.executemany(
                     "INSERT INTO pages_tri (rowid, text) VALUES (?, ?)",
@@ -296,8 +297,8 @@ def pct(values: list[float], p: float) -> float:
 
 def recall_table() -> list[tuple[str, float, float]]:
     """Macro recall / precision over the labelled set, per method."""
-    from archive.save import save_page  # noqa: PLC0415
-    from archive.schema import open_archive  # noqa: PLC0415
+    from archive.store.save import save_page  # noqa: PLC0415
+    from archive.store.schema import open_archive  # noqa: PLC0415
     from crawler.records import Extracted, FetchResult, Image  # noqa: PLC0415
     from tests.test_german_search import LABELLED, tail  # noqa: PLC0415
 
@@ -376,7 +377,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help="Build, print sizes, stop.")
     parser.add_argument(
         "--window", type=int, nargs="+", default=[RANK_WINDOW],
-        help=f"Ranking windows to time (archive.search.RANK_WINDOW, default {RANK_WINDOW}).",
+        help=f"Ranking windows to time (archive.search.engine.RANK_WINDOW, default {RANK_WINDOW}).",
     )  # fmt: skip
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-search-"))

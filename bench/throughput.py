@@ -43,10 +43,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.schema import open_archive  # noqa: E402
-from crawler.config import Config, SourceConfig, loads_config  # noqa: E402
-from crawler.crawl import crawl_source, crawl_sources  # noqa: E402
-from crawler.fetch import ConnectToTransport, Fetcher  # noqa: E402
+from archive.run.crawl import crawl_source, crawl_sources  # noqa: E402
+from archive.store.schema import open_archive  # noqa: E402
+from crawler.config.settings import Config, SourceConfig, loads_config  # noqa: E402
+from crawler.fetch.fetcher import ConnectToTransport, Fetcher  # noqa: E402
 
 DOMAIN = "bench.test"
 WORDS = (
@@ -222,7 +222,10 @@ def run_fetcher_per_host(config: Config, urls: list[str]) -> int:
 
     async def one(host: str, host_urls: list[str]) -> int:
         src = SourceConfig(
-            name=host, sitemaps=(f"http://{host}/sitemap.xml",), hosts=(host,), scheme="http",
+            name=host,
+            sitemaps=(f"http://{host}/sitemap.xml",),
+            hosts=(host,),
+            scheme="http",
             connect_to={host: source.connect_to[host]},
         )
         async with Fetcher(config.crawler, src) as fetcher:
@@ -260,25 +263,49 @@ def hosts_bench(args: argparse.Namespace) -> None:
         config = bench_config(ports, args.hosts, args.delay)
         nodelay = bench_config(ports, args.hosts, 0.0)
         run_baseline(nodelay, urls[:200])  # warm-up
-        rows.append(("baseline: one httpx.AsyncClient, 32 in flight, no politeness",
-                     len(urls), measure(lambda: run_baseline(nodelay, urls))))
-        rows.append(("Fetcher, one shared AsyncClient, politeness on (fetch only)",
-                     len(urls), measure(lambda: run_fetcher(config, urls))))
-        rows.append(("one Fetcher (own AsyncClient) per host, politeness on (fetch only)",
-                     len(urls), measure(lambda: run_fetcher_per_host(config, urls))))
+        rows.append(
+            (
+                "baseline: one httpx.AsyncClient, 32 in flight, no politeness",
+                len(urls),
+                measure(lambda: run_baseline(nodelay, urls)),
+            )
+        )
+        rows.append(
+            (
+                "Fetcher, one shared AsyncClient, politeness on (fetch only)",
+                len(urls),
+                measure(lambda: run_fetcher(config, urls)),
+            )
+        )
+        rows.append(
+            (
+                "one Fetcher (own AsyncClient) per host, politeness on (fetch only)",
+                len(urls),
+                measure(lambda: run_fetcher_per_host(config, urls)),
+            )
+        )
         sequential = bench_config(ports, args.sequential_hosts, args.delay, per_host=True)
         parallel = bench_config(ports, args.hosts, args.delay, per_host=True)
         for label, cfg, together in (
-            (f"crawl_source per source, one after another ({args.sequential_hosts} sources)",
-             sequential, False),
-            (f"crawl_sources: {args.hosts} sources side by side, one archive "
-             "(as `pressarchive crawl`)", parallel, True),
+            (
+                f"crawl_source per source, one after another ({args.sequential_hosts} sources)",
+                sequential,
+                False,
+            ),
+            (
+                f"crawl_sources: {args.hosts} sources side by side, one archive "
+                "(as `pressarchive crawl`)",
+                parallel,
+                True,
+            ),
         ):
             with tempfile.TemporaryDirectory() as tmp:
                 saved: list[int] = []
 
                 def crawl(
-                    cfg: Config = cfg, together: bool = together, tmp: str = tmp,
+                    cfg: Config = cfg,
+                    together: bool = together,
+                    tmp: str = tmp,
                     saved: list[int] = saved,
                 ) -> int:
                     requests, new = run_crawl(cfg, Path(tmp), together)
@@ -288,17 +315,23 @@ def hosts_bench(args: argparse.Namespace) -> None:
                 result = measure(crawl)
                 rows.append((label, saved[0], result))
     bound = args.hosts / args.delay
-    print(f"{platform.python_version()}, {platform.machine()}, {args.hosts} hosts × "
-          f"{args.pages} pages, delay {args.delay} s per host, {args.servers} server processes")
+    print(
+        f"{platform.python_version()}, {platform.machine()}, {args.hosts} hosts × "
+        f"{args.pages} pages, delay {args.delay} s per host, {args.servers} server processes"
+    )
     print()
     print("| run | pages | requests | seconds | pages/s | requests/s | CPU s | CPU ms/request |")
     print("|---|---|---|---|---|---|---|---|")
-    print(f"| politeness bound: {args.hosts} hosts / {args.delay} s | {len(urls)} | | "
-          f"{len(urls) / bound:.2f} | {bound:,.0f} | {bound:,.0f} | | |")
+    print(
+        f"| politeness bound: {args.hosts} hosts / {args.delay} s | {len(urls)} | | "
+        f"{len(urls) / bound:.2f} | {bound:,.0f} | {bound:,.0f} | | |"
+    )
     for name, pages, r in rows:
-        print(f"| {name} | {pages:,} | {r['requests']:,} | {r['seconds']:.2f} | "
-              f"{pages / r['seconds']:,.0f} | {r['requests'] / r['seconds']:,.0f} | "
-              f"{r['cpu']:.2f} | {1000 * r['cpu'] / r['requests']:.2f} |")
+        print(
+            f"| {name} | {pages:,} | {r['requests']:,} | {r['seconds']:.2f} | "
+            f"{pages / r['seconds']:,.0f} | {r['requests'] / r['seconds']:,.0f} | "
+            f"{r['cpu']:.2f} | {1000 * r['cpu'] / r['requests']:.2f} |"
+        )
 
 
 # -- memory -----------------------------------------------------------------------------
@@ -314,10 +347,14 @@ def memory_child(ports: list[int], hosts: int, pages: int, trace: bool) -> dict[
         warc = sum(p.stat().st_size for p in (Path(tmp) / "archive.warc").glob("*"))
         dbsize = (Path(tmp) / "archive.db").stat().st_size
     out = {
-        "pages": stats.new, "errors": stats.errors, "requests": stats.requests,
-        "seconds": time.perf_counter() - started, "cpu": cpu() - c0,
+        "pages": stats.new,
+        "errors": stats.errors,
+        "requests": stats.requests,
+        "seconds": time.perf_counter() - started,
+        "cpu": cpu() - c0,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "db_mb": dbsize / 1e6, "warc_mb": warc / 1e6,
+        "db_mb": dbsize / 1e6,
+        "warc_mb": warc / 1e6,
     }
     if trace:
         out["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
@@ -330,16 +367,27 @@ def memory_bench(args: argparse.Namespace) -> None:
         print(json.dumps(memory_child(ports, args.hosts, args.pages, args.tracemalloc)))
         return
     with servers(args.servers, args.pages) as ports:
-        cmd = [sys.executable, __file__, "memory", "--hosts", str(args.hosts),
-               "--pages", str(args.pages), "--child", ",".join(map(str, ports))]
+        cmd = [
+            sys.executable,
+            __file__,
+            "memory",
+            "--hosts",
+            str(args.hosts),
+            "--pages",
+            str(args.pages),
+            "--child",
+            ",".join(map(str, ports)),
+        ]
         if args.tracemalloc:
             cmd.append("--tracemalloc")
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     r = json.loads(done.stdout.strip().splitlines()[-1])
     traced = f"{r['traced_peak_mb']:.1f}" if "traced_peak_mb" in r else "–"
-    print(f"| {args.hosts} × {args.pages} | {r['pages']:,} | {r['requests']:,} | "
-          f"{r['seconds']:.0f} | {r['pages'] / r['seconds']:.0f} | {r['cpu']:.0f} | "
-          f"{r['maxrss_mb']:.0f} | {traced} | {r['db_mb']:.0f} | {r['warc_mb']:.0f} |")
+    print(
+        f"| {args.hosts} × {args.pages} | {r['pages']:,} | {r['requests']:,} | "
+        f"{r['seconds']:.0f} | {r['pages'] / r['seconds']:.0f} | {r['cpu']:.0f} | "
+        f"{r['maxrss_mb']:.0f} | {traced} | {r['db_mb']:.0f} | {r['warc_mb']:.0f} |"
+    )
 
 
 def main() -> None:
@@ -349,8 +397,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=None, help="pages per host")
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--servers", type=int, default=2)
-    parser.add_argument("--sequential-hosts", type=int, default=5,
-                        help="sources crawled one after another in the sequential run")
+    parser.add_argument(
+        "--sequential-hosts",
+        type=int,
+        default=5,
+        help="sources crawled one after another in the sequential run",
+    )
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()

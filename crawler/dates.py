@@ -49,9 +49,7 @@ MONTHS: dict[str, int] = {
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d])")
-_NAMED = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\.?\s*({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE
-)
+_NAMED = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s*({_MONTH_ALT})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 #: a text that is one date and nothing else, ``28.11.2025`` or ``4. Juni 2025`` (ASCII digits,
 #: a month name without punctuation): :func:`parse_german_date`'s patterns read it the same way
 _SIMPLE_DATE = re.compile(r"([0-9]{1,2})\.(?:([0-9]{1,2})\.| ([A-Za-zÄÖÜäöü]+) )([0-9]{4})")

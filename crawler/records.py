@@ -2,7 +2,7 @@
 
 Every stage speaks in these plain dataclasses: ``fetch`` produces :class:`FetchResult`,
 ``discover`` produces :class:`Candidate`, ``extract`` produces :class:`Extracted`, and
-``archive.save`` writes them. ``asdict()`` of each is JSON-serialisable.
+``archive.store.save`` writes them. ``asdict()`` of each is JSON-serialisable.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class DateCandidate:
 
 @dataclass
 class Extracted:
-    """What ``crawler.extract.extract`` makes of one HTML page (a pure function of the bytes)."""
+    """What ``crawler.extract.core.extract`` makes of one HTML page (a pure function of the
+    bytes)."""
 
     url: str
     page_type: str = "other"
@@ -93,7 +94,7 @@ class FetchResult:
     elapsed: float = 0.0
     attempts: int = 1
     fetched_at: str = ""  # ISO 8601 UTC
-    #: headers of the (last) request sent, for the WARC request record (crawler.capture)
+    #: headers of the (last) request sent, for the WARC request record (crawler.capture.warc)
     request_headers: dict[str, str] = field(default_factory=dict)
 
     @property

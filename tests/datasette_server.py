@@ -53,8 +53,21 @@ def running_datasette(path: Path) -> Iterator[str]:
     """Serve ``path`` with Datasette; yield its base URL; stop it afterwards."""
     port = free_port()
     cmd = [
-        sys.executable, "-m", "datasette", "serve", str(path), "-p", str(port), "-h", "127.0.0.1",
-        "--setting", "sql_time_limit_ms", "5000", "--setting", "default_page_size", "50",
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(path),
+        "-p",
+        str(port),
+        "-h",
+        "127.0.0.1",
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+        "--setting",
+        "default_page_size",
+        "50",
     ]
     log_path = path.with_suffix(".datasette.log")
     with log_path.open("wb") as log:

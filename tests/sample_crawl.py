@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from archive.schema import open_archive
-from crawler.crawl import CrawlStats, crawl_source
-from crawler.demo import sample_config
+from archive.run.crawl import CrawlStats, crawl_source
+from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
+from crawler.sample_site.demo import sample_config
 
 
 def crawl_sample(db_path: Path, site: SampleSite, **options: Any) -> CrawlStats:
@@ -28,7 +28,7 @@ def cli_crawl_json(tmp_path: Path, config_text: str) -> tuple[Path, dict[str, An
 
     from click.testing import CliRunner  # noqa: PLC0415
 
-    from crawler.cli import cli  # noqa: PLC0415
+    from archive.cli.main import cli  # noqa: PLC0415
 
     config = tmp_path / "config.toml"
     config.write_text(config_text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""archive.schema, archive.save and archive.status against real SQLite files."""
+"""archive.store.schema, archive.store.save and archive.status against real SQLite files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive.save import (
+from archive.status import source_status
+from archive.store.save import (
     SqliteDiscoveryCache,
     content_hash,
     finish_run,
@@ -22,10 +23,9 @@ from archive.save import (
     start_run,
     validators,
 )
-from archive.schema import MIGRATIONS, ensure_schema, open_archive
-from archive.status import source_status
-from crawler.config import SourceConfig
-from crawler.exceptions import ArchiveError
+from archive.store.schema import MIGRATIONS, ensure_schema, open_archive
+from crawler.config.settings import SourceConfig
+from crawler.errors import ArchiveError
 from crawler.records import Attachment, Extracted, FetchResult, Image, Link
 
 URL = "https://www.ruesselsheim.de/presse/stadtfest-2024.html"
@@ -411,7 +411,7 @@ def test_discovery_cache_roundtrip(db: sqlite_utils.Database) -> None:
 def test_appended_migration_runs_once_and_failures_roll_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archive.schema as schema
+    import archive.store.schema as schema
 
     path = tmp_path / "m.db"
     open_archive(path).close()

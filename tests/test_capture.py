@@ -1,4 +1,4 @@
-"""crawler.capture: WARC records written by WarcWriter, read back by read_capture."""
+"""crawler.capture.warc: WARC records written by WarcWriter, read back by read_capture."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.capture import (
+from crawler.capture.warc import (
     CaptureRef,
     WarcWriter,
     capture_folder,
@@ -110,7 +110,7 @@ def test_rotation_by_size_and_no_clobbering(tmp_path: Path) -> None:
 
 
 def test_unreadable_reference_raises_capture_error(tmp_path: Path) -> None:
-    from crawler.capture import CaptureError
+    from crawler.capture.warc import CaptureError
 
     with WarcWriter(tmp_path) as writer:
         ref = writer.write(fetch())

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crawler.cli import cli
-from crawler.config import loads_config
+from archive.cli.main import cli
+from crawler.config.settings import loads_config
 from crawler.sample_site import edition_changes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,13 +81,27 @@ def test_demo_twice_recognises_the_same_pages(tmp_path: Path) -> None:
     changes = edition_changes(1, 2)
     three = json.loads(third.output)
     assert (three["new"], three["changed"], three["removed"]) == (
-        len(changes["new"]), len(changes["changed"]), len(changes["removed"]),
+        len(changes["new"]),
+        len(changes["changed"]),
+        len(changes["removed"]),
     )
 
 
 EXTRACT_KEYS = {
-    "url", "page_type", "title", "label", "lead", "body", "published", "published_source",
-    "modified", "images", "related", "attachments", "links", "date_candidates",
+    "url",
+    "page_type",
+    "title",
+    "label",
+    "lead",
+    "body",
+    "published",
+    "published_source",
+    "modified",
+    "images",
+    "related",
+    "attachments",
+    "links",
+    "date_candidates",
 }
 SEED_PATH = (
     "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-"

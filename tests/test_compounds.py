@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive import compounds, german
-from archive.schema import FTS_COLUMNS, open_archive
-from archive.search import index_page, search, to_search_query
-from crawler.exceptions import SearchError
+from archive.indexes import compounds as compounds
+from archive.indexes import german as german
+from archive.search.engine import index_page, search, to_search_query
+from archive.store.schema import FTS_COLUMNS, open_archive
+from crawler.errors import SearchError
 
 PAGES = {
     "https://example.test/lotsen": "Die Integrationslotsen und Gesundheitslotsen helfen.",
@@ -66,7 +67,7 @@ def test_expansion_is_capped_shortest_first(
     db: sqlite_utils.Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     compounds.add(db.conn, [f"lotsenverein{'x' * n}" for n in range(1, 6)])
-    with caplog.at_level(logging.INFO, logger="archive.compounds"):
+    with caplog.at_level(logging.INFO, logger="archive.indexes.compounds"):
         assert compounds.Expander(db.conn, limit=3)("lots") == [
             "lotsenvereinx", "lotsenvereinxx", "gesundheitslots",
         ]  # fmt: skip
@@ -103,7 +104,7 @@ def test_migration_7_rebuilds_an_old_search_index(tmp_path: Path) -> None:
 
 
 def test_changed_text_leaves_no_trace_in_the_contentless_index(db: sqlite_utils.Database) -> None:
-    from archive.search import unindex_page
+    from archive.search.engine import unindex_page
 
     url = "https://example.test/plain"
     unindex_page(db, url)
@@ -130,7 +131,7 @@ def test_new_analyzer_rebuilds_the_index(tmp_path: Path, monkeypatch: pytest.Mon
 def test_index_built_by_another_analyzer_is_not_written_to(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from archive.search import unindex_page
+    from archive.search.engine import unindex_page
 
     # Another process (a newer stemmer) rebuilt the index while this one kept running.
     monkeypatch.setattr(german, "ANALYZER", "some other stemmer")

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import load_config, loads_config
-from crawler.demo import sample_config
-from crawler.exceptions import ConfigError, SourceNotFound
-from crawler.profiles import BUILTIN_PROFILES
+from crawler.config.settings import load_config, loads_config
+from crawler.errors import ConfigError, SourceNotFound
+from crawler.extract.profiles import BUILTIN_PROFILES
+from crawler.sample_site.demo import sample_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 
-from archive import search
-from archive.schema import open_archive
-from crawler.config import loads_config
-from crawler.crawl import crawl_source
-from crawler.locking import ArchiveLock, recover_runs
+from archive.run.crawl import crawl_source
+from archive.search import engine as search
+from archive.store.locking import ArchiveLock, recover_runs
+from archive.store.schema import open_archive
+from crawler.config.settings import loads_config
 from crawler.sample_site import SampleSite
 from tests.datasette_server import running_datasette
 from tests.test_schedule import check_archive, cli, config_text, query, wait_for

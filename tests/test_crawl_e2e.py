@@ -17,8 +17,8 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from crawler.cli import cli
-from crawler.crawl import CrawlStats
+from archive.cli.main import cli
+from archive.run.crawl import CrawlStats
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
 from tests.sample_crawl import crawl_sample
 

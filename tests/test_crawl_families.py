@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive.schema import open_archive
-from crawler.config import loads_config
-from crawler.crawl import crawl_source
+from archive.run.crawl import crawl_source
+from archive.store.schema import open_archive
+from crawler.config.settings import loads_config
 from crawler.sample_site import FAMILIES, SampleSite, family_config_text, family_ground_truth
 from tests.sample_crawl import cli_crawl_json
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler.demo import sample_config_text
 from crawler.sample_site import SampleSite, ground_truth
+from crawler.sample_site.demo import sample_config_text
 from tests.sample_crawl import cli_crawl_json
 
 RELEASE_RELEASED = threading.Event()

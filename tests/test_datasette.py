@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archive.save import save_page
-from archive.schema import open_archive
+from archive.store.save import save_page
+from archive.store.schema import open_archive
 from crawler.records import Extracted, FetchResult, Image
 from tests.datasette_server import running_datasette
 

@@ -42,8 +42,16 @@ def test_parse_german_date(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [None, "", "am Dienstag (4. November)", "31.02.2025", "Version 1.2.3.4", "November 2025",
-     "600.000 Euro", "32.01.2025"],
+    [
+        None,
+        "",
+        "am Dienstag (4. November)",
+        "31.02.2025",
+        "Version 1.2.3.4",
+        "November 2025",
+        "600.000 Euro",
+        "32.01.2025",
+    ],
 )
 def test_parse_german_date_rejects(text: str | None) -> None:
     assert parse_german_date(text) is None
@@ -77,10 +85,15 @@ def test_parse_any_date() -> None:
     [
         ("http://www.ruesselsheim.test/presse/2025/2025-11-28-euro-fuer-vielfalt", "2025-11-28"),
         ("http://www.ruesselsheim.test/presse/2025/2025-03-19_stadtbuecherei", "2025-03-19"),
-        ("http://www.ruesselsheim.test/presse/2025/2025-03-19_stadtbuecherei/index.php",
-         "2025-03-19"),
-        ("https://www.offenbach.de/presse/pressemeldungen/pressemeldungen-november/"
-         "pressemeldungen-KW47/stadt-informiert20.11.2024.php", "2024-11-20"),
+        (
+            "http://www.ruesselsheim.test/presse/2025/2025-03-19_stadtbuecherei/index.php",
+            "2025-03-19",
+        ),
+        (
+            "https://www.offenbach.de/presse/pressemeldungen/pressemeldungen-november/"
+            "pressemeldungen-KW47/stadt-informiert20.11.2024.php",
+            "2024-11-20",
+        ),
         ("https://example.org/news/2024/07/26/slug", "2024-07-26"),
         ("http://www.ruesselsheim.test/presse/2024/haushaltssicherungskonzept-vorgelegt", None),
         ("http://www.ruesselsheim.test/presse/kommunalwahl-am-15.maerz-2026-wahlhelfer", None),

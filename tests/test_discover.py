@@ -6,8 +6,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.config import CrawlerConfig, SourceConfig, UrlAlias
-from crawler.discover import (
+from crawler.config.settings import CrawlerConfig, SourceConfig, UrlAlias
+from crawler.discover.discovery import (
     CachedDiscovery,
     Discovery,
     discover,
@@ -15,9 +15,9 @@ from crawler.discover import (
     parse_listing,
     parse_sitemap,
 )
-from crawler.fetch import Fetcher
+from crawler.fetch.fetcher import Fetcher
+from crawler.fetch.urls import UrlPolicy
 from crawler.records import DateCandidate, FetchResult, Link
-from crawler.urls import UrlPolicy
 from tests.httpserver import Request, Response, TestServer
 
 H = "http://www.ruesselsheim.test"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.cli.main import cli
 from archive.export import EXPORT_COLUMNS, ExportError, export_pages
-from archive.save import save_page
-from archive.schema import open_archive
-from crawler.cli import cli
+from archive.store.save import save_page
+from archive.store.schema import open_archive
 from crawler.records import Extracted, FetchResult, Image
 
 BASE = "https://www.ruesselsheim.de/presse/"

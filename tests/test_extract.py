@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract import extract, split_caption
+from crawler.extract.core import extract, split_caption
+from crawler.extract.text import clean, decode_html
 from crawler.records import Attachment, Image, Link
-from crawler.text import clean, decode_html
 
 FIXTURES = Path(__file__).with_name("fixtures")
 BASE = "http://www.ruesselsheim.test"
@@ -18,12 +18,22 @@ SEED_URL = (
 UTF8 = {"content-type": "text/html; charset=utf-8"}
 
 
-def sitepark(content: str, *, label: str = "Pressemitteilung", title: str = "Titel",
-             lead: str | None = None, head: str = "", after: str = "") -> bytes:
+def sitepark(
+    content: str,
+    *,
+    label: str = "Pressemitteilung",
+    title: str = "Titel",
+    lead: str | None = None,
+    head: str = "",
+    after: str = "",
+) -> bytes:
     """A minimal Sitepark detail page per MARKUP.md."""
     intro = f'<div class="SP-ArticleHeader__intro SP-Intro"><p>{lead}</p></div>' if lead else ""
-    kicker = (f'<span class="SP-Kicker"><span class="SP-Kicker__text">{label}</span></span>'
-              if label else "")
+    kicker = (
+        f'<span class="SP-Kicker"><span class="SP-Kicker__text">{label}</span></span>'
+        if label
+        else ""
+    )
     return f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">
 <title>{title} | Stadt</title>{head}</head><body>
 <div class="SP-CookieConsent" role="dialog">Cookies? Matomo. We use cookies.</div>
@@ -62,9 +72,19 @@ def test_seed_body(seed) -> None:
     assert len(blocks) == 5
     assert blocks[0].startswith("Die langfristige Finanzierung")
     assert blocks[2] == "Hintergrund: Landesprogramm WIR – Vielfalt und Teilhabe"
-    for chrome in ("Inhalt anspringen", "Zurück zur Homepage", "Verwandte Themen", "Matomo",
-                   "Erläuterungen", "Bildnachweise", "Video:", "Im Februar 2025", "Rathaus",
-                   "Marktplatz", "Interkulturelles Büro"):
+    for chrome in (
+        "Inhalt anspringen",
+        "Zurück zur Homepage",
+        "Verwandte Themen",
+        "Matomo",
+        "Erläuterungen",
+        "Bildnachweise",
+        "Video:",
+        "Im Februar 2025",
+        "Rathaus",
+        "Marktplatz",
+        "Interkulturelles Büro",
+    ):
         assert chrome not in seed.body
 
 
@@ -94,19 +114,42 @@ def test_seed_images_and_credits(seed) -> None:
 
 def test_seed_related(seed) -> None:
     assert seed.related == [
-        Link(BASE + "/soziales/migration/projekte-und-integrationsmassnahmen/landesprogramm-wir",
-             "Landesprogramm WIR–Vielfalt und Teilhabe", "topic", "Migration", None),
-        Link("http://ruesselsheim.test/presse/2024/neue-ehrenamtliche-integrations-und-"
-             "gesundheitslotsen-gesucht/index.php",
-             "Neue ehrenamtliche Integrations- und Gesundheitslotsen gesucht", "press",
-             "Pressemitteilung", "2024-03-22"),
-        Link(BASE + "/rathaus/verwaltung/stabsstelle-kultur-und-vielfalt",
-             "Stabsstelle Kultur und Vielfalt", "org", None, None),
-        Link(BASE + "/rathaus/verwaltung/interkulturelles-buero", "Interkulturelles Büro", "org",
-             None, None),
-        Link(BASE + "/presse/2025/2025-07-23-integrationslotse-geehrt",
-             "Rüsselsheimer Integrationslotse Mohammad Ghassan Arksousi in Wiesbaden geehrt",
-             "press", "Pressemitteilung", "2025-07-23"),
+        Link(
+            BASE + "/soziales/migration/projekte-und-integrationsmassnahmen/landesprogramm-wir",
+            "Landesprogramm WIR–Vielfalt und Teilhabe",
+            "topic",
+            "Migration",
+            None,
+        ),
+        Link(
+            "http://ruesselsheim.test/presse/2024/neue-ehrenamtliche-integrations-und-"
+            "gesundheitslotsen-gesucht/index.php",
+            "Neue ehrenamtliche Integrations- und Gesundheitslotsen gesucht",
+            "press",
+            "Pressemitteilung",
+            "2024-03-22",
+        ),
+        Link(
+            BASE + "/rathaus/verwaltung/stabsstelle-kultur-und-vielfalt",
+            "Stabsstelle Kultur und Vielfalt",
+            "org",
+            None,
+            None,
+        ),
+        Link(
+            BASE + "/rathaus/verwaltung/interkulturelles-buero",
+            "Interkulturelles Büro",
+            "org",
+            None,
+            None,
+        ),
+        Link(
+            BASE + "/presse/2025/2025-07-23-integrationslotse-geehrt",
+            "Rüsselsheimer Integrationslotse Mohammad Ghassan Arksousi in Wiesbaden geehrt",
+            "press",
+            "Pressemitteilung",
+            "2025-07-23",
+        ),
     ]
 
 
@@ -135,13 +178,19 @@ def test_is_pure_and_serialisable(seed) -> None:
         ("/presse/2024/slug", "Pressemitteilung", "press_release"),
         ("/soziales/migration", "Pressemitteilung", "press_release"),
         ("/presse/2024/slug", "Sonstiges", "press_release"),
-        ("/rathaus/ortsrecht/oeffentliche-bekanntmachungen/satzung", "Öffentliche Bekanntmachung",
-         "notice"),
+        (
+            "/rathaus/ortsrecht/oeffentliche-bekanntmachungen/satzung",
+            "Öffentliche Bekanntmachung",
+            "notice",
+        ),
         ("/rathaus/ortsrecht/oeffentliche-bekanntmachungen/satzung", "Satzung", "notice"),
         ("/rathaus/verwaltung/interkulturelles-buero", "Fachbereich", "org_unit"),
         ("/rathaus/verwaltung/interkulturelles-buero", None, "org_unit"),
-        ("/klima-und-umwelt/stadtgruen/baum--und-gehoelzpflanzungen",
-         "Natürliche Schattenspender", "topic"),
+        (
+            "/klima-und-umwelt/stadtgruen/baum--und-gehoelzpflanzungen",
+            "Natürliche Schattenspender",
+            "topic",
+        ),
     ],
 )
 def test_sitepark_page_types(path: str, label: str | None, expected: str) -> None:
@@ -231,13 +280,23 @@ def test_old_cms_iso_8859_1() -> None:
     assert (result.published, result.published_source) == ("2021-05-14", "text")
     assert result.modified is None
     assert result.images == [
-        Image(BASE + "/uploads/pics/baum.jpg", "Baumpflanzung", "Oberbürgermeister beim Pflanzen",
-              "Fotografin: Anna Muster"),
-        Image(BASE + "/uploads/pics/ufer.jpg", "Mainufer", "Die neuen Bäume am Main",
-              "Stadt Rüsselsheim am Main, Fotograf: Max Muster"),
+        Image(
+            BASE + "/uploads/pics/baum.jpg",
+            "Baumpflanzung",
+            "Oberbürgermeister beim Pflanzen",
+            "Fotografin: Anna Muster",
+        ),
+        Image(
+            BASE + "/uploads/pics/ufer.jpg",
+            "Mainufer",
+            "Die neuen Bäume am Main",
+            "Stadt Rüsselsheim am Main, Fotograf: Max Muster",
+        ),
     ]
-    assert result.credits == ["Fotografin: Anna Muster",
-                              "Stadt Rüsselsheim am Main, Fotograf: Max Muster"]
+    assert result.credits == [
+        "Fotografin: Anna Muster",
+        "Stadt Rüsselsheim am Main, Fotograf: Max Muster",
+    ]
     assert result.links == [BASE + "/kitas.html", BASE + "/dokumente/plan.pdf"]
     assert result.attachments == [Attachment(BASE + "/dokumente/plan.pdf", "Plan")]
 
@@ -255,8 +314,10 @@ def test_decoding_order() -> None:
     latin = ('<meta charset="iso-8859-1"><p>„Grüße“</p>').encode("cp1252")
     assert "„Grüße“" in decode_html(latin, {})
     # header beats meta
-    assert "Grüße" in decode_html('<meta charset="utf-8"><p>Grüße</p>'.encode("cp1252"),
-                                  {"content-type": "text/html; charset=windows-1252"})
+    assert "Grüße" in decode_html(
+        '<meta charset="utf-8"><p>Grüße</p>'.encode("cp1252"),
+        {"content-type": "text/html; charset=windows-1252"},
+    )
     # a wrong header falls back instead of producing mojibake
     assert decode_html(text.encode("cp1252"), {"content-type": "text/html; charset=utf-8"}) == text
     assert decode_html(b"\x81\x8d", {"content-type": "text/html; charset=latin1"}) == "\x81\x8d"
@@ -269,8 +330,13 @@ def test_decoding_order() -> None:
 
 @pytest.mark.parametrize(
     "prefix",
-    ["", "\ufeff", '<?xml version="1.0" encoding="utf-8"?>\n',
-     '<?xml version="1.0" encoding="utf-8">', "\x0b"],
+    [
+        "",
+        "\ufeff",
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        '<?xml version="1.0" encoding="utf-8">',
+        "\x0b",
+    ],
     ids=["plain", "bom", "xml-declaration", "xml-declaration-without-?", "control-character"],
 )
 def test_utf8_pages_read_alike_from_bytes_and_text(prefix: str) -> None:
@@ -278,9 +344,11 @@ def test_utf8_pages_read_alike_from_bytes_and_text(prefix: str) -> None:
     declaration, control characters); both ways give the same record, and a Latin-1 ``<meta>``
     on UTF-8 bytes does not turn the parser's decoding into mojibake. An XML declaration
     without its "?" is removed too (lxml refuses a str holding it: the page came out empty)."""
-    page = (prefix + '<html><head><meta charset="iso-8859-1"><title>T</title></head><body>'
-            "<main><h1>Grüße „aus“ Rüsselsheim</h1><p>Straße und Plätze</p></main>"
-            "</body></html>")
+    page = (
+        prefix + '<html><head><meta charset="iso-8859-1"><title>T</title></head><body>'
+        "<main><h1>Grüße „aus“ Rüsselsheim</h1><p>Straße und Plätze</p></main>"
+        "</body></html>"
+    )
     result = extract("https://example.test/a", page.encode(), {"content-type": "text/html"})
     assert result.title == "Grüße „aus“ Rüsselsheim"
     assert result.body == "Straße und Plätze"
@@ -295,9 +363,17 @@ def test_clean() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"   ", os.urandom(4096), b"\x00\x01\x02<html><h1>", b"<html><body><h1>Trunc",
-     b"<?xml version='1.0' encoding='utf-8'?><html>", b"\xff\xfe\x00\x00garbage",
-     b"<html><body><p>kein Titel</p></body></html>", b"<h1 hidden>Versteckt</h1><p>x</p>"],
+    [
+        b"",
+        b"   ",
+        os.urandom(4096),
+        b"\x00\x01\x02<html><h1>",
+        b"<html><body><h1>Trunc",
+        b"<?xml version='1.0' encoding='utf-8'?><html>",
+        b"\xff\xfe\x00\x00garbage",
+        b"<html><body><p>kein Titel</p></body></html>",
+        b"<h1 hidden>Versteckt</h1><p>x</p>",
+    ],
 )
 def test_malformed_input_never_raises(body: bytes) -> None:
     result = extract("http://example.org/x", body, {"content-type": "text/html"})
@@ -333,13 +409,23 @@ def test_body_lists_faq_and_exclusions() -> None:
 <a class="SP-Teaser__inner" href="/x"><h3 class="SP-Teaser__headline">Teaser</h3></a></article></li>
 </ul></aside>
 <section class="SP-Notes"><h2>Erläuterungen und Hinweise</h2><p>Hinweis</p></section>"""
-    result = extract(BASE + "/klima-und-umwelt/stadtgruen/baeume",
-                     sitepark(content, label="Natürliche Schattenspender", after=after), UTF8)
+    result = extract(
+        BASE + "/klima-und-umwelt/stadtgruen/baeume",
+        sitepark(content, label="Natürliche Schattenspender", after=after),
+        UTF8,
+    )
     assert result.page_type == "topic"
     assert result.body.split("\n\n") == [
-        "Absatz mit Umbruch.", "Unterüberschrift", "Punkt eins", "Punkt zwei",
-        "Fett als Überschrift", "Häufig gestellte Fragen", "Wann wird gepflanzt?", "Im Herbst.",
-        "Wer gießt?", "Die Stadt.",
+        "Absatz mit Umbruch.",
+        "Unterüberschrift",
+        "Punkt eins",
+        "Punkt zwei",
+        "Fett als Überschrift",
+        "Häufig gestellte Fragen",
+        "Wann wird gepflanzt?",
+        "Im Herbst.",
+        "Wer gießt?",
+        "Die Stadt.",
     ]
     assert result.images == [Image(BASE + "/b.jpg", "Alt", "Bildunterschrift", None)]
     assert [r.title for r in result.related] == ["Teaser"]
@@ -353,22 +439,29 @@ def test_no_lead_is_none_and_no_date() -> None:
 
 
 def test_date_sources_and_modified() -> None:
-    head = ('<script type="application/ld+json">{"@context":"https://schema.org","@graph":'
-            '[{"@type":"NewsArticle","datePublished":"2024-10-08T23:30:00+02:00",'
-            '"dateModified":"2024-10-09T08:00:00+02:00"}]}</script>')
+    head = (
+        '<script type="application/ld+json">{"@context":"https://schema.org","@graph":'
+        '[{"@type":"NewsArticle","datePublished":"2024-10-08T23:30:00+02:00",'
+        '"dateModified":"2024-10-09T08:00:00+02:00"}]}</script>'
+    )
     result = extract(BASE + "/presse/2024/2024-10-07-x", sitepark("<p>Text.</p>", head=head), UTF8)
     assert (result.published, result.published_source) == ("2024-10-08", "metadata")
     assert result.modified == "2024-10-09"
     assert [(c.value, c.source) for c in result.date_candidates] == [
-        ("2024-10-08", "metadata"), ("2024-10-07", "url")]
+        ("2024-10-08", "metadata"),
+        ("2024-10-07", "url"),
+    ]
     # "Letzte Aktualisierung" in the text is not a modified date
     text_only = sitepark("<p>Letzte Aktualisierung am 24. Juni 2020 um 14:05 Uhr</p>")
     assert extract(BASE + "/presse/x", text_only, UTF8).modified is None
 
 
 def test_dateline_gives_text_date() -> None:
-    result = extract(BASE + "/presse/x",
-                     sitepark("<p>Offenbach am Main, 4. Juni 2025 – Die Stadt lädt ein.</p>"), UTF8)
+    result = extract(
+        BASE + "/presse/x",
+        sitepark("<p>Offenbach am Main, 4. Juni 2025 – Die Stadt lädt ein.</p>"),
+        UTF8,
+    )
     assert (result.published, result.published_source) == ("2025-06-04", "text")
 
 
@@ -378,15 +471,23 @@ def test_dateline_gives_text_date() -> None:
 @pytest.mark.parametrize(
     ("caption", "expected"),
     [
-        ("Foto: Kita am Park (Fotografin: Anna Muster)",
-         ("Kita am Park", "Fotografin: Anna Muster")),
-        ("Kita (Foto: Stadt Rüsselsheim am Main, Fotograf: Max Muster)",
-         ("Kita", "Stadt Rüsselsheim am Main, Fotograf: Max Muster")),
-        ("Das Schloss. Quelle: Stadt Hanau / Moritz Göbel",
-         ("Das Schloss.", "Quelle: Stadt Hanau / Moritz Göbel")),
+        (
+            "Foto: Kita am Park (Fotografin: Anna Muster)",
+            ("Kita am Park", "Fotografin: Anna Muster"),
+        ),
+        (
+            "Kita (Foto: Stadt Rüsselsheim am Main, Fotograf: Max Muster)",
+            ("Kita", "Stadt Rüsselsheim am Main, Fotograf: Max Muster"),
+        ),
+        (
+            "Das Schloss. Quelle: Stadt Hanau / Moritz Göbel",
+            ("Das Schloss.", "Quelle: Stadt Hanau / Moritz Göbel"),
+        ),
         ("Der Römer © Stadt Frankfurt", ("Der Römer", "© Stadt Frankfurt")),
-        ("Der Römer. Copyright: Stadt Frankfurt am Main, Foto: Holger Ullmann",
-         ("Der Römer.", "Copyright: Stadt Frankfurt am Main, Foto: Holger Ullmann")),
+        (
+            "Der Römer. Copyright: Stadt Frankfurt am Main, Foto: Holger Ullmann",
+            ("Der Römer.", "Copyright: Stadt Frankfurt am Main, Foto: Holger Ullmann"),
+        ),
         ("Radwegenetz 2030 Grafik: Planungsbüro", ("Radwegenetz 2030", "Grafik: Planungsbüro")),
         ("Einfache Bildunterschrift", ("Einfache Bildunterschrift", None)),
         ("", (None, None)),
@@ -421,11 +522,20 @@ def test_generic_page_related_box_and_jsonld() -> None:
     assert result.links == ["https://www.hanau.test/programm"]
     assert result.canonical == "https://www.hanau.test/news/sommerfest"
     assert (result.published, result.published_source) == ("2025-06-04", "metadata")
-    assert result.images == [Image("https://www.hanau.test/news/img/fest.jpg", "Festwiese",
-                                   "Die Festwiese", "© Stadt Hanau")]
+    assert result.images == [
+        Image(
+            "https://www.hanau.test/news/img/fest.jpg",
+            "Festwiese",
+            "Die Festwiese",
+            "© Stadt Hanau",
+        )
+    ]
     assert result.credits == ["© Stadt Hanau"]
     assert [(r.kind, r.date, r.label) for r in result.related] == [
-        ("press", "2024-03-22", "Pressemitteilung"), ("org", None, None), ("other", None, None)]
+        ("press", "2024-03-22", "Pressemitteilung"),
+        ("org", None, None),
+        ("other", None, None),
+    ]
 
 
 def test_unknown_sitepark_teaser_kind_is_other() -> None:
@@ -435,24 +545,42 @@ def test_unknown_sitepark_teaser_kind_is_other() -> None:
 <span class="SP-Kicker__text">Öffentliche Bekanntmachung</span>
 <h3 class="SP-Teaser__headline">Wahlbekanntmachung</h3></a></article></li></ul></aside>"""
     result = extract(BASE + "/presse/x", sitepark("<p>T</p>", after=after), UTF8)
-    assert result.related == [Link(BASE + "/rathaus/ortsrecht/oeffentliche-bekanntmachungen/wahl",
-                                   "Wahlbekanntmachung", "other", "Öffentliche Bekanntmachung")]
+    assert result.related == [
+        Link(
+            BASE + "/rathaus/ortsrecht/oeffentliche-bekanntmachungen/wahl",
+            "Wahlbekanntmachung",
+            "other",
+            "Öffentliche Bekanntmachung",
+        )
+    ]
 
 
 def test_link_list_pages_are_listings() -> None:
-    overview = """<html><head><meta charset="utf-8"></head><body><div id="content">
-<h2 class="section">Presseinformationen</h2><ul>""" + "".join(
-        f'<li>{d}.03.2023 <a href="/presseinformationen/pressemeldungen/{6000 + d}.html">'
-        f"Link zu Meldung {d}</a></li>" for d in range(10, 16)
-    ) + "</ul></div></body></html>"
+    overview = (
+        """<html><head><meta charset="utf-8"></head><body><div id="content">
+<h2 class="section">Presseinformationen</h2><ul>"""
+        + "".join(
+            f'<li>{d}.03.2023 <a href="/presseinformationen/pressemeldungen/{6000 + d}.html">'
+            f"Link zu Meldung {d}</a></li>"
+            for d in range(10, 16)
+        )
+        + "</ul></div></body></html>"
+    )
     result = extract(BASE + "/presseinformationen/pressemeldungen.html", overview.encode(), {})
     assert result.page_type == "listing"
-    assert result.related[0] == Link(BASE + "/presseinformationen/pressemeldungen/6010.html",
-                                     "Meldung 10", "press", None, "2023-03-10")
+    assert result.related[0] == Link(
+        BASE + "/presseinformationen/pressemeldungen/6010.html",
+        "Meldung 10",
+        "press",
+        None,
+        "2023-03-10",
+    )
     assert len(result.related) == 6
-    home = """<html><body><main><h1>Willkommen</h1><section><h2>Aktuelles</h2><ul>""" + "".join(
-        f'<li><a href="/presse/2025/m{i}">Meldung {i}</a></li>' for i in range(5)
-    ) + '</ul><p><a href="/presse">Alle Pressemitteilungen</a></p></section></main></body></html>'
+    home = (
+        """<html><body><main><h1>Willkommen</h1><section><h2>Aktuelles</h2><ul>"""
+        + "".join(f'<li><a href="/presse/2025/m{i}">Meldung {i}</a></li>' for i in range(5))
+        + '</ul><p><a href="/presse">Alle Pressemitteilungen</a></p></section></main></body></html>'
+    )
     result = extract(BASE + "/", home.encode(), {})
     assert (result.page_type, result.title, len(result.related)) == ("listing", "Willkommen", 5)
 
@@ -473,9 +601,16 @@ def test_opengraph_and_time_metadata() -> None:
 <body><article><h1>Meldung</h1><p>Text der Meldung.</p></article></body></html>"""
     result = extract("https://example.org/presse/meldung", html.encode(), {})
     assert (result.page_type, result.published, result.published_source, result.modified) == (
-        "press_release", "2024-07-26", "metadata", "2024-07-30")
+        "press_release",
+        "2024-07-26",
+        "metadata",
+        "2024-07-30",
+    )
     only_time = """<html><body><main><article><h1>Thema</h1>
 <p><time datetime="2023-05-30">30.05.23</time> Text.</p></article></main></body></html>"""
     result = extract("https://example.org/thema", only_time.encode(), {})
     assert (result.published, result.published_source, result.modified) == (
-        "2023-05-30", "metadata", None)
+        "2023-05-30",
+        "metadata",
+        None,
+    )

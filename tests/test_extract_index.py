@@ -1,12 +1,12 @@
-"""The page index's CSS matcher gives exactly what cssselect gives (crawler.extract_index)."""
+"""The page index's CSS matcher gives exactly what cssselect gives (crawler.extract.index)."""
 
 from __future__ import annotations
 
 import pytest
 from lxml import etree
 
-from crawler.extract_index import current, indexed, parse
-from crawler.profiles import BUILTIN_PROFILES, FIELDS, select
+from crawler.extract.index import current, indexed, parse
+from crawler.extract.profiles import BUILTIN_PROFILES, FIELDS, select
 
 PAGE = """<html><head><title>t</title></head><body>
 <div id="SP-Content" class="page  main">
@@ -60,8 +60,10 @@ def test_index_matches_cssselect(selector: str) -> None:
 def test_class_tokens_split_as_normalize_space() -> None:
     """Only space, tab, CR and LF separate class tokens (XPath's ``normalize-space``), also in
     an ASCII value holding other control characters (a character reference puts them there)."""
-    page = ('<html><body><p class="a&#x1c;b c">1</p><p class="a\tb&#11;c">2</p>'
-            '<p class="a b">3</p></body></html>')
+    page = (
+        '<html><body><p class="a&#x1c;b c">1</p><p class="a\tb&#11;c">2</p>'
+        '<p class="a b">3</p></body></html>'
+    )
     doc = etree.fromstring(page, etree.HTMLParser())
     for selector in (".a", ".b", ".c", "p.a", "p.c"):
         expected = select(doc, selector)  # cssselect's XPath
@@ -100,21 +102,34 @@ def test_index_only_for_its_page_root() -> None:
 # --- pre-checks and fast paths that must agree with the full computation --------------------------
 
 HEADINGS = [
-    "Verwandte Themen", "Verwandte Links", "Mehr zum Thema", "Das könnte Sie auch interessieren",
-    "Weitere Informationen", "Weitere Meldungen", "Lesen Sie auch", "Auch interessant",
-    "Siehe auch:", "Related topics", "Bildnachweise", "Bildnachweis", "Bildquellen",
-    "Bildrechte", "Image credits",
+    "Verwandte Themen",
+    "Verwandte Links",
+    "Mehr zum Thema",
+    "Das könnte Sie auch interessieren",
+    "Weitere Informationen",
+    "Weitere Meldungen",
+    "Lesen Sie auch",
+    "Auch interessant",
+    "Siehe auch:",
+    "Related topics",
+    "Bildnachweise",
+    "Bildnachweis",
+    "Bildquellen",
+    "Bildrechte",
+    "Image credits",
 ]
 
 
 def test_heading_initials_cover_every_heading() -> None:
     """Every heading a box pattern matches starts with one of its initials; a text starting with
     another ASCII letter never matches (the pre-check of ``PageIndex.headed_matching``)."""
-    from crawler.extract_media import CREDIT_HEADINGS, CREDIT_INITIALS
-    from crawler.text import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
+    from crawler.extract.media import CREDIT_HEADINGS, CREDIT_INITIALS
+    from crawler.extract.text import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
 
-    for pattern, initials in ((LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
-                              (CREDIT_HEADINGS, CREDIT_INITIALS)):
+    for pattern, initials in (
+        (LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
+        (CREDIT_HEADINGS, CREDIT_INITIALS),
+    ):
         matched = [h for h in HEADINGS if pattern.match(h)]
         assert matched
         for heading in matched:
@@ -143,13 +158,17 @@ def test_simple_date_fast_path_agrees_with_the_patterns() -> None:
 def test_control_character_check_agrees_with_the_pattern() -> None:
     import random
 
-    from crawler.text import _CONTROL, _has_control
+    from crawler.extract.text import _CONTROL, _has_control
 
     rnd = random.Random(7)
     texts = ["", "abc", "a\x00b", "\ufffe", "x\uffff", "ä\x1f", "\t\n\r ok", "\x7f", "\ud800"]
     for _ in range(5000):
-        texts.append("".join(chr(rnd.choice((rnd.randrange(0, 40), rnd.randrange(0, 0x110000))))
-                             for _ in range(rnd.randrange(0, 6))))
+        texts.append(
+            "".join(
+                chr(rnd.choice((rnd.randrange(0, 40), rnd.randrange(0, 0x110000))))
+                for _ in range(rnd.randrange(0, 6))
+            )
+        )
     for text in texts:
         assert _has_control(text) == (_CONTROL.search(text) is not None), repr(text)
 
@@ -157,7 +176,7 @@ def test_control_character_check_agrees_with_the_pattern() -> None:
 def test_simple_href_check_agrees_with_the_pattern() -> None:
     import random
 
-    from crawler.text import _NOT_SIMPLE, _not_simple
+    from crawler.extract.text import _NOT_SIMPLE, _not_simple
 
     rnd = random.Random(11)
     texts = ["/a/./b", "/a;p", "/a?#", "/a?", "/a#", "/a?\n", "/a#\n", "/[::1]", "/a]", "/a/b?q=1"]
@@ -170,12 +189,15 @@ def test_simple_href_check_agrees_with_the_pattern() -> None:
 def test_class_part_lookups_equal_reading_every_token() -> None:
     import re
 
-    from crawler.extract_index import PageIndex
+    from crawler.extract.index import PageIndex
 
-    pages = [PAGE, '<html><body><div class="X-HeadLine date\tDatum"><p class="headline-x '
-             'sp-Date">a</p><span class="Überschrift-headline time">b</span></div>'
-             '<i class="headline">c</i></body></html>',
-             "<html><body><p>no classes</p></body></html>"]
+    pages = [
+        PAGE,
+        '<html><body><div class="X-HeadLine date\tDatum"><p class="headline-x '
+        'sp-Date">a</p><span class="Überschrift-headline time">b</span></div>'
+        '<i class="headline">c</i></body></html>',
+        "<html><body><p>no classes</p></body></html>",
+    ]
     for page in pages:
         index = PageIndex(etree.fromstring(page, etree.HTMLParser()))
         for part in ("headline", "HeadLine", "date", "SP-", "e", "x", "absent"):
@@ -188,7 +210,7 @@ def test_class_part_lookups_equal_reading_every_token() -> None:
 
 
 def test_teaser_blocks_equal_testing_every_ancestor() -> None:
-    from crawler.extract_related import _links, _mixed_links, _teaser_block
+    from crawler.extract.related import _links, _mixed_links, _teaser_block
 
     def slow(anchor: object, box: object) -> object:
         href = anchor.get("href")  # type: ignore[attr-defined]

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from crawler.config import SourceConfig, UrlAlias
-from crawler.extract import extract
-from crawler.urls import UrlPolicy
+from crawler.config.settings import SourceConfig, UrlAlias
+from crawler.extract.core import extract
+from crawler.fetch.urls import UrlPolicy
 
 sample_site = pytest.importorskip("crawler.sample_site")
 
@@ -17,15 +17,19 @@ FIELDS = ("page_type", "label", "title", "lead", "body", "modified", "images", "
 EXTRACTOR_SOURCES = ("metadata", "url", "text")
 # related URLs come out "as found on the page" (records.Link); the crawler canonicalises them
 # with the source's UrlPolicy, the ground truth holds the canonical form
-POLICY = UrlPolicy(SourceConfig(
-    name="sample",
-    hosts=("www.ruesselsheim.test", "ruesselsheim.test"),
-    scheme="http",
-    url_aliases=(UrlAlias(
-        r"^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\d+)\.html$",
-        r"/presseinformationen/pressemeldungen/\1.html",
-    ),),
-))
+POLICY = UrlPolicy(
+    SourceConfig(
+        name="sample",
+        hosts=("www.ruesselsheim.test", "ruesselsheim.test"),
+        scheme="http",
+        url_aliases=(
+            UrlAlias(
+                r"^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\d+)\.html$",
+                r"/presseinformationen/pressemeldungen/\1.html",
+            ),
+        ),
+    )
+)
 
 
 def _cases() -> list[tuple[int, str]]:
@@ -46,7 +50,7 @@ def _site(edition: int) -> dict[str, Any]:
 
 def _extract(edition: int, url: str):
     site = _site(edition)
-    path = url[len(sample_site.CANONICAL_BASE):] or "/"
+    path = url[len(sample_site.CANONICAL_BASE) :] or "/"
     response = site[path]
     headers = {"content-type": response.content_type}
     return extract(url, response.body, headers)

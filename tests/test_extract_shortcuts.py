@@ -12,8 +12,8 @@ import pytest
 from lxml import etree
 
 from crawler import sample_site
-from crawler.extract_index import current, indexed, may_start_with
-from crawler.extract_media import (
+from crawler.extract.index import current, indexed, may_start_with
+from crawler.extract.media import (
     _LEADING_FOTO,
     _TAIL_CREDIT,
     CREDIT_HEADINGS,
@@ -22,14 +22,14 @@ from crawler.extract_media import (
     _may_hold_credit,
     split_caption,
 )
-from crawler.sample_site import families
-from crawler.text import (
+from crawler.extract.text import (
     LINK_BOX_HEADINGS,
     LINK_BOX_INITIALS,
     box_heading,
     element_text,
     is_link_box,
 )
+from crawler.sample_site import families
 
 EDGE_PAGE = """<html><body>
 <div><h2>Verwandte <em>Themen</em></h2><ul><li><a href="/a">a</a></li></ul></div>
@@ -71,8 +71,10 @@ def _parse(body: bytes) -> Any:
     return etree.fromstring(body, etree.HTMLParser())
 
 
-@pytest.mark.parametrize(("pattern", "initials"), [(LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
-                                                    (CREDIT_HEADINGS, CREDIT_INITIALS)])
+@pytest.mark.parametrize(
+    ("pattern", "initials"),
+    [(LINK_BOX_HEADINGS, LINK_BOX_INITIALS), (CREDIT_HEADINGS, CREDIT_INITIALS)],
+)
 def test_headed_matching_equals_reading_every_box(pattern: re.Pattern[str], initials: str) -> None:
     """The index's headed boxes, with and without the initials pre-check, are the elements
     whose :func:`box_heading` (read for every element of the page) the pattern matches."""
@@ -101,8 +103,10 @@ def test_may_start_with_never_rules_out_a_match() -> None:
         doc = _parse(body)
         for el in doc.iter(etree.Element):
             text = element_text(el)
-            for pattern, initials in ((LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
-                                      (CREDIT_HEADINGS, CREDIT_INITIALS)):
+            for pattern, initials in (
+                (LINK_BOX_HEADINGS, LINK_BOX_INITIALS),
+                (CREDIT_HEADINGS, CREDIT_INITIALS),
+            ):
                 if pattern.match(text):
                     assert may_start_with(el, initials), text
 
@@ -124,12 +128,37 @@ def test_link_box_test_equals_its_xpath() -> None:
 
 CAPTIONS = [
     "Die Baustelle an der Kreuzung Quelle: Stadt Hanau / Patricia Lauer",
-    "Blick auf den Platz (Foto: Stadt Darmstadt)", "X (© Stadt)", "X (c) Stadt", "X (C) Stadt",
-    "Foto: A (Fotografin: N)", "Fotos: B", "foto: b", "Bild: Stadt", "BİLD: Stadt",
-    "Grafik: Amt", "Grafi\u212a: Amt", "GRAFIK: Amt", "Copyright : X", "copyright: y",
-    "Ein Bild ohne Nachweis", "Bıld: x", "Quelle:x", "QUELLE: y", "© Stadt Hanau",
-    "Fotograf/in: Z", "Ende (Quelle: A) ", "Stadt Rüsselsheim", "  Foto : x", "Flur",
-    "Bilder", "B", "F", "(Foto: x)", "Text, Foto: x", "Text – Bild: y", "Text|Grafik: z",
+    "Blick auf den Platz (Foto: Stadt Darmstadt)",
+    "X (© Stadt)",
+    "X (c) Stadt",
+    "X (C) Stadt",
+    "Foto: A (Fotografin: N)",
+    "Fotos: B",
+    "foto: b",
+    "Bild: Stadt",
+    "BİLD: Stadt",
+    "Grafik: Amt",
+    "Grafi\u212a: Amt",
+    "GRAFIK: Amt",
+    "Copyright : X",
+    "copyright: y",
+    "Ein Bild ohne Nachweis",
+    "Bıld: x",
+    "Quelle:x",
+    "QUELLE: y",
+    "© Stadt Hanau",
+    "Fotograf/in: Z",
+    "Ende (Quelle: A) ",
+    "Stadt Rüsselsheim",
+    "  Foto : x",
+    "Flur",
+    "Bilder",
+    "B",
+    "F",
+    "(Foto: x)",
+    "Text, Foto: x",
+    "Text – Bild: y",
+    "Text|Grafik: z",
 ]
 
 
@@ -161,7 +190,7 @@ def test_split_caption_examples() -> None:
 
 
 def test_mixed_links_collects_the_links() -> None:
-    from crawler.extract_related import _links, _mixed_links
+    from crawler.extract.related import _links, _mixed_links
 
     for body in PAGES:
         doc = _parse(body)
@@ -172,7 +201,7 @@ def test_mixed_links_collects_the_links() -> None:
 
 
 def test_media_lookups_equal_their_xpaths() -> None:
-    from crawler.extract_media import _captions_in, caption_cell
+    from crawler.extract.media import _captions_in, caption_cell
 
     captioned = etree.XPath(".//*[contains(@class, 'caption')]")
     cells = etree.XPath("ancestor::td[1]")
@@ -186,14 +215,15 @@ def test_media_lookups_equal_their_xpaths() -> None:
             assert [_captions_in(el) for el in elements] == [captioned(el) for el in elements]
             for _ in range(2):  # (the second time from the page's memo)
                 assert [caption_cell(img) for img in images] == plain
-        checked += sum(1 for img, cell in zip(images, plain, strict=True)
-                       if cell is not None and cells(img))
+        checked += sum(
+            1 for img, cell in zip(images, plain, strict=True) if cell is not None and cells(img)
+        )
     assert checked
 
 
 def _reference_parts(item: Any) -> tuple[Any, ...]:
     """``_TeaserParts`` as first written: one test per element, the teaser's own included."""
-    from crawler.extract_index import class_tokens
+    from crawler.extract.index import class_tokens
 
     anchor = headline = kicker = context = date = dated = sitepark = None
     for el in item.iter(etree.Element):
@@ -227,11 +257,18 @@ def _reference_parts(item: Any) -> tuple[Any, ...]:
 
 
 def test_teaser_parts_equal_the_reference_walk() -> None:
-    from crawler.extract_related import _TeaserParts
+    from crawler.extract.related import _TeaserParts
 
     for body in PAGES:
         doc = _parse(body)
         for item in doc.iter(etree.Element):
             parts = _TeaserParts(item)
-            assert (parts.anchor, parts.headline, parts.kicker, parts.context, parts.date,
-                    parts.dated, parts.sitepark) == _reference_parts(item)
+            assert (
+                parts.anchor,
+                parts.headline,
+                parts.kicker,
+                parts.context,
+                parts.date,
+                parts.dated,
+                parts.sitepark,
+            ) == _reference_parts(item)

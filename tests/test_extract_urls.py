@@ -1,4 +1,4 @@
-"""The fast URL join of crawler.text gives exactly what urljoin gives."""
+"""The fast URL join of crawler.extract.text gives exactly what urljoin gives."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from crawler.text import _join_simple, clean, forget_urls, resolve_url
+from crawler.extract.text import _join_simple, clean, forget_urls, resolve_url
 
 BASES = [
     "http://www.example-stadt.de/presse/2024/meldung",
@@ -18,12 +18,43 @@ BASES = [
     "http://",
 ]
 HREFS = [
-    "/presse/a", "/a?b=1", "/a?b=1#c", "/a#", "/a?", "/a?#c", "/a/./b", "/a/../b", "/.",
-    "/a;p", "//other.host/x", "/", "/ä/ö?ü=1", "/a/.hidden", "/a//b",
-    "http://host/x", "https://host", "http://host?", "http://host#", "http://host/a?#b",
-    "http:///x", "http://host/a;p", "HTTP://host/x", "https://[::1]/x", "http://hé.example/",
-    "http://host/a/../b", "https://host/a b", "http:host", "http://", "https://h/?q#f",
-    "relative/x", "../up", "mailto:a@b", "javascript:void(0)", "?q=1", "#frag", "tel:123",
+    "/presse/a",
+    "/a?b=1",
+    "/a?b=1#c",
+    "/a#",
+    "/a?",
+    "/a?#c",
+    "/a/./b",
+    "/a/../b",
+    "/.",
+    "/a;p",
+    "//other.host/x",
+    "/",
+    "/ä/ö?ü=1",
+    "/a/.hidden",
+    "/a//b",
+    "http://host/x",
+    "https://host",
+    "http://host?",
+    "http://host#",
+    "http://host/a?#b",
+    "http:///x",
+    "http://host/a;p",
+    "HTTP://host/x",
+    "https://[::1]/x",
+    "http://hé.example/",
+    "http://host/a/../b",
+    "https://host/a b",
+    "http:host",
+    "http://",
+    "https://h/?q#f",
+    "relative/x",
+    "../up",
+    "mailto:a@b",
+    "javascript:void(0)",
+    "?q=1",
+    "#frag",
+    "tel:123",
 ]
 
 

@@ -29,8 +29,16 @@ from bench.scoring import (  # noqa: E402
 # pages; body token F1 >= 0.97; captions, credits, related set F1 >= 0.95.
 # Generic only: body F1 >= 0.93, published >= 95%.
 PERFECT = {
-    "page_type": 1.0, "title": 1.0, "label": 1.0, "lead": 1.0, "modified": 1.0,
-    "published": 1.0, "body": 1.0, "images": 1.0, "captions": 1.0, "credits": 1.0,
+    "page_type": 1.0,
+    "title": 1.0,
+    "label": 1.0,
+    "lead": 1.0,
+    "modified": 1.0,
+    "published": 1.0,
+    "body": 1.0,
+    "images": 1.0,
+    "captions": 1.0,
+    "credits": 1.0,
     "related": 1.0,
 }
 #: the TYPO3 family without its profile: the only h1 is the plugin header, so title and label
@@ -42,15 +50,24 @@ TABLESITE = dict(PERFECT, body=0.973)
 PINNED: dict[str, dict[str, dict[str, float]]] = {
     # extract(url, body, headers): no profile
     "default": {
-        "sitepark": PERFECT, "typo3": TYPO3_GENERIC, "wordpress": PERFECT, "tablesite": TABLESITE,
+        "sitepark": PERFECT,
+        "typo3": TYPO3_GENERIC,
+        "wordpress": PERFECT,
+        "tablesite": TABLESITE,
     },
     # the family's builtin profile (sitepark, typo3); the others have none
     "profiles": {
-        "sitepark": PERFECT, "typo3": PERFECT, "wordpress": PERFECT, "tablesite": TABLESITE,
+        "sitepark": PERFECT,
+        "typo3": PERFECT,
+        "wordpress": PERFECT,
+        "tablesite": TABLESITE,
     },
     # profile=None (targets: body >= 0.93, published >= 95%)
     "generic": {
-        "sitepark": PERFECT, "typo3": TYPO3_GENERIC, "wordpress": PERFECT, "tablesite": TABLESITE,
+        "sitepark": PERFECT,
+        "typo3": TYPO3_GENERIC,
+        "wordpress": PERFECT,
+        "tablesite": TABLESITE,
     },
 }
 

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from crawler.config import CrawlerConfig, SourceConfig
-from crawler.fetch import Fetcher, parse_retry_after
-from crawler.robots import Robots
+from crawler.config.settings import CrawlerConfig, SourceConfig
+from crawler.fetch.fetcher import Fetcher, parse_retry_after
+from crawler.fetch.robots import Robots
 from tests.httpserver import Request, Response, TestServer
 
 T = TypeVar("T")
@@ -269,7 +269,7 @@ def test_robots_unavailable_allows_all(
     with TestServer() as srv:
         srv.route("/robots.txt", Response(status))
         srv.route("/intern/a", Response(200, body=b"a"))
-        with caplog.at_level(logging.WARNING, logger="crawler.fetch"):
+        with caplog.at_level(logging.WARNING, logger="crawler.fetch.fetcher"):
             res, _ = run(fetch_one(cfg, source(srv), "http://site.test/intern/a"))
     assert res.ok
     assert ("robots.txt unavailable" in caplog.text) is warns
@@ -284,7 +284,7 @@ def test_robots_unreachable_allows_all(caplog: pytest.LogCaptureFixture) -> None
         hosts=("dead.test",),
         connect_to={"dead.test": f"127.0.0.1:{port}"},
     )
-    with caplog.at_level(logging.WARNING, logger="crawler.fetch"):
+    with caplog.at_level(logging.WARNING, logger="crawler.fetch.fetcher"):
         res, f = run(fetch_one(cfg, src, "http://dead.test/a"))
     assert "robots.txt unavailable" in caplog.text
     assert res.status is None and "ConnectError" in (res.error or "")
@@ -414,8 +414,9 @@ def test_unresolvable_name_is_not_retried() -> None:
     cfg = CrawlerConfig(delay=0.0, retries=3, respect_robots=False)
     src = SourceConfig(name="t", start_urls=("http://m.test/",), hosts=("m.test",))
     res, _ = run(
-        fetch_one(cfg, src, "http://m.test/a", transport=httpx.MockTransport(handler),
-                  sleep=Sleeps())
+        fetch_one(
+            cfg, src, "http://m.test/a", transport=httpx.MockTransport(handler), sleep=Sleeps()
+        )
     )
     assert res.status is None and res.attempts == 1
     assert "Name or service not known" in (res.error or "")

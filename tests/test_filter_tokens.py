@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive import filter_tokens
+from archive.indexes import filter_tokens as filter_tokens
 
 
 def test_every_page_has_five_tokens() -> None:

@@ -16,13 +16,13 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive import german
-from archive import search as search_module
-from archive.compounds import Expander
-from archive.save import mark_removed
-from archive.schema import open_archive
-from archive.search import count, facets, matching_urls, reindex, search, to_search_query
-from crawler.cli import cli
+from archive.cli.main import cli
+from archive.indexes import german as german
+from archive.indexes.compounds import Expander
+from archive.search import engine as search_module
+from archive.search.engine import count, facets, matching_urls, reindex, search, to_search_query
+from archive.store.save import mark_removed
+from archive.store.schema import open_archive
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
 from tests.sample_crawl import crawl_sample
@@ -391,6 +391,7 @@ def test_filter_tokens_narrow_but_never_change_results(
     filters = {k: source if v == "SOURCE" else v for k, v in filters.items()}
     plan = search_module._plan(db, "Lotsen", False, filters)
     assert plan is not None and "filters : " in plan.params["fts"]
+
     def ranked(query: str) -> list[tuple[str, float]]:
         return [(h["url"], round(h["score"], 9)) for h in search(db, query, limit=200, **filters)]
 

@@ -19,9 +19,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive import graph as G
-from archive.schema import open_archive
-from crawler.cli import cli
+from archive.cli.main import cli
+from archive.graph import model as G
+from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite, ground_truth
 from tests.sample_crawl import crawl_sample
 
@@ -146,7 +146,7 @@ def test_graph_edges_table_kept_by_saves_equals_a_rebuild_and_the_old_view(
 ) -> None:
     import shutil
 
-    from archive import graph_table
+    from archive.indexes import graph_edges as graph_table
 
     copy = tmp_path / "copy.db"
     shutil.copy(archive.path, copy)

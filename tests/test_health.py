@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.health import ExtractionCounts, drift, record_extraction, source_health
-from archive.schema import open_archive
-from crawler.cli import cli as pressarchive
-from crawler.crawl import crawl_source
-from crawler.demo import sample_config
+from archive.cli.main import cli as pressarchive
+from archive.health import drift, source_health
+from archive.run.crawl import crawl_source
+from archive.store.save import record_extraction
+from archive.store.schema import open_archive
+from crawler.engine.store import ExtractionCounts
 from crawler.sample_site import SampleSite, ground_truth, render_site
+from crawler.sample_site.demo import sample_config
 from tests.test_schedule import run_cli
 
 

@@ -17,9 +17,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from crawler.capture import CaptureRef, read_capture
-from crawler.cli import cli
-from crawler.crawl import CrawlStats
+from archive.cli.main import cli
+from archive.run.crawl import CrawlStats
+from crawler.capture.warc import CaptureRef, read_capture
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
 from tests.sample_crawl import crawl_sample
 

@@ -24,13 +24,13 @@ import httpx
 import pytest
 import sqlite_utils
 
-from archive.schema import open_archive
-from crawler.config import CrawlerConfig, SourceConfig, loads_config
-from crawler.crawl import CrawlStats, crawl_source
-from crawler.demo import sample_config
-from crawler.fetch import Fetcher
+from archive.run.crawl import CrawlStats, crawl_source
+from archive.store.schema import open_archive
+from crawler.config.settings import CrawlerConfig, SourceConfig, loads_config
+from crawler.fetch.fetcher import Fetcher
+from crawler.fetch.transports import system_resolve
 from crawler.sample_site import SampleSite, ground_truth
-from crawler.transports import system_resolve
+from crawler.sample_site.demo import sample_config
 from tests.faultserver import PRIVATE_REDIRECTS, UMLAUT_TITLE, FaultServer
 from tests.httpserver import Response, TestServer
 
@@ -227,8 +227,6 @@ def test_sample_archive_is_untouched(hostile: HostileRun) -> None:
     assert hostile.db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(after) + len(SAVED)
 
 
-
-
 @pytest.mark.parametrize(
     ("path", "n"),
     [
@@ -324,7 +322,7 @@ def test_private_literal_mapped_by_connect_to_and_configured_loopback_pass() -> 
 
 
 def test_error_urls_kept_in_memory_are_capped(tmp_path: Path) -> None:
-    from crawler.crawl import MAX_ERROR_URLS
+    from archive.run.crawl import MAX_ERROR_URLS
 
     n = MAX_ERROR_URLS + 20
     urls = ", ".join(f'"http://down.test/p{i}"' for i in range(n))

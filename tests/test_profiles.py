@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config import loads_config
-from crawler.discover import parse_listing
-from crawler.exceptions import ConfigError
-from crawler.extract import extract
-from crawler.profiles import BUILTIN_PROFILES, SITEPARK, TYPO3, SiteProfile, selector_error
+from crawler.config.settings import loads_config
+from crawler.discover.discovery import parse_listing
+from crawler.errors import ConfigError
+from crawler.extract.core import extract
+from crawler.extract.profiles import BUILTIN_PROFILES, SITEPARK, TYPO3, SiteProfile, selector_error
 
 URL = "https://www.kleinstadt.test/presse/meldung-42"
 PAGE = """<html><head><meta charset="utf-8"></head><body>
@@ -22,9 +22,17 @@ PAGE = """<html><head><meta charset="utf-8"></head><body>
 <span class="copy">Foto: Stadt Kleinstadt</span></div>
 <div class="siehe-auch"><a href="/presse/meldung-41">Alte Bänke werden abgebaut</a></div>
 </div></div></body></html>""".encode()
-PROFILE = SiteProfile(title=".titel", label=".rubrik", lead=".vorspann", body=".text",
-                      date=".datum", images=".bild img", captions=".bu", credits=".copy",
-                      related=".siehe-auch")
+PROFILE = SiteProfile(
+    title=".titel",
+    label=".rubrik",
+    lead=".vorspann",
+    body=".text",
+    date=".datum",
+    images=".bild img",
+    captions=".bu",
+    credits=".copy",
+    related=".siehe-auch",
+)
 
 
 def test_selectors_override_the_generic_layer() -> None:
@@ -32,13 +40,17 @@ def test_selectors_override_the_generic_layer() -> None:
     assert generic.title == "Rathaus Kleinstadt"  # the sidebar h1: why profiles exist
     result = extract(URL, PAGE, {}, PROFILE)
     assert (result.title, result.label, result.lead) == (
-        "Neue Bänke am Mainufer", "Pressemitteilung", "Die Stadt stellt zwölf neue Bänke auf.")
+        "Neue Bänke am Mainufer",
+        "Pressemitteilung",
+        "Die Stadt stellt zwölf neue Bänke auf.",
+    )
     assert result.body == "Die Bänke stehen ab Montag.\n\nSie sind aus Holz."
     assert (result.published, result.published_source) == ("2024-06-12", "text")
     assert [(i.alt, i.caption) for i in result.images] == [("Bank", "Eine der Bänke.")]
     assert result.credits == ["Foto: Stadt Kleinstadt"]
     assert [(r.title, r.url) for r in result.related] == [
-        ("Alte Bänke werden abgebaut", "https://www.kleinstadt.test/presse/meldung-41")]
+        ("Alte Bänke werden abgebaut", "https://www.kleinstadt.test/presse/meldung-41")
+    ]
     assert result.page_type == "press_release"
 
 
@@ -64,7 +76,9 @@ def test_listing_selectors_in_parse_listing() -> None:
     profile = SiteProfile(listing_items=".liste .eintrag", next_page=".blaettern a.vor")
     listing = parse_listing("https://x.test/presse", html, {}, profile)
     assert [(i.url, i.title) for i in listing.items] == [
-        ("https://x.test/p/1", "Eins"), ("https://x.test/p/2", "Zwei")]
+        ("https://x.test/p/1", "Eins"),
+        ("https://x.test/p/2", "Zwei"),
+    ]
     assert listing.next_pages == ["https://x.test/presse?s=2"]
     assert extract("https://x.test/presse", html, {}, profile).page_type == "listing"
 
@@ -83,14 +97,18 @@ start_urls = ["https://www.city.example/presse"]
 
 
 def test_config_profiles_extends_and_source_profile() -> None:
-    config = loads_config("""
+    config = loads_config(
+        """
 [profiles.mycity]
 extends = "sitepark"
 title = "h1.titel"
 [profiles.child]
 extends = "mycity"
 date = ".datum"
-""" + MINIMAL + 'profile = "child"\n')
+"""
+        + MINIMAL
+        + 'profile = "child"\n'
+    )
     src = config.source("city")
     assert src.profile == "child"
     assert src.site_profile == SITEPARK.merged(SiteProfile(title="h1.titel", date=".datum"))
@@ -109,8 +127,10 @@ date = ".datum"
         ("[profiles.a]\ntitle = 'h1 >>'\n" + MINIMAL, "profiles.a.title"),
         ("[profiles.a]\ntitle = 3\n" + MINIMAL, "profiles.a.title"),
         ("[profiles.a]\nextends = 'nope'\n" + MINIMAL, "profiles.a.extends"),
-        ("[profiles.a]\nextends = 'b'\n[profiles.b]\nextends = 'a'\n" + MINIMAL,
-         "profiles.b.extends"),
+        (
+            "[profiles.a]\nextends = 'b'\n[profiles.b]\nextends = 'a'\n" + MINIMAL,
+            "profiles.b.extends",
+        ),
         ("profiles = 3\n" + MINIMAL, "profiles"),
     ],
 )

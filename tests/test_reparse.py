@@ -18,14 +18,14 @@ from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-import crawler.crawl
-from archive.schema import open_archive
-from archive.search import search
-from crawler.cli import cli
-from crawler.crawl import crawl_source
-from crawler.demo import sample_config
-from crawler.reparse import import_warc, reparse
+from archive.cli.main import cli
+from archive.run.crawl import crawl_source
+from archive.run.reparse import import_warc, reparse
+from archive.search.engine import search
+from archive.store.schema import open_archive
+from crawler.engine import crawl as crawl_engine
 from crawler.sample_site import SampleSite, ground_truth
+from crawler.sample_site.demo import sample_config
 
 TABLES = ("pages", "images", "links", "revisions", "revision_images", "revision_links")
 BODY_EDIT = (
@@ -93,7 +93,7 @@ def test_reparse_records_a_revision_where_extraction_changed(
 ) -> None:
     path = copy_archive(archive, "changed")
     before = rows(path)
-    original = crawler.crawl.extract
+    original = crawl_engine.extract
 
     def better_extract(url: str, body: bytes, headers: dict[str, str], profile: Any = None) -> Any:
         page = original(url, body, headers, profile)
@@ -101,7 +101,7 @@ def test_reparse_records_a_revision_where_extraction_changed(
             page.title = page.title + " (korrigiert)"
         return page
 
-    monkeypatch.setattr(crawler.crawl, "extract", better_extract)
+    monkeypatch.setattr(crawl_engine, "extract", better_extract)
     config = sample_config(archive.port)
     db = open_archive(path)
     report = reparse(db, config=config)

@@ -1,4 +1,4 @@
-"""archive.revisions: revisions written by save_page, aliases, diff/show, migration 2."""
+"""archive.store.revisions: revisions written by save_page, aliases, diff/show, migration 2."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive import revisions
-from archive.save import mark_removed, save_fetched_page, save_page
-from archive.schema import MIGRATIONS, open_archive
-from crawler.capture import CaptureRef
+from archive.store import revisions as revisions
+from archive.store.save import mark_removed, save_fetched_page, save_page
+from archive.store.schema import MIGRATIONS, open_archive
+from crawler.capture.warc import CaptureRef
 from crawler.records import Extracted, FetchResult, Image, Link
 
 URL = "https://www.ruesselsheim.de/presse/2025/stadtfest"
@@ -99,7 +99,7 @@ def test_redirect_and_duplicate_become_aliases(db: sqlite_utils.Database) -> Non
 def test_migration_two_backfills_revision_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archive.schema as schema
+    import archive.store.schema as schema
 
     path = tmp_path / "old.db"
     monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:1])

@@ -12,8 +12,9 @@ import httpx
 import lxml.html
 import pytest
 
-from crawler.config import loads_config
-from crawler.extract import extract
+from crawler.config.settings import loads_config
+from crawler.extract.core import extract
+from crawler.extract.text import clean
 from crawler.sample_site import (
     FAMILIES,
     HOSTS,
@@ -26,13 +27,35 @@ from crawler.sample_site import (
     render_site,
 )
 from crawler.sample_site import families as fam
-from crawler.text import clean
 
 NEW = ("typo3", "wordpress", "tablesite")
-KEYS = {"url", "page_type", "label", "title", "lead", "body", "published", "published_source",
-        "modified", "images", "related", "credits"}
-FIELDS = ("page_type", "label", "title", "lead", "body", "published", "published_source",
-          "modified", "images", "related", "credits")
+KEYS = {
+    "url",
+    "page_type",
+    "label",
+    "title",
+    "lead",
+    "body",
+    "published",
+    "published_source",
+    "modified",
+    "images",
+    "related",
+    "credits",
+}
+FIELDS = (
+    "page_type",
+    "label",
+    "title",
+    "lead",
+    "body",
+    "published",
+    "published_source",
+    "modified",
+    "images",
+    "related",
+    "credits",
+)
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +104,10 @@ def test_api_and_counts() -> None:
         assert family_ground_truth(family, 2) == truth  # one content state
         base = "http://" + family_hosts(family)[0]
         assert len(truth) >= 12
-        assert all(set(t) == KEYS and url == t["url"] and url.startswith(base + "/")
-                   for url, t in truth.items())
+        assert all(
+            set(t) == KEYS and url == t["url"] and url.startswith(base + "/")
+            for url, t in truth.items()
+        )
         types = Counter(t["page_type"] for t in truth.values())
         assert types["press_release"] >= 12
         if family != "tablesite":
@@ -109,8 +134,9 @@ def test_render_site_host_dispatch() -> None:
 
 
 def test_determinism() -> None:
-    before = {f: ({k: v.body for k, v in fam.render_family(f).items()}, fam.family_truth(f))
-              for f in NEW}
+    before = {
+        f: ({k: v.body for k, v in fam.render_family(f).items()}, fam.family_truth(f)) for f in NEW
+    }
     fam.clear_cache()
     try:
         for family in NEW:
@@ -164,8 +190,13 @@ def test_listing_pagination_reaches_every_article(site: SampleSite, family: str)
     host = family_hosts(family)[0]
     config = loads_config(family_config_text(family, site.port))
     start = _path(config.sources[0].start_urls[0])
-    listing_keys = {k for k in render_site(1, host) if k.startswith(start.rstrip("/"))
-                    and not k.startswith(start.rstrip("/") + "/") or "/page/" in k}
+    listing_keys = {
+        k
+        for k in render_site(1, host)
+        if k.startswith(start.rstrip("/"))
+        and not k.startswith(start.rstrip("/") + "/")
+        or "/page/" in k
+    }
     queue, seen, found = [start], set(), set()
     while queue:
         target = queue.pop()
@@ -183,8 +214,11 @@ def test_listing_pagination_reaches_every_article(site: SampleSite, family: str)
             if linked in listing_keys and linked not in seen:
                 queue.append(link)
     assert len(seen) >= 3  # at least three listing pages
-    articles = {_path(u) for u, t in family_ground_truth(family).items()
-                if t["page_type"] in ("press_release", "notice")}
+    articles = {
+        _path(u)
+        for u, t in family_ground_truth(family).items()
+        if t["page_type"] in ("press_release", "notice")
+    }
     assert articles <= found
 
 
@@ -197,8 +231,11 @@ def test_typo3_url_variants(site: SampleSite) -> None:
     news = pages[0]
     slug = _get(site, host, news["path"])
     query = _get(site, host, typo3.detail_query(news["uid"]))
-    legacy = _get(site, "darmstadt.test", typo3.detail_query(news["uid"], "/index.php")
-                  .replace("?", "?id=87&"))
+    legacy = _get(
+        site,
+        "darmstadt.test",
+        typo3.detail_query(news["uid"], "/index.php").replace("?", "?id=87&"),
+    )
     assert slug.status_code == query.status_code == legacy.status_code == 200
     assert slug.content == query.content == legacy.content
     bad = typo3.detail_query(news["uid"]).replace("cHash=", "cHash=0")
@@ -209,8 +246,10 @@ def test_typo3_url_variants(site: SampleSite) -> None:
     for key in sword:
         plain_key = key.split("?")[0]
         marked = _get(site, host, key)
-        assert 'class="ce-sword"' in marked.text and marked.content != render_site(
-            1, host)[plain_key].body
+        assert (
+            'class="ce-sword"' in marked.text
+            and marked.content != render_site(1, host)[plain_key].body
+        )
         assert _text(marked.content) == _text(render_site(1, host)[plain_key].body)
     # an unknown highlight word serves the plain page
     assert _get(site, host, news["path"] + "?sword_list[]=xyz").content == slug.content
@@ -232,16 +271,23 @@ def test_wordpress_variants_and_date_traps(site: SampleSite) -> None:
     page = resources[_path(url)].body
     pid = re.search(rb"postid-(\d+)", page).group(1).decode()  # type: ignore[union-attr]
     assert _get(site, host, f"/?p={pid}").content == page
-    assert _get(site, "hanau.test", _path(url) + "?relatedposts_hit=1&relatedposts_origin=1"
-                "&relatedposts_position=0").content == page
+    assert (
+        _get(
+            site,
+            "hanau.test",
+            _path(url) + "?relatedposts_hit=1&relatedposts_origin=1&relatedposts_position=0",
+        ).content
+        == page
+    )
     assert _get(site, host, _path(url).rstrip("/")).content == page
     assert _get(site, host, "/?p=999999").status_code == 404
     # a post published 00:20 local time: JSON-LD (UTC) says the day before
     shifted = 0
     for url, t in truth.items():
         html = resources[_path(url)].body.decode()
-        ld = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>',
-                                  html).group(1))  # type: ignore[union-attr]
+        ld = json.loads(
+            re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html).group(1)
+        )  # type: ignore[union-attr]
         published = ld["@graph"][0]["datePublished"]
         assert published.endswith(("Z", "+00:00"))
         if published[:10] != t["published"]:
@@ -269,10 +315,12 @@ def test_tablesite_bytes_are_cp1252_declared_latin1(site: SampleSite) -> None:
     assert "„" in r.content.decode("cp1252") and "„" not in r.content.decode("latin-1")
     assert b"&shy;" in r.content or b"\xad" in r.content
     assert b"&nbsp;" in r.content
-    assert r.content.index(b"ffnungszeiten") < r.content.rindex(truth[url]["title"].encode(
-        "cp1252"))
+    assert r.content.index(b"ffnungszeiten") < r.content.rindex(
+        truth[url]["title"].encode("cp1252")
+    )
     assert truth[url]["published_source"] == "text" and truth[url]["body"].startswith(
-        "Kelsterbach, ")
+        "Kelsterbach, "
+    )
     assert _get(site, host, _path(url).rstrip("/")).content == r.content
     listing = _get(site, host, "/presse/press/").content.decode("cp1252")
     assert "weiter »" in listing and "« zurück" in listing
@@ -307,7 +355,8 @@ def test_config_text_and_connect_to(site: SampleSite) -> None:
 
 
 def test_current_extractor_on_families() -> None:
-    """Per-field match rates of ``crawler.extract`` on every family page (printed, not asserted:
+    """Per-field match rates of ``crawler.extract.core`` on every family page (printed, not
+    asserted:
     the extractor is being generalised; run with ``-s`` to see the table)."""
     lines = []
     for family in NEW:
@@ -317,10 +366,12 @@ def test_current_extractor_on_families() -> None:
         for url, expected in truth.items():
             resp = resources[_path(url)]
             got = extract(url, resp.body, {"content-type": resp.content_type}).to_dict()
-            got["images"] = [{k: i[k] for k in ("src", "alt", "caption", "credit")}
-                             for i in got["images"]]
-            got["related"] = [{k: r[k] for k in ("url", "title", "kind", "label", "date")}
-                              for r in got["related"]]
+            got["images"] = [
+                {k: i[k] for k in ("src", "alt", "caption", "credit")} for i in got["images"]
+            ]
+            got["related"] = [
+                {k: r[k] for k in ("url", "title", "kind", "label", "date")} for r in got["related"]
+            ]
             for field in FIELDS:
                 hits[field] += got[field] == expected[field]
         rates = " ".join(f"{f}={hits[f] / len(truth):.0%}" for f in FIELDS)

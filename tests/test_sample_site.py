@@ -32,8 +32,20 @@ SEED_PATH = (
 )
 SEED = CANONICAL_BASE + SEED_PATH
 OLD_LATIN1 = "/presseinformationen/pressemeldungen/3429.html"
-KEYS = {"url", "page_type", "label", "title", "lead", "body", "published", "published_source",
-        "modified", "images", "related", "credits"}
+KEYS = {
+    "url",
+    "page_type",
+    "label",
+    "title",
+    "lead",
+    "body",
+    "published",
+    "published_source",
+    "modified",
+    "images",
+    "related",
+    "credits",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +61,7 @@ def client(site: SampleSite) -> Iterator[httpx.Client]:
 
 
 def _path(url: str) -> str:
-    return url[len(CANONICAL_BASE):]
+    return url[len(CANONICAL_BASE) :]
 
 
 # --- content and ground truth ---------------------------------------------------------------
@@ -105,8 +117,10 @@ def test_date_edge_cases() -> None:
     for url, t in truth.items():
         by_source.setdefault(t["published_source"], []).append(url)
     assert any("2025-03-19_" in u for u in by_source["url"])
-    assert CANONICAL_BASE + "/presse/2024/haushaltssicherungskonzept-vorgelegt" in by_source[
-        "metadata"]
+    assert (
+        CANONICAL_BASE + "/presse/2024/haushaltssicherungskonzept-vorgelegt"
+        in by_source["metadata"]
+    )
     assert any(".maerz-2026" in u for u in by_source["metadata"])
     feed = by_source["feed"][0]
     assert not re.search(r"\d{4}-\d{2}-\d{2}", feed)
@@ -114,8 +128,10 @@ def test_date_edge_cases() -> None:
     assert "date_from" not in html
     midnight = truth[CANONICAL_BASE + "/presse/2025/2025-01-14-neujahrsempfang-der-stadt"]
     assert midnight["published"] == "2025-01-14"
-    assert "2025-01-14T00:30:00+01:00" in render_site(1)[
-        "/presse/2025/2025-01-14-neujahrsempfang-der-stadt"].body.decode()
+    assert (
+        "2025-01-14T00:30:00+01:00"
+        in render_site(1)["/presse/2025/2025-01-14-neujahrsempfang-der-stadt"].body.decode()
+    )
 
 
 def test_ground_truth_matches_html() -> None:
@@ -171,9 +187,14 @@ def test_edition_two_changes() -> None:
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", [
-    SEED_PATH, SEED_PATH + "/index.php", SEED_PATH + "?utm_source=x&utm_medium=y",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        SEED_PATH,
+        SEED_PATH + "/index.php",
+        SEED_PATH + "?utm_source=x&utm_medium=y",
+    ],
+)
 @pytest.mark.parametrize("host", HOSTS)
 def test_url_variants_answer_with_same_content(site: SampleSite, variant: str, host: str) -> None:
     r = httpx.get(site.base_url + variant, headers={"Host": host})
@@ -181,9 +202,14 @@ def test_url_variants_answer_with_same_content(site: SampleSite, variant: str, h
     assert r.content == render_site(1)[SEED_PATH].body
 
 
-@pytest.mark.parametrize("prefix", [
-    "/presseinformationen", "/presseinformation-anzeige", "/presseinformationen-daten",
-])
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "/presseinformationen",
+        "/presseinformation-anzeige",
+        "/presseinformationen-daten",
+    ],
+)
 def test_old_cms_aliases(client: httpx.Client, prefix: str) -> None:
     r = client.get(f"{prefix}/pressemeldungen/6195.html")
     assert r.status_code == 200
@@ -224,8 +250,9 @@ def test_head_has_no_body(client: httpx.Client) -> None:
 
 def test_gzip(site: SampleSite) -> None:
     with httpx.Client() as c:
-        req = c.build_request("GET", site.base_url + "/presse",
-                              headers={"Host": HOSTS[0], "Accept-Encoding": "gzip"})
+        req = c.build_request(
+            "GET", site.base_url + "/presse", headers={"Host": HOSTS[0], "Accept-Encoding": "gzip"}
+        )
         r = c.send(req, stream=True)
         raw = b"".join(r.iter_raw())
         r.close()
@@ -260,8 +287,11 @@ def test_robots_txt(client: httpx.Client) -> None:
     assert "Crawl-delay: 0.05" in r.text
     assert f"Sitemap: {CANONICAL_BASE}/sitemap.xml" in r.text
     assert client.get("/intern/redaktion").status_code == 200
-    assert any('href="/intern/' in v.body.decode("utf-8", "replace")
-               for k, v in render_site(1).items() if k.startswith("/presse/2025/"))
+    assert any(
+        'href="/intern/' in v.body.decode("utf-8", "replace")
+        for k, v in render_site(1).items()
+        if k.startswith("/presse/2025/")
+    )
 
 
 def test_feed_is_rss_with_rfc822_dates(client: httpx.Client) -> None:
@@ -362,6 +392,10 @@ def test_connect_to_and_records(site: SampleSite) -> None:
     site.clear_requests()
     httpx.get(site.base_url + "/robots.txt", headers={"Host": "ruesselsheim.test:8080"})
     (rec,) = site.requests
-    assert (rec.method, rec.host, rec.path, rec.status) == ("GET", "ruesselsheim.test",
-                                                            "/robots.txt", 200)
+    assert (rec.method, rec.host, rec.path, rec.status) == (
+        "GET",
+        "ruesselsheim.test",
+        "/robots.txt",
+        200,
+    )
     assert rec.nbytes > 0

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.schema import open_archive
-from crawler.config import loads_config
-from crawler.exceptions import ConfigError
-from crawler.locking import ArchiveLock, ArchiveLocked, recover_runs
+from archive.run.schedule import next_due, save_state
+from archive.store.locking import ArchiveLock, ArchiveLocked, recover_runs
+from archive.store.schema import open_archive
+from crawler.config.settings import loads_config
+from crawler.errors import ConfigError
 from crawler.sample_site import SampleSite, family_config_text, family_ground_truth
-from crawler.schedule import next_due, save_state
 
 FAMILIES = ("sitepark", "typo3")
 WAIT = 60.0  # upper bound of any wait on a subprocess or the database
@@ -42,7 +42,7 @@ def config_text(port: int, *, every: str = "every 5s", delay: float = 0.0,
 
 
 def cli(*args: str, **kwargs: object) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", *args]
+    return [sys.executable, "-m", "archive.cli", *args]
 
 
 def run_cli(*args: str, timeout: float = WAIT) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""archive.search: query sanitising (fuzzed against a real FTS5 table) and ranking."""
+"""archive.search.engine: query sanitising (fuzzed against a real FTS5 table) and ranking."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive.save import mark_removed, save_page
-from archive.schema import FTS_TOKENIZE, open_archive
-from archive.search import count, search, to_fts_query
-from crawler.exceptions import SearchError
+from archive.search.engine import count, search, to_fts_query
+from archive.store.save import mark_removed, save_page
+from archive.store.schema import FTS_TOKENIZE, open_archive
+from crawler.errors import SearchError
 from crawler.records import Extracted, FetchResult, Image
 
 BASE = "https://www.ruesselsheim.de/presse/"

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from archive.schema import open_archive
-from archive.serve import metadata, write_plugin_shim
-from crawler.cli import cli
+from archive.cli.main import cli
+from archive.serve.server import metadata, write_plugin_shim
+from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
 from tests.datasette_server import free_port, stop_process, wait_until_serving
 from tests.sample_crawl import crawl_sample
@@ -48,7 +48,7 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(archive_path: Path) -> Iterator[str]:
     port = free_port()
     log_path = archive_path.with_suffix(".serve.log")
-    cmd = [sys.executable, "-m", "crawler.cli", "serve", "--db", str(archive_path)]
+    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(archive_path)]
     with log_path.open("wb") as log:
         proc = subprocess.Popen([*cmd, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config import SourceConfig, UrlAlias
-from crawler.urls import UrlPolicy
+from crawler.config.settings import SourceConfig, UrlAlias
+from crawler.fetch.urls import UrlPolicy
 
 ALIAS = UrlAlias(
     r"^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\d+)\.html$",

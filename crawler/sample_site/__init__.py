@@ -112,10 +112,10 @@ def family_config_text(family: str, port: int) -> str:
     ``127.0.0.1:port``; append it to a config that has a ``[crawler]`` table."""
     _check_family(family)
     if family == "sitepark":
-        from crawler.demo import sample_config_text
+        from crawler.sample_site.demo import sample_config_text
 
         text = sample_config_text(port)
-        table = text[text.index("[sources."):]
+        table = text[text.index("[sources.") :]
         return table.replace("[sources.sample", "[sources.sitepark")
     from crawler.sample_site import families
 

@@ -60,8 +60,16 @@ def _page(key: str, page_type: str, path: str, label: str, title: str, **kw: Any
 
 
 def _teaser(key: str, kind: str, title: str, label: str | None = None, **kw: Any) -> dict:
-    teaser = {"key": key, "kind": kind, "title": title, "label": label, "href": None,
-              "alt": None, "abstract": None, "date": None}
+    teaser = {
+        "key": key,
+        "kind": kind,
+        "title": title,
+        "label": label,
+        "href": None,
+        "alt": None,
+        "abstract": None,
+        "date": None,
+    }
     teaser.update(kw)
     return teaser
 
@@ -86,29 +94,66 @@ WIR_PATH = "/soziales/migration/projekte-und-integrationsmassnahmen/landesprogra
 def _seed() -> Page:
     s = pools.SEED_TEXT
     return _page(
-        "seed", "press_release", SEED_PATH, "Pressemitteilung", s["title"],
-        cms_id="102345", lead=s["lead"], date="2025-11-28", time="09:30", meta_date=True,
-        date_modified="2025-11-28T14:12:00+01:00", jsonld=True,
-        blocks=[["p", p] for p in s["body_before"]] + [["h2", s["subheading"]]]
+        "seed",
+        "press_release",
+        SEED_PATH,
+        "Pressemitteilung",
+        s["title"],
+        cms_id="102345",
+        lead=s["lead"],
+        date="2025-11-28",
+        time="09:30",
+        meta_date=True,
+        date_modified="2025-11-28T14:12:00+01:00",
+        jsonld=True,
+        blocks=[["p", p] for p in s["body_before"]]
+        + [["h2", s["subheading"]]]
         + [["p", p] for p in s["body_after"]],
-        images=[_img("zertifikate-integrationslotsen-2025.jpg", s["alt"], s["caption"],
-                     "Zertifikatsübergabe im Trauzimmer: © Stadt Rüsselsheim am Main / "
-                     "Foto: Tim Pfeiffer")],
+        images=[
+            _img(
+                "zertifikate-integrationslotsen-2025.jpg",
+                s["alt"],
+                s["caption"],
+                "Zertifikatsübergabe im Trauzimmer: © Stadt Rüsselsheim am Main / "
+                "Foto: Tim Pfeiffer",
+            )
+        ],
         related=[
-            _teaser("topic-wir", "topic", "Landesprogramm WIR–Vielfalt und Teilhabe", "Migration",
-                    alt="Symbolbild Landesprogramm-WIR"),
-            _teaser("lotsen-2024", "press", "Neue ehrenamtliche Integrations- und "
-                    "Gesundheitslotsen gesucht", "Pressemitteilung",
-                    alt="Grafik zum Aufruf Gesundheits- und Integrationslotsen",
-                    href="http://ruesselsheim.test" + LOTSEN_2024_PATH),
-            _teaser("org-kultur", "org", "Stabsstelle Kultur und Vielfalt",
-                    href="/rathaus/verwaltung/stabsstelle-kultur-und-vielfalt/index.php"),
-            _teaser("org-ikb", "org", "Interkulturelles Büro",
-                    href=CANONICAL_BASE + "/rathaus/verwaltung/interkulturelles-buero#kontakt"),
-            _teaser("arksousi", "press", "Rüsselsheimer Integrationslotse Mohammad Ghassan "
-                    "Arksousi in Wiesbaden geehrt", "Pressemitteilung",
-                    alt=s["arksousi_alt"],
-                    href=ARKSOUSI_PATH + "?utm_source=newsletter&utm_medium=email"),
+            _teaser(
+                "topic-wir",
+                "topic",
+                "Landesprogramm WIR–Vielfalt und Teilhabe",
+                "Migration",
+                alt="Symbolbild Landesprogramm-WIR",
+            ),
+            _teaser(
+                "lotsen-2024",
+                "press",
+                "Neue ehrenamtliche Integrations- und Gesundheitslotsen gesucht",
+                "Pressemitteilung",
+                alt="Grafik zum Aufruf Gesundheits- und Integrationslotsen",
+                href="http://ruesselsheim.test" + LOTSEN_2024_PATH,
+            ),
+            _teaser(
+                "org-kultur",
+                "org",
+                "Stabsstelle Kultur und Vielfalt",
+                href="/rathaus/verwaltung/stabsstelle-kultur-und-vielfalt/index.php",
+            ),
+            _teaser(
+                "org-ikb",
+                "org",
+                "Interkulturelles Büro",
+                href=CANONICAL_BASE + "/rathaus/verwaltung/interkulturelles-buero#kontakt",
+            ),
+            _teaser(
+                "arksousi",
+                "press",
+                "Rüsselsheimer Integrationslotse Mohammad Ghassan Arksousi in Wiesbaden geehrt",
+                "Pressemitteilung",
+                alt=s["arksousi_alt"],
+                href=ARKSOUSI_PATH + "?utm_source=newsletter&utm_medium=email",
+            ),
         ],
     )
 
@@ -116,90 +161,199 @@ def _seed() -> Page:
 def _special_releases() -> list[Page]:
     t = pools.SPECIAL_TEXT
     out: list[Page] = []
-    out.append(_page(
-        "lotsen-2024", "press_release", LOTSEN_2024_PATH, "Pressemitteilung",
-        "Stadt sucht neue ehrenamtliche Lotsinnen und Lotsen für Integration und Gesundheit",
-        cms_id="98812", lead=t["lotsen"]["lead"], date="2024-03-22", time="11:15", meta_date=True,
-        blocks=t["lotsen"]["blocks"],
-        images=[_img("aufruf-lotsen-2024.jpg", "Grafik zum Aufruf für das Lotsenprogramm",
-                     "Grafik zum Aufruf für das Lotsenprogramm",
-                     "Aufruf Lotsenprogramm: © Stadt Rüsselsheim am Main / "
-                     "Grafik: Interkulturelles "
-                     "Büro")],
-        related=[
-            _teaser("org-ikb", "org", "Interkulturelles Büro"),
-            _teaser("topic-wir", "topic", "Landesprogramm WIR – Vielfalt und Teilhabe",
-                    "Migration", alt="Symbolbild Landesprogramm-WIR"),
-        ],
-    ))
-    out.append(_page(
-        "arksousi", "press_release", ARKSOUSI_PATH, "Pressemitteilung",
-        "Ehrenamtlicher Lotse Mohammad Ghassan Arksousi im Schloss Biebrich ausgezeichnet",
-        cms_id="101877", lead=t["arksousi"]["lead"], date="2025-07-23", time="13:40",
-        meta_date=True, blocks=t["arksousi"]["blocks"],
-        images=[_img("wuerdigung-biebrich.jpg", t["arksousi"]["alt"], t["arksousi"]["caption"],
-                     None)],
-        related=[
-            _teaser("lotsen-2024", "press", "Lotsinnen und Lotsen gesucht", "Pressemitteilung",
-                    href=LOTSEN_2024_PATH + "/index.php"),
-            _teaser("org-ikb", "org", "Interkulturelles Büro"),
-        ],
-    ))
+    out.append(
+        _page(
+            "lotsen-2024",
+            "press_release",
+            LOTSEN_2024_PATH,
+            "Pressemitteilung",
+            "Stadt sucht neue ehrenamtliche Lotsinnen und Lotsen für Integration und Gesundheit",
+            cms_id="98812",
+            lead=t["lotsen"]["lead"],
+            date="2024-03-22",
+            time="11:15",
+            meta_date=True,
+            blocks=t["lotsen"]["blocks"],
+            images=[
+                _img(
+                    "aufruf-lotsen-2024.jpg",
+                    "Grafik zum Aufruf für das Lotsenprogramm",
+                    "Grafik zum Aufruf für das Lotsenprogramm",
+                    "Aufruf Lotsenprogramm: © Stadt Rüsselsheim am Main / "
+                    "Grafik: Interkulturelles "
+                    "Büro",
+                )
+            ],
+            related=[
+                _teaser("org-ikb", "org", "Interkulturelles Büro"),
+                _teaser(
+                    "topic-wir",
+                    "topic",
+                    "Landesprogramm WIR – Vielfalt und Teilhabe",
+                    "Migration",
+                    alt="Symbolbild Landesprogramm-WIR",
+                ),
+            ],
+        )
+    )
+    out.append(
+        _page(
+            "arksousi",
+            "press_release",
+            ARKSOUSI_PATH,
+            "Pressemitteilung",
+            "Ehrenamtlicher Lotse Mohammad Ghassan Arksousi im Schloss Biebrich ausgezeichnet",
+            cms_id="101877",
+            lead=t["arksousi"]["lead"],
+            date="2025-07-23",
+            time="13:40",
+            meta_date=True,
+            blocks=t["arksousi"]["blocks"],
+            images=[
+                _img(
+                    "wuerdigung-biebrich.jpg", t["arksousi"]["alt"], t["arksousi"]["caption"], None
+                )
+            ],
+            related=[
+                _teaser(
+                    "lotsen-2024",
+                    "press",
+                    "Lotsinnen und Lotsen gesucht",
+                    "Pressemitteilung",
+                    href=LOTSEN_2024_PATH + "/index.php",
+                ),
+                _teaser("org-ikb", "org", "Interkulturelles Büro"),
+            ],
+        )
+    )
     # date only in the URL (underscore variant), no metadata, not in the feed
-    out.append(_page(
-        "url-only", "press_release",
-        "/presse/2025/2025-03-19_stadtbuecherei-startet-lesesommer-anmeldung",
-        "Pressemitteilung", "Anmeldung zum Lesesommer in der Stadtbücherei beginnt",
-        cms_id="100311", lead=t["lesesommer"]["lead"], date="2025-03-19", time="10:05",
-        blocks=t["lesesommer"]["blocks"], video="Video: So funktioniert der Lesesommer (2:14 Min.)",
-        related=[_teaser("topic-buecherei", "topic", "Stadtbücherei", "Kultur",
-                         alt="Lesesaal der Stadtbücherei")],
-    ))
+    out.append(
+        _page(
+            "url-only",
+            "press_release",
+            "/presse/2025/2025-03-19_stadtbuecherei-startet-lesesommer-anmeldung",
+            "Pressemitteilung",
+            "Anmeldung zum Lesesommer in der Stadtbücherei beginnt",
+            cms_id="100311",
+            lead=t["lesesommer"]["lead"],
+            date="2025-03-19",
+            time="10:05",
+            blocks=t["lesesommer"]["blocks"],
+            video="Video: So funktioniert der Lesesommer (2:14 Min.)",
+            related=[
+                _teaser(
+                    "topic-buecherei",
+                    "topic",
+                    "Stadtbücherei",
+                    "Kultur",
+                    alt="Lesesaal der Stadtbücherei",
+                )
+            ],
+        )
+    )
     # date only in metadata (no year, dot in the slug)
-    out.append(_page(
-        "meta-only-noyear", "press_release",
-        "/presse/kommunalwahl-am-15.maerz-2026-wahlhelferinnen-und-wahlhelfer-gesucht",
-        "Pressemitteilung", "Kommunalwahl am 15. März 2026: Wahlhelferinnen und Wahlhelfer gesucht",
-        cms_id="102020", lead=t["wahlhelfer"]["lead"], date="2025-09-16", time="08:45",
-        meta_date=True, blocks=t["wahlhelfer"]["blocks"],
-        related=[
-            _teaser("topic-wahl", "topic", "Kommunalwahl 2026", "Wahlen",
-                    alt="Wahlurne mit Stimmzettel"),
-            _teaser("notice-wahl", "other", "Wahlbekanntmachung", "Öffentliche Bekanntmachung",
+    out.append(
+        _page(
+            "meta-only-noyear",
+            "press_release",
+            "/presse/kommunalwahl-am-15.maerz-2026-wahlhelferinnen-und-wahlhelfer-gesucht",
+            "Pressemitteilung",
+            "Kommunalwahl am 15. März 2026: Wahlhelferinnen und Wahlhelfer gesucht",
+            cms_id="102020",
+            lead=t["wahlhelfer"]["lead"],
+            date="2025-09-16",
+            time="08:45",
+            meta_date=True,
+            blocks=t["wahlhelfer"]["blocks"],
+            related=[
+                _teaser(
+                    "topic-wahl",
+                    "topic",
+                    "Kommunalwahl 2026",
+                    "Wahlen",
+                    alt="Wahlurne mit Stimmzettel",
+                ),
+                _teaser(
+                    "notice-wahl",
+                    "other",
+                    "Wahlbekanntmachung",
+                    "Öffentliche Bekanntmachung",
                     href="http://ruesselsheim.test/rathaus/ortsrecht/oeffentliche-"
-                    "bekanntmachungen/wahlbekanntmachung-kommunalwahl-2026"),
-        ],
-    ))
+                    "bekanntmachungen/wahlbekanntmachung-kommunalwahl-2026",
+                ),
+            ],
+        )
+    )
     # date only in metadata (year folder, no date)
-    out.append(_page(
-        "meta-only-2024", "press_release", "/presse/2024/haushaltssicherungskonzept-vorgelegt",
-        "Pressemitteilung", "Magistrat legt Haushaltssicherungskonzept vor",
-        cms_id="99640", lead=t["hsk"]["lead"], date="2024-10-08", time="23:30",
-        meta_date=True, blocks=t["hsk"]["blocks"],
-        related=[_teaser("topic-haushalt", "topic", "Haushalt und Finanzen", "Finanzen")],
-    ))
+    out.append(
+        _page(
+            "meta-only-2024",
+            "press_release",
+            "/presse/2024/haushaltssicherungskonzept-vorgelegt",
+            "Pressemitteilung",
+            "Magistrat legt Haushaltssicherungskonzept vor",
+            cms_id="99640",
+            lead=t["hsk"]["lead"],
+            date="2024-10-08",
+            time="23:30",
+            meta_date=True,
+            blocks=t["hsk"]["blocks"],
+            related=[_teaser("topic-haushalt", "topic", "Haushalt und Finanzen", "Finanzen")],
+        )
+    )
     # metadata just after local midnight (UTC date is the day before)
-    out.append(_page(
-        "meta-midnight", "press_release", "/presse/2025/2025-01-14-neujahrsempfang-der-stadt",
-        "Pressemitteilung", "Neujahrsempfang der Stadt im Theater Rüsselsheim",
-        cms_id="100002", lead=t["neujahr"]["lead"], date="2025-01-14", time="00:30",
-        meta_date=True, blocks=t["neujahr"]["blocks"],
-    ))
+    out.append(
+        _page(
+            "meta-midnight",
+            "press_release",
+            "/presse/2025/2025-01-14-neujahrsempfang-der-stadt",
+            "Pressemitteilung",
+            "Neujahrsempfang der Stadt im Theater Rüsselsheim",
+            cms_id="100002",
+            lead=t["neujahr"]["lead"],
+            date="2025-01-14",
+            time="00:30",
+            meta_date=True,
+            blocks=t["neujahr"]["blocks"],
+        )
+    )
     # no date anywhere on the page: recent (feed) and older (listing teaser)
-    out.append(_page(
-        "feed-only", "press_release", "/presse/2025/laternenumzug-durch-die-innenstadt",
-        "Pressemitteilung", "Laternenumzug zieht durch die Innenstadt",
-        cms_id="102210", lead=t["laterne"]["lead"], date="2025-11-06", time="15:20",
-        blocks=t["laterne"]["blocks"],
-    ))
-    out.append(_page(
-        "teaser-only", "press_release", "/presse/2024/neue-sitzbaenke-am-mainufer",
-        "Pressemitteilung", "Neue Sitzbänke am Mainufer aufgestellt",
-        cms_id="99102", lead=t["baenke"]["lead"], date="2024-06-12", time="09:00",
-        blocks=t["baenke"]["blocks"],
-        images=[_img("sitzbaenke-mainufer.jpg", "Neue Sitzbänke am Mainufer",
-                     "Neue Sitzbänke am Mainufer", None)],
-    ))
+    out.append(
+        _page(
+            "feed-only",
+            "press_release",
+            "/presse/2025/laternenumzug-durch-die-innenstadt",
+            "Pressemitteilung",
+            "Laternenumzug zieht durch die Innenstadt",
+            cms_id="102210",
+            lead=t["laterne"]["lead"],
+            date="2025-11-06",
+            time="15:20",
+            blocks=t["laterne"]["blocks"],
+        )
+    )
+    out.append(
+        _page(
+            "teaser-only",
+            "press_release",
+            "/presse/2024/neue-sitzbaenke-am-mainufer",
+            "Pressemitteilung",
+            "Neue Sitzbänke am Mainufer aufgestellt",
+            cms_id="99102",
+            lead=t["baenke"]["lead"],
+            date="2024-06-12",
+            time="09:00",
+            blocks=t["baenke"]["blocks"],
+            images=[
+                _img(
+                    "sitzbaenke-mainufer.jpg",
+                    "Neue Sitzbänke am Mainufer",
+                    "Neue Sitzbänke am Mainufer",
+                    None,
+                )
+            ],
+        )
+    )
     return out
 
 
@@ -210,8 +364,9 @@ def _topic_org_notice_pages() -> list[Page]:
         key, page_type, path = spec.pop("key"), spec.pop("page_type"), spec.pop("path")
         label, title = spec.pop("label"), spec.pop("title")
         spec["images"] = [_img(*i) for i in spec.get("images", [])]
-        spec["related"] = [_teaser(*r[:4], **(r[4] if len(r) > 4 else {}))
-                           for r in spec.get("related", [])]
+        spec["related"] = [
+            _teaser(*r[:4], **(r[4] if len(r) > 4 else {})) for r in spec.get("related", [])
+        ]
         out.append(_page(key, page_type, path, label, title, **spec))
     return out
 
@@ -302,10 +457,18 @@ def _generated_releases(rng: random.Random, taken_titles: set[str]) -> list[Page
                 credit = f"{alt}: © Stadt Rüsselsheim am Main / Foto: {who}"
             images.append(_img(file, alt, caption, credit))
         page = _page(
-            f"gen-{date}-{theme_name}", "press_release", path, "Pressemitteilung", title,
-            cms_id=str(cms_id), lead=_fill(rng, rng.choice(th["leads"])), date=date,
+            f"gen-{date}-{theme_name}",
+            "press_release",
+            path,
+            "Pressemitteilung",
+            title,
+            cms_id=str(cms_id),
+            lead=_fill(rng, rng.choice(th["leads"])),
+            date=date,
             time=f"{rng.randint(8, 17):02d}:{rng.choice(['00', '15', '30', '45'])}",
-            meta_date=rng.random() < 0.8, blocks=blocks, images=images,
+            meta_date=rng.random() < 0.8,
+            blocks=blocks,
+            images=images,
         )
         page["theme"] = theme_name
         out.append(page)
@@ -324,8 +487,13 @@ def _old_image(rng: random.Random, theme: dict, photo: list[str], cms_id: int, n
         raw = f"Foto: {desc} ({credit})"
     if rng.random() < 0.3:
         alt = alt.replace("ü", "u", 1)  # real alt texts contain typos
-    return {"file": f"{cms_id}_{n}.jpg", "alt": alt, "caption": desc, "credit": credit,
-            "raw_caption": raw}
+    return {
+        "file": f"{cms_id}_{n}.jpg",
+        "alt": alt,
+        "caption": desc,
+        "credit": credit,
+        "raw_caption": raw,
+    }
 
 
 def _old_cms_releases(rng: random.Random) -> list[Page]:
@@ -342,9 +510,17 @@ def _old_cms_releases(rng: random.Random) -> list[Page]:
         for n, photo in enumerate(p for p in (spec.get("photo"), spec.get("second_photo")) if p):
             images.append(_old_image(rng, th, photo, cms_id, n))
         page = _page(
-            f"old-{cms_id}", "press_release", f"/presseinformationen/pressemeldungen/{cms_id}.html",
-            "Presseinformationen", spec["title"], cms="old", cms_id=str(cms_id), date=spec["date"],
-            blocks=blocks, images=images, charset=spec.get("charset", "utf-8"),
+            f"old-{cms_id}",
+            "press_release",
+            f"/presseinformationen/pressemeldungen/{cms_id}.html",
+            "Presseinformationen",
+            spec["title"],
+            cms="old",
+            cms_id=str(cms_id),
+            date=spec["date"],
+            blocks=blocks,
+            images=images,
+            charset=spec.get("charset", "utf-8"),
         )
         out.append(page)
     return out
@@ -369,19 +545,38 @@ def _add_related(rng: random.Random, pages: list[Page]) -> None:
             title = sib["title"]
             if ":" in title and rng.random() < 0.5:
                 title = title.split(":", 1)[1].strip()
-            teasers.append(_teaser(sib["key"], "press", title, "Pressemitteilung",
-                                   alt=sib["images"][0]["alt"] if sib["images"] else None,
-                                   href_style=rng.choice(href_styles),
-                                   abstract=sib["lead"].split(". ")[0] + "."
-                                   if rng.random() < 0.3 else None))
+            teasers.append(
+                _teaser(
+                    sib["key"],
+                    "press",
+                    title,
+                    "Pressemitteilung",
+                    alt=sib["images"][0]["alt"] if sib["images"] else None,
+                    href_style=rng.choice(href_styles),
+                    abstract=sib["lead"].split(". ")[0] + "." if rng.random() < 0.3 else None,
+                )
+            )
         if th.get("topic") and rng.random() < 0.7:
             topic = topics[th["topic"]]
-            teasers.append(_teaser(topic["key"], "topic", topic.get("teaser_title", topic["title"]),
-                                   topic["label"], alt=topic.get("teaser_alt"),
-                                   href_style=rng.choice(href_styles)))
+            teasers.append(
+                _teaser(
+                    topic["key"],
+                    "topic",
+                    topic.get("teaser_title", topic["title"]),
+                    topic["label"],
+                    alt=topic.get("teaser_alt"),
+                    href_style=rng.choice(href_styles),
+                )
+            )
         if th.get("org") and rng.random() < 0.4:
-            teasers.append(_teaser(th["org"], "org", pools.ORG_TITLES[th["org"]],
-                                   href_style=rng.choice(href_styles)))
+            teasers.append(
+                _teaser(
+                    th["org"],
+                    "org",
+                    pools.ORG_TITLES[th["org"]],
+                    href_style=rng.choice(href_styles),
+                )
+            )
         rng.shuffle(teasers)
         p["related"] = teasers
 
@@ -395,8 +590,14 @@ def _editions(pages: list[Page], rng: random.Random) -> dict[str, Any]:
     removed = next(p for p in reversed(gen[:-4]) if p["key"] not in inbound)
     removed["removed_in"] = 2
     # body edit (+ date_modified) on a generated release with metadata
-    body_edit = next(p for p in reversed(gen) if p["meta_date"] and p is not removed
-                     and len(p["blocks"]) >= 3 and p["blocks"][1][0] == "p")
+    body_edit = next(
+        p
+        for p in reversed(gen)
+        if p["meta_date"]
+        and p is not removed
+        and len(p["blocks"]) >= 3
+        and p["blocks"][1][0] == "p"
+    )
     new_blocks = [list(b) for b in body_edit["blocks"]]
     new_blocks[1] = ["p", new_blocks[1][1] + " " + pools.EDIT_SENTENCE]
     body_edit["edition_2"] = {
@@ -416,17 +617,25 @@ def _editions(pages: list[Page], rng: random.Random) -> dict[str, Any]:
     for spec in pools.EDITION2_RELEASES:
         spec = dict(spec)
         key, path, title = spec.pop("key"), spec.pop("path"), spec.pop("title")
-        spec["related"] = [_teaser(*r[:4], **(r[4] if len(r) > 4 else {}))
-                           for r in spec.get("related", [])]
-        pages.append(_page(key, "press_release", path, "Pressemitteilung", title, added_in=2,
-                           **spec))
+        spec["related"] = [
+            _teaser(*r[:4], **(r[4] if len(r) > 4 else {})) for r in spec.get("related", [])
+        ]
+        pages.append(
+            _page(key, "press_release", path, "Pressemitteilung", title, added_in=2, **spec)
+        )
     return {
         "removed": removed["path"],
         "body_edit": {"path": body_edit["path"], "added_sentence": pools.EDIT_SENTENCE},
-        "caption_edit": {"path": arksousi["path"], "old": arksousi["images"][0]["caption"],
-                         "new": pools.EDIT_CAPTION},
-        "related_edit": {"path": url_only["path"], "old_teaser": url_only["related"][0]["key"],
-                         "new_teaser": "org-buecherei"},
+        "caption_edit": {
+            "path": arksousi["path"],
+            "old": arksousi["images"][0]["caption"],
+            "new": pools.EDIT_CAPTION,
+        },
+        "related_edit": {
+            "path": url_only["path"],
+            "old_teaser": url_only["related"][0]["key"],
+            "new_teaser": "org-buecherei",
+        },
         "added": [s["path"] for s in pools.EDITION2_RELEASES],
     }
 
@@ -469,16 +678,16 @@ def build() -> dict[str, Any]:
         if p["meta_date"] and p["date"]:
             p["date_from"] = berlin_iso(p["date"], p["time"])
     pages.sort(key=lambda p: (p["page_type"], p["date"] or "", p["path"]))
-    content: dict[str, Any] = {"base": CANONICAL_BASE, "edition_changes": changes,
-                               "pages": pages}
+    content: dict[str, Any] = {"base": CANONICAL_BASE, "edition_changes": changes, "pages": pages}
     content["ground_truth"] = {str(ed): compute_ground_truth(content, ed) for ed in (1, 2)}
     return content
 
 
 def main() -> None:
     content = build()
-    CONTENT_PATH.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n",
-                            encoding="utf-8")
+    CONTENT_PATH.write_text(
+        json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     logger.info("wrote %s (%d pages)", CONTENT_PATH, len(content["pages"]))
     print(f"wrote {CONTENT_PATH} ({len(content['pages'])} page specs)")
 

@@ -41,9 +41,7 @@ EDITION_STAMP = {1: ("2025-12-01", "08:00"), 2: ("2025-12-08", "08:00"), 3: ("20
 REDESIGN_EDITION = 3
 REDESIGN_NOTE = "Diese Meldung erscheint im neuen Webauftritt der Stadt Rüsselsheim am Main."
 UNDATED_STAMP = ("2025-01-15", "10:00")
-_OLD_ALIAS = re.compile(
-    r"^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\d+)\.html$"
-)
+_OLD_ALIAS = re.compile(r"^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\d+)\.html$")
 _URL_DATE = re.compile(r"/(\d{4}-\d{2}-\d{2})[-_]")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
@@ -92,8 +90,12 @@ def live_pages(content: dict[str, Any], edition: int) -> list[dict[str, Any]]:
             page = {**copy.deepcopy(page), **copy.deepcopy(page["edition_2"]), "changed_in": 2}
         if edition >= REDESIGN_EDITION and redesigned(page):
             blocks = [*copy.deepcopy(page["blocks"]), ["p", REDESIGN_NOTE]]
-            page = {**copy.deepcopy(page), "blocks": blocks, "redesign": True,
-                    "changed_in": REDESIGN_EDITION}
+            page = {
+                **copy.deepcopy(page),
+                "blocks": blocks,
+                "redesign": True,
+                "changed_in": REDESIGN_EDITION,
+            }
         out.append(page)
     return out
 
@@ -104,8 +106,11 @@ def redesigned(page: dict[str, Any]) -> bool:
     application-name date, the date only as text in ``<p class="rs-meta">``) and a new
     closing paragraph, so a re-crawl re-extracts them and, under the old ``sitepark``
     profile, they come out without a date of their own (extraction drift)."""
-    return (page["cms"] == "current" and page["page_type"] == "press_release"
-            and not _URL_DATE.search(page["path"]))
+    return (
+        page["cms"] == "current"
+        and page["page_type"] == "press_release"
+        and not _URL_DATE.search(page["path"])
+    )
 
 
 def releases_newest_first(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,14 +156,26 @@ def expected_fields(page: dict[str, Any], by_key: dict[str, Any], in_feed: bool)
             credit = img["credit_item"].split(": ", 1)[1] if img["credit_item"] else None
             if img["credit_item"]:
                 credits.append(img["credit_item"])
-        images.append({"src": image_src(page, img), "alt": img["alt"],
-                       "caption": img["caption"], "credit": credit})
+        images.append(
+            {
+                "src": image_src(page, img),
+                "alt": img["alt"],
+                "caption": img["caption"],
+                "credit": credit,
+            }
+        )
     related = []
     for t in page["related"]:
         target = by_key[t["key"]]
-        related.append({"url": CANONICAL_BASE + target["path"], "title": t["title"],
-                        "kind": t["kind"], "label": None if t["kind"] == "org" else t["label"],
-                        "date": t["date"]})
+        related.append(
+            {
+                "url": CANONICAL_BASE + target["path"],
+                "title": t["title"],
+                "kind": t["kind"],
+                "label": None if t["kind"] == "org" else t["label"],
+                "date": t["date"],
+            }
+        )
     return {
         "url": CANONICAL_BASE + page["path"],
         "page_type": page["page_type"],
@@ -179,8 +196,10 @@ def compute_ground_truth(content: dict[str, Any], edition: int) -> dict[str, dic
     pages = live_pages(content, edition)
     by_key = {p["key"]: p for p in pages}
     feed = set(feed_keys(content, edition))
-    return {CANONICAL_BASE + p["path"]: expected_fields(p, by_key, p["key"] in feed)
-            for p in sorted(pages, key=lambda p: p["path"])}
+    return {
+        CANONICAL_BASE + p["path"]: expected_fields(p, by_key, p["key"] in feed)
+        for p in sorted(pages, key=lambda p: p["path"])
+    }
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -285,13 +304,15 @@ def render_site(edition: int, host: str | None = None) -> dict[str, Response]:
             site[key] = _resp(html_text.encode("utf-8"), html_type, stamp)
     site["/presse?sp:out=rss"] = _resp(
         H.rss(releases[:FEED_SIZE], http_date(_berlin(*stamp))).encode("utf-8"),
-        "application/rss+xml; charset=utf-8", stamp)
+        "application/rss+xml; charset=utf-8",
+        stamp,
+    )
     for key, xml in H.sitemaps(pages, page_stamp).items():
         site[key] = _resp(xml.encode("utf-8"), "application/xml; charset=utf-8", stamp)
     site["/"] = _resp(H.home(releases).encode("utf-8"), html_type, stamp)
     site["/presseinformationen/pressemeldungen.html"] = _resp(
-        H.old_overview([p for p in releases if p["cms"] == "old"]).encode("utf-8"), html_type,
-        stamp)
+        H.old_overview([p for p in releases if p["cms"] == "old"]).encode("utf-8"), html_type, stamp
+    )
     site["/intern/redaktion"] = _resp(H.intern().encode("utf-8"), html_type, UNDATED_STAMP)
     site["/robots.txt"] = robots_txt()
     for path in sorted(media):

@@ -44,8 +44,9 @@ class RequestRecord:
 def _matches(header: str, etag: str) -> bool:
     tags = [t.strip() for t in header.split(",")]
     bare = etag.strip('"')
-    return "*" in tags or any(t.removeprefix("W/").strip('"').removesuffix("-gzip") == bare
-                              for t in tags)
+    return "*" in tags or any(
+        t.removeprefix("W/").strip('"').removesuffix("-gzip") == bare for t in tags
+    )
 
 
 def _not_modified_since(header: str, last_modified: str) -> bool:
@@ -96,8 +97,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         use_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "").lower()
         etag = resp.etag[:-1] + '-gzip"' if use_gzip else resp.etag
-        headers = {"ETag": etag, "Last-Modified": resp.last_modified,
-                   "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        headers = {
+            "ETag": etag,
+            "Last-Modified": resp.last_modified,
+            "Cache-Control": "no-cache",
+            "Vary": "Accept-Encoding",
+        }
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         if (inm is not None and _matches(inm, resp.etag)) or (
@@ -112,13 +117,22 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
         self._send(200, body, headers, head, host)
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool,
-              host: str) -> None:
+    def _send(
+        self, status: int, body: bytes, headers: dict[str, str], head: bool, host: str
+    ) -> None:
         send_body = not head and status != 304
         # recorded before anything reaches the client, so a client that has its answer
         # always finds the request in ``site.requests``
-        self.site._record(RequestRecord(self.command, host, self.path, status,
-                                        len(body) if send_body else 0, time.monotonic()))
+        self.site._record(
+            RequestRecord(
+                self.command,
+                host,
+                self.path,
+                status,
+                len(body) if send_body else 0,
+                time.monotonic(),
+            )
+        )
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -132,8 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleSite:
     """The bundled sample site on ``host:port`` (port 0: any free port). A context manager."""
 
-    def __init__(self, edition: int = 1, port: int = 0, host: str = "127.0.0.1",
-                 crawl_delay: str = "1") -> None:
+    def __init__(
+        self, edition: int = 1, port: int = 0, host: str = "127.0.0.1", crawl_delay: str = "1"
+    ) -> None:
         render_site(edition)  # fail early on an unknown edition; warms the cache
         self.edition = edition
         self.crawl_delay = crawl_delay
@@ -170,8 +185,9 @@ class SampleSite:
         if family is None or family == "sitepark":
             names: tuple[str, ...] = HOSTS
         elif family == "all":
-            names = HOSTS + tuple(h for f in families.FAMILY_NAMES
-                                  for h in families.family_module(f).HOSTS)
+            names = HOSTS + tuple(
+                h for f in families.FAMILY_NAMES for h in families.family_module(f).HOSTS
+            )
         else:
             names = families.family_module(family).HOSTS
         return {name: f"{self.host}:{self.port}" for name in names}
@@ -182,8 +198,9 @@ class SampleSite:
 
     def start(self) -> SampleSite:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                            name=f"sample-site-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, name=f"sample-site-{self.port}", daemon=True
+            )
             self._thread.start()
             logger.info("sample site (edition %d) on %s", self.edition, self.base_url)
         return self

@@ -61,10 +61,10 @@ def rich(text: str) -> str:
     """Escape content text, turning ``[label](href)`` into links (mailto obfuscated)."""
     out, pos = [], 0
     for m in _LINK.finditer(text):
-        out.append(esc(text[pos:m.start()]))
+        out.append(esc(text[pos : m.start()]))
         href = m.group(2)
         if href.startswith("mailto:"):
-            href = uncrypt_mailto(href[len("mailto:"):])
+            href = uncrypt_mailto(href[len("mailto:") :])
         out.append(f'<a href="{attr(href)}">{esc(m.group(1))}</a>')
         pos = m.end()
     out.append(esc(text[pos:]))
@@ -114,15 +114,20 @@ def _frame(title: str, main: str, head_extra: str = "") -> str:
         f"{CONSENT}\n"
         '<a class="SP-SkipLink" href="#SP-Content">Inhalt anspringen</a>\n'
         '<header class="SP-Header"><a class="SP-Logo" href="/">Zurück zur Homepage</a>'
-        f"{NAV}</header>\n<main class=\"SP-Main\">\n{main}\n</main>\n{_footer()}\n</body></html>\n"
+        f'{NAV}</header>\n<main class="SP-Main">\n{main}\n</main>\n{_footer()}\n</body></html>\n'
     )
 
 
 def _teaser_html(t: dict[str, Any], heading: str = "h3") -> str:
-    css = {"press": " SP-Teaser--press", "topic": " SP-Teaser--topic",
-           "org": " SP-Teaser--orgunit"}.get(t["kind"], "")
-    parts = [f'<li class="SP-TeaserList__item"><article class="SP-Teaser{css}">',
-             f'<a class="SP-Teaser__inner" href="{attr(t["href"])}">']
+    css = {
+        "press": " SP-Teaser--press",
+        "topic": " SP-Teaser--topic",
+        "org": " SP-Teaser--orgunit",
+    }.get(t["kind"], "")
+    parts = [
+        f'<li class="SP-TeaserList__item"><article class="SP-Teaser{css}">',
+        f'<a class="SP-Teaser__inner" href="{attr(t["href"])}">',
+    ]
     if t.get("alt"):
         parts.append(f'<img src="/medien/bilder/teaser-{t["key"]}.jpg" alt="{attr(t["alt"])}">')
     if t["kind"] == "press":
@@ -146,17 +151,25 @@ def current_page(page: dict[str, Any], by_key: dict[str, Any]) -> str:
         meta["date_modified"] = page["date_modified"]
     head = (
         '<meta name="application-name" content="Sitepark IES" data-content=\''
-        + json.dumps(meta, ensure_ascii=False).replace("'", "&#39;") + "'>\n"
+        + json.dumps(meta, ensure_ascii=False).replace("'", "&#39;")
+        + "'>\n"
         f'<meta property="og:title" content="{attr(page["title"])}">\n'
         f'<link rel="canonical" href="{attr(url)}">\n'
     )
     if page["jsonld"] and page["meta_date"]:
-        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": page["title"],
-              "datePublished": page["date_from"]}
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": page["title"],
+            "datePublished": page["date_from"],
+        }
         if page["date_modified"]:
             ld["dateModified"] = page["date_modified"]
-        head += ('<script type="application/ld+json">' + json.dumps(ld, ensure_ascii=False)
-                 + "</script>\n")
+        head += (
+            '<script type="application/ld+json">'
+            + json.dumps(ld, ensure_ascii=False)
+            + "</script>\n"
+        )
     parts = [
         '<article id="SP-Content" class="SP-Article">',
         '<header class="SP-ArticleHeader">',
@@ -164,15 +177,19 @@ def current_page(page: dict[str, Any], by_key: dict[str, Any]) -> str:
         f'<h1 class="SP-Headline SP-Headline--article">{esc(page["title"])}</h1>',
     ]
     if page["lead"]:
-        parts.append('<div class="SP-ArticleHeader__intro SP-Intro">'
-                     f'<p>{esc(page["lead"])}</p></div>')
-    parts.append("</header>\n<div class=\"SP-ArticleContent\">")
+        parts.append(
+            f'<div class="SP-ArticleHeader__intro SP-Intro"><p>{esc(page["lead"])}</p></div>'
+        )
+    parts.append('</header>\n<div class="SP-ArticleContent">')
     for img in page["images"]:
-        parts.append(f'<figure class="SP-Figure"><img class="SP-Image" src="/medien/bilder/'
-                     f'{attr(img["file"])}" alt="{attr(img["alt"])}">')
+        parts.append(
+            f'<figure class="SP-Figure"><img class="SP-Image" src="/medien/bilder/'
+            f'{attr(img["file"])}" alt="{attr(img["alt"])}">'
+        )
         if img["caption"]:
-            parts.append('<figcaption class="SP-Figure__caption">'
-                         f'{esc(img["caption"])}</figcaption>')
+            parts.append(
+                f'<figcaption class="SP-Figure__caption">{esc(img["caption"])}</figcaption>'
+            )
         parts.append("</figure>")
     parts.append('<div class="SP-Paragraph"><div class="SP-Text">')
     parts.append(_blocks(page["blocks"]))
@@ -186,13 +203,17 @@ def current_page(page: dict[str, Any], by_key: dict[str, Any]) -> str:
         parts.append(f'<div class="SP-Video"><p>{esc(page["video"])}</p></div>')
     parts.append("</div>")
     if page["related"]:
-        parts.append('<aside class="SP-Related"><h2 class="SP-Related__headline">Verwandte Themen'
-                     '</h2>\n<ul class="SP-TeaserList">')
+        parts.append(
+            '<aside class="SP-Related"><h2 class="SP-Related__headline">Verwandte Themen'
+            '</h2>\n<ul class="SP-TeaserList">'
+        )
         parts += [_teaser_html(t) for t in page["related"]]
         parts.append("</ul></aside>")
-    parts.append('<section class="SP-Notes"><h2>Erläuterungen und Hinweise</h2><p>Die Inhalte '
-                 "dieser Seite werden von der Pressestelle der Stadt Rüsselsheim am Main "
-                 "gepflegt.</p></section>")
+    parts.append(
+        '<section class="SP-Notes"><h2>Erläuterungen und Hinweise</h2><p>Die Inhalte '
+        "dieser Seite werden von der Pressestelle der Stadt Rüsselsheim am Main "
+        "gepflegt.</p></section>"
+    )
     items = [i for i in page["images"] if i["credit_item"]]
     if items:
         parts.append('<section class="SP-ImageCredits"><h2>Bildnachweise</h2><ul>')
@@ -224,7 +245,7 @@ def redesign_page(page: dict[str, Any], by_key: dict[str, Any]) -> str:
         f'<span class="rs-date__month">{_MONTHS[day.month - 1]}</span>'
         f'<span class="rs-date__year">{day.year}</span></p>'
     )
-    headline = f'{esc(page["title"])}</h1>'
+    headline = f"{esc(page['title'])}</h1>"
     return text.replace(headline, f"{headline}\n{badge}", 1)
 
 
@@ -245,12 +266,16 @@ def old_page(page: dict[str, Any]) -> str:
         f"<h1>{esc(page['title'])}</h1>",
     ]
     for img in page["images"]:
-        parts.append(f'<div class="news-single-img"><img src="/uploads/pics/{attr(img["file"])}" '
-                     f'alt="{attr(img["alt"])}">\n<p class="news-single-imgcaption">'
-                     f"{esc(img['raw_caption'])}</p></div>")
+        parts.append(
+            f'<div class="news-single-img"><img src="/uploads/pics/{attr(img["file"])}" '
+            f'alt="{attr(img["alt"])}">\n<p class="news-single-imgcaption">'
+            f"{esc(img['raw_caption'])}</p></div>"
+        )
     parts.append(f'<div class="news-text">{_blocks(page["blocks"], old=True)}</div>')
-    parts.append('<p class="news-single-backlink"><a href="/presseinformationen/pressemeldungen'
-                 '.html">Link zu Zurück zur Übersicht</a></p>')
+    parts.append(
+        '<p class="news-single-backlink"><a href="/presseinformationen/pressemeldungen'
+        '.html">Link zu Zurück zur Übersicht</a></p>'
+    )
     parts.append("</div></div></body></html>\n")
     return "\n".join(parts)
 
@@ -270,8 +295,11 @@ def media_bytes(path: str) -> bytes:
     digest = hashlib.sha256(path.encode()).digest()
     if path.endswith(".pdf"):
         return b"%PDF-1.4\n% sample document\n" + digest.hex().encode() + b"\n%%EOF\n"
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + digest + (
-        b"\xff\xd9")
+    return (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + digest
+        + (b"\xff\xd9")
+    )
 
 
 # --- listings, feed, sitemaps --------------------------------------------------------------------
@@ -280,11 +308,20 @@ def media_bytes(path: str) -> bytes:
 def _listing_href(page: dict[str, Any], i: int) -> str:
     path = page["path"]
     if page["cms"] == "old":
-        alias = ("/presseinformationen/", "/presseinformation-anzeige/",
-                 "/presseinformationen-daten/")[i % 3]
+        alias = (
+            "/presseinformationen/",
+            "/presseinformation-anzeige/",
+            "/presseinformationen-daten/",
+        )[i % 3]
         return path.replace("/presseinformationen/", alias, 1)
-    return [path, path, path + "/index.php", BARE + path, BASE + path,
-            path + "?utm_source=uebersicht&utm_medium=teaser"][i % 6]
+    return [
+        path,
+        path,
+        path + "/index.php",
+        BARE + path,
+        BASE + path,
+        path + "?utm_source=uebersicht&utm_medium=teaser",
+    ][i % 6]
 
 
 def _abstract(page: dict[str, Any]) -> str:
@@ -295,13 +332,18 @@ def _abstract(page: dict[str, Any]) -> str:
 def listings(releases: list[dict[str, Any]]) -> list[tuple[str, str, list[dict[str, Any]]]]:
     out = [("/presse", "Pressemitteilungen", releases)]
     for year in ("2025", "2024", "2023"):
-        out.append((f"/presse/{year}", f"Pressemitteilungen {year}",
-                    [p for p in releases if p["date"].startswith(year)]))
+        out.append(
+            (
+                f"/presse/{year}",
+                f"Pressemitteilungen {year}",
+                [p for p in releases if p["date"].startswith(year)],
+            )
+        )
     return out
 
 
 def listing_pages(path: str, title: str, items: list[dict[str, Any]], size: int) -> list[str]:
-    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
     pages = []
     for number, chunk in enumerate(chunks, 1):
         parts = [f'<h1 class="SP-Headline">{esc(title)}</h1>', '<ul class="SP-TeaserList">']
@@ -313,7 +355,8 @@ def listing_pages(path: str, title: str, items: list[dict[str, Any]], size: int)
                 '<span class="SP-Kicker__text">Pressemitteilung</span>'
                 f'<span class="SP-Scheduling__date">{day}</span>'
                 f'<h1 class="SP-Teaser__headline">{esc(p["listing_title"] or p["title"])}</h1>'
-                f'<div class="SP-Teaser__abstract">{esc(_abstract(p))}</div></a></article></li>')
+                f'<div class="SP-Teaser__abstract">{esc(_abstract(p))}</div></a></article></li>'
+            )
         parts.append("</ul>")
         nav = [f'<nav class="SP-Pagination" data-sp-pagination=\'{{"max":{len(chunks)}}}\'>']
         for n in range(1, len(chunks) + 1):
@@ -321,35 +364,43 @@ def listing_pages(path: str, title: str, items: list[dict[str, Any]], size: int)
             current = ' aria-current="page"' if n == number else ""
             nav.append(f'<a class="SP-Pagination__link" href="{href}"{current}>{n}</a>')
         if number < len(chunks):
-            nav.append(f'<a class="SP-Pagination__next" rel="next" href="{path}?page={number + 1}">'
-                       "Weiter</a>")
+            nav.append(
+                f'<a class="SP-Pagination__next" rel="next" href="{path}?page={number + 1}">'
+                "Weiter</a>"
+            )
         nav.append("</nav>")
         parts.append(" ".join(nav))
-        pages.append(_frame(title if number == 1 else f"{title} – Seite {number}",
-                            "\n".join(parts)))
+        pages.append(
+            _frame(title if number == 1 else f"{title} – Seite {number}", "\n".join(parts))
+        )
     return pages
 
 
 def rss(items: list[dict[str, Any]], build_date: str) -> str:
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<rss version="2.0"><channel>',
-           "<title>Pressemitteilungen – Stadt Rüsselsheim am Main</title>",
-           f"<link>{BASE}/presse</link>",
-           "<description>Aktuelle Pressemitteilungen der Stadt Rüsselsheim am Main</description>",
-           "<language>de</language>", f"<lastBuildDate>{build_date}</lastBuildDate>"]
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<rss version="2.0"><channel>',
+        "<title>Pressemitteilungen – Stadt Rüsselsheim am Main</title>",
+        f"<link>{BASE}/presse</link>",
+        "<description>Aktuelle Pressemitteilungen der Stadt Rüsselsheim am Main</description>",
+        "<language>de</language>",
+        f"<lastBuildDate>{build_date}</lastBuildDate>",
+    ]
     for p in items:
         when = datetime.fromisoformat(f"{p['date']}T{p['time']}:00").replace(tzinfo=_BERLIN)
         out.append(
             f"<item><title>{esc(p['title'])}</title><link>{BASE}{p['path']}</link>"
             f'<guid isPermaLink="true">{BASE}{p["path"]}</guid>'
             f"<pubDate>{format_datetime(when)}</pubDate>"
-            f"<description>{esc(_abstract(p))}</description></item>")
+            f"<description>{esc(_abstract(p))}</description></item>"
+        )
     out.append("</channel></rss>\n")
     return "\n".join(out)
 
 
-def sitemaps(pages: list[dict[str, Any]],
-             stamp: Callable[[dict[str, Any]], tuple[str, str]]) -> dict[str, str]:
+def sitemaps(
+    pages: list[dict[str, Any]], stamp: Callable[[dict[str, Any]], tuple[str, str]]
+) -> dict[str, str]:
     groups = {
         "/sitemap-presse.xml": [p for p in pages if p["page_type"] == "press_release"],
         "/sitemap-themen.xml": [p for p in pages if p["page_type"] != "press_release"],
@@ -357,48 +408,67 @@ def sitemaps(pages: list[dict[str, Any]],
     out: dict[str, str] = {}
     newest: dict[str, str] = {}
     for key, group in groups.items():
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         for p in sorted(group, key=lambda p: p["path"]):
             lastmod = stamp(p)[0]
             newest[key] = max(newest.get(key, ""), lastmod)
             lines.append(f"<url><loc>{BASE}{p['path']}</loc><lastmod>{lastmod}</lastmod></url>")
         lines.append("</urlset>\n")
         out[key] = "\n".join(lines)
-    index = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    index = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for key in groups:
-        index.append(f"<sitemap><loc>{BASE}{key}</loc><lastmod>{newest.get(key, '2025-01-15')}"
-                     "</lastmod></sitemap>")
+        index.append(
+            f"<sitemap><loc>{BASE}{key}</loc><lastmod>{newest.get(key, '2025-01-15')}"
+            "</lastmod></sitemap>"
+        )
     index.append("</sitemapindex>\n")
     out["/sitemap.xml"] = "\n".join(index)
     return out
 
 
 def home(releases: list[dict[str, Any]]) -> str:
-    items = "".join(f'<li><a href="{attr(p["path"])}">{esc(p["title"])}</a></li>'
-                    for p in releases[:5])
-    main = ('<h1 class="SP-Headline">Willkommen in Rüsselsheim am Main</h1>'
-            f'<section><h2>Aktuelles</h2><ul>{items}</ul>'
-            '<p><a href="/presse">Alle Pressemitteilungen</a></p></section>')
+    items = "".join(
+        f'<li><a href="{attr(p["path"])}">{esc(p["title"])}</a></li>' for p in releases[:5]
+    )
+    main = (
+        '<h1 class="SP-Headline">Willkommen in Rüsselsheim am Main</h1>'
+        f"<section><h2>Aktuelles</h2><ul>{items}</ul>"
+        '<p><a href="/presse">Alle Pressemitteilungen</a></p></section>'
+    )
     return _frame("Startseite", main)
 
 
 def old_overview(old: list[dict[str, Any]]) -> str:
     items = "".join(
-        f'<li>{datetime.fromisoformat(p["date"]).strftime("%d.%m.%Y")} '
-        f'<a href="{attr(p["path"])}">Link zu {esc(p["title"])}</a></li>' for p in old)
-    return ('<html><head><meta charset="utf-8"><title>Presseinformationen</title></head><body>'
-            f'<div id="content"><h2 class="section">Presseinformationen</h2><ul>{items}</ul>'
-            "</div></body></html>\n")
+        f"<li>{datetime.fromisoformat(p['date']).strftime('%d.%m.%Y')} "
+        f'<a href="{attr(p["path"])}">Link zu {esc(p["title"])}</a></li>'
+        for p in old
+    )
+    return (
+        '<html><head><meta charset="utf-8"><title>Presseinformationen</title></head><body>'
+        f'<div id="content"><h2 class="section">Presseinformationen</h2><ul>{items}</ul>'
+        "</div></body></html>\n"
+    )
 
 
 def intern() -> str:
-    return _frame("Redaktionszugang", '<h1 class="SP-Headline">Interner Bereich</h1>'
-                  "<p>Dieser Bereich ist nur für Mitarbeitende der Stadtverwaltung.</p>")
+    return _frame(
+        "Redaktionszugang",
+        '<h1 class="SP-Headline">Interner Bereich</h1>'
+        "<p>Dieser Bereich ist nur für Mitarbeitende der Stadtverwaltung.</p>",
+    )
 
 
 def not_found() -> str:
-    return _frame("Seite nicht gefunden", '<h1 class="SP-Headline">Seite nicht gefunden</h1>'
-                  '<p>Die angeforderte Seite existiert nicht (Fehler 404). '
-                  '<a href="/">Zur Startseite</a></p>')
+    return _frame(
+        "Seite nicht gefunden",
+        '<h1 class="SP-Headline">Seite nicht gefunden</h1>'
+        "<p>Die angeforderte Seite existiert nicht (Fehler 404). "
+        '<a href="/">Zur Startseite</a></p>',
+    )

@@ -53,8 +53,20 @@ POOLS_PATH = Path(__file__).parent.with_name("pools.json")
 SITE_STAMP = ("2025-12-01", "08:00")
 UNDATED_STAMP = ("2025-01-15", "10:00")
 LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
-GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                 "September", "Oktober", "November", "Dezember")
+GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 
 Page = dict[str, Any]
 
@@ -158,10 +170,20 @@ def slugify(text: str) -> str:
 
 def truth_entry(base: str, page: Page, **fields: Any) -> dict[str, Any]:
     """A ground-truth record (the format of ``crawler.sample_site.ground_truth``)."""
-    entry = {"url": base + page["path"], "page_type": page["page_type"], "label": None,
-             "title": page["title"], "lead": None, "body": "", "published": None,
-             "published_source": None, "modified": None, "images": [], "related": [],
-             "credits": []}
+    entry = {
+        "url": base + page["path"],
+        "page_type": page["page_type"],
+        "label": None,
+        "title": page["title"],
+        "lead": None,
+        "body": "",
+        "published": None,
+        "published_source": None,
+        "modified": None,
+        "images": [],
+        "related": [],
+        "credits": [],
+    }
     entry.update(fields)
     return entry
 
@@ -177,8 +199,16 @@ def pools() -> dict[str, Any]:
 class TextKit:
     """Sentences from the Sitepark pools, re-set in another town (names, places, people)."""
 
-    def __init__(self, rng: random.Random, city: str, city_long: str, adjective: str,
-                 places: list[str], streets: list[str], people: list[str]) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        city: str,
+        city_long: str,
+        adjective: str,
+        places: list[str],
+        streets: list[str],
+        people: list[str],
+    ) -> None:
         self.rng = rng
         self.city, self.city_long, self.adjective = city, city_long, adjective
         self.places, self.streets, self.people = places, streets, people
@@ -186,22 +216,35 @@ class TextKit:
     def fill(self, text: str) -> str:
         rng = self.rng
         text = plain(text)  # the pools' links point into Rüsselsheim
-        text = text.format(stadtteil=rng.choice(self.places), strasse=rng.choice(self.streets),
-                           person=rng.choice(self.people), wochentag=rng.choice(
-                               ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"]),
-                           zahl=rng.choice(["zwölf", "18", "25", "40", "rund 60"]))
-        for old, new in (("Rüsselsheim am Main", self.city_long),
-                         ("Rüsselsheimerinnen", self.adjective + "innen"),
-                         ("Rüsselsheimer", self.adjective), ("Rüsselsheim", self.city),
-                         ("Mainzer Straße", self.streets[0]), ("06142 83-0", "0000 000-0")):
+        text = text.format(
+            stadtteil=rng.choice(self.places),
+            strasse=rng.choice(self.streets),
+            person=rng.choice(self.people),
+            wochentag=rng.choice(["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"]),
+            zahl=rng.choice(["zwölf", "18", "25", "40", "rund 60"]),
+        )
+        for old, new in (
+            ("Rüsselsheim am Main", self.city_long),
+            ("Rüsselsheimerinnen", self.adjective + "innen"),
+            ("Rüsselsheimer", self.adjective),
+            ("Rüsselsheim", self.city),
+            ("Mainzer Straße", self.streets[0]),
+            ("06142 83-0", "0000 000-0"),
+        ):
             text = text.replace(old, new)
         return text
 
     def theme(self, name: str) -> dict[str, Any]:
         return pools()["THEMES"][name]
 
-    def article(self, theme: str, title: str | None = None, n_paras: int = 3,
-                subhead: bool = True, items: bool = False) -> dict[str, Any]:
+    def article(
+        self,
+        theme: str,
+        title: str | None = None,
+        n_paras: int = 3,
+        subhead: bool = True,
+        items: bool = False,
+    ) -> dict[str, Any]:
         """Title, lead and body blocks ``[(kind, text)]`` for one release of ``theme``."""
         th, rng = self.theme(theme), self.rng
         paras = rng.sample(th["paras"], k=min(len(th["paras"]), n_paras))
@@ -213,6 +256,9 @@ class TextKit:
             blocks += [("li", self.fill(it)) for it in th["items"]]
         closing = rng.choice([c for c in pools()["CLOSINGS"] if "presse(at)" not in c])
         blocks.append(("p", self.fill(closing)))
-        return {"title": title or self.fill(rng.choice(th["titles"])),
-                "lead": self.fill(rng.choice(th["leads"])), "blocks": blocks,
-                "image": rng.choice(th["images"])}
+        return {
+            "title": title or self.fill(rng.choice(th["titles"])),
+            "lead": self.fill(rng.choice(th["leads"])),
+            "blocks": blocks,
+            "image": rng.choice(th["images"]),
+        }

@@ -71,19 +71,33 @@ _RELEASES: list[tuple[Any, ...]] = [
     (2371, "klima", "2025-11-12", True, "", (2327, 2344)),
 ]
 
-_QUOTES = ["Das ist ein gutes Signal für unsere Stadt", "Wir haben lange darauf hingearbeitet",
-           "Davon profitieren alle Generationen in Kelsterbach",
-           "Ohne die vielen Ehrenamtlichen wäre das nicht möglich gewesen"]
-_AFTER = ["die Stadt wolle daran anknüpfen.", "weitere Schritte sollen im kommenden Jahr folgen.",
-          "der Magistrat habe das Vorhaben einstimmig unterstützt."]
+_QUOTES = [
+    "Das ist ein gutes Signal für unsere Stadt",
+    "Wir haben lange darauf hingearbeitet",
+    "Davon profitieren alle Generationen in Kelsterbach",
+    "Ohne die vielen Ehrenamtlichen wäre das nicht möglich gewesen",
+]
+_AFTER = [
+    "die Stadt wolle daran anknüpfen.",
+    "weitere Schritte sollen im kommenden Jahr folgen.",
+    "der Magistrat habe das Vorhaben einstimmig unterstützt.",
+]
 
 
 def _kit(rng: random.Random) -> TextKit:
-    return TextKit(rng, "Kelsterbach", "Kelsterbach", "Kelsterbacher",
-                   ["Kelsterbach-Süd", "der Altstadt", "dem Gebiet Am Weiher", "der Länderstraße"],
-                   ["Mörfelder Straße", "Rüsselsheimer Straße", "Untergasse", "Frankfurter Straße"],
-                   ["Bürgermeister Manfred Ockel", "Erster Stadtrat Kurt Linnert",
-                    "Stadtverordnetenvorsteherin Ute Meyer"])
+    return TextKit(
+        rng,
+        "Kelsterbach",
+        "Kelsterbach",
+        "Kelsterbacher",
+        ["Kelsterbach-Süd", "der Altstadt", "dem Gebiet Am Weiher", "der Länderstraße"],
+        ["Mörfelder Straße", "Rüsselsheimer Straße", "Untergasse", "Frankfurter Straße"],
+        [
+            "Bürgermeister Manfred Ockel",
+            "Erster Stadtrat Kurt Linnert",
+            "Stadtverordnetenvorsteherin Ute Meyer",
+        ],
+    )
 
 
 def _pages() -> list[Page]:
@@ -94,18 +108,26 @@ def _pages() -> list[Page]:
         art = kit.article(theme, n_paras=rng.randint(3, 4), subhead=rng.random() < 0.6)
         blocks = [(k, t) for k, t in art["blocks"] if k != "li"]
         first = f"Kelsterbach, {german_long(date)} – {art['lead']}"
-        quote = (f"„{rng.choice(_QUOTES)}“, sagte {rng.choice(kit.people)} – "
-                 f"{rng.choice(_AFTER)}")
+        quote = f"„{rng.choice(_QUOTES)}“, sagte {rng.choice(kit.people)} – {rng.choice(_AFTER)}"
         blocks = [("p", first), *blocks[:2], ("p", quote), *blocks[2:]]
         images = []
         if credit:
             alt, desc = art["image"]
-            images.append({"file": f"{rid}_1.jpg", "alt": alt, "caption": desc,
-                           "credit": credit})
-        out.append({"key": f"pm-{rid}", "id": rid, "path": f"/presse/press/show/Announcement/"
-                    f"{rid}/", "page_type": "press_release", "title": art["title"],
-                    "blocks": blocks, "date": date, "br": br, "images": images,
-                    "related": [f"pm-{i}" for i in see_also]})
+            images.append({"file": f"{rid}_1.jpg", "alt": alt, "caption": desc, "credit": credit})
+        out.append(
+            {
+                "key": f"pm-{rid}",
+                "id": rid,
+                "path": f"/presse/press/show/Announcement/{rid}/",
+                "page_type": "press_release",
+                "title": art["title"],
+                "blocks": blocks,
+                "date": date,
+                "br": br,
+                "images": images,
+                "related": [f"pm-{i}" for i in see_also],
+            }
+        )
     return out
 
 
@@ -190,41 +212,52 @@ def _frame(title: str, content: str) -> str:
 
 
 def release_page(page: Page, by_key: dict[str, Page]) -> str:
-    parts = ['<font face="Arial, Helvetica" size="1" color="#666666">Pressemitteilung</font><br>',
-             f'<font face="Arial, Helvetica" size="4" color="#003366"><b>{esc(page["title"])}'
-             "</b></font><br><br>"]
+    parts = [
+        '<font face="Arial, Helvetica" size="1" color="#666666">Pressemitteilung</font><br>',
+        f'<font face="Arial, Helvetica" size="4" color="#003366"><b>{esc(page["title"])}'
+        "</b></font><br><br>",
+    ]
     for img in page["images"]:
-        parts.append(f'<table border="0" cellpadding="4"><tr><td><img src="/images/presse/'
-                     f'{img["file"]}" width="300" height="200" alt="{attr(img["alt"])}"></td>'
-                     '<td valign="bottom"><font face="Arial, Helvetica" size="1"><i>'
-                     f'{esc(img["caption"])} (Foto: {esc(img["credit"])})</i></font></td></tr>'
-                     "</table>")
+        parts.append(
+            f'<table border="0" cellpadding="4"><tr><td><img src="/images/presse/'
+            f'{img["file"]}" width="300" height="200" alt="{attr(img["alt"])}"></td>'
+            '<td valign="bottom"><font face="Arial, Helvetica" size="1"><i>'
+            f"{esc(img['caption'])} (Foto: {esc(img['credit'])})</i></font></td></tr>"
+            "</table>"
+        )
     parts.append(_body(page))
     if page["related"]:
-        links = "<br>\n".join(f'&raquo; <a href="{attr(by_key[k]["path"])}">'
-                              f'{esc(by_key[k]["title"])}</a>' for k in page["related"])
-        parts.append(f'<p><font face="Arial, Helvetica" size="2"><b>Siehe auch:</b><br>\n{links}'
-                     "</font></p>")
-    parts.append(f'<p><font face="Arial, Helvetica" size="2"><a href="{LISTING}">« zurück zur '
-                 "Übersicht</a></font></p>")
+        links = "<br>\n".join(
+            f'&raquo; <a href="{attr(by_key[k]["path"])}">{esc(by_key[k]["title"])}</a>'
+            for k in page["related"]
+        )
+        parts.append(
+            f'<p><font face="Arial, Helvetica" size="2"><b>Siehe auch:</b><br>\n{links}</font></p>'
+        )
+    parts.append(
+        f'<p><font face="Arial, Helvetica" size="2"><a href="{LISTING}">« zurück zur '
+        "Übersicht</a></font></p>"
+    )
     return _frame(page["title"], "\n".join(parts))
 
 
 def listing_pages(releases: list[Page]) -> list[str]:
-    chunks = [releases[i:i + PAGE_SIZE] for i in range(0, len(releases), PAGE_SIZE)]
+    chunks = [releases[i : i + PAGE_SIZE] for i in range(0, len(releases), PAGE_SIZE)]
     out = []
     for number, chunk in enumerate(chunks, 1):
         rows = []
         for i, p in enumerate(chunk):
             href = p["path"]
             if number == 1 and i % 3 == 1:
-                href = href[len(LISTING):]  # relative: show/Announcement/<id>/
+                href = href[len(LISTING) :]  # relative: show/Announcement/<id>/
             elif i % 3 == 2:
                 href = href.rstrip("/")
-            rows.append(f'<tr><td valign="top" width="90"><font face="Arial, Helvetica" size="2">'
-                        f'{german_day(p["date"])}</font></td><td><font face="Arial, Helvetica" '
-                        f'size="2"><a href="{attr(href)}"><b>{esc(p["title"])}</b></a></font>'
-                        "</td></tr>")
+            rows.append(
+                f'<tr><td valign="top" width="90"><font face="Arial, Helvetica" size="2">'
+                f'{german_day(p["date"])}</font></td><td><font face="Arial, Helvetica" '
+                f'size="2"><a href="{attr(href)}"><b>{esc(p["title"])}</b></a></font>'
+                "</td></tr>"
+            )
         nav = []
         if number > 1:
             nav.append(f'<a href="{listing_target(number - 1)}">« zurück</a>')
@@ -234,10 +267,14 @@ def listing_pages(releases: list[Page]) -> list[str]:
             nav.append(f'<a href="{listing_target(number + 1)}">weiter »</a>')
         else:
             nav.append("weiter »")
-        content = ('<font face="Arial, Helvetica" size="4" color="#003366"><b>Pressemitteilungen'
-                   '</b></font><br><br><table width="100%" cellpadding="3">' + "".join(rows)
-                   + '</table><p align="center"><font face="Arial, Helvetica" size="2">'
-                   + " | ".join(nav) + f" &nbsp; (Seite {number} von {len(chunks)})</font></p>")
+        content = (
+            '<font face="Arial, Helvetica" size="4" color="#003366"><b>Pressemitteilungen'
+            '</b></font><br><br><table width="100%" cellpadding="3">'
+            + "".join(rows)
+            + '</table><p align="center"><font face="Arial, Helvetica" size="2">'
+            + " | ".join(nav)
+            + f" &nbsp; (Seite {number} von {len(chunks)})</font></p>"
+        )
         out.append(_frame("Pressemitteilungen", content))
     return out
 
@@ -250,15 +287,36 @@ def _encode(text: str) -> bytes:
 
 
 def _truth(page: Page, by_key: dict[str, Page]) -> dict[str, Any]:
-    images = [{"src": f"{BASE}/images/presse/{i['file']}", "alt": i["alt"],
-               "caption": i["caption"], "credit": i["credit"]} for i in page["images"]]
-    related = [{"url": BASE + by_key[k]["path"], "title": by_key[k]["title"], "kind": "press",
-                "label": None, "date": None} for k in page["related"]]
+    images = [
+        {
+            "src": f"{BASE}/images/presse/{i['file']}",
+            "alt": i["alt"],
+            "caption": i["caption"],
+            "credit": i["credit"],
+        }
+        for i in page["images"]
+    ]
+    related = [
+        {
+            "url": BASE + by_key[k]["path"],
+            "title": by_key[k]["title"],
+            "kind": "press",
+            "label": None,
+            "date": None,
+        }
+        for k in page["related"]
+    ]
     return truth_entry(
-        BASE, page, label="Pressemitteilung",
-        body="\n\n".join(plain(t) for _, t in page["blocks"]), published=page["date"],
-        published_source="text", images=images, related=related,
-        credits=[i["credit"] for i in images])
+        BASE,
+        page,
+        label="Pressemitteilung",
+        body="\n\n".join(plain(t) for _, t in page["blocks"]),
+        published=page["date"],
+        published_source="text",
+        images=images,
+        related=related,
+        credits=[i["credit"] for i in images],
+    )
 
 
 def build() -> tuple[dict[str, Response], dict[str, dict[str, Any]]]:
@@ -267,22 +325,29 @@ def build() -> tuple[dict[str, Response], dict[str, dict[str, Any]]]:
     releases = sorted(pages, key=lambda p: p["date"], reverse=True)
     site: dict[str, Response] = {}
     for p in pages:
-        site[p["path"]] = make_response(_encode(release_page(p, by_key)), CONTENT_TYPE,
-                                        (p["date"], "12:00"))
+        site[p["path"]] = make_response(
+            _encode(release_page(p, by_key)), CONTENT_TYPE, (p["date"], "12:00")
+        )
         for img in p["images"]:
             site[f"/images/presse/{img['file']}"] = media_response(f"/images/presse/{img['file']}")
     for number, text in enumerate(listing_pages(releases), 1):
         site[listing_target(number)] = make_response(_encode(text), CONTENT_TYPE, SITE_STAMP)
     site["/images/kopf.jpg"] = media_response("/images/kopf.jpg")
     urls = ["/", LISTING] + [p["path"] for p in sorted(pages, key=lambda p: p["id"])]
-    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-               'schemas/sitemap/0.9">\n' + "\n".join(f"<url><loc>{BASE}{u}</loc></url>"
-                                                     for u in urls) + "\n</urlset>\n")
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+        'schemas/sitemap/0.9">\n'
+        + "\n".join(f"<url><loc>{BASE}{u}</loc></url>" for u in urls)
+        + "\n</urlset>\n"
+    )
     site["/sitemap.xml"] = make_response(sitemap.encode(), "text/xml", SITE_STAMP)
-    home = ('<font face="Arial, Helvetica" size="4"><b>Willkommen in Kelsterbach</b></font><br>'
-            + "".join(f'<br>&raquo; <a href="{attr(p["path"])}">{esc(p["title"])}</a>'
-                      for p in releases[:3])
-            + f'<br><br><a href="{LISTING}">Alle Pressemitteilungen</a>')
+    home = (
+        '<font face="Arial, Helvetica" size="4"><b>Willkommen in Kelsterbach</b></font><br>'
+        + "".join(
+            f'<br>&raquo; <a href="{attr(p["path"])}">{esc(p["title"])}</a>' for p in releases[:3]
+        )
+        + f'<br><br><a href="{LISTING}">Alle Pressemitteilungen</a>'
+    )
     site["/"] = make_response(_encode(_frame("Startseite", home)), CONTENT_TYPE, SITE_STAMP)
     truth = {BASE + p["path"]: _truth(p, by_key) for p in sorted(pages, key=lambda p: p["path"])}
     return site, truth
@@ -293,7 +358,11 @@ def robots_txt(crawl_delay: str = "1") -> str:
 
 
 def config_text(port: int) -> str:
-    return source_table(NAME, HOSTS, port, f"""\
+    return source_table(
+        NAME,
+        HOSTS,
+        port,
+        f"""\
 title = "Stadt Kelsterbach (sample site, table layout)"
 city = "Kelsterbach"
 start_urls = ["{BASE}{LISTING}"]
@@ -302,4 +371,5 @@ sitemaps = ["{BASE}/sitemap.xml"]
 url_aliases = [
   {{ pattern = '^(/presse/press/show/Announcement/\\d+)$', replace = '\\1/' }},
 ]
-""")
+""",
+    )

@@ -1,0 +1,3 @@
+from archive.cli.main import cli
+
+cli()

@@ -1,0 +1,67 @@
+"""Crawl runs into an archive file: the engine (:mod:`crawler.engine.crawl`) over a
+:class:`~archive.store.sqlite.SqliteStore`.
+
+The CLI, the scheduler and the tests start crawls here with a database; everything about
+*how* a source is crawled lives in the engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import httpx
+import sqlite_utils
+
+from archive.store.sqlite import SqliteStore
+from crawler.config.settings import Config, SourceConfig
+from crawler.engine import crawl as engine
+from crawler.engine.crawl import MAX_ERROR_URLS, CrawlStats, Progress
+
+__all__ = ["MAX_ERROR_URLS", "CrawlStats", "Progress", "crawl_source", "crawl_sources"]
+
+
+def crawl_source(
+    db: sqlite_utils.Database,
+    config: Config,
+    source: SourceConfig,
+    *,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    capture: bool = True,
+    stop: threading.Event | None = None,
+) -> CrawlStats:
+    """Crawl one source into ``db``; see :func:`crawler.engine.crawl.crawl_source`."""
+    return engine.crawl_source(
+        SqliteStore(db),
+        config,
+        source,
+        progress=progress,
+        transport=transport,
+        capture=capture,
+        stop=stop,
+    )
+
+
+def crawl_sources(
+    db: sqlite_utils.Database,
+    config: Config,
+    sources: Sequence[SourceConfig],
+    *,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    capture: bool = True,
+    stop: threading.Event | None = None,
+    parallel: int = 8,
+) -> list[CrawlStats]:
+    """Crawl several sources into ``db``; see :func:`crawler.engine.crawl.crawl_sources`."""
+    return engine.crawl_sources(
+        SqliteStore(db),
+        config,
+        sources,
+        progress=progress,
+        transport=transport,
+        capture=capture,
+        stop=stop,
+        parallel=parallel,
+    )

@@ -1,0 +1,323 @@
+"""``pressarchive schedule``: crawl every source on its own schedule, unattended.
+
+One APScheduler 3 ``BlockingScheduler`` job per source, with the source's ``schedule``
+(``"every 6h"`` → interval trigger, a crontab expression → cron trigger) and ``jitter``
+from ``config.toml``. Every job has ``coalesce=True`` (missed runs become one),
+``max_instances=1`` (a source never runs twice at once) and a ``misfire_grace_time`` of
+its period (a run more than one period late is skipped: the next one is due anyway).
+
+Next-run state lives in the archive (``schedule_state``: source, next_run_at, period), so
+it survives restarts. When the scheduler starts, a source's next run is its stored
+``next_run_at``; without one, the last finished run + the schedule; without any run, now.
+A next run in the past (overdue), or a source whose last run was interrupted, runs at
+once. ``next_run_at`` is written when the scheduler starts and after every run, never while
+a run is under way, so a run killed with SIGKILL leaves its source due.
+
+The scheduler holds the archive lock (``crawler/locking.py``): a second scheduler or crawl
+on the same archive refuses to start, naming the holder's pid; on start, runs a dead
+process left ``running`` are marked ``interrupted``. SIGTERM and SIGINT set a stop event:
+each crawl under way writes the page in hand, takes no further page, and is recorded as
+``interrupted``; then the process exits.
+
+Sources run one at a time (one pool thread): SQLite has one writer, and two crawls
+writing at once make page transactions fail with "database is locked"; a source due while
+another runs starts when that one ends (its missed fires coalesce).
+
+``--once`` (for cron users): run every due source once, one after the other, and exit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import sqlite_utils
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from archive.run.crawl import crawl_source
+from archive.store.locking import ArchiveLock, recover_runs
+from archive.store.schema import now_iso, open_archive
+from crawler.config.settings import Config, SourceConfig
+
+log = logging.getLogger(__name__)
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class RunOutcome:
+    source: str
+    status: str  # ok, interrupted, failed
+    run_id: int | None
+    counts: dict[str, Any]
+    next_run_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "status": self.status, "run_id": self.run_id,
+            **self.counts, "next_run_at": self.next_run_at,
+        }  # fmt: skip
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per log record: time, level, logger, message (and the exception)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- schedule math
+
+
+def _aware(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        log.warning("ignoring unreadable time %r in the archive", value)
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def make_trigger(source: SourceConfig) -> BaseTrigger:
+    """The APScheduler trigger of ``source``'s ``schedule`` and ``jitter``."""
+    parsed = source.parsed_schedule
+    jitter = source.jitter or None
+    if parsed.interval is not None:
+        return IntervalTrigger(seconds=parsed.interval, jitter=jitter)
+    assert parsed.cron is not None
+    trigger = CronTrigger.from_crontab(parsed.cron)
+    trigger.jitter = jitter
+    return trigger
+
+
+def next_after(source: SourceConfig, when: datetime) -> datetime:
+    """The scheduled run after ``when`` (without jitter)."""
+    parsed = source.parsed_schedule
+    if parsed.interval is not None:
+        return when + timedelta(seconds=parsed.interval)
+    assert parsed.cron is not None
+    nxt = CronTrigger.from_crontab(parsed.cron).get_next_fire_time(None, when)
+    assert nxt is not None
+    return nxt.astimezone(UTC)
+
+
+def period(source: SourceConfig) -> float:
+    """Seconds between two scheduled runs (for cron: the next two fire times)."""
+    parsed = source.parsed_schedule
+    if parsed.interval is not None:
+        return float(parsed.interval)
+    first = next_after(source, datetime.now(UTC))
+    return (next_after(source, first) - first).total_seconds()
+
+
+def next_due(db: sqlite_utils.Database, source: SourceConfig) -> datetime | None:
+    """When ``source`` is due: ``None`` for never crawled (due now), else a time (maybe past)."""
+    last = db.execute(
+        "SELECT status, coalesce(finished_at, started_at) FROM crawl_runs WHERE source = ? "
+        "AND status != 'running' ORDER BY id DESC LIMIT 1",
+        [source.name],
+    ).fetchone()
+    if last is None or last[0] == "interrupted":
+        return None
+    row = db.execute(
+        "SELECT next_run_at FROM schedule_state WHERE source = ?", [source.name]
+    ).fetchone()
+    stored = _aware(row[0]) if row else None
+    if stored is not None:
+        return stored
+    finished = _aware(last[1])
+    return next_after(source, finished) if finished else None
+
+
+def save_state(db: sqlite_utils.Database, source: SourceConfig, next_run_at: datetime) -> str:
+    value = next_run_at.astimezone(UTC).isoformat(timespec="seconds")
+    db.table("schedule_state").upsert(
+        {"source": source.name, "next_run_at": value, "period": period(source),
+         "updated_at": now_iso()},
+        pk="source",
+    )  # fmt: skip
+    return value
+
+
+# --------------------------------------------------------------------------- the service
+
+
+class Scheduler:
+    """Runs the sources of ``config`` into the archive at ``db_path`` (see the module doc)."""
+
+    def __init__(self, config: Config, db_path: str | Path, *, echo: Echo | None = None) -> None:
+        self.config = config
+        self.db_path = str(db_path)
+        self.echo = echo or (lambda line: None)
+        self.stop = threading.Event()
+        self._active = 0
+        self._idle = threading.Condition()
+        self._scheduler: BlockingScheduler | None = None
+
+    # -- one run
+
+    def run_source(self, source: SourceConfig, planned: datetime | None = None) -> RunOutcome:
+        """Crawl ``source`` once (own connection: jobs run in pool threads) and store its
+        next run: the next scheduled time, or now if the run was interrupted."""
+        with self._idle:
+            self._active += 1
+        try:
+            db = open_archive(self.db_path)
+            status, run_id, counts = "failed", None, {}
+            try:
+                stats = crawl_source(db, self.config, source, stop=self.stop)
+                status, run_id, counts = stats.status, stats.run_id, stats.run_counts()
+            finally:
+                now = datetime.now(UTC)
+                interrupted = status == "interrupted"
+                nxt = now if interrupted else self._planned_next(source, planned, now)
+                value = save_state(db, source, nxt)
+                db.close()
+                self.echo(f"{source.name}: run {run_id} {status}; next run {value}")
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+        return RunOutcome(source.name, status, run_id, counts, value)
+
+    def _planned_next(
+        self, source: SourceConfig, planned: datetime | None, now: datetime
+    ) -> datetime:
+        if self._scheduler is not None:
+            job = self._scheduler.get_job(source.name)
+            if job is not None and job.next_run_time is not None:
+                return job.next_run_time.astimezone(UTC)  # type: ignore[no-any-return]
+        nxt = next_after(source, planned or now)
+        return nxt if nxt > now else next_after(source, now)
+
+    def _job(self, name: str) -> None:
+        if self.stop.is_set():
+            return
+        self.run_source(self.config.source(name))
+
+    # -- modes
+
+    def due(self, db: sqlite_utils.Database, now: datetime) -> list[tuple[SourceConfig, datetime]]:
+        """Every source with its next run (``now`` when it is due or overdue)."""
+        out = []
+        for source in self.config.sources:
+            when = next_due(db, source)
+            out.append((source, now if when is None or when <= now else when))
+        return out
+
+    def run_once(self) -> list[RunOutcome]:
+        """Run every due source once, one after the other (``--once``)."""
+        with ArchiveLock(self.db_path, "schedule --once"), self._signals(None):
+            db = open_archive(self.db_path)
+            try:
+                recover_runs(db)
+                now = datetime.now(UTC)
+                due = [src for src, when in self.due(db, now) if when <= now]
+            finally:
+                db.close()
+            if not due:
+                self.echo("no source is due")
+            outcomes = []
+            for source in due:
+                if self.stop.is_set():
+                    break
+                outcomes.append(self.run_source(source))
+            return outcomes
+
+    def serve(self) -> None:
+        """Run until SIGTERM or SIGINT (``BlockingScheduler`` in this thread)."""
+        with ArchiveLock(self.db_path, "schedule"):
+            scheduler = BlockingScheduler(
+                # one crawl at a time: SQLite has one writer, and the crawl's read-then-write
+                # transactions fail at once ("database is locked") against another writer
+                executors={"default": ThreadPoolExecutor(1)},
+                timezone=UTC,
+            )
+            self._scheduler = scheduler
+            db = open_archive(self.db_path)
+            try:
+                for run_id in recover_runs(db):
+                    self.echo(f"run {run_id} was left running by a dead process: interrupted")
+                now = datetime.now(UTC)
+                for source, when in self.due(db, now):
+                    save_state(db, source, when)
+                    scheduler.add_job(
+                        self._job, make_trigger(source), args=[source.name], id=source.name,
+                        name=source.name, next_run_time=when, coalesce=True, max_instances=1,
+                        misfire_grace_time=max(1, int(period(source))),
+                    )  # fmt: skip
+                    at = "now" if when <= now else when.isoformat(timespec="seconds")
+                    self.echo(f"{source.name}: {source.schedule}, next run {at}")
+            finally:
+                db.close()
+            scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+            with self._signals(scheduler):
+                scheduler.start()  # returns after shutdown()
+                with self._idle:
+                    self._idle.wait_for(lambda: self._active == 0)
+            self._scheduler = None
+        self.echo("scheduler stopped")
+
+    # -- plumbing
+
+    def _on_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("%s: run planned for %s missed", event.job_id, event.scheduled_run_time)
+        elif event.exception is not None:
+            log.error("%s: run failed: %s", event.job_id, event.exception)
+
+    @contextmanager
+    def _signals(self, scheduler: BlockingScheduler | None) -> Iterator[None]:
+        def handler(signum: int, frame: FrameType | None) -> None:
+            if self.stop.is_set():
+                return
+            name = signal.Signals(signum).name
+            self.echo(f"{name}: stopping after the pages in hand; runs under way are interrupted")
+            self.stop.set()
+            if scheduler is not None and scheduler.running:
+                scheduler.shutdown(wait=False)
+
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers can only be installed from the main thread
+            return
+        old = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield
+        finally:
+            for sig, previous in old.items():
+                signal.signal(sig, previous)
+
+
+__all__ = [
+    "JsonLogFormatter",
+    "RunOutcome",
+    "Scheduler",
+    "make_trigger",
+    "next_after",
+    "next_due",
+    "save_state",
+]

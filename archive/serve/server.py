@@ -1,0 +1,221 @@
+"""``pressarchive serve``: Datasette on the archive, read-only, with search built in.
+
+Datasette opens a (mutable) database file with ``mode=ro``: it never writes, and with WAL
+it keeps answering while a crawl writes to the same file (``immutable`` would be wrong:
+the file changes). :func:`metadata` adds the title, licence notes, labelled columns,
+default facets (source, page type, year, label — ``year`` comes from ``pages_view``),
+hides the index tables and defines canned queries:
+
+* ``search`` — German-aware search with snippets, the same statement and ranking as
+  ``pressarchive search`` (via the SQL functions of :mod:`archive.serve.plugin`);
+* ``page`` — one page with its images and related links (JSON arrays);
+* ``revisions`` — the versions of a page (only if the archive has ``revisions``);
+* ``latest_releases`` — the newest press releases of every source.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from archive.search.engine import RANK_WINDOW, search_sql
+
+DEFAULT_PORT = 8001
+SEARCH_LIMIT = 20
+FACETS = ["source", "page_type", "year", "label"]
+LICENSE_NOTE = (
+    "Texts and images belong to the publishing municipalities; archived for research "
+    "and reference. Check each source's terms before reuse."
+)
+COLUMN_LABELS = {
+    "url": "Original URL",
+    "source": "Source (config name)",
+    "page_type": "Page type: press_release, topic, notice, org_unit or other",
+    "label": "Category label shown on the page",
+    "title": "Headline",
+    "lead": "Teaser / lead paragraph",
+    "body": "Main text",
+    "published": "Publication date (YYYY-MM-DD)",
+    "published_source": "Where the date was found",
+    "modified": "Last modified date stated on the page",
+    "captions": "Image alt texts and captions",
+    "credits": "Photo and text credits",
+    "image_count": "Number of images",
+    "related_count": "Number of related links",
+    "first_seen": "First archived (UTC)",
+    "last_changed": "Content last changed (UTC)",
+    "removed_at": "Gone from the site since (UTC); empty while live",
+    "version": "Number of content versions",
+    "year": "Publication year",
+    "live": "1 while the page is on the site",
+}
+_FILTERS = [
+    "(:source = '' OR pages.source = :source)",
+    "(:type = '' OR pages.page_type = :type)",
+    "(:label = '' OR pages.label = :label)",
+    "(:since = '' OR pages.published >= :since)",
+    "(:until = '' OR pages.published <= :until)",
+]
+
+
+def search_query_sql() -> str:
+    """The canned ``search`` query: ``pressarchive search`` in SQL."""
+    columns = (
+        "pages.url, pages.title, pages.published, "
+        "pressarchive_snippet(:q, pages.body, pages.lead, pages.captions, pages.credits, "
+        "pages.title) AS snippet, pages.source, pages.page_type, pages.label, pages.removed_at"
+    )
+    limit = f"coalesce(CAST(nullif(:limit, '') AS INTEGER), {SEARCH_LIMIT})"
+    return search_sql(
+        "pages_search", "pressarchive_query(:q)", _FILTERS, columns,
+        limit=f"LIMIT {limit}", window=f"max({RANK_WINDOW}, {limit})",
+        rank="pressarchive_rank_query(:q)",
+    )  # fmt: skip
+
+
+PAGE_SQL = """
+SELECT p.url, p.title, p.published, p.source, p.page_type, p.label, p.lead, p.body,
+  p.removed_at,
+  (SELECT json_group_array(json_object('src', i.src, 'alt', i.alt, 'caption', i.caption,
+     'credit', i.credit)) FROM (SELECT * FROM images WHERE page_url = p.url
+     ORDER BY position) i) AS images,
+  (SELECT json_group_array(json_object('rel', l.rel, 'url', l.url, 'title', l.title,
+     'kind', l.kind)) FROM (SELECT * FROM links WHERE page_url = p.url AND rel != 'body'
+     ORDER BY rel, position) l) AS links
+FROM pages p WHERE p.url = :url
+""".strip()
+
+REVISIONS_SQL = """
+SELECT revision, version, event, fetched_at, title, published, changed_fields, removed_at,
+  warc_file, warc_offset
+FROM revisions WHERE page_url = :url ORDER BY revision
+""".strip()
+
+LATEST_SQL = """
+SELECT source, published, title, url, label FROM (
+  SELECT source, published, title, url, label, row_number() OVER (
+    PARTITION BY source ORDER BY published DESC, url) AS n
+  FROM pages
+  WHERE page_type = 'press_release' AND removed_at IS NULL AND published IS NOT NULL)
+WHERE n <= coalesce(CAST(nullif(:per_source, '') AS INTEGER), 10)
+ORDER BY source, published DESC
+""".strip()
+
+
+def _tables(path: Path) -> set[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master").fetchall()}
+    finally:
+        conn.close()
+
+
+def canned_queries(tables: set[str]) -> dict[str, dict[str, Any]]:
+    queries: dict[str, dict[str, Any]] = {
+        "search": {
+            "title": "Search (German-aware)",
+            "description": (
+                "Finds inflections, ue/ü and ss/ß spellings and compound parts (Lotsen → "
+                'Integrationslotsen). "Phrases", prefix*, OR, NOT, =word. Optional: '
+                "source, type, label, since/until (YYYY-MM-DD), limit."
+            ),
+            "sql": search_query_sql(),
+        },
+        "page": {
+            "title": "A page with its images and related links",
+            "sql": PAGE_SQL,
+        },
+        "latest_releases": {
+            "title": "Latest press releases per source",
+            "sql": LATEST_SQL,
+        },
+    }
+    if "revisions" in tables:
+        queries["revisions"] = {"title": "Versions of a page", "sql": REVISIONS_SQL}
+    return queries
+
+
+def metadata(path: str | Path) -> dict[str, Any]:
+    """Datasette metadata for the archive at ``path``."""
+    p = Path(path)
+    tables = _tables(p)
+    hidden = {
+        name: {"hidden": True}
+        for name in tables
+        if name.startswith(("pages_search", "pages_fts_", "sqlite_"))
+        or name in {"migrations", "discovery_cache"}
+    }
+    return {
+        "title": "pressarchive",
+        "description": "Press releases and pages of German municipalities, archived with "
+        "every version. Use the 'search' query for German-aware full-text search.",
+        "license": "Municipal publications — see notes",
+        "source": "Crawled from the municipalities' own websites",
+        "about": LICENSE_NOTE,
+        "databases": {
+            p.stem: {
+                "tables": {
+                    **hidden,
+                    "pages": {
+                        "facets": ["source", "page_type", "label"],
+                        "label_column": "title",
+                        "sort_desc": "published",
+                        "columns": COLUMN_LABELS,
+                    },
+                    "pages_view": {
+                        "facets": FACETS,
+                        "sort_desc": "published",
+                        "label_column": "title",
+                        "columns": COLUMN_LABELS,
+                    },
+                },
+                "queries": canned_queries(tables),
+            }
+        },
+    }
+
+
+def datasette_args(
+    path: str | Path, metadata_file: Path, *, host: str, port: int, extra: tuple[str, ...] = ()
+) -> list[str]:
+    """Arguments of ``datasette serve`` for the archive."""
+    return [
+        "serve", str(path), "--metadata", str(metadata_file), "-h", host, "-p", str(port),
+        "--setting", "sql_time_limit_ms", "5000", "--setting", "default_page_size", "50",
+        *extra,
+    ]  # fmt: skip
+
+
+def write_plugin_shim(directory: Path) -> Path:
+    """A ``--plugins-dir`` file that loads :mod:`archive.serve.plugin`."""
+    shim = directory / "pressarchive_search.py"
+    shim.write_text("from archive.serve.plugin import prepare_connection  # noqa: F401\n")
+    return shim
+
+
+def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
+    """Run Datasette on the archive in this process until interrupted."""
+    from datasette.cli import cli as datasette_cli  # noqa: PLC0415 - heavy import
+    from datasette.plugins import pm  # noqa: PLC0415
+
+    from archive.serve import plugin as datasette_plugin  # noqa: PLC0415
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="pressarchive")
+    with tempfile.TemporaryDirectory(prefix="pressarchive-serve-") as tmp:
+        meta = Path(tmp) / "metadata.json"
+        meta.write_text(json.dumps(metadata(path), ensure_ascii=False, indent=2))
+        datasette_cli.main(datasette_args(path, meta, host=host, port=port), prog_name="datasette")
+
+
+__all__ = [
+    "canned_queries",
+    "datasette_args",
+    "metadata",
+    "search_query_sql",
+    "serve",
+    "write_plugin_shim",
+]

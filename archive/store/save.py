@@ -1,0 +1,434 @@
+"""Writers: the crawler's ``fetch_*`` functions yield records, ``save_*(db, records)`` write them.
+
+The central rule of :func:`save_page`: a page whose extracted content did not change
+writes *nothing* (not even ``last_fetched``), so a re-crawl of an unchanged site leaves
+the file untouched. Only two exceptions: a page that had been marked removed and is
+back gets ``removed_at`` cleared (and counts as ``"changed"``), and new HTTP validators
+(ETag / Last-Modified) are stored so the next request can be conditional.
+
+New and changed pages are written in one transaction (``write_transaction``, which nests as a
+savepoint if the caller already opened one): the page row, its images and links, a
+bumped ``version`` and ``last_changed``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from archive.indexes import graph_edges as graph_table
+from archive.search.engine import index_page, unindex_page
+from archive.store import revisions as revisions
+from archive.store.schema import RUN_COUNTS, now_iso, write_transaction
+from crawler.config.settings import SourceConfig
+from crawler.discover.discovery import CachedDiscovery
+from crawler.engine.store import ExtractionCounts
+from crawler.records import Extracted, FetchResult
+
+log = logging.getLogger(__name__)
+
+#: Fields of :class:`Extracted` that make up its content (and so its ``content_hash``).
+HASH_FIELDS = (
+    "page_type", "label", "title", "lead", "body", "published", "modified", "images",
+    "related", "links", "attachments", "credits",
+)  # fmt: skip
+RUN_STATUSES = ("running", "ok", "interrupted", "failed")
+SAVE_RESULTS = ("new", "changed", "unchanged")
+
+
+# --------------------------------------------------------------------------- sources / runs
+
+
+def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
+    """Insert or update the ``sources`` row for ``source`` (``added_at`` is kept)."""
+    record: dict[str, Any] = {
+        "name": source.name,
+        "title": source.title or None,
+        "city": source.city or None,
+        "hosts": json.dumps(list(source.hosts)),
+        "start_urls": json.dumps(list(source.start_urls)),
+    }
+    if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
+        record["added_at"] = now_iso()
+    db.table("sources").upsert(record, pk="name")
+
+
+def start_run(db: sqlite_utils.Database, source: str) -> int:
+    """Record the start of a crawl of ``source``; return the run id."""
+    table = db.table("crawl_runs")
+    table.insert({"source": source, "started_at": now_iso(), "status": "running"})
+    run_id = table.last_pk
+    assert isinstance(run_id, int)
+    return run_id
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], status: str) -> None:
+    """Close run ``run_id`` with ``status`` and the counts in ``stats``.
+
+    Known keys are those of :data:`archive.store.schema.RUN_COUNTS` plus ``duration`` (seconds;
+    computed from ``started_at`` if absent). ``errors`` defaults to the number of
+    ``fetch_errors`` rows of the run. Other keys are ignored.
+    """
+    if status not in RUN_STATUSES:
+        raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
+    row = _one(db, "SELECT started_at FROM crawl_runs WHERE id = ?", run_id)
+    if row is None:
+        raise ValueError(f"no crawl run with id {run_id}")
+    finished = now_iso()
+    update: dict[str, Any] = {"finished_at": finished, "status": status}
+    for key in RUN_COUNTS:
+        if stats.get(key) is not None:
+            update[key] = int(stats[key])
+    if "errors" not in update:
+        update["errors"] = _one(db, "SELECT count(*) FROM fetch_errors WHERE run_id = ?", run_id)[0]
+    if stats.get("duration") is not None:
+        update["duration"] = float(stats["duration"])
+    elif row[0]:
+        delta = datetime.fromisoformat(finished) - datetime.fromisoformat(row[0])
+        update["duration"] = delta.total_seconds()
+    ignored = set(stats) - set(RUN_COUNTS) - {"duration"}
+    if ignored:
+        log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
+    db.table("crawl_runs").update(run_id, update)
+    if status == "ok":  # every known page was re-checked: its graph edges were seen then
+        source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
+        graph_table.confirm_run(db, source, finished)
+
+
+def record_error(
+    db: sqlite_utils.Database,
+    run_id: int | None,
+    source: str,
+    url: str,
+    status: int | None,
+    error: str | None,
+) -> int:
+    """Store one failed URL of a run; return the row id."""
+    table = db.table("fetch_errors")
+    table.insert(
+        {
+            "run_id": run_id,
+            "source": source,
+            "url": url,
+            "status": status,
+            "error": error,
+            "time": now_iso(),
+        }
+    )
+    row_id = table.last_pk
+    assert isinstance(row_id, int)
+    return row_id
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def content_hash(page: Extracted) -> str:
+    """sha256 over canonical JSON of the content fields (never raw bytes or fetch time)."""
+    data = page.to_dict()
+    content = {key: data[key] for key in HASH_FIELDS}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _joined(values: list[str | None]) -> str | None:
+    seen: list[str] = []
+    for value in values:
+        value = (value or "").strip()
+        if value and value not in seen:
+            seen.append(value)
+    return "\n".join(seen) or None
+
+
+def page_record(source: str, page: Extracted, fetch: FetchResult) -> dict[str, Any]:
+    """The ``pages`` columns derived from the extraction and the fetch (no bookkeeping)."""
+    return {
+        "url": page.url,
+        "source": source,
+        "page_type": page.page_type,
+        "label": page.label,
+        "title": page.title,
+        "lead": page.lead,
+        "body": page.body,
+        "published": page.published,
+        "published_source": page.published_source,
+        "modified": page.modified,
+        "captions": _joined([t for img in page.images for t in (img.alt, img.caption)]),
+        "credits": _joined([*page.credits, *(img.credit for img in page.images)]),
+        "image_count": len(page.images),
+        "related_count": len(page.related),
+        "content_hash": content_hash(page),
+        "etag": fetch.headers.get("etag"),
+        "last_modified": fetch.headers.get("last-modified"),
+        "http_status": fetch.status,
+        "fetched_url": fetch.final_url or fetch.url,
+    }
+
+
+def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    images = [
+        {"page_url": page.url, "position": i, **asdict(img)} for i, img in enumerate(page.images)
+    ]
+    links: list[dict[str, Any]] = [
+        {"page_url": page.url, "rel": "related", "position": i, **asdict(link)}
+        for i, link in enumerate(page.related)
+    ]
+    links += [
+        {"page_url": page.url, "rel": "body", "position": i, "url": url}
+        for i, url in enumerate(page.links)
+    ]
+    links += [
+        {"page_url": page.url, "rel": "attachment", "position": i, **asdict(att)}
+        for i, att in enumerate(page.attachments)
+    ]
+    return images, links
+
+
+def save_page(
+    db: sqlite_utils.Database,
+    source: str,
+    page: Extracted,
+    fetch: FetchResult,
+    *,
+    capture: Any = None,
+    event: str | None = None,
+) -> str:
+    """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``.
+
+    Every new state is also a row of ``revisions`` (``archive/revisions.py``) pointing at
+    ``capture`` (a ``crawler.capture.warc.CaptureRef`` written *before* this call, or ``None``).
+    ``event="reparse"`` (re-extraction of a stored record) keeps ``removed_at`` and
+    ``last_fetched`` and never restores a removed page.
+    """
+    if not page.url:
+        raise ValueError("save_page: the extracted page has no URL")
+    record = page_record(source, page, fetch)
+    now = fetch.fetched_at or now_iso()
+    cur = db.execute(
+        "SELECT content_hash, removed_at, etag, last_modified, first_seen, version "
+        "FROM pages WHERE url = ?",
+        [page.url],
+    ).fetchone()
+    pages = db.table("pages")
+
+    if cur is not None and cur[0] == record["content_hash"]:
+        old_hash, removed_at, etag, last_modified, _first_seen, version = cur
+        if removed_at is not None and event != "reparse":
+            # Back after having been gone: same content, live again (a new revision).
+            images, links = _child_rows(page)
+            with write_transaction(db):
+                revisions.save_revision(
+                    db, record, images, links, version=version or 1, event="restored",
+                    fetched_at=now, capture=capture, credit_list=page.credits,
+                )  # fmt: skip
+                pages.update(
+                    page.url,
+                    {
+                        "removed_at": None,
+                        "http_status": record["http_status"],
+                        "fetched_url": record["fetched_url"],
+                        "etag": record["etag"],
+                        "last_modified": record["last_modified"],
+                        "last_fetched": now,
+                        "last_changed": now,
+                    },
+                )
+            log.info("restored %s", page.url)
+            return "changed"
+        if event != "reparse" and (etag, last_modified) != (
+            record["etag"],
+            record["last_modified"],
+        ):
+            pages.update(
+                page.url, {"etag": record["etag"], "last_modified": record["last_modified"]}
+            )
+        return "unchanged"
+
+    result = "new" if cur is None else "changed"
+    record.update(
+        {
+            "first_seen": now if cur is None else cur[4],
+            "last_fetched": now,
+            "last_changed": now,
+            "removed_at": None,
+            "version": 1 if cur is None else (cur[5] or 0) + 1,
+        }
+    )
+    if event == "reparse" and cur is not None:
+        record["removed_at"] = cur[1]
+        record.pop("last_fetched")
+    images, links = _child_rows(page)
+    with write_transaction(db):
+        unindex_page(db, page.url)  # contentless: needs the old text (archive/search.py)
+        pages.upsert(record, pk="url")
+        index_page(db, page.url)  # German-aware search index
+        db.table("images").delete_where("page_url = ?", [page.url])
+        db.table("links").delete_where("page_url = ?", [page.url])
+        if images:
+            db.table("images").insert_all(images, pk=("page_url", "position"))
+        if links:
+            db.table("links").insert_all(links, pk=("page_url", "rel", "position"))
+        revisions.save_revision(
+            db, record, images, links, version=record["version"], event=event or result,
+            fetched_at=now, capture=capture, credit_list=page.credits,
+        )  # fmt: skip
+        if record["removed_at"]:
+            revisions.mark_revision_removed(db, page.url, record["removed_at"])
+    log.debug("%s %s (version %s)", result, page.url, record["version"])
+    return result
+
+
+def save_fetched_page(
+    db: sqlite_utils.Database,
+    source: str,
+    page: Extracted,
+    fetch: FetchResult,
+    *,
+    requested: str | None = None,
+    capture: Any = None,
+) -> str:
+    """:func:`save_page` for a page fetched as ``requested``, one article per release.
+
+    The article keeps the URL it was first archived under; another URL serving it becomes
+    an alias (``archive.store.revisions.save_alias``): the other end of a redirect, or a new URL
+    with the same title, date and body (``"duplicate"``). Content fetched through an alias
+    is saved to the article only if it differs (so two URLs never make a re-crawl write).
+    """
+    requested = requested or page.url
+    when = fetch.fetched_at or now_iso()
+    target = revisions.alias_target(db, page.url) or revisions.alias_target(db, requested)
+    pending: tuple[str, str, str] | None = None
+    if target is None and requested != page.url:
+        if is_stored(db, requested) and not is_stored(db, page.url):
+            target, pending = requested, (page.url, requested, "redirect")
+        elif not is_stored(db, requested):
+            pending = (requested, page.url, "redirect")
+    if target is None and not is_stored(db, page.url):
+        dup = revisions.find_duplicate(db, source, page.url, page.title, page.published, page.body)
+        if dup:
+            target, pending = dup, (page.url, dup, "duplicate")
+    if target is not None and target != page.url:
+        page = dataclasses.replace(page, url=target)
+        stored = _one(db, "SELECT content_hash FROM pages WHERE url = ?", target)
+        if stored is not None and stored[0] == content_hash(page):
+            if pending:
+                revisions.save_alias(db, *pending, when)
+            return "unchanged"
+    outcome = save_page(db, source, page, fetch, capture=capture)
+    if pending:
+        revisions.save_alias(db, *pending, when)
+    return outcome
+
+
+def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None] | None:
+    """``(etag, last_modified)`` of a live stored page, or ``None`` if unknown or removed."""
+    row = _one(
+        db, "SELECT etag, last_modified FROM pages WHERE url = ? AND removed_at IS NULL", url
+    )
+    return None if row is None else (row[0], row[1])
+
+
+def known_urls(db: sqlite_utils.Database, source: str) -> list[str]:
+    """URLs of the live (not removed) pages of ``source``, sorted."""
+    rows = db.execute(
+        "SELECT url FROM pages WHERE source = ? AND removed_at IS NULL ORDER BY url", [source]
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def is_stored(db: sqlite_utils.Database, url: str) -> bool:
+    """Whether the archive holds ``url`` at all (live or removed)."""
+    return _one(db, "SELECT 1 FROM pages WHERE url = ?", url) is not None
+
+
+def stored_date(db: sqlite_utils.Database, url: str) -> tuple[str, str] | None:
+    """``(published, published_source)`` of a stored page, if it has a date."""
+    row = _one(db, "SELECT published, published_source FROM pages WHERE url = ?", url)
+    if row is None or not row[0]:
+        return None
+    return row[0], row[1]
+
+
+def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> bool:
+    """Mark a live page as gone (content kept); ``True`` if it was live before."""
+    row = _one(db, "SELECT removed_at FROM pages WHERE url = ?", url)
+    if row is None or row[0] is not None:
+        return False
+    removed_at = fetch.fetched_at or now_iso()
+    with write_transaction(db):
+        db.table("pages").update(url, {"removed_at": removed_at, "http_status": fetch.status})
+        revisions.mark_revision_removed(db, url, removed_at)
+    log.info("removed %s (HTTP %s)", url, fetch.status)
+    return True
+
+
+# --------------------------------------------------------------------------- discovery cache
+
+
+class SqliteDiscoveryCache:
+    """Discovery cache (listing / feed / sitemap responses) in ``discovery_cache``.
+
+    ``get(url)`` returns an object with ``etag``, ``last_modified`` and ``payload``
+    (a ``crawler.discover.discovery.CachedDiscovery``) or ``None``;
+    ``put(url, entry)`` stores any object with those attributes.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def get(self, url: str) -> Any | None:
+        row = _one(
+            self.db, "SELECT etag, last_modified, payload FROM discovery_cache WHERE url = ?", url
+        )
+        if row is None:
+            return None
+        return CachedDiscovery(etag=row[0], last_modified=row[1], payload=row[2])
+
+    def put(self, url: str, entry: Any) -> None:
+        self.db.table("discovery_cache").upsert(
+            {
+                "url": url,
+                "etag": entry.etag,
+                "last_modified": entry.last_modified,
+                "payload": entry.payload,
+                "fetched_at": now_iso(),
+            },
+            pk="url",
+        )
+
+
+def _one(db: sqlite_utils.Database, sql: str, *params: Any) -> Any:
+    return db.execute(sql, list(params)).fetchone()
+
+
+__all__ = [
+    "HASH_FIELDS",
+    "SqliteDiscoveryCache",
+    "content_hash",
+    "finish_run",
+    "known_urls",
+    "mark_removed",
+    "page_record",
+    "record_error",
+    "save_fetched_page",
+    "save_page",
+    "save_source",
+    "start_run",
+    "validators",
+]
+
+
+def record_extraction(
+    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
+) -> None:
+    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
+    db.table("run_extraction").upsert(
+        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
+    )

@@ -1,0 +1,89 @@
+"""``SqliteStore``: the crawl engine's :class:`~crawler.engine.store.Store` over the archive.
+
+Each method is one of :mod:`archive.store.save`'s functions bound to one database; the
+engine sees only the protocol, so ``crawler/`` never imports ``sqlite3`` or this package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+from archive.store import save
+from archive.store.schema import db_path
+from crawler.capture.warc import CaptureRef, capture_folder
+from crawler.config.settings import SourceConfig
+from crawler.engine.store import ExtractionCounts
+from crawler.errors import ArchiveError
+from crawler.records import Extracted, FetchResult
+
+
+class SqliteStore:
+    """The archive file behind ``db`` as the crawl engine's store."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def capture_folder(self) -> Path | None:
+        path = db_path(self.db)
+        if path == ":memory:":
+            return None
+        folder = capture_folder(path)
+        if folder is None:  # the file could not be found: never switch capture off silently
+            raise ArchiveError(f"cannot tell where the archive file is ({path}): no WARC folder")
+        return folder
+
+    def discovery_cache(self) -> save.SqliteDiscoveryCache:
+        return save.SqliteDiscoveryCache(self.db)
+
+    def save_source(self, source: SourceConfig) -> None:
+        save.save_source(self.db, source)
+
+    def start_run(self, source: str) -> int:
+        return save.start_run(self.db, source)
+
+    def finish_run(
+        self,
+        run_id: int,
+        source: str,
+        counts: dict[str, int | float],
+        status: str,
+        extraction: ExtractionCounts,
+    ) -> None:
+        with self.db.atomic():
+            save.record_extraction(self.db, run_id, source, extraction)
+            save.finish_run(self.db, run_id, dict(counts), status)
+
+    def known_urls(self, source: str) -> list[str]:
+        return save.known_urls(self.db, source)
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        return save.validators(self.db, url)
+
+    def is_stored(self, url: str) -> bool:
+        return save.is_stored(self.db, url)
+
+    def stored_date(self, url: str) -> tuple[str, str] | None:
+        return save.stored_date(self.db, url)
+
+    def mark_removed(self, url: str, fetch: FetchResult) -> bool:
+        return save.mark_removed(self.db, url, fetch)
+
+    def save_page(
+        self,
+        source: str,
+        page: Extracted,
+        fetch: FetchResult,
+        *,
+        requested: str,
+        capture: CaptureRef | None,
+    ) -> str:
+        return save.save_fetched_page(
+            self.db, source, page, fetch, requested=requested, capture=capture
+        )
+
+    def record_error(
+        self, run_id: int, source: str, url: str, status: int | None, error: str
+    ) -> None:
+        save.record_error(self.db, run_id, source, url, status, error)

@@ -1,0 +1,363 @@
+"""Raw captures: every HTTP exchange of a crawl, written as gzip WARC records (warcio).
+
+Files live in a folder next to the archive (``archive.db`` → ``archive.warc/``), named
+``pressarchive-<UTC timestamp>-<n>.warc.gz`` and rotated once a file reaches
+``max_bytes``. A writer never appends to an existing file: each run starts new ones.
+
+Per fetch :meth:`WarcWriter.write` writes a ``request`` record and then
+
+* a ``response`` record (status line, headers, body) for a response with a new payload;
+* a ``revisit`` record (profile *server-not-modified*) for a 304 answer;
+* a ``revisit`` record (profile *identical-payload-digest*) when the payload is byte for
+  byte one this writer already stored; it names the original in ``WARC-Refers-To`` and
+  in ``WARC-Refers-To-Filename`` / ``WARC-Refers-To-Offset`` so :func:`read_capture`
+  can follow it.
+
+The body in a record is the decoded body (what the extractor saw): ``Content-Encoding``
+and ``Transfer-Encoding`` are dropped from the stored headers (the original encoding is
+kept as ``X-Pressarchive-Orig-Content-Encoding``) and ``Content-Length`` is the decoded
+length, so any WARC tool replays the record as it is.
+
+Integrity rule: :meth:`WarcWriter.write` flushes and ``fsync``\\ s the file before it
+returns the :class:`CaptureRef` of a 2xx response, and the caller writes the rows that
+reference it only afterwards (304 revisits and error responses, which no row references,
+are only flushed, and synced on :meth:`WarcWriter.close`). A crash can therefore leave
+records no row references (harmless: captures nobody points to, e.g. the tail of the last
+file, possibly cut short), never a row pointing at a missing record. On restart nothing
+is repaired: a writer never appends to an old file, and a re-run fetches those pages
+again and references its own new records.
+"""
+
+from __future__ import annotations
+
+import http
+import io
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.errors import PressArchiveError
+from crawler.records import FetchResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+FILE_PREFIX = "pressarchive"
+FILE_PATTERN = re.compile(r"^pressarchive-\d{8}T\d{6}Z-\d+\.warc\.gz$")
+REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+_DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+class CaptureError(PressArchiveError):
+    """A WARC record cannot be written or read back."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class CaptureRef:
+    """Where one record lives: ``file`` (name inside the capture folder), byte ``offset``
+    of its gzip member, its compressed ``length`` and its ``WARC-Record-ID``."""
+
+    file: str
+    offset: int
+    length: int
+    record_id: str
+
+
+class Capture(NamedTuple):
+    url: str
+    headers: dict[str, str]  # lower-case keys
+    body: bytes
+    capture_time: str  # WARC-Date
+
+
+def capture_folder(db_path: str | Path) -> Path | None:
+    """The capture folder of an archive file (``archive.db`` → ``archive.warc``);
+    ``None`` for an in-memory database."""
+    text = str(db_path)
+    if not text or text == ":memory:" or text.startswith("<"):
+        return None
+    return Path(text).with_suffix(".warc")
+
+
+def warc_date(iso: str | None) -> str:
+    """An ISO 8601 time (``...Z`` or ``+00:00``) as a WARC/1.1 date in UTC, milliseconds."""
+    when = datetime.now(UTC)
+    if iso:
+        try:
+            when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        except ValueError:
+            log.debug("unparseable fetch time %r; using now", iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def _http_headers(result: FetchResult) -> StatusAndHeaders:
+    status = result.status or 0
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    headers: list[tuple[str, str]] = []
+    for key, value in result.headers.items():
+        if key.lower() == "content-encoding":
+            headers.append(("X-Pressarchive-Orig-Content-Encoding", value))
+        if key.lower() not in _DROPPED_HEADERS:
+            headers.append((key, value))
+    if status != 304:
+        headers.append(("Content-Length", str(len(result.body))))
+    return StatusAndHeaders(f"{status} {phrase}", headers, protocol="HTTP/1.1")
+
+
+def _request_headers(url: str, request_headers: dict[str, str]) -> StatusAndHeaders:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = [("Host", parts.netloc)]
+    headers += [(k, v) for k, v in request_headers.items() if k.lower() != "host"]
+    return StatusAndHeaders(f"GET {target} HTTP/1.1", headers, is_http_request=True)
+
+
+class WarcWriter:
+    """``WarcWriter(folder, max_bytes=...)``; :meth:`write` one fetch, :meth:`close` at the end.
+
+    Not thread-safe; the crawl calls it from its single event-loop thread.
+    """
+
+    def __init__(self, folder: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.folder = Path(folder)
+        self.max_bytes = max_bytes
+        self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self._n = 0
+        self._fh: IO[bytes] | None = None
+        self._name = ""
+        self._writer: WARCWriter | None = None
+        #: payload digest → (record id, uri, date, file, offset) of records written so far
+        self._payloads: dict[str, tuple[str, str, str, str, int]] = {}
+        self.files: list[str] = []
+        self.records = 0
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            try:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            except OSError as exc:
+                log.warning("%s: cannot sync capture file: %s", self._name, exc)
+            self._fh.close()
+            self._fh = None
+            self._writer = None
+
+    def _open(self) -> tuple[IO[bytes], WARCWriter]:
+        if self._fh is not None and self._writer is not None:
+            if self._fh.tell() < self.max_bytes:
+                return self._fh, self._writer
+            self.close()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            while True:
+                self._n += 1
+                name = f"{FILE_PREFIX}-{self._stamp}-{self._n:05d}.warc.gz"
+                try:
+                    fh = open(self.folder / name, "xb")  # noqa: SIM115 - closed in close()
+                except FileExistsError:
+                    continue
+                break
+        except OSError as exc:
+            raise CaptureError(f"{self.folder}: cannot create a WARC file: {exc}") from exc
+        self._fh, self._name = fh, name
+        self._writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        info = self._writer.create_warcinfo_record(
+            name, {"software": "pressarchive", "format": "WARC File Format 1.1"}
+        )
+        self._writer.write_record(info)
+        self.files.append(name)
+        log.info("capture file %s", self.folder / name)
+        return fh, self._writer
+
+    def write(
+        self, result: FetchResult, request_headers: dict[str, str] | None = None
+    ) -> CaptureRef | None:
+        """Write the request and the response (or revisit) record of one fetch and flush;
+        return where the response/revisit record is (``None`` if no response arrived,
+        e.g. a timeout or a robots.txt disallow). A 2xx response, the only kind a row
+        may point to, is also fsynced before this returns; 304 revisits, 404s and
+        redirects are synced when the file is closed (nothing references them)."""
+        if result.status is None:
+            return None
+        uri = result.final_url or result.url
+        date = warc_date(result.fetched_at)
+        headers = request_headers if request_headers is not None else result.request_headers
+        try:
+            fh, writer = self._open()
+            request = writer.create_warc_record(
+                uri,
+                "request",
+                http_headers=_request_headers(uri, headers),
+                warc_headers_dict={"WARC-Date": date},
+            )
+            writer.write_record(request)
+            concurrent = {"WARC-Date": date, "WARC-Concurrent-To": _id(request)}
+            record = self._response_record(writer, result, uri, date, concurrent)
+            offset = fh.tell()
+            writer.write_record(record)
+            length = fh.tell() - offset
+            fh.flush()
+            if result.ok and not result.not_modified:  # a record rows may point to
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise CaptureError(f"{self.folder / self._name}: cannot write capture: {exc}") from exc
+        self.records += 1
+        record_id = _id(record)
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        if record.rec_type == "response" and digest and result.body:
+            self._payloads.setdefault(digest, (record_id, uri, date, self._name, offset))
+        return CaptureRef(self._name, offset, length, record_id)
+
+    def _response_record(
+        self,
+        writer: WARCWriter,
+        result: FetchResult,
+        uri: str,
+        date: str,
+        warc_headers: dict[str, str],
+    ) -> Any:
+        http_headers = _http_headers(result)
+        if result.not_modified:
+            record = writer.create_warc_record(
+                uri, "revisit", http_headers=http_headers, warc_headers_dict=warc_headers
+            )
+            record.rec_headers.add_header("WARC-Profile", REVISIT_NOT_MODIFIED)
+            return record
+        record = writer.create_warc_record(
+            uri,
+            "response",
+            payload=io.BytesIO(result.body),
+            length=len(result.body),
+            http_headers=http_headers,
+            warc_headers_dict=warc_headers,
+        )
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        earlier = self._payloads.get(digest) if digest and result.body else None
+        if earlier is None:
+            return record
+        record_id, first_uri, first_date, file, offset = earlier
+        revisit = writer.create_revisit_record(
+            uri,
+            digest,
+            first_uri,
+            first_date,
+            http_headers=http_headers,
+            warc_headers_dict={
+                **warc_headers,
+                "WARC-Refers-To": record_id,
+                "WARC-Refers-To-Filename": file,
+                "WARC-Refers-To-Offset": str(offset),
+            },
+        )
+        return revisit
+
+
+def _id(record: Any) -> str:
+    return str(record.rec_headers.get_header("WARC-Record-ID") or "")
+
+
+def _lower(headers: StatusAndHeaders | None) -> dict[str, str]:
+    if headers is None:
+        return {}
+    out: dict[str, str] = {}
+    for key, value in headers.headers:
+        key = key.lower()
+        out[key] = f"{out[key]}, {value}" if key in out else value
+    return out
+
+
+def http_status(record: Any) -> int | None:
+    """The HTTP status code of a response/revisit record (``None`` if it has none)."""
+    if record.http_headers is None:
+        return None
+    code = record.http_headers.get_statuscode()
+    return int(code) if code and str(code).isdigit() else None
+
+
+def read_capture(folder: str | Path, ref: CaptureRef) -> Capture:
+    """Read the record ``ref`` points to: ``(url, headers, body, capture_time)``.
+
+    A revisit for an identical payload is followed to the record it refers to (body from
+    there, headers from the revisit). Raises :class:`CaptureError` if it cannot be read.
+    """
+    path = Path(folder) / ref.file
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(ref.offset)
+            record = next(iter(ArchiveIterator(fh)), None)
+            if record is None:
+                raise CaptureError(f"{path}: no WARC record at offset {ref.offset}")
+            if ref.record_id and _id(record) != ref.record_id:
+                raise CaptureError(
+                    f"{path}: record at offset {ref.offset} is {_id(record)}, "
+                    f"expected {ref.record_id}"
+                )
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            headers = _lower(record.http_headers)
+            body = record.content_stream().read()
+            target = record.rec_headers.get_header("WARC-Refers-To-Filename")
+            refers = record.rec_headers.get_header("WARC-Refers-To-Offset")
+    except OSError as exc:
+        raise CaptureError(f"{path}: cannot read capture: {exc}") from exc
+    if record.rec_type == "revisit" and target and refers and refers.isdigit():
+        original = CaptureRef(target, int(refers), 0, "")
+        body = read_capture(folder, original).body
+    return Capture(url, headers, body, date)
+
+
+def iter_warc(path: str | Path) -> Iterator[Any]:
+    """Every record of a WARC file (gzip or not); read each before taking the next."""
+    try:
+        with open(path, "rb") as fh:
+            yield from ArchiveIterator(fh)
+    except OSError as exc:
+        raise CaptureError(f"{path}: cannot read WARC file: {exc}") from exc
+
+
+def folder_usage(folder: str | Path | None) -> dict[str, int]:
+    """``{"files": n, "bytes": total}`` of the capture files in ``folder``."""
+    files = size = 0
+    if folder is not None and Path(folder).is_dir():
+        for entry in os.scandir(folder):
+            if entry.is_file() and FILE_PATTERN.match(entry.name):
+                files += 1
+                size += entry.stat().st_size
+    return {"files": files, "bytes": size}
+
+
+__all__ = [
+    "Capture",
+    "CaptureError",
+    "CaptureRef",
+    "WarcWriter",
+    "capture_folder",
+    "folder_usage",
+    "iter_warc",
+    "read_capture",
+    "warc_date",
+]

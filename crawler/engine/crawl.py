@@ -1,0 +1,398 @@
+"""The crawl engine: one run of one source, discover → fetch (conditional) → extract → store.
+
+``crawl_sources`` is the only place where the stages meet; it writes through a
+:class:`~crawler.engine.store.Store` and never touches a database itself. Fetching never raises for
+network or HTTP trouble; each failed URL becomes a ``fetch_errors`` row, and every other
+page is still archived. A page that answers 404/410 keeps its row and gets ``removed_at``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from crawler.capture.warc import CaptureRef, WarcWriter
+from crawler.config.settings import Config, SourceConfig
+from crawler.discover.discovery import discover
+from crawler.engine.store import ExtractionCounts, Store
+from crawler.extract.core import extract
+from crawler.fetch.fetcher import Fetcher
+from crawler.fetch.urls import UrlPolicy
+from crawler.records import Candidate, DateCandidate, Extracted, FetchResult, Link
+
+log = logging.getLogger(__name__)
+
+#: called with (event, url, outcome); events: "discovered" (url="", outcome=count), "page"
+Progress = Callable[[str, str, str], None]
+
+HINT_ORDER = ("feed", "teaser")
+#: URL paths that are files linked from pages, never pages to archive
+NOT_A_PAGE = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
+)
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
+MAX_ERROR_URLS = 100
+
+
+@dataclass
+class CrawlStats:
+    source: str
+    run_id: int = 0
+    status: str = "ok"
+    fetched: int = 0  # responses with a body (pages, listings, feeds, sitemaps)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0  # 304 answers to conditional requests
+    removed: int = 0
+    skipped: int = 0  # listing pages reached as pages, pages over max_pages
+    errors: int = 0
+    requests: int = 0  # HTTP requests sent, retries and robots.txt included
+    bytes: int = 0
+    duration: float = 0.0
+    #: the first MAX_ERROR_URLS failed URLs (all of them are in ``fetch_errors``)
+    error_urls: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def run_counts(self) -> dict[str, Any]:
+        keys = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
+        out: dict[str, Any] = {k: getattr(self, k) for k in keys}
+        out.update(bytes=self.bytes, requests=self.requests, duration=round(self.duration, 3))
+        return out
+
+
+def crawl_source(
+    store: Store,
+    config: Config,
+    source: SourceConfig,
+    *,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    capture: bool = True,
+    stop: threading.Event | None = None,
+) -> CrawlStats:
+    """Crawl one source into ``store`` and return its statistics (also stored in ``crawl_runs``).
+
+    With ``capture`` every response (and every 304) is written to the WARC files next to
+    the archive (``crawler/capture.py``) before any row referring to it.
+
+    ``stop`` (set from another thread, e.g. a signal handler) ends the run cooperatively:
+    workers finish and write the page in hand, take no new candidate, and the run is
+    recorded as ``interrupted``. Per run, the extraction counts of the pages it saved
+    (``crawler.engine.store.ExtractionCounts``) go to ``run_extraction``.
+
+    An unexpected error fails the run (recorded as ``failed``) and is raised.
+    """
+    (stats,) = crawl_sources(
+        store,
+        config,
+        (source,),
+        progress=progress,
+        transport=transport,
+        capture=capture,
+        stop=stop,
+        raise_failure=True,
+    )
+    return stats
+
+
+def crawl_sources(
+    store: Store,
+    config: Config,
+    sources: Sequence[SourceConfig],
+    *,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    capture: bool = True,
+    stop: threading.Event | None = None,
+    parallel: int = 8,
+    raise_failure: bool = False,
+) -> list[CrawlStats]:
+    """Crawl several sources at once (up to ``parallel`` of them) in one event loop.
+
+    Politeness is per host inside each source, so different cities proceed side by side;
+    every write happens in this thread, so there is one writer for the archive. A source
+    whose run fails is recorded as ``failed`` (its error logged) and the others go on;
+    with ``raise_failure`` the first failure is raised after every run is recorded.
+    """
+    folder = store.capture_folder() if capture else None
+    writer = WarcWriter(folder) if folder is not None else None
+    crawls = []
+    for source in sources:
+        store.save_source(source)
+        stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
+        crawls.append(_Crawl(store, config, source, stats, progress, writer, stop))
+    failures: list[BaseException] = []
+
+    async def run_one(crawl: _Crawl, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            started = time.monotonic()
+            try:
+                await crawl.run(transport)
+            except Exception as exc:  # noqa: BLE001 - recorded as a failed run, then raised
+                crawl.stats.status = "failed"
+                log.error("%s: crawl failed: %s", crawl.source.name, exc)
+                failures.append(exc)
+            finally:
+                crawl.stats.duration = time.monotonic() - started
+                crawl.finished = True
+
+    async def run_all() -> None:
+        gate = asyncio.Semaphore(max(1, parallel))
+        await asyncio.gather(*(run_one(crawl, gate) for crawl in crawls))
+
+    try:
+        asyncio.run(run_all())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        for crawl in crawls:
+            if not crawl.finished:
+                crawl.stats.status = "interrupted"
+        raise
+    finally:
+        if writer is not None:
+            writer.close()
+        for crawl in crawls:
+            store.finish_run(
+                crawl.stats.run_id,
+                crawl.source.name,
+                crawl.stats.run_counts(),
+                crawl.stats.status,
+                crawl.extraction,
+            )
+    if failures and raise_failure:
+        raise failures[0]
+    return [crawl.stats for crawl in crawls]
+
+
+class _Crawl:
+    """State of one run: the queue of candidates and the counters."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        source: SourceConfig,
+        stats: CrawlStats,
+        progress: Progress | None,
+        writer: WarcWriter | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.store = store
+        self.stop = stop
+        self.extraction = ExtractionCounts()
+        self.failure: BaseException | None = None  # a worker's unexpected error ends the run
+        self.writer = writer
+        self.config = config
+        self.source = source
+        self.stats = stats
+        self.progress = progress or (lambda event, url, outcome: None)
+        self.policy = UrlPolicy(source)
+        self.seen: set[str] = set()
+        self.queue: asyncio.Queue[Candidate] = asyncio.Queue()
+        self.pages_done = 0
+        self.finished = False
+
+    async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        crawler = self.config.crawler
+        async with Fetcher(crawler, self.source, transport=transport) as fetcher:
+            try:
+                cache = self.store.discovery_cache()
+                found = await discover(fetcher, self.source, self.policy, cache=cache)
+                for result in found.fetches:
+                    self._capture(result)
+                    self._count_fetch(result, page=False)
+                candidates = list(found.candidates.values())
+                for url in self.source.extra_urls:
+                    canon = self.policy.canonical(url)
+                    if canon:
+                        candidates.append(Candidate(url=canon))
+                # known pages are re-checked (conditionally) so removals are noticed
+                for url in self.store.known_urls(self.source.name):
+                    candidates.append(Candidate(url=url))
+                for cand in candidates:
+                    self._enqueue(cand)
+                if self._stopping():
+                    return
+                self.progress("discovered", "", str(self.queue.qsize()))
+                workers = max(1, crawler.concurrency_per_host * len(self.source.hosts))
+                tasks = [asyncio.create_task(self._worker(fetcher)) for _ in range(workers)]
+                await self.queue.join()
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                if self.failure is not None:
+                    raise self.failure
+            finally:
+                self.stats.requests = fetcher.requests
+                self.stats.bytes = fetcher.bytes_received
+
+    def _stopping(self) -> bool:
+        if self.stop is None or not self.stop.is_set():
+            return False
+        self.stats.status = "interrupted"
+        return True
+
+    def _enqueue(self, cand: Candidate) -> None:
+        if cand.url in self.seen or not self.policy.allowed(cand.url):
+            return
+        if NOT_A_PAGE.search(urlsplit(cand.url).path):
+            return  # images, documents, archives: linked from pages, not pages themselves
+        self.seen.add(cand.url)
+        self.queue.put_nowait(cand)
+
+    async def _worker(self, fetcher: Fetcher) -> None:
+        while True:
+            cand = await self.queue.get()
+            if self._stopping() or self.failure is not None:
+                self.queue.task_done()  # drained, not processed: the run is interrupted
+                continue
+            try:
+                outcome = await self._process(fetcher, cand)
+                self.progress("page", cand.url, outcome)
+            except Exception as exc:  # noqa: BLE001 - re-raised by run(): the run fails
+                # a dead worker would leave queue.join() waiting forever
+                self.failure = exc
+            finally:
+                self.queue.task_done()
+
+    async def _process(self, fetcher: Fetcher, cand: Candidate) -> str:
+        limit = self.config.crawler.max_pages
+        if limit and self.pages_done >= limit:
+            self.stats.skipped += 1
+            return "skipped"
+        self.pages_done += 1
+        stored = self.store.validators(cand.url)
+        etag, last_modified = stored if stored else (None, None)
+        result = await fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        ref = self._capture(result)
+        if result.not_modified:
+            self.stats.not_modified += 1
+            return "not_modified"
+        if result.gone and self.store.is_stored(cand.url):
+            if self.store.mark_removed(cand.url, result):
+                self.stats.removed += 1
+                return "removed"
+            return "unchanged"
+        if not result.ok:
+            self._record_error(result)
+            return "error"
+        self.stats.fetched += 1
+        ctype = result.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES:
+            self.stats.skipped += 1
+            log.info("%s: not a page (%s), skipped", cand.url, ctype)
+            return "skipped"
+        page, own_date = self._extract(cand, result)
+        if page.page_type == "listing" or urlsplit(page.url).path in ("", "/"):
+            self.stats.skipped += 1
+            return "listing"
+        if not page.title and not page.body:
+            ctype = result.headers.get("content-type", "no content type")
+            self._record_error(
+                result,
+                f"nothing extracted: no title and no text ({ctype}, {len(result.body)} bytes)",
+            )
+            return "error"
+        outcome = self.store.save_page(
+            self.source.name, page, result, requested=cand.url, capture=ref
+        )
+        setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        if outcome in ("new", "changed"):
+            self.extraction.add(page, own_date=own_date)
+        if cand.depth == 0 and self.config.crawler.follow_related:
+            for link in page.related:
+                hint = [DateCandidate(link.date, "teaser", cand.url)] if link.date else []
+                self._enqueue(Candidate(url=link.url, hints=hint, found_on=cand.url, depth=1))
+        return outcome
+
+    def _extract(self, cand: Candidate, result: FetchResult) -> tuple[Extracted, bool]:
+        """The page, and whether it carried a date of its own (before hints and the
+        stored date fill one in: what extraction-drift detection counts)."""
+        page = extract_page(self.store, self.policy, cand, result, hints=False)
+        own_date = bool(page.published)
+        if not own_date:
+            _date_from_hints(self.store, page, cand)
+        return page, own_date
+
+    def _capture(self, result: FetchResult) -> CaptureRef | None:
+        """Write the WARC records of one fetch (flushed and fsynced) before any row."""
+        if self.writer is None:
+            return None
+        return self.writer.write(result)
+
+    def _count_fetch(self, result: FetchResult, *, page: bool) -> None:
+        if result.not_modified:
+            self.stats.not_modified += 1
+        elif result.ok:
+            self.stats.fetched += 1
+        else:
+            self._record_error(result)
+
+    def _record_error(self, result: FetchResult, message: str | None = None) -> None:
+        self.stats.errors += 1
+        if len(self.stats.error_urls) < MAX_ERROR_URLS:
+            self.stats.error_urls.append(result.url)
+        message = message or result.error or f"HTTP {result.status}"
+        log.warning("%s: %s", result.url, message)
+        self.store.record_error(
+            self.stats.run_id, self.source.name, result.url, result.status, message
+        )
+
+
+def extract_page(
+    store: Store,
+    policy: UrlPolicy,
+    cand: Candidate,
+    result: FetchResult,
+    *,
+    hints: bool = True,
+) -> Extracted:
+    """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
+    date from hints (shared by the crawl and by ``archive.run.reparse``)."""
+    page = extract(
+        result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
+    )
+    canon = policy.canonical
+    final = canon(result.final_url) if result.final_url else None
+    page.url = final if final and policy.allowed(final) else cand.url
+    page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
+    page.related = [_canon_link(link, canon) for link in page.related]
+    page.links = [canon(u) or u for u in page.links]
+    page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
+    if page.canonical:
+        page.canonical = canon(page.canonical) or page.canonical
+    if hints and not page.published:
+        _date_from_hints(store, page, cand)
+    return page
+
+
+def _date_from_hints(store: Store, page: Extracted, cand: Candidate) -> None:
+    """A page without a date of its own keeps the date it was first archived with,
+    else takes the strongest hint from another page (feed before teaser)."""
+    previous = store.stored_date(page.url)
+    if previous:
+        page.published, page.published_source = previous
+        return
+    for kind in HINT_ORDER:
+        dates = sorted({h.value for h in cand.hints if h.source == kind})
+        if dates:
+            page.published, page.published_source = dates[0], kind
+            page.date_candidates.extend(h for h in cand.hints if h.source == kind)
+            return
+
+
+def _canon_link(link: Link, canon: Callable[[str], str | None]) -> Link:
+    return dataclasses.replace(link, url=canon(link.url) or link.url)

@@ -1,0 +1,103 @@
+"""The seam between the crawl engine and the archive: a small storage protocol.
+
+The engine (:mod:`crawler.engine.crawl`) never touches a database; it asks a
+:class:`Store` the few questions a polite, conditional crawl needs (what is known about a
+URL) and hands it what it found (runs, pages, errors). ``archive.store.sqlite.SqliteStore``
+is the SQLite implementation; a test or another backend can provide its own, the way
+httpx's transports sit behind ``BaseTransport``.
+
+Every method is called from the thread that runs the crawl's event loop, so a store has
+one writer and needs no locking of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from crawler.capture.warc import CaptureRef
+from crawler.config.settings import SourceConfig
+from crawler.discover.discovery import DiscoveryCache
+from crawler.records import Extracted, FetchResult
+
+
+@dataclass
+class ExtractionCounts:
+    """Pages saved (new or changed) by one run and how many lacked each field."""
+
+    pages: int = 0
+    no_date: int = 0
+    no_title: int = 0
+    no_body: int = 0
+
+    def add(self, page: Extracted, *, own_date: bool) -> None:
+        self.pages += 1
+        self.no_date += not own_date
+        self.no_title += not page.title
+        self.no_body += not page.body
+
+
+class Store(Protocol):
+    """What the crawl engine reads from and writes to the archive."""
+
+    def capture_folder(self) -> Path | None:
+        """Where this archive keeps its WARC captures (``None``: an in-memory archive)."""
+        ...
+
+    def discovery_cache(self) -> DiscoveryCache:
+        """The cache of listing, feed and sitemap responses (conditional discovery)."""
+        ...
+
+    def save_source(self, source: SourceConfig) -> None: ...
+
+    def start_run(self, source: str) -> int:
+        """Record a run as ``running``; return its id."""
+        ...
+
+    def finish_run(
+        self,
+        run_id: int,
+        source: str,
+        counts: dict[str, int | float],
+        status: str,
+        extraction: ExtractionCounts,
+    ) -> None:
+        """Record a run's counters, status and extraction counts in one transaction."""
+        ...
+
+    def known_urls(self, source: str) -> list[str]:
+        """Pages of ``source`` still live, re-checked every run so removals are noticed."""
+        ...
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """The stored ``(etag, last_modified)`` of a page, for a conditional request."""
+        ...
+
+    def is_stored(self, url: str) -> bool: ...
+
+    def stored_date(self, url: str) -> tuple[str, str] | None:
+        """The ``(published, published_source)`` a page was first archived with."""
+        ...
+
+    def mark_removed(self, url: str, fetch: FetchResult) -> bool:
+        """Mark a live page removed (404/410); False when it already was."""
+        ...
+
+    def save_page(
+        self,
+        source: str,
+        page: Extracted,
+        fetch: FetchResult,
+        *,
+        requested: str,
+        capture: CaptureRef | None,
+    ) -> str:
+        """Store one extracted page; return ``new``, ``changed`` or ``unchanged``."""
+        ...
+
+    def record_error(
+        self, run_id: int, source: str, url: str, status: int | None, error: str
+    ) -> None:
+        """One ``fetch_errors`` row: a URL that failed, with its status and error."""
+        ...

@@ -1,0 +1,498 @@
+"""Related-link boxes ("Verwandte Themen", "Mehr zum Thema", …), teasers, and listing pages.
+
+A related box is a Sitepark ``SP-Related`` block, a profile's ``related`` match, or any block
+whose own heading matches :data:`RELATED_HEADINGS` and which really is a list of links or
+teasers. A listing is a page made of teasers with little prose of its own (never an article).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from crawler import dates
+from crawler.extract.index import (
+    all_with_class,
+    class_tokens,
+    has_class,
+    is_under,
+    may_start_with,
+    page_index,
+)
+from crawler.extract.profiles import SiteProfile, outermost, select
+from crawler.extract.text import (
+    LINK_BOX_HEADINGS,
+    LINK_BOX_INITIALS,
+    box_heading,
+    classes,
+    clean,
+    clean_or_none,
+    cls,
+    element_text,
+    is_chrome,
+    is_link_box,
+    resolve_url,
+    text_content,
+)
+from crawler.records import Link
+
+RELATED_HEADINGS = LINK_BOX_HEADINGS
+_KIND_CLASSES = {
+    "sp-teaser--press": "press",
+    "sp-teaser--topic": "topic",
+    "sp-teaser--orgunit": "org",
+}
+_LINK_PREFIX = re.compile(r"^Link zu\s+")
+_LEADING_DATE = re.compile(r"^\s*\(?\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+#: Jetpack's related-post context line: In „Pressemitteilungen“
+_CONTEXT = re.compile(r"^(?:In|Aus|Kategorie:?)\s+[„\"“»]?(.+?)[“\"”«]?$")
+
+
+def in_box(el: Any, heading: re.Pattern[str], initials: str = "") -> bool:
+    """Whether an ancestor of ``el`` is a box headed by ``heading`` (or, for related boxes, a
+    Sitepark ``SP-Related`` block); ``initials``: see ``PageIndex.headed_matching``."""
+    index = page_index(el)
+    related_box = heading is RELATED_HEADINGS
+    if index is not None:  # the page's boxes with such a heading, found once
+        boxes = index.headed_matching(heading, LINK_BOX_INITIALS if related_box else initials)
+        for node in el.iterancestors():
+            if node in boxes or (related_box and _sp_related(node)):
+                return True
+        return False
+    for node in el.iterancestors():
+        if related_box and _sp_related(node):
+            return True
+        text = box_heading(node)
+        if text and heading.match(text):
+            return True
+    return False
+
+
+_RELATED_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5"))
+
+
+def _sp_related(node: Any) -> bool:
+    """``"sp-related" in classes(node)``"""
+    value = node.get("class")
+    if value is None or "sp-related" not in value.lower():
+        return False
+    return "sp-related" in value.lower().split()
+
+
+def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
+    """Related boxes in document order (outermost only)."""
+    if profile is not None and profile.related:
+        chosen = select(doc, profile.related)
+        if chosen:
+            return chosen if len(chosen) == 1 else outermost(chosen)
+    index = page_index(doc)
+    headings: list[Any]
+    if index is None:
+        boxes = list(doc.xpath(f"//*[{cls('SP-Related')}]"))
+        headings = doc.xpath("//h2|//h3|//h4|//h5|//*[contains(@class, 'headline')]")
+    else:  # the same elements (neither their order nor a candidate met twice changes the
+        # result: a box found again is the same box, a box inside another is dropped below)
+        boxes = list(index.with_class("SP-Related"))
+        if doc is index.root:  # the page's headings, found once (a superset: filtered below)
+            headings = index.heads()
+        else:
+            headings = list(doc.iter("h2", "h3", "h4", "h5")) + index.with_class_part("headline")
+    text_of = element_text if index is None else index.text
+    for heading in headings:
+        if heading.tag not in _RELATED_HEADING_TAGS and "headline" not in (
+            heading.get("class") or ""
+        ):  # from ``index.heads()``: an h1 or h6, or "headline" not in this case
+            continue
+        parent = heading.getparent()
+        if (
+            parent is None
+            or parent in boxes
+            or not may_start_with(heading, LINK_BOX_INITIALS)
+            or not RELATED_HEADINGS.match(text_of(heading))
+        ):
+            continue
+        if parent.getparent() is not None and len(parent) == 1:
+            parent = parent.getparent()  # heading wrapped alone: the box is one level up
+        if parent.tag not in ("body", "html", "main", "article") and is_link_box(parent):
+            boxes.append(parent)
+    body = None  # looked for once a bold text matches
+    for bold in doc.iter("b", "strong"):
+        # old layouts: <p><b>Siehe auch:</b><br>» <a>…</a></p>
+        if not may_start_with(bold, LINK_BOX_INITIALS) or not RELATED_HEADINGS.match(text_of(bold)):
+            continue
+        # the bold elements of ``body.iter("b", "strong")`` for the first ``body``, in the
+        # same order (a page without matching bold texts never looks for its body)
+        if body is None:
+            body = next(doc.iter("body"), None)
+            if body is None:
+                break
+        if not is_under(bold, body):
+            continue
+        block = next((n for n in bold.iterancestors() if n.tag in ("p", "div", "td")), None)
+        if (
+            block is not None
+            and block not in boxes
+            and _links(block)
+            and len(element_text(block)) < 1000
+        ):
+            boxes.append(block)
+    if len(boxes) < 2:  # (no box is inside another)
+        return boxes
+    unique = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
+    if len(unique) < 2:
+        return unique
+    if index is not None:
+        return index.sort(unique)
+    order = {el: index for index, el in enumerate(doc.iter())}
+    return sorted(set(unique), key=lambda el: order.get(el, 0))
+
+
+def _links(el: Any) -> list[Any]:
+    """``.//a[@href]``: the links inside ``el``, in document order."""
+    return [a for a in el.iter("a") if a is not el and a.get("href") is not None]
+
+
+def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Link]:
+    links: list[Link] = []
+    index = page_index(doc)
+    text_of = element_text if index is None else index.text
+    for box in related_boxes(doc, profile):
+        if index is not None:  # the same elements, from the page's index
+            items = index.with_class("SP-TeaserList__item", box)
+        else:
+            items = [
+                el
+                for el in box.iter(etree.Element)
+                if el is not box and has_class(el, "SP-TeaserList__item")
+            ]
+        if not items:  # .//li[.//a]
+            items = [
+                li
+                for li in box.iter("li")
+                if li is not box and next(li.iter("a"), None) is not None
+            ]
+        if not items:
+            anchors: list[Any] = []
+            mixed = _mixed_links(box, anchors)
+            items = [
+                _teaser_block(a, box, mixed)
+                for a in anchors
+                if not RELATED_HEADINGS.match(element_text(a))
+            ]
+        for item in items:
+            link = _teaser(item, base, text_of)
+            if link is not None:
+                links.append(link)
+    return links
+
+
+def _teaser_block(anchor: Any, box: Any, mixed: set[Any]) -> Any:
+    """The largest element around ``anchor`` inside ``box`` that links nowhere else (a teaser
+    ``div`` with headline, date and context), else the anchor itself; ``mixed``:
+    :func:`_mixed_links` of ``box``."""
+    block = anchor
+    for node in anchor.iterancestors():
+        if node is box or node in mixed:
+            break
+        block = node
+    return block
+
+
+def _mixed_links(box: Any, links: list[Any] | None = None) -> set[Any]:
+    """The elements inside ``box`` that are or hold ``a`` elements with different ``href``
+    values (a missing one included), from one walk up from each anchor; ``links``: a list
+    that gets :func:`_links` of ``box`` (the anchors with an ``href``, in document order)."""
+    first: dict[Any, str | None] = {}
+    mixed: set[Any] = set()
+    for anchor in box.iter("a"):
+        href = anchor.get("href")
+        if links is not None and href is not None and anchor is not box:
+            links.append(anchor)
+        node = anchor
+        while node is not None and node is not box and node not in mixed:
+            if node not in first:
+                first[node] = href
+            elif first[node] != href:
+                mixed.add(node)  # and so is every element above it
+            node = node.getparent()
+    return mixed
+
+
+def teaser(item: Any, base: str) -> Link | None:
+    """One teaser (list item, article or anchor) as a :class:`Link`."""
+    return _teaser(item, base, element_text)
+
+
+def _teaser(item: Any, base: str, text_of: Callable[[Any], str]) -> Link | None:
+    """:func:`teaser`; ``text_of``: :func:`crawler.extract.text.element_text` or the page index's
+    memo of it (a related box's headings were read when it was found)."""
+    parts = _TeaserParts(item)
+    anchor = item if item.tag == "a" else parts.anchor
+    url = resolve_url(base, anchor.get("href") or "") if anchor is not None else None
+    if not url:
+        return None
+    if parts.headline is not None:
+        title = text_of(parts.headline)
+    else:
+        title = element_text(anchor, skip=_marked)
+        if title.startswith("Link zu"):  # (what the pattern starts with)
+            title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
+    kicker = parts.kicker
+    if kicker is None and item.tag != "a":
+        kicker = parts.context
+    label = clean_or_none(_context(element_text(kicker))) if kicker is not None else None
+    date = _teaser_date(parts)
+    sitepark_teaser = parts.sitepark
+    kind = None
+    if sitepark_teaser is not None:
+        for token in classes(sitepark_teaser):
+            kind = kind or _KIND_CLASSES.get(token)
+        kind = kind or "other"  # MARKUP.md: a Sitepark teaser without a known kind modifier
+    elif date:  # what the branch below makes of a dated teaser, without a ``_Text``
+        # (:func:`_guess_kind` calls it press; the ``urlsplit(url)`` it does first cannot
+        # fail: resolve_url() returns only URLs it made from a split base or split itself)
+        kind = "press"
+        if label is None and "Pressemitteilung" in element_text(item):
+            label = "Pressemitteilung"
+    else:
+        text = _Text(item)  # the teaser's whole text, read only if needed
+        if date is None and ("Pressemitteilung" in text() or _LEADING_DATE.match(text())):
+            # "22.03.2024 Pressemitteilung …", "28.03.2023 …"
+            date = dates.parse_german_date(text())
+        kind = _guess_kind(url, base, text, date)
+        if label is None and kind == "press" and "Pressemitteilung" in text():
+            label = "Pressemitteilung"
+    if kind == "org":
+        label = None
+    return Link(url=url, title=clean(title), kind=kind, label=label, date=date)
+
+
+def _context(text: str) -> str:
+    """``_CONTEXT.sub(r"\\1", text)`` (an anchored pattern: one match at most) without the
+    template expansion; a text that does not start like the pattern is returned as it is."""
+    if not text.startswith(("In", "Aus", "Kategorie")):
+        return text
+    match = _CONTEXT.match(text)
+    return text if match is None else match.group(1) + text[match.end() :]
+
+
+class _TeaserParts:
+    """The parts of a teaser, found in one walk over it (first match of each, in document
+    order): ``anchor`` ``.//a[@href]``; ``headline`` a ``SP-Teaser__headline`` or
+    ``h1``-``h4``; ``kicker`` a ``SP-Kicker__text``; ``context`` a class holding "kicker",
+    "context" or "categor"; ``date`` a ``SP-Scheduling__date`` or ``time``; ``dated`` the
+    teaser or an element in it with a class token holding "date", "datum" or "time";
+    ``sitepark`` the teaser or an element in it classed ``SP-Teaser``."""
+
+    __slots__ = ("anchor", "context", "date", "dated", "headline", "kicker", "sitepark")
+
+    def __init__(self, item: Any) -> None:
+        anchor = headline = kicker = context = date = dated = sitepark = None
+        # the teaser itself can only be ``sitepark`` and ``dated``
+        value = item.get("class")
+        if value is not None:
+            if "SP-" in value and "SP-Teaser" in class_tokens(value):
+                sitepark = item
+            lowered = value.lower()
+            if "date" in lowered or "datum" in lowered or "time" in lowered:
+                dated = item
+        elements = item.iter(etree.Element)
+        next(elements)  # (iter() starts with the teaser itself)
+        for el in elements:
+            value = el.get("class")
+            if value is not None:
+                # the Sitepark tokens below all hold "SP-"; a date word holds no whitespace, so
+                # it is in a token iff it is in the attribute
+                if "SP-" in value:
+                    tokens = class_tokens(value)
+                    if sitepark is None and "SP-Teaser" in tokens:
+                        sitepark = el
+                    if headline is None and "SP-Teaser__headline" in tokens:
+                        headline = el
+                    if kicker is None and "SP-Kicker__text" in tokens:
+                        kicker = el
+                    if date is None and "SP-Scheduling__date" in tokens:
+                        date = el
+                if dated is None:
+                    lowered = value.lower()
+                    if "date" in lowered or "datum" in lowered or "time" in lowered:
+                        dated = el
+                if context is None and (
+                    "kicker" in value or "context" in value or "categor" in value
+                ):
+                    context = el
+            tag = el.tag
+            if tag == "a":
+                if anchor is None and el.get("href") is not None:
+                    anchor = el
+            elif tag in _HEADLINE_TAGS:
+                if headline is None:
+                    headline = el
+            elif tag == "time" and date is None:
+                date = el
+        self.anchor, self.headline, self.kicker, self.context = anchor, headline, kicker, context
+        self.date, self.dated, self.sitepark = date, dated, sitepark
+
+
+_HEADLINE_TAGS = frozenset(("h1", "h2", "h3", "h4"))
+_MARKED_CLASSES = frozenset(("SP-Kicker__text", "SP-Kicker", "SP-Scheduling__date",
+                             "SP-Teaser__abstract"))  # fmt: skip
+
+
+def _marked(el: Any) -> bool:
+    """A kicker, date or abstract inside a teaser's anchor (left out of its title)."""
+    if el.tag == "time":
+        return True
+    value = el.get("class")
+    return value is not None and not _MARKED_CLASSES.isdisjoint(class_tokens(value))
+
+
+def _teaser_date(parts: _TeaserParts) -> str | None:
+    date_el = parts.date if parts.date is not None else parts.dated
+    if date_el is None:
+        return None
+    return dates.parse_german_date(element_text(date_el)) or dates.parse_any_date(
+        date_el.get("datetime")
+    )
+
+
+#: paths of administrative units (offices, departments)
+ORG_PATH = re.compile(
+    r"/(verwaltung|aemter|ämter|amt|fachbereiche?|fachdienste?|dienststellen|"
+    r"behoerden|organisationseinheiten)/",
+    re.I,
+)
+
+
+class _Text:
+    """:func:`crawler.extract.text.element_text` of an element, read on the first call."""
+
+    __slots__ = ("_el", "_text")
+
+    def __init__(self, el: Any) -> None:
+        self._el = el
+        self._text: str | None = None
+
+    def __call__(self) -> str:
+        if self._text is None:
+            self._text = element_text(self._el)
+        return self._text
+
+
+def _guess_kind(url: str, base: str, text: Callable[[], str], date: str | None) -> str:
+    """Kind of a teaser without Sitepark classes (``text()``: the teaser's text): a dated
+    teaser or a press path is ``press``, an office path ``org``, another page of the same site
+    ``topic``, anything else ``other``."""
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    if date or path.startswith("/presse") or "pressemitteilung" in text().lower():
+        return "press"
+    if ORG_PATH.search(path + "/"):
+        return "org"
+    if parts.hostname and parts.hostname != urlsplit(base).hostname:
+        return "other"
+    return "topic"
+
+
+# --- listings ------------------------------------------------------------------------------------
+
+
+def is_listing(doc: Any, main: Any, profile: SiteProfile | None = None) -> bool:
+    """A profile's ``listing_items`` match (outside related boxes); a Sitepark ``SP-TeaserList``
+    outside a related box; otherwise at least three teasers (or five list links) and little
+    prose of its own."""
+    scope = main if main is not None else doc
+    if profile is not None and profile.listing_items:
+        found = [i for i in select(doc, profile.listing_items) if not in_box(i, RELATED_HEADINGS)]
+        if found:
+            return True
+    for teaser_list in all_with_class(scope, "SP-TeaserList"):
+        if not in_box(teaser_list, RELATED_HEADINGS):
+            return True
+    items = listing_items(scope)
+    if len(items) < 3 or (len(items) < 5 and items[0].tag == "li" and not _has_heading(items[0])):
+        return False
+    prose = _prose(scope, set(items))
+    return prose < 400 * len(items) / 3 and prose < 1500
+
+
+def _prose(el: Any, skip: set[Any]) -> int:
+    """Characters of text in ``el`` outside links, chrome and the ``skip`` elements (teasers),
+    wherever it stands: paragraphs, or ``<div>``/``<td>`` text broken by ``<br>`` (old and
+    Asian news templates)."""
+    total = len(el.text.strip()) if el.text else 0
+    for child in el:
+        if child.tag != "a" and child not in skip and not is_chrome(child):
+            total += _prose(child, skip)
+        if child.tail:
+            total += len(child.tail.strip())
+    return total
+
+
+#: a teaser is a headline and a short abstract; a longer "teaser" is the article itself
+#: (teasers of the sample families: at most 265 characters)
+MAX_TEASER_CHARS = 1500
+
+
+def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
+    """Teasers of a listing: the profile's ``listing_items``, else Sitepark items, else
+    ``article``/``li`` teasers with a heading and a link, else list items that are (almost)
+    only a link (old-CMS overviews, "Aktuelles")."""
+    if profile is not None and profile.listing_items:
+        found = [i for i in select(scope, profile.listing_items) if not in_box(i, RELATED_HEADINGS)]
+        if found:
+            return outermost(found)
+    items = all_with_class(scope, "SP-TeaserList__item")
+    if items:
+        return [i for i in items if not in_box(i, RELATED_HEADINGS)]
+    # .//article | .//li | .//div[h2//a or h3//a or h4//a]
+    candidates = [
+        el
+        for el in scope.iter("article", "li", "div")
+        if el is not scope
+        and (
+            el.tag != "div"
+            or any(
+                child.tag in ("h2", "h3", "h4") and next(child.iter("a"), None) is not None
+                for child in el
+            )
+        )
+    ]
+    teasers = [
+        el
+        for el in candidates
+        if _links(el)
+        and _has_heading(el)
+        and not _in_chrome(el, scope)
+        and not in_box(el, RELATED_HEADINGS)
+        and len(text_content(el)) <= MAX_TEASER_CHARS
+    ]
+    if not teasers:
+        teasers = [el for el in scope.iter("li") if _is_link_item(el) and not _in_chrome(el, scope)]
+    return [t for t in teasers if not any(a in teasers for a in t.iterancestors())]
+
+
+def _has_heading(el: Any) -> bool:
+    """``.//h1|.//h2|.//h3|.//h4``"""
+    return any(h is not el for h in el.iter("h1", "h2", "h3", "h4"))
+
+
+def _in_chrome(el: Any, scope: Any) -> bool:
+    for node in (el, *el.iterancestors()):
+        if node is scope:
+            return False
+        if is_chrome(node):
+            return True
+    return False
+
+
+def _is_link_item(li: Any) -> bool:
+    anchors = _links(li)
+    if len(anchors) != 1 or any(n is not li for n in li.iter("ul", "ol")):
+        return False
+    text = element_text(li)
+    return len(element_text(anchors[0])) >= 0.6 * len(text) > 0

@@ -1,0 +1,561 @@
+"""Text helpers for extraction: decoding raw HTML bytes and normalising visible text.
+
+``decode_html`` picks the charset in the order Content-Type header → byte-order mark →
+``<meta charset>`` / ``http-equiv`` → UTF-8 → windows-1252. ISO-8859-1 (and its aliases) is read
+as windows-1252, as browsers do, so typographic quotes in 0x80–0x9F survive.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LATIN1_ALIASES = {"latin_1", "iso8859-1", "ascii"}  # normalised codec names read as cp1252
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+# characters lxml refuses (C0 controls except tab/newline/carriage return, and U+FFFE/U+FFFF)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: an XML declaration opening the markup, up to its first ">" (lxml refuses a str holding one
+#: with an encoding, also one that lacks its "?")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>?", re.I)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+#: all text of an element, as ``lxml.html``'s ``text_content()`` (scripts included)
+text_content = etree.XPath("string()")
+
+
+def normalize_codec(name: str | None) -> str | None:
+    """A Python codec name for a charset label, or None if unknown.
+
+    ISO-8859-1, Latin-1 and US-ASCII map to windows-1252 (the WHATWG rule).
+    """
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if codec in _LATIN1_ALIASES:
+        return "cp1252"
+    return codec
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return normalize_codec(match.group(1)) if match else None
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Error handler: bytes undefined in windows-1252 (0x81, 0x8D, …) decode as in ISO-8859-1."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    return bytes(chunk).decode("latin-1"), error.end
+
+
+codecs.register_error("pressarchive-latin1", _latin1_fallback)
+
+
+def _try_decode(body: bytes, codec: str) -> str | None:
+    try:
+        if codec == "cp1252":
+            return body.decode(codec, errors="pressarchive-latin1")
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
+    """Decode an HTML response to text; never raises (:func:`decode_html_as`)."""
+    return decode_html_as(body, headers)[0]
+
+
+def decode_html_as(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Decode an HTML response to text; never raises. Returns the text and the codec used.
+
+    A ``<meta>`` declaring ISO-8859-1/windows-1252 on bytes that are valid UTF-8 with non-ASCII
+    characters is overruled (old CMS templates often declare Latin-1 but serve UTF-8; valid
+    multi-byte UTF-8 is practically never intended Latin-1 text).
+    """
+    content_type = (headers or {}).get("content-type")
+    candidates: list[str] = []
+    header_codec = charset_from_content_type(content_type)
+    if header_codec:
+        # like a <meta> below: valid multi-byte UTF-8 is practically never meant as Latin-1
+        if header_codec == "cp1252" and not body.isascii():
+            candidates.append("utf-8")
+        candidates.append(header_codec)
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            candidates.append(codec)
+            break
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        meta_codec = normalize_codec(meta.group(1).decode("ascii", "replace"))
+        # a page that got this far in an ASCII-compatible encoding cannot really be UTF-16
+        if meta_codec and not meta_codec.startswith(("utf-16", "utf-32")):
+            if not (candidates or meta_codec != "cp1252" or body.isascii()):
+                candidates.append("utf-8")
+            candidates.append(meta_codec)
+    candidates += ["utf-8", "cp1252"]
+    for codec in candidates:
+        text = _try_decode(body, codec)
+        if text is not None:
+            if codec != candidates[0]:
+                logger.debug("decoded as %s after trying %s", codec, candidates[0])
+            return text.lstrip("\ufeff"), codec
+    # not reached: cp1252 above
+    return body.decode("cp1252", errors="pressarchive-latin1"), "cp1252"
+
+
+def prepare_markup(text: str) -> str:
+    """Remove what lxml cannot parse from decoded markup (XML declaration, control characters)."""
+    text = _XML_DECL.sub("", text, count=1)
+    return _CONTROL.sub("", text) if _has_control(text) else text
+
+
+def is_prepared(text: str, raw: bytes) -> bool:
+    """Whether :func:`prepare_markup` would return ``text`` as it is; ``raw``: ``text`` in
+    UTF-8 (the response body it was decoded from, when that was UTF-8 without a BOM)."""
+    return _XML_DECL.match(text) is None and not has_control(raw, text)
+
+
+#: the C0 controls of :data:`_CONTROL`, as bytes
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def _has_control(text: str) -> bool:
+    """Whether :data:`_CONTROL` finds anything in ``text``."""
+    return has_control(text.encode("utf-8", "surrogatepass"), text)
+
+
+def has_control(raw: bytes, text: str) -> bool:
+    """Whether :data:`_CONTROL` finds anything in ``text``, given ``raw``, its UTF-8 encoding
+    (a third of the regex scan's time: the C0 controls are exactly the UTF-8 bytes below 0x20
+    they are encoded as)."""
+    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+        return True
+    return not text.isascii() and ("\ufffe" in text or "\uffff" in text)
+
+
+def clean(text: str | None) -> str:
+    """Drop soft hyphens and zero-width characters, turn NBSP into a space, collapse whitespace."""
+    if not text:
+        return ""
+    if not text.isascii() and (  # (six substring tests are faster than one regex search)
+        "\u00ad" in text
+        or "\u200b" in text
+        or "\u200c" in text
+        or "\u200d" in text
+        or "\u2060" in text
+        or "\ufeff" in text
+    ):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())  # str.split() splits on exactly the characters re's \\s matches
+
+
+def has_invisible(text: str) -> bool:
+    """Whether :func:`clean` drops characters from ``text`` other than whitespace."""
+    return not text.isascii() and _INVISIBLE.search(text) is not None
+
+
+def clean_or_none(text: str | None) -> str | None:
+    cleaned = clean(text)
+    return cleaned or None
+
+
+# --- markup helpers (lxml elements) -------------------------------------------------------------
+
+#: elements whose content starts a new text block
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd details div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead tfoot "
+    "td th tr ul".split()
+)
+#: never visible text
+INVISIBLE_TAGS = frozenset("script style noscript template head title meta link".split())
+
+
+Skip = Callable[[Any], bool] | None
+
+
+def classes(el: Any) -> frozenset[str]:
+    """Lower-cased class tokens of an element (empty for comments and the like)."""
+    get = getattr(el, "get", None)
+    if get is None:
+        return frozenset()
+    return frozenset((get("class") or "").lower().split())
+
+
+def element_text(el: Any, skip: Skip = None) -> str:
+    """Visible text of an element, ``<br>`` and block boundaries as spaces, normalised.
+
+    ``skip`` is an optional predicate; elements for which it is true are left out.
+    """
+    if el is None:
+        return ""
+    if not len(el):  # no children: its own text
+        return clean(getattr(el, "text", None))
+    parts: list[str] = []
+    _gather(el, parts, skip)
+    return clean("".join(parts))
+
+
+def _gather(el: Any, parts: list[str], skip: Skip) -> None:
+    text = getattr(el, "text", None)
+    if text:
+        parts.append(text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INVISIBLE_TAGS and not (skip and skip(child)):
+            if tag == "br" or tag in BLOCK_TAGS:
+                parts.append(" ")
+            _gather(child, parts, skip)
+            if tag in BLOCK_TAGS:
+                parts.append(" ")
+        tail = child.tail  # (lxml builds a new string on every read)
+        if tail:
+            parts.append(tail)
+
+
+def raw_texts(root: Any) -> dict[Any, str]:
+    """For ``root`` and every element under it, the text :func:`element_text` reads before
+    normalising (``clean(raw_texts(root)[el]) == element_text(el)``), in one pass instead of
+    one walk per element."""
+    texts: dict[Any, str] = {}
+    _raw(root, texts)
+    return texts
+
+
+def _raw(el: Any, texts: dict[Any, str]) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            inner = _raw(child, texts)
+            if tag not in INVISIBLE_TAGS:
+                if tag in BLOCK_TAGS:
+                    parts += (" ", inner, " ")
+                elif tag == "br":
+                    parts += (" ", inner)
+                else:
+                    parts.append(inner)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+    text = texts[el] = "".join(parts)
+    return text
+
+
+def cls(name: str) -> str:
+    """XPath predicate body: the element has class token ``name`` (the plain ``contains`` first
+    spares libxml2 the ``normalize-space`` of every other element's class)."""
+    return (
+        f"(contains(@class, '{name}') and "
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
+    )
+
+
+def first(el: Any, xpath: str) -> Any:
+    """First match of ``xpath`` under ``el``, or None."""
+    if el is None:
+        return None
+    found = compiled(xpath)(el)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=256)
+def compiled(xpath: str) -> etree.XPath:
+    """``xpath`` compiled once (evaluating a string with ``el.xpath`` compiles it every call)."""
+    return etree.XPath(xpath)
+
+
+# --- body blocks ---------------------------------------------------------------------------------
+
+#: never body content (chrome, media, forms)
+_SKIP_TAGS = (
+    frozenset(
+        "aside button dialog figure figcaption footer form header iframe img input nav picture "
+        "select svg textarea video audio object embed canvas map".split()
+    )
+    | INVISIBLE_TAGS
+)
+#: class tokens (lower case) or fragments of them that mark non-content boxes
+_SKIP_CLASS_PARTS = (
+    "sp-video", "sp-related", "sp-notes", "sp-imagecredits", "sp-cookieconsent", "sp-skiplink",
+    "sp-figure", "sp-teaser", "sp-pagination", "sp-breadcrumb", "sp-share", "related", "cookie",
+    "consent", "skiplink", "skip-link", "breadcrumb", "pagination", "social", "share", "video",
+    "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
+    "visuallyhidden", "screenreader",
+)  # fmt: skip
+#: class tokens (lower case, whole tokens: "with-byline" is no byline) of author/date lines
+#: (Drupal "node__meta", WordPress "entry-meta", news "byline"; measured in BENCHMARKS.md)
+_META_CLASS_TOKENS = frozenset(
+    ("node__meta", "node__submitted", "entry-meta", "post-meta", "article-meta", "byline",
+     "submitted")
+)  # fmt: skip
+#: the same fragments as one pattern over the lower-cased class attribute (no fragment holds
+#: whitespace, so "a token contains it" and "the attribute contains it" agree)
+_SKIP_CLASS_RE = re.compile("|".join(map(re.escape, _SKIP_CLASS_PARTS)))
+_CHROME_IDS = frozenset(("header", "navigation", "nav", "footer", "sidebar", "cookie-banner"))
+_SKIP_ROLES = frozenset("navigation banner contentinfo dialog complementary alertdialog".split())
+#: headings of boxes that are never body text
+_SKIP_HEADINGS = re.compile(
+    r"^(erläuterungen und hinweise|bildnachweise?|bildquellen|bildrechte|video\b|teilen\b)", re.I
+)
+#: headings of link boxes (skipped only when the box really is a list of links or teasers)
+LINK_BOX_HEADINGS = re.compile(
+    r"^(verwandte (themen|links|nachrichten|meldungen|artikel|beiträge)|mehr zum thema|"
+    r"das könnte sie auch interessieren|weitere informationen|weitere (meldungen|nachrichten)|"
+    r"lesen sie auch|auch interessant|siehe auch|related (topics|links|news|articles|posts))\b",
+    re.I,
+)
+#: the letters every heading :data:`LINK_BOX_HEADINGS` matches starts with (a cheap pre-check)
+LINK_BOX_INITIALS = "vmdwlasr"
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def box_heading(el: Any) -> str:
+    """Text of a box's own heading: its first child element when that is a heading."""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _HEADING_TAGS or "headline" in (child.get("class") or "").lower():
+            return element_text(child)
+        return ""
+    return ""
+
+
+def is_chrome(el: Any) -> bool:
+    """True for an element that is never article content (navigation, boxes, media, banners)."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag in _SKIP_TAGS:
+        return True
+    names = el.keys()  # (one call; most body elements have no attributes)
+    if names:
+        role = el.get("role") if "role" in names else None
+        if role is not None and role.lower() in _SKIP_ROLES:
+            return True
+        ident = el.get("id") if "id" in names else None
+        if ident is not None and ident.lower() in _CHROME_IDS:
+            return True
+        value = el.get("class") if "class" in names else None
+        if value:
+            value = value.lower()
+            if _SKIP_CLASS_RE.search(value) or not _META_CLASS_TOKENS.isdisjoint(value.split()):
+                return True
+    if tag in ("div", "section") and len(el):
+        heading = box_heading(el)
+        if heading and _SKIP_HEADINGS.match(heading):
+            return True
+        if heading and LINK_BOX_HEADINGS.match(heading) and is_link_box(el):
+            return True
+    return False
+
+
+def is_link_box(el: Any) -> bool:
+    """A box made of teasers or a list of links (not prose that happens to hold a link):
+    links in list items, Sitepark teasers, or linked headings (``.//li//a[@href] |
+    .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | … | .//h5//a[@href]``). The links are
+    looked at first: lxml finds them in C, and they decide most boxes."""
+    for anchor in el.iter("a"):
+        if anchor is el or anchor.get("href") is None:
+            continue
+        for above in anchor.iterancestors():
+            if above is el:
+                break
+            if above.tag in _LINK_BOX_PARENTS:
+                return True
+    for node in el.iter(etree.Element):
+        if node is not el and "Teaser" in (node.get("class") or ""):
+            return True
+    return False
+
+
+_LINK_BOX_PARENTS = frozenset(("li", "h2", "h3", "h4", "h5"))
+
+
+class _Walker:
+    """Collects text blocks (and link targets) from a content root, flushing at block tags."""
+
+    def __init__(self, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]):
+        self.blocks: list[str] = []
+        self.links: list[str] = []
+        self._seen: set[str] = set()
+        self._buf: list[str] = []
+        self._skip_ids = skip_ids
+        self._base = base
+        self._resolve = resolve
+
+    def flush(self) -> None:
+        if not self._buf:
+            return
+        text = clean("".join(self._buf))
+        self._buf.clear()
+        if text:
+            self.blocks.append(text)
+
+    def walk(self, el: Any) -> None:
+        buf = self._buf  # (flush() empties it in place; lxml builds a new string per read)
+        text = el.text
+        if text:
+            buf.append(text)
+        skip_ids = self._skip_ids
+        for child in el:
+            tag = child.tag
+            if tag == "br":
+                buf.append(" ")
+            elif isinstance(tag, str) and id(child) not in skip_ids:
+                if not is_chrome(child):
+                    self._visit(child)
+            tail = child.tail
+            if tail:
+                buf.append(tail)
+
+    def _visit(self, el: Any) -> None:
+        tag = el.tag
+        if tag == "a":
+            url = self._resolve(self._base, el.get("href") or "")
+            if url and url not in self._seen:
+                self._seen.add(url)
+                self.links.append(url)
+        if tag in BLOCK_TAGS:
+            self.flush()
+            self.walk(el)
+            self.flush()
+        else:
+            self.walk(el)
+
+
+def body_blocks(
+    root: Any, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]
+) -> tuple[list[str], list[str]]:
+    """Body text blocks of ``root`` (one per paragraph, heading, list item, FAQ question/answer)
+    and the resolved link targets found among them, in order, deduplicated."""
+    walker = _Walker(base, skip_ids, resolve)
+    walker.walk(root)
+    walker.flush()
+    return walker.blocks, walker.links
+
+
+#: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
+_BACK_LINK_BLOCK = re.compile(
+    r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
+    r"seitenanfang|back to top)[ .:»›<>-]*",
+    re.IGNORECASE,
+)
+#: an opening meta line: a date, perhaps a time, perhaps "von"/"by" and a name without digits
+#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr")
+_META_LINE = re.compile(
+    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
+    r"( [|–-])?( (von|by|Autor:?) [^.!?\d]{1,60})?",
+    re.IGNORECASE,
+)
+
+
+def trim_blocks(blocks: list[str]) -> list[str]:
+    """A structural body's ``blocks`` without an opening date/author meta line (a template's
+    "25.09.2025 10:00 von Pressestelle" above the text) and a closing back link ("Zurück");
+    found on hand-made Contao pages. Other blocks are never touched."""
+    start, end = 0, len(blocks)
+    if end > 1 and len(blocks[0]) <= 90 and _META_LINE.fullmatch(blocks[0]):
+        start = 1
+    if end - start > 1 and len(blocks[-1]) <= 40 and _BACK_LINK_BLOCK.fullmatch(blocks[-1]):
+        end -= 1
+    return blocks[start:end] if start or end != len(blocks) else blocks
+
+
+def resolve_url(base: str, href: str | None) -> str | None:
+    """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments.
+
+    Memoised for the page being extracted: a page resolves the same links for its body,
+    media, attachments and related boxes. :func:`forget_urls` empties the memo when a page's
+    extraction starts, so no page profits from an earlier one (a re-extracted page must not
+    look cheaper than a new one)."""
+    return _resolve(base, href or "")
+
+
+def forget_urls() -> None:
+    """Empty :func:`resolve_url`'s memo (called at the start of every page's extraction)."""
+    _resolve.cache_clear()
+    _origin.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _resolve(base: str, href: str) -> str | None:
+    href = clean(href)
+    if not href or href.startswith("#"):
+        return None
+    fast = _join_simple(base, href)
+    if fast is not None:
+        return fast
+    try:
+        url = urljoin(base, href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+#: what makes ``urljoin`` rewrite an href beyond prefixing it (dot segments, params, an empty
+#: query or fragment, IPv6 brackets): such hrefs take the general path
+_NOT_SIMPLE = re.compile(r"/\.|;|\?#|[?#]$|[\[\]]")
+
+
+def _not_simple(text: str) -> bool:
+    """``_NOT_SIMPLE.search(text)`` with substring tests (``$`` also before a final newline)."""
+    return (
+        "/." in text
+        or ";" in text
+        or "?#" in text
+        or "[" in text
+        or "]" in text
+        or text.endswith(("?", "#", "?\n", "#\n"))
+    )
+
+
+def _join_simple(base: str, href: str) -> str | None:
+    """``urljoin(base, href)`` without parsing, for the two shapes most links have (a cleaned,
+    non-empty href): an absolute ``http(s)://host…`` URL (returned as it is) or a path from
+    the root (``/a/b?q``: the base's origin in front). None for anything else, and for hrefs
+    ``urljoin`` would rewrite (:data:`_NOT_SIMPLE`)."""
+    if href[0] == "/":
+        if href[1:2] == "/" or _not_simple(href):
+            return None
+        origin = _origin(base)
+        return None if origin is None else origin + href
+    if not href.startswith(("http://", "https://")) or not href.isascii():
+        return None
+    rest = href[href.index("//") + 2 :]
+    if not rest or rest[0] in "/?#" or _not_simple(rest):
+        return None
+    return href
+
+
+@lru_cache(maxsize=8)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) base, as ``urljoin`` rebuilds it; else None."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,142 @@
+"""Where requests connect: ``connect_to`` mappings and checked name resolution.
+
+* :class:`ConnectToTransport` (an httpx transport) sends requests for a mapped host name
+  to another ``ip:port`` (like curl's ``--connect-to``); URL and ``Host`` header keep
+  the name.
+* :class:`CheckedHTTPTransport` is httpx's own transport whose connections are opened
+  by :class:`CheckedNetworkBackend`: it resolves every host *name* itself, refuses it if
+  any of its addresses is not globally routable (private, link-local such as the cloud
+  metadata address, …: :func:`crawler.fetch.urls.non_public_address`; loopback passes like a
+  literal does), and connects to the addresses it checked, in order, moving to the next
+  one when a connection is refused or times out. So a second DNS answer cannot swap in
+  a private address between check and connection. Everything else stays httpx's: the
+  connection pool is keyed by host name, TLS checks the certificate against the name,
+  and the name is resolved in its ASCII (IDNA 2008) form, as the ``Host`` header has it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+
+import httpcore
+import httpx
+
+from crawler.fetch.urls import ip_literal, non_public_address
+
+log = logging.getLogger(__name__)
+
+#: ``resolve(host, port)`` → the host's addresses, in the order to try them.
+Resolve = Callable[[str, int], Awaitable[list[str]]]
+
+
+class AddressRefused(httpx.TransportError):
+    """A host name resolved to an address the crawler must not contact."""
+
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    """The addresses ``getaddrinfo`` gives for ``host`` (raises ``socket.gaierror``)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class CheckedNetworkBackend(httpcore.AsyncNetworkBackend):
+    """httpcore network backend: resolve, refuse non-public addresses, connect to the
+    checked ones."""
+
+    def __init__(
+        self, resolve: Resolve = system_resolve, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
+        self.resolve = resolve
+        self.inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = [host] if ip_literal(host) is not None else await self._checked(host, port)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self.inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address,
+                    socket_options=socket_options,
+                )  # fmt: skip
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                log.debug("%s at %s: %s", host, address, exc)
+                last = exc
+        assert last is not None  # addresses is never empty
+        raise last
+
+    async def _checked(self, host: str, port: int) -> list[str]:
+        try:
+            addresses = await self.resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            # A ConnectError caused by the gaierror: the fetcher does not retry it.
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        if not addresses:
+            raise httpcore.ConnectError(f"cannot resolve {host}: no addresses")
+        for address in addresses:
+            why = non_public_address(address)
+            if why:
+                raise AddressRefused(f"refused {host}: it resolves to {why}")
+        log.debug("%s resolved to %s", host, addresses)
+        return addresses
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class CheckedHTTPTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport (no retries, default limits) over :class:`CheckedNetworkBackend`.
+
+    httpx 0.28 takes no network backend, so the pool it builds is replaced by the same
+    pool with ours (pyproject pins httpx below 0.29 for this)."""
+
+    def __init__(self, resolve: Resolve = system_resolve) -> None:
+        super().__init__(retries=0)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=5.0,
+            network_backend=CheckedNetworkBackend(resolve),
+        )
+
+
+class ConnectToTransport(httpx.AsyncBaseTransport):
+    """Send requests for ``host`` to ``mapping[host]`` (``"ip:port"``), keeping the URL's
+    host name in the ``Host`` header (and as TLS SNI name)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, mapping: dict[str, str]):
+        self.inner = inner
+        self.mapping = {k.lower(): v for k, v in mapping.items()}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        target = self.mapping.get(request.url.host.lower())
+        if target:
+            ip, _, port = target.rpartition(":")
+            name = request.url.host
+            request.url = request.url.copy_with(host=ip.strip("[]"), port=int(port))
+            request.extensions = {**request.extensions, "sni_hostname": name}
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+__all__ = [
+    "AddressRefused",
+    "CheckedHTTPTransport",
+    "CheckedNetworkBackend",
+    "ConnectToTransport",
+    "Resolve",
+    "system_resolve",
+]
