@@ -23,13 +23,13 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.graph.model import (
+from archive.graph.model import generic_labels
+from archive.graph.timeline import (
     LABEL_PREFIX,
     NODE_KINDS,
     GraphError,
     Timeline,
     at_bound,
-    generic_labels,
     load_timeline,
 )
 
