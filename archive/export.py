@@ -128,8 +128,8 @@ def _write_text(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
 
 def _write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
     try:
-        import pyarrow as pa  # noqa: PLC0415 - optional dependency
-        import pyarrow.parquet as pq  # noqa: PLC0415
+        import pyarrow as pa  # here: optional dependency, only for parquet
+        import pyarrow.parquet as pq
     except ImportError as exc:
         raise ExportError(
             "parquet export needs pyarrow: pip install 'pressarchive[parquet]'"

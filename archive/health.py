@@ -34,8 +34,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.store.schema import RUN_COUNTS
 from crawler.engine.store import ExtractionCounts
+from crawler.records import RUN_COUNTERS
 
 FAILING_ERROR_RATE = 0.5
 FAILING_MIN_ERRORS = 3
@@ -96,7 +96,7 @@ def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
     }
 
 
-_RUN_COLUMNS = ("id", "started_at", "finished_at", "status", *RUN_COUNTS, "duration")
+_RUN_COLUMNS = ("id", "started_at", "finished_at", "status", *RUN_COUNTERS, "duration")
 
 
 def source_health(

@@ -8,8 +8,9 @@ from typing import Any
 import sqlite_utils
 
 from archive.health import source_health
-from archive.store.schema import RUN_COUNTS, db_path
+from archive.store.schema import db_path
 from crawler.capture.warc import capture_folder, folder_usage
+from crawler.records import RUN_COUNTERS
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         )
     for name, total in db.execute(_ERRORS_SQL).fetchall():
         entry(name)["errors_total"] = total
-    run_columns = ["id", "started_at", "finished_at", "status", *RUN_COUNTS, "duration"]
+    run_columns = ["id", "started_at", "finished_at", "status", *RUN_COUNTERS, "duration"]
     for name, runs, last_id in db.execute(_RUNS_SQL).fetchall():
         item = entry(name)
         item["runs"] = runs

@@ -30,7 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from archive.graph import analysis as A  # noqa: E402
 from archive.graph import model as G  # noqa: E402
+from archive.graph import timeline as T  # noqa: E402
 from archive.graph.render import render  # noqa: E402
 from archive.indexes import graph_edges as graph_table  # noqa: E402
 from archive.store.schema import open_archive  # noqa: E402
@@ -186,7 +188,7 @@ def main() -> None:
         t, n = timed(lambda: graph_table.confirm_run(db, "bench", "2025-12-02T06:00:00Z"))
         rows.append(("confirm_run: last_seen of present edges (end of an ok run)", t,
                      f"{n:,} rows"))  # fmt: skip
-        t, tl = timed(lambda: G.load_timeline(db))
+        t, tl = timed(lambda: T.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
                      f"{len(tl.pages):,} pages, {len(tl.edges):,} edge histories"))  # fmt: skip
         t, g = timed(lambda: G.graph_at(tl))
@@ -197,12 +199,12 @@ def main() -> None:
                      f"{g2.number_of_edges():,} edges"))  # fmt: skip
         del g2
         seed = url(0, "topic")
-        t, found = timed(lambda: G.neighbors(g, seed, 1))
+        t, found = timed(lambda: A.neighbors(g, seed, 1))
         rows.append(("neighbors of the biggest topic, depth 1", t, f"{len(found):,} nodes"))
-        t, _top = timed(lambda: G.central(g, 20))
+        t, _top = timed(lambda: A.central(g, 20))
         rows.append(("central (PageRank, plain Python)", t, "top 20"))
         if args.communities:
-            t, comms = timed(lambda: G.communities(g))
+            t, comms = timed(lambda: A.communities(g))
             rows.append(("communities (Louvain, seed 42)", t, f"{len(comms):,} communities"))
         for fmt in G.EXPORT_FORMATS:
             out = folder / f"graph.{fmt}"

@@ -297,10 +297,11 @@ def pct(values: list[float], p: float) -> float:
 
 def recall_table() -> list[tuple[str, float, float]]:
     """Macro recall / precision over the labelled set, per method."""
-    from archive.store.save import save_page  # noqa: PLC0415
-    from archive.store.schema import open_archive  # noqa: PLC0415
-    from crawler.records import Extracted, FetchResult, Image  # noqa: PLC0415
-    from tests.test_german_search import LABELLED, tail  # noqa: PLC0415
+    # here: only the recall table writes pages and needs the labelled test set
+    from archive.store.save import save_page
+    from archive.store.schema import open_archive
+    from crawler.records import Extracted, FetchResult, Image
+    from tests.test_german_search import LABELLED, tail
 
     content = json.loads((ROOT / "crawler/sample_site/content.json").read_text())
     tmp = Path(tempfile.mkdtemp(prefix="bench-recall-"))

@@ -14,6 +14,12 @@ PAGE_TYPES = ("press_release", "topic", "notice", "org_unit", "listing", "other"
 LINK_KINDS = ("press", "topic", "org", "other")
 #: Where a published date came from, strongest first (see ``crawler.dates``).
 DATE_SOURCES = ("metadata", "url", "text", "feed", "teaser")
+#: The counters of a crawl run, in the column order of ``crawl_runs``: fields of
+#: ``crawler.engine.crawl.CrawlStats``, stored by ``archive.store.save.finish_run``.
+RUN_COUNTERS = (
+    "fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors", "bytes",
+    "requests",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

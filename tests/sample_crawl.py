@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from archive.cli.main import cli
 from archive.run.crawl import CrawlStats, crawl_source
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
@@ -24,12 +28,6 @@ def crawl_sample(db_path: Path, site: SampleSite, **options: Any) -> CrawlStats:
 def cli_crawl_json(tmp_path: Path, config_text: str) -> tuple[Path, dict[str, Any]]:
     """Write ``config_text`` to ``tmp_path/config.toml``, run ``pressarchive crawl --json``
     into ``tmp_path/archive.db`` through the CLI; return the archive path and the summary."""
-    import json  # noqa: PLC0415 - only these tests need the CLI
-
-    from click.testing import CliRunner  # noqa: PLC0415
-
-    from archive.cli.main import cli  # noqa: PLC0415
-
     config = tmp_path / "config.toml"
     config.write_text(config_text, encoding="utf-8")
     db_path = tmp_path / "archive.db"

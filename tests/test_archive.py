@@ -25,8 +25,9 @@ from archive.store.save import (
 )
 from archive.store.schema import MIGRATIONS, ensure_schema, open_archive
 from crawler.config.settings import SourceConfig
+from crawler.engine.crawl import CrawlStats
 from crawler.errors import ArchiveError
-from crawler.records import Attachment, Extracted, FetchResult, Image, Link
+from crawler.records import RUN_COUNTERS, Attachment, Extracted, FetchResult, Image, Link
 
 URL = "https://www.ruesselsheim.de/presse/stadtfest-2024.html"
 
@@ -325,6 +326,13 @@ def test_validators_and_known_urls_empty(db: sqlite_utils.Database) -> None:
 
 
 # --------------------------------------------------------------------------- runs, sources
+
+
+def test_run_counters_are_crawl_runs_columns_and_stats(db: sqlite_utils.Database) -> None:
+    """A counter added to RUN_COUNTERS needs a migration adding its column."""
+    columns = list(db.table("crawl_runs").columns_dict)
+    assert [c for c in columns if c in RUN_COUNTERS] == list(RUN_COUNTERS)
+    assert list(CrawlStats("s").run_counts()) == [*RUN_COUNTERS, "duration"]
 
 
 def test_runs_errors_sources_and_status(db: sqlite_utils.Database) -> None:

@@ -23,13 +23,13 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.graph.model import (
+from archive.graph.model import generic_labels
+from archive.graph.timeline import (
     LABEL_PREFIX,
     NODE_KINDS,
     GraphError,
     Timeline,
     at_bound,
-    generic_labels,
     load_timeline,
 )
 
@@ -215,10 +215,10 @@ def _png(
     pos: dict[str, tuple[float, float]], degree: dict[str, int], now: str,
 ) -> None:  # fmt: skip
     try:
-        import matplotlib  # noqa: PLC0415 - optional
+        import matplotlib  # here: optional and slow to import, only for PNG
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt
     except ImportError as exc:
         raise GraphError(
             "PNG needs matplotlib (pip install matplotlib); --out FILE.html needs nothing"

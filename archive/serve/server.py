@@ -198,10 +198,11 @@ def write_plugin_shim(directory: Path) -> Path:
 
 def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
     """Run Datasette on the archive in this process until interrupted."""
-    from datasette.cli import cli as datasette_cli  # noqa: PLC0415 - heavy import
-    from datasette.plugins import pm  # noqa: PLC0415
+    # here: datasette (the plugin too) is slow to import and only this command needs it
+    from datasette.cli import cli as datasette_cli
+    from datasette.plugins import pm
 
-    from archive.serve import plugin as datasette_plugin  # noqa: PLC0415
+    from archive.serve import plugin as datasette_plugin
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="pressarchive")

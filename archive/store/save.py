@@ -26,11 +26,11 @@ import sqlite_utils
 from archive.indexes import graph_edges as graph_table
 from archive.search.engine import index_page, unindex_page
 from archive.store import revisions as revisions
-from archive.store.schema import RUN_COUNTS, now_iso, write_transaction
+from archive.store.schema import now_iso, write_transaction
 from crawler.config.settings import SourceConfig
 from crawler.discover.discovery import CachedDiscovery
 from crawler.engine.store import ExtractionCounts
-from crawler.records import Extracted, FetchResult
+from crawler.records import RUN_COUNTERS, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def start_run(db: sqlite_utils.Database, source: str) -> int:
 def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], status: str) -> None:
     """Close run ``run_id`` with ``status`` and the counts in ``stats``.
 
-    Known keys are those of :data:`archive.store.schema.RUN_COUNTS` plus ``duration`` (seconds;
+    Known keys are those of :data:`crawler.records.RUN_COUNTERS` plus ``duration`` (seconds;
     computed from ``started_at`` if absent). ``errors`` defaults to the number of
     ``fetch_errors`` rows of the run. Other keys are ignored.
     """
@@ -83,7 +83,7 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
         raise ValueError(f"no crawl run with id {run_id}")
     finished = now_iso()
     update: dict[str, Any] = {"finished_at": finished, "status": status}
-    for key in RUN_COUNTS:
+    for key in RUN_COUNTERS:
         if stats.get(key) is not None:
             update[key] = int(stats[key])
     if "errors" not in update:
@@ -93,7 +93,7 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
     elif row[0]:
         delta = datetime.fromisoformat(finished) - datetime.fromisoformat(row[0])
         update["duration"] = delta.total_seconds()
-    ignored = set(stats) - set(RUN_COUNTS) - {"duration"}
+    ignored = set(stats) - set(RUN_COUNTERS) - {"duration"}
     if ignored:
         log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
     db.table("crawl_runs").update(run_id, update)

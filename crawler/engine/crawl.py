@@ -28,7 +28,14 @@ from crawler.engine.store import ExtractionCounts, Store
 from crawler.extract.core import extract
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
-from crawler.records import Candidate, DateCandidate, Extracted, FetchResult, Link
+from crawler.records import (
+    RUN_COUNTERS,
+    Candidate,
+    DateCandidate,
+    Extracted,
+    FetchResult,
+    Link,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +75,9 @@ class CrawlStats:
         return dataclasses.asdict(self)
 
     def run_counts(self) -> dict[str, Any]:
-        keys = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
-        out: dict[str, Any] = {k: getattr(self, k) for k in keys}
-        out.update(bytes=self.bytes, requests=self.requests, duration=round(self.duration, 3))
+        """The counters (:data:`crawler.records.RUN_COUNTERS`) and ``duration``, as stored."""
+        out: dict[str, Any] = {k: getattr(self, k) for k in RUN_COUNTERS}
+        out["duration"] = round(self.duration, 3)
         return out
 
 

@@ -3,7 +3,7 @@
 Run ``python -m crawler.sample_site.make_content`` after changing anything here; the test suite
 checks that the committed ``content.json`` equals a fresh build. Hand-written pages (the seed
 release, topic, org-unit and notice pages, the date and URL-scheme edge cases) live in
-``_special_pages``; the bulk of the releases is combined from per-theme sentence pools with a
+``special_pages.py``; the bulk of the releases is combined from per-theme sentence pools with a
 seeded ``random.Random``, so the output is identical on every run.
 """
 
@@ -14,361 +14,24 @@ import logging
 import random
 import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from crawler.sample_site.render import CANONICAL_BASE, berlin_iso, compute_ground_truth
+from crawler.sample_site.special_pages import (
+    Page,
+    image_spec,
+    page_spec,
+    pools,
+    seed_release,
+    special_releases,
+    teaser_spec,
+    topic_org_notice_pages,
+)
 
 logger = logging.getLogger(__name__)
 
 CONTENT_PATH = Path(__file__).with_name("content.json")
-POOLS_PATH = Path(__file__).with_name("pools.json")
-pools = SimpleNamespace(**json.loads(POOLS_PATH.read_text(encoding="utf-8")))
 SEED = 20251128
-
-Page = dict[str, Any]
-
-
-def _page(key: str, page_type: str, path: str, label: str, title: str, **kw: Any) -> Page:
-    page: Page = {
-        "key": key,
-        "page_type": page_type,
-        "cms": "current",
-        "path": path,
-        "cms_id": None,
-        "label": label,
-        "title": title,
-        "lead": None,
-        "date": None,
-        "time": "10:00",
-        "meta_date": False,
-        "date_modified": None,
-        "jsonld": False,
-        "blocks": [],
-        "faq": [],
-        "video": None,
-        "images": [],
-        "related": [],
-        "charset": "utf-8",
-        "added_in": 1,
-        "removed_in": None,
-        "edition_2": None,
-        "listing_title": None,
-    }
-    page.update(kw)
-    return page
-
-
-def _teaser(key: str, kind: str, title: str, label: str | None = None, **kw: Any) -> dict:
-    teaser = {
-        "key": key,
-        "kind": kind,
-        "title": title,
-        "label": label,
-        "href": None,
-        "alt": None,
-        "abstract": None,
-        "date": None,
-    }
-    teaser.update(kw)
-    return teaser
-
-
-def _img(file: str, alt: str, caption: str | None, credit_item: str | None) -> dict:
-    return {"file": file, "alt": alt, "caption": caption, "credit_item": credit_item}
-
-
-# --------------------------------------------------------------------------------------------
-# Hand-written pages
-# --------------------------------------------------------------------------------------------
-
-SEED_PATH = (
-    "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-"
-    "langfristig"
-)
-LOTSEN_2024_PATH = "/presse/2024/2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen"
-ARKSOUSI_PATH = "/presse/2025/2025-07-23-mohammad-ghassan-arksousi-in-wiesbaden-geehrt"
-WIR_PATH = "/soziales/migration/projekte-und-integrationsmassnahmen/landesprogramm-wir"
-
-
-def _seed() -> Page:
-    s = pools.SEED_TEXT
-    return _page(
-        "seed",
-        "press_release",
-        SEED_PATH,
-        "Pressemitteilung",
-        s["title"],
-        cms_id="102345",
-        lead=s["lead"],
-        date="2025-11-28",
-        time="09:30",
-        meta_date=True,
-        date_modified="2025-11-28T14:12:00+01:00",
-        jsonld=True,
-        blocks=[["p", p] for p in s["body_before"]]
-        + [["h2", s["subheading"]]]
-        + [["p", p] for p in s["body_after"]],
-        images=[
-            _img(
-                "zertifikate-integrationslotsen-2025.jpg",
-                s["alt"],
-                s["caption"],
-                "Zertifikatsübergabe im Trauzimmer: © Stadt Rüsselsheim am Main / "
-                "Foto: Tim Pfeiffer",
-            )
-        ],
-        related=[
-            _teaser(
-                "topic-wir",
-                "topic",
-                "Landesprogramm WIR–Vielfalt und Teilhabe",
-                "Migration",
-                alt="Symbolbild Landesprogramm-WIR",
-            ),
-            _teaser(
-                "lotsen-2024",
-                "press",
-                "Neue ehrenamtliche Integrations- und Gesundheitslotsen gesucht",
-                "Pressemitteilung",
-                alt="Grafik zum Aufruf Gesundheits- und Integrationslotsen",
-                href="http://ruesselsheim.test" + LOTSEN_2024_PATH,
-            ),
-            _teaser(
-                "org-kultur",
-                "org",
-                "Stabsstelle Kultur und Vielfalt",
-                href="/rathaus/verwaltung/stabsstelle-kultur-und-vielfalt/index.php",
-            ),
-            _teaser(
-                "org-ikb",
-                "org",
-                "Interkulturelles Büro",
-                href=CANONICAL_BASE + "/rathaus/verwaltung/interkulturelles-buero#kontakt",
-            ),
-            _teaser(
-                "arksousi",
-                "press",
-                "Rüsselsheimer Integrationslotse Mohammad Ghassan Arksousi in Wiesbaden geehrt",
-                "Pressemitteilung",
-                alt=s["arksousi_alt"],
-                href=ARKSOUSI_PATH + "?utm_source=newsletter&utm_medium=email",
-            ),
-        ],
-    )
-
-
-def _special_releases() -> list[Page]:
-    t = pools.SPECIAL_TEXT
-    out: list[Page] = []
-    out.append(
-        _page(
-            "lotsen-2024",
-            "press_release",
-            LOTSEN_2024_PATH,
-            "Pressemitteilung",
-            "Stadt sucht neue ehrenamtliche Lotsinnen und Lotsen für Integration und Gesundheit",
-            cms_id="98812",
-            lead=t["lotsen"]["lead"],
-            date="2024-03-22",
-            time="11:15",
-            meta_date=True,
-            blocks=t["lotsen"]["blocks"],
-            images=[
-                _img(
-                    "aufruf-lotsen-2024.jpg",
-                    "Grafik zum Aufruf für das Lotsenprogramm",
-                    "Grafik zum Aufruf für das Lotsenprogramm",
-                    "Aufruf Lotsenprogramm: © Stadt Rüsselsheim am Main / "
-                    "Grafik: Interkulturelles "
-                    "Büro",
-                )
-            ],
-            related=[
-                _teaser("org-ikb", "org", "Interkulturelles Büro"),
-                _teaser(
-                    "topic-wir",
-                    "topic",
-                    "Landesprogramm WIR – Vielfalt und Teilhabe",
-                    "Migration",
-                    alt="Symbolbild Landesprogramm-WIR",
-                ),
-            ],
-        )
-    )
-    out.append(
-        _page(
-            "arksousi",
-            "press_release",
-            ARKSOUSI_PATH,
-            "Pressemitteilung",
-            "Ehrenamtlicher Lotse Mohammad Ghassan Arksousi im Schloss Biebrich ausgezeichnet",
-            cms_id="101877",
-            lead=t["arksousi"]["lead"],
-            date="2025-07-23",
-            time="13:40",
-            meta_date=True,
-            blocks=t["arksousi"]["blocks"],
-            images=[
-                _img(
-                    "wuerdigung-biebrich.jpg", t["arksousi"]["alt"], t["arksousi"]["caption"], None
-                )
-            ],
-            related=[
-                _teaser(
-                    "lotsen-2024",
-                    "press",
-                    "Lotsinnen und Lotsen gesucht",
-                    "Pressemitteilung",
-                    href=LOTSEN_2024_PATH + "/index.php",
-                ),
-                _teaser("org-ikb", "org", "Interkulturelles Büro"),
-            ],
-        )
-    )
-    # date only in the URL (underscore variant), no metadata, not in the feed
-    out.append(
-        _page(
-            "url-only",
-            "press_release",
-            "/presse/2025/2025-03-19_stadtbuecherei-startet-lesesommer-anmeldung",
-            "Pressemitteilung",
-            "Anmeldung zum Lesesommer in der Stadtbücherei beginnt",
-            cms_id="100311",
-            lead=t["lesesommer"]["lead"],
-            date="2025-03-19",
-            time="10:05",
-            blocks=t["lesesommer"]["blocks"],
-            video="Video: So funktioniert der Lesesommer (2:14 Min.)",
-            related=[
-                _teaser(
-                    "topic-buecherei",
-                    "topic",
-                    "Stadtbücherei",
-                    "Kultur",
-                    alt="Lesesaal der Stadtbücherei",
-                )
-            ],
-        )
-    )
-    # date only in metadata (no year, dot in the slug)
-    out.append(
-        _page(
-            "meta-only-noyear",
-            "press_release",
-            "/presse/kommunalwahl-am-15.maerz-2026-wahlhelferinnen-und-wahlhelfer-gesucht",
-            "Pressemitteilung",
-            "Kommunalwahl am 15. März 2026: Wahlhelferinnen und Wahlhelfer gesucht",
-            cms_id="102020",
-            lead=t["wahlhelfer"]["lead"],
-            date="2025-09-16",
-            time="08:45",
-            meta_date=True,
-            blocks=t["wahlhelfer"]["blocks"],
-            related=[
-                _teaser(
-                    "topic-wahl",
-                    "topic",
-                    "Kommunalwahl 2026",
-                    "Wahlen",
-                    alt="Wahlurne mit Stimmzettel",
-                ),
-                _teaser(
-                    "notice-wahl",
-                    "other",
-                    "Wahlbekanntmachung",
-                    "Öffentliche Bekanntmachung",
-                    href="http://ruesselsheim.test/rathaus/ortsrecht/oeffentliche-"
-                    "bekanntmachungen/wahlbekanntmachung-kommunalwahl-2026",
-                ),
-            ],
-        )
-    )
-    # date only in metadata (year folder, no date)
-    out.append(
-        _page(
-            "meta-only-2024",
-            "press_release",
-            "/presse/2024/haushaltssicherungskonzept-vorgelegt",
-            "Pressemitteilung",
-            "Magistrat legt Haushaltssicherungskonzept vor",
-            cms_id="99640",
-            lead=t["hsk"]["lead"],
-            date="2024-10-08",
-            time="23:30",
-            meta_date=True,
-            blocks=t["hsk"]["blocks"],
-            related=[_teaser("topic-haushalt", "topic", "Haushalt und Finanzen", "Finanzen")],
-        )
-    )
-    # metadata just after local midnight (UTC date is the day before)
-    out.append(
-        _page(
-            "meta-midnight",
-            "press_release",
-            "/presse/2025/2025-01-14-neujahrsempfang-der-stadt",
-            "Pressemitteilung",
-            "Neujahrsempfang der Stadt im Theater Rüsselsheim",
-            cms_id="100002",
-            lead=t["neujahr"]["lead"],
-            date="2025-01-14",
-            time="00:30",
-            meta_date=True,
-            blocks=t["neujahr"]["blocks"],
-        )
-    )
-    # no date anywhere on the page: recent (feed) and older (listing teaser)
-    out.append(
-        _page(
-            "feed-only",
-            "press_release",
-            "/presse/2025/laternenumzug-durch-die-innenstadt",
-            "Pressemitteilung",
-            "Laternenumzug zieht durch die Innenstadt",
-            cms_id="102210",
-            lead=t["laterne"]["lead"],
-            date="2025-11-06",
-            time="15:20",
-            blocks=t["laterne"]["blocks"],
-        )
-    )
-    out.append(
-        _page(
-            "teaser-only",
-            "press_release",
-            "/presse/2024/neue-sitzbaenke-am-mainufer",
-            "Pressemitteilung",
-            "Neue Sitzbänke am Mainufer aufgestellt",
-            cms_id="99102",
-            lead=t["baenke"]["lead"],
-            date="2024-06-12",
-            time="09:00",
-            blocks=t["baenke"]["blocks"],
-            images=[
-                _img(
-                    "sitzbaenke-mainufer.jpg",
-                    "Neue Sitzbänke am Mainufer",
-                    "Neue Sitzbänke am Mainufer",
-                    None,
-                )
-            ],
-        )
-    )
-    return out
-
-
-def _topic_org_notice_pages() -> list[Page]:
-    out: list[Page] = []
-    for spec in pools.TOPICS + pools.ORGS + pools.NOTICES:
-        spec = dict(spec)
-        key, page_type, path = spec.pop("key"), spec.pop("page_type"), spec.pop("path")
-        label, title = spec.pop("label"), spec.pop("title")
-        spec["images"] = [_img(*i) for i in spec.get("images", [])]
-        spec["related"] = [
-            _teaser(*r[:4], **(r[4] if len(r) > 4 else {})) for r in spec.get("related", [])
-        ]
-        out.append(_page(key, page_type, path, label, title, **spec))
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -455,8 +118,8 @@ def _generated_releases(rng: random.Random, taken_titles: set[str]) -> list[Page
             if rng.random() < 0.8:
                 who = rng.choice(pools.FOTOGRAFEN)
                 credit = f"{alt}: © Stadt Rüsselsheim am Main / Foto: {who}"
-            images.append(_img(file, alt, caption, credit))
-        page = _page(
+            images.append(image_spec(file, alt, caption, credit))
+        page = page_spec(
             f"gen-{date}-{theme_name}",
             "press_release",
             path,
@@ -509,7 +172,7 @@ def _old_cms_releases(rng: random.Random) -> list[Page]:
         images = []
         for n, photo in enumerate(p for p in (spec.get("photo"), spec.get("second_photo")) if p):
             images.append(_old_image(rng, th, photo, cms_id, n))
-        page = _page(
+        page = page_spec(
             f"old-{cms_id}",
             "press_release",
             f"/presseinformationen/pressemeldungen/{cms_id}.html",
@@ -546,7 +209,7 @@ def _add_related(rng: random.Random, pages: list[Page]) -> None:
             if ":" in title and rng.random() < 0.5:
                 title = title.split(":", 1)[1].strip()
             teasers.append(
-                _teaser(
+                teaser_spec(
                     sib["key"],
                     "press",
                     title,
@@ -559,7 +222,7 @@ def _add_related(rng: random.Random, pages: list[Page]) -> None:
         if th.get("topic") and rng.random() < 0.7:
             topic = topics[th["topic"]]
             teasers.append(
-                _teaser(
+                teaser_spec(
                     topic["key"],
                     "topic",
                     topic.get("teaser_title", topic["title"]),
@@ -570,7 +233,7 @@ def _add_related(rng: random.Random, pages: list[Page]) -> None:
             )
         if th.get("org") and rng.random() < 0.4:
             teasers.append(
-                _teaser(
+                teaser_spec(
                     th["org"],
                     "org",
                     pools.ORG_TITLES[th["org"]],
@@ -612,16 +275,16 @@ def _editions(pages: list[Page], rng: random.Random) -> dict[str, Any]:
     # related box change on the "url-only" release: topic teaser replaced by an org teaser
     url_only = by_key["url-only"]
     rel = [dict(t) for t in url_only["related"]]
-    rel[0] = _teaser("org-buecherei", "org", "Stadtbücherei Rüsselsheim am Main")
+    rel[0] = teaser_spec("org-buecherei", "org", "Stadtbücherei Rüsselsheim am Main")
     url_only["edition_2"] = {"related": rel}
     for spec in pools.EDITION2_RELEASES:
         spec = dict(spec)
         key, path, title = spec.pop("key"), spec.pop("path"), spec.pop("title")
         spec["related"] = [
-            _teaser(*r[:4], **(r[4] if len(r) > 4 else {})) for r in spec.get("related", [])
+            teaser_spec(*r[:4], **(r[4] if len(r) > 4 else {})) for r in spec.get("related", [])
         ]
         pages.append(
-            _page(key, "press_release", path, "Pressemitteilung", title, added_in=2, **spec)
+            page_spec(key, "press_release", path, "Pressemitteilung", title, added_in=2, **spec)
         )
     return {
         "removed": removed["path"],
@@ -666,7 +329,7 @@ def _fix_hrefs(pages: list[Page]) -> None:
 
 def build() -> dict[str, Any]:
     rng = random.Random(SEED)
-    pages: list[Page] = [_seed(), *_special_releases(), *_topic_org_notice_pages()]
+    pages: list[Page] = [seed_release(), *special_releases(), *topic_org_notice_pages()]
     titles = {p["title"] for p in pages}
     pages += _generated_releases(rng, titles)
     pages += _old_cms_releases(rng)

@@ -38,6 +38,7 @@ from crawler.sample_site.families import (
     make_response,
     media_response,
     plain,
+    render_family,
     slugify,
     source_table,
     truth_entry,
@@ -298,8 +299,6 @@ def _uid_paths() -> dict[int, str]:
 
 
 def _resources() -> dict[str, Response]:
-    from crawler.sample_site.families import render_family
-
     return render_family(NAME)
 
 
