@@ -27,6 +27,7 @@ from crawler.sample_site import (
     render_site,
 )
 from crawler.sample_site import families as fam
+from crawler.sample_site.render import render_sitepark
 
 NEW = ("typo3", "wordpress", "tablesite")
 KEYS = {
@@ -145,7 +146,7 @@ def test_determinism() -> None:
             assert fam.family_truth(family) == truth
     finally:
         fam.clear_cache()
-        render_site.cache_clear()
+        render_sitepark.cache_clear()
 
 
 # --- over HTTP -----------------------------------------------------------------------------------

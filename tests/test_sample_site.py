@@ -24,7 +24,7 @@ from crawler.sample_site import (
     removed_urls,
     render_site,
 )
-from crawler.sample_site.render import load_content
+from crawler.sample_site.render import load_content, render_sitepark
 
 SEED_PATH = (
     "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-"
@@ -156,11 +156,11 @@ def test_ground_truth_matches_html() -> None:
 
 def test_render_is_deterministic() -> None:
     first = {k: v.body for k, v in render_site(1).items()}
-    render_site.cache_clear()
+    render_sitepark.cache_clear()
     try:
         assert {k: v.body for k, v in render_site(1).items()} == first
     finally:
-        render_site.cache_clear()
+        render_sitepark.cache_clear()
 
 
 def test_edition_two_changes() -> None:

@@ -25,10 +25,10 @@ from crawler.sample_site.render import (
     REDESIGN_EDITION,
     Response,
     load_content,
-    render_site,
     resolve,
 )
 from crawler.sample_site.server import RequestRecord, SampleSite
+from crawler.sample_site.sites import render_site
 
 #: CMS families of the sample site; "sitepark" is the original Rüsselsheim replica
 FAMILIES = ("sitepark", "typo3", "wordpress", "tablesite")

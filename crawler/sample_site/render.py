@@ -1,6 +1,6 @@
 """Render the sample site from ``content.json``: every resource as bytes, per edition.
 
-``render_site(edition)`` is pure and cached: it maps a request key (path, plus query for
+``render_sitepark(edition)`` is pure and cached: it maps a request key (path, plus query for
 listing pages and the feed) to a :class:`Response`. ``resolve(target)`` turns any request
 target the server receives (``/index.php`` forms, old-CMS aliases, tracking parameters) into
 such a key. Markup follows ``MARKUP.md`` exactly; ground truth is computed here too so that the
@@ -266,17 +266,11 @@ def not_found_page() -> bytes:
 
 
 @lru_cache(maxsize=8)
-def render_site(edition: int, host: str | None = None) -> dict[str, Response]:
-    """Every resource of ``edition``; ``host`` selects a CMS family by host name (see
-    ``crawler.sample_site.families``); None or a Sitepark/unknown host is the Sitepark site."""
+def render_sitepark(edition: int) -> dict[str, Response]:
+    """Every resource of ``edition`` of the Sitepark site (the Rüsselsheim replica); the
+    other CMS families are chosen by host in :func:`crawler.sample_site.sites.render_site`."""
     if edition not in EDITION_STAMP:
         raise ValueError(f"unknown edition {edition}")
-    if host is not None:
-        from crawler.sample_site import families  # late: families imports this module
-
-        family = families.family_of_host(host)
-        if family is not None:
-            return families.render_family(family)  # one content state for every edition
     content = load_content()
     pages = live_pages(content, edition)
     all_specs = {p["key"]: p for p in content["pages"]}
@@ -319,7 +313,7 @@ def render_site(edition: int, host: str | None = None) -> dict[str, Response]:
         kind = "application/pdf" if path.endswith(".pdf") else "image/jpeg"
         site[path] = _resp(H.media_bytes(path), kind, UNDATED_STAMP)
     if edition > 1:  # unchanged bytes keep the Last-Modified of the earlier edition
-        earlier = render_site(edition - 1)
+        earlier = render_sitepark(edition - 1)
         for key, resp in site.items():
             old = earlier.get(key)
             if old is not None and old.body == resp.body:

@@ -23,10 +23,10 @@ from crawler.sample_site.render import (
     HOSTS,
     Response,
     not_found_page,
-    render_site,
     resolve,
     robots_txt,
 )
+from crawler.sample_site.sites import render_site
 
 logger = logging.getLogger(__name__)
 
