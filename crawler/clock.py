@@ -45,7 +45,7 @@ scheduler's JSON log lines and ``next run`` messages, and ``WARC-Date`` headers.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 #: A timestamp in the one format (what every timestamp column holds).
 ISO_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -92,9 +92,25 @@ def to_iso(value: datetime | str) -> str:
     return naive.isoformat(timespec="milliseconds") + "Z"
 
 
+def end_of_day(day: str) -> str:
+    """The last millisecond of the UTC day ``day`` (``YYYY-MM-DD``), in the one format: the
+    bound for "on or before that day" (``show --at``, ``graph --at``). Raises
+    :class:`ValueError` if ``day`` is not a date."""
+    return date.fromisoformat(day.strip()).isoformat() + "T23:59:59.999Z"
+
+
 def is_iso(value: object) -> bool:
     """Whether ``value`` is a string in the one format."""
     return isinstance(value, str) and ISO_PATTERN.fullmatch(value) is not None
 
 
-__all__ = ["ISO_PATTERN", "SQLITE_FORMAT", "is_iso", "now", "now_iso", "parse_iso", "to_iso"]
+__all__ = [
+    "ISO_PATTERN",
+    "SQLITE_FORMAT",
+    "end_of_day",
+    "is_iso",
+    "now",
+    "now_iso",
+    "parse_iso",
+    "to_iso",
+]

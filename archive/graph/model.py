@@ -36,7 +36,6 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,6 +44,7 @@ import sqlite_utils
 
 from archive.graph.formats import write_gexf, write_graphml, write_json
 from archive.store.revisions import NotArchived
+from crawler.clock import end_of_day, to_iso
 from crawler.errors import PressArchiveError
 
 #: Node kinds, in legend order; ``kind`` of an archived page comes from its page_type.
@@ -55,7 +55,7 @@ GENERIC_SHARE = 0.25
 GENERIC_MIN = 10
 EDGE_RELS = ("related", "body", "label")
 EXPORT_FORMATS = ("graphml", "gexf", "json")
-_END = "9999-12-31T23:59:59Z"  # "now": later than every stored time
+_END = "9999-12-31T23:59:59.999Z"  # "now": later than every stored time
 
 
 class GraphError(PressArchiveError):
@@ -71,6 +71,9 @@ class NodeNotFound(NotArchived):
 #: Datasette views (migration ``graph_views``): one row per revision of a page with its
 #: span, one row per edge per revision containing it, the edges with first/last seen, and
 #: the nodes (every label here, generic or not; linked URLs the archive never held).
+#: As migration 5 shipped them: migration 6 replaced ``graph_edges`` by a table, and
+#: migration 10 (``utc_timestamps``) redefined ``graph_revision_spans`` without its
+#: ``replace(…, '+00:00', 'Z')`` once every stored time had the one format.
 VIEWS_SQL = (
     """CREATE VIEW graph_revision_spans AS
 SELECT page_url, revision, label, replace(fetched_at, '+00:00', 'Z') AS valid_from,
@@ -127,20 +130,18 @@ def create_views(db: sqlite_utils.Database) -> None:
 
 
 def at_bound(at: str | None) -> str | None:
-    """The latest stored time counted as "at or before ``at``" (``YYYY-MM-DD``: the whole
-    day; an ISO time as given); ``None`` stays ``None`` (now)."""
+    """The latest stored time counted as "at or before ``at``", in the one timestamp format
+    of :mod:`crawler.clock` so it compares as a string with the stored times
+    (``YYYY-MM-DD``: the whole day, up to its last millisecond; an ISO time with any
+    offset: that moment in UTC); ``None`` stays ``None`` (now)."""
     if at is None or not at.strip():
         return None
     at = at.strip()
     try:
-        datetime.fromisoformat(at.replace("Z", "+00:00"))
+        bound = to_iso(at)
     except ValueError as exc:
         raise GraphError(f"--at {at!r}: expected YYYY-MM-DD or an ISO time") from exc
-    return at + "T23:59:59.999999Z" if len(at) == 10 else at
-
-
-def _norm_time(value: str | None) -> str | None:
-    return value.replace("+00:00", "Z") if value else value
+    return end_of_day(at) if len(at) == 10 else bound
 
 
 # --------------------------------------------------------------------------- timeline
@@ -230,8 +231,8 @@ def load_timeline(
         sql, params
     ):
         url = one(url)
-        fetched = str(_norm_time(fetched))
-        end = _norm_time(removed) or _norm_time(next_at)
+        fetched = str(fetched)
+        end = removed or next_at
         spans[(url, rev)] = (fetched, end)
         attrs = {
             "kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": one(ptype),
@@ -265,7 +266,7 @@ def load_timeline(
         "SELECT source, finished_at FROM crawl_runs WHERE status = 'ok' AND finished_at IS NOT "
         "NULL ORDER BY finished_at"
     ).fetchall():
-        confirmed[src].append(str(_norm_time(finished)))
+        confirmed[src].append(str(finished))
     return Timeline(until, pages, edges, dict(confirmed))
 
 
