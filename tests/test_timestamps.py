@@ -13,6 +13,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli.main import cli
+from archive.graph.model import at_bound
 from archive.run.schedule import save_state
 from archive.store import revisions
 from archive.store.locking import ArchiveLock, lock_path
@@ -207,8 +208,12 @@ def test_migration_10_rewrites_every_timestamp_column(
     assert "2025-11-28T10:48:56.000Z" in {
         r[0] for r in db.execute("SELECT valid_from FROM graph_revision_spans")
     }
-    # and a bound given with an offset finds the revision fetched at that moment
+    # a bound given with an offset is that moment in the stored format; junk is refused
     assert revisions._bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
+    assert at_bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
+    assert at_bound("2025-11-28") == revisions._bound("2025-11-28") == "2025-11-28T23:59:59.999Z"
+    with pytest.raises(revisions.BadTime):
+        revisions._bound("yesterday")
     db.close()
 
 
