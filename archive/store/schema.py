@@ -8,6 +8,11 @@ Migrations are numbered and recorded in the ``migrations`` table (``id``, ``name
 edit one that has shipped. Every migration runs inside one ``BEGIN IMMEDIATE``
 transaction, so two processes opening a fresh archive at once cannot both apply it.
 
+Timestamps (:data:`TIMESTAMP_COLUMNS`) are written in the one format of
+:mod:`crawler.clock` (``2026-12-04T05:40:40.123Z``), so SQL compares them as strings;
+migration 10 (``utc_timestamps``) rewrote rows of older archives. Ids 8 and 9 are
+reserved for another branch: migrations apply in id order, whichever ids are missing.
+
 A file that is not SQLite, or an SQLite file whose tables clash with ours (a ``pages``
 table from some other program, say), raises :class:`~crawler.errors.ArchiveError`
 naming the path.
