@@ -29,11 +29,12 @@ drifting (a site redesign the profile no longer matches)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
+from crawler import clock
 from crawler.engine.store import ExtractionCounts
 from crawler.records import RUN_COUNTERS
 
@@ -50,10 +51,9 @@ def _parse(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return clock.parse_iso(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _error_rate(run: dict[str, Any]) -> float:
@@ -108,7 +108,7 @@ def source_health(
     error_rate (last finished run), drift (see :func:`drift`), problems (list of
     ``{"kind": failing|overdue|drifting, "message": ...}``), ok.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     names = set(sources or ())
     if sources is None:
         for table, column in (("sources", "name"), ("crawl_runs", "source"),

@@ -99,7 +99,7 @@ class FetchResult:
     error: str | None = None
     elapsed: float = 0.0
     attempts: int = 1
-    fetched_at: str = ""  # ISO 8601 UTC
+    fetched_at: str = ""  # crawler.clock format: 2026-12-04T05:40:40.123Z
     #: headers of the (last) request sent, for the WARC request record (crawler.capture.warc)
     request_headers: dict[str, str] = field(default_factory=dict)
 

@@ -268,7 +268,7 @@ def test_save_page_changed_bumps_version_and_replaces_children(
     assert row["version"] == 2
     assert row["title"] == "Stadtfest abgesagt"
     assert row["first_seen"] == first["first_seen"]
-    assert row["last_changed"] == "2024-06-05T00:00:00+00:00"
+    assert row["last_changed"] == "2024-06-05T00:00:00.000Z"  # the fetch time, normalised
     assert row["content_hash"] != first["content_hash"]
     assert db.table("images").count_where("page_url = ?", [URL]) == 1
     assert [r["rel"] for r in db.table("links").rows_where("page_url = ?", [URL])] == ["related"]
@@ -300,7 +300,7 @@ def test_mark_removed_and_restore(db: sqlite_utils.Database) -> None:
     gone = make_fetch(status=410, etag=None, fetched_at="2024-08-01T00:00:00+00:00")
     assert mark_removed(db, URL, gone) is True
     row = db.table("pages").get(URL)
-    assert row["removed_at"] == "2024-08-01T00:00:00+00:00"
+    assert row["removed_at"] == "2024-08-01T00:00:00.000Z"
     assert row["http_status"] == 410
     assert row["title"] == "Stadtfest in Rüsselsheim"  # content kept
     assert known_urls(db, "ruesselsheim") == [other]
@@ -314,7 +314,7 @@ def test_mark_removed_and_restore(db: sqlite_utils.Database) -> None:
     assert save_page(db, "ruesselsheim", make_page(), back) == "changed"
     row = db.table("pages").get(URL)
     assert row["removed_at"] is None and row["http_status"] == 200
-    assert row["last_changed"] == "2024-09-01T00:00:00+00:00"
+    assert row["last_changed"] == "2024-09-01T00:00:00.000Z"
     assert row["version"] == 1  # same content: same version
     assert URL in known_urls(db, "ruesselsheim")
     assert save_page(db, "ruesselsheim", make_page(), back) == "unchanged"

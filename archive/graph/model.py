@@ -76,6 +76,9 @@ EXPORT_FORMATS = ("graphml", "gexf", "json")
 #: Datasette views (migration ``graph_views``): one row per revision of a page with its
 #: span, one row per edge per revision containing it, the edges with first/last seen, and
 #: the nodes (every label here, generic or not; linked URLs the archive never held).
+#: As migration 5 shipped them: migration 6 replaced ``graph_edges`` by a table, and
+#: migration 10 (``utc_timestamps``) redefined ``graph_revision_spans`` without its
+#: ``replace(…, '+00:00', 'Z')`` once every stored time had the one format.
 VIEWS_SQL = (
     """CREATE VIEW graph_revision_spans AS
 SELECT page_url, revision, label, replace(fetched_at, '+00:00', 'Z') AS valid_from,

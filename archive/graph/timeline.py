@@ -8,12 +8,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from archive.store.revisions import NotArchived
+from crawler.clock import end_of_day, to_iso
 from crawler.errors import PressArchiveError
 
 #: Node kinds, in legend order; ``kind`` of an archived page comes from its page_type.
@@ -21,7 +21,7 @@ NODE_KINDS = ("press", "topic", "org", "notice", "other", "label")
 KIND_OF_TYPE = {"press_release": "press", "org_unit": "org", "topic": "topic", "notice": "notice"}
 LABEL_PREFIX = "label:"
 EDGE_RELS = ("related", "body", "label")
-_END = "9999-12-31T23:59:59Z"  # "now": later than every stored time
+_END = "9999-12-31T23:59:59.999Z"  # "now": later than every stored time
 
 
 class GraphError(PressArchiveError):
@@ -38,20 +38,18 @@ class NodeNotFound(NotArchived):
 
 
 def at_bound(at: str | None) -> str | None:
-    """The latest stored time counted as "at or before ``at``" (``YYYY-MM-DD``: the whole
-    day; an ISO time as given); ``None`` stays ``None`` (now)."""
+    """The latest stored time counted as "at or before ``at``", in the one timestamp format
+    of :mod:`crawler.clock` so it compares as a string with the stored times
+    (``YYYY-MM-DD``: the whole day, up to its last millisecond; an ISO time with any
+    offset: that moment in UTC); ``None`` stays ``None`` (now)."""
     if at is None or not at.strip():
         return None
     at = at.strip()
     try:
-        datetime.fromisoformat(at.replace("Z", "+00:00"))
+        bound = to_iso(at)
     except ValueError as exc:
         raise GraphError(f"--at {at!r}: expected YYYY-MM-DD or an ISO time") from exc
-    return at + "T23:59:59.999999Z" if len(at) == 10 else at
-
-
-def _norm_time(value: str | None) -> str | None:
-    return value.replace("+00:00", "Z") if value else value
+    return end_of_day(at) if len(at) == 10 else bound
 
 
 # --------------------------------------------------------------------------- timeline
@@ -141,8 +139,8 @@ def load_timeline(
         sql, params
     ):
         url = one(url)
-        fetched = str(_norm_time(fetched))
-        end = _norm_time(removed) or _norm_time(next_at)
+        fetched = str(fetched)
+        end = removed or next_at
         spans[(url, rev)] = (fetched, end)
         attrs = {
             "kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": one(ptype),
@@ -176,7 +174,7 @@ def load_timeline(
         "SELECT source, finished_at FROM crawl_runs WHERE status = 'ok' AND finished_at IS NOT "
         "NULL ORDER BY finished_at"
     ).fetchall():
-        confirmed[src].append(str(_norm_time(finished)))
+        confirmed[src].append(str(finished))
     return Timeline(until, pages, edges, dict(confirmed))
 
 

@@ -26,6 +26,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from crawler.clock import to_iso
+
 EDGE_COLUMNS = (
     "source", "target", "rel", "kind", "label", "title", "date", "position", "first_seen",
     "last_seen", "ended_at", "present",
@@ -33,11 +35,13 @@ EDGE_COLUMNS = (
 
 #: The edges of the pages selected by ``{pages}`` (a condition on ``page_url``), as the
 #: former ``graph_edges`` view computed them (see ``archive.graph.model.VIEWS_SQL``).
+#: Times are compared as strings: every timestamp is in the one fixed-width UTC format of
+#: ``crawler.clock`` (migration 10 rewrote older rows), so ``min``/``max`` order them.
 _EDGES_SQL = """
 WITH spans AS (
-  SELECT page_url, revision, label, replace(fetched_at, '+00:00', 'Z') AS valid_from,
-    replace(coalesce(removed_at, lead(fetched_at) OVER (PARTITION BY page_url ORDER BY revision)),
-      '+00:00', 'Z') AS valid_to
+  SELECT page_url, revision, label, fetched_at AS valid_from,
+    coalesce(removed_at, lead(fetched_at) OVER (PARTITION BY page_url ORDER BY revision))
+      AS valid_to
   FROM revisions WHERE {pages}
 ), edge_spans AS (
   SELECT l.page_url AS source, l.url AS target, l.rel, l.kind, l.label, l.title, l.date,
@@ -50,7 +54,7 @@ WITH spans AS (
     valid_from, valid_to
   FROM spans WHERE label IS NOT NULL AND label != ''
 ), confirmed AS (
-  SELECT source, max(replace(finished_at, '+00:00', 'Z')) AS t FROM crawl_runs
+  SELECT source, max(finished_at) AS t FROM crawl_runs
   WHERE status = 'ok' GROUP BY source
 )
 SELECT e.source, e.target, e.rel, e.kind, e.label, e.title, e.date, e.position, e.first_seen,
@@ -122,7 +126,7 @@ def refresh_pages(db: sqlite_utils.Database, urls: Iterable[str], *, new: bool =
 def confirm_run(db: sqlite_utils.Database, source: str, finished_at: str) -> int:
     """A successful run of ``source`` ended at ``finished_at``: it re-checked every known
     page, so the edges still present were seen then. Returns the rows moved."""
-    at = finished_at.replace("+00:00", "Z")
+    at = to_iso(finished_at)
     with db.atomic():
         cursor = db.execute(
             "UPDATE graph_edges SET last_seen = :at WHERE present AND last_seen < :at AND "

@@ -127,7 +127,9 @@ def reparse(
                 report["errors"] += 1
                 continue
             report["versions"] += 1
-            result = _fetch_result(url, capture.headers, capture.body, capture.capture_time)
+            result = _fetch_result(
+                url, capture.headers, capture.body, warc_date(capture.capture_time)
+            )
             page = extract_page(SqliteStore(db), policy, Candidate(url=url), result)
             page.url = url
             if i < len(revs) - 1:

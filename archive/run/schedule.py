@@ -50,7 +50,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from archive.run.crawl import crawl_source
 from archive.store.locking import ArchiveLock, recover_runs
-from archive.store.schema import now_iso, open_archive
+from archive.store.schema import open_archive
+from crawler import clock
 from crawler.config.settings import Config, SourceConfig
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class JsonLogFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": clock.to_iso(datetime.fromtimestamp(record.created, UTC)),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -95,11 +96,10 @@ def _aware(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return clock.parse_iso(value)
     except ValueError:
         log.warning("ignoring unreadable time %r in the archive", value)
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def make_trigger(source: SourceConfig) -> BaseTrigger:
@@ -130,7 +130,7 @@ def period(source: SourceConfig) -> float:
     parsed = source.parsed_schedule
     if parsed.interval is not None:
         return float(parsed.interval)
-    first = next_after(source, datetime.now(UTC))
+    first = next_after(source, clock.now())
     return (next_after(source, first) - first).total_seconds()
 
 
@@ -154,10 +154,10 @@ def next_due(db: sqlite_utils.Database, source: SourceConfig) -> datetime | None
 
 
 def save_state(db: sqlite_utils.Database, source: SourceConfig, next_run_at: datetime) -> str:
-    value = next_run_at.astimezone(UTC).isoformat(timespec="seconds")
+    value = clock.to_iso(next_run_at)
     db.table("schedule_state").upsert(
         {"source": source.name, "next_run_at": value, "period": period(source),
-         "updated_at": now_iso()},
+         "updated_at": clock.now_iso()},
         pk="source",
     )  # fmt: skip
     return value
@@ -192,7 +192,7 @@ class Scheduler:
                 stats = crawl_source(db, self.config, source, stop=self.stop)
                 status, run_id, counts = stats.status, stats.run_id, stats.run_counts()
             finally:
-                now = datetime.now(UTC)
+                now = clock.now()
                 interrupted = status == "interrupted"
                 nxt = now if interrupted else self._planned_next(source, planned, now)
                 value = save_state(db, source, nxt)
@@ -235,7 +235,7 @@ class Scheduler:
             db = open_archive(self.db_path)
             try:
                 recover_runs(db)
-                now = datetime.now(UTC)
+                now = clock.now()
                 due = [src for src, when in self.due(db, now) if when <= now]
             finally:
                 db.close()
@@ -262,7 +262,7 @@ class Scheduler:
             try:
                 for run_id in recover_runs(db):
                     self.echo(f"run {run_id} was left running by a dead process: interrupted")
-                now = datetime.now(UTC)
+                now = clock.now()
                 for source, when in self.due(db, now):
                     save_state(db, source, when)
                     scheduler.add_job(
@@ -270,7 +270,7 @@ class Scheduler:
                         name=source.name, next_run_time=when, coalesce=True, max_instances=1,
                         misfire_grace_time=max(1, int(period(source))),
                     )  # fmt: skip
-                    at = "now" if when <= now else when.isoformat(timespec="seconds")
+                    at = "now" if when <= now else clock.to_iso(when)
                     self.echo(f"{source.name}: {source.schedule}, next run {at}")
             finally:
                 db.close()

@@ -21,7 +21,7 @@ from types import TracebackType
 import sqlite_utils
 
 from archive.store import save as save
-from archive.store.schema import now_iso
+from crawler.clock import now_iso
 from crawler.errors import PressArchiveError
 
 log = logging.getLogger(__name__)

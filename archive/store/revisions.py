@@ -34,6 +34,7 @@ import sqlite_utils
 
 from archive.indexes import graph_edges as graph_table
 from archive.store.schema import REVISION_COLUMNS
+from crawler.clock import end_of_day, to_iso
 from crawler.errors import PressArchiveError
 
 #: Fields compared between revisions, in display order.
@@ -50,6 +51,12 @@ class NotArchived(PressArchiveError):
     """The URL (or the revision / date asked for) is not in the archive."""
 
     exit_code = 6
+
+
+class BadTime(PressArchiveError):
+    """A time asked for (``show --at``) that is neither a date nor an ISO time."""
+
+    exit_code = 2
 
 
 # --------------------------------------------------------------------------- writing
@@ -315,9 +322,14 @@ def diff(
 
 
 def _bound(at: str) -> str:
-    """An upper bound for ISO timestamps on or before ``at`` (a date means its whole day)."""
+    """An upper bound for stored timestamps on or before ``at`` (a date means its whole
+    day), in the one format of :mod:`crawler.clock`, so it compares with them as a string
+    (an ISO time with an offset is that moment in UTC)."""
     at = at.strip()
-    return at + "T23:59:59.999999Z" if len(at) == 10 else at
+    try:
+        return end_of_day(at) if len(at) == 10 else to_iso(at)
+    except ValueError as exc:
+        raise BadTime(f"{at!r}: expected a date YYYY-MM-DD or an ISO time") from exc
 
 
 def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str, Any]:
@@ -358,6 +370,7 @@ def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str
 
 __all__ = [
     "DIFF_FIELDS",
+    "BadTime",
     "NotArchived",
     "alias_target",
     "diff",

@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
 import sqlite_utils
@@ -26,7 +25,8 @@ import sqlite_utils
 from archive.indexes import graph_edges as graph_table
 from archive.search.engine import index_page, unindex_page
 from archive.store import revisions as revisions
-from archive.store.schema import now_iso, write_transaction
+from archive.store.schema import write_transaction
+from crawler.clock import now_iso, parse_iso, to_iso
 from crawler.config.settings import SourceConfig
 from crawler.discover.discovery import CachedDiscovery
 from crawler.engine.store import ExtractionCounts
@@ -91,7 +91,7 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
     if stats.get("duration") is not None:
         update["duration"] = float(stats["duration"])
     elif row[0]:
-        delta = datetime.fromisoformat(finished) - datetime.fromisoformat(row[0])
+        delta = parse_iso(finished) - parse_iso(row[0])
         update["duration"] = delta.total_seconds()
     ignored = set(stats) - set(RUN_COUNTERS) - {"duration"}
     if ignored:
@@ -136,6 +136,14 @@ def content_hash(page: Extracted) -> str:
     content = {key: data[key] for key in HASH_FIELDS}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fetch_time(fetch: FetchResult) -> str:
+    """When ``fetch`` happened, in the one timestamp format (``crawler.clock``); now if it
+    does not say. The fetcher and ``warc_date`` already give that format; a result made
+    elsewhere (tests, callers of the library) is normalised here, the last step before the
+    timestamp columns. An unreadable time raises :class:`ValueError`."""
+    return to_iso(fetch.fetched_at) if fetch.fetched_at else now_iso()
 
 
 def _joined(values: list[str | None]) -> str | None:
@@ -210,7 +218,7 @@ def save_page(
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")
     record = page_record(source, page, fetch)
-    now = fetch.fetched_at or now_iso()
+    now = fetch_time(fetch)
     cur = db.execute(
         "SELECT content_hash, removed_at, etag, last_modified, first_seen, version "
         "FROM pages WHERE url = ?",
@@ -302,7 +310,7 @@ def save_fetched_page(
     is saved to the article only if it differs (so two URLs never make a re-crawl write).
     """
     requested = requested or page.url
-    when = fetch.fetched_at or now_iso()
+    when = fetch_time(fetch)
     target = revisions.alias_target(db, page.url) or revisions.alias_target(db, requested)
     pending: tuple[str, str, str] | None = None
     if target is None and requested != page.url:
@@ -361,7 +369,7 @@ def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> boo
     row = _one(db, "SELECT removed_at FROM pages WHERE url = ?", url)
     if row is None or row[0] is not None:
         return False
-    removed_at = fetch.fetched_at or now_iso()
+    removed_at = fetch_time(fetch)
     with write_transaction(db):
         db.table("pages").update(url, {"removed_at": removed_at, "http_status": fetch.status})
         revisions.mark_revision_removed(db, url, removed_at)
@@ -412,6 +420,7 @@ __all__ = [
     "HASH_FIELDS",
     "SqliteDiscoveryCache",
     "content_hash",
+    "fetch_time",
     "finish_run",
     "known_urls",
     "mark_removed",

@@ -8,6 +8,11 @@ Migrations are numbered and recorded in the ``migrations`` table (``id``, ``name
 edit one that has shipped. Every migration runs inside one ``BEGIN IMMEDIATE``
 transaction, so two processes opening a fresh archive at once cannot both apply it.
 
+Timestamps (:data:`TIMESTAMP_COLUMNS`) are written in the one format of
+:mod:`crawler.clock` (``2026-12-04T05:40:40.123Z``), so SQL compares them as strings;
+migration 10 (``utc_timestamps``) rewrote rows of older archives. Ids 8 and 9 are
+reserved for another branch: migrations apply in id order, whichever ids are missing.
+
 A file that is not SQLite, or an SQLite file whose tables clash with ours (a ``pages``
 table from some other program, say), raises :class:`~crawler.errors.ArchiveError`
 naming the path.
@@ -20,11 +25,11 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from crawler.clock import now_iso
 from crawler.errors import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -125,9 +130,24 @@ RUN_COUNTS = (
 )  # fmt: skip
 
 
-def now_iso() -> str:
-    """The current time as ISO 8601 UTC with seconds, e.g. ``2024-05-01T12:00:00+00:00``."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+#: Every timestamp column (a time pressarchive did something), by table: each holds
+#: ``crawler.clock`` format only (``2026-12-04T05:40:40.123Z``), so they compare as
+#: strings. Release dates (``published``, ``modified``, links' ``date``) and HTTP
+#: ``last_modified`` values are content, not timestamps (see ``crawler.clock``).
+#: Migration 10 rewrote these columns; a new one must be added here *and* normalised by
+#: its writer (tests/test_timestamps.py checks every column of a demo archive).
+TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sources": ("added_at",),
+    "pages": ("first_seen", "last_fetched", "last_changed", "removed_at"),
+    "crawl_runs": ("started_at", "finished_at"),
+    "fetch_errors": ("time",),
+    "discovery_cache": ("fetched_at",),
+    "revisions": ("fetched_at", "removed_at"),
+    "aliases": ("first_seen",),
+    "schedule_state": ("next_run_at", "updated_at"),
+    "graph_edges": ("first_seen", "last_seen", "ended_at"),
+    "migrations": ("applied_at",),
+}
 
 
 def db_path(db: sqlite_utils.Database) -> str:
@@ -345,6 +365,90 @@ def _m0007_compound_vocabulary(db: sqlite_utils.Database) -> None:
         log.info("search index rebuilt: %d pages", pages)
 
 
+#: Migration 10 as shipped (frozen: never generated from :data:`TIMESTAMP_COLUMNS`, which
+#: may grow). SQLite's ``strftime`` reads ``Z``, ``+HH:MM`` offsets (converted to UTC),
+#: fractions and naive times (taken as UTC), like ``crawler.clock.to_iso``; a value it
+#: cannot read gives NULL and is kept as it was (``coalesce``); NULLs stay NULL. A row is
+#: written only if one of its values changes (one UPDATE per table, so the ``pages_fts``
+#: triggers reindex a page once). ``graph_edges`` holds copies of revision and run times,
+#: so rewriting its values equals recomputing them. The view ``graph_revision_spans``
+#: (migration 5) loses its ``replace(…, '+00:00', 'Z')``: the values are uniform now.
+M0010_UTC_TIMESTAMPS_SQL = """
+UPDATE sources SET
+  added_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', added_at), added_at)
+WHERE added_at <> strftime('%Y-%m-%dT%H:%M:%fZ', added_at);
+UPDATE pages SET
+  first_seen = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', first_seen), first_seen),
+  last_fetched = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', last_fetched), last_fetched),
+  last_changed = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', last_changed), last_changed),
+  removed_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', removed_at), removed_at)
+WHERE first_seen <> strftime('%Y-%m-%dT%H:%M:%fZ', first_seen)
+  OR last_fetched <> strftime('%Y-%m-%dT%H:%M:%fZ', last_fetched)
+  OR last_changed <> strftime('%Y-%m-%dT%H:%M:%fZ', last_changed)
+  OR removed_at <> strftime('%Y-%m-%dT%H:%M:%fZ', removed_at);
+UPDATE crawl_runs SET
+  started_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', started_at), started_at),
+  finished_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', finished_at), finished_at)
+WHERE started_at <> strftime('%Y-%m-%dT%H:%M:%fZ', started_at)
+  OR finished_at <> strftime('%Y-%m-%dT%H:%M:%fZ', finished_at);
+UPDATE fetch_errors SET
+  time = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', time), time)
+WHERE time <> strftime('%Y-%m-%dT%H:%M:%fZ', time);
+UPDATE discovery_cache SET
+  fetched_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at), fetched_at)
+WHERE fetched_at <> strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at);
+UPDATE revisions SET
+  fetched_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at), fetched_at),
+  removed_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', removed_at), removed_at)
+WHERE fetched_at <> strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at)
+  OR removed_at <> strftime('%Y-%m-%dT%H:%M:%fZ', removed_at);
+UPDATE aliases SET
+  first_seen = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', first_seen), first_seen)
+WHERE first_seen <> strftime('%Y-%m-%dT%H:%M:%fZ', first_seen);
+UPDATE schedule_state SET
+  next_run_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', next_run_at), next_run_at),
+  updated_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', updated_at), updated_at)
+WHERE next_run_at <> strftime('%Y-%m-%dT%H:%M:%fZ', next_run_at)
+  OR updated_at <> strftime('%Y-%m-%dT%H:%M:%fZ', updated_at);
+UPDATE graph_edges SET
+  first_seen = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', first_seen), first_seen),
+  last_seen = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', last_seen), last_seen),
+  ended_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ended_at), ended_at)
+WHERE first_seen <> strftime('%Y-%m-%dT%H:%M:%fZ', first_seen)
+  OR last_seen <> strftime('%Y-%m-%dT%H:%M:%fZ', last_seen)
+  OR ended_at <> strftime('%Y-%m-%dT%H:%M:%fZ', ended_at);
+UPDATE migrations SET
+  applied_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', applied_at), applied_at)
+WHERE applied_at <> strftime('%Y-%m-%dT%H:%M:%fZ', applied_at);
+DROP VIEW IF EXISTS graph_revision_spans;
+CREATE VIEW graph_revision_spans AS
+SELECT page_url, revision, label, fetched_at AS valid_from,
+  coalesce(removed_at, lead(fetched_at) OVER (PARTITION BY page_url ORDER BY revision))
+    AS valid_to
+FROM revisions;
+"""
+
+
+def _execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run the ``;``-terminated statements of ``script`` one by one, inside the migration's
+    transaction (``executescript`` would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
+
+
+def _m0010_utc_timestamps(db: sqlite_utils.Database) -> None:
+    """Every timestamp column rewritten to the one format of ``crawler.clock``
+    (``2026-12-04T05:40:40.123Z``); archives mixed ``…:57.079Z`` (fetch times), ``…:13Z``
+    and ``…:56+00:00`` (run and bookkeeping times), even within ``graph_edges``."""
+    _execute_script(db, M0010_UTC_TIMESTAMPS_SQL)
+
+
 #: (id, name, function) — append only.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "initial", _m0001_initial),
@@ -354,6 +458,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (5, "graph_views", _m0005_graph_views),
     (6, "graph_edges_table", _m0006_graph_edges_table),
     (7, "compound_vocabulary", _m0007_compound_vocabulary),
+    # 8 and 9 are reserved (frozen SQL of the earlier migrations, another branch)
+    (10, "utc_timestamps", _m0010_utc_timestamps),
 ]
 
 
@@ -506,6 +612,7 @@ __all__ = [
     "EXPECTED_COLUMNS",
     "FTS_COLUMNS",
     "MIGRATIONS",
+    "TIMESTAMP_COLUMNS",
     "db_path",
     "ensure_schema",
     "now_iso",

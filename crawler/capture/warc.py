@@ -37,7 +37,6 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
@@ -46,6 +45,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler import clock
 from crawler.errors import PressArchiveError
 from crawler.records import FetchResult
 
@@ -92,17 +92,15 @@ def capture_folder(db_path: str | Path) -> Path | None:
 
 
 def warc_date(iso: str | None) -> str:
-    """An ISO 8601 time (``...Z`` or ``+00:00``) as a WARC/1.1 date in UTC, milliseconds."""
-    when = datetime.now(UTC)
+    """An ISO 8601 time (any offset, naive = UTC) as a WARC/1.1 date: the one timestamp
+    format of :mod:`crawler.clock` (UTC, milliseconds, ``Z``); now if missing or unreadable.
+    Also normalises a foreign ``WARC-Date`` (``import-warc``) into a fetch time."""
     if iso:
         try:
-            when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+            return clock.to_iso(iso)
         except ValueError:
             log.debug("unparseable fetch time %r; using now", iso)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return clock.now_iso()
 
 
 def _http_headers(result: FetchResult) -> StatusAndHeaders:
@@ -139,7 +137,7 @@ class WarcWriter:
     def __init__(self, folder: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.folder = Path(folder)
         self.max_bytes = max_bytes
-        self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self._stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")  # a file name, not a column
         self._n = 0
         self._fh: IO[bytes] | None = None
         self._name = ""

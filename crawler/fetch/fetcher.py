@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from crawler import clock
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.fetch.robots import Robots
 from crawler.fetch.transports import (
@@ -71,11 +72,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return max(0.0, (when - (now or clock.now())).total_seconds())
 
 
 @dataclass
@@ -258,7 +255,7 @@ class Fetcher:
                     error=error,
                     elapsed=time.monotonic() - started,
                     attempts=attempts,
-                    fetched_at=_now_iso(),
+                    fetched_at=clock.now_iso(),
                 )
             return FetchResult(
                 url=url,
@@ -391,7 +388,7 @@ class Fetcher:
         request = self._client.build_request("GET", url, headers=headers)
         sent = dict(request.headers.items())
         response = await self._transport.handle_async_request(request)
-        fetched_at = _now_iso()
+        fetched_at = clock.now_iso()
         status = response.status_code
         out_headers = dict(response.headers.items())
         limit = self.crawler.max_bytes
