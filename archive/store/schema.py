@@ -4,9 +4,12 @@
 and turns foreign keys on, then :func:`ensure_schema` applies any pending migration.
 
 Migrations are numbered and recorded in the ``migrations`` table (``id``, ``name``,
-``applied_at``). A later schema change appends a function to :data:`MIGRATIONS`; never
-edit one that has shipped. Every migration runs inside one ``BEGIN IMMEDIATE``
-transaction, so two processes opening a fresh archive at once cannot both apply it.
+``applied_at``). They are frozen SQL (:mod:`archive.store.migrations`): a later schema
+change appends one; never edit one that has shipped. Every migration runs inside one
+``BEGIN IMMEDIATE`` transaction, so two processes opening a fresh archive at once cannot
+both apply it. In the same transaction, after the migrations, the derived indexes
+(:mod:`archive.indexes.registry`) that were never built or were built by another version
+are rebuilt.
 
 A file that is not SQLite, or an SQLite file whose tables clash with ours (a ``pages``
 table from some other program, say), raises :class:`~crawler.errors.ArchiveError`
@@ -19,12 +22,14 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from archive.indexes import registry as registry
+from archive.store.migrations import MIGRATIONS, Migration
 from crawler.errors import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -47,10 +52,6 @@ REVISION_COLUMNS: tuple[str, ...] = (
 REVISION_LINK_COLUMNS = (
     "page_url", "revision", "rel", "position", "url", "title", "kind", "label", "date",
 )  # fmt: skip
-_INT_REVISION_COLUMNS = {
-    "revision", "version", "image_count", "related_count", "http_status", "warc_offset",
-    "warc_length",
-}  # fmt: skip
 
 #: Columns every table must have once all migrations ran (checked after migrating, so
 #: a foreign database with a same-named table is refused instead of half-used).
@@ -104,10 +105,11 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time"),
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
     "pages_fts": FTS_COLUMNS,
-    # migrations 3 and 7: German-aware search index (archive/search.py, compounds.py)
+    # migrations 7 and 8: German-aware search index (archive/indexes/search_index.py)
     "pages_search": (*FTS_COLUMNS, "filters"),
     "search_terms": ("term", "rterm"),
-    "search_state": ("key", "value"),
+    # migration 8: the version that built each derived index (archive/indexes/registry.py)
+    "index_state": ("name", "version", "built_at"),
     # migration 2: every version of a page (archive/revisions.py), aliases of moved pages
     "revisions": REVISION_COLUMNS,
     "revision_images": ("page_url", "revision", "position", "src", "alt", "caption", "credit"),
@@ -139,222 +141,6 @@ def db_path(db: sqlite_utils.Database) -> str:
     except sqlite3.Error as exc:
         log.debug("PRAGMA database_list failed: %s", exc)
     return "<unknown>"
-
-
-# --------------------------------------------------------------------------- migrations
-
-
-def _m0001_initial(db: sqlite_utils.Database) -> None:
-    db.table("sources").create(
-        {
-            "name": str, "title": str, "city": str, "hosts": str, "start_urls": str,
-            "added_at": str,
-        },
-        pk="name",
-    )  # fmt: skip
-    db.table("pages").create(
-        {
-            "url": str,
-            "source": str,
-            "page_type": str,
-            "label": str,
-            "title": str,
-            "lead": str,
-            "body": str,
-            "published": str,
-            "published_source": str,
-            "modified": str,
-            "captions": str,
-            "credits": str,
-            "image_count": int,
-            "related_count": int,
-            "content_hash": str,
-            "etag": str,
-            "last_modified": str,
-            "http_status": int,
-            "fetched_url": str,
-            "first_seen": str,
-            "last_fetched": str,
-            "last_changed": str,
-            "removed_at": str,
-            "version": int,
-        },
-        pk="url",
-        not_null={"source"},
-    )
-    db.table("images").create(
-        {
-            "page_url": str, "position": int, "src": str, "alt": str, "caption": str,
-            "credit": str,
-        },
-        pk=("page_url", "position"),
-        foreign_keys=[("page_url", "pages", "url")],
-    )  # fmt: skip
-    db.table("links").create(
-        {
-            "page_url": str, "rel": str, "position": int, "url": str, "title": str,
-            "kind": str, "label": str, "date": str,
-        },
-        pk=("page_url", "rel", "position"),
-        foreign_keys=[("page_url", "pages", "url")],
-    )  # fmt: skip
-    counts: dict[str, type] = {name: int for name in RUN_COUNTS}
-    db.table("crawl_runs").create(
-        {
-            "id": int, "source": str, "started_at": str, "finished_at": str, "status": str,
-            **counts, "duration": float,
-        },
-        pk="id",
-        defaults={name: 0 for name in RUN_COUNTS},
-    )  # fmt: skip
-    db.table("fetch_errors").create(
-        {
-            "id": int, "run_id": int, "source": str, "url": str, "status": int, "error": str,
-            "time": str,
-        },
-        pk="id",
-        foreign_keys=[("run_id", "crawl_runs", "id")],
-    )  # fmt: skip
-    db.table("discovery_cache").create(
-        {"url": str, "etag": str, "last_modified": str, "payload": str, "fetched_at": str},
-        pk="url",
-    )
-    db.table("pages").create_index(["source"])
-    db.table("pages").create_index(["published"])
-    db.table("fetch_errors").create_index(["run_id"])
-    db.table("links").create_index(["url"])
-    db.table("pages").enable_fts(list(FTS_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE)
-
-
-def _m0002_revisions(db: sqlite_utils.Database) -> None:
-    """Revisions (every version of a page), their images and links, and URL aliases.
-
-    Existing pages become their revision 1 (no WARC record: they were fetched before
-    captures existed); their images and links are copied to the revision tables.
-    """
-    columns: dict[str, type] = {
-        c: (int if c in _INT_REVISION_COLUMNS else str) for c in REVISION_COLUMNS
-    }
-    db.table("revisions").create(
-        columns, pk=("page_url", "revision"), foreign_keys=[("page_url", "pages", "url")]
-    )
-    db.table("revision_images").create(
-        {
-            "page_url": str, "revision": int, "position": int, "src": str, "alt": str,
-            "caption": str, "credit": str,
-        },
-        pk=("page_url", "revision", "position"),
-        foreign_keys=[("page_url", "pages", "url")],
-    )  # fmt: skip
-    db.table("revision_links").create(
-        {
-            "page_url": str, "revision": int, "rel": str, "position": int, "url": str,
-            "title": str, "kind": str, "label": str, "date": str,
-        },
-        pk=("page_url", "revision", "rel", "position"),
-        foreign_keys=[("page_url", "pages", "url")],
-    )  # fmt: skip
-    db.table("aliases").create(
-        {"url": str, "canonical_url": str, "reason": str, "first_seen": str},
-        pk="url",
-        foreign_keys=[("canonical_url", "pages", "url")],
-    )
-    db.table("revisions").create_index(["warc_file"])
-    db.table("aliases").create_index(["canonical_url"])
-    db.table("pages").create_index(["source", "title"])
-    shared = ", ".join(c for c in REVISION_COLUMNS if c in EXPECTED_COLUMNS["pages"])
-    db.execute(
-        f"INSERT INTO revisions (page_url, revision, version, event, fetched_at, {shared})"
-        f" SELECT url, 1, coalesce(version, 1), 'new', coalesce(last_changed, first_seen), "
-        f"{shared} FROM pages"
-    )
-    db.execute(
-        "INSERT INTO revision_images SELECT page_url, 1, position, src, alt, caption, credit "
-        "FROM images"
-    )
-    db.execute(
-        "INSERT INTO revision_links SELECT page_url, 1, rel, position, url, title, kind, label, "
-        "date FROM links"
-    )
-
-
-def _m0003_german_search(db: sqlite_utils.Database) -> None:
-    """``pages_search``: German-aware FTS5 index (archive/search.py; filled and reshaped by
-    migration 7); ``pages_view``: pages with ``year`` and ``live`` for Datasette facets."""
-    # As shipped: stems plus two compound columns, filled here; migration 7 replaces it.
-    db.execute(
-        "CREATE VIRTUAL TABLE pages_search USING fts5(title, label, lead, body, captions, "
-        "credits, parts, rparts, tokenize='unicode61 remove_diacritics 2')"
-    )
-    db.execute(
-        "CREATE VIEW pages_view AS SELECT url, source, page_type, label, title, published, "
-        "substr(published, 1, 4) AS year, lead, image_count, related_count, "
-        "removed_at IS NULL AS live, removed_at, first_seen, last_changed, version FROM pages"
-    )
-
-
-def _m0004_schedule_health(db: sqlite_utils.Database) -> None:
-    """``schedule_state``: the scheduler's next run per source (survives restarts);
-    ``run_extraction``: per run, how many saved (new/changed) pages came out of extraction
-    without a date of their own, a title or a body (extraction drift, archive/health.py)."""
-    db.table("schedule_state").create(
-        {"source": str, "next_run_at": str, "period": float, "updated_at": str}, pk="source"
-    )
-    db.table("run_extraction").create(
-        {
-            "run_id": int, "source": str, "pages": int, "no_date": int, "no_title": int,
-            "no_body": int,
-        },
-        pk="run_id",
-        foreign_keys=[("run_id", "crawl_runs", "id")],
-    )  # fmt: skip
-    db.table("run_extraction").create_index(["source"])
-
-
-def _m0005_graph_views(db: sqlite_utils.Database) -> None:
-    """Views of the related-topic graph over time (archive/graph.py): ``graph_nodes``,
-    ``graph_edges`` (first/last seen), ``graph_edge_spans``, ``graph_revision_spans``."""
-    from archive.graph.model import create_views  # noqa: PLC0415 - keep schema light
-
-    create_views(db)
-
-
-def _m0006_graph_edges_table(db: sqlite_utils.Database) -> None:
-    """``graph_edges`` becomes a table (archive/graph_table.py) kept current on every save
-    and at the end of each successful run: the view took 12 s to count 736,000 edges at
-    100,000 pages. Filled here from the revisions (about 15 s at that size, once)."""
-    from archive.indexes import graph_edges as graph_table  # noqa: PLC0415 - keep schema light
-
-    db.execute("DROP VIEW IF EXISTS graph_edges")
-    graph_table.create(db)
-    graph_table.rebuild(db)
-
-
-def _m0007_compound_vocabulary(db: sqlite_utils.Database) -> None:
-    """``pages_search`` becomes contentless (its stored stems took more room than the
-    plain index) and loses its compound columns (``parts``, ``rparts``: FTS5 prefix
-    queries over them merged every matching doclist, 176 ms p95 at 1M pages); the query
-    now expands compounds from the ``search_terms`` vocabulary (archive/compounds.py);
-    ``search_state`` records the analyzer. Rebuilt from ``pages``."""
-    from archive.search.engine import create_search_index, reindex  # noqa: PLC0415 - keep schema light
-
-    db.execute("DROP TABLE IF EXISTS pages_search")
-    create_search_index(db)
-    pages = reindex(db)  # records the analyzer in search_state
-    if pages:
-        log.info("search index rebuilt: %d pages", pages)
-
-
-#: (id, name, function) — append only.
-MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
-    (1, "initial", _m0001_initial),
-    (2, "revisions", _m0002_revisions),
-    (3, "german_search", _m0003_german_search),
-    (4, "schedule_health", _m0004_schedule_health),
-    (5, "graph_views", _m0005_graph_views),
-    (6, "graph_edges_table", _m0006_graph_edges_table),
-    (7, "compound_vocabulary", _m0007_compound_vocabulary),
-]
 
 
 # --------------------------------------------------------------------------- opening
@@ -461,15 +247,8 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
             )
             applied_now.append(mid)
         _check_columns(db, path)
-        _check_search_analyzer(db)
+        registry.ensure_current(db)
     return applied_now
-
-
-def _check_search_analyzer(db: sqlite_utils.Database) -> None:
-    from archive.search.engine import STATE_TABLE, check_analyzer  # noqa: PLC0415 - keep schema light
-
-    if STATE_TABLE in _existing_tables(db):  # not before migration 7 (tests stop earlier)
-        check_analyzer(db)
 
 
 def _applied_migrations(db: sqlite_utils.Database, tables: set[str], path: str) -> set[int]:
@@ -506,6 +285,7 @@ __all__ = [
     "EXPECTED_COLUMNS",
     "FTS_COLUMNS",
     "MIGRATIONS",
+    "Migration",
     "db_path",
     "ensure_schema",
     "now_iso",
