@@ -44,6 +44,7 @@ class DerivedIndex:
 
     #: Unique name (``index_state.name``, ``reindex --index``).
     name: str = ""
+
     @property
     def version(self) -> str:
         """What builds the index (a class attribute in most subclasses); a recorded
