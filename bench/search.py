@@ -41,17 +41,19 @@ sys.path.insert(0, str(ROOT))
 
 from archive.indexes import compounds as compounds  # noqa: E402
 from archive.indexes import german as german  # noqa: E402
+from archive.indexes.search_index import (  # noqa: E402
+    INDEX_COLUMNS,
+    SearchIndex,
+    compound_terms,
+    search_record,
+)
 from archive.search import engine as search_module  # noqa: E402
 from archive.search.engine import (  # noqa: E402
     BM25_WEIGHTS,
-    INDEX_COLUMNS,
     RANK_WINDOW,
     SEARCH_COLUMNS,
-    compound_terms,
     count,
-    create_search_index,
     search,
-    search_record,
     to_fts_query,
     to_search_query,
 )
@@ -147,7 +149,7 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tupl
     db = sqlite_utils.Database(path)
     create_plain(db)
     if german_index:
-        create_search_index(db)
+        SearchIndex().create(db)
     if trigram:
         db.execute("CREATE VIRTUAL TABLE pages_tri USING fts5(text, tokenize='trigram')")
     insert_search = (
@@ -170,7 +172,7 @@ def build(path: Path, n: int, german_index: bool, trigram: bool = False) -> tupl
                     rows.append([first + offset, *(rec[c] for c in INDEX_COLUMNS)])
                     terms.extend(compound_terms(rec))
                 db.conn.executemany(insert_search, rows)
-                compounds.add(db.conn, dict.fromkeys(terms))  # as archive.search.engine.reindex
+                compounds.add(db.conn, dict.fromkeys(terms))  # as SearchIndex.rebuild
             if trigram:
                 db.conn.executemany(
                     "INSERT INTO pages_tri (rowid, text) VALUES (?, ?)",

@@ -22,7 +22,7 @@ over the graph code). A time coming from *outside* (a ``--at`` option, a foreign
 gives an aware datetime where arithmetic is needed (run durations, overdue checks).
 
 Timestamp columns of the archive (the list the tests check, kept in
-``archive.store.schema.TIMESTAMP_COLUMNS``; migration 10 ``utc_timestamps`` rewrote older
+``archive.store.schema.TIMESTAMP_COLUMNS``; migration 9 ``utc_timestamps`` rewrote older
 rows, which mixed ``…:57.079Z``, ``…:13Z`` and ``…:56+00:00``):
 
 - ``sources.added_at``; ``pages.first_seen``, ``last_fetched``, ``last_changed``,

@@ -11,7 +11,8 @@ import sqlite_utils
 
 from archive.indexes import compounds as compounds
 from archive.indexes import german as german
-from archive.search.engine import index_page, search, to_search_query
+from archive.indexes import registry as registry
+from archive.search.engine import search, to_search_query
 from archive.store.schema import FTS_COLUMNS, open_archive
 from crawler.errors import SearchError
 
@@ -21,6 +22,17 @@ PAGES = {
     "https://example.test/plain": "Der Haushalt wurde beschlossen. Lotsen gesucht.",
     "https://example.test/other": "Ein Wort ohne Bezug: Stadtverordnetenversammlung.",
 }
+
+
+SEARCH = registry.get("search")
+
+
+def index_page(db: sqlite_utils.Database, url: str) -> None:
+    SEARCH.after_change(db, [url], True)
+
+
+def unindex_page(db: sqlite_utils.Database, url: str) -> None:
+    SEARCH.before_change(db, [url])
 
 
 def _archive(path: Path) -> sqlite_utils.Database:
@@ -85,15 +97,15 @@ def test_database_without_vocabulary_expands_nothing(tmp_path: Path) -> None:
     assert compounds.Expander(conn)("lots") == []
 
 
-def test_migration_7_rebuilds_an_old_search_index(tmp_path: Path) -> None:
+def test_migrations_7_and_8_rebuild_an_old_search_index(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _archive(path).close()
     # Back to what migration 6 left: compound columns in the index, no vocabulary.
     conn = sqlite3.connect(path)
     conn.executescript(
-        "DROP TABLE pages_search; DROP TABLE search_terms; DROP TABLE search_state; "
+        "DROP TABLE pages_search; DROP TABLE search_terms; DROP TABLE index_state; "
         "CREATE VIRTUAL TABLE pages_search USING fts5(title, label, lead, body, captions, "
-        "credits, parts, rparts); DELETE FROM migrations WHERE id = 7;"
+        "credits, parts, rparts); DELETE FROM migrations WHERE id >= 7;"
     )
     conn.close()
     db = open_archive(path)
@@ -104,8 +116,6 @@ def test_migration_7_rebuilds_an_old_search_index(tmp_path: Path) -> None:
 
 
 def test_changed_text_leaves_no_trace_in_the_contentless_index(db: sqlite_utils.Database) -> None:
-    from archive.search.engine import unindex_page
-
     url = "https://example.test/plain"
     unindex_page(db, url)
     db.table("pages").update(url, {"body": "Neuer Text über Radwege."})
@@ -123,7 +133,7 @@ def test_new_analyzer_rebuilds_the_index(tmp_path: Path, monkeypatch: pytest.Mon
     _archive(path).close()
     monkeypatch.setattr(german, "ANALYZER", "some other stemmer")
     db = open_archive(path)
-    state = db.execute("SELECT value FROM search_state WHERE key = 'analyzer'").fetchone()
+    state = db.execute("SELECT version FROM index_state WHERE name = 'search'").fetchone()
     assert state[0].startswith("some other stemmer;")
     assert len(search(db, "Lotsen")) == 2
 
@@ -131,8 +141,6 @@ def test_new_analyzer_rebuilds_the_index(tmp_path: Path, monkeypatch: pytest.Mon
 def test_index_built_by_another_analyzer_is_not_written_to(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from archive.search.engine import unindex_page
-
     # Another process (a newer stemmer) rebuilt the index while this one kept running.
     monkeypatch.setattr(german, "ANALYZER", "some other stemmer")
     with pytest.raises(SearchError, match="open the archive again to rebuild it"):

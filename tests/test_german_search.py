@@ -18,9 +18,10 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from archive.indexes import german as german
+from archive.indexes import registry
 from archive.indexes.compounds import Expander
 from archive.search import engine as search_module
-from archive.search.engine import count, facets, matching_urls, reindex, search, to_search_query
+from archive.search.engine import count, facets, matching_urls, search, to_search_query
 from archive.store.save import mark_removed
 from archive.store.schema import open_archive
 from crawler.records import FetchResult
@@ -242,7 +243,7 @@ def test_reindex_is_idempotent(archive_path: Path, tmp_path: Path) -> None:
     shutil.copy(archive_path, copy)
     db = open_archive(copy)
     before = [h["url"] for h in search(db, "Lotsen")]
-    n = reindex(db)
+    n = registry.rebuild(db, registry.get("search"))
     assert n == db.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert [h["url"] for h in search(db, "Lotsen")] == before
     db.close()

@@ -22,9 +22,14 @@ from click.testing import CliRunner
 from archive.cli.main import cli
 from archive.graph import model as G
 from archive.graph.analysis import louvain, pagerank
+from archive.store.migrations import MIGRATIONS, SqlSteps
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite, ground_truth
 from tests.sample_crawl import crawl_sample
+
+#: Migration 5 (graph_views): the former ``graph_edges`` view, frozen.
+_GRAPH_VIEWS = MIGRATIONS[4].apply
+assert isinstance(_GRAPH_VIEWS, SqlSteps) and MIGRATIONS[4].name == "graph_views"
 
 BASE = "http://www.ruesselsheim.test"
 SEED = (
@@ -155,7 +160,8 @@ def test_graph_edges_table_kept_by_saves_equals_a_rebuild_and_the_old_view(
     cols = ", ".join(graph_table.EDGE_COLUMNS)
     order = f"SELECT {cols} FROM {{}} ORDER BY source, target, rel"
     kept = db.execute(order.format("graph_edges")).fetchall()
-    db.execute(G.VIEWS_SQL[2].replace("VIEW graph_edges", "TEMP VIEW old_graph_edges"))
+    (view,) = [s for s in _GRAPH_VIEWS.statements if s.startswith("CREATE VIEW graph_edges ")]
+    db.execute(view.replace("VIEW graph_edges", "TEMP VIEW old_graph_edges"))
     assert db.execute(order.format("old_graph_edges")).fetchall() == kept
     assert graph_table.rebuild(db) == len(kept)
     assert db.execute(order.format("graph_edges")).fetchall() == kept

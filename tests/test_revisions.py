@@ -119,7 +119,7 @@ def test_migration_two_backfills_revision_one(
     monkeypatch.undo()
     db = open_archive(path)
     (rev,) = db.query("SELECT * FROM revisions")
-    # last_changed copied by migration 2, as a timestamp in the one format by migration 10
+    # last_changed copied by migration 2, as a timestamp in the one format by migration 9
     assert (rev["revision"], rev["version"], rev["fetched_at"]) == (
         1, 2, "2024-02-01T00:00:00.000Z",
     )  # fmt: skip

@@ -1,5 +1,5 @@
 """One timestamp format everywhere (``crawler.clock``): the clock functions, every timestamp
-column of a real archive (demo runs through the CLI), and migration 10 rewriting an
+column of a real archive (demo runs through the CLI), and migration 9 rewriting an
 archive whose rows mixed ``…Z``, ``….079Z``, ``+00:00`` and other offsets."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from archive.graph.model import at_bound
 from archive.run.schedule import save_state
 from archive.store import revisions
 from archive.store.locking import ArchiveLock, lock_path
+from archive.store.migrations import SqlSteps
 from archive.store.save import record_error, save_fetched_page
 from archive.store.schema import MIGRATIONS, TIMESTAMP_COLUMNS, open_archive
 from crawler import clock
@@ -136,9 +137,9 @@ def test_every_timestamp_column_of_a_demo_archive_has_the_one_format(tmp_path: P
     db.close()
 
 
-# --------------------------------------------------------------------------- migration 10
+# --------------------------------------------------------------------------- migration 9
 
-#: (stored by an older version, what migration 10 makes of it); unreadable values are kept.
+#: (stored by an older version, what migration 9 makes of it); unreadable values are kept.
 MIXED = [
     ("2025-11-28T10:00:57.079Z", "2025-11-28T10:00:57.079Z"),
     ("2025-11-28T10:49:13Z", "2025-11-28T10:49:13.000Z"),
@@ -151,14 +152,19 @@ MIXED = [
 ]
 
 
-def _old_archive(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An archive made by a version with migrations 1-7 only, every timestamp column
-    filled with the formats such versions wrote (plus content dates to leave alone)."""
-    import archive.store.schema as schema
-
-    monkeypatch.setattr(schema, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 7])
-    old = open_archive(path)
-    old.conn.execute("PRAGMA foreign_keys = OFF")  # rows of every table, not a real crawl
+def _old_archive(path: Path) -> None:
+    """An archive as a version with migrations 1-7 only left it (their frozen SQL), every
+    timestamp column filled with the formats such versions wrote (plus content dates to
+    leave alone)."""
+    old = sqlite_utils.Database(path)
+    old.execute("CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
+    for migration in MIGRATIONS:
+        if migration.id <= 7:
+            migration.apply(old)
+            old.execute(
+                "INSERT INTO migrations VALUES (?, ?, ?)",
+                [migration.id, migration.name, "2025-11-28T10:48:56+00:00"],
+            )
     for i, (value, _expected) in enumerate(MIXED):
         url = f"https://example.org/p{i}"
         row = {"page_url": url, "url": url, "source": f"s{i}", "name": f"s{i}", "id": i + 1,
@@ -167,7 +173,7 @@ def _old_archive(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                "modified": "2025-11-28T11:00:00+01:00", "date": "2025-11-27",
                "last_modified": "Fri, 28 Nov 2025 10:00:00 GMT"}  # fmt: skip
         for table, columns in TIMESTAMP_COLUMNS.items():
-            if table == "migrations":
+            if table in ("migrations", "index_state"):  # index_state: from migration 8 on
                 continue
             wanted = set(_columns(old, table))
             record = {k: v for k, v in row.items() if k in wanted}
@@ -176,18 +182,17 @@ def _old_archive(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     old.execute("UPDATE migrations SET applied_at = ? WHERE id = 1", [MIXED[2][0]])
     old.conn.commit()
     old.close()
-    monkeypatch.undo()
 
 
-def test_migration_10_rewrites_every_timestamp_column(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_migration_9_rewrites_every_timestamp_column(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    _old_archive(path, monkeypatch)
+    _old_archive(path)
     db = open_archive(path)
-    assert db.execute("SELECT max(id), name FROM migrations").fetchone() == (10, "utc_timestamps")
+    assert db.execute("SELECT max(id), name FROM migrations").fetchone() == (9, "utc_timestamps")
+    # graph_edges is a derived index: rebuilt from the revisions when the archive opens
+    # (migration 8 left it unbuilt), so its rows here are recomputed, not rewritten
     for table, columns in TIMESTAMP_COLUMNS.items():
-        if table == "migrations":
+        if table in ("migrations", "index_state", "graph_edges"):
             continue
         for column in columns:
             got = [r[0] for r in db.execute(f"SELECT [{column}] FROM [{table}] ORDER BY rowid")]
@@ -217,15 +222,16 @@ def test_migration_10_rewrites_every_timestamp_column(
     db.close()
 
 
-def test_migration_10_is_frozen_sql_covering_every_timestamp_column() -> None:
+def test_migration_9_is_frozen_sql_covering_every_timestamp_column() -> None:
     """Its SQL is a constant (no live Python), and names every column of the list (a column
     added to the list later needs its own migration for older rows)."""
-    from archive.store.schema import M0010_UTC_TIMESTAMPS_SQL
-
+    (utc,) = [m for m in MIGRATIONS if m.name == "utc_timestamps"]
+    assert isinstance(utc.apply, SqlSteps)
+    sql = ";\n".join(utc.apply.statements) + ";"
     for table, columns in TIMESTAMP_COLUMNS.items():
         for column in columns:
             assert (
                 f"  {column} = coalesce(strftime('{clock.SQLITE_FORMAT}', {column})"
-                in (M0010_UTC_TIMESTAMPS_SQL.split(f"UPDATE {table} SET")[1].split(";")[0])
+                in (sql.split(f"UPDATE {table} SET")[1].split(";")[0])
             ), f"{table}.{column}"
-    assert dict((m[0], m[1]) for m in MIGRATIONS)[10] == "utc_timestamps"
+    assert dict((m[0], m[1]) for m in MIGRATIONS)[9] == "utc_timestamps"

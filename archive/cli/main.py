@@ -1041,5 +1041,9 @@ def graph_render(
     click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)
 
 
+from archive.cli.reindex import reindex  # noqa: E402 - commands in their own modules
+
+cli.add_command(reindex)
+
 if __name__ == "__main__":  # pragma: no cover
     cli()

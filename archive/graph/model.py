@@ -23,10 +23,12 @@ Time: everything is rebuilt from ``revisions`` / ``revision_links``. An edge is 
 - ``ended_at`` (history only): when it was first seen gone (next revision without it, or
   the page's removal); empty while present.
 
-The same semantics in SQL for Datasette: the table ``graph_edges`` (kept current on every
-save and at the end of each successful run, archive/graph_table.py; a view until migration
-``graph_edges_table``) and the view ``graph_nodes`` (:data:`VIEWS_SQL`, created by the
-schema migration ``graph_views``).
+The same semantics in SQL for Datasette: the table ``graph_edges`` (a derived index kept
+current on every save and at the end of each successful run,
+:mod:`archive.indexes.graph_edges`; a view until migration ``graph_edges_table``) and the
+views ``graph_nodes``, ``graph_edge_spans``, ``graph_revision_spans`` (frozen SQL of the
+schema migrations ``graph_views`` and ``utc_timestamps``, :mod:`archive.store.migrations`:
+the schema owns them, so this module keeps no copy).
 
 The history is loaded by :mod:`archive.graph.timeline`; the queries on a graph (neighbours,
 PageRank, communities, paths, topics) are in :mod:`archive.graph.analysis`. Their public
@@ -71,64 +73,6 @@ from archive.graph.timeline import (
 GENERIC_SHARE = 0.25
 GENERIC_MIN = 10
 EXPORT_FORMATS = ("graphml", "gexf", "json")
-
-
-#: Datasette views (migration ``graph_views``): one row per revision of a page with its
-#: span, one row per edge per revision containing it, the edges with first/last seen, and
-#: the nodes (every label here, generic or not; linked URLs the archive never held).
-#: As migration 5 shipped them: migration 6 replaced ``graph_edges`` by a table, and
-#: migration 10 (``utc_timestamps``) redefined ``graph_revision_spans`` without its
-#: ``replace(…, '+00:00', 'Z')`` once every stored time had the one format.
-VIEWS_SQL = (
-    """CREATE VIEW graph_revision_spans AS
-SELECT page_url, revision, label, replace(fetched_at, '+00:00', 'Z') AS valid_from,
-  replace(coalesce(removed_at, lead(fetched_at) OVER (PARTITION BY page_url ORDER BY revision)),
-    '+00:00', 'Z') AS valid_to
-FROM revisions""",
-    """CREATE VIEW graph_edge_spans AS
-SELECT l.page_url AS source, l.url AS target, l.rel, l.kind, l.label, l.title, l.date,
-  l.position, l.revision, s.valid_from, s.valid_to
-FROM revision_links l
-JOIN graph_revision_spans s ON s.page_url = l.page_url AND s.revision = l.revision
-WHERE l.url != l.page_url
-  AND (l.rel = 'related' OR (l.rel = 'body' AND l.url IN (SELECT url FROM pages)))
-UNION ALL
-SELECT page_url, 'label:' || label, 'label', NULL, label, NULL, NULL, NULL, revision,
-  valid_from, valid_to
-FROM graph_revision_spans WHERE label IS NOT NULL AND label != ''""",
-    """CREATE VIEW graph_edges AS
-SELECT source, target, rel, kind, label, title, date, position, first_seen,
-  CASE WHEN present THEN max(last_fetch, coalesce((
-    SELECT max(replace(c.finished_at, '+00:00', 'Z')) FROM crawl_runs c
-    JOIN pages p ON p.source = c.source WHERE p.url = e.source AND c.status = 'ok'), ''))
-  ELSE last_fetch END AS last_seen,
-  CASE WHEN present THEN NULL ELSE ended END AS ended_at, present
-FROM (
-  SELECT *, row_number() OVER (PARTITION BY source, target, rel
-      ORDER BY revision DESC, position) AS rn,
-    min(valid_from) OVER w AS first_seen, max(valid_from) OVER w AS last_fetch,
-    max(valid_to IS NULL) OVER w AS present, max(valid_to) OVER w AS ended
-  FROM graph_edge_spans WINDOW w AS (PARTITION BY source, target, rel)
-) AS e WHERE rn = 1""",
-    """CREATE VIEW graph_nodes AS
-SELECT url AS id, CASE page_type WHEN 'press_release' THEN 'press' WHEN 'org_unit' THEN 'org'
-    WHEN 'topic' THEN 'topic' WHEN 'notice' THEN 'notice' ELSE 'other' END AS kind,
-  CASE WHEN removed_at IS NULL THEN 'archived' ELSE 'removed' END AS status, title, label,
-  source, published, first_seen, removed_at
-FROM pages
-UNION ALL
-SELECT 'label:' || label, 'label', 'label', label, label, NULL, NULL, min(first_seen), NULL
-FROM pages WHERE label IS NOT NULL AND label != '' GROUP BY label
-UNION ALL
-SELECT url, coalesce(max(kind), 'other'), 'linked', max(title), NULL, NULL, NULL, NULL, NULL
-FROM revision_links WHERE rel = 'related' AND url NOT IN (SELECT url FROM pages) GROUP BY url""",
-)
-
-
-def create_views(db: sqlite_utils.Database) -> None:
-    """Create the graph views (the schema migration ``graph_views`` calls this)."""
-    for sql in VIEWS_SQL:
-        db.execute(sql)
 
 
 # --------------------------------------------------------------------------- graph
@@ -249,13 +193,11 @@ __all__ = [
     "LABEL_PREFIX",
     "NODE_KINDS",
     "NodeNotFound",
-    "VIEWS_SQL",
     "Timeline",
     "at_bound",
     "build_graph",
     "central",
     "communities",
-    "create_views",
     "export_graph",
     "find_node",
     "generic_labels",

@@ -17,9 +17,10 @@ p95, BENCHMARKS.md "Search"). The exact terms cost a B-tree range scan here, and
 word's own doclist is no longer read twice.
 
 The vocabulary only grows: a stem whose last page was deleted stays a row (a term
-without documents costs the query one index lookup); :func:`archive.search.engine.reindex`
-rebuilds it. :data:`MAX_EXPANSION` caps one query word's expansion: the shortest stems
-(closest to the word itself) are kept, and the rest are logged as left out.
+without documents costs the query one index lookup); a rebuild of the search index
+(:mod:`archive.indexes.search_index`, ``pressarchive reindex``) refills it.
+:data:`MAX_EXPANSION` caps one query word's expansion: the shortest stems (closest to the
+word itself) are kept, and the rest are logged as left out.
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ _TOP = "\U0010ffff"
 
 
 def create(db: sqlite3.Connection) -> None:
-    """Create the ``search_terms`` vocabulary (migration 7)."""
-    db.execute(f"CREATE TABLE {TABLE} (term TEXT PRIMARY KEY, rterm TEXT NOT NULL) WITHOUT ROWID")
-    db.execute(f"CREATE INDEX {TABLE}_rterm ON {TABLE} (rterm)")
+    """Create the ``search_terms`` vocabulary if missing (as migration 7 did)."""
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {TABLE} (term TEXT PRIMARY KEY, rterm TEXT NOT NULL) "
+        "WITHOUT ROWID"
+    )
+    db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_rterm ON {TABLE} (rterm)")
 
 
 def add(db: sqlite3.Connection, stems: Iterable[str]) -> None:

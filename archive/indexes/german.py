@@ -32,7 +32,7 @@ PART_MIN_LEN = 4
 
 #: What built a search index: stems must be recomputed exactly to delete them from a
 #: contentless index, so a change here (or a new stemmer release) means a rebuild
-#: (:func:`archive.search.engine.check_analyzer`).
+#: (``index_state``, :mod:`archive.indexes.registry`).
 ANALYZER = f"pystemmer {Stemmer.version()} german; fold 1; words 1"
 
 WORD = re.compile(r"[^\W_]+")

@@ -5,16 +5,23 @@ revision containing it and the time semantics of :mod:`archive.graph.model` (``f
 ``last_seen``, ``ended_at``, ``present``). It used to be a view computed from
 ``revisions`` / ``revision_links`` on every query (12 s to count 736,000 rows at 100,000
 pages, beyond Datasette's 1 s limit); migration ``graph_edges_table`` made it a table with
-indexes on ``source`` (primary key), ``target`` and ``first_seen``, kept current here:
+indexes on ``source`` (primary key), ``target`` and ``first_seen``. It is a derived index
+(:class:`GraphEdgesIndex`, registered in :mod:`archive.indexes.registry`):
 
-- :func:`refresh_pages` recomputes the rows of the given source pages from their revisions
-  (``archive.store.revisions.save_revision`` and ``mark_revision_removed`` call it for the page
-  they wrote, so the table follows every save, removal and reparse in the same
-  transaction). A page archived for the first time also refreshes the pages with a body
-  link to it: body links count only between archived pages;
-- :func:`confirm_run` moves ``last_seen`` of the present edges of a source to the end of
-  its successful crawl run (``archive.store.save.finish_run`` calls it);
-- :func:`rebuild` recomputes everything (the migration; data written around the hooks).
+- after a page's rows change (save, removal, reparse; same transaction),
+  :func:`refresh_pages` recomputes the rows of that source page from its revisions. A page
+  archived for the first time also refreshes the pages with a body link to it: body links
+  count only between archived pages;
+- after a successful run, :func:`confirm_run` moves ``last_seen`` of the present edges of
+  its source to the end of the run;
+- :func:`rebuild` recomputes everything (on open when never built, ``pressarchive
+  reindex``).
+
+The edge rule exists twice more: as the views of migration 5 (``graph_edge_spans``, frozen;
+the former ``graph_edges`` view is what ``_EDGES_SQL`` was derived from, and
+tests/test_graph.py checks that both give the same rows) and in Python in
+:func:`archive.graph.model.load_timeline` (edges *at a time*, which one SQL table of
+first/last seen cannot answer; tests/test_graph.py compares the two as well).
 
 This module needs no networkx, so the crawler does not import it on every save.
 """
@@ -22,10 +29,11 @@ This module needs no networkx, so the crawler does not import it on every save.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
+from archive.indexes.base import DerivedIndex, Progress, page_count
 from crawler.clock import to_iso
 
 EDGE_COLUMNS = (
@@ -34,9 +42,9 @@ EDGE_COLUMNS = (
 )  # fmt: skip
 
 #: The edges of the pages selected by ``{pages}`` (a condition on ``page_url``), as the
-#: former ``graph_edges`` view computed them (see ``archive.graph.model.VIEWS_SQL``).
+#: former ``graph_edges`` view computed them (migration 5, ``archive.store.migrations``).
 #: Times are compared as strings: every timestamp is in the one fixed-width UTC format of
-#: ``crawler.clock`` (migration 10 rewrote older rows), so ``min``/``max`` order them.
+#: ``crawler.clock`` (migration 9 rewrote older rows), so ``min``/``max`` order them.
 _EDGES_SQL = """
 WITH spans AS (
   SELECT page_url, revision, label, fetched_at AS valid_from,
@@ -76,8 +84,8 @@ _SELECTED = "page_url IN (SELECT value FROM json_each(:urls))"
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """Create the table and its indexes (migration ``graph_edges_table``), plus the
-    indexes that keep ``graph_nodes`` and :func:`refresh_pages` fast."""
+    """Create the table and its indexes if missing (as migration ``graph_edges_table``
+    did), plus the indexes that keep ``graph_nodes`` and :func:`refresh_pages` fast."""
     db.table("graph_edges").create(
         {
             "source": str, "target": str, "rel": str, "kind": str, "label": str, "title": str,
@@ -85,12 +93,13 @@ def create(db: sqlite_utils.Database) -> None:
             "ended_at": str, "present": int,
         },
         pk=("source", "target", "rel"),
+        if_not_exists=True,
     )  # fmt: skip
-    db.table("graph_edges").create_index(["target"])
-    db.table("graph_edges").create_index(["first_seen"])
+    db.table("graph_edges").create_index(["target"], if_not_exists=True)
+    db.table("graph_edges").create_index(["first_seen"], if_not_exists=True)
     # graph_nodes: linked URLs (a covering index), labels; refresh_pages: body links to a page
-    db.table("revision_links").create_index(["url", "rel", "kind", "title"])
-    db.table("pages").create_index(["label", "first_seen"])
+    db.table("revision_links").create_index(["url", "rel", "kind", "title"], if_not_exists=True)
+    db.table("pages").create_index(["label", "first_seen"], if_not_exists=True)
 
 
 def rebuild(db: sqlite_utils.Database) -> int:
@@ -136,4 +145,36 @@ def confirm_run(db: sqlite_utils.Database, source: str, finished_at: str) -> int
         return int(cursor.rowcount)
 
 
-__all__ = ["EDGE_COLUMNS", "confirm_run", "create", "rebuild", "refresh_pages"]
+class GraphEdgesIndex(DerivedIndex):
+    """The ``graph_edges`` table as a derived index."""
+
+    name = "graph_edges"
+    #: Bump when the edge rule (``_EDGES_SQL``) changes: archives then rebuild on open.
+    version = "1"
+
+    def create(self, db: sqlite_utils.Database) -> None:
+        create(db)
+
+    def rebuild(self, db: sqlite_utils.Database, progress: Progress | None = None) -> int:
+        """Recompute every row (one statement: progress jumps to all pages at the end);
+        returns the number of edges, not pages."""
+        rows = rebuild(db)
+        if progress:
+            progress(page_count(db))
+        return rows
+
+    def after_change(self, db: sqlite_utils.Database, urls: Sequence[str], new: bool) -> None:
+        refresh_pages(db, urls, new=new)
+
+    def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
+        confirm_run(db, source, finished_at)
+
+
+__all__ = [
+    "EDGE_COLUMNS",
+    "GraphEdgesIndex",
+    "confirm_run",
+    "create",
+    "rebuild",
+    "refresh_pages",
+]

@@ -4,11 +4,11 @@ Two FTS5 indexes over ``pages``:
 
 * ``pages_fts`` (migration 1): the words as written (``unicode61 remove_diacritics 2``),
   kept for Datasette's ``?_search=`` and for ``exact=True`` ("this word only").
-* ``pages_search`` (migration 7): per field the folded Snowball stems
+* ``pages_search`` (migrations 7 and 8): per field the folded Snowball stems
   (:func:`archive.indexes.german.analyze`); next to it the ``search_terms`` vocabulary of long
   stems (:mod:`archive.indexes.compounds`) through which a query word also finds the compounds
-  that start or end with it. :func:`index_page` fills both from the ``pages`` row
-  (``save_page`` calls it).
+  that start or end with it. Both are a derived index kept current by the writer's hooks
+  (:mod:`archive.indexes.search_index`); this module only reads them.
 
 Queries are parsed by :mod:`archive.search.query` (never an FTS syntax error); snippets are made
 by :mod:`archive.search.snippets`.
@@ -32,7 +32,6 @@ newest pages that match and pass them. :func:`count`, :func:`facets` and
 
 from __future__ import annotations
 
-import logging
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ import sqlite_utils
 
 from archive.indexes import compounds as compounds
 from archive.indexes import filter_tokens as filter_tokens
-from archive.indexes import german as german
+from archive.indexes.search_index import INDEX_COLUMNS
 from archive.search.query import (
     NOTHING,
     SEARCH_COLUMNS,
@@ -59,145 +58,15 @@ from archive.search.query import (
 from archive.search.snippets import Highlighter, make_snippet
 from crawler.errors import SearchError
 
-log = logging.getLogger(__name__)
-
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: bm25 weights in the column order of ``archive.store.schema.FTS_COLUMNS``
 #: (title, label, lead, body, captions, credits); ``pages_search`` has the same columns.
 BM25_WEIGHTS = (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
-#: Columns of ``pages_search``: the stems of each text field, then the filter tokens.
-INDEX_COLUMNS = (*SEARCH_COLUMNS, filter_tokens.COLUMN)
+#: bm25 weights of the ``pages_search`` columns (:data:`INDEX_COLUMNS`): filters weigh 0.
 SEARCH_WEIGHTS = (*BM25_WEIGHTS, 0.0)
-#: The ``pages`` columns a ``pages_search`` row is computed from.
-_SOURCE_COLUMNS = (*SEARCH_COLUMNS, "source", "page_type", "label", "published", "image_count")
 #: Order in which a snippet's text is chosen: the first field with a match.
 SNIPPET_FIELDS = ("body", "lead", "captions", "credits", "title")
 STATUSES = ("all", "live", "removed")
-
-
-# --------------------------------------------------------------------------- indexing
-
-
-def search_record(page: dict[str, Any]) -> dict[str, str]:
-    """The ``pages_search`` columns for a ``pages`` row (a dict with its columns)."""
-    record = {column: german.analyze(page.get(column)) for column in SEARCH_COLUMNS}
-    record[filter_tokens.COLUMN] = filter_tokens.tokens(page)
-    return record
-
-
-def compound_terms(record: dict[str, str]) -> list[str]:
-    """The compound candidates of a :func:`search_record` (for ``search_terms``)."""
-    return german.compound_candidates(
-        [s for column in SEARCH_COLUMNS for s in record[column].split()]
-    )
-
-
-_INSERT = (
-    f"INSERT INTO pages_search (rowid, {', '.join(INDEX_COLUMNS)}) "
-    f"VALUES (?{', ?' * len(INDEX_COLUMNS)})"
-)
-_DELETE = (
-    f"INSERT INTO pages_search (pages_search, rowid, {', '.join(INDEX_COLUMNS)}) "
-    f"VALUES ('delete', ?{', ?' * len(INDEX_COLUMNS)})"
-)
-_PAGE = f"SELECT rowid, {', '.join(_SOURCE_COLUMNS)} FROM pages WHERE url = ?"
-#: Where the analyzer that built ``pages_search`` is recorded (:func:`check_analyzer`).
-STATE_TABLE = "search_state"
-
-
-def _indexed(db: sqlite_utils.Database, rowid: int) -> bool:
-    # A contentless FTS5 table keeps one docsize row per indexed document.
-    row = db.execute("SELECT 1 FROM pages_search_docsize WHERE id = ?", [rowid]).fetchone()
-    return row is not None
-
-
-def unindex_page(db: sqlite_utils.Database, url: str) -> None:
-    """Take the stored page ``url`` out of ``pages_search``, *before* its text changes.
-
-    ``pages_search`` is contentless (it keeps no copy of the stems), so FTS5 needs the
-    indexed values to delete them: they are recomputed from the ``pages`` row, which is
-    exactly what was indexed as long as every text change goes through
-    :func:`unindex_page` / :func:`index_page` (``save_page`` does) and the analyzer is
-    the same (:func:`check_analyzer`)."""
-    row = db.execute(_PAGE, [url]).fetchone()
-    if row is None or not _indexed(db, row[0]):
-        return
-    built = db.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'analyzer'").fetchone()
-    if built is None or built[0] != index_version():
-        # Deleting with other stems than were indexed would corrupt the index silently.
-        raise SearchError(
-            f"the search index was built by {built[0] if built else 'an unknown analyzer'}, "
-            f"this is {index_version()}: open the archive again to rebuild it"
-        )
-    record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
-    db.execute(_DELETE, [row[0], *(record[c] for c in INDEX_COLUMNS)])
-
-
-def index_page(db: sqlite_utils.Database, url: str) -> None:
-    """Index the stored page ``url`` in ``pages_search`` and its compound stems in
-    ``search_terms`` (no-op if not stored); call :func:`unindex_page` before changing
-    the text of a page that is indexed."""
-    row = db.execute(_PAGE, [url]).fetchone()
-    if row is None:
-        return
-    if _indexed(db, row[0]):
-        raise SearchError(f"{url} is still in the search index: unindex_page() it first")
-    record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
-    db.execute(_INSERT, [row[0], *(record[c] for c in INDEX_COLUMNS)])
-    compounds.add(db.conn, compound_terms(record))
-
-
-def create_search_index(db: sqlite_utils.Database) -> None:
-    """Create the contentless ``pages_search``, the ``search_terms`` vocabulary and
-    ``search_state`` (migration 7)."""
-    db.execute(
-        f"CREATE VIRTUAL TABLE pages_search USING fts5({', '.join(INDEX_COLUMNS)}, "
-        "content='', tokenize='unicode61 remove_diacritics 2')"
-    )
-    compounds.create(db.conn)
-    db.execute(f"CREATE TABLE {STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
-
-
-def reindex(db: sqlite_utils.Database, batch: int = 1000) -> int:
-    """Rebuild ``pages_search`` and ``search_terms`` from ``pages`` and record the
-    analyzer; return the number of pages indexed."""
-    db.execute("INSERT INTO pages_search (pages_search) VALUES ('delete-all')")
-    db.execute(f"DELETE FROM {compounds.TABLE}")
-    total = 0
-    cursor = db.conn.cursor()
-    cursor.execute(f"SELECT rowid, {', '.join(_SOURCE_COLUMNS)} FROM pages ORDER BY rowid")
-    while rows := cursor.fetchmany(batch):
-        values, terms = [], []
-        for row in rows:
-            record = search_record(dict(zip(_SOURCE_COLUMNS, row[1:], strict=True)))
-            values.append([row[0], *(record[c] for c in INDEX_COLUMNS)])
-            terms.extend(compound_terms(record))
-        db.conn.executemany(_INSERT, values)
-        compounds.add(db.conn, dict.fromkeys(terms))
-        total += len(rows)
-    db.execute(
-        f"INSERT OR REPLACE INTO {STATE_TABLE} (key, value) VALUES ('analyzer', ?)",
-        [index_version()],
-    )
-    return total
-
-
-def index_version() -> str:
-    """What built ``pages_search``: the analyzer and the filter tokens."""
-    return f"{german.ANALYZER}; {filter_tokens.VERSION}"
-
-
-def check_analyzer(db: sqlite_utils.Database) -> int | None:
-    """Rebuild the search index if it was built by another analyzer (a new stemmer
-    release, say: its stems could no longer be deleted exactly); return the number of
-    pages reindexed, ``None`` if the index was current."""
-    row = db.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'analyzer'").fetchone()
-    if row is not None and row[0] == index_version():
-        return None
-    log.info(
-        "search index built by %s, now %s: rebuilding", row[0] if row else "?", index_version()
-    )
-    return reindex(db)
 
 
 # --------------------------------------------------------------------------- search
@@ -513,22 +382,15 @@ __all__ = [
     "Expand",
     "Highlighter",
     "Term",
-    "compound_terms",
     "count",
-    "create_search_index",
     "facets",
-    "check_analyzer",
-    "index_page",
     "make_snippet",
     "match_expression",
     "matching_urls",
     "parse_query",
     "rank_expression",
-    "reindex",
     "search",
-    "search_record",
     "to_fts_query",
     "to_rank_query",
     "to_search_query",
-    "unindex_page",
 ]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.indexes import german as german
-from archive.store.schema import FTS_COLUMNS
+from archive.indexes.search_index import TEXT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ MAX_PHRASE_WORDS = 32
 _PREFIX_END = re.compile(r"[^\W_]\*+$")
 _QUOTES = str.maketrans({c: '"' for c in "„“”‟«»″＂"})
 _OPERATORS = ("AND", "OR", "NOT")
-#: Text columns of ``pages_search``: those of ``pages_fts``, in the same order.
-SEARCH_COLUMNS = FTS_COLUMNS
+#: Text columns of ``pages_search`` (the order of ``archive.store.schema.FTS_COLUMNS``).
+SEARCH_COLUMNS = TEXT_COLUMNS
 _MAIN = "{" + " ".join(SEARCH_COLUMNS) + "}"
 #: What an empty query matches: nothing, without an FTS syntax error.
 NOTHING = '""'

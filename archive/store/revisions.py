@@ -32,7 +32,6 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.indexes import graph_edges as graph_table
 from archive.store.schema import REVISION_COLUMNS
 from crawler.clock import end_of_day, to_iso
 from crawler.errors import PressArchiveError
@@ -111,7 +110,6 @@ def save_revision(
             [{**link, "revision": number} for link in links],
             pk=("page_url", "revision", "rel", "position"),
         )
-    graph_table.refresh_pages(db, [url], new=number == 1)  # the graph_edges table
     return number
 
 
@@ -122,7 +120,6 @@ def mark_revision_removed(db: sqlite_utils.Database, url: str, removed_at: str) 
         "(SELECT max(revision) FROM revisions WHERE page_url = ?)",
         [removed_at, url, url],
     )
-    graph_table.refresh_pages(db, [url])
 
 
 def alias_target(db: sqlite_utils.Database, url: str) -> str | None:

@@ -9,6 +9,11 @@ back gets ``removed_at`` cleared (and counts as ``"changed"``), and new HTTP val
 New and changed pages are written in one transaction (``write_transaction``, which nests as a
 savepoint if the caller already opened one): the page row, its images and links, a
 bumped ``version`` and ``last_changed``.
+
+Derived indexes (search, graph edges, :mod:`archive.indexes.registry`) are never written
+here by name: every write of a page's rows is wrapped in ``registry.before_change`` (the
+old rows are still there) and ``registry.after_change`` (the new ones are), in the same
+transaction, and a successful run ends with ``registry.after_run``.
 """
 
 from __future__ import annotations
@@ -22,8 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.indexes import graph_edges as graph_table
-from archive.search.engine import index_page, unindex_page
+from archive.indexes import registry as registry
 from archive.store import revisions as revisions
 from archive.store.schema import write_transaction
 from crawler.clock import now_iso, parse_iso, to_iso
@@ -97,9 +101,9 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
     if ignored:
         log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
     db.table("crawl_runs").update(run_id, update)
-    if status == "ok":  # every known page was re-checked: its graph edges were seen then
+    if status == "ok":  # every known page was re-checked then (graph edges: last seen)
         source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
-        graph_table.confirm_run(db, source, finished)
+        registry.after_run(db, source, finished)
 
 
 def record_error(
@@ -232,6 +236,7 @@ def save_page(
             # Back after having been gone: same content, live again (a new revision).
             images, links = _child_rows(page)
             with write_transaction(db):
+                registry.before_change(db, [page.url])
                 revisions.save_revision(
                     db, record, images, links, version=version or 1, event="restored",
                     fetched_at=now, capture=capture, credit_list=page.credits,
@@ -248,6 +253,7 @@ def save_page(
                         "last_changed": now,
                     },
                 )
+                registry.after_change(db, [page.url])
             log.info("restored %s", page.url)
             return "changed"
         if event != "reparse" and (etag, last_modified) != (
@@ -274,9 +280,8 @@ def save_page(
         record.pop("last_fetched")
     images, links = _child_rows(page)
     with write_transaction(db):
-        unindex_page(db, page.url)  # contentless: needs the old text (archive/search.py)
+        registry.before_change(db, [page.url])
         pages.upsert(record, pk="url")
-        index_page(db, page.url)  # German-aware search index
         db.table("images").delete_where("page_url = ?", [page.url])
         db.table("links").delete_where("page_url = ?", [page.url])
         if images:
@@ -289,6 +294,7 @@ def save_page(
         )  # fmt: skip
         if record["removed_at"]:
             revisions.mark_revision_removed(db, page.url, record["removed_at"])
+        registry.after_change(db, [page.url], new=cur is None)
     log.debug("%s %s (version %s)", result, page.url, record["version"])
     return result
 
@@ -371,8 +377,10 @@ def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> boo
         return False
     removed_at = fetch_time(fetch)
     with write_transaction(db):
+        registry.before_change(db, [url])
         db.table("pages").update(url, {"removed_at": removed_at, "http_status": fetch.status})
         revisions.mark_revision_removed(db, url, removed_at)
+        registry.after_change(db, [url])
     log.info("removed %s (HTTP %s)", url, fetch.status)
     return True
 

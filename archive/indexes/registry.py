@@ -1,0 +1,119 @@
+"""The derived indexes of the archive, declared once, and the calls that fan out to them.
+
+:data:`INDEXES` is the one list of indexes (:class:`archive.indexes.base.DerivedIndex`),
+in the order their hooks run. The writer (:mod:`archive.store.save`) calls
+:func:`before_change`, :func:`after_change` and :func:`after_run` and knows no index by
+name; :func:`ensure_current` (called by ``ensure_schema`` on every open) rebuilds each
+index that was never built or was built by another version, and :func:`rebuild` is what
+``pressarchive reindex`` runs.
+
+Order: ``fts`` and ``search`` read only ``pages``; ``graph_edges`` reads the revisions, which
+the writer has written before it calls :func:`after_change`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from archive.indexes.base import STATE_TABLE, DerivedIndex, Progress, recorded_version
+from archive.indexes.fts import PlainTextIndex
+from archive.indexes.graph_edges import GraphEdgesIndex
+from archive.indexes.search_index import SearchIndex
+from crawler.clock import now_iso
+
+log = logging.getLogger(__name__)
+
+#: Every derived index, in hook order.
+INDEXES: tuple[DerivedIndex, ...] = (PlainTextIndex(), SearchIndex(), GraphEdgesIndex())
+
+
+def names() -> list[str]:
+    """The names of the registered indexes, in order."""
+    return [index.name for index in INDEXES]
+
+
+def get(name: str) -> DerivedIndex:
+    """The index called ``name``; ``KeyError`` naming the known ones otherwise."""
+    for index in INDEXES:
+        if index.name == name:
+            return index
+    raise KeyError(f"no index {name!r}; known: {', '.join(names())}")
+
+
+def before_change(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
+    """The base rows of ``urls`` are about to change (call inside the write)."""
+    for index in INDEXES:
+        index.before_change(db, urls)
+
+
+def after_change(db: sqlite_utils.Database, urls: Sequence[str], *, new: bool = False) -> None:
+    """The base rows of ``urls`` changed (``new``: first archived now), same transaction."""
+    for index in INDEXES:
+        index.after_change(db, urls, new)
+
+
+def after_run(db: sqlite_utils.Database, source: str, finished_at: str) -> None:
+    """A crawl run of ``source`` ended successfully at ``finished_at``."""
+    for index in INDEXES:
+        index.after_run(db, source, finished_at)
+
+
+def rebuild(
+    db: sqlite_utils.Database, index: DerivedIndex, progress: Progress | None = None
+) -> int:
+    """Create ``index`` if missing, rebuild it and record its version; return its rows.
+    Atomic (a savepoint inside the caller's transaction)."""
+    started = time.monotonic()
+    with db.atomic():
+        index.create(db)
+        rows = index.rebuild(db, progress)
+        db.execute(
+            f"INSERT OR REPLACE INTO {STATE_TABLE} (name, version, built_at) VALUES (?, ?, ?)",
+            [index.name, index.version, now_iso()],
+        )
+    log.debug("index %s rebuilt: %d rows in %.2f s", index.name, rows, time.monotonic() - started)
+    return rows
+
+
+def stale(db: sqlite_utils.Database) -> list[DerivedIndex]:
+    """The indexes never built or built by another version than the current one."""
+    return [index for index in INDEXES if recorded_version(db, index.name) != index.version]
+
+
+def ensure_current(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rebuild every stale index (logged); return ``{name: rows}`` of those rebuilt.
+
+    Nothing to do before migration 8 (no ``index_state`` yet: a test that stops the
+    migrations early, or an archive being migrated)."""
+    row = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [STATE_TABLE]
+    ).fetchone()
+    if row is None:
+        return {}
+    rebuilt = {}
+    for index in stale(db):
+        was = recorded_version(db, index.name)
+        log.info(
+            "index %s %s, now %s: rebuilding",
+            index.name, f"built by {was}" if was else "never built", index.version,
+        )  # fmt: skip
+        rebuilt[index.name] = rebuild(db, index)
+        log.info("index %s rebuilt: %d rows", index.name, rebuilt[index.name])
+    return rebuilt
+
+
+__all__ = [
+    "INDEXES",
+    "after_change",
+    "after_run",
+    "before_change",
+    "ensure_current",
+    "get",
+    "names",
+    "rebuild",
+    "stale",
+]
