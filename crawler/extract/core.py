@@ -1,6 +1,8 @@
 """Extraction: one HTML page (URL, bytes, headers[, profile]) → :class:`crawler.records.Extracted`.
 
-``extract`` is a pure function and never raises. It works in layers, each filling what the
+``extract`` is a pure function. Bad input (unparseable bytes, an empty document) gives an
+``Extracted`` with nothing in it; an exception it raises is a bug of the extractor (the crawl
+engine records it as an extraction error). It works in layers, each filling what the
 previous one left empty:
 
 1. structured data (:mod:`crawler.extract.structured`): JSON-LD, OpenGraph/``article:*``
@@ -89,7 +91,8 @@ _TEXT_FIELDS = ("title", "label", "lead")
 def extract(
     url: str, body: bytes, headers: Mapping[str, str], profile: SiteProfile | None = None
 ) -> Extracted:
-    """Extract one page. Malformed input gives an ``Extracted`` with ``page_type="other"``.
+    """Extract one page. Malformed input gives an ``Extracted`` with ``page_type="other"``;
+    an exception is an extractor bug (never swallowed here).
 
     ``profile`` (optional) holds CSS selectors that override the generic layer for one source.
     """
@@ -101,13 +104,10 @@ def extract(
         return Extracted(url=url)
     if parsed is None:
         return Extracted(url=url)
-    try:
-        with indexed(parsed[1]):
-            return _extract(url, *parsed, profile)
-    except (ValueError, LookupError, TypeError, AttributeError, etree.LxmlError, RecursionError):
-        # a page shape nobody foresaw must not stop a crawl, but it must be visible in the log
-        logger.warning("extraction failed for %s", url, exc_info=True)
-        return Extracted(url=url)
+    # no broad except here: an extractor bug (TypeError, AttributeError, …) is raised, so
+    # that tests fail on it and the crawl engine records it as an extraction error
+    with indexed(parsed[1]):
+        return _extract(url, *parsed, profile)
 
 
 def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
@@ -138,7 +138,10 @@ def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
 
 def _extract(url: str, markup: str, doc: Any, profile: SiteProfile | None) -> Extracted:
     href = next((b.get("href") for b in doc.iter("base") if b.get("href") is not None), None)
-    base = urljoin(url, (href or "").strip()) or url
+    try:
+        base = urljoin(url, (href or "").strip()) or url
+    except ValueError:  # a malformed <base href> ("http://[x"): the page's own URL
+        base = url
     result = Extracted(url=url, canonical=_canonical(doc, base))
     meta = read_structured(doc)
     article = next((a for a in doc.iter("article") if a.get("id") == "SP-Content"), None)
