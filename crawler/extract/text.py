@@ -17,6 +17,31 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from crawler.extract.vocabulary import (
+    BACK_LINK_BLOCK as _BACK_LINK_BLOCK,
+)
+from crawler.extract.vocabulary import (
+    CHROME_IDS as _CHROME_IDS,
+)
+from crawler.extract.vocabulary import (
+    LINK_BOX_HEADINGS,
+)
+from crawler.extract.vocabulary import (
+    META_CLASS_TOKENS as _META_CLASS_TOKENS,
+)
+from crawler.extract.vocabulary import (
+    META_LINE as _META_LINE,
+)
+from crawler.extract.vocabulary import (
+    SKIP_CLASS_PARTS as _SKIP_CLASS_PARTS,
+)
+from crawler.extract.vocabulary import (
+    SKIP_HEADINGS as _SKIP_HEADINGS,
+)
+from crawler.extract.vocabulary import (
+    SKIP_ROLES as _SKIP_ROLES,
+)
+
 logger = logging.getLogger(__name__)
 
 _BOMS = (
@@ -297,38 +322,9 @@ _SKIP_TAGS = (
     )
     | INVISIBLE_TAGS
 )
-#: class tokens (lower case) or fragments of them that mark non-content boxes
-_SKIP_CLASS_PARTS = (
-    "sp-video", "sp-related", "sp-notes", "sp-imagecredits", "sp-cookieconsent", "sp-skiplink",
-    "sp-figure", "sp-teaser", "sp-pagination", "sp-breadcrumb", "sp-share", "related", "cookie",
-    "consent", "skiplink", "skip-link", "breadcrumb", "pagination", "social", "share", "video",
-    "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
-    "visuallyhidden", "screenreader",
-)  # fmt: skip
-#: class tokens (lower case, whole tokens: "with-byline" is no byline) of author/date lines
-#: (Drupal "node__meta", WordPress "entry-meta", news "byline"; measured in BENCHMARKS.md)
-_META_CLASS_TOKENS = frozenset(
-    ("node__meta", "node__submitted", "entry-meta", "post-meta", "article-meta", "byline",
-     "submitted")
-)  # fmt: skip
 #: the same fragments as one pattern over the lower-cased class attribute (no fragment holds
 #: whitespace, so "a token contains it" and "the attribute contains it" agree)
 _SKIP_CLASS_RE = re.compile("|".join(map(re.escape, _SKIP_CLASS_PARTS)))
-_CHROME_IDS = frozenset(("header", "navigation", "nav", "footer", "sidebar", "cookie-banner"))
-_SKIP_ROLES = frozenset("navigation banner contentinfo dialog complementary alertdialog".split())
-#: headings of boxes that are never body text
-_SKIP_HEADINGS = re.compile(
-    r"^(erläuterungen und hinweise|bildnachweise?|bildquellen|bildrechte|video\b|teilen\b)", re.I
-)
-#: headings of link boxes (skipped only when the box really is a list of links or teasers)
-LINK_BOX_HEADINGS = re.compile(
-    r"^(verwandte (themen|links|nachrichten|meldungen|artikel|beiträge)|mehr zum thema|"
-    r"das könnte sie auch interessieren|weitere informationen|weitere (meldungen|nachrichten)|"
-    r"lesen sie auch|auch interessant|siehe auch|related (topics|links|news|articles|posts))\b",
-    re.I,
-)
-#: the letters every heading :data:`LINK_BOX_HEADINGS` matches starts with (a cheap pre-check)
-LINK_BOX_INITIALS = "vmdwlasr"
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -395,13 +391,12 @@ _LINK_BOX_PARENTS = frozenset(("li", "h2", "h3", "h4", "h5"))
 class _Walker:
     """Collects text blocks (and link targets) from a content root, flushing at block tags."""
 
-    def __init__(self, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]):
+    def __init__(self, skip_ids: set[int], resolve: Callable[[str], str | None]):
         self.blocks: list[str] = []
         self.links: list[str] = []
         self._seen: set[str] = set()
         self._buf: list[str] = []
         self._skip_ids = skip_ids
-        self._base = base
         self._resolve = resolve
 
     def flush(self) -> None:
@@ -432,7 +427,7 @@ class _Walker:
     def _visit(self, el: Any) -> None:
         tag = el.tag
         if tag == "a":
-            url = self._resolve(self._base, el.get("href") or "")
+            url = self._resolve(el.get("href") or "")
             if url and url not in self._seen:
                 self._seen.add(url)
                 self.links.append(url)
@@ -445,29 +440,15 @@ class _Walker:
 
 
 def body_blocks(
-    root: Any, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]
+    root: Any, skip_ids: set[int], resolve: Callable[[str], str | None]
 ) -> tuple[list[str], list[str]]:
     """Body text blocks of ``root`` (one per paragraph, heading, list item, FAQ question/answer)
-    and the resolved link targets found among them, in order, deduplicated."""
-    walker = _Walker(base, skip_ids, resolve)
+    and the link targets found among them (``resolve``: an href to an absolute URL or None),
+    in order, deduplicated."""
+    walker = _Walker(skip_ids, resolve)
     walker.walk(root)
     walker.flush()
     return walker.blocks, walker.links
-
-
-#: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
-_BACK_LINK_BLOCK = re.compile(
-    r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
-    r"seitenanfang|back to top)[ .:»›<>-]*",
-    re.IGNORECASE,
-)
-#: an opening meta line: a date, perhaps a time, perhaps "von"/"by" and a name without digits
-#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr")
-_META_LINE = re.compile(
-    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
-    r"( [|–-])?( (von|by|Autor:?) [^.!?\d]{1,60})?",
-    re.IGNORECASE,
-)
 
 
 def trim_blocks(blocks: list[str]) -> list[str]:
@@ -485,25 +466,17 @@ def trim_blocks(blocks: list[str]) -> list[str]:
 def resolve_url(base: str, href: str | None) -> str | None:
     """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments.
 
-    Memoised for the page being extracted: a page resolves the same links for its body,
-    media, attachments and related boxes. :func:`forget_urls` empties the memo when a page's
-    extraction starts, so no page profits from an earlier one (a re-extracted page must not
-    look cheaper than a new one)."""
-    return _resolve(base, href or "")
+    Not memoised: an extraction resolves through its page's context
+    (:meth:`crawler.extract.context.PageContext.resolve`), which keeps the answers for the page."""
+    return resolve_with(base, href or "", origin_of(base))
 
 
-def forget_urls() -> None:
-    """Empty :func:`resolve_url`'s memo (called at the start of every page's extraction)."""
-    _resolve.cache_clear()
-    _origin.cache_clear()
-
-
-@lru_cache(maxsize=1024)
-def _resolve(base: str, href: str) -> str | None:
+def resolve_with(base: str, href: str, origin: str | None) -> str | None:
+    """:func:`resolve_url`; ``origin``: :func:`origin_of` ``base`` (worked out once per page)."""
     href = clean(href)
     if not href or href.startswith("#"):
         return None
-    fast = _join_simple(base, href)
+    fast = _join_simple(base, href, origin)
     if fast is not None:
         return fast
     try:
@@ -531,15 +504,17 @@ def _not_simple(text: str) -> bool:
     )
 
 
-def _join_simple(base: str, href: str) -> str | None:
+def _join_simple(base: str, href: str, origin: str | None = None) -> str | None:
     """``urljoin(base, href)`` without parsing, for the two shapes most links have (a cleaned,
     non-empty href): an absolute ``http(s)://host…`` URL (returned as it is) or a path from
-    the root (``/a/b?q``: the base's origin in front). None for anything else, and for hrefs
-    ``urljoin`` would rewrite (:data:`_NOT_SIMPLE`)."""
+    the root (``/a/b?q``: the base's origin in front; ``origin``: :func:`origin_of` ``base``,
+    worked out here when not given). None for anything else, and for hrefs ``urljoin`` would
+    rewrite (:data:`_NOT_SIMPLE`)."""
     if href[0] == "/":
         if href[1:2] == "/" or _not_simple(href):
             return None
-        origin = _origin(base)
+        if origin is None:
+            origin = origin_of(base)
         return None if origin is None else origin + href
     if not href.startswith(("http://", "https://")) or not href.isascii():
         return None
@@ -549,8 +524,7 @@ def _join_simple(base: str, href: str) -> str | None:
     return href
 
 
-@lru_cache(maxsize=8)
-def _origin(base: str) -> str | None:
+def origin_of(base: str) -> str | None:
     """``scheme://netloc`` of an http(s) base, as ``urljoin`` rebuilds it; else None."""
     try:
         parts = urlsplit(base)
