@@ -33,7 +33,8 @@ from crawler.sample_site import families  # noqa: E402
 BENCHMARKS = Path("/work/shared/benchmarks")
 FIXTURES = ROOT / "tests" / "fixtures"
 
-Page = tuple[str, str, bytes, dict[str, str], SiteProfile | None]  # key, url, body, headers, profile
+#: key, url, body, headers, profile
+Page = tuple[str, str, bytes, dict[str, str], SiteProfile | None]
 
 
 def _html(response: Any) -> bool:

@@ -10,13 +10,12 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extract.body import box_heading, is_link_box
 from crawler.extract.related import RELATED_HEADINGS, _links, _sp_related
 from crawler.extract.text import (
-    box_heading,
     cls,
     compiled,
     element_text,
-    is_link_box,
 )
 from crawler.extract.titles import _hidden_here
 from crawler.extract.vocabulary import CREDIT_HEADINGS, DATE_WORDS

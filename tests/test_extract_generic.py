@@ -383,7 +383,7 @@ def test_meta_line_and_back_link_of_a_contao_news_reader_are_not_body() -> None:
 
 
 def test_trim_blocks_only_an_opening_meta_line_and_a_closing_back_link() -> None:
-    from crawler.extract.text import trim_blocks
+    from crawler.extract.body import trim_blocks
 
     assert trim_blocks(["25.09.2025 10:00 von Pressestelle", "Text", "Zurück zur Übersicht"]) == [
         "Text"

@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from crawler import sample_site
+from crawler.extract.body import box_heading, is_link_box
 from crawler.extract.context import PageContext
 from crawler.extract.index import PageIndex, may_start_with
 from crawler.extract.media import (
@@ -23,7 +24,7 @@ from crawler.extract.media import (
     _may_hold_credit,
     split_caption,
 )
-from crawler.extract.text import box_heading, element_text, is_link_box
+from crawler.extract.text import element_text
 from crawler.extract.vocabulary import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
 from crawler.sample_site import families
 from tests import extract_oracles as oracle

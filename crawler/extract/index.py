@@ -137,7 +137,7 @@ class PageIndex:
     def heads(self) -> list[Any]:
         """The page's ``h1``-``h6`` (document order), then its elements with a class holding
         "headline" (case-insensitively; document order): every element that
-        :func:`crawler.extract.text.box_heading` may read as a box's heading."""
+        :func:`crawler.extract.body.box_heading` may read as a box's heading."""
         if self._heads is None:
             heads = list(self.root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
             heads += self.with_class_part("headline", lower=True)
@@ -153,7 +153,7 @@ class PageIndex:
 
     def headed_matching(self, pattern: re.Pattern[str], initials: str = "") -> dict[Any, str]:
         """Box -> heading text, for the page's elements whose own heading
-        (:func:`crawler.extract.text.box_heading`: a first child element among
+        (:func:`crawler.extract.body.box_heading`: a first child element among
         :meth:`heads`) ``pattern``
         matches (``pattern.match``, a non-empty text); memoised per pattern. ``initials``:
         lower-case ASCII letters every text ``pattern`` matches starts with (case-insensitively),

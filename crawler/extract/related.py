@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler import dates
+from crawler.extract.body import is_chrome, is_link_box
 from crawler.extract.context import PageContext
 from crawler.extract.index import class_tokens, is_under, may_start_with
 from crawler.extract.profiles import SiteProfile, outermost
@@ -23,8 +24,6 @@ from crawler.extract.text import (
     clean,
     clean_or_none,
     element_text,
-    is_chrome,
-    is_link_box,
     resolve_url,
     text_content,
 )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.extract.body import body_blocks
 from crawler.extract.context import PageContext
 from crawler.extract.layouts.generic import page_type
 from crawler.extract.layouts.sitepark import in_sitepark
 from crawler.extract.profiles import outermost
 from crawler.extract.structured import Structured
-from crawler.extract.text import body_blocks, clean_or_none, element_text
+from crawler.extract.text import clean_or_none, element_text
 from crawler.extract.titles import hidden
 from crawler.records import Extracted
 
