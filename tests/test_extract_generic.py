@@ -8,8 +8,10 @@ from typing import Any
 import lxml.html
 
 from crawler.dates import dateline_date, dateline_place, parse_iso_date
-from crawler.extract.core import extract, marked_body, trusted
+from crawler.extract.context import PageContext
+from crawler.extract.core import extract
 from crawler.extract.fallback import agree, choose_body
+from crawler.extract.layouts.generic import marked_body, trusted
 from crawler.extract.media import split_caption
 from crawler.extract.profiles import SiteProfile
 
@@ -245,12 +247,16 @@ def _tree(html: str) -> Any:
     return lxml.html.document_fromstring(html)
 
 
+def _marked(doc: Any) -> Any:
+    return marked_body(PageContext(url=URL, doc=doc))
+
+
 def test_trusted_structure_needs_markup_evidence() -> None:
     plain = _tree(f"<html><body><main><article><h1>T</h1><p>{PROSE}</p></article></main></body>")
-    assert not trusted(plain, None, None, None, marked_body(plain))
+    assert not trusted(plain, None, None, None, _marked(plain))
     for marked in ('<div itemprop="articleBody">', '<div class="entry-content x">'):
         doc = _tree(f"<html><body><article><h1>T</h1>{marked}<p>{PROSE}</p></div></article>")
-        assert trusted(doc, None, None, None, marked_body(doc))
+        assert trusted(doc, None, None, None, _marked(doc))
     table = _tree(
         f"<html><body><table><tr><td><font size=4><b>T</b></font><br>{PROSE}</td></tr>"
         "</table></body></html>"
@@ -377,7 +383,7 @@ def test_meta_line_and_back_link_of_a_contao_news_reader_are_not_body() -> None:
 
 
 def test_trim_blocks_only_an_opening_meta_line_and_a_closing_back_link() -> None:
-    from crawler.extract.text import trim_blocks
+    from crawler.extract.body import trim_blocks
 
     assert trim_blocks(["25.09.2025 10:00 von Pressestelle", "Text", "Zurück zur Übersicht"]) == [
         "Text"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from crawler.extract.index import current, indexed, parse
+from crawler.extract.index import PageIndex, parse
 from crawler.extract.profiles import BUILTIN_PROFILES, FIELDS, select
 
 PAGE = """<html><head><title>t</title></head><body>
@@ -50,11 +50,9 @@ SELECTORS = [
 @pytest.mark.parametrize("selector", SELECTORS)
 def test_index_matches_cssselect(selector: str) -> None:
     doc = etree.fromstring(PAGE, etree.HTMLParser())
-    expected = select(doc, selector)  # no index current: cssselect's XPath
+    expected = select(doc, selector)  # no index: cssselect's XPath
     assert parse(selector) is not None
-    with indexed(doc):
-        assert current(doc) is not None
-        assert select(doc, selector) == expected
+    assert select(doc, selector, PageIndex(doc)) == expected
 
 
 def test_class_tokens_split_as_normalize_space() -> None:
@@ -67,11 +65,10 @@ def test_class_tokens_split_as_normalize_space() -> None:
     doc = etree.fromstring(page, etree.HTMLParser())
     for selector in (".a", ".b", ".c", "p.a", "p.c"):
         expected = select(doc, selector)  # cssselect's XPath
-        with indexed(doc):
-            assert select(doc, selector) == expected, selector
-    with indexed(doc):
-        assert [p.text for p in select(doc, ".b")] == ["3"]
-        assert [p.text for p in select(doc, ".c")] == ["1"]
+        assert select(doc, selector, PageIndex(doc)) == expected, selector
+    index = PageIndex(doc)
+    assert [p.text for p in select(doc, ".b", index)] == ["3"]
+    assert [p.text for p in select(doc, ".c", index)] == ["1"]
 
 
 def test_builtin_profile_selectors_are_all_indexed() -> None:
@@ -86,17 +83,13 @@ def test_unsupported_selectors_fall_back_to_cssselect(selector: str) -> None:
     doc = etree.fromstring(PAGE, etree.HTMLParser())
     assert parse(selector) is None
     expected = select(doc, selector)
-    with indexed(doc):
-        assert select(doc, selector) == expected
+    assert select(doc, selector, PageIndex(doc)) == expected
 
 
 def test_index_only_for_its_page_root() -> None:
     doc = etree.fromstring(PAGE, etree.HTMLParser())
     sub = doc.find(".//div")
-    with indexed(doc):
-        assert current(sub) is None
-        assert select(sub, "p") == sub.findall(".//p")
-    assert current(doc) is None
+    assert select(sub, "p", PageIndex(doc)) == sub.findall(".//p")  # not the index's root
 
 
 # --- pre-checks and fast paths that must agree with the full computation --------------------------
@@ -123,8 +116,12 @@ HEADINGS = [
 def test_heading_initials_cover_every_heading() -> None:
     """Every heading a box pattern matches starts with one of its initials; a text starting with
     another ASCII letter never matches (the pre-check of ``PageIndex.headed_matching``)."""
-    from crawler.extract.media import CREDIT_HEADINGS, CREDIT_INITIALS
-    from crawler.extract.text import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
+    from crawler.extract.vocabulary import (
+        CREDIT_HEADINGS,
+        CREDIT_INITIALS,
+        LINK_BOX_HEADINGS,
+        LINK_BOX_INITIALS,
+    )
 
     for pattern, initials in (
         (LINK_BOX_HEADINGS, LINK_BOX_INITIALS),

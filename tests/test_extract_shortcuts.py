@@ -12,7 +12,9 @@ import pytest
 from lxml import etree
 
 from crawler import sample_site
-from crawler.extract.index import current, indexed, may_start_with
+from crawler.extract.body import box_heading, is_link_box
+from crawler.extract.context import PageContext
+from crawler.extract.index import PageIndex, may_start_with
 from crawler.extract.media import (
     _LEADING_FOTO,
     _TAIL_CREDIT,
@@ -22,14 +24,10 @@ from crawler.extract.media import (
     _may_hold_credit,
     split_caption,
 )
-from crawler.extract.text import (
-    LINK_BOX_HEADINGS,
-    LINK_BOX_INITIALS,
-    box_heading,
-    element_text,
-    is_link_box,
-)
+from crawler.extract.text import element_text
+from crawler.extract.vocabulary import LINK_BOX_HEADINGS, LINK_BOX_INITIALS
 from crawler.sample_site import families
+from tests import extract_oracles as oracle
 
 EDGE_PAGE = """<html><body>
 <div><h2>Verwandte <em>Themen</em></h2><ul><li><a href="/a">a</a></li></ul></div>
@@ -86,14 +84,11 @@ def test_headed_matching_equals_reading_every_box(pattern: re.Pattern[str], init
             text = box_heading(el)
             if text and pattern.match(text):
                 expected[el] = text
-        with indexed(doc):
-            index = current(doc)
-            assert index is not None
-            quick = index.headed_matching(pattern, initials)
-            assert quick == expected
-            assert index.headed_matching(pattern, initials) is quick  # memoised
-        with indexed(doc):
-            assert current(doc).headed_matching(pattern) == expected  # type: ignore[union-attr]
+        index = PageIndex(doc)
+        quick = index.headed_matching(pattern, initials)
+        assert quick == expected
+        assert index.headed_matching(pattern, initials) is quick  # memoised
+        assert PageIndex(doc).headed_matching(pattern) == expected
         found += len(expected)
     assert found
 
@@ -203,18 +198,19 @@ def test_mixed_links_collects_the_links() -> None:
 def test_media_lookups_equal_their_xpaths() -> None:
     from crawler.extract.media import _captions_in, caption_cell
 
-    captioned = etree.XPath(".//*[contains(@class, 'caption')]")
     cells = etree.XPath("ancestor::td[1]")
     checked = 0
     for body in PAGES:
         doc = _parse(body)
         elements = list(doc.iter(etree.Element))
         images = list(doc.iter("img"))
-        plain = [caption_cell(img) for img in images]
-        with indexed(doc):
-            assert [_captions_in(el) for el in elements] == [captioned(el) for el in elements]
-            for _ in range(2):  # (the second time from the page's memo)
-                assert [caption_cell(img) for img in images] == plain
+        plain = [oracle.caption_cell(img) for img in images]
+        page = PageContext(url="http://x.test/", doc=doc)
+        assert [_captions_in(page, el) for el in elements] == [
+            oracle.captions_in(el) for el in elements
+        ]
+        for _ in range(2):  # (the second time from the page's memo)
+            assert [caption_cell(page, img) for img in images] == plain
         checked += sum(
             1 for img, cell in zip(images, plain, strict=True) if cell is not None and cells(img)
         )
@@ -272,3 +268,94 @@ def test_teaser_parts_equal_the_reference_walk() -> None:
                 parts.dated,
                 parts.sitepark,
             ) == _reference_parts(item)
+
+
+# --- the page-index fast paths against their reference readings (tests/extract_oracles.py) -------
+
+_CLASS_TOKENS = ("SP-ArticleHeader", "SP-Kicker__text", "SP-Kicker", "SP-Intro",
+                 "SP-ArticleContent", "news-single-item", "section", "news-single-rightbox",
+                 "news-text", "lead", "intro", "teaser-text", "SP-TeaserList",
+                 "SP-TeaserList__item", "entry-content")  # fmt: skip
+_SCOPE_TAGS = ("html", "body", "main", "article", "header", "div", "section", "td")
+
+
+def _page(body: bytes) -> PageContext:
+    return PageContext(url="http://x.test/a", doc=_parse(body))
+
+
+def test_class_lookups_equal_their_xpaths() -> None:
+    checked = 0
+    for body in PAGES:
+        page = _page(body)
+        scopes = list(page.doc.iter(*_SCOPE_TAGS))
+        for scope in scopes:
+            for token in _CLASS_TOKENS:
+                fast = page.first_with_class(scope, token)
+                assert fast is oracle.first_with_class(scope, token)
+                assert page.all_with_class(scope, token) == oracle.all_with_class(scope, token)
+                checked += fast is not None
+            assert page.first_with_class(
+                scope, "SP-Intro", "lead", "intro", "teaser-text"
+            ) is oracle.first_with_class(scope, "SP-Intro", "lead", "intro", "teaser-text")
+            assert page.first_with_class(scope, "SP-ArticleHeader", tag="header") is (
+                oracle.first_with_class(scope, "SP-ArticleHeader", tag="header")
+            )
+        for name in ("role", "itemprop", "itemtype"):
+            assert page.with_attribute(name) == oracle.with_attribute(page.doc, name)
+    assert checked
+
+
+def test_marked_body_and_date_lines_equal_their_xpaths() -> None:
+    from crawler.extract.dates import dated_elements
+    from crawler.extract.layouts.generic import marked_body
+
+    marked = 0
+    for body in PAGES:
+        page = _page(body)
+        found = marked_body(page)
+        assert found is oracle.marked_body(page.doc)
+        marked += found is not None
+        for scope in page.doc.iter(*_SCOPE_TAGS):
+            assert dated_elements(page, scope) == oracle.dated_elements(scope)
+    assert marked
+
+
+def test_box_lookups_equal_reading_every_ancestor() -> None:
+    from crawler.extract.media import credit_items
+    from crawler.extract.related import RELATED_HEADINGS, in_box, related_boxes
+    from crawler.extract.vocabulary import CREDIT_HEADINGS, CREDIT_INITIALS
+
+    boxed = 0
+    for body in PAGES:
+        page = _page(body)
+        for el in page.doc.iter("a", "img", "time", "li", "span", "p"):
+            related = in_box(page, el, RELATED_HEADINGS)
+            assert related == oracle.in_box(el, RELATED_HEADINGS)
+            assert in_box(page, el, CREDIT_HEADINGS, CREDIT_INITIALS) == oracle.in_box(
+                el, CREDIT_HEADINGS
+            )
+            boxed += related
+        boxes = related_boxes(page)
+        assert boxes == oracle.related_boxes(page.doc)
+        for box in boxes:
+            assert page.index.with_class("SP-TeaserList__item", box) == (
+                oracle.teaser_list_items(box)
+            )
+        for scope in page.doc.iter("html", "article", "main"):
+            assert credit_items(page, scope) == oracle.credit_items(scope)
+    assert boxed
+
+
+def test_page_memos_equal_working_it_out_again() -> None:
+    from crawler.extract.titles import hidden
+
+    for body in PAGES:
+        page = _page(body)
+        elements = list(page.doc.iter(etree.Element))
+        for _ in range(2):  # (the second time from the page's memo)
+            assert [hidden(page, el) for el in elements] == [oracle.hidden(el) for el in elements]
+        for el in elements[:200]:
+            assert page.text(el) == element_text(el)
+        page.index  # noqa: B018 (built: text() now reads the index's memo)
+        for el in elements[:200]:
+            assert page.text(el) == element_text(el)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from lxml import etree
 
-from crawler.extract.text import _join_simple, clean, forget_urls, resolve_url
+from crawler.extract.context import PageContext
+from crawler.extract.text import _join_simple, clean, resolve_url
 
 BASES = [
     "http://www.example-stadt.de/presse/2024/meldung",
@@ -71,8 +73,9 @@ def test_fast_join_is_urljoin(base: str) -> None:
 
 @pytest.mark.parametrize("base", BASES)
 def test_resolve_url_as_before(base: str) -> None:
-    forget_urls()
-    for raw in HREFS:
+    doc = etree.fromstring("<html><body></body></html>", etree.HTMLParser())
+    page = PageContext(url=base, doc=doc)  # the page's memo gives the same answers
+    for raw in HREFS + HREFS:
         href = clean(raw)
         try:
             joined = urljoin(base, href) if href and not href.startswith("#") else None
@@ -80,3 +83,4 @@ def test_resolve_url_as_before(base: str) -> None:
         except ValueError:
             joined, ok = None, False
         assert resolve_url(base, raw) == (joined if ok else None), (base, raw)
+        assert page.resolve(raw) == resolve_url(base, raw), (base, raw)

@@ -447,3 +447,39 @@ def test_names_are_resolved_in_their_ascii_form() -> None:
     assert [r.headers["host"].split(":")[0] for r in server.requests] == [
         "xn--strae-oqa.test", "a.test", "b.test",
     ]  # fmt: skip
+
+
+def test_an_extractor_bug_is_recorded_as_an_extraction_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An exception from ``extract`` (a bug, not a page without content) is a ``fetch_errors``
+    row naming its type, counted in ``errors``, logged with its traceback; the crawl goes on."""
+    import crawler.engine.crawl as engine
+
+    page = "<html><head><title>T</title></head><body><h1>Titel</h1><p>Text.</p></body></html>"
+    calls: list[str] = []
+
+    def broken(url: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(url)
+        if url.endswith("/bug"):
+            raise TypeError("unsupported operand")
+        return real(url, *args, **kwargs)
+
+    real = engine.extract
+    monkeypatch.setattr(engine, "extract", broken)
+    config = loads_config(
+        "[crawler]\ndelay = 0.0\nretries = 0\nrespect_robots = false\n"
+        '[sources.s]\nextra_urls = ["http://s.test/bug", "http://s.test/ok"]\n'
+    )
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, text=page, headers={"content-type": "text/html"})
+    )
+    db = open_archive(tmp_path / "archive.db")
+    with caplog.at_level("ERROR", logger="crawler.engine.crawl"):
+        stats = crawl_source(db, config, config.source("s"), transport=transport, capture=False)
+    assert sorted(calls) == ["http://s.test/bug", "http://s.test/ok"]
+    assert stats.errors == 1 and stats.error_urls == ["http://s.test/bug"]
+    rows = list(db.execute("SELECT url, error FROM fetch_errors").fetchall())
+    assert rows == [("http://s.test/bug", "extraction failed: TypeError: unsupported operand")]
+    assert [r[0] for r in db.execute("SELECT url FROM pages").fetchall()] == ["http://s.test/ok"]
+    assert any(r.exc_info and r.exc_info[0] is TypeError for r in caplog.records)

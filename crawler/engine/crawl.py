@@ -3,7 +3,10 @@
 ``crawl_sources`` is the only place where the stages meet; it writes through a
 :class:`~crawler.engine.store.Store` and never touches a database itself. Fetching never raises for
 network or HTTP trouble; each failed URL becomes a ``fetch_errors`` row, and every other
-page is still archived. A page that answers 404/410 keeps its row and gets ``removed_at``.
+page is still archived. An exception from extraction (an extractor bug) becomes such a row too,
+``extraction failed: TypeError: …``, distinct from ``nothing extracted: …`` (a page without
+title and text), and counts in ``errors``. A page that answers 404/410 keeps its row and gets
+``removed_at``.
 """
 
 from __future__ import annotations
@@ -302,7 +305,13 @@ class _Crawl:
             self.stats.skipped += 1
             log.info("%s: not a page (%s), skipped", cand.url, ctype)
             return "skipped"
-        page, own_date = self._extract(cand, result)
+        try:
+            page, own_date = self._extract(cand, result)
+        except Exception as exc:  # noqa: BLE001 - an extractor bug: recorded, the crawl goes on
+            # not "nothing extracted": the row names the exception, the log has the traceback
+            log.error("%s: extraction failed", cand.url, exc_info=True)
+            self._record_error(result, f"extraction failed: {type(exc).__name__}: {exc}")
+            return "error"
         if page.page_type == "listing" or urlsplit(page.url).path in ("", "/"):
             self.stats.skipped += 1
             return "listing"

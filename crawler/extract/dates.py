@@ -11,25 +11,28 @@ from lxml import etree
 
 from crawler import dates
 from crawler.extract import fallback as extract_fallback
-from crawler.extract.index import is_under, page_index, page_memo
-from crawler.extract.profiles import SiteProfile, select
+from crawler.extract.context import PageContext
+from crawler.extract.index import is_under
 from crawler.extract.related import RELATED_HEADINGS, in_box
 from crawler.extract.structured import Structured, time_dates
 from crawler.extract.text import element_text
+from crawler.extract.vocabulary import (
+    DATE_WORDS as _DATE_WORDS,
+)
 from crawler.records import DateCandidate, Extracted
 
-_DATE_WORDS = ("date", "datum")
 # the same words as a pattern over a lower-cased class attribute (no word holds whitespace, so
 # "a token contains it" and "the attribute contains it" agree)
 _DATE_RE = re.compile("|".join(map(re.escape, _DATE_WORDS)))
-_CLASSED = etree.XPath("descendant-or-self::*[@class]")
 
 
-def text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) -> None:
+def text_dates(
+    page: PageContext, result: Extracted, scope: Any, text_dates: list[DateCandidate]
+) -> None:
     """Visible date lines (an element of the article classed ``date``/``datum`` holding only a
     date) and datelines ("Offenbach am Main, 4. Juni 2025 – …")."""
     if not text_dates:
-        value = _date_line_memo(scope)[1]
+        value = _date_line_memo(page, scope)[1]
         if value:
             text_dates.append(DateCandidate(value, "text", "date line"))
     for line in (result.lead, *(result.body or "").split("\n\n", 3)[:3]):
@@ -39,34 +42,32 @@ def text_dates(result: Extracted, scope: Any, text_dates: list[DateCandidate]) -
             break
 
 
-def date_line(scope: Any) -> Any:
+def date_line(page: PageContext, scope: Any) -> Any:
     """The article's visible date line: an element classed ``date``/``datum`` holding a short
     text with a date (not in a teaser or related box); None if there is none."""
-    return _date_line_memo(scope)[0]
+    return _date_line_memo(page, scope)[0]
 
 
-def _date_line_memo(scope: Any) -> tuple[Any, str | None]:
+def _date_line_memo(page: PageContext, scope: Any) -> tuple[Any, str | None]:
     """:func:`_date_line` of ``scope``, once per page."""
-    memo = page_memo()
-    if memo is None:
-        return _date_line(scope)
-    key = ("date line", scope)
-    found = memo.get(key)
+    found = page.date_lines.get(scope)
     if found is None:
-        found = memo[key] = _date_line(scope)
+        found = page.date_lines[scope] = _date_line(page, scope)
     return found
 
 
-def _date_line(scope: Any) -> tuple[Any, str | None]:
+def dated_elements(page: PageContext, scope: Any) -> list[Any]:
+    """``descendant-or-self::*[@class]`` of ``scope`` whose lower-cased class holds a date word
+    (:data:`_DATE_RE`), in document order, from the page's index."""
+    return [
+        el for el in page.index.with_class_matching(_DATE_RE) if el is scope or is_under(el, scope)
+    ]
+
+
+def _date_line(page: PageContext, scope: Any) -> tuple[Any, str | None]:
     """The date line of ``scope`` and its date (``parse_german_date`` of its text), or
     ``(None, None)``."""
-    index = page_index(scope)
-    if index is None:
-        found = [el for el in _CLASSED(scope) if _DATE_RE.search(el.get("class").lower())]
-    else:  # the page's elements with a date class, those in scope (or scope itself)
-        found = [
-            el for el in index.with_class_matching(_DATE_RE) if el is scope or is_under(el, scope)
-        ]
+    found = dated_elements(page, scope)
     for el in found:  # in document order, as scope.iter()
         if el.tag == "time" and el.get("datetime"):
             continue
@@ -77,16 +78,16 @@ def _date_line(scope: Any) -> tuple[Any, str | None]:
         if len(text) > 60:
             continue
         value = dates.parse_german_date(text)
-        if value and not (classed is None and in_box(el, RELATED_HEADINGS)):
+        if value and not (classed is None and in_box(page, el, RELATED_HEADINGS)):
             return el, value
     return None, None
 
 
-def _in_teaser(el: Any, scope: Any) -> bool:
+def _in_teaser(page: PageContext, el: Any, scope: Any) -> bool:
     """Whether ``el`` is in a teaser or related box: an ancestor below ``scope`` classed as one,
     else (when ``scope`` is not above ``el``) a box headed like a related box."""
     classed = _in_teaser_class(el, scope)
-    return classed if classed is not None else in_box(el, RELATED_HEADINGS)
+    return classed if classed is not None else in_box(page, el, RELATED_HEADINGS)
 
 
 def _in_teaser_class(el: Any, scope: Any) -> bool | None:
@@ -102,10 +103,11 @@ def _in_teaser_class(el: Any, scope: Any) -> bool | None:
     return None
 
 
-def _profile_date(doc: Any, profile: SiteProfile | None) -> DateCandidate | None:
+def _profile_date(page: PageContext) -> DateCandidate | None:
     """The profile's date: a machine-readable ``datetime``/``content`` attribute on (or inside)
     a match is ``metadata``, else the first match's visible date is ``text``."""
-    matches = select(doc, profile.date if profile else None)
+    profile = page.profile
+    matches = page.select(page.doc, profile.date if profile else None)
     for el in matches:
         for node in el.iter(etree.Element):  # descendant-or-self::*[@datetime or @content]
             if node.get("datetime") is None and node.get("content") is None:
@@ -121,16 +123,14 @@ def _profile_date(doc: Any, profile: SiteProfile | None) -> DateCandidate | None
 
 
 def fill_dates(
+    page: PageContext,
     result: Extracted,
-    doc: Any,
-    markup: str,
     scope: Any,
     meta: Structured,
     text_dates: list[DateCandidate],
-    profile: SiteProfile | None,
 ) -> None:
     found = list(meta.published)
-    found += time_dates(scope, lambda el: _in_teaser(el, scope))
+    found += time_dates(scope, lambda el: _in_teaser(page, el, scope))
     for source_url, detail in ((result.url, "url path"), (result.canonical, "canonical url")):
         if detail == "canonical url" and source_url == result.url:
             break  # the same URL again
@@ -139,13 +139,13 @@ def fill_dates(
             found.append(DateCandidate(value, "url", detail))
             break
     found.extend(text_dates)
-    pinned = _profile_date(doc, profile)
+    pinned = _profile_date(page)
     if pinned is not None:
         found.insert(0, pinned)
     if not found and result.page_type == "press_release":
         # measured on the sample site: on topic pages htmldate only ever found dates of
         # related teasers and links (4 of 12 undated pages got a wrong date, none a right one)
-        value = extract_fallback.find_date(markup, result.url)
+        value = extract_fallback.find_date(page.markup, result.url)
         if value:
             found.append(DateCandidate(value, "text", "htmldate"))
     result.date_candidates = found

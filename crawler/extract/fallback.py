@@ -1,7 +1,7 @@
 """Last extraction layer: trafilatura for the body, htmldate for the date.
 
 Called only where the structural layer has no trusted body
-(see :func:`crawler.extract.core.trusted`)
+(see :func:`crawler.extract.layouts.generic.trusted`)
 or no date candidate at all, so the hot path stays on lxml. Both libraries get their own
 ``lxml.html`` tree parsed from the markup the extractor parsed (trafilatura prunes the tree it
 is given, and both want ``HtmlElement`` trees, which the extractor's lean parse does not make).

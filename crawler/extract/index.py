@@ -14,15 +14,14 @@ Supported: groups (``a, b``), descendant and child (``>``) combinators, compound
 (tag and attribute names lower-cased, class and id case-sensitive, document order, no
 duplicates).
 
-The selectors are parsed by :mod:`crawler.extract.selector`. :func:`indexed` makes a page's
-index current for one extraction (thread-local), so :func:`crawler.extract.profiles.select` on that
-page's root uses it.
+The selectors are parsed by :mod:`crawler.extract.selector`. A page's index belongs to its
+:class:`crawler.extract.context.PageContext` (built on first use), which hands it to
+:func:`crawler.extract.profiles.select` for selectors run on the page's root.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -39,7 +38,6 @@ from crawler.extract.selector import (
 from crawler.extract.selector import class_tokens as _tokens
 from crawler.extract.text import element_text
 
-_LOCAL = threading.local()
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
 
@@ -139,7 +137,7 @@ class PageIndex:
     def heads(self) -> list[Any]:
         """The page's ``h1``-``h6`` (document order), then its elements with a class holding
         "headline" (case-insensitively; document order): every element that
-        :func:`crawler.extract.text.box_heading` may read as a box's heading."""
+        :func:`crawler.extract.body.box_heading` may read as a box's heading."""
         if self._heads is None:
             heads = list(self.root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
             heads += self.with_class_part("headline", lower=True)
@@ -155,7 +153,7 @@ class PageIndex:
 
     def headed_matching(self, pattern: re.Pattern[str], initials: str = "") -> dict[Any, str]:
         """Box -> heading text, for the page's elements whose own heading
-        (:func:`crawler.extract.text.box_heading`: a first child element among
+        (:func:`crawler.extract.body.box_heading`: a first child element among
         :meth:`heads`) ``pattern``
         matches (``pattern.match``, a non-empty text); memoised per pattern. ``initials``:
         lower-case ASCII letters every text ``pattern`` matches starts with (case-insensitively),
@@ -219,6 +217,27 @@ class PageIndex:
         if self._position is None and len(unique) <= 16:  # cheaper than numbering the page
             return sorted(unique, key=_path)
         return sorted(unique, key=self.position.__getitem__)
+
+    def first_with_class(self, scope: Any, *tokens: str, tag: str | None = None) -> Any:
+        """The first element strictly inside ``scope`` (document order) with one of the class
+        tokens (case-sensitive, as :func:`crawler.extract.text.cls`) and, if given, tag
+        ``tag``; None."""
+        if scope is None:
+            return None
+        whole = scope is self.root
+        firsts = []
+        for token in tokens:
+            for el in self.by_class.get(token, ()):
+                if (
+                    (tag is None or el.tag == tag)
+                    and el is not scope
+                    and (whole or is_under(el, scope))
+                ):
+                    firsts.append(el)
+                    break
+        if len(firsts) < 2:
+            return firsts[0] if firsts else None
+        return min(firsts, key=self._class_order.__getitem__)
 
     def select(self, chains: tuple[Chain, ...]) -> list[Any]:
         """Elements matching any chain, in document order, without duplicates (a new list)."""
@@ -344,75 +363,8 @@ def may_start_with(el: Any, initials: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _compiled(xpath: str) -> etree.XPath:
+    """``xpath`` compiled once (a constant of this module: no page state)."""
     return etree.XPath(xpath)
-
-
-def first_with_class(scope: Any, *tokens: str, tag: str | None = None) -> Any:
-    """The first element strictly inside ``scope`` (document order) with one of the class
-    tokens (case-sensitive, as :func:`crawler.extract.text.cls`) and, if given, tag
-    ``tag``; None."""
-    if scope is None:
-        return None
-    index = page_index(scope)
-    if index is None:
-        test = " or ".join(
-            f"(contains(@class, '{t}') and "
-            f"contains(concat(' ', normalize-space(@class), ' '), ' {t} '))"
-            for t in tokens
-        )
-        found = _compiled(f".//{tag or '*'}[{test}]")(scope)
-        return found[0] if found else None
-    whole = scope is index.root
-    firsts = []
-    for token in tokens:
-        for el in index.by_class.get(token, ()):
-            if (
-                (tag is None or el.tag == tag)
-                and el is not scope
-                and (whole or is_under(el, scope))
-            ):
-                firsts.append(el)
-                break
-    if len(firsts) < 2:
-        return firsts[0] if firsts else None
-    return min(firsts, key=index._class_order.__getitem__)
-
-
-def all_with_class(scope: Any, token: str) -> list[Any]:
-    """``.//*[cls(token)]``: the elements strictly inside ``scope`` with class token ``token``
-    (case-sensitive, as :func:`crawler.extract.text.cls`), in document order."""
-    index = page_index(scope)
-    if index is None:
-        found: list[Any] = _compiled(
-            f".//*[contains(@class, '{token}') and "
-            f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')]"
-        )(scope)
-        return found
-    return index.with_class(token, scope)
-
-
-def elements_with_attribute(doc: Any, name: str) -> list[Any]:
-    """``//*[@name]`` of ``doc``'s page, in document order (from the page index when current)."""
-    index = page_index(doc)
-    if index is not None:
-        return index.with_attribute(name)
-    found: list[Any] = _compiled(f"//*[@{name}]")(doc)
-    return found
-
-
-def page_index(el: Any) -> PageIndex | None:
-    """The current page's index (:func:`indexed`) when ``el`` belongs to that page, else None
-    (callers then search the tree themselves)."""
-    state: list[Any] | None = getattr(_LOCAL, "state", None)
-    if state is None or el is None:
-        return None
-    root = state[0]
-    if el is not root and el.getroottree().getroot() is not root:
-        return None
-    if state[1] is None:
-        state[1] = PageIndex(root)
-    index: PageIndex = state[1]
-    return index
 
 
 def _under(el: Any, ancestors: set[Any]) -> bool:
@@ -425,69 +377,12 @@ def _under(el: Any, ancestors: set[Any]) -> bool:
     return False
 
 
-def current(root: Any) -> PageIndex | None:
-    """The index of ``root``'s page when :func:`indexed` made ``root`` current (built on first
-    use: a page no profile selector runs on is never indexed), else None."""
-    state: list[Any] | None = getattr(_LOCAL, "state", None)
-    if state is None or state[0] is not root:
-        return None
-    if state[1] is None:
-        state[1] = PageIndex(root)
-    index: PageIndex = state[1]
-    return index
-
-
-def page_text(doc: Any, el: Any) -> str:
-    """:func:`crawler.extract.text.element_text` of ``el`` (an element of ``doc``'s page), from the
-    page index's memo when ``doc``'s page is current and its index built (never builds it)."""
-    state: list[Any] | None = getattr(_LOCAL, "state", None)
-    if state is None or state[0] is not doc or state[1] is None:
-        return element_text(el)
-    index: PageIndex = state[1]
-    return index.text(el)
-
-
-def page_memo() -> dict[Any, Any] | None:
-    """A dict that lives as long as the current page's extraction (:func:`indexed`), for
-    memoising pure per-page work (never shared between pages: a page extracted twice does
-    the work twice, as a crawl would); None outside an extraction."""
-    state: list[Any] | None = getattr(_LOCAL, "state", None)
-    return None if state is None else state[2]
-
-
-class indexed:  # noqa: N801 (used as a function: ``with indexed(root):``)
-    """Make ``root``'s page current in this thread while the block runs (see :func:`current`).
-
-    A class rather than a ``@contextmanager`` generator: it is entered once per page."""
-
-    __slots__ = ("_previous", "_root")
-
-    def __init__(self, root: Any) -> None:
-        self._root = root
-        self._previous: list[Any] | None = None
-
-    def __enter__(self) -> None:
-        self._previous = getattr(_LOCAL, "state", None)
-        _LOCAL.state = [self._root, None, {}]
-
-    def __exit__(self, *exc: object) -> None:
-        _LOCAL.state = self._previous
-
-
 __all__ = [
     "Compound",
     "PageIndex",
-    "all_with_class",
     "class_tokens",
-    "current",
-    "elements_with_attribute",
-    "first_with_class",
     "has_class",
-    "indexed",
     "is_under",
     "may_start_with",
-    "page_index",
-    "page_memo",
-    "page_text",
     "parse",
 ]

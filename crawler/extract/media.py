@@ -14,55 +14,36 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree
-
-from crawler.extract.index import is_under, page_index, page_memo
-from crawler.extract.profiles import SiteProfile, select
+from crawler.extract.context import PageContext
+from crawler.extract.index import is_under
+from crawler.extract.profiles import SiteProfile
 from crawler.extract.related import RELATED_HEADINGS, in_box
-from crawler.extract.text import (
-    box_heading,
-    clean,
-    clean_or_none,
-    cls,
-    compiled,
-    element_text,
-    has_invisible,
+from crawler.extract.text import clean, clean_or_none, element_text, has_invisible
+from crawler.extract.vocabulary import (
+    ATTACHMENT_EXT,
+    CREDIT_HEADINGS,
+    CREDIT_INITIALS,
+    IMAGE_CHROME_WORDS,
 )
-from crawler.extract.text import resolve_url as resolve
+from crawler.extract.vocabulary import (
+    IMAGE_FILE as _IMAGE_FILE,
+)
+from crawler.extract.vocabulary import (
+    LEADING_FOTO as _LEADING_FOTO,
+)
+from crawler.extract.vocabulary import (
+    PAREN_CREDIT as _PAREN_CREDIT,
+)
+from crawler.extract.vocabulary import (
+    TAIL_CREDIT as _TAIL_CREDIT,
+)
 from crawler.records import Attachment, Image
 
-CREDIT_HEADINGS = re.compile(r"^(bildnachweise?|bildquellen|bildrechte|image credits)\b", re.I)
-#: the letters every heading :data:`CREDIT_HEADINGS` matches starts with (a cheap pre-check)
-CREDIT_INITIALS = "bi"
-ATTACHMENT_EXT = re.compile(
-    r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|txt|csv|zip|rar|7z|gpx|kmz?|ics)$", re.I
-)
-_PHOTOGRAPHER = r"Fotograf(?:in|/in|\*in|:in|In)?"
-_PAREN_CREDIT = re.compile(
-    rf"\s*\(\s*(?:(?P<label>{_PHOTOGRAPHER}|Fotos?|Bild|Quelle|Grafik|Copyright)\s*:|(?P<c>©))"
-    r"\s*(?P<rest>[^()]*)\)\s*$",
-    re.I,
-)
-_TAIL_CREDIT = re.compile(
-    r"(?:^|(?<=[\s.;,|–-]))(?P<credit>(?:©|\(c\)|Copyright\s*:|Quelle\s*:|Grafik\s*:|Fotos?\s*:|"
-    rf"Bild\s*:|{_PHOTOGRAPHER}\s*:)\s*.+)$",
-    re.I,
-)
 #: an extension of :data:`ATTACHMENT_EXT` anywhere in a string (its end not required)
 _EXT_ANYWHERE = re.compile(ATTACHMENT_EXT.pattern.rstrip("$"), re.I)
-_IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
-_LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
-#: sections, divs and asides whose first child element is a heading (:func:`box_heading`)
-_HEADED_BOX = etree.XPath(
-    ".//*[self::section or self::div or self::aside][*[1][self::h1 or self::h2 or self::h3"
-    " or self::h4 or self::h5 or self::h6"
-    " or contains(translate(@class, 'ABDEHILN', 'abdehiln'), 'headline')]]"
-)
 _BOX_TAGS = ("section", "div", "aside")
-_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
-                 "consent", "avatar", "icon", "share", "social")  # fmt: skip
-#: any of :data:`_CHROME_WORDS` (one search instead of a test per word)
-_CHROME_WORD = re.compile("|".join(map(re.escape, _CHROME_WORDS)))
+#: any of :data:`crawler.extract.vocabulary.IMAGE_CHROME_WORDS` (one search, not one per word)
+_CHROME_WORD = re.compile("|".join(map(re.escape, IMAGE_CHROME_WORDS)))
 
 
 def split_caption(caption: str | None) -> tuple[str | None, str | None]:
@@ -129,31 +110,26 @@ def _drop_leading_foto(text: str) -> str:
     return _LEADING_FOTO.sub("", text)
 
 
-def credit_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
+def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     """Credit entries: the profile's ``credits`` matches, else the items of "Bildnachweise"
     sections (Sitepark ``SP-ImageCredits``)."""
     if profile is not None and profile.credits:
-        found = select(scope, profile.credits)
+        found = page.select(scope, profile.credits)
         if found:
             return found
-    index = page_index(scope)
-    if index is None:
-        sections = list(compiled(f".//*[{cls('SP-ImageCredits')}]")(scope))
-        boxes = [(node, box_heading(node)) for node in _HEADED_BOX(scope)]
-    else:  # the same elements from the page's index
-        sections = index.with_class("SP-ImageCredits", scope)
-        headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
-        if not sections and not headed:  # (most pages: nothing below to look at)
-            return []
-        whole = scope is index.root
-        chosen = [
-            node
-            for node in headed
-            if node.tag in _BOX_TAGS and node is not scope and (whole or is_under(node, scope))
-        ]
-        boxes = [(node, headed[node]) for node in index.sort(chosen)]
-    for node, heading in boxes:
-        if heading and CREDIT_HEADINGS.match(heading) and node not in sections:
+    index = page.index
+    sections = index.with_class("SP-ImageCredits", scope)
+    headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
+    if not sections and not headed:  # (most pages: nothing below to look at)
+        return []
+    whole = scope is index.root
+    chosen = [
+        node
+        for node in headed
+        if node.tag in _BOX_TAGS and node is not scope and (whole or is_under(node, scope))
+    ]
+    for node in index.sort(chosen):  # (boxes whose heading CREDIT_HEADINGS matches)
+        if node not in sections:
             sections.append(node)
     sections = [n for n in sections if not any(a in sections for a in n.iterancestors())]
     items: list[Any] = []
@@ -167,7 +143,7 @@ def _inside(el: Any, tag: str) -> list[Any]:
     return [node for node in el.iter(tag) if node is not el]
 
 
-def image_credits(items: list[Any], base: str) -> tuple[dict[str, str], list[str]]:
+def image_credits(page: PageContext, items: list[Any]) -> tuple[dict[str, str], list[str]]:
     """``{absolute image url: credit}`` and every credit item's full text, in order."""
     by_src: dict[str, str] = {}
     credits: list[str] = []
@@ -180,40 +156,40 @@ def image_credits(items: list[Any], base: str) -> tuple[dict[str, str], list[str
             continue
         # descendant-or-self::a[@href] (iter() starts with the item itself)
         anchor = next((a for a in item.iter("a") if a.get("href") is not None), None)
-        src = resolve(base, anchor.get("href") or "") if anchor is not None else None
+        src = page.resolve(anchor.get("href") or "") if anchor is not None else None
         if src:
             by_src.setdefault(src, clean(full.split(": ", 1)[1]))
     return by_src, credits
 
 
 def images(
+    page: PageContext,
     scope: Any,
-    base: str,
     credit_map: dict[str, str],
     profile: SiteProfile | None = None,
-    doc: Any = None,
 ) -> list[Image]:
     """Content images of ``scope`` (or the profile's ``images``) with caption and credit."""
+    doc = page.doc
     chosen: list[Any] = []
     if profile is not None and profile.images:
-        for el in select(doc if doc is not None else scope, profile.images):
+        for el in page.select(doc, profile.images):
             chosen += [el] if el.tag == "img" else list(el.iter("img"))
     if not chosen:
         chosen = [img for img in scope.iter("img") if not _outside_content(img, scope)]
         if not chosen:
             return []
-    captions = select(doc, profile.captions) if profile is not None and doc is not None else []
+    captions = page.select(doc, profile.captions) if profile is not None else []
     found: list[Image] = []
     seen: set[str] = set()
     for img in chosen:
         raw = img.get("src") or img.get("data-src") or img.get("data-lazy-src") or ""
-        src = resolve(base, raw) if raw and not raw.startswith("data:") else None
+        src = page.resolve(raw) if raw and not raw.startswith("data:") else None
         if not src or src in seen:
             continue
         seen.add(src)
         caption_text = _profile_caption(img, captions) if captions else None
         if caption_text is None:
-            caption_text = _caption_for(img)
+            caption_text = _caption_for(page, img)
         caption, credit = _split_cleaned(caption_text)  # (a text read by element_text())
         if src in credit_map:
             credit = credit_map[src]
@@ -256,71 +232,52 @@ def _outside_content(img: Any, scope: Any) -> bool:
     return False
 
 
-def _caption_for(img: Any) -> str | None:
+def _caption_for(page: PageContext, img: Any) -> str | None:
     figure = next(img.iterancestors("figure"), None)
     if figure is not None:
         caption = next(figure.iter("figcaption"), None)  # (never the figure itself)
         if caption is None:
-            captions = _captions_in(figure)
+            captions = _captions_in(page, figure)
             caption = captions[0] if captions else None
         return element_text(caption) if caption is not None else None
     parent = img.getparent()
     for _ in range(2):
         if parent is None:
             return None
-        captions = _captions_in(parent)
+        captions = _captions_in(page, parent)
         if captions:
             imgs = list(parent.iter("img"))
             index = imgs.index(img) if img in imgs else 0
             return element_text(captions[min(index, len(captions) - 1)])
         parent = parent.getparent()
-    found = _caption_cell(img)
+    found = _caption_cell(page, img)
     return found[1] if found is not None else None  # (element_text() of the cell)
 
 
-def _captions_in(el: Any) -> list[Any]:
+def _captions_in(page: PageContext, el: Any) -> list[Any]:
     """``.//*[contains(@class, 'caption')]`` of ``el``, in document order: from the page
-    index's elements whose class holds "caption" (read once per page) when ``el`` belongs to
-    the current page, else by XPath."""
-    index = page_index(el)
-    memo = page_memo() if index is not None else None
-    if index is None or memo is None:
-        found: list[Any] = _CAPTIONED(el)
-        return found
-    classed: list[Any] | None = memo.get(_CAPTIONED_KEY)
+    index's elements whose class holds "caption" (read once per page)."""
+    classed = page.captioned
     if classed is None:
-        classed = memo[_CAPTIONED_KEY] = index.with_class_part("caption")
+        classed = page.captioned = page.index.with_class_part("caption")
     return [node for node in classed if is_under(node, el)]
 
 
-_CAPTIONED = etree.XPath(".//*[contains(@class, 'caption')]")
-_CAPTIONED_KEY = "extract_media.captioned"  # (a page memo key)
-
-
-def caption_cell(img: Any) -> Any:
+def caption_cell(page: PageContext, img: Any) -> Any:
     """Table layouts: the cell next to a cell holding only this image, when it is short text
     (the caption), else None."""
-    found = _caption_cell(img)
+    found = _caption_cell(page, img)
     return None if found is None else found[0]
 
 
-def _caption_cell(img: Any) -> tuple[Any, str] | None:
-    """:func:`caption_cell` of ``img`` and its text, memoised for the current page (asked for
-    by the body reader and by :func:`_caption_for`; no tree changes during an extraction)."""
-    index = page_index(img)
-    memo = page_memo() if index is not None else None
-    if index is None or memo is None:
-        return _find_caption_cell(img, element_text)
-    cells: dict[Any, tuple[Any, str] | None] | None = memo.get(_CAPTION_CELLS)
-    if cells is None:
-        cells = memo[_CAPTION_CELLS] = {}
+def _caption_cell(page: PageContext, img: Any) -> tuple[Any, str] | None:
+    """:func:`caption_cell` of ``img`` and its text, memoised for the page (asked for by the
+    body reader and by :func:`_caption_for`; no tree changes during an extraction)."""
+    cells = page.caption_cells
     if img in cells:
         return cells[img]
-    found = cells[img] = _find_caption_cell(img, index.text)
+    found = cells[img] = _find_caption_cell(img, page.index.text)
     return found
-
-
-_CAPTION_CELLS = "extract_media.caption_cells"  # (a page memo key)
 
 
 def _find_caption_cell(img: Any, text_of: Callable[[Any], str]) -> tuple[Any, str] | None:
@@ -343,21 +300,23 @@ def _more_than_one(found: Iterator[Any]) -> bool:
     return next(found, None) is not None
 
 
-def attachments(scope: Any, base: str) -> list[Attachment]:
+def attachments(page: PageContext, scope: Any) -> list[Attachment]:
     """Download links (PDF, Office, archives, …) of the article, outside related/credit boxes."""
     found: list[Attachment] = []
     seen: set[str] = set()
     # the path of a joined URL ends with its last segment, which comes whole from the href
     # or the base: where neither holds an extension of the list, no link is an attachment
-    base_may = _EXT_ANYWHERE.search(base) is not None
+    base_may = _EXT_ANYWHERE.search(page.base) is not None
     for anchor in scope.iter("a"):
         href = anchor.get("href") or ""
         if not (base_may or _EXT_ANYWHERE.search(href) or has_invisible(href)):
             continue
-        url = resolve(base, href)
+        url = page.resolve(href)
         if not url or url in seen or not ATTACHMENT_EXT.search(urlsplit(url).path):
             continue
-        if in_box(anchor, RELATED_HEADINGS) or in_box(anchor, CREDIT_HEADINGS, CREDIT_INITIALS):
+        if in_box(page, anchor, RELATED_HEADINGS) or in_box(
+            page, anchor, CREDIT_HEADINGS, CREDIT_INITIALS
+        ):
             continue
         seen.add(url)
         title = element_text(anchor) or urlsplit(url).path.rsplit("/", 1)[-1]

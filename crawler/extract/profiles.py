@@ -42,7 +42,8 @@ from typing import Any
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
-from crawler.extract import index as extract_index
+from crawler.extract.index import PageIndex
+from crawler.extract.selector import parse
 
 _TRANSLATOR = HTMLTranslator()
 
@@ -119,14 +120,15 @@ def _compile(selector: str) -> etree.XPath:
     return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
 
 
-def select(root: Any, selector: str | None) -> list[Any]:
+def select(root: Any, selector: str | None, index: PageIndex | None = None) -> list[Any]:
     """Elements under ``root`` matching ``selector`` in document order; [] for no selector or a
-    broken one (config loading rejects broken selectors before a crawl starts)."""
+    broken one (config loading rejects broken selectors before a crawl starts). ``index``: the
+    page's index when ``root`` is its root (the selectors the small matcher supports run on
+    it; the others, and every selector without an index, by cssselect's XPath)."""
     if not selector or root is None:
         return []
-    index = extract_index.current(root)
-    if index is not None:
-        chains = extract_index.parse(selector)
+    if index is not None and index.root is root:
+        chains = parse(selector)
         if chains is not None:
             return index.select(chains)
     try:

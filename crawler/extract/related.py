@@ -15,59 +15,46 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler import dates
-from crawler.extract.index import (
-    all_with_class,
-    class_tokens,
-    has_class,
-    is_under,
-    may_start_with,
-    page_index,
-)
-from crawler.extract.profiles import SiteProfile, outermost, select
+from crawler.extract.body import is_chrome, is_link_box
+from crawler.extract.context import PageContext
+from crawler.extract.index import class_tokens, is_under, may_start_with
+from crawler.extract.profiles import SiteProfile, outermost
 from crawler.extract.text import (
-    LINK_BOX_HEADINGS,
-    LINK_BOX_INITIALS,
-    box_heading,
     classes,
     clean,
     clean_or_none,
-    cls,
     element_text,
-    is_chrome,
-    is_link_box,
     resolve_url,
     text_content,
+)
+from crawler.extract.vocabulary import (
+    CONTEXT as _CONTEXT,
+)
+from crawler.extract.vocabulary import (
+    KIND_CLASSES as _KIND_CLASSES,
+)
+from crawler.extract.vocabulary import (
+    LINK_BOX_HEADINGS,
+    LINK_BOX_INITIALS,
+    ORG_PATH,
+)
+from crawler.extract.vocabulary import (
+    LINK_PREFIX as _LINK_PREFIX,
 )
 from crawler.records import Link
 
 RELATED_HEADINGS = LINK_BOX_HEADINGS
-_KIND_CLASSES = {
-    "sp-teaser--press": "press",
-    "sp-teaser--topic": "topic",
-    "sp-teaser--orgunit": "org",
-}
-_LINK_PREFIX = re.compile(r"^Link zu\s+")
 _LEADING_DATE = re.compile(r"^\s*\(?\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-#: Jetpack's related-post context line: In „Pressemitteilungen“
-_CONTEXT = re.compile(r"^(?:In|Aus|Kategorie:?)\s+[„\"“»]?(.+?)[“\"”«]?$")
 
 
-def in_box(el: Any, heading: re.Pattern[str], initials: str = "") -> bool:
+def in_box(page: PageContext, el: Any, heading: re.Pattern[str], initials: str = "") -> bool:
     """Whether an ancestor of ``el`` is a box headed by ``heading`` (or, for related boxes, a
     Sitepark ``SP-Related`` block); ``initials``: see ``PageIndex.headed_matching``."""
-    index = page_index(el)
     related_box = heading is RELATED_HEADINGS
-    if index is not None:  # the page's boxes with such a heading, found once
-        boxes = index.headed_matching(heading, LINK_BOX_INITIALS if related_box else initials)
-        for node in el.iterancestors():
-            if node in boxes or (related_box and _sp_related(node)):
-                return True
-        return False
+    # the page's boxes with such a heading, found once
+    boxes = page.index.headed_matching(heading, LINK_BOX_INITIALS if related_box else initials)
     for node in el.iterancestors():
-        if related_box and _sp_related(node):
-            return True
-        text = box_heading(node)
-        if text and heading.match(text):
+        if node in boxes or (related_box and _sp_related(node)):
             return True
     return False
 
@@ -83,25 +70,19 @@ def _sp_related(node: Any) -> bool:
     return "sp-related" in value.lower().split()
 
 
-def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
+def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list[Any]:
     """Related boxes in document order (outermost only)."""
+    doc = page.doc
     if profile is not None and profile.related:
-        chosen = select(doc, profile.related)
+        chosen = page.select(doc, profile.related)
         if chosen:
             return chosen if len(chosen) == 1 else outermost(chosen)
-    index = page_index(doc)
-    headings: list[Any]
-    if index is None:
-        boxes = list(doc.xpath(f"//*[{cls('SP-Related')}]"))
-        headings = doc.xpath("//h2|//h3|//h4|//h5|//*[contains(@class, 'headline')]")
-    else:  # the same elements (neither their order nor a candidate met twice changes the
-        # result: a box found again is the same box, a box inside another is dropped below)
-        boxes = list(index.with_class("SP-Related"))
-        if doc is index.root:  # the page's headings, found once (a superset: filtered below)
-            headings = index.heads()
-        else:
-            headings = list(doc.iter("h2", "h3", "h4", "h5")) + index.with_class_part("headline")
-    text_of = element_text if index is None else index.text
+    index = page.index
+    # (neither the order of the candidates nor one met twice changes the result: a box found
+    # again is the same box, a box inside another is dropped below)
+    boxes = list(index.with_class("SP-Related"))
+    headings = index.heads()  # the page's headings, found once (a superset: filtered below)
+    text_of = index.text
     for heading in headings:
         if heading.tag not in _RELATED_HEADING_TAGS and "headline" not in (
             heading.get("class") or ""
@@ -145,10 +126,7 @@ def related_boxes(doc: Any, profile: SiteProfile | None = None) -> list[Any]:
     unique = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
     if len(unique) < 2:
         return unique
-    if index is not None:
-        return index.sort(unique)
-    order = {el: index for index, el in enumerate(doc.iter())}
-    return sorted(set(unique), key=lambda el: order.get(el, 0))
+    return index.sort(unique)
 
 
 def _links(el: Any) -> list[Any]:
@@ -156,19 +134,12 @@ def _links(el: Any) -> list[Any]:
     return [a for a in el.iter("a") if a is not el and a.get("href") is not None]
 
 
-def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Link]:
+def related(page: PageContext, profile: SiteProfile | None = None) -> list[Link]:
     links: list[Link] = []
-    index = page_index(doc)
-    text_of = element_text if index is None else index.text
-    for box in related_boxes(doc, profile):
-        if index is not None:  # the same elements, from the page's index
-            items = index.with_class("SP-TeaserList__item", box)
-        else:
-            items = [
-                el
-                for el in box.iter(etree.Element)
-                if el is not box and has_class(el, "SP-TeaserList__item")
-            ]
+    index = page.index
+    text_of = index.text
+    for box in related_boxes(page, profile):
+        items = index.with_class("SP-TeaserList__item", box)
         if not items:  # .//li[.//a]
             items = [
                 li
@@ -184,7 +155,7 @@ def related(doc: Any, base: str, profile: SiteProfile | None = None) -> list[Lin
                 if not RELATED_HEADINGS.match(element_text(a))
             ]
         for item in items:
-            link = _teaser(item, base, text_of)
+            link = _teaser(item, page.base, text_of, page.resolve)
             if link is not None:
                 links.append(link)
     return links
@@ -223,16 +194,28 @@ def _mixed_links(box: Any, links: list[Any] | None = None) -> set[Any]:
 
 
 def teaser(item: Any, base: str) -> Link | None:
-    """One teaser (list item, article or anchor) as a :class:`Link`."""
-    return _teaser(item, base, element_text)
+    """One teaser (list item, article or anchor) as a :class:`Link` (outside an extraction:
+    the crawler's discovery reads listing teasers with it)."""
+    return _teaser(item, base, element_text, lambda href: resolve_url(base, href))
 
 
-def _teaser(item: Any, base: str, text_of: Callable[[Any], str]) -> Link | None:
+def page_teaser(page: PageContext, item: Any) -> Link | None:
+    """:func:`teaser` of an element of the page being extracted."""
+    return _teaser(item, page.base, element_text, page.resolve)
+
+
+def _teaser(
+    item: Any,
+    base: str,
+    text_of: Callable[[Any], str],
+    resolve: Callable[[str | None], str | None],
+) -> Link | None:
     """:func:`teaser`; ``text_of``: :func:`crawler.extract.text.element_text` or the page index's
-    memo of it (a related box's headings were read when it was found)."""
+    memo of it (a related box's headings were read when it was found); ``resolve``: an href to
+    an absolute URL against ``base``."""
     parts = _TeaserParts(item)
     anchor = item if item.tag == "a" else parts.anchor
-    url = resolve_url(base, anchor.get("href") or "") if anchor is not None else None
+    url = resolve(anchor.get("href") or "") if anchor is not None else None
     if not url:
         return None
     if parts.headline is not None:
@@ -360,14 +343,6 @@ def _teaser_date(parts: _TeaserParts) -> str | None:
     )
 
 
-#: paths of administrative units (offices, departments)
-ORG_PATH = re.compile(
-    r"/(verwaltung|aemter|ämter|amt|fachbereiche?|fachdienste?|dienststellen|"
-    r"behoerden|organisationseinheiten)/",
-    re.I,
-)
-
-
 class _Text:
     """:func:`crawler.extract.text.element_text` of an element, read on the first call."""
 
@@ -401,19 +376,24 @@ def _guess_kind(url: str, base: str, text: Callable[[], str], date: str | None) 
 # --- listings ------------------------------------------------------------------------------------
 
 
-def is_listing(doc: Any, main: Any, profile: SiteProfile | None = None) -> bool:
+def is_listing(page: PageContext, main: Any, profile: SiteProfile | None = None) -> bool:
     """A profile's ``listing_items`` match (outside related boxes); a Sitepark ``SP-TeaserList``
     outside a related box; otherwise at least three teasers (or five list links) and little
     prose of its own."""
+    doc = page.doc
     scope = main if main is not None else doc
     if profile is not None and profile.listing_items:
-        found = [i for i in select(doc, profile.listing_items) if not in_box(i, RELATED_HEADINGS)]
+        found = [
+            i
+            for i in page.select(doc, profile.listing_items)
+            if not in_box(page, i, RELATED_HEADINGS)
+        ]
         if found:
             return True
-    for teaser_list in all_with_class(scope, "SP-TeaserList"):
-        if not in_box(teaser_list, RELATED_HEADINGS):
+    for teaser_list in page.all_with_class(scope, "SP-TeaserList"):
+        if not in_box(page, teaser_list, RELATED_HEADINGS):
             return True
-    items = listing_items(scope)
+    items = listing_items(page, scope)
     if len(items) < 3 or (len(items) < 5 and items[0].tag == "li" and not _has_heading(items[0])):
         return False
     prose = _prose(scope, set(items))
@@ -438,17 +418,21 @@ def _prose(el: Any, skip: set[Any]) -> int:
 MAX_TEASER_CHARS = 1500
 
 
-def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
+def listing_items(page: PageContext, scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     """Teasers of a listing: the profile's ``listing_items``, else Sitepark items, else
     ``article``/``li`` teasers with a heading and a link, else list items that are (almost)
     only a link (old-CMS overviews, "Aktuelles")."""
     if profile is not None and profile.listing_items:
-        found = [i for i in select(scope, profile.listing_items) if not in_box(i, RELATED_HEADINGS)]
+        found = [
+            i
+            for i in page.select(scope, profile.listing_items)
+            if not in_box(page, i, RELATED_HEADINGS)
+        ]
         if found:
             return outermost(found)
-    items = all_with_class(scope, "SP-TeaserList__item")
+    items = page.all_with_class(scope, "SP-TeaserList__item")
     if items:
-        return [i for i in items if not in_box(i, RELATED_HEADINGS)]
+        return [i for i in items if not in_box(page, i, RELATED_HEADINGS)]
     # .//article | .//li | .//div[h2//a or h3//a or h4//a]
     candidates = [
         el
@@ -468,7 +452,7 @@ def listing_items(scope: Any, profile: SiteProfile | None = None) -> list[Any]:
         if _links(el)
         and _has_heading(el)
         and not _in_chrome(el, scope)
-        and not in_box(el, RELATED_HEADINGS)
+        and not in_box(page, el, RELATED_HEADINGS)
         and len(text_content(el)) <= MAX_TEASER_CHARS
     ]
     if not teasers:

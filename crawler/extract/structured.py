@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.dates import parse_any_date
-from crawler.extract.index import elements_with_attribute, is_under, page_text
+from crawler.extract.context import PageContext
+from crawler.extract.index import is_under
 from crawler.extract.text import clean_or_none, element_text
 from crawler.records import DateCandidate
 
@@ -58,8 +59,9 @@ class Structured:
         return bool(self.types & PRESS_TYPES)
 
 
-def read_structured(doc: Any) -> Structured:
-    """Read every structured source of ``doc`` (an lxml document) in one pass each."""
+def read_structured(page: PageContext) -> Structured:
+    """Read every structured source of the page in one pass each."""
+    doc = page.doc
     out = Structured()
 
     def add(raw: Any, detail: str) -> None:
@@ -116,17 +118,18 @@ def read_structured(doc: Any) -> Structured:
             out.description = clean_or_none(content)
         elif key == "og:image":
             out.images.append(content or "")
-    _microdata(doc, out, add, add_modified)
+    _microdata(page, out, add, add_modified)
     return out
 
 
-def _microdata(doc: Any, out: Structured, add: Any, add_modified: Any) -> None:
-    for scope in elements_with_attribute(doc, "itemtype"):
+def _microdata(page: PageContext, out: Structured, add: Any, add_modified: Any) -> None:
+    doc = page.doc
+    for scope in page.with_attribute("itemtype"):
         if scope.get("itemscope") is None:
             continue
         out.types |= {t.rsplit("/", 1)[-1].lower() for t in scope.get("itemtype", "").split()}
     body = next(doc.iter("body"), None)
-    for el in elements_with_attribute(doc, "itemprop"):
+    for el in page.with_attribute("itemprop"):
         if el.tag == "meta" or body is None or not is_under(el, body):
             continue  # //body//*[@itemprop][not(self::meta)]
         prop = el.get("itemprop", "").lower()
@@ -135,7 +138,7 @@ def _microdata(doc: Any, out: Structured, add: Any, add_modified: Any) -> None:
         elif prop == "datemodified":
             add_modified(el.get("datetime") or el.get("content") or element_text(el))
         elif prop == "headline" and out.headline is None:
-            out.headline = clean_or_none(el.get("content") or page_text(doc, el))
+            out.headline = clean_or_none(el.get("content") or page.text(el))
 
 
 def time_dates(scope: Any, skip: Any) -> list[DateCandidate]:

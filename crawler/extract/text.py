@@ -287,223 +287,20 @@ def compiled(xpath: str) -> etree.XPath:
     return etree.XPath(xpath)
 
 
-# --- body blocks ---------------------------------------------------------------------------------
-
-#: never body content (chrome, media, forms)
-_SKIP_TAGS = (
-    frozenset(
-        "aside button dialog figure figcaption footer form header iframe img input nav picture "
-        "select svg textarea video audio object embed canvas map".split()
-    )
-    | INVISIBLE_TAGS
-)
-#: class tokens (lower case) or fragments of them that mark non-content boxes
-_SKIP_CLASS_PARTS = (
-    "sp-video", "sp-related", "sp-notes", "sp-imagecredits", "sp-cookieconsent", "sp-skiplink",
-    "sp-figure", "sp-teaser", "sp-pagination", "sp-breadcrumb", "sp-share", "related", "cookie",
-    "consent", "skiplink", "skip-link", "breadcrumb", "pagination", "social", "share", "video",
-    "backlink", "rightbox", "news-single-img", "caption", "sr-only", "visually-hidden",
-    "visuallyhidden", "screenreader",
-)  # fmt: skip
-#: class tokens (lower case, whole tokens: "with-byline" is no byline) of author/date lines
-#: (Drupal "node__meta", WordPress "entry-meta", news "byline"; measured in BENCHMARKS.md)
-_META_CLASS_TOKENS = frozenset(
-    ("node__meta", "node__submitted", "entry-meta", "post-meta", "article-meta", "byline",
-     "submitted")
-)  # fmt: skip
-#: the same fragments as one pattern over the lower-cased class attribute (no fragment holds
-#: whitespace, so "a token contains it" and "the attribute contains it" agree)
-_SKIP_CLASS_RE = re.compile("|".join(map(re.escape, _SKIP_CLASS_PARTS)))
-_CHROME_IDS = frozenset(("header", "navigation", "nav", "footer", "sidebar", "cookie-banner"))
-_SKIP_ROLES = frozenset("navigation banner contentinfo dialog complementary alertdialog".split())
-#: headings of boxes that are never body text
-_SKIP_HEADINGS = re.compile(
-    r"^(erläuterungen und hinweise|bildnachweise?|bildquellen|bildrechte|video\b|teilen\b)", re.I
-)
-#: headings of link boxes (skipped only when the box really is a list of links or teasers)
-LINK_BOX_HEADINGS = re.compile(
-    r"^(verwandte (themen|links|nachrichten|meldungen|artikel|beiträge)|mehr zum thema|"
-    r"das könnte sie auch interessieren|weitere informationen|weitere (meldungen|nachrichten)|"
-    r"lesen sie auch|auch interessant|siehe auch|related (topics|links|news|articles|posts))\b",
-    re.I,
-)
-#: the letters every heading :data:`LINK_BOX_HEADINGS` matches starts with (a cheap pre-check)
-LINK_BOX_INITIALS = "vmdwlasr"
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def box_heading(el: Any) -> str:
-    """Text of a box's own heading: its first child element when that is a heading."""
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in _HEADING_TAGS or "headline" in (child.get("class") or "").lower():
-            return element_text(child)
-        return ""
-    return ""
-
-
-def is_chrome(el: Any) -> bool:
-    """True for an element that is never article content (navigation, boxes, media, banners)."""
-    tag = el.tag
-    if not isinstance(tag, str) or tag in _SKIP_TAGS:
-        return True
-    names = el.keys()  # (one call; most body elements have no attributes)
-    if names:
-        role = el.get("role") if "role" in names else None
-        if role is not None and role.lower() in _SKIP_ROLES:
-            return True
-        ident = el.get("id") if "id" in names else None
-        if ident is not None and ident.lower() in _CHROME_IDS:
-            return True
-        value = el.get("class") if "class" in names else None
-        if value:
-            value = value.lower()
-            if _SKIP_CLASS_RE.search(value) or not _META_CLASS_TOKENS.isdisjoint(value.split()):
-                return True
-    if tag in ("div", "section") and len(el):
-        heading = box_heading(el)
-        if heading and _SKIP_HEADINGS.match(heading):
-            return True
-        if heading and LINK_BOX_HEADINGS.match(heading) and is_link_box(el):
-            return True
-    return False
-
-
-def is_link_box(el: Any) -> bool:
-    """A box made of teasers or a list of links (not prose that happens to hold a link):
-    links in list items, Sitepark teasers, or linked headings (``.//li//a[@href] |
-    .//*[contains(@class, 'Teaser')] | .//h2//a[@href] | … | .//h5//a[@href]``). The links are
-    looked at first: lxml finds them in C, and they decide most boxes."""
-    for anchor in el.iter("a"):
-        if anchor is el or anchor.get("href") is None:
-            continue
-        for above in anchor.iterancestors():
-            if above is el:
-                break
-            if above.tag in _LINK_BOX_PARENTS:
-                return True
-    for node in el.iter(etree.Element):
-        if node is not el and "Teaser" in (node.get("class") or ""):
-            return True
-    return False
-
-
-_LINK_BOX_PARENTS = frozenset(("li", "h2", "h3", "h4", "h5"))
-
-
-class _Walker:
-    """Collects text blocks (and link targets) from a content root, flushing at block tags."""
-
-    def __init__(self, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]):
-        self.blocks: list[str] = []
-        self.links: list[str] = []
-        self._seen: set[str] = set()
-        self._buf: list[str] = []
-        self._skip_ids = skip_ids
-        self._base = base
-        self._resolve = resolve
-
-    def flush(self) -> None:
-        if not self._buf:
-            return
-        text = clean("".join(self._buf))
-        self._buf.clear()
-        if text:
-            self.blocks.append(text)
-
-    def walk(self, el: Any) -> None:
-        buf = self._buf  # (flush() empties it in place; lxml builds a new string per read)
-        text = el.text
-        if text:
-            buf.append(text)
-        skip_ids = self._skip_ids
-        for child in el:
-            tag = child.tag
-            if tag == "br":
-                buf.append(" ")
-            elif isinstance(tag, str) and id(child) not in skip_ids:
-                if not is_chrome(child):
-                    self._visit(child)
-            tail = child.tail
-            if tail:
-                buf.append(tail)
-
-    def _visit(self, el: Any) -> None:
-        tag = el.tag
-        if tag == "a":
-            url = self._resolve(self._base, el.get("href") or "")
-            if url and url not in self._seen:
-                self._seen.add(url)
-                self.links.append(url)
-        if tag in BLOCK_TAGS:
-            self.flush()
-            self.walk(el)
-            self.flush()
-        else:
-            self.walk(el)
-
-
-def body_blocks(
-    root: Any, base: str, skip_ids: set[int], resolve: Callable[[str, str], str | None]
-) -> tuple[list[str], list[str]]:
-    """Body text blocks of ``root`` (one per paragraph, heading, list item, FAQ question/answer)
-    and the resolved link targets found among them, in order, deduplicated."""
-    walker = _Walker(base, skip_ids, resolve)
-    walker.walk(root)
-    walker.flush()
-    return walker.blocks, walker.links
-
-
-#: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
-_BACK_LINK_BLOCK = re.compile(
-    r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
-    r"seitenanfang|back to top)[ .:»›<>-]*",
-    re.IGNORECASE,
-)
-#: an opening meta line: a date, perhaps a time, perhaps "von"/"by" and a name without digits
-#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr")
-_META_LINE = re.compile(
-    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
-    r"( [|–-])?( (von|by|Autor:?) [^.!?\d]{1,60})?",
-    re.IGNORECASE,
-)
-
-
-def trim_blocks(blocks: list[str]) -> list[str]:
-    """A structural body's ``blocks`` without an opening date/author meta line (a template's
-    "25.09.2025 10:00 von Pressestelle" above the text) and a closing back link ("Zurück");
-    found on hand-made Contao pages. Other blocks are never touched."""
-    start, end = 0, len(blocks)
-    if end > 1 and len(blocks[0]) <= 90 and _META_LINE.fullmatch(blocks[0]):
-        start = 1
-    if end - start > 1 and len(blocks[-1]) <= 40 and _BACK_LINK_BLOCK.fullmatch(blocks[-1]):
-        end -= 1
-    return blocks[start:end] if start or end != len(blocks) else blocks
-
-
 def resolve_url(base: str, href: str | None) -> str | None:
     """Absolute http(s) URL for an href; None for mailto:, javascript:, tel:, bare fragments.
 
-    Memoised for the page being extracted: a page resolves the same links for its body,
-    media, attachments and related boxes. :func:`forget_urls` empties the memo when a page's
-    extraction starts, so no page profits from an earlier one (a re-extracted page must not
-    look cheaper than a new one)."""
-    return _resolve(base, href or "")
+    Not memoised: an extraction resolves through its page's context
+    (:meth:`crawler.extract.context.PageContext.resolve`), which keeps the answers for the page."""
+    return resolve_with(base, href or "", origin_of(base))
 
 
-def forget_urls() -> None:
-    """Empty :func:`resolve_url`'s memo (called at the start of every page's extraction)."""
-    _resolve.cache_clear()
-    _origin.cache_clear()
-
-
-@lru_cache(maxsize=1024)
-def _resolve(base: str, href: str) -> str | None:
+def resolve_with(base: str, href: str, origin: str | None) -> str | None:
+    """:func:`resolve_url`; ``origin``: :func:`origin_of` ``base`` (worked out once per page)."""
     href = clean(href)
     if not href or href.startswith("#"):
         return None
-    fast = _join_simple(base, href)
+    fast = _join_simple(base, href, origin)
     if fast is not None:
         return fast
     try:
@@ -531,15 +328,17 @@ def _not_simple(text: str) -> bool:
     )
 
 
-def _join_simple(base: str, href: str) -> str | None:
+def _join_simple(base: str, href: str, origin: str | None = None) -> str | None:
     """``urljoin(base, href)`` without parsing, for the two shapes most links have (a cleaned,
     non-empty href): an absolute ``http(s)://host…`` URL (returned as it is) or a path from
-    the root (``/a/b?q``: the base's origin in front). None for anything else, and for hrefs
-    ``urljoin`` would rewrite (:data:`_NOT_SIMPLE`)."""
+    the root (``/a/b?q``: the base's origin in front; ``origin``: :func:`origin_of` ``base``,
+    worked out here when not given). None for anything else, and for hrefs ``urljoin`` would
+    rewrite (:data:`_NOT_SIMPLE`)."""
     if href[0] == "/":
         if href[1:2] == "/" or _not_simple(href):
             return None
-        origin = _origin(base)
+        if origin is None:
+            origin = origin_of(base)
         return None if origin is None else origin + href
     if not href.startswith(("http://", "https://")) or not href.isascii():
         return None
@@ -549,8 +348,7 @@ def _join_simple(base: str, href: str) -> str | None:
     return href
 
 
-@lru_cache(maxsize=8)
-def _origin(base: str) -> str | None:
+def origin_of(base: str) -> str | None:
     """``scheme://netloc`` of an http(s) base, as ``urljoin`` rebuilds it; else None."""
     try:
         parts = urlsplit(base)
