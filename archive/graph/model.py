@@ -44,8 +44,7 @@ import networkx as nx
 import sqlite_utils
 
 from archive.graph.formats import write_gexf, write_graphml, write_json
-from archive.store.revisions import NotArchived
-from crawler.errors import PressArchiveError
+from crawler.errors import GraphError, NodeNotFound
 
 #: Node kinds, in legend order; ``kind`` of an archived page comes from its page_type.
 NODE_KINDS = ("press", "topic", "org", "notice", "other", "label")
@@ -56,16 +55,6 @@ GENERIC_MIN = 10
 EDGE_RELS = ("related", "body", "label")
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 _END = "9999-12-31T23:59:59Z"  # "now": later than every stored time
-
-
-class GraphError(PressArchiveError):
-    """A graph request that cannot be answered as asked (bad date, format...)."""
-
-    exit_code = 2
-
-
-class NodeNotFound(NotArchived):
-    """No page or label in the graph matches what was asked for."""
 
 
 #: Datasette views (migration ``graph_views``): one row per revision of a page with its

@@ -34,7 +34,7 @@ import sqlite_utils
 
 from archive.indexes import graph_edges as graph_table
 from archive.store.schema import REVISION_COLUMNS
-from crawler.errors import PressArchiveError
+from crawler.errors import NotArchived
 
 #: Fields compared between revisions, in display order.
 DIFF_FIELDS = (
@@ -44,12 +44,6 @@ DIFF_FIELDS = (
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[„\"'(\[]?[A-ZÄÖÜ0-9])")
 _IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 _LINK_FIELDS = ("url", "title", "kind", "label", "date")
-
-
-class NotArchived(PressArchiveError):
-    """The URL (or the revision / date asked for) is not in the archive."""
-
-    exit_code = 6
 
 
 # --------------------------------------------------------------------------- writing
