@@ -97,6 +97,11 @@ def test_missing_archive_exits_3_and_creates_nothing(tmp_path: Path, args: list[
     assert not db.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_a_missing_archive_says_which_filters_went_unchecked(tmp_path: Path) -> None:
+    result = run("search", "x", "--source", "nosuch", "--db", str(tmp_path / "none.db"))
+    assert result.exit_code == 3 and "--source 'nosuch' not checked" in result.output
+
+
 def test_foreign_files_exit_3_untouched(tmp_path: Path) -> None:
     text = tmp_path / "notes.db"
     text.write_text("this is not sqlite")
@@ -191,6 +196,16 @@ def test_serve_on_a_port_in_use_exits_8(archive_path: Path) -> None:
         result = run("serve", "--db", str(archive_path), "--port", str(port))
     assert result.exit_code == 8, result.output
     assert f"127.0.0.1:{port}" in result.output and "in use" in result.output
+
+
+def test_sample_site_on_a_port_in_use_exits_5() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("sample-site", "--port", str(port))
+    assert result.exit_code == 5, result.output
+    assert f"127.0.0.1:{port}" in result.output
 
 
 def test_a_bug_exits_70_with_its_traceback(

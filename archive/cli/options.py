@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.errors import InvalidValue, PressArchiveError
+from crawler.errors import ArchiveMissing, InvalidValue, PressArchiveError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -152,7 +152,17 @@ def open_db(
     )
 
     require_page_type(page_type)
-    db = open_existing(db_path)
+    try:
+        db = open_existing(db_path)
+    except ArchiveMissing as exc:
+        if source is None and label is None:
+            raise
+        unchecked = " and ".join(
+            f"{name} {value!r}"
+            for name, value in (("--source", source), ("--label", label))
+            if value
+        )
+        raise ArchiveMissing(f"{exc}; {unchecked} not checked") from exc
     require_source(db, source)
     require_label(db, label)
     return db
