@@ -18,7 +18,7 @@ from typing import IO, Any
 import sqlite_utils
 
 from archive.search.engine import matching_urls
-from crawler.errors import PressArchiveError, SearchError
+from crawler.errors import ExportError, InvalidValue, MissingDependency
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 #: Exported columns, in order. Append only: scripts rely on these names.
@@ -29,12 +29,6 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 _INT_COLUMNS = {"image_count", "related_count", "version"}
 _BATCH = 500
-
-
-class ExportError(PressArchiveError):
-    """An export that cannot be written (unknown format, pyarrow missing)."""
-
-    exit_code = 2
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], fields: Sequence[str]) -> None:
@@ -69,8 +63,12 @@ def iter_pages(
         params.append(source)
     if since:
         day = since.isoformat() if isinstance(since, date) else since
-        if len(day) != 10 or day[4] != "-" or day[7] != "-":
-            raise SearchError(f"since must be a date YYYY-MM-DD, got {since!r}")
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            day = ""
+        if len(day) != 10:
+            raise InvalidValue(f"since must be a date YYYY-MM-DD, got {since!r}")
         clauses.append("published >= ?")
         params.append(day)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -131,7 +129,7 @@ def _write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
         import pyarrow as pa  # here: optional dependency, only for parquet
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise ExportError(
+        raise MissingDependency(
             "parquet export needs pyarrow: pip install 'pressarchive[parquet]'"
         ) from exc
     schema = pa.schema(

@@ -252,7 +252,7 @@ def test_errors_are_one_line_with_exit_codes(archive: Archive) -> None:
     bad = CliRunner().invoke(cli, ["graph", "central", "--at", "soon", "--db", db])
     assert bad.exit_code == 2 and "--at 'soon'" in bad.output
     missing = CliRunner().invoke(cli, ["graph", "neighbors", "Nichtvorhanden", "--db", db])
-    assert missing.exit_code == 6 and "Nichtvorhanden" in missing.output
+    assert missing.exit_code == 7 and "Nichtvorhanden" in missing.output
 
 
 def test_render_html_shows_in_a_headless_browser(archive: Archive, tmp_path: Path) -> None:
@@ -286,7 +286,7 @@ def test_render_png_needs_matplotlib(archive: Archive, tmp_path: Path) -> None:
         result = CliRunner().invoke(
             cli, ["graph", "render", "--out", str(tmp_path / "g.png"), "--db", str(archive.path)]
         )
-        assert result.exit_code == 2 and "matplotlib" in result.output
+        assert result.exit_code == 9 and "matplotlib" in result.output
     else:
         _run("graph", "render", "--out", str(tmp_path / "g.png"), "--db", str(archive.path))
         assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"

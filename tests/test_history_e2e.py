@@ -156,9 +156,9 @@ def test_show_at_a_time_gives_that_version(run: Run) -> None:
         {k: v for k, v in link.items() if v} for link in ground_truth(1)[RELATED_EDIT]["related"]
     ]
     result = CliRunner().invoke(cli, ["show", BODY_EDIT, "--at", "2000-01-01", "--db", db])
-    assert result.exit_code == 6 and "not archived yet" in result.output
+    assert result.exit_code == 7 and "not archived yet" in result.output
     result = CliRunner().invoke(cli, ["history", BASE + "nope", "--db", db])
-    assert result.exit_code == 6
+    assert result.exit_code == 7
 
 
 def test_every_revision_points_at_its_warc_record(run: Run) -> None:

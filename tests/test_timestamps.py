@@ -22,6 +22,7 @@ from archive.store.save import record_error, save_fetched_page
 from archive.store.schema import MIGRATIONS, TIMESTAMP_COLUMNS, open_archive
 from crawler import clock
 from crawler.config.settings import SourceConfig
+from crawler.errors import InvalidValue
 from crawler.records import Extracted, FetchResult
 
 #: Any value that reads as a date with a time of day (``T`` or a space), in any format.
@@ -217,7 +218,7 @@ def test_migration_9_rewrites_every_timestamp_column(tmp_path: Path) -> None:
     assert revisions._bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
     assert at_bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
     assert at_bound("2025-11-28") == revisions._bound("2025-11-28") == "2025-11-28T23:59:59.999Z"
-    with pytest.raises(revisions.BadTime):
+    with pytest.raises(InvalidValue):
         revisions._bound("yesterday")
     db.close()
 

@@ -1,3 +1,3 @@
-from archive.cli.main import cli
+from archive.cli.main import main
 
-cli()
+main()

@@ -4,44 +4,35 @@ Every index is rebuilt from the base rows in its own write transaction (a reader
 seeing the old index until it is committed; a failure leaves it as it was) and its version
 is recorded in ``index_state`` (:func:`archive.indexes.registry.rebuild`). The progress bar
 on stderr counts pages: every index reports each page once.
-
-Kept out of ``main.py`` (registered there with one ``add_command``) and self-contained:
-the options are declared here, not imported from ``main``, which imports this module.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import click
 
-from archive.indexes import registry as registry
-from archive.indexes.base import page_count
-from archive.store.schema import open_archive, write_transaction
-from crawler.errors import PressArchiveError
+from archive.cli.options import db_option, open_db
+from archive.cli.output import Output, output_options
+
+#: The registered indexes (``archive.indexes.registry.names()``), spelled out here so that
+#: ``pressarchive --help`` need not import the stemmer; a test keeps the two equal.
+INDEX_NAMES = ("fts", "search", "graph_edges")
 
 
 @click.command()
 @click.option(
     "--index",
     "names",
-    type=click.Choice(registry.names()),
+    type=click.Choice(INDEX_NAMES),
     multiple=True,
     help="Rebuild only this index (repeatable); default: all.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    default="archive.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite archive file.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-def reindex(names: tuple[str, ...], db_path: str, as_json: bool) -> None:
+@db_option
+@output_options()
+def reindex(names: tuple[str, ...], db_path: str, out: Output) -> None:
     """Rebuild the search index, the graph edges and the plain FTS table from the pages.
 
     \b
@@ -49,16 +40,13 @@ def reindex(names: tuple[str, ...], db_path: str, as_json: bool) -> None:
         pressarchive reindex
         pressarchive reindex --index search --json
     """
-    if not Path(db_path).exists():
-        raise click.ClickException(
-            f"no archive at {db_path}: run `pressarchive demo` or `pressarchive crawl` first"
-        )
+    from archive.indexes import registry
+    from archive.indexes.base import page_count
+    from archive.store.schema import write_transaction
+
     selected = [registry.get(name) for name in dict.fromkeys(names)] or list(registry.INDEXES)
     done: dict[str, dict[str, float | int]] = {}
-    try:
-        db = open_archive(db_path)
-    except PressArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+    db = open_db(db_path)
     try:
         pages = page_count(db)
         with click.progressbar(
@@ -71,11 +59,12 @@ def reindex(names: tuple[str, ...], db_path: str, as_json: bool) -> None:
                 done[index.name] = {"rows": rows, "seconds": round(time.monotonic() - started, 3)}
     finally:
         db.close()
-    if as_json:
-        click.echo(json.dumps({"indexes": done}, indent=2))
-        return
-    for name, info in done.items():
-        click.echo(f"{name}: {info['rows']:,} rows in {info['seconds']:.2f} s")
+
+    def lines(result: dict[str, dict[str, dict[str, float | int]]]) -> Iterator[str]:
+        for name, info in result["indexes"].items():
+            yield f"{name}: {info['rows']:,} rows in {info['seconds']:.2f} s"
+
+    out.emit({"indexes": done}, text=lines)
 
 
-__all__ = ["reindex"]
+__all__ = ["INDEX_NAMES", "reindex"]

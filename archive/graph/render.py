@@ -32,6 +32,7 @@ from archive.graph.timeline import (
     at_bound,
     load_timeline,
 )
+from crawler.errors import MissingDependency
 
 COLOURS = {
     "press": "#4e79a7", "topic": "#f28e2b", "org": "#59a14f", "notice": "#e15759",
@@ -220,7 +221,7 @@ def _png(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise GraphError(
+        raise MissingDependency(
             "PNG needs matplotlib (pip install matplotlib); --out FILE.html needs nothing"
         ) from exc
     fig, ax = plt.subplots(figsize=(12, 8), dpi=100)

@@ -12,9 +12,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.store.revisions import NotArchived
 from crawler.clock import end_of_day, to_iso
-from crawler.errors import PressArchiveError
+from crawler.errors import GraphError, NodeNotFound
 
 #: Node kinds, in legend order; ``kind`` of an archived page comes from its page_type.
 NODE_KINDS = ("press", "topic", "org", "notice", "other", "label")
@@ -22,16 +21,6 @@ KIND_OF_TYPE = {"press_release": "press", "org_unit": "org", "topic": "topic", "
 LABEL_PREFIX = "label:"
 EDGE_RELS = ("related", "body", "label")
 _END = "9999-12-31T23:59:59.999Z"  # "now": later than every stored time
-
-
-class GraphError(PressArchiveError):
-    """A graph request that cannot be answered as asked (bad date, format...)."""
-
-    exit_code = 2
-
-
-class NodeNotFound(NotArchived):
-    """No page or label in the graph matches what was asked for."""
 
 
 # --------------------------------------------------------------------------- time

@@ -15,13 +15,16 @@ hides the index tables and defines canned queries:
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from archive.search.engine import RANK_WINDOW, search_sql
+from crawler.errors import ServeError
 
 DEFAULT_PORT = 8001
 SEARCH_LIMIT = 20
@@ -196,8 +199,31 @@ def write_plugin_shim(directory: Path) -> Path:
     return shim
 
 
+def check_address(host: str, port: int) -> None:
+    """Raise :class:`ServeError` if nothing could listen on ``host:port`` now (in use,
+    no such address); port 0 (any free port) is always fine."""
+    if port == 0:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise ServeError(f"{host}:{port}: cannot listen: {exc}") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = "address in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise ServeError(
+                f"{host}:{port}: cannot listen: {reason} (try another --port)"
+            ) from exc
+
+
 def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
-    """Run Datasette on the archive in this process until interrupted."""
+    """Run Datasette on the archive in this process until interrupted; raise
+    :class:`ServeError` if it cannot listen or start."""
+    check_address(host, port)
     # here: datasette (the plugin too) is slow to import and only this command needs it
     from datasette.cli import cli as datasette_cli
     from datasette.plugins import pm
@@ -209,11 +235,21 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     with tempfile.TemporaryDirectory(prefix="pressarchive-serve-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(path), ensure_ascii=False, indent=2))
-        datasette_cli.main(datasette_args(path, meta, host=host, port=port), prog_name="datasette")
+        try:
+            datasette_cli.main(
+                datasette_args(path, meta, host=host, port=port), prog_name="datasette"
+            )
+        except SystemExit as exc:  # uvicorn exits 3 when it cannot start
+            if exc.code not in (None, 0):
+                raise ServeError(
+                    f"{host}:{port}: the server could not start (exit {exc.code})"
+                ) from exc
+            raise
 
 
 __all__ = [
     "canned_queries",
+    "check_address",
     "datasette_args",
     "metadata",
     "search_query_sql",

@@ -22,15 +22,9 @@ import sqlite_utils
 
 from archive.store import save as save
 from crawler.clock import now_iso
-from crawler.errors import PressArchiveError
+from crawler.errors import ArchiveLocked
 
 log = logging.getLogger(__name__)
-
-
-class ArchiveLocked(PressArchiveError):
-    """Another process writes to this archive (exit code 6)."""
-
-    exit_code = 6
 
 
 def lock_path(db_path: str | Path) -> Path:

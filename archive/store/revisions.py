@@ -34,7 +34,7 @@ import sqlite_utils
 
 from archive.store.schema import REVISION_COLUMNS
 from crawler.clock import end_of_day, to_iso
-from crawler.errors import PressArchiveError
+from crawler.errors import InvalidValue, NotArchived
 
 #: Fields compared between revisions, in display order.
 DIFF_FIELDS = (
@@ -44,18 +44,6 @@ DIFF_FIELDS = (
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[„\"'(\[]?[A-ZÄÖÜ0-9])")
 _IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 _LINK_FIELDS = ("url", "title", "kind", "label", "date")
-
-
-class NotArchived(PressArchiveError):
-    """The URL (or the revision / date asked for) is not in the archive."""
-
-    exit_code = 6
-
-
-class BadTime(PressArchiveError):
-    """A time asked for (``show --at``) that is neither a date nor an ISO time."""
-
-    exit_code = 2
 
 
 # --------------------------------------------------------------------------- writing
@@ -326,7 +314,7 @@ def _bound(at: str) -> str:
     try:
         return end_of_day(at) if len(at) == 10 else to_iso(at)
     except ValueError as exc:
-        raise BadTime(f"{at!r}: expected a date YYYY-MM-DD or an ISO time") from exc
+        raise InvalidValue(f"{at!r}: expected a date YYYY-MM-DD or an ISO time") from exc
 
 
 def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str, Any]:
@@ -367,7 +355,6 @@ def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str
 
 __all__ = [
     "DIFF_FIELDS",
-    "BadTime",
     "NotArchived",
     "alias_target",
     "diff",

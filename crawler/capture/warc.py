@@ -46,7 +46,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import clock
-from crawler.errors import PressArchiveError
+from crawler.errors import CaptureError
 from crawler.records import FetchResult
 
 log = logging.getLogger(__name__)
@@ -56,12 +56,6 @@ FILE_PREFIX = "pressarchive"
 FILE_PATTERN = re.compile(r"^pressarchive-\d{8}T\d{6}Z-\d+\.warc\.gz$")
 REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 _DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
-
-
-class CaptureError(PressArchiveError):
-    """A WARC record cannot be written or read back."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from crawler.errors import SampleSiteError
 from crawler.sample_site import families
 from crawler.sample_site.render import (
     CANONICAL_BASE,
@@ -155,7 +156,10 @@ class SampleSite:
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         handler = type("SampleSiteHandler", (_Handler,), {"site": self})
-        self._httpd = ThreadingHTTPServer((host, port), handler)
+        try:
+            self._httpd = ThreadingHTTPServer((host, port), handler)
+        except OSError as exc:
+            raise SampleSiteError(f"{host}:{port}: cannot serve the sample site: {exc}") from exc
         self._httpd.daemon_threads = True
         self.host = host
         self.port: int = self._httpd.server_address[1]

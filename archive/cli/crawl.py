@@ -1,0 +1,225 @@
+"""``pressarchive crawl``, ``schedule``, ``demo`` and ``sample-site``: writing the archive."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from archive.cli.options import config_option, db_option
+from archive.cli.output import Output, output_options
+from crawler.errors import EXIT_FAILED, EXIT_INTERRUPTED, ConfigError
+
+SUMMARY_KEYS = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, str, str], None]]:
+    """A progress bar on a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda event, url, outcome: None
+        return
+    total = [0]
+    with click.progressbar(length=1, label="crawling", file=sys.stderr, show_pos=True) as bar:
+
+        def update(event: str, url: str, outcome: str) -> None:
+            if event == "discovered":  # once per source: sources run side by side
+                total[0] += int(outcome)
+                bar.length = max(total[0], bar.pos + 1)
+                bar.label = f"crawling {total[0]} pages"
+            elif event == "page":
+                if bar.pos >= (bar.length or 0):
+                    bar.length = bar.pos + 1
+                bar.update(1)
+
+        yield update
+
+
+def run_crawl(
+    db_path: str, config: Any, source: str | None, *, show_progress: bool = True
+) -> list[dict[str, Any]]:
+    """Crawl the sources of ``config`` (or one) under the archive lock; the run stats."""
+    from archive.run.crawl import crawl_sources
+    from archive.store.locking import ArchiveLock, recover_runs
+    from archive.store.schema import open_archive
+
+    sources = config.selected(source)
+    with ArchiveLock(db_path, "crawl"):
+        db = open_archive(db_path)
+        recover_runs(db)
+        with _progress(show_progress) as progress:
+            try:
+                runs = crawl_sources(db, config, sources, progress=progress)
+            except KeyboardInterrupt:
+                names = ", ".join(src.name for src in sources)
+                click.echo(f"\ninterrupted: the runs of {names} are recorded", err=True)
+                sys.exit(EXIT_INTERRUPTED)
+    return [stats.as_dict() for stats in runs]
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {k: sum(r[k] for r in results) for k in SUMMARY_KEYS}
+    total["requests"] = sum(r["requests"] for r in results)
+    total["bytes"] = sum(r["bytes"] for r in results)
+    total["duration"] = round(sum(r["duration"] for r in results), 3)
+    total["sources"] = results
+    return total
+
+
+def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
+    for r in summary["sources"]:
+        yield (
+            f"{r['source']}: {r['fetched']} fetched, {r['new']} new, {r['changed']} changed, "
+            f"{r['unchanged']} unchanged, {r['not_modified']} not modified, "
+            f"{r['removed']} removed, {r['errors']} errors "
+            f"({r['requests']} requests, {r['bytes']:,} bytes, {r['duration']:.1f} s)"
+        )
+        for url in r["error_urls"][:10]:
+            yield f"  error: {url}"
+
+
+@click.command()
+@config_option
+@db_option
+@click.option("--source", help="Crawl only this source (a [sources.NAME] in the config).")
+@output_options()
+def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> None:
+    """Crawl every source (or one) into the archive.
+
+    \b
+    Example:
+        pressarchive crawl --config config.toml --db archive.db --source ruesselsheim
+    """
+    from crawler.config.settings import load_config
+
+    config = load_config(config_path)
+    summary = summarize(run_crawl(db_path, config, source))
+    out.emit(summary, text=summary_lines)
+    failed = [r["source"] for r in summary["sources"] if r["status"] == "failed"]
+    if failed:
+        raise click.ClickException(f"the run failed for: {', '.join(failed)} (see the log above)")
+
+
+def _outcome_lines(outcomes: list[dict[str, Any]]) -> Iterator[str]:
+    for o in outcomes:
+        yield (
+            f"{o['source']}: {o['status']}, {o.get('new', 0)} new, "
+            f"{o.get('changed', 0)} changed, {o.get('errors', 0)} errors; "
+            f"next run {o['next_run_at']}"
+        )
+
+
+@click.command()
+@config_option
+@db_option
+@click.option("--once", is_flag=True, help="Run every due source once and exit (for cron).")
+@output_options()
+def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
+    """Crawl every source on its own schedule until SIGTERM or Ctrl-C.
+
+    Each source's `schedule` ("every 6h" or a crontab line, UTC) and `jitter` come
+    from the config; a source never crawled or overdue runs at once, missed runs
+    coalesce into one, next runs survive restarts (stored in the archive). SIGTERM or
+    Ctrl-C: the pages in hand are written, the runs recorded as interrupted. Only one
+    scheduler or crawl per archive (exit code 6 names the one holding it).
+
+    \b
+    Examples:
+        pressarchive schedule --config config.toml --db archive.db
+        pressarchive schedule --once --json     # from cron: due sources only
+    """
+    from archive.run.schedule import JsonLogFormatter, Scheduler
+    from crawler.config.settings import load_config
+
+    config = load_config(config_path)
+    if not config.sources:
+        raise ConfigError("no [sources.NAME] to schedule", path=config_path)
+
+    def echo(line: str) -> None:
+        if any(isinstance(h.formatter, JsonLogFormatter) for h in logging.getLogger().handlers):
+            logging.getLogger("archive.run.schedule").info(line)  # JSON lines like every record
+        elif out.text:
+            click.echo(line, err=True)
+
+    scheduler = Scheduler(config, db_path, echo=echo)
+    if not once:
+        scheduler.serve()
+        return
+    outcomes = [o.as_dict() for o in scheduler.run_once()]
+    out.emit(outcomes, text=_outcome_lines)
+    if scheduler.stop.is_set():
+        sys.exit(EXIT_INTERRUPTED)
+    if any(o["status"] == "failed" for o in outcomes):
+        sys.exit(EXIT_FAILED)
+
+
+@click.command()
+@db_option
+@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
+@click.option("--print-config", is_flag=True, help="Print the sample-site config and exit.")
+@click.option("--port", default=8080, show_default=True, help="Port for --print-config.")
+@output_options()
+def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output) -> None:
+    """Serve the bundled sample site on loopback and crawl it into the archive.
+
+    \b
+    Examples:
+        pressarchive demo                      # edition 1 into ./archive.db
+        pressarchive demo --edition 2          # a later state: new, edited, removed pages
+        pressarchive demo --print-config --port 8080
+    """
+    from crawler.sample_site.demo import sample_config, sample_config_text
+
+    if print_config:
+        click.echo(sample_config_text(port), nl=False)
+        return
+    from crawler.sample_site import SampleSite
+
+    with SampleSite(edition=edition, crawl_delay="0.05") as site:
+        config = sample_config(site.port)
+        summary = summarize(run_crawl(db_path, config, None))
+
+    def lines(summary: dict[str, Any]) -> Iterator[str]:
+        yield f"Crawled the sample site (edition {edition}) into {db_path}:"
+        yield from summary_lines(summary)
+        yield (
+            "\nNext, try:\n"
+            f"  pressarchive search Integrationslotsen --db {db_path}\n"
+            f"  pressarchive status --db {db_path}\n"
+            f"  pressarchive demo --edition 2 --db {db_path}   # see changes and removals\n"
+            f"  pressarchive history URL --db {db_path}           # every version of a page\n"
+            f"  pressarchive serve --db {db_path}                 # Datasette: search in a browser"
+        )
+
+    out.emit(summary, text=lines)
+
+
+@click.command("sample-site")
+@click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
+@click.option("--crawl-delay", default="1", show_default=True, help="Crawl-delay in robots.txt.")
+def sample_site(port: int, edition: int, crawl_delay: str) -> None:
+    """Serve the bundled sample city site on 127.0.0.1 until Ctrl-C.
+
+    \b
+    Example:
+        pressarchive sample-site --port 8080 --edition 2
+        pressarchive demo --print-config --port 8080 > sample.toml
+        pressarchive crawl --config sample.toml
+    """
+    from crawler.sample_site import SampleSite
+
+    site = SampleSite(edition=edition, port=port, crawl_delay=crawl_delay)
+    click.echo(f"Sample site (edition {edition}) on {site.base_url} — Ctrl-C to stop.")
+    click.echo("It answers for the hosts www.ruesselsheim.test and ruesselsheim.test.")
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+__all__ = ["crawl", "demo", "run_crawl", "sample_site", "schedule", "summarize"]

@@ -1,0 +1,247 @@
+"""``pressarchive graph ...``: the related-topic graph (networkx loads only when one of
+these commands runs)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from archive.cli.options import at_option, db_option, open_db, source_option
+from archive.cli.output import Output, output_options
+
+NEIGHBOR_FIELDS = ("distance", "direction", "rel", "id", "title", "node_kind", "kind", "label")
+CENTRAL_FIELDS = ("id", "title", "kind", "pagerank", "in_degree", "out_degree")
+PATH_FIELDS = ("id", "title", "kind", "direction", "rel", "link_kind", "link_label")
+
+
+@click.group()
+def graph() -> None:
+    """The related-topic graph: pages, labels and their links, at any date.
+
+    \b
+    Examples:
+        pressarchive graph neighbors Migration --depth 2
+        pressarchive graph export --format gexf -o archive.gexf   # open in Gephi
+        pressarchive graph render --out graph.html
+    """
+
+
+def _load_graph(db_path: str, at: str | None, source: str | None) -> tuple[Any, Any]:
+    from archive.graph.model import build_graph
+
+    db = open_db(db_path, source=source)
+    return db, build_graph(db, at, source)
+
+
+@graph.command("neighbors")
+@click.argument("node")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 10))
+@at_option
+@source_option()
+@db_option
+@output_options(csv=True, csv_help="Print CSV: one line per neighbour.")
+def graph_neighbors(
+    node: str, depth: int, at: str | None, source: str | None, db_path: str, out: Output
+) -> None:
+    """What a release, topic or label (URL, label or title) is linked to and from.
+
+    \b
+    Example:
+        pressarchive graph neighbors Migration --depth 2 --at 2025-12-01
+    """
+    from archive.graph.model import find_node, neighbors, node_info
+
+    db, g = _load_graph(db_path, at, source)
+    found = find_node(g, node, db)
+    info = node_info(g, found)
+    data = {"node": info, "at": g.graph["at"], "neighbors": neighbors(g, found, depth)}
+
+    def lines(data: dict[str, Any]) -> Iterator[str]:
+        yield f"{info['title']} <{found}> [{info['kind']}]"
+        for item in data["neighbors"]:
+            arrow = "→" if item["direction"] == "out" else "←"
+            indent = "  " * item["distance"]
+            extra = ", ".join(str(item[k]) for k in ("kind", "label", "date") if item.get(k))
+            yield (
+                f"{indent}{arrow} {item['rel']}{f' ({extra})' if extra else ''}: {item['title']} "
+                f"<{item['id']}> [{item['node_kind']}]"
+            )
+
+    out.emit(data, text=lines, rows=lambda d: d["neighbors"], fields=NEIGHBOR_FIELDS)
+
+
+def _topic_lines(data: dict[str, Any]) -> Iterator[str]:
+    periods = data["periods"]
+    yield "total  " + " ".join(f"{p:>7}" for p in periods) + "  label"
+    for row in data["topics"]:
+        cells = " ".join(f"{row['counts'].get(p, ''):>7}" for p in periods)
+        generic = " (generic)" if row["generic"] else ""
+        yield f"{row['total']:>5}  {cells}  {row['label']}{generic}"
+
+
+@graph.command("topics")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@at_option
+@source_option()
+@db_option
+@output_options()
+def graph_topics(by: str, at: str | None, source: str | None, db_path: str, out: Output) -> None:
+    """Pages per topic (label) and year or month of publication.
+
+    \b
+    Example:
+        pressarchive graph topics --by month --source ruesselsheim
+    """
+    from archive.graph.model import topics
+
+    _db, g = _load_graph(db_path, at, source)
+    out.emit(topics(g, by), text=_topic_lines)
+
+
+def _central_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
+    yield "pagerank   in  out  kind    title"
+    for r in rows:
+        yield (
+            f"{r['pagerank']:.5f} {r['in_degree']:>4} {r['out_degree']:>4}  {r['kind']:<7} "
+            f"{r['title']} <{r['id']}>"
+        )
+
+
+@graph.command("central")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 100_000))
+@at_option
+@source_option()
+@db_option
+@output_options(csv=True, csv_help="Print CSV: one line per node.")
+def graph_central(top: int, at: str | None, source: str | None, db_path: str, out: Output) -> None:
+    """The most central pages and labels: PageRank and degree.
+
+    \b
+    Example:
+        pressarchive graph central --top 10 --at 2025-06-30
+    """
+    from archive.graph.model import central
+
+    _db, g = _load_graph(db_path, at, source)
+    out.emit(central(g, top), text=_central_lines, fields=CENTRAL_FIELDS)
+
+
+def _community_lines(found: list[dict[str, Any]]) -> Iterator[str]:
+    for c in found:
+        kinds = ", ".join(f"{n} {k}" for k, n in c["kinds"].items())
+        yield f"{c['id']}. {c['size']} nodes ({kinds}); labels: {', '.join(c['labels'])}"
+        for item in c["top"][:3]:
+            yield f"     {item['title']} <{item['id']}>"
+
+
+@graph.command("communities")
+@click.option("--seed", default=42, show_default=True, help="Seed of the Louvain method.")
+@click.option("--resolution", default=1.0, show_default=True, help="Higher: smaller clusters.")
+@at_option
+@source_option()
+@db_option
+@output_options()
+def graph_communities(
+    seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
+    out: Output,
+) -> None:  # fmt: skip
+    """Clusters of topics and releases (Louvain community detection).
+
+    \b
+    Example:
+        pressarchive graph communities --json
+    """
+    from archive.graph.model import communities
+
+    _db, g = _load_graph(db_path, at, source)
+    out.emit(communities(g, seed=seed, resolution=resolution), text=_community_lines)
+
+
+def _path_lines(steps: list[dict[str, Any]]) -> Iterator[str]:
+    for i, step in enumerate(steps):
+        if i:
+            arrow = "→" if step["direction"] == "out" else "←"
+            extra = ", ".join(x for x in (step["link_kind"], step["link_label"]) if x)
+            yield f"  {arrow} {step['rel']}{f' ({extra})' if extra else ''}"
+        yield f"{step['title']} <{step['id']}> [{step['kind']}]"
+
+
+@graph.command("path")
+@click.argument("a")
+@click.argument("b")
+@at_option
+@source_option()
+@db_option
+@output_options(csv=True, csv_help="Print CSV: one line per step.")
+def graph_path(
+    a: str, b: str, at: str | None, source: str | None, db_path: str, out: Output
+) -> None:
+    """How two releases, topics or labels are connected (a shortest chain of links).
+
+    \b
+    Example:
+        pressarchive graph path Migration Wahlen
+    """
+    from archive.graph.model import find_node, path
+
+    db, g = _load_graph(db_path, at, source)
+    steps = path(g, find_node(g, a, db), find_node(g, b, db))
+    out.emit(steps, text=_path_lines, fields=PATH_FIELDS)
+
+
+@graph.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="gexf",
+    show_default=True,
+)  # fmt: skip
+@click.option("-o", "--output", "--out", type=click.Path(dir_okay=False), help="File [stdout].")
+@at_option
+@source_option()
+@db_option
+def graph_export(
+    fmt: str, output: str | None, at: str | None, source: str | None, db_path: str
+) -> None:
+    """Write the graph as GEXF 1.3 / GraphML (Gephi) or node-link JSON (D3, networkx).
+
+    \b
+    Example:
+        pressarchive graph export --format gexf --at 2025-12-01 -o archive.gexf
+    """
+    from archive.graph.model import export_graph
+
+    _db, g = _load_graph(db_path, at, source)
+    export_graph(g, fmt, output or sys.stdout.buffer)
+    if output:
+        n, m = g.number_of_nodes(), g.number_of_edges()
+        click.echo(f"{n} nodes, {m} edges written to {output}", err=True)
+
+
+@graph.command("render")
+@click.option(
+    "--out", "output", default="graph.html", show_default=True,
+    type=click.Path(dir_okay=False), help="FILE.html (interactive) or FILE.png.",
+)  # fmt: skip
+@click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(10, 20_000))
+@at_option
+@source_option()
+@db_option
+def graph_render(
+    output: str, max_nodes: int, at: str | None, source: str | None, db_path: str
+) -> None:
+    """Draw the graph: a self-contained HTML page (time slider, hover) or a PNG.
+
+    \b
+    Example:
+        pressarchive graph render --out graph.html && xdg-open graph.html
+    """
+    from archive.graph.render import render
+
+    db = open_db(db_path, source=source)
+    info = render(db, output, at=at, source=source, max_nodes=max_nodes)
+    click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)
+
+
+__all__ = ["graph"]

@@ -1,0 +1,154 @@
+"""``pressarchive status``, ``reparse`` and ``import-warc``: looking after the archive."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from archive.cli.options import db_option, open_db, source_option
+from archive.cli.output import Output, output_options
+from crawler.errors import EXIT_FAILED
+
+
+def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
+    if not rows:
+        yield "No sources yet: run `pressarchive crawl` or `pressarchive demo`."
+    for row in rows:
+        run = row.get("last_run") or {}
+        yield (
+            f"{row['name']}: {row['pages']} pages ({row['live']} live, {row['removed']} removed), "
+            f"newest {row.get('newest_published') or '-'}"
+        )
+        if run:
+            yield (
+                f"  last run {run.get('started_at')} → {run.get('status')}: "
+                f"{run.get('new', 0)} new, {run.get('changed', 0)} changed, "
+                f"{run.get('errors', 0)} errors"
+            )
+        yield f"  runs: {row.get('runs', 0)}, errors in all runs: {row.get('errors_total', 0)}"
+        if row.get("revisions"):
+            yield (
+                f"  versions: {row['revisions']}, captured in {row['capture_files']} WARC "
+                f"file(s), {row['capture_bytes']:,} bytes of records"
+            )
+        health = row["health"]
+        if health.get("next_run_at") or health.get("running"):
+            running = f" (run under way since {health['running']})" if health["running"] else ""
+            yield f"  next run: {health.get('next_run_at') or '-'}{running}"
+        yield f"  error rate of the last run: {health['error_rate']:.0%}"
+        for p in health["problems"]:
+            yield f"  {p['kind'].upper()}: {p['message']}"
+
+
+@click.command()
+@db_option
+@click.option(
+    "--check", is_flag=True,
+    help="Exit 1 when a source is failing, overdue or drifting, saying why (for monitoring).",
+)  # fmt: skip
+@output_options()
+def status(db_path: str, check: bool, out: Output) -> None:
+    """Per source: pages, last run and its counts, errors, next run, health.
+
+    Health: failing (last run failed or mostly errors), overdue (the scheduler's next
+    run long past) and extraction drift (new pages suddenly without date, title or
+    body: a redesign); the rules are in archive/health.py.
+
+    \b
+    Examples:
+        pressarchive status --db archive.db --json
+        pressarchive status --check || alert "pressarchive needs attention"
+    """
+    from archive.status import source_status
+
+    rows = source_status(open_db(db_path))
+    if not check:
+        out.emit(rows, text=_status_lines)
+        return
+    problems = [{"source": row["name"], **p} for row in rows for p in row["health"]["problems"]]
+
+    def lines(problems: list[dict[str, Any]]) -> Iterator[str]:
+        for p in problems:
+            yield f"{p['source']}: {p['kind']}: {p['message']}"
+        if not problems:
+            yield f"{len(rows)} source(s) healthy"
+
+    out.emit(problems, text=lines)
+    if problems:
+        sys.exit(EXIT_FAILED)
+
+
+def _config_option(func: Any) -> Any:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Config whose URL rules to use [the sources stored in the archive].",
+    )(func)
+
+
+@click.command()
+@source_option()
+@_config_option
+@db_option
+@output_options()
+def reparse(source: str | None, config_path: str | None, db_path: str, out: Output) -> None:
+    """Re-extract every stored version from its WARC record (no network).
+
+    \b
+    Example:
+        pressarchive reparse --db archive.db --json
+    """
+    from archive.run.reparse import reparse as run_reparse
+    from crawler.config.settings import load_config
+
+    db = open_db(db_path, source=source)
+    config = load_config(config_path) if config_path else None
+    report = run_reparse(db, source=source, config=config)
+    out.emit(
+        report,
+        text=lambda r: [
+            f"{r['pages']} pages, {r['versions']} versions re-extracted: "
+            f"{r['changed']} pages changed, {r['missing']} versions without a record"
+        ],
+    )
+
+
+@click.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", help="Source name for the pages [the host of the first page].")
+@_config_option
+@db_option
+@output_options()
+def import_warc(
+    files: tuple[str, ...], source: str | None, config_path: str | None, db_path: str,
+    out: Output,
+) -> None:  # fmt: skip
+    """Import pages from WARC files of other tools (wget, Webrecorder, web archives).
+
+    --source names the source the pages join: one of the config or the archive, or a new
+    one; the archive is created if there is none.
+
+    \b
+    Example:
+        pressarchive import-warc crawl.warc.gz --source ruesselsheim --db archive.db
+    """
+    from archive.run.reparse import import_warc as run_import
+    from archive.store.schema import open_archive
+    from crawler.config.settings import load_config
+
+    config = load_config(config_path) if config_path else None
+    report = run_import(open_archive(db_path), list(files), source=source, config=config)
+    out.emit(
+        report,
+        text=lambda r: [
+            f"{r['records']} responses read: {r['new']} new, {r['changed']} changed, "
+            f"{r['unchanged']} unchanged, {r['skipped']} skipped"
+        ],
+    )
+
+
+__all__ = ["import_warc", "reparse", "status"]

@@ -1,0 +1,150 @@
+"""``pressarchive search`` and ``export``: finding pages and taking them out."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from archive.cli.options import db_option, open_db, since_option, source_option, until_option
+from archive.cli.output import Output, output_options
+
+
+def _hit_lines(query: str) -> Any:
+    def lines(hits: list[dict[str, Any]]) -> Iterator[str]:
+        if not hits:
+            yield f"No pages match {query!r}."
+        for i, hit in enumerate(hits, 1):
+            removed = " [removed]" if hit.get("removed_at") else ""
+            yield f"{i}. {hit['title']}{removed}"
+            yield f"   {hit.get('published') or 'undated'} · {hit['url']}"
+            if hit.get("snippet"):
+                yield f"   {hit['snippet']}"
+
+    return lines
+
+
+def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
+    for name, values in found.items():
+        yield f"{name}:"
+        for item in values:
+            yield f"  {item['count']:>6}  {item['value'] or '-'}"
+
+
+@click.command()
+@click.argument("query")
+@db_option
+@source_option()
+@since_option
+@until_option
+@click.option("--type", "page_type", help="press_release, topic, notice, org_unit or other.")
+@click.option("--label", help="Only pages with this label (e.g. 'Pressemitteilung').")
+@click.option("--has-images", is_flag=True, default=None, help="Only pages with images.")
+@click.option("--live-only", is_flag=True, help="Leave out pages removed from the site.")
+@click.option("--removed", "removed_only", is_flag=True, help="Only pages removed from the site.")
+@click.option("--exact", is_flag=True, help="The words as written: no stemming, no compound parts.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
+@click.option("--facets", "show_facets", is_flag=True, help="Counts by source, type, year, label.")
+@output_options(csv=True, csv_help="Print CSV (url, title, published, …).")
+def search(
+    query: str,
+    db_path: str,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    page_type: str | None,
+    label: str | None,
+    has_images: bool | None,
+    live_only: bool,
+    removed_only: bool,
+    exact: bool,
+    limit: int,
+    count_only: bool,
+    show_facets: bool,
+    out: Output,
+) -> None:
+    """Search German-aware, best matches first (title and lead count most).
+
+    Finds inflections and spellings (Förderung = Foerderung, Rüsselsheimer =
+    ruesselsheim, Straße = Strasse) and compound parts (Lotsen finds Integrationslotsen,
+    Haushalt finds Haushaltssicherungskonzept). "Exact phrases", prefix*, OR, NOT and
+    =word (this word only, no compounds) work; --exact matches the words as written.
+
+    \b
+    Examples:
+        pressarchive search Lotsen
+        pressarchive search '"Vielfalt und Teilhabe"' --since 2025-01-01 --json
+        pressarchive search Kita --type press_release --limit 5 --csv
+        pressarchive search Haushalt --facets
+        pressarchive search =Lotsen --count
+    """
+    if live_only and removed_only:
+        raise click.UsageError("--live-only and --removed exclude each other")
+    from archive.search import engine as searching
+
+    db = open_db(db_path, source=source, page_type=page_type, label=label)
+    status = "live" if live_only else "removed" if removed_only else "all"
+    filters: dict[str, Any] = {
+        "source": source, "since": since, "until": until, "page_type": page_type,
+        "label": label, "has_images": has_images, "status": status,
+    }  # fmt: skip
+    if count_only:
+        n = searching.count(db, query, exact=exact, **filters)
+        Output("json" if out.format == "json" else "text").emit(
+            {"count": n}, text=lambda data: [str(data["count"])]
+        )
+        return
+    if show_facets:
+        found = searching.facets(db, query, exact=exact, **filters)
+        Output("json" if out.format == "json" else "text").emit(found, text=_facet_lines)
+        return
+    hits = searching.search(db, query, limit=limit, exact=exact, **filters)
+    out.emit(hits, text=_hit_lines(query), fields=searching.HIT_FIELDS)
+
+
+@click.command()
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "parquet"]), default="csv",
+    show_default=True,
+)  # fmt: skip
+@click.option("--query", help="Only pages matching this search (best first).")
+@since_option
+@source_option()
+@click.option(
+    "-o",
+    "--output",
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Output file (default: stdout).",
+)
+def export(
+    db_path: str,
+    fmt: str,
+    query: str | None,
+    since: str | None,
+    source: str | None,
+    output: str | None,
+) -> None:
+    """Export pages as CSV, JSON, JSON Lines or Parquet (stable column names).
+
+    \b
+    Examples:
+        pressarchive export --format csv -o pages.csv
+        pressarchive export --format jsonl --query Haushalt --since 2024-01-01
+        pressarchive export --format parquet --source ruesselsheim -o pages.parquet
+    """
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet needs -o FILE")
+    from archive.export import export_pages
+
+    db = open_db(db_path, source=source)
+    n = export_pages(db, fmt, output or sys.stdout, query=query, since=since, source=source)
+    if output:
+        click.echo(f"{n} pages written to {output}", err=True)
+
+
+__all__ = ["export", "search"]

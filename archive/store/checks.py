@@ -1,0 +1,132 @@
+"""Checks for commands that read the archive: that it exists and is ours, and that a
+``--source``, ``--type`` or ``--label`` names something it has.
+
+:func:`open_existing` never creates a file (unlike :func:`~archive.store.schema.open_archive`,
+which a crawl uses): a missing path raises :class:`~crawler.errors.ArchiveMissing`, a file
+that is not a pressarchive archive :class:`~crawler.errors.ArchiveError` before anything is
+written to it. The ``require_*`` functions raise with the value and what exists instead of
+letting a filter silently match nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from archive.store.schema import open_archive
+from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, SourceNotFound
+from crawler.records import PAGE_TYPES
+
+_LISTED = 20  # values named in an error message; the rest are counted
+
+
+def check_archive_file(path: str | Path) -> None:
+    """Raise unless ``path`` is an existing pressarchive archive; only reads it."""
+    p = Path(path)
+    if not p.exists():
+        raise ArchiveMissing(
+            f"{p}: no archive there (run `pressarchive demo` or `pressarchive crawl` first, "
+            "or pass --db FILE)"
+        )
+    if p.is_dir():
+        raise ArchiveError(f"{p}: is a directory, not an archive file")
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=rw", uri=True)  # never creates
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{p}: not an SQLite database: {exc}") from exc
+    finally:
+        conn.close()
+    if "migrations" not in tables:
+        what = f"tables {', '.join(sorted(tables)[:5])}" if tables else "an empty database"
+        raise ArchiveError(f"{p}: not a pressarchive archive ({what}, no migrations table)")
+
+
+def open_existing(path: str | Path) -> sqlite_utils.Database:
+    """Open an archive that must already exist (see :func:`check_archive_file`); pending
+    migrations are applied as by :func:`~archive.store.schema.open_archive`."""
+    check_archive_file(path)
+    return open_archive(path)
+
+
+def _listing(values: list[str]) -> str:
+    if not values:
+        return "none yet"
+    shown = ", ".join(values[:_LISTED])
+    more = len(values) - _LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _close(value: str, values: list[str]) -> str:
+    by_fold = {v.casefold(): v for v in values}
+    if value.casefold() in by_fold:
+        return f"; did you mean '{by_fold[value.casefold()]}'?"
+    near = difflib.get_close_matches(value, values, n=3, cutoff=0.75)
+    return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+
+
+def known_sources(db: sqlite_utils.Database) -> list[str]:
+    """The sources of the archive: those stored in ``sources`` and those of its pages."""
+    rows = db.execute(
+        "SELECT name FROM sources UNION SELECT source FROM pages WHERE source IS NOT NULL"
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
+
+
+def require_source(db: sqlite_utils.Database, name: str | None) -> None:
+    """Raise :class:`SourceNotFound` unless ``name`` is ``None`` or a source of the archive."""
+    if name is None:
+        return
+    known = known_sources(db)
+    if name not in known:
+        raise SourceNotFound(
+            f"--source '{name}': no such source in the archive (known: {_listing(known)})"
+            + _close(name, known)
+        )
+
+
+def require_page_type(page_type: str | None) -> None:
+    """Raise :class:`InvalidValue` unless ``page_type`` is ``None`` or a page type."""
+    if page_type is not None and page_type not in PAGE_TYPES:
+        raise InvalidValue(
+            f"--type '{page_type}': no such page type (one of {', '.join(PAGE_TYPES)})"
+            + _close(page_type, list(PAGE_TYPES))
+        )
+
+
+def known_labels(db: sqlite_utils.Database) -> list[str]:
+    """The labels of the archive's pages, most frequent first."""
+    rows = db.execute(
+        "SELECT label FROM pages WHERE label IS NOT NULL AND label != '' "
+        "GROUP BY label ORDER BY count(*) DESC, label"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def require_label(db: sqlite_utils.Database, label: str | None) -> None:
+    """Raise :class:`InvalidValue` unless ``label`` is ``None`` or a label of some page."""
+    if label is None:
+        return
+    known = known_labels(db)
+    if label not in known:
+        raise InvalidValue(
+            f"--label '{label}': no page has this label (known, most used first: "
+            f"{_listing(known)})" + _close(label, known)
+        )
+
+
+__all__ = [
+    "check_archive_file",
+    "known_labels",
+    "known_sources",
+    "open_existing",
+    "require_label",
+    "require_page_type",
+    "require_source",
+]
