@@ -13,7 +13,7 @@ import sqlite_utils
 
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config_text
-from tests.sample_crawl import cli_crawl_json
+from tests.support.sample_crawl import cli_crawl_json
 
 RELEASE_RELEASED = threading.Event()
 

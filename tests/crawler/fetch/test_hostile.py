@@ -1,4 +1,4 @@
-"""Hostile servers through a real crawl: every fault of ``tests/faultserver.py`` at once.
+"""Hostile servers through a real crawl: every fault of ``tests/support/faultserver.py`` at once.
 
 The sample site is crawled into an archive first; then a source whose ``extra_urls`` are
 the fault routes (``hostile.test`` → the fault server via ``connect_to``) is crawled into
@@ -31,8 +31,8 @@ from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.transports import system_resolve
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config
-from tests.faultserver import PRIVATE_REDIRECTS, UMLAUT_TITLE, FaultServer
-from tests.httpserver import Response, TestServer
+from tests.support.faultserver import PRIVATE_REDIRECTS, UMLAUT_TITLE, FaultServer
+from tests.support.httpserver import Response, TestServer
 
 HOST = "hostile.test"
 DELAY = 0.1

@@ -9,14 +9,9 @@ the target. Metrics and figures: BENCHMARKS.md, "Extraction quality and speed".
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.scoring import (  # noqa: E402
+from bench.scoring import (
     Tally,
     available_families,
     extracted_fields,

@@ -17,8 +17,8 @@ from archive.cli.main import cli
 from archive.serve.server import metadata, write_plugin_shim
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
-from tests.datasette_server import free_port, stop_process, wait_until_serving
-from tests.sample_crawl import crawl_sample
+from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.sample_crawl import crawl_sample
 
 pytest.importorskip("datasette")
 

@@ -25,7 +25,7 @@ from archive.store.save import mark_removed
 from archive.store.schema import open_archive
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
-from tests.sample_crawl import crawl_sample
+from tests.support.sample_crawl import crawl_sample
 
 LOTSEN = {
     "2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen",

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from crawler.extract.core import extract, split_caption
 from crawler.extract.text import clean, decode_html
 from crawler.records import Attachment, Image, Link
+from tests.support import FIXTURES
 
-FIXTURES = Path(__file__).with_name("fixtures")
 BASE = "http://www.ruesselsheim.test"
 SEED_URL = (
     BASE + "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-"

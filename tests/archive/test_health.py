@@ -18,7 +18,7 @@ from archive.store.schema import open_archive
 from crawler.engine.store import ExtractionCounts
 from crawler.sample_site import SampleSite, ground_truth, render_site
 from crawler.sample_site.demo import sample_config
-from tests.test_schedule import run_cli
+from tests.support.processes import run_cli
 
 
 def _run(db_path: Path, source: str, status: str = "ok", **counts: int) -> int:

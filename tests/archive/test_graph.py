@@ -23,7 +23,7 @@ from archive.cli.main import cli
 from archive.graph import model as G
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite, ground_truth
-from tests.sample_crawl import crawl_sample
+from tests.support.sample_crawl import crawl_sample
 
 BASE = "http://www.ruesselsheim.test"
 SEED = (

@@ -9,8 +9,7 @@ from click.testing import CliRunner
 from archive.cli.main import cli
 from crawler.config.settings import loads_config
 from crawler.sample_site import edition_changes
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 
 def test_readme_gives_two_setup_commands_and_ci_runs_the_test_one_verbatim() -> None:

@@ -18,7 +18,7 @@ from crawler.discover.discovery import (
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import DateCandidate, FetchResult, Link
-from tests.httpserver import Request, Response, TestServer
+from tests.support.httpserver import Request, Response, TestServer
 
 H = "http://www.ruesselsheim.test"
 

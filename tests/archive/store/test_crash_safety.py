@@ -1,7 +1,8 @@
 """Crash safety: SIGKILL at random moments, then normal runs, end in the archive one
 uninterrupted crawl makes; readers (search, Datasette) keep working during a crawl.
 
-``PRESSARCHIVE_CRASH_KILLS=20 pytest tests/test_crash_safety.py`` kills 20 times (default 5).
+``PRESSARCHIVE_CRASH_KILLS=20 pytest tests/archive/store/test_crash_safety.py`` kills 20
+times (default 5).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from archive.store.locking import ArchiveLock, recover_runs
 from archive.store.schema import open_archive
 from crawler.config.settings import loads_config
 from crawler.sample_site import SampleSite
-from tests.datasette_server import running_datasette
-from tests.test_schedule import check_archive, cli, config_text, query, wait_for
+from tests.support.datasette_server import running_datasette
+from tests.support.processes import check_archive, cli, config_text, query, wait_for
 
 KILLS = int(os.environ.get("PRESSARCHIVE_CRASH_KILLS", "5"))
 SEED = 7

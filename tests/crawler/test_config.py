@@ -8,8 +8,7 @@ from crawler.config.settings import load_config, loads_config
 from crawler.errors import ConfigError, SourceNotFound
 from crawler.extract.profiles import BUILTIN_PROFILES
 from crawler.sample_site.demo import sample_config
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 MINIMAL = """
 [sources.city]

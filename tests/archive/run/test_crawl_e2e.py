@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from archive.cli.main import cli
 from archive.run.crawl import CrawlStats
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
-from tests.sample_crawl import crawl_sample
+from tests.support.sample_crawl import crawl_sample
 
 SEED = (
     "http://www.ruesselsheim.test/presse/2025/"
@@ -214,7 +214,7 @@ def test_status_reports_source(crawls: Crawls) -> None:
 def test_datasette_searches_the_crawled_archive(crawls: Crawls) -> None:
     import httpx
 
-    from tests.datasette_server import running_datasette
+    from tests.support.datasette_server import running_datasette
 
     with running_datasette(crawls.snapshots["first"]) as base:
         response = httpx.get(

@@ -11,7 +11,7 @@ import pytest
 from archive.store.save import save_page
 from archive.store.schema import open_archive
 from crawler.records import Extracted, FetchResult, Image
-from tests.datasette_server import running_datasette
+from tests.support.datasette_server import running_datasette
 
 pytest.importorskip("datasette")
 

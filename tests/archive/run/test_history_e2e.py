@@ -21,7 +21,7 @@ from archive.cli.main import cli
 from archive.run.crawl import CrawlStats
 from crawler.capture.warc import CaptureRef, read_capture
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
-from tests.sample_crawl import crawl_sample
+from tests.support.sample_crawl import crawl_sample
 
 BASE = "http://www.ruesselsheim.test/presse/2025/"
 BODY_EDIT = BASE + "2025-11-22-briefwahl-zur-bundestagswahl-unterlagen-jetzt-beantragen"

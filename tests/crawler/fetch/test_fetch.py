@@ -15,7 +15,7 @@ import pytest
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.fetch.fetcher import Fetcher, parse_retry_after
 from crawler.fetch.robots import Robots
-from tests.httpserver import Request, Response, TestServer
+from tests.support.httpserver import Request, Response, TestServer
 
 T = TypeVar("T")
 FAST = CrawlerConfig(delay=0.0, backoff=0.01, timeout=5.0, contact="test@example.org")

@@ -11,7 +11,7 @@ from archive.run.crawl import crawl_source
 from archive.store.schema import open_archive
 from crawler.config.settings import loads_config
 from crawler.sample_site import FAMILIES, SampleSite, family_config_text, family_ground_truth
-from tests.sample_crawl import cli_crawl_json
+from tests.support.sample_crawl import cli_crawl_json
 
 EXACT = ("page_type", "title", "label", "lead", "published")
 CRAWLER = "[crawler]\ndelay = 0.0\nmax_delay = 0.01\nretries = 0\n"
