@@ -12,31 +12,29 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from archive.export import EXPORT_COLUMNS, ExportError, export_pages
-from archive.store.save import save_page
 from archive.store.schema import open_archive
-from crawler.records import Extracted, FetchResult, Image
+from crawler.records import Image
+from tests.support.factories import archive_with, extracted
 
 BASE = "https://www.ruesselsheim.de/presse/"
 
 
 @pytest.fixture()
 def archive_path(tmp_path: Path) -> Path:
-    path = tmp_path / "archive.db"
-    db = open_archive(path)
     pages = [
         ("lotsen.html", "ruesselsheim", "Integrationslotsen ausgezeichnet", "2025-02-01"),
         ("haushalt.html", "ruesselsheim", "Haushalt 2024 genehmigt", "2024-05-16"),
         ("raunheim.html", "raunheim", "Neue Lotsen in Raunheim", "2023-01-01"),
     ]
-    for slug, source, title, day in pages:
-        page = Extracted(
-            url=BASE + slug, page_type="press_release", title=title, body="Text zu " + title,
-            published=day, images=[Image("https://x/1.jpg", alt="Bild")],
-        )  # fmt: skip
-        fetch = FetchResult(url=page.url, final_url=page.url, status=200, fetched_at="2025-03-01")
-        save_page(db, source, page, fetch)
-    db.close()
-    return path
+    return archive_with(
+        tmp_path / "archive.db",
+        [
+            (source, extracted(BASE + slug, title=title, body="Text zu " + title, published=day,
+                               images=[Image("https://x/1.jpg", alt="Bild")]))
+            for slug, source, title, day in pages
+        ],
+        fetched_at="2025-03-01",
+    )  # fmt: skip
 
 
 def test_csv_all_pages_stable_columns(archive_path: Path) -> None:

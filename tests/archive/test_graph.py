@@ -23,6 +23,7 @@ from archive.cli.main import cli
 from archive.graph import model as G
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite, ground_truth
+from tests.support.cli import invoke as _run
 from tests.support.sample_crawl import crawl_sample
 
 BASE = "http://www.ruesselsheim.test"
@@ -68,12 +69,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     ).fetchone()[0]
     db.close()
     yield Archive(path, edition1, before, after)
-
-
-def _run(*args: str) -> Any:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def _related(g: Any) -> set[tuple[str, str, str, str, str]]:

@@ -18,6 +18,7 @@ from crawler.discover.discovery import (
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import DateCandidate, FetchResult, Link
+from tests.support.factories import server_source
 from tests.support.httpserver import Request, Response, TestServer
 
 H = "http://www.ruesselsheim.test"
@@ -266,12 +267,13 @@ def make_site(srv: TestServer) -> None:
 
 
 def site_source(srv: TestServer) -> SourceConfig:
-    return SourceConfig(
+    return server_source(
+        srv,
+        "www.ruesselsheim.test",
+        "ruesselsheim.test",
         name="ruesselsheim",
         start_urls=(f"{H}/presse", f"{H}/kaputt"),
         feeds=(f"{H}/presse?sp:out=rss",),
-        hosts=("www.ruesselsheim.test", "ruesselsheim.test"),
-        scheme="http",
         exclude=(r"^/intern/",),
         url_aliases=(
             UrlAlias(
@@ -279,7 +281,6 @@ def site_source(srv: TestServer) -> SourceConfig:
                 r"/presseinformationen/pressemeldungen/\1.html",
             ),
         ),
-        connect_to={"www.ruesselsheim.test": srv.address, "ruesselsheim.test": srv.address},
     )
 
 

@@ -21,6 +21,7 @@ from archive.cli.main import cli
 from archive.run.crawl import CrawlStats
 from crawler.capture.warc import CaptureRef, read_capture
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
+from tests.support.cli import invoke as cli_ok
 from tests.support.sample_crawl import crawl_sample
 
 BASE = "http://www.ruesselsheim.test/presse/2025/"
@@ -61,8 +62,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
 
 
 def invoke(*args: str) -> Any:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, result.output
+    result = cli_ok(*args)
     return json.loads(result.output) if "--json" in args else result.output
 
 

@@ -25,6 +25,7 @@ from archive.store.save import mark_removed
 from archive.store.schema import open_archive
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
+from tests.support.cli import invoke
 from tests.support.sample_crawl import crawl_sample
 
 LOTSEN = {
@@ -312,9 +313,7 @@ def test_query_expression_is_bounded() -> None:
 
 
 def run(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+    return invoke(*args).output
 
 
 def test_cli_json_keeps_keys(archive_path: Path) -> None:

@@ -13,7 +13,8 @@ from archive.search.engine import count, search, to_fts_query
 from archive.store.save import mark_removed, save_page
 from archive.store.schema import FTS_TOKENIZE, open_archive
 from crawler.errors import SearchError
-from crawler.records import Extracted, FetchResult, Image
+from crawler.records import Extracted, Image
+from tests.support.factories import fetch_result as fetch
 
 BASE = "https://www.ruesselsheim.de/presse/"
 
@@ -237,10 +238,6 @@ def page(slug: str, title: str, body: str, published: str | None, **kw: object) 
         published=published,
         **kw,
     )
-
-
-def fetch(url: str, status: int = 200) -> FetchResult:
-    return FetchResult(url=url, final_url=url, status=status, fetched_at="2024-06-02T00:00:00Z")
 
 
 @pytest.fixture()

@@ -8,10 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from archive.store.save import save_page
-from archive.store.schema import open_archive
-from crawler.records import Extracted, FetchResult, Image
+from crawler.records import Extracted, Image
 from tests.support.datasette_server import running_datasette
+from tests.support.factories import archive_with
 
 pytest.importorskip("datasette")
 
@@ -19,7 +18,6 @@ BASE = "https://www.ruesselsheim.de/presse/"
 
 
 def build_archive(path: Path) -> None:
-    db = open_archive(path)
     pages = [
         Extracted(
             url=BASE + "wir.html",
@@ -46,12 +44,7 @@ def build_archive(path: Path) -> None:
             credits=["Foto: Erika Mustermann"],
         ),
     ]
-    for page in pages:
-        fetch = FetchResult(
-            url=page.url, final_url=page.url, status=200, fetched_at="2024-06-11T00:00:00+00:00"
-        )
-        save_page(db, "ruesselsheim", page, fetch)
-    db.close()
+    archive_with(path, [("ruesselsheim", page) for page in pages], "2024-06-11T00:00:00+00:00")
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from archive.store.schema import MIGRATIONS, ensure_schema, open_archive
 from crawler.config.settings import SourceConfig
 from crawler.errors import ArchiveError
 from crawler.records import Attachment, Extracted, FetchResult, Image, Link
+from tests.support.factories import fetch_result
 
 URL = "https://www.ruesselsheim.de/presse/stadtfest-2024.html"
 
@@ -73,21 +74,7 @@ def make_fetch(
     fetched_at: str = "2024-06-02T10:00:00+00:00",
 ) -> FetchResult:
     headers = {"etag": etag} if etag else {}
-    return FetchResult(
-        url=url,
-        final_url=url,
-        status=status,
-        headers=headers,
-        body=b"<html>",
-        fetched_at=fetched_at,
-    )
-
-
-@pytest.fixture()
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    database = open_archive(tmp_path / "sub" / "archive.db")
-    yield database
-    database.close()
+    return fetch_result(url, status, headers=headers, body=b"<html>", fetched_at=fetched_at)
 
 
 # --------------------------------------------------------------------------- schema

@@ -13,6 +13,7 @@ from archive.store.save import mark_removed, save_fetched_page, save_page
 from archive.store.schema import MIGRATIONS, open_archive
 from crawler.capture.warc import CaptureRef
 from crawler.records import Extracted, FetchResult, Image, Link
+from tests.support.factories import fetch_result
 
 URL = "https://www.ruesselsheim.de/presse/2025/stadtfest"
 BODY = "Das Stadtfest beginnt am Freitag. Es endet am Sonntag.\n\nMehr im Rathaus."
@@ -30,12 +31,7 @@ def page(**kw: object) -> Extracted:
 
 
 def fetch(when: str, url: str = URL, status: int = 200) -> FetchResult:
-    return FetchResult(url=url, final_url=url, status=status, fetched_at=when)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return open_archive(tmp_path / "a.db")
+    return fetch_result(url, status, fetched_at=when)
 
 
 def test_every_state_is_a_revision_with_its_capture(db: sqlite_utils.Database) -> None:

@@ -4,7 +4,6 @@ import asyncio
 import gzip
 import logging
 import socket
-from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, TypeVar
@@ -15,26 +14,12 @@ import pytest
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.fetch.fetcher import Fetcher, parse_retry_after
 from crawler.fetch.robots import Robots
+from tests.support.factories import run_async as run
+from tests.support.factories import server_source as source
 from tests.support.httpserver import Request, Response, TestServer
 
 T = TypeVar("T")
 FAST = CrawlerConfig(delay=0.0, backoff=0.01, timeout=5.0, contact="test@example.org")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
-
-
-def source(srv: TestServer, *hosts: str, **kw: Any) -> SourceConfig:
-    hosts = hosts or ("site.test",)
-    return SourceConfig(
-        name="t",
-        start_urls=(f"http://{hosts[0]}/",),
-        hosts=hosts,
-        scheme="http",
-        connect_to={h: srv.address for h in hosts},
-        **kw,
-    )
 
 
 class Sleeps:

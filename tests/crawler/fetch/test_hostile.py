@@ -10,7 +10,6 @@ pages untouched.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 import time
@@ -31,6 +30,7 @@ from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.transports import system_resolve
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config
+from tests.support.factories import run_async as _run
 from tests.support.faultserver import PRIVATE_REDIRECTS, UMLAUT_TITLE, FaultServer
 from tests.support.httpserver import Response, TestServer
 
@@ -266,10 +266,6 @@ def _mock(seen: list[str]) -> httpx.MockTransport:
         return httpx.Response(200, text="ok")
 
     return httpx.MockTransport(handler)
-
-
-def _run(coro: Any) -> Any:
-    return asyncio.run(coro)
 
 
 def test_private_literals_refused_in_urls_and_redirects() -> None:
