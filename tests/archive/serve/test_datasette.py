@@ -12,8 +12,6 @@ from crawler.records import Extracted, Image
 from tests.support.datasette_server import running_datasette
 from tests.support.factories import archive_with
 
-pytest.importorskip("datasette")
-
 BASE = "https://www.ruesselsheim.de/presse/"
 
 

@@ -20,8 +20,6 @@ from crawler.sample_site import SampleSite
 from tests.support.datasette_server import free_port, stop_process, wait_until_serving
 from tests.support.sample_crawl import crawl_sample
 
-pytest.importorskip("datasette")
-
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = [
     "Lotsen",

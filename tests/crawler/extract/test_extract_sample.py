@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
+from crawler import sample_site
 from crawler.config.settings import SourceConfig, UrlAlias
 from crawler.extract.core import extract
 from crawler.fetch.urls import UrlPolicy
-
-sample_site = pytest.importorskip("crawler.sample_site")
 
 FIELDS = ("page_type", "label", "title", "lead", "body", "modified", "images", "related", "credits")
 EXTRACTOR_SOURCES = ("metadata", "url", "text")
