@@ -9,6 +9,7 @@ import pytest
 import sqlite_utils
 
 from archive.store.schema import open_archive
+from crawler.sample_site import SampleSite
 
 
 @pytest.fixture()
@@ -18,3 +19,11 @@ def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
     database = open_archive(tmp_path / "archive.db")
     yield database
     database.close()
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[SampleSite]:
+    """The sample site (edition 1) on loopback, one per test module; modules that change
+    its edition or need a fresh one per test define their own ``site``."""
+    with SampleSite(edition=1, crawl_delay="0.05") as running:
+        yield running

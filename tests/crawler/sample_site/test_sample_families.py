@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -42,12 +41,6 @@ KEYS = {
     "related",
     "credits",
 }
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[SampleSite]:
-    with SampleSite(edition=1, crawl_delay="0.05") as running:
-        yield running
 
 
 def _get(site: SampleSite, host: str, target: str) -> httpx.Response:

@@ -48,12 +48,6 @@ KEYS = {
 }
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[SampleSite]:
-    with SampleSite(edition=1, crawl_delay="0.05") as running:
-        yield running
-
-
 @pytest.fixture()
 def client(site: SampleSite) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=site.base_url, headers={"Host": HOSTS[0]}) as c:
