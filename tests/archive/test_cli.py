@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archive.cli.main import cli
@@ -64,6 +65,7 @@ def test_not_an_archive_is_a_clear_error(tmp_path: Path) -> None:
     assert "notes.db" in result.output
 
 
+@pytest.mark.slow
 def test_demo_twice_recognises_the_same_pages(tmp_path: Path) -> None:
     db = str(tmp_path / "demo.db")
     first = CliRunner().invoke(cli, ["demo", "--db", db, "--json"])
@@ -108,6 +110,7 @@ SEED_PATH = (
 )
 
 
+@pytest.mark.slow
 def test_extract_a_file_and_a_url_as_json(tmp_path: Path) -> None:
     from crawler.sample_site import CANONICAL_BASE, SampleSite, ground_truth, render_site
 

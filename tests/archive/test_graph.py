@@ -91,6 +91,7 @@ def _edge_keys(g: Any) -> set[tuple[str, str, str]]:
     return {(u, v, d["rel"]) for u, v, d in g.edges(data=True)}
 
 
+@pytest.mark.slow
 def test_related_edges_are_the_related_boxes_of_each_edition(archive: Archive) -> None:
     db = open_archive(archive.path)
     first = G.build_graph(db, at=archive.edition1)
@@ -102,6 +103,7 @@ def test_related_edges_are_the_related_boxes_of_each_edition(archive: Archive) -
             assert titles[(url, r["url"])] == r["title"]
 
 
+@pytest.mark.slow
 def test_the_edition_2_related_box_change_shows_before_and_after(archive: Archive) -> None:
     db = open_archive(archive.path)
     before = G.build_graph(db, at=archive.before)
@@ -117,6 +119,7 @@ def test_the_edition_2_related_box_change_shows_before_and_after(archive: Archiv
     assert after.has_edge(CHANGED, OLD_TARGET, key="body")
 
 
+@pytest.mark.slow
 def test_graph_edges_view_has_first_and_last_seen(archive: Archive) -> None:
     db = open_archive(archive.path)
     rows = {
@@ -136,6 +139,7 @@ def test_graph_edges_view_has_first_and_last_seen(archive: Archive) -> None:
     assert n_view == len(_truth(2))
 
 
+@pytest.mark.slow
 def test_graph_edges_table_kept_by_saves_equals_a_rebuild_and_the_old_view(
     archive: Archive, tmp_path: Path
 ) -> None:
@@ -159,6 +163,7 @@ def test_graph_edges_table_kept_by_saves_equals_a_rebuild_and_the_old_view(
     db.close()
 
 
+@pytest.mark.slow
 def test_neighbors_of_the_seed_list_topic_releases_and_org_units(archive: Archive) -> None:
     out = json.loads(_run("graph", "neighbors", SEED, "--db", str(archive.path), "--json").output)
     assert out["node"]["kind"] == "press"
@@ -178,6 +183,7 @@ def test_neighbors_of_the_seed_list_topic_releases_and_org_units(archive: Archiv
     assert SEED in {n["id"] for n in by_label["neighbors"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_export_loads_in_networkx_and_at_differs_by_the_change(
     archive: Archive, tmp_path: Path, fmt: str
@@ -203,6 +209,7 @@ def test_export_loads_in_networkx_and_at_differs_by_the_change(
         assert b'version="1.3"' in (tmp_path / "after.gexf").read_bytes()[:400]
 
 
+@pytest.mark.slow
 def test_export_json_is_node_link(archive: Archive) -> None:
     data = json.loads(_run("graph", "export", "--format", "json", "--db", str(archive.path)).output)
     g = nx.node_link_graph(data, edges="links")
@@ -210,6 +217,7 @@ def test_export_json_is_node_link(archive: Archive) -> None:
     assert all(v is not None for n in data["nodes"] for v in n.values())
 
 
+@pytest.mark.slow
 def test_topics_central_communities_path(archive: Archive) -> None:
     db = str(archive.path)
     topics = json.loads(_run("graph", "topics", "--by", "month", "--db", db, "--json").output)
@@ -235,6 +243,7 @@ def test_pagerank_matches_networkx() -> None:
     assert G.pagerank(g)[1] > ours[1] and abs(sum(G.pagerank(g).values()) - 1) < 1e-9
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_with_exit_codes(archive: Archive) -> None:
     db = str(archive.path)
     bad = CliRunner().invoke(cli, ["graph", "central", "--at", "soon", "--db", db])
@@ -243,6 +252,8 @@ def test_errors_are_one_line_with_exit_codes(archive: Archive) -> None:
     assert missing.exit_code == 6 and "Nichtvorhanden" in missing.output
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_render_html_shows_in_a_headless_browser(archive: Archive, tmp_path: Path) -> None:
     page = tmp_path / "graph.html"
     _run("graph", "render", "--out", str(page), "--db", str(archive.path))
@@ -267,6 +278,7 @@ def test_render_html_shows_in_a_headless_browser(archive: Archive, tmp_path: Pat
     assert "nodes," in dom  # the script ran: it wrote the counts
 
 
+@pytest.mark.slow
 def test_render_png_needs_matplotlib(archive: Archive, tmp_path: Path) -> None:
     try:
         import matplotlib  # noqa: F401

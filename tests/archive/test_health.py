@@ -103,6 +103,7 @@ def test_redesign_edition_loses_dates_under_the_old_profile() -> None:
         ground_truth(3)
 
 
+@pytest.mark.slow
 def test_status_check_flags_the_redesign_edition(tmp_path: Path) -> None:
     db_path = tmp_path / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:

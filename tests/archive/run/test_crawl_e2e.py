@@ -22,6 +22,8 @@ from archive.run.crawl import CrawlStats
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
 from tests.support.sample_crawl import crawl_sample
 
+pytestmark = pytest.mark.slow
+
 SEED = (
     "http://www.ruesselsheim.test/presse/2025/"
     "2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig"

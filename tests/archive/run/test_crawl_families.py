@@ -13,6 +13,8 @@ from crawler.config.settings import loads_config
 from crawler.sample_site import FAMILIES, SampleSite, family_config_text, family_ground_truth
 from tests.support.sample_crawl import cli_crawl_json
 
+pytestmark = pytest.mark.slow
+
 EXACT = ("page_type", "title", "label", "lead", "published")
 CRAWLER = "[crawler]\ndelay = 0.0\nmax_delay = 0.01\nretries = 0\n"
 

@@ -15,6 +15,8 @@ from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config_text
 from tests.support.sample_crawl import cli_crawl_json
 
+pytestmark = pytest.mark.slow
+
 RELEASE_RELEASED = threading.Event()
 
 

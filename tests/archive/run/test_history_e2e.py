@@ -24,6 +24,8 @@ from crawler.sample_site import SampleSite, edition_changes, ground_truth, remov
 from tests.support.cli import invoke as cli_ok
 from tests.support.sample_crawl import crawl_sample
 
+pytestmark = pytest.mark.slow
+
 BASE = "http://www.ruesselsheim.test/presse/2025/"
 BODY_EDIT = BASE + "2025-11-22-briefwahl-zur-bundestagswahl-unterlagen-jetzt-beantragen"
 CAPTION_EDIT = BASE + "2025-07-23-mohammad-ghassan-arksousi-in-wiesbaden-geehrt"

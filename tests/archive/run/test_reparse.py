@@ -27,6 +27,8 @@ from crawler.engine import crawl as crawl_engine
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config
 
+pytestmark = pytest.mark.slow
+
 TABLES = ("pages", "images", "links", "revisions", "revision_images", "revision_links")
 BODY_EDIT = (
     "http://www.ruesselsheim.test/presse/2025/"

@@ -109,6 +109,7 @@ def test_next_due_from_state_runs_and_interruptions(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- --once, lock
 
 
+@pytest.mark.slow
 def test_once_runs_due_sources_then_nothing_until_due(site: SampleSite, tmp_path: Path) -> None:
     cfg, db_path = tmp_path / "c.toml", tmp_path / "a.db"
     cfg.write_text(config_text(site.port, every="every 1h"))
@@ -132,6 +133,7 @@ def test_once_runs_due_sources_then_nothing_until_due(site: SampleSite, tmp_path
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_second_writer_refused_naming_the_holder(tmp_path: Path) -> None:
     cfg, db_path = tmp_path / "c.toml", tmp_path / "a.db"
     cfg.write_text(config_text(9, families=("sitepark",)))
@@ -146,6 +148,7 @@ def test_second_writer_refused_naming_the_holder(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_run_left_running_by_dead_process_is_interrupted_and_redone(
     site: SampleSite, tmp_path: Path
 ) -> None:
@@ -178,6 +181,7 @@ def _stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
     return proc.wait(timeout=WAIT)
 
 
+@pytest.mark.slow
 def test_sigterm_mid_crawl_records_interrupted_and_next_start_redoes_it(
     site: SampleSite, tmp_path: Path
 ) -> None:
@@ -195,6 +199,7 @@ def test_sigterm_mid_crawl_records_interrupted_and_next_start_redoes_it(
     check_archive(db_path, ("sitepark",))
 
 
+@pytest.mark.slow
 def test_service_runs_on_intervals_survives_sigkill_and_restart(
     site: SampleSite, tmp_path: Path
 ) -> None:
@@ -236,6 +241,7 @@ def test_service_runs_on_intervals_survives_sigkill_and_restart(
     assert state == {"sitepark": 5.0, "typo3": 5.0}
 
 
+@pytest.mark.slow
 def test_log_json_writes_one_json_object_per_line(site: SampleSite, tmp_path: Path) -> None:
     cfg, db_path = tmp_path / "c.toml", tmp_path / "a.db"
     cfg.write_text(config_text(site.port, every="every 1h", families=("typo3",)))

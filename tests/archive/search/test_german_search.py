@@ -141,6 +141,7 @@ def test_compound_parts_indexed_both_ways() -> None:
 # --------------------------------------------------------------------------- labelled set
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("query", "expected", "excluded"), LABELLED, ids=[q for q, *_ in LABELLED])
 def test_labelled_queries(
     db: sqlite_utils.Database, query: str, expected: set[str], excluded: set[str]
@@ -151,6 +152,7 @@ def test_labelled_queries(
     assert count(db, query) == len(found)
 
 
+@pytest.mark.slow
 def test_spelling_variants_give_the_same_hits(db: sqlite_utils.Database) -> None:
     for a, b in [
         ("Förderung", "Foerderung"),
@@ -162,6 +164,7 @@ def test_spelling_variants_give_the_same_hits(db: sqlite_utils.Database) -> None
         ]
 
 
+@pytest.mark.slow
 def test_exact_word_beats_compound_part_in_ranking(db: sqlite_utils.Database) -> None:
     hits = search(db, "Lotsen")
     assert tail(hits[0]["url"]) == "2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen"
@@ -169,6 +172,7 @@ def test_exact_word_beats_compound_part_in_ranking(db: sqlite_utils.Database) ->
     assert "[Lotsen" in hits[0]["snippet"] or "Lotsen]" in hits[0]["snippet"]
 
 
+@pytest.mark.slow
 def test_compound_only_hits_score_zero_after_the_word_itself(
     db: sqlite_utils.Database,
 ) -> None:
@@ -184,6 +188,7 @@ def test_compound_only_hits_score_zero_after_the_word_itself(
     assert [h["url"] for h in hits] == matching_urls(db, "Lotsen")
 
 
+@pytest.mark.slow
 def test_exact_option_matches_words_as_written(db: sqlite_utils.Database) -> None:
     assert count(db, "Foerderung", exact=True) == 0
     assert count(db, "Förderung", exact=True) >= 1
@@ -191,6 +196,7 @@ def test_exact_option_matches_words_as_written(db: sqlite_utils.Database) -> Non
     assert count(db, "Lotsen", exact=True) < count(db, "Lotsen")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "query", ['"Vielfalt und Teilhabe', "AND OR", "NOT", "(", "Lotsen OR", "„Haushalt"]
 )
@@ -201,6 +207,7 @@ def test_odd_queries_give_sensible_results(db: sqlite_utils.Database, query: str
         assert hits
 
 
+@pytest.mark.slow
 def test_snippets_mark_compounds(db: sqlite_utils.Database) -> None:
     hits = search(db, "Haushaltssicherungskonzept")
     assert hits and all("[Haushaltssicherungskonzept" in h["snippet"] for h in hits)
@@ -211,6 +218,7 @@ def test_snippets_mark_compounds(db: sqlite_utils.Database) -> None:
     assert all("[" in h["snippet"] for h in hits)
 
 
+@pytest.mark.slow
 def test_filters(db: sqlite_utils.Database) -> None:
     assert {h["page_type"] for h in search(db, "Haushalt", page_type="notice")} == {"notice"}
     assert {h["label"] for h in search(db, "Haushalt", label="Pressemitteilung")} == {
@@ -231,6 +239,7 @@ def test_filters(db: sqlite_utils.Database) -> None:
     assert all(h["published"] >= "2025-01-01" for h in search(db, "Haushalt", since="2025-01-01"))
 
 
+@pytest.mark.slow
 def test_facets(db: sqlite_utils.Database) -> None:
     found = facets(db, "Haushalt")
     assert set(found) == {"source", "page_type", "year", "label"}
@@ -238,6 +247,7 @@ def test_facets(db: sqlite_utils.Database) -> None:
     assert {"2024", "2025"} <= {f["value"] for f in found["year"]}
 
 
+@pytest.mark.slow
 def test_reindex_is_idempotent(archive_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     shutil.copy(archive_path, copy)
@@ -261,6 +271,7 @@ def _newest_matches(db: sqlite_utils.Database, query: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_selective_query_is_ranked_over_all_matches(db: sqlite_utils.Database) -> None:
     # Fewer matches than the ranking window: exact bm25 order over every match, the same
     # order as the uncapped ranking used for exports.
@@ -268,6 +279,7 @@ def test_selective_query_is_ranked_over_all_matches(db: sqlite_utils.Database) -
     assert [h["url"] for h in search(db, "Haushalt", limit=100)] == matching_urls(db, "Haushalt")
 
 
+@pytest.mark.slow
 def test_common_query_is_ranked_among_its_newest_matches(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -289,6 +301,7 @@ def test_common_query_is_ranked_among_its_newest_matches(
     assert notices and notices[0]["page_type"] == "notice"
 
 
+@pytest.mark.slow
 def test_snippets_only_for_the_returned_rows(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,12 +329,14 @@ def run(*args: str) -> str:
     return invoke(*args).output
 
 
+@pytest.mark.slow
 def test_cli_json_keeps_keys(archive_path: Path) -> None:
     hits = json.loads(run("search", "Lotsen", "--db", str(archive_path), "--json"))
     assert {tail(h["url"]) for h in hits} == LOTSEN
     assert {"url", "title", "published", "snippet"} <= set(hits[0])
 
 
+@pytest.mark.slow
 def test_cli_csv_count_facets(archive_path: Path) -> None:
     db = str(archive_path)
     rows = list(csv.DictReader(io.StringIO(run("search", "Haushalt", "--db", db, "--csv"))))
@@ -336,6 +351,7 @@ def test_cli_csv_count_facets(archive_path: Path) -> None:
     assert "page_type:" in run("search", "Haushalt", "--db", db, "--facets")
 
 
+@pytest.mark.slow
 def test_cli_filters_and_exact(archive_path: Path) -> None:
     db = str(archive_path)
     out = json.loads(run("search", "Kita", "--db", db, "--has-images", "--json"))
@@ -350,6 +366,7 @@ def test_cli_filters_and_exact(archive_path: Path) -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_cli_live_and_removed(archive_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "removed.db"
     shutil.copy(archive_path, copy)
@@ -382,6 +399,7 @@ FILTER_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("filters", FILTER_CASES)
 def test_filter_tokens_narrow_but_never_change_results(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, filters: dict[str, object]

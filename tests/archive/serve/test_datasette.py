@@ -12,6 +12,8 @@ from crawler.records import Extracted, Image
 from tests.support.datasette_server import running_datasette
 from tests.support.factories import archive_with
 
+pytestmark = pytest.mark.slow
+
 BASE = "https://www.ruesselsheim.de/presse/"
 
 

@@ -20,6 +20,8 @@ from crawler.sample_site import SampleSite
 from tests.support.datasette_server import free_port, stop_process, wait_until_serving
 from tests.support.sample_crawl import crawl_sample
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = [
     "Lotsen",
@@ -162,6 +164,7 @@ def test_plain_datasette_with_plugins_dir(archive_path: Path, tmp_path: Path) ->
         stop_process(proc)
 
 
+@pytest.mark.browser
 def test_headless_chromium_renders_search(server: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium missing (apt-get install -y chromium)")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from archive.run.crawl import crawl_source
 from archive.search import engine as search
@@ -25,6 +26,8 @@ from crawler.config.settings import loads_config
 from crawler.sample_site import SampleSite
 from tests.support.datasette_server import running_datasette
 from tests.support.processes import check_archive, cli, config_text, query, wait_for
+
+pytestmark = pytest.mark.slow
 
 KILLS = int(os.environ.get("PRESSARCHIVE_CRASH_KILLS", "5"))
 SEED = 7

@@ -160,6 +160,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun]:
         yield HostileRun(stats, db, server, foreign, guard, before, peak)
 
 
+@pytest.mark.slow
 def test_every_fault_is_recorded_with_its_url(hostile: HostileRun) -> None:
     assert hostile.stats.status == "ok"
     rows = hostile.db.execute(
@@ -174,11 +175,13 @@ def test_every_fault_is_recorded_with_its_url(hostile: HostileRun) -> None:
     assert hostile.stats.errors == len(EXPECTED_ERRORS)
 
 
+@pytest.mark.slow
 def test_pages_between_the_faults_are_archived(hostile: HostileRun) -> None:
     saved = _hashes(hostile.db, "hostile")
     assert set(saved) == {f"http://{HOST}{p}" for p in SAVED}
 
 
+@pytest.mark.slow
 def test_retries_and_retry_after(hostile: HostileRun) -> None:
     srv = hostile.server
     assert srv.counts["/burst"] == 2  # one 503, then the page
@@ -189,6 +192,7 @@ def test_retries_and_retry_after(hostile: HostileRun) -> None:
         assert starts[1] - starts[0] >= srv.retry_after - JITTER, path
 
 
+@pytest.mark.slow
 def test_politeness_holds_towards_the_hostile_host(hostile: HostileRun) -> None:
     # As the crawler sends them (the politeness it enforces) ...
     sent = [t for host, t in hostile.guard.sent if host.split(":")[0] == HOST]
@@ -202,6 +206,7 @@ def test_politeness_holds_towards_the_hostile_host(hostile: HostileRun) -> None:
     assert (starts[-1] - starts[0]) / (len(starts) - 1) >= DELAY - JITTER
 
 
+@pytest.mark.slow
 def test_drip_and_huge_bodies_are_cut(hostile: HostileRun) -> None:
     srv = hostile.server
     # the total deadline cut each drip attempt after ~3 × timeout, i.e. ~9 bytes
@@ -210,16 +215,19 @@ def test_drip_and_huge_bodies_are_cut(hostile: HostileRun) -> None:
     assert srv.counts["/huge"] == 1 and srv.counts["/huge-stream"] == 1
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded(hostile: HostileRun) -> None:
     # the 50 MB page passes through at most max_bytes (2 MB) of buffer
     assert hostile.peak < HUGE / 5, f"peak {hostile.peak / 1e6:.1f} MB"
 
 
+@pytest.mark.slow
 def test_nothing_but_loopback_was_contacted(hostile: HostileRun) -> None:
     assert hostile.guard.refused == []
     assert hostile.foreign.requests == []
 
 
+@pytest.mark.slow
 def test_sample_archive_is_untouched(hostile: HostileRun) -> None:
     after = _hashes(hostile.db, "sample")
     assert after == hostile.before
@@ -227,6 +235,7 @@ def test_sample_archive_is_untouched(hostile: HostileRun) -> None:
     assert hostile.db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(after) + len(SAVED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "n"),
     [

@@ -130,6 +130,7 @@ def test_determinism() -> None:
 # --- over HTTP -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", NEW)
 def test_every_resource_answers_on_every_host(site: SampleSite, family: str) -> None:
     hosts = family_hosts(family)
