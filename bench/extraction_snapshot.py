@@ -5,7 +5,7 @@ Run:  python bench/extraction_snapshot.py --write /tmp/snapshot.json   (on the u
 
 Pages: every rendered HTML page of the sample site (Sitepark editions 1-3, the other families'
 one content state), each extracted with the family's builtin profile and without a profile;
-the test fixtures (``tests/fixtures/*.html``); the public benchmark pages under
+the test fixtures (``tests/support/fixtures/*.html``); the public benchmark pages under
 ``/work/shared/benchmarks`` (article-extraction-benchmark, german-web-dev) when present, without
 a profile. Every record is stored as ``dataclasses.asdict``; ``--check`` prints the differing
 cases (first differing field of each) and exits 1 when there is any.
@@ -31,7 +31,7 @@ from crawler.extract.profiles import BUILTIN_PROFILES, SiteProfile  # noqa: E402
 from crawler.sample_site import families  # noqa: E402
 
 BENCHMARKS = Path("/work/shared/benchmarks")
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "support" / "fixtures"
 
 #: key, url, body, headers, profile
 Page = tuple[str, str, bytes, dict[str, str], SiteProfile | None]

@@ -1,7 +1,7 @@
 """Extraction quality scoring: metrics, the sample-site corpus, and one scoring pass.
 
 Shared by ``bench/extraction.py`` (which adds timing, trafilatura and the public benchmark)
-and ``tests/test_extraction_quality.py`` (which pins the sample-site scores).
+and ``tests/crawler/extract/test_extraction_quality.py`` (which pins the sample-site scores).
 
 Metrics (see BENCHMARKS.md, "Extraction quality and speed"):
 

@@ -13,7 +13,7 @@ Zipf-distributed vocabulary of inflected words and noun compounds such as
 - p50/p95 latency, top-20 ranked with snippets, of: single term, compound part, phrase,
   filtered (source + since) — plain via ``snippet()``, German via ``archive.search.engine.search``;
 - ``--trigram``: also a trigram index over the folded text (size and build rate only);
-- recall/precision on the labelled query set of tests/test_german_search.py over the
+- recall/precision on the labelled query set of tests/archive/search/test_german_search.py over the
   sample site's ground truth, for: plain, stems only, stems + compound parts, trigram.
 
 Prints Markdown for BENCHMARKS.md.
@@ -303,7 +303,7 @@ def recall_table() -> list[tuple[str, float, float]]:
     from archive.store.save import save_page
     from archive.store.schema import open_archive
     from crawler.records import Extracted, FetchResult, Image
-    from tests.test_german_search import LABELLED, tail
+    from tests.archive.search.test_german_search import LABELLED, tail
 
     content = json.loads((ROOT / "crawler/sample_site/content.json").read_text())
     tmp = Path(tempfile.mkdtemp(prefix="bench-recall-"))

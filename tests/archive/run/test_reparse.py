@@ -1,0 +1,187 @@
+"""reparse (re-extraction from the stored WARC records, no network) and import-warc
+(pages from a WARC written by another tool), against the sample site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.cli.main import cli
+from archive.run.crawl import crawl_source
+from archive.run.reparse import import_warc, reparse
+from archive.search.engine import search
+from archive.store.schema import open_archive
+from crawler.engine import crawl as crawl_engine
+from crawler.sample_site import SampleSite, ground_truth
+from crawler.sample_site.demo import sample_config
+
+pytestmark = pytest.mark.slow
+
+TABLES = ("pages", "images", "links", "revisions", "revision_images", "revision_links")
+BODY_EDIT = (
+    "http://www.ruesselsheim.test/presse/2025/"
+    "2025-11-22-briefwahl-zur-bundestagswahl-unterlagen-jetzt-beantragen"
+)
+
+
+@dataclass
+class Archive:
+    tmp: Path
+    db_path: Path
+    port: int
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    tmp = tmp_path_factory.mktemp("reparse")
+    db_path = tmp / "archive.db"
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        for edition in (1, 2, 1):
+            site.edition = edition
+            config = sample_config(site.port, delay=0.0, max_delay=0.01)
+            db = open_archive(db_path)
+            crawl_source(db, config, config.source("sample"))
+            db.close()
+        port = site.port
+    yield Archive(tmp, db_path, port)  # the server is stopped from here on
+
+
+def copy_archive(archive: Archive, name: str) -> Path:
+    target = archive.tmp / name
+    target.mkdir()
+    shutil.copy(archive.db_path, target / "archive.db")
+    shutil.copytree(archive.db_path.with_suffix(".warc"), target / "archive.warc")
+    return target / "archive.db"
+
+
+def rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    db = sqlite_utils.Database(db_path)
+    out = {t: [tuple(r.values()) for r in db.query(f"SELECT * FROM {t} ORDER BY 1, 2, 3")]
+           for t in TABLES}  # fmt: skip
+    db.close()
+    return out
+
+
+def test_reparse_without_network_reproduces_every_row(archive: Archive) -> None:
+    path = copy_archive(archive, "same")
+    before = rows(path)
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["pages"] == len(before["pages"])
+    assert report["changed"] == 0 and report["errors"] == 0 and report["missing"] == 0
+    assert report["versions"] == len(before["revisions"])
+    assert report["old_versions_differ"] == 0
+    assert rows(path) == before
+    again = CliRunner().invoke(cli, ["reparse", "--db", str(path), "--json", "--source", "sample"])
+    assert json.loads(again.output)["changed"] == 0
+    assert rows(path) == before
+
+
+def test_reparse_records_a_revision_where_extraction_changed(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = copy_archive(archive, "changed")
+    before = rows(path)
+    original = crawl_engine.extract
+
+    def better_extract(url: str, body: bytes, headers: dict[str, str], profile: Any = None) -> Any:
+        page = original(url, body, headers, profile)
+        if url == BODY_EDIT and page.title:
+            page.title = page.title + " (korrigiert)"
+        return page
+
+    monkeypatch.setattr(crawl_engine, "extract", better_extract)
+    config = sample_config(archive.port)
+    db = open_archive(path)
+    report = reparse(db, config=config)
+    assert report["changed"] == 1
+    assert report["old_versions_differ"] == 2  # counted, history kept as recorded
+    page = db.table("pages").get(BODY_EDIT)
+    assert page["title"].endswith("(korrigiert)")
+    revs = list(db.query("SELECT * FROM revisions WHERE page_url = ? ORDER BY revision",
+                         [BODY_EDIT]))  # fmt: skip
+    assert [r["event"] for r in revs] == ["new", "changed", "changed", "reparse"]
+    assert json.loads(revs[-1]["changed_fields"]) == ["title"]
+    assert revs[-1]["warc_record_id"] == revs[-2]["warc_record_id"]  # same raw record
+    assert reparse(db, config=config)["changed"] == 0
+    after = rows(path)
+    db.close()
+    assert len(after["revisions"]) == len(before["revisions"]) + 1
+    assert len(after["pages"]) == len(before["pages"])
+
+
+def wget_like_warc(path: Path, port: int, paths: list[str], when: str) -> None:
+    """A WARC as wget --warc-file writes it: request + raw (gzip) response records."""
+    with open(path, "wb") as fh, httpx.Client(timeout=10.0) as client:
+        writer = WARCWriter(fh, gzip=True)
+        for p in paths:
+            uri = "http://www.ruesselsheim.test" + p
+            headers = {"Host": "www.ruesselsheim.test", "Accept-Encoding": "gzip",
+                       "User-Agent": "Wget/1.21"}  # fmt: skip
+            with client.stream("GET", f"http://127.0.0.1:{port}{p}", headers=headers) as r:
+                raw = b"".join(r.iter_raw())
+                reason = r.reason_phrase or "OK"
+                http_headers = StatusAndHeaders(
+                    f"{r.status_code} {reason}", _raw_items_str(r.headers), "HTTP/1.1"
+                )
+            request = writer.create_warc_record(
+                uri, "request",
+                http_headers=StatusAndHeaders(f"GET {p} HTTP/1.1", list(headers.items()),
+                                              is_http_request=True),
+                warc_headers_dict={"WARC-Date": when},
+            )  # fmt: skip
+            writer.write_record(request)
+            response = writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(raw), length=len(raw),
+                http_headers=http_headers, warc_headers_dict={"WARC-Date": when},
+            )  # fmt: skip
+            writer.write_record(response)
+
+
+def _raw_items_str(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
+
+
+def test_import_warc_from_another_tool(tmp_path: Path) -> None:
+    truth = ground_truth(1)
+    urls = [BODY_EDIT, *sorted(truth)[:4]]
+    paths = [u.removeprefix("http://www.ruesselsheim.test") for u in urls]
+    warc = tmp_path / "wget.warc.gz"
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        wget_like_warc(warc, site.port, [*paths, "/presse", "/robots.txt"], "2024-03-01T10:00:00Z")
+    db_path = tmp_path / "imported.db"
+    result = CliRunner().invoke(
+        cli, ["import-warc", str(warc), "--db", str(db_path), "--source", "sample", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["new"] == len(urls)
+    assert report["skipped"] == 2  # the listing page and robots.txt
+    db = open_archive(db_path)
+    for url in urls:
+        page = db.table("pages").get(url)
+        assert page["title"] == truth[url]["title"]
+        assert page["body"] == truth[url]["body"]
+        assert page["first_seen"] == page["last_fetched"] == "2024-03-01T10:00:00.000Z"
+        (rev,) = db.query("SELECT * FROM revisions WHERE page_url = ?", [url])
+        assert rev["fetched_at"] == "2024-03-01T10:00:00.000Z" and rev["warc_file"]
+    hits = search(db, "Briefwahl")
+    assert hits and hits[0]["url"] == BODY_EDIT
+    # importing the same file again adds nothing; the copies make reparse work offline
+    again = import_warc(db, [warc], source="sample")
+    assert again["new"] == again["changed"] == 0 and again["older"] == len(urls), again
+    assert reparse(db)["changed"] == 0
+    db.close()

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli.main import cli
+from crawler.config.settings import loads_config
+from crawler.sample_site import edition_changes
+from tests.support import ROOT
+
+
+def test_readme_gives_two_setup_commands_and_ci_runs_the_test_one_verbatim() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.+?)\n```", setup)
+    assert len(commands) == 2
+    assert commands[0].endswith("pressarchive demo")
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_help_lists_commands_with_examples() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in ("crawl", "demo", "search", "status", "sample-site", "extract"):
+        assert name in result.output
+    result = CliRunner().invoke(cli, ["crawl", "--help"])
+    assert "Example" in result.output and "--db" in result.output
+
+
+def test_print_config_is_a_valid_config_for_that_port() -> None:
+    result = CliRunner().invoke(cli, ["demo", "--print-config", "--port", "8123"])
+    assert result.exit_code == 0
+    config = loads_config(result.output)
+    assert config.source("sample").connect_to["www.ruesselsheim.test"] == "127.0.0.1:8123"
+
+
+def test_broken_config_exits_2_naming_file_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[crawler]\ntimeuot = 3\n[sources.x]\nstart_urls = ["https://x.example/"]\n')
+    result = CliRunner().invoke(
+        cli, ["crawl", "--config", str(bad), "--db", str(tmp_path / "a.db")]
+    )
+    assert result.exit_code == 2
+    assert "bad.toml" in result.output and "crawler.timeuot" in result.output
+
+
+def test_unknown_source_and_missing_archive(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["crawl", "--config", str(ROOT / "config.toml"), "--source", "atlantis"]
+    )
+    assert result.exit_code == 2 and "atlantis" in result.output
+    result = CliRunner().invoke(cli, ["search", "x", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0 and "none.db" in result.output
+
+
+def test_not_an_archive_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("this is not sqlite")
+    result = CliRunner().invoke(cli, ["status", "--db", str(bogus)])
+    assert result.exit_code == 3, result.output
+    assert "notes.db" in result.output
+
+
+@pytest.mark.slow
+def test_demo_twice_recognises_the_same_pages(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    first = CliRunner().invoke(cli, ["demo", "--db", db, "--json"])
+    assert first.exit_code == 0, first.output
+    one = json.loads(first.output)
+    assert one["new"] > 60 and one["errors"] == 0
+    second = CliRunner().invoke(cli, ["demo", "--db", db, "--json"])  # another free port
+    assert second.exit_code == 0, second.output
+    two = json.loads(second.output)
+    assert (two["new"], two["changed"], two["errors"]) == (0, 0, 0)
+    assert two["not_modified"] >= one["new"]
+    third = CliRunner().invoke(cli, ["demo", "--db", db, "--edition", "2", "--json"])
+    assert third.exit_code == 0, third.output
+    changes = edition_changes(1, 2)
+    three = json.loads(third.output)
+    assert (three["new"], three["changed"], three["removed"]) == (
+        len(changes["new"]),
+        len(changes["changed"]),
+        len(changes["removed"]),
+    )
+
+
+EXTRACT_KEYS = {
+    "url",
+    "page_type",
+    "title",
+    "label",
+    "lead",
+    "body",
+    "published",
+    "published_source",
+    "modified",
+    "images",
+    "related",
+    "attachments",
+    "links",
+    "date_candidates",
+}
+SEED_PATH = (
+    "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-"
+    "langfristig"
+)
+
+
+@pytest.mark.slow
+def test_extract_a_file_and_a_url_as_json(tmp_path: Path) -> None:
+    from crawler.sample_site import CANONICAL_BASE, SampleSite, ground_truth, render_site
+
+    truth = ground_truth(1)[CANONICAL_BASE + SEED_PATH]
+    page = tmp_path / "seed.html"
+    page.write_bytes(render_site(1)[SEED_PATH].body)
+    result = CliRunner().invoke(
+        cli, ["extract", str(page), "--url", CANONICAL_BASE + SEED_PATH, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= EXTRACT_KEYS
+    assert (data["title"], data["published"]) == (truth["title"], "2025-11-28")
+    assert set(data["images"][0]) == {"src", "alt", "caption", "credit"}
+    assert set(data["related"][0]) == {"url", "title", "kind", "label", "date"}
+    assert all(link.startswith("http") for link in data["links"])
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        result = CliRunner().invoke(cli, ["extract", site.base_url + SEED_PATH, "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["title"] == truth["title"]
+        result = CliRunner().invoke(cli, ["extract", site.base_url + "/intern/redaktion"])
+    assert result.exit_code == 1 and "robots.txt" in result.output
