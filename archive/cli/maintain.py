@@ -103,11 +103,14 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
         pressarchive reparse --db archive.db --json
     """
     from archive.run.reparse import reparse as run_reparse
+    from archive.store.checks import require_source
+    from archive.store.locking import writer
     from crawler.config.settings import load_config
 
-    db = open_db(db_path, source=source)
     config = load_config(config_path) if config_path else None
-    report = run_reparse(db, source=source, config=config)
+    with writer(db_path, "reparse", must_exist=True) as db:
+        require_source(db, source)
+        report = run_reparse(db, source=source, config=config)
     out.emit(
         report,
         text=lambda r: [
@@ -137,11 +140,12 @@ def import_warc(
         pressarchive import-warc crawl.warc.gz --source ruesselsheim --db archive.db
     """
     from archive.run.reparse import import_warc as run_import
-    from archive.store.schema import open_archive
+    from archive.store.locking import writer
     from crawler.config.settings import load_config
 
     config = load_config(config_path) if config_path else None
-    report = run_import(open_archive(db_path), list(files), source=source, config=config)
+    with writer(db_path, "import-warc") as db:
+        report = run_import(db, list(files), source=source, config=config)
     out.emit(
         report,
         text=lambda r: [

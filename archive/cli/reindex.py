@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import click
 
-from archive.cli.options import db_option, open_db
+from archive.cli.options import db_option
 from archive.cli.output import Output, output_options
 
 #: The registered indexes (``archive.indexes.registry.names()``), spelled out here so that
@@ -42,12 +42,12 @@ def reindex(names: tuple[str, ...], db_path: str, out: Output) -> None:
     """
     from archive.indexes import registry
     from archive.indexes.base import page_count
+    from archive.store.locking import writer
     from archive.store.schema import write_transaction
 
     selected = [registry.get(name) for name in dict.fromkeys(names)] or list(registry.INDEXES)
     done: dict[str, dict[str, float | int]] = {}
-    db = open_db(db_path)
-    try:
+    with writer(db_path, "reindex", must_exist=True) as db:
         pages = page_count(db)
         with click.progressbar(
             length=pages * len(selected), label="Reindexing", file=sys.stderr
@@ -57,8 +57,6 @@ def reindex(names: tuple[str, ...], db_path: str, out: Output) -> None:
                 with write_transaction(db):
                     rows = registry.rebuild(db, index, bar.update)
                 done[index.name] = {"rows": rows, "seconds": round(time.monotonic() - started, 3)}
-    finally:
-        db.close()
 
     def lines(result: dict[str, dict[str, dict[str, float | int]]]) -> Iterator[str]:
         for name, info in result["indexes"].items():

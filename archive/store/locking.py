@@ -8,6 +8,9 @@ the lock when its holder dies, SIGKILL included, so a stale lock file never bloc
 Holding the lock also means that no other crawl of this archive is alive: runs still
 marked ``running`` were left by a dead process, and :func:`recover_runs` marks them
 ``interrupted``. Readers (search, Datasette, status) never take the lock.
+
+Every command that writes (crawl, demo, schedule, reparse, import-warc, reindex) opens the
+archive through :func:`writer`: the lock, then the archive, then :func:`recover_runs`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 import sqlite_utils
 
 from archive.store import save as save
+from archive.store.checks import check_archive_file
+from archive.store.schema import open_archive
 from crawler.clock import now_iso
 from crawler.errors import ArchiveLocked
 
@@ -102,4 +109,32 @@ def recover_runs(db: sqlite_utils.Database) -> list[int]:
     return ids
 
 
-__all__ = ["ArchiveLock", "ArchiveLocked", "holder", "lock_path", "recover_runs"]
+@contextmanager
+def writer(
+    db_path: str | Path,
+    command: str,
+    *,
+    must_exist: bool = False,
+    recovered: Callable[[int], None] | None = None,
+) -> Iterator[sqlite_utils.Database]:
+    """The archive at ``db_path`` opened for writing by ``command``: under the
+    :class:`ArchiveLock` (:class:`ArchiveLocked`, exit 6, names the holder), with the runs
+    a dead process left ``running`` marked ``interrupted``; closed on exit.
+
+    With ``must_exist`` a missing archive raises :class:`~crawler.errors.ArchiveMissing`
+    before anything (not even the lock file) is created. ``recovered`` is called with the
+    id of each run marked ``interrupted``."""
+    if must_exist:
+        check_archive_file(db_path)
+    with ArchiveLock(db_path, command):
+        db = open_archive(db_path)
+        try:
+            for run_id in recover_runs(db):
+                if recovered is not None:
+                    recovered(run_id)
+            yield db
+        finally:
+            db.close()
+
+
+__all__ = ["ArchiveLock", "ArchiveLocked", "holder", "lock_path", "recover_runs", "writer"]

@@ -3,6 +3,7 @@ and the lazily loaded CLI keeps --help light."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 import subprocess
@@ -186,6 +187,37 @@ def test_locked_and_not_found_have_their_own_codes(archive_path: Path, tmp_path:
     assert missing.exit_code == 7 and "nope.html" in missing.output
     node = run("graph", "neighbors", "Nichtvorhanden", "--db", str(archive_path))
     assert node.exit_code == 7 and "Nichtvorhanden" in node.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["reparse"], ["reindex"], ["import-warc", "WARC"], ["demo"]],
+    ids=lambda a: a[0],
+)
+def test_every_writing_command_takes_the_lock(
+    archive_path: Path, tmp_path: Path, args: list[str]
+) -> None:
+    warc = tmp_path / "x.warc.gz"
+    warc.write_bytes(b"")  # never read: the lock comes first
+    args = [str(warc) if a == "WARC" else a for a in args]
+    before = archive_path.read_bytes()
+    with ArchiveLock(archive_path, "schedule"):
+        result = run(*args, "--db", str(archive_path))
+    assert result.exit_code == 6, result.output
+    assert f"pid {os.getpid()} (pressarchive schedule" in result.output
+    assert archive_path.read_bytes() == before
+
+
+def test_writing_commands_recover_runs_left_running(archive_path: Path) -> None:
+    db = open_archive(archive_path)
+    db.table("crawl_runs").insert(
+        {"source": "ruesselsheim", "started_at": "2026-01-01T10:00:00Z", "status": "running"}
+    )
+    db.close()
+    assert run("reindex", "--index", "fts", "--db", str(archive_path)).exit_code == 0
+    db = open_archive(archive_path)
+    assert [r[0] for r in db.execute("SELECT status FROM crawl_runs")] == ["interrupted"]
+    db.close()
 
 
 def test_serve_on_a_port_in_use_exits_8(archive_path: Path) -> None:
