@@ -3,6 +3,7 @@
 Hierarchy (exit code in brackets)::
 
     PressArchiveError                base [1]; the CLI turns it into one line and its exit code
+    ├── RunFailed                [1] a crawl run failed (raised after every run is recorded)
     ├── InvalidRequest           [2] what was asked for cannot be asked: a bad value or config
     │   ├── ConfigError              config.toml unreadable, invalid, unknown key (file and key)
     │   ├── SourceNotFound           --source NAME neither in the config nor in the archive
@@ -70,6 +71,16 @@ class PressArchiveError(Exception):
     """Base class; ``exit_code`` is what the CLI exits with."""
 
     exit_code = 1
+
+
+# --------------------------------------------------------------------------- 1: work failed
+
+
+class RunFailed(PressArchiveError):
+    """One or more crawl runs failed; raised once every run is recorded (and the summary
+    printed). The message names the sources; their errors are in the log above."""
+
+    exit_code = EXIT_FAILED
 
 
 # --------------------------------------------------------------------------- 2: bad request
@@ -191,6 +202,7 @@ __all__ = [
     "NodeNotFound",
     "NotArchived",
     "PressArchiveError",
+    "RunFailed",
     "SampleSiteError",
     "SearchError",
     "ServeError",

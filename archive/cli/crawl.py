@@ -12,7 +12,7 @@ import click
 
 from archive.cli.options import config_option, db_option
 from archive.cli.output import Output, output_options
-from crawler.errors import EXIT_FAILED, EXIT_INTERRUPTED, ConfigError
+from crawler.errors import EXIT_INTERRUPTED, ConfigError, RunFailed
 
 SUMMARY_KEYS = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
 
@@ -40,25 +40,50 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, str, str], None]]:
 
 
 def run_crawl(
-    db_path: str, config: Any, source: str | None, *, show_progress: bool = True
+    db_path: str,
+    config: Any,
+    source: str | None,
+    *,
+    show_progress: bool = True,
+    command: str = "crawl",
 ) -> list[dict[str, Any]]:
-    """Crawl the sources of ``config`` (or one) under the archive lock; the run stats."""
+    """Crawl the sources of ``config`` (or one) under the archive lock; the run stats.
+
+    SIGTERM and SIGINT stop the crawl the way they stop the scheduler: the pages in hand
+    are written and the runs recorded ``interrupted`` (then :func:`conclude` exits 130)."""
+    import threading
+
     from archive.run.crawl import crawl_sources
-    from archive.store.locking import ArchiveLock, recover_runs
-    from archive.store.schema import open_archive
+    from archive.run.signals import stop_on_signals
+    from archive.store.locking import writer
 
     sources = config.selected(source)
-    with ArchiveLock(db_path, "crawl"):
-        db = open_archive(db_path)
-        recover_runs(db)
+    stop = threading.Event()
+
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    with writer(db_path, command) as db, stop_on_signals(stop, echo):
         with _progress(show_progress) as progress:
             try:
-                runs = crawl_sources(db, config, sources, progress=progress)
-            except KeyboardInterrupt:
+                runs = crawl_sources(db, config, sources, progress=progress, stop=stop)
+            except KeyboardInterrupt:  # a signal before the handlers were in place
                 names = ", ".join(src.name for src in sources)
                 click.echo(f"\ninterrupted: the runs of {names} are recorded", err=True)
                 sys.exit(EXIT_INTERRUPTED)
     return [stats.as_dict() for stats in runs]
+
+
+def conclude(summary: dict[str, Any]) -> None:
+    """After the summary is printed: exit 130 when a run was interrupted, raise
+    :class:`RunFailed` (exit 1) when one failed."""
+    interrupted = [r["source"] for r in summary["sources"] if r["status"] == "interrupted"]
+    if interrupted:
+        click.echo(f"interrupted: the runs of {', '.join(interrupted)} are recorded", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    failed = [r["source"] for r in summary["sources"] if r["status"] == "failed"]
+    if failed:
+        raise RunFailed(f"the run failed for: {', '.join(failed)} (see the log above)")
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -72,8 +97,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
     for r in summary["sources"]:
+        status = "" if r.get("status", "ok") == "ok" else f" ({r['status'].upper()})"
         yield (
-            f"{r['source']}: {r['fetched']} fetched, {r['new']} new, {r['changed']} changed, "
+            f"{r['source']}{status}: {r['fetched']} fetched, {r['new']} new, "
+            f"{r['changed']} changed, "
             f"{r['unchanged']} unchanged, {r['not_modified']} not modified, "
             f"{r['removed']} removed, {r['errors']} errors "
             f"({r['requests']} requests, {r['bytes']:,} bytes, {r['duration']:.1f} s)"
@@ -99,9 +126,7 @@ def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> No
     config = load_config(config_path)
     summary = summarize(run_crawl(db_path, config, source))
     out.emit(summary, text=summary_lines)
-    failed = [r["source"] for r in summary["sources"] if r["status"] == "failed"]
-    if failed:
-        raise click.ClickException(f"the run failed for: {', '.join(failed)} (see the log above)")
+    conclude(summary)
 
 
 def _outcome_lines(outcomes: list[dict[str, Any]]) -> Iterator[str]:
@@ -153,8 +178,9 @@ def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
     out.emit(outcomes, text=_outcome_lines)
     if scheduler.stop.is_set():
         sys.exit(EXIT_INTERRUPTED)
-    if any(o["status"] == "failed" for o in outcomes):
-        sys.exit(EXIT_FAILED)
+    failed = [o["source"] for o in outcomes if o["status"] == "failed"]
+    if failed:
+        raise RunFailed(f"the run failed for: {', '.join(failed)} (see the log above)")
 
 
 @click.command()
@@ -181,9 +207,14 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output)
 
     with SampleSite(edition=edition, crawl_delay="0.05") as site:
         config = sample_config(site.port)
-        summary = summarize(run_crawl(db_path, config, None))
+        summary = summarize(run_crawl(db_path, config, None, command="demo"))
+    ok = all(r["status"] == "ok" for r in summary["sources"])
 
     def lines(summary: dict[str, Any]) -> Iterator[str]:
+        if not ok:
+            yield f"The crawl of the sample site (edition {edition}) into {db_path} did not finish:"
+            yield from summary_lines(summary)
+            return
         yield f"Crawled the sample site (edition {edition}) into {db_path}:"
         yield from summary_lines(summary)
         yield (
@@ -196,6 +227,7 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output)
         )
 
     out.emit(summary, text=lines)
+    conclude(summary)
 
 
 @click.command("sample-site")
@@ -222,4 +254,4 @@ def sample_site(port: int, edition: int, crawl_delay: str) -> None:
         click.echo("stopped")
 
 
-__all__ = ["crawl", "demo", "run_crawl", "sample_site", "schedule", "summarize"]
+__all__ = ["conclude", "crawl", "demo", "run_crawl", "sample_site", "schedule", "summarize"]

@@ -30,14 +30,12 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import sqlite_utils
@@ -48,8 +46,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from archive.run.crawl import crawl_source
-from archive.store.locking import ArchiveLock, recover_runs
+from archive.run.crawl import crawl_sources
+from archive.run.signals import stop_on_signals
+from archive.store.locking import writer
 from archive.store.schema import open_archive
 from crawler import clock
 from crawler.config.settings import Config, SourceConfig
@@ -189,7 +188,8 @@ class Scheduler:
             db = open_archive(self.db_path)
             status, run_id, counts = "failed", None, {}
             try:
-                stats = crawl_source(db, self.config, source, stop=self.stop)
+                # not crawl_source: a failed run is recorded and reported, never raised
+                (stats,) = crawl_sources(db, self.config, [source], stop=self.stop)
                 status, run_id, counts = stats.status, stats.run_id, stats.run_counts()
             finally:
                 now = clock.now()
@@ -230,27 +230,31 @@ class Scheduler:
         return out
 
     def run_once(self) -> list[RunOutcome]:
-        """Run every due source once, one after the other (``--once``)."""
-        with ArchiveLock(self.db_path, "schedule --once"), self._signals(None):
-            db = open_archive(self.db_path)
-            try:
-                recover_runs(db)
-                now = clock.now()
-                due = [src for src, when in self.due(db, now) if when <= now]
-            finally:
-                db.close()
+        """Run every due source once, one after the other (``--once``). A source whose run
+        fails (recorded ``failed``, its error logged) does not keep the others from running."""
+        with writer(self.db_path, "schedule --once") as db, self._signals(None):
+            now = clock.now()
+            due = [src for src, when in self.due(db, now) if when <= now]
             if not due:
                 self.echo("no source is due")
             outcomes = []
             for source in due:
                 if self.stop.is_set():
                     break
-                outcomes.append(self.run_source(source))
+                try:
+                    outcomes.append(self.run_source(source))
+                except Exception as exc:  # noqa: BLE001 - logged; the other sources still run
+                    log.error("%s: run failed: %s", source.name, exc, exc_info=True)
+                    outcomes.append(RunOutcome(source.name, "failed", None, {}, ""))
             return outcomes
 
     def serve(self) -> None:
         """Run until SIGTERM or SIGINT (``BlockingScheduler`` in this thread)."""
-        with ArchiveLock(self.db_path, "schedule"):
+
+        def recovered(run_id: int) -> None:
+            self.echo(f"run {run_id} was left running by a dead process: interrupted")
+
+        with writer(self.db_path, "schedule", recovered=recovered) as db:
             scheduler = BlockingScheduler(
                 # one crawl at a time: SQLite has one writer, and the crawl's read-then-write
                 # transactions fail at once ("database is locked") against another writer
@@ -258,22 +262,16 @@ class Scheduler:
                 timezone=UTC,
             )
             self._scheduler = scheduler
-            db = open_archive(self.db_path)
-            try:
-                for run_id in recover_runs(db):
-                    self.echo(f"run {run_id} was left running by a dead process: interrupted")
-                now = clock.now()
-                for source, when in self.due(db, now):
-                    save_state(db, source, when)
-                    scheduler.add_job(
-                        self._job, make_trigger(source), args=[source.name], id=source.name,
-                        name=source.name, next_run_time=when, coalesce=True, max_instances=1,
-                        misfire_grace_time=max(1, int(period(source))),
-                    )  # fmt: skip
-                    at = "now" if when <= now else clock.to_iso(when)
-                    self.echo(f"{source.name}: {source.schedule}, next run {at}")
-            finally:
-                db.close()
+            now = clock.now()
+            for source, when in self.due(db, now):
+                save_state(db, source, when)
+                scheduler.add_job(
+                    self._job, make_trigger(source), args=[source.name], id=source.name,
+                    name=source.name, next_run_time=when, coalesce=True, max_instances=1,
+                    misfire_grace_time=max(1, int(period(source))),
+                )  # fmt: skip
+                at = "now" if when <= now else clock.to_iso(when)
+                self.echo(f"{source.name}: {source.schedule}, next run {at}")
             scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
             with self._signals(scheduler):
                 scheduler.start()  # returns after shutdown()
@@ -290,26 +288,12 @@ class Scheduler:
         elif event.exception is not None:
             log.error("%s: run failed: %s", event.job_id, event.exception)
 
-    @contextmanager
-    def _signals(self, scheduler: BlockingScheduler | None) -> Iterator[None]:
-        def handler(signum: int, frame: FrameType | None) -> None:
-            if self.stop.is_set():
-                return
-            name = signal.Signals(signum).name
-            self.echo(f"{name}: stopping after the pages in hand; runs under way are interrupted")
-            self.stop.set()
+    def _signals(self, scheduler: BlockingScheduler | None) -> AbstractContextManager[Any]:
+        def shutdown() -> None:
             if scheduler is not None and scheduler.running:
                 scheduler.shutdown(wait=False)
 
-        if threading.current_thread() is not threading.main_thread():
-            yield  # signal handlers can only be installed from the main thread
-            return
-        old = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            yield
-        finally:
-            for sig, previous in old.items():
-                signal.signal(sig, previous)
+        return stop_on_signals(self.stop, self.echo, shutdown)
 
 
 __all__ = [
