@@ -33,13 +33,11 @@ import sqlite_utils
 
 from archive.store import save as save
 from archive.store.revisions import alias_target
-from archive.store.schema import db_path
 from archive.store.sqlite import SqliteStore
 from crawler.capture.warc import (
     CaptureError,
     CaptureRef,
     WarcWriter,
-    capture_folder,
     http_status,
     iter_warc,
     read_capture,
@@ -48,7 +46,7 @@ from crawler.capture.warc import (
 from crawler.config.settings import Config, SourceConfig
 from crawler.engine.crawl import extract_page
 from crawler.fetch.urls import UrlPolicy
-from crawler.records import Candidate, FetchResult
+from crawler.records import Candidate, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +74,18 @@ def source_config(
     return SourceConfig(name=name, hosts=hosts, start_urls=starts, scheme=scheme)
 
 
+def _extract(db: sqlite_utils.Database, policy: UrlPolicy, result: FetchResult) -> Extracted | None:
+    """The extracted page, or ``None`` when extraction raised (an extractor bug): logged
+    with its traceback and counted by the caller, as the crawl does; the others go on."""
+    try:
+        return extract_page(SqliteStore(db), policy, Candidate(url=result.url), result)
+    except Exception as exc:  # noqa: BLE001 - an extractor bug: counted in errors, logged
+        log.error(
+            "%s: extraction failed: %s: %s", result.url, type(exc).__name__, exc, exc_info=True
+        )
+        return None
+
+
 def _fetch_result(url: str, headers: dict[str, str], body: bytes, when: str) -> FetchResult:
     kept = {k: v for k, v in headers.items() if k not in _DECODED}
     return FetchResult(url=url, final_url=url, status=200, headers=kept, body=body, fetched_at=when)
@@ -88,8 +98,11 @@ def reparse(
     db: sqlite_utils.Database, *, source: str | None = None, config: Config | None = None
 ) -> dict[str, Any]:
     """Re-extract every stored version from its WARC record; return the counts
-    ``pages, versions, changed, unchanged, missing, old_versions_differ, errors``."""
-    folder = capture_folder(db_path(db))
+    ``pages, versions, changed, unchanged, missing, old_versions_differ, errors``.
+
+    ``errors`` counts records that cannot be read back and versions whose extraction
+    raised (an extractor bug: logged with its traceback, the other pages go on)."""
+    folder = SqliteStore(db).capture_folder()  # raises rather than silently skip every page
     report: Counter[str] = Counter(
         {k: 0 for k in ("pages", "versions", "changed", "unchanged", "missing", "errors")}
     )
@@ -130,7 +143,10 @@ def reparse(
             result = _fetch_result(
                 url, capture.headers, capture.body, warc_date(capture.capture_time)
             )
-            page = extract_page(SqliteStore(db), policy, Candidate(url=url), result)
+            page = _extract(db, policy, result)
+            if page is None:
+                report["errors"] += 1
+                continue
             page.url = url
             if i < len(revs) - 1:
                 report["old_versions_differ"] += save.content_hash(page) != rev["content_hash"]
@@ -159,11 +175,12 @@ def import_warc(
     config: Config | None = None,
 ) -> dict[str, Any]:
     """Ingest the HTML ``response`` records of WARC files as captures at their capture
-    time; return counts ``records, new, changed, unchanged, skipped, older, errors``."""
-    folder = capture_folder(db_path(db))
+    time; return counts ``records, new, changed, unchanged, skipped, older, errors``
+    (``errors``: records whose extraction raised, logged with the traceback)."""
+    folder = SqliteStore(db).capture_folder()  # raises rather than import without copies
     writer = WarcWriter(folder) if folder is not None else None
     report: Counter[str] = Counter(
-        {k: 0 for k in ("records", "new", "changed", "unchanged", "skipped", "older")}
+        {k: 0 for k in ("records", "new", "changed", "unchanged", "skipped", "older", "errors")}
     )
     src: SourceConfig | None = None
     policy: UrlPolicy | None = None
@@ -206,7 +223,9 @@ def _import_one(
     result: FetchResult,
     writer: WarcWriter | None,
 ) -> str:
-    page = extract_page(SqliteStore(db), policy, Candidate(url=result.url), result)
+    page = _extract(db, policy, result)
+    if page is None:
+        return "errors"
     if page.page_type == "listing" or (not page.title and not page.body):
         return "skipped"
     latest = _latest_fetch(db, page.url)

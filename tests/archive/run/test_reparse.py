@@ -24,6 +24,7 @@ from archive.run.reparse import import_warc, reparse
 from archive.search.engine import search
 from archive.store.schema import open_archive
 from crawler.engine import crawl as crawl_engine
+from crawler.errors import ArchiveError
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config
 
@@ -184,4 +185,64 @@ def test_import_warc_from_another_tool(tmp_path: Path) -> None:
     again = import_warc(db, [warc], source="sample")
     assert again["new"] == again["changed"] == 0 and again["older"] == len(urls), again
     assert reparse(db)["changed"] == 0
+    db.close()
+
+
+def test_reparse_and_import_never_run_without_their_captures(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Where the archive file is cannot be told: an error, not a run without WARC records."""
+    import archive.store.sqlite as sqlite_store
+
+    path = copy_archive(archive, "nowhere")
+    before = rows(path)
+    monkeypatch.setattr(sqlite_store, "db_path", lambda db: "<unknown>")
+    db = open_archive(path)
+    with pytest.raises(ArchiveError, match="no WARC folder"):
+        reparse(db)
+    warcs = sorted(archive.db_path.with_suffix(".warc").glob("*.warc.gz"))
+    with pytest.raises(ArchiveError, match="no WARC folder"):
+        import_warc(db, warcs, source="sample")
+    db.close()
+    assert rows(path) == before
+
+
+def _broken_on(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = crawl_engine.extract
+
+    def extract(page_url: str, body: bytes, headers: dict[str, str], profile: Any = None) -> Any:
+        if page_url == url:
+            raise TypeError("an extractor bug")
+        return original(page_url, body, headers, profile)
+
+    monkeypatch.setattr(crawl_engine, "extract", extract)
+
+
+def test_an_extractor_bug_is_counted_and_the_others_go_on(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = copy_archive(archive, "extractor_bug")
+    before = rows(path)
+    _broken_on(BODY_EDIT, monkeypatch)
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    versions = sum(1 for r in before["revisions"] if r[0] == BODY_EDIT)
+    assert report["errors"] == versions > 0
+    assert report["versions"] == len(before["revisions"])
+    assert report["changed"] == 0 and rows(path) == before
+    failed = [r for r in caplog.records if "extraction failed: TypeError" in r.getMessage()]
+    assert failed and failed[0].exc_info is not None  # the traceback is logged
+
+    fresh = archive.tmp / "extractor_bug_import.db"
+    warcs = [str(p) for p in sorted(archive.db_path.with_suffix(".warc").glob("*.warc.gz"))]
+    result = CliRunner().invoke(
+        cli, ["import-warc", *warcs, "--db", str(fresh), "--source", "sample", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["errors"] >= 1 and report["new"] == len(before["pages"]) - 1
+    db = open_archive(fresh)
+    assert db.table("pages").count == len(before["pages"]) - 1
+    assert not list(db.query("SELECT 1 FROM pages WHERE url = ?", [BODY_EDIT]))
     db.close()
