@@ -436,9 +436,34 @@ SELECT page_url, revision, label, fetched_at AS valid_from,
     AS valid_to
 FROM revisions""",
 )
+#: 10 error_kind_source_scheme: ``fetch_errors.kind`` says what failed, as a column rather
+#: than a message prefix: ``fetch`` (no usable response: network, timeout, redirect,
+#: size cap), ``http`` (an HTTP error status), ``extraction`` (the extractor raised),
+#: ``nothing_extracted`` (no title and no text). Existing rows are classified by the
+#: messages the crawl wrote. ``sources.scheme`` is the canonical scheme of a source's
+#: URL policy, so a source rebuilt from the archive (reparse, import-warc without a
+#: config) keeps its URLs: filled from the first start URL, else from a stored page.
+_M10 = (
+    """ALTER TABLE fetch_errors ADD COLUMN kind TEXT""",
+    """UPDATE fetch_errors SET kind = CASE
+  WHEN error LIKE 'extraction failed: %' THEN 'extraction'
+  WHEN error LIKE 'nothing extracted: %' THEN 'nothing_extracted'
+  WHEN status >= 400 THEN 'http'
+  ELSE 'fetch'
+END""",
+    """ALTER TABLE sources ADD COLUMN scheme TEXT""",
+    """UPDATE sources SET scheme = coalesce(
+  (SELECT lower(substr(u.value, 1, instr(u.value, '://') - 1))
+     FROM json_each(CASE WHEN json_valid(sources.start_urls) THEN sources.start_urls ELSE '[]' END) AS u
+    WHERE instr(u.value, '://') > 0 ORDER BY u.key LIMIT 1),
+  (SELECT lower(substr(p.url, 1, instr(p.url, '://') - 1))
+     FROM pages AS p WHERE p.source = sources.name AND instr(p.url, '://') > 0
+    ORDER BY p.first_seen, p.url LIMIT 1)
+)""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 10).
+#: Every migration, in order. Append only (the next one is 11).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -449,6 +474,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "compound_vocabulary", _sql(*_M7)),
     Migration(8, "index_state", _sql(*_M8)),
     Migration(9, "utc_timestamps", _sql(*_M9)),
+    Migration(10, "error_kind_source_scheme", _sql(*_M10)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

@@ -33,7 +33,7 @@ from archive.store.schema import write_transaction
 from crawler.clock import now_iso, parse_iso, to_iso
 from crawler.config.settings import SourceConfig
 from crawler.discover.discovery import CachedDiscovery
-from crawler.engine.store import ExtractionCounts
+from crawler.engine.store import ERROR_KINDS, ExtractionCounts
 from crawler.records import RUN_COUNTERS, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
         "city": source.city or None,
         "hosts": json.dumps(list(source.hosts)),
         "start_urls": json.dumps(list(source.start_urls)),
+        # what UrlPolicy canonicalises to: a source rebuilt from this row keeps its URLs
+        "scheme": source.canonical_scheme,
     }
     if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
         record["added_at"] = now_iso()
@@ -113,8 +115,12 @@ def record_error(
     url: str,
     status: int | None,
     error: str | None,
+    kind: str,
 ) -> int:
-    """Store one failed URL of a run; return the row id."""
+    """Store one failed URL of a run (``kind``: one of
+    :data:`crawler.engine.store.ERROR_KINDS`); return the row id."""
+    if kind not in ERROR_KINDS:
+        raise ValueError(f"error kind must be one of {', '.join(ERROR_KINDS)}, got {kind!r}")
     table = db.table("fetch_errors")
     table.insert(
         {
@@ -124,6 +130,7 @@ def record_error(
             "status": status,
             "error": error,
             "time": now_iso(),
+            "kind": kind,
         }
     )
     row_id = table.last_pk

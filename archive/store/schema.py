@@ -61,7 +61,7 @@ REVISION_LINK_COLUMNS = (
 #: Columns every table must have once all migrations ran (checked after migrating, so
 #: a foreign database with a same-named table is refused instead of half-used).
 EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sources": ("name", "title", "city", "hosts", "start_urls", "added_at"),
+    "sources": ("name", "title", "city", "hosts", "start_urls", "added_at", "scheme"),
     "pages": (
         "url",
         "source",
@@ -107,7 +107,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         "requests",
         "duration",
     ),
-    "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time"),
+    "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time", "kind"),
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
     "pages_fts": FTS_COLUMNS,
     # migrations 7 and 8: German-aware search index (archive/indexes/search_index.py)

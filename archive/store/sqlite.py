@@ -84,6 +84,6 @@ class SqliteStore:
         )
 
     def record_error(
-        self, run_id: int, source: str, url: str, status: int | None, error: str
+        self, run_id: int, source: str, url: str, status: int | None, error: str, kind: str
     ) -> None:
-        save.record_error(self.db, run_id, source, url, status, error)
+        save.record_error(self.db, run_id, source, url, status, error, kind)

@@ -310,7 +310,8 @@ class _Crawl:
         except Exception as exc:  # noqa: BLE001 - an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
-            self._record_error(result, f"extraction failed: {type(exc).__name__}: {exc}")
+            message = f"extraction failed: {type(exc).__name__}: {exc}"
+            self._record_error(result, message, kind="extraction")
             return "error"
         if page.page_type == "listing" or urlsplit(page.url).path in ("", "/"):
             self.stats.skipped += 1
@@ -320,6 +321,7 @@ class _Crawl:
             self._record_error(
                 result,
                 f"nothing extracted: no title and no text ({ctype}, {len(result.body)} bytes)",
+                kind="nothing_extracted",
             )
             return "error"
         outcome = self.store.save_page(
@@ -357,14 +359,21 @@ class _Crawl:
         else:
             self._record_error(result)
 
-    def _record_error(self, result: FetchResult, message: str | None = None) -> None:
+    def _record_error(
+        self, result: FetchResult, message: str | None = None, *, kind: str | None = None
+    ) -> None:
+        """One failed URL; ``kind`` (:data:`~crawler.engine.store.ERROR_KINDS`) defaults to
+        ``http`` for an HTTP error status (4xx, 5xx) and ``fetch`` for any other failure
+        (no response, a refused or looping redirect, a body over the size cap)."""
         self.stats.errors += 1
         if len(self.stats.error_urls) < MAX_ERROR_URLS:
             self.stats.error_urls.append(result.url)
+        if kind is None:
+            kind = "http" if result.status is not None and result.status >= 400 else "fetch"
         message = message or result.error or f"HTTP {result.status}"
         log.warning("%s: %s", result.url, message)
         self.store.record_error(
-            self.stats.run_id, self.source.name, result.url, result.status, message
+            self.stats.run_id, self.source.name, result.url, result.status, message, kind
         )
 
 

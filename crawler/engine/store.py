@@ -21,6 +21,12 @@ from crawler.config.settings import SourceConfig
 from crawler.discover.discovery import DiscoveryCache
 from crawler.records import Extracted, FetchResult
 
+#: ``fetch_errors.kind``: what failed. ``fetch``: no usable response (network, timeout,
+#: a refused or looping redirect, the size cap); ``http``: an HTTP error status (4xx, 5xx);
+#: ``extraction``: the extractor raised (a bug); ``nothing_extracted``: a page without
+#: title and text.
+ERROR_KINDS = ("fetch", "http", "extraction", "nothing_extracted")
+
 
 @dataclass
 class ExtractionCounts:
@@ -97,7 +103,8 @@ class Store(Protocol):
         ...
 
     def record_error(
-        self, run_id: int, source: str, url: str, status: int | None, error: str
+        self, run_id: int, source: str, url: str, status: int | None, error: str, kind: str
     ) -> None:
-        """One ``fetch_errors`` row: a URL that failed, with its status and error."""
+        """One ``fetch_errors`` row: a URL that failed, with its status, error and ``kind``
+        (one of :data:`ERROR_KINDS`)."""
         ...

@@ -338,7 +338,7 @@ def test_runs_errors_sources_and_status(db: sqlite_utils.Database) -> None:
     assert row["hosts"] == '["www.ruesselsheim.de"]'
 
     run1 = start_run(db, "ruesselsheim")
-    record_error(db, run1, "ruesselsheim", "https://www.ruesselsheim.de/x", 500, "HTTP 500")
+    record_error(db, run1, "ruesselsheim", "https://www.ruesselsheim.de/x", 500, "HTTP 500", "http")
     finish_run(db, run1, {"fetched": 3, "new": 2}, "failed")
     run2 = start_run(db, "ruesselsheim")
     assert run2 > run1
@@ -351,8 +351,10 @@ def test_runs_errors_sources_and_status(db: sqlite_utils.Database) -> None:
         make_fetch(url=URL + "?2"),
     )
     mark_removed(db, URL + "?2", make_fetch(status=404))
-    record_error(db, run2, "ruesselsheim", "https://www.ruesselsheim.de/y", None, "timeout")
-    record_error(db, run2, "ruesselsheim", "https://www.ruesselsheim.de/z", 404, "gone")
+    record_error(
+        db, run2, "ruesselsheim", "https://www.ruesselsheim.de/y", None, "timeout", "fetch"
+    )
+    record_error(db, run2, "ruesselsheim", "https://www.ruesselsheim.de/z", 404, "gone", "http")
     finish_run(db, run2, {"fetched": 2, "new": 2, "bytes": 1234, "duration": 1.5, "bogus": 1}, "ok")
     run = db.table("crawl_runs").get(run2)
     assert run["errors"] == 2 and run["bytes"] == 1234 and run["duration"] == 1.5

@@ -47,6 +47,8 @@ SHIPPED = {
     6: "275d776fcd647a745620cfa5e6c00600",
     7: "e6c4c4ea6cd6fcd60e514420e4d5c8cc",
     8: "88613ed390a93db7632376e9107aa92a",
+    9: "1c57eab223d33dc7de36ea4e0cd40442",
+    10: "29e20687eefe3b588238d82659fb1870",
 }
 
 
@@ -154,3 +156,41 @@ def test_create_makes_what_the_migrations_made(name: str, fresh: Path, tmp_path:
     registry.get(name).create(db)
     db.close()
     assert _schema(path) == _schema(fresh)
+
+
+@pytest.mark.parametrize("name", ["v1", "v7_adc0fd5"])
+def test_migration_10_classifies_errors_and_stores_source_schemes(
+    name: str, tmp_path: Path
+) -> None:
+    path = _unpack(name, tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO fetch_errors (source, url, status, error) VALUES ('sample', ?, ?, ?)",
+            [
+                ("u1", 200, "extraction failed: TypeError: unsupported operand"),
+                ("u2", 200, "nothing extracted: no title and no text (text/html, 0 bytes)"),
+                ("u3", 404, "HTTP 404"),
+                ("u4", 429, "HTTP 429 (gave up after 2 attempts)"),
+                ("u5", None, "timed out (ReadTimeout) fetching u5"),
+                ("u6", 302, "redirect loop"),
+            ],
+        )
+        conn.execute(  # a source import-warc made: no start URLs, its pages say https
+            "INSERT INTO sources (name, hosts, start_urls) VALUES ('imp', '[\"a.test\"]', '[]')"
+        )
+        conn.execute("INSERT INTO pages (url, source) VALUES ('https://a.test/p', 'imp')")
+        conn.execute("INSERT INTO sources (name, hosts, start_urls) VALUES ('none', '[]', '[]')")
+    conn.close()
+    db = open_archive(path)
+    try:
+        kinds = dict(db.execute("SELECT url, kind FROM fetch_errors").fetchall())
+        assert kinds == {
+            "u1": "extraction", "u2": "nothing_extracted", "u3": "http", "u4": "http",
+            "u5": "fetch", "u6": "fetch",
+        }  # fmt: skip
+        schemes = dict(db.execute("SELECT name, scheme FROM sources").fetchall())
+        assert schemes.pop("sample", "http") == "http"  # from its start URL (v1: no row)
+        assert schemes == {"imp": "https", "none": None}
+    finally:
+        db.close()

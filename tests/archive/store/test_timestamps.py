@@ -101,7 +101,7 @@ def test_every_timestamp_column_of_a_demo_archive_has_the_one_format(tmp_path: P
     db = open_archive(db_path)
     # the writers the demo does not reach, with a fetch time in another offset
     run_id = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
-    record_error(db, run_id, "sample", "https://example.org/broken", 500, "HTTP 500")
+    record_error(db, run_id, "sample", "https://example.org/broken", 500, "HTTP 500", "http")
     save_state(db, SourceConfig(name="sample"), datetime(2030, 1, 1, 12, tzinfo=UTC))
     url = db.execute("SELECT url FROM pages WHERE removed_at IS NULL LIMIT 1").fetchone()[0]
     moved = FetchResult(
@@ -190,7 +190,7 @@ def test_migration_9_rewrites_every_timestamp_column(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _old_archive(path)
     db = open_archive(path)
-    assert db.execute("SELECT max(id), name FROM migrations").fetchone() == (9, "utc_timestamps")
+    assert db.execute("SELECT name FROM migrations WHERE id = 9").fetchone() == ("utc_timestamps",)
     # graph_edges is a derived index: rebuilt from the revisions when the archive opens
     # (migration 8 left it unbuilt), so its rows here are recomputed, not rewritten
     for table, columns in TIMESTAMP_COLUMNS.items():

@@ -164,14 +164,22 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun]:
 def test_every_fault_is_recorded_with_its_url(hostile: HostileRun) -> None:
     assert hostile.stats.status == "ok"
     rows = hostile.db.execute(
-        "SELECT url, status, error FROM fetch_errors WHERE run_id = ?", [hostile.stats.run_id]
+        "SELECT url, status, error, kind FROM fetch_errors WHERE run_id = ?",
+        [hostile.stats.run_id],
     ).fetchall()
-    errors = {url: (status, error) for url, status, error in rows}
+    errors = {url: (status, error, kind) for url, status, error, kind in rows}
     assert set(errors) == {f"http://{HOST}{p}" for p in EXPECTED_ERRORS}
     for path, (status, words) in EXPECTED_ERRORS.items():
-        got_status, message = errors[f"http://{HOST}{path}"]
+        got_status, message, kind = errors[f"http://{HOST}{path}"]
         assert got_status == status, (path, message)
         assert words in message, (path, message)
+        # the kind column, not the message, tells what failed
+        expected = (
+            "nothing_extracted" if path == "/binary"
+            else "http" if status is not None and status >= 400
+            else "fetch"
+        )  # fmt: skip
+        assert kind == expected, (path, message, kind)
     assert hostile.stats.errors == len(EXPECTED_ERRORS)
 
 
@@ -484,7 +492,9 @@ def test_an_extractor_bug_is_recorded_as_an_extraction_error(
         stats = crawl_source(db, config, config.source("s"), transport=transport, capture=False)
     assert sorted(calls) == ["http://s.test/bug", "http://s.test/ok"]
     assert stats.errors == 1 and stats.error_urls == ["http://s.test/bug"]
-    rows = list(db.execute("SELECT url, error FROM fetch_errors").fetchall())
-    assert rows == [("http://s.test/bug", "extraction failed: TypeError: unsupported operand")]
+    rows = list(db.execute("SELECT url, error, kind FROM fetch_errors").fetchall())
+    assert rows == [
+        ("http://s.test/bug", "extraction failed: TypeError: unsupported operand", "extraction")
+    ]
     assert [r[0] for r in db.execute("SELECT url FROM pages").fetchall()] == ["http://s.test/ok"]
     assert any(r.exc_info and r.exc_info[0] is TypeError for r in caplog.records)
