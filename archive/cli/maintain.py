@@ -122,7 +122,12 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
 
 @click.command("import-warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--source", help="Source name for the pages [the host of the first page].")
+@click.option(
+    "--source",
+    help="Source the pages join: one of the config or the archive, or a new name (the "
+    "source is created with the first page saved) [the source whose hosts include the first "
+    "page's host, else that host].",
+)
 @_config_option
 @db_option
 @output_options()
@@ -133,7 +138,10 @@ def import_warc(
     """Import pages from WARC files of other tools (wget, Webrecorder, web archives).
 
     --source names the source the pages join: one of the config or the archive, or a new
-    one; the archive is created if there is none.
+    name (not an error: the source is created with the first page saved). Without it, the
+    pages join the source whose hosts include the first page's host, else a new source
+    named after that host. Records not newer than the page's latest version count as
+    `older`: importing a file twice adds nothing. The archive is created if there is none.
 
     \b
     Example:

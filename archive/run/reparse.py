@@ -56,22 +56,44 @@ _DECODED = {"content-encoding", "transfer-encoding", "content-length"}
 def source_config(
     db: sqlite_utils.Database, name: str, config: Config | None = None
 ) -> SourceConfig | None:
-    """The source ``name`` from ``config`` if it has it, else rebuilt from ``sources``."""
+    """The source ``name`` from ``config`` if it has it, else rebuilt from ``sources``
+    (hosts, start URLs and the canonical ``scheme`` stored with it, migration 10)."""
     if config is not None:
         for src in config.sources:
             if src.name == name:
                 return src
-    row = db.execute("SELECT hosts, start_urls FROM sources WHERE name = ?", [name]).fetchone()
+    row = db.execute(
+        "SELECT hosts, start_urls, scheme FROM sources WHERE name = ?", [name]
+    ).fetchone()
     if row is None:
         return None
     hosts = tuple(json.loads(row[0] or "[]"))
     starts = tuple(json.loads(row[1] or "[]"))
-    known = starts[0] if starts else None
-    if known is None:  # e.g. a source made by import-warc: take a stored page's scheme
-        page = db.execute("SELECT url FROM pages WHERE source = ? LIMIT 1", [name]).fetchone()
-        known = page[0] if page else None
-    scheme = urlsplit(known).scheme if known else ""
+    scheme = row[2] or ""
+    if not scheme:  # a row migration 10 could not fill: a start URL's, else a page's
+        known = starts[0] if starts else None
+        if known is None:
+            page = db.execute("SELECT url FROM pages WHERE source = ? LIMIT 1", [name]).fetchone()
+            known = page[0] if page else None
+        scheme = urlsplit(known).scheme if known else ""
     return SourceConfig(name=name, hosts=hosts, start_urls=starts, scheme=scheme)
+
+
+def _host_source(
+    db: sqlite_utils.Database, host: str, config: Config | None
+) -> SourceConfig | None:
+    """The source (of the config, else of the archive) whose hosts include ``host``."""
+    if config is not None:
+        for src in config.sources:
+            if host in src.hosts:
+                return src
+    for (name,) in db.execute(
+        "SELECT name FROM sources, json_each(sources.hosts) WHERE json_valid(sources.hosts) "
+        "AND lower(json_each.value) = ? ORDER BY added_at, name",
+        [host],
+    ).fetchall():
+        return source_config(db, name, config)
+    return None
 
 
 def _extract(db: sqlite_utils.Database, policy: UrlPolicy, result: FetchResult) -> Extracted | None:
@@ -184,6 +206,7 @@ def import_warc(
     )
     src: SourceConfig | None = None
     policy: UrlPolicy | None = None
+    stored: set[str] = set()
     try:
         for path in paths:
             for record in iter_warc(path):
@@ -208,7 +231,7 @@ def import_warc(
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
                 when = warc_date(record.rec_headers.get_header("WARC-Date"))
                 result = _fetch_result(canon, headers, body, when)
-                outcome = _import_one(db, src, policy, result, writer)
+                outcome = _import_one(db, src, policy, result, writer, stored)
                 report[outcome] += 1
     finally:
         if writer is not None:
@@ -222,6 +245,7 @@ def _import_one(
     policy: UrlPolicy,
     result: FetchResult,
     writer: WarcWriter | None,
+    stored: set[str],
 ) -> str:
     page = _extract(db, policy, result)
     if page is None:
@@ -231,6 +255,9 @@ def _import_one(
     latest = _latest_fetch(db, page.url)
     if latest and latest >= result.fetched_at:
         return "older"
+    if src.name not in stored:  # the first page saved stores (or refreshes) its source
+        save.save_source(db, src)
+        stored.add(src.name)
     ref = writer.write(result) if writer is not None else None
     return save.save_fetched_page(db, src.name, page, result, requested=result.url, capture=ref)
 
@@ -238,15 +265,16 @@ def _import_one(
 def _import_source(
     db: sqlite_utils.Database, url: str, name: str | None, config: Config | None
 ) -> SourceConfig:
-    """The source imported pages belong to: ``name`` (from the config or the archive),
-    else a new source named after the first page's host."""
+    """The source imported pages belong to: ``name`` (from the config or the archive; a
+    name neither has makes a new source), else the source whose hosts include the first
+    page's host, else a new source named after that host. Stored only once a page is
+    saved (:func:`import_warc`): an import that adds nothing leaves ``sources`` alone."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    name = name or host
-    src = source_config(db, name, config)
+    src = source_config(db, name, config) if name else _host_source(db, host, config)
     if src is None:
+        name = name or host
         src = SourceConfig(name=name, hosts=(host,), scheme=parts.scheme.lower(), title=name)
-    save.save_source(db, src)
     return src
 
 

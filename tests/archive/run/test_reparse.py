@@ -246,3 +246,46 @@ def test_an_extractor_bug_is_counted_and_the_others_go_on(
     assert db.table("pages").count == len(before["pages"]) - 1
     assert not list(db.query("SELECT 1 FROM pages WHERE url = ?", [BODY_EDIT]))
     db.close()
+
+
+@pytest.mark.parametrize("named", [[], ["--source", "elsewhere"]], ids=["host", "new-name"])
+def test_importing_the_archives_own_warc_twice_adds_nothing(
+    archive: Archive, named: list[str]
+) -> None:
+    """As after ``demo`` then ``import-warc e.warc/*.warc.gz`` twice: every record is older
+    than the page's revisions; no https:// copies, no new source."""
+    path = copy_archive(archive, "own_warc_" + ("named" if named else "host"))
+    before = rows(path)
+    sources = query_sources(path)
+    warcs = [str(p) for p in sorted(path.with_suffix(".warc").glob("*.warc.gz"))]
+    for _ in range(2):
+        result = CliRunner().invoke(
+            cli, ["import-warc", *warcs, *named, "--db", str(path), "--json"]
+        )
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output)
+        assert report["new"] == report["changed"] == report["errors"] == 0, report
+        assert report["older"] > 0
+        assert rows(path) == before
+        assert query_sources(path) == sources
+
+
+def query_sources(path: Path) -> list[tuple[Any, ...]]:
+    db = sqlite_utils.Database(path)
+    out = db.execute("SELECT name, hosts, start_urls, scheme FROM sources").fetchall()
+    db.close()
+    return out
+
+
+def test_a_source_rebuilt_from_the_archive_keeps_its_scheme(tmp_path: Path) -> None:
+    from archive.run.reparse import source_config
+    from archive.store.save import save_source
+    from crawler.config.settings import SourceConfig
+    from crawler.fetch.urls import UrlPolicy
+
+    db = open_archive(tmp_path / "a.db")
+    save_source(db, SourceConfig(name="imp", hosts=("a.test",), scheme="http"))  # no pages yet
+    src = source_config(db, "imp")
+    assert src is not None and src.scheme == "http"
+    assert UrlPolicy(src).canonical("https://a.test/p") == "http://a.test/p"
+    db.close()
