@@ -115,7 +115,9 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
         report,
         text=lambda r: [
             f"{r['pages']} pages, {r['versions']} versions re-extracted: "
-            f"{r['changed']} pages changed, {r['missing']} versions without a record"
+            f"{r['changed']} pages changed, {r['unchanged']} unchanged, "
+            f"{r['missing']} versions without a record, {r['errors']} errors, "
+            f"{r['old_versions_differ']} older versions would extract differently"
         ],
     )
 
@@ -158,7 +160,8 @@ def import_warc(
         report,
         text=lambda r: [
             f"{r['records']} responses read: {r['new']} new, {r['changed']} changed, "
-            f"{r['unchanged']} unchanged, {r['skipped']} skipped"
+            f"{r['unchanged']} unchanged, {r['older']} older, {r['skipped']} skipped, "
+            f"{r['bad_date']} without a readable WARC-Date (skipped), {r['errors']} errors"
         ],
     )
 

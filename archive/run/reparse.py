@@ -34,6 +34,7 @@ import sqlite_utils
 from archive.store import save as save
 from archive.store.revisions import alias_target
 from archive.store.sqlite import SqliteStore
+from crawler import clock
 from crawler.capture.warc import (
     CaptureError,
     CaptureRef,
@@ -197,12 +198,26 @@ def import_warc(
     config: Config | None = None,
 ) -> dict[str, Any]:
     """Ingest the HTML ``response`` records of WARC files as captures at their capture
-    time; return counts ``records, new, changed, unchanged, skipped, older, errors``
-    (``errors``: records whose extraction raised, logged with the traceback)."""
+    time; return counts ``records, new, changed, unchanged, skipped, older, bad_date,
+    errors`` (``bad_date``: records without a readable ``WARC-Date``, skipped: their capture
+    time is unknown, and taking "now" would make them pass for fresh fetches; ``errors``:
+    records whose extraction raised, logged with the traceback)."""
     folder = SqliteStore(db).capture_folder()  # raises rather than import without copies
     writer = WarcWriter(folder) if folder is not None else None
     report: Counter[str] = Counter(
-        {k: 0 for k in ("records", "new", "changed", "unchanged", "skipped", "older", "errors")}
+        {
+            k: 0
+            for k in (
+                "records",
+                "new",
+                "changed",
+                "unchanged",
+                "skipped",
+                "older",
+                "bad_date",
+                "errors",
+            )
+        }  # fmt: skip
     )
     src: SourceConfig | None = None
     policy: UrlPolicy | None = None
@@ -229,7 +244,11 @@ def import_warc(
                     report["skipped"] += 1
                     continue
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
-                when = warc_date(record.rec_headers.get_header("WARC-Date"))
+                when = _capture_time(record.rec_headers.get_header("WARC-Date"))
+                if when is None:  # never "now": the capture would pass for a fresh fetch
+                    log.warning("%s: %s: unreadable WARC-Date, record skipped", path, url)
+                    report["bad_date"] += 1
+                    continue
                 result = _fetch_result(canon, headers, body, when)
                 outcome = _import_one(db, src, policy, result, writer, stored)
                 report[outcome] += 1
@@ -237,6 +256,16 @@ def import_warc(
         if writer is not None:
             writer.close()
     return dict(report)
+
+
+def _capture_time(value: str | None) -> str | None:
+    """A foreign ``WARC-Date`` as a fetch time, or ``None`` when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        return clock.to_iso(value)
+    except ValueError:
+        return None
 
 
 def _import_one(

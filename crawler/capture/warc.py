@@ -88,7 +88,8 @@ def capture_folder(db_path: str | Path) -> Path | None:
 def warc_date(iso: str | None) -> str:
     """An ISO 8601 time (any offset, naive = UTC) as a WARC/1.1 date: the one timestamp
     format of :mod:`crawler.clock` (UTC, milliseconds, ``Z``); now if missing or unreadable.
-    Also normalises a foreign ``WARC-Date`` (``import-warc``) into a fetch time."""
+    For the records pressarchive writes and reads back; ``import-warc`` does not use it on
+    foreign records: one without a readable ``WARC-Date`` is skipped and counted there."""
     if iso:
         try:
             return clock.to_iso(iso)

@@ -289,3 +289,41 @@ def test_a_source_rebuilt_from_the_archive_keeps_its_scheme(tmp_path: Path) -> N
     assert src is not None and src.scheme == "http"
     assert UrlPolicy(src).canonical("https://a.test/p") == "http://a.test/p"
     db.close()
+
+
+def test_a_record_without_a_readable_warc_date_is_skipped_and_counted(tmp_path: Path) -> None:
+    html = b"<html><head><title>Titel</title></head><body><h1>Titel</h1><p>Text.</p></body></html>"
+    warc = tmp_path / "foreign.warc.gz"
+    with open(warc, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for path, date in (("/a", "2024-03-01T10:00:00Z"), ("/b", "gestern"), ("/c", "")):
+            record = writer.create_warc_record(
+                "http://a.test" + path, "response", payload=io.BytesIO(html), length=len(html),
+                http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                              "HTTP/1.1"),
+                warc_headers_dict={"WARC-Date": date},
+            )  # fmt: skip
+            writer.write_record(record)
+    db_path = tmp_path / "a.db"
+    result = CliRunner().invoke(cli, ["import-warc", str(warc), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "3 responses read: 1 new" in result.output
+    assert "0 older" in result.output and "2 without a readable WARC-Date" in result.output
+    db = open_archive(db_path)
+    assert [r[0] for r in db.execute("SELECT url FROM pages")] == ["http://a.test/a"]
+    db.close()
+
+
+def test_text_output_shows_every_count_of_the_json(archive: Archive) -> None:
+    path = copy_archive(archive, "text_counts")
+    for args in (["reparse"], ["import-warc", *map(str, path.with_suffix(".warc").glob("*.gz"))]):
+        report = json.loads(CliRunner().invoke(cli, [*args, "--db", str(path), "--json"]).output)
+        text = CliRunner().invoke(cli, [*args, "--db", str(path)]).output
+        words = {
+            "old_versions_differ": "older versions would extract differently",
+            "bad_date": "without a readable WARC-Date", "missing": "versions without a record",
+            "records": "responses read", "versions": "versions re-extracted",
+            "changed": "pages changed" if args[0] == "reparse" else "changed",
+        }  # fmt: skip
+        for key, value in report.items():
+            assert f"{value} {words.get(key, key)}" in text, (args[0], key, text)
