@@ -120,6 +120,18 @@ def test_foreign_files_exit_3_untouched(tmp_path: Path) -> None:
     assert run("status", "--db", str(tmp_path)).exit_code == 2  # a directory: click says so
 
 
+def test_write_commands_refuse_a_foreign_database(tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.close()
+    before = foreign.read_bytes()
+    result = run("demo", "--db", str(foreign))
+    assert result.exit_code == 3, result.output
+    assert "foreign.db" in result.output and "not a pressarchive archive" in result.output
+    assert foreign.read_bytes() == before
+
+
 # --------------------------------------------------------------------------- 2: bad values
 
 
