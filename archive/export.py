@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from archive.outfile import replaced_on_success
 from archive.search.engine import matching_urls
 from crawler.errors import ExportError, InvalidValue, MissingDependency
 
@@ -88,16 +89,21 @@ def export_pages(
     source: str | None = None,
 ) -> int:
     """Write the pages to ``out`` (a path, or a text stream for csv/json/jsonl); return
-    how many were written."""
+    how many were written. A file is written all or nothing: if it cannot be written
+    (no such directory, no permission...) :class:`ExportError` names it."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     rows = iter_pages(db, query=query, since=since, source=source)
     if fmt == "parquet":
         if not isinstance(out, str | Path):
             raise ExportError("parquet needs an output file (-o FILE)")
-        return _write_parquet(rows, Path(out))
+        with replaced_on_success(out, ExportError) as part:
+            return _write_parquet(rows, part)
     if isinstance(out, str | Path):
-        with Path(out).open("w", encoding="utf-8", newline="") as handle:
+        with (
+            replaced_on_success(out, ExportError) as part,
+            part.open("w", encoding="utf-8", newline="") as handle,
+        ):
             return _write_text(rows, fmt, handle)
     return _write_text(rows, fmt, out)
 

@@ -184,6 +184,17 @@ def test_unknown_type_and_label_exit_2_naming_what_exists(archive_path: Path) ->
     assert result.exit_code == 0 and result.output.strip() == "2"
 
 
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "json"])
+def test_graph_export_into_a_missing_directory_exits_2_naming_it(
+    archive_path: Path, tmp_path: Path, fmt: str
+) -> None:
+    target = tmp_path / "nodir" / f"x.{fmt}"
+    result = run("graph", "export", "--format", fmt, "-o", str(target), "--db", str(archive_path))
+    assert result.exit_code == 2, result.output
+    assert str(target) in result.output and "does not exist" in result.output
+    assert not (tmp_path / "nodir").exists()
+
+
 # --------------------------------------------------------------------------- 6, 7, 8, 70
 
 
