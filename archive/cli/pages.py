@@ -129,17 +129,32 @@ def extract(target: str, url: str | None, profile: str | None, out: Output) -> N
     path = Path(target)
     if path.exists():
         headers: dict[str, str] = {}
-        body, page_url = path.read_bytes(), url or path.resolve().as_uri()
+        body, page_url = _read_file(path), url or path.resolve().as_uri()
     elif target.startswith(("http://", "https://")):
         body, headers, page_url = _fetch_one(target)
     else:
-        raise click.BadParameter(f"{target!r} is neither a file nor an http(s) URL")
+        raise click.BadParameter(
+            f"{target!r} is neither a file nor an http(s) URL", param_hint="TARGET"
+        )
     from crawler.extract.core import extract as run_extract
     from crawler.extract.profiles import BUILTIN_PROFILES
 
     site_profile = BUILTIN_PROFILES[profile] if profile else None
     page = run_extract(page_url, body, headers, site_profile).to_dict()
     out.emit(page, text=_extract_lines)
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of the HTML file ``path``; a directory or an unreadable file is a bad
+    TARGET (exit 2) naming it."""
+    if not path.is_file():
+        raise click.BadParameter(f"{str(path)!r} is not a file (a directory?)", param_hint="TARGET")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise click.BadParameter(
+            f"{str(path)!r} cannot be read: {exc.strerror or exc}", param_hint="TARGET"
+        ) from exc
 
 
 def _fetch_one(url: str) -> tuple[bytes, dict[str, str], str]:

@@ -110,6 +110,24 @@ SEED_PATH = (
 )
 
 
+def test_extract_a_directory_or_an_unreadable_file_exits_2_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert repr(str(tmp_path)) in result.output and "not a file" in result.output
+    page = tmp_path / "page.html"
+    page.write_text("<html></html>")
+
+    def unreadable(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    result = CliRunner().invoke(cli, ["extract", str(page)])
+    assert result.exit_code == 2, result.output
+    assert "page.html" in result.output and "Permission denied" in result.output
+
+
 @pytest.mark.slow
 def test_extract_a_file_and_a_url_as_json(tmp_path: Path) -> None:
     from crawler.sample_site import CANONICAL_BASE, SampleSite, ground_truth, render_site
