@@ -19,7 +19,8 @@ import sqlite_utils
 
 from archive.outfile import replaced_on_success
 from archive.search.engine import matching_urls
-from crawler.errors import ExportError, InvalidValue, MissingDependency
+from archive.store.checks import require_day
+from crawler.errors import ExportError, MissingDependency
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 #: Exported columns, in order. Append only: scripts rely on these names.
@@ -62,14 +63,8 @@ def iter_pages(
     if source:
         clauses.append("source = ?")
         params.append(source)
-    if since:
-        day = since.isoformat() if isinstance(since, date) else since
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            day = ""
-        if len(day) != 10:
-            raise InvalidValue(f"since must be a date YYYY-MM-DD, got {since!r}")
+    day = require_day("--since", since)
+    if day:
         clauses.append("published >= ?")
         params.append(day)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""

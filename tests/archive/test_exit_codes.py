@@ -162,6 +162,11 @@ def test_a_near_source_is_suggested(archive_path: Path) -> None:
         ["export", "--since", "2025-13-01"],
         ["show", BASE + "lotsen.html", "--at", "2025-13-01"],
         ["graph", "central", "--at", "2025-13-01"],
+        # compact days: refused alike (--at used to take 20250301 as its midnight)
+        ["search", "x", "--since", "20250201"],
+        ["export", "--since", "20250201"],
+        ["show", BASE + "lotsen.html", "--at", "20250301"],
+        ["graph", "central", "--at", "20250301"],
     ],
     ids=lambda a: " ".join(a[:1] + a[-2:]),
 )
