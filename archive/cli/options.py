@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from crawler.clock import parse_day, upper_bound
-from crawler.errors import ArchiveMissing, InvalidValue, PressArchiveError
+from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, PressArchiveError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -45,13 +46,22 @@ def library_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _db_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A directory is an archive problem (exit 3, like every unusable archive), refused
+    before a command takes a lock or creates anything beside it."""
+    if value and Path(value).is_dir():
+        raise ArchiveError(f"{value}: is a directory, not an archive file")
+    return value
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
         "db_path",
         default="archive.db",
         show_default=True,
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
+        callback=_db_callback,
         help="SQLite archive file.",
     )(func)
 

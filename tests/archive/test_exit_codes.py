@@ -117,7 +117,20 @@ def test_foreign_files_exit_3_untouched(tmp_path: Path) -> None:
         assert result.exit_code == 3, result.output
         assert "not a pressarchive archive" in result.output and "recipes" in result.output
     assert other.read_bytes() == before
-    assert run("status", "--db", str(tmp_path)).exit_code == 2  # a directory: click says so
+
+
+@pytest.mark.parametrize(
+    "args",
+    [*READ_COMMANDS, ["demo"], ["import-warc", "x.warc.gz"], ["reindex"]],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_a_directory_as_db_exits_3_naming_it(tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "somedir"
+    folder.mkdir()
+    result = run(*args, "--db", str(folder))
+    assert result.exit_code == 3, result.output
+    assert f"{folder}: is a directory" in result.output
+    assert list(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
 
 
 def test_write_commands_refuse_a_foreign_database(tmp_path: Path) -> None:
