@@ -21,14 +21,7 @@ from typing import Any
 
 import click
 
-from archive.cli.options import (  # re-exported: command modules of other branches use them
-    CLIError,
-    config_option,
-    db_option,
-    json_option,
-    library_errors,
-)
-from archive.cli.output import echo_json
+from archive.cli.options import CLIError
 from crawler.errors import EXIT_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED, PressArchiveError
 
 #: Subcommand name → "module:function", imported when the command runs or --help lists it;
@@ -145,18 +138,7 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-__all__ = [
-    "COMMANDS",
-    "CLIError",
-    "LazyGroup",
-    "cli",
-    "config_option",
-    "db_option",
-    "echo_json",
-    "json_option",
-    "library_errors",
-    "main",
-]
+__all__ = ["COMMANDS", "LazyGroup", "RootGroup", "cli", "main"]
 
 if __name__ == "__main__":  # pragma: no cover
     main()
