@@ -15,6 +15,9 @@ from archive.cli.output import Output, output_options
 NEIGHBOR_FIELDS = ("distance", "direction", "rel", "id", "title", "node_kind", "kind", "label")
 CENTRAL_FIELDS = ("id", "title", "kind", "pagerank", "in_degree", "out_degree")
 PATH_FIELDS = ("id", "title", "kind", "direction", "rel", "link_kind", "link_label")
+#: ``graph export --format``: ``archive.graph.model.EXPORT_FORMATS``, copied so that
+#: ``--help`` does not import networkx (tests/archive/test_cli.py keeps them equal).
+GRAPH_FORMATS = ("graphml", "gexf", "json")
 
 
 @click.group()
@@ -194,8 +197,7 @@ def graph_path(
 
 @graph.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="gexf",
-    show_default=True,
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="gexf", show_default=True,
 )  # fmt: skip
 @click.option("-o", "--output", "--out", type=click.Path(dir_okay=False), help="File [stdout].")
 @at_option
@@ -244,4 +246,4 @@ def graph_render(
     click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)
 
 
-__all__ = ["graph"]
+__all__ = ["GRAPH_FORMATS", "graph"]

@@ -13,6 +13,9 @@ from archive.cli.options import at_option, db_option, open_db
 from archive.cli.output import Output, output_options
 
 REVISION_FIELDS = ("revision", "fetched_at", "event", "changed_fields", "removed_at")
+#: ``extract --profile``: the names of ``crawler.extract.profiles.BUILTIN_PROFILES``, copied
+#: so that ``--help`` does not import lxml (tests/archive/test_cli.py keeps them equal).
+PROFILES = ("sitepark", "typo3")
 
 
 def _history_lines(data: dict[str, Any]) -> Iterator[str]:
@@ -114,7 +117,7 @@ def _extract_lines(page: dict[str, Any]) -> Iterator[str]:
 @click.option("--url", help="Original URL of a local file (for resolving links and dates).")
 @click.option(
     "--profile",
-    type=click.Choice(["sitepark", "typo3"]),
+    type=click.Choice(PROFILES),
     help="A built-in site profile (CSS selectors); default: generic extraction.",
 )
 @output_options()
@@ -180,4 +183,4 @@ def _fetch_one(url: str) -> tuple[bytes, dict[str, str], str]:
     return result.body, dict(result.headers), result.final_url or url
 
 
-__all__ = ["diff", "extract", "history", "show"]
+__all__ = ["PROFILES", "diff", "extract", "history", "show"]

@@ -10,6 +10,12 @@ import click
 
 from archive.cli.options import db_option, open_db, since_option, source_option, until_option
 from archive.cli.output import Output, output_options
+from crawler.records import STORED_PAGE_TYPES
+
+#: ``export --format``: ``archive.export.FORMATS``, copied so that ``--help`` does not import
+#: sqlite_utils (tests/archive/test_cli.py keeps them equal).
+EXPORT_FORMATS = ("csv", "json", "jsonl", "parquet")
+_TYPES_HELP = f"{', '.join(STORED_PAGE_TYPES[:-1])} or {STORED_PAGE_TYPES[-1]}"
 
 
 def _hit_lines(query: str) -> Any:
@@ -39,7 +45,7 @@ def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
 @source_option()
 @since_option
 @until_option
-@click.option("--type", "page_type", help="press_release, topic, notice, org_unit or other.")
+@click.option("--type", "page_type", help=f"Only pages of this type: {_TYPES_HELP}.")
 @click.option("--label", help="Only pages with this label (e.g. 'Pressemitteilung').")
 @click.option("--has-images", is_flag=True, default=None, help="Only pages with images.")
 @click.option("--live-only", is_flag=True, help="Leave out pages removed from the site.")
@@ -108,8 +114,7 @@ def search(
 @click.command()
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "parquet"]), default="csv",
-    show_default=True,
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True,
 )  # fmt: skip
 @click.option("--query", help="Only pages matching this search (best first).")
 @since_option
@@ -147,4 +152,4 @@ def export(
         click.echo(f"{n} pages written to {output}", err=True)
 
 
-__all__ = ["export", "search"]
+__all__ = ["EXPORT_FORMATS", "export", "search"]

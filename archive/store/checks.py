@@ -21,7 +21,7 @@ import sqlite_utils
 from archive.store.schema import open_archive
 from crawler.clock import parse_day, upper_bound
 from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, SourceNotFound
-from crawler.records import PAGE_TYPES
+from crawler.records import STORED_PAGE_TYPES
 
 _LISTED = 20  # values named in an error message; the rest are counted
 
@@ -95,11 +95,12 @@ def require_source(db: sqlite_utils.Database, name: str | None) -> None:
 
 
 def require_page_type(page_type: str | None) -> None:
-    """Raise :class:`InvalidValue` unless ``page_type`` is ``None`` or a page type."""
-    if page_type is not None and page_type not in PAGE_TYPES:
+    """Raise :class:`InvalidValue` unless ``page_type`` is ``None`` or a type of page an
+    archive holds (:data:`~crawler.records.STORED_PAGE_TYPES`: never ``listing``)."""
+    if page_type is not None and page_type not in STORED_PAGE_TYPES:
         raise InvalidValue(
-            f"--type '{page_type}': no such page type (one of {', '.join(PAGE_TYPES)})"
-            + _close(page_type, list(PAGE_TYPES))
+            f"--type '{page_type}': no such page type (one of {', '.join(STORED_PAGE_TYPES)})"
+            + _close(page_type, list(STORED_PAGE_TYPES))
         )
 
 
