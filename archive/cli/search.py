@@ -32,6 +32,16 @@ def _hit_lines(query: str) -> Any:
     return lines
 
 
+COUNT_FIELDS = ("count",)
+FACET_FIELDS = ("facet", "value", "count")
+
+
+def _facet_rows(found: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    for name, values in found.items():
+        for item in values:
+            yield {"facet": name, "value": item["value"], "count": item["count"]}
+
+
 def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
     for name, values in found.items():
         yield f"{name}:"
@@ -54,7 +64,10 @@ def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
 @click.option("--facets", "show_facets", is_flag=True, help="Counts by source, type, year, label.")
-@output_options(csv=True, csv_help="Print CSV (url, title, published, …).")
+@output_options(
+    csv=True, csv_help="Print CSV (url, title, published, …; with --count: count; with "
+    "--facets: facet, value, count).",
+)  # fmt: skip
 def search(
     query: str,
     db_path: str,
@@ -99,13 +112,14 @@ def search(
     }  # fmt: skip
     if count_only:
         n = searching.count(db, query, exact=exact, **filters)
-        Output("json" if out.format == "json" else "text").emit(
-            {"count": n}, text=lambda data: [str(data["count"])]
-        )
+        out.emit(
+            {"count": n}, text=lambda data: [str(data["count"])], rows=lambda data: [data],
+            fields=COUNT_FIELDS,
+        )  # fmt: skip
         return
     if show_facets:
         found = searching.facets(db, query, exact=exact, **filters)
-        Output("json" if out.format == "json" else "text").emit(found, text=_facet_lines)
+        out.emit(found, text=_facet_lines, rows=_facet_rows, fields=FACET_FIELDS)
         return
     hits = searching.search(db, query, limit=limit, exact=exact, **filters)
     out.emit(hits, text=_hit_lines(query), fields=searching.HIT_FIELDS)

@@ -342,3 +342,32 @@ def test_csv_where_tabular(archive_path: Path) -> None:
     assert result.output.splitlines()[0] == "revision,fetched_at,event,changed_fields,removed_at"
     result = run("search", "Lotsen", "--csv", "--db", db)
     assert result.output.startswith("url,title,published,source,page_type,label")
+
+
+def test_csv_of_counts_facets_topics_and_communities(archive_path: Path) -> None:
+    db = str(archive_path)
+    result = run("search", "Lotsen", "--count", "--csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["count", "2"]
+    result = run("search", "Lotsen", "--facets", "--csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "facet,value,count" and "source,raunheim,1" in lines
+    result = run("graph", "topics", "--csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "label,generic,total,2025" and "Migration,False,2,2" in lines
+    result = run("graph", "communities", "--csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "id,size,kinds,labels,top"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "Lotsen"], ["search", "Lotsen", "--count"], ["graph", "central"]],
+    ids=lambda a: " ".join(a),
+)
+def test_json_and_csv_together_is_a_usage_error(archive_path: Path, args: list[str]) -> None:
+    result = run(*args, "--json", "--csv", "--db", str(archive_path))
+    assert result.exit_code == 2, result.output
+    assert "--json and --csv" in result.output
