@@ -17,8 +17,10 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from archive.outfile import replaced_on_success
 from archive.search.engine import matching_urls
-from crawler.errors import ExportError, InvalidValue, MissingDependency
+from archive.store.checks import require_day
+from crawler.errors import ExportError, MissingDependency
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 #: Exported columns, in order. Append only: scripts rely on these names.
@@ -61,14 +63,8 @@ def iter_pages(
     if source:
         clauses.append("source = ?")
         params.append(source)
-    if since:
-        day = since.isoformat() if isinstance(since, date) else since
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            day = ""
-        if len(day) != 10:
-            raise InvalidValue(f"since must be a date YYYY-MM-DD, got {since!r}")
+    day = require_day("--since", since)
+    if day:
         clauses.append("published >= ?")
         params.append(day)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -88,16 +84,21 @@ def export_pages(
     source: str | None = None,
 ) -> int:
     """Write the pages to ``out`` (a path, or a text stream for csv/json/jsonl); return
-    how many were written."""
+    how many were written. A file is written all or nothing: if it cannot be written
+    (no such directory, no permission...) :class:`ExportError` names it."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     rows = iter_pages(db, query=query, since=since, source=source)
     if fmt == "parquet":
         if not isinstance(out, str | Path):
             raise ExportError("parquet needs an output file (-o FILE)")
-        return _write_parquet(rows, Path(out))
+        with replaced_on_success(out, ExportError) as part:
+            return _write_parquet(rows, part)
     if isinstance(out, str | Path):
-        with Path(out).open("w", encoding="utf-8", newline="") as handle:
+        with (
+            replaced_on_success(out, ExportError) as part,
+            part.open("w", encoding="utf-8", newline="") as handle,
+        ):
             return _write_text(rows, fmt, handle)
     return _write_text(rows, fmt, out)
 

@@ -17,9 +17,12 @@ ties made empty spans and unordered times; the fetcher and the WARC records
 Because the format is fixed-width, always UTC and always the same suffix, two stored
 timestamps compare correctly **as strings** (SQL ``<``, ``max()``, ``ORDER BY``, Python
 ``<=``), so nothing has to parse or rewrite them (formerly ``replace('+00:00', 'Z')`` all
-over the graph code). A time coming from *outside* (a ``--at`` option, a foreign
-``WARC-Date``, an old archive) goes through :func:`to_iso` first; :func:`parse_iso`
-gives an aware datetime where arithmetic is needed (run durations, overdue checks).
+over the graph code). A time coming from *outside* (a foreign ``WARC-Date``, an old
+archive) goes through :func:`to_iso` first; :func:`parse_iso` gives an aware datetime
+where arithmetic is needed (run durations, overdue checks). What a user types is read
+by :func:`parse_day` (``--since``, ``--until``: ``YYYY-MM-DD`` only) and
+:func:`upper_bound` (``--at``: a whole day or a full ISO time), which raise
+:class:`ValueError`; their callers name the option.
 
 Timestamp columns of the archive (the list the tests check, kept in
 ``archive.store.schema.TIMESTAMP_COLUMNS``; migration 9 ``utc_timestamps`` rewrote older
@@ -49,6 +52,12 @@ from datetime import UTC, date, datetime
 
 #: A timestamp in the one format (what every timestamp column holds).
 ISO_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+
+#: A day as given on the command line (``--since``, ``--until``, ``--at``): YYYY-MM-DD only.
+_DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A time as given on the command line: that day, ``T``, hours and minutes, and whatever
+#: :func:`parse_iso` reads after them (seconds, a fraction, ``Z`` or an offset).
+_TIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
 
 #: The same format as an SQLite ``strftime`` pattern (``%f`` is ``SS.SSS``); SQLite parses
 #: ``Z``, ``+HH:MM`` offsets, fractions and naive times (as UTC), like :func:`to_iso`.
@@ -92,11 +101,46 @@ def to_iso(value: datetime | str) -> str:
     return naive.isoformat(timespec="milliseconds") + "Z"
 
 
+def parse_day(value: str) -> date:
+    """The calendar day ``YYYY-MM-DD`` (surrounding blanks aside), and nothing else: not
+    the compact ``20261204`` nor a week date, which :meth:`date.fromisoformat` also
+    reads. Raises :class:`ValueError` for anything else or an impossible day
+    (``2025-02-30``). The one reader of a day given from outside (``--since``,
+    ``--until``, the day form of ``--at``)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _DAY_PATTERN.fullmatch(text):
+        raise ValueError("expected a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"expected a date YYYY-MM-DD ({exc})") from exc
+
+
+def upper_bound(value: str) -> str:
+    """The latest stored timestamp counted as "at or before ``value``", in the one format,
+    so it compares with stored times as a string: a day ``YYYY-MM-DD`` means the whole
+    day (:func:`end_of_day`); a full ISO time ``YYYY-MM-DDTHH:MM[:SS[.fff]]`` with an
+    optional ``Z`` or offset means that moment in UTC (naive: UTC). Raises
+    :class:`ValueError` for anything else (a compact ``20261204`` too, which would
+    otherwise be read as midnight). The one reader of ``--at``."""
+    text = value.strip() if isinstance(value, str) else ""
+    if _DAY_PATTERN.fullmatch(text):
+        return end_of_day(text)
+    if not _TIME_PATTERN.fullmatch(text):
+        raise ValueError("expected a date YYYY-MM-DD or an ISO time YYYY-MM-DDTHH:MM[:SS][Z]")
+    try:
+        return to_iso(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"expected a date YYYY-MM-DD or an ISO time YYYY-MM-DDTHH:MM[:SS][Z] ({exc})"
+        ) from exc
+
+
 def end_of_day(day: str) -> str:
     """The last millisecond of the UTC day ``day`` (``YYYY-MM-DD``), in the one format: the
     bound for "on or before that day" (``show --at``, ``graph --at``). Raises
-    :class:`ValueError` if ``day`` is not a date."""
-    return date.fromisoformat(day.strip()).isoformat() + "T23:59:59.999Z"
+    :class:`ValueError` if ``day`` is not a date (see :func:`parse_day`)."""
+    return parse_day(day).isoformat() + "T23:59:59.999Z"
 
 
 def is_iso(value: object) -> bool:
@@ -111,6 +155,8 @@ __all__ = [
     "is_iso",
     "now",
     "now_iso",
+    "parse_day",
     "parse_iso",
     "to_iso",
+    "upper_bound",
 ]

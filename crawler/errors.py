@@ -9,7 +9,7 @@ Hierarchy (exit code in brackets)::
     │   ├── SourceNotFound           --source NAME neither in the config nor in the archive
     │   ├── InvalidValue             a --since/--until/--at date, --type or --label value
     │   ├── GraphError               a graph request that cannot be answered as asked
-    │   └── ExportError              an export that cannot be written as asked (format)
+    │   └── ExportError              an export that cannot be written as asked (format, file)
     ├── ArchiveError             [3] the archive cannot be used: missing, unreadable, foreign
     │   ├── ArchiveMissing           no archive file at the path (a command that only reads)
     │   └── CaptureError             a WARC record cannot be written or read back
@@ -117,11 +117,13 @@ class InvalidValue(InvalidRequest):
 
 
 class GraphError(InvalidRequest):
-    """A graph request that cannot be answered as asked (bad date, format...)."""
+    """A graph request that cannot be answered as asked (bad date, format, an export file
+    that cannot be written)."""
 
 
 class ExportError(InvalidRequest):
-    """An export that cannot be written as asked (unknown format, Parquet to stdout)."""
+    """An export that cannot be written as asked (unknown format, Parquet to stdout, an
+    output file that cannot be written: no such directory, no permission)."""
 
 
 # --------------------------------------------------------------------------- 3: archive

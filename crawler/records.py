@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 PAGE_TYPES = ("press_release", "topic", "notice", "org_unit", "listing", "other")
+#: The page types an archive holds: a ``listing`` is followed for its links, never stored
+#: (``crawler.engine.crawl``, ``archive.run.reparse``); what ``--type`` accepts.
+STORED_PAGE_TYPES = tuple(t for t in PAGE_TYPES if t != "listing")
 LINK_KINDS = ("press", "topic", "org", "other")
 #: Where a published date came from, strongest first (see ``crawler.dates``).
 DATE_SOURCES = ("metadata", "url", "text", "feed", "teaser")

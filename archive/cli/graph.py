@@ -15,6 +15,9 @@ from archive.cli.output import Output, output_options
 NEIGHBOR_FIELDS = ("distance", "direction", "rel", "id", "title", "node_kind", "kind", "label")
 CENTRAL_FIELDS = ("id", "title", "kind", "pagerank", "in_degree", "out_degree")
 PATH_FIELDS = ("id", "title", "kind", "direction", "rel", "link_kind", "link_label")
+#: ``graph export --format``: ``archive.graph.model.EXPORT_FORMATS``, copied so that
+#: ``--help`` does not import networkx (tests/archive/test_cli.py keeps them equal).
+GRAPH_FORMATS = ("graphml", "gexf", "json")
 
 
 @click.group()
@@ -82,12 +85,18 @@ def _topic_lines(data: dict[str, Any]) -> Iterator[str]:
         yield f"{row['total']:>5}  {cells}  {row['label']}{generic}"
 
 
+def _topic_rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for row in data["topics"]:
+        yield {"label": row["label"], "generic": row["generic"], "total": row["total"],
+               **row["counts"]}  # fmt: skip
+
+
 @graph.command("topics")
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @at_option
 @source_option()
 @db_option
-@output_options()
+@output_options(csv=True, csv_help="Print CSV: label, generic, total and one column a period.")
 def graph_topics(by: str, at: str | None, source: str | None, db_path: str, out: Output) -> None:
     """Pages per topic (label) and year or month of publication.
 
@@ -98,7 +107,9 @@ def graph_topics(by: str, at: str | None, source: str | None, db_path: str, out:
     from archive.graph.model import topics
 
     _db, g = _load_graph(db_path, at, source)
-    out.emit(topics(g, by), text=_topic_lines)
+    data = topics(g, by)
+    fields = ("label", "generic", "total", *data["periods"])
+    out.emit(data, text=_topic_lines, rows=_topic_rows, fields=fields)
 
 
 def _central_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
@@ -137,13 +148,23 @@ def _community_lines(found: list[dict[str, Any]]) -> Iterator[str]:
             yield f"     {item['title']} <{item['id']}>"
 
 
+COMMUNITY_FIELDS = ("id", "size", "kinds", "labels", "top")
+
+
+def _community_rows(found: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for c in found:
+        yield {"id": c["id"], "size": c["size"],
+               "kinds": [f"{n} {k}" for k, n in c["kinds"].items()], "labels": c["labels"],
+               "top": [item["id"] for item in c["top"]]}  # fmt: skip
+
+
 @graph.command("communities")
 @click.option("--seed", default=42, show_default=True, help="Seed of the Louvain method.")
 @click.option("--resolution", default=1.0, show_default=True, help="Higher: smaller clusters.")
 @at_option
 @source_option()
 @db_option
-@output_options()
+@output_options(csv=True, csv_help="Print CSV: one line per cluster (its top nodes' ids).")
 def graph_communities(
     seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
     out: Output,
@@ -157,7 +178,8 @@ def graph_communities(
     from archive.graph.model import communities
 
     _db, g = _load_graph(db_path, at, source)
-    out.emit(communities(g, seed=seed, resolution=resolution), text=_community_lines)
+    found = communities(g, seed=seed, resolution=resolution)
+    out.emit(found, text=_community_lines, rows=_community_rows, fields=COMMUNITY_FIELDS)
 
 
 def _path_lines(steps: list[dict[str, Any]]) -> Iterator[str]:
@@ -194,8 +216,7 @@ def graph_path(
 
 @graph.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="gexf",
-    show_default=True,
+    "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="gexf", show_default=True,
 )  # fmt: skip
 @click.option("-o", "--output", "--out", type=click.Path(dir_okay=False), help="File [stdout].")
 @at_option
@@ -244,4 +265,4 @@ def graph_render(
     click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)
 
 
-__all__ = ["graph"]
+__all__ = ["GRAPH_FORMATS", "graph"]

@@ -14,7 +14,6 @@ never loads Datasette, networkx, trafilatura, lxml or httpx.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 import sys
 import traceback
@@ -22,17 +21,11 @@ from typing import Any
 
 import click
 
-from archive.cli.options import (  # re-exported: command modules of other branches use them
-    CLIError,
-    config_option,
-    db_option,
-    json_option,
-    library_errors,
-)
-from archive.cli.output import echo_json
+from archive.cli.options import CLIError
 from crawler.errors import EXIT_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED, PressArchiveError
 
-#: Subcommand name → "module:function"; a module that does not exist (yet) is skipped.
+#: Subcommand name → "module:function", imported when the command runs or --help lists it;
+#: a wrong entry fails loudly (tests/archive/test_exit_codes.py imports every one).
 COMMANDS: dict[str, str] = {
     "crawl": "archive.cli.crawl:crawl",
     "schedule": "archive.cli.crawl:schedule",
@@ -55,8 +48,9 @@ COMMANDS: dict[str, str] = {
 
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use from ``lazy_subcommands``
-    (name → "module:attribute"), like click's documented LazyGroup; entries whose module
-    is not installed are left out instead of failing."""
+    (name → "module:attribute"), like click's documented LazyGroup. An entry that cannot
+    be imported raises (ImportError, AttributeError): a typo is a bug, not a missing
+    command."""
 
     def __init__(
         self, *args: Any, lazy_subcommands: dict[str, str] | None = None, **kwargs: Any
@@ -64,23 +58,14 @@ class LazyGroup(click.Group):
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = dict(lazy_subcommands or {})
 
-    @staticmethod
-    def _exists(target: str) -> bool:
-        module = target.partition(":")[0]
-        try:
-            return importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:  # a parent package is missing
-            return False
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        lazy = [n for n, t in self.lazy_subcommands.items() if self._exists(t)]
-        return sorted({*super().list_commands(ctx), *lazy})
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
         target = self.lazy_subcommands.get(cmd_name)
-        if target is None or not self._exists(target):
+        if target is None:
             return None
         module_name, _, attribute = target.partition(":")
         command = getattr(importlib.import_module(module_name), attribute)
@@ -153,18 +138,7 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-__all__ = [
-    "COMMANDS",
-    "CLIError",
-    "LazyGroup",
-    "cli",
-    "config_option",
-    "db_option",
-    "echo_json",
-    "json_option",
-    "library_errors",
-    "main",
-]
+__all__ = ["COMMANDS", "LazyGroup", "RootGroup", "cli", "main"]
 
 if __name__ == "__main__":  # pragma: no cover
     main()

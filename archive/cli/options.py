@@ -1,20 +1,22 @@
 """Options shared by the commands (--db, --config, --source, dates) and the way a library
 error becomes one line and its exit code.
 
-Nothing here imports more than click and :mod:`crawler.errors`: every command module
-imports this one, and ``pressarchive --help`` imports every command module.
+Nothing here imports more than click, :mod:`crawler.clock` and :mod:`crawler.errors`:
+every command module imports this one, and ``pressarchive --help`` imports every command
+module.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.errors import ArchiveMissing, InvalidValue, PressArchiveError
+from crawler.clock import parse_day, upper_bound
+from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, PressArchiveError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -44,13 +46,22 @@ def library_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _db_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A directory is an archive problem (exit 3, like every unusable archive), refused
+    before a command takes a lock or creates anything beside it."""
+    if value and Path(value).is_dir():
+        raise ArchiveError(f"{value}: is a directory, not an archive file")
+    return value
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
         "db_path",
         default="archive.db",
         show_default=True,
-        type=click.Path(dir_okay=False),
+        type=click.Path(),
+        callback=_db_callback,
         help="SQLite archive file.",
     )(func)
 
@@ -83,27 +94,28 @@ def source_option(help: str = "Only pages of this source.") -> Callable[[F], F]:
 
 
 def check_day(option: str, value: str | None) -> str | None:
-    """``value`` if it is a real calendar day YYYY-MM-DD; :class:`InvalidValue` if not."""
+    """``value`` if it is a real calendar day YYYY-MM-DD (:func:`crawler.clock.parse_day`);
+    :class:`InvalidValue` naming ``option`` if not."""
     if value is None:
         return None
     try:
-        if len(value) != 10:
-            raise ValueError("not ten characters")
-        date.fromisoformat(value)
+        parse_day(value)
     except ValueError as exc:
-        raise InvalidValue(f"{option} {value!r}: not a date YYYY-MM-DD ({exc})") from exc
-    return value
+        raise InvalidValue(f"{option} {value!r}: {exc}") from exc
+    return value.strip()
 
 
 def check_time(option: str, value: str | None) -> str | None:
-    """``value`` if it is a day YYYY-MM-DD or an ISO time; :class:`InvalidValue` if not."""
+    """``value`` if it is a day YYYY-MM-DD or a full ISO time (what
+    :func:`crawler.clock.upper_bound` reads); :class:`InvalidValue` naming ``option`` if
+    not. Blank means "now" (``None``)."""
     if value is None or not value.strip():
-        return value
+        return None
     try:
-        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        upper_bound(value)
     except ValueError as exc:
-        raise InvalidValue(f"{option} {value!r}: expected YYYY-MM-DD or an ISO time") from exc
-    return value
+        raise InvalidValue(f"{option} {value!r}: {exc}") from exc
+    return value.strip()
 
 
 def _day_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -128,7 +140,10 @@ def until_option(func: F) -> F:
 
 def at_option(func: F) -> F:
     return click.option(
-        "--at", "at", callback=_time_callback, help="Date (YYYY-MM-DD) or ISO time [now]."
+        "--at",
+        "at",
+        callback=_time_callback,
+        help="A day YYYY-MM-DD (all of it) or an ISO time YYYY-MM-DDTHH:MM[:SS][Z] [now].",
     )(func)
 
 

@@ -83,13 +83,15 @@ class Output:
 
 def output_options(*, csv: bool = False, csv_help: str | None = None) -> Callable[[F], F]:
     """Add ``--json`` (and ``--csv`` if the result is a table); the command receives one
-    ``out: Output`` instead of the flags. ``--json`` wins over ``--csv``."""
+    ``out: Output`` instead of the flags. ``--json`` with ``--csv`` is a usage error."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             as_json = kwargs.pop("as_json", False)
             as_csv = kwargs.pop("as_csv", False)
+            if as_json and as_csv:
+                raise click.UsageError("--json and --csv exclude each other; give one")
             fmt = "json" if as_json else "csv" if as_csv else "text"
             return func(*args, out=Output(fmt), **kwargs)
 

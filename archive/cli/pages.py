@@ -13,6 +13,9 @@ from archive.cli.options import at_option, db_option, open_db
 from archive.cli.output import Output, output_options
 
 REVISION_FIELDS = ("revision", "fetched_at", "event", "changed_fields", "removed_at")
+#: ``extract --profile``: the names of ``crawler.extract.profiles.BUILTIN_PROFILES``, copied
+#: so that ``--help`` does not import lxml (tests/archive/test_cli.py keeps them equal).
+PROFILES = ("sitepark", "typo3")
 
 
 def _history_lines(data: dict[str, Any]) -> Iterator[str]:
@@ -114,7 +117,7 @@ def _extract_lines(page: dict[str, Any]) -> Iterator[str]:
 @click.option("--url", help="Original URL of a local file (for resolving links and dates).")
 @click.option(
     "--profile",
-    type=click.Choice(["sitepark", "typo3"]),
+    type=click.Choice(PROFILES),
     help="A built-in site profile (CSS selectors); default: generic extraction.",
 )
 @output_options()
@@ -129,17 +132,32 @@ def extract(target: str, url: str | None, profile: str | None, out: Output) -> N
     path = Path(target)
     if path.exists():
         headers: dict[str, str] = {}
-        body, page_url = path.read_bytes(), url or path.resolve().as_uri()
+        body, page_url = _read_file(path), url or path.resolve().as_uri()
     elif target.startswith(("http://", "https://")):
         body, headers, page_url = _fetch_one(target)
     else:
-        raise click.BadParameter(f"{target!r} is neither a file nor an http(s) URL")
+        raise click.BadParameter(
+            f"{target!r} is neither a file nor an http(s) URL", param_hint="TARGET"
+        )
     from crawler.extract.core import extract as run_extract
     from crawler.extract.profiles import BUILTIN_PROFILES
 
     site_profile = BUILTIN_PROFILES[profile] if profile else None
     page = run_extract(page_url, body, headers, site_profile).to_dict()
     out.emit(page, text=_extract_lines)
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of the HTML file ``path``; a directory or an unreadable file is a bad
+    TARGET (exit 2) naming it."""
+    if not path.is_file():
+        raise click.BadParameter(f"{str(path)!r} is not a file (a directory?)", param_hint="TARGET")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise click.BadParameter(
+            f"{str(path)!r} cannot be read: {exc.strerror or exc}", param_hint="TARGET"
+        ) from exc
 
 
 def _fetch_one(url: str) -> tuple[bytes, dict[str, str], str]:
@@ -165,4 +183,4 @@ def _fetch_one(url: str) -> tuple[bytes, dict[str, str], str]:
     return result.body, dict(result.headers), result.final_url or url
 
 
-__all__ = ["diff", "extract", "history", "show"]
+__all__ = ["PROFILES", "diff", "extract", "history", "show"]

@@ -10,6 +10,12 @@ import click
 
 from archive.cli.options import db_option, open_db, since_option, source_option, until_option
 from archive.cli.output import Output, output_options
+from crawler.records import STORED_PAGE_TYPES
+
+#: ``export --format``: ``archive.export.FORMATS``, copied so that ``--help`` does not import
+#: sqlite_utils (tests/archive/test_cli.py keeps them equal).
+EXPORT_FORMATS = ("csv", "json", "jsonl", "parquet")
+_TYPES_HELP = f"{', '.join(STORED_PAGE_TYPES[:-1])} or {STORED_PAGE_TYPES[-1]}"
 
 
 def _hit_lines(query: str) -> Any:
@@ -26,6 +32,16 @@ def _hit_lines(query: str) -> Any:
     return lines
 
 
+COUNT_FIELDS = ("count",)
+FACET_FIELDS = ("facet", "value", "count")
+
+
+def _facet_rows(found: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    for name, values in found.items():
+        for item in values:
+            yield {"facet": name, "value": item["value"], "count": item["count"]}
+
+
 def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
     for name, values in found.items():
         yield f"{name}:"
@@ -39,7 +55,7 @@ def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
 @source_option()
 @since_option
 @until_option
-@click.option("--type", "page_type", help="press_release, topic, notice, org_unit or other.")
+@click.option("--type", "page_type", help=f"Only pages of this type: {_TYPES_HELP}.")
 @click.option("--label", help="Only pages with this label (e.g. 'Pressemitteilung').")
 @click.option("--has-images", is_flag=True, default=None, help="Only pages with images.")
 @click.option("--live-only", is_flag=True, help="Leave out pages removed from the site.")
@@ -48,7 +64,10 @@ def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
 @click.option("--facets", "show_facets", is_flag=True, help="Counts by source, type, year, label.")
-@output_options(csv=True, csv_help="Print CSV (url, title, published, …).")
+@output_options(
+    csv=True, csv_help="Print CSV (url, title, published, …; with --count: count; with "
+    "--facets: facet, value, count).",
+)  # fmt: skip
 def search(
     query: str,
     db_path: str,
@@ -93,13 +112,14 @@ def search(
     }  # fmt: skip
     if count_only:
         n = searching.count(db, query, exact=exact, **filters)
-        Output("json" if out.format == "json" else "text").emit(
-            {"count": n}, text=lambda data: [str(data["count"])]
-        )
+        out.emit(
+            {"count": n}, text=lambda data: [str(data["count"])], rows=lambda data: [data],
+            fields=COUNT_FIELDS,
+        )  # fmt: skip
         return
     if show_facets:
         found = searching.facets(db, query, exact=exact, **filters)
-        Output("json" if out.format == "json" else "text").emit(found, text=_facet_lines)
+        out.emit(found, text=_facet_lines, rows=_facet_rows, fields=FACET_FIELDS)
         return
     hits = searching.search(db, query, limit=limit, exact=exact, **filters)
     out.emit(hits, text=_hit_lines(query), fields=searching.HIT_FIELDS)
@@ -108,8 +128,7 @@ def search(
 @click.command()
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json", "jsonl", "parquet"]), default="csv",
-    show_default=True,
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True,
 )  # fmt: skip
 @click.option("--query", help="Only pages matching this search (best first).")
 @since_option
@@ -147,4 +166,4 @@ def export(
         click.echo(f"{n} pages written to {output}", err=True)
 
 
-__all__ = ["export", "search"]
+__all__ = ["EXPORT_FORMATS", "export", "search"]

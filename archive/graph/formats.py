@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from archive.outfile import replaced_on_success
+from crawler.errors import GraphError
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
 _TYPES = ((bool, "boolean"), (int, "long"), (float, "double"))
@@ -81,9 +84,13 @@ def _schema(items: Iterator[dict[str, Any]]) -> dict[str, str]:
 
 @contextmanager
 def _sink(out: str | Path | IO[bytes]) -> Iterator[Callable[[str], Any]]:
-    """A ``write(str)`` into ``out`` (a path, or a binary stream left open), UTF-8."""
+    """A ``write(str)`` into ``out`` (a path, or a binary stream left open), UTF-8; a path
+    is written all or nothing, a failure to write it is a :class:`GraphError` naming it."""
     if isinstance(out, str | Path):
-        with open(out, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as fh:
+        with (
+            replaced_on_success(out, GraphError) as part,
+            open(part, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as fh,
+        ):
             yield fh.write
         return
     chunks: list[str] = []

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.clock import end_of_day, to_iso
+from archive.store.checks import require_bound
 from crawler.errors import GraphError, NodeNotFound
 
 #: Node kinds, in legend order; ``kind`` of an archived page comes from its page_type.
@@ -30,15 +30,9 @@ def at_bound(at: str | None) -> str | None:
     """The latest stored time counted as "at or before ``at``", in the one timestamp format
     of :mod:`crawler.clock` so it compares as a string with the stored times
     (``YYYY-MM-DD``: the whole day, up to its last millisecond; an ISO time with any
-    offset: that moment in UTC); ``None`` stays ``None`` (now)."""
-    if at is None or not at.strip():
-        return None
-    at = at.strip()
-    try:
-        bound = to_iso(at)
-    except ValueError as exc:
-        raise GraphError(f"--at {at!r}: expected YYYY-MM-DD or an ISO time") from exc
-    return end_of_day(at) if len(at) == 10 else bound
+    offset: that moment in UTC); ``None`` stays ``None`` (now). Anything else is an
+    :class:`~crawler.errors.InvalidValue` (see :func:`crawler.clock.upper_bound`)."""
+    return require_bound("--at", at)
 
 
 # --------------------------------------------------------------------------- timeline

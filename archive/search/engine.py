@@ -32,7 +32,6 @@ newest pages that match and pass them. :func:`count`, :func:`facets` and
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -56,9 +55,9 @@ from archive.search.query import (
     to_search_query,
 )
 from archive.search.snippets import Highlighter, make_snippet
+from archive.store.checks import require_day
 from crawler.errors import SearchError
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: bm25 weights in the column order of ``archive.store.schema.FTS_COLUMNS``
 #: (title, label, lead, body, captions, credits); ``pages_search`` has the same columns.
 BM25_WEIGHTS = (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
@@ -70,16 +69,6 @@ STATUSES = ("all", "live", "removed")
 
 
 # --------------------------------------------------------------------------- search
-
-
-def _day(value: str | date | None, name: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value.isoformat()[:10]
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise SearchError(f"{name} must be a date YYYY-MM-DD, got {value!r}")
-    return value
 
 
 def _filters(
@@ -99,7 +88,7 @@ def _filters(
         if value is not None:
             clauses.append(f"pages.{column} = :{column}")
             params[column] = value
-    since_day, until_day = _day(since, "since"), _day(until, "until")
+    since_day, until_day = require_day("--since", since), require_day("--until", until)
     if since_day:
         clauses.append("pages.published >= :since")
         params["since"] = since_day

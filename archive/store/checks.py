@@ -5,20 +5,23 @@
 which a crawl uses): a missing path raises :class:`~crawler.errors.ArchiveMissing`, a file
 that is not a pressarchive archive :class:`~crawler.errors.ArchiveError` before anything is
 written to it. The ``require_*`` functions raise with the value and what exists instead of
-letting a filter silently match nothing.
+letting a filter silently match nothing; :func:`require_day` and :func:`require_bound`
+read a ``--since``/``--until`` day and an ``--at`` bound for the library functions.
 """
 
 from __future__ import annotations
 
 import difflib
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
 
 from archive.store.schema import open_archive
+from crawler.clock import parse_day, upper_bound
 from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, SourceNotFound
-from crawler.records import PAGE_TYPES
+from crawler.records import STORED_PAGE_TYPES
 
 _LISTED = 20  # values named in an error message; the rest are counted
 
@@ -92,12 +95,39 @@ def require_source(db: sqlite_utils.Database, name: str | None) -> None:
 
 
 def require_page_type(page_type: str | None) -> None:
-    """Raise :class:`InvalidValue` unless ``page_type`` is ``None`` or a page type."""
-    if page_type is not None and page_type not in PAGE_TYPES:
+    """Raise :class:`InvalidValue` unless ``page_type`` is ``None`` or a type of page an
+    archive holds (:data:`~crawler.records.STORED_PAGE_TYPES`: never ``listing``)."""
+    if page_type is not None and page_type not in STORED_PAGE_TYPES:
         raise InvalidValue(
-            f"--type '{page_type}': no such page type (one of {', '.join(PAGE_TYPES)})"
-            + _close(page_type, list(PAGE_TYPES))
+            f"--type '{page_type}': no such page type (one of {', '.join(STORED_PAGE_TYPES)})"
+            + _close(page_type, list(STORED_PAGE_TYPES))
         )
+
+
+def require_day(option: str, value: str | date | None) -> str | None:
+    """``value`` as ``YYYY-MM-DD`` (:func:`crawler.clock.parse_day`; a :class:`date` is
+    taken as is), ``None`` for ``None`` or blank; :class:`InvalidValue` naming ``option``
+    and the value if it is not a day."""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return parse_day(value).isoformat()
+    except ValueError as exc:
+        raise InvalidValue(f"{option} {value!r}: {exc}") from exc
+
+
+def require_bound(option: str, value: str | None) -> str | None:
+    """The stored-time bound "at or before ``value``" (:func:`crawler.clock.upper_bound`: a
+    day means the whole day), ``None`` for ``None`` or blank (now); :class:`InvalidValue`
+    naming ``option`` and the value if it is neither a day nor a full ISO time."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return upper_bound(value)
+    except ValueError as exc:
+        raise InvalidValue(f"{option} {value!r}: {exc}") from exc
 
 
 def known_labels(db: sqlite_utils.Database) -> list[str]:
@@ -126,6 +156,8 @@ __all__ = [
     "known_labels",
     "known_sources",
     "open_existing",
+    "require_bound",
+    "require_day",
     "require_label",
     "require_page_type",
     "require_source",

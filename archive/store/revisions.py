@@ -32,9 +32,9 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.store.checks import require_bound
 from archive.store.schema import REVISION_COLUMNS
-from crawler.clock import end_of_day, to_iso
-from crawler.errors import InvalidValue, NotArchived
+from crawler.errors import NotArchived
 
 #: Fields compared between revisions, in display order.
 DIFF_FIELDS = (
@@ -306,26 +306,16 @@ def diff(
     return {"url": page_url, "from": from_n, "to": to_n, "changes": changes}
 
 
-def _bound(at: str) -> str:
-    """An upper bound for stored timestamps on or before ``at`` (a date means its whole
-    day), in the one format of :mod:`crawler.clock`, so it compares with them as a string
-    (an ISO time with an offset is that moment in UTC)."""
-    at = at.strip()
-    try:
-        return end_of_day(at) if len(at) == 10 else to_iso(at)
-    except ValueError as exc:
-        raise InvalidValue(f"{at!r}: expected a date YYYY-MM-DD or an ISO time") from exc
-
-
 def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str, Any]:
     """The page as it was at ``at`` (``YYYY-MM-DD`` or ISO time; default: now): the fields
     of the revision then current, its ``images``, ``related``, ``links``, ``attachments``,
     and ``removed`` (whether the page was gone at that time)."""
+    bound = require_bound("--at", at)
     page_url = resolve(db, url)
-    if at:
+    if bound:
         row = db.execute(
             "SELECT max(revision) FROM revisions WHERE page_url = ? AND fetched_at <= ?",
-            [page_url, _bound(at)],
+            [page_url, bound],
         ).fetchone()
     else:
         row = db.execute(
@@ -335,7 +325,7 @@ def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str
         raise NotArchived(f"{page_url}: not archived yet at {at}")
     rev = load_revision(db, page_url, int(row[0]))
     removed_at = rev.get("removed_at")
-    gone = bool(removed_at) and (at is None or str(removed_at) <= _bound(at))
+    gone = bool(removed_at) and (bound is None or str(removed_at) <= bound)
     links = rev.pop("links")
     out = {k: v for k, v in rev.items() if k not in ("page_url", "images")}
     out["url"] = page_url

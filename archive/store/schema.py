@@ -11,9 +11,10 @@ both apply it. In the same transaction, after the migrations, the derived indexe
 (:mod:`archive.indexes.registry`) that were never built or were built by another version
 are rebuilt.
 
-A file that is not SQLite, or an SQLite file whose tables clash with ours (a ``pages``
-table from some other program, say), raises :class:`~crawler.errors.ArchiveError`
-naming the path.
+A file that is not SQLite, or a non-empty SQLite database without our ``migrations``
+table (any table, view or index of some other program), raises
+:class:`~crawler.errors.ArchiveError` naming the path before anything is written to it:
+only an empty database becomes an archive.
 
 Timestamps (:data:`TIMESTAMP_COLUMNS`) are written in the one format of
 :mod:`crawler.clock` (``2026-12-04T05:40:40.123Z``), so SQL compares them as strings;
@@ -215,6 +216,7 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
         raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
     try:
         db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _refuse_foreign(db, str(p))  # before the WAL switch, which rewrites the file header
         _enable_wal(db)
         db.conn.execute("PRAGMA foreign_keys = ON")
         ensure_schema(db)
@@ -272,14 +274,36 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
     return applied_now
 
 
+def _schema_objects(db: sqlite_utils.Database) -> list[str]:
+    """Names of everything in ``sqlite_master`` (tables, views, indexes, triggers)."""
+    rows = db.conn.execute(
+        "SELECT name FROM sqlite_master ORDER BY type != 'table', name"
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def _refuse_foreign(db: sqlite_utils.Database, path: str) -> None:
+    """Raise :class:`ArchiveError` if the database has anything but no migrations table
+    (checked again under the write lock by :func:`ensure_schema`)."""
+    if "migrations" not in _existing_tables(db):
+        _refuse_non_empty(db, path)
+
+
+def _refuse_non_empty(db: sqlite_utils.Database, path: str) -> None:
+    # Only an empty database becomes an archive: anything else without our migrations
+    # table belongs to some other program and is left untouched.
+    found = _schema_objects(db)
+    if found:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        raise ArchiveError(
+            f"{path}: not a pressarchive archive (it has {shown} but no migrations table); "
+            "use --db with a new file or an existing archive"
+        )
+
+
 def _applied_migrations(db: sqlite_utils.Database, tables: set[str], path: str) -> set[int]:
     if "migrations" not in tables:
-        clash = sorted(tables & set(EXPECTED_COLUMNS))
-        if clash:
-            raise ArchiveError(
-                f"{path}: not a pressarchive archive (it has table(s) {', '.join(clash)} "
-                "but no migrations table)"
-            )
+        _refuse_non_empty(db, path)
         db.conn.execute(
             "CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
         )

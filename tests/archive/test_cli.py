@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -110,6 +111,24 @@ SEED_PATH = (
 )
 
 
+def test_extract_a_directory_or_an_unreadable_file_exits_2_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert repr(str(tmp_path)) in result.output and "not a file" in result.output
+    page = tmp_path / "page.html"
+    page.write_text("<html></html>")
+
+    def unreadable(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    result = CliRunner().invoke(cli, ["extract", str(page)])
+    assert result.exit_code == 2, result.output
+    assert "page.html" in result.output and "Permission denied" in result.output
+
+
 @pytest.mark.slow
 def test_extract_a_file_and_a_url_as_json(tmp_path: Path) -> None:
     from crawler.sample_site import CANONICAL_BASE, SampleSite, ground_truth, render_site
@@ -133,3 +152,47 @@ def test_extract_a_file_and_a_url_as_json(tmp_path: Path) -> None:
         assert json.loads(result.output)["title"] == truth["title"]
         result = CliRunner().invoke(cli, ["extract", site.base_url + "/intern/redaktion"])
     assert result.exit_code == 1 and "robots.txt" in result.output
+
+
+def _option(command: click.Command, flag: str) -> click.Option:
+    (found,) = [p for p in command.params if isinstance(p, click.Option) and flag in p.opts]
+    return found
+
+
+def test_choices_copied_for_start_up_time_equal_their_source() -> None:
+    """The CLI modules copy these lists so that --help imports no heavy library."""
+    from archive.cli.graph import GRAPH_FORMATS, graph
+    from archive.cli.pages import PROFILES, extract
+    from archive.cli.search import EXPORT_FORMATS, export
+    from archive.export import FORMATS
+    from archive.graph.model import EXPORT_FORMATS as GRAPH_EXPORT_FORMATS
+    from crawler.extract.profiles import BUILTIN_PROFILES
+
+    assert EXPORT_FORMATS == FORMATS
+    assert GRAPH_FORMATS == GRAPH_EXPORT_FORMATS
+    assert set(PROFILES) == set(BUILTIN_PROFILES)
+    for command, flag, truth in (
+        (export, "--format", FORMATS),
+        (graph.commands["export"], "--format", GRAPH_EXPORT_FORMATS),
+        (extract, "--profile", tuple(BUILTIN_PROFILES)),
+    ):
+        choice = _option(command, flag).type
+        assert isinstance(choice, click.Choice)
+        assert set(choice.choices) == set(truth), (command.name, flag)
+
+
+def test_type_is_checked_and_described_from_the_stored_page_types(tmp_path: Path) -> None:
+    from archive.cli.search import search
+    from archive.store.schema import open_archive
+    from crawler.records import PAGE_TYPES, STORED_PAGE_TYPES
+
+    assert set(PAGE_TYPES) - set(STORED_PAGE_TYPES) == {"listing"}
+    help_text = _option(search, "--type").help or ""
+    assert all(t in help_text for t in STORED_PAGE_TYPES) and "listing" not in help_text
+    db = tmp_path / "a.db"
+    open_archive(db).close()
+    result = CliRunner().invoke(cli, ["search", "x", "--type", "listing", "--db", str(db)])
+    assert result.exit_code == 2 and "'listing'" in result.output, result.output
+    assert "listing" not in result.output.split("one of", 1)[1]
+    result = CliRunner().invoke(cli, ["search", "x", "--type", "other", "--db", str(db)])
+    assert result.exit_code == 0, result.output

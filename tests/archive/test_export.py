@@ -94,3 +94,36 @@ def test_cli_export(archive_path: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
     result = runner.invoke(cli, ["export", "--db", str(archive_path), "--since", "gestern"])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_export_into_a_missing_directory_exits_2_naming_it(
+    archive_path: Path, tmp_path: Path, fmt: str
+) -> None:
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    target = tmp_path / "nodir" / f"x.{fmt}"
+    args = ["export", "--format", fmt, "-o", str(target), "--db", str(archive_path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert str(target) in result.output and "does not exist" in result.output
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_part(
+    archive_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archive.export as exporting
+
+    target = tmp_path / "pages.csv"
+    target.write_text("the previous export\n")
+
+    def disk_full(rows: object, fmt: str, out: io.StringIO) -> int:
+        out.write("url,source\nhttps://half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(exporting, "_write_text", disk_full)
+    with pytest.raises(ExportError, match="pages.csv.*No space left"):
+        export_pages(open_archive(archive_path), "csv", target)
+    assert target.read_text() == "the previous export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

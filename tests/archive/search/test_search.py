@@ -12,7 +12,7 @@ import sqlite_utils
 from archive.search.engine import count, search, to_fts_query
 from archive.store.save import mark_removed, save_page
 from archive.store.schema import FTS_TOKENIZE, open_archive
-from crawler.errors import SearchError
+from crawler.errors import InvalidValue, SearchError
 from crawler.records import Extracted, Image
 from tests.support.factories import fetch_result as fetch
 
@@ -316,8 +316,10 @@ def test_search_filters(db: sqlite_utils.Database) -> None:
     assert count(db, "Hallenbad", since="2024-01-01") == 2
     assert count(db, "Hallenbad", until="2023-12-31") == 1
     assert len(search(db, "Hallenbad", limit=1)) == 1
-    with pytest.raises(SearchError):
+    with pytest.raises(InvalidValue, match="--since 'gestern'"):  # a bad request: exit 2
         search(db, "Hallenbad", since="gestern")
+    with pytest.raises(InvalidValue, match="--until '20231231'"):
+        count(db, "Hallenbad", until="20231231")
     with pytest.raises(SearchError):
         search(db, "Hallenbad", limit=0)
 

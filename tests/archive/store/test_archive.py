@@ -136,6 +136,39 @@ def test_foreign_sqlite_file_raises_archive_error(tmp_path: Path) -> None:
     assert names == {"pages"}
 
 
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        ["CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)"],
+        ["CREATE VIEW answer AS SELECT 42 AS n"],
+        ["CREATE TABLE t (x)", "CREATE INDEX t_x ON t (x)"],
+    ],
+    ids=["table", "view", "index"],
+)
+def test_any_non_empty_database_without_migrations_is_refused_untouched(
+    tmp_path: Path, ddl: list[str]
+) -> None:
+    path = tmp_path / "foreign.db"
+    conn = sqlite3.connect(path)
+    for statement in ddl:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ArchiveError, match="foreign.db.*not a pressarchive archive"):
+        open_archive(path)
+    assert path.read_bytes() == before  # not even switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign.db"]
+
+
+def test_an_empty_sqlite_file_becomes_an_archive(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    db = open_archive(path)
+    assert "migrations" in db.table_names()
+    db.close()
+
+
 def test_unknown_future_migration_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     open_archive(path).close()

@@ -5,7 +5,7 @@ archive whose rows mixed ``…Z``, ``….079Z``, ``+00:00`` and other offsets.""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -67,6 +67,27 @@ def test_now_parse_and_bounds() -> None:
             clock.to_iso(bad)
     with pytest.raises(ValueError):
         clock.end_of_day("2025-11-28T10:00")
+
+
+def test_days_and_upper_bounds_are_read_in_one_place() -> None:
+    assert clock.parse_day(" 2026-12-04 ") == date(2026, 12, 4)
+    assert clock.upper_bound("2026-12-04") == "2026-12-04T23:59:59.999Z"  # the whole day
+    assert clock.upper_bound("2026-12-04T05:40") == "2026-12-04T05:40:00.000Z"
+    assert clock.upper_bound("2026-12-04T05:40:40.5+01:00") == "2026-12-04T04:40:40.500Z"
+    assert clock.upper_bound("2026-12-04T05:40:40.123Z") == "2026-12-04T05:40:40.123Z"
+    # compact and week forms fromisoformat also reads: refused, not taken as midnight
+    for bad in ("20261204", "2026-W49-5", "2026-12-04T0540", "2025-02-30", "gestern", ""):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            clock.parse_day(bad)
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            clock.upper_bound(bad)
+    for bad in ("2026-12-04T05:40:00", "2026-12-04 05:40"):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            clock.parse_day(bad)
+    with pytest.raises(ValueError):
+        clock.upper_bound("2026-12-04 05:40")  # a full ISO time has its T
+    with pytest.raises(ValueError):
+        clock.end_of_day("20261204")
 
 
 def test_uniform_strings_sort_like_times() -> None:
@@ -216,11 +237,11 @@ def test_migration_9_rewrites_every_timestamp_column(tmp_path: Path) -> None:
         r[0] for r in db.execute("SELECT valid_from FROM graph_revision_spans")
     }
     # a bound given with an offset is that moment in the stored format; junk is refused
-    assert revisions._bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
+    assert clock.upper_bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
     assert at_bound("2025-11-28T11:48:56+01:00") == "2025-11-28T10:48:56.000Z"
-    assert at_bound("2025-11-28") == revisions._bound("2025-11-28") == "2025-11-28T23:59:59.999Z"
-    with pytest.raises(InvalidValue):
-        revisions._bound("yesterday")
+    assert at_bound("2025-11-28") == clock.upper_bound("2025-11-28") == "2025-11-28T23:59:59.999Z"
+    with pytest.raises(InvalidValue, match="--at 'yesterday'"):
+        revisions.show(db, "https://x.example/", "yesterday")
     db.close()
 
 
