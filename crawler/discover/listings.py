@@ -25,12 +25,24 @@ from crawler.discover.markup import (
 )
 from crawler.extract.profiles import SiteProfile, select
 from crawler.extract.related import teaser
+from crawler.extract.vocabulary import (
+    SP_KICKER_TEXT,
+    SP_LISTING_KINDS,
+    SP_PAGINATION,
+    SP_PAGINATION_DATA,
+    SP_RELATED,
+    SP_SCHEDULING_DATE,
+    SP_TEASER,
+    SP_TEASER_HEADLINE,
+    SP_TEASER_INNER,
+    SP_TEASER_LIST_ITEM,
+    SP_TEASER_MODIFIER,
+)
 from crawler.records import Link
 
 MAX_LISTING_PAGES = 500
 
 _NEXT_TEXTS = {"weiter", "nächste", "nächste seite", "next", "»", "›", ">", ">>", "vor"}
-_KINDS = {"press": "press", "topic": "topic", "orgunit": "org", "org": "org"}
 
 
 @dataclass
@@ -80,25 +92,25 @@ def _profile_pages(doc: Any, base: str, profile: SiteProfile | None) -> list[str
 
 # -- Sitepark IES -------------------------------------------------------------------------
 def _sitepark_items(doc: Any, base: str) -> list[Link]:
-    item, inner = has_class("SP-TeaserList__item"), has_class("SP-Teaser__inner")
+    item, inner = has_class(SP_TEASER_LIST_ITEM), has_class(SP_TEASER_INNER)
     anchors = doc.xpath(f"//li[{item}]//a[{inner}][@href]")
-    main = [a for a in anchors if not a.xpath(f"ancestor::*[{has_class('SP-Related')}]")]
+    main = [a for a in anchors if not a.xpath(f"ancestor::*[{has_class(SP_RELATED)}]")]
     items = []
     for a in main or anchors:
         href = absolute(base, a.get("href"))
         if not href:
             continue
-        teaser = first(a, f"ancestor::*[{has_class('SP-Teaser')}][1]")
+        teaser = first(a, f"ancestor::*[{has_class(SP_TEASER)}][1]")
         kind = "other"
         for c in (teaser.get("class", "") if teaser is not None else "").split():
-            if c.startswith("SP-Teaser--"):
-                kind = _KINDS.get(c.removeprefix("SP-Teaser--"), "other")
-        headline = first(a, f".//*[{has_class('SP-Teaser__headline')}]")
+            if c.startswith(SP_TEASER_MODIFIER):
+                kind = SP_LISTING_KINDS.get(c.removeprefix(SP_TEASER_MODIFIER), "other")
+        headline = first(a, f".//*[{has_class(SP_TEASER_HEADLINE)}]")
         if headline is None:
             headline = first(a, ".//h1|.//h2|.//h3|.//h4")
         title = text_of(headline) or text_of(a)
-        label = text_of(first(a, f".//*[{has_class('SP-Kicker__text')}]")) or None
-        date_el = first(a, f".//*[{has_class('SP-Scheduling__date')}]")
+        label = text_of(first(a, f".//*[{has_class(SP_KICKER_TEXT)}]")) or None
+        date_el = first(a, f".//*[{has_class(SP_SCHEDULING_DATE)}]")
         date = parse_german_date(text_of(date_el)) if date_el is not None else None
         if date is None:
             date = parse_iso_date(first(a, ".//time/@datetime"))
@@ -107,11 +119,11 @@ def _sitepark_items(doc: Any, base: str) -> list[Link]:
 
 
 def _sitepark_pages(doc: Any, base: str) -> list[str]:
-    nav = first(doc, f"//*[{has_class('SP-Pagination')}]")
+    nav = first(doc, f"//*[{has_class(SP_PAGINATION)}]")
     if nav is None:
         return []
     pages = [absolute(base, h) for h in nav.xpath(".//a/@href")]
-    raw = nav.get("data-sp-pagination")
+    raw = nav.get(SP_PAGINATION_DATA)
     if raw:
         try:
             max_page = int(json.loads(raw).get("max", 0))
