@@ -32,7 +32,7 @@ from archive.store import revisions as revisions
 from archive.store.schema import write_transaction
 from crawler.clock import now_iso, parse_iso, to_iso
 from crawler.config.settings import SourceConfig
-from crawler.discover.discovery import CachedDiscovery
+from crawler.discover.core import CachedDiscovery
 from crawler.engine.store import ERROR_KINDS, ExtractionCounts
 from crawler.records import RUN_COUNTERS, Extracted, FetchResult
 
@@ -399,7 +399,7 @@ class SqliteDiscoveryCache:
     """Discovery cache (listing / feed / sitemap responses) in ``discovery_cache``.
 
     ``get(url)`` returns an object with ``etag``, ``last_modified`` and ``payload``
-    (a ``crawler.discover.discovery.CachedDiscovery``) or ``None``;
+    (a ``crawler.discover.core.CachedDiscovery``) or ``None``;
     ``put(url, entry)`` stores any object with those attributes.
     """
 

@@ -26,7 +26,7 @@ import httpx
 
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
-from crawler.discover.discovery import discover
+from crawler.discover.core import discover
 from crawler.engine.store import ExtractionCounts, Store
 from crawler.extract.core import extract
 from crawler.fetch.fetcher import Fetcher

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
-from crawler.discover.discovery import DiscoveryCache
+from crawler.discover.core import DiscoveryCache
 from crawler.records import Extracted, FetchResult
 
 #: ``fetch_errors.kind``: what failed. ``fetch``: no usable response (network, timeout,

@@ -24,6 +24,7 @@ from crawler.extract.vocabulary import (
     CREDIT_HEADINGS,
     CREDIT_INITIALS,
     IMAGE_CHROME_WORDS,
+    SP_IMAGE_CREDITS,
 )
 from crawler.extract.vocabulary import (
     IMAGE_FILE as _IMAGE_FILE,
@@ -118,7 +119,7 @@ def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = No
         if found:
             return found
     index = page.index
-    sections = index.with_class("SP-ImageCredits", scope)
+    sections = index.with_class(SP_IMAGE_CREDITS, scope)
     headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
     if not sections and not headed:  # (most pages: nothing below to look at)
         return []

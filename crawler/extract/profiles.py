@@ -44,6 +44,7 @@ from lxml import etree
 
 from crawler.extract.index import PageIndex
 from crawler.extract.selector import parse
+from crawler.extract.vocabulary import SP_PROFILE_SELECTORS
 
 _TRANSLATOR = HTMLTranslator()
 
@@ -73,18 +74,8 @@ class SiteProfile:
 FIELDS = tuple(f.name for f in dataclasses.fields(SiteProfile))
 
 #: Sitepark IES (ruesselsheim.de, offenbach.de, mainz.de, …): see crawler/sample_site/MARKUP.md
-SITEPARK = SiteProfile(
-    title="#SP-Content .SP-ArticleHeader h1",
-    label="#SP-Content .SP-ArticleHeader .SP-Kicker__text",
-    lead="#SP-Content .SP-ArticleHeader .SP-Intro",
-    body="#SP-Content .SP-ArticleContent",
-    images="#SP-Content .SP-ArticleContent img, #SP-Content .SP-ArticleHeader img",
-    captions="#SP-Content .SP-Figure__caption, #SP-Content figcaption",
-    credits="#SP-Content .SP-ImageCredits li",
-    related="#SP-Content .SP-Related",
-    listing_items="li.SP-TeaserList__item",
-    next_page=".SP-Pagination a[rel~=next], .SP-Pagination .SP-Pagination__next",
-)
+#: (the selectors are Sitepark vocabulary: ``crawler.extract.vocabulary.SP_PROFILE_SELECTORS``)
+SITEPARK = SiteProfile(**SP_PROFILE_SELECTORS)
 
 #: TYPO3 with EXT:news (tx_news) default templates (Darmstadt, Kreis Groß-Gerau, …)
 TYPO3 = SiteProfile(

@@ -31,12 +31,19 @@ from crawler.extract.vocabulary import (
     CONTEXT as _CONTEXT,
 )
 from crawler.extract.vocabulary import (
-    KIND_CLASSES as _KIND_CLASSES,
-)
-from crawler.extract.vocabulary import (
     LINK_BOX_HEADINGS,
     LINK_BOX_INITIALS,
     ORG_PATH,
+    SP_KICKER_TEXT,
+    SP_PREFIX,
+    SP_RELATED,
+    SP_SCHEDULING_DATE,
+    SP_TEASER,
+    SP_TEASER_HEADLINE,
+    SP_TEASER_KINDS,
+    SP_TEASER_LIST,
+    SP_TEASER_LIST_ITEM,
+    SP_TEASER_MARKED,
 )
 from crawler.extract.vocabulary import (
     LINK_PREFIX as _LINK_PREFIX,
@@ -60,14 +67,15 @@ def in_box(page: PageContext, el: Any, heading: re.Pattern[str], initials: str =
 
 
 _RELATED_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5"))
+_SP_RELATED_TOKEN = SP_RELATED.lower()
 
 
 def _sp_related(node: Any) -> bool:
     """``"sp-related" in classes(node)``"""
     value = node.get("class")
-    if value is None or "sp-related" not in value.lower():
+    if value is None or _SP_RELATED_TOKEN not in value.lower():
         return False
-    return "sp-related" in value.lower().split()
+    return _SP_RELATED_TOKEN in value.lower().split()
 
 
 def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list[Any]:
@@ -80,7 +88,7 @@ def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list
     index = page.index
     # (neither the order of the candidates nor one met twice changes the result: a box found
     # again is the same box, a box inside another is dropped below)
-    boxes = list(index.with_class("SP-Related"))
+    boxes = list(index.with_class(SP_RELATED))
     headings = index.heads()  # the page's headings, found once (a superset: filtered below)
     text_of = index.text
     for heading in headings:
@@ -139,7 +147,7 @@ def related(page: PageContext, profile: SiteProfile | None = None) -> list[Link]
     index = page.index
     text_of = index.text
     for box in related_boxes(page, profile):
-        items = index.with_class("SP-TeaserList__item", box)
+        items = index.with_class(SP_TEASER_LIST_ITEM, box)
         if not items:  # .//li[.//a]
             items = [
                 li
@@ -233,7 +241,7 @@ def _teaser(
     kind = None
     if sitepark_teaser is not None:
         for token in classes(sitepark_teaser):
-            kind = kind or _KIND_CLASSES.get(token)
+            kind = kind or SP_TEASER_KINDS.get(token)
         kind = kind or "other"  # MARKUP.md: a Sitepark teaser without a known kind modifier
     elif date:  # what the branch below makes of a dated teaser, without a ``_Text``
         # (:func:`_guess_kind` calls it press; the ``urlsplit(url)`` it does first cannot
@@ -278,7 +286,7 @@ class _TeaserParts:
         # the teaser itself can only be ``sitepark`` and ``dated``
         value = item.get("class")
         if value is not None:
-            if "SP-" in value and "SP-Teaser" in class_tokens(value):
+            if SP_PREFIX in value and SP_TEASER in class_tokens(value):
                 sitepark = item
             lowered = value.lower()
             if "date" in lowered or "datum" in lowered or "time" in lowered:
@@ -288,17 +296,17 @@ class _TeaserParts:
         for el in elements:
             value = el.get("class")
             if value is not None:
-                # the Sitepark tokens below all hold "SP-"; a date word holds no whitespace, so
-                # it is in a token iff it is in the attribute
-                if "SP-" in value:
+                # the Sitepark tokens below all hold SP_PREFIX; a date word holds no
+                # whitespace, so it is in a token iff it is in the attribute
+                if SP_PREFIX in value:
                     tokens = class_tokens(value)
-                    if sitepark is None and "SP-Teaser" in tokens:
+                    if sitepark is None and SP_TEASER in tokens:
                         sitepark = el
-                    if headline is None and "SP-Teaser__headline" in tokens:
+                    if headline is None and SP_TEASER_HEADLINE in tokens:
                         headline = el
-                    if kicker is None and "SP-Kicker__text" in tokens:
+                    if kicker is None and SP_KICKER_TEXT in tokens:
                         kicker = el
-                    if date is None and "SP-Scheduling__date" in tokens:
+                    if date is None and SP_SCHEDULING_DATE in tokens:
                         date = el
                 if dated is None:
                     lowered = value.lower()
@@ -322,8 +330,6 @@ class _TeaserParts:
 
 
 _HEADLINE_TAGS = frozenset(("h1", "h2", "h3", "h4"))
-_MARKED_CLASSES = frozenset(("SP-Kicker__text", "SP-Kicker", "SP-Scheduling__date",
-                             "SP-Teaser__abstract"))  # fmt: skip
 
 
 def _marked(el: Any) -> bool:
@@ -331,7 +337,7 @@ def _marked(el: Any) -> bool:
     if el.tag == "time":
         return True
     value = el.get("class")
-    return value is not None and not _MARKED_CLASSES.isdisjoint(class_tokens(value))
+    return value is not None and not SP_TEASER_MARKED.isdisjoint(class_tokens(value))
 
 
 def _teaser_date(parts: _TeaserParts) -> str | None:
@@ -390,7 +396,7 @@ def is_listing(page: PageContext, main: Any, profile: SiteProfile | None = None)
         ]
         if found:
             return True
-    for teaser_list in page.all_with_class(scope, "SP-TeaserList"):
+    for teaser_list in page.all_with_class(scope, SP_TEASER_LIST):
         if not in_box(page, teaser_list, RELATED_HEADINGS):
             return True
     items = listing_items(page, scope)
@@ -430,7 +436,7 @@ def listing_items(page: PageContext, scope: Any, profile: SiteProfile | None = N
         ]
         if found:
             return outermost(found)
-    items = page.all_with_class(scope, "SP-TeaserList__item")
+    items = page.all_with_class(scope, SP_TEASER_LIST_ITEM)
     if items:
         return [i for i in items if not in_box(page, i, RELATED_HEADINGS)]
     # .//article | .//li | .//div[h2//a or h3//a or h4//a]

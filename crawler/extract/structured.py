@@ -18,22 +18,21 @@ from crawler.dates import parse_any_date
 from crawler.extract.context import PageContext
 from crawler.extract.index import is_under
 from crawler.extract.text import clean_or_none, element_text
+from crawler.extract.vocabulary import (
+    ARTICLE_TYPES,
+    MODIFIED_META,
+    PRESS_TYPES,
+    PUBLISHED_META,
+    SP_META_DATA,
+    SP_META_MODIFIED,
+    SP_META_NAME,
+    SP_META_PUBLISHED,
+)
 from crawler.records import DateCandidate
 
 logger = logging.getLogger(__name__)
 
-#: JSON-LD / microdata types that make a page an article
-ARTICLE_TYPES = frozenset(
-    "article newsarticle pressrelease reportagenewsarticle blogposting analysisnewsarticle "
-    "report".split()
-)
-PRESS_TYPES = frozenset("newsarticle pressrelease reportagenewsarticle".split())
-
-_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
-                   "dcterms.issued", "pubdate", "publishdate", "dc.date", "dcterms.date",
-                   "date")  # fmt: skip
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
-                  "last-modified")  # fmt: skip
+_SP_META_DETAIL = f"meta {SP_META_NAME} {SP_META_PUBLISHED}"  # (a DateCandidate's detail)
 
 
 @dataclass
@@ -76,12 +75,12 @@ def read_structured(page: PageContext) -> Structured:
 
     metas = list(doc.iter("meta"))
     for meta in metas:
-        if meta.get("name") != "application-name" or meta.get("data-content") is None:
+        if meta.get("name") != SP_META_NAME or meta.get(SP_META_DATA) is None:
             continue
-        data = load_json(meta.get("data-content"))
+        data = load_json(meta.get(SP_META_DATA))
         if isinstance(data, dict):
-            add(data.get("date_from"), "meta application-name date_from")
-            add_modified(data.get("date_modified"))
+            add(data.get(SP_META_PUBLISHED), _SP_META_DETAIL)
+            add_modified(data.get(SP_META_MODIFIED))
     for script in doc.iter("script"):
         if script.get("type") != "application/ld+json":
             continue
@@ -106,9 +105,9 @@ def read_structured(page: PageContext) -> Structured:
         if key is None:
             continue
         key = key.lower()
-        if key in _PUBLISHED_META:
+        if key in PUBLISHED_META:
             add(content, f"meta {key}")
-        elif key in _MODIFIED_META:
+        elif key in MODIFIED_META:
             add_modified(content)
         elif key == "og:title":
             out.og_title = out.og_title or clean_or_none(content)

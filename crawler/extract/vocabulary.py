@@ -4,11 +4,91 @@ modules; a word added here reaches every rule that reads the list.
 
 No word of a class-word list holds whitespace: "a class token contains it" and "the class
 attribute contains it" agree, so rules look for them in the lower-cased attribute.
+
+What one CMS family writes (Sitepark IES: class names, ids, its metadata ``<meta>``, the
+built-in profile's selectors) is its own section below, read by the extractor's stages and by
+discovery's listing rules (:mod:`crawler.discover.listings`); the generic lists may repeat
+its words in lower case. German month names stay in :mod:`crawler.dates` (``MONTHS``):
+``crawler.dates`` is a layer below ``crawler.extract`` and must not import it.
 """
 
 from __future__ import annotations
 
 import re
+
+# --- Sitepark IES (markup contract: crawler/sample_site/MARKUP.md) -------------------------------
+
+#: every Sitepark class name holds it (a cheap pre-check before splitting a class attribute)
+SP_PREFIX = "SP-"
+#: ``article#SP-Content``: the article of a Sitepark page
+SP_ARTICLE_ID = "SP-Content"
+SP_ARTICLE_HEADER = "SP-ArticleHeader"  # (a ``<header>``) kicker, ``h1``, intro
+SP_ARTICLE_CONTENT = "SP-ArticleContent"
+SP_KICKER = "SP-Kicker"
+SP_KICKER_TEXT = "SP-Kicker__text"
+SP_INTRO = "SP-Intro"
+SP_IMAGE_CREDITS = "SP-ImageCredits"  # the "Bildnachweise" section
+SP_RELATED = "SP-Related"  # a related-links box
+SP_TEASER_LIST = "SP-TeaserList"
+SP_TEASER_LIST_ITEM = "SP-TeaserList__item"
+SP_TEASER = "SP-Teaser"
+SP_TEASER_INNER = "SP-Teaser__inner"  # the teaser's anchor
+SP_TEASER_HEADLINE = "SP-Teaser__headline"
+SP_TEASER_ABSTRACT = "SP-Teaser__abstract"
+SP_SCHEDULING_DATE = "SP-Scheduling__date"  # a teaser's date
+#: a teaser's kind modifier: ``SP-Teaser--press``
+SP_TEASER_MODIFIER = "SP-Teaser--"
+SP_PAGINATION = "SP-Pagination"
+#: attribute of ``SP-Pagination`` holding JSON ``{"max": <last page>}``
+SP_PAGINATION_DATA = "data-sp-pagination"
+
+#: discovery (listing teasers): kind modifier (as written, after ``SP-Teaser--``) -> link kind
+SP_LISTING_KINDS = {"press": "press", "topic": "topic", "orgunit": "org", "org": "org"}
+#: extraction (teasers in pages): lower-cased teaser class token -> link kind
+SP_TEASER_KINDS = {
+    "sp-teaser--press": "press",
+    "sp-teaser--topic": "topic",
+    "sp-teaser--orgunit": "org",
+}
+#: class names inside a teaser's anchor that are not its title (kicker, date, abstract)
+SP_TEASER_MARKED = frozenset((SP_KICKER_TEXT, SP_KICKER, SP_SCHEDULING_DATE, SP_TEASER_ABSTRACT))
+
+#: ``<meta name="application-name" data-content='{"date_from": …, "date_modified": …}'>``
+SP_META_NAME = "application-name"
+SP_META_DATA = "data-content"
+SP_META_PUBLISHED = "date_from"
+SP_META_MODIFIED = "date_modified"
+
+#: the built-in ``sitepark`` profile (:data:`crawler.extract.profiles.SITEPARK`): field -> CSS
+SP_PROFILE_SELECTORS = {
+    "title": "#SP-Content .SP-ArticleHeader h1",
+    "label": "#SP-Content .SP-ArticleHeader .SP-Kicker__text",
+    "lead": "#SP-Content .SP-ArticleHeader .SP-Intro",
+    "body": "#SP-Content .SP-ArticleContent",
+    "images": "#SP-Content .SP-ArticleContent img, #SP-Content .SP-ArticleHeader img",
+    "captions": "#SP-Content .SP-Figure__caption, #SP-Content figcaption",
+    "credits": "#SP-Content .SP-ImageCredits li",
+    "related": "#SP-Content .SP-Related",
+    "listing_items": "li.SP-TeaserList__item",
+    "next_page": ".SP-Pagination a[rel~=next], .SP-Pagination .SP-Pagination__next",
+}
+
+# --- structured data (crawler.extract.structured) ------------------------------------------------
+
+#: JSON-LD / microdata types that make a page an article
+ARTICLE_TYPES = frozenset(
+    "article newsarticle pressrelease reportagenewsarticle blogposting analysisnewsarticle "
+    "report".split()
+)
+PRESS_TYPES = frozenset("newsarticle pressrelease reportagenewsarticle".split())
+
+#: meta names/properties (lower case) of the publication date, in order of preference
+PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
+                  "dcterms.issued", "pubdate", "publishdate", "dc.date", "dcterms.date",
+                  "date")  # fmt: skip
+#: meta names/properties (lower case) of the modification date
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
+                 "last-modified")  # fmt: skip
 
 # --- titles (crawler.extract.titles) --------------------------------------------------------------
 
@@ -22,7 +102,7 @@ KICKER_CLASS = ("kicker", "label", "topline", "dachzeile")
 #: class words of a WordPress-style category line above the title
 CATEGORY_CLASS = ("cat-links", "categor", "rubrik")
 #: class tokens of a lead paragraph (generic layer)
-LEAD_CLASSES = ("SP-Intro", "lead", "intro", "teaser-text")
+LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text")
 
 # --- page types -----------------------------------------------------------------------------------
 
@@ -126,13 +206,6 @@ IMAGE_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagec
                       "consent", "avatar", "icon", "share", "social")  # fmt: skip
 
 # --- related links and teasers (crawler.extract.related) -----------------------------------------
-
-#: Sitepark teaser modifiers (lower-cased class tokens) -> link kind
-KIND_CLASSES = {
-    "sp-teaser--press": "press",
-    "sp-teaser--topic": "topic",
-    "sp-teaser--orgunit": "org",
-}
 
 LINK_PREFIX = re.compile(r"^Link zu\s+")
 

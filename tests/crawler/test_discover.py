@@ -7,14 +7,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.config.settings import CrawlerConfig, SourceConfig, UrlAlias
-from crawler.discover.discovery import (
-    CachedDiscovery,
-    Discovery,
-    discover,
-    parse_feed,
-    parse_listing,
-    parse_sitemap,
-)
+from crawler.discover.core import CachedDiscovery, Discovery, discover
+from crawler.discover.feeds import parse_feed
+from crawler.discover.listings import parse_listing
+from crawler.discover.sitemaps import parse_sitemap
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import DateCandidate, FetchResult, Link

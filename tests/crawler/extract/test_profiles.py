@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.config.settings import loads_config
-from crawler.discover.discovery import parse_listing
+from crawler.discover.listings import parse_listing
 from crawler.errors import ConfigError
 from crawler.extract.core import extract
 from crawler.extract.profiles import BUILTIN_PROFILES, SITEPARK, TYPO3, SiteProfile, selector_error

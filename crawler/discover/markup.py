@@ -1,0 +1,108 @@
+"""Reading the bytes discovery fetches: HTML (with the charset the headers name) and XML
+(feeds, sitemaps) into lxml trees, and the small helpers the parsers share (absolute
+links, first matches, class tests, text)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+
+log = logging.getLogger(__name__)
+
+
+def has_class(name: str) -> str:
+    """XPath test: the element's class attribute holds the token ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def text_of(el: Any) -> str:
+    """The element's text, whitespace collapsed; "" for None."""
+    return " ".join(el.text_content().split()) if el is not None else ""
+
+
+def first(el: Any, xpath: str) -> Any:
+    found = el.xpath(xpath)
+    return found[0] if found else None
+
+
+def _charset(headers: Mapping[str, str]) -> str | None:
+    ctype = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+    m = re.search(r"charset=[\"']?([\w.:-]+)", ctype, re.I)
+    return m.group(1) if m else None
+
+
+def html_document(body: bytes, headers: Mapping[str, str]) -> Any:
+    """The HTML document, decoded with the header's charset when it names a known one;
+    None when empty or unparsable."""
+    if not body.strip():
+        return None
+    charset = _charset(headers)
+    try:
+        if charset:
+            try:
+                text = body.decode(charset, errors="replace")
+                text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+                return lxml.html.document_fromstring(text)
+            except LookupError:
+                pass
+        return lxml.html.document_fromstring(body)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        log.debug("unparsable HTML: %s", exc)
+        return None
+
+
+def xml_document(body: bytes) -> Any:
+    """The XML root (recovering, no entities, no network); None when unparsable."""
+    parser = lxml.etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, huge_tree=False
+    )
+    try:
+        return lxml.etree.fromstring(body.strip(), parser=parser)
+    except lxml.etree.XMLSyntaxError as exc:
+        log.debug("unparsable XML: %s", exc)
+        return None
+
+
+def base_url(doc: Any, url: str) -> str:
+    """The document's ``<base href>`` resolved against ``url``, else ``url``."""
+    href = first(doc, "//base/@href")
+    return urljoin(url, str(href).strip()) if href else url
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base``; None for empty, fragment-only or non-HTTP links."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    scheme = urlsplit(href).scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        return None
+    return urljoin(base, href)
+
+
+def unique(urls: Iterable[str | None], exclude: str = "") -> list[str]:
+    """The URLs in order, without None, repeats or ``exclude``."""
+    out: list[str] = []
+    for u in urls:
+        if u and u not in out and u != exclude:
+            out.append(u)
+    return out
+
+
+def child_text(el: Any, *names: str) -> str | None:
+    """Collapsed text of the first child (any namespace) named one of ``names`` that has text."""
+    for name in names:
+        found = el.xpath(f"./*[local-name()='{name}']")
+        if found:
+            text = " ".join("".join(found[0].itertext()).split())
+            if text:
+                return text
+    return None
