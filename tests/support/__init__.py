@@ -6,6 +6,7 @@
 - ``sample_crawl``: crawls of the bundled sample site into an archive
 - ``processes``: the CLI in a subprocess, polling a database, schedule configs
 - ``factories``: records, sources and small archives built in one call
+- ``memory_store``: the crawl engine's ``Store`` in dicts and lists (no ``archive`` import)
 - ``fixtures/``: saved pages
 """
 
