@@ -18,11 +18,10 @@ from click.testing import CliRunner, Result
 import crawler.errors as errors
 from archive.cli.main import COMMANDS, LazyGroup, cli, main
 from archive.store.locking import ArchiveLock
-from archive.store.save import save_page
 from archive.store.schema import open_archive
-from crawler.records import Extracted, FetchResult
+from tests.support import ROOT
+from tests.support.factories import archive_with, extracted
 
-ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://www.ruesselsheim.de/presse/"
 HEAVY = {"datasette", "networkx", "trafilatura", "lxml", "httpx", "warcio", "sqlite_utils"}
 
@@ -33,22 +32,20 @@ def run(*args: str) -> Result:
 
 @pytest.fixture()
 def archive_path(tmp_path: Path) -> Path:
-    path = tmp_path / "archive.db"
-    db = open_archive(path)
     pages = [
         ("lotsen.html", "ruesselsheim", "Integrationslotsen ausgezeichnet", "Migration"),
         ("haushalt.html", "ruesselsheim", "Haushalt 2024 genehmigt", "Finanzen"),
         ("raunheim.html", "raunheim", "Neue Lotsen in Raunheim", "Migration"),
     ]
-    for slug, source, title, label in pages:
-        page = Extracted(
-            url=BASE + slug, page_type="press_release", title=title, label=label,
-            body="Text zu " + title, published="2025-02-01",
-        )  # fmt: skip
-        fetch = FetchResult(url=page.url, final_url=page.url, status=200, fetched_at="2025-03-01")
-        save_page(db, source, page, fetch)
-    db.close()
-    return path
+    return archive_with(
+        tmp_path / "archive.db",
+        [
+            (source, extracted(BASE + slug, title=title, label=label, body="Text zu " + title,
+                               published="2025-02-01"))
+            for slug, source, title, label in pages
+        ],
+        fetched_at="2025-03-01",
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the table

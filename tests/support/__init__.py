@@ -6,6 +6,8 @@
 - ``sample_crawl``: crawls of the bundled sample site into an archive
 - ``processes``: the CLI in a subprocess, polling a database, schedule configs
 - ``factories``: records, sources and small archives built in one call
+- ``memory_store``: the crawl engine's ``Store`` in dicts and lists (no ``archive`` import)
+- ``pages``: hand-written pages for extractor tests (``sitepark_page``)
 - ``fixtures/``: saved pages
 """
 

@@ -2,6 +2,8 @@
 
 Test modules keep their own names for these (``fetch``, ``source``, ``run``...) by importing
 them ``as`` that name, or by a one-line wrapper that fixes the module's own defaults.
+Only :func:`archive_with` needs ``archive``, and imports it when called: the crawler's
+tests use the other factories without loading the archive package.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from collections.abc import Coroutine, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from archive.store.save import save_page
-from archive.store.schema import open_archive
 from crawler.config.settings import SourceConfig
 from crawler.records import Extracted, FetchResult
 from tests.support.httpserver import TestServer
@@ -40,6 +40,9 @@ def archive_with(
     path: Path, pages: Iterable[tuple[str, Extracted]], fetched_at: str = FETCHED_AT
 ) -> Path:
     """An archive at ``path`` holding ``pages`` (source name, page), each fetched with 200."""
+    from archive.store.save import save_page
+    from archive.store.schema import open_archive
+
     db = open_archive(path)
     try:
         for source, page in pages:

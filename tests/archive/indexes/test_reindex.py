@@ -2,7 +2,8 @@
 
 The archive is the sample site crawled twice (edition 1, then edition 2: new, changed and
 removed pages), so the graph has history. Before every rebuild the index is emptied, so a
-rebuild that did nothing would fail the comparison.
+rebuild that did nothing would fail the comparison. The two crawls take seconds: the
+tests that read them are ``slow``; the ones that need no crawl stay in the fast lane.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def _reindex(path: Path, *args: str) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_observed_answers_are_not_trivial(archive: Path) -> None:
     seen = _observed(archive)
     assert all(seen["hits"][q] for q in ("Integrationslotsen", "Haushalt", "Lotsen"))
@@ -97,6 +99,7 @@ def test_observed_answers_are_not_trivial(archive: Path) -> None:
     assert seen["central"] and seen["terms"] > 0
 
 
+@pytest.mark.slow
 def test_reindex_all_restores_every_answer(archive: Path) -> None:
     before = _observed(archive)
     _empty_indexes(archive, "fts", "search", "graph_edges")
@@ -111,6 +114,7 @@ def test_reindex_all_restores_every_answer(archive: Path) -> None:
     assert _observed(archive) == before
 
 
+@pytest.mark.slow
 def test_reindex_one_index_leaves_the_others(archive: Path) -> None:
     before = _observed(archive)
     _empty_indexes(archive, "search", "graph_edges")
@@ -123,6 +127,7 @@ def test_reindex_one_index_leaves_the_others(archive: Path) -> None:
     assert _observed(archive) == before
 
 
+@pytest.mark.slow
 def test_reindex_text_output_and_progress_on_stderr(archive: Path) -> None:
     result = CliRunner().invoke(cli, ["reindex", "--db", str(archive), "--index", "fts"])
     assert result.exit_code == 0, result.output
@@ -130,7 +135,9 @@ def test_reindex_text_output_and_progress_on_stderr(archive: Path) -> None:
     assert "Reindexing" in result.stderr
 
 
-def test_unknown_index_is_a_usage_error_naming_the_known_ones(archive: Path) -> None:
+def test_unknown_index_is_a_usage_error_naming_the_known_ones(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+    open_archive(archive).close()  # an empty archive: no crawl needed to refuse the name
     result = CliRunner().invoke(cli, ["reindex", "--db", str(archive), "--index", "nope"])
     assert result.exit_code == 2
     assert "'nope'" in result.output
@@ -143,6 +150,7 @@ def test_reindex_without_an_archive_creates_none(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state", ["old version", "never built"])
 def test_stale_index_is_rebuilt_on_open(
     archive: Path, state: str, caplog: pytest.LogCaptureFixture
@@ -167,6 +175,7 @@ def test_stale_index_is_rebuilt_on_open(
     assert versions == {index.name: index.version for index in registry.INDEXES}
 
 
+@pytest.mark.slow
 def test_saves_keep_every_index_equal_to_a_rebuild(archive: Path) -> None:
     """The hooks (save_page, mark_removed, finish_run) left the indexes as a rebuild
     makes them: the crawls above went through the hooks only."""

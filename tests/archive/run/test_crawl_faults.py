@@ -3,9 +3,7 @@ records each error with its URL, and every other page is intact."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,50 +11,21 @@ import sqlite_utils
 
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config_text
+from tests.support.httpserver import Response, TestServer
 from tests.support.sample_crawl import cli_crawl_json
 
 pytestmark = pytest.mark.slow
 
-RELEASE_RELEASED = threading.Event()
-
-
-class FaultHandler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        if self.path == "/robots.txt":
-            self._send(404, b"", "text/plain")
-        elif self.path == "/slow":
-            RELEASE_RELEASED.wait(10)  # never answers within the crawler's timeout
-            self._send(200, b"<html><h1>late</h1></html>", "text/html")
-        elif self.path == "/garbage":
-            self._send(200, bytes(range(256)) * 40, "text/html")
-        else:
-            self._send(404, b"<html><h1>Nicht gefunden</h1></html>", "text/html")
-
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except OSError:
-            pass  # the crawler gave up on /slow
-
 
 @pytest.fixture
 def fault_server() -> Iterator[int]:
-    RELEASE_RELEASED.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FaultHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    RELEASE_RELEASED.set()
-    server.shutdown()
-    server.server_close()
+    """No robots.txt (404); ``/slow`` never answers within the crawler's timeout; ``/garbage``
+    is binary labelled HTML; everything else is 404."""
+    with TestServer() as server:
+        html = {"Content-Type": "text/html"}
+        server.route("/slow", Response(stall=True))
+        server.route("/garbage", Response(200, body=bytes(range(256)) * 40, headers=html))
+        yield server.port
 
 
 def test_faulty_urls_are_recorded_and_the_rest_is_intact(tmp_path: Path, fault_server: int) -> None:

@@ -28,15 +28,14 @@ from crawler.config.settings import SourceConfig
 from crawler.engine.crawl import CrawlStats
 from crawler.errors import ArchiveError
 from crawler.records import RUN_COUNTERS, Attachment, Extracted, FetchResult, Image, Link
-from tests.support.factories import fetch_result
+from tests.support.factories import extracted, fetch_result
 
 URL = "https://www.ruesselsheim.de/presse/stadtfest-2024.html"
 
 
 def make_page(url: str = URL, **changes: object) -> Extracted:
-    page = Extracted(
-        url=url,
-        page_type="press_release",
+    page = extracted(
+        url,
         label="Pressemitteilung",
         title="Stadtfest in Rüsselsheim",
         lead="Die Stadt lädt zum Stadtfest ein.",

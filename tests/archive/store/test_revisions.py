@@ -13,7 +13,7 @@ from archive.store.save import mark_removed, save_fetched_page, save_page
 from archive.store.schema import MIGRATIONS, open_archive
 from crawler.capture.warc import CaptureRef
 from crawler.records import Extracted, FetchResult, Image, Link
-from tests.support.factories import fetch_result
+from tests.support.factories import extracted, fetch_result
 
 URL = "https://www.ruesselsheim.de/presse/2025/stadtfest"
 BODY = "Das Stadtfest beginnt am Freitag. Es endet am Sonntag.\n\nMehr im Rathaus."
@@ -21,13 +21,13 @@ BODY = "Das Stadtfest beginnt am Freitag. Es endet am Sonntag.\n\nMehr im Rathau
 
 def page(**kw: object) -> Extracted:
     values: dict[str, object] = {
-        "url": URL, "page_type": "press_release", "title": "Stadtfest", "body": BODY,
+        "url": URL, "title": "Stadtfest", "body": BODY,
         "published": "2025-06-01", "images": [Image("https://x/a.jpg", "Alt", "Bühne", "Foto: A")],
         "related": [Link("https://www.ruesselsheim.de/kultur", "Kultur", "topic")],
         "credits": ["Foto: A"],
     }  # fmt: skip
     values.update(kw)
-    return Extracted(**values)  # type: ignore[arg-type]
+    return extracted(**values)  # type: ignore[arg-type]
 
 
 def fetch(when: str, url: str = URL, status: int = 200) -> FetchResult:

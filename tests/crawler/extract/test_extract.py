@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from crawler.extract.core import extract, split_caption
-from crawler.extract.text import clean, decode_html
 from crawler.records import Attachment, Image, Link
 from tests.support import FIXTURES
+from tests.support.pages import sitepark_page as sitepark
 
 BASE = "http://www.ruesselsheim.test"
 SEED_URL = (
@@ -15,35 +13,6 @@ SEED_URL = (
     "ruesselsheim-langfristig"
 )
 UTF8 = {"content-type": "text/html; charset=utf-8"}
-
-
-def sitepark(
-    content: str,
-    *,
-    label: str = "Pressemitteilung",
-    title: str = "Titel",
-    lead: str | None = None,
-    head: str = "",
-    after: str = "",
-) -> bytes:
-    """A minimal Sitepark detail page per MARKUP.md."""
-    intro = f'<div class="SP-ArticleHeader__intro SP-Intro"><p>{lead}</p></div>' if lead else ""
-    kicker = (
-        f'<span class="SP-Kicker"><span class="SP-Kicker__text">{label}</span></span>'
-        if label
-        else ""
-    )
-    return f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">
-<title>{title} | Stadt</title>{head}</head><body>
-<div class="SP-CookieConsent" role="dialog">Cookies? Matomo. We use cookies.</div>
-<a class="SP-SkipLink" href="#SP-Content">Inhalt anspringen</a>
-<header class="SP-Header"><a class="SP-Logo" href="/">Zurück zur Homepage</a>
-<nav class="SP-MainNav"><ul><li><a href="/rathaus">Rathaus</a></li></ul></nav></header>
-<main class="SP-Main"><article id="SP-Content" class="SP-Article">
-<header class="SP-ArticleHeader">{kicker}<h1 class="SP-Headline SP-Headline--article">{title}</h1>
-{intro}</header>
-<div class="SP-ArticleContent">{content}</div>{after}
-</article></main><footer class="SP-Footer">Marktplatz 4</footer></body></html>""".encode()
 
 
 @pytest.fixture(scope="module")
@@ -238,155 +207,6 @@ def test_generic_listing_without_sitepark() -> None:
     assert result.page_type == "listing"
     assert result.title == "Aktuelles"
     assert len(result.related) == 6
-
-
-# --- old CMS and decoding ------------------------------------------------------------------------
-
-OLD_CMS = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">
-<title>Presse</title></head><body>
-<div id="header"><img src="/fileadmin/templates/header.jpg"
- alt="Bild: Rathaus Rüsselsheim am Main"></div>
-<div id="navigation"><ul><li><a href="/index.html">Startseite</a></li></ul></div>
-<div id="content"><div class="news-single-item">
-  <h2 class="section">Presseinformationen</h2>
-  <p class="news-single-rightbox">14.05.2021</p>
-  <h1>Stadt pflanzt 40 neue Bäume – „Grün für alle“</h1>
-  <div class="news-single-img"><img src="/uploads/pics/baum.jpg" alt="Baumpflanzung">
-    <p class="news-single-imgcaption">
-    Foto: Oberbürgermeister beim Pflanzen (Fotografin: Anna Muster)</p></div>
-  <div class="news-single-img"><img src="/uploads/pics/ufer.jpg" alt="Mainufer">
-    <p class="news-single-imgcaption">
-    Die neuen Bäume am Main (Foto: Stadt Rüsselsheim am Main, Fotograf: Max Muster)</p></div>
-  <div class="news-text"><p>Erster Absatz über Bäume.</p><p><strong>Zwischenüberschrift</strong></p>
-  <p>Mehr im <a href="/kitas.html">Link zu Kitas</a>
-  und im <a href="/dokumente/plan.pdf">Plan</a>.</p></div>
-  <p class="news-single-backlink">
-  <a href="/presseinformationen/pressemeldungen.html">Link zu Zurück zur Übersicht</a></p>
-</div></div></body></html>"""
-OLD_URL = BASE + "/presseinformationen/pressemeldungen/5123.html"
-
-
-def test_old_cms_iso_8859_1() -> None:
-    body = OLD_CMS.encode("cp1252")  # „“ exist only in windows-1252, as on the real site
-    result = extract(OLD_URL, body, {"content-type": "text/html; charset=iso-8859-1"})
-    assert result.page_type == "press_release"
-    assert result.label == "Presseinformationen"
-    assert result.title == "Stadt pflanzt 40 neue Bäume – „Grün für alle“"
-    assert result.lead is None
-    assert result.body == (
-        "Erster Absatz über Bäume.\n\nZwischenüberschrift\n\nMehr im Link zu Kitas und im Plan."
-    )
-    assert (result.published, result.published_source) == ("2021-05-14", "text")
-    assert result.modified is None
-    assert result.images == [
-        Image(
-            BASE + "/uploads/pics/baum.jpg",
-            "Baumpflanzung",
-            "Oberbürgermeister beim Pflanzen",
-            "Fotografin: Anna Muster",
-        ),
-        Image(
-            BASE + "/uploads/pics/ufer.jpg",
-            "Mainufer",
-            "Die neuen Bäume am Main",
-            "Stadt Rüsselsheim am Main, Fotograf: Max Muster",
-        ),
-    ]
-    assert result.credits == [
-        "Fotografin: Anna Muster",
-        "Stadt Rüsselsheim am Main, Fotograf: Max Muster",
-    ]
-    assert result.links == [BASE + "/kitas.html", BASE + "/dokumente/plan.pdf"]
-    assert result.attachments == [Attachment(BASE + "/dokumente/plan.pdf", "Plan")]
-
-
-def test_old_cms_without_header_uses_meta_charset() -> None:
-    result = extract(OLD_URL, OLD_CMS.encode("cp1252"), {"content-type": "text/html"})
-    assert result.title == "Stadt pflanzt 40 neue Bäume – „Grün für alle“"
-
-
-def test_decoding_order() -> None:
-    text = "<p>Grüße</p>"
-    assert decode_html("\ufeff<p>Grüße</p>".encode()) == text  # BOM
-    assert decode_html(text.encode("utf-16"), {}) == text  # UTF-16 BOM
-    assert decode_html(text.encode("cp1252"), {}) == text  # no declaration, not UTF-8
-    latin = ('<meta charset="iso-8859-1"><p>„Grüße“</p>').encode("cp1252")
-    assert "„Grüße“" in decode_html(latin, {})
-    # header beats meta
-    assert "Grüße" in decode_html(
-        '<meta charset="utf-8"><p>Grüße</p>'.encode("cp1252"),
-        {"content-type": "text/html; charset=windows-1252"},
-    )
-    # a wrong header falls back instead of producing mojibake
-    assert decode_html(text.encode("cp1252"), {"content-type": "text/html; charset=utf-8"}) == text
-    assert decode_html(b"\x81\x8d", {"content-type": "text/html; charset=latin1"}) == "\x81\x8d"
-    # a Latin-1 <meta> or header on valid non-ASCII UTF-8 bytes (old templates, misconfigured
-    # servers) is overruled: such bytes are practically never meant as Latin-1
-    mislabelled = '<meta charset="iso-8859-1"><p>Grüße</p>'.encode()
-    assert "Grüße" in decode_html(mislabelled, {})
-    assert "Grüße" in decode_html(mislabelled, {"content-type": "text/html; charset=iso-8859-1"})
-
-
-@pytest.mark.parametrize(
-    "prefix",
-    [
-        "",
-        "\ufeff",
-        '<?xml version="1.0" encoding="utf-8"?>\n',
-        '<?xml version="1.0" encoding="utf-8">',
-        "\x0b",
-    ],
-    ids=["plain", "bom", "xml-declaration", "xml-declaration-without-?", "control-character"],
-)
-def test_utf8_pages_read_alike_from_bytes_and_text(prefix: str) -> None:
-    """Valid UTF-8 is parsed from the response bytes unless it needs preparing (BOM, XML
-    declaration, control characters); both ways give the same record, and a Latin-1 ``<meta>``
-    on UTF-8 bytes does not turn the parser's decoding into mojibake. An XML declaration
-    without its "?" is removed too (lxml refuses a str holding it: the page came out empty)."""
-    page = (
-        prefix + '<html><head><meta charset="iso-8859-1"><title>T</title></head><body>'
-        "<main><h1>Grüße „aus“ Rüsselsheim</h1><p>Straße und Plätze</p></main>"
-        "</body></html>"
-    )
-    result = extract("https://example.test/a", page.encode(), {"content-type": "text/html"})
-    assert result.title == "Grüße „aus“ Rüsselsheim"
-    assert result.body == "Straße und Plätze"
-    as_text = extract("https://example.test/a", page.encode("utf-16"), {})  # never as bytes
-    assert as_text.to_dict() == result.to_dict()
-
-
-def test_clean() -> None:
-    assert clean("Teil\u00adhabe\u00a0 und\n\t Vielfalt ") == "Teilhabe und Vielfalt"
-    assert clean(None) == ""
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"",
-        b"   ",
-        os.urandom(4096),
-        b"\x00\x01\x02<html><h1>",
-        b"<html><body><h1>Trunc",
-        b"<?xml version='1.0' encoding='utf-8'?><html>",
-        b"\xff\xfe\x00\x00garbage",
-        b"<html><body><p>kein Titel</p></body></html>",
-        b"<h1 hidden>Versteckt</h1><p>x</p>",
-    ],
-)
-def test_malformed_input_never_raises(body: bytes) -> None:
-    result = extract("http://example.org/x", body, {"content-type": "text/html"})
-    assert result.url == "http://example.org/x"
-    if not body.startswith(b"<html><body><h1>"):
-        assert result.page_type == "other"
-        assert result.title is None and result.body is None
-
-
-def test_truncated_html_still_extracts() -> None:
-    body = sitepark("<p>Erster Absatz.</p><p>Zweiter", title="Abgeschnitten")[:-60]
-    result = extract(BASE + "/presse/2025/2025-01-02-x", body, UTF8)
-    assert result.title == "Abgeschnitten"
-    assert result.published == "2025-01-02"
 
 
 # --- body rules ----------------------------------------------------------------------------------

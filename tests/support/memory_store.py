@@ -1,0 +1,195 @@
+"""An in-memory :class:`crawler.engine.store.Store`: dicts and lists, no database.
+
+It shows the crawl engine runs with any store (it imports nothing from ``archive``), and
+lets engine tests read what was written without SQL::
+
+    store = MemoryStore()
+    crawl_sources(store, config, [source], capture=False)
+    store.pages[url].page.title      # the last extraction saved for url
+    store.runs[run_id].counts        # what finish_run recorded
+    store.errors                     # every record_error call, in order
+
+The rules are the archive's, simplified: a page is ``new`` the first time its URL is saved,
+``changed`` when its content fields differ (or it comes back after being removed),
+``unchanged`` otherwise; validators come from the latest save; no aliases, no duplicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.capture.warc import CaptureRef
+from crawler.config.settings import SourceConfig
+from crawler.discover.core import CachedDiscovery
+from crawler.engine.store import ExtractionCounts
+from crawler.records import Extracted, FetchResult
+
+#: the fields whose change makes a page ``changed`` (as the archive's content hash)
+CONTENT_FIELDS = (
+    "page_type", "label", "title", "lead", "body", "published", "modified", "images",
+    "related", "links", "attachments", "credits",
+)  # fmt: skip
+
+
+def content(page: Extracted) -> dict[str, Any]:
+    data = page.to_dict()
+    return {key: data[key] for key in CONTENT_FIELDS}
+
+
+@dataclass
+class StoredPage:
+    source: str
+    page: Extracted
+    fetch: FetchResult
+    requested: str
+    capture: CaptureRef | None
+    etag: str | None
+    last_modified: str | None
+    removed_at: str | None = None
+    saves: int = 1  # save_page calls for this URL (any outcome)
+
+
+@dataclass
+class StoredRun:
+    source: str
+    status: str = "running"
+    counts: dict[str, int | float] = field(default_factory=dict)
+    extraction: ExtractionCounts | None = None
+
+
+@dataclass(frozen=True)
+class StoredError:
+    run_id: int
+    source: str
+    url: str
+    status: int | None
+    error: str
+    kind: str
+
+
+class MemoryDiscoveryCache:
+    """The discovery cache as a dict (``crawler.discover.core.DiscoveryCache``)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, CachedDiscovery] = {}
+
+    def get(self, url: str) -> CachedDiscovery | None:
+        return self.entries.get(url)
+
+    def put(self, url: str, entry: CachedDiscovery) -> None:
+        self.entries[url] = entry
+
+
+class MemoryStore:
+    """Every method of the ``Store`` protocol over plain containers (one writer, no locks)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.sources: dict[str, SourceConfig] = {}
+        self.runs: dict[int, StoredRun] = {}
+        self.pages: dict[str, StoredPage] = {}
+        self.errors: list[StoredError] = []
+        self.cache = MemoryDiscoveryCache()
+        #: (method, url) of every read the engine made, in order
+        self.reads: list[tuple[str, str]] = []
+
+    # -- the protocol ---------------------------------------------------------------------
+    def capture_folder(self) -> Path | None:
+        return self.folder
+
+    def discovery_cache(self) -> MemoryDiscoveryCache:
+        return self.cache
+
+    def save_source(self, source: SourceConfig) -> None:
+        self.sources[source.name] = source
+
+    def start_run(self, source: str) -> int:
+        run_id = len(self.runs) + 1
+        self.runs[run_id] = StoredRun(source)
+        return run_id
+
+    def finish_run(
+        self,
+        run_id: int,
+        source: str,
+        counts: dict[str, int | float],
+        status: str,
+        extraction: ExtractionCounts,
+    ) -> None:
+        run = self.runs[run_id]
+        assert run.source == source and run.status == "running", (run_id, run)
+        run.counts, run.status, run.extraction = dict(counts), status, extraction
+
+    def known_urls(self, source: str) -> list[str]:
+        return sorted(
+            url for url, p in self.pages.items() if p.source == source and p.removed_at is None
+        )
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        self.reads.append(("validators", url))
+        stored = self.pages.get(url)
+        if stored is None or stored.removed_at is not None:
+            return None
+        return stored.etag, stored.last_modified
+
+    def is_stored(self, url: str) -> bool:
+        return url in self.pages
+
+    def stored_date(self, url: str) -> tuple[str, str] | None:
+        stored = self.pages.get(url)
+        if stored is None or not stored.page.published:
+            return None
+        return stored.page.published, stored.page.published_source or ""
+
+    def mark_removed(self, url: str, fetch: FetchResult) -> bool:
+        stored = self.pages.get(url)
+        if stored is None or stored.removed_at is not None:
+            return False
+        stored.removed_at = fetch.fetched_at or "removed"
+        return True
+
+    def save_page(
+        self,
+        source: str,
+        page: Extracted,
+        fetch: FetchResult,
+        *,
+        requested: str,
+        capture: CaptureRef | None,
+    ) -> str:
+        old = self.pages.get(page.url)
+        if old is None:
+            outcome = "new"
+        elif old.removed_at is not None or content(old.page) != content(page):
+            outcome = "changed"
+        else:
+            outcome = "unchanged"
+        self.pages[page.url] = StoredPage(
+            source,
+            page,
+            fetch,
+            requested,
+            capture,
+            etag=fetch.headers.get("etag"),
+            last_modified=fetch.headers.get("last-modified"),
+            saves=1 if old is None else old.saves + 1,
+        )
+        return outcome
+
+    def record_error(
+        self, run_id: int, source: str, url: str, status: int | None, error: str, kind: str
+    ) -> None:
+        self.errors.append(StoredError(run_id, source, url, status, error, kind))
+
+    # -- for the tests ----------------------------------------------------------------------
+    def live(self, source: str) -> dict[str, Extracted]:
+        """URL → page of the pages of ``source`` not marked removed."""
+        return {url: self.pages[url].page for url in self.known_urls(source)}
+
+    def removed(self, source: str) -> set[str]:
+        return {u for u, p in self.pages.items() if p.source == source and p.removed_at}
+
+
+__all__ = ["MemoryDiscoveryCache", "MemoryStore", "StoredError", "StoredPage", "StoredRun"]
