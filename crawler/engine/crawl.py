@@ -152,7 +152,7 @@ def crawl_sources(
             started = time.monotonic()
             try:
                 await crawl.run(transport)
-            except Exception as exc:  # noqa: BLE001 - recorded as a failed run, then raised
+            except Exception as exc:  # recorded as a failed run, then raised
                 crawl.stats.status = "failed"
                 log.error("%s: crawl failed: %s", crawl.source.name, exc)
                 failures.append(exc)
@@ -272,7 +272,7 @@ class _Crawl:
             try:
                 outcome = await self._process(fetcher, cand)
                 self.progress("page", cand.url, outcome)
-            except Exception as exc:  # noqa: BLE001 - re-raised by run(): the run fails
+            except Exception as exc:  # re-raised by run(): the run fails
                 # a dead worker would leave queue.join() waiting forever
                 self.failure = exc
             finally:
@@ -307,7 +307,7 @@ class _Crawl:
             return "skipped"
         try:
             page, own_date = self._extract(cand, result)
-        except Exception as exc:  # noqa: BLE001 - an extractor bug: recorded, the crawl goes on
+        except Exception as exc:  # an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
             self._record_error(result, f"extraction failed: {type(exc).__name__}: {exc}")

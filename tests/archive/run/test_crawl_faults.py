@@ -24,7 +24,7 @@ class FaultHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.path == "/robots.txt":
             self._send(404, b"", "text/plain")
         elif self.path == "/slow":

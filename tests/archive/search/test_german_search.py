@@ -64,7 +64,7 @@ LABELLED: list[tuple[str, set[str], set[str]]] = [
         "Integrationslotsen",
         {"2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig"},
         set(),
-    ),  # noqa: E501
+    ),
     ("Haushalt", HAUSHALT, set()),
     ("Haushaltssicherungskonzept", {"haushaltssicherungskonzept-vorgelegt"}, set()),
     ("Foerderung", FOERDERUNG, set()),
@@ -78,7 +78,7 @@ LABELLED: list[tuple[str, set[str], set[str]]] = [
         "Kita NOT Gebühren",
         {"2023-11-11_neue-kita-in-hassloch-oeffnet-nach-den-sommerferien"},
         {"kitas"},
-    ),  # noqa: E501
+    ),
     ("Sandkasten", {"kitas"}, set()),  # image caption
     ("Lotsen OR Haushalt", LOTSEN | HAUSHALT, set()),
     ("=Lotsen", LOTSEN - {"migration"}, {"migration"}),  # word only: no Lotsenprogramm

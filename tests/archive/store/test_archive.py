@@ -159,7 +159,7 @@ def test_concurrent_open_of_fresh_archive(tmp_path: Path) -> None:
     def worker() -> None:
         try:
             open_archive(path).close()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
@@ -456,7 +456,7 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path: Path) -> N
                 page = Extracted(url=url, page_type="press_release", title=f"T {n} {i}", body="b")
                 fetch = FetchResult(url=url, final_url=url, status=200, fetched_at="2025-01-01")
                 save_page(db, "x", page, fetch)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
         finally:
             db.close()
