@@ -34,9 +34,9 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.store.schema import RUN_REPORT_COLUMNS
 from crawler import clock
 from crawler.engine.store import ExtractionCounts
-from crawler.records import RUN_COUNTERS
 
 FAILING_ERROR_RATE = 0.5
 FAILING_MIN_ERRORS = 3
@@ -96,9 +96,6 @@ def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
     }
 
 
-_RUN_COLUMNS = ("id", "started_at", "finished_at", "status", *RUN_COUNTERS, "duration")
-
-
 def source_health(
     db: sqlite_utils.Database, sources: list[str] | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -121,13 +118,13 @@ def source_health(
 
 
 def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str, Any]:
-    columns = ", ".join(_RUN_COLUMNS)
+    columns = ", ".join(RUN_REPORT_COLUMNS)
     finished = db.execute(
         f"SELECT {columns} FROM crawl_runs WHERE source = ? AND status != 'running' "
         "ORDER BY id DESC LIMIT 1",
         [name],
     ).fetchone()
-    last_run = dict(zip(_RUN_COLUMNS, finished, strict=True)) if finished else None
+    last_run = dict(zip(RUN_REPORT_COLUMNS, finished, strict=True)) if finished else None
     running = db.execute(
         "SELECT started_at FROM crawl_runs WHERE source = ? AND status = 'running' "
         "ORDER BY id DESC LIMIT 1",

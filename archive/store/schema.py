@@ -36,6 +36,7 @@ from archive.indexes.fts import TEXT_COLUMNS
 from archive.store.migrations import MIGRATIONS, Migration
 from crawler.clock import now_iso
 from crawler.errors import ArchiveError
+from crawler.records import RUN_COUNTERS
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,20 @@ REVISION_COLUMNS: tuple[str, ...] = (
 REVISION_LINK_COLUMNS = (
     "page_url", "revision", "rel", "position", "url", "title", "kind", "label", "date",
 )  # fmt: skip
+
+#: Columns of ``crawl_runs``: the counters are :data:`crawler.records.RUN_COUNTERS`, each
+#: added by a migration (tests/archive/store/test_archive.py checks the two agree).
+CRAWL_RUN_COLUMNS = (
+    "id",
+    "source",
+    "started_at",
+    "finished_at",
+    "status",
+    *RUN_COUNTERS,
+    "duration",
+)
+#: What status and health report of a run: every ``crawl_runs`` column but ``source``.
+RUN_REPORT_COLUMNS = tuple(c for c in CRAWL_RUN_COLUMNS if c != "source")
 
 #: Columns every table must have once all migrations ran (checked after migrating, so
 #: a foreign database with a same-named table is refused instead of half-used).
@@ -90,23 +105,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "images": ("page_url", "position", "src", "alt", "caption", "credit"),
     "links": ("page_url", "rel", "position", "url", "title", "kind", "label", "date"),
-    "crawl_runs": (
-        "id",
-        "source",
-        "started_at",
-        "finished_at",
-        "status",
-        "fetched",
-        "new",
-        "changed",
-        "unchanged",
-        "not_modified",
-        "removed",
-        "errors",
-        "bytes",
-        "requests",
-        "duration",
-    ),
+    "crawl_runs": CRAWL_RUN_COLUMNS,
     "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time"),
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
     "pages_fts": FTS_COLUMNS,
@@ -125,11 +124,6 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "run_extraction": ("run_id", "source", "pages", "no_date", "no_title", "no_body"),
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
-
-RUN_COUNTS = (
-    "fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors", "bytes",
-    "requests",
-)  # fmt: skip
 
 
 #: Every timestamp column (a time pressarchive did something), by table: each holds

@@ -23,7 +23,7 @@ from archive.store.save import (
     start_run,
     validators,
 )
-from archive.store.schema import MIGRATIONS, ensure_schema, open_archive
+from archive.store.schema import CRAWL_RUN_COLUMNS, MIGRATIONS, ensure_schema, open_archive
 from crawler.config.settings import SourceConfig
 from crawler.engine.crawl import CrawlStats
 from crawler.errors import ArchiveError
@@ -319,6 +319,7 @@ def test_run_counters_are_crawl_runs_columns_and_stats(db: sqlite_utils.Database
     """A counter added to RUN_COUNTERS needs a migration adding its column."""
     columns = list(db.table("crawl_runs").columns_dict)
     assert [c for c in columns if c in RUN_COUNTERS] == list(RUN_COUNTERS)
+    assert columns == list(CRAWL_RUN_COLUMNS)
     assert list(CrawlStats("s").run_counts()) == [*RUN_COUNTERS, "duration"]
 
 
