@@ -42,8 +42,6 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 
-#: FTS5 columns of ``pages_fts``, in order; search.py's bm25 weights follow this order.
-FTS_COLUMNS = TEXT_COLUMNS
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 #: Columns of ``revisions`` (migration 2): one row per version of a page, with every
@@ -108,9 +106,9 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "crawl_runs": CRAWL_RUN_COLUMNS,
     "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time"),
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
-    "pages_fts": FTS_COLUMNS,
+    "pages_fts": TEXT_COLUMNS,
     # migrations 7 and 8: German-aware search index (archive/indexes/search_index.py)
-    "pages_search": (*FTS_COLUMNS, "filters"),
+    "pages_search": (*TEXT_COLUMNS, "filters"),
     "search_terms": ("term", "rterm"),
     # migration 8: the version that built each derived index (archive/indexes/registry.py)
     "index_state": ("name", "version", "built_at"),
@@ -298,7 +296,6 @@ def _check_columns(db: sqlite_utils.Database, path: str) -> None:
 
 __all__ = [
     "EXPECTED_COLUMNS",
-    "FTS_COLUMNS",
     "MIGRATIONS",
     "TIMESTAMP_COLUMNS",
     "Migration",

@@ -422,3 +422,10 @@ def test_filter_tokens_narrow_but_never_change_results(
         monkeypatch.setattr(search_module, "NARROW", True)
         assert narrowed == plain, (query, filters)
         assert len(narrowed) == total
+
+
+def test_bm25_weights_follow_the_column_names() -> None:
+    """The weights are keyed by column, so the tuples SQL gets follow the column order."""
+    assert set(search_module.COLUMN_WEIGHTS) == set(search_module.TEXT_COLUMNS)
+    assert search_module.BM25_WEIGHTS == (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
+    assert search_module.SEARCH_WEIGHTS == (10.0, 2.0, 5.0, 1.0, 2.0, 1.0, 0.0)
