@@ -67,6 +67,7 @@ from archive.graph.timeline import (
     NodeNotFound,
     Timeline,
     at_bound,
+    edge_counts,
     load_timeline,
 )
 
@@ -114,12 +115,10 @@ def _present_edges(
     for (src, target, rel), hist in timeline.edges.items():
         if src not in nodes or not hist.present(at):
             continue
-        if rel == "body" and target not in nodes:
-            continue  # body links count only between pages the archive holds
+        if not edge_counts(rel, target, hist.attrs.get("label", ""), nodes, generic):
+            continue
         if rel == "label":
             name = hist.attrs["label"]
-            if name in generic:
-                continue
             if target not in nodes:
                 g.add_node(target, kind="label", status="label", title=name, label=name,
                            url="", page_type="", source="", published="",
