@@ -106,6 +106,15 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
         registry.after_run(db, source, finished)
 
 
+def record_extraction(
+    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
+) -> None:
+    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
+    db.table("run_extraction").upsert(
+        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
+    )
+
+
 def record_error(
     db: sqlite_utils.Database,
     run_id: int | None,
@@ -434,18 +443,10 @@ __all__ = [
     "mark_removed",
     "page_record",
     "record_error",
+    "record_extraction",
     "save_fetched_page",
     "save_page",
     "save_source",
     "start_run",
     "validators",
 ]
-
-
-def record_extraction(
-    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
-) -> None:
-    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
-    db.table("run_extraction").upsert(
-        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
-    )

@@ -223,7 +223,7 @@ class _Crawl:
                 found = await discover(fetcher, self.source, self.policy, cache=cache)
                 for result in found.fetches:
                     self._capture(result)
-                    self._count_fetch(result, page=False)
+                    self._count_fetch(result)
                 candidates = list(found.candidates.values())
                 for url in self.source.extra_urls:
                     canon = self.policy.canonical(url)
@@ -349,7 +349,7 @@ class _Crawl:
             return None
         return self.writer.write(result)
 
-    def _count_fetch(self, result: FetchResult, *, page: bool) -> None:
+    def _count_fetch(self, result: FetchResult) -> None:
         if result.not_modified:
             self.stats.not_modified += 1
         elif result.ok:
