@@ -47,15 +47,6 @@ DRIFT_MIN_RISE = 0.3
 DRIFT_FIELDS = ("date", "title", "body")
 
 
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return clock.parse_iso(value)
-    except ValueError:
-        return None
-
-
 def _error_rate(run: dict[str, Any]) -> float:
     errors = run.get("errors") or 0
     attempts = errors + sum(run.get(k) or 0 for k in ("fetched", "not_modified", "removed"))
@@ -144,7 +135,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
             "message": f"last run {last_run['id']}: {last_run['errors']} errors "
             f"({rate:.0%} of requests for pages)",
         })  # fmt: skip
-    due = _parse(next_run_at)
+    due = clock.parse_stored(next_run_at)
     if due is not None and running is None:
         grace = max(OVERDUE_MIN_GRACE, float(period or 0))
         late = (now - due).total_seconds()
