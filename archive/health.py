@@ -1,7 +1,7 @@
 """Health of each source for monitoring: failing, overdue, drifting.
 
 Per source, :func:`source_health` reports the last run (outcome, counts), the next
-scheduled run (``schedule_state``, written by ``crawler/schedule.py``), the error rate
+scheduled run (``schedule_state``, written by ``archive/run/schedule.py``), the error rate
 and *extraction drift*, and lists the problems that make ``pressarchive status --check``
 exit non-zero.
 

@@ -162,7 +162,7 @@ def build_graph(
 def export_graph(g: Any, fmt: str, out: str | Path | IO[bytes]) -> None:
     """Write ``g`` as GraphML, GEXF 1.3 (Gephi) or node-link JSON (D3, networkx); no
     attribute is ``None``. In GEXF a node's label is its title; the page label is
-    ``category``. Streamed node by node (archive/graph_export.py)."""
+    ``category``. Streamed node by node (:mod:`archive.graph.formats`)."""
     if fmt not in EXPORT_FORMATS:
         raise GraphError(f"unknown format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
     writer = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt]

@@ -209,7 +209,7 @@ def _run(db: sqlite_utils.Database, sql: str, params: dict[str, Any], query: str
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 
-#: Filter tokens narrow the FTS walk (archive/filter_tokens.py); off only to compare.
+#: Filter tokens narrow the FTS walk (archive/indexes/filter_tokens.py); off only to compare.
 NARROW = True
 
 

@@ -1,4 +1,8 @@
-"""Writers: the crawler's ``fetch_*`` functions yield records, ``save_*(db, records)`` write them.
+"""Writing crawl results into the archive: sources, runs (start, finish, failed URLs,
+extraction counts), pages with their images, links and revisions, removals, and the
+look-ups a crawl needs (validators, known URLs, stored dates, the discovery cache). The
+crawl engine calls them through :class:`archive.store.sqlite.SqliteStore`; reparse and
+WARC import (:mod:`archive.run.reparse`) call them directly.
 
 The central rule of :func:`save_page`: a page whose extracted content did not change
 writes *nothing* (not even ``last_fetched``), so a re-crawl of an unchanged site leaves
@@ -223,7 +227,7 @@ def save_page(
 ) -> str:
     """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``.
 
-    Every new state is also a row of ``revisions`` (``archive/revisions.py``) pointing at
+    Every new state is also a row of ``revisions`` (``archive/store/revisions.py``) pointing at
     ``capture`` (a ``crawler.capture.warc.CaptureRef`` written *before* this call, or ``None``).
     ``event="reparse"`` (re-extraction of a stored record) keeps ``removed_at`` and
     ``last_fetched`` and never restores a removed page.

@@ -112,12 +112,12 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "search_terms": ("term", "rterm"),
     # migration 8: the version that built each derived index (archive/indexes/registry.py)
     "index_state": ("name", "version", "built_at"),
-    # migration 2: every version of a page (archive/revisions.py), aliases of moved pages
+    # migration 2: every version of a page (archive/store/revisions.py), aliases of moved pages
     "revisions": REVISION_COLUMNS,
     "revision_images": ("page_url", "revision", "position", "src", "alt", "caption", "credit"),
     "revision_links": REVISION_LINK_COLUMNS,
     "aliases": ("url", "canonical_url", "reason", "first_seen"),
-    # migration 4: unattended runs (crawler/schedule.py, archive/health.py)
+    # migration 4: unattended runs (archive/run/schedule.py, archive/health.py)
     "schedule_state": ("source", "next_run_at", "period", "updated_at"),
     "run_extraction": ("run_id", "source", "pages", "no_date", "no_title", "no_body"),
 }
@@ -129,7 +129,7 @@ MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
 #: strings. Release dates (``published``, ``modified``, links' ``date``) and HTTP
 #: ``last_modified`` values are content, not timestamps (see ``crawler.clock``).
 #: migration 9 rewrote these columns; a new one must be added here *and* normalised by
-#: its writer (tests/test_timestamps.py checks every column of a demo archive).
+#: its writer (tests/archive/store/test_timestamps.py checks every column of a demo archive).
 TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("added_at",),
     "pages": ("first_seen", "last_fetched", "last_changed", "removed_at"),

@@ -97,7 +97,7 @@ def crawl_source(
     """Crawl one source into ``store`` and return its statistics (also stored in ``crawl_runs``).
 
     With ``capture`` every response (and every 304) is written to the WARC files next to
-    the archive (``crawler/capture.py``) before any row referring to it.
+    the archive (``crawler/capture/warc.py``) before any row referring to it.
 
     ``stop`` (set from another thread, e.g. a signal handler) ends the run cooperatively:
     workers finish and write the page in hand, take no new candidate, and the run is

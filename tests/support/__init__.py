@@ -6,7 +6,8 @@
 - ``sample_crawl``: crawls of the bundled sample site into an archive
 - ``processes``: the CLI in a subprocess, polling a database, schedule configs
 - ``factories``: records, sources and small archives built in one call
-- ``fixtures/``: saved pages
+- ``fixtures/``: saved pages, and archives written by older schema versions
+  (``schema_versions/``, read by tests/archive/store/test_migrations.py)
 """
 
 from __future__ import annotations
