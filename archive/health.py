@@ -1,7 +1,7 @@
 """Health of each source for monitoring: failing, overdue, drifting.
 
 Per source, :func:`source_health` reports the last run (outcome, counts), the next
-scheduled run (``schedule_state``, written by ``crawler/schedule.py``), the error rate
+scheduled run (``schedule_state``, written by ``archive/run/schedule.py``), the error rate
 and *extraction drift*, and lists the problems that make ``pressarchive status --check``
 exit non-zero.
 
@@ -34,9 +34,9 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.store.schema import RUN_REPORT_COLUMNS
 from crawler import clock
 from crawler.engine.store import ExtractionCounts
-from crawler.records import RUN_COUNTERS
 
 FAILING_ERROR_RATE = 0.5
 FAILING_MIN_ERRORS = 3
@@ -45,15 +45,6 @@ DRIFT_MIN_PAGES = 3
 DRIFT_MIN_SHARE = 0.5
 DRIFT_MIN_RISE = 0.3
 DRIFT_FIELDS = ("date", "title", "body")
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return clock.parse_iso(value)
-    except ValueError:
-        return None
 
 
 def _error_rate(run: dict[str, Any]) -> float:
@@ -96,9 +87,6 @@ def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
     }
 
 
-_RUN_COLUMNS = ("id", "started_at", "finished_at", "status", *RUN_COUNTERS, "duration")
-
-
 def source_health(
     db: sqlite_utils.Database, sources: list[str] | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -121,13 +109,13 @@ def source_health(
 
 
 def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str, Any]:
-    columns = ", ".join(_RUN_COLUMNS)
+    columns = ", ".join(RUN_REPORT_COLUMNS)
     finished = db.execute(
         f"SELECT {columns} FROM crawl_runs WHERE source = ? AND status != 'running' "
         "ORDER BY id DESC LIMIT 1",
         [name],
     ).fetchone()
-    last_run = dict(zip(_RUN_COLUMNS, finished, strict=True)) if finished else None
+    last_run = dict(zip(RUN_REPORT_COLUMNS, finished, strict=True)) if finished else None
     running = db.execute(
         "SELECT started_at FROM crawl_runs WHERE source = ? AND status = 'running' "
         "ORDER BY id DESC LIMIT 1",
@@ -147,7 +135,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
             "message": f"last run {last_run['id']}: {last_run['errors']} errors "
             f"({rate:.0%} of requests for pages)",
         })  # fmt: skip
-    due = _parse(next_run_at)
+    due = clock.parse_stored(next_run_at)
     if due is not None and running is None:
         grace = max(OVERDUE_MIN_GRACE, float(period or 0))
         late = (now - due).total_seconds()

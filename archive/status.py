@@ -8,9 +8,8 @@ from typing import Any
 import sqlite_utils
 
 from archive.health import source_health
-from archive.store.schema import db_path
+from archive.store.schema import RUN_REPORT_COLUMNS, db_path
 from crawler.capture.warc import capture_folder, folder_usage
-from crawler.records import RUN_COUNTERS
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +70,13 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         )
     for name, total in db.execute(_ERRORS_SQL).fetchall():
         entry(name)["errors_total"] = total
-    run_columns = ["id", "started_at", "finished_at", "status", *RUN_COUNTERS, "duration"]
     for name, runs, last_id in db.execute(_RUNS_SQL).fetchall():
         item = entry(name)
         item["runs"] = runs
         row = db.execute(
-            f"SELECT {', '.join(run_columns)} FROM crawl_runs WHERE id = ?", [last_id]
+            f"SELECT {', '.join(RUN_REPORT_COLUMNS)} FROM crawl_runs WHERE id = ?", [last_id]
         ).fetchone()
-        item["last_run"] = dict(zip(run_columns, row, strict=True))
+        item["last_run"] = dict(zip(RUN_REPORT_COLUMNS, row, strict=True))
         item["errors_last_run"] = db.execute(
             "SELECT count(*) FROM fetch_errors WHERE run_id = ?", [last_id]
         ).fetchone()[0]

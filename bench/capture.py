@@ -25,11 +25,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.run.crawl import crawl_source  # noqa: E402
-from archive.store.schema import open_archive  # noqa: E402
-from crawler.capture.warc import folder_usage  # noqa: E402
-from crawler.sample_site import SampleSite  # noqa: E402
-from crawler.sample_site.demo import sample_config  # noqa: E402
+from archive.run.crawl import crawl_source
+from archive.store.schema import open_archive
+from crawler.capture.warc import folder_usage
+from crawler.sample_site import SampleSite
+from crawler.sample_site.demo import sample_config
 
 
 def crawl(site: SampleSite, db_path: Path, capture: bool) -> dict[str, Any]:

@@ -25,10 +25,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.run.crawl import crawl_source  # noqa: E402
-from archive.store.schema import open_archive  # noqa: E402
-from crawler.sample_site import SampleSite, ground_truth  # noqa: E402
-from crawler.sample_site.demo import sample_config  # noqa: E402
+from archive.run.crawl import crawl_source
+from archive.store.schema import open_archive
+from crawler.sample_site import SampleSite, ground_truth
+from crawler.sample_site.demo import sample_config
 
 
 def baseline(site: SampleSite, urls: list[str]) -> dict[str, Any]:

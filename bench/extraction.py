@@ -30,9 +30,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from bench.scoring import (  # noqa: E402
+from bench.scoring import (
     SCORE_FIELDS,
     Case,
     Tally,

@@ -51,7 +51,7 @@ from archive.search import engine as search_module  # noqa: E402
 from archive.search.engine import (  # noqa: E402
     BM25_WEIGHTS,
     RANK_WINDOW,
-    SEARCH_COLUMNS,
+    TEXT_COLUMNS,
     count,
     search,
     to_fts_query,
@@ -397,7 +397,7 @@ def main() -> None:
         print(f"insert pages/s: plain {rate_plain:,.0f}, plain + German {rate_german:,.0f}")
     plain_idx = table_bytes(german_path, "pages_fts")
     german_idx = table_bytes(german_path, "pages_search")
-    german_content = content_bytes(german_path, "pages_search", SEARCH_COLUMNS)
+    german_content = content_bytes(german_path, "pages_search", TEXT_COLUMNS)
     vocab = vocabulary_bytes(german_path)
     terms = sqlite3.connect(german_path).execute(f"SELECT count(*) FROM {compounds.TABLE}")
     print(f"compound vocabulary: {terms.fetchone()[0]:,} stems, {vocab / 1e6:,.1f} MB")

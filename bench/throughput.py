@@ -43,10 +43,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.run.crawl import crawl_source, crawl_sources  # noqa: E402
-from archive.store.schema import open_archive  # noqa: E402
-from crawler.config.settings import Config, SourceConfig, loads_config  # noqa: E402
-from crawler.fetch.fetcher import ConnectToTransport, Fetcher  # noqa: E402
+from archive.run.crawl import crawl_source, crawl_sources
+from archive.store.schema import open_archive
+from crawler.config.settings import Config, SourceConfig, loads_config
+from crawler.fetch.fetcher import ConnectToTransport, Fetcher
 
 DOMAIN = "bench.test"
 WORDS = (
@@ -89,10 +89,10 @@ def _serve(pages: int, ready: Any) -> None:
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stalls
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             host = self.headers.get("Host", "").split(":")[0]
             path = self.path
             ctype = "text/html; charset=utf-8"

@@ -48,7 +48,7 @@ scheduler's JSON log lines and ``next run`` messages, and ``WARC-Date`` headers.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 #: A timestamp in the one format (what every timestamp column holds).
 ISO_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -70,8 +70,10 @@ def now() -> datetime:
 
 
 def now_iso() -> str:
-    """The current time in the one format, e.g. ``2026-12-04T05:40:40.123Z``."""
-    return to_iso(now())
+    """The current time in the one format, e.g. ``2026-12-04T05:40:40.123Z``: truncated to
+    the millisecond, so a stamp is never later than the clock that was read."""
+    current = now()
+    return to_iso(current.replace(microsecond=current.microsecond // 1000 * 1000))
 
 
 def parse_iso(value: str) -> datetime:
@@ -90,14 +92,22 @@ def parse_iso(value: str) -> datetime:
 def to_iso(value: datetime | str) -> str:
     """``value`` (a datetime, or a string :func:`parse_iso` reads) in the one format.
 
-    Sub-millisecond digits are truncated, as :meth:`datetime.isoformat` does (migration
-    10 used SQLite, which rounds them instead; no pressarchive version wrote them).
-    Raises :class:`ValueError` for an unreadable string.
+    Sub-millisecond digits are rounded half up, as SQLite's ``strftime`` (:data:`SQLITE_FORMAT`,
+    used by migration 9 ``utc_timestamps``) does: ``…40.1235`` → ``…40.124``, ``…40.9995``
+    → ``…41.000``. Like SQLite, a time in the last half millisecond of a minute stays at
+    ``:59.999`` instead of carrying into the next minute (SQLite carries there only for a
+    non-zero UTC offset; no pressarchive version wrote one). Digits beyond microseconds are
+    dropped by :func:`parse_iso` first, which cannot cross the half. Raises
+    :class:`ValueError` for an unreadable string.
     """
     when = parse_iso(value) if isinstance(value, str) else value
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     naive = when.astimezone(UTC).replace(tzinfo=None)
+    millis, rest = divmod(naive.microsecond, 1000)
+    naive = naive.replace(microsecond=millis * 1000)
+    if rest >= 500 and not (naive.second == 59 and millis == 999):
+        naive += timedelta(milliseconds=1)
     return naive.isoformat(timespec="milliseconds") + "Z"
 
 
@@ -136,6 +146,17 @@ def upper_bound(value: str) -> str:
         ) from exc
 
 
+def parse_stored(value: str | None) -> datetime | None:
+    """A time read from the archive as for :func:`parse_iso`, or ``None`` when it is empty
+    or unreadable (a damaged row must not stop a status report)."""
+    if not value:
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        return None
+
+
 def end_of_day(day: str) -> str:
     """The last millisecond of the UTC day ``day`` (``YYYY-MM-DD``), in the one format: the
     bound for "on or before that day" (``show --at``, ``graph --at``). Raises
@@ -157,6 +178,7 @@ __all__ = [
     "now_iso",
     "parse_day",
     "parse_iso",
+    "parse_stored",
     "to_iso",
     "upper_bound",
 ]

@@ -18,7 +18,9 @@ LINK_KINDS = ("press", "topic", "org", "other")
 #: Where a published date came from, strongest first (see ``crawler.dates``).
 DATE_SOURCES = ("metadata", "url", "text", "feed", "teaser")
 #: The counters of a crawl run, in the column order of ``crawl_runs``: fields of
-#: ``crawler.engine.crawl.CrawlStats``, stored by ``archive.store.save.finish_run``.
+#: ``crawler.engine.crawl.CrawlStats``, stored by ``archive.store.save.finish_run``; the
+#: archive derives its ``crawl_runs`` columns and the columns status and health report
+#: from this tuple (``archive.store.schema.CRAWL_RUN_COLUMNS``).
 RUN_COUNTERS = (
     "fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors", "bytes",
     "requests",

@@ -128,7 +128,7 @@ def main(args: list[str] | None = None) -> None:
     its traceback and exit code 70 instead of Python's 1, which means "the work failed"."""
     try:
         cli.main(args=args, prog_name="pressarchive")
-    except Exception:  # noqa: BLE001 - the last resort: everything expected is handled
+    except Exception:  # the last resort: everything expected is handled
         traceback.print_exc()
         click.echo(
             f"pressarchive: internal error (a bug; exit {EXIT_INTERNAL}), please report "

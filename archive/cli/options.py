@@ -83,7 +83,7 @@ def config_option(func: F) -> F:
     )(func)
 
 
-def source_option(help: str = "Only pages of this source.") -> Callable[[F], F]:  # noqa: A002
+def source_option(help: str = "Only pages of this source.") -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option("--source", help=help)(func)
 

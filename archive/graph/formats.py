@@ -14,12 +14,12 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from archive.outfile import replaced_on_success
+from crawler import clock
 from crawler.errors import GraphError
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -156,7 +156,7 @@ def write_gexf(g: Any, out: str | Path | IO[bytes]) -> None:
     edge_ids = {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
     with _sink(out) as write:
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<gexf {_GEXF_NS}>\n"
-              f'  <meta lastmodifieddate="{date.today().isoformat()}">\n'
+              f'  <meta lastmodifieddate="{clock.now().date().isoformat()}">\n'
               "    <creator>pressarchive</creator>\n  </meta>\n"
               '  <graph defaultedgetype="directed" mode="static" name="">\n')  # fmt: skip
         for scope, keys, key_ids in (("edge", edge_keys, edge_ids), ("node", node_keys, node_ids)):

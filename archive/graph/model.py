@@ -67,6 +67,7 @@ from archive.graph.timeline import (
     NodeNotFound,
     Timeline,
     at_bound,
+    edge_counts,
     load_timeline,
 )
 
@@ -114,12 +115,10 @@ def _present_edges(
     for (src, target, rel), hist in timeline.edges.items():
         if src not in nodes or not hist.present(at):
             continue
-        if rel == "body" and target not in nodes:
-            continue  # body links count only between pages the archive holds
+        if not edge_counts(rel, target, hist.attrs.get("label", ""), nodes, generic):
+            continue
         if rel == "label":
             name = hist.attrs["label"]
-            if name in generic:
-                continue
             if target not in nodes:
                 g.add_node(target, kind="label", status="label", title=name, label=name,
                            url="", page_type="", source="", published="",
@@ -163,7 +162,7 @@ def build_graph(
 def export_graph(g: Any, fmt: str, out: str | Path | IO[bytes]) -> None:
     """Write ``g`` as GraphML, GEXF 1.3 (Gephi) or node-link JSON (D3, networkx); no
     attribute is ``None``. In GEXF a node's label is its title; the page label is
-    ``category``. Streamed node by node (archive/graph_export.py)."""
+    ``category``. Streamed node by node (:mod:`archive.graph.formats`)."""
     if fmt not in EXPORT_FORMATS:
         raise GraphError(f"unknown format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
     writer = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt]

@@ -30,6 +30,7 @@ from archive.graph.timeline import (
     GraphError,
     Timeline,
     at_bound,
+    edge_counts,
     load_timeline,
 )
 from crawler.errors import MissingDependency
@@ -53,11 +54,9 @@ def history_graph(timeline: Timeline, at: str | None) -> dict[str, Any]:
                       "published": a["published"], "spans": hist.spans}  # fmt: skip
     edges = []
     for (src, target, rel), hist in timeline.edges.items():
-        if rel == "body" and target not in timeline.pages:
+        if not edge_counts(rel, target, hist.attrs.get("label", ""), timeline.pages, generic):
             continue
         if rel == "label":
-            if hist.attrs["label"] in generic:
-                continue
             nodes.setdefault(target, {"kind": "label", "title": target[len(LABEL_PREFIX) :],
                                       "label": "", "published": "", "spans": None})  # fmt: skip
         elif target not in nodes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,25 @@ KIND_OF_TYPE = {"press_release": "press", "org_unit": "org", "topic": "topic", "
 LABEL_PREFIX = "label:"
 EDGE_RELS = ("related", "body", "label")
 _END = "9999-12-31T23:59:59.999Z"  # "now": later than every stored time
+
+
+# --------------------------------------------------------------------------- edge rule
+
+
+def edge_counts(
+    rel: str, target: str, label: str, pages: Container[str], generic: Container[str]
+) -> bool:
+    """The edge rule of the graph, for an edge of :func:`load_timeline` (which already drops
+    links of a page to itself and empty labels): a ``body`` link counts only if its target is
+    in ``pages`` (pages the archive holds), a ``label`` edge only if ``label`` is not generic
+    (:func:`archive.graph.model.generic_labels`: it stays a node attribute), ``related``
+    always. ``archive.indexes.graph_edges`` states the same rule in SQL, without the generic
+    skip (tests/archive/test_graph.py checks that the two agree)."""
+    if rel == "body":
+        return target in pages
+    if rel == "label":
+        return label not in generic
+    return True
 
 
 # --------------------------------------------------------------------------- time
@@ -171,5 +191,6 @@ __all__ = [
     "NodeNotFound",
     "Timeline",
     "at_bound",
+    "edge_counts",
     "load_timeline",
 ]

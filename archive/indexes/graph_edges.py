@@ -17,11 +17,14 @@ indexes on ``source`` (primary key), ``target`` and ``first_seen``. It is a deri
 - :func:`rebuild` recomputes everything (on open when never built, ``pressarchive
   reindex``).
 
-The edge rule exists twice more: as the views of migration 5 (``graph_edge_spans``, frozen;
-the former ``graph_edges`` view is what ``_EDGES_SQL`` was derived from, and
-tests/test_graph.py checks that both give the same rows) and in Python in
-:func:`archive.graph.model.load_timeline` (edges *at a time*, which one SQL table of
-first/last seen cannot answer; tests/test_graph.py compares the two as well).
+The edge rule (no self-links, no empty labels, body links only to archived pages) exists
+twice more: as the views of migration 5 (``graph_edge_spans``, frozen; the former
+``graph_edges`` view is what ``_EDGES_SQL`` was derived from, and tests/archive/test_graph.py
+checks that both give the same rows) and in Python, :func:`archive.graph.timeline.edge_counts`
+used by :mod:`archive.graph.model` and :mod:`archive.graph.render` (edges *at a time*, which
+one SQL table of first/last seen cannot answer). The Python rule also skips generic labels,
+which depend on the time asked about, so this table keeps them;
+tests/archive/test_graph.py checks that both keep the same edges.
 
 This module needs no networkx, so the crawler does not import it on every save.
 """

@@ -102,7 +102,7 @@ def _extract(db: sqlite_utils.Database, policy: UrlPolicy, result: FetchResult) 
     with its traceback and counted by the caller, as the crawl does; the others go on."""
     try:
         return extract_page(SqliteStore(db), policy, Candidate(url=result.url), result)
-    except Exception as exc:  # noqa: BLE001 - an extractor bug: counted in errors, logged
+    except Exception as exc:
         log.error(
             "%s: extraction failed: %s: %s", result.url, type(exc).__name__, exc, exc_info=True
         )

@@ -13,7 +13,7 @@ A next run in the past (overdue), or a source whose last run was interrupted, ru
 once. ``next_run_at`` is written when the scheduler starts and after every run, never while
 a run is under way, so a run killed with SIGKILL leaves its source due.
 
-The scheduler holds the archive lock (``crawler/locking.py``): a second scheduler or crawl
+The scheduler holds the archive lock (``archive/store/locking.py``): a second scheduler or crawl
 on the same archive refuses to start, naming the holder's pid; on start, runs a dead
 process left ``running`` are marked ``interrupted``. SIGTERM and SIGINT set a stop event:
 each crawl under way writes the page in hand, takes no further page, and is recorded as
@@ -243,7 +243,7 @@ class Scheduler:
                     break
                 try:
                     outcomes.append(self.run_source(source))
-                except Exception as exc:  # noqa: BLE001 - logged; the other sources still run
+                except Exception as exc:
                     log.error("%s: run failed: %s", source.name, exc, exc_info=True)
                     outcomes.append(RunOutcome(source.name, "failed", None, {}, ""))
             return outcomes

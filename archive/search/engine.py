@@ -41,10 +41,10 @@ import sqlite_utils
 
 from archive.indexes import compounds as compounds
 from archive.indexes import filter_tokens as filter_tokens
+from archive.indexes.fts import TEXT_COLUMNS
 from archive.indexes.search_index import INDEX_COLUMNS
 from archive.search.query import (
     NOTHING,
-    SEARCH_COLUMNS,
     Expand,
     Term,
     match_expression,
@@ -58,11 +58,13 @@ from archive.search.snippets import Highlighter, make_snippet
 from archive.store.checks import require_day
 from crawler.errors import SearchError
 
-#: bm25 weights in the column order of ``archive.store.schema.FTS_COLUMNS``
-#: (title, label, lead, body, captions, credits); ``pages_search`` has the same columns.
-BM25_WEIGHTS = (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
+#: bm25 weight of each text column (``pages_fts`` and ``pages_search`` hold the same ones).
+COLUMN_WEIGHTS = {"title": 10.0, "lead": 5.0, "label": 2.0, "captions": 2.0, "body": 1.0,
+                  "credits": 1.0}  # fmt: skip
+#: bm25 weights of ``pages_fts``, in the column order of :data:`TEXT_COLUMNS`.
+BM25_WEIGHTS = tuple(COLUMN_WEIGHTS[column] for column in TEXT_COLUMNS)
 #: bm25 weights of the ``pages_search`` columns (:data:`INDEX_COLUMNS`): filters weigh 0.
-SEARCH_WEIGHTS = (*BM25_WEIGHTS, 0.0)
+SEARCH_WEIGHTS = tuple({**COLUMN_WEIGHTS, filter_tokens.COLUMN: 0.0}[c] for c in INDEX_COLUMNS)
 #: Order in which a snippet's text is chosen: the first field with a match.
 SNIPPET_FIELDS = ("body", "lead", "captions", "credits", "title")
 STATUSES = ("all", "live", "removed")
@@ -196,7 +198,7 @@ def _run(db: sqlite_utils.Database, sql: str, params: dict[str, Any], query: str
         raise SearchError(f"cannot search for {query!r}: {exc}") from exc
 
 
-#: Filter tokens narrow the FTS walk (archive/filter_tokens.py); off only to compare.
+#: Filter tokens narrow the FTS walk (archive/indexes/filter_tokens.py); off only to compare.
 NARROW = True
 
 
@@ -363,11 +365,12 @@ def matching_urls(
 
 __all__ = [
     "BM25_WEIGHTS",
+    "COLUMN_WEIGHTS",
     "INDEX_COLUMNS",
     "HIT_FIELDS",
     "NOTHING",
     "RANK_WINDOW",
-    "SEARCH_COLUMNS",
+    "TEXT_COLUMNS",
     "Expand",
     "Highlighter",
     "Term",

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.indexes import german as german
-from archive.indexes.search_index import TEXT_COLUMNS
+from archive.indexes.fts import TEXT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,8 @@ MAX_PHRASE_WORDS = 32
 _PREFIX_END = re.compile(r"[^\W_]\*+$")
 _QUOTES = str.maketrans({c: '"' for c in "„“”‟«»″＂"})
 _OPERATORS = ("AND", "OR", "NOT")
-#: Text columns of ``pages_search`` (the order of ``archive.store.schema.FTS_COLUMNS``).
-SEARCH_COLUMNS = TEXT_COLUMNS
-_MAIN = "{" + " ".join(SEARCH_COLUMNS) + "}"
+#: Column filter over the text columns of ``pages_search`` (all but ``filters``).
+_MAIN = "{" + " ".join(TEXT_COLUMNS) + "}"
 #: What an empty query matches: nothing, without an FTS syntax error.
 NOTHING = '""'
 #: ``expand(stem)`` → compound stems to search besides ``stem`` itself.
@@ -174,7 +173,6 @@ def rank_expression(text: str) -> str:
 __all__ = [
     "MAX_TERMS",
     "NOTHING",
-    "SEARCH_COLUMNS",
     "Expand",
     "Term",
     "match_expression",

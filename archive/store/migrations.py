@@ -7,8 +7,9 @@ commit adc0fd5 could no longer be opened once ``pages_search`` gained its ``filt
 column without a migration). So every statement below is a literal, copied from the
 ``sqlite_master`` of an archive created by the commit that shipped it (873cfc1: 1;
 606b30d: 2-3; d7db1c5: 4-5; 606135b: 6; adc0fd5: 7), and a shipped migration is never
-edited; a later change appends a new one. ``tests/test_migrations.py`` opens archives
-written by those commits (``tests/fixtures/schema_v*.sql.gz``) with the current code.
+edited; a later change appends a new one. ``tests/archive/store/test_migrations.py`` opens
+archives written by those commits (``tests/support/fixtures/schema_versions/v*.db.gz``) with
+the current code.
 
 Steps that filled a derived index when they shipped (3 and 7 rebuilt ``pages_search``,
 6 filled ``graph_edges``) only create its tables here: migration 8 starts

@@ -1,4 +1,8 @@
-"""Writers: the crawler's ``fetch_*`` functions yield records, ``save_*(db, records)`` write them.
+"""Writing crawl results into the archive: sources, runs (start, finish, failed URLs,
+extraction counts), pages with their images, links and revisions, removals, and the
+look-ups a crawl needs (validators, known URLs, stored dates, the discovery cache). The
+crawl engine calls them through :class:`archive.store.sqlite.SqliteStore`; reparse and
+WARC import (:mod:`archive.run.reparse`) call them directly.
 
 The central rule of :func:`save_page`: a page whose extracted content did not change
 writes *nothing* (not even ``last_fetched``), so a re-crawl of an unchanged site leaves
@@ -106,6 +110,15 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
     if status == "ok":  # every known page was re-checked then (graph edges: last seen)
         source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
         registry.after_run(db, source, finished)
+
+
+def record_extraction(
+    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
+) -> None:
+    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
+    db.table("run_extraction").upsert(
+        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
+    )
 
 
 def record_error(
@@ -221,7 +234,7 @@ def save_page(
 ) -> str:
     """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``.
 
-    Every new state is also a row of ``revisions`` (``archive/revisions.py``) pointing at
+    Every new state is also a row of ``revisions`` (``archive/store/revisions.py``) pointing at
     ``capture`` (a ``crawler.capture.warc.CaptureRef`` written *before* this call, or ``None``).
     ``event="reparse"`` (re-extraction of a stored record) keeps ``removed_at`` and
     ``last_fetched`` and never restores a removed page.
@@ -441,18 +454,10 @@ __all__ = [
     "mark_removed",
     "page_record",
     "record_error",
+    "record_extraction",
     "save_fetched_page",
     "save_page",
     "save_source",
     "start_run",
     "validators",
 ]
-
-
-def record_extraction(
-    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
-) -> None:
-    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
-    db.table("run_extraction").upsert(
-        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
-    )

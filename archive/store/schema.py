@@ -37,13 +37,12 @@ from archive.indexes.fts import TEXT_COLUMNS
 from archive.store.migrations import MIGRATIONS, Migration
 from crawler.clock import now_iso
 from crawler.errors import ArchiveError
+from crawler.records import RUN_COUNTERS
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 
-#: FTS5 columns of ``pages_fts``, in order; search.py's bm25 weights follow this order.
-FTS_COLUMNS = TEXT_COLUMNS
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 #: Columns of ``revisions`` (migration 2): one row per version of a page, with every
@@ -58,6 +57,20 @@ REVISION_COLUMNS: tuple[str, ...] = (
 REVISION_LINK_COLUMNS = (
     "page_url", "revision", "rel", "position", "url", "title", "kind", "label", "date",
 )  # fmt: skip
+
+#: Columns of ``crawl_runs``: the counters are :data:`crawler.records.RUN_COUNTERS`, each
+#: added by a migration (tests/archive/store/test_archive.py checks the two agree).
+CRAWL_RUN_COLUMNS = (
+    "id",
+    "source",
+    "started_at",
+    "finished_at",
+    "status",
+    *RUN_COUNTERS,
+    "duration",
+)
+#: What status and health report of a run: every ``crawl_runs`` column but ``source``.
+RUN_REPORT_COLUMNS = tuple(c for c in CRAWL_RUN_COLUMNS if c != "source")
 
 #: Columns every table must have once all migrations ran (checked after migrating, so
 #: a foreign database with a same-named table is refused instead of half-used).
@@ -91,46 +104,25 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "images": ("page_url", "position", "src", "alt", "caption", "credit"),
     "links": ("page_url", "rel", "position", "url", "title", "kind", "label", "date"),
-    "crawl_runs": (
-        "id",
-        "source",
-        "started_at",
-        "finished_at",
-        "status",
-        "fetched",
-        "new",
-        "changed",
-        "unchanged",
-        "not_modified",
-        "removed",
-        "errors",
-        "bytes",
-        "requests",
-        "duration",
-    ),
+    "crawl_runs": CRAWL_RUN_COLUMNS,
     "fetch_errors": ("id", "run_id", "source", "url", "status", "error", "time", "kind"),
     "discovery_cache": ("url", "etag", "last_modified", "payload", "fetched_at"),
-    "pages_fts": FTS_COLUMNS,
+    "pages_fts": TEXT_COLUMNS,
     # migrations 7 and 8: German-aware search index (archive/indexes/search_index.py)
-    "pages_search": (*FTS_COLUMNS, "filters"),
+    "pages_search": (*TEXT_COLUMNS, "filters"),
     "search_terms": ("term", "rterm"),
     # migration 8: the version that built each derived index (archive/indexes/registry.py)
     "index_state": ("name", "version", "built_at"),
-    # migration 2: every version of a page (archive/revisions.py), aliases of moved pages
+    # migration 2: every version of a page (archive/store/revisions.py), aliases of moved pages
     "revisions": REVISION_COLUMNS,
     "revision_images": ("page_url", "revision", "position", "src", "alt", "caption", "credit"),
     "revision_links": REVISION_LINK_COLUMNS,
     "aliases": ("url", "canonical_url", "reason", "first_seen"),
-    # migration 4: unattended runs (crawler/schedule.py, archive/health.py)
+    # migration 4: unattended runs (archive/run/schedule.py, archive/health.py)
     "schedule_state": ("source", "next_run_at", "period", "updated_at"),
     "run_extraction": ("run_id", "source", "pages", "no_date", "no_title", "no_body"),
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
-
-RUN_COUNTS = (
-    "fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors", "bytes",
-    "requests",
-)  # fmt: skip
 
 
 #: Every timestamp column (a time pressarchive did something), by table: each holds
@@ -138,7 +130,7 @@ RUN_COUNTS = (
 #: strings. Release dates (``published``, ``modified``, links' ``date``) and HTTP
 #: ``last_modified`` values are content, not timestamps (see ``crawler.clock``).
 #: migration 9 rewrote these columns; a new one must be added here *and* normalised by
-#: its writer (tests/test_timestamps.py checks every column of a demo archive).
+#: its writer (tests/archive/store/test_timestamps.py checks every column of a demo archive).
 TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("added_at",),
     "pages": ("first_seen", "last_fetched", "last_changed", "removed_at"),
@@ -328,7 +320,6 @@ def _check_columns(db: sqlite_utils.Database, path: str) -> None:
 
 __all__ = [
     "EXPECTED_COLUMNS",
-    "FTS_COLUMNS",
     "MIGRATIONS",
     "TIMESTAMP_COLUMNS",
     "Migration",

@@ -170,7 +170,7 @@ class WarcWriter:
                 self._n += 1
                 name = f"{FILE_PREFIX}-{self._stamp}-{self._n:05d}.warc.gz"
                 try:
-                    fh = open(self.folder / name, "xb")  # noqa: SIM115 - closed in close()
+                    fh = open(self.folder / name, "xb")  # closed in close()
                 except FileExistsError:
                     continue
                 break

@@ -97,7 +97,7 @@ def crawl_source(
     """Crawl one source into ``store`` and return its statistics (also stored in ``crawl_runs``).
 
     With ``capture`` every response (and every 304) is written to the WARC files next to
-    the archive (``crawler/capture.py``) before any row referring to it.
+    the archive (``crawler/capture/warc.py``) before any row referring to it.
 
     ``stop`` (set from another thread, e.g. a signal handler) ends the run cooperatively:
     workers finish and write the page in hand, take no new candidate, and the run is
@@ -152,7 +152,7 @@ def crawl_sources(
             started = time.monotonic()
             try:
                 await crawl.run(transport)
-            except Exception as exc:  # noqa: BLE001 - recorded as a failed run, then raised
+            except Exception as exc:  # recorded as a failed run, then raised
                 crawl.stats.status = "failed"
                 log.error("%s: crawl failed: %s", crawl.source.name, exc)
                 failures.append(exc)
@@ -223,7 +223,7 @@ class _Crawl:
                 found = await discover(fetcher, self.source, self.policy, cache=cache)
                 for result in found.fetches:
                     self._capture(result)
-                    self._count_fetch(result, page=False)
+                    self._count_fetch(result)
                 candidates = list(found.candidates.values())
                 for url in self.source.extra_urls:
                     canon = self.policy.canonical(url)
@@ -272,7 +272,7 @@ class _Crawl:
             try:
                 outcome = await self._process(fetcher, cand)
                 self.progress("page", cand.url, outcome)
-            except Exception as exc:  # noqa: BLE001 - re-raised by run(): the run fails
+            except Exception as exc:  # re-raised by run(): the run fails
                 # a dead worker would leave queue.join() waiting forever
                 self.failure = exc
             finally:
@@ -307,7 +307,7 @@ class _Crawl:
             return "skipped"
         try:
             page, own_date = self._extract(cand, result)
-        except Exception as exc:  # noqa: BLE001 - an extractor bug: recorded, the crawl goes on
+        except Exception as exc:  # an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
             message = f"extraction failed: {type(exc).__name__}: {exc}"
@@ -351,7 +351,7 @@ class _Crawl:
             return None
         return self.writer.write(result)
 
-    def _count_fetch(self, result: FetchResult, *, page: bool) -> None:
+    def _count_fetch(self, result: FetchResult) -> None:
         if result.not_modified:
             self.stats.not_modified += 1
         elif result.ok:

@@ -36,7 +36,7 @@ feeds = ["http://www.ruesselsheim.test/presse?sp:out=rss"]
 sitemaps = ["http://www.ruesselsheim.test/sitemap.xml"]
 # the first host is canonical; pages on the others are stored under it
 hosts = ["www.ruesselsheim.test", "ruesselsheim.test"]
-profile = "sitepark"   # CSS selectors for the Sitepark IES family (crawler/profiles.py)
+profile = "sitepark"   # CSS selectors for the Sitepark IES family (crawler/extract/profiles.py)
 # the old CMS served one release under three paths; keep one
 url_aliases = [
   {{ pattern = '^/presseinformation(?:-anzeige|en-daten)/pressemeldungen/(\\d+)\\.html$', replace = '/presseinformationen/pressemeldungen/\\1.html' }},

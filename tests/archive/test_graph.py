@@ -327,3 +327,21 @@ def test_streamed_exports_round_trip_awkward_values(tmp_path: Path) -> None:
         assert title == 'A & B <"x">\nzwei'
         assert back.edges["a", "b", "related"]["position"] == 3
         assert back.edges["a", "b", "related"]["category" if fmt == "gexf" else "label"] == "L & M"
+
+
+@pytest.mark.slow
+def test_graph_edges_sql_follows_the_python_edge_rule(archive: Archive) -> None:
+    """``archive.indexes.graph_edges`` states :func:`edge_counts` in SQL (without the generic
+    label skip): over the whole history both keep the same edges."""
+    from archive.graph.render import history_graph
+    from archive.graph.timeline import load_timeline
+
+    db = open_archive(archive.path)
+    timeline = load_timeline(db)
+    generic = G.generic_labels(timeline, None)
+    rows = db.execute("SELECT source, target, rel, label FROM graph_edges").fetchall()
+    sql = {(s, t, rel) for s, t, rel, label in rows if rel != "label" or label not in generic}
+    python = {(e["source"], e["target"], e["rel"]) for e in history_graph(timeline, None)["edges"]}
+    assert {rel for _s, _t, rel in python} == {"related", "body", "label"}
+    assert sql == python
+    db.close()

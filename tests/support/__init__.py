@@ -8,7 +8,8 @@
 - ``factories``: records, sources and small archives built in one call
 - ``memory_store``: the crawl engine's ``Store`` in dicts and lists (no ``archive`` import)
 - ``pages``: hand-written pages for extractor tests (``sitepark_page``)
-- ``fixtures/``: saved pages
+- ``fixtures/``: saved pages, and archives written by older schema versions
+  (``schema_versions/``, read by tests/archive/store/test_migrations.py)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reference readings (oracles) of the extractor's page-index fast paths: the plain XPath or
 tree walk each rule was first written as. Production (``crawler/extract``) keeps only the fast
-path; ``tests/test_extract_shortcuts.py`` checks that both give the same on every sample-site
-page and on hand-written edge cases."""
+path; ``tests/crawler/extract/test_extract_shortcuts.py`` checks that both give the same on
+every sample-site page and on hand-written edge cases."""
 
 from __future__ import annotations
 

@@ -247,7 +247,7 @@ city = "Darmstadt"
 start_urls = ["{BASE}{LISTING}"]
 feeds = ["{BASE}{RSS_KEY}"]
 sitemaps = ["{BASE}/sitemap.xml"]
-profile = "typo3"                 # built-in site profile (crawler/profiles.py)
+profile = "typo3"                 # built-in site profile (crawler/extract/profiles.py)
 # detail records also answer as ?tx_news_pi1[...]&cHash=... (same page, rel=canonical to the
 # slug URL); every record is in the sitemap under its slug, so skip the query form
 exclude = ['tx_news_pi1(?:\\[|%5B)action']

@@ -12,8 +12,9 @@ import sqlite_utils
 from archive.indexes import compounds as compounds
 from archive.indexes import german as german
 from archive.indexes import registry as registry
+from archive.indexes.fts import TEXT_COLUMNS
 from archive.search.engine import search, to_search_query
-from archive.store.schema import FTS_COLUMNS, open_archive
+from archive.store.schema import open_archive
 from crawler.errors import SearchError
 
 PAGES = {
@@ -110,7 +111,7 @@ def test_migrations_7_and_8_rebuild_an_old_search_index(tmp_path: Path) -> None:
     conn.close()
     db = open_archive(path)
     columns = [r[1] for r in db.execute("PRAGMA table_info(pages_search)").fetchall()]
-    assert tuple(columns) == (*FTS_COLUMNS, "filters")
+    assert tuple(columns) == (*TEXT_COLUMNS, "filters")
     assert db.execute("SELECT count(*) FROM pages_search").fetchone()[0] == len(PAGES)
     assert [h["url"].rsplit("/", 1)[1] for h in search(db, "Haushalt")] == ["plain", "haushalt"]
 

@@ -64,7 +64,7 @@ LABELLED: list[tuple[str, set[str], set[str]]] = [
         "Integrationslotsen",
         {"2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt-ruesselsheim-langfristig"},
         set(),
-    ),  # noqa: E501
+    ),
     ("Haushalt", HAUSHALT, set()),
     ("Haushaltssicherungskonzept", {"haushaltssicherungskonzept-vorgelegt"}, set()),
     ("Foerderung", FOERDERUNG, set()),
@@ -78,7 +78,7 @@ LABELLED: list[tuple[str, set[str], set[str]]] = [
         "Kita NOT Gebühren",
         {"2023-11-11_neue-kita-in-hassloch-oeffnet-nach-den-sommerferien"},
         {"kitas"},
-    ),  # noqa: E501
+    ),
     ("Sandkasten", {"kitas"}, set()),  # image caption
     ("Lotsen OR Haushalt", LOTSEN | HAUSHALT, set()),
     ("=Lotsen", LOTSEN - {"migration"}, {"migration"}),  # word only: no Lotsenprogramm
@@ -422,3 +422,10 @@ def test_filter_tokens_narrow_but_never_change_results(
         monkeypatch.setattr(search_module, "NARROW", True)
         assert narrowed == plain, (query, filters)
         assert len(narrowed) == total
+
+
+def test_bm25_weights_follow_the_column_names() -> None:
+    """The weights are keyed by column, so the tuples SQL gets follow the column order."""
+    assert set(search_module.COLUMN_WEIGHTS) == set(search_module.TEXT_COLUMNS)
+    assert search_module.BM25_WEIGHTS == (10.0, 2.0, 5.0, 1.0, 2.0, 1.0)
+    assert search_module.SEARCH_WEIGHTS == (10.0, 2.0, 5.0, 1.0, 2.0, 1.0, 0.0)

@@ -23,7 +23,7 @@ from archive.store.save import (
     start_run,
     validators,
 )
-from archive.store.schema import MIGRATIONS, ensure_schema, open_archive
+from archive.store.schema import CRAWL_RUN_COLUMNS, MIGRATIONS, ensure_schema, open_archive
 from crawler.config.settings import SourceConfig
 from crawler.engine.crawl import CrawlStats
 from crawler.errors import ArchiveError
@@ -191,7 +191,7 @@ def test_concurrent_open_of_fresh_archive(tmp_path: Path) -> None:
     def worker() -> None:
         try:
             open_archive(path).close()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
@@ -351,6 +351,7 @@ def test_run_counters_are_crawl_runs_columns_and_stats(db: sqlite_utils.Database
     """A counter added to RUN_COUNTERS needs a migration adding its column."""
     columns = list(db.table("crawl_runs").columns_dict)
     assert [c for c in columns if c in RUN_COUNTERS] == list(RUN_COUNTERS)
+    assert columns == list(CRAWL_RUN_COLUMNS)
     assert list(CrawlStats("s").run_counts()) == [*RUN_COUNTERS, "duration"]
 
 
@@ -490,7 +491,7 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path: Path) -> N
                 page = Extracted(url=url, page_type="press_release", title=f"T {n} {i}", body="b")
                 fetch = FetchResult(url=url, final_url=url, status=200, fetched_at="2025-01-01")
                 save_page(db, "x", page, fetch)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
         finally:
             db.close()

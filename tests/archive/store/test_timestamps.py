@@ -43,7 +43,7 @@ LOOKS_LIKE_A_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
         ("2025-11-28 10:48:56", "2025-11-28T10:48:56.000Z"),
         ("2025-11-28T10:48Z", "2025-11-28T10:48:00.000Z"),
         ("2025-11-28", "2025-11-28T00:00:00.000Z"),
-        (datetime(2025, 11, 28, 10, 48, 56, 999999), "2025-11-28T10:48:56.999Z"),
+        (datetime(2025, 11, 28, 10, 48, 56, 999999), "2025-11-28T10:48:57.000Z"),
         (datetime(2025, 11, 28, 12, 0, tzinfo=timezone(timedelta(hours=2))),
          "2025-11-28T10:00:00.000Z"),
     ],
@@ -52,6 +52,33 @@ def test_to_iso_gives_the_one_format(value: str | datetime, expected: str) -> No
     assert clock.to_iso(value) == expected
     assert clock.is_iso(expected)
     assert clock.parse_iso(expected) == clock.parse_iso(clock.to_iso(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-12-04T05:40:40.1234Z", "2026-12-04T05:40:40.1235Z", "2026-12-04T05:40:40.12349Z",
+        "2026-12-04T05:40:40.0005Z", "2026-12-04T05:40:40.0025Z", "2026-12-04T05:40:40.2225",
+        "2026-12-04T05:40:40.9995Z", "2026-12-04T05:40:59.9995Z", "2026-12-31T23:59:59.9999Z",
+        "2026-12-04T05:40:40.1234996Z", "2026-12-04T07:40:40.5555+02:00",
+        "2026-12-04T05:40:40.999999+00:00", "2026-12-04T05:40:40.123456",
+    ],
+)  # fmt: skip
+def test_to_iso_rounds_like_sqlite_strftime(value: str) -> None:
+    """Migration 9 rewrote old rows with SQLite's strftime: to_iso gives the same string."""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    (expected,) = conn.execute("SELECT strftime(?, ?)", [clock.SQLITE_FORMAT, value]).fetchone()
+    conn.close()
+    assert clock.to_iso(value) == expected
+
+
+def test_parse_stored_reads_or_gives_none() -> None:
+    assert clock.parse_stored("2025-11-28T10:00:00.000Z") == datetime(2025, 11, 28, 10, tzinfo=UTC)
+    assert clock.parse_stored(None) is None
+    assert clock.parse_stored("") is None
+    assert clock.parse_stored("soon") is None
 
 
 def test_now_parse_and_bounds() -> None:
