@@ -16,6 +16,7 @@ from crawler.fetch.urls import UrlPolicy
 from crawler.records import DateCandidate, FetchResult, Link
 from tests.support.factories import server_source
 from tests.support.httpserver import Request, Response, TestServer
+from tests.support.memory_store import MemoryDiscoveryCache
 
 H = "http://www.ruesselsheim.test"
 
@@ -280,17 +281,6 @@ def site_source(srv: TestServer) -> SourceConfig:
     )
 
 
-class MemoryCache:
-    def __init__(self) -> None:
-        self.entries: dict[str, CachedDiscovery] = {}
-
-    def get(self, url: str) -> CachedDiscovery | None:
-        return self.entries.get(url)
-
-    def put(self, url: str, entry: CachedDiscovery) -> None:
-        self.entries[url] = entry
-
-
 def run_discover(
     src: SourceConfig, cache: Any = None, cfg: CrawlerConfig | None = None
 ) -> tuple[Discovery, list[tuple[str, FetchResult]]]:
@@ -341,7 +331,7 @@ def test_discover_end_to_end() -> None:
 
 
 def test_discover_cache_conditional_304() -> None:
-    cache = MemoryCache()
+    cache = MemoryDiscoveryCache()
     with TestServer() as srv:
         make_site(srv)
         src = site_source(srv)
@@ -361,7 +351,7 @@ def test_discover_cache_conditional_304() -> None:
 
 
 def test_discover_cache_with_unusable_payload_refetches_in_full() -> None:
-    cache = MemoryCache()
+    cache = MemoryDiscoveryCache()
     cache.put(f"{H}/presse", CachedDiscovery('"list1"', None, "{not json"))
     with TestServer() as srv:
         make_site(srv)
