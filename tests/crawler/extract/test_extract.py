@@ -433,3 +433,11 @@ def test_opengraph_and_time_metadata() -> None:
         "metadata",
         None,
     )
+
+
+def test_the_package_exposes_extract_as_its_entry_point() -> None:
+    """Evaluation scripts import ``extract`` from the package, not from its core module."""
+    from crawler.extract import extract as entry
+    from crawler.extract.core import extract as core_extract
+
+    assert entry is core_extract
