@@ -44,6 +44,10 @@ class DerivedIndex:
 
     #: Unique name (``index_state.name``, ``reindex --index``).
     name: str = ""
+    #: The ``pages`` columns the index is computed from (``None``: it also reads other
+    #: tables, so every change concerns it); a write that changes none of them skips
+    #: the index's change hooks (:func:`archive.indexes.registry.before_change`).
+    reads: frozenset[str] | None = None
 
     @property
     def version(self) -> str:

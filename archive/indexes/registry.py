@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import sqlite_utils
 
@@ -44,15 +44,32 @@ def get(name: str) -> DerivedIndex:
     raise KeyError(f"no index {name!r}; known: {', '.join(names())}")
 
 
-def before_change(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
-    """The base rows of ``urls`` are about to change (call inside the write)."""
-    for index in INDEXES:
+def _concerned(columns: Collection[str] | None) -> list[DerivedIndex]:
+    """The indexes a change of the ``pages`` columns ``columns`` (``None``: any) concerns."""
+    if columns is None:
+        return list(INDEXES)
+    return [i for i in INDEXES if i.reads is None or not i.reads.isdisjoint(columns)]
+
+
+def before_change(
+    db: sqlite_utils.Database, urls: Sequence[str], *, columns: Collection[str] | None = None
+) -> None:
+    """The base rows of ``urls`` are about to change (call inside the write); ``columns``:
+    the only ``pages`` columns that change, when the writer knows (``None``: any)."""
+    for index in _concerned(columns):
         index.before_change(db, urls)
 
 
-def after_change(db: sqlite_utils.Database, urls: Sequence[str], *, new: bool = False) -> None:
-    """The base rows of ``urls`` changed (``new``: first archived now), same transaction."""
-    for index in INDEXES:
+def after_change(
+    db: sqlite_utils.Database,
+    urls: Sequence[str],
+    *,
+    new: bool = False,
+    columns: Collection[str] | None = None,
+) -> None:
+    """The base rows of ``urls`` changed (``new``: first archived now), same transaction;
+    ``columns`` as for :func:`before_change`."""
+    for index in _concerned(columns):
         index.after_change(db, urls, new)
 
 

@@ -90,6 +90,7 @@ class SearchIndex(DerivedIndex):
     """``pages_search`` + ``search_terms``, maintained page by page."""
 
     name = "search"
+    reads = frozenset(SOURCE_COLUMNS)
 
     @property
     def version(self) -> str:

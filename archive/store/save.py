@@ -256,7 +256,7 @@ def save_page(
             # Back after having been gone: same content, live again (a new revision).
             images, links = _child_rows(page)
             with write_transaction(db):
-                registry.before_change(db, [page.url])
+                registry.before_change(db, [page.url], columns=_LIVENESS)
                 revisions.save_revision(
                     db, record, images, links, version=version or 1, event="restored",
                     fetched_at=now, capture=capture, credit_list=page.credits,
@@ -273,7 +273,7 @@ def save_page(
                         "last_changed": now,
                     },
                 )
-                registry.after_change(db, [page.url])
+                registry.after_change(db, [page.url], columns=_LIVENESS)
             log.info("restored %s", page.url)
             return "changed"
         if event != "reparse" and (etag, last_modified) != (
@@ -390,6 +390,12 @@ def stored_date(db: sqlite_utils.Database, url: str) -> tuple[str, str] | None:
     return row[0], row[1]
 
 
+#: What a removal or a return changes of a ``pages`` row, as far as derived indexes care
+#: (fetch validators and times are nobody's input): the text stays, so the search index
+#: is left alone; graph edges end or start again.
+_LIVENESS = ("removed_at", "http_status")
+
+
 def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> bool:
     """Mark a live page as gone (content kept); ``True`` if it was live before."""
     row = _one(db, "SELECT removed_at FROM pages WHERE url = ?", url)
@@ -397,10 +403,10 @@ def mark_removed(db: sqlite_utils.Database, url: str, fetch: FetchResult) -> boo
         return False
     removed_at = fetch_time(fetch)
     with write_transaction(db):
-        registry.before_change(db, [url])
+        registry.before_change(db, [url], columns=_LIVENESS)
         db.table("pages").update(url, {"removed_at": removed_at, "http_status": fetch.status})
         revisions.mark_revision_removed(db, url, removed_at)
-        registry.after_change(db, [url])
+        registry.after_change(db, [url], columns=_LIVENESS)
     log.info("removed %s (HTTP %s)", url, fetch.status)
     return True
 
