@@ -310,7 +310,8 @@ def _check_columns(db: sqlite_utils.Database, path: str) -> None:
     for table, columns in EXPECTED_COLUMNS.items():
         if table not in tables:
             raise ArchiveError(f"{path}: archive is missing table '{table}'")
-        missing = [c for c in columns if c not in _table_columns(db, table)]
+        have = _table_columns(db, table)
+        missing = [c for c in columns if c not in have]
         if missing:
             raise ArchiveError(
                 f"{path}: table '{table}' lacks column(s) {', '.join(missing)}; "
