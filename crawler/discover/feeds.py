@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crawler.dates import parse_iso_date, parse_rfc822_date
-from crawler.discover.markup import absolute, child_text, first, xml_document
+from crawler.discover.markup import absolute, child_text, xml_document
+from crawler.extract.text import first
 from crawler.records import Link
 
 

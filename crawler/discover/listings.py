@@ -17,14 +17,13 @@ from crawler.dates import parse_german_date, parse_iso_date
 from crawler.discover.markup import (
     absolute,
     base_url,
-    first,
-    has_class,
     html_document,
     text_of,
     unique,
 )
 from crawler.extract.profiles import SiteProfile, select
 from crawler.extract.related import teaser
+from crawler.extract.text import cls, first
 from crawler.extract.vocabulary import (
     SP_KICKER_TEXT,
     SP_LISTING_KINDS,
@@ -92,25 +91,25 @@ def _profile_pages(doc: Any, base: str, profile: SiteProfile | None) -> list[str
 
 # -- Sitepark IES -------------------------------------------------------------------------
 def _sitepark_items(doc: Any, base: str) -> list[Link]:
-    item, inner = has_class(SP_TEASER_LIST_ITEM), has_class(SP_TEASER_INNER)
+    item, inner = cls(SP_TEASER_LIST_ITEM), cls(SP_TEASER_INNER)
     anchors = doc.xpath(f"//li[{item}]//a[{inner}][@href]")
-    main = [a for a in anchors if not a.xpath(f"ancestor::*[{has_class(SP_RELATED)}]")]
+    main = [a for a in anchors if not a.xpath(f"ancestor::*[{cls(SP_RELATED)}]")]
     items = []
     for a in main or anchors:
         href = absolute(base, a.get("href"))
         if not href:
             continue
-        teaser = first(a, f"ancestor::*[{has_class(SP_TEASER)}][1]")
+        teaser = first(a, f"ancestor::*[{cls(SP_TEASER)}][1]")
         kind = "other"
         for c in (teaser.get("class", "") if teaser is not None else "").split():
             if c.startswith(SP_TEASER_MODIFIER):
                 kind = SP_LISTING_KINDS.get(c.removeprefix(SP_TEASER_MODIFIER), "other")
-        headline = first(a, f".//*[{has_class(SP_TEASER_HEADLINE)}]")
+        headline = first(a, f".//*[{cls(SP_TEASER_HEADLINE)}]")
         if headline is None:
             headline = first(a, ".//h1|.//h2|.//h3|.//h4")
         title = text_of(headline) or text_of(a)
-        label = text_of(first(a, f".//*[{has_class(SP_KICKER_TEXT)}]")) or None
-        date_el = first(a, f".//*[{has_class(SP_SCHEDULING_DATE)}]")
+        label = text_of(first(a, f".//*[{cls(SP_KICKER_TEXT)}]")) or None
+        date_el = first(a, f".//*[{cls(SP_SCHEDULING_DATE)}]")
         date = parse_german_date(text_of(date_el)) if date_el is not None else None
         if date is None:
             date = parse_iso_date(first(a, ".//time/@datetime"))
@@ -119,7 +118,7 @@ def _sitepark_items(doc: Any, base: str) -> list[Link]:
 
 
 def _sitepark_pages(doc: Any, base: str) -> list[str]:
-    nav = first(doc, f"//*[{has_class(SP_PAGINATION)}]")
+    nav = first(doc, f"//*[{cls(SP_PAGINATION)}]")
     if nav is None:
         return []
     pages = [absolute(base, h) for h in nav.xpath(".//a/@href")]
@@ -142,8 +141,7 @@ def _sitepark_pages(doc: Any, base: str) -> list[str]:
 # -- generic ------------------------------------------------------------------------------
 def _generic_items(doc: Any, base: str) -> list[Link]:
     blocks = doc.xpath(
-        f"//article | //*[{has_class('article')}] | //*[{has_class('news-list-item')}]"
-        f" | //*[{has_class('teaser')}]"
+        f"//article | //*[{cls('article')}] | //*[{cls('news-list-item')}] | //*[{cls('teaser')}]"
     )
     items: list[Link] = []
     seen: set[str] = set()

@@ -1,6 +1,6 @@
 """Reading the bytes discovery fetches: HTML (with the charset the headers name) and XML
 (feeds, sitemaps) into lxml trees, and the small helpers the parsers share (absolute
-links, first matches, class tests, text)."""
+links, text); first matches and class tests are the extractor's (``crawler.extract.text``)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,14 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
+from crawler.extract.text import first
+
 log = logging.getLogger(__name__)
-
-
-def has_class(name: str) -> str:
-    """XPath test: the element's class attribute holds the token ``name``."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
 def text_of(el: Any) -> str:
     """The element's text, whitespace collapsed; "" for None."""
     return " ".join(el.text_content().split()) if el is not None else ""
-
-
-def first(el: Any, xpath: str) -> Any:
-    found = el.xpath(xpath)
-    return found[0] if found else None
 
 
 def _charset(headers: Mapping[str, str]) -> str | None:

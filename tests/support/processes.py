@@ -32,7 +32,7 @@ def config_text(port: int, *, every: str = "every 5s", delay: float = 0.0,
     return text
 
 
-def cli(*args: str, **kwargs: object) -> list[str]:
+def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "archive.cli", *args]
 
 
