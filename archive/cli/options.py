@@ -8,15 +8,13 @@ module.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.clock import parse_day, upper_bound
-from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, PressArchiveError
+from crawler.errors import ArchiveError, ArchiveMissing, PressArchiveError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -30,20 +28,6 @@ class CLIError(click.ClickException):
     def __init__(self, error: PressArchiveError) -> None:
         super().__init__(str(error))
         self.exit_code = error.exit_code  # type: ignore[misc]
-
-
-def library_errors(func: F) -> F:
-    """Turn a :class:`PressArchiveError` into :class:`CLIError`. The root group does this
-    for every command; this decorator is for commands used outside it."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PressArchiveError as exc:
-            raise CLIError(exc) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _db_callback(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -64,12 +48,6 @@ def db_option(func: F) -> F:
         callback=_db_callback,
         help="SQLite archive file.",
     )(func)
-
-
-def json_option(func: F) -> F:
-    """A plain ``--json`` flag (``as_json``); :func:`archive.cli.output.output_options`
-    is the shared way to print."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
 def config_option(func: F) -> F:
@@ -93,37 +71,20 @@ def source_option(help: str = "Only pages of this source.") -> Callable[[F], F]:
 # --------------------------------------------------------------------------- dates
 
 
-def check_day(option: str, value: str | None) -> str | None:
-    """``value`` if it is a real calendar day YYYY-MM-DD (:func:`crawler.clock.parse_day`);
-    :class:`InvalidValue` naming ``option`` if not."""
-    if value is None:
-        return None
-    try:
-        parse_day(value)
-    except ValueError as exc:
-        raise InvalidValue(f"{option} {value!r}: {exc}") from exc
-    return value.strip()
-
-
-def check_time(option: str, value: str | None) -> str | None:
-    """``value`` if it is a day YYYY-MM-DD or a full ISO time (what
-    :func:`crawler.clock.upper_bound` reads); :class:`InvalidValue` naming ``option`` if
-    not. Blank means "now" (``None``)."""
-    if value is None or not value.strip():
-        return None
-    try:
-        upper_bound(value)
-    except ValueError as exc:
-        raise InvalidValue(f"{option} {value!r}: {exc}") from exc
-    return value.strip()
-
-
 def _day_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    return check_day(param.opts[0], value)
+    """A real calendar day YYYY-MM-DD, checked where the library checks it."""
+    from archive.store.checks import require_day
+
+    return require_day(param.opts[0], value)
 
 
 def _time_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    return check_time(param.opts[0], value)
+    """A day or a full ISO time, checked where the library checks it; passed on as given
+    (messages repeat it), blank as ``None`` (now)."""
+    from archive.store.checks import require_bound
+
+    require_bound(param.opts[0], value)
+    return value.strip() if value and value.strip() else None
 
 
 def since_option(func: F) -> F:
@@ -186,12 +147,8 @@ def open_db(
 __all__ = [
     "CLIError",
     "at_option",
-    "check_day",
-    "check_time",
     "config_option",
     "db_option",
-    "json_option",
-    "library_errors",
     "open_db",
     "since_option",
     "source_option",

@@ -26,7 +26,6 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("text", "json", "csv")
 
 
 def echo_json(data: Any) -> None:
@@ -108,4 +107,4 @@ def output_options(*, csv: bool = False, csv_help: str | None = None) -> Callabl
     return decorate
 
 
-__all__ = ["FORMATS", "Output", "echo_csv", "echo_json", "output_options"]
+__all__ = ["Output", "echo_csv", "echo_json", "output_options"]

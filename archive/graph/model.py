@@ -169,21 +169,6 @@ def export_graph(g: Any, fmt: str, out: str | Path | IO[bytes]) -> None:
     writer(g, out)
 
 
-def clean_copy(g: Any) -> Any:
-    """A copy of ``g`` with ``None`` attributes replaced by ``""``."""
-    h = g.copy()
-    h.graph = {k: ("" if v is None else v) for k, v in g.graph.items()}
-    for _n, data in h.nodes(data=True):
-        for k, v in data.items():
-            if v is None:
-                data[k] = ""
-    for *_e, data in h.edges(data=True):
-        for k, v in data.items():
-            if v is None:
-                data[k] = ""
-    return h
-
-
 __all__ = [
     "EXPORT_FORMATS",
     "GENERIC_SHARE",
