@@ -36,7 +36,6 @@ import sqlite_utils
 
 from archive.store.schema import RUN_REPORT_COLUMNS
 from crawler import clock
-from crawler.engine.store import ExtractionCounts
 
 FAILING_ERROR_RATE = 0.5
 FAILING_MIN_ERRORS = 3
@@ -173,7 +172,6 @@ __all__ = [
     "DRIFT_MIN_PAGES",
     "DRIFT_MIN_RISE",
     "DRIFT_MIN_SHARE",
-    "ExtractionCounts",
     "FAILING_ERROR_RATE",
     "drift",
     "source_health",

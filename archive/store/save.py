@@ -48,7 +48,6 @@ HASH_FIELDS = (
     "related", "links", "attachments", "credits",
 )  # fmt: skip
 RUN_STATUSES = ("running", "ok", "interrupted", "failed")
-SAVE_RESULTS = ("new", "changed", "unchanged")
 
 
 # --------------------------------------------------------------------------- sources / runs

@@ -326,6 +326,5 @@ __all__ = [
     "Migration",
     "db_path",
     "ensure_schema",
-    "now_iso",
     "open_archive",
 ]
