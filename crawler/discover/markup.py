@@ -1,11 +1,12 @@
-"""Reading the bytes discovery fetches: HTML (with the charset the headers name) and XML
-(feeds, sitemaps) into lxml trees, and the small helpers the parsers share (absolute
-links, text); first matches and class tests are the extractor's (``crawler.extract.text``)."""
+"""Reading the bytes discovery fetches: HTML (decoded as the extractor decodes it,
+``crawler.extract.text.decode_html``: header, byte-order mark, ``<meta>``, mixed UTF-8 and
+windows-1252) and XML (feeds, sitemaps) into lxml trees, and the small helpers the parsers
+share (absolute links, text); first matches and class tests are the extractor's
+(``crawler.extract.text``)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -13,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from crawler.extract.text import first
+from crawler.extract.text import decode_html, first, prepare_markup
 
 log = logging.getLogger(__name__)
 
@@ -23,27 +24,16 @@ def text_of(el: Any) -> str:
     return " ".join(el.text_content().split()) if el is not None else ""
 
 
-def _charset(headers: Mapping[str, str]) -> str | None:
-    ctype = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
-    m = re.search(r"charset=[\"']?([\w.:-]+)", ctype, re.I)
-    return m.group(1) if m else None
-
-
 def html_document(body: bytes, headers: Mapping[str, str]) -> Any:
-    """The HTML document, decoded with the header's charset when it names a known one;
-    None when empty or unparsable."""
+    """The HTML document, decoded as the extractor decodes pages; None when empty or
+    unparsable."""
     if not body.strip():
         return None
-    charset = _charset(headers)
+    text = prepare_markup(decode_html(body, {k.lower(): v for k, v in headers.items()}))
+    if not text.strip():
+        return None
     try:
-        if charset:
-            try:
-                text = body.decode(charset, errors="replace")
-                text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
-                return lxml.html.document_fromstring(text)
-            except LookupError:
-                pass
-        return lxml.html.document_fromstring(body)
+        return lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         log.debug("unparsable HTML: %s", exc)
         return None

@@ -3,6 +3,11 @@
 ``decode_html`` picks the charset in the order Content-Type header → byte-order mark →
 ``<meta charset>`` / ``http-equiv`` → UTF-8 → windows-1252. ISO-8859-1 (and its aliases) is read
 as windows-1252, as browsers do, so typographic quotes in 0x80–0x9F survive.
+
+Mixed encodings: a page declared UTF-8 whose bytes are not all UTF-8 (older CMSs paste
+windows-1252 text into UTF-8 templates) is decoded piece by piece (:func:`decode_mixed`): the
+valid UTF-8 as UTF-8, each invalid byte as windows-1252, so both parts read right. Valid
+UTF-8 pays nothing for this: the mixed decoding only runs after the strict one failed.
 """
 
 from __future__ import annotations
@@ -72,6 +77,36 @@ def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error("pressarchive-latin1", _latin1_fallback)
 
+#: the codec :func:`decode_html_as` names for text decoded by :func:`decode_mixed`
+MIXED = "utf-8+cp1252"
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Error handler: bytes that are not UTF-8 decode as windows-1252 (:func:`decode_mixed`)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = bytes(error.object[error.start : error.end])
+    return chunk.decode("cp1252", errors="pressarchive-latin1"), error.end
+
+
+codecs.register_error("pressarchive-cp1252", _cp1252_fallback)
+
+#: Thaana and NKo, the letters of two-byte UTF-8 sequences led by 0xDE/0xDF: in windows-1252
+#: text those bytes are "Þ"/"ß" followed by a quote, dash, ellipsis or NBSP ("Fuß“" is valid
+#: UTF-8 for U+07D3), so in text that already holds windows-1252 bytes they are read as such
+_MISREAD_PAIRS = re.compile("[\u0780-\u07ff]")
+
+
+def decode_mixed(body: bytes) -> str:
+    """``body`` decoded as UTF-8 where it is valid UTF-8 and as windows-1252 where not (a
+    page declared UTF-8 with windows-1252 words in it); never raises."""
+    text = body.decode("utf-8", errors="pressarchive-cp1252")
+    if _MISREAD_PAIRS.search(text) is not None:
+        text = _MISREAD_PAIRS.sub(
+            lambda m: m.group().encode().decode("cp1252", errors="pressarchive-latin1"), text
+        )
+    return text
+
 
 def _try_decode(body: bytes, codec: str) -> str | None:
     try:
@@ -93,18 +128,25 @@ def decode_html_as(body: bytes, headers: Mapping[str, str] | None = None) -> tup
     A ``<meta>`` declaring ISO-8859-1/windows-1252 on bytes that are valid UTF-8 with non-ASCII
     characters is overruled (old CMS templates often declare Latin-1 but serve UTF-8; valid
     multi-byte UTF-8 is practically never intended Latin-1 text).
+
+    Bytes declared UTF-8 (the first declaration found: header, byte-order mark, ``<meta>``)
+    that are not all valid UTF-8 are decoded by :func:`decode_mixed`; the codec returned is
+    then :data:`MIXED`.
     """
     content_type = (headers or {}).get("content-type")
     candidates: list[str] = []
+    declared: str | None = None
     header_codec = charset_from_content_type(content_type)
     if header_codec:
         # like a <meta> below: valid multi-byte UTF-8 is practically never meant as Latin-1
         if header_codec == "cp1252" and not body.isascii():
             candidates.append("utf-8")
         candidates.append(header_codec)
+        declared = header_codec
     for bom, codec in _BOMS:
         if body.startswith(bom):
             candidates.append(codec)
+            declared = declared or codec
             break
     meta = _META_CHARSET.search(body[:4096])
     if meta:
@@ -114,9 +156,12 @@ def decode_html_as(body: bytes, headers: Mapping[str, str] | None = None) -> tup
             if not (candidates or meta_codec != "cp1252" or body.isascii()):
                 candidates.append("utf-8")
             candidates.append(meta_codec)
+            declared = declared or meta_codec
     candidates += ["utf-8", "cp1252"]
     for codec in candidates:
         text = _try_decode(body, codec)
+        if text is None and codec == "utf-8" and declared == "utf-8":
+            return decode_mixed(body).lstrip("\ufeff"), MIXED
         if text is not None:
             if codec != candidates[0]:
                 logger.debug("decoded as %s after trying %s", codec, candidates[0])

@@ -7,8 +7,9 @@ import os
 
 import pytest
 
+from crawler.discover.listings import parse_listing
 from crawler.extract.core import extract
-from crawler.extract.text import clean, decode_html
+from crawler.extract.text import MIXED, clean, decode_html, decode_html_as, decode_mixed
 from crawler.records import Attachment, Image
 from tests.support.pages import sitepark_page as sitepark
 
@@ -163,3 +164,86 @@ def test_truncated_html_still_extracts() -> None:
     result = extract(BASE + "/presse/2025/2025-01-02-x", body, UTF8)
     assert result.title == "Abgeschnitten"
     assert result.published == "2025-01-02"
+
+
+# --- mixed encodings: declared UTF-8, some words in windows-1252 --------------------------------
+
+
+def _mixed(text: str, *cp1252_words: str) -> bytes:
+    """``text`` in UTF-8, except ``cp1252_words`` in windows-1252 (as pasted by an old CMS)."""
+    body = text.encode()
+    for word in cp1252_words:
+        body = body.replace(word.encode(), word.encode("cp1252"))
+    return body
+
+
+MIXED_PAGE = (
+    "<html><head>{meta}<title>Grüße aus Ölmühle</title></head><body><main>"
+    "<h1>Grüße aus Ölmühle – „über“ den Main</h1>"
+    "<p>Die Ölmühle öffnet über Pfingsten; Führungen für Bürgerinnen und Bürger.</p>"
+    "</main></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "headers"),
+    [
+        ("", UTF8),
+        ('<meta charset="utf-8">', {}),
+        ('<meta charset="utf-8">', {"content-type": "text/html"}),
+    ],
+    ids=["header", "meta", "meta-without-header-charset"],
+)
+def test_declared_utf8_with_cp1252_words_reads_right_in_both_parts(
+    meta: str, headers: dict[str, str]
+) -> None:
+    page = MIXED_PAGE.format(meta=meta)
+    body = _mixed(page, "„über“", "Führungen")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")  # really mixed
+    text, codec = decode_html_as(body, headers)
+    assert text == page
+    assert codec == MIXED
+    result = extract("https://example.test/a", body, headers)
+    assert result.title == "Grüße aus Ölmühle – „über“ den Main"
+    assert result.body == (
+        "Die Ölmühle öffnet über Pfingsten; Führungen für Bürgerinnen und Bürger."
+    )
+    # the same page all in UTF-8 extracts alike (there from the bytes, here from the text)
+    assert extract("https://example.test/a", page.encode(), headers).to_dict() == result.to_dict()
+
+
+def test_mixed_decoding_keeps_what_windows_1252_pairs_would_misread() -> None:
+    """ "ß“" in windows-1252 is valid UTF-8 (U+07D3): in text already mixed it stays "ß“"."""
+    text = "„Fuß“ und „Maß“ – Grüße\xa0aus Ölmühle"
+    assert decode_mixed(_mixed(text, "„Fuß“", "„Maß“")) == text
+    assert decode_html(text.encode("cp1252"), UTF8) == text  # all windows-1252, header UTF-8
+    assert decode_html(b"\x81\x8d\xc3\xbc", UTF8) == "\x81\x8dü"  # undefined in cp1252: Latin-1
+
+
+def test_other_declarations_do_not_decode_mixed() -> None:
+    """Only a UTF-8 declaration (the first one found) turns mixed decoding on: a header naming
+    windows-1252 beats a UTF-8 ``<meta>``, and undeclared bytes keep the whole-page fallback."""
+    page = MIXED_PAGE.format(meta='<meta charset="utf-8">')
+    body = _mixed(page, "„über“")
+    assert decode_html_as(body, {"content-type": "text/html; charset=windows-1252"}) == (
+        body.decode("cp1252"),
+        "cp1252",
+    )
+    undeclared = _mixed(MIXED_PAGE.format(meta=""), "„über“")
+    assert decode_html_as(undeclared, {})[1] == "cp1252"
+    assert decode_html_as(page.encode(), UTF8) == (page, "utf-8")  # valid: the strict path
+
+
+def test_listing_teasers_on_mixed_pages_read_right() -> None:
+    """Discovery decodes listings as the extractor decodes pages."""
+    listing = (
+        '<html><head><meta charset="utf-8"></head><body><main>'
+        '<div class="teaser"><h2><a href="/presse/a">Grüße aus Ölmühle – „über“ den Main</a></h2>'
+        "<p>12.05.2025</p></div></main></body></html>"
+    )
+    for headers in (UTF8, {}):
+        found = parse_listing(BASE + "/presse", _mixed(listing, "„über“"), headers)
+        assert [(i.url, i.title) for i in found.items] == [
+            (BASE + "/presse/a", "Grüße aus Ölmühle – „über“ den Main")
+        ]
