@@ -25,6 +25,13 @@ drifting (a site redesign the profile no longer matches)
     latest share is at least :data:`DRIFT_MIN_SHARE` *and* exceeds the historical share by
     at least :data:`DRIFT_MIN_RISE`. Without history (one saving run only) there is no drift.
     The flag stays until a later run saves enough pages that are fine again.
+date conflicts (:func:`date_conflicts`)
+    a re-extraction found a page's published date in a weaker source than the stored one
+    (``archive/store/dates.py``: the page kept the stronger date; both are in
+    ``date_conflicts``). Each conflict recorded since the start of the source's last finished
+    run is a problem, named with the page URL and both dates and sources (at most
+    :data:`DATE_CONFLICTS_SHOWN`, then a count); the next run clears it, and ``status --json``
+    keeps listing every conflict still in force.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ DRIFT_MIN_PAGES = 3
 DRIFT_MIN_SHARE = 0.5
 DRIFT_MIN_RISE = 0.3
 DRIFT_FIELDS = ("date", "title", "body")
+DATE_CONFLICTS_SHOWN = 10
 
 
 def _error_rate(run: dict[str, Any]) -> float:
@@ -86,14 +94,64 @@ def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
     }
 
 
+def date_conflicts(db: sqlite_utils.Database, source: str) -> list[dict[str, Any]]:
+    """The date conflicts of ``source``'s pages still in force (the page holds the kept date),
+    newest first. Keys: url, outcome (``kept``: a weaker date was refused; ``replaced``: a
+    stronger one took over), kept, kept_source, kept_revision, rejected, rejected_source,
+    rejected_detail, rejected_revision, event, found_at, new (recorded since the start of the
+    source's last finished run: a problem when ``kept``)."""
+    since = db.execute(
+        "SELECT max(started_at) FROM crawl_runs WHERE source = ? AND status != 'running'",
+        [source],
+    ).fetchone()[0]
+    rows = db.execute(
+        "SELECT c.page_url, c.outcome, c.kept, c.kept_source, c.kept_revision, c.rejected, "
+        "c.rejected_source, c.rejected_detail, c.rejected_revision, c.event, c.found_at "
+        "FROM date_conflicts AS c JOIN pages AS p ON p.url = c.page_url "
+        "WHERE p.source = ? AND p.published = c.kept AND p.published_source IS c.kept_source "
+        "ORDER BY c.found_at DESC, c.id DESC",
+        [source],
+    ).fetchall()
+    keys = (
+        "url", "outcome", "kept", "kept_source", "kept_revision", "rejected", "rejected_source",
+        "rejected_detail", "rejected_revision", "event", "found_at",
+    )  # fmt: skip
+    found = [dict(zip(keys, row, strict=True)) for row in rows]
+    for conflict in found:
+        conflict["new"] = since is None or conflict["found_at"] >= since
+    return found
+
+
+def _date_conflict_problems(conflicts: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The problems :func:`date_conflicts` makes: each new ``kept`` conflict, named."""
+    new = [c for c in conflicts if c["new"] and c["outcome"] == "kept"]
+    problems = [
+        {
+            "kind": "date_conflict",
+            "message": f"{c['url']}: kept {c['kept']} ({c['kept_source']}, revision "
+            f"{c['kept_revision']}), rejected {c['rejected']} ({c['rejected_source']}"
+            + (f", {c['rejected_detail']}" if c["rejected_detail"] else "")
+            + f", revision {c['rejected_revision']}): a weaker source disagrees — a redesign?",
+        }
+        for c in new[:DATE_CONFLICTS_SHOWN]
+    ]
+    if len(new) > DATE_CONFLICTS_SHOWN:
+        problems.append({
+            "kind": "date_conflict",
+            "message": f"and {len(new) - DATE_CONFLICTS_SHOWN} more pages: status --json",
+        })  # fmt: skip
+    return problems
+
+
 def source_health(
     db: sqlite_utils.Database, sources: list[str] | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """One dict per source (those given, else every source known to the archive), sorted.
 
     Keys: name, last_run (dict or None), running (a run under way), next_run_at, period,
-    error_rate (last finished run), drift (see :func:`drift`), problems (list of
-    ``{"kind": failing|overdue|drifting, "message": ...}``), ok.
+    error_rate (last finished run), drift (see :func:`drift`), date_conflicts (see
+    :func:`date_conflicts`), problems (list of ``{"kind": failing|overdue|drifting|
+    date_conflict, "message": ...}``), ok.
     """
     now = now or clock.now()
     names = set(sources or ())
@@ -155,6 +213,8 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
             "message": f"run {found['run_id']}: of {found['pages']} new/changed pages, {parts}"
             " — a redesign? check the site profile",
         })  # fmt: skip
+    conflicts = date_conflicts(db, name)
+    problems += _date_conflict_problems(conflicts)
     return {
         "name": name,
         "last_run": last_run,
@@ -163,6 +223,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
         "period": period,
         "error_rate": round(rate, 3),
         "drift": found,
+        "date_conflicts": conflicts,
         "problems": problems,
         "ok": not problems,
     }
@@ -172,7 +233,9 @@ __all__ = [
     "DRIFT_MIN_PAGES",
     "DRIFT_MIN_RISE",
     "DRIFT_MIN_SHARE",
+    "DATE_CONFLICTS_SHOWN",
     "FAILING_ERROR_RATE",
+    "date_conflicts",
     "drift",
     "source_health",
 ]

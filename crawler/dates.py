@@ -16,6 +16,10 @@ Choosing ``published`` (:func:`choose`): the first candidate of the strongest so
 application-name, JSON-LD, ``article:*``/Dublin Core metas, microdata, ``<time datetime>``).
 ``modified`` never competes. A page whose published candidates name more than one distinct day
 is flagged ``date_conflict``.
+
+The same order, as numbers (:data:`DATE_STRENGTH`), decides between extractions of one page
+over time: the archive never replaces a stored date with one from a weaker source
+(``archive/store/dates.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from email.utils import parsedate_tz
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.records import DATE_SOURCES, DateCandidate
+from crawler.records import DateCandidate
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +206,16 @@ def dateline_place(text: str | None) -> str | None:
     return match.group("place").strip()
 
 
+#: How far each source of a published date is trusted, higher is stronger: the order of
+#: ``DATE_SOURCES`` as data. A source not listed (``None``: no date) is weaker than all.
+DATE_STRENGTH: dict[str, int] = {"metadata": 5, "url": 4, "text": 3, "feed": 2, "teaser": 1}
+
+
+def strength(source: str | None) -> int:
+    """:data:`DATE_STRENGTH` of ``source``; 0 for an unknown source or none."""
+    return DATE_STRENGTH.get(source or "", 0)
+
+
 def choose(candidates: Iterable[DateCandidate]) -> tuple[DateCandidate | None, bool]:
     """``published`` by the documented rule (:func:`strongest`) and whether the candidates
     disagree (more than one distinct day among them)."""
@@ -220,7 +234,7 @@ def strongest(candidates: Iterable[DateCandidate]) -> DateCandidate | None:
 
 
 def _rank(source: str) -> int:
-    return DATE_SOURCES.index(source) if source in DATE_SOURCES else len(DATE_SOURCES)
+    return -strength(source)
 
 
 # --- page metadata -------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
 @db_option
 @click.option(
     "--check", is_flag=True,
-    help="Exit 1 when a source is failing, overdue or drifting, saying why (for monitoring).",
+    help="Exit 1 when a source is failing, overdue, drifting or has new date conflicts, "
+    "saying why (for monitoring).",
 )  # fmt: skip
 @output_options()
 def status(db_path: str, check: bool, out: Output) -> None:
@@ -55,7 +56,8 @@ def status(db_path: str, check: bool, out: Output) -> None:
 
     Health: failing (last run failed or mostly errors), overdue (the scheduler's next
     run long past) and extraction drift (new pages suddenly without date, title or
-    body: a redesign); the rules are in archive/health.py.
+    body: a redesign), date conflicts (a re-extraction found a page's date only in a
+    weaker source: the stronger date was kept); the rules are in archive/health.py.
 
     \b
     Examples:

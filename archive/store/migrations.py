@@ -462,9 +462,34 @@ END""",
     ORDER BY p.first_seen, p.url LIMIT 1)
 )""",
 )
+#: 12 date_conflicts: a re-extraction (recrawl, reparse, import-warc) whose published date
+#: comes from a weaker source than the stored one keeps the stored date; both candidates
+#: are recorded here with their provenance (``outcome`` ``kept``), as is a stronger source
+#: replacing a weaker one (``replaced``). ``kept_*`` is the date the page holds, ``rejected_*``
+#: the other; ``*_revision`` the revision each was extracted with (archive/store/dates.py).
+_M12 = (
+    """CREATE TABLE "date_conflicts" (
+   "id" INTEGER PRIMARY KEY,
+   "page_url" TEXT NOT NULL,
+   "outcome" TEXT NOT NULL,
+   "kept" TEXT NOT NULL,
+   "kept_source" TEXT,
+   "kept_detail" TEXT,
+   "kept_revision" INTEGER,
+   "rejected" TEXT NOT NULL,
+   "rejected_source" TEXT,
+   "rejected_detail" TEXT,
+   "rejected_revision" INTEGER,
+   "event" TEXT,
+   "fetched_at" TEXT,
+   "found_at" TEXT NOT NULL
+)""",
+    """CREATE INDEX "idx_date_conflicts_page_url" ON "date_conflicts" ("page_url")""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 11).
+#: Every migration, in order. Append only (the next one is 13; 11 is learned templates,
+#: from another branch: the two are renumbered when merged).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -476,6 +501,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "index_state", _sql(*_M8)),
     Migration(9, "utc_timestamps", _sql(*_M9)),
     Migration(10, "error_kind_source_scheme", _sql(*_M10)),
+    Migration(12, "date_conflicts", _sql(*_M12)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

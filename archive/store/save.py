@@ -12,7 +12,9 @@ back gets ``removed_at`` cleared (and counts as ``"changed"``), and new HTTP val
 
 New and changed pages are written in one transaction (``write_transaction``, which nests as a
 savepoint if the caller already opened one): the page row, its images and links, a
-bumped ``version`` and ``last_changed``.
+bumped ``version`` and ``last_changed``. A stored published date is never replaced by one
+from a weaker source (:mod:`archive.store.dates`): the page keeps it, and the conflict is
+recorded in the same transaction (or alone, once, when nothing else changed).
 
 Derived indexes (search, graph edges, :mod:`archive.indexes.registry`) are never written
 here by name: every write of a page's rows is wrapped in ``registry.before_change`` (the
@@ -32,6 +34,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.indexes import registry as registry
+from archive.store import dates as dates
 from archive.store import revisions as revisions
 from archive.store.schema import write_transaction
 from crawler.clock import now_iso, parse_iso, to_iso
@@ -240,26 +243,30 @@ def save_page(
     """
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")
-    record = page_record(source, page, fetch)
     now = fetch_time(fetch)
     cur = db.execute(
-        "SELECT content_hash, removed_at, etag, last_modified, first_seen, version "
-        "FROM pages WHERE url = ?",
+        "SELECT content_hash, removed_at, etag, last_modified, first_seen, version, "
+        "published, published_source FROM pages WHERE url = ?",
         [page.url],
     ).fetchone()
+    # the stored date stays when the new one comes from a weaker source (archive/store/dates.py)
+    page, conflict = dates.settle(db, page, None if cur is None else (cur[6], cur[7]))
+    record = page_record(source, page, fetch)
     pages = db.table("pages")
 
     if cur is not None and cur[0] == record["content_hash"]:
-        old_hash, removed_at, etag, last_modified, _first_seen, version = cur
+        old_hash, removed_at, etag, last_modified, _first_seen, version = cur[:6]
         if removed_at is not None and event != "reparse":
             # Back after having been gone: same content, live again (a new revision).
             images, links = _child_rows(page)
             with write_transaction(db):
                 registry.before_change(db, [page.url], columns=_LIVENESS)
-                revisions.save_revision(
+                number = revisions.save_revision(
                     db, record, images, links, version=version or 1, event="restored",
                     fetched_at=now, capture=capture, credit_list=page.credits,
                 )  # fmt: skip
+                if conflict:
+                    dates.record(db, conflict, revision=number, event="restored", fetched_at=now)
                 pages.update(
                     page.url,
                     {
@@ -275,6 +282,11 @@ def save_page(
                 registry.after_change(db, [page.url], columns=_LIVENESS)
             log.info("restored %s", page.url)
             return "changed"
+        if conflict:  # written once: a recrawl finding it again writes nothing
+            revision = dates.latest_revision(db, page.url)
+            dates.record(
+                db, conflict, revision=revision, event=event or "unchanged", fetched_at=now
+            )
         if event != "reparse" and (etag, last_modified) != (
             record["etag"],
             record["last_modified"],
@@ -307,10 +319,12 @@ def save_page(
             db.table("images").insert_all(images, pk=("page_url", "position"))
         if links:
             db.table("links").insert_all(links, pk=("page_url", "rel", "position"))
-        revisions.save_revision(
+        number = revisions.save_revision(
             db, record, images, links, version=record["version"], event=event or result,
             fetched_at=now, capture=capture, credit_list=page.credits,
         )  # fmt: skip
+        if conflict:
+            dates.record(db, conflict, revision=number, event=event or result, fetched_at=now)
         if record["removed_at"]:
             revisions.mark_revision_removed(db, page.url, record["removed_at"])
         registry.after_change(db, [page.url], new=cur is None)

@@ -121,6 +121,23 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     # migration 4: unattended runs (archive/run/schedule.py, archive/health.py)
     "schedule_state": ("source", "next_run_at", "period", "updated_at"),
     "run_extraction": ("run_id", "source", "pages", "no_date", "no_title", "no_body"),
+    # migration 12: dates a re-extraction would have made worse (archive/store/dates.py)
+    "date_conflicts": (
+        "id",
+        "page_url",
+        "outcome",
+        "kept",
+        "kept_source",
+        "kept_detail",
+        "kept_revision",
+        "rejected",
+        "rejected_source",
+        "rejected_detail",
+        "rejected_revision",
+        "event",
+        "fetched_at",
+        "found_at",
+    ),  # fmt: skip
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
 
@@ -143,6 +160,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "graph_edges": ("first_seen", "last_seen", "ended_at"),
     "migrations": ("applied_at",),
     "index_state": ("built_at",),
+    "date_conflicts": ("fetched_at", "found_at"),
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.dates import (
+    DATE_STRENGTH,
     date_from_url,
     dateline_date,
     make_date,
@@ -10,9 +11,10 @@ from crawler.dates import (
     parse_german_date,
     parse_iso_date,
     parse_rfc822_date,
+    strength,
     strongest,
 )
-from crawler.records import DateCandidate
+from crawler.records import DATE_SOURCES, DateCandidate
 
 
 @pytest.mark.parametrize(
@@ -130,3 +132,13 @@ def test_strongest_prefers_metadata_then_url_then_text() -> None:
     assert strongest([]) is None
     first_meta = DateCandidate("2025-01-04", "metadata", "first")
     assert strongest([first_meta, meta]) == first_meta
+
+
+def test_date_strength_is_the_documented_order() -> None:
+    """``DATE_STRENGTH`` (data) orders the sources as ``DATE_SOURCES`` lists them, strongest
+    first, and no date at all is weaker than any source."""
+    assert sorted(DATE_STRENGTH, key=strength, reverse=True) == list(DATE_SOURCES)
+    assert len(set(DATE_STRENGTH.values())) == len(DATE_SOURCES)
+    assert strength(None) == strength("unknown") < min(DATE_STRENGTH.values())
+    metadata, text = DateCandidate("2025-09-16", "metadata"), DateCandidate("2026-03-15", "text")
+    assert strongest([text, metadata]) is metadata
