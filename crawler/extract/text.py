@@ -97,9 +97,17 @@ codecs.register_error("pressarchive-cp1252", _cp1252_fallback)
 _MISREAD_PAIRS = re.compile("[\u0780-\u07ff]")
 
 
+#: a multi-byte UTF-8 sequence (loosely: lead and continuation bytes)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
 def decode_mixed(body: bytes) -> str:
     """``body`` decoded as UTF-8 where it is valid UTF-8 and as windows-1252 where not (a
-    page declared UTF-8 with windows-1252 words in it); never raises."""
+    page declared UTF-8 with windows-1252 words in it); never raises. Bytes without any
+    multi-byte UTF-8 sequence decode as windows-1252 in one call (the same text, without an
+    error handler call for every umlaut)."""
+    if _UTF8_SEQUENCE.search(body) is None:
+        return body.decode("cp1252", errors="pressarchive-latin1")
     text = body.decode("utf-8", errors="pressarchive-cp1252")
     if _MISREAD_PAIRS.search(text) is not None:
         text = _MISREAD_PAIRS.sub(
