@@ -186,14 +186,34 @@ ATTACHMENT_EXT = re.compile(
 PHOTOGRAPHER = r"Fotograf(?:in|/in|\*in|:in|In)?"
 
 PAREN_CREDIT = re.compile(
-    rf"\s*\(\s*(?:(?P<label>{PHOTOGRAPHER}|Fotos?|Bild|Quelle|Grafik|Copyright)\s*:|(?P<c>©))"
+    rf"\s*\(\s*(?:(?P<label>{PHOTOGRAPHER}|Fotos?|Bild|Bildquelle|Quelle|Grafik|Copyright)\s*:|"
+    r"(?P<c>©))"
     r"\s*(?P<rest>[^()]*)\)\s*$",
     re.I,
 )
 
 TAIL_CREDIT = re.compile(
-    r"(?:^|(?<=[\s.;,|–-]))(?P<credit>(?:©|\(c\)|Copyright\s*:|Quelle\s*:|Grafik\s*:|Fotos?\s*:|"
-    rf"Bild\s*:|{PHOTOGRAPHER}\s*:)\s*.+)$",
+    r"(?:^|(?<=[\s.;,|–-]))(?P<credit>(?:©|\(c\)|Copyright\s*:|(?:Bild)?quelle\s*:|Grafik\s*:|"
+    rf"Fotos?\s*:|Bild\s*:|{PHOTOGRAPHER}\s*:)\s*.+)$",
+    re.I,
+)
+
+#: class words (lower case, parts of a class token) of an image's caption element: "caption"
+#: holds "image-caption", "news-img-caption", "wp-caption-text", "figure__caption"
+CAPTION_CLASS_WORDS = ("caption", "bildunterschrift", "legende", "bildtext", "imagetext")
+#: class words (lower case, parts of a class token) of an image's credit element next to its
+#: caption ("news-img-copyright", "c-picture__source", "image-credit", "photographer")
+CREDIT_CLASS_WORDS = ("copyright", "credit", "bildnachweis", "bildquelle", "quelle", "source",
+                      "photographer", "fotograf", "urheber")  # fmt: skip
+#: a credit element's own label, dropped ("Foto: N" → "N"; "©" and "Quelle:" stay as written)
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:Fotos?|Bild|Photos?|Image|(?:Image |Photo |Foto)?credits?)\s*:\s*", re.I
+)
+#: a download link's trailing size and type: "Plan (184,2 KiB)", "Plan (PDF, 38 KB)",
+#: "Plan [PDF 1,2 MB]", "Plan, PDF, 38 KB"
+FILE_SIZE_TAIL = re.compile(
+    r"\s*(?:[(\[]\s*(?:[A-Za-z]{2,5}\s*[,|/–-]?\s*)?\d+(?:[.,]\d+)?\s*[KMG]i?B"
+    r"(?:\s*[,|]\s*[^()\[\]]*)?\s*[)\]]|,\s*[A-Za-z]{2,5},\s*\d+(?:[.,]\d+)?\s*[KMG]i?B)\s*$",
     re.I,
 )
 
@@ -204,6 +224,8 @@ LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
 #: class words of places whose images are not the article's (chrome, teasers, boxes)
 IMAGE_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
                       "consent", "avatar", "icon", "share", "social")  # fmt: skip
+#: an icon's path: a directory "icon"/"icons" (a GSB zoom link's magnifier, sprites)
+ICON_PATH = re.compile(r"/icons?/", re.I)
 
 # --- related links and teasers (crawler.extract.related) -----------------------------------------
 
