@@ -102,7 +102,8 @@ KICKER_CLASS = ("kicker", "label", "topline", "dachzeile")
 #: class words of a WordPress-style category line above the title
 CATEGORY_CLASS = ("cat-links", "categor", "rubrik")
 #: class tokens of a lead paragraph (generic layer)
-LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text")
+#: (Government Site Builder: ``c-intro__text``, ``c-intro__introduction``)
+LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text", "c-intro__text", "c-intro__introduction")
 
 # --- page types -----------------------------------------------------------------------------------
 
