@@ -5,7 +5,7 @@ Captions are split into caption and credit (:func:`split_caption`): "Foto: …",
 "Copyright: …", "Grafik: …", and the same forms in parentheses at the end ("(Foto: …)").
 A caption is the ``figcaption`` of the image's ``figure``, else the nearest element whose class
 holds a caption word (:data:`~crawler.extract.vocabulary.CAPTION_CLASS_WORDS`: "caption",
-"bildunterschrift", "legende", …) in the image's container (up to three levels up, not one
+"bildunterschrift", "legende", …) in the image's container (up to four levels up, not one
 belonging to another image); a credit element beside it (class words "copyright", "credit",
 "source", "quelle", …: ``p.news-img-copyright``) gives the credit a caption does not hold.
 "Bildnachweise" sections (or a profile's ``credits`` items) give every credit, in order, and an
@@ -77,7 +77,7 @@ def _split_cleaned(text: str | None) -> tuple[str | None, str | None]:
         label, rest = match.group("label"), clean(match.group("rest"))
         if label is None:
             credit = f"© {rest}"
-        elif label.lower() in ("foto", "fotos", "bild"):
+        elif label.lower() in ("foto", "fotos", "bild", "photo", "image"):
             credit = rest
         else:
             credit = f"{label}: {rest}"
@@ -274,7 +274,7 @@ def _caption_for(page: PageContext, img: Any) -> tuple[str | None, str | None]:
             caption = captions[0] if captions else None
         return _with_credit(page, figure, img, caption, 0)
     parent = img.getparent()
-    for _ in range(3):
+    for _ in range(4):  # (Drupal 7: img, field-item, field-items, field, the node's content)
         if parent is None or parent.tag in ("body", "html"):
             break
         captions = _near(page, parent, img, _caption_elements(page))

@@ -187,7 +187,8 @@ ATTACHMENT_EXT = re.compile(
 PHOTOGRAPHER = r"Fotograf(?:in|/in|\*in|:in|In)?"
 
 PAREN_CREDIT = re.compile(
-    rf"\s*\(\s*(?:(?P<label>{PHOTOGRAPHER}|Fotos?|Bild|Bildquelle|Quelle|Grafik|Copyright)\s*:|"
+    rf"\s*\(\s*(?:(?P<label>{PHOTOGRAPHER}|Fotos?|Bild|Photo|Image|Bildquelle|Quelle|Grafik|"
+    r"Copyright)\s*:|"
     r"(?P<c>©))"
     r"\s*(?P<rest>[^()]*)\)\s*$",
     re.I,

@@ -11,7 +11,10 @@ content type: the title ``h1.title.page-title > span.field--name-title`` in the
 
 Traps: ``time[datetime]`` is UTC (``2025-06-04T23:30:00Z``) while the page shows the Berlin
 day (``05.06.2025 - 01:30``): ``published`` is the local day; captions end in "(Foto: …)" or
-"Fotos: …"; the field image's credit is only in a "Bildnachweis" field below the text
+"Fotos: …"; the two oldest releases are still in Drupal 7 markup (:mod:`.drupal7`: RDFa
+``dc:date`` stamp, a ``field-name-field-bildunterschrift`` caption "…, Foto: …", D7 classes
+``field-name-body``/``field-item``); the field image's credit is only in a "Bildnachweis"
+field below the text
 (``credits`` holds it, the image has none); a "Weitere Pressemitteilungen" views block (latest
 news, not related) beside prev/next links. No teaser is shown (``lead`` None). URLs
 ``/pressemitteilungen/<yyyy>/<slug>``, listing ``/pressemitteilungen`` (``?page=N``, from 0).
@@ -38,6 +41,7 @@ from crawler.sample_site.families import (
     slugify,
     source_table,
 )
+from crawler.sample_site.families.drupal7 import legacy_page
 from crawler.sample_site.render import Response
 
 NAME = "drupal"
@@ -46,8 +50,10 @@ BASE = "http://www.langen.test"
 LISTING = "/pressemitteilungen"
 PAGE_SIZE = 3
 SEED = 6225
-# theme, local date, local time, field image, inline images, tags
+# theme, local date, local time, field image, inline images, tags (the first two: Drupal 7)
 _NEWS: list[tuple[Any, ...]] = [
+    ("verkehr", "2024-10-08", "09:30", True, 0, ["Verkehr"]),
+    ("buecherei", "2024-11-26", "23:40", True, 0, []),
     ("kita", "2025-02-05", "10:30", True, 0, ["Kinderbetreuung"]),
     ("sport", "2025-04-10", "00:45", True, 1, ["Sport", "Ehrenamt"]),
     ("opelvillen", "2025-05-22", "14:10", False, 2, ["Kultur"]),
@@ -78,13 +84,27 @@ def _pages() -> list[Page]:
     kit = _kit(rng)
     pages: list[Page] = []
     for n, (theme, date, time, field_image, inline, tags) in enumerate(_NEWS):
-        page = release(kit, f"node-{120 + n}", "", theme, date, time, tags=tags, nid=120 + n)
+        legacy = date < "2025"
+        page = release(
+            kit, f"node-{120 + n}", "", theme, date, time, tags=tags, nid=120 + n, d7=legacy
+        )
         slug = slugify(page["title"])
         page["path"] = f"{LISTING}/{date[:4]}/{slug}"
         page["blocks"].insert(0, ("p", page.pop("lead")))
         page["lead"] = None
         page["credits"] = []
-        if field_image:
+        if field_image and legacy:
+            alt, desc = page["image_text"]
+            page["images"].append(
+                {
+                    "path": f"/sites/default/files/presse/{slug[:20]}.jpg",
+                    "alt": alt,
+                    "caption": desc,
+                    "credit": "Stadt Langen",
+                }
+            )
+            page["credits"].append("Stadt Langen")
+        elif field_image:
             alt = page["image_text"][0]
             who = rng.choice(["Stadt Langen/Lukas Brenner", "Stadt Langen/Mara Seidel"])
             h = hexhash("itok", slug, n=8)
@@ -192,6 +212,8 @@ def _inline(img: dict[str, Any]) -> str:
 
 
 def _detail(page: Page, news: list[Page]) -> str:
+    if page["d7"]:
+        return legacy_page(page, LISTING)
     stamp = local(page["date"], page["time"])
     utc = stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     field = [i for i in page["images"] if i["caption"] is None]
