@@ -8,6 +8,8 @@ holds a caption word (:data:`~crawler.extract.vocabulary.CAPTION_CLASS_WORDS`: "
 "bildunterschrift", "legende", …) in the image's container (up to four levels up, not one
 belonging to another image); a credit element beside it (class words "copyright", "credit",
 "source", "quelle", …: ``p.news-img-copyright``) gives the credit a caption does not hold.
+Standalone credit lines ("Bildnachweis: …", "Bildquellen: …", "Fotos: …" as a short
+paragraph or list item of their own, :func:`credit_lines`) are credits, not body.
 "Bildnachweise" sections (or a profile's ``credits`` items) give every credit, in order, and an
 image its credit when an item links to the image file.
 """
@@ -31,6 +33,8 @@ from crawler.extract.vocabulary import (
     CREDIT_HEADINGS,
     CREDIT_INITIALS,
     CREDIT_LABEL,
+    CREDIT_LINE,
+    CREDIT_LINE_HINT,
     FILE_SIZE_TAIL,
     ICON_PATH,
     IMAGE_CHROME_WORDS,
@@ -123,7 +127,7 @@ def _drop_leading_foto(text: str) -> str:
 
 def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     """Credit entries: the profile's ``credits`` matches, else the items of "Bildnachweise"
-    sections (Sitepark ``SP-ImageCredits``)."""
+    sections (Sitepark ``SP-ImageCredits``) and the credit lines outside them."""
     if profile is not None and profile.credits:
         found = page.select(scope, profile.credits)
         if found:
@@ -132,7 +136,7 @@ def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = No
     sections = index.with_class(SP_IMAGE_CREDITS, scope)
     headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
     if not sections and not headed:  # (most pages: nothing below to look at)
-        return []
+        return credit_lines(page, scope)
     whole = scope is index.root
     chosen = [
         node
@@ -146,7 +150,41 @@ def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = No
     items: list[Any] = []
     for section in sections:
         items += _inside(section, "li") or _inside(section, "p")
-    return items
+    lines = [el for el in credit_lines(page, scope) if not any(is_under(el, s) for s in sections)]
+    return index.sort(items + lines) if lines else items
+
+
+#: the tags of a credit line, and the only tags inside it (inline markup)
+_LINE_TAGS = ("p", "li")
+_INLINE = frozenset(("strong", "b", "em", "i", "span", "a", "br", "small", "cite"))
+
+
+def credit_lines(page: PageContext, scope: Any) -> list[Any]:
+    """Paragraphs and list items under ``scope`` that are one labelled credit line
+    (:data:`~crawler.extract.vocabulary.CREDIT_LINE`): short, inline markup only, outside
+    captions and figures (those are read with their image)."""
+    if scope is None or not CREDIT_LINE_HINT.search(page.markup):
+        return []
+    found = []
+    for el in scope.iter(*_LINE_TAGS):
+        if any(isinstance(c.tag, str) and c.tag not in _INLINE for c in el):
+            continue
+        text = page.index.text(el)
+        if not text or len(text) > 300 or not CREDIT_LINE.match(text):
+            continue
+        if next(el.iterancestors("figure", "figcaption"), None) is not None:
+            continue
+        if any(c is el or is_under(el, c) for c in _caption_elements(page)):
+            continue
+        found.append(el)
+    return found
+
+
+def _in_credit_box(page: PageContext, el: Any) -> bool:
+    """Whether ``el`` is an item of a "Bildnachweise" box (its items keep their labels)."""
+    boxes = page.index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
+    sections = page.index.with_class(SP_IMAGE_CREDITS)
+    return any(a in boxes or a in sections for a in el.iterancestors())
 
 
 def _inside(el: Any, tag: str) -> list[Any]:
@@ -160,6 +198,8 @@ def image_credits(page: PageContext, items: list[Any]) -> tuple[dict[str, str], 
     credits: list[str] = []
     for item in items:
         full = element_text(item)
+        if item.tag in _LINE_TAGS and CREDIT_LINE.match(full) and not _in_credit_box(page, item):
+            full = CREDIT_LINE.sub("", full)  # a credit line: its label is the heading
         if not full:
             continue
         credits.append(full)

@@ -211,6 +211,14 @@ CREDIT_CLASS_WORDS = ("copyright", "credit", "bildnachweis", "bildquelle", "quel
 CREDIT_LABEL = re.compile(
     r"^\s*(?:Fotos?|Bild|Photos?|Image|(?:Image |Photo |Foto)?credits?)\s*:\s*", re.I
 )
+#: a standalone credit line, its label the heading of the credits it holds: "Bildnachweis:
+#: Stadt Langen", "Bildquellen: …", "Fotos: …" (a short paragraph or list item of its own)
+CREDIT_LINE = re.compile(
+    r"^\s*(?:Bildnachweise?|Bildquellen?|Bildrechte|Fotonachweise?|Fotos?|Bilder)\s*:\s*(?=\S)",
+    re.I,
+)
+#: the markup holds a credit line only if it holds one of these (a cheap pre-check)
+CREDIT_LINE_HINT = re.compile(r"ildnachweis|ildquelle|ildrechte|otonachweis|Fotos?\s*:|Bilder\s*:")
 #: a download link's trailing size and type: "Plan (184,2 KiB)", "Plan (PDF, 38 KB)",
 #: "Plan [PDF 1,2 MB]", "Plan, PDF, 38 KB"
 FILE_SIZE_TAIL = re.compile(

@@ -11,7 +11,8 @@ whose text ends in a ``span.size`` "(184,2 KiB)"), and the ``p.back`` link.
 Traps: ``<base href>`` and relative URLs everywhere (images ``assets/images/…``, files
 ``files/…``, links ``aktuelles/<alias>.html``); releases without ``p.info`` whose only date is
 the dateline opening the text ("Weiterstadt, 4. Juni 2025 – …", source ``text``); captions
-with inline credits "(Foto: …)", ". Foto: …" and "Bild: …"; a "Weitere Meldungen" newslist in
+with inline credits "(Foto: …)", ". Foto: …" and "Bild: …", or a credit only in a
+"Bildnachweis: …" line closing the text (a credit, not body); a "Weitere Meldungen" newslist in
 ``aside#right`` (latest news: not related). No teaser is shown (``lead`` None). Listing
 ``/aktuelles.html`` paginated ``?page_n12=N``.
 """
@@ -50,7 +51,7 @@ _NEWS: list[tuple[Any, ...]] = [
     ("senioren", "2025-03-04", "12:30", False, ["foto"], ["Programmheft Seniorentreff"], False),
     ("baum", "2025-04-29", "09:00", True, ["bild", "paren"], [], False),
     ("wahl", "2025-06-17", "15:45", True, [], ["Wahlbekanntmachung", "Stimmbezirke"], True),
-    ("verkehr", "2025-08-12", "07:30", False, ["paren"], [], False),
+    ("verkehr", "2025-08-12", "07:30", False, ["line"], [], False),
     ("buecherei", "2025-11-04", "13:00", True, ["foto"], [], False),
 ]
 
@@ -96,6 +97,10 @@ def _pages() -> list[Page]:
                     "form": form,
                 }
             )
+            if form == "line":  # the credit only in a "Bildnachweis:" line below the text
+                page["credits"] = [page["images"][-1]["credit"]]
+                page["credit_line"] = page["images"][-1]["credit"]
+                page["images"][-1]["credit"] = None
         page["files"] = [
             {"path": f"/files/presse/{slugify(t)}.pdf", "title": t, "size": f"{98 + 17 * i},4 KiB"}
             for i, t in enumerate(files)
@@ -145,6 +150,7 @@ def _figure(img: dict[str, Any]) -> str:
         "paren": f"{img['caption']} (Foto: {img['credit']})",
         "foto": f"{img['caption']} Foto: {img['credit']}",
         "bild": f"{img['caption']} Bild: {img['credit']}",
+        "line": img["caption"],
     }[img["form"]]
     return (
         '<div class="ce_image block"><figure class="image_container float_above" '
@@ -183,8 +189,11 @@ def _detail(page: Page, news: list[Page]) -> str:
     blocks = page["blocks"]
     parts.append(f'<div class="ce_text block">{record_blocks(blocks[:2])}</div>')
     parts += [_figure(img) for img in page["images"]]
-    if blocks[2:]:
-        parts.append(f'<div class="ce_text block">{record_blocks(blocks[2:])}</div>')
+    line = ""
+    if page.get("credit_line"):
+        line = f"<p><strong>Bildnachweis:</strong> {esc(page['credit_line'])}</p>"
+    if blocks[2:] or line:
+        parts.append(f'<div class="ce_text block">{record_blocks(blocks[2:])}{line}</div>')
     if page["files"]:
         parts.append(_files(page))
     parts += [

@@ -33,6 +33,7 @@ from crawler.sample_site.families import (
     press_site,
     record_blocks,
     related_entry,
+    release,
     slugify,
     source_table,
 )
@@ -83,8 +84,6 @@ def _img(file: str) -> str:
 def _pages() -> list[Page]:
     rng = random.Random(SEED)
     kit = _kit(rng)
-    from crawler.sample_site.families import release
-
     pages: list[Page] = []
     for n, (theme, date, time, n_img, tags, extra) in enumerate(_NEWS):
         page = release(kit, f"news-{n}", "", theme, date, time, tags=tags)

@@ -123,3 +123,28 @@ def test_attachment_titles_without_size(text: str, title: str) -> None:
     assert [(a.url, a.title) for a in result.attachments] == [
         ("http://www.example.test/files/plan.pdf", title)
     ]
+
+
+def test_standalone_credit_lines_are_credits_not_body() -> None:
+    """ "Bildnachweis: …" / "Fotos: …" as a short paragraph or list item of its own: a credit
+    (its label the heading), left out of the (structural) body; a credit box keeps its items'
+    labels."""
+    html = (
+        '<div itemprop="articleBody"><p>Erster Absatz mit Text.</p>'
+        '<figure><img src="/p/a.jpg" alt="A"><figcaption>Der Saal.</figcaption></figure>'
+        "<p><strong>Bildnachweis:</strong> Stadt Langen / Anna Berg</p>"
+        "<ul><li>Fotos: Jan Ott, Eva Lenz</li></ul>"
+        "<p>Fotos: Die Ausstellung zeigt Bilder aus hundert Jahren Stadtgeschichte, "
+        "gesammelt von Bürgerinnen und Bürgern aus allen Stadtteilen der Stadt, sortiert "
+        "nach Jahrzehnten und Orten, mit Texten der Stadtarchivarin und vielen Hinweisen auf "
+        "weitere Quellen im Archiv, in den Bibliotheken und in privaten Sammlungen der "
+        "Region, die den Besuch lohnen und zum Wiederkommen einladen.</p>"
+        '<div class="box"><h3>Bildnachweise</h3><ul><li>Titelbild: Jan Ott</li></ul></div>'
+        "</div>"
+    )
+    result = extract(URL, _page(html), {"content-type": "text/html; charset=utf-8"})
+    assert result.credits == ["Stadt Langen / Anna Berg", "Jan Ott, Eva Lenz", "Titelbild: Jan Ott"]
+    assert [(i.caption, i.credit) for i in result.images] == [("Der Saal.", None)]
+    body = result.body or ""
+    assert "Anna Berg" not in body and "Jan Ott, Eva" not in body
+    assert "Fotos: Die Ausstellung" in body  # a long paragraph is text
