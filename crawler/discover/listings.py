@@ -41,6 +41,8 @@ from crawler.records import Link
 
 MAX_LISTING_PAGES = 500
 
+#: a teaser's "read on" link is no next page ("Weiterlesen …": Contao, TYPO3 EXT:news)
+_READ_ON = ("weiterlesen", "weiter lesen", "weiterführend")
 _NEXT_TEXTS = {"weiter", "nächste", "nächste seite", "next", "»", "›", ">", ">>", "vor"}
 
 
@@ -169,7 +171,9 @@ def _generic_pages(doc: Any, base: str) -> list[str]:
     hrefs += doc.xpath("//link[@rel='next']/@href")
     for a in doc.xpath("//a[@href]"):
         text = text_of(a).lower().strip(" .:")
-        if text in _NEXT_TEXTS or text.startswith(("nächste seite", "weiter")):
+        if text in _NEXT_TEXTS or (
+            text.startswith(("nächste seite", "weiter")) and not text.startswith(_READ_ON)
+        ):
             hrefs.append(a.get("href"))
     for box in doc.xpath(
         "//*[contains(@class, 'pagination') or contains(@class, 'paginator')"

@@ -8,7 +8,13 @@ from typing import Any
 
 from crawler.extract.body import body_blocks, trim_blocks
 from crawler.extract.context import PageContext
-from crawler.extract.media import attachments, credit_items, image_credits, images
+from crawler.extract.media import (
+    attachments,
+    credit_items,
+    credit_lines,
+    image_credits,
+    images,
+)
 from crawler.records import Extracted
 
 
@@ -23,6 +29,7 @@ def fill_content(
     """Body (unless ``read_body`` is false: a profile's body replaces it) and media."""
     if read_body:
         skip_ids = {id(el) for el in exclude if el is not None}
+        skip_ids.update(id(el) for el in credit_lines(page, body_root))  # credits, not text
         blocks, links = body_blocks(body_root, skip_ids, page.resolve)
         result.body = "\n\n".join(trim_blocks(blocks)) or None
         result.links = links

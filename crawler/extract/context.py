@@ -27,7 +27,8 @@ class PageContext:
     hidden: dict[Any, bool] = field(default_factory=dict)  # element -> hidden (titles)
     date_lines: dict[Any, tuple[Any, str | None]] = field(default_factory=dict)  # scope -> line
     caption_cells: dict[Any, tuple[Any, str] | None] = field(default_factory=dict)  # img -> cell
-    captioned: list[Any] | None = None  # elements whose class holds "caption"
+    captioned: list[Any] | None = None  # elements whose class holds a caption word
+    credited: list[Any] | None = None  # elements whose class holds a credit word
     urls: dict[str, str | None] = field(default_factory=dict)  # href -> resolved against base
     _index: PageIndex | None = field(default=None, repr=False)
     _origin: str | None = field(default=None, repr=False)

@@ -44,7 +44,7 @@ from crawler.extract.layouts.oldcms import fill_old_cms, find_item
 from crawler.extract.layouts.profiled import apply_profile, profile_fields
 from crawler.extract.layouts.sitepark import fill_sitepark, find_article
 from crawler.extract.layouts.tables import fallback_scope
-from crawler.extract.media import CREDIT_HEADINGS, split_caption
+from crawler.extract.media import CREDIT_HEADINGS, credit_lines, split_caption
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items, page_teaser
 from crawler.extract.related import related as related_links
@@ -184,6 +184,7 @@ def _extract(page: PageContext) -> Extracted:
         ]
         for image in result.images:
             fields += (image.caption, image.credit)
+        fields += [element_text(el) for el in credit_lines(page, scope)]  # "Bildnachweis: …"
         result.body = extract_fallback.choose_body(result.body, library, fields)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"

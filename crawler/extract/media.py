@@ -3,6 +3,13 @@
 Captions are split into caption and credit (:func:`split_caption`): "Foto: …", "Fotos: …",
 "Fotograf: …", "Fotografin: …", "Fotograf/in: …", "Bild: …", "Quelle: …", "©", "(c)",
 "Copyright: …", "Grafik: …", and the same forms in parentheses at the end ("(Foto: …)").
+A caption is the ``figcaption`` of the image's ``figure``, else the nearest element whose class
+holds a caption word (:data:`~crawler.extract.vocabulary.CAPTION_CLASS_WORDS`: "caption",
+"bildunterschrift", "legende", …) in the image's container (up to four levels up, not one
+belonging to another image); a credit element beside it (class words "copyright", "credit",
+"source", "quelle", …: ``p.news-img-copyright``) gives the credit a caption does not hold.
+Standalone credit lines ("Bildnachweis: …", "Bildquellen: …", "Fotos: …" as a short
+paragraph or list item of their own, :func:`credit_lines`) are credits, not body.
 "Bildnachweise" sections (or a profile's ``credits`` items) give every credit, in order, and an
 image its credit when an item links to the image file.
 """
@@ -21,8 +28,15 @@ from crawler.extract.related import RELATED_HEADINGS, in_box
 from crawler.extract.text import clean, clean_or_none, element_text, has_invisible
 from crawler.extract.vocabulary import (
     ATTACHMENT_EXT,
+    CAPTION_CLASS_WORDS,
+    CREDIT_CLASS_WORDS,
     CREDIT_HEADINGS,
     CREDIT_INITIALS,
+    CREDIT_LABEL,
+    CREDIT_LINE,
+    CREDIT_LINE_HINT,
+    FILE_SIZE_TAIL,
+    ICON_PATH,
     IMAGE_CHROME_WORDS,
     SP_IMAGE_CREDITS,
 )
@@ -67,7 +81,7 @@ def _split_cleaned(text: str | None) -> tuple[str | None, str | None]:
         label, rest = match.group("label"), clean(match.group("rest"))
         if label is None:
             credit = f"© {rest}"
-        elif label.lower() in ("foto", "fotos", "bild"):
+        elif label.lower() in ("foto", "fotos", "bild", "photo", "image"):
             credit = rest
         else:
             credit = f"{label}: {rest}"
@@ -113,7 +127,7 @@ def _drop_leading_foto(text: str) -> str:
 
 def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = None) -> list[Any]:
     """Credit entries: the profile's ``credits`` matches, else the items of "Bildnachweise"
-    sections (Sitepark ``SP-ImageCredits``)."""
+    sections (Sitepark ``SP-ImageCredits``) and the credit lines outside them."""
     if profile is not None and profile.credits:
         found = page.select(scope, profile.credits)
         if found:
@@ -122,7 +136,7 @@ def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = No
     sections = index.with_class(SP_IMAGE_CREDITS, scope)
     headed = index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
     if not sections and not headed:  # (most pages: nothing below to look at)
-        return []
+        return credit_lines(page, scope)
     whole = scope is index.root
     chosen = [
         node
@@ -136,7 +150,41 @@ def credit_items(page: PageContext, scope: Any, profile: SiteProfile | None = No
     items: list[Any] = []
     for section in sections:
         items += _inside(section, "li") or _inside(section, "p")
-    return items
+    lines = [el for el in credit_lines(page, scope) if not any(is_under(el, s) for s in sections)]
+    return index.sort(items + lines) if lines else items
+
+
+#: the tags of a credit line, and the only tags inside it (inline markup)
+_LINE_TAGS = ("p", "li")
+_INLINE = frozenset(("strong", "b", "em", "i", "span", "a", "br", "small", "cite"))
+
+
+def credit_lines(page: PageContext, scope: Any) -> list[Any]:
+    """Paragraphs and list items under ``scope`` that are one labelled credit line
+    (:data:`~crawler.extract.vocabulary.CREDIT_LINE`): short, inline markup only, outside
+    captions and figures (those are read with their image)."""
+    if scope is None or not CREDIT_LINE_HINT.search(page.markup):
+        return []
+    found = []
+    for el in scope.iter(*_LINE_TAGS):
+        if any(isinstance(c.tag, str) and c.tag not in _INLINE for c in el):
+            continue
+        text = page.index.text(el)
+        if not text or len(text) > 300 or not CREDIT_LINE.match(text):
+            continue
+        if next(el.iterancestors("figure", "figcaption"), None) is not None:
+            continue
+        if any(c is el or is_under(el, c) for c in _caption_elements(page)):
+            continue
+        found.append(el)
+    return found
+
+
+def _in_credit_box(page: PageContext, el: Any) -> bool:
+    """Whether ``el`` is an item of a "Bildnachweise" box (its items keep their labels)."""
+    boxes = page.index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)
+    sections = page.index.with_class(SP_IMAGE_CREDITS)
+    return any(a in boxes or a in sections for a in el.iterancestors())
 
 
 def _inside(el: Any, tag: str) -> list[Any]:
@@ -150,6 +198,8 @@ def image_credits(page: PageContext, items: list[Any]) -> tuple[dict[str, str], 
     credits: list[str] = []
     for item in items:
         full = element_text(item)
+        if item.tag in _LINE_TAGS and CREDIT_LINE.match(full) and not _in_credit_box(page, item):
+            full = CREDIT_LINE.sub("", full)  # a credit line: its label is the heading
         if not full:
             continue
         credits.append(full)
@@ -185,13 +235,16 @@ def images(
     for img in chosen:
         raw = img.get("src") or img.get("data-src") or img.get("data-lazy-src") or ""
         src = page.resolve(raw) if raw and not raw.startswith("data:") else None
-        if not src or src in seen:
+        if not src or src in seen or _is_icon(img, src):
             continue
         seen.add(src)
         caption_text = _profile_caption(img, captions) if captions else None
+        credit_text = None
         if caption_text is None:
-            caption_text = _caption_for(page, img)
+            caption_text, credit_text = _caption_for(page, img)
         caption, credit = _split_cleaned(caption_text)  # (a text read by element_text())
+        if credit is None and credit_text:
+            credit = _credit_text(credit_text)
         if src in credit_map:
             credit = credit_map[src]
         found.append(
@@ -233,35 +286,108 @@ def _outside_content(img: Any, scope: Any) -> bool:
     return False
 
 
-def _caption_for(page: PageContext, img: Any) -> str | None:
+def _credit_text(text: str) -> str | None:
+    """A credit element's text as a credit: enclosing parentheses and a leading "Foto:",
+    "Photo:", "Image credit:" dropped ("©", "Quelle: …" stay as written)."""
+    text = clean(text)
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1].strip()
+    return clean(CREDIT_LABEL.sub("", text)) or None
+
+
+def _is_icon(img: Any, src: str) -> bool:
+    """An icon beside the picture (a zoom link's magnifier): a path in an ``icons``
+    directory, or an icon class on the image itself."""
+    if ICON_PATH.search(urlsplit(src).path):
+        return True
+    value = img.get("class")
+    return value is not None and "icon" in value.lower()
+
+
+def _caption_for(page: PageContext, img: Any) -> tuple[str | None, str | None]:
+    """The caption text of ``img`` and the text of a separate credit element, if any."""
     figure = next(img.iterancestors("figure"), None)
     if figure is not None:
         caption = next(figure.iter("figcaption"), None)  # (never the figure itself)
         if caption is None:
-            captions = _captions_in(page, figure)
+            captions = _near(page, figure, img, _caption_elements(page))
             caption = captions[0] if captions else None
-        return element_text(caption) if caption is not None else None
+        return _with_credit(page, figure, img, caption, 0)
     parent = img.getparent()
-    for _ in range(2):
-        if parent is None:
-            return None
-        captions = _captions_in(page, parent)
+    for _ in range(4):  # (Drupal 7: img, field-item, field-items, field, the node's content)
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        captions = _near(page, parent, img, _caption_elements(page))
         if captions:
-            imgs = list(parent.iter("img"))
+            imgs = [i for i in parent.iter("img") if not _is_icon(i, i.get("src") or "")]
             index = imgs.index(img) if img in imgs else 0
-            return element_text(captions[min(index, len(captions) - 1)])
+            return _with_credit(page, parent, img, captions[min(index, len(captions) - 1)], index)
         parent = parent.getparent()
     found = _caption_cell(page, img)
-    return found[1] if found is not None else None  # (element_text() of the cell)
+    return (found[1] if found is not None else None), None  # (element_text() of the cell)
 
 
-def _captions_in(page: PageContext, el: Any) -> list[Any]:
-    """``.//*[contains(@class, 'caption')]`` of ``el``, in document order: from the page
-    index's elements whose class holds "caption" (read once per page)."""
+def _with_credit(
+    page: PageContext, container: Any, img: Any, caption: Any, index: int
+) -> tuple[str | None, str | None]:
+    """The text of ``caption`` and of the credit element that goes with it: one inside the
+    caption (its text then left out of the caption's) or beside it in ``container``."""
+    if caption is None:
+        credits = _near(page, container, img, _credit_elements(page))
+        return None, element_text(credits[0]) if credits else None
+    inner = [c for c in _credit_elements(page) if is_under(c, caption)]
+    if inner:
+        inside = set(inner)
+        text = element_text(caption, skip=lambda el: el in inside)
+        return text, element_text(inner[0])
+    credits = _near(page, container, img, _credit_elements(page), caption)
+    credit = credits[min(index, len(credits) - 1)] if credits else None
+    return element_text(caption), element_text(credit) if credit is not None else None
+
+
+def _caption_elements(page: PageContext) -> list[Any]:
+    """Elements whose class holds a caption word (read once per page), document order."""
     classed = page.captioned
     if classed is None:
-        classed = page.captioned = page.index.with_class_part("caption")
-    return [node for node in classed if is_under(node, el)]
+        index = page.index
+        found = {el for word in CAPTION_CLASS_WORDS for el in index.with_class_part(word, True)}
+        classed = page.captioned = index.sort(list(found)) if found else []
+    return classed
+
+
+def _credit_elements(page: PageContext) -> list[Any]:
+    """Elements whose class holds a credit word (read once per page), document order."""
+    classed = page.credited
+    if classed is None:
+        index = page.index
+        found = {el for word in CREDIT_CLASS_WORDS for el in index.with_class_part(word, True)}
+        classed = page.credited = index.sort(list(found)) if found else []
+    return classed
+
+
+def _near(
+    page: PageContext, container: Any, img: Any, classed: list[Any], caption: Any = None
+) -> list[Any]:
+    """The ``classed`` elements inside ``container`` that belong to ``img``'s picture: none
+    holding an image, none inside another ``figure``, none inside (or holding) ``caption``,
+    only the outermost."""
+    found: list[Any] = []
+    for node in classed:
+        if not is_under(node, container) or node.tag in ("img", "picture"):
+            continue
+        if caption is not None and (node is caption or is_under(node, caption)):
+            continue
+        if caption is not None and is_under(caption, node):
+            continue
+        if next(node.iter("img"), None) is not None:
+            continue
+        figure = next(node.iterancestors("figure"), None)
+        if figure is not None and figure is not container and not is_under(img, figure):
+            continue
+        if any(is_under(node, other) for other in found):
+            continue
+        found.append(node)
+    return found
 
 
 def caption_cell(page: PageContext, img: Any) -> Any:
@@ -320,6 +446,8 @@ def attachments(page: PageContext, scope: Any) -> list[Attachment]:
         ):
             continue
         seen.add(url)
-        title = element_text(anchor) or urlsplit(url).path.rsplit("/", 1)[-1]
+        title = (
+            FILE_SIZE_TAIL.sub("", element_text(anchor)) or urlsplit(url).path.rsplit("/", 1)[-1]
+        )
         found.append(Attachment(url=url, title=title))
     return found

@@ -1,5 +1,6 @@
-"""Titles: the visible ``h1`` a reader sees (not hidden, not in chrome or teasers), a ``<title>``
-without its site suffix, and the page's canonical link."""
+"""Titles: the visible ``h1`` a reader sees (not hidden, not in chrome or teasers), else a
+visible heading marked ``itemprop="headline"`` (schema.org microdata: TYPO3 EXT:news's stock
+``div.header > h3``), a ``<title>`` without its site suffix, and the page's canonical link."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from typing import Any
 
 from crawler.extract.context import PageContext
+from crawler.extract.index import is_under
 from crawler.extract.text import clean_or_none, element_text
 from crawler.extract.vocabulary import HIDDEN_CLASS, NOT_TITLE_CLASS
 
@@ -20,6 +22,26 @@ def visible_h1(page: PageContext, scope: Any) -> Any:
     for h1 in scope.iter("h1"):
         if not _hidden_or_chrome(page, h1) and element_text(h1):
             return h1
+    return None
+
+
+_HEADLINE_TAGS = frozenset(("h1", "h2", "h3", "h4"))
+
+
+def visible_headline(page: PageContext, scope: Any) -> Any:
+    """The first heading (``h1``-``h4``) under ``scope`` marked ``itemprop="headline"`` that a
+    reader sees (a page whose only ``h1`` is the site's name in chrome)."""
+    if scope is None:
+        return None
+    for el in page.with_attribute("itemprop"):
+        if (
+            el.tag in _HEADLINE_TAGS
+            and el.get("itemprop") == "headline"
+            and is_under(el, scope)
+            and not _hidden_or_chrome(page, el)
+            and element_text(el)
+        ):
+            return el
     return None
 
 
@@ -100,4 +122,4 @@ def canonical(page: PageContext) -> str | None:
     return None
 
 
-__all__ = ["canonical", "hidden", "strip_suffix", "visible_h1"]
+__all__ = ["canonical", "hidden", "strip_suffix", "visible_h1", "visible_headline"]

@@ -102,7 +102,8 @@ KICKER_CLASS = ("kicker", "label", "topline", "dachzeile")
 #: class words of a WordPress-style category line above the title
 CATEGORY_CLASS = ("cat-links", "categor", "rubrik")
 #: class tokens of a lead paragraph (generic layer)
-LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text")
+#: (Government Site Builder: ``c-intro__text``, ``c-intro__introduction``)
+LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text", "c-intro__text", "c-intro__introduction")
 
 # --- page types -----------------------------------------------------------------------------------
 
@@ -186,14 +187,43 @@ ATTACHMENT_EXT = re.compile(
 PHOTOGRAPHER = r"Fotograf(?:in|/in|\*in|:in|In)?"
 
 PAREN_CREDIT = re.compile(
-    rf"\s*\(\s*(?:(?P<label>{PHOTOGRAPHER}|Fotos?|Bild|Quelle|Grafik|Copyright)\s*:|(?P<c>©))"
+    rf"\s*\(\s*(?:(?P<label>{PHOTOGRAPHER}|Fotos?|Bild|Photo|Image|Bildquelle|Quelle|Grafik|"
+    r"Copyright)\s*:|"
+    r"(?P<c>©))"
     r"\s*(?P<rest>[^()]*)\)\s*$",
     re.I,
 )
 
 TAIL_CREDIT = re.compile(
-    r"(?:^|(?<=[\s.;,|–-]))(?P<credit>(?:©|\(c\)|Copyright\s*:|Quelle\s*:|Grafik\s*:|Fotos?\s*:|"
-    rf"Bild\s*:|{PHOTOGRAPHER}\s*:)\s*.+)$",
+    r"(?:^|(?<=[\s.;,|–-]))(?P<credit>(?:©|\(c\)|Copyright\s*:|(?:Bild)?quelle\s*:|Grafik\s*:|"
+    rf"Fotos?\s*:|Bild\s*:|{PHOTOGRAPHER}\s*:)\s*.+)$",
+    re.I,
+)
+
+#: class words (lower case, parts of a class token) of an image's caption element: "caption"
+#: holds "image-caption", "news-img-caption", "wp-caption-text", "figure__caption"
+CAPTION_CLASS_WORDS = ("caption", "bildunterschrift", "legende", "bildtext", "imagetext")
+#: class words (lower case, parts of a class token) of an image's credit element next to its
+#: caption ("news-img-copyright", "c-picture__source", "image-credit", "photographer")
+CREDIT_CLASS_WORDS = ("copyright", "credit", "bildnachweis", "bildquelle", "quelle", "source",
+                      "photographer", "fotograf", "urheber")  # fmt: skip
+#: a credit element's own label, dropped ("Foto: N" → "N"; "©" and "Quelle:" stay as written)
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:Fotos?|Bild|Photos?|Image|(?:Image |Photo |Foto)?credits?)\s*:\s*", re.I
+)
+#: a standalone credit line, its label the heading of the credits it holds: "Bildnachweis:
+#: Stadt Langen", "Bildquellen: …", "Fotos: …" (a short paragraph or list item of its own)
+CREDIT_LINE = re.compile(
+    r"^\s*(?:Bildnachweise?|Bildquellen?|Bildrechte|Fotonachweise?|Fotos?|Bilder)\s*:\s*(?=\S)",
+    re.I,
+)
+#: the markup holds a credit line only if it holds one of these (a cheap pre-check)
+CREDIT_LINE_HINT = re.compile(r"ildnachweis|ildquelle|ildrechte|otonachweis|Fotos?\s*:|Bilder\s*:")
+#: a download link's trailing size and type: "Plan (184,2 KiB)", "Plan (PDF, 38 KB)",
+#: "Plan [PDF 1,2 MB]", "Plan, PDF, 38 KB"
+FILE_SIZE_TAIL = re.compile(
+    r"\s*(?:[(\[]\s*(?:[A-Za-z]{2,5}\s*[,|/–-]?\s*)?\d+(?:[.,]\d+)?\s*[KMG]i?B"
+    r"(?:\s*[,|]\s*[^()\[\]]*)?\s*[)\]]|,\s*[A-Za-z]{2,5},\s*\d+(?:[.,]\d+)?\s*[KMG]i?B)\s*$",
     re.I,
 )
 
@@ -204,6 +234,8 @@ LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
 #: class words of places whose images are not the article's (chrome, teasers, boxes)
 IMAGE_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
                       "consent", "avatar", "icon", "share", "social")  # fmt: skip
+#: an icon's path: a directory "icon"/"icons" (a GSB zoom link's magnifier, sprites)
+ICON_PATH = re.compile(r"/icons?/", re.I)
 
 # --- related links and teasers (crawler.extract.related) -----------------------------------------
 

@@ -31,7 +31,7 @@ from crawler.sample_site.server import RequestRecord, SampleSite
 from crawler.sample_site.sites import render_site
 
 #: CMS families of the sample site; "sitepark" is the original Rüsselsheim replica
-FAMILIES = ("sitepark", "typo3", "wordpress", "tablesite")
+FAMILIES = ("sitepark", *families.FAMILY_NAMES)
 
 __all__ = [
     "CANONICAL_BASE",

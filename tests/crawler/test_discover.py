@@ -150,6 +150,18 @@ def test_parse_listing_rel_next_and_empty() -> None:
     assert parse_listing("http://a.test/", b"\x00\xff", {}).items == []
 
 
+def test_read_on_links_are_no_next_pages() -> None:
+    """Contao's and EXT:news's teaser link "Weiterlesen …" is no pagination; "weiter »" is."""
+    html = (
+        b'<html><head><base href="http://a.test/"></head><body><div class="layout_latest">'
+        b'<h2><a href="aktuelles/a.html">A</a></h2><p class="more"><a href="aktuelles/a.html">'
+        b'Weiterlesen \xe2\x80\xa6</a></p></div><p><a href="aktuelles.html?page_n12=2">'
+        b"weiter \xc2\xbb</a></p></body></html>"
+    )
+    listing = parse_listing("http://a.test/aktuelles.html", html, {})
+    assert listing.next_pages == ["http://a.test/aktuelles.html?page_n12=2"]
+
+
 def test_parse_rss() -> None:
     links = parse_feed(f"{H}/presse?sp:out=rss", RSS.encode())
     assert links == [

@@ -62,14 +62,6 @@ def dated_elements(scope: Any) -> list[Any]:
     return [el for el in _CLASSED(scope) if _DATE_RE.search(el.get("class").lower())]
 
 
-_CAPTIONED = etree.XPath(".//*[contains(@class, 'caption')]")
-
-
-def captions_in(el: Any) -> list[Any]:
-    """``media._captions_in``."""
-    return list(_CAPTIONED(el))
-
-
 def caption_cell(img: Any) -> Any:
     """``media.caption_cell``, each answer worked out again (no memo)."""
     from crawler.extract.media import _find_caption_cell

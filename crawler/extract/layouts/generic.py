@@ -16,7 +16,7 @@ from crawler.extract.context import PageContext
 from crawler.extract.dates import date_line
 from crawler.extract.structured import Structured
 from crawler.extract.text import clean_or_none, compiled, element_text
-from crawler.extract.titles import visible_h1
+from crawler.extract.titles import visible_h1, visible_headline
 from crawler.extract.vocabulary import (
     CATEGORY_CLASS,
     KICKER_CLASS,
@@ -43,6 +43,8 @@ def fill_generic(
     h1 = found.get("title")
     if h1 is None:
         h1 = visible_h1(page, main) if main is not None else None
+    if h1 is None and main is not None:  # a microdata headline under the page's main
+        h1 = visible_headline(page, main)
     if h1 is None:
         h1 = visible_h1(page, doc)
     if h1 is None:

@@ -5,6 +5,16 @@ Each family is a module with its own host names, URL schemes, markup, traps and 
 * ``typo3``     — TYPO3 + EXT:news (Darmstadt / Kreis Groß-Gerau style), ``www.darmstadt.test``
 * ``wordpress`` — WordPress with Yoast JSON-LD and Jetpack (Hanau style), ``www.hanau.test``
 * ``tablesite`` — hand-made table layout, ISO-8859-1/cp1252 (Kelsterbach), ``www.kelsterbach.test``
+* ``typo3news`` — TYPO3 EXT:news stock Fluid templates in bootstrap_package wrappers (Friedberg),
+  ``www.friedberg.test``
+* ``contao``    — Contao news-bundle reader (``mod_newsreader``/``layout_full``, ``<base href>``),
+  ``www.weiterstadt.test``
+* ``drupal``    — Drupal 10 Olivero article nodes (UTC ``time[datetime]``), ``www.langen.test``
+* ``gsb``       — Government Site Builder of federal bodies (``c-``/``l-`` classes,
+  ``__blob=publicationFile`` downloads), ``www.bundesamt.test``
+
+The last four share the record and site helpers at the end of this module (:func:`release`,
+:func:`release_truth`, :func:`press_site`): a family module writes only its markup and URLs.
 
 A family module provides ``NAME``, ``HOSTS`` (first canonical), ``build() -> (resources,
 truth)``, ``resolve(target) -> key``, ``robots_txt(crawl_delay) -> str`` and
@@ -46,7 +56,7 @@ __all__ = [
     "render_family",
 ]
 
-FAMILY_NAMES = ("typo3", "wordpress", "tablesite")
+FAMILY_NAMES = ("typo3", "wordpress", "tablesite", "typo3news", "contao", "drupal", "gsb")
 BERLIN = ZoneInfo("Europe/Berlin")
 POOLS_PATH = Path(__file__).parent.with_name("pools.json")
 #: Last-Modified of listings, feeds, sitemaps and chrome pages of every family
@@ -262,3 +272,149 @@ class TextKit:
             "blocks": blocks,
             "image": rng.choice(th["images"]),
         }
+
+
+# --- press-release families built from records (typo3news, contao, drupal, gsb) -----------------
+#
+# A record (a ``Page``) holds: ``key``, ``path`` (the request key), ``page_type``, ``label``,
+# ``title``, ``lead``, ``blocks`` (``[(kind, text)]``, text may hold ``[label](href)`` links),
+# ``date``/``time`` (local, Europe/Berlin), ``published_source``, ``images`` (``path``, ``alt``,
+# ``caption``, ``credit`` as a careful reader splits them), ``related`` (``url`` absolute,
+# ``title``, ``kind``, ``label``, ``date``), ``files`` (``path``, ``title``) and, where a page
+# lists its credits apart from the images, ``credits``.
+
+
+def release(
+    kit: TextKit,
+    key: str,
+    path: str,
+    theme: str,
+    date: str | None,
+    time: str = "10:00",
+    **extra: Any,
+) -> Page:
+    """One press-release record from the text pools (``extra`` overrides any field)."""
+    rng = kit.rng
+    art = kit.article(
+        theme,
+        extra.pop("title", None),
+        n_paras=rng.randint(2, 4),
+        subhead=rng.random() < 0.6,
+        items=rng.random() < 0.4,
+    )
+    page: Page = {
+        "key": key,
+        "path": path,
+        "page_type": "press_release",
+        "label": None,
+        "title": art["title"],
+        "lead": art["lead"],
+        "blocks": list(art["blocks"]),
+        "date": date,
+        "time": time,
+        "published_source": "metadata" if date else None,
+        "images": [],
+        "related": [],
+        "files": [],
+        "theme": theme,
+        "image_text": art["image"],
+    }
+    page.update(extra)
+    return page
+
+
+def release_truth(base: str, page: Page) -> dict[str, Any]:
+    """The ground-truth record of a :func:`release` record."""
+    images = [
+        {"src": base + i["path"], "alt": i["alt"], "caption": i["caption"], "credit": i["credit"]}
+        for i in page["images"]
+    ]
+    credits = page.get("credits")
+    if credits is None:
+        credits = [i["credit"] for i in images if i["credit"]]
+    credits = list(dict.fromkeys(credits))  # each credit once, as the page reads
+    return truth_entry(
+        base,
+        page,
+        label=page["label"],
+        lead=page["lead"],
+        body="\n\n".join(plain(text) for _, text in page["blocks"]),
+        published=page["date"] if page["published_source"] else None,
+        published_source=page["published_source"],
+        images=images,
+        related=[dict(r) for r in page["related"]],
+        credits=list(credits),
+        attachments=[{"url": base + f["path"], "title": f["title"]} for f in page["files"]],
+    )
+
+
+def related_entry(base: str, target: Page, kind: str = "press", dated: bool = True) -> Page:
+    """A related-link truth item pointing at another record."""
+    return {
+        "url": base + target["path"],
+        "title": target["title"],
+        "kind": kind,
+        "label": None,
+        "date": target["date"] if dated else None,
+    }
+
+
+def urlset(base: str, paths: list[str]) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+        'schemas/sitemap/0.9">'
+        + "".join(f"<url><loc>{base}{attr(p)}</loc></url>" for p in paths)
+        + "</urlset>\n"
+    )
+
+
+def press_site(
+    base: str, pages: list[Page], detail: Any, extra: dict[str, str]
+) -> tuple[dict[str, Response], dict[str, dict[str, Any]]]:
+    """Resources and ground truth of a record family: every record rendered by
+    ``detail(page)``, its images and files, ``extra`` HTML pages (listings, home) and
+    ``/sitemap.xml`` (every record)."""
+    html = "text/html; charset=utf-8"
+    site: dict[str, Response] = {}
+    for p in pages:
+        stamp = (p["date"], p.get("time") or "10:00") if p["date"] else SITE_STAMP
+        site[p["path"]] = make_response(detail(p).encode(), html, stamp)
+        for item in [*p["images"], *p["files"]]:
+            site[item["path"]] = media_response(item["path"].split("?")[0])
+    for key, text in extra.items():
+        site[key] = make_response(text.encode(), html, SITE_STAMP)
+    site["/sitemap.xml"] = make_response(
+        urlset(base, [p["path"] for p in pages]).encode(),
+        "application/xml; charset=utf-8",
+        SITE_STAMP,
+    )
+    truth = {
+        base + p["path"]: release_truth(base, p) for p in sorted(pages, key=lambda p: p["path"])
+    }
+    return site, truth
+
+
+def record_text(text: str) -> str:
+    """Escape a pool text; ``[label](href)`` becomes a link."""
+    out, pos = [], 0
+    for m in LINK.finditer(text):
+        out.append(esc(text[pos : m.start()]))
+        out.append(f'<a href="{attr(m.group(2))}">{esc(m.group(1))}</a>')
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def record_blocks(blocks: list[tuple[str, str]], p_attrs: str = "", h: str = "h2") -> str:
+    """Body blocks as HTML (``li`` runs in one ``ul``; ``h2`` blocks as ``h``)."""
+    out, in_list = [], False
+    for kind, text in blocks:
+        if (kind == "li") != in_list:
+            out.append("<ul>" if kind == "li" else "</ul>")
+            in_list = kind == "li"
+        tag = {"li": "li", "h2": h}.get(kind, "p")
+        extra = p_attrs if tag == "p" else ""
+        out.append(f"<{tag}{extra}>{record_text(text)}</{tag}>")
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)

@@ -196,7 +196,12 @@ def test_mixed_links_collects_the_links() -> None:
 
 
 def test_media_lookups_equal_their_xpaths() -> None:
-    from crawler.extract.media import _captions_in, caption_cell
+    from crawler.extract.media import _caption_elements, _credit_elements, caption_cell
+    from crawler.extract.vocabulary import CAPTION_CLASS_WORDS, CREDIT_CLASS_WORDS
+
+    def classed(elements: list[Any], words: tuple[str, ...]) -> list[Any]:
+        """``//*[contains(lower-case(@class), word)]`` for any of ``words``"""
+        return [e for e in elements if any(w in (e.get("class") or "").lower() for w in words)]
 
     cells = etree.XPath("ancestor::td[1]")
     checked = 0
@@ -206,9 +211,8 @@ def test_media_lookups_equal_their_xpaths() -> None:
         images = list(doc.iter("img"))
         plain = [oracle.caption_cell(img) for img in images]
         page = PageContext(url="http://x.test/", doc=doc)
-        assert [_captions_in(page, el) for el in elements] == [
-            oracle.captions_in(el) for el in elements
-        ]
+        assert _caption_elements(page) == classed(elements, CAPTION_CLASS_WORDS)
+        assert _credit_elements(page) == classed(elements, CREDIT_CLASS_WORDS)
         for _ in range(2):  # (the second time from the page's memo)
             assert [caption_cell(page, img) for img in images] == plain
         checked += sum(
