@@ -1,0 +1,550 @@
+"""Learned site templates: a :class:`~crawler.extract.profiles.SiteProfile` found from pages.
+
+The pages of one source share a template. :func:`learn_template` takes some of them (URL,
+bytes, headers), runs the generic extractor (no profile) on each and finds, field by field,
+the CSS selector whose match gives the extracted value on most pages:
+
+1. *reference values*: the generic layer's title, label, lead, body, date, images,
+   captions, credits and related links of every page. A value that is the same on (nearly)
+   every page is chrome, not content (a page heading such as "Pressemitteilungen" above every
+   release): the title then comes from the document's ``<title>`` with the part every page
+   shares (the site name) cut off, and the label from the text a headline holds besides
+   that title (a kicker inside it);
+2. *candidates*: for each element that carries a reference value on a page (text equal to
+   the title; the root whose blocks are the body; the ``img`` of an extracted image; …),
+   selectors built from its tag, class tokens, stable attributes (``itemprop``, ``role``;
+   ``size``/``face`` on table layouts without classes) alone and under one ancestor's id,
+   class or attribute. Only candidates found on several pages are kept;
+3. *agreement*: each candidate is read on every page as the extractor reads a profile
+   selector (first match for title, label, lead and date; outermost matches for body; every
+   match for the list fields) and scored against the reference (1 per page where they
+   agree, the body by token F1). A candidate whose value is the same on every page is
+   chrome and dropped. The best scores win; ties go to the more specific selector (ids and
+   classes before attributes and bare tags), then the shorter one. When the winner misses a
+   group of pages (a second template of the same site, such as an older CMS), the best
+   candidate on those pages is added as a second selector group (``a, b``) if the union
+   scores higher.
+
+A field is kept only if its selector agrees on at least :data:`MIN_AGREEMENT` of the pages
+with a reference value (``stats`` says how many). Pure: no I/O; ``archive/`` stores the result.
+
+:func:`template_matches` tells whether a learned template still fits a page (its title or
+body selector finds text): a template that stops matching is drift (``archive/health.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from crawler.dates import parse_any_date, parse_german_date
+from crawler.extract.body import body_blocks
+from crawler.extract.core import extract, parse_markup
+from crawler.extract.profiles import SiteProfile, outermost, select
+from crawler.extract.text import element_text
+from crawler.records import Extracted
+
+#: pages a source needs before a template is learned (``crawler.learn_after`` overrides it)
+DEFAULT_MIN_PAGES = 10
+#: share of the pages with a reference value a field's selector must agree on
+MIN_AGREEMENT = 0.6
+#: share of pages on which one value must repeat to be chrome
+CHROME_SHARE = 0.8
+#: token F1 at which an extracted body and a selector's body agree
+BODY_AGREES = 0.8
+#: candidates (most frequent first) scored per field
+MAX_CANDIDATES = 150
+#: top candidates of a field whose pairwise unions (``a, b``) are scored too
+UNION_POOL = 8
+#: attributes whose value names a role in the template (not per-page data)
+_STABLE_ATTRS = ("itemprop", "role", "size", "face", "valign", "align", "width", "bgcolor")
+_TEXT = ("title", "label", "lead")
+_SEPARATORS = re.compile(r"\s*[|:–—·-]\s*$")
+_WORD = re.compile(r"\w+")
+
+Page = tuple[str, bytes, Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class FieldStats:
+    """How a field's selector was chosen: ``agree`` of ``pages`` (pages with a reference
+    value) agree; ``candidates`` scored; ``selector`` None when none agreed enough."""
+
+    selector: str | None
+    agree: float
+    pages: int
+    candidates: int
+
+    @property
+    def share(self) -> float:
+        return round(self.agree / self.pages, 3) if self.pages else 0.0
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A learned template: the profile, per-field stats, the pages it was learned from, the
+    chrome (selectors whose text repeats on every page) and the share of those pages the
+    template matches (:func:`template_matches`)."""
+
+    profile: SiteProfile
+    stats: dict[str, FieldStats]
+    pages: tuple[str, ...]
+    chrome: tuple[str, ...] = ()
+    matched: float = 0.0
+
+    def stats_json(self) -> dict[str, Any]:
+        fields = {
+            name: {**dataclasses.asdict(s), "agree": round(s.agree, 3), "share": s.share}
+            for name, s in self.stats.items()
+        }
+        return {"fields": fields, "chrome": list(self.chrome), "matched": self.matched}
+
+
+@dataclass
+class _Doc:
+    url: str
+    root: Any
+    got: Extracted
+    #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
+    texts: dict[Any, str] = field(default_factory=dict)
+
+    def text(self, el: Any) -> str:
+        found = self.texts.get(el)
+        if found is None:
+            found = self.texts[el] = element_text(el)
+        return found
+
+    def resolve(self, href: str | None) -> str | None:
+        return urljoin(self.url, href.strip()) if href else None
+
+
+# --- reference values ---------------------------------------------------------------------------
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _constant(values: Sequence[str | None]) -> str | None:
+    """The value repeated on at least :data:`CHROME_SHARE` of (three or more) pages."""
+    present = [v for v in values if v]
+    if len(values) < 3 or not present:
+        return None
+    value, count = Counter(present).most_common(1)[0]
+    return value if count >= CHROME_SHARE * len(values) else None
+
+
+def _head_titles(docs: Sequence[_Doc]) -> list[str | None]:
+    """Each page's ``<title>`` without the part all pages share (the site name)."""
+    raw = [_norm(next((t.text for t in d.root.iter("title") if t.text), "")) for d in docs]
+    present = [r for r in raw if r]
+    if len(present) < 2:
+        return [r or None for r in raw]
+    suffix = present[0]
+    for r in present[1:]:
+        while suffix and not r.endswith(suffix):
+            suffix = suffix[1:]
+    prefix = present[0]
+    for r in present[1:]:
+        while prefix and not r.startswith(prefix):
+            prefix = prefix[:-1]
+    out: list[str | None] = []
+    for r in raw:
+        core = r[len(prefix) :] if len(prefix) > 3 else r
+        core = core[: len(core) - len(suffix)] if len(suffix) > 3 else core
+        out.append(_SEPARATORS.sub("", _norm(core)).strip(" |:–—·-") or None)
+    return out
+
+
+def _references(docs: Sequence[_Doc]) -> dict[str, list[Any]]:
+    """Field → one reference value per page (None: the page has none)."""
+    refs: dict[str, list[Any]] = {name: [] for name in ("title", "label", "lead", "body")}
+    titles = [d.got.title for d in docs]
+    if _constant(titles):
+        titles = list(_head_titles(docs))
+    refs["title"] = titles
+    labels: list[str | None] = [d.got.label for d in docs]
+    if not any(labels):
+        labels = [_inner_label(d, t) for d, t in zip(docs, titles, strict=True)]
+    refs["label"] = labels
+    refs["lead"] = [None if _constant([d.got.lead for d in docs]) else d.got.lead for d in docs]
+    refs["body"] = [d.got.body for d in docs]
+    refs["date"] = [d.got.published for d in docs]
+    refs["images"] = [{i.src for i in d.got.images} for d in docs]
+    refs["captions"] = [{_norm(i.caption) for i in d.got.images if i.caption} for d in docs]
+    refs["credits"] = [{_norm(c) for c in d.got.credits} for d in docs]
+    refs["related"] = [{link.url for link in d.got.related} for d in docs]
+    return refs
+
+
+def _inner_label(doc: _Doc, title: str | None) -> str | None:
+    """The text a headline holds besides ``title`` (a kicker inside it), if any."""
+    if not title:
+        return None
+    for el in doc.root.iter("h1", "h2", "h3", "h4"):
+        text = doc.text(el)
+        if text == title or not text.endswith(title):
+            continue
+        for child in el.iterdescendants():
+            inner = doc.text(child)
+            if inner and _norm(text.replace(inner, "", 1)) == title:
+                return inner
+    return None
+
+
+# --- reading a selector as the extractor does ---------------------------------------------------
+
+
+def _title_value(doc: _Doc, els: list[Any], ref: str | None) -> str | None:
+    for el in els:
+        text = doc.text(el)
+        if not text:
+            continue
+        if ref and text != ref:  # a label inside the title is left out of it
+            for child in el.iterdescendants():
+                inner = doc.text(child)
+                if inner and _norm(text.replace(inner, "", 1)) == ref:
+                    return ref
+        return text
+    return None
+
+
+def _value(name: str, doc: _Doc, selector: str, ref: Any) -> Any:
+    els = select(doc.root, selector)
+    if name == "title":
+        return _title_value(doc, els, ref)
+    if name in _TEXT:
+        return next((t for t in map(doc.text, els) if t), None)
+    if name == "body":
+        blocks = [b for el in outermost(els) for b in body_blocks(el, set(), doc.resolve)[0]]
+        return "\n\n".join(blocks) or None
+    if name == "date":
+        return _date_value(doc, els)
+    if name == "images":
+        found = [img for el in els for img in (el.iter("img") if el.tag != "img" else [el])]
+        return {doc.resolve(img.get("src")) for img in found if img.get("src")}
+    if name in ("captions", "credits"):
+        return {doc.text(el) for el in els} - {""}
+    # related: the links inside the boxes (files too: a profile's box keeps them)
+    return {doc.resolve(a.get("href")) for el in els for a in el.iter("a") if a.get("href")}
+
+
+def _date_value(doc: _Doc, els: list[Any]) -> str | None:
+    for el in els:
+        for node in el.iter():
+            raw = node.get("datetime") or node.get("content")
+            value = parse_any_date(raw) if raw else None
+            if value:
+                return value
+    for el in els:
+        value = parse_german_date(doc.text(el))
+        if value:
+            return value
+    return None
+
+
+def _tokens(text: str | None) -> Counter[str]:
+    return Counter(_WORD.findall((text or "").lower()))
+
+
+def _f1(want: str | None, got: str | None) -> float:
+    a, b = _tokens(want), _tokens(got)
+    if not a or not b:
+        return 0.0
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values()))
+
+
+def _agreement(name: str, ref: Any, value: Any) -> float | None:
+    """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count."""
+    if name in ("images", "captions", "credits", "related"):
+        if not ref and not value:
+            return None
+        if name in ("captions", "credits"):  # a caption may carry its credit after it
+            hit = {r for r in ref if any(v.startswith(r) or r in v for v in value)}
+            extra = {v for v in value if not any(v.startswith(r) or r in v for r in ref)}
+        else:
+            hit, extra = ref & value, value - ref
+        return len(hit) / (len(ref) + len(extra)) if (ref or extra) else 1.0
+    if not ref:
+        return None if not value else 0.0
+    if name == "body":
+        f1 = _f1(ref, value)
+        return f1 if f1 >= BODY_AGREES else 0.0
+    return 1.0 if _norm(value) == _norm(ref) else 0.0
+
+
+# --- candidate selectors ------------------------------------------------------------------------
+
+
+def _ident(value: str) -> bool:
+    return bool(re.fullmatch(r"-?[_a-zA-Z][\w-]*", value)) and not re.search(r"\d{2}", value)
+
+
+def _descriptors(el: Any, *, own: bool) -> list[str]:
+    """Compound selectors that name ``el``: ``#id``, ``tag.class`` (``.class`` for an
+    ancestor), ``tag[attr="value"]`` for template attributes (not on an ``img``: its size is
+    the picture's), and (own) the bare tag."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    attrs = ("itemprop", "role") if tag == "img" else _STABLE_ATTRS
+    out: list[str] = []
+    ident = el.get("id")
+    if ident and _ident(ident):
+        out.append(f"#{ident}")
+    for token in (el.get("class") or "").split():
+        if _ident(token):
+            out.append(f"{tag}.{token}" if own else f".{token}")
+    for attr in attrs:
+        value = el.get(attr)
+        if value and re.fullmatch(r"[\w#%.,: -]{1,40}", value) and '"' not in value:
+            out.append(f'{tag}[{attr}="{value}"]')
+    if own and tag:
+        out.append(tag)
+    return out
+
+
+def _candidates(el: Any) -> set[str]:
+    """Selectors for ``el``: its own descriptors alone and under each ancestor's."""
+    own = _descriptors(el, own=True)
+    found = set(own)
+    for anc in el.iterancestors():
+        if anc.tag in ("html", "body"):
+            break
+        for outer in _descriptors(anc, own=False):
+            found.update(f"{outer} {inner}" for inner in own)
+    return found
+
+
+def _targets(name: str, doc: _Doc, ref: Any) -> list[Any]:
+    """Elements of ``doc`` that carry the reference value ``ref`` of field ``name``."""
+    if not ref:
+        return []
+    root = doc.root
+    if name in _TEXT:
+        hits = [el for el in root.iter() if isinstance(el.tag, str) and doc.text(el) == ref]
+        if name == "title" and not hits:
+            hits = [el for el in root.iter("h1", "h2", "h3", "h4")
+                    if _title_value(doc, [el], ref) == ref]  # fmt: skip
+        return [el for el in hits if el.tag not in ("title", "html", "head", "body")]
+    if name == "body":
+        size = sum(_tokens(ref).values())
+        return [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and el.tag not in ("html", "body")
+            and size / 2 <= len(_WORD.findall(doc.text(el))) <= size * 2
+            and _f1(ref, doc.text(el)) >= BODY_AGREES
+        ]
+    if name == "date":
+        return [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and (
+                parse_any_date(el.get("datetime") or el.get("content") or "") == ref
+                or (len(doc.text(el)) < 60 and parse_german_date(doc.text(el)) == ref)
+            )
+        ]
+    if name == "images":
+        return [img for img in root.iter("img") if doc.resolve(img.get("src")) in ref]
+    if name in ("captions", "credits"):
+        hits = [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and any(doc.text(el).startswith(r) for r in ref)
+            and len(doc.text(el)) < 2 * max(map(len, ref))
+        ]
+        return [el for el in hits if not any(doc.text(c) == doc.text(el) for c in el)]
+    # related: the boxes round the related links (up to four levels above each)
+    boxes: dict[Any, None] = {}
+    for a in root.iter("a"):
+        if doc.resolve(a.get("href")) in ref:
+            for box in list(a.iterancestors())[:4]:
+                if box.tag not in ("html", "body"):
+                    boxes[box] = None
+    return list(boxes)
+
+
+def _net(marks: list[float | None]) -> float:
+    """Agreement minus disagreement over the pages that count (a selector that finds
+    something where the generic layer found nothing loses a page)."""
+    return round(sum(2 * m - 1 for m in marks if m is not None), 6)
+
+
+def _specificity(selector: str) -> tuple[int, int, int]:
+    """CSS specificity (ids, classes and attributes, tags)."""
+    ids = selector.count("#")
+    classes = selector.count(".") + selector.count("[")
+    tags = len(re.findall(r"(?:^|\s)[a-z][a-z0-9]*", selector))
+    return ids, classes, tags
+
+
+@dataclass
+class _Scored:
+    selector: str
+    marks: list[float | None]
+    net: float
+    rank: tuple[Any, ...]
+    signature: str
+
+
+def _score(name: str, docs: Sequence[_Doc], refs: list[Any], selector: str) -> _Scored:
+    values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
+    marks = [_agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
+    net = _net(marks)
+    spread = -sum(len(select(d.root, selector)) for d in docs)  # fewer matches: sharper
+    spec = _specificity(selector)
+    rank = (net, spec[0] + spec[1] > 0, spread, spec, -len(selector))
+    signature = repr([sorted(v) if isinstance(v, set) else v for v in values])
+    return _Scored(selector, marks, net, rank, signature)
+
+
+def _choose(
+    name: str, docs: Sequence[_Doc], refs: list[Any], candidates: Iterable[str]
+) -> tuple[str | None, float, int, list[str]]:
+    """The best selector for ``name``, its agreement, the pages counted and the chrome."""
+    scored: list[_Scored] = []
+    chrome: list[str] = []
+    texts = _constant([r if isinstance(r, str) else None for r in refs])
+    for selector in candidates:
+        entry = _score(name, docs, refs, selector)
+        if name in ("title", "lead", "body", "label") and not texts:
+            values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
+            if _constant([_norm(v) if isinstance(v, str) else None for v in values]):
+                chrome.append(selector)  # the same text on every page: chrome
+                continue
+        scored.append(entry)
+    if not scored:
+        return None, 0.0, 0, chrome
+    scored.sort(key=lambda s: s.rank, reverse=True)
+    best = scored[0]
+    # a second template (an older CMS) or a second box: the best union of two candidates
+    # that read differently (the best of each behaviour)
+    seen: set[str] = set()
+    top: list[_Scored] = []
+    for entry in scored:
+        if entry.signature not in seen and len(top) < UNION_POOL:
+            seen.add(entry.signature)
+            top.append(entry)
+    for i, first in enumerate(top):
+        for second in top[i + 1 :]:
+            union = _score(name, docs, refs, f"{first.selector}, {second.selector}")
+            if union.net >= best.net + 0.5:
+                best = union
+    counted = sum(m is not None for m in best.marks)
+    return best.selector, sum(m for m in best.marks if m is not None), counted, chrome
+
+
+# --- the learner --------------------------------------------------------------------------------
+
+#: fields learned, in order (``listing_items`` and ``next_page`` belong to listing pages,
+#: which the archive does not store: they stay unset)
+LEARNED_FIELDS = (
+    "title", "label", "lead", "body", "date", "images", "captions", "credits", "related",
+)  # fmt: skip
+
+
+def _docs(pages: Iterable[Page]) -> list[_Doc]:
+    docs = []
+    for url, body, headers in pages:
+        parsed = parse_markup(body, headers)
+        if parsed is None:
+            continue
+        got = extract(url, body, headers)
+        if got.page_type == "listing":
+            continue
+        docs.append(_Doc(url, parsed[1], got))
+    return docs
+
+
+def learn_template(pages: Iterable[Page], *, min_agreement: float = MIN_AGREEMENT) -> Learned:
+    """Learn a :class:`SiteProfile` from pages of one source (see the module docstring)."""
+    docs = _docs(pages)
+    refs = _references(docs)
+    selectors: dict[str, str] = {}
+    stats: dict[str, FieldStats] = {}
+    chrome: set[str] = set()
+    for name in LEARNED_FIELDS:
+        counts: Counter[str] = Counter()
+        for doc, ref in zip(docs, refs[name], strict=True):
+            found: set[str] = set()
+            for el in _targets(name, doc, ref):
+                found |= _candidates(el)
+            counts.update(found)
+        need = max(2, len(docs) // 5)
+        pool = [s for s, n in counts.most_common(MAX_CANDIDATES * 4) if n >= need]
+        pool = _prune(pool, counts)[:MAX_CANDIDATES]
+        best, agree, counted, dropped = _choose(name, docs, refs[name], pool)
+        chrome.update(dropped)
+        keep = best is not None and counted > 0 and agree >= min_agreement * counted
+        stats[name] = FieldStats(best if keep else None, agree, counted, len(pool))
+        if keep and best is not None:
+            selectors[name] = best
+    profile = SiteProfile(**selectors)
+    matched = [template_fits(profile, d.root) for d in docs]
+    known = [m for m in matched if m is not None]
+    share = round(sum(known) / len(known), 3) if known else 0.0
+    return Learned(profile, stats, tuple(d.url for d in docs), tuple(sorted(chrome)), share)
+
+
+def _prune(pool: list[str], counts: Counter[str]) -> list[str]:
+    """Most frequent first; among equally frequent ones, ids and classes first."""
+    return sorted(pool, key=lambda s: (-counts[s], -sum(_specificity(s)[:2]), len(s)))
+
+
+def template_fits(profile: SiteProfile, root: Any) -> bool | None:
+    """Whether the title or body selector of ``profile`` finds text in ``root`` (None: the
+    profile has neither)."""
+    chosen = [s for s in (profile.title, profile.body) if s]
+    if not chosen:
+        return None
+    return any(_norm(element_text(el)) for s in chosen for el in select(root, s))
+
+
+def template_matches(profile: SiteProfile, body: bytes, headers: Mapping[str, str]) -> bool | None:
+    """:func:`template_fits` for one page's bytes (None: no title/body selector, or no page)."""
+    parsed = parse_markup(body, headers)
+    return None if parsed is None else template_fits(profile, parsed[1])
+
+
+def profile_toml(name: str, profile: SiteProfile | Mapping[str, str | None]) -> str:
+    """``[profiles.NAME]`` with the profile's selectors, for ``config.toml``."""
+    data = dataclasses.asdict(profile) if isinstance(profile, SiteProfile) else dict(profile)
+    lines = [f"[profiles.{name}]"]
+    for key, value in data.items():
+        if value:
+            lines.append(f"{key} = {_toml_string(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    if "'" not in value and "\n" not in value:
+        return f"'{value}'"  # a literal string: backslashes and quotes stay as they are
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def profile_from_json(data: Mapping[str, Any]) -> SiteProfile:
+    """A profile stored as JSON (unknown keys ignored)."""
+    known = {f.name for f in dataclasses.fields(SiteProfile)}
+    return SiteProfile(**{k: v for k, v in data.items() if k in known and v})
+
+
+__all__ = [
+    "DEFAULT_MIN_PAGES",
+    "LEARNED_FIELDS",
+    "FieldStats",
+    "Learned",
+    "learn_template",
+    "profile_from_json",
+    "profile_toml",
+    "template_fits",
+    "template_matches",
+]
