@@ -487,11 +487,30 @@ def learn_template(pages: Iterable[Page], *, min_agreement: float = MIN_AGREEMEN
         stats[name] = FieldStats(best if keep else None, agree, counted, len(pool))
         if keep and best is not None:
             selectors[name] = best
+    chrome |= _chrome_blocks(docs)
     profile = SiteProfile(**selectors)
     matched = [template_fits(profile, d.root) for d in docs]
     known = [m for m in matched if m is not None]
     share = round(sum(known) / len(known), 3) if known else 0.0
     return Learned(profile, stats, tuple(d.url for d in docs), tuple(sorted(chrome)), share)
+
+
+def _chrome_blocks(docs: Sequence[_Doc]) -> set[str]:
+    """Selectors (``tag#id``/``tag.class``) of blocks with the same text on nearly every page."""
+    seen: dict[str, list[str]] = {}
+    for doc in docs:
+        mine: dict[str, str] = {}
+        for el in doc.root.iter():
+            if not isinstance(el.tag, str) or not (el.get("id") or el.get("class")):
+                continue
+            named = [d for d in _descriptors(el, own=True) if "#" in d or "." in d]
+            if named:
+                mine.setdefault(named[0], doc.text(el))
+        for key, text in mine.items():
+            seen.setdefault(key, []).append(text)
+    return {
+        key for key, texts in seen.items() if _constant(texts + [""] * (len(docs) - len(texts)))
+    }
 
 
 def _prune(pool: list[str], counts: Counter[str]) -> list[str]:
