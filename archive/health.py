@@ -25,10 +25,21 @@ drifting (a site redesign the profile no longer matches)
     latest share is at least :data:`DRIFT_MIN_SHARE` *and* exceeds the historical share by
     at least :data:`DRIFT_MIN_RISE`. Without history (one saving run only) there is no drift.
     The flag stays until a later run saves enough pages that are fine again.
+template drift (a site redesign the learned template no longer matches)
+    every run checks the source's learned template (``learned_templates``, migration 11) on
+    the pages it extracts; a miss is a page where its title and body selectors find nothing
+    (``run_templates``). Take the latest run of the current template version that checked at
+    least :data:`DRIFT_MIN_PAGES` pages: the template drifts when it missed at least
+    :data:`DRIFT_MIN_PAGES` of them *and* its share of misses exceeds the share of its own
+    learning pages it missed by at least :data:`DRIFT_MIN_RISE` (a template matches the
+    pages it was learned from by construction, so a redesign of some templates of a site —
+    press releases but not topic pages — is drift too). Learning it again (``pressarchive
+    profile learn``) starts a new version and clears the flag.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -83,6 +94,51 @@ def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
         "baseline": {f: round(v, 3) for f, v in baseline.items()},
         "fields": fields,
         "drifting": bool(fields),
+    }
+
+
+def template_drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
+    """Template drift of ``source`` (see the module docstring), or ``None`` without a
+    template or a run that checked it on enough pages. Keys: version, learned_at, run_id,
+    pages, misses, share, baseline, drifting, message."""
+    template = db.execute(
+        "SELECT version, learned_at, stats FROM learned_templates WHERE source = ? "
+        "ORDER BY version DESC LIMIT 1",
+        [source],
+    ).fetchone()
+    if template is None:
+        return None
+    version, learned_at, stats = template
+    row = db.execute(
+        "SELECT run_id, pages, misses FROM run_templates WHERE source = ? AND version = ? "
+        "AND pages >= ? ORDER BY run_id DESC LIMIT 1",
+        [source, version, DRIFT_MIN_PAGES],
+    ).fetchone()
+    if row is None:
+        return None
+    run_id, pages, misses = row
+    try:
+        matched = float(json.loads(stats or "{}").get("matched", 1.0))
+    except (ValueError, TypeError, AttributeError):
+        matched = 1.0
+    share, baseline = misses / pages, 1.0 - matched
+    drifting = misses >= DRIFT_MIN_PAGES and share - baseline >= DRIFT_MIN_RISE
+    message = (
+        f"run {run_id}: the learned template (version {version}, learned {learned_at}) found "
+        f"no title or body on {misses} of {pages} pages ({share:.0%}; "
+        f"{baseline:.0%} of the pages it was learned from) — a redesign? those pages were "
+        f"extracted without it; re-learn: pressarchive profile learn --source {source}"
+    )
+    return {
+        "version": version,
+        "learned_at": learned_at,
+        "run_id": run_id,
+        "pages": pages,
+        "misses": misses,
+        "share": round(share, 3),
+        "baseline": round(baseline, 3),
+        "drifting": drifting,
+        "message": message,
     }
 
 
@@ -155,6 +211,9 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
             "message": f"run {found['run_id']}: of {found['pages']} new/changed pages, {parts}"
             " — a redesign? check the site profile",
         })  # fmt: skip
+    template = template_drift(db, name)
+    if template and template["drifting"]:
+        problems.append({"kind": "template_drift", "message": template["message"]})
     return {
         "name": name,
         "last_run": last_run,
@@ -163,6 +222,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
         "period": period,
         "error_rate": round(rate, 3),
         "drift": found,
+        "template": template,
         "problems": problems,
         "ok": not problems,
     }
@@ -175,4 +235,5 @@ __all__ = [
     "FAILING_ERROR_RATE",
     "drift",
     "source_health",
+    "template_drift",
 ]

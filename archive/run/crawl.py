@@ -2,7 +2,9 @@
 :class:`~archive.store.sqlite.SqliteStore`.
 
 The CLI, the scheduler and the tests start crawls here with a database; everything about
-*how* a source is crawled lives in the engine.
+*how* a source is crawled lives in the engine. After the runs, a source that finished ``ok``
+with at least ``crawler.learn_after`` stored pages and no learned template gets one
+(:mod:`archive.run.learn`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 import httpx
 import sqlite_utils
 
+from archive.run.learn import learn_missing
 from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig
 from crawler.engine import crawl as engine
@@ -32,7 +35,7 @@ def crawl_source(
     stop: threading.Event | None = None,
 ) -> CrawlStats:
     """Crawl one source into ``db``; see :func:`crawler.engine.crawl.crawl_source`."""
-    return engine.crawl_source(
+    stats = engine.crawl_source(
         SqliteStore(db),
         config,
         source,
@@ -41,6 +44,8 @@ def crawl_source(
         capture=capture,
         stop=stop,
     )
+    _learn(db, config, [stats])
+    return stats
 
 
 def crawl_sources(
@@ -55,7 +60,7 @@ def crawl_sources(
     parallel: int = 8,
 ) -> list[CrawlStats]:
     """Crawl several sources into ``db``; see :func:`crawler.engine.crawl.crawl_sources`."""
-    return engine.crawl_sources(
+    runs = engine.crawl_sources(
         SqliteStore(db),
         config,
         sources,
@@ -65,3 +70,11 @@ def crawl_sources(
         stop=stop,
         parallel=parallel,
     )
+    _learn(db, config, runs)
+    return runs
+
+
+def _learn(db: sqlite_utils.Database, config: Config, runs: Sequence[CrawlStats]) -> None:
+    """Learn the templates sources that ran ``ok`` lack (``crawler.learn_after`` pages)."""
+    done = [stats.source for stats in runs if stats.status == "ok"]
+    learn_missing(db, done, config.crawler.learn_after)

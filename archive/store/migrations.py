@@ -462,9 +462,34 @@ END""",
     ORDER BY p.first_seen, p.url LIMIT 1)
 )""",
 )
+#: 11 learned_templates: site templates learned from a source's pages
+#: (``crawler.extract.learn``): per source and version the profile (JSON of selectors), when
+#: it was learned, the pages (JSON list of URLs) and the per-field agreement (JSON).
+#: ``run_templates``: per run, how many extracted pages the source's template was checked on
+#: and how many it missed (its title and body selectors found nothing): drift.
+_M11 = (
+    """CREATE TABLE "learned_templates" (
+   "source" TEXT NOT NULL,
+   "version" INTEGER NOT NULL,
+   "profile" TEXT NOT NULL,
+   "learned_at" TEXT NOT NULL,
+   "pages" TEXT NOT NULL,
+   "stats" TEXT,
+   PRIMARY KEY ("source", "version")
+)""",
+    """CREATE TABLE "run_templates" (
+   "run_id" INTEGER PRIMARY KEY REFERENCES "crawl_runs"("id"),
+   "source" TEXT,
+   "version" INTEGER,
+   "pages" INTEGER,
+   "misses" INTEGER
+)""",
+    """CREATE INDEX "idx_run_templates_source"
+    ON "run_templates" ("source")""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 11).
+#: Every migration, in order. Append only (the next one is 12).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -476,6 +501,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "index_state", _sql(*_M8)),
     Migration(9, "utc_timestamps", _sql(*_M9)),
     Migration(10, "error_kind_source_scheme", _sql(*_M10)),
+    Migration(11, "learned_templates", _sql(*_M11)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

@@ -19,6 +19,7 @@ from typing import Protocol
 from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import DiscoveryCache
+from crawler.extract.profiles import SiteProfile
 from crawler.records import Extracted, FetchResult
 
 #: ``fetch_errors.kind``: what failed. ``fetch``: no usable response (network, timeout,
@@ -42,6 +43,16 @@ class ExtractionCounts:
         self.no_date += not own_date
         self.no_title += not page.title
         self.no_body += not page.body
+
+
+@dataclass
+class TemplateCounts:
+    """One run's checks of the source's learned template (``version``): pages extracted
+    and how many of them it missed (its title and body selectors found nothing)."""
+
+    version: int
+    pages: int = 0
+    misses: int = 0
 
 
 class Store(Protocol):
@@ -70,6 +81,14 @@ class Store(Protocol):
         extraction: ExtractionCounts,
     ) -> None:
         """Record a run's counters, status and extraction counts in one transaction."""
+        ...
+
+    def learned_template(self, source: str) -> tuple[int, SiteProfile] | None:
+        """The version and profile of the source's learned template, if it has one."""
+        ...
+
+    def record_template_run(self, run_id: int, source: str, counts: TemplateCounts) -> None:
+        """Record a run's template checks (before :meth:`finish_run`)."""
         ...
 
     def known_urls(self, source: str) -> list[str]:

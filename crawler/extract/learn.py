@@ -58,7 +58,7 @@ CHROME_SHARE = 0.8
 #: token F1 at which an extracted body and a selector's body agree
 BODY_AGREES = 0.8
 #: candidates (most frequent first) scored per field
-MAX_CANDIDATES = 150
+MAX_CANDIDATES = 80
 #: top candidates of a field whose pairwise unions (``a, b``) are scored too
 UNION_POOL = 8
 #: attributes whose value names a role in the template (not per-page data)
@@ -112,11 +112,18 @@ class _Doc:
     got: Extracted
     #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
     texts: dict[Any, str] = field(default_factory=dict)
+    matches: dict[str, list[Any]] = field(default_factory=dict)
 
     def text(self, el: Any) -> str:
         found = self.texts.get(el)
         if found is None:
             found = self.texts[el] = element_text(el)
+        return found
+
+    def select(self, selector: str) -> list[Any]:
+        found = self.matches.get(selector)
+        if found is None:
+            found = self.matches[selector] = select(self.root, selector)
         return found
 
     def resolve(self, href: str | None) -> str | None:
@@ -215,7 +222,7 @@ def _title_value(doc: _Doc, els: list[Any], ref: str | None) -> str | None:
 
 
 def _value(name: str, doc: _Doc, selector: str, ref: Any) -> Any:
-    els = select(doc.root, selector)
+    els = doc.select(selector)
     if name == "title":
         return _title_value(doc, els, ref)
     if name in _TEXT:
@@ -372,6 +379,11 @@ def _targets(name: str, doc: _Doc, ref: Any) -> list[Any]:
     return list(boxes)
 
 
+def _named(selector: str) -> bool:
+    """Whether every group of ``selector`` names an id, a class or an attribute."""
+    return all(sum(_specificity(group)[:2]) for group in selector.split(","))
+
+
 def _net(marks: list[float | None]) -> float:
     """Agreement minus disagreement over the pages that count (a selector that finds
     something where the generic layer found nothing loses a page)."""
@@ -399,7 +411,7 @@ def _score(name: str, docs: Sequence[_Doc], refs: list[Any], selector: str) -> _
     values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
     marks = [_agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
     net = _net(marks)
-    spread = -sum(len(select(d.root, selector)) for d in docs)  # fewer matches: sharper
+    spread = -sum(len(d.select(selector)) for d in docs)  # fewer matches: sharper
     spec = _specificity(selector)
     rank = (net, spec[0] + spec[1] > 0, spread, spec, -len(selector))
     signature = repr([sorted(v) if isinstance(v, set) else v for v in values])
@@ -433,11 +445,13 @@ def _choose(
         if entry.signature not in seen and len(top) < UNION_POOL:
             seen.add(entry.signature)
             top.append(entry)
+    vague = not _named(best.selector)  # a bare tag: two named selectors that agree as well win
     for i, first in enumerate(top):
         for second in top[i + 1 :]:
             union = _score(name, docs, refs, f"{first.selector}, {second.selector}")
-            if union.net >= best.net + 0.5:
-                best = union
+            named = _named(first.selector) and _named(second.selector)
+            if union.net >= best.net + 0.5 or (vague and named and union.net >= best.net):
+                best, vague = union, False
     counted = sum(m is not None for m in best.marks)
     return best.selector, sum(m for m in best.marks if m is not None), counted, chrome
 
