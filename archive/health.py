@@ -27,7 +27,7 @@ drifting (a site redesign the profile no longer matches)
     The flag stays until a later run saves enough pages that are fine again.
 template drift (a site redesign the learned template no longer matches)
     every run checks the source's learned template (``learned_templates``, migration 11) on
-    the pages it extracts; a miss is a page where its title and body selectors find nothing
+    the pages it extracts; a miss is a page where its title or its body selector finds nothing
     (``run_templates``). Take the latest run of the current template version that checked at
     least :data:`DRIFT_MIN_PAGES` pages: the template drifts when it missed at least
     :data:`DRIFT_MIN_PAGES` of them *and* its share of misses exceeds the share of its own
@@ -125,7 +125,7 @@ def template_drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | N
     drifting = misses >= DRIFT_MIN_PAGES and share - baseline >= DRIFT_MIN_RISE
     message = (
         f"run {run_id}: the learned template (version {version}, learned {learned_at}) found "
-        f"no title or body on {misses} of {pages} pages ({share:.0%}; "
+        f"no title or no body on {misses} of {pages} pages ({share:.0%}; "
         f"{baseline:.0%} of the pages it was learned from) — a redesign? those pages were "
         f"extracted without it; re-learn: pressarchive profile learn --source {source}"
     )

@@ -29,7 +29,7 @@ def profile() -> None:
 def learn(source: str, db_path: str, out: Output) -> None:
     """Learn a source's template from its stored pages, store it, print it as TOML.
 
-    The generic extractor reads every stored capture of the source (the newest 40); for
+    The generic extractor reads every stored capture of the source (the newest 20); for
     each field the CSS selector that gives the same value on most pages is kept, blocks
     repeated unchanged on every page (chrome) are left out. The template is stored as the
     source's next version: crawls use it when the config pins no profile for the source,

@@ -22,11 +22,7 @@ from crawler.extract.learn import Page, learn_template
 log = logging.getLogger(__name__)
 
 #: captures a template is learned from at most (the newest pages)
-MAX_PAGES = 40
-
-
-class TooFewPages(NotArchived):
-    """The source has fewer stored captures than a template needs."""
+MAX_PAGES = 20
 
 
 def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES) -> list[Page]:
@@ -56,10 +52,10 @@ def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES)
 
 def learn_source(db: sqlite_utils.Database, source: str, *, min_pages: int = 1) -> StoredTemplate:
     """Learn ``source``'s template from its stored captures and store it as a new version.
-    Raises :class:`TooFewPages` below ``min_pages`` readable captures."""
+    Raises :class:`~crawler.errors.NotArchived` below ``min_pages`` readable captures."""
     pages = stored_pages(db, source)
     if len(pages) < max(1, min_pages):
-        raise TooFewPages(
+        raise NotArchived(
             f"source {source!r} has {len(pages)} stored page capture(s); "
             f"a template needs at least {max(1, min_pages)}"
         )
@@ -80,9 +76,9 @@ def learn_missing(
             continue
         try:
             learned.append(learn_source(db, source, min_pages=min_pages))
-        except TooFewPages as exc:
+        except NotArchived as exc:  # too few pages yet
             log.debug("%s", exc)
     return learned
 
 
-__all__ = ["MAX_PAGES", "TooFewPages", "learn_missing", "learn_source", "stored_pages"]
+__all__ = ["MAX_PAGES", "learn_missing", "learn_source", "stored_pages"]

@@ -466,7 +466,7 @@ END""",
 #: (``crawler.extract.learn``): per source and version the profile (JSON of selectors), when
 #: it was learned, the pages (JSON list of URLs) and the per-field agreement (JSON).
 #: ``run_templates``: per run, how many extracted pages the source's template was checked on
-#: and how many it missed (its title and body selectors found nothing): drift.
+#: and how many it missed (its title or its body selector found nothing): drift.
 _M11 = (
     """CREATE TABLE "learned_templates" (
    "source" TEXT NOT NULL,

@@ -48,7 +48,7 @@ class ExtractionCounts:
 @dataclass
 class TemplateCounts:
     """One run's checks of the source's learned template (``version``): pages extracted
-    and how many of them it missed (its title and body selectors found nothing)."""
+    and how many of them it missed (its title or its body selector found nothing)."""
 
     version: int
     pages: int = 0

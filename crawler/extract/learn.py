@@ -28,8 +28,8 @@ the CSS selector whose match gives the extracted value on most pages:
 A field is kept only if its selector agrees on at least :data:`MIN_AGREEMENT` of the pages
 with a reference value (``stats`` says how many). Pure: no I/O; ``archive/`` stores the result.
 
-:func:`template_matches` tells whether a learned template still fits a page (its title or
-body selector finds text): a template that stops matching is drift (``archive/health.py``).
+:func:`template_matches` tells whether a learned template still fits a page (its title and
+body selectors find text): a template that stops matching is drift (``archive/health.py``).
 """
 
 from __future__ import annotations
@@ -59,6 +59,12 @@ CHROME_SHARE = 0.8
 BODY_AGREES = 0.8
 #: candidates (most frequent first) scored per field
 MAX_CANDIDATES = 80
+#: a selector naming ids or classes wins over a bare tag with this share of its agreement
+NAMED_SHARE = 0.9
+#: candidates scored per set of pages they were found on
+PER_PAGE_SET = 12
+#: selector groups of one field at most (one per template of the site)
+MAX_GROUPS = 3
 #: top candidates of a field whose pairwise unions (``a, b``) are scored too
 UNION_POOL = 8
 #: attributes whose value names a role in the template (not per-page data)
@@ -418,6 +424,43 @@ def _score(name: str, docs: Sequence[_Doc], refs: list[Any], selector: str) -> _
     return _Scored(selector, marks, net, rank, signature)
 
 
+def _distinct(scored: list[_Scored]) -> list[_Scored]:
+    """The best of each behaviour (what it reads on every page), up to :data:`UNION_POOL`."""
+    seen: set[str] = set()
+    top: list[_Scored] = []
+    for entry in scored:
+        if entry.signature not in seen and len(top) < UNION_POOL:
+            seen.add(entry.signature)
+            top.append(entry)
+    return top
+
+
+def _grow(
+    name: str, docs: Sequence[_Doc], refs: list[Any], start: _Scored, pool: list[_Scored]
+) -> _Scored:
+    """``start``, or the best union of two candidates of ``pool``, joined with up to
+    ``MAX_GROUPS - 2`` more, each taken only if it adds at least half a page of agreement."""
+    current = start
+    for i, first in enumerate(pool):  # the best pair first: greedy growth from one
+        for second in pool[i + 1 :]:  # selector cannot drop what that one adds wrongly
+            union = _score(name, docs, refs, f"{first.selector}, {second.selector}")
+            if union.net >= current.net + 0.5:
+                current = union
+    for _ in range(MAX_GROUPS - 2):
+        groups = [g.strip() for g in current.selector.split(",")]
+        added: _Scored | None = None
+        for entry in pool:
+            if entry.selector in groups:
+                continue
+            union = _score(name, docs, refs, f"{current.selector}, {entry.selector}")
+            if union.net >= current.net + 0.5 and (added is None or union.rank > added.rank):
+                added = union
+        if added is None:
+            break
+        current = added
+    return current
+
+
 def _choose(
     name: str, docs: Sequence[_Doc], refs: list[Any], candidates: Iterable[str]
 ) -> tuple[str | None, float, int, list[str]]:
@@ -436,22 +479,16 @@ def _choose(
     if not scored:
         return None, 0.0, 0, chrome
     scored.sort(key=lambda s: s.rank, reverse=True)
-    best = scored[0]
-    # a second template (an older CMS) or a second box: the best union of two candidates
-    # that read differently (the best of each behaviour)
-    seen: set[str] = set()
-    top: list[_Scored] = []
-    for entry in scored:
-        if entry.signature not in seen and len(top) < UNION_POOL:
-            seen.add(entry.signature)
-            top.append(entry)
-    vague = not _named(best.selector)  # a bare tag: two named selectors that agree as well win
-    for i, first in enumerate(top):
-        for second in top[i + 1 :]:
-            union = _score(name, docs, refs, f"{first.selector}, {second.selector}")
-            named = _named(first.selector) and _named(second.selector)
-            if union.net >= best.net + 0.5 or (vague and named and union.net >= best.net):
-                best, vague = union, False
+    # several templates (an older CMS, a second box): unions "a, b, c" of candidates that
+    # read differently (the best of each behaviour)
+    top = _distinct(scored)
+    best = _grow(name, docs, refs, scored[0], top)
+    if not _named(best.selector):  # a bare tag: named selectors nearly as good are sharper
+        named_top = _distinct([e for e in scored if _named(e.selector)])
+        if named_top:
+            named = _grow(name, docs, refs, named_top[0], named_top)
+            if named.net >= NAMED_SHARE * best.net:
+                best = named
     counted = sum(m is not None for m in best.marks)
     return best.selector, sum(m for m in best.marks if m is not None), counted, chrome
 
@@ -486,15 +523,14 @@ def learn_template(pages: Iterable[Page], *, min_agreement: float = MIN_AGREEMEN
     stats: dict[str, FieldStats] = {}
     chrome: set[str] = set()
     for name in LEARNED_FIELDS:
-        counts: Counter[str] = Counter()
-        for doc, ref in zip(docs, refs[name], strict=True):
+        where: dict[str, list[int]] = {}  # candidate → the pages it names a target on
+        for i, (doc, ref) in enumerate(zip(docs, refs[name], strict=True)):
             found: set[str] = set()
             for el in _targets(name, doc, ref):
                 found |= _candidates(el)
-            counts.update(found)
-        need = max(2, len(docs) // 5)
-        pool = [s for s, n in counts.most_common(MAX_CANDIDATES * 4) if n >= need]
-        pool = _prune(pool, counts)[:MAX_CANDIDATES]
+            for selector in found:
+                where.setdefault(selector, []).append(i)
+        pool = _pool(where, need=max(2, len(docs) // 10))
         best, agree, counted, dropped = _choose(name, docs, refs[name], pool)
         chrome.update(dropped)
         keep = best is not None and counted > 0 and agree >= min_agreement * counted
@@ -527,18 +563,31 @@ def _chrome_blocks(docs: Sequence[_Doc]) -> set[str]:
     }
 
 
-def _prune(pool: list[str], counts: Counter[str]) -> list[str]:
-    """Most frequent first; among equally frequent ones, ids and classes first."""
-    return sorted(pool, key=lambda s: (-counts[s], -sum(_specificity(s)[:2]), len(s)))
+def _pool(where: dict[str, list[int]], need: int) -> list[str]:
+    """The candidates to score: found on at least ``need`` pages, most pages first (ids and
+    classes first among equals), at most :data:`PER_PAGE_SET` per set of pages (the pages
+    of a second template must not be crowded out by variants of the first one's)."""
+    ranked = sorted(
+        (s for s, pages in where.items() if len(pages) >= need),
+        key=lambda s: (-len(where[s]), -sum(_specificity(s)[:2]), len(s)),
+    )
+    taken: Counter[tuple[int, ...]] = Counter()
+    pool = []
+    for selector in ranked:
+        key = tuple(where[selector])
+        if taken[key] < PER_PAGE_SET:
+            taken[key] += 1
+            pool.append(selector)
+    return pool[:MAX_CANDIDATES]
 
 
 def template_fits(profile: SiteProfile, root: Any) -> bool | None:
-    """Whether the title or body selector of ``profile`` finds text in ``root`` (None: the
-    profile has neither)."""
+    """Whether the title and the body selector of ``profile`` (those it has) both find
+    text in ``root`` (None: the profile has neither)."""
     chosen = [s for s in (profile.title, profile.body) if s]
     if not chosen:
         return None
-    return any(_norm(element_text(el)) for s in chosen for el in select(root, s))
+    return all(any(_norm(element_text(el)) for el in select(root, s)) for s in chosen)
 
 
 def template_matches(profile: SiteProfile, body: bytes, headers: Mapping[str, str]) -> bool | None:

@@ -39,6 +39,7 @@ def _unpinned(port: int) -> str:
     return text.replace(PINNED, "")
 
 
+@pytest.mark.slow
 def test_crawl_learns_a_template_and_profile_learn_prints_toml_crawl_accepts(
     tmp_path: Path,
 ) -> None:
@@ -72,6 +73,7 @@ def test_crawl_learns_a_template_and_profile_learn_prints_toml_crawl_accepts(
     assert summary["errors"] == 0 and summary["new"] == stats.new
 
 
+@pytest.mark.slow
 def test_profile_learn_json_and_unknown_source(tmp_path: Path) -> None:
     db_path = tmp_path / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:
@@ -86,6 +88,7 @@ def test_profile_learn_json_and_unknown_source(tmp_path: Path) -> None:
     assert code == 2 and "nope" in output
 
 
+@pytest.mark.slow
 def test_redesign_is_reported_as_template_drift_until_learned_again(tmp_path: Path) -> None:
     db_path = tmp_path / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:
@@ -98,7 +101,7 @@ def test_redesign_is_reported_as_template_drift_until_learned_again(tmp_path: Pa
     assert code == 1
     line = next(x for x in output.splitlines() if "template_drift" in x)
     assert line.startswith("sample: template_drift: run 2: the learned template (version 1")
-    assert "found no title or body on 4 of" in line
+    assert "found no title or no body on 4 of" in line
     assert "pressarchive profile learn --source sample" in line
     code, output = _cli("status", "--json", "--db", str(db_path))
     template = json.loads(output)[0]["health"]["template"]
@@ -134,6 +137,7 @@ def test_learned_template_is_the_profile_unless_the_config_pins_one(tmp_path: Pa
             assert all(p.title and p.label != p.title for p in old)
 
 
+@pytest.mark.slow
 def test_reparse_uses_the_learned_template(tmp_path: Path) -> None:
     db_path = tmp_path / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:
@@ -168,3 +172,22 @@ def test_no_template_below_learn_after(tmp_path: Path, learn_after: int) -> None
             assert latest_template(db, "sample") is None
         finally:
             db.close()
+
+
+@pytest.mark.slow
+def test_the_issue_check_demo_learn_and_redesign(tmp_path: Path) -> None:
+    """``pressarchive demo``; ``profile learn --source sample`` prints a profile that
+    ``crawl --config`` accepts; ``demo --edition 3`` (a redesign) fails ``status --check``."""
+    db = str(tmp_path / "archive.db")
+    code, output = _cli("demo", "--db", db)
+    assert code == 0, output
+    code, toml = _cli("profile", "learn", "--source", "sample", "--db", db)
+    assert code == 0 and "[profiles.sample]" in toml, toml
+    config = tmp_path / "sample.toml"
+    _, text = _cli("demo", "--print-config", "--port", "8080")
+    config.write_text(text.replace(PINNED, 'profile = "sample"') + toml, encoding="utf-8")
+    assert load_config(str(config)).source("sample").site_profile is not None
+    code, output = _cli("demo", "--edition", "3", "--db", db)
+    assert code == 0, output
+    code, output = _cli("status", "--check", "--db", db)
+    assert code == 1 and "sample: template_drift: run 2: the learned template (version 2" in output
