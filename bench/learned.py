@@ -11,7 +11,9 @@ same metrics as ``bench/extraction.py`` (``bench/scoring.py``):
 - ``profile``: the family's hand-written built-in profile (``—`` rows when it has none: the
   family is then extracted without a profile, as ``generic``);
 - ``generic``: no profile;
-- ``learned``: the learned template as the profile.
+- ``learned``: the learned template as the profile;
+- ``as crawled``: what a crawl uses — the learned template if it applies (it reads no field
+  worse than the generic layer on its learning pages), else no profile.
 
 Prints Markdown for BENCHMARKS.md: per family the scores, the learned selectors, and the
 largest shortfall of ``learned`` against ``profile`` (target: within 0.01).
@@ -63,6 +65,7 @@ def family_result(family: str, pages: int) -> dict[str, Any]:
         "profile": _score(cases, hand),
         "generic": _score(cases, None),
         "learned": _score(cases, learned.profile),
+        "as crawled": _score(cases, learned.profile if learned.applies else None),
     }
     gaps = {
         f: scores["profile"][f] - scores["learned"][f]  # type: ignore[operator]
@@ -98,6 +101,9 @@ def print_family(result: dict[str, Any]) -> None:
     for name, stats in result["learned"].stats.items():
         chosen = f"`{stats.selector}`" if stats.selector else "(none)"
         print(f"- {name}: {chosen}, agrees on {stats.agree:.1f} of {stats.pages} pages")
+    if not result["learned"].applies:
+        worse = ", ".join(result["learned"].worse)
+        print(f"- not applied by a crawl: reads {worse} worse than no profile on its pages")
     worst = result["worst"]
     if worst is not None:
         verdict = "met" if worst[1] <= TARGET else "NOT met"

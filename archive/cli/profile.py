@@ -72,6 +72,12 @@ def learn(source: str, db_path: str, out: Output) -> None:
         missing = [n for n, stat in fields.items() if not stat.get("selector")]
         if missing:
             yield f"#   not learned (generic extraction): {', '.join(missing)}"
+        if not data["stats"].get("applies", True):
+            worse = ", ".join(data["stats"].get("worse", []))
+            yield (
+                f"#   NOT used as the profile: with it the extractor reads {worse} worse "
+                "than without on the pages it was learned from (kept to detect redesigns)"
+            )
         yield f'# pin it with profile = "{data["source"]}" in [sources.{data["source"]}]'
         yield data["toml"].rstrip("\n")
 

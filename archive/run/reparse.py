@@ -84,11 +84,14 @@ def source_config(
 
 
 def _with_template(db: sqlite_utils.Database, src: SourceConfig | None) -> SourceConfig | None:
-    """``src`` with its learned template as the profile when the config pins none."""
+    """``src`` with its learned template as the profile when the config pins none (and the
+    template applies, as in a crawl)."""
     if src is None or src.site_profile is not None:
         return src
     stored = latest_template(db, src.name)
-    return dataclasses.replace(src, site_profile=stored.profile) if stored else src
+    if stored is None or not stored.applies:
+        return src
+    return dataclasses.replace(src, site_profile=stored.profile)
 
 
 def _host_source(

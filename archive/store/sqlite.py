@@ -14,9 +14,8 @@ from archive.store import save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
 from crawler.config.settings import SourceConfig
-from crawler.engine.store import ExtractionCounts, TemplateCounts
+from crawler.engine.store import ExtractionCounts, LearnedTemplate, TemplateCounts
 from crawler.errors import ArchiveError
-from crawler.extract.profiles import SiteProfile
 from crawler.records import Extracted, FetchResult
 
 
@@ -56,9 +55,9 @@ class SqliteStore:
             save.record_extraction(self.db, run_id, source, extraction)
             save.finish_run(self.db, run_id, dict(counts), status)
 
-    def learned_template(self, source: str) -> tuple[int, SiteProfile] | None:
+    def learned_template(self, source: str) -> LearnedTemplate | None:
         found = templates.latest_template(self.db, source)
-        return (found.version, found.profile) if found else None
+        return LearnedTemplate(found.version, found.profile, found.applies) if found else None
 
     def record_template_run(self, run_id: int, source: str, counts: TemplateCounts) -> None:
         templates.record_template_run(

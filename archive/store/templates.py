@@ -30,6 +30,11 @@ class StoredTemplate:
     pages: list[str]
     stats: dict[str, Any]
 
+    @property
+    def applies(self) -> bool:
+        """Whether crawls may use it as the profile (``Learned.applies`` when it was learned)."""
+        return bool(self.stats.get("applies", True))
+
 
 def save_template(db: sqlite_utils.Database, source: str, learned: Learned) -> StoredTemplate:
     """Store ``learned`` as the next version of ``source``'s template."""

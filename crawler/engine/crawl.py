@@ -192,11 +192,12 @@ def crawl_sources(
 
 
 def _with_template(store: Store, source: SourceConfig) -> SourceConfig:
-    """``source`` with its learned template as the profile when the config pins none."""
+    """``source`` with its learned template as the profile when the config pins none (and
+    the template applies: it reads no field worse than the generic layer)."""
     learned = store.learned_template(source.name)
-    if learned is None or source.site_profile is not None:
+    if learned is None or not learned.applies or source.site_profile is not None:
         return source
-    return dataclasses.replace(source, site_profile=learned[1])
+    return dataclasses.replace(source, site_profile=learned.profile)
 
 
 class _Crawl:
@@ -229,8 +230,8 @@ class _Crawl:
         #: the source's learned template, checked on every page extracted (a pinned profile
         #: is used instead of it, but a redesign still shows as template misses)
         learned = store.learned_template(source.name)
-        self.learned = learned[1] if learned else None
-        self.template = TemplateCounts(learned[0]) if learned else None
+        self.learned = learned.profile if learned else None
+        self.template = TemplateCounts(learned.version) if learned else None
 
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler

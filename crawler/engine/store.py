@@ -45,6 +45,18 @@ class ExtractionCounts:
         self.no_body += not page.body
 
 
+@dataclass(frozen=True)
+class LearnedTemplate:
+    """A source's learned template (``crawler.extract.learn``) as the crawl sees it: its
+    version, the profile, and whether it may be used as the profile (``applies``: it reads
+    no field worse than the generic layer on the pages it was learned from); either way
+    every extracted page is checked against it (drift)."""
+
+    version: int
+    profile: SiteProfile
+    applies: bool = True
+
+
 @dataclass
 class TemplateCounts:
     """One run's checks of the source's learned template (``version``): pages extracted
@@ -83,8 +95,8 @@ class Store(Protocol):
         """Record a run's counters, status and extraction counts in one transaction."""
         ...
 
-    def learned_template(self, source: str) -> tuple[int, SiteProfile] | None:
-        """The version and profile of the source's learned template, if it has one."""
+    def learned_template(self, source: str) -> LearnedTemplate | None:
+        """The source's learned template, if it has one."""
         ...
 
     def record_template_run(self, run_id: int, source: str, counts: TemplateCounts) -> None:

@@ -26,7 +26,11 @@ the CSS selector whose match gives the extracted value on most pages:
    scores higher.
 
 A field is kept only if its selector agrees on at least :data:`MIN_AGREEMENT` of the pages
-with a reference value (``stats`` says how many). Pure: no I/O; ``archive/`` stores the result.
+with a reference value (``stats`` says how many). Last, the learning pages are extracted
+with the whole template: if some field then comes out worse than the generic layer had it
+(a profile changes more than its own fields), the template does not *apply* — crawls keep
+extracting the source generically and use it only to detect redesigns. Pure: no I/O;
+``archive/`` stores the result.
 
 :func:`template_matches` tells whether a learned template still fits a page (its title and
 body selectors find text): a template that stops matching is drift (``archive/health.py``).
@@ -43,6 +47,7 @@ from typing import Any
 from crawler.extract.core import extract, parse_markup
 from crawler.extract.learn_select import (
     Doc,
+    agreement,
     candidate_pool,
     candidates,
     choose,
@@ -53,6 +58,7 @@ from crawler.extract.learn_select import (
 )
 from crawler.extract.profiles import SiteProfile, select
 from crawler.extract.text import element_text
+from crawler.records import Extracted
 
 #: pages a source needs before a template is learned (``crawler.learn_after`` overrides it)
 DEFAULT_MIN_PAGES = 10
@@ -81,21 +87,35 @@ class FieldStats:
 @dataclass(frozen=True)
 class Learned:
     """A learned template: the profile, per-field stats, the pages it was learned from, the
-    chrome (selectors whose text repeats on every page) and the share of those pages the
-    template matches (:func:`template_matches`)."""
+    chrome (selectors whose text repeats on every page), the share of those pages the
+    template matches (:func:`template_matches`) and the fields that whole extractions with
+    it read worse than the generic layer on those pages (``worse``: then it is not used as
+    a profile, only to detect redesigns)."""
 
     profile: SiteProfile
     stats: dict[str, FieldStats]
     pages: tuple[str, ...]
     chrome: tuple[str, ...] = ()
     matched: float = 0.0
+    worse: tuple[str, ...] = ()
+
+    @property
+    def applies(self) -> bool:
+        """Whether the template may replace generic extraction (it reads no field worse)."""
+        return not self.worse
 
     def stats_json(self) -> dict[str, Any]:
         fields = {
             name: {**dataclasses.asdict(s), "agree": round(s.agree, 3), "share": s.share}
             for name, s in self.stats.items()
         }
-        return {"fields": fields, "chrome": list(self.chrome), "matched": self.matched}
+        return {
+            "fields": fields,
+            "chrome": list(self.chrome),
+            "matched": self.matched,
+            "applies": self.applies,
+            "worse": list(self.worse),
+        }
 
 
 # --- reference values ---------------------------------------------------------------------------
@@ -177,7 +197,7 @@ def _docs(pages: Iterable[Page]) -> list[Doc]:
         got = extract(url, body, headers)
         if got.page_type == "listing":
             continue
-        docs.append(Doc(url, parsed[1], got))
+        docs.append(Doc(url, parsed[1], got, (body, headers)))
     return docs
 
 
@@ -208,7 +228,38 @@ def learn_template(pages: Iterable[Page], *, min_agreement: float = MIN_AGREEMEN
     matched = [template_fits(profile, d.root) for d in docs]
     known = [m for m in matched if m is not None]
     share = round(sum(known) / len(known), 3) if known else 0.0
-    return Learned(profile, stats, tuple(d.url for d in docs), tuple(sorted(chrome)), share)
+    worse = _worse_fields(docs, refs, profile) if selectors else ()
+    urls = tuple(d.url for d in docs)
+    return Learned(profile, stats, urls, tuple(sorted(chrome)), share, worse)
+
+
+def _extracted_values(got: Extracted) -> dict[str, Any]:
+    """The learned fields of an extraction, as :func:`learn_select.agreement` compares them."""
+    return {
+        "title": got.title, "label": got.label, "lead": got.lead, "body": got.body,
+        "date": got.published, "images": {i.src for i in got.images},
+        "captions": {norm(i.caption) for i in got.images if i.caption},
+        "credits": {norm(c) for c in got.credits}, "related": {link.url for link in got.related},
+    }  # fmt: skip
+
+
+def _worse_fields(
+    docs: Sequence[Doc], refs: dict[str, list[Any]], profile: SiteProfile
+) -> tuple[str, ...]:
+    """Fields that whole extractions with ``profile`` read worse on the learning pages than
+    the generic layer did (scored against the same reference values). A profile changes
+    more than its own fields: where its images selector finds nothing, for one, the
+    extractor looks for images in the scope the other selectors set."""
+    learned = dict.fromkeys(LEARNED_FIELDS, 0.0)
+    generic = dict.fromkeys(LEARNED_FIELDS, 0.0)
+    for i, doc in enumerate(docs):
+        mine = _extracted_values(extract(doc.url, *doc.page, profile))
+        theirs = _extracted_values(doc.got)
+        for name in LEARNED_FIELDS:
+            for totals, values in ((learned, mine), (generic, theirs)):
+                mark = agreement(name, refs[name][i], values[name])
+                totals[name] += 0.0 if mark is None else 2 * mark - 1
+    return tuple(n for n in LEARNED_FIELDS if learned[n] < generic[n] - 1e-6)
 
 
 def _chrome_blocks(docs: Sequence[Doc]) -> set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -43,6 +43,8 @@ class Doc:
     url: str
     root: Any
     got: Extracted
+    #: the page's bytes and headers (to extract it again with a profile)
+    page: tuple[bytes, Mapping[str, str]] = (b"", {})
     #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
     texts: dict[Any, str] = field(default_factory=dict)
     matches: dict[str, list[Any]] = field(default_factory=dict)
@@ -139,7 +141,7 @@ def _f1(want: str | None, got: str | None) -> float:
     return 2 * common / (sum(a.values()) + sum(b.values()))
 
 
-def _agreement(name: str, ref: Any, value: Any) -> float | None:
+def agreement(name: str, ref: Any, value: Any) -> float | None:
     """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count."""
     if name in ("images", "captions", "credits", "related"):
         if not ref and not value:
@@ -281,7 +283,7 @@ class _Scored:
 
 def _score(name: str, docs: Sequence[Doc], refs: list[Any], selector: str) -> _Scored:
     values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
-    marks = [_agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
+    marks = [agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
     net = _net(marks)
     spread = -sum(len(d.select(selector)) for d in docs)  # fewer matches: sharper
     spec = _specificity(selector)

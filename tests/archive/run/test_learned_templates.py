@@ -18,6 +18,7 @@ from archive.store.schema import open_archive
 from archive.store.templates import latest_template, save_template
 from crawler.config.settings import load_config, loads_config
 from crawler.engine.crawl import crawl_source as engine_crawl
+from crawler.engine.store import LearnedTemplate
 from crawler.extract.learn import Learned
 from crawler.extract.profiles import SiteProfile
 from crawler.sample_site import SampleSite
@@ -123,7 +124,7 @@ def test_learned_template_is_the_profile_unless_the_config_pins_one(tmp_path: Pa
         for text, applied in ((_unpinned(site.port), True), (pinned, False)):
             config = loads_config(text)
             store = MemoryStore()
-            store.templates["sample"] = (3, _label_is_title_template())
+            store.templates["sample"] = LearnedTemplate(3, _label_is_title_template())
             stats = engine_crawl(store, config, config.source("sample"))
             pages = [p for p in store.live("sample").values() if "/presse/" in p.url]
             assert pages
@@ -135,6 +136,18 @@ def test_learned_template_is_the_profile_unless_the_config_pins_one(tmp_path: Pa
             old = [p for p in store.live("sample").values() if "pressemeldungen" in p.url]
             assert old and counts.misses == len(old)
             assert all(p.title and p.label != p.title for p in old)
+
+
+@pytest.mark.slow
+def test_a_template_that_reads_worse_is_only_checked(tmp_path: Path) -> None:
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        config = loads_config(_unpinned(site.port))
+        store = MemoryStore()
+        store.templates["sample"] = LearnedTemplate(1, _label_is_title_template(), applies=False)
+        stats = engine_crawl(store, config, config.source("sample"))
+    pages = list(store.live("sample").values())
+    assert pages and not [p for p in pages if p.title and p.label == p.title]
+    assert store.template_runs[stats.run_id].pages >= len(pages)
 
 
 @pytest.mark.slow
