@@ -32,7 +32,8 @@ def learn(source: str, db_path: str, out: Output) -> None:
     The generic extractor reads every stored capture of the source (the newest 20); for
     each field the CSS selector that gives the same value on most pages is kept, blocks
     repeated unchanged on every page (chrome) are left out. The template is stored as the
-    source's next version: crawls use it when the config pins no profile for the source,
+    source's next version: crawls use it when the config pins no profile for the source
+    (unless it reads some field worse than the generic layer on its own pages: it says so),
     and `status --check` reports when it stops matching (template drift). The printed
     `[profiles.NAME]` table can be pasted into config.toml (then `profile = "NAME"` in the
     source pins it).

@@ -9,6 +9,7 @@ with at least ``crawler.learn_after`` stored pages and no learned template gets 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 
@@ -20,6 +21,8 @@ from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig
 from crawler.engine import crawl as engine
 from crawler.engine.crawl import MAX_ERROR_URLS, CrawlStats, Progress
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MAX_ERROR_URLS", "CrawlStats", "Progress", "crawl_source", "crawl_sources"]
 
@@ -77,4 +80,7 @@ def crawl_sources(
 def _learn(db: sqlite_utils.Database, config: Config, runs: Sequence[CrawlStats]) -> None:
     """Learn the templates sources that ran ``ok`` lack (``crawler.learn_after`` pages)."""
     done = [stats.source for stats in runs if stats.status == "ok"]
-    learn_missing(db, done, config.crawler.learn_after)
+    try:
+        learn_missing(db, done, config.crawler.learn_after)
+    except Exception:  # a learner bug must not fail runs already recorded: logged, go on
+        log.error("learning site templates failed for %s", ", ".join(done), exc_info=True)
