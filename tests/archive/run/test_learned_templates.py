@@ -104,6 +104,8 @@ def test_redesign_is_reported_as_template_drift_until_learned_again(tmp_path: Pa
     assert line.startswith("sample: template_drift: run 2: the learned template (version 1")
     assert "found no title or no body on 4 of" in line
     assert "pressarchive profile learn --source sample" in line
+    code, output = _cli("status", "--db", str(db_path))
+    assert "learned template v1: run 2 checked" in output and "4 missed" in output
     code, output = _cli("status", "--json", "--db", str(db_path))
     template = json.loads(output)[0]["health"]["template"]
     assert template["misses"] == 4 and template["drifting"] and template["baseline"] == 0.0
