@@ -25,6 +25,19 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 20
 
 
+#: the latest revision of each live page of a source that has a capture
+_CAPTURED = (
+    "FROM pages p JOIN revisions r ON r.page_url = p.url AND r.revision = "
+    "(SELECT max(revision) FROM revisions WHERE page_url = p.url) "
+    "WHERE p.source = ? AND p.removed_at IS NULL AND r.warc_file IS NOT NULL"
+)
+
+
+def captured_count(db: sqlite_utils.Database, source: str) -> int:
+    """How many live pages of ``source`` have a stored capture."""
+    return int(db.execute("SELECT count(*) " + _CAPTURED, [source]).fetchone()[0])
+
+
 def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES) -> list[Page]:
     """(url, bytes, headers) of the latest capture of up to ``limit`` live pages of
     ``source``, the most recently changed first."""
@@ -33,10 +46,8 @@ def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES)
         return []
     rows = db.execute(
         "SELECT r.page_url, r.warc_file, r.warc_offset, r.warc_length, r.warc_record_id "
-        "FROM pages p JOIN revisions r ON r.page_url = p.url AND r.revision = "
-        "(SELECT max(revision) FROM revisions WHERE page_url = p.url) "
-        "WHERE p.source = ? AND p.removed_at IS NULL AND r.warc_file IS NOT NULL "
-        "ORDER BY p.last_changed DESC, p.url LIMIT ?",
+        + _CAPTURED
+        + " ORDER BY p.last_changed DESC, p.url LIMIT ?",
         [source, limit],
     ).fetchall()
     pages: list[Page] = []
@@ -51,12 +62,14 @@ def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES)
 
 
 def learn_source(db: sqlite_utils.Database, source: str, *, min_pages: int = 1) -> StoredTemplate:
-    """Learn ``source``'s template from its stored captures and store it as a new version.
-    Raises :class:`~crawler.errors.NotArchived` below ``min_pages`` readable captures."""
-    pages = stored_pages(db, source)
-    if len(pages) < max(1, min_pages):
+    """Learn ``source``'s template from its stored captures (the newest :data:`MAX_PAGES`)
+    and store it as a new version. Raises :class:`~crawler.errors.NotArchived` when the
+    source has fewer than ``min_pages`` captured pages (or none can be read)."""
+    count = captured_count(db, source)
+    pages = stored_pages(db, source) if count >= max(1, min_pages) else []
+    if not pages:
         raise NotArchived(
-            f"source {source!r} has {len(pages)} stored page capture(s); "
+            f"source {source!r} has {count} stored page capture(s); "
             f"a template needs at least {max(1, min_pages)}"
         )
     learned = learn_template(pages)
@@ -81,4 +94,4 @@ def learn_missing(
     return learned
 
 
-__all__ = ["MAX_PAGES", "learn_missing", "learn_source", "stored_pages"]
+__all__ = ["MAX_PAGES", "captured_count", "learn_missing", "learn_source", "stored_pages"]

@@ -101,8 +101,9 @@ class Learned:
 
     @property
     def applies(self) -> bool:
-        """Whether the template may replace generic extraction (it reads no field worse)."""
-        return not self.worse
+        """Whether the template may replace generic extraction: it has a title or body
+        selector and reads no field worse than the generic layer."""
+        return not self.worse and bool(self.profile.title or self.profile.body)
 
     def stats_json(self) -> dict[str, Any]:
         fields = {

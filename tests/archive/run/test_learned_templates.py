@@ -174,8 +174,13 @@ def test_reparse_uses_the_learned_template(tmp_path: Path) -> None:
         db.close()
 
 
-@pytest.mark.parametrize("learn_after", [0, 1000])
-def test_no_template_below_learn_after(tmp_path: Path, learn_after: int) -> None:
+@pytest.mark.parametrize(
+    ("learn_after", "learned_from"),
+    [(0, None), (1000, None), pytest.param(60, 20, marks=pytest.mark.slow)],
+)
+def test_learn_after(tmp_path: Path, learn_after: int, learned_from: int | None) -> None:
+    """No template below ``learn_after`` pages (0: never); above it, one learned from the
+    newest 20 captures (also when ``learn_after`` is larger than that)."""
     db_path = tmp_path / "archive.db"
     with SampleSite(edition=1, crawl_delay="0.01") as site:
         text = sample_config_text(site.port, delay=0.0, max_delay=0.01)
@@ -183,8 +188,10 @@ def test_no_template_below_learn_after(tmp_path: Path, learn_after: int) -> None
         config = loads_config(text)
         db = open_archive(db_path)
         try:
-            crawl_source(db, config, config.source("sample"))
-            assert latest_template(db, "sample") is None
+            stats = crawl_source(db, config, config.source("sample"))
+            assert stats.new > 60
+            found = latest_template(db, "sample")
+            assert (found and len(found.pages)) == learned_from
         finally:
             db.close()
 
