@@ -88,9 +88,16 @@ def learn_missing(
         if latest_template(db, source) is not None:
             continue
         try:
-            learned.append(learn_source(db, source, min_pages=min_pages))
+            stored = learn_source(db, source, min_pages=min_pages)
         except NotArchived as exc:  # too few pages yet
             log.debug("%s", exc)
+            continue
+        log.info(
+            "%s: learned site template version %d from %d pages%s",
+            source, stored.version, len(stored.pages),
+            "" if stored.applies else " (not applied: it reads some field worse)",
+        )  # fmt: skip
+        learned.append(stored)
     return learned
 
 
