@@ -19,11 +19,15 @@ the CSS selector whose match gives the extracted value on most pages:
    selector (first match for title, label, lead and date; outermost matches for body; every
    match for the list fields) and scored against the reference (1 per page where they
    agree, the body by token F1). A candidate whose value is the same on every page is
-   chrome and dropped. The best scores win; ties go to the more specific selector (ids and
-   classes before attributes and bare tags), then the shorter one. When the winner misses a
-   group of pages (a second template of the same site, such as an older CMS), the best
-   candidate on those pages is added as a second selector group (``a, b``) if the union
-   scores higher.
+   chrome and dropped. The best scores win (agreement minus disagreement: a selector that
+   finds something where the generic layer found nothing loses); ties go to selectors with
+   fewer matches, then to ids and classes over attributes and bare tags, then the shorter
+   one. A site with several templates (an older CMS, topic pages beside releases) gets a
+   union of up to three selector groups (``a, b, c``) when it agrees better, and named
+   selectors win over a bare tag (``h1``) that agrees at most a tenth better: the template
+   must name its markup, or a redesign would still match it.
+
+Reading and choosing selectors is :mod:`crawler.extract.learn_select`.
 
 A field is kept only if its selector agrees on at least :data:`MIN_AGREEMENT` of the pages
 with a reference value (``stats`` says how many). Last, the learning pages are extracted
