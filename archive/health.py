@@ -32,10 +32,21 @@ date conflicts (:func:`date_conflicts`)
     run is a problem, named with the page URL and both dates and sources (at most
     :data:`DATE_CONFLICTS_SHOWN`, then a count); the next run clears it, and ``status --json``
     keeps listing every conflict still in force.
+template drift (a site redesign the learned template no longer matches)
+    every run checks the source's learned template (``learned_templates``, migration 11) on
+    the pages it extracts; a miss is a page where its title or its body selector finds nothing
+    (``run_templates``). Take the latest run of the current template version that checked at
+    least :data:`DRIFT_MIN_PAGES` pages: the template drifts when it missed at least
+    :data:`DRIFT_MIN_PAGES` of them *and* its share of misses exceeds the share of its own
+    learning pages it missed by at least :data:`DRIFT_MIN_RISE` (a template matches the
+    pages it was learned from by construction, so a redesign of some templates of a site —
+    press releases but not topic pages — is drift too). Learning it again (``pressarchive
+    profile learn``) starts a new version and clears the flag.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -143,6 +154,51 @@ def _date_conflict_problems(conflicts: list[dict[str, Any]]) -> list[dict[str, s
     return problems
 
 
+def template_drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
+    """Template drift of ``source`` (see the module docstring), or ``None`` without a
+    template or a run that checked it on enough pages. Keys: version, learned_at, run_id,
+    pages, misses, share, baseline, drifting, message."""
+    template = db.execute(
+        "SELECT version, learned_at, stats FROM learned_templates WHERE source = ? "
+        "ORDER BY version DESC LIMIT 1",
+        [source],
+    ).fetchone()
+    if template is None:
+        return None
+    version, learned_at, stats = template
+    row = db.execute(
+        "SELECT run_id, pages, misses FROM run_templates WHERE source = ? AND version = ? "
+        "AND pages >= ? ORDER BY run_id DESC LIMIT 1",
+        [source, version, DRIFT_MIN_PAGES],
+    ).fetchone()
+    if row is None:
+        return None
+    run_id, pages, misses = row
+    try:
+        matched = float(json.loads(stats or "{}").get("matched", 1.0))
+    except (ValueError, TypeError, AttributeError):
+        matched = 1.0
+    share, baseline = misses / pages, 1.0 - matched
+    drifting = misses >= DRIFT_MIN_PAGES and share - baseline >= DRIFT_MIN_RISE
+    message = (
+        f"run {run_id}: the learned template (version {version}, learned {learned_at}) found "
+        f"no title or no body on {misses} of {pages} pages ({share:.0%}; "
+        f"{baseline:.0%} of the pages it was learned from) — a redesign? those pages were "
+        f"extracted without it; re-learn: pressarchive profile learn --source {source}"
+    )
+    return {
+        "version": version,
+        "learned_at": learned_at,
+        "run_id": run_id,
+        "pages": pages,
+        "misses": misses,
+        "share": round(share, 3),
+        "baseline": round(baseline, 3),
+        "drifting": drifting,
+        "message": message,
+    }
+
+
 def source_health(
     db: sqlite_utils.Database, sources: list[str] | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -215,6 +271,9 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
         })  # fmt: skip
     conflicts = date_conflicts(db, name)
     problems += _date_conflict_problems(conflicts)
+    template = template_drift(db, name)
+    if template and template["drifting"]:
+        problems.append({"kind": "template_drift", "message": template["message"]})
     return {
         "name": name,
         "last_run": last_run,
@@ -224,6 +283,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
         "error_rate": round(rate, 3),
         "drift": found,
         "date_conflicts": conflicts,
+        "template": template,
         "problems": problems,
         "ok": not problems,
     }
@@ -238,4 +298,5 @@ __all__ = [
     "date_conflicts",
     "drift",
     "source_health",
+    "template_drift",
 ]

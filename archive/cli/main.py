@@ -5,7 +5,7 @@ One module per command group: :mod:`archive.cli.crawl` (crawl, schedule, demo,
 sample-site), :mod:`archive.cli.search` (search, export), :mod:`archive.cli.pages`
 (history, diff, show, extract), :mod:`archive.cli.maintain` (status, reparse, import-warc),
 :mod:`archive.cli.reindex`, :mod:`archive.cli.graph` (the graph group),
-:mod:`archive.cli.serve`. Shared options are in
+:mod:`archive.cli.profile` (learned site templates), :mod:`archive.cli.serve`. Shared options are in
 :mod:`archive.cli.options`, the text/JSON/CSV output in :mod:`archive.cli.output`. Command
 modules import their libraries inside the command functions, so ``pressarchive --help``
 never loads Datasette, networkx, trafilatura, lxml or httpx.
@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "reindex": "archive.cli.reindex:reindex",
     "graph": "archive.cli.graph:graph",
     "serve": "archive.cli.serve:serve",
+    "profile": "archive.cli.profile:profile",
 }
 
 

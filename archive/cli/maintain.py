@@ -39,6 +39,12 @@ def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
             running = f" (run under way since {health['running']})" if health["running"] else ""
             yield f"  next run: {health.get('next_run_at') or '-'}{running}"
         yield f"  error rate of the last run: {health['error_rate']:.0%}"
+        template = health.get("template")
+        if template:
+            yield (
+                f"  learned template v{template['version']}: run {template['run_id']} "
+                f"checked {template['pages']} pages, {template['misses']} missed"
+            )
         for p in health["problems"]:
             yield f"  {p['kind'].upper()}: {p['message']}"
 
@@ -47,17 +53,18 @@ def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
 @db_option
 @click.option(
     "--check", is_flag=True,
-    help="Exit 1 when a source is failing, overdue, drifting or has new date conflicts, "
-    "saying why (for monitoring).",
+    help="Exit 1 when a source is failing, overdue, drifting, its learned template no longer "
+    "matches or it has new date conflicts, saying why (for monitoring).",
 )  # fmt: skip
 @output_options()
 def status(db_path: str, check: bool, out: Output) -> None:
     """Per source: pages, last run and its counts, errors, next run, health.
 
     Health: failing (last run failed or mostly errors), overdue (the scheduler's next
-    run long past) and extraction drift (new pages suddenly without date, title or
-    body: a redesign), date conflicts (a re-extraction found a page's date only in a
-    weaker source: the stronger date was kept); the rules are in archive/health.py.
+    run long past), extraction drift (new pages suddenly without date, title or
+    body: a redesign), template drift (the source's learned template no longer
+    matching its pages) and date conflicts (a re-extraction found a page's date only in
+    a weaker source: the stronger date was kept); the rules are in archive/health.py.
 
     \b
     Examples:

@@ -2,21 +2,27 @@
 :class:`~archive.store.sqlite.SqliteStore`.
 
 The CLI, the scheduler and the tests start crawls here with a database; everything about
-*how* a source is crawled lives in the engine.
+*how* a source is crawled lives in the engine. After the runs, a source that finished ``ok``
+with at least ``crawler.learn_after`` stored pages and no learned template gets one
+(:mod:`archive.run.learn`).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 
 import httpx
 import sqlite_utils
 
+from archive.run.learn import learn_missing
 from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig
 from crawler.engine import crawl as engine
 from crawler.engine.crawl import MAX_ERROR_URLS, CrawlStats, Progress
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MAX_ERROR_URLS", "CrawlStats", "Progress", "crawl_source", "crawl_sources"]
 
@@ -32,7 +38,7 @@ def crawl_source(
     stop: threading.Event | None = None,
 ) -> CrawlStats:
     """Crawl one source into ``db``; see :func:`crawler.engine.crawl.crawl_source`."""
-    return engine.crawl_source(
+    stats = engine.crawl_source(
         SqliteStore(db),
         config,
         source,
@@ -41,6 +47,8 @@ def crawl_source(
         capture=capture,
         stop=stop,
     )
+    _learn(db, config, [stats])
+    return stats
 
 
 def crawl_sources(
@@ -55,7 +63,7 @@ def crawl_sources(
     parallel: int = 8,
 ) -> list[CrawlStats]:
     """Crawl several sources into ``db``; see :func:`crawler.engine.crawl.crawl_sources`."""
-    return engine.crawl_sources(
+    runs = engine.crawl_sources(
         SqliteStore(db),
         config,
         sources,
@@ -65,3 +73,14 @@ def crawl_sources(
         stop=stop,
         parallel=parallel,
     )
+    _learn(db, config, runs)
+    return runs
+
+
+def _learn(db: sqlite_utils.Database, config: Config, runs: Sequence[CrawlStats]) -> None:
+    """Learn the templates sources that ran ``ok`` lack (``crawler.learn_after`` pages)."""
+    done = [stats.source for stats in runs if stats.status == "ok"]
+    try:
+        learn_missing(db, done, config.crawler.learn_after)
+    except Exception:  # a learner bug must not fail runs already recorded: logged, go on
+        log.error("learning site templates failed for %s", ", ".join(done), exc_info=True)

@@ -1,7 +1,8 @@
 """Pages from stored WARC records, without the network: ``reparse`` and ``import-warc``.
 
 Both turn a WARC record into a :class:`~crawler.records.FetchResult` and send it through
-the crawl's own path: :func:`crawler.engine.crawl.extract_page` (extraction, canonical URLs,
+the crawl's own path (with the source's learned template as its profile when the config
+pins none, as in a crawl): :func:`crawler.engine.crawl.extract_page` (extraction, canonical URLs,
 dates) and :func:`archive.store.save.save_fetched_page` / :func:`archive.store.save.save_page`
 (revisions, aliases).
 
@@ -21,6 +22,7 @@ is skipped (``older``), so importing the same file twice adds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import Counter
@@ -34,6 +36,7 @@ import sqlite_utils
 from archive.store import save as save
 from archive.store.revisions import alias_target
 from archive.store.sqlite import SqliteStore
+from archive.store.templates import latest_template
 from crawler import clock
 from crawler.capture.warc import (
     CaptureError,
@@ -78,6 +81,17 @@ def source_config(
             known = page[0] if page else None
         scheme = urlsplit(known).scheme if known else ""
     return SourceConfig(name=name, hosts=hosts, start_urls=starts, scheme=scheme)
+
+
+def _with_template(db: sqlite_utils.Database, src: SourceConfig | None) -> SourceConfig | None:
+    """``src`` with its learned template as the profile when the config pins none (and the
+    template applies, as in a crawl)."""
+    if src is None or src.site_profile is not None:
+        return src
+    stored = latest_template(db, src.name)
+    if stored is None or not stored.applies:
+        return src
+    return dataclasses.replace(src, site_profile=stored.profile)
 
 
 def _host_source(
@@ -135,7 +149,7 @@ def reparse(
     policies: dict[str, UrlPolicy | None] = {}
     for url, name in pages:
         if name not in policies:
-            src = source_config(db, name, config)
+            src = _with_template(db, source_config(db, name, config))
             policies[name] = UrlPolicy(src) if src else None
         policy = policies[name]
         revs = list(

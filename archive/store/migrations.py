@@ -462,6 +462,34 @@ END""",
     ORDER BY p.first_seen, p.url LIMIT 1)
 )""",
 )
+#: 11 learned_templates: site templates learned from a source's pages
+#: (``crawler.extract.learn``): per source and version the profile (JSON of selectors), when
+#: it was learned, the pages (JSON list of URLs) and the per-field agreement (JSON).
+#: ``run_templates``: per run, how many extracted pages the source's template was checked on
+#: and how many it missed (its title or its body selector found nothing): drift.
+_M11 = (
+    """CREATE TABLE "learned_templates" (
+   "source" TEXT NOT NULL,
+   "version" INTEGER NOT NULL,
+   "profile" TEXT NOT NULL,
+   "learned_at" TEXT NOT NULL,
+   "pages" TEXT NOT NULL,
+   "stats" TEXT,
+   PRIMARY KEY ("source", "version")
+)""",
+    """CREATE TABLE "run_templates" (
+   "run_id" INTEGER PRIMARY KEY REFERENCES "crawl_runs"("id"),
+   "source" TEXT,
+   "version" INTEGER,
+   "pages" INTEGER,
+   "misses" INTEGER
+)""",
+    """CREATE INDEX "idx_run_templates_source"
+    ON "run_templates" ("source")""",
+)
+# fmt: on
+
+
 #: 12 date_conflicts: a re-extraction (recrawl, reparse, import-warc) whose published date
 #: comes from a weaker source than the stored one keeps the stored date; both candidates
 #: are recorded here with their provenance (``outcome`` ``kept``), as is a stronger source
@@ -488,8 +516,7 @@ _M12 = (
 )
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 13; 11 is learned templates,
-#: from another branch: the two are renumbered when merged).
+#: Every migration, in order. Append only (the next one is 13).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -501,6 +528,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "index_state", _sql(*_M8)),
     Migration(9, "utc_timestamps", _sql(*_M9)),
     Migration(10, "error_kind_source_scheme", _sql(*_M10)),
+    Migration(11, "learned_templates", _sql(*_M11)),
     Migration(12, "date_conflicts", _sql(*_M12)),
 )
 

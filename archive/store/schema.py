@@ -121,6 +121,9 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
     # migration 4: unattended runs (archive/run/schedule.py, archive/health.py)
     "schedule_state": ("source", "next_run_at", "period", "updated_at"),
     "run_extraction": ("run_id", "source", "pages", "no_date", "no_title", "no_body"),
+    # migration 11: learned site templates, template misses per run (archive/store/templates.py)
+    "learned_templates": ("source", "version", "profile", "learned_at", "pages", "stats"),
+    "run_templates": ("run_id", "source", "version", "pages", "misses"),
     # migration 12: dates a re-extraction would have made worse (archive/store/dates.py)
     "date_conflicts": (
         "id",
@@ -160,6 +163,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "graph_edges": ("first_seen", "last_seen", "ended_at"),
     "migrations": ("applied_at",),
     "index_state": ("built_at",),
+    "learned_templates": ("learned_at",),
     "date_conflicts": ("fetched_at", "found_at"),
 }
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.store import save
+from archive.store import save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
 from crawler.config.settings import SourceConfig
-from crawler.engine.store import ExtractionCounts
+from crawler.engine.store import ExtractionCounts, LearnedTemplate, TemplateCounts
 from crawler.errors import ArchiveError
 from crawler.records import Extracted, FetchResult
 
@@ -54,6 +54,15 @@ class SqliteStore:
         with self.db.atomic():
             save.record_extraction(self.db, run_id, source, extraction)
             save.finish_run(self.db, run_id, dict(counts), status)
+
+    def learned_template(self, source: str) -> LearnedTemplate | None:
+        found = templates.latest_template(self.db, source)
+        return LearnedTemplate(found.version, found.profile, found.applies) if found else None
+
+    def record_template_run(self, run_id: int, source: str, counts: TemplateCounts) -> None:
+        templates.record_template_run(
+            self.db, run_id, source, counts.version, counts.pages, counts.misses
+        )
 
     def known_urls(self, source: str) -> list[str]:
         return save.known_urls(self.db, source)

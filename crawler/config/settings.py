@@ -77,6 +77,9 @@ class CrawlerConfig:
     respect_robots: bool = True
     follow_related: bool = True  # fetch related-box targets one hop away
     max_pages: int = 0  # 0 = no limit, per source and run
+    #: after a run, a source with this many stored pages and no learned template gets one
+    #: (``crawler.extract.learn``; 0 = never)
+    learn_after: int = 10
 
     @property
     def full_user_agent(self) -> str:

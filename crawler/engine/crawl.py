@@ -27,8 +27,9 @@ import httpx
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
-from crawler.engine.store import ExtractionCounts, Store
+from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
 from crawler.extract.core import extract
+from crawler.extract.learn import template_matches
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import (
@@ -144,7 +145,8 @@ def crawl_sources(
     for source in sources:
         store.save_source(source)
         stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
-        crawls.append(_Crawl(store, config, source, stats, progress, writer, stop))
+        crawl = _Crawl(store, config, _with_template(store, source), stats, progress, writer, stop)
+        crawls.append(crawl)
     failures: list[BaseException] = []
 
     async def run_one(crawl: _Crawl, gate: asyncio.Semaphore) -> None:
@@ -175,6 +177,8 @@ def crawl_sources(
         if writer is not None:
             writer.close()
         for crawl in crawls:
+            if crawl.template is not None and crawl.template.pages:
+                store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
             store.finish_run(
                 crawl.stats.run_id,
                 crawl.source.name,
@@ -185,6 +189,15 @@ def crawl_sources(
     if failures and raise_failure:
         raise failures[0]
     return [crawl.stats for crawl in crawls]
+
+
+def _with_template(store: Store, source: SourceConfig) -> SourceConfig:
+    """``source`` with its learned template as the profile when the config pins none (and
+    the template applies: it reads no field worse than the generic layer)."""
+    learned = store.learned_template(source.name)
+    if learned is None or not learned.applies or source.site_profile is not None:
+        return source
+    return dataclasses.replace(source, site_profile=learned.profile)
 
 
 class _Crawl:
@@ -214,6 +227,11 @@ class _Crawl:
         self.queue: asyncio.Queue[Candidate] = asyncio.Queue()
         self.pages_done = 0
         self.finished = False
+        #: the source's learned template, checked on every page extracted (a pinned profile
+        #: is used instead of it, but a redesign still shows as template misses)
+        learned = store.learned_template(source.name)
+        self.learned = learned.profile if learned else None
+        self.template = TemplateCounts(learned.version) if learned else None
 
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler
@@ -324,6 +342,7 @@ class _Crawl:
                 kind="nothing_extracted",
             )
             return "error"
+        self._check_template(result)
         outcome = self.store.save_page(
             self.source.name, page, result, requested=cand.url, capture=ref
         )
@@ -344,6 +363,15 @@ class _Crawl:
         if not own_date:
             _date_from_hints(self.store, page, cand)
         return page, own_date
+
+    def _check_template(self, result: FetchResult) -> None:
+        """Count a page the learned template misses (drift; its fields came generically)."""
+        if self.template is None or self.learned is None:
+            return
+        fits = template_matches(self.learned, result.body, result.headers)
+        if fits is not None:
+            self.template.pages += 1
+            self.template.misses += not fits
 
     def _capture(self, result: FetchResult) -> CaptureRef | None:
         """Write the WARC records of one fetch (flushed and fsynced) before any row."""

@@ -19,6 +19,7 @@ from typing import Protocol
 from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import DiscoveryCache
+from crawler.extract.profiles import SiteProfile
 from crawler.records import Extracted, FetchResult
 
 #: ``fetch_errors.kind``: what failed. ``fetch``: no usable response (network, timeout,
@@ -42,6 +43,28 @@ class ExtractionCounts:
         self.no_date += not own_date
         self.no_title += not page.title
         self.no_body += not page.body
+
+
+@dataclass(frozen=True)
+class LearnedTemplate:
+    """A source's learned template (``crawler.extract.learn``) as the crawl sees it: its
+    version, the profile, and whether it may be used as the profile (``applies``: it reads
+    no field worse than the generic layer on the pages it was learned from); either way
+    every extracted page is checked against it (drift)."""
+
+    version: int
+    profile: SiteProfile
+    applies: bool = True
+
+
+@dataclass
+class TemplateCounts:
+    """One run's checks of the source's learned template (``version``): pages extracted
+    and how many of them it missed (its title or its body selector found nothing)."""
+
+    version: int
+    pages: int = 0
+    misses: int = 0
 
 
 class Store(Protocol):
@@ -70,6 +93,14 @@ class Store(Protocol):
         extraction: ExtractionCounts,
     ) -> None:
         """Record a run's counters, status and extraction counts in one transaction."""
+        ...
+
+    def learned_template(self, source: str) -> LearnedTemplate | None:
+        """The source's learned template, if it has one."""
+        ...
+
+    def record_template_run(self, run_id: int, source: str, counts: TemplateCounts) -> None:
+        """Record a run's template checks (before :meth:`finish_run`)."""
         ...
 
     def known_urls(self, source: str) -> list[str]:

@@ -64,7 +64,7 @@ logger = logging.getLogger(__name__)
 #: hold no page state
 _PARSERS = threading.local()
 
-__all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "split_caption"]
+__all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "parse_markup", "split_caption"]
 
 
 def extract(
@@ -90,6 +90,15 @@ def extract(
         base = url
     page = PageContext(url=url, doc=doc, markup=markup, profile=profile, base=base)
     return _extract(page)
+
+
+def parse_markup(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
+    """The decoded markup and lxml tree of a page as :func:`extract` parses it, or None
+    (empty or unparseable bytes)."""
+    try:
+        return _parse(body, headers or {})
+    except (etree.LxmlError, ValueError):
+        return None
 
 
 def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:

@@ -23,7 +23,7 @@ from typing import Any
 from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import CachedDiscovery
-from crawler.engine.store import ExtractionCounts
+from crawler.engine.store import ExtractionCounts, LearnedTemplate, TemplateCounts
 from crawler.records import Extracted, FetchResult
 
 #: the fields whose change makes a page ``changed`` (as the archive's content hash)
@@ -94,6 +94,9 @@ class MemoryStore:
         self.cache = MemoryDiscoveryCache()
         #: (method, url) of every read the engine made, in order
         self.reads: list[tuple[str, str]] = []
+        #: source → its learned template; run id → the run's template checks
+        self.templates: dict[str, LearnedTemplate] = {}
+        self.template_runs: dict[int, TemplateCounts] = {}
 
     # -- the protocol ---------------------------------------------------------------------
     def capture_folder(self) -> Path | None:
@@ -121,6 +124,12 @@ class MemoryStore:
         run = self.runs[run_id]
         assert run.source == source and run.status == "running", (run_id, run)
         run.counts, run.status, run.extraction = dict(counts), status, extraction
+
+    def learned_template(self, source: str) -> LearnedTemplate | None:
+        return self.templates.get(source)
+
+    def record_template_run(self, run_id: int, source: str, counts: TemplateCounts) -> None:
+        self.template_runs[run_id] = counts
 
     def known_urls(self, source: str) -> list[str]:
         return sorted(

@@ -118,9 +118,7 @@ def test_archive_of_adc0fd5_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_migrations_are_frozen_sql_numbered_in_order() -> None:
-    # 11 (learned templates) is on another branch; this one's 12 is renumbered at the merge,
-    # which then restores: list(range(1, len(MIGRATIONS) + 1))
-    assert [m.id for m in MIGRATIONS] == [i for i in range(1, len(MIGRATIONS) + 2) if i != 11]
+    assert [m.id for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
     for migration in MIGRATIONS:
         assert isinstance(migration.apply, SqlSteps), migration.name
         assert migration.apply.statements, migration.name

@@ -1,0 +1,104 @@
+"""Learning a source's site template from the archive (``pressarchive profile learn`` and
+the end of every crawl run).
+
+The pages are the latest stored captures (WARC records) of the source's live pages, newest
+first (up to :data:`MAX_PAGES`); :func:`crawler.extract.learn.learn_template` learns from
+them and :mod:`archive.store.templates` stores the result as the source's next version.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from archive.store.sqlite import SqliteStore
+from archive.store.templates import StoredTemplate, latest_template, save_template
+from crawler.capture.warc import CaptureError, CaptureRef, read_capture
+from crawler.errors import NotArchived
+from crawler.extract.learn import Page, learn_template
+
+log = logging.getLogger(__name__)
+
+#: captures a template is learned from at most (the newest pages)
+MAX_PAGES = 20
+
+
+#: the latest revision of each live page of a source that has a capture
+_CAPTURED = (
+    "FROM pages p JOIN revisions r ON r.page_url = p.url AND r.revision = "
+    "(SELECT max(revision) FROM revisions WHERE page_url = p.url) "
+    "WHERE p.source = ? AND p.removed_at IS NULL AND r.warc_file IS NOT NULL"
+)
+
+
+def captured_count(db: sqlite_utils.Database, source: str) -> int:
+    """How many live pages of ``source`` have a stored capture."""
+    return int(db.execute("SELECT count(*) " + _CAPTURED, [source]).fetchone()[0])
+
+
+def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES) -> list[Page]:
+    """(url, bytes, headers) of the latest capture of up to ``limit`` live pages of
+    ``source``, the most recently changed first."""
+    folder = SqliteStore(db).capture_folder()
+    if folder is None:
+        return []
+    rows = db.execute(
+        "SELECT r.page_url, r.warc_file, r.warc_offset, r.warc_length, r.warc_record_id "
+        + _CAPTURED
+        + " ORDER BY p.last_changed DESC, p.url LIMIT ?",
+        [source, limit],
+    ).fetchall()
+    pages: list[Page] = []
+    for url, *ref in rows:
+        try:
+            capture = read_capture(folder, CaptureRef(*ref))
+        except CaptureError as exc:
+            log.warning("%s: %s", url, exc)
+            continue
+        pages.append((url, capture.body, capture.headers))
+    return pages
+
+
+def learn_source(db: sqlite_utils.Database, source: str, *, min_pages: int = 1) -> StoredTemplate:
+    """Learn ``source``'s template from its stored captures (the newest :data:`MAX_PAGES`)
+    and store it as a new version. Raises :class:`~crawler.errors.NotArchived` when the
+    source has fewer than ``min_pages`` captured pages (or none can be read)."""
+    count = captured_count(db, source)
+    pages = stored_pages(db, source) if count >= max(1, min_pages) else []
+    if not pages:
+        raise NotArchived(
+            f"source {source!r} has {count} stored page capture(s); "
+            f"a template needs at least {max(1, min_pages)}"
+        )
+    learned = learn_template(pages)
+    return save_template(db, source, learned)
+
+
+def learn_missing(
+    db: sqlite_utils.Database, sources: Sequence[str], min_pages: int
+) -> list[StoredTemplate]:
+    """Learn a template for each of ``sources`` that has none yet and at least
+    ``min_pages`` stored pages (0: never)."""
+    learned: list[StoredTemplate] = []
+    if min_pages <= 0:
+        return learned
+    for source in sources:
+        if latest_template(db, source) is not None:
+            continue
+        try:
+            stored = learn_source(db, source, min_pages=min_pages)
+        except NotArchived as exc:  # too few pages yet
+            log.debug("%s", exc)
+            continue
+        log.info(
+            "%s: learned site template version %d from %d pages%s",
+            source, stored.version, len(stored.pages),
+            "" if stored.applies else " (not applied: it reads some field worse)",
+        )  # fmt: skip
+        learned.append(stored)
+    return learned
+
+
+__all__ = ["MAX_PAGES", "captured_count", "learn_missing", "learn_source", "stored_pages"]

@@ -1,0 +1,379 @@
+"""Learned site templates, the selector side (:mod:`crawler.extract.learn`): reading a
+candidate selector on a page as the extractor reads a profile selector, how far that agrees
+with the generic layer's value, the candidate selectors of an element, and choosing the best
+selector (or union of selector groups) for a field."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from crawler.dates import parse_any_date, parse_german_date
+from crawler.extract.body import body_blocks
+from crawler.extract.profiles import outermost, select
+from crawler.extract.text import element_text
+from crawler.records import Extracted
+
+#: share of pages on which one value must repeat to be chrome
+CHROME_SHARE = 0.8
+#: token F1 at which an extracted body and a selector's body agree
+BODY_AGREES = 0.8
+#: candidates (most frequent first) scored per field
+MAX_CANDIDATES = 80
+#: a selector naming ids or classes wins over a bare tag with this share of its agreement
+NAMED_SHARE = 0.9
+#: candidates scored per set of pages they were found on
+PER_PAGE_SET = 12
+#: selector groups of one field at most (one per template of the site)
+MAX_GROUPS = 3
+#: top candidates of a field whose pairwise unions (``a, b``) are scored too
+UNION_POOL = 8
+#: attributes whose value names a role in the template (not per-page data)
+_STABLE_ATTRS = ("itemprop", "role", "size", "face", "valign", "align", "width", "bgcolor")
+_TEXT = ("title", "label", "lead")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Doc:
+    url: str
+    root: Any
+    got: Extracted
+    #: the page's bytes and headers (to extract it again with a profile)
+    page: tuple[bytes, Mapping[str, str]] = (b"", {})
+    #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
+    texts: dict[Any, str] = field(default_factory=dict)
+    matches: dict[str, list[Any]] = field(default_factory=dict)
+
+    def text(self, el: Any) -> str:
+        found = self.texts.get(el)
+        if found is None:
+            found = self.texts[el] = element_text(el)
+        return found
+
+    def select(self, selector: str) -> list[Any]:
+        found = self.matches.get(selector)
+        if found is None:
+            found = self.matches[selector] = select(self.root, selector)
+        return found
+
+    def resolve(self, href: str | None) -> str | None:
+        return urljoin(self.url, href.strip()) if href else None
+
+
+def norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def constant(values: Sequence[str | None]) -> str | None:
+    """The value repeated on at least :data:`CHROME_SHARE` of (three or more) pages."""
+    present = [v for v in values if v]
+    if len(values) < 3 or not present:
+        return None
+    value, count = Counter(present).most_common(1)[0]
+    return value if count >= CHROME_SHARE * len(values) else None
+
+
+# --- reading a selector as the extractor does ---------------------------------------------------
+
+
+def _title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
+    for el in els:
+        text = doc.text(el)
+        if not text:
+            continue
+        if ref and text != ref:  # a label inside the title is left out of it
+            for child in el.iterdescendants():
+                inner = doc.text(child)
+                if inner and norm(text.replace(inner, "", 1)) == ref:
+                    return ref
+        return text
+    return None
+
+
+def _value(name: str, doc: Doc, selector: str, ref: Any) -> Any:
+    els = doc.select(selector)
+    if name == "title":
+        return _title_value(doc, els, ref)
+    if name in _TEXT:
+        return next((t for t in map(doc.text, els) if t), None)
+    if name == "body":
+        blocks = [b for el in outermost(els) for b in body_blocks(el, set(), doc.resolve)[0]]
+        return "\n\n".join(blocks) or None
+    if name == "date":
+        return _date_value(doc, els)
+    if name == "images":
+        found = [img for el in els for img in (el.iter("img") if el.tag != "img" else [el])]
+        return {doc.resolve(img.get("src")) for img in found if img.get("src")}
+    if name in ("captions", "credits"):
+        return {doc.text(el) for el in els} - {""}
+    # related: the links inside the boxes (files too: a profile's box keeps them)
+    return {doc.resolve(a.get("href")) for el in els for a in el.iter("a") if a.get("href")}
+
+
+def _date_value(doc: Doc, els: list[Any]) -> str | None:
+    for el in els:
+        for node in el.iter():
+            raw = node.get("datetime") or node.get("content")
+            value = parse_any_date(raw) if raw else None
+            if value:
+                return value
+    for el in els:
+        value = parse_german_date(doc.text(el))
+        if value:
+            return value
+    return None
+
+
+def _tokens(text: str | None) -> Counter[str]:
+    return Counter(_WORD.findall((text or "").lower()))
+
+
+def _f1(want: str | None, got: str | None) -> float:
+    a, b = _tokens(want), _tokens(got)
+    if not a or not b:
+        return 0.0
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values()))
+
+
+def agreement(name: str, ref: Any, value: Any) -> float | None:
+    """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count."""
+    if name in ("images", "captions", "credits", "related"):
+        if not ref and not value:
+            return None
+        if name in ("captions", "credits"):  # a caption may carry its credit after it
+            hit = {r for r in ref if any(v.startswith(r) or r in v for v in value)}
+            extra = {v for v in value if not any(v.startswith(r) or r in v for r in ref)}
+        else:
+            hit, extra = ref & value, value - ref
+        return len(hit) / (len(ref) + len(extra)) if (ref or extra) else 1.0
+    if not ref:
+        return None if not value else 0.0
+    if name == "body":
+        f1 = _f1(ref, value)
+        return f1 if f1 >= BODY_AGREES else 0.0
+    return 1.0 if norm(value) == norm(ref) else 0.0
+
+
+# --- candidate selectors ------------------------------------------------------------------------
+
+
+def _ident(value: str) -> bool:
+    return bool(re.fullmatch(r"-?[_a-zA-Z][\w-]*", value)) and not re.search(r"\d{2}", value)
+
+
+def descriptors(el: Any, *, own: bool) -> list[str]:
+    """Compound selectors that name ``el``: ``#id``, ``tag.class`` (``.class`` for an
+    ancestor), ``tag[attr="value"]`` for template attributes (not on an ``img``: its size is
+    the picture's), and (own) the bare tag."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    attrs = ("itemprop", "role") if tag == "img" else _STABLE_ATTRS
+    out: list[str] = []
+    ident = el.get("id")
+    if ident and _ident(ident):
+        out.append(f"#{ident}")
+    for token in (el.get("class") or "").split():
+        if _ident(token):
+            out.append(f"{tag}.{token}" if own else f".{token}")
+    for attr in attrs:
+        value = el.get(attr)
+        if value and re.fullmatch(r"[\w#%.,: -]{1,40}", value) and '"' not in value:
+            out.append(f'{tag}[{attr}="{value}"]')
+    if own and tag:
+        out.append(tag)
+    return out
+
+
+def candidates(el: Any) -> set[str]:
+    """Selectors for ``el``: its own descriptors alone and under each ancestor's."""
+    own = descriptors(el, own=True)
+    found = set(own)
+    for anc in el.iterancestors():
+        if anc.tag in ("html", "body"):
+            break
+        for outer in descriptors(anc, own=False):
+            found.update(f"{outer} {inner}" for inner in own)
+    return found
+
+
+def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
+    """Elements of ``doc`` that carry the reference value ``ref`` of field ``name``."""
+    if not ref:
+        return []
+    root = doc.root
+    if name in _TEXT:
+        hits = [el for el in root.iter() if isinstance(el.tag, str) and doc.text(el) == ref]
+        if name == "title" and not hits:
+            hits = [el for el in root.iter("h1", "h2", "h3", "h4")
+                    if _title_value(doc, [el], ref) == ref]  # fmt: skip
+        return [el for el in hits if el.tag not in ("title", "html", "head", "body")]
+    if name == "body":
+        size = sum(_tokens(ref).values())
+        return [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and el.tag not in ("html", "body")
+            and size / 2 <= len(_WORD.findall(doc.text(el))) <= size * 2
+            and _f1(ref, doc.text(el)) >= BODY_AGREES
+        ]
+    if name == "date":
+        return [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and (
+                parse_any_date(el.get("datetime") or el.get("content") or "") == ref
+                or (len(doc.text(el)) < 60 and parse_german_date(doc.text(el)) == ref)
+            )
+        ]
+    if name == "images":
+        return [img for img in root.iter("img") if doc.resolve(img.get("src")) in ref]
+    if name in ("captions", "credits"):
+        hits = [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and any(doc.text(el).startswith(r) for r in ref)
+            and len(doc.text(el)) < 2 * max(map(len, ref))
+        ]
+        return [el for el in hits if not any(doc.text(c) == doc.text(el) for c in el)]
+    # related: the boxes round the related links (up to four levels above each)
+    boxes: dict[Any, None] = {}
+    for a in root.iter("a"):
+        if doc.resolve(a.get("href")) in ref:
+            for box in list(a.iterancestors())[:4]:
+                if box.tag not in ("html", "body"):
+                    boxes[box] = None
+    return list(boxes)
+
+
+def _named(selector: str) -> bool:
+    """Whether every group of ``selector`` names an id, a class or an attribute."""
+    return all(sum(_specificity(group)[:2]) for group in selector.split(","))
+
+
+def _net(marks: list[float | None]) -> float:
+    """Agreement minus disagreement over the pages that count (a selector that finds
+    something where the generic layer found nothing loses a page)."""
+    return round(sum(2 * m - 1 for m in marks if m is not None), 6)
+
+
+def _specificity(selector: str) -> tuple[int, int, int]:
+    """CSS specificity (ids, classes and attributes, tags)."""
+    ids = selector.count("#")
+    classes = selector.count(".") + selector.count("[")
+    tags = len(re.findall(r"(?:^|\s)[a-z][a-z0-9]*", selector))
+    return ids, classes, tags
+
+
+@dataclass
+class _Scored:
+    selector: str
+    marks: list[float | None]
+    net: float
+    rank: tuple[Any, ...]
+    signature: str
+
+
+def _score(name: str, docs: Sequence[Doc], refs: list[Any], selector: str) -> _Scored:
+    values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
+    marks = [agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
+    net = _net(marks)
+    spread = -sum(len(d.select(selector)) for d in docs)  # fewer matches: sharper
+    spec = _specificity(selector)
+    rank = (net, spec[0] + spec[1] > 0, spread, spec, -len(selector))
+    signature = repr([sorted(v) if isinstance(v, set) else v for v in values])
+    return _Scored(selector, marks, net, rank, signature)
+
+
+def _distinct(scored: list[_Scored]) -> list[_Scored]:
+    """The best of each behaviour (what it reads on every page), up to :data:`UNION_POOL`."""
+    seen: set[str] = set()
+    top: list[_Scored] = []
+    for entry in scored:
+        if entry.signature not in seen and len(top) < UNION_POOL:
+            seen.add(entry.signature)
+            top.append(entry)
+    return top
+
+
+def _grow(
+    name: str, docs: Sequence[Doc], refs: list[Any], start: _Scored, pool: list[_Scored]
+) -> _Scored:
+    """``start``, or the best union of two candidates of ``pool``, joined with up to
+    ``MAX_GROUPS - 2`` more, each taken only if it adds at least half a page of agreement."""
+    current = start
+    for i, first in enumerate(pool):  # the best pair first: greedy growth from one
+        for second in pool[i + 1 :]:  # selector cannot drop what that one adds wrongly
+            union = _score(name, docs, refs, f"{first.selector}, {second.selector}")
+            if union.net >= current.net + 0.5:
+                current = union
+    for _ in range(MAX_GROUPS - 2):
+        groups = [g.strip() for g in current.selector.split(",")]
+        added: _Scored | None = None
+        for entry in pool:
+            if entry.selector in groups:
+                continue
+            union = _score(name, docs, refs, f"{current.selector}, {entry.selector}")
+            if union.net >= current.net + 0.5 and (added is None or union.rank > added.rank):
+                added = union
+        if added is None:
+            break
+        current = added
+    return current
+
+
+def choose(
+    name: str, docs: Sequence[Doc], refs: list[Any], candidates: Iterable[str]
+) -> tuple[str | None, float, int, list[str]]:
+    """The best selector for ``name``, its agreement, the pages counted and the chrome."""
+    scored: list[_Scored] = []
+    chrome: list[str] = []
+    texts = constant([r if isinstance(r, str) else None for r in refs])
+    for selector in candidates:
+        entry = _score(name, docs, refs, selector)
+        if name in ("title", "lead", "body", "label") and not texts:
+            values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
+            if constant([norm(v) if isinstance(v, str) else None for v in values]):
+                chrome.append(selector)  # the same text on every page: chrome
+                continue
+        scored.append(entry)
+    if not scored:
+        return None, 0.0, 0, chrome
+    scored.sort(key=lambda s: s.rank, reverse=True)
+    # several templates (an older CMS, a second box): unions "a, b, c" of candidates that
+    # read differently (the best of each behaviour)
+    top = _distinct(scored)
+    best = _grow(name, docs, refs, scored[0], top)
+    if not _named(best.selector):  # a bare tag: named selectors nearly as good are sharper
+        named_top = _distinct([e for e in scored if _named(e.selector)])
+        if named_top:
+            named = _grow(name, docs, refs, named_top[0], named_top)
+            if named.net >= NAMED_SHARE * best.net:
+                best = named
+    counted = sum(m is not None for m in best.marks)
+    return best.selector, sum(m for m in best.marks if m is not None), counted, chrome
+
+
+def candidate_pool(where: dict[str, list[int]], need: int) -> list[str]:
+    """The candidates to score: found on at least ``need`` pages, most pages first (ids and
+    classes first among equals), at most :data:`PER_PAGE_SET` per set of pages (the pages
+    of a second template must not be crowded out by variants of the first one's)."""
+    ranked = sorted(
+        (s for s, pages in where.items() if len(pages) >= need),
+        key=lambda s: (-len(where[s]), -sum(_specificity(s)[:2]), len(s)),
+    )
+    taken: Counter[tuple[int, ...]] = Counter()
+    pool = []
+    for selector in ranked:
+        key = tuple(where[selector])
+        if taken[key] < PER_PAGE_SET:
+            taken[key] += 1
+            pool.append(selector)
+    return pool[:MAX_CANDIDATES]
