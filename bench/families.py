@@ -2,7 +2,7 @@
 
 Run:  python bench/families.py
 
-For every page of the TYPO3, WordPress and table-layout families (edition 1, rendered in
+For every page of every family of ``FAMILY_NAMES`` (edition 1, rendered in
 memory: no server), ``crawler.extract.core.extract`` with no profile is compared with the
 family's ground truth field by field; a page counts for a field when the field equals the
 ground truth exactly (images and related links compared on the fields the ground truth
@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.extract.core import extract  # noqa: E402
 from crawler.sample_site import family_ground_truth, family_hosts, render_site  # noqa: E402
+from crawler.sample_site.families import FAMILY_NAMES  # noqa: E402
 
-FAMILIES = ("typo3", "wordpress", "tablesite")
+FAMILIES = FAMILY_NAMES
 FIELDS = (
     "page_type",
     "label",
