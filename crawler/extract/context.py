@@ -28,6 +28,7 @@ class PageContext:
     date_lines: dict[Any, tuple[Any, str | None]] = field(default_factory=dict)  # scope -> line
     caption_cells: dict[Any, tuple[Any, str] | None] = field(default_factory=dict)  # img -> cell
     captioned: list[Any] | None = None  # elements whose class holds "caption"
+    related_classed: frozenset[Any] | None = None  # boxes a related class word names
     urls: dict[str, str | None] = field(default_factory=dict)  # href -> resolved against base
     _index: PageIndex | None = field(default=None, repr=False)
     _origin: str | None = field(default=None, repr=False)

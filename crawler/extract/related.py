@@ -1,8 +1,14 @@
 """Related-link boxes ("Verwandte Themen", "Mehr zum Thema", …), teasers, and listing pages.
 
-A related box is a Sitepark ``SP-Related`` block, a profile's ``related`` match, or any block
-whose own heading matches :data:`RELATED_HEADINGS` and which really is a list of links or
-teasers. A listing is a page made of teasers with little prose of its own (never an article).
+A related box is a profile's ``related`` match, a block whose class names it
+(:data:`RELATED_CLASS`: Sitepark ``SP-Related``, Plone ``relatedItems``, Joomla
+``mod-relateditems``; not a file list, tags or navigation: :data:`NOT_RELATED_CLASS`), or any
+block whose own heading matches :data:`RELATED_HEADINGS` ("Verwandte Inhalte", "Das könnte Sie
+auch interessieren", "Weitere Informationen"); either way it must really be a list of links or
+teasers. The latest items of a site or sender ("Weitere Meldungen", "Neueste Beiträge"),
+prev/next links, tags and breadcrumbs are not related. A related link to a file (an
+attachment URL) is of kind ``other``. A listing is a page made of teasers with little prose of
+its own (never an article).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from crawler.extract.text import (
     clean,
     clean_or_none,
     element_text,
+    is_attachment_url,
     resolve_url,
     text_content,
 )
@@ -31,9 +38,16 @@ from crawler.extract.vocabulary import (
     CONTEXT as _CONTEXT,
 )
 from crawler.extract.vocabulary import (
-    LINK_BOX_HEADINGS,
-    LINK_BOX_INITIALS,
+    LINK_PREFIX as _LINK_PREFIX,
+)
+from crawler.extract.vocabulary import (
+    NOT_RELATED_CLASS,
+    NOT_RELATED_PATH,
     ORG_PATH,
+    PRESS_PATH,
+    RELATED_CLASS,
+    RELATED_HEADINGS,
+    RELATED_INITIALS,
     SP_KICKER_TEXT,
     SP_PREFIX,
     SP_RELATED,
@@ -45,12 +59,8 @@ from crawler.extract.vocabulary import (
     SP_TEASER_LIST_ITEM,
     SP_TEASER_MARKED,
 )
-from crawler.extract.vocabulary import (
-    LINK_PREFIX as _LINK_PREFIX,
-)
 from crawler.records import Link
 
-RELATED_HEADINGS = LINK_BOX_HEADINGS
 _LEADING_DATE = re.compile(r"^\s*\(?\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
@@ -59,15 +69,18 @@ def in_box(page: PageContext, el: Any, heading: re.Pattern[str], initials: str =
     Sitepark ``SP-Related`` block); ``initials``: see ``PageIndex.headed_matching``."""
     related_box = heading is RELATED_HEADINGS
     # the page's boxes with such a heading, found once
-    boxes = page.index.headed_matching(heading, LINK_BOX_INITIALS if related_box else initials)
+    boxes = page.index.headed_matching(heading, RELATED_INITIALS if related_box else initials)
+    classed = classed_related(page) if related_box else ()
     for node in el.iterancestors():
-        if node in boxes or (related_box and _sp_related(node)):
+        if node in boxes or (related_box and (node in classed or _sp_related(node))):
             return True
     return False
 
 
 _RELATED_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5"))
 _SP_RELATED_TOKEN = SP_RELATED.lower()
+#: elements never taken for a related box as a whole
+_NOT_BOX_TAGS = frozenset(("body", "html", "main", "article"))
 
 
 def _sp_related(node: Any) -> bool:
@@ -76,6 +89,50 @@ def _sp_related(node: Any) -> bool:
     if value is None or _SP_RELATED_TOKEN not in value.lower():
         return False
     return _SP_RELATED_TOKEN in value.lower().split()
+
+
+def is_classed_related(node: Any) -> bool:
+    """A box its class names a related box (:data:`RELATED_CLASS`, not
+    :data:`NOT_RELATED_CLASS`) that is a list of links or teasers, not the page's body,
+    ``main`` or ``article``."""
+    value = node.get("class")
+    if value is None or node.tag in _NOT_BOX_TAGS:
+        return False
+    lowered = value.lower()
+    return (
+        RELATED_CLASS.search(lowered) is not None
+        and NOT_RELATED_CLASS.search(lowered) is None
+        and is_link_box(node)
+    )
+
+
+#: non-link text a box one level above a heading may hold (an empty box's heading, Jetpack's
+#: before its script fills it, must not make the article around it a related box)
+MAX_BOX_PROSE = 1000
+
+
+def headed_box(parent: Any) -> Any:
+    """The related box of a heading whose parent is ``parent`` (the heading matched
+    :data:`RELATED_HEADINGS`), or None: ``parent``, or, when the heading is wrapped alone,
+    the element above it unless that is chrome or holds prose; a list of links or teasers."""
+    above = parent.getparent()
+    if above is not None and len(parent) == 1:  # heading wrapped alone: one level up
+        if is_chrome(above) or _prose(above, set()) > MAX_BOX_PROSE:
+            return None
+        parent = above
+    if parent.tag in _NOT_BOX_TAGS or not is_link_box(parent):
+        return None
+    return parent
+
+
+def classed_related(page: PageContext) -> frozenset[Any]:
+    """The page's :func:`is_classed_related` boxes (found once per page)."""
+    found = page.related_classed
+    if found is None:
+        found = page.related_classed = frozenset(
+            el for el in page.index.with_class_matching(RELATED_CLASS) if is_classed_related(el)
+        )
+    return found
 
 
 def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list[Any]:
@@ -89,6 +146,7 @@ def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list
     # (neither the order of the candidates nor one met twice changes the result: a box found
     # again is the same box, a box inside another is dropped below)
     boxes = list(index.with_class(SP_RELATED))
+    boxes += [box for box in classed_related(page) if box not in boxes]
     headings = index.heads()  # the page's headings, found once (a superset: filtered below)
     text_of = index.text
     for heading in headings:
@@ -100,18 +158,17 @@ def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list
         if (
             parent is None
             or parent in boxes
-            or not may_start_with(heading, LINK_BOX_INITIALS)
+            or not may_start_with(heading, RELATED_INITIALS)
             or not RELATED_HEADINGS.match(text_of(heading))
         ):
             continue
-        if parent.getparent() is not None and len(parent) == 1:
-            parent = parent.getparent()  # heading wrapped alone: the box is one level up
-        if parent.tag not in ("body", "html", "main", "article") and is_link_box(parent):
-            boxes.append(parent)
+        box = headed_box(parent)
+        if box is not None:
+            boxes.append(box)
     body = None  # looked for once a bold text matches
     for bold in doc.iter("b", "strong"):
         # old layouts: <p><b>Siehe auch:</b><br>» <a>…</a></p>
-        if not may_start_with(bold, LINK_BOX_INITIALS) or not RELATED_HEADINGS.match(text_of(bold)):
+        if not may_start_with(bold, RELATED_INITIALS) or not RELATED_HEADINGS.match(text_of(bold)):
             continue
         # the bold elements of ``body.iter("b", "strong")`` for the first ``body``, in the
         # same order (a page without matching bold texts never looks for its body)
@@ -164,7 +221,7 @@ def related(page: PageContext, profile: SiteProfile | None = None) -> list[Link]
             ]
         for item in items:
             link = _teaser(item, page.base, text_of, page.resolve)
-            if link is not None:
+            if link is not None and not NOT_RELATED_PATH.search(urlsplit(link.url).path):
                 links.append(link)
     return links
 
@@ -232,6 +289,8 @@ def _teaser(
         title = element_text(anchor, skip=_marked)
         if title.startswith("Link zu"):  # (what the pattern starts with)
             title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
+        if not title and item.tag != "a":  # an image link: the teaser's linked text
+            title = next((t for a in item.iter("a") if (t := element_text(a, skip=_marked))), "")
     kicker = parts.kicker
     if kicker is None and item.tag != "a":
         kicker = parts.context
@@ -365,12 +424,15 @@ class _Text:
 
 
 def _guess_kind(url: str, base: str, text: Callable[[], str], date: str | None) -> str:
-    """Kind of a teaser without Sitepark classes (``text()``: the teaser's text): a dated
-    teaser or a press path is ``press``, an office path ``org``, another page of the same site
+    """Kind of a teaser without Sitepark classes (``text()``: the teaser's text): a file
+    (:func:`crawler.urls.is_attachment_url`) is ``other``, a dated teaser or a press path
+    (:data:`PRESS_PATH`) ``press``, an office path ``org``, another page of the same site
     ``topic``, anything else ``other``."""
+    if is_attachment_url(url):
+        return "other"
     parts = urlsplit(url)
     path = parts.path.lower()
-    if date or path.startswith("/presse") or "pressemitteilung" in text().lower():
+    if date or PRESS_PATH.search(path) or "pressemitteilung" in text().lower():
         return "press"
     if ORG_PATH.search(path + "/"):
         return "org"
