@@ -7,7 +7,8 @@ or a download query — ``?download=12:x``, ``?file=``, ``?__blob=publicationFil
 anchor says so itself (the HTML ``download`` attribute). The same file linked twice (a title
 link and a "Herunterladen" button) is one attachment, titled by its first link. The title is
 the anchor's text, or, when the anchor also shows the file's type and size, the text of its
-part classed as the title (:data:`ATTACHMENT_TITLE_CLASS`: Mercury ``span.dl-title``).
+part classed as the title (:data:`ATTACHMENT_TITLE_CLASS`: Mercury ``span.dl-title``); an
+anchor without text (an icon) is titled by the file name.
 A file in a related box is a related link (of kind ``other``), not an attachment.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -56,7 +57,7 @@ def attachments(page: PageContext, scope: Any) -> list[Attachment]:
         ):
             continue
         seen.add(url)
-        title = _title(anchor) or urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+        title = _title(anchor) or unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
         found.append(Attachment(url=url, title=title))
     return found
 

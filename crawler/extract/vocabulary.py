@@ -247,8 +247,13 @@ NOT_RELATED_PATH = re.compile(
 # --- attachments (crawler.extract.attachments) ---------------------------------------------------
 
 #: query parameters of download links without a file name in the path (Phoca ``?download=12:x``,
-#: ``download.php?file=x.pdf``, GSB ``?__blob=publicationFile``)
-DOWNLOAD_QUERY = re.compile(r"(?:^|&)(?:download|file|dl|__blob)=", re.I)
+#: ``download.php?file=x.pdf`` — a ``file=`` without a document name is TYPO3's image popup —,
+#: GSB ``?__blob=publicationFile``, not ``__blob=poster``: an image)
+DOWNLOAD_QUERY = re.compile(
+    r"(?:^|&)(?:download|dl)=|(?:^|&)file=[^&]*\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|zip)(?:&|$)|"
+    r"__blob=publicationfile",
+    re.I,
+)
 #: a file name followed by a CMS's view or download suffix (Plone ``x.pdf/view``,
 #: ``x.pdf/@@download/file``, ``x.pdf/at_download/file``, ``x.pdf/download``)
 FILE_VIEW_PATH = re.compile(
