@@ -261,6 +261,14 @@ FILE_VIEW_PATH = re.compile(
     r"at_download/\w+|@@display-file/\w+)/?$",
     re.I,
 )
+#: class words of download blocks (WordPress ``wp-block-file``, Mercury ``attachments``, TYPO3
+#: ``news-related-files``, "Anhänge", ``enclosure``): a link in one to something other than an
+#: HTML page is a download even when its URL does not say so (``/medien/dokument/4711``)
+ATTACHMENT_BLOCK_CLASS = re.compile(
+    r"wp-block-file|download|attachment|anhang|anhaenge|-files\b|enclosure"
+)
+#: paths of HTML pages (never a download, whatever block they are in)
+PAGE_PATH = re.compile(r"(/|\.(html?|php|aspx?|jsp|cfm))$", re.I)
 #: class words of an element inside a download link that holds the file's title (Mercury
 #: ``span.dl-title``, "file-name"), when the link also shows type and size
 ATTACHMENT_TITLE_CLASS = ("title", "name")

@@ -139,3 +139,19 @@ def test_module_box_by_class_joomla() -> None:
         ("Fest im Park", "press"),
         ("Bürgerservice", "topic"),
     ]
+
+
+def test_links_in_download_blocks_are_attachments_unless_pages() -> None:
+    inside = (
+        '<div class="attachments"><h3>Anhänge</h3><ul>'
+        '<li><a href="/medien/dokument/4711">Satzung</a></li>'
+        '<li><a href="/rathaus/satzungen.html">Alle Satzungen</a></li>'
+        '<li><a href="/rathaus/satzungen/">Übersicht</a></li></ul></div>'
+        '<p>Der <a href="/medien/dokument/4712">Plan</a> liegt aus, '
+        '<a rel="enclosure" href="/podcast/folge-3">Folge 3</a> auch.</p>'
+    )
+    got = run("", inside)
+    assert [(a.url, a.title) for a in got.attachments] == [
+        ("https://www.stadt.test/medien/dokument/4711", "Satzung"),
+        ("https://www.stadt.test/podcast/folge-3", "Folge 3"),
+    ]
