@@ -38,6 +38,7 @@ FIELDS = (
     "images",
     "related",
     "credits",
+    "attachments",
 )
 
 
@@ -60,6 +61,7 @@ def match_rates(family: str) -> tuple[int, dict[str, float]]:
         got["related"] = [
             {k: r[k] for k in ("url", "title", "kind", "label", "date")} for r in got["related"]
         ]
+        got["attachments"] = [{k: a[k] for k in ("url", "title")} for a in got["attachments"]]
         for field in FIELDS:
             hits[field] += got[field] == expected[field]
     return len(truth), {f: hits[f] / len(truth) for f in FIELDS}

@@ -42,6 +42,8 @@ from crawler.records import Link
 MAX_LISTING_PAGES = 500
 
 _NEXT_TEXTS = {"weiter", "nächste", "nächste seite", "next", "»", "›", ">", ">>", "vor"}
+#: a teaser's "read more" link (Joomla's "Weiterlesen …"), never the next listing page
+_READ_MORE = ("weiterlesen", "weiter lesen", "weiterführend")
 
 
 @dataclass
@@ -169,7 +171,9 @@ def _generic_pages(doc: Any, base: str) -> list[str]:
     hrefs += doc.xpath("//link[@rel='next']/@href")
     for a in doc.xpath("//a[@href]"):
         text = text_of(a).lower().strip(" .:")
-        if text in _NEXT_TEXTS or text.startswith(("nächste seite", "weiter")):
+        if text in _NEXT_TEXTS or (
+            text.startswith(("nächste seite", "weiter")) and not text.startswith(_READ_MORE)
+        ):
             hrefs.append(a.get("href"))
     for box in doc.xpath(
         "//*[contains(@class, 'pagination') or contains(@class, 'paginator')"

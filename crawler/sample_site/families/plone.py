@@ -8,7 +8,8 @@ collection, ``?b_start:int=4`` for the next batch), ``/sitemap.xml``; images
 
 Markup of plone.app.contenttypes' ``newsitem.pt`` and plone.app.layout's viewlets:
 ``h1.documentFirstHeading``, ``div.documentByLine`` with ``span.documentPublished`` /
-``span.documentModified`` holding ISO stamps (local offset) in ``span.pat-moment``,
+``span.documentModified`` holding ISO stamps (local offset) in ``span.pat-moment`` (visible
+text: ``published_source`` text),
 ``p.documentDescription`` (→ ``lead``), ``figure.newsImageContainer`` with
 ``figcaption.discreet`` "… (Foto: Stadt Bensheim)" (→ credit after "Foto: "),
 ``div#parent-fieldname-text``, the related-items viewlet ``section#section-related`` whose
@@ -110,7 +111,7 @@ def _pages() -> list[Page]:
                 "page_type": "press_release",
                 "label": None,
                 "blocks": blocks,
-                "published_source": "metadata",
+                "published_source": "text",  # the byline's stamp is visible text
                 "modified": spec[4],
                 "images": images,
                 "attachments": files,
