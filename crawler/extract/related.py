@@ -103,7 +103,39 @@ def is_classed_related(node: Any) -> bool:
         RELATED_CLASS.search(lowered) is not None
         and NOT_RELATED_CLASS.search(lowered) is None
         and is_link_box(node)
+        and not in_page_chrome(node)
     )
+
+
+#: landmark roles of the page's frame (its footer, navigation)
+_FRAME_ROLES = frozenset(("contentinfo", "navigation"))
+_NAV_WORDS = re.compile(r"breadcrumb")
+_FOOTER_WORDS = re.compile(r"footer|site-info|colophon")
+_CONTENT_WORDS = re.compile(r"article|entry|post|story|content")
+
+
+def in_page_chrome(node: Any) -> bool:
+    """Whether ``node`` is or lies inside the page's footer or navigation: ``nav``, role
+    navigation/contentinfo, a breadcrumb class, or a footer (a ``footer`` element, a footer
+    class or id) outside the ``article``/``main`` that is not the article's own (no
+    article/entry/post/story/content word: SZ's ``footer.endofarticle`` holds "Mehr zum
+    Thema"); a "Weitere Informationen" list of Impressum and Datenschutz there is no related
+    box."""
+    chain = [node, *node.iterancestors()]
+    in_content = any(el.tag in ("article", "main") for el in chain)
+    for el in chain:
+        if el.tag == "nav":
+            return True
+        words = f"{el.get('class') or ''} {el.get('id') or ''}".lower() if el.keys() else ""
+        if (
+            not in_content
+            and (el.tag == "footer" or _FOOTER_WORDS.search(words))
+            and not _CONTENT_WORDS.search(words)
+        ):
+            return True
+        if words and ((el.get("role") or "").lower() in _FRAME_ROLES or _NAV_WORDS.search(words)):
+            return True
+    return False
 
 
 #: non-link text a box one level above a heading may hold (an empty box's heading, Jetpack's
@@ -120,7 +152,7 @@ def headed_box(parent: Any) -> Any:
         if is_chrome(above) or _prose(above, set()) > MAX_BOX_PROSE:
             return None
         parent = above
-    if parent.tag in _NOT_BOX_TAGS or not is_link_box(parent):
+    if parent.tag in _NOT_BOX_TAGS or not is_link_box(parent) or in_page_chrome(parent):
         return None
     return parent
 

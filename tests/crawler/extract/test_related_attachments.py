@@ -155,3 +155,19 @@ def test_links_in_download_blocks_are_attachments_unless_pages() -> None:
         ("https://www.stadt.test/medien/dokument/4711", "Satzung"),
         ("https://www.stadt.test/podcast/folge-3", "Folge 3"),
     ]
+
+
+def test_boxes_of_the_page_frame_are_not_related_but_an_article_footer_may_be() -> None:
+    frame = (
+        '<footer id="footer"><div class="links"><h3>Weitere Informationen</h3><ul><li><a href='
+        '"/impressum">Impressum</a></li><li><a href="/datenschutz">Datenschutz</a></li></ul>'
+        "</div></footer>"
+    )
+    html = (
+        "<html><body><main><article><h1>Sommerfest im Park</h1><p>Das Fest beginnt um 14 Uhr "
+        "auf der Wiese am Schloss, der Eintritt ist frei, für Essen ist gesorgt.</p><footer "
+        'class="content-related"><h2>Mehr zum Thema</h2><ul><li><a href="/aktuelles/herbstmarkt">'
+        f"Herbstmarkt</a></li></ul></footer></article></main>{frame}</body></html>"
+    )
+    got = extract(URL, html.encode(), {})
+    assert [r.title for r in got.related] == ["Herbstmarkt"]
