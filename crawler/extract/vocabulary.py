@@ -106,8 +106,10 @@ LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text", "documentDescription")
 
 # --- page types -----------------------------------------------------------------------------------
 
-#: paths of press sections
-PRESS_PATH = re.compile(r"/(presse|pressemitteilung|pressemeldung|news|aktuelles|meldung)", re.I)
+#: paths of press sections (``/pm/``: a press portal's "Pressemitteilung" section)
+PRESS_PATH = re.compile(
+    r"/(presse|pressemitteilung|pressemeldung|news|aktuelles|meldung|pm/)", re.I
+)
 #: labels (kickers) of press releases
 PRESS_LABELS = ("pressemitteilung", "pressemeldung", "presseinformation")
 

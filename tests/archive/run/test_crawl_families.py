@@ -18,13 +18,12 @@ pytestmark = pytest.mark.slow
 EXACT = ("page_type", "title", "label", "lead", "published")
 #: fields the generic extractor does not get right yet on the families of real CMS templates
 #: (their levels are pinned in tests/crawler/extract/test_extraction_quality.py): the page
-#: type without a press label or path (block theme posts, press-portal stories, a Joomla
-#: content page, a Mercury notice) and the block theme's category label after the title
+#: type (block theme posts without a press label or path, a Joomla content page, a Mercury
+#: notice) and the block theme's category label after the title
 KNOWN_GAPS = {
     "wpblock": ("page_type", "label"),
     "joomla": ("page_type",),
     "opencms": ("page_type",),
-    "presseportal": ("page_type",),
 }
 CRAWLER = "[crawler]\ndelay = 0.0\nmax_delay = 0.01\nretries = 0\n"
 
