@@ -246,16 +246,20 @@ def related(page: PageContext, profile: SiteProfile | None = None) -> list[Link]
         if not items:
             anchors: list[Any] = []
             mixed = _mixed_links(box, anchors)
-            items = [
-                _teaser_block(a, box, mixed)
-                for a in anchors
-                if not RELATED_HEADINGS.match(element_text(a))
-            ]
+            items = list(  # (one teaser block per teaser, however many links it holds)
+                dict.fromkeys(
+                    _teaser_block(a, box, mixed)
+                    for a in anchors
+                    if not RELATED_HEADINGS.match(element_text(a))
+                )
+            )
         for item in items:
             link = _teaser(item, page.base, text_of, page.resolve)
             if link is not None and not NOT_RELATED_PATH.search(urlsplit(link.url).path):
                 links.append(link)
-    return links
+    titled = {link.url for link in links if link.title}
+    # an untitled link (an image) to a page also linked with its title is that teaser again
+    return [link for link in links if link.title or link.url not in titled]
 
 
 def _teaser_block(anchor: Any, box: Any, mixed: set[Any]) -> Any:
@@ -323,6 +327,8 @@ def _teaser(
             title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
         if not title and item.tag != "a":  # an image link: the teaser's linked text
             title = next((t for a in item.iter("a") if (t := element_text(a, skip=_marked))), "")
+        if not title and anchor is not None:  # an image link alone: the image's alt text
+            title = next((alt for img in anchor.iter("img") if (alt := img.get("alt"))), "")
     kicker = parts.kicker
     if kicker is None and item.tag != "a":
         kicker = parts.context

@@ -171,3 +171,18 @@ def test_boxes_of_the_page_frame_are_not_related_but_an_article_footer_may_be() 
     )
     got = extract(URL, html.encode(), {})
     assert [r.title for r in got.related] == ["Herbstmarkt"]
+
+
+def test_image_links_of_teasers_take_the_teasers_title_or_the_image_alt() -> None:
+    after = (
+        '<div class="related-posts"><h3>Ähnliche Beiträge</h3>'
+        '<div class="post"><a href="/a/herbstmarkt"><img src="/i/1.jpg" alt=""></a>'
+        '<h4><a href="/a/herbstmarkt">Herbstmarkt</a></h4></div>'
+        '<div class="post"><a href="/a/lichterfest"><img src="/i/2.jpg" alt="Lichterfest"></a>'
+        "</div></div>"
+    )
+    got = run(after)
+    assert [(r.url.rsplit("/", 1)[1], r.title) for r in got.related] == [
+        ("herbstmarkt", "Herbstmarkt"),
+        ("lichterfest", "Lichterfest"),
+    ]
