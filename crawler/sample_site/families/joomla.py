@@ -11,7 +11,9 @@ Markup of ``components/com_content/tmpl/article/default.php`` and the info-block
 hides the page heading: the title is an ``h2``), ``dl.article-info`` with ``dd.category-name``
 and ``dd.published time[datetime]`` (local offset), ``ul.tags``, ``figure.item-image`` with
 ``figcaption.caption`` "… (Foto: Name)", ``div.com-content-article__body``,
-``nav.pagenavigation``.
+``nav.pagenavigation``; on two articles with an image the credit is not in the
+caption but in a custom field after the text (``ul.fields-container li.field-entry`` with
+``span.field-label`` "Bildnachweis: " and ``span.field-value``: the credit).
 
 Traps: the template's header holds the site name as an ``h1`` before the headline; the
 schemaorg plugin's JSON-LD gives ``datePublished`` in UTC (an article published 00:30 local is
@@ -83,12 +85,15 @@ def _pages() -> list[Page]:
     pages: list[Page] = []
     for n, (spec, art) in enumerate(zip(_ITEMS, arts, strict=True)):
         ident = 311 + 7 * n
+        # some articles with an image name their photographer in a custom field
+        # "Bildnachweis" after the text (com_fields), not in the caption
+        field = bool(art["image_texts"]) and n % 3 == 0 and n > 0
         images = [
             {
                 "src": f"/images/presse/{spec[1][:4]}/{art['slug'][:30]}.jpg",
                 "alt": alt,
                 "caption": desc,
-                "credit": art["who"],
+                "credit": f"{SITE} / {art['who']}" if field else art["who"],
             }
             for alt, desc in art["image_texts"]
         ]
@@ -120,6 +125,7 @@ def _pages() -> list[Page]:
                 "images": images,
                 "attachments": files,
                 "tags": [art["theme"].capitalize()],
+                "credit_field": field,
             }
         )
     for p in pages:
@@ -270,17 +276,24 @@ def _article(page: Page, news: list[Page]) -> str:
             )
             + "</ul>"
         )
+    field = page.get("credit_field", False)
     for img in page["images"]:
+        credit = "" if field else f" (Foto: {esc(img['credit'])})"
         parts.append(
             f'<figure class="left item-image"><img src="{attr(img["src"])}" itemprop="image" '
             f'width="800" height="533" loading="lazy" alt="{attr(img["alt"])}"><figcaption '
-            f'class="caption">{esc(img["caption"])} (Foto: {esc(img["credit"])})</figcaption>'
-            "</figure>"
+            f'class="caption">{esc(img["caption"])}{credit}</figcaption></figure>'
         )
     parts.append(
         '<div itemprop="articleBody" class="com-content-article__body">'
         f"{paragraphs(page['blocks'], 'h3')}</div>"
     )
+    if field:  # plg_content_fields, "after display content"
+        parts.append(
+            '<ul class="fields-container"><li class="field-entry bildnachweis "><span class='
+            '"field-label ">Bildnachweis: </span><span class="field-value ">'
+            f"{esc(page['images'][0]['credit'])}</span></li></ul>"
+        )
     if page in news:
         i = news.index(page)
         links = []

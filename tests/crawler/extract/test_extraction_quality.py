@@ -45,10 +45,10 @@ TABLESITE = dict(PERFECT, body=0.973)
 #: the five families of real CMS templates (measured 2026-12-04, issue 13), no profile: what
 #: is below 1 is theirs to improve (page types of the block theme, Joomla and Mercury, the
 #: block theme's category label, Plone's byline modified date, the Plone and Mercury image
-#: captions, bodies that keep a sender line or a caption)
+#: captions, Joomla's credit in a custom field, bodies that keep a sender line or a caption)
 CMS_FAMILIES = {
     "wpblock": dict(PERFECT, page_type=0.142, label=0.142, body=0.994),
-    "joomla": dict(PERFECT, page_type=0.875),
+    "joomla": dict(PERFECT, page_type=0.875, images=0.6, credits=0.75),
     "plone": dict(PERFECT, modified=0.714, images=0.0, captions=0.0, credits=0.0),
     "opencms": dict(PERFECT, page_type=0.857, body=0.936, images=0.0, captions=0.0, credits=0.0),
     "presseportal": dict(PERFECT, body=0.897),

@@ -168,6 +168,15 @@ def test_joomla_traps() -> None:
             assert "mod-relateditems" in html and "latestnews" in html and "pagenavigation" in html
     assert shifted >= 1
     assert any("?download=" in a["url"] for t in truth.values() for a in t["attachments"])
+    fields = 0
+    for url, t in truth.items():  # credits in a custom field, not in the caption
+        html = render_site(1, family_hosts("joomla")[0])[_path(url)].body.decode()
+        if "fields-container" in html:
+            fields += 1
+            credit = t["images"][0]["credit"]
+            assert f'<span class="field-value ">{credit}</span>' in html
+            assert f"Foto: {credit}" not in html and t["credits"] == [credit]
+    assert fields == 2
 
 
 def test_plone_base_href_and_related_files() -> None:
