@@ -22,7 +22,7 @@ from crawler.discover.markup import (
     unique,
 )
 from crawler.extract.profiles import SiteProfile, select
-from crawler.extract.related import teaser
+from crawler.extract.teasers import teaser
 from crawler.extract.text import cls, first
 from crawler.extract.vocabulary import (
     SP_KICKER_TEXT,
