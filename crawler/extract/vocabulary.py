@@ -222,7 +222,7 @@ LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
 IMAGE_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagecredits", "cookie",
                       "consent", "avatar", "icon", "share", "social")  # fmt: skip
 
-# --- related links and teasers (crawler.extract.related) -----------------------------------------
+# --- related links and teasers (crawler.extract.related, crawler.extract.teasers) ----------------
 
 LINK_PREFIX = re.compile(r"^Link zu\s+")
 
