@@ -80,6 +80,15 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 
+#: a release's own date line opening its text: "Pressemitteilung vom 3. März 2026",
+#: "Presseinformation Nr. 12/2026 vom 03.03.2026"
+_RELEASE_DATELINE = re.compile(
+    r"^\s*(?:Pressemitteilung|Presseinformation|Pressemeldung|Medieninformation|"
+    r"Pressemitteilung der Stadt [^,.:]{1,40})(?: Nr\.? [\d/.-]{1,12})? vom\s+"
+    rf"(?P<date>\d{{1,2}}\.\s?(?:\d{{1,2}}\.\s?\d{{2,4}}|\s*(?:{_MONTH_ALT})\.?\s+\d{{4}}))",
+    re.IGNORECASE,
+)
+
 
 def make_date(year: int, month: int, day: int) -> str | None:
     """``YYYY-MM-DD`` if the three numbers form a real calendar date, else None."""
@@ -179,10 +188,15 @@ def date_from_url(url: str | None) -> str | None:
 
 
 def dateline_date(text: str | None) -> str | None:
-    """Date of a dateline opening a paragraph ("Offenbach am Main, 4. Juni 2025 – …")."""
+    """Date of a dateline opening a paragraph ("Offenbach am Main, 4. Juni 2025 – …",
+    "Pressemitteilung vom 3. März 2026")."""
     if not text:
         return None
     head = text[:120]
+    if head.lstrip()[:1] in "PpMm":
+        release = _RELEASE_DATELINE.match(head)
+        if release:
+            return parse_german_date(release.group("date"))
     if "," not in head and "(" not in head:  # a dateline's place ends at one of them
         return None
     match = _DATELINE.match(head)

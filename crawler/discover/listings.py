@@ -22,7 +22,7 @@ from crawler.discover.markup import (
     unique,
 )
 from crawler.extract.profiles import SiteProfile, select
-from crawler.extract.related import teaser
+from crawler.extract.teasers import teaser
 from crawler.extract.text import cls, first
 from crawler.extract.vocabulary import (
     SP_KICKER_TEXT,
@@ -41,7 +41,7 @@ from crawler.records import Link
 
 MAX_LISTING_PAGES = 500
 
-#: a teaser's "read on" link is no next page ("Weiterlesen …": Contao, TYPO3 EXT:news)
+#: a teaser's "read on" link is no next page ("Weiterlesen …": Contao, TYPO3 EXT:news, Joomla)
 _READ_ON = ("weiterlesen", "weiter lesen", "weiterführend")
 _NEXT_TEXTS = {"weiter", "nächste", "nächste seite", "next", "»", "›", ">", ">>", "vor"}
 

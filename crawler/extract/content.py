@@ -1,20 +1,15 @@
 """An article's body and media, read from the scope a layout found: body blocks and links
 (:func:`crawler.extract.body.body_blocks`), then images, credits and attachments
-(:mod:`crawler.extract.media`)."""
+(:mod:`crawler.extract.media`, :mod:`crawler.extract.attachments`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from crawler.extract.attachments import attachments
 from crawler.extract.body import body_blocks, trim_blocks
 from crawler.extract.context import PageContext
-from crawler.extract.media import (
-    attachments,
-    credit_items,
-    credit_lines,
-    image_credits,
-    images,
-)
+from crawler.extract.media import credit_items, credit_lines, image_credits, images
 from crawler.records import Extracted
 
 

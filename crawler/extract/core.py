@@ -46,9 +46,10 @@ from crawler.extract.layouts.sitepark import fill_sitepark, find_article
 from crawler.extract.layouts.tables import fallback_scope
 from crawler.extract.media import CREDIT_HEADINGS, credit_lines, split_caption
 from crawler.extract.profiles import SiteProfile
-from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items, page_teaser
+from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items
 from crawler.extract.related import related as related_links
 from crawler.extract.structured import read_structured
+from crawler.extract.teasers import page_teaser
 from crawler.extract.text import (
     clean_or_none,
     decode_html_as,

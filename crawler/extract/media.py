@@ -1,4 +1,4 @@
-"""Images, captions, credits and attachments of an article.
+"""Images, captions and credits of an article (attachments: :mod:`crawler.extract.attachments`).
 
 Captions are split into caption and credit (:func:`split_caption`): "Foto: …", "Fotos: …",
 "Fotograf: …", "Fotografin: …", "Fotograf/in: …", "Bild: …", "Quelle: …", "©", "(c)",
@@ -24,10 +24,8 @@ from urllib.parse import urlsplit
 from crawler.extract.context import PageContext
 from crawler.extract.index import is_under
 from crawler.extract.profiles import SiteProfile
-from crawler.extract.related import RELATED_HEADINGS, in_box
-from crawler.extract.text import clean, clean_or_none, element_text, has_invisible
+from crawler.extract.text import clean, clean_or_none, element_text
 from crawler.extract.vocabulary import (
-    ATTACHMENT_EXT,
     CAPTION_CLASS_WORDS,
     CREDIT_CLASS_WORDS,
     CREDIT_HEADINGS,
@@ -35,7 +33,6 @@ from crawler.extract.vocabulary import (
     CREDIT_LABEL,
     CREDIT_LINE,
     CREDIT_LINE_HINT,
-    FILE_SIZE_TAIL,
     ICON_PATH,
     IMAGE_CHROME_WORDS,
     SP_IMAGE_CREDITS,
@@ -52,10 +49,8 @@ from crawler.extract.vocabulary import (
 from crawler.extract.vocabulary import (
     TAIL_CREDIT as _TAIL_CREDIT,
 )
-from crawler.records import Attachment, Image
+from crawler.records import Image
 
-#: an extension of :data:`ATTACHMENT_EXT` anywhere in a string (its end not required)
-_EXT_ANYWHERE = re.compile(ATTACHMENT_EXT.pattern.rstrip("$"), re.I)
 _BOX_TAGS = ("section", "div", "aside")
 #: any of :data:`crawler.extract.vocabulary.IMAGE_CHROME_WORDS` (one search, not one per word)
 _CHROME_WORD = re.compile("|".join(map(re.escape, IMAGE_CHROME_WORDS)))
@@ -425,29 +420,3 @@ def _more_than_one(found: Iterator[Any]) -> bool:
     least one: the cell of :func:`caption_cell` holds its image)."""
     next(found, None)
     return next(found, None) is not None
-
-
-def attachments(page: PageContext, scope: Any) -> list[Attachment]:
-    """Download links (PDF, Office, archives, …) of the article, outside related/credit boxes."""
-    found: list[Attachment] = []
-    seen: set[str] = set()
-    # the path of a joined URL ends with its last segment, which comes whole from the href
-    # or the base: where neither holds an extension of the list, no link is an attachment
-    base_may = _EXT_ANYWHERE.search(page.base) is not None
-    for anchor in scope.iter("a"):
-        href = anchor.get("href") or ""
-        if not (base_may or _EXT_ANYWHERE.search(href) or has_invisible(href)):
-            continue
-        url = page.resolve(href)
-        if not url or url in seen or not ATTACHMENT_EXT.search(urlsplit(url).path):
-            continue
-        if in_box(page, anchor, RELATED_HEADINGS) or in_box(
-            page, anchor, CREDIT_HEADINGS, CREDIT_INITIALS
-        ):
-            continue
-        seen.add(url)
-        title = (
-            FILE_SIZE_TAIL.sub("", element_text(anchor)) or urlsplit(url).path.rsplit("/", 1)[-1]
-        )
-        found.append(Attachment(url=url, title=title))
-    return found

@@ -1,57 +1,45 @@
-"""Related-link boxes ("Verwandte Themen", "Mehr zum Thema", …), teasers, and listing pages.
+"""Related-link boxes ("Verwandte Themen", "Mehr zum Thema", …) and listing pages (each item
+read by :mod:`crawler.extract.teasers`).
 
-A related box is a Sitepark ``SP-Related`` block, a profile's ``related`` match, or any block
-whose own heading matches :data:`RELATED_HEADINGS` and which really is a list of links or
-teasers. A listing is a page made of teasers with little prose of its own (never an article).
+A related box is a profile's ``related`` match, a block whose class names it
+(:data:`RELATED_CLASS`: Sitepark ``SP-Related``, Plone ``relatedItems``, Joomla
+``mod-relateditems``; not a file list, tags or navigation: :data:`NOT_RELATED_CLASS`), or any
+block whose own heading matches :data:`RELATED_HEADINGS` ("Verwandte Inhalte", "Das könnte Sie
+auch interessieren", "Weitere Informationen"); either way it must really be a list of links or
+teasers. The latest items of a site or sender ("Weitere Meldungen", "Neueste Beiträge"),
+prev/next links, tags and breadcrumbs are not related. A related link to a file (an
+attachment URL) is of kind ``other``. A listing is a page made of teasers with little prose of
+its own (never an article).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler import dates
 from crawler.extract.body import is_chrome, is_link_box
 from crawler.extract.context import PageContext
-from crawler.extract.index import class_tokens, is_under, may_start_with
+from crawler.extract.index import is_under, may_start_with
 from crawler.extract.profiles import SiteProfile, outermost
+from crawler.extract.teasers import _teaser
 from crawler.extract.text import (
-    classes,
-    clean,
-    clean_or_none,
     element_text,
-    resolve_url,
     text_content,
 )
 from crawler.extract.vocabulary import (
-    CONTEXT as _CONTEXT,
-)
-from crawler.extract.vocabulary import (
-    LINK_BOX_HEADINGS,
-    LINK_BOX_INITIALS,
-    ORG_PATH,
-    SP_KICKER_TEXT,
-    SP_PREFIX,
+    NOT_RELATED_CLASS,
+    NOT_RELATED_PATH,
+    RELATED_CLASS,
+    RELATED_HEADINGS,
+    RELATED_INITIALS,
     SP_RELATED,
-    SP_SCHEDULING_DATE,
-    SP_TEASER,
-    SP_TEASER_HEADLINE,
-    SP_TEASER_KINDS,
     SP_TEASER_LIST,
     SP_TEASER_LIST_ITEM,
-    SP_TEASER_MARKED,
-)
-from crawler.extract.vocabulary import (
-    LINK_PREFIX as _LINK_PREFIX,
 )
 from crawler.records import Link
-
-RELATED_HEADINGS = LINK_BOX_HEADINGS
-_LEADING_DATE = re.compile(r"^\s*\(?\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
 def in_box(page: PageContext, el: Any, heading: re.Pattern[str], initials: str = "") -> bool:
@@ -59,15 +47,18 @@ def in_box(page: PageContext, el: Any, heading: re.Pattern[str], initials: str =
     Sitepark ``SP-Related`` block); ``initials``: see ``PageIndex.headed_matching``."""
     related_box = heading is RELATED_HEADINGS
     # the page's boxes with such a heading, found once
-    boxes = page.index.headed_matching(heading, LINK_BOX_INITIALS if related_box else initials)
+    boxes = page.index.headed_matching(heading, RELATED_INITIALS if related_box else initials)
+    classed = classed_related(page) if related_box else ()
     for node in el.iterancestors():
-        if node in boxes or (related_box and _sp_related(node)):
+        if node in boxes or (related_box and (node in classed or _sp_related(node))):
             return True
     return False
 
 
 _RELATED_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5"))
 _SP_RELATED_TOKEN = SP_RELATED.lower()
+#: elements never taken for a related box as a whole
+_NOT_BOX_TAGS = frozenset(("body", "html", "main", "article"))
 
 
 def _sp_related(node: Any) -> bool:
@@ -76,6 +67,100 @@ def _sp_related(node: Any) -> bool:
     if value is None or _SP_RELATED_TOKEN not in value.lower():
         return False
     return _SP_RELATED_TOKEN in value.lower().split()
+
+
+def is_classed_related(node: Any) -> bool:
+    """A box its class names a related box (:data:`RELATED_CLASS`, not
+    :data:`NOT_RELATED_CLASS`) that is a list of links or teasers, not the page's body,
+    ``main`` or ``article``."""
+    value = node.get("class")
+    if value is None or node.tag in _NOT_BOX_TAGS:
+        return False
+    lowered = value.lower()
+    return (
+        RELATED_CLASS.search(lowered) is not None
+        and NOT_RELATED_CLASS.search(lowered) is None
+        and is_link_box(node)
+        and not in_page_chrome(node)
+    )
+
+
+#: landmark roles of the page's frame (its footer, navigation)
+_FRAME_ROLES = frozenset(("contentinfo", "navigation"))
+_NAV_WORDS = re.compile(r"breadcrumb")
+_FOOTER_WORDS = re.compile(r"footer|site-info|colophon")
+_CONTENT_WORDS = re.compile(r"article|entry|post|story|content")
+
+
+def in_page_chrome(node: Any) -> bool:
+    """Whether ``node`` is or lies inside the page's footer or navigation: ``nav``, role
+    navigation/contentinfo, a breadcrumb class, or a footer (a ``footer`` element, a footer
+    class or id) outside the ``article``/``main`` that is not the article's own (no
+    article/entry/post/story/content word: SZ's ``footer.endofarticle`` holds "Mehr zum
+    Thema"); a "Weitere Informationen" list of Impressum and Datenschutz there is no related
+    box."""
+    chain = [node, *node.iterancestors()]
+    in_content = any(el.tag in ("article", "main") for el in chain)
+    for el in chain:
+        if el.tag == "nav":
+            return True
+        words = f"{el.get('class') or ''} {el.get('id') or ''}".lower() if el.keys() else ""
+        if (
+            not in_content
+            and (el.tag == "footer" or _FOOTER_WORDS.search(words))
+            and not _CONTENT_WORDS.search(words)
+        ):
+            return True
+        if words and ((el.get("role") or "").lower() in _FRAME_ROLES or _NAV_WORDS.search(words)):
+            return True
+    return False
+
+
+#: non-link text a box one level above a heading may hold (an empty box's heading, Jetpack's
+#: before its script fills it, must not make the article around it a related box)
+MAX_BOX_PROSE = 1000
+
+
+def headed_box(parent: Any) -> Any:
+    """The related box of a heading whose parent is ``parent`` (the heading matched
+    :data:`RELATED_HEADINGS`), or None: ``parent``, or, when the heading is wrapped alone,
+    the element above it unless that is chrome or holds prose; a list of links or teasers."""
+    above = parent.getparent()
+    if above is not None and len(parent) == 1:  # heading wrapped alone: one level up
+        if is_chrome(above) or _prose(above, set()) > MAX_BOX_PROSE:
+            return None
+        parent = above
+    if parent.tag in _NOT_BOX_TAGS or not is_link_box(parent) or in_page_chrome(parent):
+        return None
+    return parent
+
+
+def classed_related(page: PageContext) -> frozenset[Any]:
+    """The page's :func:`is_classed_related` boxes (found once per page)."""
+    found = page.related_classed
+    if found is None:
+        boxes = [
+            el for el in page.index.with_class_matching(RELATED_CLASS) if is_classed_related(el)
+        ]
+        found = page.related_classed = frozenset(
+            box for box in boxes if not _groups_other_boxes(box, boxes)
+        )
+    return found
+
+
+def _groups_other_boxes(box: Any, boxes: list[Any]) -> bool:
+    """Whether ``box`` only wraps related boxes of its own next to a box of another kind
+    (EXT:news ``news-related-wrap`` holds ``news-related-news`` and ``news-related-files``):
+    then the inner related boxes are the related boxes, and the file list stays a file list."""
+    inner = any(other is not box and is_under(other, box) for other in boxes)
+    if not inner:
+        return False
+    return any(
+        el is not box
+        and (value := el.get("class")) is not None
+        and NOT_RELATED_CLASS.search(value.lower()) is not None
+        for el in box.iterdescendants(etree.Element)
+    )
 
 
 def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list[Any]:
@@ -89,6 +174,7 @@ def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list
     # (neither the order of the candidates nor one met twice changes the result: a box found
     # again is the same box, a box inside another is dropped below)
     boxes = list(index.with_class(SP_RELATED))
+    boxes += [box for box in classed_related(page) if box not in boxes]
     headings = index.heads()  # the page's headings, found once (a superset: filtered below)
     text_of = index.text
     for heading in headings:
@@ -100,18 +186,17 @@ def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list
         if (
             parent is None
             or parent in boxes
-            or not may_start_with(heading, LINK_BOX_INITIALS)
+            or not may_start_with(heading, RELATED_INITIALS)
             or not RELATED_HEADINGS.match(text_of(heading))
         ):
             continue
-        if parent.getparent() is not None and len(parent) == 1:
-            parent = parent.getparent()  # heading wrapped alone: the box is one level up
-        if parent.tag not in ("body", "html", "main", "article") and is_link_box(parent):
-            boxes.append(parent)
+        box = headed_box(parent)
+        if box is not None:
+            boxes.append(box)
     body = None  # looked for once a bold text matches
     for bold in doc.iter("b", "strong"):
         # old layouts: <p><b>Siehe auch:</b><br>» <a>…</a></p>
-        if not may_start_with(bold, LINK_BOX_INITIALS) or not RELATED_HEADINGS.match(text_of(bold)):
+        if not may_start_with(bold, RELATED_INITIALS) or not RELATED_HEADINGS.match(text_of(bold)):
             continue
         # the bold elements of ``body.iter("b", "strong")`` for the first ``body``, in the
         # same order (a page without matching bold texts never looks for its body)
@@ -157,16 +242,20 @@ def related(page: PageContext, profile: SiteProfile | None = None) -> list[Link]
         if not items:
             anchors: list[Any] = []
             mixed = _mixed_links(box, anchors)
-            items = [
-                _teaser_block(a, box, mixed)
-                for a in anchors
-                if not RELATED_HEADINGS.match(element_text(a))
-            ]
+            items = list(  # (one teaser block per teaser, however many links it holds)
+                dict.fromkeys(
+                    _teaser_block(a, box, mixed)
+                    for a in anchors
+                    if not RELATED_HEADINGS.match(element_text(a))
+                )
+            )
         for item in items:
             link = _teaser(item, page.base, text_of, page.resolve)
-            if link is not None:
+            if link is not None and not NOT_RELATED_PATH.search(urlsplit(link.url).path):
                 links.append(link)
-    return links
+    titled = {link.url for link in links if link.title}
+    # an untitled link (an image) to a page also linked with its title is that teaser again
+    return [link for link in links if link.title or link.url not in titled]
 
 
 def _teaser_block(anchor: Any, box: Any, mixed: set[Any]) -> Any:
@@ -199,184 +288,6 @@ def _mixed_links(box: Any, links: list[Any] | None = None) -> set[Any]:
                 mixed.add(node)  # and so is every element above it
             node = node.getparent()
     return mixed
-
-
-def teaser(item: Any, base: str) -> Link | None:
-    """One teaser (list item, article or anchor) as a :class:`Link` (outside an extraction:
-    the crawler's discovery reads listing teasers with it)."""
-    return _teaser(item, base, element_text, lambda href: resolve_url(base, href))
-
-
-def page_teaser(page: PageContext, item: Any) -> Link | None:
-    """:func:`teaser` of an element of the page being extracted."""
-    return _teaser(item, page.base, element_text, page.resolve)
-
-
-def _teaser(
-    item: Any,
-    base: str,
-    text_of: Callable[[Any], str],
-    resolve: Callable[[str | None], str | None],
-) -> Link | None:
-    """:func:`teaser`; ``text_of``: :func:`crawler.extract.text.element_text` or the page index's
-    memo of it (a related box's headings were read when it was found); ``resolve``: an href to
-    an absolute URL against ``base``."""
-    parts = _TeaserParts(item)
-    anchor = item if item.tag == "a" else parts.anchor
-    url = resolve(anchor.get("href") or "") if anchor is not None else None
-    if not url:
-        return None
-    if parts.headline is not None:
-        title = text_of(parts.headline)
-    else:
-        title = element_text(anchor, skip=_marked)
-        if title.startswith("Link zu"):  # (what the pattern starts with)
-            title = _LINK_PREFIX.sub("", title)  # old CMS: every anchor reads "Link zu <title>"
-    kicker = parts.kicker
-    if kicker is None and item.tag != "a":
-        kicker = parts.context
-    label = clean_or_none(_context(element_text(kicker))) if kicker is not None else None
-    date = _teaser_date(parts)
-    sitepark_teaser = parts.sitepark
-    kind = None
-    if sitepark_teaser is not None:
-        for token in classes(sitepark_teaser):
-            kind = kind or SP_TEASER_KINDS.get(token)
-        kind = kind or "other"  # MARKUP.md: a Sitepark teaser without a known kind modifier
-    elif date:  # what the branch below makes of a dated teaser, without a ``_Text``
-        # (:func:`_guess_kind` calls it press; the ``urlsplit(url)`` it does first cannot
-        # fail: resolve_url() returns only URLs it made from a split base or split itself)
-        kind = "press"
-        if label is None and "Pressemitteilung" in element_text(item):
-            label = "Pressemitteilung"
-    else:
-        text = _Text(item)  # the teaser's whole text, read only if needed
-        if date is None and ("Pressemitteilung" in text() or _LEADING_DATE.match(text())):
-            # "22.03.2024 Pressemitteilung …", "28.03.2023 …"
-            date = dates.parse_german_date(text())
-        kind = _guess_kind(url, base, text, date)
-        if label is None and kind == "press" and "Pressemitteilung" in text():
-            label = "Pressemitteilung"
-    if kind == "org":
-        label = None
-    return Link(url=url, title=clean(title), kind=kind, label=label, date=date)
-
-
-def _context(text: str) -> str:
-    """``_CONTEXT.sub(r"\\1", text)`` (an anchored pattern: one match at most) without the
-    template expansion; a text that does not start like the pattern is returned as it is."""
-    if not text.startswith(("In", "Aus", "Kategorie")):
-        return text
-    match = _CONTEXT.match(text)
-    return text if match is None else match.group(1) + text[match.end() :]
-
-
-class _TeaserParts:
-    """The parts of a teaser, found in one walk over it (first match of each, in document
-    order): ``anchor`` ``.//a[@href]``; ``headline`` a ``SP-Teaser__headline`` or
-    ``h1``-``h4``; ``kicker`` a ``SP-Kicker__text``; ``context`` a class holding "kicker",
-    "context" or "categor"; ``date`` a ``SP-Scheduling__date`` or ``time``; ``dated`` the
-    teaser or an element in it with a class token holding "date", "datum" or "time";
-    ``sitepark`` the teaser or an element in it classed ``SP-Teaser``."""
-
-    __slots__ = ("anchor", "context", "date", "dated", "headline", "kicker", "sitepark")
-
-    def __init__(self, item: Any) -> None:
-        anchor = headline = kicker = context = date = dated = sitepark = None
-        # the teaser itself can only be ``sitepark`` and ``dated``
-        value = item.get("class")
-        if value is not None:
-            if SP_PREFIX in value and SP_TEASER in class_tokens(value):
-                sitepark = item
-            lowered = value.lower()
-            if "date" in lowered or "datum" in lowered or "time" in lowered:
-                dated = item
-        elements = item.iter(etree.Element)
-        next(elements)  # (iter() starts with the teaser itself)
-        for el in elements:
-            value = el.get("class")
-            if value is not None:
-                # the Sitepark tokens below all hold SP_PREFIX; a date word holds no
-                # whitespace, so it is in a token iff it is in the attribute
-                if SP_PREFIX in value:
-                    tokens = class_tokens(value)
-                    if sitepark is None and SP_TEASER in tokens:
-                        sitepark = el
-                    if headline is None and SP_TEASER_HEADLINE in tokens:
-                        headline = el
-                    if kicker is None and SP_KICKER_TEXT in tokens:
-                        kicker = el
-                    if date is None and SP_SCHEDULING_DATE in tokens:
-                        date = el
-                if dated is None:
-                    lowered = value.lower()
-                    if "date" in lowered or "datum" in lowered or "time" in lowered:
-                        dated = el
-                if context is None and (
-                    "kicker" in value or "context" in value or "categor" in value
-                ):
-                    context = el
-            tag = el.tag
-            if tag == "a":
-                if anchor is None and el.get("href") is not None:
-                    anchor = el
-            elif tag in _HEADLINE_TAGS:
-                if headline is None:
-                    headline = el
-            elif tag == "time" and date is None:
-                date = el
-        self.anchor, self.headline, self.kicker, self.context = anchor, headline, kicker, context
-        self.date, self.dated, self.sitepark = date, dated, sitepark
-
-
-_HEADLINE_TAGS = frozenset(("h1", "h2", "h3", "h4"))
-
-
-def _marked(el: Any) -> bool:
-    """A kicker, date or abstract inside a teaser's anchor (left out of its title)."""
-    if el.tag == "time":
-        return True
-    value = el.get("class")
-    return value is not None and not SP_TEASER_MARKED.isdisjoint(class_tokens(value))
-
-
-def _teaser_date(parts: _TeaserParts) -> str | None:
-    date_el = parts.date if parts.date is not None else parts.dated
-    if date_el is None:
-        return None
-    return dates.parse_german_date(element_text(date_el)) or dates.parse_any_date(
-        date_el.get("datetime")
-    )
-
-
-class _Text:
-    """:func:`crawler.extract.text.element_text` of an element, read on the first call."""
-
-    __slots__ = ("_el", "_text")
-
-    def __init__(self, el: Any) -> None:
-        self._el = el
-        self._text: str | None = None
-
-    def __call__(self) -> str:
-        if self._text is None:
-            self._text = element_text(self._el)
-        return self._text
-
-
-def _guess_kind(url: str, base: str, text: Callable[[], str], date: str | None) -> str:
-    """Kind of a teaser without Sitepark classes (``text()``: the teaser's text): a dated
-    teaser or a press path is ``press``, an office path ``org``, another page of the same site
-    ``topic``, anything else ``other``."""
-    parts = urlsplit(url)
-    path = parts.path.lower()
-    if date or path.startswith("/presse") or "pressemitteilung" in text().lower():
-        return "press"
-    if ORG_PATH.search(path + "/"):
-        return "org"
-    if parts.hostname and parts.hostname != urlsplit(base).hostname:
-        return "other"
-    return "topic"
 
 
 # --- listings ------------------------------------------------------------------------------------

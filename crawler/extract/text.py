@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from crawler.extract.vocabulary import ATTACHMENT_EXT, DOWNLOAD_QUERY, FILE_VIEW_PATH
+
 logger = logging.getLogger(__name__)
 
 _BOMS = (
@@ -410,3 +412,17 @@ def origin_of(base: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_attachment_url(url: str) -> bool:
+    """Whether an absolute URL is a download (:mod:`crawler.extract.attachments`): its path
+    ends in a file extension (``.pdf``, ``.docx``, ``.zip``, …), or names a file followed by
+    a CMS's view/download suffix (``x.pdf/view``, ``x.pdf/@@download/file``), or its query is
+    a download parameter (``?download=12:x``, ``?file=``, ``?__blob=publicationFile``)."""
+    parts = urlsplit(url)
+    path = parts.path
+    return bool(
+        ATTACHMENT_EXT.search(path)
+        or ("/" in path and FILE_VIEW_PATH.search(path))
+        or (parts.query and DOWNLOAD_QUERY.search(parts.query))
+    )

@@ -101,14 +101,19 @@ NOT_TITLE_CLASS = ("teaser", "sp-header", "site-header", "cookie", "consent", "l
 KICKER_CLASS = ("kicker", "label", "topline", "dachzeile")
 #: class words of a WordPress-style category line above the title
 CATEGORY_CLASS = ("cat-links", "categor", "rubrik")
-#: class tokens of a lead paragraph (generic layer)
-#: (Government Site Builder: ``c-intro__text``, ``c-intro__introduction``)
-LEAD_CLASSES = (SP_INTRO, "lead", "intro", "teaser-text", "c-intro__text", "c-intro__introduction")
+#: class tokens of a lead paragraph (generic layer; Government Site Builder:
+#: ``c-intro__text``, ``c-intro__introduction``; Plone: ``documentDescription``)
+LEAD_CLASSES = (
+    SP_INTRO, "lead", "intro", "teaser-text", "c-intro__text", "c-intro__introduction",
+    "documentDescription",
+)  # fmt: skip
 
 # --- page types -----------------------------------------------------------------------------------
 
-#: paths of press sections
-PRESS_PATH = re.compile(r"/(presse|pressemitteilung|pressemeldung|news|aktuelles|meldung)", re.I)
+#: paths of press sections (``/pm/``: a press portal's "Pressemitteilung" section)
+PRESS_PATH = re.compile(
+    r"/(presse|pressemitteilung|pressemeldung|news|aktuelles|meldung|pm/)", re.I
+)
 #: labels (kickers) of press releases
 PRESS_LABELS = ("pressemitteilung", "pressemeldung", "presseinformation")
 
@@ -146,16 +151,31 @@ SKIP_HEADINGS = re.compile(
     r"^(erläuterungen und hinweise|bildnachweise?|bildquellen|bildrechte|video\b|teilen\b)", re.I
 )
 
-#: headings of link boxes (skipped only when the box really is a list of links or teasers)
+#: headings of related boxes (boxes whose links are the page's related links: "Verwandte
+#: Themen", a query loop headed "Das könnte Sie auch interessieren", a link sequence headed
+#: "Weitere Informationen"); never "Weitere Meldungen" / "Neueste Beiträge" (the sender's or
+#: site's latest items, not related to this page)
+RELATED_HEADINGS = re.compile(
+    r"^(verwandte (themen|links|nachrichten|meldungen|artikel|beiträge|inhalte|seiten)|"
+    r"mehr zum thema|das könnte sie auch interessieren|weitere informationen|"
+    r"lesen sie auch|auch interessant|siehe auch|zum thema|ähnliche (artikel|beiträge|themen)|"
+    r"related (topics|links|news|articles|posts|content|items)|see also)\b",
+    re.I,
+)
+
+#: the letters every heading :data:`RELATED_HEADINGS` matches starts with (a cheap pre-check;
+#: "ä" is not ASCII: :func:`crawler.extract.index.may_start_with` lets it through)
+RELATED_INITIALS = "vmdwlasrz"
+
+#: headings of link boxes (skipped in the body only when the box really is a list of links or
+#: teasers): the related boxes and the lists of the latest items
 LINK_BOX_HEADINGS = re.compile(
-    r"^(verwandte (themen|links|nachrichten|meldungen|artikel|beiträge)|mehr zum thema|"
-    r"das könnte sie auch interessieren|weitere informationen|weitere (meldungen|nachrichten)|"
-    r"lesen sie auch|auch interessant|siehe auch|related (topics|links|news|articles|posts))\b",
+    rf"^(?:{RELATED_HEADINGS.pattern[1:]}|(weitere (meldungen|nachrichten)|neueste beiträge)\b)",
     re.I,
 )
 
 #: the letters every heading :data:`LINK_BOX_HEADINGS` matches starts with (a cheap pre-check)
-LINK_BOX_INITIALS = "vmdwlasr"
+LINK_BOX_INITIALS = "vmdwlasrzn"
 
 #: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
 BACK_LINK_BLOCK = re.compile(
@@ -237,12 +257,58 @@ IMAGE_CHROME_WORDS = ("teaser", "related", "logo", "sp-header", "video", "imagec
 #: an icon's path: a directory "icon"/"icons" (a GSB zoom link's magnifier, sprites)
 ICON_PATH = re.compile(r"/icons?/", re.I)
 
-# --- related links and teasers (crawler.extract.related) -----------------------------------------
+# --- related links and teasers (crawler.extract.related, crawler.extract.teasers) ----------------
 
 LINK_PREFIX = re.compile(r"^Link zu\s+")
 
 #: Jetpack's related-post context line: In „Pressemitteilungen“
 CONTEXT = re.compile(r"^(?:In|Aus|Kategorie:?)\s+[„\"“»]?(.+?)[“\"”«]?$")
+
+#: class words of related boxes without a heading of their own (Plone's ``relatedItems``,
+#: Joomla's ``mod-relateditems``, Sitepark's ``SP-Related``, "verwandte-themen", "see-also")
+RELATED_CLASS = re.compile(r"related|verwandt|see-?also|siehe-?auch|mehr-?zum-?thema")
+#: class words that make a "related" box something else: a file list (TYPO3's
+#: ``news-related-files``), tags, breadcrumb, pagination, prev/next navigation
+NOT_RELATED_CLASS = re.compile(
+    r"download|attachment|anhang|files|enclosure|breadcrumb|pagination|post-navigation|"
+    r"pagenav|(?:^|[\s_-])tags?(?:[\s_-]|$)"
+)
+
+#: paths of taxonomy, author and search pages: a link there in a related box is a tag or a
+#: byline, not a related page
+NOT_RELATED_PATH = re.compile(
+    r"/(tags?|schlagw(ö|oe)rter?|schlagworte|category|kategorie|author|autor|search|suche)(/|$)",
+    re.I,
+)
+
+# --- attachments (crawler.extract.attachments) ---------------------------------------------------
+
+#: query parameters of download links without a file name in the path (Phoca ``?download=12:x``,
+#: ``download.php?file=x.pdf`` — a ``file=`` without a document name is TYPO3's image popup —,
+#: GSB ``?__blob=publicationFile``, not ``__blob=poster``: an image)
+DOWNLOAD_QUERY = re.compile(
+    r"(?:^|&)(?:download|dl)=|(?:^|&)file=[^&]*\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|zip)(?:&|$)|"
+    r"__blob=publicationfile",
+    re.I,
+)
+#: a file name followed by a CMS's view or download suffix (Plone ``x.pdf/view``,
+#: ``x.pdf/@@download/file``, ``x.pdf/at_download/file``, ``x.pdf/download``)
+FILE_VIEW_PATH = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|csv|zip)/(view|download|@@download/\w+|"
+    r"at_download/\w+|@@display-file/\w+)/?$",
+    re.I,
+)
+#: class words of download blocks (WordPress ``wp-block-file``, Mercury ``attachments``, TYPO3
+#: ``news-related-files``, "Anhänge", ``enclosure``): a link in one to something other than an
+#: HTML page is a download even when its URL does not say so (``/medien/dokument/4711``)
+ATTACHMENT_BLOCK_CLASS = re.compile(
+    r"wp-block-file|download|attachment|anhang|anhaenge|-files\b|enclosure"
+)
+#: paths of HTML pages (never a download, whatever block they are in)
+PAGE_PATH = re.compile(r"(/|\.(html?|php|aspx?|jsp|cfm))$", re.I)
+#: class words of an element inside a download link that holds the file's title (Mercury
+#: ``span.dl-title``, "file-name"), when the link also shows type and size
+ATTACHMENT_TITLE_CLASS = ("title", "name")
 
 # --- dates (crawler.extract.dates) ---------------------------------------------------------------
 

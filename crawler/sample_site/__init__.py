@@ -8,7 +8,7 @@ which ``make_content.py`` generates deterministically. Markup contract: ``MARKUP
         site.connect_to()   # {"www.ruesselsheim.test": "127.0.0.1:PORT", ...}
         ground_truth(1)     # canonical URL -> expected extracted fields
 
-Three more CMS families answer on their own host names through the same server
+More CMS families answer on their own host names through the same server
 (``crawler/sample_site/families``): ``family_ground_truth("typo3")``, ``family_hosts(...)``,
 ``family_config_text(family, port)``, ``render_site(1, host="www.hanau.test")``.
 """

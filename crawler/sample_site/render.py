@@ -67,6 +67,21 @@ def http_date(value: datetime) -> str:
     return format_datetime(value.astimezone(UTC), usegmt=True)
 
 
+#: a download among the body's links (the extractor's attachments)
+_FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|zip)$", re.I)
+
+
+def attachment_links(blocks: list[Any]) -> list[dict[str, str]]:
+    """``[label](href)`` links of the body blocks to files, as ground-truth attachments."""
+    found: dict[str, str] = {}
+    for _, text in blocks:
+        for label, href in _LINK.findall(text):
+            if _FILE_LINK.search(urlsplit(href).path):
+                url = CANONICAL_BASE + href if href.startswith("/") else href
+                found.setdefault(url, label)
+    return [{"url": url, "title": title} for url, title in found.items()]
+
+
 def plain(text: str) -> str:
     """Content text with ``[label](href)`` link markup reduced to the label."""
     return _LINK.sub(lambda m: m.group(1), text)
@@ -189,6 +204,7 @@ def expected_fields(page: dict[str, Any], by_key: dict[str, Any], in_feed: bool)
         "images": images,
         "related": related,
         "credits": credits,
+        "attachments": attachment_links(page["blocks"]),
     }
 
 

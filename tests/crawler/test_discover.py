@@ -162,6 +162,15 @@ def test_read_on_links_are_no_next_pages() -> None:
     assert listing.next_pages == ["http://a.test/aktuelles.html?page_n12=2"]
 
 
+def test_read_more_links_are_not_next_pages() -> None:
+    # Joomla's category blog: every teaser ends in "Weiterlesen …"; the next page is "Weiter"
+    html = (
+        '<div class="blog-item"><h2><a href="/a/1-x">X</a></h2><p class="readmore"><a href='
+        '"/a/1-x">Weiterlesen …</a></p></div><a href="/a?start=4">Weiter »</a>'
+    ).encode()
+    assert parse_listing("http://a.test/a", html, {}).next_pages == ["http://a.test/a?start=4"]
+
+
 def test_parse_rss() -> None:
     links = parse_feed(f"{H}/presse?sp:out=rss", RSS.encode())
     assert links == [

@@ -10,15 +10,21 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extract.body import box_heading, is_link_box
-from crawler.extract.related import RELATED_HEADINGS, _links, _sp_related
+from crawler.extract.body import box_heading
+from crawler.extract.related import (
+    RELATED_HEADINGS,
+    _links,
+    _sp_related,
+    headed_box,
+    is_classed_related,
+)
 from crawler.extract.text import (
     cls,
     compiled,
     element_text,
 )
 from crawler.extract.titles import _hidden_here
-from crawler.extract.vocabulary import CREDIT_HEADINGS, DATE_WORDS
+from crawler.extract.vocabulary import CREDIT_HEADINGS, DATE_WORDS, NOT_RELATED_CLASS
 
 _DATE_RE = re.compile("|".join(map(re.escape, DATE_WORDS)))
 
@@ -84,12 +90,23 @@ def in_box(el: Any, heading: re.Pattern[str]) -> bool:
     """``related.in_box``: every ancestor's own heading read."""
     related_box = heading is RELATED_HEADINGS
     for node in el.iterancestors():
-        if related_box and _sp_related(node):
+        if related_box and (_sp_related(node) or _classed_related(node)):
             return True
         text = box_heading(node)
         if text and heading.match(text):
             return True
     return False
+
+
+def _classed_related(node: Any) -> bool:
+    """``related.classed_related`` membership: a classed related box that does not wrap
+    related boxes of its own beside a box of another kind (a file list)."""
+    if not is_classed_related(node):
+        return False
+    below = list(node.iterdescendants(etree.Element))
+    wraps = any(is_classed_related(el) for el in below)
+    other = any(NOT_RELATED_CLASS.search((el.get("class") or "").lower()) for el in below)
+    return not (wraps and other)
 
 
 #: sections, divs and asides whose first child element is a heading (``box_heading``)
@@ -120,15 +137,15 @@ def related_boxes(doc: Any) -> list[Any]:
     """``related.related_boxes`` without a profile: candidates by XPath, sorted by walking the
     whole tree."""
     boxes = list(doc.xpath(f"//*[{cls('SP-Related')}]"))
+    boxes += [el for el in doc.iter(etree.Element) if _classed_related(el) and el not in boxes]
     headings = doc.xpath("//h2|//h3|//h4|//h5|//*[contains(@class, 'headline')]")
     for heading in headings:
         parent = heading.getparent()
         if parent is None or parent in boxes or not RELATED_HEADINGS.match(element_text(heading)):
             continue
-        if parent.getparent() is not None and len(parent) == 1:
-            parent = parent.getparent()
-        if parent.tag not in ("body", "html", "main", "article") and is_link_box(parent):
-            boxes.append(parent)
+        box = headed_box(parent)
+        if box is not None:
+            boxes.append(box)
     body = next(doc.iter("body"), None)
     for bold in body.iter("b", "strong") if body is not None else ():
         if not RELATED_HEADINGS.match(element_text(bold)):

@@ -9,6 +9,7 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extract.body import is_chrome
 from crawler.extract.content import fill_content
 from crawler.extract.context import PageContext
 from crawler.extract.layouts.generic import page_type
@@ -31,6 +32,9 @@ _CONTAINERS = ("td", "div", "article", "section", "main", "body")
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+")
 
 
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
 def fallback_scope(
     page: PageContext,
     result: Extracted,
@@ -49,7 +53,7 @@ def fallback_scope(
     parts += [p for p in _TITLE_SPLIT.split(head_title) if len(p) > 3]
     wanted = {clean_or_none(p) for p in parts} - {None}
     body: Any = next(doc.iter("body"), None)
-    title_el = None
+    title_el = heading_el = None
     texts: dict[Any, str] = {}
     if body is not None and wanted:
         texts = raw_texts(body)
@@ -71,7 +75,17 @@ def fallback_scope(
                 and not hidden(page, el)
             ):
                 title_el = el
-        # the innermost match wins: iteration ends on the deepest (last) element
+                if (
+                    heading_el is None
+                    and el.tag in _HEADING_TAGS
+                    and not any(is_chrome(a) for a in el.iterancestors())
+                ):
+                    heading_el = el
+        # the innermost match wins: iteration ends on the deepest (last) element; but a
+        # heading outside chrome (``header``, ``nav``, ``footer``, boxes) holding the title
+        # beats a later teaser of the same text (a "latest news" box repeating the headline)
+        if heading_el is not None:
+            title_el = heading_el
     if title_el is not None:
         result.title = element_text(title_el)
         root = next(

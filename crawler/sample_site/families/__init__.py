@@ -13,8 +13,23 @@ Each family is a module with its own host names, URL schemes, markup, traps and 
 * ``gsb``       — Government Site Builder of federal bodies (``c-``/``l-`` classes,
   ``__blob=publicationFile`` downloads), ``www.bundesamt.test``
 
-The last four share the record and site helpers at the end of this module (:func:`release`,
-:func:`release_truth`, :func:`press_site`): a family module writes only its markup and URLs.
+* ``wpblock``   — WordPress block theme (Twenty Twenty-Four: post-date, file and query-loop
+  blocks; Dreieich), ``www.dreieich.test``
+* ``joomla``    — Joomla 5 com_content with Cassiopeia (site-name ``h1``, ``h2`` headline, UTC
+  JSON-LD, related-items module; Mörfelden-Walldorf), ``www.moerfelden-walldorf.test``
+* ``plone``     — Plone 6 classic News Items (``documentDescription`` lead, ``<base href>``,
+  related-items viewlet with files; Bensheim), ``www.bensheim.test``
+* ``opencms``   — OpenCms Mercury articles (date only in a dateline, ``/export/sites/`` downloads,
+  "Weitere Informationen" link sequence; Gießen), ``www.giessen.test``
+* ``presseportal`` — news aktuell story pages (Blaulicht: "(ots)" datelines, "Weitere
+  Meldungen" not related), ``www.presseportal.test``
+
+``typo3news``, ``contao``, ``drupal`` and ``gsb`` share the record and site helpers at the end of
+this module (:func:`release`, :func:`release_truth`, :func:`press_site`): a family module writes
+only its markup and URLs. ``wpblock``, ``joomla``, ``plone``, ``opencms`` and ``presseportal``
+are "simple press families": each page is described in ground-truth form and rendered by
+:func:`crawler.sample_site.families.simple.simple_site`. Every family's ground truth has
+``attachments`` ([{url, title}]: download links of the article, not those in related boxes).
 
 A family module provides ``NAME``, ``HOSTS`` (first canonical), ``build() -> (resources,
 truth)``, ``resolve(target) -> key``, ``robots_txt(crawl_delay) -> str`` and
@@ -56,7 +71,10 @@ __all__ = [
     "render_family",
 ]
 
-FAMILY_NAMES = ("typo3", "wordpress", "tablesite", "typo3news", "contao", "drupal", "gsb")
+FAMILY_NAMES = (
+    "typo3", "wordpress", "tablesite", "typo3news", "contao", "drupal", "gsb", "wpblock",
+    "joomla", "plone", "opencms", "presseportal",
+)  # fmt: skip
 BERLIN = ZoneInfo("Europe/Berlin")
 POOLS_PATH = Path(__file__).parent.with_name("pools.json")
 #: Last-Modified of listings, feeds, sitemaps and chrome pages of every family
@@ -193,6 +211,7 @@ def truth_entry(base: str, page: Page, **fields: Any) -> dict[str, Any]:
         "images": [],
         "related": [],
         "credits": [],
+        "attachments": [],
     }
     entry.update(fields)
     return entry

@@ -172,6 +172,11 @@ def _truth(page: Page, by_key: dict[str, Page]) -> dict[str, Any]:
         images=images,
         related=related,
         credits=[i["credit"] for i in images if i["credit"]],
+        attachments=(
+            [{"url": BASE + _pdf(page), "title": "Bekanntmachung (PDF)"}]
+            if page.get("files")
+            else []
+        ),
     )
 
 

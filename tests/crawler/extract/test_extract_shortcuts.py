@@ -257,7 +257,7 @@ def _reference_parts(item: Any) -> tuple[Any, ...]:
 
 
 def test_teaser_parts_equal_the_reference_walk() -> None:
-    from crawler.extract.related import _TeaserParts
+    from crawler.extract.teasers import _TeaserParts
 
     for body in PAGES:
         doc = _parse(body)

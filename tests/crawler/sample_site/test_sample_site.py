@@ -45,6 +45,7 @@ KEYS = {
     "images",
     "related",
     "credits",
+    "attachments",
 }
 
 
