@@ -48,6 +48,7 @@ from crawler.extract.media import CREDIT_HEADINGS, split_caption
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items, page_teaser
 from crawler.extract.related import related as related_links
+from crawler.extract.scoring import pick_body, scored_body
 from crawler.extract.structured import read_structured
 from crawler.extract.text import (
     clean_or_none,
@@ -171,20 +172,7 @@ def _extract(page: PageContext) -> Extracted:
     if result.title is None:
         result.title = meta.headline or strip_suffix(meta.og_title)
     if not result.body or not trusted(doc, article, old, profile, marked):  # stage 7
-        # no markup says where the article is: the library's body is measurably better
-        # (BENCHMARKS.md); the structural body stays when the library finds nothing
-        library = extract_fallback.body_text(page.markup, page.url)
-        line = date_line(page, scope)  # the visible date line and the image captions are
-        # fields of their own (trafilatura may put them into the body; BENCHMARKS.md)
-        fields = [
-            result.title,
-            result.label,
-            result.lead,
-            element_text(line) if line is not None else None,
-        ]
-        for image in result.images:
-            fields += (image.caption, image.credit)
-        result.body = extract_fallback.choose_body(result.body, library, fields)
+        _select_body(page, result, scope)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"
 
@@ -192,3 +180,24 @@ def _extract(page: PageContext) -> Extracted:
     text_dates(page, result, scope, dated)
     fill_dates(page, result, scope, meta, dated)
     return result
+
+
+def _select_body(page: PageContext, result: Extracted, scope: Any) -> None:
+    """Stage 7: the body where no markup says where the article is: the block scorer's
+    (:mod:`crawler.extract.scoring`), else trafilatura's (:mod:`crawler.extract.fallback`);
+    the structural body stays when both agree with it or find nothing."""
+    line = date_line(page, scope)  # the visible date line and the image captions are
+    # fields of their own (trafilatura may put them into the body; BENCHMARKS.md)
+    fields = [
+        result.title,
+        result.label,
+        result.lead,
+        element_text(line) if line is not None else None,
+    ]
+    for image in result.images:
+        fields += (image.caption, image.credit)
+    known = {f for f in fields if f}
+    scored = scored_body(page.doc, known)
+    result.body = pick_body(
+        result.body, scored, lambda: extract_fallback.body_text(page.markup, page.url), fields
+    )

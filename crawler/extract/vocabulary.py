@@ -216,3 +216,30 @@ CONTEXT = re.compile(r"^(?:In|Aus|Kategorie:?)\s+[„\"“»]?(.+?)[“\"”«]?
 
 #: class words of date lines
 DATE_WORDS = ("date", "datum")
+
+# --- the body selector (crawler.extract.scoring) -------------------------------------------------
+
+#: class/id fragments (regular expressions over the lower-cased ``class`` and ``id``) of
+#: boilerplate: navigation, headers and footers, sidebars, teasers and related boxes, comments,
+#: banners, sharing, cookie notices, breadcrumbs, pagination, advertising
+BOILERPLATE_WORDS = (
+    r"nav", r"menu", r"footer", r"\bfoot", r"header", r"masthead", r"sidebar", r"side-bar",
+    r"\bsidenav", r"marginal", r"teaser", r"related", r"verwandt", r"comment", r"kommentar",
+    r"disqus", r"respond", r"cookie", r"consent", r"gdpr", r"share", r"sharing", r"social",
+    r"breadcrumb", r"pagination", r"pager", r"\bpaging", r"\bad-", r"\bads?\b", r"advert",
+    r"werbung", r"anzeige", r"sponsor", r"banner", r"popup", r"modal", r"newsletter",
+    r"widget", r"\btags?\b", r"tagcloud", r"skip", r"login", r"search", r"suche\b",
+    r"toolbar", r"rating", r"author-?box", r"byline", r"print", r"empfehl", r"recommend",
+    r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe", r"abonn",
+)  # fmt: skip
+
+#: class/id fragments of the article's own container (they outweigh a boilerplate word)
+CONTENT_WORDS = (
+    r"article", r"artikel", r"\bcontent", r"main", r"\bbody", r"entry", r"\bpost\b",
+    r"post-?content", r"story", r"\btext", r"inhalt", r"beitrag", r"blog", r"hentry",
+)  # fmt: skip
+
+#: class tokens (whole, lower case) of hidden elements
+HIDDEN_TOKENS = ("hidden", "hide", "d-none", "sr-only", "visually-hidden", "visuallyhidden",
+                 "screen-reader-text", "screenreader", "element-invisible", "offscreen",
+                 "invisible", "u-hidden", "is-hidden", "display-none")  # fmt: skip

@@ -1,0 +1,323 @@
+"""The structural body selector: where a page's markup names no article container, the body is
+found by scoring blocks of the lxml tree (:func:`scored_body`), so the library layer
+(:mod:`crawler.extract.fallback`) runs only where this finds nothing.
+
+One walk over the page's ``body`` (boilerplate subtrees left out: chrome tags, hidden elements,
+class/id words of navigation, footers, sidebars, teasers, comments, banners —
+:data:`crawler.extract.vocabulary.BOILERPLATE_WORDS`) measures every element's text and link
+text. Each paragraph (a block whose own inline text is long enough and not mostly links) adds
+points to its parent, less to the ancestors above (more for commas and length); a container's
+points are weighed by its class/id words (:data:`~crawler.extract.vocabulary.CONTENT_WORDS`
+against boilerplate words) and its link density. The best container is the article; its
+siblings join it when they score near it. The body is the article's text blocks, without
+link-dense boxes inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.extract.body import is_chrome, trim_blocks
+from crawler.extract.fallback import agree, choose_body
+from crawler.extract.text import BLOCK_TAGS, INVISIBLE_TAGS, clean, text_content
+from crawler.extract.vocabulary import (
+    BOILERPLATE_WORDS,
+    CONTENT_WORDS,
+    HIDDEN_TOKENS,
+    LINK_BOX_HEADINGS,
+)
+
+#: subtrees never read (chrome, media, forms)
+_SKIP_TAGS = (
+    frozenset(
+        "aside button dialog figure figcaption footer form header iframe img input nav picture "
+        "select svg textarea video audio object embed canvas map label option".split()
+    )
+    | INVISIBLE_TAGS
+)
+_SKIP_ROLES = frozenset(
+    "navigation banner contentinfo dialog complementary alertdialog menu".split()
+)
+_BOILERPLATE = re.compile("|".join(BOILERPLATE_WORDS))
+_CONTENT = re.compile("|".join(CONTENT_WORDS))
+#: class tokens of hidden elements (whole tokens: "field-label-hidden" hides only the label)
+_HIDDEN_TOKENS = frozenset(HIDDEN_TOKENS)
+#: a paragraph: at least this many characters of its own text
+MIN_PARAGRAPH = 25
+#: a paragraph's own text is mostly links above this share (a link list's item)
+PARAGRAPH_LINKS = 0.5
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: elements that may be the article's root (a paragraph's container, not a paragraph)
+_ROOT_TAGS = frozenset("article body center div main section td".split())
+#: text elements: their class words say what the text is, not that it is a box
+_TEXT_TAGS = frozenset(
+    "a b blockquote em font h1 h2 h3 h4 h5 h6 i p pre small span strong u".split()
+)
+_LISTS = frozenset(("ul", "ol", "dl"))
+_CONTAINER_TAGS = frozenset(("div", "section", "ul", "ol", "table", "dl", "tbody", "center"))
+
+
+@dataclass(eq=False)
+class _Stats:
+    total: int = 0  # characters of text in the subtree
+    links: int = 0  # of which inside links
+    good: int = 0  # characters of paragraph text in the subtree
+    paragraphs: int = 0  # paragraphs in the subtree
+
+
+@dataclass(eq=False)
+class _Scan:
+    stats: dict[Any, _Stats] = field(default_factory=dict)
+    boxes: list[Any] = field(default_factory=list)  # left out for their class/id words
+    allowed: set[Any] = field(default_factory=set)  # read despite them
+    path: list[Any] = field(default_factory=list)
+
+    def walk(self, el: Any) -> tuple[str, int, int]:
+        """Visit ``el``: its own inline text, its total text length and its link text
+        length."""
+        stats = self.stats[el] = _Stats()
+        parts = [el.text or ""]
+        total = links = own_links = 0
+        self.path.append(el)
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str):
+                if tag == "br":
+                    parts.append(" ")
+                elif skipped(child):
+                    pass
+                elif child not in self.allowed and boilerplate(child):
+                    self.boxes.append(child)
+                else:
+                    text, sub_total, sub_links = self.walk(child)
+                    if tag in BLOCK_TAGS:
+                        total += sub_total
+                        links += sub_links
+                    else:  # inline: its text is part of this element's own text
+                        parts.append(text)
+                        total += sub_total - len(text)
+                        links += sub_links
+                        own_links += sub_links if tag != "a" else len(text)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+        self.path.pop()
+        own = clean("".join(parts))
+        size = len(own)
+        total += size
+        if el.tag == "a":
+            links = total
+        stats.total, stats.links = total, links
+        if size >= MIN_PARAGRAPH and el.tag in BLOCK_TAGS and el.tag not in _HEADINGS:
+            if own_links <= PARAGRAPH_LINKS * size:
+                self.path.append(el)
+                self._paragraph(size)
+                self.path.pop()
+        return own, total, links
+
+    def _paragraph(self, size: int) -> None:
+        stats = self.stats
+        for above in self.path:
+            counts = stats[above]
+            counts.good += size
+            counts.paragraphs += 1
+
+
+def skipped(el: Any) -> bool:
+    """Whether ``el``'s subtree is boilerplate: a chrome tag or role, hidden, or a class/id of
+    boilerplate words without content words."""
+    if el.tag in _SKIP_TAGS:
+        return True
+    names = el.keys()
+    if not names:
+        return False
+    if "hidden" in names or el.get("aria-hidden") == "true":
+        return True
+    role = el.get("role")
+    if role is not None and role.lower() in _SKIP_ROLES:
+        return True
+    style = el.get("style")
+    if style is not None:
+        style = style.replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style:
+            return True
+    value = el.get("class")
+    return value is not None and not _HIDDEN_TOKENS.isdisjoint(value.lower().split())
+
+
+def boilerplate(el: Any) -> bool:
+    """Whether ``el`` is a container whose class/id holds boilerplate words and no content
+    words (a paragraph's class is no box: ``p.teaser`` is a lead)."""
+    if el.tag in _TEXT_TAGS:
+        return False
+    words = _words(el)
+    return bool(words) and _BOILERPLATE.search(words) is not None and _CONTENT.search(words) is None
+
+
+def _words(el: Any) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
+
+
+@dataclass
+class Selected:
+    """The article the scorer found: its root elements (the best container and the siblings
+    that joined it), in document order, and the scan behind it."""
+
+    roots: list[Any]
+    scan: _Scan
+
+
+def select(doc: Any) -> Selected | None:
+    """The article of the page: the element whose paragraph text outweighs the rest of its
+    text the most (:func:`_best`), or None when the page holds no paragraph."""
+    body = next(doc.iter("body"), None)
+    if body is None:
+        return None
+    scan = _Scan()
+    best = _best(scan, body)
+    if best is None:
+        return None
+    # a box left out for its words that holds more text than the article found is the article
+    # (class words are noisy: "teaserTyp3 newsSingle", "single-promotion", "vw-sidebar-…")
+    big = {box for box in scan.boxes if len(text_content(box)) > scan.stats[best].good}
+    if big:
+        scan = _Scan(allowed=big)
+        best = _best(scan, body)
+        if best is None:
+            return None
+    return Selected([best], scan)
+
+
+def _best(scan: _Scan, body: Any) -> Any:
+    """Walk ``body``; the element with the most paragraph text less its other text (link
+    lists, short lines, boxes), or None."""
+    try:
+        scan.walk(body)
+    except RecursionError:
+        return None
+    best, best_score = None, 0
+    for el, stats in scan.stats.items():
+        if stats.good and el.tag in _ROOT_TAGS:
+            score = 2 * stats.good - stats.total  # good - (total - good)
+            if score > best_score:
+                best, best_score = el, score
+    return best
+
+
+def _density(stats: _Stats) -> float:
+    return stats.links / stats.total if stats.total else 0.0
+
+
+def body_blocks(selected: Selected) -> list[str]:
+    """The text blocks of the selected article (one per paragraph, heading, list item), without
+    the boxes inside it (:func:`_boxed`), the headings of left-out boxes and of link boxes
+    (:data:`~crawler.extract.vocabulary.LINK_BOX_HEADINGS`), and trailing headings."""
+    out: list[str] = []
+    headings: list[bool] = []  # per block: whether it is a heading
+    buf: list[str] = []
+    stats = selected.scan.stats
+
+    def kept(el: Any) -> bool:
+        return el in stats and not _boxed(el, stats[el])
+
+    def flush(heading: bool = False) -> None:
+        if buf:
+            text = clean("".join(buf))
+            buf.clear()
+            if text:
+                out.append(text)
+                headings.append(heading)
+
+    def walk(el: Any) -> None:
+        text = el.text
+        if text:
+            buf.append(text)
+        for child in el:
+            tag = child.tag
+            if tag == "br":
+                buf.append(" ")
+            elif isinstance(tag, str) and kept(child) and not is_chrome(child):
+                if tag in _HEADINGS:
+                    flush()
+                    if not _box_heading(child, kept):
+                        walk(child)
+                        flush(heading=True)
+                    buf.clear()
+                elif tag in BLOCK_TAGS:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)
+            tail = child.tail
+            if tail:
+                buf.append(tail)
+
+    for root in selected.roots:
+        flush()
+        if kept(root):
+            walk(root)
+        flush()
+    while headings and headings[-1]:  # a heading with nothing after it heads nothing kept
+        headings.pop()
+        out.pop()
+    return out
+
+
+def _box_heading(heading: Any, kept: Callable[[Any], bool]) -> bool:
+    """Whether ``heading`` heads a box rather than article text: its words are a link box's
+    ("Mehr zum Thema", "Das könnte Sie auch interessieren"), or the element after it is left
+    out."""
+    if LINK_BOX_HEADINGS.match(clean(text_content(heading))):
+        return True
+    after = heading.getnext()
+    while after is not None and not isinstance(after.tag, str):
+        after = after.getnext()
+    return after is not None and after.tag not in ("br", "p") and not kept(after)
+
+
+def _boxed(el: Any, stats: _Stats) -> bool:
+    """A box inside the article that is not part of it: a link list or teaser box (mostly
+    link text), or a container weighed as boilerplate without paragraphs."""
+    if el.tag not in _CONTAINER_TAGS or not stats.total:
+        return False
+    density = _density(stats)
+    if density > 0.5:
+        return True
+    return density > 0.2 and stats.paragraphs < 2 and (el.tag in _LISTS or boilerplate(el))
+
+
+def scored_body(doc: Any, known: set[str]) -> str | None:
+    """The body the scorer finds on the page, blocks equal to ``known`` fields (title, lead,
+    date line) left out; None when it finds no article."""
+    selected = select(doc)
+    if selected is None:
+        return None
+    blocks = trim_blocks([b for b in body_blocks(selected) if b not in known])
+    return "\n\n".join(blocks) or None
+
+
+__all__ = ["Selected", "body_blocks", "scored_body", "select", "skipped"]
+
+
+def pick_body(
+    structural: str | None,
+    scored: str | None,
+    library: Callable[[], str | None],
+    fields: list[str | None],
+) -> str | None:
+    """The body of a page whose markup names no article container. Where the scorer's body
+    and the structural one (the title's ``article``/``main``/ancestor) say the same
+    (:func:`crawler.extract.fallback.agree`), the one that covers the other: two independent
+    readings that agree are as good as the library's (measured on the German dev set,
+    BENCHMARKS.md). Elsewhere the library's (``library`` is called only then): where the two
+    differ, it is better more often than either."""
+    if scored and structural:
+        if agree(scored, structural):
+            return scored
+        if agree(structural, scored):
+            return structural
+    return choose_body(structural, library(), fields)
