@@ -243,3 +243,20 @@ CONTENT_WORDS = (
 HIDDEN_TOKENS = ("hidden", "hide", "d-none", "sr-only", "visually-hidden", "visuallyhidden",
                  "screen-reader-text", "screenreader", "element-invisible", "offscreen",
                  "invisible", "u-hidden", "is-hidden", "display-none")  # fmt: skip
+
+#: a line (a heading, a short block) after which an article's text has ended: related boxes,
+#: author boxes, comments, sharing and rating prompts (German and English; the scorer stops
+#: reading the article there)
+END_HEADINGS = re.compile(
+    r"(ähnliche (beiträge|artikel|themen|rezepte|nachrichten|meldungen)|"
+    r"das könnte (sie|dich) auch interessieren|mehr zum thema|mehr (aus|zu) (der|dem|den)\b|"
+    r"(weitere|aktuelle|neueste|aktuellste|beliebte|verwandte) (beiträge|artikel|news|"
+    r"nachrichten|meldungen|themen|links|rezepte)|(über|zum|zur) (den |die )?autor(in)?|"
+    r"lesen sie (auch|mehr)|auch interessant|empfehlungen( aus| der| für)?|"
+    r"kommentare?|kommentieren|diskussion|schreibe?n? sie einen kommentar|"
+    r"(diesen |den )?(artikel|beitrag|seite) (teilen|drucken|empfehlen)|teilen|"
+    r"war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
+    r"related (posts|articles|stories|content)|you (may|might) also like|"
+    r"(about|über) the author|share (this|it)|comments?|leave a (reply|comment))\b[\s:?!.]*",
+    re.IGNORECASE,
+)
