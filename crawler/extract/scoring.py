@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.body import is_chrome, trim_blocks
-from crawler.extract.fallback import agree, choose_body
+from crawler.extract.fallback import choose_body
 from crawler.extract.text import BLOCK_TAGS, INVISIBLE_TAGS, clean, text_content
 from crawler.extract.vocabulary import (
     BOILERPLATE_WORDS,
@@ -31,6 +31,7 @@ from crawler.extract.vocabulary import (
     END_HEADINGS,
     HIDDEN_TOKENS,
     LINK_BOX_HEADINGS,
+    SHARE_LINE,
 )
 
 #: subtrees never read (chrome, media, forms)
@@ -52,6 +53,8 @@ _HIDDEN_TOKENS = frozenset(HIDDEN_TOKENS)
 RESCANS = 3
 #: weight of a container's other text (short lines, links, boxes) against its paragraphs
 PENALTY = 1.0
+#: a list of links between paragraphs is part of the text up to this many characters
+SHORT_LIST = 200
 #: an end line is at most this long
 END_LINE = 60
 #: a paragraph: at least this many characters of its own text
@@ -75,6 +78,7 @@ class _Stats:
     links: int = 0  # of which inside links
     good: int = 0  # characters of paragraph text in the subtree
     paragraphs: int = 0  # paragraphs in the subtree
+    read: int = 0  # paragraphs of the page that end before this element ends
 
 
 @dataclass(eq=False)
@@ -83,6 +87,7 @@ class _Scan:
     boxes: list[Any] = field(default_factory=list)  # left out for their class/id words
     allowed: set[Any] = field(default_factory=set)  # read despite them
     path: list[Any] = field(default_factory=list)
+    read: int = 0  # paragraphs walked so far
     in_link: int = 0  # links open around the element walked (a teaser's paragraphs are link text)
 
     def walk(self, el: Any) -> tuple[str, int, int]:
@@ -130,6 +135,8 @@ class _Scan:
                 self.path.append(el)
                 self._paragraph(size)
                 self.path.pop()
+                self.read += 1
+        stats.read = self.read
         return own, total, links
 
     def _paragraph(self, size: int) -> None:
@@ -241,8 +248,16 @@ def body_blocks(selected: Selected) -> list[str]:
     buf: list[str] = []
     stats = selected.scan.stats
 
+    ended: list[bool] = []  # the article's text has ended (an end heading was read)
+    # (an end line before half of the article's paragraph text is a share/print bar above it)
+    last = max((stats[root].read for root in selected.roots if root in stats), default=0)
+    read, half = [0], sum(stats[root].good for root in selected.roots if root in stats) / 2
+
     def kept(el: Any) -> bool:
-        return el in stats and not _boxed(el, stats[el])
+        return el in stats and not _boxed(el, stats[el], last)
+
+    def chrome(el: Any) -> bool:  # (a box holds less than half of the article's text)
+        return is_chrome(el) and stats[el].good < half
 
     def flush(heading: bool = False) -> None:
         if buf:
@@ -251,8 +266,7 @@ def body_blocks(selected: Selected) -> list[str]:
             if text:
                 out.append(text)
                 headings.append(heading)
-
-    ended: list[bool] = []  # the article's text has ended (an end heading was read)
+                read[0] += len(text)
 
     def walk(el: Any) -> None:
         text = el.text
@@ -264,11 +278,15 @@ def body_blocks(selected: Selected) -> list[str]:
             tag = child.tag
             if tag == "br":
                 buf.append(" ")
-            elif isinstance(tag, str) and kept(child) and not is_chrome(child):
-                if tag in BLOCK_TAGS and _ends(child, stats[child]):
-                    flush()
-                    ended.append(True)
-                    return
+            elif isinstance(tag, str) and kept(child) and not chrome(child):
+                if tag in BLOCK_TAGS and stats[child].total <= END_LINE:
+                    line = clean(text_content(child))
+                    if SHARE_LINE.fullmatch(line):
+                        continue
+                    if read[0] >= half and END_HEADINGS.fullmatch(line):
+                        flush()
+                        ended.append(True)
+                        return
                 if tag in _HEADINGS:
                     flush()
                     if not _box_heading(child, kept):
@@ -296,12 +314,6 @@ def body_blocks(selected: Selected) -> list[str]:
     return out
 
 
-def _ends(el: Any, stats: _Stats) -> bool:
-    """Whether ``el`` is a short line after which the article has ended
-    (:data:`~crawler.extract.vocabulary.END_HEADINGS`)."""
-    return stats.total <= END_LINE and END_HEADINGS.fullmatch(clean(text_content(el))) is not None
-
-
 def _box_heading(heading: Any, kept: Callable[[Any], bool]) -> bool:
     """Whether ``heading`` heads a box rather than article text: its words are a link box's
     ("Mehr zum Thema", "Das könnte Sie auch interessieren"), or the element after it is left
@@ -314,14 +326,16 @@ def _box_heading(heading: Any, kept: Callable[[Any], bool]) -> bool:
     return after is not None and after.tag not in ("br", "p") and not kept(after)
 
 
-def _boxed(el: Any, stats: _Stats) -> bool:
+def _boxed(el: Any, stats: _Stats, last: int) -> bool:
     """A box inside the article that is not part of it: a link list or teaser box (mostly
-    link text), or a container weighed as boilerplate without paragraphs."""
+    link text; a short list of links with article paragraphs after it, up to the ``last``
+    paragraph, is part of the text), or a container weighed as boilerplate without
+    paragraphs."""
     if el.tag not in _CONTAINER_TAGS or not stats.total:
         return False
     density = _density(stats)
     if density > 0.5:
-        return True
+        return not (el.tag in _LISTS and stats.total <= SHORT_LIST and stats.read < last)
     return density > 0.2 and stats.paragraphs < 2 and (el.tag in _LISTS or boilerplate(el))
 
 
@@ -344,17 +358,11 @@ def pick_body(
     library: Callable[[], str | None],
     fields: list[str | None],
 ) -> str | None:
-    """The body of a page whose markup names no article container. Where the scorer's body
-    and the structural one (the title's ``article``/``main``/ancestor) say the same
-    (:func:`crawler.extract.fallback.agree`), the one that covers the other: two independent
-    readings that agree are as good as the library's (measured on the German dev set,
-    BENCHMARKS.md). Elsewhere the library's (``library`` is called only then): where the two
-    differ, it is better more often than either."""
-    if scored and __import__("os").environ.get("SCORED_ONLY"):
+    """The body of a page whose markup names no article container: the scorer's; where it
+    finds no article, the library's (``library`` is called only then) or the ``structural``
+    one (:func:`crawler.extract.fallback.choose_body`). On the German dev set the scorer's
+    body is better than the library's on more pages than it is worse (BENCHMARKS.md), and
+    it costs a fraction of the time."""
+    if scored:
         return scored
-    if scored and structural:
-        if agree(scored, structural):
-            return scored
-        if agree(structural, scored):
-            return structural
     return choose_body(structural, library(), fields)

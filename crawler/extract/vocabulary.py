@@ -254,9 +254,16 @@ END_HEADINGS = re.compile(
     r"nachrichten|meldungen|themen|links|rezepte)|(über|zum|zur) (den |die )?autor(in)?|"
     r"lesen sie (auch|mehr)|auch interessant|empfehlungen( aus| der| für)?|"
     r"kommentare?|kommentieren|diskussion|schreibe?n? sie einen kommentar|"
-    r"(diesen |den )?(artikel|beitrag|seite) (teilen|drucken|empfehlen)|teilen|"
     r"war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
     r"related (posts|articles|stories|content)|you (may|might) also like|"
-    r"(about|über) the author|share (this|it)|comments?|leave a (reply|comment))\b[\s:?!.]*",
+    r"(about|über) the author|comments?|leave a (reply|comment))\b[\s:?!.]*",
+    re.IGNORECASE,
+)
+
+#: a short line that only offers sharing, printing or rating (left out wherever it stands)
+SHARE_LINE = re.compile(
+    r"((diesen |den )?(artikel|beitrag|seite|rezept|tipp) )?(teilen|drucken|empfehlen|"
+    r"bewerten)|(share|print)( (this|it|article|post))?|like it\? share it|"
+    r"\(?noch keine bewertungen?\)?|(jetzt )?bewerten[\s:!.]*",
     re.IGNORECASE,
 )
