@@ -31,6 +31,7 @@ from crawler.extract.vocabulary import (
     END_HEADINGS,
     HIDDEN_TOKENS,
     LINK_BOX_HEADINGS,
+    NEVER_ARTICLE_WORDS,
     SHARE_LINE,
 )
 
@@ -47,6 +48,7 @@ _SKIP_ROLES = frozenset(
 )
 _BOILERPLATE = re.compile("|".join(BOILERPLATE_WORDS))
 _CONTENT = re.compile("|".join(CONTENT_WORDS))
+_NEVER_ARTICLE = re.compile("|".join(NEVER_ARTICLE_WORDS))
 #: class tokens of hidden elements (whole tokens: "field-label-hidden" hides only the label)
 _HIDDEN_TOKENS = frozenset(HIDDEN_TOKENS)
 #: scans of a page at most (each reading the boxes that held more text than the article)
@@ -68,6 +70,8 @@ _ROOT_TAGS = frozenset("article body center div main section td".split())
 _TEXT_TAGS = frozenset(
     "a b blockquote em font h1 h2 h3 h4 h5 h6 i p pre small span strong u".split()
 )
+#: blocks that are text even when they are a single link (list items, headings)
+_LINK_LINES = frozenset("li ul ol dl dt dd h1 h2 h3 h4 h5 h6 td th".split())
 _LISTS = frozenset(("ul", "ol", "dl"))
 _CONTAINER_TAGS = frozenset(("div", "section", "ul", "ol", "table", "dl", "tbody", "center"))
 
@@ -148,9 +152,11 @@ class _Scan:
 
 
 def skipped(el: Any) -> bool:
-    """Whether ``el``'s subtree is boilerplate: a chrome tag or role, hidden, or a class/id of
-    boilerplate words without content words."""
+    """Whether ``el``'s subtree is never read: a chrome tag (a ``header`` only outside an
+    ``article``: an article's header holds its intro) or role, or hidden."""
     if el.tag in _SKIP_TAGS:
+        if el.tag == "header":
+            return not any(above.tag == "article" for above in el.iterancestors())
         return True
     names = el.keys()
     if not names:
@@ -205,7 +211,11 @@ def select(doc: Any) -> Selected | None:
         scan = _Scan(allowed=allowed)
         best = _best(scan, body)
         floor = scan.stats[best].good if best is not None else 0
-        big = [box for box in scan.boxes if len(text_content(box)) > floor]
+        big = [
+            box
+            for box in scan.boxes
+            if len(text_content(box)) > floor and not _NEVER_ARTICLE.search(_words(box))
+        ]
         if not big:
             break
         for box in big:  # and the boxes inside it that hold more text than the article
@@ -256,8 +266,9 @@ def body_blocks(selected: Selected) -> list[str]:
     def kept(el: Any) -> bool:
         return el in stats and not _boxed(el, stats[el], last)
 
-    def chrome(el: Any) -> bool:  # (a box holds less than half of the article's text)
-        return is_chrome(el) and stats[el].good < half
+    def chrome(el: Any) -> bool:  # (a box holds less than half of the article's text; an
+        # article's header, which the scan read, holds its intro)
+        return el.tag != "header" and is_chrome(el) and stats[el].good < half
 
     def flush(heading: bool = False) -> None:
         if buf:
@@ -279,7 +290,10 @@ def body_blocks(selected: Selected) -> list[str]:
             if tag == "br":
                 buf.append(" ")
             elif isinstance(tag, str) and kept(child) and not chrome(child):
-                if tag in BLOCK_TAGS and stats[child].total <= END_LINE:
+                counts = stats[child]
+                if tag in BLOCK_TAGS and counts.total <= END_LINE:
+                    if counts.links == counts.total and tag not in _LINK_LINES:
+                        continue  # a lone link ("Weiterlesen", "Zurück zur Übersicht")
                     line = clean(text_content(child))
                     if SHARE_LINE.fullmatch(line):
                         continue

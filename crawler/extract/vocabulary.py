@@ -233,6 +233,12 @@ BOILERPLATE_WORDS = (
     r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe", r"abonn",
 )  # fmt: skip
 
+#: boilerplate class/id fragments of boxes that are never the article, however long (the
+#: others may name a page wrapper: "has-sidebar", "header-style-3", "single-promo")
+NEVER_ARTICLE_WORDS = (r"cookie", r"consent", r"gdpr", r"dsgvo", r"comment", r"kommentar",
+                       r"disqus", r"respond", r"newsletter", r"footer", r"breadcrumb",
+                       r"pagination")  # fmt: skip
+
 #: class/id fragments of the article's own container (they outweigh a boilerplate word)
 CONTENT_WORDS = (
     r"article", r"artikel", r"\bcontent", r"main", r"\bbody", r"entry", r"\bpost\b",
