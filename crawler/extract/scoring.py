@@ -28,11 +28,9 @@ from crawler.extract.text import BLOCK_TAGS, INVISIBLE_TAGS, clean, text_content
 from crawler.extract.vocabulary import (
     BOILERPLATE_WORDS,
     CONTENT_WORDS,
-    END_HEADINGS,
     HIDDEN_TOKENS,
     LINK_BOX_HEADINGS,
     NEVER_ARTICLE_WORDS,
-    SHARE_LINE,
 )
 
 #: subtrees never read (chrome, media, forms)
@@ -57,7 +55,7 @@ RESCANS = 3
 PENALTY = 1.0
 #: a list of links between paragraphs is part of the text up to this many characters
 SHORT_LIST = 200
-#: an end line is at most this long
+#: a lone link line is at most this long
 END_LINE = 60
 #: a paragraph: at least this many characters of its own text
 MIN_PARAGRAPH = 25
@@ -258,10 +256,8 @@ def body_blocks(selected: Selected) -> list[str]:
     buf: list[str] = []
     stats = selected.scan.stats
 
-    ended: list[bool] = []  # the article's text has ended (an end heading was read)
-    # (an end line before half of the article's paragraph text is a share/print bar above it)
     last = max((stats[root].read for root in selected.roots if root in stats), default=0)
-    read, half = [0], sum(stats[root].good for root in selected.roots if root in stats) / 2
+    half = sum(stats[root].good for root in selected.roots if root in stats) / 2
 
     def kept(el: Any) -> bool:
         return el in stats and not _boxed(el, stats[el], last)
@@ -277,30 +273,24 @@ def body_blocks(selected: Selected) -> list[str]:
             if text:
                 out.append(text)
                 headings.append(heading)
-                read[0] += len(text)
 
     def walk(el: Any) -> None:
         text = el.text
         if text:
             buf.append(text)
         for child in el:
-            if ended:
-                return
             tag = child.tag
             if tag == "br":
                 buf.append(" ")
             elif isinstance(tag, str) and kept(child) and not chrome(child):
                 counts = stats[child]
-                if tag in BLOCK_TAGS and counts.total <= END_LINE:
-                    if counts.links == counts.total and tag not in _LINK_LINES:
-                        continue  # a lone link ("Weiterlesen", "Zurück zur Übersicht")
-                    line = clean(text_content(child))
-                    if SHARE_LINE.fullmatch(line):
-                        continue
-                    if read[0] >= half and END_HEADINGS.fullmatch(line):
-                        flush()
-                        ended.append(True)
-                        return
+                if (
+                    counts.total <= END_LINE
+                    and counts.links == counts.total
+                    and tag in BLOCK_TAGS
+                    and tag not in _LINK_LINES
+                ):
+                    continue  # a lone link ("Weiterlesen", "Zurück zur Übersicht")
                 if tag in _HEADINGS:
                     flush()
                     if not _box_heading(child, kept):

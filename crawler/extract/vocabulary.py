@@ -250,9 +250,9 @@ HIDDEN_TOKENS = ("hidden", "hide", "d-none", "sr-only", "visually-hidden", "visu
                  "screen-reader-text", "screenreader", "element-invisible", "offscreen",
                  "invisible", "u-hidden", "is-hidden", "display-none")  # fmt: skip
 
-#: a line (a heading, a short block) after which an article's text has ended: related boxes,
-#: author boxes, comments, sharing and rating prompts (German and English; the scorer stops
-#: reading the article there)
+#: the start of a short line after which an article's text has ended: related boxes, author
+#: boxes, comments, rating prompts (German and English; :func:`crawler.extract.body.trim_blocks`
+#: stops there once half of the text is read)
 END_HEADINGS = re.compile(
     r"(ähnliche (beiträge|artikel|themen|rezepte|nachrichten|meldungen)|"
     r"das könnte (sie|dich) auch interessieren|mehr zum thema|mehr (aus|zu) (der|dem|den)\b|"
@@ -266,10 +266,11 @@ END_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 
-#: a short line that only offers sharing, printing or rating (left out wherever it stands)
+#: the start of a short line that only offers sharing, printing or rating (left out wherever
+#: it stands; a bare "Drucken" may be a word of the text)
 SHARE_LINE = re.compile(
-    r"((diesen |den )?(artikel|beitrag|seite|rezept|tipp) )?(teilen|drucken|empfehlen|"
-    r"bewerten)|(share|print)( (this|it|article|post))?|like it\? share it|"
-    r"\(?noch keine bewertungen?\)?|(jetzt )?bewerten[\s:!.]*",
+    r"((diesen |den )?(artikel|beitrag|seite|rezept|tipp) (teilen|drucken|empfehlen|bewerten)|"
+    r"(möchten|wollen) sie (den|diesen) (artikel|beitrag) teilen|like it\? share it|"
+    r"be sociable, share|share (this|on)\b|\(?noch keine bewertungen|jetzt bewerten)",
     re.IGNORECASE,
 )
