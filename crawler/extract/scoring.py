@@ -91,6 +91,8 @@ class _Scan:
     path: list[Any] = field(default_factory=list)
     read: int = 0  # paragraphs walked so far
     in_link: int = 0  # links open around the element walked (a teaser's paragraphs are link text)
+    #: class/id words -> boilerplate (:func:`boilerplate`), memo of this page's scans
+    words: dict[str, bool] = field(default_factory=dict)
 
     def walk(self, el: Any) -> tuple[str, int, int]:
         """Visit ``el``: its own inline text, its total text length and its link text
@@ -106,7 +108,7 @@ class _Scan:
                     parts.append(" ")
                 elif skipped(child):
                     pass
-                elif child not in self.allowed and boilerplate(child):
+                elif child not in self.allowed and self._boilerplate(child):
                     self.boxes.append(child)
                 else:
                     if tag == "a":
@@ -140,6 +142,15 @@ class _Scan:
                 self.read += 1
         stats.read = self.read
         return own, total, links
+
+    def _boilerplate(self, el: Any) -> bool:
+        if el.tag in _TEXT_TAGS or not el.keys():
+            return False
+        words = _words(el)
+        known = self.words.get(words)
+        if known is None:
+            known = self.words[words] = boilerplate(el)
+        return known
 
     def _paragraph(self, size: int) -> None:
         stats = self.stats
@@ -205,8 +216,9 @@ def select(doc: Any) -> Selected | None:
     # (class words are noisy: a page wrapper "has-sidebar", "vw-sidebar-position-right",
     # "single-promotion"): read again with it, and with the boxes found inside it
     allowed: set[Any] = set()
+    memo: dict[str, bool] = {}
     for _ in range(RESCANS):
-        scan = _Scan(allowed=allowed)
+        scan = _Scan(allowed=allowed, words=memo)
         best = _best(scan, body)
         floor = scan.stats[best].good if best is not None else 0
         big = [
