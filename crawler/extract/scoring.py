@@ -52,7 +52,7 @@ _HIDDEN_TOKENS = frozenset(HIDDEN_TOKENS)
 #: scans of a page at most (each reading the boxes that held more text than the article)
 RESCANS = 3
 #: weight of a container's other text (short lines, links, boxes) against its paragraphs
-PENALTY = 1.0
+PENALTY = 1.5
 #: a list of links between paragraphs is part of the text up to this many characters
 SHORT_LIST = 200
 #: a lone link line is at most this long
@@ -181,7 +181,12 @@ def skipped(el: Any) -> bool:
         if "display:none" in style or "visibility:hidden" in style:
             return True
     value = el.get("class")
-    return value is not None and not _HIDDEN_TOKENS.isdisjoint(value.lower().split())
+    if value is None:
+        return False
+    tokens = value.lower().split()  # (Tailwind's "!hidden" is "hidden", important)
+    return not _HIDDEN_TOKENS.isdisjoint(tokens) or any(
+        t[0] == "!" and t[1:] in _HIDDEN_TOKENS for t in tokens
+    )
 
 
 def boilerplate(el: Any) -> bool:
