@@ -50,7 +50,7 @@ _NEVER_ARTICLE = re.compile("|".join(NEVER_ARTICLE_WORDS))
 #: class tokens of hidden elements (whole tokens: "field-label-hidden" hides only the label)
 _HIDDEN_TOKENS = frozenset(HIDDEN_TOKENS)
 #: scans of a page at most (each reading the boxes that held more text than the article)
-RESCANS = 3
+RESCANS = 4
 #: weight of a container's other text (short lines, links, boxes) against its paragraphs
 PENALTY = 1.5
 #: a list of links between paragraphs is part of the text up to this many characters
@@ -226,19 +226,23 @@ def select(doc: Any) -> Selected | None:
         scan = _Scan(allowed=allowed, words=memo)
         best = _best(scan, body)
         floor = scan.stats[best].good if best is not None else 0
-        big = [
-            box
+        sizes = [
+            (len(text_content(box)), box)
             for box in scan.boxes
-            if len(text_content(box)) > floor and not _NEVER_ARTICLE.search(_words(box))
+            if not _NEVER_ARTICLE.search(_words(box))
         ]
-        if not big:
+        if not sizes:
             break
-        for box in big:  # and the boxes inside it that hold more text than the article
-            allowed.update(
-                el
-                for el in box.iter(etree.Element)
-                if boilerplate(el) and len(text_content(el)) > floor
-            )
+        size, box = max(sizes, key=lambda sized: sized[0])
+        if size <= floor:
+            break
+        # the largest box only (a smaller one may be a teaser the article then outweighs), and
+        # the boxes inside it that hold more text than the article found
+        allowed.update(
+            el
+            for el in box.iter(etree.Element)
+            if el is box or (boilerplate(el) and len(text_content(el)) > floor)
+        )
     if best is None:
         return None
     return Selected([best], scan)

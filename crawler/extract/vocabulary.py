@@ -231,6 +231,7 @@ BOILERPLATE_WORDS = (
     r"widget", r"\btags?\b", r"tagcloud", r"skip", r"login", r"search", r"suche\b",
     r"toolbar", r"rating", r"author-?box", r"byline", r"print", r"empfehl", r"recommend",
     r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe", r"abonn",
+    r"legend", r"caption", r"gallery", r"galerie", r"slider", r"carousel", r"lightbox",
 )  # fmt: skip
 
 #: boilerplate class/id fragments of boxes that are never the article, however long (the
