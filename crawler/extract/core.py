@@ -16,8 +16,9 @@ left empty:
 5. site profile (:mod:`crawler.extract.layouts.profiled`): the profile's CSS selectors override
    the layout field by field;
 6. no title yet: old table layouts (:mod:`crawler.extract.layouts.tables`);
-7. library body (:mod:`crawler.extract.fallback`): trafilatura where no markup says where the
-   article is;
+7. selected body where no markup says where the article is: the block scorer's
+   (:mod:`crawler.extract.scoring`), trafilatura's (:mod:`crawler.extract.fallback`) only
+   where the scorer finds no article;
 8. related links (:mod:`crawler.extract.related`) and dates (:mod:`crawler.extract.dates`, the
    rule that picks ``published`` in :mod:`crawler.dates`; htmldate when nothing else dates a
    press release).
@@ -172,6 +173,8 @@ def _extract(page: PageContext) -> Extracted:
     if result.title is None:
         result.title = meta.headline or strip_suffix(meta.og_title)
     if not result.body or not trusted(doc, article, old, profile, marked):  # stage 7
+        # no markup says where the article is: the scorer's body is measurably better than
+        # the title's container's; the library's where the scorer finds none (BENCHMARKS.md)
         _select_body(page, result, scope)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"
@@ -184,8 +187,10 @@ def _extract(page: PageContext) -> Extracted:
 
 def _select_body(page: PageContext, result: Extracted, scope: Any) -> None:
     """Stage 7: the body where no markup says where the article is: the block scorer's
-    (:mod:`crawler.extract.scoring`), else trafilatura's (:mod:`crawler.extract.fallback`);
-    the structural body stays when both agree with it or find nothing."""
+    (:mod:`crawler.extract.scoring`); where it finds no article, trafilatura's
+    (:mod:`crawler.extract.fallback`), the structural body when that finds nothing either
+    (:func:`crawler.extract.scoring.pick_body`). Known fields (title, label, lead, the
+    date line, captions and credits) are no body blocks."""
     line = date_line(page, scope)  # the visible date line and the image captions are
     # fields of their own (trafilatura may put them into the body; BENCHMARKS.md)
     fields = [

@@ -1,16 +1,24 @@
-"""The structural body selector: where a page's markup names no article container, the body is
-found by scoring blocks of the lxml tree (:func:`scored_body`), so the library layer
-(:mod:`crawler.extract.fallback`) runs only where this finds nothing.
+"""The body selector: where a page's markup names no article container, the body is found by
+scoring the lxml tree (:func:`scored_body`), so the library layer
+(:mod:`crawler.extract.fallback`) runs only where this finds no article.
 
-One walk over the page's ``body`` (boilerplate subtrees left out: chrome tags, hidden elements,
-class/id words of navigation, footers, sidebars, teasers, comments, banners —
-:data:`crawler.extract.vocabulary.BOILERPLATE_WORDS`) measures every element's text and link
-text. Each paragraph (a block whose own inline text is long enough and not mostly links) adds
-points to its parent, less to the ancestors above (more for commas and length); a container's
-points are weighed by its class/id words (:data:`~crawler.extract.vocabulary.CONTENT_WORDS`
-against boilerplate words) and its link density. The best container is the article; its
-siblings join it when they score near it. The body is the article's text blocks, without
-link-dense boxes inside it.
+One walk over the page's ``body`` measures every element's text, link text and paragraph text
+(a paragraph: a block whose own inline text is at least :data:`MIN_PARAGRAPH` characters,
+not mostly links, not inside a link). Left out of the walk: chrome tags (an ``article``'s own
+``header`` is read: it holds the intro), hidden elements, and boxes whose class/id holds
+boilerplate words (:data:`~crawler.extract.vocabulary.BOILERPLATE_WORDS`: navigation, footers,
+sidebars, teasers, comments, banners, captions) and no content words
+(:data:`~crawler.extract.vocabulary.CONTENT_WORDS`). Class words are noisy (a page wrapper
+"has-sidebar"), so the largest box that holds more text than the article found is read in a
+new walk (up to :data:`RESCANS`), unless its words say it never is an article
+(:data:`~crawler.extract.vocabulary.NEVER_ARTICLE_WORDS`: cookies, comments, footers).
+
+The article is the container (:data:`_ROOT_TAGS`) whose paragraph text outweighs its other
+text the most (the other text weighs :data:`PENALTY` times as much). Its body is its text
+blocks without link-dense boxes (a short list of links between paragraphs stays), headings of
+left-out boxes, lone short links and trailing headings, trimmed by
+:func:`crawler.extract.body.trim_blocks` (meta line, back link, share lines, an end line such
+as "Ähnliche Beiträge" and what follows it).
 """
 
 from __future__ import annotations
@@ -51,6 +59,9 @@ _NEVER_ARTICLE = re.compile("|".join(NEVER_ARTICLE_WORDS))
 _HIDDEN_TOKENS = frozenset(HIDDEN_TOKENS)
 #: scans of a page at most (each reading the boxes that held more text than the article)
 RESCANS = 4
+#: a box inside a rescued one is read too when it holds more than 1/WRAPPED of its text
+#: (a nested wrapper holds most of it, a sidebar inside the wrapper does not)
+WRAPPED = 2
 #: weight of a container's other text (short lines, links, boxes) against its paragraphs
 PENALTY = 1.5
 #: a list of links between paragraphs is part of the text up to this many characters
@@ -237,11 +248,12 @@ def select(doc: Any) -> Selected | None:
         if size <= floor:
             break
         # the largest box only (a smaller one may be a teaser the article then outweighs), and
-        # the boxes inside it that hold more text than the article found
+        # the boxes inside it that hold most of its text (nested wrappers)
+        least = max(floor, size / WRAPPED)
         allowed.update(
             el
             for el in box.iter(etree.Element)
-            if el is box or (boilerplate(el) and len(text_content(el)) > floor)
+            if el is box or (boilerplate(el) and len(text_content(el)) > least)
         )
     if best is None:
         return None
