@@ -91,6 +91,7 @@ class _Stats:
     links: int = 0  # of which inside links
     good: int = 0  # characters of paragraph text in the subtree
     paragraphs: int = 0  # paragraphs in the subtree
+    paragraph: bool = False  # the element is a paragraph
     read: int = 0  # paragraphs of the page that end before this element ends
 
 
@@ -151,6 +152,7 @@ class _Scan:
                 self._paragraph(size)
                 self.path.pop()
                 self.read += 1
+                stats.paragraph = True
         stats.read = self.read
         return own, total, links
 
@@ -324,6 +326,14 @@ def body_blocks(selected: Selected) -> list[str]:
                     and tag not in _LINK_LINES
                 ):
                     continue  # a lone link ("Weiterlesen", "Zurück zur Übersicht")
+                if tag == "header":  # an article's header: its paragraphs (the intro); its
+                    # title, kicker and date line are fields of their own
+                    flush()
+                    for el in child.iter(etree.Element):
+                        if el in stats and stats[el].paragraph:
+                            buf.append(text_content(el))
+                            flush()
+                    continue
                 if tag in _HEADINGS:
                     flush()
                     if not _box_heading(child, kept):
