@@ -18,6 +18,7 @@ from crawler.extract.vocabulary import END_HEADINGS as _END_HEADINGS
 from crawler.extract.vocabulary import LINK_BOX_HEADINGS
 from crawler.extract.vocabulary import META_CLASS_TOKENS as _META_CLASS_TOKENS
 from crawler.extract.vocabulary import META_LINE as _META_LINE
+from crawler.extract.vocabulary import MORE_LINK as _MORE_LINK
 from crawler.extract.vocabulary import SHARE_LINE as _SHARE_LINE
 from crawler.extract.vocabulary import SKIP_CLASS_PARTS as _SKIP_CLASS_PARTS
 from crawler.extract.vocabulary import SKIP_HEADINGS as _SKIP_HEADINGS
@@ -164,7 +165,8 @@ def trim_blocks(blocks: list[str]) -> list[str]:
     """A body's ``blocks`` without an opening date/author meta line (a template's
     "25.09.2025 10:00 von Pressestelle" above the text), a closing back link ("Zurück"; found
     on hand-made Contao pages), short lines that only offer sharing, printing or rating
-    (:data:`~crawler.extract.vocabulary.SHARE_LINE`), and whatever follows a short line that
+    (:data:`~crawler.extract.vocabulary.SHARE_LINE`) and teasers' "Weiterlesen" links
+    (:data:`~crawler.extract.vocabulary.MORE_LINK`), and whatever follows a short line that
     ends an article's text (:data:`~crawler.extract.vocabulary.END_HEADINGS`: "Ähnliche
     Beiträge", "Über den Autor", "Kommentare") once half of the text is read (before that it
     is a bar above the article). Other blocks are never touched."""
@@ -179,7 +181,7 @@ def trim_blocks(blocks: list[str]) -> list[str]:
     half, read, out = sum(map(len, kept)) / 2, 0, []
     for block in kept:
         if len(block) <= _END_LINE:
-            if _SHARE_LINE.match(block):
+            if _SHARE_LINE.match(block) or _MORE_LINK.fullmatch(block):
                 continue
             if read >= half and _END_HEADINGS.match(block):
                 break

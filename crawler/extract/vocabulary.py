@@ -275,3 +275,10 @@ SHARE_LINE = re.compile(
     r"be sociable, share|share (this|on)\b|\(?noch keine bewertungen|jetzt bewerten)",
     re.IGNORECASE,
 )
+
+#: a block that is only a teaser's "read more" link ("Weiterlesen", "Mehr erfahren »")
+MORE_LINK = re.compile(
+    r"[»›>\s]*(weiterlesen|mehr|mehr (lesen|erfahren|dazu|informationen)|read more|more)"
+    r"[\s.»›>…-]*",
+    re.IGNORECASE,
+)
