@@ -14,9 +14,10 @@ new walk (up to :data:`RESCANS`), unless its words say it never is an article
 (:data:`~crawler.extract.vocabulary.NEVER_ARTICLE_WORDS`: cookies, comments, footers).
 
 The article is the container (:data:`_ROOT_TAGS`) whose paragraph text outweighs its other
-text the most (the other text weighs :data:`PENALTY` times as much). Its body is its text
-blocks without link-dense boxes (a short list of links between paragraphs stays), headings of
-left-out boxes, lone short links and trailing headings, trimmed by
+text the most (the other text weighs :data:`PENALTY` times as much), with the siblings that
+score at least :data:`SIBLING_SHARE` of it (an article split into containers). Its body is
+their text blocks without link-dense boxes (a short list of links between paragraphs
+stays), headings of left-out boxes, lone short links and trailing headings, trimmed by
 :func:`crawler.extract.body.trim_blocks` (meta line, back link, share lines, an end line such
 as "Ähnliche Beiträge" and what follows it).
 """
@@ -62,6 +63,8 @@ RESCANS = 4
 #: a box inside a rescued one is read too when it holds more than 1/WRAPPED of its text
 #: (a nested wrapper holds most of it, a sidebar inside the wrapper does not)
 WRAPPED = 2
+#: a sibling of the article's container joins it when it scores this share of it
+SIBLING_SHARE = 0.1
 #: weight of a container's other text (short lines, links, boxes) against its paragraphs
 PENALTY = 1.5
 #: a list of links between paragraphs is part of the text up to this many characters
@@ -259,7 +262,26 @@ def select(doc: Any) -> Selected | None:
         )
     if best is None:
         return None
-    return Selected([best], scan)
+    return Selected(_with_siblings(best, scan), scan)
+
+
+def _score(stats: _Stats) -> float:
+    return (1 + PENALTY) * stats.good - PENALTY * stats.total
+
+
+def _with_siblings(best: Any, scan: _Scan) -> list[Any]:
+    """``best`` and the siblings that score at least :data:`SIBLING_SHARE` of it (an
+    article split into containers: its text, an update, a quote box)."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    least = SIBLING_SHARE * _score(scan.stats[best])
+    stats = scan.stats
+    return [
+        el
+        for el in parent
+        if el is best or (el in stats and stats[el].good and _score(stats[el]) >= least)
+    ]
 
 
 def _best(scan: _Scan, body: Any) -> Any:
