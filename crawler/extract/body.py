@@ -14,9 +14,12 @@ from lxml import etree
 from crawler.extract.text import BLOCK_TAGS, INVISIBLE_TAGS, clean, element_text
 from crawler.extract.vocabulary import BACK_LINK_BLOCK as _BACK_LINK_BLOCK
 from crawler.extract.vocabulary import CHROME_IDS as _CHROME_IDS
+from crawler.extract.vocabulary import END_HEADINGS as _END_HEADINGS
 from crawler.extract.vocabulary import LINK_BOX_HEADINGS
 from crawler.extract.vocabulary import META_CLASS_TOKENS as _META_CLASS_TOKENS
 from crawler.extract.vocabulary import META_LINE as _META_LINE
+from crawler.extract.vocabulary import MORE_LINK as _MORE_LINK
+from crawler.extract.vocabulary import SHARE_LINE as _SHARE_LINE
 from crawler.extract.vocabulary import SKIP_CLASS_PARTS as _SKIP_CLASS_PARTS
 from crawler.extract.vocabulary import SKIP_HEADINGS as _SKIP_HEADINGS
 from crawler.extract.vocabulary import SKIP_ROLES as _SKIP_ROLES
@@ -159,12 +162,33 @@ def body_blocks(
 
 
 def trim_blocks(blocks: list[str]) -> list[str]:
-    """A structural body's ``blocks`` without an opening date/author meta line (a template's
-    "25.09.2025 10:00 von Pressestelle" above the text) and a closing back link ("Zurück");
-    found on hand-made Contao pages. Other blocks are never touched."""
+    """A body's ``blocks`` without an opening date/author meta line (a template's
+    "25.09.2025 10:00 von Pressestelle" above the text), a closing back link ("Zurück"; found
+    on hand-made Contao pages), short lines that only offer sharing, printing or rating
+    (:data:`~crawler.extract.vocabulary.SHARE_LINE`) and teasers' "Weiterlesen" links
+    (:data:`~crawler.extract.vocabulary.MORE_LINK`), and whatever follows a short line that
+    ends an article's text (:data:`~crawler.extract.vocabulary.END_HEADINGS`: "Ähnliche
+    Beiträge", "Über den Autor", "Kommentare") once half of the text is read (before that it
+    is a bar above the article). Other blocks are never touched."""
     start, end = 0, len(blocks)
     if end > 1 and len(blocks[0]) <= 90 and _META_LINE.fullmatch(blocks[0]):
         start = 1
     if end - start > 1 and len(blocks[-1]) <= 40 and _BACK_LINK_BLOCK.fullmatch(blocks[-1]):
         end -= 1
-    return blocks[start:end] if start or end != len(blocks) else blocks
+    kept = blocks[start:end] if start or end != len(blocks) else blocks
+    if not any(len(b) <= _END_LINE for b in kept):
+        return kept
+    half, read, out = sum(map(len, kept)) / 2, 0, []
+    for block in kept:
+        if len(block) <= _END_LINE:
+            if _SHARE_LINE.match(block) or _MORE_LINK.fullmatch(block):
+                continue
+            if read >= half and _END_HEADINGS.match(block):
+                break
+        out.append(block)
+        read += len(block)
+    return out
+
+
+#: a sharing line or an end line is at most this long
+_END_LINE = 60

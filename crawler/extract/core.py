@@ -16,8 +16,9 @@ left empty:
 5. site profile (:mod:`crawler.extract.layouts.profiled`): the profile's CSS selectors override
    the layout field by field;
 6. no title yet: old table layouts (:mod:`crawler.extract.layouts.tables`);
-7. library body (:mod:`crawler.extract.fallback`): trafilatura where no markup says where the
-   article is;
+7. selected body where no markup says where the article is: the block scorer's
+   (:mod:`crawler.extract.scoring`), trafilatura's (:mod:`crawler.extract.fallback`) only
+   where the scorer finds no article;
 8. related links (:mod:`crawler.extract.related`) and dates (:mod:`crawler.extract.dates`, the
    rule that picks ``published`` in :mod:`crawler.dates`; htmldate when nothing else dates a
    press release).
@@ -48,6 +49,7 @@ from crawler.extract.media import CREDIT_HEADINGS, credit_lines, split_caption
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items
 from crawler.extract.related import related as related_links
+from crawler.extract.scoring import pick_body, scored_body
 from crawler.extract.structured import read_structured
 from crawler.extract.teasers import page_teaser
 from crawler.extract.text import (
@@ -181,21 +183,9 @@ def _extract(page: PageContext) -> Extracted:
     if result.title is None:
         result.title = meta.headline or strip_suffix(meta.og_title)
     if not result.body or not trusted(doc, article, old, profile, marked):  # stage 7
-        # no markup says where the article is: the library's body is measurably better
-        # (BENCHMARKS.md); the structural body stays when the library finds nothing
-        library = extract_fallback.body_text(page.markup, page.url)
-        line = date_line(page, scope)  # the visible date line and the image captions are
-        # fields of their own (trafilatura may put them into the body; BENCHMARKS.md)
-        fields = [
-            result.title,
-            result.label,
-            result.lead,
-            element_text(line) if line is not None else None,
-        ]
-        for image in result.images:
-            fields += (image.caption, image.credit)
-        fields += [element_text(el) for el in credit_lines(page, scope)]  # "Bildnachweis: …"
-        result.body = extract_fallback.choose_body(result.body, library, fields)
+        # no markup says where the article is: the scorer's body is measurably better than
+        # the title's container's; the library's where the scorer finds none (BENCHMARKS.md)
+        _select_body(page, result, scope)
         if result.body and result.page_type == "other":
             result.page_type = "press_release" if meta.is_press else "topic"
 
@@ -203,3 +193,27 @@ def _extract(page: PageContext) -> Extracted:
     text_dates(page, result, scope, dated)
     fill_dates(page, result, scope, meta, dated)
     return result
+
+
+def _select_body(page: PageContext, result: Extracted, scope: Any) -> None:
+    """Stage 7: the body where no markup says where the article is: the block scorer's
+    (:mod:`crawler.extract.scoring`); where it finds no article, trafilatura's
+    (:mod:`crawler.extract.fallback`), the structural body when that finds nothing either
+    (:func:`crawler.extract.scoring.pick_body`). Known fields (title, label, lead, the
+    date line, captions and credits) are no body blocks."""
+    line = date_line(page, scope)  # the visible date line and the image captions are
+    # fields of their own (trafilatura may put them into the body; BENCHMARKS.md)
+    fields = [
+        result.title,
+        result.label,
+        result.lead,
+        element_text(line) if line is not None else None,
+    ]
+    for image in result.images:
+        fields += (image.caption, image.credit)
+    fields += [element_text(el) for el in credit_lines(page, scope)]  # "Bildnachweis: …"
+    known = {f for f in fields if f}
+    scored = scored_body(page.doc, known)
+    result.body = pick_body(
+        result.body, scored, lambda: extract_fallback.body_text(page.markup, page.url), fields
+    )

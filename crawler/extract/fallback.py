@@ -1,8 +1,9 @@
 """Last extraction layer: trafilatura for the body, htmldate for the date.
 
 Called only where the structural layer has no trusted body
-(see :func:`crawler.extract.layouts.generic.trusted`)
-or no date candidate at all, so the hot path stays on lxml. Both libraries get their own
+(see :func:`crawler.extract.layouts.generic.trusted`) and the block scorer
+(:mod:`crawler.extract.scoring`) finds no article, or where no date candidate is found at all,
+so the hot path stays on lxml. Both libraries get their own
 ``lxml.html`` tree parsed from the markup the extractor parsed (trafilatura prunes the tree it
 is given, and both want ``HtmlElement`` trees, which the extractor's lean parse does not make).
 """

@@ -314,3 +314,75 @@ ATTACHMENT_TITLE_CLASS = ("title", "name")
 
 #: class words of date lines
 DATE_WORDS = ("date", "datum")
+
+# --- the body selector (crawler.extract.scoring) -------------------------------------------------
+
+#: class/id fragments (regular expressions over the lower-cased ``class`` and ``id``) of
+#: boilerplate: navigation, headers and footers, sidebars, teasers and related boxes, comments,
+#: banners, sharing, cookie notices, breadcrumbs, pagination, advertising
+BOILERPLATE_WORDS = (
+    r"nav", r"menu", r"footer", r"\bfoot", r"header", r"masthead", r"sidebar", r"side-bar",
+    r"\bsidenav", r"marginal", r"teaser", r"related", r"verwandt", r"comment", r"kommentar",
+    r"disqus", r"respond", r"cookie", r"consent", r"gdpr", r"share", r"sharing", r"social",
+    r"breadcrumb", r"pagination", r"pager", r"\bpaging", r"\bad-", r"\bads?\b", r"advert",
+    r"werbung", r"anzeige", r"sponsor", r"banner", r"popup", r"modal", r"newsletter",
+    r"widget", r"\btags?\b", r"tagcloud", r"skip", r"login", r"search", r"suche\b",
+    r"toolbar", r"rating", r"author-?box", r"byline", r"print", r"empfehl", r"recommend",
+    r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe", r"abonn",
+    r"legend", r"caption", r"gallery", r"galerie", r"slider", r"carousel", r"lightbox",
+)  # fmt: skip
+
+#: class/id fragments of boxes that hold another field of the page, not body text, even when
+#: a content word is in the same class ("field-name-field-bildunterschrift field-type-text"):
+#: image captions and download blocks
+FIELD_BOX_WORDS = (r"caption", r"bildunterschrift", r"bildtext", r"legende", r"download",
+                   r"attachment", r"anhang", r"enclosure")  # fmt: skip
+
+#: boilerplate class/id fragments of boxes that are never the article, however long (the
+#: others may name a page wrapper: "has-sidebar", "header-style-3", "single-promo")
+NEVER_ARTICLE_WORDS = (r"cookie", r"consent", r"gdpr", r"dsgvo", r"comment", r"kommentar",
+                       r"disqus", r"respond", r"newsletter", r"footer", r"breadcrumb",
+                       r"pagination")  # fmt: skip
+
+#: class/id fragments of the article's own container (they outweigh a boilerplate word)
+CONTENT_WORDS = (
+    r"article", r"artikel", r"\bcontent", r"main", r"\bbody", r"entry", r"\bpost\b",
+    r"post-?content", r"story", r"\btext", r"inhalt", r"beitrag", r"blog", r"hentry",
+)  # fmt: skip
+
+#: class tokens (whole, lower case) of hidden elements
+HIDDEN_TOKENS = ("hidden", "hide", "d-none", "sr-only", "visually-hidden", "visuallyhidden",
+                 "screen-reader-text", "screenreader", "element-invisible", "offscreen",
+                 "invisible", "u-hidden", "is-hidden", "display-none")  # fmt: skip
+
+#: the start of a short line after which an article's text has ended: related boxes, author
+#: boxes, comments, rating prompts (German and English; :func:`crawler.extract.body.trim_blocks`
+#: stops there once half of the text is read)
+END_HEADINGS = re.compile(
+    r"(ähnliche (beiträge|artikel|themen|rezepte|nachrichten|meldungen)|"
+    r"das könnte (sie|dich) auch interessieren|mehr zum thema|mehr (aus|zu) (der|dem|den)\b|"
+    r"(weitere|aktuelle|neueste|aktuellste|beliebte|verwandte) (beiträge|artikel|news|"
+    r"nachrichten|meldungen|themen|links|rezepte)|(über|zum|zur) (den |die )?autor(in)?|"
+    r"lesen sie (auch|mehr)|auch interessant|empfehlungen( aus| der| für)?|"
+    r"kommentare?|kommentieren|diskussion|schreibe?n? sie einen kommentar|"
+    r"war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
+    r"related (posts|articles|stories|content)|you (may|might) also like|"
+    r"(about|über) the author|comments?|leave a (reply|comment))\b[\s:?!.]*",
+    re.IGNORECASE,
+)
+
+#: the start of a short line that only offers sharing, printing or rating (left out wherever
+#: it stands; a bare "Drucken" may be a word of the text)
+SHARE_LINE = re.compile(
+    r"((diesen |den )?(artikel|beitrag|seite|rezept|tipp) (teilen|drucken|empfehlen|bewerten)|"
+    r"(möchten|wollen) sie (den|diesen) (artikel|beitrag) teilen|like it\? share it|"
+    r"be sociable, share|share (this|on)\b|\(?noch keine bewertungen|jetzt bewerten)",
+    re.IGNORECASE,
+)
+
+#: a block that is only a teaser's "read more" link ("Weiterlesen", "Mehr erfahren »")
+MORE_LINK = re.compile(
+    r"[»›>\s]*(weiterlesen|mehr|mehr (lesen|erfahren|dazu|informationen)|read more|more)"
+    r"[\s.»›>…-]*",
+    re.IGNORECASE,
+)

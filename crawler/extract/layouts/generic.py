@@ -83,14 +83,15 @@ def marked_body(page: PageContext) -> Any:
 
 
 def trusted(doc: Any, article: Any, old: Any, profile: Any, marked: Any) -> bool:
-    """Whether the structural layer's body is trusted over trafilatura's (measured, see
+    """Whether the structural layer's body is trusted over the selected one (stage 7: the
+    block scorer's, trafilatura's where it finds no article; measured, see
     BENCHMARKS.md): a site profile (someone looked at the source's templates; a page its body
     selector misses is still one of those templates), a known CMS (Sitepark, the old
     Rüsselsheim CMS), a container the markup names as the article body, or an old table
     layout (no ``h1``, no HTML5 sectioning), where trafilatura drops the ``<font>``/``<br>``
     prose. Elsewhere the
     structural body comes from heuristics (the title's ``article``/``main``/ancestor), and
-    trafilatura's body is better on real news pages."""
+    the selected body is better on real pages."""
     if article is not None or old is not None or profile is not None:
         return True
     return marked is not None or next(doc.iter(*_MODERN), None) is None

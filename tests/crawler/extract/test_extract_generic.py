@@ -415,3 +415,18 @@ def test_a_byline_word_inside_a_wrapper_class_keeps_the_text() -> None:
         "Das Fest beginnt um 14 Uhr auf der Wiese am Schloss.\n\n"
         "Der Eintritt ist frei, für Essen und Getränke ist gesorgt."
     )
+
+
+def test_trim_blocks_drops_share_lines_and_stops_at_an_end_line_after_half_the_text() -> None:
+    from crawler.extract.body import trim_blocks
+
+    text = ["Der Rat hat den Haushalt für das kommende Jahr beschlossen.", "Er gilt ab Januar."]
+    # a share bar above the text is left out; an end line above half of the text is a bar
+    assert trim_blocks(["Artikel teilen", "Kommentare", *text]) == ["Kommentare", *text]
+    # after the text: a rating prompt, then a related box and what follows it
+    tail = ["Like it? Share it!", "Ähnliche Beiträge", "Neue Radwege in der Innenstadt"]
+    assert trim_blocks([*text, *tail]) == text
+    assert trim_blocks([*text, "War der Artikel nützlich? (95 Stimmen)", "Ja"]) == text
+    # a long block that starts like an end line is text
+    long = "Kommentare aus dem Stadtrat waren zahlreich, die Debatte dauerte bis in die Nacht."
+    assert trim_blocks([*text, long]) == [*text, long]
