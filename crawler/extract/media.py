@@ -35,6 +35,7 @@ from crawler.extract.vocabulary import (
     CREDIT_LINE_HINT,
     ICON_PATH,
     IMAGE_CHROME_WORDS,
+    SCRIPT_PATH,
     SP_IMAGE_CREDITS,
 )
 from crawler.extract.vocabulary import (
@@ -221,7 +222,7 @@ def images(
         for el in page.select(doc, profile.images):
             chosen += [el] if el.tag == "img" else list(el.iter("img"))
     if not chosen:
-        chosen = [img for img in scope.iter("img") if not _outside_content(img, scope)]
+        chosen = [img for img in scope.iter("img") if not _outside_content(page, img, scope)]
         if not chosen:
             return []
     captions = page.select(doc, profile.captions) if profile is not None else []
@@ -260,7 +261,7 @@ def _profile_caption(img: Any, captions: list[Any]) -> str | None:
     return None
 
 
-def _outside_content(img: Any, scope: Any) -> bool:
+def _outside_content(page: PageContext, img: Any, scope: Any) -> bool:
     """An image in chrome (logo, header), a teaser or a credits/related box."""
     for node in img.iterancestors():
         if node is scope:
@@ -270,7 +271,7 @@ def _outside_content(img: Any, scope: Any) -> bool:
         tokens = value.lower() if value else ""  # the words below hold no whitespace
         if tag in ("nav", "footer", "aside") and "figure" not in tokens:
             return True
-        if tag == "a" and not _IMAGE_FILE.search(node.get("href") or ""):
+        if tag == "a" and not _zoom_link(page, node.get("href") or "", img):
             return True  # a teaser image (a lightbox link to the image file is content)
         if tokens and _CHROME_WORD.search(tokens):
             return True
@@ -279,6 +280,31 @@ def _outside_content(img: Any, scope: Any) -> bool:
         if tag == "header" and "articleheader" not in tokens:
             return True
     return False
+
+
+def _zoom_link(page: PageContext, href: str, img: Any) -> bool:
+    """Whether a link around ``img`` shows the picture itself, larger: a link to an image
+    file, or to a path below the image file's own folder (an image scale of it: Plone's
+    ``…/@@images/image-768-….jpeg`` in a link to ``…/@@images/image/large``; a CDN's
+    ``/image/<id>/640x360`` in a link to ``/image/<id>/860x860``). A folder of one segment
+    (``/bilder/``) is not enough (a page below it is another page), nor a server program on
+    either side (an ad server's ``/delivery/avw.php`` image in a link to ``/delivery/ck.php``)."""
+    if _IMAGE_FILE.search(href):
+        return True
+    raw = img.get("src") or img.get("data-src") or ""
+    link, src = page.resolve(href), page.resolve(raw) if raw else None
+    if not link or not src:
+        return False
+    link_parts, src_parts = urlsplit(link), urlsplit(src)
+    folder = src_parts.path.rsplit("/", 1)[0] + "/"
+    return (
+        link_parts.netloc == src_parts.netloc
+        and folder.count("/") > 2
+        and not SCRIPT_PATH.search(link_parts.path)
+        and not SCRIPT_PATH.search(src_parts.path)
+        and link_parts.path.startswith(folder)
+        and len(link_parts.path) > len(folder)
+    )
 
 
 def _credit_text(text: str) -> str | None:

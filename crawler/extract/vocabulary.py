@@ -222,7 +222,8 @@ TAIL_CREDIT = re.compile(
 
 #: class words (lower case, parts of a class token) of an image's caption element: "caption"
 #: holds "image-caption", "news-img-caption", "wp-caption-text", "figure__caption"
-CAPTION_CLASS_WORDS = ("caption", "bildunterschrift", "legende", "bildtext", "imagetext")
+CAPTION_CLASS_WORDS = ("caption", "bildunterschrift", "legende", "bildtext", "imagetext",
+                       "image-info")  # fmt: skip
 #: class words (lower case, parts of a class token) of an image's credit element next to its
 #: caption ("news-img-copyright", "c-picture__source", "image-credit", "photographer")
 CREDIT_CLASS_WORDS = ("copyright", "credit", "bildnachweis", "bildquelle", "quelle", "source",
@@ -248,6 +249,8 @@ FILE_SIZE_TAIL = re.compile(
 )
 
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
+#: a path naming a server program (an ad server's ``avw.php``), not a stored file or scale
+SCRIPT_PATH = re.compile(r"\.(php\d?|aspx?|jsp|cgi|pl)$", re.I)
 
 LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)
 

@@ -44,12 +44,11 @@ TYPO3_GENERIC = dict(PERFECT, page_type=0.944, title=0.166, label=0.166, body=0.
 TABLESITE = dict(PERFECT, body=0.973)
 #: the families from real CMS templates, no profile shipped (measured 2026-12-04, issue 13):
 #: what is below 1 is theirs to improve — bodies keep a tags list (Drupal), download sizes
-#: (Contao), a sender line or a caption (presseportal, OpenCms); the block scorer (stage 7)
+#: (Contao), a sender line (presseportal); the block scorer (stage 7)
 #: keeps GSB's download info and its "Erschienen am …" line (0.968 with trafilatura's body);
 #: GSB's related press releases under /SharedDocs/Pressemitteilungen/ are read as topics
 #: (kind); page types of the block theme, Joomla and Mercury, the block theme's category
-#: label, Plone's byline modified date, the Plone and Mercury image captions, Joomla's credit
-#: in a custom field
+#: label, Plone's byline modified date, Joomla's credit in a custom field
 CMS_FAMILIES = {
     "typo3news": dict(PERFECT, attachments=1.0),
     "contao": dict(PERFECT, attachments=1.0, body=0.986),
@@ -57,8 +56,8 @@ CMS_FAMILIES = {
     "gsb": dict(PERFECT, attachments=1.0, body=0.919, related=0.0),
     "wpblock": dict(PERFECT, page_type=0.142, label=0.142, body=0.994),
     "joomla": dict(PERFECT, page_type=0.875, images=0.6, credits=0.75),
-    "plone": dict(PERFECT, modified=0.714, images=0.0, captions=0.0, credits=0.0),
-    "opencms": dict(PERFECT, page_type=0.857, body=0.936, images=0.0, captions=0.0, credits=0.0),
+    "plone": dict(PERFECT, modified=0.714),
+    "opencms": dict(PERFECT, page_type=0.857),
     "presseportal": dict(PERFECT, body=0.897),
 }
 #: configuration -> family -> field -> minimum score (measured 2026-11-26, see BENCHMARKS.md)

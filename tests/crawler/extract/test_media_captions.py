@@ -148,3 +148,30 @@ def test_standalone_credit_lines_are_credits_not_body() -> None:
     body = result.body or ""
     assert "Anna Berg" not in body and "Jan Ott, Eva" not in body
     assert "Fotos: Die Ausstellung" in body  # a long paragraph is text
+
+
+def test_a_link_to_a_scale_of_the_same_image_is_a_zoom_link() -> None:
+    """Plone's news item: the image scale ``…/@@images/image-768-….jpeg`` in a link to
+    ``…/@@images/image/large`` (a larger scale below the image's own folder) is content;
+    a link to a page, or to an ad server's program beside its banner, is a teaser."""
+    base = "/presse/meldung/@@images"
+    html = (
+        f'<figure class="newsImageContainer"><a href="{base}/image/large" class="pat-plone-modal">'
+        f'<img src="{base}/image-768-ab12.jpeg" alt="A"></a>'
+        '<figcaption class="discreet">Der Lesesaal (Foto: Stadt Bensheim)</figcaption></figure>'
+        '<p><a href="/presse/andere-meldung"><img src="/presse/bilder/b.jpg" alt="B"></a></p>'
+        '<p><a href="/www/delivery/ck.php?n=1"><img src="/www/delivery/avw.php?n=1"></a></p>'
+    )
+    assert _images(html) == [("image-768-ab12.jpeg", "Der Lesesaal", "Stadt Bensheim")]
+
+
+def test_mercury_image_info_gives_caption_and_copyright() -> None:
+    """OpenCms Mercury: ``div.image-info`` beside the image holds ``div.subtitle`` (the
+    caption) and ``div.copyright`` (the credit)."""
+    html = (
+        '<div class="visual"><div class="effect-box"><div class="image-src-box presized">'
+        '<img src="/export/sites/s/.galleries/a.jpg" alt="A"></div></div>'
+        '<div class="image-info"><div class="subtitle">Die Baustelle</div>'
+        '<div class="copyright"><div>© Stadt Gießen / K. W.</div></div></div></div>'
+    )
+    assert _images(html) == [("a.jpg", "Die Baustelle", "© Stadt Gießen / K. W.")]
