@@ -4,12 +4,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from crawler.extract.attachments import attachments
 from crawler.extract.body import body_blocks, trim_blocks
 from crawler.extract.context import PageContext
-from crawler.extract.media import credit_items, credit_lines, image_credits, images
+from crawler.extract.media import (
+    credit_fields,
+    credit_items,
+    credit_lines,
+    image_credits,
+    images,
+)
 from crawler.records import Extracted
 
 
@@ -42,6 +49,9 @@ def fill_media(page: PageContext, result: Extracted, scope: Any) -> None:
         items = credit_items(page, doc)
     credit_map, credits = image_credits(page, items)
     result.images = images(page, scope, credit_map, profile)
+    if len(result.images) == 1 and len(credits) == 1 and not result.images[0].credit:
+        if credit_fields(page, scope, credits[0]):
+            result.images = [replace(result.images[0], credit=credits[0])]
     for image in result.images:
         if image.credit and image.src not in credit_map and image.credit not in credits:
             credits.append(image.credit)

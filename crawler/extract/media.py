@@ -176,6 +176,27 @@ def credit_lines(page: PageContext, scope: Any) -> list[Any]:
     return found
 
 
+def credit_fields(page: PageContext, scope: Any, credit: str) -> bool:
+    """Whether the page's one credit ``credit`` is an article field of its own: one element
+    under ``scope`` whose class holds a credit word (Joomla's custom field
+    ``li.field-entry.bildnachweis``: its label and value), outside any figure and holding no
+    image, gives it, and names no picture of its own (Drupal's "Bildnachweis" field item
+    "Titelbild: …" goes to a picture only by a link to its file, :func:`image_credits`). That
+    credit is the one picture's; a plain "Bildnachweis: …" line in the text stays the page's
+    credit only."""
+    if ": " in credit:
+        return False
+    fields = [
+        el
+        for el in _credit_elements(page)
+        if is_under(el, scope)
+        and next(el.iter("img"), None) is None
+        and next(el.iterancestors("figure"), None) is None
+    ]
+    outer = [el for el in fields if not any(is_under(el, other) for other in fields)]
+    return len(outer) == 1 and credit in element_text(outer[0])
+
+
 def _in_credit_box(page: PageContext, el: Any) -> bool:
     """Whether ``el`` is an item of a "Bildnachweise" box (its items keep their labels)."""
     boxes = page.index.headed_matching(CREDIT_HEADINGS, CREDIT_INITIALS)

@@ -48,14 +48,14 @@ TABLESITE = dict(PERFECT, body=0.973)
 #: keeps GSB's download info and its "Erschienen am …" line (0.968 with trafilatura's body);
 #: GSB's related press releases under /SharedDocs/Pressemitteilungen/ are read as topics
 #: (kind); page types of the block theme, Joomla and Mercury, the block theme's category
-#: label, Plone's byline modified date, Joomla's credit in a custom field
+#: label, Plone's byline modified date
 CMS_FAMILIES = {
     "typo3news": dict(PERFECT, attachments=1.0),
     "contao": dict(PERFECT, attachments=1.0, body=0.986),
     "drupal": dict(PERFECT, attachments=1.0, body=0.970),
     "gsb": dict(PERFECT, attachments=1.0, body=0.919, related=0.0),
     "wpblock": dict(PERFECT, page_type=0.142, label=0.142, body=0.994),
-    "joomla": dict(PERFECT, page_type=0.875, images=0.6, credits=0.75),
+    "joomla": dict(PERFECT, page_type=0.875),
     "plone": dict(PERFECT, modified=0.714),
     "opencms": dict(PERFECT, page_type=0.857),
     "presseportal": dict(PERFECT, body=0.897),

@@ -175,3 +175,21 @@ def test_mercury_image_info_gives_caption_and_copyright() -> None:
         '<div class="copyright"><div>© Stadt Gießen / K. W.</div></div></div></div>'
     )
     assert _images(html) == [("a.jpg", "Die Baustelle", "© Stadt Gießen / K. W.")]
+
+
+def test_a_credit_field_of_the_article_is_its_one_pictures_credit() -> None:
+    """Joomla's custom field (``li.field-entry.bildnachweis``: label and value) below the
+    article credits its one picture; a plain "Bildnachweis: …" line does not (it stays the
+    page's credit), nor a field item naming its picture ("Titelbild: …")."""
+    figure = '<figure><img src="/images/a.jpg" alt="A"><figcaption>Der Saal</figcaption></figure>'
+    field = (
+        '<ul class="fields-container"><li class="field-entry {cls}">'
+        '<span class="field-label">Bildnachweis: </span>'
+        '<span class="field-value">{value}</span></li></ul>'
+    )
+    joomla = figure + field.format(cls="bildnachweis", value="Stadt / Jan Ott")
+    assert _images(joomla) == [("a.jpg", "Der Saal", "Stadt / Jan Ott")]
+    named = figure + field.format(cls="bildnachweis", value="Titelbild: Stadt / Jan Ott")
+    assert _images(named) == [("a.jpg", "Der Saal", None)]
+    line = figure + "<p>Bildnachweis: Stadt / Jan Ott</p>"
+    assert _images(line) == [("a.jpg", "Der Saal", None)]
