@@ -25,7 +25,7 @@ from lxml import etree
 
 from crawler.extract.context import PageContext
 from crawler.extract.index import is_under
-from crawler.extract.related import RELATED_HEADINGS, in_box
+from crawler.extract.related import RELATED_HEADINGS, in_box, related_boxes
 from crawler.extract.text import element_text, has_invisible, is_attachment_url
 from crawler.extract.vocabulary import (
     ATTACHMENT_BLOCK_CLASS,
@@ -52,6 +52,7 @@ def attachments(page: PageContext, scope: Any) -> list[Attachment]:
     # an href that holds none of the words (nor does the base) cannot resolve to a download
     base_may = _MAYBE.search(page.base) is not None
     blocks = _download_blocks(page, scope)
+    boxes: list[Any] | None = None  # the page's related boxes, found at the first download
     for anchor in scope.iter("a"):
         href = anchor.get("href") or ""
         marked = anchor.get("download") is not None or anchor.get("rel") == "enclosure"
@@ -71,6 +72,10 @@ def attachments(page: PageContext, scope: Any) -> list[Attachment]:
             page, anchor, CREDIT_HEADINGS, CREDIT_INITIALS
         ):
             continue
+        if boxes is None:
+            boxes = related_boxes(page, page.profile)
+        if any(is_under(anchor, box) for box in boxes):
+            continue  # (a box whose heading is wrapped apart: GSB's c-module-caption)
         seen.add(url)
         title = _title(anchor) or unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
         found.append(Attachment(url=url, title=title))

@@ -398,7 +398,7 @@ def press_site(
     for p in pages:
         stamp = (p["date"], p.get("time") or "10:00") if p["date"] else SITE_STAMP
         site[p["path"]] = make_response(detail(p).encode(), html, stamp)
-        for item in [*p["images"], *p["files"]]:
+        for item in [*p["images"], *p["files"], *p.get("linked_files", [])]:
             site[item["path"]] = media_response(item["path"].split("?")[0])
     for key, text in extra.items():
         site[key] = make_response(text.encode(), html, SITE_STAMP)

@@ -10,8 +10,9 @@ headline), breadcrumb ``nav.c-breadcrumb``, the text in ``div#content`` (no ``ma
 follow without a wrapper; downloads ``span.c-download-list__li`` (``a.Publication`` to
 ``SharedDocs/Downloads/…pdf?__blob=publicationFile&v=2`` and a ``c-download-list__info``
 "PDF | 38 KB" outside the link); ``p.c-teaser__meta`` "Erschienen am <time datetime>"; boxes
-headed by ``h2.c-module-caption__h``: "Mehr zum Thema" (``c-linklist``: pages are related, a
-PDF in it is an attachment) and "Schlagworte" (``c-keywords``: not related).
+headed by ``h2.c-module-caption__h``: "Mehr zum Thema" (``c-linklist``: pages and a PDF are
+related, the PDF of kind other and not an attachment, as in every family) and "Schlagworte"
+(``c-keywords``: not related).
 
 Images are ``SharedDocs/Bilder/…jpg?__blob=wide&v=2`` (the query is part of the URL). URLs
 ``/SharedDocs/Pressemitteilungen/DE/<yyyy>/<mm>/<slug>.html``, listing
@@ -104,13 +105,24 @@ def _pages() -> list[Page]:
         page["box_pdf"] = None
         if box_pdf:
             page["box_pdf"] = {"path": _doc(slugify(box_pdf)), "title": box_pdf}
-            page["files"].append(page["box_pdf"])
+            page["linked_files"] = [page["box_pdf"]]  # served; related, not an attachment
         page["keywords"] = [kit.theme(theme)["subheads"][0], "Kommunen"]
         pages.append(page)
     for n, page in enumerate(pages):
         page["related"] = [
             related_entry(BASE, pages[(n + k) % len(pages)], dated=False) for k in (2, 3)
         ]
+        if page["box_pdf"]:  # a file in a related box is a related link of kind other
+            f = page["box_pdf"]
+            page["related"].append(
+                {
+                    "url": BASE + f["path"],
+                    "title": f["title"],
+                    "kind": "other",
+                    "label": None,
+                    "date": None,
+                }  # fmt: skip
+            )
     return pages
 
 
@@ -205,6 +217,7 @@ def _detail(page: Page) -> str:
         f'target="_self" class="c-linklist__l c-linklist__l--PressRelease">{esc(r["title"])}'
         "</a></li>"
         for r in page["related"]
+        if r["kind"] != "other"  # (the box PDF, below)
     )
     if page["box_pdf"]:
         f = page["box_pdf"]

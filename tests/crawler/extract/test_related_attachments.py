@@ -186,3 +186,24 @@ def test_image_links_of_teasers_take_the_teasers_title_or_the_image_alt() -> Non
         ("herbstmarkt", "Herbstmarkt"),
         ("lichterfest", "Lichterfest"),
     ]
+
+
+def test_a_file_in_a_related_box_headed_apart_is_related_not_an_attachment() -> None:
+    """GSB's "Mehr zum Thema": the heading wrapped alone (``div.c-module-caption``) beside the
+    ``c-linklist``; its PDF is a related link of kind other, as in every related box, and no
+    attachment; the article's own download stays one."""
+    pdf = "/SharedDocs/Downloads/DE/leitfaden.pdf?__blob=publicationFile&v=2"
+    own = "/SharedDocs/Downloads/DE/merkblatt.pdf?__blob=publicationFile&v=2"
+    box = (
+        '<div class="l-content-wrapper"><div class="c-module-caption">'
+        '<h2 class="c-module-caption__h">Mehr zum Thema</h2></div><div class="c-linklist"><ul>'
+        '<li><a href="/SharedDocs/Pressemitteilungen/DE/2025/07/parkhaus.html">Parkhaus</a></li>'
+        f'<li><a href="{pdf}" class="c-linklist__l--Publication">Leitfaden</a></li>'
+        "</ul></div></div>"
+    )
+    result = run("", inside=f'<p>Dazu: <a href="{own}">Merkblatt</a></p>{box}')
+    assert [(link.url[-40:], link.kind) for link in result.related] == [
+        ("/SharedDocs/Pressemitteilungen/DE/2025/07/parkhaus.html"[-40:], "press"),
+        (f"https://www.stadt.test{pdf}"[-40:], "other"),
+    ]
+    assert urls(result.attachments) == [f"https://www.stadt.test{own}"]
