@@ -130,26 +130,46 @@ def generic_root(h1: Any, main: Any) -> Any:
 
 def label_before(h1: Any) -> Any:
     """A kicker right before the title (a short element with a kicker/label class, or
-    ``h1 > span.kicker``)."""
+    ``h1 > span.kicker``), else the category link of a category line right before or right
+    after it."""
     if len(h1):  # .//*[contains(@class, 'icker')]: the kicker is part of the h1 text
         for el in h1.iter(etree.Element):
             if el is not h1 and "icker" in (el.get("class") or ""):
                 return None  # leave the title whole
     prev = h1.getprevious()
-    if prev is None or not isinstance(prev.tag, str):
-        return None
-    token = (prev.get("class") or "").lower()  # (the words hold no whitespace)
-    for word in KICKER_CLASS:
-        if word in token:
-            return prev
-    # WordPress-style category line above the title: its first category link
-    category = _category_line(prev)
-    if category is not None and element_text(category):
-        for anchor in category.iter("a"):  # .//a[@href]
-            if anchor is not category and anchor.get("href") is not None:
-                return anchor
-        return category
+    if prev is not None and isinstance(prev.tag, str):
+        token = (prev.get("class") or "").lower()  # (the words hold no whitespace)
+        for word in KICKER_CLASS:
+            if word in token:
+                return prev
+    # WordPress-style category line above the title (classic themes' entry-meta), else the
+    # post-meta line right after it (block themes: Twenty Twenty-Four's date, author and
+    # ``div.taxonomy-category.wp-block-post-terms``): its first category link
+    after = h1.getnext()
+    for near in (prev, after):
+        if near is None or not isinstance(near.tag, str):
+            continue
+        if near is after and not _meta_line(near):
+            continue
+        category = _category_line(near)
+        if category is not None and element_text(category):
+            for anchor in category.iter("a"):  # .//a[@href]
+                if anchor is not category and anchor.get("href") is not None:
+                    return anchor
+            return category
     return None
+
+
+#: the longest text of a post-meta line after the title (date, author, categories)
+_META_LINE_CHARS = 200
+
+
+def _meta_line(el: Any) -> bool:
+    """Whether ``el`` (after the title) is a short line of post metadata: no heading, no
+    list item (a listing's teasers carry category classes too), little text."""
+    if next(el.iter("h2", "h3", "h4", "li"), None) is not None:
+        return False
+    return len(element_text(el)) <= _META_LINE_CHARS
 
 
 def _category_line(el: Any) -> Any:

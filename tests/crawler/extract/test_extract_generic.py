@@ -430,3 +430,28 @@ def test_trim_blocks_drops_share_lines_and_stops_at_an_end_line_after_half_the_t
     # a long block that starts like an end line is text
     long = "Kommentare aus dem Stadtrat waren zahlreich, die Debatte dauerte bis in die Nacht."
     assert trim_blocks([*text, long]) == [*text, long]
+
+
+def test_a_category_line_after_the_title_is_the_label() -> None:
+    """Block themes (Twenty Twenty-Four's post-meta part): date, author and
+    ``div.taxonomy-category`` right after the ``h1``: its first category is the label, and a
+    press category types the page; a listing's teasers after the title (category classes on
+    every ``li``) are no category line."""
+    meta = (
+        '<div class="wp-block-group"><div class="wp-block-post-date"><time>12. Januar 2026'
+        '</time></div><p>in</p><div class="taxonomy-category wp-block-post-terms">'
+        '<a href="/presse/" rel="tag">Pressemitteilungen</a>, <a href="/kultur/">Kultur</a>'
+        "</div></div>"
+    )
+    post = extract(
+        "https://www.stadt.test/2026/01/12/sommerfest/",
+        page(f"<main><h1>Sommerfest</h1>{meta}<div class='entry-content'>{ARTICLE}</div></main>"),
+        {},
+    )
+    assert (post.label, post.page_type) == ("Pressemitteilungen", "press_release")
+    teasers = (
+        '<ul><li class="wp-block-post category-presse"><h3><a href="/a/">Erste Meldung</a></h3>'
+        '</li><li class="wp-block-post category-presse"><h3><a href="/b/">Zweite</a></h3></li></ul>'
+    )
+    listing = extract(URL, page(f"<main><h1>Presse</h1>{teasers}{ARTICLE}</main>"), {})
+    assert listing.label is None
