@@ -21,7 +21,8 @@ left empty:
    where the scorer finds no article;
 8. related links (:mod:`crawler.extract.related`) and dates (:mod:`crawler.extract.dates`, the
    rule that picks ``published`` in :mod:`crawler.dates`; htmldate when nothing else dates a
-   press release).
+   press release); a generic page found to have no date at all is no press release by its
+   ``Article`` type alone (:func:`crawler.extract.layouts.generic.page_type`).
 
 Vocabulary (class words, headings, caption and credit forms): :mod:`crawler.extract.vocabulary`.
 """
@@ -40,7 +41,7 @@ from lxml import etree
 from crawler.extract import fallback as extract_fallback
 from crawler.extract.context import PageContext
 from crawler.extract.dates import date_line, fill_dates, text_dates
-from crawler.extract.layouts.generic import fill_generic, marked_body, trusted
+from crawler.extract.layouts.generic import fill_generic, marked_body, page_type, trusted
 from crawler.extract.layouts.oldcms import fill_old_cms, find_item
 from crawler.extract.layouts.profiled import apply_profile, profile_fields
 from crawler.extract.layouts.sitepark import fill_sitepark, find_article
@@ -192,6 +193,9 @@ def _extract(page: PageContext) -> Extracted:
     result.related = related_links(page, profile)  # stage 8
     text_dates(page, result, scope, dated)
     fill_dates(page, result, scope, meta, dated)
+    if article is None and old is None and result.page_type == "press_release":
+        if result.published is None and not result.date_candidates:
+            result.page_type = page_type(result, meta, undated=True)
     return result
 
 

@@ -97,10 +97,12 @@ def trusted(doc: Any, article: Any, old: Any, profile: Any, marked: Any) -> bool
     return marked is not None or next(doc.iter(*_MODERN), None) is None
 
 
-def page_type(result: Extracted, meta: Structured) -> str:
+def page_type(result: Extracted, meta: Structured, undated: bool = False) -> str:
     """Type of a page outside Sitepark: the label ("Pressemitteilung", "Öffentliche
     Bekanntmachung"), then the URL path (notices, offices), then structured data (an
-    Article/NewsArticle) or a press path; else ``topic`` when it has a body."""
+    Article/NewsArticle) or a press path; else ``topic`` when it has a body. ``undated``: the
+    page has no date at all, and a generic ``Article`` type alone does not make it a press
+    release (Joomla types every content page ``schema.org/Article``)."""
     label = (result.label or "").lower()
     path = urlsplit(result.url).path.lower()
     if label.startswith(PRESS_LABELS):
@@ -109,7 +111,7 @@ def page_type(result: Extracted, meta: Structured) -> str:
         return "notice"
     if ORG_PATH.search(path + "/"):
         return "org_unit"
-    if meta.is_press or meta.is_article or PRESS_PATH.search(path):
+    if meta.is_press or (meta.is_article and not undated) or PRESS_PATH.search(path):
         return "press_release" if result.body or meta.is_press else "other"
     return "topic" if result.body else "other"
 

@@ -455,3 +455,20 @@ def test_a_category_line_after_the_title_is_the_label() -> None:
     )
     listing = extract(URL, page(f"<main><h1>Presse</h1>{teasers}{ARTICLE}</main>"), {})
     assert listing.label is None
+
+
+def test_an_undated_generic_article_is_a_topic_page() -> None:
+    """Joomla types every content page ``schema.org/Article``: without any date on the page
+    that type alone makes no press release; with a ``datePublished`` it still does."""
+
+    def typed(date: str) -> str:
+        body = (
+            '<main><div class="item-page" itemscope itemtype="https://schema.org/Article">'
+            f'<h1 itemprop="headline">Bürgerservice im Rathaus</h1>{date}'
+            f'<div itemprop="articleBody">{ARTICLE}</div></div></main>'
+        )
+        return extract("https://www.stadt.test/rathaus/buergerservice", page(body), {}).page_type
+
+    assert typed("") == "topic"
+    stamp = '<time datetime="2026-03-09T07:50:00+01:00" itemprop="datePublished">9. März</time>'
+    assert typed(stamp) == "press_release"
