@@ -19,11 +19,15 @@ from crawler.extract.text import element_text
 from crawler.extract.vocabulary import (
     DATE_WORDS as _DATE_WORDS,
 )
+from crawler.extract.vocabulary import MODIFIED_WORDS
 from crawler.records import DateCandidate, Extracted
 
 # the same words as a pattern over a lower-cased class attribute (no word holds whitespace, so
 # "a token contains it" and "the attribute contains it" agree)
 _DATE_RE = re.compile("|".join(map(re.escape, _DATE_WORDS)))
+_MODIFIED_RE = re.compile("|".join(map(re.escape, MODIFIED_WORDS)))
+#: the longest text of a "last changed" line or of one of its parts
+_MODIFIED_CHARS = 80
 
 
 def text_dates(
@@ -154,7 +158,29 @@ def fill_dates(
         best = pinned
     if best is not None:
         result.published, result.published_source = best.value, best.source
-    result.modified = meta.modified[0] if meta.modified else None
+    result.modified = meta.modified[0] if meta.modified else _modified_line(page, scope)
+
+
+def _modified_line(page: PageContext, scope: Any) -> str | None:
+    """The date of the article's visible "last changed" line (an element classed
+    :data:`~crawler.extract.vocabulary.MODIFIED_WORDS`, not in a teaser): its own or a part's
+    ``datetime``, else the first short part whose text is a date ("zuletzt verändert:" and the
+    stamp in a span of its own)."""
+    if scope is None:
+        return None
+    for el in page.index.with_class_matching(_MODIFIED_RE):
+        if not is_under(el, scope) or _in_teaser_class(el, scope):
+            continue
+        for node in el.iter(etree.Element):  # descendant-or-self, document order
+            value = dates.parse_any_date(node.get("datetime"))
+            if value:
+                return value
+            text = element_text(node)
+            if text and len(text) <= _MODIFIED_CHARS:
+                value = dates.parse_german_date(text)
+                if value:
+                    return value
+    return None
 
 
 __all__ = ["date_line", "fill_dates", "text_dates"]

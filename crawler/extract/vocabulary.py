@@ -317,6 +317,9 @@ ATTACHMENT_TITLE_CLASS = ("title", "name")
 
 #: class words of date lines
 DATE_WORDS = ("date", "datum")
+#: class words (lower case) of a visible "last changed" line: Plone's ``span.documentModified``
+#: ("zuletzt verändert: …"), hAtom's ``time.updated``
+MODIFIED_WORDS = ("modified", "updated", "geaendert", "aktualisiert", "lastchange")
 
 # --- the body selector (crawler.extract.scoring) -------------------------------------------------
 

@@ -472,3 +472,25 @@ def test_an_undated_generic_article_is_a_topic_page() -> None:
     assert typed("") == "topic"
     stamp = '<time datetime="2026-03-09T07:50:00+01:00" itemprop="datePublished">9. März</time>'
     assert typed(stamp) == "press_release"
+
+
+def test_a_visible_last_changed_line_is_the_modified_date() -> None:
+    """Plone's byline: ``span.documentModified`` "zuletzt verändert:" with the stamp in a
+    span of its own; hAtom's ``time.updated``; metadata wins; a teaser's is not the page's."""
+
+    def modified(line: str, head: str = "") -> str | None:
+        body = f"<main><article><h1>Sommerfest</h1><div>{line}</div>{ARTICLE}</article></main>"
+        return extract(URL, page(body, head), {}).modified
+
+    plone = (
+        '<span class="documentModified"><span>zuletzt verändert:</span> '
+        '<span class="pat-moment">2026-02-06T08:45:00+01:00</span></span>'
+    )
+    assert modified(plone) == "2026-02-06"
+    assert modified('<time class="updated" datetime="2020-01-14T09:14:33+01:00">x</time>') == (
+        "2020-01-14"
+    )
+    meta = '<meta property="article:modified_time" content="2026-03-01T10:00:00+01:00">'
+    assert modified(plone, meta) == "2026-03-01"
+    teaser = f'<div class="teaser"><a href="/b">B</a>{plone}</div>'
+    assert modified(teaser) is None

@@ -46,7 +46,7 @@ TABLESITE = dict(PERFECT, body=0.973)
 #: what is below 1 is theirs to improve — bodies keep a tags list (Drupal), download sizes
 #: (Contao), a sender line (presseportal); the block scorer (stage 7)
 #: keeps GSB's download info and its "Erschienen am …" line (0.968 with trafilatura's body);
-#: page types of the block theme and Mercury (an election notice), Plone's byline modified date
+#: page types of the block theme and Mercury (an election notice: no signal on the page)
 CMS_FAMILIES = {
     "typo3news": dict(PERFECT, attachments=1.0),
     "contao": dict(PERFECT, attachments=1.0, body=0.986),
@@ -54,7 +54,7 @@ CMS_FAMILIES = {
     "gsb": dict(PERFECT, attachments=1.0, body=0.919),
     "wpblock": dict(PERFECT, page_type=0.857, body=0.994),
     "joomla": PERFECT,
-    "plone": dict(PERFECT, modified=0.714),
+    "plone": PERFECT,
     "opencms": dict(PERFECT, page_type=0.857),
     "presseportal": dict(PERFECT, body=0.897),
 }
