@@ -236,12 +236,17 @@ def images(
     credit_map: dict[str, str],
     profile: SiteProfile | None = None,
 ) -> list[Image]:
-    """Content images of ``scope`` (or the profile's ``images``) with caption and credit."""
+    """Content images of ``scope`` (or the profile's ``images``) with caption and credit. A
+    profile whose title or body selector matches the page and whose ``images`` selector
+    matches nothing there says the page has no picture (the wider scope would find the
+    banner of a table layout, ``kopf.jpg``)."""
     doc = page.doc
     chosen: list[Any] = []
     if profile is not None and profile.images:
         for el in page.select(doc, profile.images):
             chosen += [el] if el.tag == "img" else list(el.iter("img"))
+        if not chosen and (page.select(doc, profile.title) or page.select(doc, profile.body)):
+            return []  # the profile reads this page and finds no picture: it has none
     if not chosen:
         chosen = [img for img in scope.iter("img") if not _outside_content(page, img, scope)]
         if not chosen:

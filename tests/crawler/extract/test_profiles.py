@@ -138,3 +138,31 @@ def test_profile_config_errors_name_the_key(text: str, key: str) -> None:
     with pytest.raises(ConfigError) as info:
         loads_config(text, "broken.toml")
     assert info.value.key == key
+
+
+def test_a_profile_that_reads_the_page_and_finds_no_picture_means_none() -> None:
+    """A table layout's learned template (title, body and images selectors): on a page it
+    reads that has no picture of its own, the banner outside its images selector is no image
+    (the table layer's wider scope found it)."""
+    profile = SiteProfile(
+        title='td[width="710"] font[size="4"]',
+        body='td[width="710"] font[size="2"]',
+        images='td[width="710"] img',
+    )
+
+    def image_names(picture: str) -> list[str]:
+        html = (
+            '<html><body><table width="900"><tr><td colspan="2">'
+            '<img src="/images/kopf.jpg" width="900" height="120" alt="Stadt"></td></tr>'
+            '<tr><td width="190"><a href="/">Start</a></td><td width="710"><table><tr><td>'
+            '<font size="4"><b>Neuer Seniorenwegweiser erschienen</b></font><br>'
+            f'{picture}<font size="2">Kelsterbach, 5. Dezember 2024 – Ältere Menschen bekommen'
+            " Unterstützung im Umgang mit Smartphone und Tablet.<br><br>Die Sprechstunde "
+            "findet jeden Mittwoch statt. Eine Anmeldung ist nicht nötig.</font>"
+            "</td></tr></table></td></tr></table></body></html>"
+        )
+        found = extract(URL, html.encode("utf-8"), {}, profile).images
+        return [i.src.rsplit("/", 1)[-1] for i in found]
+
+    assert image_names("") == []
+    assert image_names('<img src="/images/presse/fest.jpg" alt="Fest">') == ["fest.jpg"]
