@@ -39,6 +39,7 @@ from crawler.extract.vocabulary import (
     CONTENT_WORDS,
     END_HEADINGS,
     FIELD_BOX_WORDS,
+    FILE_INFO,
     HIDDEN_TOKENS,
     LINK_BOX_HEADINGS,
     NEVER_ARTICLE_WORDS,
@@ -73,6 +74,8 @@ SIBLING_SHARE = 0.1
 PENALTY = 1.5
 #: a list of links between paragraphs is part of the text up to this many characters
 SHORT_LIST = 200
+#: a download or date line (:func:`_field_line`) is at most this long
+FIELD_LINE = 90
 #: a lone link line is at most this long
 END_LINE = 60
 #: a paragraph: at least this many characters of its own text
@@ -372,7 +375,8 @@ def body_blocks(selected: Selected) -> list[str]:
                     buf.clear()
                 elif tag in BLOCK_TAGS:
                     flush()
-                    walk(child)
+                    if not _field_line(child, counts):
+                        walk(child)
                     flush()
                 else:
                     walk(child)
@@ -403,6 +407,25 @@ def _box_heading(heading: Any, kept: Callable[[Any], bool]) -> bool:
     while after is not None and not isinstance(after.tag, str):
         after = after.getnext()
     return after is not None and after.tag not in ("br", "p") and not kept(after)
+
+
+def _field_line(el: Any, stats: _Stats) -> bool:
+    """Whether the block ``el`` holds another field of the page, not body text: a download
+    (links and, beside them, only the file's type and size: :data:`FILE_INFO`) or a date
+    line (a short line without links holding a ``time`` element, no sentence: "Erschienen
+    am <time>14. Januar 2025</time> im Format Pressemitteilung")."""
+    total = stats.total
+    if not total or total > FIELD_LINE:
+        return False
+    if stats.links:
+        rest = clean("".join(el.xpath(".//text()[not(ancestor::a)]")))
+        return bool(rest) and FILE_INFO.fullmatch(rest) is not None
+    time = next(el.iter("time"), None)
+    if time is None:
+        return False
+    # a sentence that names a date ("Die Sitzung am <time>…</time> ist öffentlich.") is text
+    text = clean(text_content(el))
+    return not text.endswith((".", "!", "?")) or text.endswith(clean(text_content(time)))
 
 
 def _boxed(el: Any, stats: _Stats, last: int) -> bool:

@@ -247,6 +247,12 @@ FILE_SIZE_TAIL = re.compile(
     re.I,
 )
 
+#: the text beside a download link in its block: the file's type and size and perhaps a note
+#: ("PDF | 38 KB | Datei ist nicht barrierefrei", "(PDF, 1,2 MB)", "DOCX-Datei 38 KB")
+FILE_INFO = re.compile(
+    r"[\s(\[|,:–-]*(?:[A-Za-z-]{2,12}\s*[,|/:–-]?\s*)?\d+(?:[.,]\d+)?\s*[KMG]i?B\b[^.!?]{0,60}",
+    re.I,
+)
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
 
 LEADING_FOTO = re.compile(r"^\s*(?:Fotos?|Bild)\s*:\s*", re.I)

@@ -44,9 +44,9 @@ TYPO3_GENERIC = dict(PERFECT, page_type=0.944, title=0.166, label=0.166, body=0.
 TABLESITE = dict(PERFECT, body=0.973)
 #: the families from real CMS templates, no profile shipped (measured 2026-12-04, issue 13):
 #: what is below 1 is theirs to improve — bodies keep a tags list (Drupal), download sizes
-#: (Contao), a sender line or a caption (presseportal, OpenCms); the block scorer (stage 7)
-#: keeps GSB's download info and its "Erschienen am …" line (0.968 with trafilatura's body);
-#: GSB's related press releases under /SharedDocs/Pressemitteilungen/ are read as topics
+#: (Contao), a sender line or a caption (presseportal, OpenCms); GSB's download line and
+#: its "Erschienen am …" line are fields, not body (scoring._field_line); GSB's related
+#: press releases under /SharedDocs/Pressemitteilungen/ are read as topics
 #: (kind); page types of the block theme, Joomla and Mercury, the block theme's category
 #: label, Plone's byline modified date, the Plone and Mercury image captions, Joomla's credit
 #: in a custom field
@@ -54,12 +54,12 @@ CMS_FAMILIES = {
     "typo3news": dict(PERFECT, attachments=1.0),
     "contao": dict(PERFECT, attachments=1.0, body=0.986),
     "drupal": dict(PERFECT, attachments=1.0, body=0.970),
-    "gsb": dict(PERFECT, attachments=1.0, body=0.919, related=0.0),
+    "gsb": dict(PERFECT, attachments=1.0, related=0.0),
     "wpblock": dict(PERFECT, page_type=0.142, label=0.142, body=0.994),
     "joomla": dict(PERFECT, page_type=0.875, images=0.6, credits=0.75),
     "plone": dict(PERFECT, modified=0.714, images=0.0, captions=0.0, credits=0.0),
-    "opencms": dict(PERFECT, page_type=0.857, body=0.936, images=0.0, captions=0.0, credits=0.0),
-    "presseportal": dict(PERFECT, body=0.897),
+    "opencms": dict(PERFECT, page_type=0.857, body=0.996, images=0.0, captions=0.0, credits=0.0),
+    "presseportal": dict(PERFECT, body=0.946),
 }
 #: configuration -> family -> field -> minimum score (measured 2026-11-26, see BENCHMARKS.md)
 PINNED: dict[str, dict[str, dict[str, float]]] = {

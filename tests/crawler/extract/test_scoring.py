@@ -83,3 +83,23 @@ def test_stage_7_reads_the_scorers_body_where_no_markup_names_the_article() -> N
     assert result.title == "Haushalt beschlossen"
     assert result.body is not None and result.body.startswith("Der Stadtrat")
     assert "Wochenmarkt" not in result.body
+
+
+def test_a_download_line_and_a_date_line_are_fields_not_body() -> None:
+    """A block that is a download link with only the file's type and size beside it is an
+    attachment; a short line holding a ``time`` element is the date line. A paragraph that
+    names a size or holds a date within its text stays."""
+    html = (
+        f'<html><body><div class="col">{PARAGRAPHS}'
+        '<p><span><a href="/plan.pdf">Haushaltsplan 2025</a><span>PDF | 38 KB | Datei ist '
+        "nicht barrierefrei</span></span></p>"
+        '<p><span>Erschienen am</span> <time datetime="2025-01-14">14. Januar 2025</time></p>'
+        '<p>Der <a href="/plan.pdf">Plan</a> umfasst 38 KB und mehr als zweihundert Seiten.</p>'
+        '<p>Die Sitzung am <time datetime="2025-02-01">1. Februar</time> ist öffentlich.</p>'
+        "</div></body></html>"
+    )
+    body = _body(html)
+    assert body is not None
+    assert "Haushaltsplan 2025" not in body and "Erschienen am" not in body
+    assert "umfasst 38 KB" in body
+    assert body.count("\n\n") == 4  # three paragraphs, the plan's line, the session's line
