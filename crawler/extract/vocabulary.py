@@ -377,6 +377,14 @@ END_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 
+#: the start of a line that names where a syndicated text comes from, after which the article
+#: has ended (a press portal's "Original-Content von: Stadt X, übermittelt durch news aktuell")
+ORIGIN_LINE = re.compile(
+    r"(original-?content (von|from)|originalmeldung (von|aus)|(übermittelt|verbreitet) durch "
+    r"news aktuell)\b",
+    re.IGNORECASE,
+)
+
 #: the start of a short line that only offers sharing, printing or rating (left out wherever
 #: it stands; a bare "Drucken" may be a word of the text)
 SHARE_LINE = re.compile(

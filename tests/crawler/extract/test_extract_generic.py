@@ -430,3 +430,16 @@ def test_trim_blocks_drops_share_lines_and_stops_at_an_end_line_after_half_the_t
     # a long block that starts like an end line is text
     long = "Kommentare aus dem Stadtrat waren zahlreich, die Debatte dauerte bis in die Nacht."
     assert trim_blocks([*text, long]) == [*text, long]
+
+
+def test_trim_blocks_stops_at_a_syndicated_texts_origin_line() -> None:
+    from crawler.extract.body import trim_blocks
+
+    text = [
+        "Der Rat hat den Haushalt für das kommende Jahr mit großer Mehrheit beschlossen.",
+        "Er gilt ab Januar, die Grundsteuer bleibt unverändert, Kitas werden ausgebaut.",
+    ]
+    origin = "Original-Content von: Stadt Rüsselsheim am Main, übermittelt durch news aktuell"
+    assert trim_blocks([*text, origin, "Politik"]) == text
+    # above half of the text it is a line of its own (a portal's header), not the end
+    assert trim_blocks([origin, *text]) == [origin, *text]

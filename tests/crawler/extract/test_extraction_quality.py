@@ -44,7 +44,7 @@ TYPO3_GENERIC = dict(PERFECT, page_type=0.944, title=0.166, label=0.166, body=0.
 TABLESITE = dict(PERFECT, body=0.973)
 #: the families from real CMS templates, no profile shipped (measured 2026-12-04, issue 13):
 #: what is below 1 is theirs to improve — bodies keep a tags list (Drupal), download sizes
-#: (Contao), a sender line or a caption (presseportal, OpenCms); GSB's download line and
+#: (Contao), a caption (OpenCms); GSB's download line and
 #: its "Erschienen am …" line are fields, not body (scoring._field_line); GSB's related
 #: press releases under /SharedDocs/Pressemitteilungen/ are read as topics
 #: (kind); page types of the block theme, Joomla and Mercury, the block theme's category
@@ -59,7 +59,7 @@ CMS_FAMILIES = {
     "joomla": dict(PERFECT, page_type=0.875, images=0.6, credits=0.75),
     "plone": dict(PERFECT, modified=0.714, images=0.0, captions=0.0, credits=0.0),
     "opencms": dict(PERFECT, page_type=0.857, body=0.996, images=0.0, captions=0.0, credits=0.0),
-    "presseportal": dict(PERFECT, body=0.946),
+    "presseportal": PERFECT,
 }
 #: configuration -> family -> field -> minimum score (measured 2026-11-26, see BENCHMARKS.md)
 PINNED: dict[str, dict[str, dict[str, float]]] = {
