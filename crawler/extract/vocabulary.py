@@ -179,15 +179,17 @@ LINK_BOX_INITIALS = "vmdwlasrzn"
 
 #: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
 BACK_LINK_BLOCK = re.compile(
-    r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
+    r"[«‹<\s]*(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
     r"seitenanfang|back to top)[ .:»›<>-]*",
     re.IGNORECASE,
 )
 
 #: an opening meta line: a date, perhaps a time, perhaps "von"/"by" and a name without digits
-#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr")
+#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr"), or the name
+#: first ("Von Pressestelle, 01.12.2025 - 00:15")
 META_LINE = re.compile(
-    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
+    r"((von|by|Autor:?) [^.!?\d,|–-]{1,60}\s?[,|–-]\s?)?"
+    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,?( [|–-])? \d{1,2}[:.]\d{2}( Uhr)?)?"
     r"( [|–-])?( (von|by|Autor:?) [^.!?\d]{1,60})?",
     re.IGNORECASE,
 )

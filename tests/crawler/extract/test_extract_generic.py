@@ -389,9 +389,14 @@ def test_trim_blocks_only_an_opening_meta_line_and_a_closing_back_link() -> None
         "Text"
     ]
     assert trim_blocks(["18.09.2025 | von Max Muster", "Text"]) == ["Text"]
+    # the name first (Drupal's "submitted" line), a back link with its arrow
+    assert trim_blocks(
+        ["Von Pressestelle, 01.12.2025 - 00:15", "Text", "« zurück zur Übersicht"]
+    ) == ["Text"]
     # an event's date and time, a date or a print entry inside the text stay
     blocks = [
         "15.03.2025 von 10 bis 16 Uhr",
+        "Von 10 bis 16 Uhr, 15.03.2025",
         "Der Markt beginnt am",
         "12.11.2025",
         "Drucken",
