@@ -342,9 +342,9 @@ BOILERPLATE_WORDS = (
 
 #: class/id fragments of boxes that hold another field of the page, not body text, even when
 #: a content word is in the same class ("field-name-field-bildunterschrift field-type-text"):
-#: image captions and download blocks
-FIELD_BOX_WORDS = (r"caption", r"bildunterschrift", r"bildtext", r"legende", r"download",
-                   r"attachment", r"anhang", r"enclosure")  # fmt: skip
+#: image captions and infos (Mercury's "image-info": caption and copyright), download blocks
+FIELD_BOX_WORDS = (r"caption", r"bildunterschrift", r"bildtext", r"legende", r"image-?info",
+                   r"bild-?info", r"download", r"attachment", r"anhang", r"enclosure")  # fmt: skip
 
 #: boilerplate class/id fragments of boxes that are never the article, however long (the
 #: others may name a page wrapper: "has-sidebar", "header-style-3", "single-promo")

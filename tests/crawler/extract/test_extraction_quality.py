@@ -43,22 +43,20 @@ TYPO3_GENERIC = dict(PERFECT, page_type=0.944, title=0.166, label=0.166, body=0.
 #: the table-layout family: body 0.987 (target 0.97), sidebar fragments cost the rest
 TABLESITE = dict(PERFECT, body=0.987)
 #: the families from real CMS templates, no profile shipped (measured 2026-12-04, issue 13):
-#: what is below 1 is theirs to improve — bodies keep download sizes (Contao), a caption
-#: (OpenCms); GSB's download line and
-#: its "Erschienen am …" line are fields, not body (scoring._field_line); GSB's related
-#: press releases under /SharedDocs/Pressemitteilungen/ are read as topics
-#: (kind); page types of the block theme, Joomla and Mercury, the block theme's category
+#: what is below 1 is theirs to improve — the block theme's download blocks in the body; GSB's
+#: related press releases under /SharedDocs/Pressemitteilungen/ are read as topics (kind);
+#: page types of the block theme, Joomla and Mercury, the block theme's category
 #: label, Plone's byline modified date, the Plone and Mercury image captions, Joomla's credit
 #: in a custom field
 CMS_FAMILIES = {
     "typo3news": dict(PERFECT, attachments=1.0),
-    "contao": dict(PERFECT, attachments=1.0, body=0.986),
+    "contao": dict(PERFECT, attachments=1.0),
     "drupal": dict(PERFECT, attachments=1.0),
     "gsb": dict(PERFECT, attachments=1.0, related=0.0),
     "wpblock": dict(PERFECT, page_type=0.142, label=0.142, body=0.994),
     "joomla": dict(PERFECT, page_type=0.875, images=0.6, credits=0.75),
     "plone": dict(PERFECT, modified=0.714, images=0.0, captions=0.0, credits=0.0),
-    "opencms": dict(PERFECT, page_type=0.857, body=0.996, images=0.0, captions=0.0, credits=0.0),
+    "opencms": dict(PERFECT, page_type=0.857, images=0.0, captions=0.0, credits=0.0),
     "presseportal": PERFECT,
 }
 #: configuration -> family -> field -> minimum score (measured 2026-11-26, see BENCHMARKS.md)
