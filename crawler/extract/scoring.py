@@ -76,6 +76,10 @@ PENALTY = 1.5
 SHORT_LIST = 200
 #: a download or date line (:func:`_field_line`) is at most this long
 FIELD_LINE = 90
+#: a page taken for a listing holds an article when this much of its paragraph text stands in
+#: one run outside the teasers (:func:`holds_article`; the generic listing test allows 400
+#: characters of prose per three teasers)
+ARTICLE_TEXT = 400
 #: a lone link line is at most this long
 END_LINE = 60
 #: a paragraph: at least this many characters of its own text
@@ -441,6 +445,43 @@ def _boxed(el: Any, stats: _Stats, last: int) -> bool:
     return density > 0.2 and stats.paragraphs < 2 and (el.tag in _LISTS or boilerplate(el))
 
 
+def holds_article(doc: Any, teasers: list[Any]) -> bool:
+    """Whether a page that looks like a listing (``teasers``: the teasers found) holds an
+    article among them: the scorer's article holds paragraph text outside the teasers, at
+    least :data:`ARTICLE_TEXT` characters of it in one run between two teasers and more than
+    the teasers' own paragraph text. A listing's abstracts outside its teasers (a heading
+    taken for the teaser, its abstract beside it) are spread over the gaps between them; link
+    lists taken for teasers (menus, a footer's links) hold no paragraphs."""
+    selected = select(doc)
+    if selected is None:
+        return False
+    stats = selected.scan.stats
+    inside: set[Any] = set()
+    for teaser in teasers:
+        inside.update(teaser.iter())
+    teaser_text = sum(stats[t].good for t in teasers if t in stats)
+    if teaser_text >= sum(stats[r].good for r in selected.roots if r in stats):
+        return False
+    roots = set(selected.roots)
+    runs: dict[int, int] = {}
+    run = 0
+    body = next(doc.iter("body"), None)
+    for el in body.iter() if body is not None else ():
+        if el in inside:
+            if el in teasers:
+                run += 1
+            continue
+        counts = stats.get(el)
+        if counts is None or not counts.paragraph:
+            continue
+        if not any(above in roots for above in el.iterancestors()) and el not in roots:
+            continue
+        own = counts.good - sum(stats[c].good for c in el if c in stats)
+        runs[run] = runs.get(run, 0) + own
+    best = max(runs.values(), default=0)
+    return best >= ARTICLE_TEXT and best > teaser_text
+
+
 def scored_body(doc: Any, known: set[str]) -> str | None:
     """The body the scorer finds on the page, blocks equal to ``known`` fields (title, lead,
     date line) left out; None when it finds no article."""
@@ -451,7 +492,7 @@ def scored_body(doc: Any, known: set[str]) -> str | None:
     return "\n\n".join(blocks) or None
 
 
-__all__ = ["Selected", "body_blocks", "scored_body", "select", "skipped"]
+__all__ = ["Selected", "body_blocks", "holds_article", "scored_body", "select", "skipped"]
 
 
 def pick_body(

@@ -103,3 +103,26 @@ def test_a_download_line_and_a_date_line_are_fields_not_body() -> None:
     assert "Haushaltsplan 2025" not in body and "Erschienen am" not in body
     assert "umfasst 38 KB" in body
     assert body.count("\n\n") == 4  # three paragraphs, the plan's line, the session's line
+
+
+def test_link_lists_beside_an_article_do_not_make_a_listing() -> None:
+    """Menus of list links look like a listing's teasers; the article's paragraphs in one run
+    outside them make the page an article. A listing's abstracts beside its headings are
+    spread over the gaps between the teasers: it stays a listing."""
+    menu = "".join(f'<li><a href="/s{i}">Seite {i}</a></li>' for i in range(12))
+    article = (
+        f"<html><body><div><ul>{menu}</ul></div><div class='col'><h1>Haushalt beschlossen</h1>"
+        f"{PARAGRAPHS}<p>Der Kämmerer rechnet mit steigenden Einnahmen aus der Gewerbesteuer "
+        "und mit sinkenden Zinsen für die Kredite der Stadt.</p><p>Die Beratungen in den "
+        "Ausschüssen hatten sich über mehrere Wochen hingezogen.</p></div></body></html>"
+    )
+    got = extract("https://www.example.de/haushalt", article.encode(), {})
+    assert got.page_type != "listing"
+    assert got.body is not None and "Der Stadtrat hat am Dienstag" in got.body
+    teasers = "".join(
+        f'<div class="item"><h2><a href="/pm/{i}">Meldung {i}</a></h2></div><p>Die Stadt '
+        f"informiert über die Meldung Nummer {i} und ihre Folgen für die Bürger.</p>"
+        for i in range(5)
+    )
+    listing = f"<html><body><main><h1>Pressemitteilungen</h1>{teasers}</main></body></html>"
+    assert extract("https://www.example.de/presse", listing.encode(), {}).page_type == "listing"
