@@ -448,3 +448,21 @@ def test_trim_blocks_stops_at_a_syndicated_texts_origin_line() -> None:
     assert trim_blocks([*text, origin, "Politik"]) == text
     # above half of the text it is a line of its own (a portal's header), not the end
     assert trim_blocks([origin, *text]) == [origin, *text]
+
+
+def test_a_title_the_parser_moved_into_the_body_still_names_the_page() -> None:
+    """Without an ``h1`` the page's ``title`` finds the title element; a ``title`` after body
+    content (a script's markup in the page) stands in the body, not the head."""
+    html = (
+        "<html><body><div>Startseite</div><title>Malaga, die Metropole</title>"
+        '<svg><title>Lupe</title></svg><div class="post"><h2>Malaga, die Metropole</h2>'
+        "<p>Malaga ist die quirlige Hauptstadt der Costa del Sol, mit Altstadt und Hafen.</p>"
+        "<p>Wer die Stadt besucht, sollte die Festung und das Picasso-Museum sehen.</p>"
+        "</div></body></html>"
+    )
+    from lxml import etree
+
+    assert etree.HTML(html).find(".//body/title") is not None  # where the parser puts it
+    got = extract("https://www.example.de/malaga.html", html.encode(), {})
+    assert got.title == "Malaga, die Metropole"
+    assert got.body is not None and "Malaga ist die quirlige" in got.body
