@@ -466,3 +466,15 @@ def test_a_title_the_parser_moved_into_the_body_still_names_the_page() -> None:
     got = extract("https://www.example.de/malaga.html", html.encode(), {})
     assert got.title == "Malaga, die Metropole"
     assert got.body is not None and "Malaga ist die quirlige" in got.body
+
+
+def test_of_two_entry_content_boxes_the_one_holding_the_post_is_the_body() -> None:
+    html = (
+        '<html><body><article><h1>Madagaskar</h1><div class="entry-content"><p class="author">'
+        'Red. / 31.10.2023</p></div><div class="entry-content clearfix"><p>Madagaskar ist die '
+        "viertgrösste Insel der Erde und eines der ärmsten Länder.</p><p>Das Land ist reich an "
+        "Bodenschätzen, von Nickel bis zu Halbedelsteinen.</p></div></article></body></html>"
+    )
+    got = extract("https://www.example.ch/madagaskar/", html.encode(), {})
+    assert got.body is not None and got.body.startswith("Madagaskar ist die viertgrösste")
+    assert "Bodenschätzen" in got.body
