@@ -71,11 +71,11 @@ def fill_generic(
 def marked_body(page: PageContext) -> Any:
     """The first container the markup names as the article body, or None: schema.org
     microdata (``itemprop="articleBody"``) or WordPress's ``entry-content`` (every theme's post
-    body; of several, the one holding the most text)."""
+    body; of several, the one holding the most text); of several sibling ``articleBody``
+    elements (each paragraph marked), their parent."""
     index = page.index
-    candidates = [
-        el for el in index.with_attribute("itemprop") if el.get("itemprop") == "articleBody"
-    ][:1]
+    bodies = [el for el in index.with_attribute("itemprop") if el.get("itemprop") == "articleBody"]
+    candidates = [_marked_container(bodies)] if len(bodies) > 1 else bodies
     entries = index.by_class.get("entry-content", [])
     if len(entries) > 1:  # a theme's second "entry-content" (an author line above the post's):
         # the one holding the most text is the post's
@@ -84,6 +84,16 @@ def marked_body(page: PageContext) -> Any:
     if len(candidates) < 2:
         return candidates[0] if candidates else None
     return min(candidates, key=index.position.__getitem__)
+
+
+def _marked_container(els: list[Any]) -> Any:
+    """The parent of ``els`` when they are siblings (paragraphs each marked as the article
+    body: their container is the body), else the first (bodies marked in several places:
+    the first is the article's)."""
+    parent = els[0].getparent()
+    if parent is not None and all(el.getparent() is parent for el in els):
+        return parent
+    return els[0]
 
 
 def trusted(doc: Any, article: Any, old: Any, profile: Any, marked: Any) -> bool:

@@ -478,3 +478,15 @@ def test_of_two_entry_content_boxes_the_one_holding_the_post_is_the_body() -> No
     got = extract("https://www.example.ch/madagaskar/", html.encode(), {})
     assert got.body is not None and got.body.startswith("Madagaskar ist die viertgrösste")
     assert "Bodenschätzen" in got.body
+
+
+def test_paragraphs_each_marked_as_the_article_body_are_all_read() -> None:
+    html = (
+        '<html><body><article><h1>Brexit</h1><div><p itemprop="articleBody">Die Regierung hat '
+        'eine Verschiebung des Austritts bei der EU beantragt.</p><p itemprop="articleBody">Der '
+        "Premierminister hat sich in einem zweiten Brief davon distanziert.</p></div>"
+        "</article></body></html>"
+    )
+    got = extract("https://www.example.ch/brexit", html.encode(), {})
+    assert got.body is not None and "zweiten Brief" in got.body
+    assert got.body.startswith("Die Regierung hat")
