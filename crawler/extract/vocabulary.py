@@ -335,9 +335,9 @@ BOILERPLATE_WORDS = (
     r"breadcrumb", r"pagination", r"pager", r"\bpaging", r"\bad-", r"\bads?\b", r"advert",
     r"werbung", r"anzeige", r"sponsor", r"banner", r"popup", r"modal", r"newsletter",
     r"widget", r"\btags?\b", r"tagcloud", r"skip", r"login", r"search", r"suche\b",
-    r"toolbar", r"rating", r"author-?box", r"byline", r"print", r"empfehl", r"recommend",
-    r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe", r"abonn",
-    r"legend", r"caption", r"gallery", r"galerie", r"slider", r"carousel", r"lightbox",
+    r"toolbar", r"rating", r"author-?box", r"author-?bio", r"byline", r"print", r"empfehl",
+    r"recommend", r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe",
+    r"abonn", r"legend", r"caption", r"gallery", r"galerie", r"slider", r"carousel", r"lightbox",
 )  # fmt: skip
 
 #: class/id fragments of boxes that hold another field of the page, not body text, even when
