@@ -275,9 +275,32 @@ def select(doc: Any) -> Selected | None:
             for el in box.iter(etree.Element)
             if el is box or (boilerplate(el) and len(text_content(el)) > least)
         )
+    best, scan = _unread_article(body, best, scan, memo)
     if best is None:
         return None
     return Selected(_with_siblings(best, scan), scan)
+
+
+def _unread_article(body: Any, best: Any, scan: _Scan, memo: dict[str, bool]) -> tuple[Any, _Scan]:
+    """``best`` and its scan, or the article found in an ``article``/``main`` element the
+    walk left out (markup the parser nests inside a menu or a header: an unclosed element
+    before the article) when that one holds more paragraph text; of several such elements
+    (up to :data:`RESCANS`, the parser may nest one in another), the best-scoring."""
+    floor = scan.stats[best].good if best is not None else 0
+    unread = [
+        el
+        for el in body.iter("article", "main")
+        if el not in scan.stats and len(text_content(el)) > floor
+    ]
+    top = _score(scan.stats[best]) if best is not None else 0.0
+    for el in unread[:RESCANS]:
+        other = _Scan(words=memo)
+        found = _best(other, el)
+        if found is not None and other.stats[found].good > floor:
+            score = _score(other.stats[found])
+            if score > top:
+                best, scan, top = found, other, score
+    return best, scan
 
 
 def _score(stats: _Stats) -> float:

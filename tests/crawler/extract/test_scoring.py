@@ -126,3 +126,17 @@ def test_link_lists_beside_an_article_do_not_make_a_listing() -> None:
     )
     listing = f"<html><body><main><h1>Pressemitteilungen</h1>{teasers}</main></body></html>"
     assert extract("https://www.example.de/presse", listing.encode(), {}).page_type == "listing"
+
+
+def test_an_article_the_parser_nested_inside_the_menu_is_still_read() -> None:
+    """An unclosed menu item nests the page's ``main`` inside the ``nav`` the walk leaves
+    out: the left-out ``main`` holding more paragraph text is read."""
+    html = (
+        '<html><body><header><nav><ul class="menu"><li><a href="/">Start</a><div>'
+        f'<main><article><h1>Haushalt</h1><div class="text">{PARAGRAPHS}</div></article>'
+        '</main></div></li></ul></nav></header><div class="scores"><p>Nächstes Spiel: '
+        "Sonntag, 18 Uhr, in der Halle am Stadtpark.</p></div></body></html>"
+    )
+    body = _body(html)
+    assert body is not None and body.startswith("Der Stadtrat hat am Dienstag")
+    assert "Nächstes Spiel" not in body
