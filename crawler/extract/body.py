@@ -19,6 +19,7 @@ from crawler.extract.vocabulary import LINK_BOX_HEADINGS
 from crawler.extract.vocabulary import META_CLASS_TOKENS as _META_CLASS_TOKENS
 from crawler.extract.vocabulary import META_LINE as _META_LINE
 from crawler.extract.vocabulary import MORE_LINK as _MORE_LINK
+from crawler.extract.vocabulary import ORIGIN_LINE as _ORIGIN_LINE
 from crawler.extract.vocabulary import SHARE_LINE as _SHARE_LINE
 from crawler.extract.vocabulary import SKIP_CLASS_PARTS as _SKIP_CLASS_PARTS
 from crawler.extract.vocabulary import SKIP_HEADINGS as _SKIP_HEADINGS
@@ -168,7 +169,8 @@ def trim_blocks(blocks: list[str]) -> list[str]:
     (:data:`~crawler.extract.vocabulary.SHARE_LINE`) and teasers' "Weiterlesen" links
     (:data:`~crawler.extract.vocabulary.MORE_LINK`), and whatever follows a short line that
     ends an article's text (:data:`~crawler.extract.vocabulary.END_HEADINGS`: "Ähnliche
-    Beiträge", "Über den Autor", "Kommentare") once half of the text is read (before that it
+    Beiträge", "Über den Autor", "Kommentare"; a syndicated text's origin line,
+    :data:`~crawler.extract.vocabulary.ORIGIN_LINE`) once half of the text is read (before that it
     is a bar above the article). Other blocks are never touched."""
     start, end = 0, len(blocks)
     if end > 1 and len(blocks[0]) <= 90 and _META_LINE.fullmatch(blocks[0]):
@@ -176,15 +178,18 @@ def trim_blocks(blocks: list[str]) -> list[str]:
     if end - start > 1 and len(blocks[-1]) <= 40 and _BACK_LINK_BLOCK.fullmatch(blocks[-1]):
         end -= 1
     kept = blocks[start:end] if start or end != len(blocks) else blocks
-    if not any(len(b) <= _END_LINE for b in kept):
+    if not any(len(b) <= _ORIGIN_LINE_MAX for b in kept):
         return kept
     half, read, out = sum(map(len, kept)) / 2, 0, []
     for block in kept:
-        if len(block) <= _END_LINE:
+        size = len(block)
+        if size <= _END_LINE:
             if _SHARE_LINE.match(block) or _MORE_LINK.fullmatch(block):
                 continue
             if read >= half and _END_HEADINGS.match(block):
                 break
+        elif size <= _ORIGIN_LINE_MAX and read >= half and _ORIGIN_LINE.match(block):
+            break
         out.append(block)
         read += len(block)
     return out
@@ -192,3 +197,5 @@ def trim_blocks(blocks: list[str]) -> list[str]:
 
 #: a sharing line or an end line is at most this long
 _END_LINE = 60
+#: a line naming a syndicated text's origin is at most this long
+_ORIGIN_LINE_MAX = 160

@@ -9,7 +9,9 @@ left empty:
    (tree, profile, base URL, index and memos: all per-page state, passed explicitly);
 2. structured data (:mod:`crawler.extract.structured`): JSON-LD, OpenGraph/``article:*``
    metas, microdata, Sitepark's application-name JSON — dates first;
-3. listing pages (:func:`crawler.extract.related.is_listing`): title and teasers, done;
+3. listing pages (:func:`crawler.extract.related.is_listing`; not where the block scorer finds
+   an article beside the "teasers": :func:`crawler.extract.scoring.holds_article`): title and
+   teasers, done;
 4. layout (:mod:`crawler.extract.layouts`): Sitepark IES (``article#SP-Content``), the old
    Rüsselsheim CMS (``div.news-single-item``), else the generic visible ``h1`` inside
    ``main``/``article``; body and media (:mod:`crawler.extract.content`);

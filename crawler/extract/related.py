@@ -24,6 +24,7 @@ from crawler.extract.body import is_chrome, is_link_box
 from crawler.extract.context import PageContext
 from crawler.extract.index import is_under, may_start_with
 from crawler.extract.profiles import SiteProfile, outermost
+from crawler.extract.scoring import holds_article
 from crawler.extract.teasers import _teaser
 from crawler.extract.text import (
     element_text,
@@ -295,8 +296,9 @@ def _mixed_links(box: Any, links: list[Any] | None = None) -> set[Any]:
 
 def is_listing(page: PageContext, main: Any, profile: SiteProfile | None = None) -> bool:
     """A profile's ``listing_items`` match (outside related boxes); a Sitepark ``SP-TeaserList``
-    outside a related box; otherwise at least three teasers (or five list links) and little
-    prose of its own."""
+    outside a related box; otherwise at least three teasers (or five list links), little
+    prose of its own, and no article among them (:func:`crawler.extract.scoring.holds_article`:
+    link lists such as menus taken for teasers beside an article)."""
     doc = page.doc
     scope = main if main is not None else doc
     if profile is not None and profile.listing_items:
@@ -314,7 +316,7 @@ def is_listing(page: PageContext, main: Any, profile: SiteProfile | None = None)
     if len(items) < 3 or (len(items) < 5 and items[0].tag == "li" and not _has_heading(items[0])):
         return False
     prose = _prose(scope, set(items))
-    return prose < 400 * len(items) / 3 and prose < 1500
+    return prose < 400 * len(items) / 3 and prose < 1500 and not holds_article(doc, items)
 
 
 def _prose(el: Any, skip: set[Any]) -> int:

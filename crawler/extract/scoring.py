@@ -39,6 +39,7 @@ from crawler.extract.vocabulary import (
     CONTENT_WORDS,
     END_HEADINGS,
     FIELD_BOX_WORDS,
+    FILE_INFO,
     HIDDEN_TOKENS,
     LINK_BOX_HEADINGS,
     NEVER_ARTICLE_WORDS,
@@ -73,6 +74,12 @@ SIBLING_SHARE = 0.1
 PENALTY = 1.5
 #: a list of links between paragraphs is part of the text up to this many characters
 SHORT_LIST = 200
+#: a download or date line (:func:`_field_line`) is at most this long
+FIELD_LINE = 90
+#: a page taken for a listing holds an article when this much of its paragraph text stands in
+#: one run outside the teasers (:func:`holds_article`; the generic listing test allows 400
+#: characters of prose per three teasers)
+ARTICLE_TEXT = 400
 #: a lone link line is at most this long
 END_LINE = 60
 #: a paragraph: at least this many characters of its own text
@@ -268,9 +275,32 @@ def select(doc: Any) -> Selected | None:
             for el in box.iter(etree.Element)
             if el is box or (boilerplate(el) and len(text_content(el)) > least)
         )
+    best, scan = _unread_article(body, best, scan, memo)
     if best is None:
         return None
     return Selected(_with_siblings(best, scan), scan)
+
+
+def _unread_article(body: Any, best: Any, scan: _Scan, memo: dict[str, bool]) -> tuple[Any, _Scan]:
+    """``best`` and its scan, or the article found in an ``article``/``main`` element the
+    walk left out (markup the parser nests inside a menu or a header: an unclosed element
+    before the article) when that one holds more paragraph text; of several such elements
+    (up to :data:`RESCANS`, the parser may nest one in another), the best-scoring."""
+    floor = scan.stats[best].good if best is not None else 0
+    unread = [
+        el
+        for el in body.iter("article", "main")
+        if el not in scan.stats and len(text_content(el)) > floor
+    ]
+    top = _score(scan.stats[best]) if best is not None else 0.0
+    for el in unread[:RESCANS]:
+        other = _Scan(words=memo)
+        found = _best(other, el)
+        if found is not None and other.stats[found].good > floor:
+            score = _score(other.stats[found])
+            if score > top:
+                best, scan, top = found, other, score
+    return best, scan
 
 
 def _score(stats: _Stats) -> float:
@@ -372,7 +402,8 @@ def body_blocks(selected: Selected) -> list[str]:
                     buf.clear()
                 elif tag in BLOCK_TAGS:
                     flush()
-                    walk(child)
+                    if not _field_line(child, counts):
+                        walk(child)
                     flush()
                 else:
                     walk(child)
@@ -405,6 +436,25 @@ def _box_heading(heading: Any, kept: Callable[[Any], bool]) -> bool:
     return after is not None and after.tag not in ("br", "p") and not kept(after)
 
 
+def _field_line(el: Any, stats: _Stats) -> bool:
+    """Whether the block ``el`` holds another field of the page, not body text: a download
+    (links and, beside them, only the file's type and size: :data:`FILE_INFO`) or a date
+    line (a short line without links holding a ``time`` element, no sentence: "Erschienen
+    am <time>14. Januar 2025</time> im Format Pressemitteilung")."""
+    total = stats.total
+    if not total or total > FIELD_LINE:
+        return False
+    if stats.links:
+        rest = clean("".join(el.xpath(".//text()[not(ancestor::a)]")))
+        return bool(rest) and FILE_INFO.fullmatch(rest) is not None
+    time = next(el.iter("time"), None)
+    if time is None:
+        return False
+    # a sentence that names a date ("Die Sitzung am <time>…</time> ist öffentlich.") is text
+    text = clean(text_content(el))
+    return not text.endswith((".", "!", "?")) or text.endswith(clean(text_content(time)))
+
+
 def _boxed(el: Any, stats: _Stats, last: int) -> bool:
     """A box inside the article that is not part of it: a link list or teaser box (mostly
     link text; a short list of links with article paragraphs after it, up to the ``last``
@@ -418,6 +468,43 @@ def _boxed(el: Any, stats: _Stats, last: int) -> bool:
     return density > 0.2 and stats.paragraphs < 2 and (el.tag in _LISTS or boilerplate(el))
 
 
+def holds_article(doc: Any, teasers: list[Any]) -> bool:
+    """Whether a page that looks like a listing (``teasers``: the teasers found) holds an
+    article among them: the scorer's article holds paragraph text outside the teasers, at
+    least :data:`ARTICLE_TEXT` characters of it in one run between two teasers and more than
+    the teasers' own paragraph text. A listing's abstracts outside its teasers (a heading
+    taken for the teaser, its abstract beside it) are spread over the gaps between them; link
+    lists taken for teasers (menus, a footer's links) hold no paragraphs."""
+    selected = select(doc)
+    if selected is None:
+        return False
+    stats = selected.scan.stats
+    inside: set[Any] = set()
+    for teaser in teasers:
+        inside.update(teaser.iter())
+    teaser_text = sum(stats[t].good for t in teasers if t in stats)
+    if teaser_text >= sum(stats[r].good for r in selected.roots if r in stats):
+        return False
+    roots = set(selected.roots)
+    runs: dict[int, int] = {}
+    run = 0
+    body = next(doc.iter("body"), None)
+    for el in body.iter() if body is not None else ():
+        if el in inside:
+            if el in teasers:
+                run += 1
+            continue
+        counts = stats.get(el)
+        if counts is None or not counts.paragraph:
+            continue
+        if not any(above in roots for above in el.iterancestors()) and el not in roots:
+            continue
+        own = counts.good - sum(stats[c].good for c in el if c in stats)
+        runs[run] = runs.get(run, 0) + own
+    best = max(runs.values(), default=0)
+    return best >= ARTICLE_TEXT and best > teaser_text
+
+
 def scored_body(doc: Any, known: set[str]) -> str | None:
     """The body the scorer finds on the page, blocks equal to ``known`` fields (title, lead,
     date line) left out; None when it finds no article."""
@@ -428,7 +515,7 @@ def scored_body(doc: Any, known: set[str]) -> str | None:
     return "\n\n".join(blocks) or None
 
 
-__all__ = ["Selected", "body_blocks", "scored_body", "select", "skipped"]
+__all__ = ["Selected", "body_blocks", "holds_article", "scored_body", "select", "skipped"]
 
 
 def pick_body(

@@ -179,15 +179,17 @@ LINK_BOX_INITIALS = "vmdwlasrzn"
 
 #: a closing block that is only a back/top link's words ("Zurück zur Übersicht", "Nach oben")
 BACK_LINK_BLOCK = re.compile(
-    r"(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
+    r"[«‹<\s]*(zurück( zur (übersicht|liste|startseite|newsübersicht))?|nach oben|zum seitenanfang|"
     r"seitenanfang|back to top)[ .:»›<>-]*",
     re.IGNORECASE,
 )
 
 #: an opening meta line: a date, perhaps a time, perhaps "von"/"by" and a name without digits
-#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr")
+#: ("25.09.2025 10:00 von Pressestelle"; not "15.03.2025 von 10 bis 16 Uhr"), or the name
+#: first ("Von Pressestelle, 01.12.2025 - 00:15")
 META_LINE = re.compile(
-    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,? \d{1,2}[:.]\d{2}( Uhr)?)?"
+    r"((von|by|Autor:?) [^.!?\d,|–-]{1,60}\s?[,|–-]\s?)?"
+    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(,?( [|–-])? \d{1,2}[:.]\d{2}( Uhr)?)?"
     r"( [|–-])?( (von|by|Autor:?) [^.!?\d]{1,60})?",
     re.IGNORECASE,
 )
@@ -248,6 +250,12 @@ FILE_SIZE_TAIL = re.compile(
     re.I,
 )
 
+#: the text beside a download link in its block: the file's type and size and perhaps a note
+#: ("PDF | 38 KB | Datei ist nicht barrierefrei", "(PDF, 1,2 MB)", "DOCX-Datei 38 KB")
+FILE_INFO = re.compile(
+    r"[\s(\[|,:–-]*(?:[A-Za-z-]{2,12}\s*[,|/:–-]?\s*)?\d+(?:[.,]\d+)?\s*[KMG]i?B\b[^.!?]{0,60}",
+    re.I,
+)
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)(\?.*)?$", re.I)
 #: a path naming a server program (an ad server's ``avw.php``), not a stored file or scale
 SCRIPT_PATH = re.compile(r"\.(php\d?|aspx?|jsp|cgi|pl)$", re.I)
@@ -333,16 +341,16 @@ BOILERPLATE_WORDS = (
     r"breadcrumb", r"pagination", r"pager", r"\bpaging", r"\bad-", r"\bads?\b", r"advert",
     r"werbung", r"anzeige", r"sponsor", r"banner", r"popup", r"modal", r"newsletter",
     r"widget", r"\btags?\b", r"tagcloud", r"skip", r"login", r"search", r"suche\b",
-    r"toolbar", r"rating", r"author-?box", r"byline", r"print", r"empfehl", r"recommend",
-    r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe", r"abonn",
-    r"legend", r"caption", r"gallery", r"galerie", r"slider", r"carousel", r"lightbox",
+    r"toolbar", r"rating", r"author-?box", r"author-?bio", r"byline", r"print", r"empfehl",
+    r"recommend", r"promo", r"outbrain", r"taboola", r"copyright", r"impressum", r"subscribe",
+    r"abonn", r"legend", r"caption", r"gallery", r"galerie", r"slider", r"carousel", r"lightbox",
 )  # fmt: skip
 
 #: class/id fragments of boxes that hold another field of the page, not body text, even when
 #: a content word is in the same class ("field-name-field-bildunterschrift field-type-text"):
-#: image captions and download blocks
-FIELD_BOX_WORDS = (r"caption", r"bildunterschrift", r"bildtext", r"legende", r"download",
-                   r"attachment", r"anhang", r"enclosure")  # fmt: skip
+#: image captions and infos (Mercury's "image-info": caption and copyright), download blocks
+FIELD_BOX_WORDS = (r"caption", r"bildunterschrift", r"bildtext", r"legende", r"image-?info",
+                   r"bild-?info", r"download", r"attachment", r"anhang", r"enclosure")  # fmt: skip
 
 #: boilerplate class/id fragments of boxes that are never the article, however long (the
 #: others may name a page wrapper: "has-sidebar", "header-style-3", "single-promo")
@@ -374,6 +382,14 @@ END_HEADINGS = re.compile(
     r"war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
     r"related (posts|articles|stories|content)|you (may|might) also like|"
     r"(about|über) the author|comments?|leave a (reply|comment))\b[\s:?!.]*",
+    re.IGNORECASE,
+)
+
+#: the start of a line that names where a syndicated text comes from, after which the article
+#: has ended (a press portal's "Original-Content von: Stadt X, übermittelt durch news aktuell")
+ORIGIN_LINE = re.compile(
+    r"(original-?content (von|from)|originalmeldung (von|aus)|(übermittelt|verbreitet) durch "
+    r"news aktuell)\b",
     re.IGNORECASE,
 )
 

@@ -15,7 +15,7 @@ from crawler.extract.content import fill_content
 from crawler.extract.context import PageContext
 from crawler.extract.dates import date_line
 from crawler.extract.structured import Structured
-from crawler.extract.text import clean_or_none, compiled, element_text
+from crawler.extract.text import clean_or_none, compiled, element_text, text_content
 from crawler.extract.titles import visible_h1, visible_headline
 from crawler.extract.vocabulary import (
     CATEGORY_CLASS,
@@ -71,15 +71,29 @@ def fill_generic(
 def marked_body(page: PageContext) -> Any:
     """The first container the markup names as the article body, or None: schema.org
     microdata (``itemprop="articleBody"``) or WordPress's ``entry-content`` (every theme's post
-    body)."""
+    body; of several, the one holding the most text); of several sibling ``articleBody``
+    elements (each paragraph marked), their parent."""
     index = page.index
-    candidates = [
-        el for el in index.with_attribute("itemprop") if el.get("itemprop") == "articleBody"
-    ][:1]
-    candidates += index.by_class.get("entry-content", [])[:1]
+    bodies = [el for el in index.with_attribute("itemprop") if el.get("itemprop") == "articleBody"]
+    candidates = [_marked_container(bodies)] if len(bodies) > 1 else bodies
+    entries = index.by_class.get("entry-content", [])
+    if len(entries) > 1:  # a theme's second "entry-content" (an author line above the post's):
+        # the one holding the most text is the post's
+        entries = [max(entries, key=lambda el: len(text_content(el)))]
+    candidates += entries
     if len(candidates) < 2:
         return candidates[0] if candidates else None
     return min(candidates, key=index.position.__getitem__)
+
+
+def _marked_container(els: list[Any]) -> Any:
+    """The parent of ``els`` when they are siblings (paragraphs each marked as the article
+    body: their container is the body), else the first (bodies marked in several places:
+    the first is the article's)."""
+    parent = els[0].getparent()
+    if parent is not None and all(el.getparent() is parent for el in els):
+        return parent
+    return els[0]
 
 
 def trusted(doc: Any, article: Any, old: Any, profile: Any, marked: Any) -> bool:

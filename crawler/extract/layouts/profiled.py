@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.extract.body import body_blocks
+from crawler.extract.body import body_blocks, trim_blocks
 from crawler.extract.context import PageContext
 from crawler.extract.layouts.generic import page_type
 from crawler.extract.layouts.sitepark import in_sitepark
@@ -60,7 +60,7 @@ def apply_profile(
             more_blocks, more_links = body_blocks(root, skip_ids, page.resolve)
             blocks += more_blocks
             links += [link for link in more_links if link not in links]
-        result.body = "\n\n".join(blocks) or None
+        result.body = "\n\n".join(trim_blocks(blocks)) or None
         result.links = links
     if scope is None:
         anchor = found.get("title")

@@ -48,7 +48,7 @@ def fallback_scope(
     such an element the page is still read when it names itself, its body by the library
     layer."""
     doc = page.doc
-    head_title = element_text(first(doc, "//head/title"))
+    head_title = element_text(_page_title(doc))
     parts = [meta.headline, strip_suffix(meta.og_title)]
     parts += [p for p in _TITLE_SPLIT.split(head_title) if len(p) > 3]
     wanted = {clean_or_none(p) for p in parts} - {None}
@@ -111,6 +111,18 @@ def fallback_scope(
         return None
     result.title = title
     return main if main is not None else body
+
+
+def _page_title(doc: Any) -> Any:
+    """The page's ``title`` element: the head's, else the first outside ``svg`` (a parser
+    moves a title that follows body content, a script's text, into the body)."""
+    found = first(doc, "//head/title")
+    if found is not None:
+        return found
+    return next(
+        (t for t in doc.iter("title") if not any(a.tag == "svg" for a in t.iterancestors())),
+        None,
+    )
 
 
 def _block_of(el: Any, texts: dict[Any, str]) -> tuple[Any, ...]:

@@ -389,9 +389,14 @@ def test_trim_blocks_only_an_opening_meta_line_and_a_closing_back_link() -> None
         "Text"
     ]
     assert trim_blocks(["18.09.2025 | von Max Muster", "Text"]) == ["Text"]
+    # the name first (Drupal's "submitted" line), a back link with its arrow
+    assert trim_blocks(
+        ["Von Pressestelle, 01.12.2025 - 00:15", "Text", "« zurück zur Übersicht"]
+    ) == ["Text"]
     # an event's date and time, a date or a print entry inside the text stay
     blocks = [
         "15.03.2025 von 10 bis 16 Uhr",
+        "Von 10 bis 16 Uhr, 15.03.2025",
         "Der Markt beginnt am",
         "12.11.2025",
         "Drucken",
@@ -494,3 +499,58 @@ def test_a_visible_last_changed_line_is_the_modified_date() -> None:
     assert modified(plone, meta) == "2026-03-01"
     teaser = f'<div class="teaser"><a href="/b">B</a>{plone}</div>'
     assert modified(teaser) is None
+
+
+def test_trim_blocks_stops_at_a_syndicated_texts_origin_line() -> None:
+    from crawler.extract.body import trim_blocks
+
+    text = [
+        "Der Rat hat den Haushalt für das kommende Jahr mit großer Mehrheit beschlossen.",
+        "Er gilt ab Januar, die Grundsteuer bleibt unverändert, Kitas werden ausgebaut.",
+    ]
+    origin = "Original-Content von: Stadt Rüsselsheim am Main, übermittelt durch news aktuell"
+    assert trim_blocks([*text, origin, "Politik"]) == text
+    # above half of the text it is a line of its own (a portal's header), not the end
+    assert trim_blocks([origin, *text]) == [origin, *text]
+
+
+def test_a_title_the_parser_moved_into_the_body_still_names_the_page() -> None:
+    """Without an ``h1`` the page's ``title`` finds the title element; a ``title`` after body
+    content (a script's markup in the page) stands in the body, not the head."""
+    html = (
+        "<html><body><div>Startseite</div><title>Malaga, die Metropole</title>"
+        '<svg><title>Lupe</title></svg><div class="post"><h2>Malaga, die Metropole</h2>'
+        "<p>Malaga ist die quirlige Hauptstadt der Costa del Sol, mit Altstadt und Hafen.</p>"
+        "<p>Wer die Stadt besucht, sollte die Festung und das Picasso-Museum sehen.</p>"
+        "</div></body></html>"
+    )
+    from lxml import etree
+
+    assert etree.HTML(html).find(".//body/title") is not None  # where the parser puts it
+    got = extract("https://www.example.de/malaga.html", html.encode(), {})
+    assert got.title == "Malaga, die Metropole"
+    assert got.body is not None and "Malaga ist die quirlige" in got.body
+
+
+def test_of_two_entry_content_boxes_the_one_holding_the_post_is_the_body() -> None:
+    html = (
+        '<html><body><article><h1>Madagaskar</h1><div class="entry-content"><p class="author">'
+        'Red. / 31.10.2023</p></div><div class="entry-content clearfix"><p>Madagaskar ist die '
+        "viertgrösste Insel der Erde und eines der ärmsten Länder.</p><p>Das Land ist reich an "
+        "Bodenschätzen, von Nickel bis zu Halbedelsteinen.</p></div></article></body></html>"
+    )
+    got = extract("https://www.example.ch/madagaskar/", html.encode(), {})
+    assert got.body is not None and got.body.startswith("Madagaskar ist die viertgrösste")
+    assert "Bodenschätzen" in got.body
+
+
+def test_paragraphs_each_marked_as_the_article_body_are_all_read() -> None:
+    html = (
+        '<html><body><article><h1>Brexit</h1><div><p itemprop="articleBody">Die Regierung hat '
+        'eine Verschiebung des Austritts bei der EU beantragt.</p><p itemprop="articleBody">Der '
+        "Premierminister hat sich in einem zweiten Brief davon distanziert.</p></div>"
+        "</article></body></html>"
+    )
+    got = extract("https://www.example.ch/brexit", html.encode(), {})
+    assert got.body is not None and "zweiten Brief" in got.body
+    assert got.body.startswith("Die Regierung hat")

@@ -83,3 +83,60 @@ def test_stage_7_reads_the_scorers_body_where_no_markup_names_the_article() -> N
     assert result.title == "Haushalt beschlossen"
     assert result.body is not None and result.body.startswith("Der Stadtrat")
     assert "Wochenmarkt" not in result.body
+
+
+def test_a_download_line_and_a_date_line_are_fields_not_body() -> None:
+    """A block that is a download link with only the file's type and size beside it is an
+    attachment; a short line holding a ``time`` element is the date line. A paragraph that
+    names a size or holds a date within its text stays."""
+    html = (
+        f'<html><body><div class="col">{PARAGRAPHS}'
+        '<p><span><a href="/plan.pdf">Haushaltsplan 2025</a><span>PDF | 38 KB | Datei ist '
+        "nicht barrierefrei</span></span></p>"
+        '<p><span>Erschienen am</span> <time datetime="2025-01-14">14. Januar 2025</time></p>'
+        '<p>Der <a href="/plan.pdf">Plan</a> umfasst 38 KB und mehr als zweihundert Seiten.</p>'
+        '<p>Die Sitzung am <time datetime="2025-02-01">1. Februar</time> ist öffentlich.</p>'
+        "</div></body></html>"
+    )
+    body = _body(html)
+    assert body is not None
+    assert "Haushaltsplan 2025" not in body and "Erschienen am" not in body
+    assert "umfasst 38 KB" in body
+    assert body.count("\n\n") == 4  # three paragraphs, the plan's line, the session's line
+
+
+def test_link_lists_beside_an_article_do_not_make_a_listing() -> None:
+    """Menus of list links look like a listing's teasers; the article's paragraphs in one run
+    outside them make the page an article. A listing's abstracts beside its headings are
+    spread over the gaps between the teasers: it stays a listing."""
+    menu = "".join(f'<li><a href="/s{i}">Seite {i}</a></li>' for i in range(12))
+    article = (
+        f"<html><body><div><ul>{menu}</ul></div><div class='col'><h1>Haushalt beschlossen</h1>"
+        f"{PARAGRAPHS}<p>Der Kämmerer rechnet mit steigenden Einnahmen aus der Gewerbesteuer "
+        "und mit sinkenden Zinsen für die Kredite der Stadt.</p><p>Die Beratungen in den "
+        "Ausschüssen hatten sich über mehrere Wochen hingezogen.</p></div></body></html>"
+    )
+    got = extract("https://www.example.de/haushalt", article.encode(), {})
+    assert got.page_type != "listing"
+    assert got.body is not None and "Der Stadtrat hat am Dienstag" in got.body
+    teasers = "".join(
+        f'<div class="item"><h2><a href="/pm/{i}">Meldung {i}</a></h2></div><p>Die Stadt '
+        f"informiert über die Meldung Nummer {i} und ihre Folgen für die Bürger.</p>"
+        for i in range(5)
+    )
+    listing = f"<html><body><main><h1>Pressemitteilungen</h1>{teasers}</main></body></html>"
+    assert extract("https://www.example.de/presse", listing.encode(), {}).page_type == "listing"
+
+
+def test_an_article_the_parser_nested_inside_the_menu_is_still_read() -> None:
+    """An unclosed menu item nests the page's ``main`` inside the ``nav`` the walk leaves
+    out: the left-out ``main`` holding more paragraph text is read."""
+    html = (
+        '<html><body><header><nav><ul class="menu"><li><a href="/">Start</a><div>'
+        f'<main><article><h1>Haushalt</h1><div class="text">{PARAGRAPHS}</div></article>'
+        '</main></div></li></ul></nav></header><div class="scores"><p>Nächstes Spiel: '
+        "Sonntag, 18 Uhr, in der Halle am Stadtpark.</p></div></body></html>"
+    )
+    body = _body(html)
+    assert body is not None and body.startswith("Der Stadtrat hat am Dienstag")
+    assert "Nächstes Spiel" not in body
