@@ -29,6 +29,8 @@ class PageContext:
     caption_cells: dict[Any, tuple[Any, str] | None] = field(default_factory=dict)  # img -> cell
     captioned: list[Any] | None = None  # elements whose class holds a caption word
     credited: list[Any] | None = None  # elements whose class holds a credit word
+    credit_lines: dict[Any, list[Any]] = field(default_factory=dict)  # scope -> credit lines
+    credit_hint: bool | None = None  # whether the markup holds a credit line's label at all
     related_classed: frozenset[Any] | None = None  # boxes a related class word names
     urls: dict[str, str | None] = field(default_factory=dict)  # href -> resolved against base
     _index: PageIndex | None = field(default=None, repr=False)

@@ -159,7 +159,18 @@ def credit_lines(page: PageContext, scope: Any) -> list[Any]:
     """Paragraphs and list items under ``scope`` that are one labelled credit line
     (:data:`~crawler.extract.vocabulary.CREDIT_LINE`): short, inline markup only, outside
     captions and figures (those are read with their image)."""
-    if scope is None or not CREDIT_LINE_HINT.search(page.markup):
+    if scope is None:
+        return []
+    found = page.credit_lines.get(scope)
+    if found is None:
+        found = page.credit_lines[scope] = _credit_lines(page, scope)
+    return found
+
+
+def _credit_lines(page: PageContext, scope: Any) -> list[Any]:
+    if page.credit_hint is None:  # (one search of the whole markup per page)
+        page.credit_hint = CREDIT_LINE_HINT.search(page.markup) is not None
+    if not page.credit_hint:
         return []
     found = []
     for el in scope.iter(*_LINE_TAGS):

@@ -71,19 +71,19 @@ def _sp_related(node: Any) -> bool:
 
 
 def is_classed_related(node: Any) -> bool:
-    """A box its class names a related box (:data:`RELATED_CLASS`, not
-    :data:`NOT_RELATED_CLASS`) that is a list of links or teasers, not the page's body,
-    ``main`` or ``article``."""
+    """A box its class names a related box (:func:`_named_related`) that is a list of links or
+    teasers, not the page's body, ``main`` or ``article``, and not in the page's chrome."""
+    return _named_related(node) and is_link_box(node) and not in_page_chrome(node)
+
+
+def _named_related(node: Any) -> bool:
+    """Whether ``node``'s class names a related box (:data:`RELATED_CLASS`, not
+    :data:`NOT_RELATED_CLASS`) and it may be a box (not ``body``, ``main``, ``article``)."""
     value = node.get("class")
     if value is None or node.tag in _NOT_BOX_TAGS:
         return False
     lowered = value.lower()
-    return (
-        RELATED_CLASS.search(lowered) is not None
-        and NOT_RELATED_CLASS.search(lowered) is None
-        and is_link_box(node)
-        and not in_page_chrome(node)
-    )
+    return RELATED_CLASS.search(lowered) is not None and NOT_RELATED_CLASS.search(lowered) is None
 
 
 #: landmark roles of the page's frame (its footer, navigation)
@@ -137,25 +137,33 @@ def headed_box(parent: Any) -> Any:
 
 
 def classed_related(page: PageContext) -> frozenset[Any]:
-    """The page's :func:`is_classed_related` boxes (found once per page)."""
+    """The page's :func:`is_classed_related` boxes that lie in no other one (found once per
+    page; a box inside one of them adds nothing to :func:`in_box` or :func:`related_boxes`).
+    A box that only wraps related boxes of its own next to a box of another kind (EXT:news
+    ``news-related-wrap`` holds ``news-related-news`` and ``news-related-files``) is none:
+    there the inner related boxes are the related boxes, and the file list stays a file list."""
     found = page.related_classed
     if found is None:
-        boxes = [
-            el for el in page.index.with_class_matching(RELATED_CLASS) if is_classed_related(el)
-        ]
-        found = page.related_classed = frozenset(
-            box for box in boxes if not _groups_other_boxes(box, boxes)
-        )
+        named = [el for el in page.index.with_class_matching(RELATED_CLASS) if _named_related(el)]
+        names = set(named)
+        kept: set[Any] = set()
+        for el in named:  # document order: a box before the elements inside it
+            if any(a in kept for a in el.iterancestors()):
+                continue
+            if (
+                is_link_box(el)
+                and not in_page_chrome(el)
+                and not (
+                    any(d in names for d in el.iterdescendants(etree.Element))
+                    and _holds_other_kind(el)
+                )
+            ):
+                kept.add(el)
+        found = page.related_classed = frozenset(kept)
     return found
 
 
-def _groups_other_boxes(box: Any, boxes: list[Any]) -> bool:
-    """Whether ``box`` only wraps related boxes of its own next to a box of another kind
-    (EXT:news ``news-related-wrap`` holds ``news-related-news`` and ``news-related-files``):
-    then the inner related boxes are the related boxes, and the file list stays a file list."""
-    inner = any(other is not box and is_under(other, box) for other in boxes)
-    if not inner:
-        return False
+def _holds_other_kind(box: Any) -> bool:
     return any(
         el is not box
         and (value := el.get("class")) is not None

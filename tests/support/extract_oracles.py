@@ -24,7 +24,12 @@ from crawler.extract.text import (
     element_text,
 )
 from crawler.extract.titles import _hidden_here
-from crawler.extract.vocabulary import CREDIT_HEADINGS, DATE_WORDS, NOT_RELATED_CLASS
+from crawler.extract.vocabulary import (
+    CREDIT_HEADINGS,
+    DATE_WORDS,
+    NOT_RELATED_CLASS,
+    RELATED_CLASS,
+)
 
 _DATE_RE = re.compile("|".join(map(re.escape, DATE_WORDS)))
 
@@ -104,7 +109,12 @@ def _classed_related(node: Any) -> bool:
     if not is_classed_related(node):
         return False
     below = list(node.iterdescendants(etree.Element))
-    wraps = any(is_classed_related(el) for el in below)
+    wraps = any(
+        el.tag not in ("body", "main", "article")
+        and RELATED_CLASS.search((el.get("class") or "").lower())
+        and not NOT_RELATED_CLASS.search((el.get("class") or "").lower())
+        for el in below
+    )
     other = any(NOT_RELATED_CLASS.search((el.get("class") or "").lower()) for el in below)
     return not (wraps and other)
 
