@@ -32,6 +32,8 @@ class PageContext:
     credit_lines: dict[Any, list[Any]] = field(default_factory=dict)  # scope -> credit lines
     credit_hint: bool | None = None  # whether the markup holds a credit line's label at all
     related_classed: frozenset[Any] | None = None  # boxes a related class word names
+    #: id of the profile asked with -> the page's related boxes (the profile outlives the page)
+    related_boxes: dict[int, list[Any]] = field(default_factory=dict)
     urls: dict[str, str | None] = field(default_factory=dict)  # href -> resolved against base
     _index: PageIndex | None = field(default=None, repr=False)
     _origin: str | None = field(default=None, repr=False)

@@ -173,7 +173,16 @@ def _holds_other_kind(box: Any) -> bool:
 
 
 def related_boxes(page: PageContext, profile: SiteProfile | None = None) -> list[Any]:
-    """Related boxes in document order (outermost only)."""
+    """Related boxes in document order (outermost only); memoised per page and profile
+    (attachments and the related links both ask)."""
+    key = id(profile)
+    found = page.related_boxes.get(key)
+    if found is None:
+        found = page.related_boxes[key] = _related_boxes(page, profile)
+    return found
+
+
+def _related_boxes(page: PageContext, profile: SiteProfile | None) -> list[Any]:
     doc = page.doc
     if profile is not None and profile.related:
         chosen = page.select(doc, profile.related)
