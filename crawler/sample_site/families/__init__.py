@@ -378,6 +378,12 @@ def related_entry(base: str, target: Page, kind: str = "press", dated: bool = Tr
     }
 
 
+def robots_text(base: str, crawl_delay: str, *disallow: str) -> str:
+    """A family's robots.txt: every ``disallow`` path, the crawl delay and the sitemap."""
+    rules = "".join(f"Disallow: {path}\n" for path in disallow)
+    return f"User-agent: *\n{rules}Crawl-delay: {crawl_delay}\n\nSitemap: {base}/sitemap.xml\n"
+
+
 def urlset(base: str, paths: list[str]) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'

@@ -34,6 +34,7 @@ from crawler.sample_site.families import (
     press_site,
     record_blocks,
     release,
+    robots_text,
     slugify,
     source_table,
 )
@@ -266,10 +267,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return (
-        "User-agent: *\nDisallow: /contao/\nDisallow: /system/\n"
-        f"Crawl-delay: {crawl_delay}\n\nSitemap: {BASE}/sitemap.xml\n"
-    )
+    return robots_text(BASE, crawl_delay, "/contao/", "/system/")
 
 
 def config_text(port: int) -> str:

@@ -38,6 +38,7 @@ from crawler.sample_site.families import (
     press_site,
     record_blocks,
     release,
+    robots_text,
     slugify,
     source_table,
 )
@@ -355,10 +356,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return (
-        "User-agent: *\nDisallow: /admin/\nDisallow: /user/\nDisallow: /node/add/\n"
-        f"Crawl-delay: {crawl_delay}\n\nSitemap: {BASE}/sitemap.xml\n"
-    )
+    return robots_text(BASE, crawl_delay, "/admin/", "/user/", "/node/add/")
 
 
 def config_text(port: int) -> str:

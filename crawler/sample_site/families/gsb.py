@@ -35,6 +35,7 @@ from crawler.sample_site.families import (
     record_blocks,
     related_entry,
     release,
+    robots_text,
     slugify,
     source_table,
 )
@@ -300,10 +301,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return (
-        "User-agent: *\nDisallow: /SiteGlobals/Forms/\n"
-        f"Crawl-delay: {crawl_delay}\n\nSitemap: {BASE}/sitemap.xml\n"
-    )
+    return robots_text(BASE, crawl_delay, "/SiteGlobals/Forms/")
 
 
 def config_text(port: int) -> str:

@@ -37,14 +37,14 @@ from crawler.sample_site.families import (
     esc,
     german_long,
     local,
+    record_blocks,
     render_family,
+    robots_text,
     source_table,
 )
 from crawler.sample_site.families.simple import (
     make_press_pages,
-    paragraphs,
     press_resolve,
-    press_robots,
     simple_site,
 )
 from crawler.sample_site.render import Response
@@ -294,7 +294,7 @@ def _article(page: Page, news: list[Page]) -> str:
         )
     parts.append(
         '<div itemprop="articleBody" class="com-content-article__body">'
-        f"{paragraphs(page['blocks'], 'h3')}</div>"
+        f"{record_blocks(page['blocks'], h='h3')}</div>"
     )
     if field:  # plg_content_fields, "after display content"
         parts.append(
@@ -376,7 +376,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return press_robots(BASE, "/administrator/", crawl_delay)
+    return robots_text(BASE, crawl_delay, "/administrator/")
 
 
 def config_text(port: int) -> str:

@@ -31,14 +31,14 @@ from crawler.sample_site.families import (
     german_day,
     german_long,
     hexhash,
+    record_blocks,
     render_family,
+    robots_text,
     source_table,
 )
 from crawler.sample_site.families.simple import (
     make_press_pages,
-    paragraphs,
     press_resolve,
-    press_robots,
     simple_site,
 )
 from crawler.sample_site.render import Response
@@ -198,7 +198,7 @@ def _article(page: Page) -> str:
     ]
     if page["images"]:
         parts.append(_visual(page["images"][0]))
-    parts.append(f'<div class="detail-content">{paragraphs(page["blocks"], "h2")}</div>')
+    parts.append(f'<div class="detail-content">{record_blocks(page["blocks"], h="h2")}</div>')
     if page["attachments"]:
         items = "".join(
             f'<li class="list-entry"><a class="download-link" href="{attr(a["path"])}" '
@@ -267,7 +267,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return press_robots(BASE, "/system/", crawl_delay)
+    return robots_text(BASE, crawl_delay, "/system/")
 
 
 def config_text(port: int) -> str:

@@ -36,14 +36,14 @@ from crawler.sample_site.families import (
     german_day,
     hexhash,
     local,
+    record_blocks,
     render_family,
+    robots_text,
     source_table,
 )
 from crawler.sample_site.families.simple import (
     make_press_pages,
-    paragraphs,
     press_resolve,
-    press_robots,
     simple_site,
 )
 from crawler.sample_site.render import Response
@@ -250,7 +250,7 @@ def _item(page: Page, news: list[Page]) -> str:
             f'<figcaption class="discreet">{esc(img["caption"])} (Foto: {esc(img["credit"])})'
             "</figcaption></figure>"
         )
-    parts.append(f'<div id="parent-fieldname-text" class="">{paragraphs(page["blocks"])}</div>')
+    parts.append(f'<div id="parent-fieldname-text" class="">{record_blocks(page["blocks"])}</div>')
     parts.append('</div><div id="viewlet-below-content-body">')
     if page["related"]:
         items = "".join(
@@ -322,7 +322,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return press_robots(BASE, "/@@search", crawl_delay)
+    return robots_text(BASE, crawl_delay, "/@@search")
 
 
 def config_text(port: int) -> str:

@@ -32,12 +32,12 @@ from crawler.sample_site.families import (
     german_day,
     hexhash,
     render_family,
+    robots_text,
     source_table,
 )
 from crawler.sample_site.families.simple import (
     make_press_pages,
     press_resolve,
-    press_robots,
     simple_site,
 )
 from crawler.sample_site.render import Response
@@ -236,7 +236,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return press_robots(BASE, "/suche", crawl_delay)
+    return robots_text(BASE, crawl_delay, "/suche")
 
 
 def config_text(port: int) -> str:

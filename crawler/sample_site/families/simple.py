@@ -12,19 +12,17 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from crawler.sample_site.families import (
-    LINK,
     SITE_STAMP,
     UNDATED_STAMP,
     Page,
     TextKit,
-    attr,
-    esc,
     hexhash,
     make_response,
     media_response,
     plain,
     slugify,
     truth_entry,
+    urlset,
 )
 from crawler.sample_site.render import Response
 
@@ -87,13 +85,7 @@ def simple_site(
             site.setdefault(path, file_response(path))
     for key, text in listings:
         site[key] = make_response(text.encode(), html, SITE_STAMP)
-    urls = "".join(
-        f"<url><loc>{base}{attr(p['path'])}</loc></url>" for p in sorted(pages, key=_path_of)
-    )
-    sitemap = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-        f'schemas/sitemap/0.9">{urls}</urlset>\n'
-    )
+    sitemap = urlset(base, [p["path"] for p in sorted(pages, key=_path_of)])
     site["/sitemap.xml"] = make_response(
         sitemap.encode(), "application/xml; charset=utf-8", SITE_STAMP
     )
@@ -117,29 +109,6 @@ def press_resolve(target: str, known: Any) -> str:
         if other in known:
             return other
     return path
-
-
-def press_robots(base: str, disallow: str, crawl_delay: str) -> str:
-    return (
-        f"User-agent: *\nDisallow: {disallow}\nCrawl-delay: {crawl_delay}\n\n"
-        f"Sitemap: {base}/sitemap.xml\n"
-    )
-
-
-def paragraphs(blocks: list[tuple[str, str]], heading: str = "h2", p_attrs: str = "") -> str:
-    """Body blocks as HTML: ``p``/``h2``/``li`` (list items grouped in one ``ul``)."""
-    out, in_list = [], False
-    for kind, text in blocks:
-        if (kind == "li") != in_list:
-            out.append("<ul>" if kind == "li" else "</ul>")
-            in_list = kind == "li"
-        body = LINK.sub(lambda m: f'<a href="{attr(m.group(2))}">{esc(m.group(1))}</a>', esc(text))
-        tag = {"li": "li", "p": "p"}.get(kind, heading)
-        extra = p_attrs if kind == "p" else ""
-        out.append(f"<{tag}{extra}>{body}</{tag}>")
-    if in_list:
-        out.append("</ul>")
-    return "\n".join(out)
 
 
 def make_press_pages(

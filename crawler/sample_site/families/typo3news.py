@@ -34,6 +34,7 @@ from crawler.sample_site.families import (
     record_blocks,
     related_entry,
     release,
+    robots_text,
     slugify,
     source_table,
 )
@@ -345,10 +346,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return (
-        f"User-agent: *\nDisallow: /typo3/\nCrawl-delay: {crawl_delay}\n\n"
-        f"Sitemap: {BASE}/sitemap.xml\n"
-    )
+    return robots_text(BASE, crawl_delay, "/typo3/")
 
 
 def config_text(port: int) -> str:

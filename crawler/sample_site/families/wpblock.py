@@ -32,14 +32,14 @@ from crawler.sample_site.families import (
     german_long,
     hexhash,
     local,
+    record_blocks,
     render_family,
+    robots_text,
     source_table,
 )
 from crawler.sample_site.families.simple import (
     make_press_pages,
-    paragraphs,
     press_resolve,
-    press_robots,
     simple_site,
 )
 from crawler.sample_site.render import Response
@@ -222,9 +222,9 @@ def _date(page: Page, link: bool = True) -> str:
 
 def _post(page: Page, posts: list[Page]) -> str:
     blocks = page["blocks"]
-    content = [paragraphs(blocks[:2], "h2")]
+    content = [record_blocks(blocks[:2], h="h2")]
     content += [_figure(img, page["id"] + i + 1) for i, img in enumerate(page["images"])]
-    content.append(paragraphs(blocks[2:], "h2"))
+    content.append(record_blocks(blocks[2:], h="h2"))
     content += [_file(a) for a in page["attachments"]]
     parts = [
         '<div class="wp-block-group alignfull has-global-padding is-layout-constrained">'
@@ -354,7 +354,7 @@ def resolve(target: str) -> str:
 
 
 def robots_txt(crawl_delay: str = "1") -> str:
-    return press_robots(BASE, "/wp-admin/", crawl_delay)
+    return robots_text(BASE, crawl_delay, "/wp-admin/")
 
 
 def config_text(port: int) -> str:
