@@ -24,39 +24,12 @@ from crawler.sample_site import (
     render_site,
 )
 from crawler.sample_site import families as fam
+from tests.support.family_pages import TRUTH_KEYS as KEYS
+from tests.support.family_pages import path_of as _path
+from tests.support.family_pages import tree as _doc
+from tests.support.family_pages import visible_text as _text
 
 CMS = ("typo3news", "contao", "drupal", "gsb")
-KEYS = {
-    "url",
-    "page_type",
-    "label",
-    "title",
-    "lead",
-    "body",
-    "published",
-    "published_source",
-    "modified",
-    "images",
-    "related",
-    "credits",
-    "attachments",
-}
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _doc(body: bytes) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(body.decode("utf-8"))
-
-
-def _text(body: bytes) -> str:
-    doc = _doc(body)
-    for bad in doc.xpath("//script|//style"):
-        bad.drop_tree()
-    return clean(doc.text_content())
 
 
 def _base(doc: lxml.html.HtmlElement, url: str) -> str:

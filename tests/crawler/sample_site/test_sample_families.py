@@ -7,12 +7,10 @@ import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import lxml.html
 import pytest
 
 from crawler.config.settings import loads_config
-from crawler.extract.text import clean
 from crawler.sample_site import (
     FAMILIES,
     HOSTS,
@@ -26,40 +24,12 @@ from crawler.sample_site import (
 )
 from crawler.sample_site import families as fam
 from crawler.sample_site.render import render_sitepark
+from tests.support.family_pages import TRUTH_KEYS as KEYS
+from tests.support.family_pages import get_on_host as _get
+from tests.support.family_pages import path_of as _path
+from tests.support.family_pages import visible_text as _text
 
 NEW = ("typo3", "wordpress", "tablesite")
-KEYS = {
-    "url",
-    "page_type",
-    "label",
-    "title",
-    "lead",
-    "body",
-    "published",
-    "published_source",
-    "modified",
-    "images",
-    "related",
-    "credits",
-    "attachments",
-}
-
-
-def _get(site: SampleSite, host: str, target: str) -> httpx.Response:
-    return httpx.get(site.base_url + target, headers={"Host": host}, timeout=10)
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _text(body: bytes, charset: str = "utf-8") -> str:
-    """Visible text of a page, normalised like the extractor (no soft hyphens, plain spaces)."""
-    doc = lxml.html.document_fromstring(body.decode(charset))
-    for bad in doc.xpath("//script|//style"):
-        bad.drop_tree()
-    return clean(doc.text_content())
 
 
 def _charset(family: str) -> str:

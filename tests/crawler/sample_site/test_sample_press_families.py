@@ -4,14 +4,12 @@ press portal): served over HTTP on their own hosts, ground truth on the pages, t
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-import httpx
-import lxml.html
 import pytest
 
 from crawler.config.settings import loads_config
-from crawler.extract.text import clean, is_attachment_url
+from crawler.extract.text import is_attachment_url
 from crawler.sample_site import (
     FAMILIES,
     SampleSite,
@@ -21,28 +19,12 @@ from crawler.sample_site import (
     render_site,
 )
 from crawler.sample_site import families as fam
+from tests.support.family_pages import get_on_host as _get
+from tests.support.family_pages import path_of as _path
+from tests.support.family_pages import tree as _doc
+from tests.support.family_pages import visible_text as _text
 
 CMS = ("wpblock", "joomla", "plone", "opencms", "presseportal")
-
-
-def _get(site: SampleSite, host: str, target: str) -> httpx.Response:
-    return httpx.get(site.base_url + target, headers={"Host": host}, timeout=10)
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _doc(body: bytes) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(body.decode("utf-8"))
-
-
-def _text(body: bytes) -> str:
-    doc = _doc(body)
-    for bad in doc.xpath("//script|//style"):
-        bad.drop_tree()
-    return clean(doc.text_content())
 
 
 def _hrefs(body: bytes, url: str) -> set[str]:
