@@ -135,9 +135,10 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--source",
-    help="Source the pages join: one of the config or the archive, or a new name (the "
-    "source is created with the first page saved) [the source whose hosts include the first "
-    "page's host, else that host].",
+    help="Source new pages join: one of the config or the archive, or a new name (the "
+    "source is created with the first page saved) [the source whose hosts include the "
+    "page's host, else a new source named after that host]. Pages already archived keep "
+    "their source.",
 )
 @_config_option
 @db_option
@@ -148,17 +149,23 @@ def import_warc(
 ) -> None:  # fmt: skip
     """Import pages from WARC files of other tools (wget, Webrecorder, web archives).
 
-    --source names the source the pages join: one of the config or the archive, or a new
-    name (not an error: the source is created with the first page saved). Without it, the
-    pages join the source whose hosts include the first page's host, else a new source
-    named after that host. Records not newer than the page's latest version count as
-    `older`: importing a file twice adds nothing. The archive is created if there is none.
+    A page already in the archive keeps its source. A new page joins --source when given
+    (one of the config or the archive, or a new name: the source is created with the first
+    page saved), else the source whose hosts include its host, else a new source named
+    after its host. Records not newer than the page's latest version count as `older`:
+    importing a file twice adds nothing. The archive is created if there is none.
+
+    Every record is verified (length and digests): one cut short or damaged, bytes that
+    are no record and a response without an http(s) WARC-Target-URI are skipped with a
+    warning naming the file and offset (`unreadable`); a file that is not a WARC file
+    stops the import before anything is written (exit 3). Each record is saved in its
+    own transaction.
 
     \b
     Example:
         pressarchive import-warc crawl.warc.gz --source ruesselsheim --db archive.db
     """
-    from archive.run.reparse import import_warc as run_import
+    from archive.run.warc_import import import_warc as run_import
     from archive.store.locking import writer
     from crawler.config.settings import load_config
 
@@ -170,7 +177,8 @@ def import_warc(
         text=lambda r: [
             f"{r['records']} responses read: {r['new']} new, {r['changed']} changed, "
             f"{r['unchanged']} unchanged, {r['older']} older, {r['skipped']} skipped, "
-            f"{r['bad_date']} without a readable WARC-Date (skipped), {r['errors']} errors"
+            f"{r['bad_date']} without a readable WARC-Date (skipped), "
+            f"{r['unreadable']} unreadable (skipped), {r['errors']} errors"
         ],
     )
 

@@ -2,7 +2,7 @@
 extraction counts), pages with their images, links and revisions, removals, and the
 look-ups a crawl needs (validators, known URLs, stored dates, the discovery cache). The
 crawl engine calls them through :class:`archive.store.sqlite.SqliteStore`; reparse and
-WARC import (:mod:`archive.run.reparse`) call them directly.
+WARC import (:mod:`archive.run.reparse`, :mod:`archive.run.warc_import`) call them directly.
 
 The central rule of :func:`save_page`: a page whose extracted content did not change
 writes *nothing* (not even ``last_fetched``), so a re-crawl of an unchanged site leaves

@@ -35,17 +35,16 @@ import io
 import logging
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import clock
+from crawler.capture.verify import read_record_at
 from crawler.errors import CaptureError
 from crawler.records import FetchResult
 
@@ -294,42 +293,25 @@ def http_status(record: Any) -> int | None:
 def read_capture(folder: str | Path, ref: CaptureRef) -> Capture:
     """Read the record ``ref`` points to: ``(url, headers, body, capture_time)``.
 
+    The record is verified first (:func:`crawler.capture.verify.read_record_at`: read to its
+    ``Content-Length``, digests checked): one cut short or damaged raises
+    :class:`CaptureError` naming the file and offset, never hands out part of a page.
     A revisit for an identical payload is followed to the record it refers to (body from
-    there, headers from the revisit). Raises :class:`CaptureError` if it cannot be read.
+    there, verified likewise; headers from the revisit).
     """
     path = Path(folder) / ref.file
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(ref.offset)
-            record = next(iter(ArchiveIterator(fh)), None)
-            if record is None:
-                raise CaptureError(f"{path}: no WARC record at offset {ref.offset}")
-            if ref.record_id and _id(record) != ref.record_id:
-                raise CaptureError(
-                    f"{path}: record at offset {ref.offset} is {_id(record)}, "
-                    f"expected {ref.record_id}"
-                )
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            headers = _lower(record.http_headers)
-            body = record.content_stream().read()
-            target = record.rec_headers.get_header("WARC-Refers-To-Filename")
-            refers = record.rec_headers.get_header("WARC-Refers-To-Offset")
-    except OSError as exc:
-        raise CaptureError(f"{path}: cannot read capture: {exc}") from exc
+    record = read_record_at(path, ref.offset)
+    if ref.record_id and record.record_id != ref.record_id:
+        raise CaptureError(
+            f"{path}: record at offset {ref.offset} is {record.record_id}, expected {ref.record_id}"
+        )
+    body = record.body
+    target = record.rec_headers.get_header("WARC-Refers-To-Filename")
+    refers = record.rec_headers.get_header("WARC-Refers-To-Offset")
     if record.rec_type == "revisit" and target and refers and refers.isdigit():
         original = CaptureRef(target, int(refers), 0, "")
         body = read_capture(folder, original).body
-    return Capture(url, headers, body, date)
-
-
-def iter_warc(path: str | Path) -> Iterator[Any]:
-    """Every record of a WARC file (gzip or not); read each before taking the next."""
-    try:
-        with open(path, "rb") as fh:
-            yield from ArchiveIterator(fh)
-    except OSError as exc:
-        raise CaptureError(f"{path}: cannot read WARC file: {exc}") from exc
+    return Capture(record.url, _lower(record.http_headers), body, record.date)
 
 
 def folder_usage(folder: str | Path | None) -> dict[str, int]:
@@ -350,7 +332,6 @@ __all__ = [
     "WarcWriter",
     "capture_folder",
     "folder_usage",
-    "iter_warc",
     "read_capture",
     "warc_date",
 ]

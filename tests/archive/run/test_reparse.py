@@ -20,7 +20,8 @@ from warcio.warcwriter import WARCWriter
 
 from archive.cli.main import cli
 from archive.run.crawl import crawl_source
-from archive.run.reparse import import_warc, reparse
+from archive.run.reparse import reparse
+from archive.run.warc_import import import_warc
 from archive.search.engine import search
 from archive.store.schema import open_archive
 from crawler.engine import crawl as crawl_engine
@@ -322,6 +323,7 @@ def test_text_output_shows_every_count_of_the_json(archive: Archive) -> None:
         words = {
             "old_versions_differ": "older versions would extract differently",
             "bad_date": "without a readable WARC-Date", "missing": "versions without a record",
+            "unreadable": "unreadable (skipped)",
             "records": "responses read", "versions": "versions re-extracted",
             "changed": "pages changed" if args[0] == "reparse" else "changed",
         }  # fmt: skip
