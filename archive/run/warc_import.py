@@ -115,7 +115,7 @@ def _import_record(
     if isinstance(item, BadRecord):
         log.warning("%s; skipped", item)
         return "unreadable"
-    if item.rec_type != "response" or item.http_headers is None:
+    if item.rec_type != "response":
         return None
     parts = urlsplit(item.url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -127,6 +127,8 @@ def _import_record(
             what or "without a WARC-Target-URI",
         )
         return "unreadable"
+    if item.http_headers is None:  # not an HTTP response (e.g. a DNS or FTP record)
+        return None
     ctype = item.http_headers.get_header("Content-Type") or ""
     if http_status(item) != 200 or "html" not in ctype.lower():
         return "skipped"

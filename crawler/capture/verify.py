@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 
 from crawler.errors import CaptureError
@@ -81,6 +82,20 @@ class BadRecord:
     def __str__(self) -> str:
         url = f" ({self.url})" if self.url else ""
         return f"{self.file}: offset {self.offset}{url}: {self.reason}"
+
+
+class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+    """warcio's record parser, but a record without ``WARC-Target-URI`` parses (its HTTP
+    headers too) instead of raising ``AttributeError``: the caller names what is missing."""
+
+    def load_http_headers(self, rec_type: str, uri: str | None, stream: Any, length: Any) -> Any:
+        return super().load_http_headers(rec_type, uri or "http:", stream, length)
+
+
+def _iterator(fh: IO[bytes]) -> ArchiveIterator:
+    iterator = ArchiveIterator(fh, check_digests=True)
+    iterator.loader = _Loader()
+    return iterator
 
 
 class _Unverified(Exception):
@@ -131,7 +146,7 @@ def read_record_at(path: str | Path, offset: int) -> WarcRecord:
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
-            iterator = ArchiveIterator(fh, check_digests=True)
+            iterator = _iterator(fh)
             try:
                 record = next(iter(iterator), None)
                 if record is None:
@@ -227,7 +242,7 @@ def _scan_from(
     """Records from ``start`` on until the end or an unreadable place; returns where to go
     on (``None``: the end)."""
     fh.seek(start)
-    iterator = ArchiveIterator(fh, check_digests=True)
+    iterator = _iterator(fh)
     end, url = start, ""
     try:
         for record in iterator:

@@ -1,0 +1,104 @@
+"""crawler.capture.verify: records read to their Content-Length and checked against their
+digests; a whole file read past the places that are no record."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.capture.verify import BadRecord, WarcRecord, check_warc_file, scan_warc
+from crawler.capture.warc import CaptureRef, WarcWriter, read_capture
+from crawler.errors import CaptureError
+from crawler.records import FetchResult
+
+HTML = b"<html><head><title>Stadtfest</title></head><body><p>" + b"Programm " * 400 + b"</p>"
+
+
+def write_ours(folder: Path, n: int) -> list[CaptureRef]:
+    refs = []
+    with WarcWriter(folder) as writer:
+        for i in range(n):
+            url = f"http://a.test/{i}"
+            ref = writer.write(FetchResult(url=url, final_url=url, status=200,
+                                           body=HTML + str(i).encode(),
+                                           headers={"content-type": "text/html"},
+                                           fetched_at="2025-01-01T10:00:00Z"))  # fmt: skip
+            assert ref is not None
+            refs.append(ref)
+    return refs
+
+
+def test_a_record_cut_short_is_never_read_back_in_part(tmp_path: Path) -> None:
+    refs = write_ours(tmp_path, 3)
+    file = tmp_path / refs[2].file
+    with open(file, "r+b") as fh:
+        fh.truncate(refs[2].offset + refs[2].length - 30)  # only the gzip trailer is lost
+    assert read_capture(tmp_path, refs[1]).body.endswith(b"1")
+    with pytest.raises(CaptureError, match=rf"{file}: offset {refs[2].offset}: .*cut short"):
+        read_capture(tmp_path, refs[2])
+
+
+def plain_warc(records: list[tuple[str, bytes]], *, digests: bool) -> bytes:
+    """An uncompressed WARC of response records, as another tool might write it."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for url, body in records:
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body),
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": "2025-01-01T10:00:00Z"},
+        )  # fmt: skip
+        if not digests:
+            record.rec_headers.remove_header("WARC-Block-Digest")
+            record.rec_headers.remove_header("WARC-Payload-Digest")
+        writer.write_record(record)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("digests", [True, False])
+def test_an_uncompressed_file_is_read_past_garbage_up_to_a_record_cut_short(
+    tmp_path: Path, digests: bool
+) -> None:
+    one = plain_warc([("http://a.test/1", HTML)], digests=digests)
+    two = plain_warc([("http://a.test/2", HTML)], digests=digests)
+    three = plain_warc([("http://a.test/3", HTML)], digests=digests)
+    garbage = b"\x00" * 200 + b"WARC/1.1 is not at the start of this line\n"
+    path = tmp_path / "plain.warc"
+    path.write_bytes(one + garbage + two + three[:-100])
+    items = list(scan_warc(path))
+    assert [(type(i).__name__, i.url) for i in items] == [
+        ("WarcRecord", "http://a.test/1"), ("BadRecord", ""),
+        ("WarcRecord", "http://a.test/2"), ("BadRecord", "http://a.test/3"),
+    ]  # fmt: skip
+    good = [i for i in items if isinstance(i, WarcRecord)]
+    assert [r.body for r in good] == [HTML, HTML]
+    bad = [i for i in items if isinstance(i, BadRecord)]
+    assert [b.offset for b in bad] == [len(one), len(one) + len(garbage) + len(two)]
+    assert "cut short" in bad[1].reason and str(path) in str(bad[1])
+
+
+def test_a_changed_byte_in_an_uncompressed_record_fails_its_digest(tmp_path: Path) -> None:
+    data = plain_warc([("http://a.test/1", HTML), ("http://a.test/2", HTML)], digests=True)
+    path = tmp_path / "changed.warc"
+    path.write_bytes(data.replace(b"Programm", b"Progrann", 1))
+    items = list(scan_warc(path))
+    assert isinstance(items[0], BadRecord) and "digest" in items[0].reason
+    assert isinstance(items[1], WarcRecord) and items[1].url == "http://a.test/2"
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"<!doctype html><html></html>", b"\x1f\x8b\x08\x00 truncated gzip"]
+)
+def test_a_file_that_does_not_begin_with_a_record_is_not_a_warc(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(content)
+    with pytest.raises(CaptureError, match="not a WARC file"):
+        check_warc_file(path)
+    with pytest.raises(CaptureError, match="not a WARC file"):
+        next(iter(scan_warc(path)))
