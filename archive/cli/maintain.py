@@ -107,6 +107,10 @@ def _config_option(func: Any) -> Any:
 def reparse(source: str | None, config_path: str | None, db_path: str, out: Output) -> None:
     """Re-extract every stored version from its WARC record (no network).
 
+    Each record is verified first (its length and digests): one cut short or damaged is
+    counted in `errors`, with a warning naming the URL, the WARC file and the offset, and
+    its page is left exactly as it was.
+
     \b
     Example:
         pressarchive reparse --db archive.db --json

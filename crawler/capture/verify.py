@@ -258,8 +258,10 @@ def _scan_from(
             yield item
     except _READ_ERRORS as exc:
         failed = max(iterator.offset, end)
-        yield BadRecord(name, failed, url, _reason(exc))
-        return _next_start(fh, failed + 1, size)
+        following = _next_start(fh, failed + 1, size)
+        stretch = (following if following is not None else size) - failed
+        yield BadRecord(name, failed, url, f"{_reason(exc)}, {stretch} bytes to the next record")
+        return following
     finally:
         iterator.close()
     if end >= size or _blank(fh, end, size):
