@@ -430,3 +430,31 @@ def test_reparse_and_import_refuse_to_run_while_another_process_holds_the_lock(
     assert rows(path) == before
     result = CliRunner().invoke(cli, ["reparse", "--db", str(path)])  # the lock is free again
     assert result.exit_code == 0, result.output
+
+
+def test_each_record_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while a record's rows are written leaves none of them (page, revision,
+    source); the records before it stay imported."""
+    from archive.store import save
+
+    warc = tmp_path / "two.warc.gz"
+    second = "http://b.test/zwei"
+    write_pages(warc, [("http://a.test/eins", HTML), (second, HTML.replace(b"drei", b"neun"))],
+                "2025-05-01T10:00:00Z")  # fmt: skip
+    original = save.save_fetched_page
+
+    def failing(db: Any, source: str, page: Any, *args: Any, **kw: Any) -> str:
+        outcome = original(db, source, page, *args, **kw)
+        if page.url == second:
+            raise RuntimeError("disk gone after the page row")
+        return outcome
+
+    monkeypatch.setattr(save, "save_fetched_page", failing)
+    db_path = tmp_path / "a.db"
+    result = CliRunner().invoke(cli, ["import-warc", str(warc), "--db", str(db_path)])
+    assert isinstance(result.exception, RuntimeError)
+    assert imported(db_path) == {"http://a.test/eins": "a.test"}
+    db = sqlite_utils.Database(db_path)
+    assert [r[0] for r in db.execute("SELECT page_url FROM revisions")] == ["http://a.test/eins"]
+    assert [r[0] for r in db.execute("SELECT name FROM sources")] == ["a.test"]
+    db.close()
