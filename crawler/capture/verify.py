@@ -5,10 +5,11 @@ A record is *verified* when
 * its ``Content-Length`` is a number and that many bytes of block were read (a record cut
   short, e.g. the tail of a file a crash or a full disk left behind, fails here: warcio
   itself hands out the bytes it found without a word);
-* its ``WARC-Block-Digest`` and ``WARC-Payload-Digest``, where the record has them, match
-  what was read (sha1 base32 as :class:`~crawler.capture.warc.WarcWriter` writes them;
-  other algorithms warcio knows are checked too; a record of another tool without digests
-  is checked on its length only; revisit records carry no block of their own to check);
+* its ``WARC-Block-Digest`` (else its ``WARC-Payload-Digest``) matches what was read (sha1
+  base32 as :class:`~crawler.capture.warc.WarcWriter` writes them; other algorithms warcio
+  knows are checked too). A record of another tool without digests, or with only a payload
+  digest over a transfer-encoded body (:func:`_digest_failures`), is checked on its length
+  only; revisit records carry no block of their own to check;
 * its bytes parse: WARC headers, HTTP headers, gzip member, transfer/content encoding.
 
 :func:`read_record_at` reads the one record at a byte offset (``reparse``, learning,
@@ -117,9 +118,9 @@ def _verified(record: Any, offset: int) -> WarcRecord:
     if missing > 0:
         got = int(declared) - missing
         raise _Unverified(f"record cut short: {got} of {int(declared)} bytes (Content-Length)")
-    checker = record.digest_checker
-    if checker is not None and checker.passed is False:
-        raise _Unverified("; ".join(checker.problems) or "digest mismatch")
+    failed = _digest_failures(record)
+    if failed:
+        raise _Unverified("; ".join(failed))
     return WarcRecord(
         offset=offset,
         rec_type=str(record.rec_type or ""),
@@ -130,6 +131,25 @@ def _verified(record: Any, offset: int) -> WarcRecord:
         http_headers=record.http_headers,
         body=body,
     )
+
+
+def _digest_failures(record: Any) -> list[str]:
+    """The digest checks ``record`` failed that prove its bytes changed. The block digest
+    covers every byte and decides when present. A payload digest alone decides unless the
+    HTTP body has a ``Transfer-Encoding``: tools disagree whether the chunk framing is part
+    of the payload (wget, warcprox and Heritrix computed it over the framed body), so a
+    mismatch there proves nothing and the record is checked on its length only."""
+    checker = record.digest_checker
+    if checker is None or checker.passed is not False:
+        return []
+    problems = [str(p) for p in checker.problems]
+    block = [p for p in problems if p.startswith("block digest failed")]
+    if record.rec_headers.get_header("WARC-Block-Digest"):
+        return block
+    http = record.http_headers
+    if http is not None and http.get_header("Transfer-Encoding"):
+        return []
+    return [p for p in problems if p.startswith("payload digest failed")]
 
 
 def _reason(exc: BaseException) -> str:
