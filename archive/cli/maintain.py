@@ -162,7 +162,7 @@ def import_warc(
     Every record is verified (length and digests): one cut short or damaged, bytes that
     are no record and a response without an http(s) WARC-Target-URI are skipped with a
     warning naming the file and offset (`unreadable`); a file that is not a WARC file
-    stops the import before anything is written (exit 3). Each record is saved in its
+    stops the import before any record is imported (exit 3). Each record is saved in its
     own transaction.
 
     \b
