@@ -8,7 +8,7 @@ honouring ``Retry-After``, follows redirects itself (only within the source's ho
 caps response sizes and supports conditional GET.
 
 Literal IP hosts that are not globally routable (private, link-local, multicast, …; see
-:func:`crawler.fetch.urls.non_public_address`) are refused in URLs and redirect targets before
+:func:`crawler.fetch.addresses.non_public_address`) are refused in URLs and redirect targets before
 any connection, unless ``connect_to`` maps that host; loopback passes (the host scope check
 still applies). Host *names* are resolved by the crawler itself and refused the same way
 if any of their addresses is not public; the connection then goes to the address that

@@ -7,13 +7,12 @@ percent-encoding) into one canonical string, and decides what the crawler may fe
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
-import socket
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from crawler.config.settings import SourceConfig
+from crawler.fetch.addresses import ip_literal, non_public_address
 
 log = logging.getLogger(__name__)
 
@@ -73,48 +72,6 @@ def _is_tracking(key: str) -> bool:
 def _query_key(pair: str) -> str:
     key = pair.split("=", 1)[0]
     return _PCT.sub(lambda m: chr(int(m.group(1), 16)), key)
-
-
-def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address ``host`` denotes without DNS, or None for a host name.
-
-    Besides the usual forms this knows what the C resolver accepts as IPv4 (``167772161``,
-    ``0x0a000001``, ``10.1``, ``012.0.0.1``: all 10.0.0.1), and unwraps IPv4-mapped IPv6.
-    """
-    host = host.strip("[]").rstrip(".")
-    try:
-        addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
-    except ValueError:
-        if not host or not re.fullmatch(r"[0-9a-fA-FxX.]+", host):
-            return None
-        try:
-            addr = ipaddress.IPv4Address(socket.inet_aton(host))
-        except OSError:
-            return None
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return addr.ipv4_mapped
-    return addr
-
-
-def non_public_address(host: str) -> str | None:
-    """Why a literal IP host must not be fetched, or None (a name, loopback, a public IP).
-
-    Refused: private, link-local (cloud metadata 169.254.169.254), multicast, unspecified
-    (0.0.0.0 reaches this machine), shared (100.64/10), reserved and documentation ranges:
-    everything that is not globally routable. Loopback is left to the host scope check.
-    """
-    addr = ip_literal(host)
-    if addr is None or addr.is_loopback:
-        return None
-    if addr.is_multicast:
-        return f"multicast address {addr}"
-    if addr.is_link_local:
-        return f"link-local address {addr}"
-    if addr.is_unspecified:
-        return f"unspecified address {addr}"
-    if not addr.is_global:
-        return f"private address {addr}" if addr.is_private else f"non-public address {addr}"
-    return None
 
 
 class UrlPolicy:
