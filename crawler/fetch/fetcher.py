@@ -4,8 +4,8 @@
 :class:`~crawler.records.FetchResult`; it never raises for network or HTTP trouble.
 It keeps per-host politeness (concurrency limit, minimum delay between request starts,
 robots.txt incl. ``Crawl-delay``), retries transient failures with exponential backoff
-honouring ``Retry-After``, follows redirects itself (only within the source's hosts),
-caps response sizes and supports conditional GET.
+honouring ``Retry-After``, follows redirects itself (only within the source's hosts and
+ports: :attr:`UrlPolicy.ports`), caps response sizes and supports conditional GET.
 
 Literal IP hosts that are not globally routable (private, link-local, multicast, …; see
 :func:`crawler.fetch.addresses.non_public_address`) are refused in URLs and redirect targets before

@@ -74,6 +74,14 @@ def _query_key(pair: str) -> str:
     return _PCT.sub(lambda m: chr(int(m.group(1), 16)), key)
 
 
+def _origin_port(scheme: str, port: int | None) -> int | None:
+    """``port`` as part of an origin: None for no port or the scheme's default port.
+    Raises ``ValueError`` for a bad port (``urlsplit(...).port`` does too)."""
+    if port is None or port == DEFAULT_PORTS.get(scheme):
+        return None
+    return port
+
+
 class UrlPolicy:
     """Canonical form and fetch scope of the URLs of one :class:`SourceConfig`."""
 
@@ -83,6 +91,17 @@ class UrlPolicy:
         self._aliases = [(re.compile(a.pattern), a.replace) for a in source.url_aliases]
         self._include = [re.compile(p) for p in source.include]
         self._exclude = [re.compile(p) for p in source.exclude]
+        #: The ports of the source's origins: those its configured URLs (start URLs,
+        #: feeds, sitemaps, extra URLs) name, ``None`` standing for the default ports (80
+        #: and 443, which count as no port, so http → https redirects stay on the site).
+        #: They hold for all its hosts (which are aliases of one site); a link or redirect
+        #: to another port of the same host is off-site: it may be another service.
+        urls = source.start_urls + source.feeds + source.sitemaps + source.extra_urls
+        ports = set()
+        for configured in urls:
+            parts = urlsplit(configured)
+            ports.add(_origin_port(parts.scheme.lower(), parts.port))
+        self.ports = frozenset(ports or {None})
 
     def canonical(self, url: str, base: str | None = None) -> str | None:
         """The canonical form of ``url`` (resolved against ``base``), or None if not http(s).
@@ -137,13 +156,16 @@ class UrlPolicy:
         return urlunsplit((scheme, netloc, path, "&".join(pairs), ""))
 
     def allowed_host(self, url: str) -> bool:
-        """http(s) on one of the source's hosts (for listings, feeds, sitemaps, redirects)."""
+        """http(s) on one of the source's hosts and ports (for listings, feeds, sitemaps,
+        redirects): see :attr:`ports`."""
         try:
             parts = urlsplit(url)
+            scheme = parts.scheme.lower()
             host = (parts.hostname or "").lower().rstrip(".")
-        except ValueError:
+            port = _origin_port(scheme, parts.port)
+        except ValueError:  # a bad port (or IPv6 literal)
             return False
-        return parts.scheme.lower() in DEFAULT_PORTS and host in self.hosts
+        return scheme in DEFAULT_PORTS and host in self.hosts and port in self.ports
 
     def allowed(self, url: str) -> bool:
         """May ``url`` be fetched as a page? Host in scope, not excluded, included if

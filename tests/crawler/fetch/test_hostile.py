@@ -108,7 +108,8 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
     before any connection is attempted."""
     with TestServer() as server:
         server.route("/ok", Response(body=b"ok"))
-        server.route("/go", Response(302, headers={"Location": "http://intranet.test/x"}))
+        to = f"http://intranet.test:{server.port}/x"
+        server.route("/go", Response(302, headers={"Location": to}))
         names = {
             "site.test": ["127.0.0.1"],
             "intranet.test": ["10.0.0.7"],
@@ -117,7 +118,8 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
             "six.test": ["fd00::5"],
         }
         hosts = (*names, "gone.test")
-        src = SourceConfig(name="t", start_urls=("http://site.test/",), hosts=hosts)
+        start = f"http://site.test:{server.port}/"  # the port is part of the site's origin
+        src = SourceConfig(name="t", start_urls=(start,), hosts=hosts)
         cfg = CrawlerConfig(delay=0.0, respect_robots=False, retries=2)
         base = f":{server.port}"
 
@@ -146,7 +148,7 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
         assert res.status is None and f"resolves to {why}" in (res.error or ""), res.error
         assert res.attempts == 1  # not retried
     # A redirect to such a name is followed to the connection, which is refused.
-    assert hop.final_url == "http://intranet.test/x" and hop.status is None
+    assert hop.final_url == to and hop.status is None
     assert "resolves to private address 10.0.0.7" in (hop.error or "")
     assert gone.status is None and "cannot resolve gone.test" in (gone.error or "")
     assert gone.attempts == 1
@@ -189,7 +191,7 @@ def test_names_are_resolved_in_their_ascii_form() -> None:
     with TestServer() as server:
         server.route("/x", Response(body=b"x"))
         hosts = ("straße.test", "a.test", "b.test")
-        src = SourceConfig(name="t", start_urls=("http://a.test/",), hosts=hosts)
+        src = SourceConfig(name="t", start_urls=(f"http://a.test:{server.port}/",), hosts=hosts)
         cfg = CrawlerConfig(delay=0.0, respect_robots=False)
 
         async def go() -> list[Any]:
