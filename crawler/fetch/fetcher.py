@@ -43,7 +43,7 @@ from crawler.fetch.transports import (
     Resolve,
     system_resolve,
 )
-from crawler.fetch.urls import UrlPolicy, non_public_address
+from crawler.fetch.urls import UrlPolicy, non_public_address, without_userinfo
 from crawler.records import FetchResult
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ class Fetcher:
     ) -> FetchResult:
         started = time.monotonic()
         attempts = 0
-        current = url
+        current = without_userinfo(url)  # credentials are never sent, stored or logged
 
         def result(outcome: _Outcome | None, error: str | None = None) -> FetchResult:
             if outcome is None:
@@ -304,7 +304,7 @@ class Fetcher:
             if outcome.status not in REDIRECT_STATUSES or not location or outcome.error:
                 return result(outcome)
             joined = urlsplit(urljoin(current, location.strip()))
-            target_url = urlunsplit(joined._replace(fragment=""))
+            target_url = without_userinfo(urlunsplit(joined._replace(fragment="")))
             try:
                 t = urlsplit(target_url)
                 t_host = t.hostname or ""

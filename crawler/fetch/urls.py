@@ -74,6 +74,18 @@ def _query_key(pair: str) -> str:
     return _PCT.sub(lambda m: chr(int(m.group(1), 16)), key)
 
 
+def without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@`` (never stored, logged or sent on: the crawler
+    takes no credentials from URLs, see :mod:`crawler.config.checks`)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def _origin_port(scheme: str, port: int | None) -> int | None:
     """``port`` as part of an origin: None for no port or the scheme's default port.
     Raises ``ValueError`` for a bad port (``urlsplit(...).port`` does too)."""
@@ -107,9 +119,10 @@ class UrlPolicy:
         """The canonical form of ``url`` (resolved against ``base``), or None if not http(s).
 
         Hosts of the source map to its first host and canonical scheme; other hosts keep
-        theirs. Default ports, fragments and tracking parameters go, a trailing
-        ``/index.php`` goes, ``url_aliases`` rewrite the path (first matching rule),
-        the remaining query parameters are sorted by name (stable), %-encoding normalised.
+        theirs. Credentials (``user:password@``), default ports, fragments and tracking
+        parameters go, a trailing ``/index.php`` goes, ``url_aliases`` rewrite the path
+        (first matching rule), the remaining query parameters are sorted by name (stable),
+        %-encoding normalised.
         """
         url = url.strip()
         if not url:
@@ -183,4 +196,4 @@ class UrlPolicy:
         return True
 
 
-__all__ = ["TRACKING_PARAMS", "UrlPolicy", "ip_literal", "non_public_address"]
+__all__ = ["TRACKING_PARAMS", "UrlPolicy", "ip_literal", "non_public_address", "without_userinfo"]

@@ -16,6 +16,7 @@ import pytest
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.transports import system_resolve
+from crawler.fetch.urls import UrlPolicy
 from tests.support.factories import run_async as _run
 from tests.support.httpserver import Response, TestServer
 
@@ -204,3 +205,27 @@ def test_names_are_resolved_in_their_ascii_form() -> None:
     assert [r.headers["host"].split(":")[0] for r in server.requests] == [
         "xn--strae-oqa.test", "a.test", "b.test",
     ]  # fmt: skip
+
+
+def test_credentials_in_redirects_are_dropped() -> None:
+    """A redirect to ``user:password@`` on the site: followed without them; they appear in
+    no URL of the result (which is stored) and in no request."""
+    src = SourceConfig(name="t", start_urls=("http://site.test/",), hosts=("site.test",))
+    cfg = CrawlerConfig(delay=0.0, respect_robots=False)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/go":
+            return httpx.Response(302, headers={"Location": "http://admin:geheim@site.test/x"})
+        return httpx.Response(200, text="ok")
+
+    async def go() -> Any:
+        async with Fetcher(cfg, src, transport=httpx.MockTransport(handler)) as f:
+            return await f.fetch("http://site.test/go")
+
+    res = _run(go())
+    assert res.ok and res.final_url == "http://site.test/x"
+    assert [str(r.url) for r in seen] == ["http://site.test/go", "http://site.test/x"]
+    assert not [r for r in seen if "authorization" in r.headers]
+    assert UrlPolicy(src).canonical("http://admin:geheim@site.test/y") == "https://site.test/y"
