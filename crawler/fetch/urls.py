@@ -107,13 +107,15 @@ class UrlPolicy:
         #: feeds, sitemaps, extra URLs) name, ``None`` standing for the default ports (80
         #: and 443, which count as no port, so http → https redirects stay on the site).
         #: They hold for all its hosts (which are aliases of one site); a link or redirect
-        #: to another port of the same host is off-site: it may be another service.
+        #: to another port of the same host is off-site: it may be another service. A
+        #: source without URLs (made up for ``import-warc`` from a host) has no port limit:
+        #: ``None``.
         urls = source.start_urls + source.feeds + source.sitemaps + source.extra_urls
-        ports = set()
+        ports: set[int | None] = set()
         for configured in urls:
             parts = urlsplit(configured)
             ports.add(_origin_port(parts.scheme.lower(), parts.port))
-        self.ports = frozenset(ports or {None})
+        self.ports: frozenset[int | None] | None = frozenset(ports) if ports else None
 
     def canonical(self, url: str, base: str | None = None) -> str | None:
         """The canonical form of ``url`` (resolved against ``base``), or None if not http(s).
@@ -178,7 +180,8 @@ class UrlPolicy:
             port = _origin_port(scheme, parts.port)
         except ValueError:  # a bad port (or IPv6 literal)
             return False
-        return scheme in DEFAULT_PORTS and host in self.hosts and port in self.ports
+        in_ports = self.ports is None or port in self.ports
+        return scheme in DEFAULT_PORTS and host in self.hosts and in_ports
 
     def allowed(self, url: str) -> bool:
         """May ``url`` be fetched as a page? Host in scope, not excluded, included if

@@ -91,3 +91,11 @@ def test_links_to_other_ports_are_not_candidates() -> None:
     for href in ("http://127.0.0.1:9090/presse/x.html", "http://127.0.0.1/presse/x.html"):
         canonical = policy.canonical(href, base)
         assert canonical == href and not policy.allowed(canonical)
+
+
+def test_a_source_without_urls_has_no_port_limit() -> None:
+    """``import-warc`` makes a source from a page's host alone: its pages keep their port."""
+    from crawler.config.settings import SourceConfig
+
+    policy = UrlPolicy(SourceConfig(name="h", hosts=("127.0.0.1",), scheme="http"))
+    assert policy.ports is None and policy.allowed("http://127.0.0.1:8080/presse/x")
