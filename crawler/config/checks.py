@@ -11,6 +11,9 @@ Each check returns what is wrong as a sentence, or None; the caller raises
 * ``url_aliases``: a pattern and a replacement that are strings, the pattern a valid
   regular expression, the replacement valid for it (``\\9`` with one group is refused).
 * ``connect_to``: ``host:port`` (``[v6]:port``) with a port from 1 to 65535.
+* ``hosts``: names (or IP addresses) only; a port there (``www.city.de:8080``) would
+  never match: the ports of a site are those its URLs name
+  (:attr:`crawler.fetch.urls.UrlPolicy.ports`).
 * URLs: no credentials (``user:password@``): the crawler has no secret store, and a URL
   is stored in the archive, logged and shown by ``serve``; such a URL is refused (the
   message does not repeat the password). Sites behind a login are not supported.
@@ -21,6 +24,7 @@ Each check returns what is wrong as a sentence, or None; the caller raises
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from datetime import UTC, datetime
@@ -85,6 +89,21 @@ def connect_to_problem(target: str) -> str | None:
     return None
 
 
+def host_problem(host: str) -> str | None:
+    """What is wrong with an entry of ``hosts`` (a name or an IP address, nothing else)."""
+    try:
+        ipaddress.IPv6Address(host)
+        return None  # "::1": an IPv6 literal as urlsplit gives it
+    except ValueError:
+        pass
+    if not host or any(c in host for c in ":/@[] "):
+        return (
+            f"expected a host name without scheme, port or path, got {host!r} (the ports "
+            "the site uses are those of its URLs)"
+        )
+    return None
+
+
 def url_problem(url: str) -> str | None:
     """What is wrong with a configured URL (no credentials; http(s) with a host), or None."""
     try:
@@ -122,6 +141,7 @@ __all__ = [
     "alias_problem",
     "connect_to_problem",
     "cron_problem",
+    "host_problem",
     "number_problem",
     "url_problem",
 ]

@@ -20,6 +20,7 @@ from crawler.config.checks import (
     alias_problem,
     connect_to_problem,
     cron_problem,
+    host_problem,
     number_problem,
     url_problem,
 )
@@ -265,6 +266,10 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
                 ) from exc
     hosts = src.hosts or (urlsplit(urls[0]).hostname or "",)
     hosts = tuple(h.lower() for h in hosts)
+    for host in hosts:
+        problem = host_problem(host)
+        if problem:
+            raise ConfigError(problem, path=path, key=f"{key}.hosts")
     for url in urls:
         host = (urlsplit(url).hostname or "").lower()
         if host not in hosts:

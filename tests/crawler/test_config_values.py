@@ -44,6 +44,8 @@ SOURCE_KEYS = [
     ("connect_to = {'www.city.example' = '127.0.0.1:0'}", "connect_to", "1 to 65535"),
     ("connect_to = {'www.city.example' = ':8080'}", "connect_to", "'ip:port'"),
     ("connect_to = {'www.city.example' = '::1:8080'}", "connect_to", "brackets"),
+    ("hosts = ['www.city.example', 'www.city.example:8080']", "hosts", "without scheme, port"),
+    ("hosts = ['www.city.example', 'https://city.example']", "hosts", "without scheme, port"),
     ("schedule = '0 0 31 2 *'", "schedule", "never fires"),
     ("schedule = '0 0 30 2 *'", "schedule", "never fires"),
     ("schedule = '0 0 31 4,6,9,11 *'", "schedule", "never fires"),
