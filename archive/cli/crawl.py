@@ -187,7 +187,10 @@ def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
 @db_option
 @click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
 @click.option("--print-config", is_flag=True, help="Print the sample-site config and exit.")
-@click.option("--port", default=8080, show_default=True, help="Port for --print-config.")
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(1, 65535),
+    help="Port for --print-config.",
+)  # fmt: skip
 @output_options()
 def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output) -> None:
     """Serve the bundled sample site on loopback and crawl it into the archive.
@@ -231,7 +234,10 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output)
 
 
 @click.command("sample-site")
-@click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)  # fmt: skip
 @click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
 @click.option("--crawl-delay", default="1", show_default=True, help="Crawl-delay in robots.txt.")
 def sample_site(port: int, edition: int, crawl_delay: str) -> None:

@@ -202,12 +202,25 @@ def _html(
                    "kind": e["kind"], "label": e["label"], "spans": e["spans"]} for e in edges],
     }  # fmt: skip
     legend = "".join(f'<span><i style="background:{COLOURS[k]}"></i>{k}</span>' for k in NODE_KINDS)
-    data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
+    data = script_json(payload)
     return _PAGE.format(
         width=int(WIDTH), height=int(HEIGHT), lines="\n".join(lines),
         circles="\n".join(circles), legend=legend, data=data, at=html.escape(at or "now"),
         last=max(len(times) - 1, 0), now=html.escape(now),
     )  # fmt: skip
+
+
+#: Characters that could end or re-mode an inline ``<script>`` (``</script>``, ``<!--``,
+#: ``<script``), or that some parsers take as line ends, written as JSON escapes instead.
+_SCRIPT_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON to embed in a ``<script>`` element: no ``<``, ``>`` or ``&`` in
+    it (each written as a ``\\u00XX`` escape, which ``JSON.parse`` reads back), so no
+    title such as ``</script>`` or ``<!--<script>`` can end or change the element."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.translate(_SCRIPT_UNSAFE)
 
 
 def _png(

@@ -15,6 +15,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.config.checks import (
+    MAX_INTERVAL,
+    alias_problem,
+    connect_to_problem,
+    cron_problem,
+    host_problem,
+    number_problem,
+    url_problem,
+)
 from crawler.errors import ConfigError, SourceNotFound
 from crawler.extract.profiles import BUILTIN_PROFILES, FIELDS, SiteProfile, selector_error
 
@@ -33,9 +42,10 @@ class Schedule:
 
 
 def parse_schedule(text: str) -> Schedule:
-    """``"every 6h"`` / ``"every 1h30m"`` / ``"every 45s"`` → interval; anything else is a
-    crontab expression (minute hour day month weekday, in UTC).
-    Raises ``ValueError`` saying what is wrong."""
+    """``"every 6h"`` / ``"every 1h30m"`` / ``"every 45s"`` → interval (1 s to 366 days);
+    anything else is a crontab expression (minute hour day month weekday, in UTC).
+    Raises ``ValueError`` saying what is wrong (whether a crontab expression ever fires is
+    checked when the config is read: :func:`crawler.config.checks.cron_problem`)."""
     text = text.strip()
     match = _EVERY.fullmatch(text)
     if match:
@@ -45,6 +55,8 @@ def parse_schedule(text: str) -> Schedule:
         )
         if seconds < 1:
             raise ValueError("the interval must be at least 1 second")
+        if seconds > MAX_INTERVAL:
+            raise ValueError(f"the interval must be at most 366 days, got {text!r}")
         return Schedule(interval=seconds)
     if text.lower().startswith("every"):
         raise ValueError(f"expected 'every N' (units s, m, h, d; e.g. 'every 6h'), got {text!r}")
@@ -173,20 +185,27 @@ def _coerce(value: Any, typ: Any, key: str, path: str) -> Any:
     if text == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"expected an integer, got {value!r}", path=path, key=key)
-        if value < 0:
-            raise ConfigError("must not be negative", path=path, key=key)
+        _check_number(value, key, path)
         return value
     if text == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"expected a number, got {value!r}", path=path, key=key)
-        if value < 0:
-            raise ConfigError("must not be negative", path=path, key=key)
+        _check_number(value, key, path)
         return float(value)
     if text == "str":
         if not isinstance(value, str):
             raise ConfigError(f"expected a string, got {value!r}", path=path, key=key)
         return value
     raise ConfigError(f"unsupported type {text}", path=path, key=key)  # pragma: no cover
+
+
+def _check_number(value: float, key: str, path: str) -> None:
+    """Finite and in its range (:data:`crawler.config.checks.RANGES`)."""
+    parts = key.split(".")
+    name = parts[-1] if parts[0] == "crawler" else f"source.{parts[-1]}"
+    problem = number_problem(name, value)
+    if problem:
+        raise ConfigError(problem, path=path, key=key)
 
 
 def _build(cls: Any, data: dict[str, Any], prefix: str, path: str, **fixed: Any) -> Any:
@@ -214,11 +233,10 @@ def _aliases(value: Any, key: str, path: str) -> tuple[UrlAlias, ...]:
             raise ConfigError(
                 "expected exactly the keys pattern and replace", path=path, key=item_key
             )
-        try:
-            re.compile(item["pattern"])
-        except re.error as exc:
-            raise ConfigError(f"bad regular expression: {exc}", path=path, key=item_key) from exc
-        out.append(UrlAlias(str(item["pattern"]), str(item["replace"])))
+        problem = alias_problem(item["pattern"], item["replace"])
+        if problem:
+            raise ConfigError(problem, path=path, key=item_key)
+        out.append(UrlAlias(item["pattern"], item["replace"]))
     return tuple(out)
 
 
@@ -231,10 +249,11 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
             path=path,
             key=key,
         )
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"not an http(s) URL: {url!r}", path=path, key=key)
+    for url_key in ("start_urls", "feeds", "sitemaps", "extra_urls"):
+        for url in getattr(src, url_key):
+            problem = url_problem(url)
+            if problem:
+                raise ConfigError(problem, path=path, key=f"{key}.{url_key}")
     for regex_key in ("include", "exclude"):
         for pattern in getattr(src, regex_key):
             try:
@@ -247,6 +266,10 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
                 ) from exc
     hosts = src.hosts or (urlsplit(urls[0]).hostname or "",)
     hosts = tuple(h.lower() for h in hosts)
+    for host in hosts:
+        problem = host_problem(host)
+        if problem:
+            raise ConfigError(problem, path=path, key=f"{key}.hosts")
     for url in urls:
         host = (urlsplit(url).hostname or "").lower()
         if host not in hosts:
@@ -259,6 +282,9 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
         parsed = parse_schedule(src.schedule)
     except ValueError as exc:
         raise ConfigError(str(exc), path=path, key=f"{key}.schedule") from exc
+    never = cron_problem(parsed.cron) if parsed.cron is not None else None
+    if never:
+        raise ConfigError(never, path=path, key=f"{key}.schedule")
     if parsed.interval is not None and src.jitter >= parsed.interval:
         raise ConfigError(
             f"must be less than the schedule's interval ({parsed.interval} s)",
@@ -269,12 +295,9 @@ def _check_source(src: SourceConfig, path: str) -> SourceConfig:
     if scheme not in ("http", "https"):
         raise ConfigError("scheme must be http or https", path=path, key=f"{key}.scheme")
     for host, target in src.connect_to.items():
-        if ":" not in target:
-            raise ConfigError(
-                f"expected 'ip:port' for {host!r}, got {target!r}",
-                path=path,
-                key=f"{key}.connect_to",
-            )
+        problem = connect_to_problem(target)
+        if problem:
+            raise ConfigError(f"{host!r}: {problem}", path=path, key=f"{key}.connect_to")
     return dataclasses.replace(src, hosts=hosts, scheme=scheme)
 
 

@@ -4,11 +4,11 @@
 :class:`~crawler.records.FetchResult`; it never raises for network or HTTP trouble.
 It keeps per-host politeness (concurrency limit, minimum delay between request starts,
 robots.txt incl. ``Crawl-delay``), retries transient failures with exponential backoff
-honouring ``Retry-After``, follows redirects itself (only within the source's hosts),
-caps response sizes and supports conditional GET.
+honouring ``Retry-After``, follows redirects itself (only within the source's hosts and
+ports: :attr:`UrlPolicy.ports`), caps response sizes and supports conditional GET.
 
 Literal IP hosts that are not globally routable (private, link-local, multicast, …; see
-:func:`crawler.fetch.urls.non_public_address`) are refused in URLs and redirect targets before
+:func:`crawler.fetch.addresses.non_public_address`) are refused in URLs and redirect targets before
 any connection, unless ``connect_to`` maps that host; loopback passes (the host scope check
 still applies). Host *names* are resolved by the crawler itself and refused the same way
 if any of their addresses is not public; the connection then goes to the address that
@@ -43,7 +43,7 @@ from crawler.fetch.transports import (
     Resolve,
     system_resolve,
 )
-from crawler.fetch.urls import UrlPolicy, non_public_address
+from crawler.fetch.urls import UrlPolicy, non_public_address, without_userinfo
 from crawler.records import FetchResult
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ class Fetcher:
     ) -> FetchResult:
         started = time.monotonic()
         attempts = 0
-        current = url
+        current = without_userinfo(url)  # credentials are never sent, stored or logged
 
         def result(outcome: _Outcome | None, error: str | None = None) -> FetchResult:
             if outcome is None:
@@ -304,7 +304,7 @@ class Fetcher:
             if outcome.status not in REDIRECT_STATUSES or not location or outcome.error:
                 return result(outcome)
             joined = urlsplit(urljoin(current, location.strip()))
-            target_url = urlunsplit(joined._replace(fragment=""))
+            target_url = without_userinfo(urlunsplit(joined._replace(fragment="")))
             try:
                 t = urlsplit(target_url)
                 t_host = t.hostname or ""

@@ -6,7 +6,7 @@
 * :class:`CheckedHTTPTransport` is httpx's own transport whose connections are opened
   by :class:`CheckedNetworkBackend`: it resolves every host *name* itself, refuses it if
   any of its addresses is not globally routable (private, link-local such as the cloud
-  metadata address, …: :func:`crawler.fetch.urls.non_public_address`; loopback passes like a
+  metadata address, …: :func:`crawler.fetch.addresses.non_public_address`; loopback passes like a
   literal does), and connects to the addresses it checked, in order, moving to the next
   one when a connection is refused or times out. So a second DNS answer cannot swap in
   a private address between check and connection. Everything else stays httpx's: the

@@ -7,13 +7,12 @@ percent-encoding) into one canonical string, and decides what the crawler may fe
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
-import socket
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from crawler.config.settings import SourceConfig
+from crawler.fetch.addresses import ip_literal, non_public_address
 
 log = logging.getLogger(__name__)
 
@@ -75,46 +74,24 @@ def _query_key(pair: str) -> str:
     return _PCT.sub(lambda m: chr(int(m.group(1), 16)), key)
 
 
-def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address ``host`` denotes without DNS, or None for a host name.
-
-    Besides the usual forms this knows what the C resolver accepts as IPv4 (``167772161``,
-    ``0x0a000001``, ``10.1``, ``012.0.0.1``: all 10.0.0.1), and unwraps IPv4-mapped IPv6.
-    """
-    host = host.strip("[]").rstrip(".")
+def without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@`` (never stored, logged or sent on: the crawler
+    takes no credentials from URLs, see :mod:`crawler.config.checks`)."""
     try:
-        addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
+        parts = urlsplit(url)
     except ValueError:
-        if not host or not re.fullmatch(r"[0-9a-fA-FxX.]+", host):
-            return None
-        try:
-            addr = ipaddress.IPv4Address(socket.inet_aton(host))
-        except OSError:
-            return None
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return addr.ipv4_mapped
-    return addr
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
-def non_public_address(host: str) -> str | None:
-    """Why a literal IP host must not be fetched, or None (a name, loopback, a public IP).
-
-    Refused: private, link-local (cloud metadata 169.254.169.254), multicast, unspecified
-    (0.0.0.0 reaches this machine), shared (100.64/10), reserved and documentation ranges:
-    everything that is not globally routable. Loopback is left to the host scope check.
-    """
-    addr = ip_literal(host)
-    if addr is None or addr.is_loopback:
+def _origin_port(scheme: str, port: int | None) -> int | None:
+    """``port`` as part of an origin: None for no port or the scheme's default port.
+    Raises ``ValueError`` for a bad port (``urlsplit(...).port`` does too)."""
+    if port is None or port == DEFAULT_PORTS.get(scheme):
         return None
-    if addr.is_multicast:
-        return f"multicast address {addr}"
-    if addr.is_link_local:
-        return f"link-local address {addr}"
-    if addr.is_unspecified:
-        return f"unspecified address {addr}"
-    if not addr.is_global:
-        return f"private address {addr}" if addr.is_private else f"non-public address {addr}"
-    return None
+    return port
 
 
 class UrlPolicy:
@@ -126,14 +103,28 @@ class UrlPolicy:
         self._aliases = [(re.compile(a.pattern), a.replace) for a in source.url_aliases]
         self._include = [re.compile(p) for p in source.include]
         self._exclude = [re.compile(p) for p in source.exclude]
+        #: The ports of the source's origins: those its configured URLs (start URLs,
+        #: feeds, sitemaps, extra URLs) name, ``None`` standing for the default ports (80
+        #: and 443, which count as no port, so http → https redirects stay on the site).
+        #: They hold for all its hosts (which are aliases of one site); a link or redirect
+        #: to another port of the same host is off-site: it may be another service. A
+        #: source without URLs (made up for ``import-warc`` from a host) has no port limit:
+        #: ``None``.
+        urls = source.start_urls + source.feeds + source.sitemaps + source.extra_urls
+        ports: set[int | None] = set()
+        for configured in urls:
+            parts = urlsplit(configured)
+            ports.add(_origin_port(parts.scheme.lower(), parts.port))
+        self.ports: frozenset[int | None] | None = frozenset(ports) if ports else None
 
     def canonical(self, url: str, base: str | None = None) -> str | None:
         """The canonical form of ``url`` (resolved against ``base``), or None if not http(s).
 
         Hosts of the source map to its first host and canonical scheme; other hosts keep
-        theirs. Default ports, fragments and tracking parameters go, a trailing
-        ``/index.php`` goes, ``url_aliases`` rewrite the path (first matching rule),
-        the remaining query parameters are sorted by name (stable), %-encoding normalised.
+        theirs. Credentials (``user:password@``), default ports, fragments and tracking
+        parameters go, a trailing ``/index.php`` goes, ``url_aliases`` rewrite the path
+        (first matching rule), the remaining query parameters are sorted by name (stable),
+        %-encoding normalised.
         """
         url = url.strip()
         if not url:
@@ -180,13 +171,17 @@ class UrlPolicy:
         return urlunsplit((scheme, netloc, path, "&".join(pairs), ""))
 
     def allowed_host(self, url: str) -> bool:
-        """http(s) on one of the source's hosts (for listings, feeds, sitemaps, redirects)."""
+        """http(s) on one of the source's hosts and ports (for listings, feeds, sitemaps,
+        redirects): see :attr:`ports`."""
         try:
             parts = urlsplit(url)
+            scheme = parts.scheme.lower()
             host = (parts.hostname or "").lower().rstrip(".")
-        except ValueError:
+            port = _origin_port(scheme, parts.port)
+        except ValueError:  # a bad port (or IPv6 literal)
             return False
-        return parts.scheme.lower() in DEFAULT_PORTS and host in self.hosts
+        in_ports = self.ports is None or port in self.ports
+        return scheme in DEFAULT_PORTS and host in self.hosts and in_ports
 
     def allowed(self, url: str) -> bool:
         """May ``url`` be fetched as a page? Host in scope, not excluded, included if
@@ -204,4 +199,4 @@ class UrlPolicy:
         return True
 
 
-__all__ = ["TRACKING_PARAMS", "UrlPolicy", "ip_literal", "non_public_address"]
+__all__ = ["TRACKING_PARAMS", "UrlPolicy", "ip_literal", "non_public_address", "without_userinfo"]

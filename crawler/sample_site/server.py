@@ -158,7 +158,7 @@ class SampleSite:
         handler = type("SampleSiteHandler", (_Handler,), {"site": self})
         try:
             self._httpd = ThreadingHTTPServer((host, port), handler)
-        except OSError as exc:
+        except (OSError, OverflowError) as exc:  # in use, not allowed; no such port
             raise SampleSiteError(f"{host}:{port}: cannot serve the sample site: {exc}") from exc
         self._httpd.daemon_threads = True
         self.host = host

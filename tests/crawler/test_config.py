@@ -47,7 +47,7 @@ def test_defaults_and_derived_hosts() -> None:
         (MINIMAL + "exclude = ['(']\n", "sources.city.exclude"),
         (MINIMAL + "url_aliases = [{pattern = 'a'}]\n", "sources.city.url_aliases[0]"),
         ("[sources.city]\ntitle = 'x'\n", "sources.city"),
-        ("[sources.city]\nstart_urls = ['ftp://x.example/']\n", "sources.city"),
+        ("[sources.city]\nstart_urls = ['ftp://x.example/']\n", "sources.city.start_urls"),
         ("[source.city]\n", "source"),
         (MINIMAL + "profile = 'wordpres'\n", "sources.city.profile"),
         ("[profiles.mine]\nextends = 'sitepark'\nbdy = 'p'\n" + MINIMAL, "profiles.mine.bdy"),

@@ -16,6 +16,7 @@ import pytest
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.transports import system_resolve
+from crawler.fetch.urls import UrlPolicy
 from tests.support.factories import run_async as _run
 from tests.support.httpserver import Response, TestServer
 
@@ -108,7 +109,8 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
     before any connection is attempted."""
     with TestServer() as server:
         server.route("/ok", Response(body=b"ok"))
-        server.route("/go", Response(302, headers={"Location": "http://intranet.test/x"}))
+        to = f"http://intranet.test:{server.port}/x"
+        server.route("/go", Response(302, headers={"Location": to}))
         names = {
             "site.test": ["127.0.0.1"],
             "intranet.test": ["10.0.0.7"],
@@ -117,7 +119,8 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
             "six.test": ["fd00::5"],
         }
         hosts = (*names, "gone.test")
-        src = SourceConfig(name="t", start_urls=("http://site.test/",), hosts=hosts)
+        start = f"http://site.test:{server.port}/"  # the port is part of the site's origin
+        src = SourceConfig(name="t", start_urls=(start,), hosts=hosts)
         cfg = CrawlerConfig(delay=0.0, respect_robots=False, retries=2)
         base = f":{server.port}"
 
@@ -146,7 +149,7 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
         assert res.status is None and f"resolves to {why}" in (res.error or ""), res.error
         assert res.attempts == 1  # not retried
     # A redirect to such a name is followed to the connection, which is refused.
-    assert hop.final_url == "http://intranet.test/x" and hop.status is None
+    assert hop.final_url == to and hop.status is None
     assert "resolves to private address 10.0.0.7" in (hop.error or "")
     assert gone.status is None and "cannot resolve gone.test" in (gone.error or "")
     assert gone.attempts == 1
@@ -189,7 +192,7 @@ def test_names_are_resolved_in_their_ascii_form() -> None:
     with TestServer() as server:
         server.route("/x", Response(body=b"x"))
         hosts = ("straße.test", "a.test", "b.test")
-        src = SourceConfig(name="t", start_urls=("http://a.test/",), hosts=hosts)
+        src = SourceConfig(name="t", start_urls=(f"http://a.test:{server.port}/",), hosts=hosts)
         cfg = CrawlerConfig(delay=0.0, respect_robots=False)
 
         async def go() -> list[Any]:
@@ -202,3 +205,27 @@ def test_names_are_resolved_in_their_ascii_form() -> None:
     assert [r.headers["host"].split(":")[0] for r in server.requests] == [
         "xn--strae-oqa.test", "a.test", "b.test",
     ]  # fmt: skip
+
+
+def test_credentials_in_redirects_are_dropped() -> None:
+    """A redirect to ``user:password@`` on the site: followed without them; they appear in
+    no URL of the result (which is stored) and in no request."""
+    src = SourceConfig(name="t", start_urls=("http://site.test/",), hosts=("site.test",))
+    cfg = CrawlerConfig(delay=0.0, respect_robots=False)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/go":
+            return httpx.Response(302, headers={"Location": "http://admin:geheim@site.test/x"})
+        return httpx.Response(200, text="ok")
+
+    async def go() -> Any:
+        async with Fetcher(cfg, src, transport=httpx.MockTransport(handler)) as f:
+            return await f.fetch("http://site.test/go")
+
+    res = _run(go())
+    assert res.ok and res.final_url == "http://site.test/x"
+    assert [str(r.url) for r in seen] == ["http://site.test/go", "http://site.test/x"]
+    assert not [r for r in seen if "authorization" in r.headers]
+    assert UrlPolicy(src).canonical("http://admin:geheim@site.test/y") == "https://site.test/y"
