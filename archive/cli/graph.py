@@ -232,9 +232,13 @@ def graph_export(
         pressarchive graph export --format gexf --at 2025-12-01 -o archive.gexf
     """
     from archive.graph.model import export_graph
+    from archive.outfile import check_output
+    from crawler.errors import GraphError
 
+    if output:  # before the archive is opened: never over it, never into a missing directory
+        check_output(output, GraphError, archive=db_path)
     _db, g = _load_graph(db_path, at, source)
-    export_graph(g, fmt, output or sys.stdout.buffer)
+    export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
     if output:
         n, m = g.number_of_nodes(), g.number_of_edges()
         click.echo(f"{n} nodes, {m} edges written to {output}", err=True)
@@ -259,7 +263,10 @@ def graph_render(
         pressarchive graph render --out graph.html && xdg-open graph.html
     """
     from archive.graph.render import render
+    from archive.outfile import check_output
+    from crawler.errors import GraphError
 
+    check_output(output, GraphError, archive=db_path)
     db = open_db(db_path, source=source)
     info = render(db, output, at=at, source=source, max_nodes=max_nodes)
     click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)

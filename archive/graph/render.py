@@ -33,6 +33,8 @@ from archive.graph.timeline import (
     edge_counts,
     load_timeline,
 )
+from archive.outfile import check_output, replaced_on_success
+from archive.store.schema import db_path
 from crawler.errors import MissingDependency
 
 COLOURS = {
@@ -128,12 +130,15 @@ def render(
     db: sqlite_utils.Database, out: str | Path, *, at: str | None = None,
     source: str | None = None, max_nodes: int = 400,
 ) -> dict[str, Any]:  # fmt: skip
-    """Draw the graph up to ``at`` into ``out`` (``.html`` or ``.png``)."""
+    """Draw the graph up to ``at`` into ``out`` (``.html`` or ``.png``), written all or
+    nothing and never over the archive (:func:`archive.outfile.check_output`)."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".png"):
         raise GraphError(f"{out}: --out must end in .html or .png")
     bound = at_bound(at)
+    archive = db_path(db)
+    check_output(out, GraphError, archive=archive)
     timeline = load_timeline(db, bound, source)
     data = history_graph(timeline, bound)
     degree: dict[str, int] = defaultdict(int)
@@ -146,11 +151,11 @@ def render(
     pos = layout(sorted(kept), [(e["source"], e["target"]) for e in edges])
     times = timeline.times()
     now = times[-1] if times else ""
-    if suffix == ".png":
-        _png(out, data["nodes"], edges, pos, degree, now)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(_html(data["nodes"], edges, pos, degree, times, now, bound), "utf-8")
+    with replaced_on_success(out, GraphError, archive=archive) as part:
+        if suffix == ".png":
+            _png(part, data["nodes"], edges, pos, degree, now)
+        else:
+            part.write_text(_html(data["nodes"], edges, pos, degree, times, now, bound), "utf-8")
     return {"nodes": len(kept), "edges": len(edges), "path": str(out), "times": len(times)}
 
 
@@ -233,8 +238,7 @@ def _png(
         ax.scatter([x], [1 - y], s=(_radius(degree[v]) * 2) ** 2,
                    color=COLOURS.get(n["kind"], COLOURS["other"]), zorder=2)  # fmt: skip
     ax.set_axis_off()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, bbox_inches="tight")
+    fig.savefig(out, format="png", bbox_inches="tight")
     plt.close(fig)
 
 
