@@ -105,7 +105,8 @@ def replaced_on_success(
     temporary = _temporary(target, error)
     try:
         yield temporary
-        if archive is not None and _real(archive) and is_archive_file(target, archive):  # a link made meanwhile
+        # again: a link to the archive may have been made at the target meanwhile
+        if archive is not None and _real(archive) and is_archive_file(target, archive):
             raise error(f"{target}: refusing to write over the archive {archive} (same file)")
         os.replace(temporary, target)
     except OSError as exc:
