@@ -124,7 +124,7 @@ def writer(
     With ``must_exist`` a missing archive raises :class:`~crawler.errors.ArchiveMissing`
     before anything (not even the lock file) is created. ``recovered`` is called with the
     id of each run marked ``interrupted``."""
-    if must_exist:
+    if must_exist or Path(db_path).exists():  # nothing beside a file that is not ours
         check_archive_file(db_path)
     with ArchiveLock(db_path, command):
         db = open_archive(db_path)
