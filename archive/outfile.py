@@ -7,7 +7,8 @@ as ``--db`` or one of its companions (``-wal``, ``-shm``, ``-journal``, ``.lock`
 name or by identity (``st_dev``/``st_ino``: a symlink or a hard link to the archive is
 the archive). :func:`replaced_on_success` checks again and gives a temporary path next to
 the target (a fresh name, created exclusively); the writer fills it, and only when the
-writer is done does it replace the target. A failure — no permission, a full disk, an
+writer is done does it replace the target (a FIFO or a device such as ``/dev/stdout`` is
+written in place: it cannot be replaced). A failure — no permission, a full disk, an
 error while the rows are read — leaves neither a half-written file nor a temporary one,
 and the target as it was. An :class:`OSError` becomes the caller's error class (an exit
 code of its own, not a bug) naming the path.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,6 +81,15 @@ def check_output(
     return target
 
 
+def _special(target: Path) -> bool:
+    """Whether ``target`` exists and is no regular file (a FIFO, ``/dev/stdout``): it
+    cannot be replaced (that would replace the device node or the link to it)."""
+    try:
+        return not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        return False
+
+
 def _temporary(target: Path, error: type[PressArchiveError]) -> Path:
     """A new empty file beside ``target`` (mode from the umask, like the target would get)."""
     for _ in range(5):
@@ -102,6 +113,12 @@ def replaced_on_success(
     ends without an exception and is removed otherwise. Raises ``error`` naming ``path``
     if :func:`check_output` refuses it or writing fails."""
     target = check_output(path, error, archive=archive)
+    if _special(target):  # a pipe or device (-o /dev/stdout): written in place, streamed
+        try:
+            yield target
+        except OSError as exc:
+            raise error(f"{target}: cannot write: {_reason(exc)}") from exc
+        return
     temporary = _temporary(target, error)
     try:
         yield temporary

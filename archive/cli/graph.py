@@ -262,11 +262,9 @@ def graph_render(
     Example:
         pressarchive graph render --out graph.html && xdg-open graph.html
     """
-    from archive.graph.render import render
-    from archive.outfile import check_output
-    from crawler.errors import GraphError
+    from archive.graph.render import check_target, render
 
-    check_output(output, GraphError, archive=db_path)
+    check_target(output, archive=db_path)  # before the archive is opened
     db = open_db(db_path, source=source)
     info = render(db, output, at=at, source=source, max_nodes=max_nodes)
     click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)

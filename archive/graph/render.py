@@ -126,6 +126,15 @@ def _visible(spans: list[list[str | None]] | None, t: str) -> bool:
     return any(str(s) <= t and (e is None or e > t) for s, e in spans or [])
 
 
+def check_target(out: str | Path, archive: str | Path | None = None) -> Path:
+    """``out`` if a drawing can be written there (``.html`` or ``.png``, a writable place,
+    not the archive: :func:`archive.outfile.check_output`); else :class:`GraphError`."""
+    out = check_output(out, GraphError, archive=archive)
+    if out.suffix.lower() not in (".html", ".htm", ".png"):
+        raise GraphError(f"{out}: --out must end in .html or .png")
+    return out
+
+
 def render(
     db: sqlite_utils.Database, out: str | Path, *, at: str | None = None,
     source: str | None = None, max_nodes: int = 400,
@@ -134,11 +143,9 @@ def render(
     nothing and never over the archive (:func:`archive.outfile.check_output`)."""
     out = Path(out)
     suffix = out.suffix.lower()
-    if suffix not in (".html", ".htm", ".png"):
-        raise GraphError(f"{out}: --out must end in .html or .png")
-    bound = at_bound(at)
     archive = db_path(db)
-    check_output(out, GraphError, archive=archive)
+    check_target(out, archive)
+    bound = at_bound(at)
     timeline = load_timeline(db, bound, source)
     data = history_graph(timeline, bound)
     degree: dict[str, int] = defaultdict(int)
@@ -338,4 +345,4 @@ circle.hot {{ stroke: #000; stroke-width: 2; }}
 """
 
 
-__all__ = ["COLOURS", "history_graph", "layout", "render"]
+__all__ = ["COLOURS", "check_target", "history_graph", "layout", "render"]

@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 _HEADER = b"SQLite format 3\x00"
 #: SQLite result codes (low byte) that mean "cannot open it read-only here" (a read-only
-#: medium, no -shm possible): then the file is read as immutable.
-_CANTOPEN, _READONLY = 14, 8
+#: medium, no -shm possible): then the file is read as immutable. Not READONLY_ROLLBACK: a
+#: hot journal (an interrupted write) must be rolled back, by a write command.
+_CANTOPEN, _READONLY, _READONLY_ROLLBACK = 14, 8, 776
 
 
 def _uri(path: Path, mode: str) -> str:
@@ -55,7 +56,7 @@ def _probe(conn: sqlite3.Connection) -> None:
 def _cannot_open_here(exc: sqlite3.Error) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
-        return code & 0xFF in (_CANTOPEN, _READONLY)
+        return code != _READONLY_ROLLBACK and code & 0xFF in (_CANTOPEN, _READONLY)
     return "unable to open" in str(exc) or "readonly" in str(exc)
 
 
@@ -78,12 +79,25 @@ def connect_readonly(
                 conn.close()
             if mode == "mode=ro" and _cannot_open_here(exc):
                 log.info("%s: cannot be opened read-only here (%s); reading it immutable", p, exc)
+                _warn_unseen_wal(p)
                 continue
             if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
                 raise ArchiveError(f"{p}: not an SQLite database: {exc}") from exc
             raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
         return conn, mode
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _warn_unseen_wal(p: Path) -> None:
+    try:
+        size = os.stat(f"{p}-wal").st_size
+    except OSError:
+        return
+    if size:
+        log.warning(
+            "%s: read as immutable: the last commits, in its %d-byte -wal, are not seen "
+            "(open it once where it can be written to merge them)", p, size,
+        )  # fmt: skip
 
 
 def _header(p: Path) -> bytes:

@@ -163,3 +163,21 @@ def test_identity_check_sees_hard_links_and_not_other_files(tmp_path: Path) -> N
     assert not is_archive_file(other, archive)
     assert not is_archive_file(tmp_path / "a.db.csv", archive)
     assert check_output(other, ExportError, archive=archive) == other
+
+
+def test_a_fifo_is_written_in_place_not_replaced(archive_path: Path, tmp_path: Path) -> None:
+    """``-o /dev/stdout`` or a named pipe: streamed into, never replaced by a file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("export", "--format", "jsonl", "-o", str(fifo), "--db", str(archive_path))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert len(received[0].decode().splitlines()) == 2
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("archive.db")] == ["pipe"]
