@@ -5,13 +5,14 @@ archive.
 directory, lies in a directory that does not exist, or *is* the archive — the same file
 as ``--db`` or one of its companions (``-wal``, ``-shm``, ``-journal``, ``.lock``), by
 name or by identity (``st_dev``/``st_ino``: a symlink or a hard link to the archive is
-the archive). :func:`replaced_on_success` checks again and gives a temporary path next to
-the target (a fresh name, created exclusively); the writer fills it, and only when the
-writer is done does it replace the target (a FIFO or a device such as ``/dev/stdout`` is
-written in place: it cannot be replaced). A failure — no permission, a full disk, an
-error while the rows are read — leaves neither a half-written file nor a temporary one,
-and the target as it was. An :class:`OSError` becomes the caller's error class (an exit
-code of its own, not a bug) naming the path.
+the archive) — or lies in its WARC capture folder (``archive.warc/``).
+:func:`replaced_on_success` checks again and gives a temporary path next to the target (a
+fresh name, created exclusively); the writer fills it, and only when the writer is done
+does it replace the target (a FIFO or a device such as ``/dev/stdout`` is written in
+place: it cannot be replaced). A failure — no permission, a full disk, an error while the
+rows are read — leaves neither a half-written file nor a temporary one, and the target as
+it was. An :class:`OSError` becomes the caller's error class (an exit code of its own, not
+a bug) naming the path.
 """
 
 from __future__ import annotations
@@ -64,6 +65,21 @@ def _real(archive: str | Path | None) -> bool:
     return bool(archive) and str(archive) != ":memory:" and not str(archive).startswith("<")
 
 
+def in_capture_folder(target: str | Path, archive: str | Path) -> Path | None:
+    """The archive's WARC capture folder if ``target`` would be written inside it."""
+    from crawler.capture.warc import capture_folder  # here: warcio only when checked
+
+    parent = os.path.realpath(Path(target).parent)
+    for name in {os.path.abspath(archive), os.path.realpath(archive)}:
+        folder = capture_folder(name)
+        if folder is None:
+            continue
+        real = os.path.realpath(folder)
+        if parent == real or parent.startswith(real + os.sep):
+            return folder
+    return None
+
+
 def check_output(
     path: str | Path, error: type[PressArchiveError], *, archive: str | Path | None = None
 ) -> Path:
@@ -72,6 +88,10 @@ def check_output(
     target = Path(path)
     if archive is not None and _real(archive) and is_archive_file(target, archive):
         raise error(f"{target}: refusing to write over the archive {archive} (same file)")
+    if archive is not None and _real(archive):
+        folder = in_capture_folder(target, archive)
+        if folder is not None:
+            raise error(f"{target}: refusing to write into the archive's capture folder {folder}")
     if target.is_dir():
         raise error(f"{target}: is a directory, not a file")
     parent = target.parent
@@ -134,4 +154,11 @@ def replaced_on_success(
         raise
 
 
-__all__ = ["COMPANIONS", "archive_files", "check_output", "is_archive_file", "replaced_on_success"]
+__all__ = [
+    "COMPANIONS",
+    "archive_files",
+    "check_output",
+    "in_capture_folder",
+    "is_archive_file",
+    "replaced_on_success",
+]

@@ -151,6 +151,15 @@ def test_the_library_refuses_the_archive_of_its_connection(archive_path: Path) -
         db.close()
 
 
+def test_no_output_goes_into_the_capture_folder(archive_path: Path) -> None:
+    captures = archive_path.with_suffix(".warc")
+    (captures / "2025").mkdir(parents=True)
+    for target in (captures / "x.warc.gz", captures / "2025" / "x.csv"):
+        result = run("export", "-o", str(target), "--db", str(archive_path))
+        one_line_error(result, 2, "capture folder", str(target))
+    assert [p for p in captures.rglob("*") if p.is_file()] == []
+
+
 def test_identity_check_sees_hard_links_and_not_other_files(tmp_path: Path) -> None:
     from archive.outfile import check_output, is_archive_file
 

@@ -238,6 +238,8 @@ def test_every_read_command_works_on_a_read_only_medium(tmp_path: Path) -> None:
     mount = _read_only_mount(source, tmp_path / "ro")
     db = tmp_path / "ro" / "archive.db"
     commands = {name: command(name, db, tmp_path) for name in READ_COMMANDS}
+    onto = tmp_path / "ro" / "x.csv"
+    commands["onto the medium"] = ["export", "-o", str(onto), "--db", str(db)]
     script = f"{mount} && exec {sys.executable} -c '{_DRIVER}' '{json.dumps(commands)}'"
     done = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, timeout=120,
@@ -245,6 +247,8 @@ def test_every_read_command_works_on_a_read_only_medium(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout.strip().splitlines()[-1])
+    code, output = results.pop("onto the medium")
+    assert code == 2 and output.strip() == f"Error: {onto}: cannot write: Read-only file system"
     failed = {name: output for name, (code, output) in results.items() if code != 0}
     assert failed == {}
     assert "Integrationslotsen" in results["show"][1]
