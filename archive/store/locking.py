@@ -125,9 +125,10 @@ class ArchiveLock:
         except BlockingIOError:
             _put_back(identity, fd)
             raise ArchiveLocked(
-                f"{self.db_path}: archive is in use by another writer that opened it under "
-                f"another name (a hard link to {os.path.realpath(self.db_path)}, "
-                f"inode {st.st_ino}); refusing to start a second writer"
+                f"{self.db_path}: archive is in use by {_flock_holder(st.st_ino)}, a writer "
+                f"that opened it under another name (a hard link to "
+                f"{os.path.realpath(self.db_path)}, inode {st.st_ino}); refusing to start a "
+                "second writer"
             ) from None
         except BaseException:
             _put_back(identity, fd)
@@ -156,6 +157,20 @@ class ArchiveLock:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+
+def _flock_holder(inode: int) -> str:
+    """``pid N`` of the process holding a ``flock`` on ``inode`` (Linux ``/proc/locks``),
+    ``another process`` where that cannot be read."""
+    try:
+        with open("/proc/locks", encoding="ascii") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) > 5 and parts[1] == "FLOCK" and parts[5].endswith(f":{inode}"):
+                    return f"pid {parts[4]}"
+    except OSError:
+        pass
+    return "another process"
 
 
 def _put_back(identity: tuple[int, int], fd: int) -> None:

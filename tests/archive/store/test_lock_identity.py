@@ -127,7 +127,7 @@ def test_a_second_process_through_a_hard_link_never_interrupts_the_live_run(
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert done.returncode == 6, (how, done.stderr)
-        assert "Traceback" not in done.stderr and "in use" in done.stderr
+        assert "Traceback" not in done.stderr and f"in use by pid {holder.pid}" in done.stderr
     assert statuses(archive_path) == ["running"]
 
 
