@@ -85,6 +85,8 @@ def check_output(
 ) -> Path:
     """``path`` if a file may be written there; else ``error`` naming it (the archive
     ``archive`` and its companions are refused whatever name they are reached by)."""
+    if not str(path).strip():
+        raise error(f"{str(path)!r}: empty output file name (leave the option out for stdout)")
     target = Path(path)
     if archive is not None and _real(archive) and is_archive_file(target, archive):
         raise error(f"{target}: refusing to write over the archive {archive} (same file)")

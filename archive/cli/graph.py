@@ -235,7 +235,7 @@ def graph_export(
     from archive.outfile import check_output
     from crawler.errors import GraphError
 
-    if output:  # before the archive is opened: never over it, never into a missing directory
+    if output is not None:  # before the archive is opened: never over it, nor into nowhere
         check_output(output, GraphError, archive=db_path)
     _db, g = _load_graph(db_path, at, source)
     export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)

@@ -162,7 +162,7 @@ def export(
     from archive.outfile import check_output
     from crawler.errors import ExportError
 
-    if output:  # before the archive is opened: never over it, never into a missing directory
+    if output is not None:  # before the archive is opened: never over it, nor into nowhere
         check_output(output, ExportError, archive=db_path)
     db = open_db(db_path, source=source)
     n = export_pages(db, fmt, output or sys.stdout, query=query, since=since, source=source)

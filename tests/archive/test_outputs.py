@@ -117,6 +117,8 @@ def test_unwritable_outputs_are_one_line_exit_2(
         result = run(*_command(name, target, archive_path))
         one_line_error(result, 2, *words)
     assert not (tmp_path / "nodir").exists()
+    result = run(*_command(name, Path(" "), archive_path))  # not stdout: a mistake
+    one_line_error(result, 2, "empty output file name")
     result = run(*_command(name, tmp_path, archive_path))  # click's usage error
     assert result.exit_code == 2 and "is a directory" in result.output
 
