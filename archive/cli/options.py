@@ -129,8 +129,9 @@ def open_db(
     page_type: str | None = None,
     label: str | None = None,
 ) -> sqlite_utils.Database:
-    """The archive at ``db_path``, which must exist (nothing is created); ``source``,
-    ``page_type`` and ``label`` must name something it has."""
+    """The archive at ``db_path`` for a command that only reads: it must exist and is
+    opened read-only, never created, migrated or changed (:mod:`archive.store.reader`);
+    ``source``, ``page_type`` and ``label`` must name something it has."""
     from archive.store.checks import (
         open_existing,
         require_label,
