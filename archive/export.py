@@ -20,6 +20,7 @@ import sqlite_utils
 from archive.outfile import replaced_on_success
 from archive.search.engine import matching_urls
 from archive.store.checks import require_day
+from archive.store.schema import db_path
 from crawler.errors import ExportError, MissingDependency
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
@@ -48,10 +49,18 @@ def iter_pages(
     since: str | date | None = None,
     source: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The pages to export as dicts of :data:`EXPORT_COLUMNS`."""
+    """The pages to export as dicts of :data:`EXPORT_COLUMNS`; ``since`` is checked at
+    once (:class:`~crawler.errors.InvalidValue`), before a row is read or a file opened."""
+    day = require_day("--since", since)
+    return _pages(db, query, day, source)
+
+
+def _pages(
+    db: sqlite_utils.Database, query: str | None, day: str | None, source: str | None
+) -> Iterator[dict[str, Any]]:
     columns = ", ".join(EXPORT_COLUMNS)
     if query:
-        urls = matching_urls(db, query, source=source, since=since)
+        urls = matching_urls(db, query, source=source, since=day)
         for start in range(0, len(urls), _BATCH):
             chunk = urls[start : start + _BATCH]
             marks = ", ".join("?" * len(chunk))
@@ -63,7 +72,6 @@ def iter_pages(
     if source:
         clauses.append("source = ?")
         params.append(source)
-    day = require_day("--since", since)
     if day:
         clauses.append("published >= ?")
         params.append(day)
@@ -84,19 +92,22 @@ def export_pages(
     source: str | None = None,
 ) -> int:
     """Write the pages to ``out`` (a path, or a text stream for csv/json/jsonl); return
-    how many were written. A file is written all or nothing: if it cannot be written
-    (no such directory, no permission...) :class:`ExportError` names it."""
+    how many were written. Every value is checked before a file is opened; a file is
+    written all or nothing and never over the archive ``db`` (its file, ``-wal``, ``-shm``,
+    by any name: :func:`archive.outfile.check_output`); if it cannot be written (no such
+    directory, no permission...) :class:`ExportError` names it."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     rows = iter_pages(db, query=query, since=since, source=source)
+    archive = db_path(db)
     if fmt == "parquet":
         if not isinstance(out, str | Path):
             raise ExportError("parquet needs an output file (-o FILE)")
-        with replaced_on_success(out, ExportError) as part:
+        with replaced_on_success(out, ExportError, archive=archive) as part:
             return _write_parquet(rows, part)
     if isinstance(out, str | Path):
         with (
-            replaced_on_success(out, ExportError) as part,
+            replaced_on_success(out, ExportError, archive=archive) as part,
             part.open("w", encoding="utf-8", newline="") as handle,
         ):
             return _write_text(rows, fmt, handle)

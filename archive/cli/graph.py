@@ -232,9 +232,13 @@ def graph_export(
         pressarchive graph export --format gexf --at 2025-12-01 -o archive.gexf
     """
     from archive.graph.model import export_graph
+    from archive.outfile import check_output
+    from crawler.errors import GraphError
 
+    if output is not None:  # before the archive is opened: never over it, nor into nowhere
+        check_output(output, GraphError, archive=db_path)
     _db, g = _load_graph(db_path, at, source)
-    export_graph(g, fmt, output or sys.stdout.buffer)
+    export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
     if output:
         n, m = g.number_of_nodes(), g.number_of_edges()
         click.echo(f"{n} nodes, {m} edges written to {output}", err=True)
@@ -258,8 +262,9 @@ def graph_render(
     Example:
         pressarchive graph render --out graph.html && xdg-open graph.html
     """
-    from archive.graph.render import render
+    from archive.graph.render import check_target, render
 
+    check_target(output, archive=db_path)  # before the archive is opened
     db = open_db(db_path, source=source)
     info = render(db, output, at=at, source=source, max_nodes=max_nodes)
     click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)

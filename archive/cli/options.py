@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.errors import ArchiveError, ArchiveMissing, PressArchiveError
+from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, PressArchiveError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -71,20 +71,31 @@ def source_option(help: str = "Only pages of this source.") -> Callable[[F], F]:
 # --------------------------------------------------------------------------- dates
 
 
+def _not_blank(param: click.Parameter, value: str | None, expected: str) -> None:
+    """An option given with an empty value (``--since ''``) is a mistake, not "no bound":
+    :class:`InvalidValue` naming it (leaving the option out means no bound)."""
+    if value is not None and not value.strip():
+        raise InvalidValue(
+            f"{param.opts[0]} {value!r}: empty; expected {expected} (or leave the option out)"
+        )
+
+
 def _day_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A real calendar day YYYY-MM-DD, checked where the library checks it."""
     from archive.store.checks import require_day
 
+    _not_blank(param, value, "a date YYYY-MM-DD")
     return require_day(param.opts[0], value)
 
 
 def _time_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A day or a full ISO time, checked where the library checks it; passed on as given
-    (messages repeat it), blank as ``None`` (now)."""
+    (messages repeat it); left out: ``None`` (now)."""
     from archive.store.checks import require_bound
 
+    _not_blank(param, value, "a date YYYY-MM-DD or an ISO time")
     require_bound(param.opts[0], value)
-    return value.strip() if value and value.strip() else None
+    return value.strip() if value else None
 
 
 def since_option(func: F) -> F:
@@ -118,8 +129,9 @@ def open_db(
     page_type: str | None = None,
     label: str | None = None,
 ) -> sqlite_utils.Database:
-    """The archive at ``db_path``, which must exist (nothing is created); ``source``,
-    ``page_type`` and ``label`` must name something it has."""
+    """The archive at ``db_path`` for a command that only reads: it must exist and is
+    opened read-only, never created, migrated or changed (:mod:`archive.store.reader`);
+    ``source``, ``page_type`` and ``label`` must name something it has."""
     from archive.store.checks import (
         open_existing,
         require_label,

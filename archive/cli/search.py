@@ -159,7 +159,11 @@ def export(
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs -o FILE")
     from archive.export import export_pages
+    from archive.outfile import check_output
+    from crawler.errors import ExportError
 
+    if output is not None:  # before the archive is opened: never over it, nor into nowhere
+        check_output(output, ExportError, archive=db_path)
     db = open_db(db_path, source=source)
     n = export_pages(db, fmt, output or sys.stdout, query=query, since=since, source=source)
     if output:

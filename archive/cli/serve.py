@@ -25,7 +25,7 @@ def serve(db_path: str, host: str, port: int) -> None:
     """
     from archive.serve.server import serve as run_serve
 
-    open_db(db_path).close()  # exists, is ours; pending migrations applied before read-only
+    open_db(db_path).close()  # exists, is ours and current; opened read-only, never changed
     run_serve(db_path, host=host, port=port)
 
 

@@ -83,12 +83,15 @@ def _schema(items: Iterator[dict[str, Any]]) -> dict[str, str]:
 
 
 @contextmanager
-def _sink(out: str | Path | IO[bytes]) -> Iterator[Callable[[str], Any]]:
+def _sink(
+    out: str | Path | IO[bytes], archive: str | Path | None = None
+) -> Iterator[Callable[[str], Any]]:
     """A ``write(str)`` into ``out`` (a path, or a binary stream left open), UTF-8; a path
-    is written all or nothing, a failure to write it is a :class:`GraphError` naming it."""
+    is written all or nothing (never over the file ``archive``), a failure to write it is a
+    :class:`GraphError` naming it."""
     if isinstance(out, str | Path):
         with (
-            replaced_on_success(out, GraphError) as part,
+            replaced_on_success(out, GraphError, archive=archive) as part,
             open(part, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as fh,
         ):
             yield fh.write
@@ -109,13 +112,13 @@ def _sink(out: str | Path | IO[bytes]) -> Iterator[Callable[[str], Any]]:
     out.write("".join(chunks).encode("utf-8"))
 
 
-def write_graphml(g: Any, out: str | Path | IO[bytes]) -> None:
+def write_graphml(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
     """GraphML as ``nx.write_graphml`` writes a MultiDiGraph (edge id = key)."""
     graph_keys = _schema(iter([g.graph]))
     node_keys = _schema(d for _n, d in g.nodes(data=True))
     edge_keys = _schema(d for *_e, d in g.edges(data=True))
     ids: dict[tuple[str, str], str] = {}
-    with _sink(out) as write:
+    with _sink(out, archive) as write:
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<graphml {_GRAPHML_NS}>\n")
         for scope, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
             for name, xml_type in keys.items():
@@ -142,7 +145,7 @@ def write_graphml(g: Any, out: str | Path | IO[bytes]) -> None:
         write("</graph></graphml>\n")
 
 
-def write_gexf(g: Any, out: str | Path | IO[bytes]) -> None:
+def write_gexf(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
     """GEXF 1.3 for Gephi: a node's label is its title, the page label is ``category``
     (nodes and edges); the edge key is ``networkx_key``, as ``nx.write_gexf`` does."""
 
@@ -154,7 +157,7 @@ def write_gexf(g: Any, out: str | Path | IO[bytes]) -> None:
     edge_keys["networkx_key"] = "string"
     node_ids = {name: str(i) for i, name in enumerate(node_keys)}
     edge_ids = {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
-    with _sink(out) as write:
+    with _sink(out, archive) as write:
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<gexf {_GEXF_NS}>\n"
               f'  <meta lastmodifieddate="{clock.now().date().isoformat()}">\n'
               "    <creator>pressarchive</creator>\n  </meta>\n"
@@ -188,14 +191,14 @@ def write_gexf(g: Any, out: str | Path | IO[bytes]) -> None:
         write("    </edges>\n  </graph>\n</gexf>\n")
 
 
-def write_json(g: Any, out: str | Path | IO[bytes]) -> None:
+def write_json(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
     """Node-link JSON as ``nx.node_link_data(g, edges="links")``, one node / link a line."""
 
     def clean(data: dict[str, Any]) -> dict[str, Any]:
         return {k: ("" if v is None else v) for k, v in data.items()}
 
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    with _sink(out) as write:
+    with _sink(out, archive) as write:
         head = {"directed": g.is_directed(), "multigraph": g.is_multigraph(),
                 "graph": clean(g.graph)}  # fmt: skip
         write(dumps(head)[:-1] + ',\n"nodes": [')

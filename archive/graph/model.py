@@ -159,14 +159,17 @@ def build_graph(
 # --------------------------------------------------------------------------- export
 
 
-def export_graph(g: Any, fmt: str, out: str | Path | IO[bytes]) -> None:
+def export_graph(
+    g: Any, fmt: str, out: str | Path | IO[bytes], *, archive: str | Path | None = None
+) -> None:
     """Write ``g`` as GraphML, GEXF 1.3 (Gephi) or node-link JSON (D3, networkx); no
     attribute is ``None``. In GEXF a node's label is its title; the page label is
-    ``category``. Streamed node by node (:mod:`archive.graph.formats`)."""
+    ``category``. Streamed node by node (:mod:`archive.graph.formats`) into a file written
+    all or nothing, never over the file ``archive`` (:func:`archive.outfile.check_output`)."""
     if fmt not in EXPORT_FORMATS:
         raise GraphError(f"unknown format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
     writer = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt]
-    writer(g, out)
+    writer(g, out, archive)
 
 
 __all__ = [

@@ -33,6 +33,8 @@ from archive.graph.timeline import (
     edge_counts,
     load_timeline,
 )
+from archive.outfile import check_output, replaced_on_success
+from archive.store.schema import db_path
 from crawler.errors import MissingDependency
 
 COLOURS = {
@@ -124,15 +126,25 @@ def _visible(spans: list[list[str | None]] | None, t: str) -> bool:
     return any(str(s) <= t and (e is None or e > t) for s, e in spans or [])
 
 
+def check_target(out: str | Path, archive: str | Path | None = None) -> Path:
+    """``out`` if a drawing can be written there (``.html`` or ``.png``, a writable place,
+    not the archive: :func:`archive.outfile.check_output`); else :class:`GraphError`."""
+    out = check_output(out, GraphError, archive=archive)
+    if out.suffix.lower() not in (".html", ".htm", ".png"):
+        raise GraphError(f"{out}: --out must end in .html or .png")
+    return out
+
+
 def render(
     db: sqlite_utils.Database, out: str | Path, *, at: str | None = None,
     source: str | None = None, max_nodes: int = 400,
 ) -> dict[str, Any]:  # fmt: skip
-    """Draw the graph up to ``at`` into ``out`` (``.html`` or ``.png``)."""
+    """Draw the graph up to ``at`` into ``out`` (``.html`` or ``.png``), written all or
+    nothing and never over the archive (:func:`archive.outfile.check_output`)."""
     out = Path(out)
     suffix = out.suffix.lower()
-    if suffix not in (".html", ".htm", ".png"):
-        raise GraphError(f"{out}: --out must end in .html or .png")
+    archive = db_path(db)
+    check_target(out, archive)
     bound = at_bound(at)
     timeline = load_timeline(db, bound, source)
     data = history_graph(timeline, bound)
@@ -146,11 +158,11 @@ def render(
     pos = layout(sorted(kept), [(e["source"], e["target"]) for e in edges])
     times = timeline.times()
     now = times[-1] if times else ""
-    if suffix == ".png":
-        _png(out, data["nodes"], edges, pos, degree, now)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(_html(data["nodes"], edges, pos, degree, times, now, bound), "utf-8")
+    with replaced_on_success(out, GraphError, archive=archive) as part:
+        if suffix == ".png":
+            _png(part, data["nodes"], edges, pos, degree, now)
+        else:
+            part.write_text(_html(data["nodes"], edges, pos, degree, times, now, bound), "utf-8")
     return {"nodes": len(kept), "edges": len(edges), "path": str(out), "times": len(times)}
 
 
@@ -246,8 +258,7 @@ def _png(
         ax.scatter([x], [1 - y], s=(_radius(degree[v]) * 2) ** 2,
                    color=COLOURS.get(n["kind"], COLOURS["other"]), zorder=2)  # fmt: skip
     ax.set_axis_off()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, bbox_inches="tight")
+    fig.savefig(out, format="png", bbox_inches="tight")
     plt.close(fig)
 
 
@@ -347,4 +358,4 @@ circle.hot {{ stroke: #000; stroke-width: 2; }}
 """
 
 
-__all__ = ["COLOURS", "history_graph", "layout", "render"]
+__all__ = ["COLOURS", "check_target", "history_graph", "layout", "render"]

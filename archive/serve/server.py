@@ -2,9 +2,14 @@
 
 Datasette opens a (mutable) database file with ``mode=ro``: it never writes, and with WAL
 it keeps answering while a crawl writes to the same file (``immutable`` would be wrong:
-the file changes). :func:`metadata` adds the title, licence notes, labelled columns,
-default facets (source, page type, year, label — ``year`` comes from ``pages_view``),
-hides the index tables and defines canned queries:
+the file changes). Only where SQLite cannot open the archive so — a read-only medium,
+where no ``-shm`` can be created and nobody can write the file anyway — is it served as
+an immutable file (``datasette serve -i``; :func:`archive.store.reader.connect_readonly`
+decides, as for the read commands).
+
+:func:`metadata` adds the title, licence notes, labelled columns, default facets (source,
+page type, year, label — ``year`` comes from ``pages_view``), hides the index tables and
+defines canned queries:
 
 * ``search`` — German-aware search with snippets, the same statement and ranking as
   ``pressarchive search`` (via the SQL functions of :mod:`archive.serve.plugin`);
@@ -18,12 +23,12 @@ from __future__ import annotations
 import errno
 import json
 import socket
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from archive.search.engine import RANK_WINDOW, search_sql
+from archive.store.reader import connect_readonly
 from crawler.errors import ServeError
 
 DEFAULT_PORT = 8001
@@ -109,7 +114,7 @@ ORDER BY source, published DESC
 
 
 def _tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn, _mode = connect_readonly(path)
     try:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master").fetchall()}
     finally:
@@ -182,11 +187,13 @@ def metadata(path: str | Path) -> dict[str, Any]:
 
 
 def datasette_args(
-    path: str | Path, metadata_file: Path, *, host: str, port: int, extra: tuple[str, ...] = ()
-) -> list[str]:
-    """Arguments of ``datasette serve`` for the archive."""
+    path: str | Path, metadata_file: Path, *, host: str, port: int, extra: tuple[str, ...] = (),
+    immutable: bool = False,
+) -> list[str]:  # fmt: skip
+    """Arguments of ``datasette serve`` for the archive (``immutable``: ``-i FILE``)."""
+    files = ["-i", str(path)] if immutable else [str(path)]
     return [
-        "serve", str(path), "--metadata", str(metadata_file), "-h", host, "-p", str(port),
+        "serve", *files, "--metadata", str(metadata_file), "-h", host, "-p", str(port),
         "--setting", "sql_time_limit_ms", "5000", "--setting", "default_page_size", "50",
         *extra,
     ]  # fmt: skip
@@ -232,12 +239,16 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="pressarchive")
+    conn, mode = connect_readonly(path)  # immutable only where read-only cannot work
+    conn.close()
+    immutable = mode == "immutable=1"
     with tempfile.TemporaryDirectory(prefix="pressarchive-serve-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(path), ensure_ascii=False, indent=2))
         try:
             datasette_cli.main(
-                datasette_args(path, meta, host=host, port=port), prog_name="datasette"
+                datasette_args(path, meta, host=host, port=port, immutable=immutable),
+                prog_name="datasette",
             )
         except SystemExit as exc:  # uvicorn exits 3 when it cannot start
             if exc.code not in (None, 0):

@@ -1,61 +1,43 @@
 """Checks for commands that read the archive: that it exists and is ours, and that a
 ``--source``, ``--type`` or ``--label`` names something it has.
 
-:func:`open_existing` never creates a file (unlike :func:`~archive.store.schema.open_archive`,
-which a crawl uses): a missing path raises :class:`~crawler.errors.ArchiveMissing`, a file
-that is not a pressarchive archive :class:`~crawler.errors.ArchiveError` before anything is
-written to it. The ``require_*`` functions raise with the value and what exists instead of
-letting a filter silently match nothing; :func:`require_day` and :func:`require_bound`
-read a ``--since``/``--until`` day and an ``--at`` bound for the library functions.
+:func:`open_existing` opens an archive read-only and never creates, migrates or changes a
+file (unlike :func:`~archive.store.schema.open_archive`, which the write commands use): a
+missing path raises :class:`~crawler.errors.ArchiveMissing`, a file that is not a
+pressarchive archive :class:`~crawler.errors.ArchiveError` (see :mod:`archive.store.reader`).
+The ``require_*`` functions raise with the value and what exists instead of letting a
+filter silently match nothing; :func:`require_day` and :func:`require_bound` read a
+``--since``/``--until`` day and an ``--at`` bound for the library functions.
 """
 
 from __future__ import annotations
 
 import difflib
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import sqlite_utils
 
-from archive.store.schema import open_archive
+from archive.store.reader import check_archive, open_reader
 from crawler.clock import parse_day, upper_bound
-from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, SourceNotFound
+from crawler.errors import InvalidValue, SourceNotFound
 from crawler.records import STORED_PAGE_TYPES
 
 _LISTED = 20  # values named in an error message; the rest are counted
 
 
 def check_archive_file(path: str | Path) -> None:
-    """Raise unless ``path`` is an existing pressarchive archive; only reads it."""
-    p = Path(path)
-    if not p.exists():
-        raise ArchiveMissing(
-            f"{p}: no archive there (run `pressarchive demo` or `pressarchive crawl` first, "
-            "or pass --db FILE)"
-        )
-    if p.is_dir():
-        raise ArchiveError(f"{p}: is a directory, not an archive file")
-    try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=rw", uri=True)  # never creates
-    except sqlite3.Error as exc:
-        raise ArchiveError(f"{p}: cannot open archive: {exc}") from exc
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{p}: not an SQLite database: {exc}") from exc
-    finally:
-        conn.close()
-    if "migrations" not in tables:
-        what = f"tables {', '.join(sorted(tables)[:5])}" if tables else "an empty database"
-        raise ArchiveError(f"{p}: not a pressarchive archive ({what}, no migrations table)")
+    """Raise unless ``path`` is an existing pressarchive archive, maybe in need of
+    migrations (a write command applies them); only reads it and creates nothing
+    (:func:`archive.store.reader.check_archive`)."""
+    check_archive(path, current=False)
 
 
 def open_existing(path: str | Path) -> sqlite_utils.Database:
-    """Open an archive that must already exist (see :func:`check_archive_file`); pending
-    migrations are applied as by :func:`~archive.store.schema.open_archive`."""
-    check_archive_file(path)
-    return open_archive(path)
+    """The archive at ``path``, which must exist, opened read-only for a command that only
+    reads: never migrated, converted or created (:func:`archive.store.reader.open_reader`;
+    an archive of an older version is refused naming the command that upgrades it)."""
+    return open_reader(path)
 
 
 def _listing(values: list[str]) -> str:

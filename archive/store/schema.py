@@ -12,7 +12,8 @@ both apply it. In the same transaction, after the migrations, the derived indexe
 are rebuilt.
 
 A file that is not SQLite, or a non-empty SQLite database without our ``migrations``
-table (any table, view or index of some other program), raises
+table (any table, view or index of some other program) or with a ``migrations`` table
+that is not ours (:func:`recorded_migrations`: other columns, other names), raises
 :class:`~crawler.errors.ArchiveError` naming the path before anything is written to it:
 only an empty database becomes an archive.
 
@@ -267,12 +268,6 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
     with write_transaction(db):  # not nested: checked above
         tables = _existing_tables(db)  # again, now that we hold the write lock
         applied = _applied_migrations(db, tables, path)
-        known = {mid for mid, _name, _fn in MIGRATIONS}
-        if applied - known:
-            raise ArchiveError(
-                f"{path}: archive has migration(s) {sorted(applied - known)} unknown to this "
-                "version of pressarchive; upgrade it"
-            )
         for mid, name, fn in sorted(MIGRATIONS, key=lambda m: m[0]):
             if mid in applied:
                 continue
@@ -283,7 +278,7 @@ def ensure_schema(db: sqlite_utils.Database) -> list[int]:
                 (mid, name, now_iso()),
             )
             applied_now.append(mid)
-        _check_columns(db, path)
+        check_columns(db, path)
         registry.ensure_current(db)
     return applied_now
 
@@ -297,10 +292,39 @@ def _schema_objects(db: sqlite_utils.Database) -> list[str]:
 
 
 def _refuse_foreign(db: sqlite_utils.Database, path: str) -> None:
-    """Raise :class:`ArchiveError` if the database has anything but no migrations table
-    (checked again under the write lock by :func:`ensure_schema`)."""
+    """Raise :class:`ArchiveError` if the database has anything but no migrations table,
+    or a migrations table that is not ours (checked again under the write lock by
+    :func:`ensure_schema`)."""
     if "migrations" not in _existing_tables(db):
         _refuse_non_empty(db, path)
+    else:
+        recorded_migrations(db.conn, path)
+
+
+def recorded_migrations(conn: sqlite3.Connection, path: str) -> set[int]:
+    """The ids in the ``migrations`` table of ``conn`` (which has one), read only.
+
+    :class:`ArchiveError` if the table is not ours (other columns, or an id recorded
+    under another name than pressarchive's migration of that id: another program's
+    migrations table) or records migrations unknown to this version."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_xinfo(migrations)").fetchall()}
+    if not set(MIGRATIONS_COLUMNS) <= columns:
+        raise ArchiveError(f"{path}: not a pressarchive archive (foreign 'migrations' table)")
+    names = {mid: name for mid, name, _apply in MIGRATIONS}
+    recorded = {row[0]: row[1] for row in conn.execute("SELECT id, name FROM migrations")}
+    for mid, name in sorted(recorded.items(), key=lambda item: str(item[0])):
+        if mid in names and name != names[mid]:
+            raise ArchiveError(
+                f"{path}: not a pressarchive archive (its 'migrations' table records "
+                f"{mid} {name!r}, pressarchive's migration {mid} is {names[mid]!r})"
+            )
+    unknown = set(recorded) - set(names)
+    if unknown:
+        raise ArchiveError(
+            f"{path}: archive has migration(s) {sorted(unknown, key=str)} unknown to this "
+            "version of pressarchive; upgrade it"
+        )
+    return set(recorded)
 
 
 def _refuse_non_empty(db: sqlite_utils.Database, path: str) -> None:
@@ -322,12 +346,10 @@ def _applied_migrations(db: sqlite_utils.Database, tables: set[str], path: str) 
             "CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
         )
         return set()
-    if not set(MIGRATIONS_COLUMNS) <= _table_columns(db, "migrations"):
-        raise ArchiveError(f"{path}: not a pressarchive archive (foreign 'migrations' table)")
-    return {row[0] for row in db.conn.execute("SELECT id FROM migrations").fetchall()}
+    return recorded_migrations(db.conn, path)
 
 
-def _check_columns(db: sqlite_utils.Database, path: str) -> None:
+def check_columns(db: sqlite_utils.Database, path: str) -> None:
     tables = _existing_tables(db)
     for table, columns in EXPECTED_COLUMNS.items():
         if table not in tables:
@@ -347,6 +369,8 @@ __all__ = [
     "TIMESTAMP_COLUMNS",
     "Migration",
     "db_path",
+    "check_columns",
     "ensure_schema",
     "open_archive",
+    "recorded_migrations",
 ]

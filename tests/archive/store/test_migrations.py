@@ -107,8 +107,20 @@ def test_old_archive_opens_with_the_current_schema_and_searches(
 
 
 def test_archive_of_adc0fd5_through_the_cli(tmp_path: Path) -> None:
+    """A read command leaves an old archive as it is and names the write command that
+    upgrades it (issue 14: read commands never migrate); after it, the archive reads."""
     path = _unpack("v7_adc0fd5", tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
     runner = CliRunner()
+    for args in (["search", "Lotsen"], ["status"], ["graph", "central"]):
+        refused = runner.invoke(cli, [*args, "--db", str(path)])
+        assert refused.exit_code == 3, refused.output
+        assert "older pressarchive" in refused.output
+        assert f"pressarchive reindex --db {path}" in refused.output
+    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    upgraded = runner.invoke(cli, ["reindex", "--db", str(path)])
+    assert upgraded.exit_code == 0, upgraded.output
     found = runner.invoke(cli, ["search", "Integrationslotsen", "--db", str(path)])
     assert found.exit_code == 0, found.output
     assert found.output.startswith("1. ") and SEED in found.output.splitlines()[1]
