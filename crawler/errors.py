@@ -12,6 +12,7 @@ Hierarchy (exit code in brackets)::
     │   └── ExportError              an export that cannot be written as asked (format, file)
     ├── ArchiveError             [3] the archive cannot be used: missing, unreadable, foreign
     │   ├── ArchiveMissing           no archive file at the path (a command that only reads)
+    │   ├── ArchiveOutdated          an older archive a read command could not upgrade here
     │   └── CaptureError             a WARC record cannot be written or read back
     ├── SearchError              [4] a query that cannot be run even after sanitising
     ├── SampleSiteError          [5] the bundled sample site cannot be built or served
@@ -139,6 +140,11 @@ class ArchiveMissing(ArchiveError):
     """No archive at the path, for a command that only reads (nothing is created)."""
 
 
+class ArchiveOutdated(ArchiveError):
+    """An archive written by an older pressarchive that a read command could not upgrade
+    (read-only medium, or another writer holds it)."""
+
+
 class CaptureError(ArchiveError):
     """A WARC record cannot be written or read back."""
 
@@ -194,6 +200,7 @@ __all__ = [
     "ArchiveError",
     "ArchiveLocked",
     "ArchiveMissing",
+    "ArchiveOutdated",
     "CaptureError",
     "ConfigError",
     "ExportError",

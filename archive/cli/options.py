@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.errors import ArchiveError, ArchiveMissing, InvalidValue, PressArchiveError
+from crawler.errors import (
+    ArchiveError,
+    ArchiveMissing,
+    ArchiveOutdated,
+    InvalidValue,
+    PressArchiveError,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -122,6 +128,26 @@ def at_option(func: F) -> F:
 # --------------------------------------------------------------------------- the archive
 
 
+def _open_upgraded(
+    db_path: str, open_existing: Callable[[str], sqlite_utils.Database]
+) -> sqlite_utils.Database:
+    """``open_existing(db_path)``; an archive of an older pressarchive is first upgraded
+    once under the writer lock (the only write a read command makes, to an archive only)."""
+    from archive.store import locking
+
+    try:
+        return open_existing(db_path)
+    except ArchiveOutdated as exc:
+        try:
+            locking.upgrade(db_path)
+        except PressArchiveError as failed:
+            raise ArchiveOutdated(
+                f"{exc}; it cannot be upgraded now ({failed}): run `pressarchive reindex "
+                f"--db {db_path}` once where it can be written"
+            ) from failed
+    return open_existing(db_path)
+
+
 def open_db(
     db_path: str,
     *,
@@ -141,7 +167,7 @@ def open_db(
 
     require_page_type(page_type)
     try:
-        db = open_existing(db_path)
+        db = _open_upgraded(db_path, open_existing)
     except ArchiveMissing as exc:
         if source is None and label is None:
             raise

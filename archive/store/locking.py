@@ -232,4 +232,21 @@ def writer(
             db.close()
 
 
-__all__ = ["ArchiveLock", "ArchiveLocked", "holder", "lock_path", "recover_runs", "writer"]
+def upgrade(db_path: str | Path) -> None:
+    """Bring an archive written by an older pressarchive up to date (migrations, derived
+    indexes), under the writer lock like any write command; raises what :func:`writer`
+    raises (:class:`ArchiveLocked`, :class:`~crawler.errors.ArchiveError` on a read-only
+    medium)."""
+    with writer(db_path, "upgrade", must_exist=True):
+        log.warning("%s: upgraded to this version of pressarchive", db_path)
+
+
+__all__ = [
+    "ArchiveLock",
+    "ArchiveLocked",
+    "holder",
+    "lock_path",
+    "recover_runs",
+    "upgrade",
+    "writer",
+]

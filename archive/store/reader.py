@@ -13,9 +13,10 @@ write commands use:
   when the file is in WAL mode with no ``-wal`` beside it, so that SQLite creates no
   ``-wal``/``-shm``; else ``mode=ro``, which creates nothing for a rollback-journal file);
 * an archive written by an older pressarchive (migrations or derived indexes not
-  current) is refused too, exit 3, with the command that upgrades it (``pressarchive
-  reindex --db FILE``): a read command does not change the archive, and reading an old
-  schema with the current queries could give wrong answers;
+  current) is :class:`~crawler.errors.ArchiveOutdated`: reading an old schema with the
+  current queries could give wrong answers. The CLI then upgrades it once under the writer
+  lock (:func:`archive.store.locking.upgrade`) and opens it again read-only; where it
+  cannot (read-only medium, a writer holds it) the error stands, exit 3;
 * the archive is read through ``mode=ro`` (it may be written by a crawl meanwhile: WAL
   readers see each commit); if SQLite cannot open it so — read-only medium, no ``-shm``
   can be created — through ``immutable=1``, which needs no lock and no ``-shm``
@@ -34,7 +35,7 @@ import sqlite_utils
 from archive.indexes import registry
 from archive.store.migrations import MIGRATIONS
 from archive.store.schema import BUSY_TIMEOUT_MS, check_columns, recorded_migrations
-from crawler.errors import ArchiveError, ArchiveMissing
+from crawler.errors import ArchiveError, ArchiveMissing, ArchiveOutdated
 
 log = logging.getLogger(__name__)
 
@@ -131,21 +132,18 @@ def check_reader(conn: sqlite3.Connection, path: str | Path, *, current: bool = 
         raise ArchiveError(f"{p}: not a pressarchive archive: {exc}") from exc
     if not current:
         return
-    upgrade = f"run `pressarchive reindex --db {p}` (or a crawl) once to upgrade it"
     pending = sorted(mid for mid, _name, _apply in MIGRATIONS if mid not in applied)
     if pending:
-        raise ArchiveError(
+        raise ArchiveOutdated(
             f"{p}: archive written by an older pressarchive (migration(s) "
-            f"{', '.join(map(str, pending))} not applied); a read command never changes it: "
-            + upgrade
+            f"{', '.join(map(str, pending))} not applied)"
         )
     db = sqlite_utils.Database(conn)
     check_columns(db, str(p))
     stale = [index.name for index in registry.stale(db)]
     if stale:
-        raise ArchiveError(
-            f"{p}: index(es) {', '.join(stale)} built by another version of pressarchive; "
-            "a read command never rebuilds them: " + upgrade
+        raise ArchiveOutdated(
+            f"{p}: index(es) {', '.join(stale)} built by another version of pressarchive"
         )
 
 

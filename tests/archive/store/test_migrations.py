@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from archive.cli.main import cli
 from archive.indexes import registry as registry
 from archive.search.engine import search
+from archive.store.locking import ArchiveLock
 from archive.store.migrations import MIGRATIONS, SqlSteps
 from archive.store.schema import open_archive
 from tests.support import FIXTURES as SUPPORT_FIXTURES
@@ -106,27 +107,43 @@ def test_old_archive_opens_with_the_current_schema_and_searches(
     assert _schema(path) == _schema(fresh)
 
 
-def test_archive_of_adc0fd5_through_the_cli(tmp_path: Path) -> None:
-    """A read command leaves an old archive as it is and names the write command that
-    upgrades it (issue 14: read commands never migrate); after it, the archive reads."""
+def test_archive_of_adc0fd5_through_the_cli(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A read command on an archive of an older version upgrades it once, under the
+    writer lock, and answers from it (the only write a read command ever makes)."""
     path = _unpack("v7_adc0fd5", tmp_path)
-    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
     runner = CliRunner()
-    for args in (["search", "Lotsen"], ["status"], ["graph", "central"]):
-        refused = runner.invoke(cli, [*args, "--db", str(path)])
-        assert refused.exit_code == 3, refused.output
-        assert "older pressarchive" in refused.output
-        assert f"pressarchive reindex --db {path}" in refused.output
-    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
-    upgraded = runner.invoke(cli, ["reindex", "--db", str(path)])
-    assert upgraded.exit_code == 0, upgraded.output
     found = runner.invoke(cli, ["search", "Integrationslotsen", "--db", str(path)])
     assert found.exit_code == 0, found.output
     assert found.output.startswith("1. ") and SEED in found.output.splitlines()[1]
+    assert "upgraded to this version" in caplog.text
+    caplog.clear()
+    ids = sqlite3.connect(path).execute("SELECT id FROM migrations ORDER BY id").fetchall()
+    assert [i for (i,) in ids] == [m.id for m in MIGRATIONS]
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
     status = runner.invoke(cli, ["status", "--db", str(path)])
     assert status.exit_code == 0, status.output
     assert "pages" in status.output
+    assert "upgraded" not in caplog.text
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # once only
+
+
+def test_an_old_archive_a_writer_holds_is_refused_unchanged(tmp_path: Path) -> None:
+    """Where the upgrade cannot run (another writer holds the archive), the read command
+    exits 3 naming why and the command that upgrades it, and leaves the file as it was."""
+    path = _unpack("v7_adc0fd5", tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+    runner = CliRunner()
+    with ArchiveLock(path, "crawl"):
+        for args in (["search", "Lotsen"], ["status"], ["graph", "central"]):
+            refused = runner.invoke(cli, [*args, "--db", str(path)])
+            assert refused.exit_code == 3, refused.output
+            assert "older pressarchive" in refused.output
+            assert "crawl" in refused.output  # the holder, from the lock
+            assert f"pressarchive reindex --db {path}" in refused.output
+    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [path.name]
 
 
 def test_migrations_are_frozen_sql_numbered_in_order() -> None:
