@@ -16,7 +16,7 @@ so ``--baseline`` runs the same against another checkout, e.g. a worktree of the
 commit): ``discover`` runs discovery of the site's source with ``max_pages = 50``;
 ``crawl`` runs ``crawl_source`` into a temporary archive with ``max_pages = 50`` (the
 ``index`` and ``big`` sites). Reported: wall seconds, candidates found, requests, and the
-child's peak RSS (``ru_maxrss``: the whole process, interpreter included). A child that
+child's peak RSS (``VmHWM``: the whole process, interpreter included). A child that
 does not finish within ``--timeout`` seconds is killed and reported as such. Prints a
 Markdown table for BENCHMARKS.md. Timings are noisy on a shared machine.
 """
@@ -158,6 +158,19 @@ def config_text(site: str, port: int) -> str:
 
 
 # -- the measured child ------------------------------------------------------------------
+def peak_rss_mb() -> float:
+    """This process's peak resident memory: ``VmHWM`` (Linux: of this program only;
+    ``ru_maxrss`` of a child started by fork and exec also counts the parent's pages at
+    the fork, which here hold every generated sitemap), else ``ru_maxrss``."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(tree: str, mode: str, site: str, port: int) -> dict[str, Any]:
     sys.path.insert(0, tree)
     import asyncio
@@ -189,7 +202,7 @@ def child(tree: str, mode: str, site: str, port: int) -> dict[str, Any]:
             db.close()
         out = {"candidates": stats.new, "requests": stats.requests}
     out["seconds"] = time.perf_counter() - started
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["maxrss_mb"] = peak_rss_mb()
     out["module"] = sys.modules["crawler"].__file__
     return out
 
