@@ -14,13 +14,25 @@ Discovery cache protocol (implemented by the archive against SQLite)::
 ``last_modified`` are the response's validators (either may be None; an entry is only
 stored when at least one is present); ``payload`` is an opaque JSON string (the parse
 result). An unchanged resource is fetched conditionally and a 304 reuses the payload.
+
+Bounded, because one ``Sitemap:`` line in a site's robots.txt can name a million URLs: a run
+collects at most :func:`candidate_budget` candidates (``max_pages`` × :data:`CANDIDATES_PER_PAGE`,
+at least :data:`MIN_CANDIDATES`, at most :data:`MAX_CANDIDATES`, which is also the budget
+when ``max_pages`` is 0). Once it is reached no further listing page or sitemap is fetched;
+sitemaps are parsed as a stream that stops at the budget (only in-scope pages count) and
+at the child-sitemap cap, and are fetched one after the other so only one is in memory.
+A sitemap payload cut short by the budget is not cached (the next run reads it again); a
+complete one is cached with a key of the URL rules it was filtered by (hosts, aliases,
+include, exclude), and a cached payload with another key is not reused.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -39,6 +51,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAYLOAD_VERSION = 1
+
+#: candidates per page a run may fetch (``max_pages``): room for listing pages, files and
+#: pages outside the crawl that are dropped after discovery
+CANDIDATES_PER_PAGE = 10
+MIN_CANDIDATES = 1_000
+MAX_CANDIDATES = 100_000  # also the budget without a page limit
+
+
+def candidate_budget(max_pages: int) -> int:
+    """How many candidate URLs one discovery run collects for a crawl of ``max_pages``
+    pages (0 = no limit)."""
+    if max_pages <= 0:
+        return MAX_CANDIDATES
+    return min(MAX_CANDIDATES, max(MIN_CANDIDATES, max_pages * CANDIDATES_PER_PAGE))
 
 
 @dataclass
@@ -67,23 +93,22 @@ Progress = Callable[[str, FetchResult], None]
 
 
 # -- cached payloads ----------------------------------------------------------------------
-def _payload(kind: str, result: FetchResult, profile: SiteProfile | None) -> dict[str, Any]:
-    if kind == "listing":
-        listing = parse_listing(result.final_url, result.body, result.headers, profile)
-        return {"items": [asdict(i) for i in listing.items], "next_pages": listing.next_pages}
-    if kind == "feed":
-        return {"items": [asdict(i) for i in parse_feed(result.final_url, result.body)]}
-    sitemap = parse_sitemap(result.final_url, result.body)
-    return {"pages": [list(p) for p in sitemap.pages], "sitemaps": sitemap.sitemaps}
+def _scope_key(policy: UrlPolicy) -> str:
+    """Names the URL rules a sitemap payload was filtered by."""
+    src = policy.source
+    rules = (src.hosts, src.canonical_scheme, src.url_aliases, src.include, src.exclude)
+    return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
 
 
-def _load(kind: str, entry: CachedDiscovery) -> dict[str, Any] | None:
+def _load(kind: str, entry: CachedDiscovery, scope: str) -> dict[str, Any] | None:
     try:
         data = json.loads(entry.payload)
     except (TypeError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("v") != PAYLOAD_VERSION or data.get("kind") != kind:
         return None
+    if kind == "sitemap" and data.get("scope") != scope:
+        return None  # filtered by other rules (or an unfiltered payload of old)
     return data
 
 
@@ -103,11 +128,17 @@ class _Run:
         self.cache = cache
         self.progress = progress
         self.out = Discovery()
+        self.budget = MAX_CANDIDATES
+        self.sitemap_slots = 0  # child sitemaps that may still be queued
+        self.scope_key = _scope_key(policy)
+
+    def full(self) -> bool:
+        return len(self.out.candidates) >= self.budget
 
     async def get(self, url: str, kind: str) -> dict[str, Any] | None:
         """Fetch (conditionally if cached) and parse; None when the fetch failed."""
         entry = self.cache.get(url) if self.cache else None
-        cached = _load(kind, entry) if entry else None
+        cached = _load(kind, entry, self.scope_key) if entry else None
         if entry is not None and cached is None:
             log.info("%s: cached %s payload unusable, fetching in full", url, kind)
         usable = entry if cached is not None else None
@@ -124,37 +155,77 @@ class _Run:
         if not result.ok:
             log.warning("%s %s failed: %s", kind, url, result.error or f"HTTP {result.status}")
             return None
-        data = {"v": PAYLOAD_VERSION, "kind": kind, **_payload(kind, result, self.profile)}
+        data = {"v": PAYLOAD_VERSION, "kind": kind, **self.payload(kind, result)}
         etag, modified = result.headers.get("etag"), result.headers.get("last-modified")
-        if self.cache is not None and (etag or modified):
+        if data.pop("truncated", False):
+            log.info("%s: %s read up to the budget, not cached", url, kind)
+        elif self.cache is not None and (etag or modified):
             self.cache.put(url, CachedDiscovery(etag, modified, json.dumps(data)))
         return data
 
-    def add(self, href: str, found_on: str, hint: DateCandidate | None) -> None:
+    def payload(self, kind: str, result: FetchResult) -> dict[str, Any]:
+        """The parse result of a fetched listing page, feed or sitemap."""
+        if kind == "listing":
+            listing = parse_listing(result.final_url, result.body, result.headers, self.profile)
+            return {"items": [asdict(i) for i in listing.items], "next_pages": listing.next_pages}
+        if kind == "feed":
+            return {"items": [asdict(i) for i in parse_feed(result.final_url, result.body)]}
+        sitemap = parse_sitemap(
+            result.final_url,
+            result.body,
+            keep_page=self.in_scope,
+            keep_sitemap=self.on_hosts,
+            max_pages=max(1, self.budget - len(self.out.candidates)),
+            max_sitemaps=self.sitemap_slots,
+        )
+        return {
+            "pages": [list(p) for p in sitemap.pages],
+            "sitemaps": sitemap.sitemaps,
+            "scope": self.scope_key,
+            "truncated": sitemap.truncated,
+        }
+
+    def in_scope(self, href: str) -> bool:
+        url = self.policy.canonical(href)
+        return self.policy.allowed(url) if url else False
+
+    def on_hosts(self, href: str) -> bool:
+        url = self.policy.canonical(href)
+        return self.policy.allowed_host(url) if url else False
+
+    def add(self, href: str, found_on: str, hint: DateCandidate | None) -> str | None:
+        """Record a candidate (a hint for a known one); its canonical URL, or None when
+        out of scope or over the budget."""
         url = self.policy.canonical(href)
         if not url or not self.policy.allowed(url):
-            return
+            return None
         cand = self.out.candidates.get(url)
         if cand is None:
+            if self.full():
+                return None
             cand = self.out.candidates[url] = Candidate(url=url, found_on=found_on)
         if hint is not None and hint not in cand.hints:
             cand.hints.append(hint)
+        return url
 
     def scope(self, urls: Iterable[str]) -> list[str]:
         """Canonical forms of ``urls`` on the source's hosts, in order, without repeats."""
-        out = []
+        out: dict[str, None] = {}
         for u in urls:
             c = self.policy.canonical(u)
-            if c and self.policy.allowed_host(c) and c not in out:
-                out.append(c)
-        return out
+            if c and c not in out and self.policy.allowed_host(c):
+                out[c] = None
+        return list(out)
 
     async def listings(self, start: Iterable[str], limit: int) -> None:
-        queue = self.scope(start)
+        """Listing pages breadth first, as many at a time as the fetcher may send to the
+        source's hosts, until ``limit`` pages are fetched or the candidate budget is full."""
+        queue = deque(self.scope(start))
         seen = set(queue)
-        while queue and len(self.out.listing_urls) < limit:
-            batch = queue[: limit - len(self.out.listing_urls)]
-            queue = queue[len(batch) :]
+        step = max(1, self.fetcher.crawler.concurrency_per_host * len(self.policy.hosts))
+        while queue and len(self.out.listing_urls) < limit and not self.full():
+            n = min(step, limit - len(self.out.listing_urls), len(queue))
+            batch = [queue.popleft() for _ in range(n)]
             self.out.listing_urls.update(batch)
             results = await asyncio.gather(*(self.get(u, "listing") for u in batch))
             for url, data in zip(batch, results, strict=True):
@@ -181,28 +252,29 @@ class _Run:
                 self.add(item["url"], url, hint)
 
     async def sitemaps(self, sitemaps: Iterable[str], limit: int) -> None:
-        queue = self.scope(sitemaps)
+        """Sitemaps one at a time (one body parsed at once), children in order, until
+        ``limit`` sitemaps are fetched or the candidate budget is reached."""
+        queue = deque(self.scope(sitemaps)[:limit])
         seen = set(queue)
         fetched = 0
-        while queue and fetched < limit:
-            batch = queue[: limit - fetched]
-            queue = queue[len(batch) :]
-            fetched += len(batch)
-            results = await asyncio.gather(*(self.get(u, "sitemap") for u in batch))
-            for url, data in zip(batch, results, strict=True):
-                if data is None:
-                    continue
-                for loc, lastmod in data["pages"]:
-                    self.add(loc, url, None)
-                    canon = self.policy.canonical(loc)
-                    if lastmod and canon in self.out.candidates:
-                        self.out.lastmod[canon] = lastmod
-                for child in self.scope(data["sitemaps"]):
-                    if child not in seen:
-                        seen.add(child)
-                        queue.append(child)
+        while queue and fetched < limit and not self.full():
+            url = queue.popleft()
+            fetched += 1
+            self.sitemap_slots = limit - fetched - len(queue)
+            data = await self.get(url, "sitemap")
+            if data is None:
+                continue
+            for loc, lastmod in data["pages"]:
+                canon = self.add(loc, url, None)
+                if lastmod and canon:
+                    self.out.lastmod[canon] = lastmod
+            for child in self.scope(data["sitemaps"]):
+                if child not in seen and fetched + len(queue) < limit:
+                    seen.add(child)
+                    queue.append(child)
         if queue:
-            log.warning("sitemap cap (%d) reached; %d sitemaps not fetched", limit, len(queue))
+            why = "candidate budget" if self.full() else f"sitemap cap ({limit})"
+            log.warning("%s reached; %d sitemaps not fetched", why, len(queue))
 
 
 async def discover(
@@ -214,11 +286,17 @@ async def discover(
     *,
     max_listing_pages: int = MAX_LISTING_PAGES,
     max_sitemaps: int = MAX_SITEMAPS,
+    max_candidates: int | None = None,
 ) -> Discovery:
     """Fetch the source's listings (following pagination), feeds and sitemaps (plus the
     ``Sitemap:`` lines of its hosts' robots.txt). Failed fetches are kept in ``fetches``
-    and never stop discovery. Listing pages themselves are not candidates."""
+    and never stop discovery. Listing pages themselves are not candidates. At most
+    ``max_candidates`` candidates are collected (default: :func:`candidate_budget` of the
+    fetcher's ``max_pages``)."""
     run = _Run(fetcher, policy, cache, progress, source.site_profile)
+    if max_candidates is None:
+        max_candidates = candidate_budget(fetcher.crawler.max_pages)
+    run.budget = max_candidates
     await run.listings(source.start_urls, max_listing_pages)
     await run.feeds(source.feeds)
     robots_maps: list[str] = []
@@ -239,7 +317,11 @@ async def discover(
 
 
 __all__ = [
+    "CANDIDATES_PER_PAGE",
+    "MAX_CANDIDATES",
+    "MIN_CANDIDATES",
     "PAYLOAD_VERSION",
+    "candidate_budget",
     "CachedDiscovery",
     "Discovery",
     "DiscoveryCache",

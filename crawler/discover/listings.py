@@ -56,7 +56,8 @@ def parse_listing(
     url: str, body: bytes, headers: Mapping[str, str], profile: SiteProfile | None = None
 ) -> Listing:
     """Teasers and pagination links of a listing page: the profile's ``listing_items`` and
-    ``next_page`` selectors when given and matching, else Sitepark IES, else generic rules."""
+    ``next_page`` selectors when given and matching, else Sitepark IES, else generic rules;
+    at most :data:`MAX_LISTING_PAGES` next pages."""
     doc = html_document(body, headers)
     if doc is None:
         return Listing()
@@ -65,7 +66,8 @@ def parse_listing(
     items = items or _generic_items(doc, base)
     next_pages = _profile_pages(doc, base, profile) or _sitepark_pages(doc, base)
     next_pages = next_pages or _generic_pages(doc, base)
-    return Listing(items=items, next_pages=unique(next_pages, exclude=url))
+    # a run follows at most MAX_LISTING_PAGES pages: more pager links are no use
+    return Listing(items=items, next_pages=unique(next_pages, exclude=url)[:MAX_LISTING_PAGES])
 
 
 # -- the source's profile -----------------------------------------------------------------

@@ -71,10 +71,12 @@ def absolute(base: str, href: str | None) -> str | None:
 
 
 def unique(urls: Iterable[str | None], exclude: str = "") -> list[str]:
-    """The URLs in order, without None, repeats or ``exclude``."""
+    """The URLs in order, without None, repeats or ``exclude`` (one pass, a set)."""
+    seen = {exclude}
     out: list[str] = []
     for u in urls:
-        if u and u not in out and u != exclude:
+        if u and u not in seen:
+            seen.add(u)
             out.append(u)
     return out
 
