@@ -277,6 +277,19 @@ class _Run:
             log.warning("%s reached; %d sitemaps not fetched", why, len(queue))
 
 
+def _robots_origins(hosts: Iterable[str], ports: frozenset[int | None] | None) -> list[str]:
+    """``host`` or ``host:port`` for each of the source's hosts on each port its URLs name
+    (a source on ``127.0.0.1:8080`` has its robots.txt there, not on port 80)."""
+    named = sorted(p for p in ports or () if p is not None)
+    out: list[str] = []
+    for host in hosts:
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        if ports is None or None in ports:
+            out.append(host)
+        out += [f"{host}:{port}" for port in named]
+    return out
+
+
 async def discover(
     fetcher: Fetcher,
     source: SourceConfig,
@@ -300,8 +313,8 @@ async def discover(
     await run.listings(source.start_urls, max_listing_pages)
     await run.feeds(source.feeds)
     robots_maps: list[str] = []
-    for host in source.hosts:
-        robots_maps += await fetcher.robots_sitemaps(host)
+    for origin in _robots_origins(source.hosts, policy.ports):
+        robots_maps += await fetcher.robots_sitemaps(origin)
     await run.sitemaps([*source.sitemaps, *robots_maps], max_sitemaps)
     for url in run.out.listing_urls:
         run.out.candidates.pop(url, None)

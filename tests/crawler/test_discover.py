@@ -427,3 +427,20 @@ def test_discover_finds_every_sample_site_press_release() -> None:
     assert wanted, "ground truth lists no press releases"
     missing = sorted(wanted - set(found.candidates))
     assert not missing, missing
+
+
+def test_robots_sitemaps_are_read_on_the_port_the_source_names() -> None:
+    """A source at ``127.0.0.1:PORT`` has its robots.txt there: its ``Sitemap:`` line is
+    followed (asking port 80 instead would find nothing; the port is part of the site)."""
+    with TestServer() as srv:
+        base = srv.url("")
+        srv.route("/robots.txt", Response(200, body=f"Sitemap: {base}/sm.xml\n".encode()))
+        urlset = (
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{base}/presse/nur-im-sitemap</loc></url></urlset>"
+        )
+        srv.route("/sm.xml", Response(200, body=urlset.encode()))
+        srv.route("/", Response(200, body=b"<html><body><p>Start</p></body></html>"))
+        src = SourceConfig(name="t", hosts=("127.0.0.1",), scheme="http", start_urls=(f"{base}/",))
+        found, _ = run_discover(src)
+    assert f"{base}/presse/nur-im-sitemap" in found.candidates
