@@ -7,6 +7,12 @@ page is still archived. An exception from extraction (an extractor bug) becomes 
 ``extraction failed: TypeError: …``, distinct from ``nothing extracted: …`` (a page without
 title and text), and counts in ``errors``. A page that answers 404/410 keeps its row and gets
 ``removed_at``.
+
+Extraction (and the learned-template check, which parses the page too) runs off the event
+loop, in :data:`EXTRACT_THREADS` worker threads: a page of several megabytes (bounded by
+``crawler.max_bytes``, the fetch size cap; about 7 s and 160 MB for a 9 MB listing on the
+bench machine, ``bench/big_page.py``) no longer stalls the fetches of other sources.
+Every write still happens on the event-loop thread.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +61,9 @@ NOT_A_PAGE = re.compile(
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
 MAX_ERROR_URLS = 100
+#: threads extracting pages, shared by every source of a crawl (CPU-bound under the GIL:
+#: more would only hold more pages in memory at once)
+EXTRACT_THREADS = 2
 
 
 @dataclass
@@ -141,11 +151,13 @@ def crawl_sources(
     """
     folder = store.capture_folder() if capture else None
     writer = WarcWriter(folder) if folder is not None else None
+    pool = ThreadPoolExecutor(EXTRACT_THREADS, thread_name_prefix="extract")
     crawls = []
     for source in sources:
         store.save_source(source)
         stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
         crawl = _Crawl(store, config, _with_template(store, source), stats, progress, writer, stop)
+        crawl.pool = pool
         crawls.append(crawl)
     failures: list[BaseException] = []
 
@@ -174,6 +186,7 @@ def crawl_sources(
                 crawl.stats.status = "interrupted"
         raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         if writer is not None:
             writer.close()
         for crawl in crawls:
@@ -215,6 +228,7 @@ class _Crawl:
     ) -> None:
         self.store = store
         self.stop = stop
+        self.pool: ThreadPoolExecutor | None = None  # extraction threads (None: in the loop)
         self.extraction = ExtractionCounts()
         self.failure: BaseException | None = None  # a worker's unexpected error ends the run
         self.writer = writer
@@ -324,7 +338,7 @@ class _Crawl:
             log.info("%s: not a page (%s), skipped", cand.url, ctype)
             return "skipped"
         try:
-            page, own_date = self._extract(cand, result)
+            page, own_date, fits = await self._extract(cand, result)
         except Exception as exc:  # an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
@@ -342,7 +356,7 @@ class _Crawl:
                 kind="nothing_extracted",
             )
             return "error"
-        self._check_template(result)
+        self._check_template(fits)
         outcome = self.store.save_page(
             self.source.name, page, result, requested=cand.url, capture=ref
         )
@@ -355,20 +369,36 @@ class _Crawl:
                 self._enqueue(Candidate(url=link.url, hints=hint, found_on=cand.url, depth=1))
         return outcome
 
-    def _extract(self, cand: Candidate, result: FetchResult) -> tuple[Extracted, bool]:
-        """The page, and whether it carried a date of its own (before hints and the
-        stored date fill one in: what extraction-drift detection counts)."""
-        page = extract_page(self.store, self.policy, cand, result, hints=False)
+    async def _extract(
+        self, cand: Candidate, result: FetchResult
+    ) -> tuple[Extracted, bool, bool | None]:
+        """The page, whether it carried a date of its own (before hints and the stored date
+        fill one in: what extraction-drift detection counts) and whether the learned
+        template fits it (None: no template, or no verdict). The parsing runs in the
+        extraction threads; canonical URLs and hints (which read the store) here."""
+        learned = self.learned if self.template is not None else None
+
+        def work() -> tuple[Extracted, bool | None]:
+            raw = extract(
+                result.final_url or cand.url, result.body, result.headers, self.source.site_profile
+            )
+            fits = template_matches(learned, result.body, result.headers) if learned else None
+            return raw, fits
+
+        if self.pool is None:
+            raw, fits = work()
+        else:
+            raw, fits = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        page = finish_page(self.store, self.policy, cand, result, raw, hints=False)
         own_date = bool(page.published)
         if not own_date:
             _date_from_hints(self.store, page, cand)
-        return page, own_date
+        return page, own_date, fits
 
-    def _check_template(self, result: FetchResult) -> None:
+    def _check_template(self, fits: bool | None) -> None:
         """Count a page the learned template misses (drift; its fields came generically)."""
-        if self.template is None or self.learned is None:
+        if self.template is None:
             return
-        fits = template_matches(self.learned, result.body, result.headers)
         if fits is not None:
             self.template.pages += 1
             self.template.misses += not fits
@@ -418,6 +448,19 @@ def extract_page(
     page = extract(
         result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
     )
+    return finish_page(store, policy, cand, result, page, hints=hints)
+
+
+def finish_page(
+    store: Store,
+    policy: UrlPolicy,
+    cand: Candidate,
+    result: FetchResult,
+    page: Extracted,
+    *,
+    hints: bool = True,
+) -> Extracted:
+    """:func:`extract_page` after the extraction: canonical URLs, a missing date from hints."""
     canon = policy.canonical
     final = canon(result.final_url) if result.final_url else None
     page.url = final if final and policy.allowed(final) else cand.url
