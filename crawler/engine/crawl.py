@@ -23,10 +23,10 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,6 +34,8 @@ import httpx
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
+from crawler.engine.pages import date_from_hints, finish_page
+from crawler.engine.pages import extract_page as extract_page  # (reparse imports it here)
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
 from crawler.extract.core import extract
 from crawler.extract.learn import template_matches
@@ -45,7 +47,6 @@ from crawler.records import (
     DateCandidate,
     Extracted,
     FetchResult,
-    Link,
 )
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ log = logging.getLogger(__name__)
 #: called with (event, url, outcome); events: "discovered" (url="", outcome=count), "page"
 Progress = Callable[[str, str, str], None]
 
-HINT_ORDER = ("feed", "teaser")
 #: URL paths that are files linked from pages, never pages to archive
 NOT_A_PAGE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
@@ -61,6 +61,9 @@ NOT_A_PAGE = re.compile(
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
 MAX_ERROR_URLS = 100
+#: seconds between two looks at the stop event (how soon a stalled request is cancelled)
+STOP_POLL = 0.05
+T = TypeVar("T")
 #: threads extracting pages, shared by every source of a crawl (CPU-bound under the GIL:
 #: more would only hold more pages in memory at once)
 EXTRACT_THREADS = 2
@@ -172,6 +175,9 @@ def crawl_sources(
                 failures.append(exc)
             finally:
                 crawl.stats.duration = time.monotonic() - started
+                if crawl.stats.status == "ok" and stop is not None and stop.is_set():
+                    # stopped while under way: pages may be left unchecked (not ``ok``)
+                    crawl.stats.status = "interrupted"
                 crawl.finished = True
 
     async def run_all() -> None:
@@ -180,10 +186,12 @@ def crawl_sources(
 
     try:
         asyncio.run(run_all())
-    except (KeyboardInterrupt, asyncio.CancelledError):
+    except BaseException as exc:
+        # a run still under way did not check every page: never recorded ``ok``
+        stopped = isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
         for crawl in crawls:
             if not crawl.finished:
-                crawl.stats.status = "interrupted"
+                crawl.stats.status = "interrupted" if stopped else "failed"
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -241,6 +249,7 @@ class _Crawl:
         self.queue: asyncio.Queue[Candidate] = asyncio.Queue()
         self.pages_done = 0
         self.finished = False
+        self.stopped = asyncio.Event()  # ``stop``, for the loop (:meth:`_watch_stop`)
         #: the source's learned template, checked on every page extracted (a pinned profile
         #: is used instead of it, but a redesign still shows as template misses)
         learned = store.learned_template(source.name)
@@ -250,9 +259,15 @@ class _Crawl:
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler
         async with Fetcher(crawler, self.source, transport=transport) as fetcher:
+            watcher = asyncio.create_task(self._watch_stop())
             try:
                 cache = self.store.discovery_cache()
-                found = await discover(fetcher, self.source, self.policy, cache=cache)
+                found = await self._unless_stopped(
+                    discover(fetcher, self.source, self.policy, cache=cache)
+                )
+                if found is None:
+                    self._stopping()
+                    return
                 for result in found.fetches:
                     self._capture(result)
                     self._count_fetch(result)
@@ -278,8 +293,36 @@ class _Crawl:
                 if self.failure is not None:
                     raise self.failure
             finally:
+                watcher.cancel()
                 self.stats.requests = fetcher.requests
                 self.stats.bytes = fetcher.bytes_received
+
+    async def _watch_stop(self) -> None:
+        """Mirror the thread-safe ``stop`` in :attr:`stopped`, which the loop can await
+        (polled: a signal handler may set ``stop`` from outside the loop)."""
+        if self.stop is None:
+            return
+        while not self.stop.is_set():
+            await asyncio.sleep(STOP_POLL)
+        self.stopped.set()
+
+    async def _unless_stopped(self, work: Awaitable[T]) -> T | None:
+        """The result of ``work``, or None when ``stop`` is set first: a request in flight
+        (a server that stalls, retries, a long Crawl-delay) is cancelled, nothing of it
+        written; the page then counts as not checked."""
+        task = asyncio.ensure_future(work)
+        if self.stop is None:
+            return await task
+        halt = asyncio.ensure_future(self.stopped.wait())
+        try:
+            await asyncio.wait({task, halt}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            halt.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return None
 
     def _stopping(self) -> bool:
         if self.stop is None or not self.stop.is_set():
@@ -318,7 +361,12 @@ class _Crawl:
         self.pages_done += 1
         stored = self.store.validators(cand.url)
         etag, last_modified = stored if stored else (None, None)
-        result = await fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        result = await self._unless_stopped(
+            fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        )
+        if result is None:
+            self._stopping()
+            return "interrupted"
         ref = self._capture(result)
         if result.not_modified:
             self.stats.not_modified += 1
@@ -392,7 +440,7 @@ class _Crawl:
         page = finish_page(self.store, self.policy, cand, result, raw, hints=False)
         own_date = bool(page.published)
         if not own_date:
-            _date_from_hints(self.store, page, cand)
+            date_from_hints(self.store, page, cand)
         return page, own_date, fits
 
     def _check_template(self, fits: bool | None) -> None:
@@ -433,62 +481,3 @@ class _Crawl:
         self.store.record_error(
             self.stats.run_id, self.source.name, result.url, result.status, message, kind
         )
-
-
-def extract_page(
-    store: Store,
-    policy: UrlPolicy,
-    cand: Candidate,
-    result: FetchResult,
-    *,
-    hints: bool = True,
-) -> Extracted:
-    """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
-    date from hints (shared by the crawl and by ``archive.run.reparse``)."""
-    page = extract(
-        result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
-    )
-    return finish_page(store, policy, cand, result, page, hints=hints)
-
-
-def finish_page(
-    store: Store,
-    policy: UrlPolicy,
-    cand: Candidate,
-    result: FetchResult,
-    page: Extracted,
-    *,
-    hints: bool = True,
-) -> Extracted:
-    """:func:`extract_page` after the extraction: canonical URLs, a missing date from hints."""
-    canon = policy.canonical
-    final = canon(result.final_url) if result.final_url else None
-    page.url = final if final and policy.allowed(final) else cand.url
-    page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
-    page.related = [_canon_link(link, canon) for link in page.related]
-    page.links = [canon(u) or u for u in page.links]
-    page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
-    if page.canonical:
-        page.canonical = canon(page.canonical) or page.canonical
-    if hints and not page.published:
-        _date_from_hints(store, page, cand)
-    return page
-
-
-def _date_from_hints(store: Store, page: Extracted, cand: Candidate) -> None:
-    """A page without a date of its own keeps the date it was first archived with,
-    else takes the strongest hint from another page (feed before teaser)."""
-    previous = store.stored_date(page.url)
-    if previous:
-        page.published, page.published_source = previous
-        return
-    for kind in HINT_ORDER:
-        dates = sorted({h.value for h in cand.hints if h.source == kind})
-        if dates:
-            page.published, page.published_source = dates[0], kind
-            page.date_candidates.extend(h for h in cand.hints if h.source == kind)
-            return
-
-
-def _canon_link(link: Link, canon: Callable[[str], str | None]) -> Link:
-    return dataclasses.replace(link, url=canon(link.url) or link.url)
