@@ -35,8 +35,8 @@ from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
 from crawler.engine.pages import date_from_hints, finish_page
-from crawler.engine.pages import extract_page as extract_page  # (reparse imports it here)
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
+from crawler.errors import CaptureError
 from crawler.extract.core import extract
 from crawler.extract.learn import template_matches
 from crawler.fetch.fetcher import Fetcher
@@ -195,8 +195,7 @@ def crawl_sources(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        if writer is not None:
-            writer.close()
+        _close_captures(writer, crawls, failures)
         for crawl in crawls:
             if crawl.template is not None and crawl.template.pages:
                 store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
@@ -210,6 +209,25 @@ def crawl_sources(
     if failures and raise_failure:
         raise failures[0]
     return [crawl.stats for crawl in crawls]
+
+
+def _close_captures(
+    writer: WarcWriter | None, crawls: Sequence[_Crawl], failures: list[BaseException]
+) -> None:
+    """Close the WARC file; when that fails (a full disk: ``CaptureError`` naming the file)
+    every run that would have been ``ok`` is ``failed`` (its last records may be unsynced;
+    the archive stays sound: rows point only to records synced when written), the error is
+    logged in one line and kept for ``raise_failure``."""
+    if writer is None:
+        return
+    try:
+        writer.close()
+    except CaptureError as exc:
+        log.error("%s", exc)
+        failures.append(exc)
+        for crawl in crawls:
+            if crawl.stats.status == "ok":
+                crawl.stats.status = "failed"
 
 
 def _with_template(store: Store, source: SourceConfig) -> SourceConfig:
@@ -481,3 +499,19 @@ class _Crawl:
         self.store.record_error(
             self.stats.run_id, self.source.name, result.url, result.status, message, kind
         )
+
+
+def extract_page(
+    store: Store,
+    policy: UrlPolicy,
+    cand: Candidate,
+    result: FetchResult,
+    *,
+    hints: bool = True,
+) -> Extracted:
+    """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
+    date from hints (``archive.run.reparse``; the crawl does the same in two steps)."""
+    page = extract(
+        result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
+    )
+    return finish_page(store, policy, cand, result, page, hints=hints)

@@ -1,7 +1,7 @@
-"""One fetched page into an :class:`~crawler.records.Extracted` as the archive stores it:
-extraction, every URL in canonical form, a missing date from hints. Shared by the crawl
-(:mod:`crawler.engine.crawl`, which extracts in its worker threads and finishes here on the
-event loop) and by ``archive.run.reparse``."""
+"""One extracted page as the archive stores it: every URL in canonical form, a missing
+date from hints. The crawl (:mod:`crawler.engine.crawl`) extracts in its worker threads and
+finishes pages here on the event loop (hints read the store); ``extract_page`` there does
+both steps for ``archive.run.reparse``."""
 
 from __future__ import annotations
 
@@ -9,27 +9,10 @@ import dataclasses
 from collections.abc import Callable
 
 from crawler.engine.store import Store
-from crawler.extract.core import extract
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import Candidate, Extracted, FetchResult, Link
 
 HINT_ORDER = ("feed", "teaser")
-
-
-def extract_page(
-    store: Store,
-    policy: UrlPolicy,
-    cand: Candidate,
-    result: FetchResult,
-    *,
-    hints: bool = True,
-) -> Extracted:
-    """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
-    date from hints (shared by the crawl and by ``archive.run.reparse``)."""
-    page = extract(
-        result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
-    )
-    return finish_page(store, policy, cand, result, page, hints=hints)
 
 
 def finish_page(
@@ -41,7 +24,8 @@ def finish_page(
     *,
     hints: bool = True,
 ) -> Extracted:
-    """:func:`extract_page` after the extraction: canonical URLs, a missing date from hints."""
+    """``page`` (extracted from ``result``) with canonical URLs and (with ``hints``) a missing
+    date filled from hints."""
     canon = policy.canonical
     final = canon(result.final_url) if result.final_url else None
     page.url = final if final and policy.allowed(final) else cand.url
@@ -75,4 +59,4 @@ def _canon_link(link: Link, canon: Callable[[str], str | None]) -> Link:
     return dataclasses.replace(link, url=canon(link.url) or link.url)
 
 
-__all__ = ["HINT_ORDER", "date_from_hints", "extract_page", "finish_page"]
+__all__ = ["HINT_ORDER", "date_from_hints", "finish_page"]
