@@ -114,8 +114,10 @@ def crawl_source(
     the archive (``crawler/capture/warc.py``) before any row referring to it.
 
     ``stop`` (set from another thread, e.g. a signal handler) ends the run cooperatively:
-    workers finish and write the page in hand, take no new candidate, and the run is
-    recorded as ``interrupted``. Per run, the extraction counts of the pages it saved
+    requests in flight are cancelled (within :data:`STOP_POLL`), pages already fetched are
+    extracted and written, no new candidate is taken, and the run is recorded as
+    ``interrupted`` (also when its queue had just emptied: never ``ok`` once stopped).
+    Per run, the extraction counts of the pages it saved
     (``crawler.engine.store.ExtractionCounts``) go to ``run_extraction``.
 
     An unexpected error fails the run (recorded as ``failed``) and is raised.
