@@ -122,6 +122,7 @@ def site() -> Iterator[StallSite]:
         yield running
 
 
+@pytest.mark.slow  # two crawls and a scheduler run in subprocesses: ~2.5 s each
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_while_a_request_stalls_records_the_run_interrupted(
     site: StallSite, tmp_path: Path, sig: signal.Signals
