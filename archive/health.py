@@ -206,8 +206,8 @@ def source_health(
 
     Keys: name, last_run (dict or None), running (a run under way), next_run_at, period,
     error_rate (last finished run), drift (see :func:`drift`), date_conflicts (see
-    :func:`date_conflicts`), problems (list of ``{"kind": failing|overdue|drifting|
-    date_conflict, "message": ...}``), ok.
+    :func:`date_conflicts`), problems (list of ``{"kind": failing|interrupted|overdue|
+    drifting|date_conflict, "message": ...}``), ok.
     """
     now = now or clock.now()
     names = set(sources or ())
@@ -242,6 +242,12 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
     rate = _error_rate(last_run) if last_run else 0.0
     if last_run and last_run["status"] == "failed":
         problems.append({"kind": "failing", "message": f"last run {last_run['id']} failed"})
+    elif last_run and last_run["status"] == "interrupted" and running is None:
+        problems.append({
+            "kind": "interrupted",
+            "message": f"last run {last_run['id']} was interrupted (SIGINT/SIGTERM, or its "
+            "process died): pages it did not reach are unchecked; the scheduler runs it again",
+        })  # fmt: skip
     elif last_run and rate >= FAILING_ERROR_RATE and last_run["errors"] >= FAILING_MIN_ERRORS:
         problems.append({
             "kind": "failing",

@@ -53,14 +53,16 @@ def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
 @db_option
 @click.option(
     "--check", is_flag=True,
-    help="Exit 1 when a source is failing, overdue, drifting, its learned template no longer "
+    help="Exit 1 when a source is failing, interrupted, overdue, drifting, its learned "
+    "template no longer "
     "matches or it has new date conflicts, saying why (for monitoring).",
 )  # fmt: skip
 @output_options()
 def status(db_path: str, check: bool, out: Output) -> None:
     """Per source: pages, last run and its counts, errors, next run, health.
 
-    Health: failing (last run failed or mostly errors), overdue (the scheduler's next
+    Health: failing (last run failed or mostly errors), interrupted (the last run was
+    stopped by a signal or its process died), overdue (the scheduler's next
     run long past), extraction drift (new pages suddenly without date, title or
     body: a redesign), template drift (the source's learned template no longer
     matching its pages) and date conflicts (a re-extraction found a page's date only in

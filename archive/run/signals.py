@@ -1,8 +1,12 @@
 """SIGTERM and SIGINT as a stop event: how a crawl or the scheduler ends cleanly.
 
 Inside :func:`stop_on_signals` the first SIGTERM or SIGINT sets ``stop``: each crawl under
-way writes the page in hand, takes no further page and is recorded ``interrupted``; the
-command then exits 130. Used by ``pressarchive crawl``/``demo`` and by the scheduler.
+way cancels its requests in flight, writes the pages already fetched, takes no further page
+and is recorded ``interrupted`` (never ``ok``: pages it did not re-check keep their stamps,
+the scheduler runs it again, ``status --check`` reports it); the command then exits 130.
+An exception that escapes the handler's own message (a closed pipe) cannot keep the
+runs from being stopped: ``stop`` is set first. Used by ``pressarchive crawl``/``demo``
+and by the scheduler.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ def stop_on_signals(
     def handler(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():
             return
+        stop.set()  # first: nothing below may keep the runs from being stopped
         name = signal.Signals(signum).name
-        echo(f"{name}: stopping after the pages in hand; runs under way are interrupted")
-        stop.set()
+        try:
+            echo(f"{name}: stopping after the pages in hand; runs under way are interrupted")
+        except OSError:  # the terminal or pipe went with the signal (Ctrl-C on `crawl | tee`)
+            pass
         if then is not None:
             then()
 

@@ -148,15 +148,26 @@ class WarcWriter:
         self.close()
 
     def close(self) -> None:
-        if self._fh is not None:
-            try:
-                self._fh.flush()
-                os.fsync(self._fh.fileno())
-            except OSError as exc:
-                log.warning("%s: cannot sync capture file: %s", self._name, exc)
-            self._fh.close()
-            self._fh = None
-            self._writer = None
+        """Flush, sync and close the current file. A disk that is full (or any other
+        ``OSError``) raises :class:`CaptureError` naming the file; the file is closed (as
+        far as the system lets it) and forgotten either way, so a second close does
+        nothing. Records a row refers to were synced when written: they are sound."""
+        fh, self._fh, self._writer = self._fh, None, None
+        if fh is None:
+            return
+        problem: OSError | None = None
+        try:
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            problem = exc
+        try:
+            fh.close()
+        except OSError as exc:
+            problem = problem or exc
+        if problem is not None:
+            path = self.folder / self._name
+            raise CaptureError(f"{path}: cannot close capture file: {problem}") from problem
 
     def _open(self) -> tuple[IO[bytes], WARCWriter]:
         if self._fh is not None and self._writer is not None:

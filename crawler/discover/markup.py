@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
-import lxml.html
 
+from crawler.extract.parse import parse_html
 from crawler.extract.text import decode_html, first, prepare_markup
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ def html_document(body: bytes, headers: Mapping[str, str]) -> Any:
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        return parse_html(text, kind="html")
+    except (lxml.etree.LxmlError, ValueError) as exc:
         log.debug("unparsable HTML: %s", exc)
         return None
 

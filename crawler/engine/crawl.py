@@ -7,6 +7,12 @@ page is still archived. An exception from extraction (an extractor bug) becomes 
 ``extraction failed: TypeError: …``, distinct from ``nothing extracted: …`` (a page without
 title and text), and counts in ``errors``. A page that answers 404/410 keeps its row and gets
 ``removed_at``.
+
+Extraction (and the learned-template check, which parses the page too) runs off the event
+loop, in :data:`EXTRACT_THREADS` worker threads: a page of several megabytes (bounded by
+``crawler.max_bytes``, the fetch size cap; about 7 s and 160 MB for a 9 MB listing on the
+bench machine, ``bench/big_page.py``) no longer stalls the fetches of other sources.
+Every write still happens on the event-loop thread.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,7 +34,9 @@ import httpx
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
+from crawler.engine.pages import date_from_hints, finish_page
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
+from crawler.errors import CaptureError
 from crawler.extract.core import extract
 from crawler.extract.learn import template_matches
 from crawler.fetch.fetcher import Fetcher
@@ -38,7 +47,6 @@ from crawler.records import (
     DateCandidate,
     Extracted,
     FetchResult,
-    Link,
 )
 
 log = logging.getLogger(__name__)
@@ -46,7 +54,6 @@ log = logging.getLogger(__name__)
 #: called with (event, url, outcome); events: "discovered" (url="", outcome=count), "page"
 Progress = Callable[[str, str, str], None]
 
-HINT_ORDER = ("feed", "teaser")
 #: URL paths that are files linked from pages, never pages to archive
 NOT_A_PAGE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
@@ -54,6 +61,12 @@ NOT_A_PAGE = re.compile(
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
 MAX_ERROR_URLS = 100
+#: seconds between two looks at the stop event (how soon a stalled request is cancelled)
+STOP_POLL = 0.05
+T = TypeVar("T")
+#: threads extracting pages, shared by every source of a crawl (CPU-bound under the GIL:
+#: more would only hold more pages in memory at once)
+EXTRACT_THREADS = 2
 
 
 @dataclass
@@ -101,8 +114,10 @@ def crawl_source(
     the archive (``crawler/capture/warc.py``) before any row referring to it.
 
     ``stop`` (set from another thread, e.g. a signal handler) ends the run cooperatively:
-    workers finish and write the page in hand, take no new candidate, and the run is
-    recorded as ``interrupted``. Per run, the extraction counts of the pages it saved
+    requests in flight are cancelled (within :data:`STOP_POLL`), pages already fetched are
+    extracted and written, no new candidate is taken, and the run is recorded as
+    ``interrupted`` (also when its queue had just emptied: never ``ok`` once stopped).
+    Per run, the extraction counts of the pages it saved
     (``crawler.engine.store.ExtractionCounts``) go to ``run_extraction``.
 
     An unexpected error fails the run (recorded as ``failed``) and is raised.
@@ -141,11 +156,13 @@ def crawl_sources(
     """
     folder = store.capture_folder() if capture else None
     writer = WarcWriter(folder) if folder is not None else None
+    pool = ThreadPoolExecutor(EXTRACT_THREADS, thread_name_prefix="extract")
     crawls = []
     for source in sources:
         store.save_source(source)
         stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
         crawl = _Crawl(store, config, _with_template(store, source), stats, progress, writer, stop)
+        crawl.pool = pool
         crawls.append(crawl)
     failures: list[BaseException] = []
 
@@ -160,6 +177,9 @@ def crawl_sources(
                 failures.append(exc)
             finally:
                 crawl.stats.duration = time.monotonic() - started
+                if crawl.stats.status == "ok" and stop is not None and stop.is_set():
+                    # stopped while under way: pages may be left unchecked (not ``ok``)
+                    crawl.stats.status = "interrupted"
                 crawl.finished = True
 
     async def run_all() -> None:
@@ -168,14 +188,16 @@ def crawl_sources(
 
     try:
         asyncio.run(run_all())
-    except (KeyboardInterrupt, asyncio.CancelledError):
+    except BaseException as exc:
+        # a run still under way did not check every page: never recorded ``ok``
+        stopped = isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
         for crawl in crawls:
             if not crawl.finished:
-                crawl.stats.status = "interrupted"
+                crawl.stats.status = "interrupted" if stopped else "failed"
         raise
     finally:
-        if writer is not None:
-            writer.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _close_captures(writer, crawls, failures)
         for crawl in crawls:
             if crawl.template is not None and crawl.template.pages:
                 store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
@@ -189,6 +211,25 @@ def crawl_sources(
     if failures and raise_failure:
         raise failures[0]
     return [crawl.stats for crawl in crawls]
+
+
+def _close_captures(
+    writer: WarcWriter | None, crawls: Sequence[_Crawl], failures: list[BaseException]
+) -> None:
+    """Close the WARC file; when that fails (a full disk: ``CaptureError`` naming the file)
+    every run that would have been ``ok`` is ``failed`` (its last records may be unsynced;
+    the archive stays sound: rows point only to records synced when written), the error is
+    logged in one line and kept for ``raise_failure``."""
+    if writer is None:
+        return
+    try:
+        writer.close()
+    except CaptureError as exc:
+        log.error("%s", exc)
+        failures.append(exc)
+        for crawl in crawls:
+            if crawl.stats.status == "ok":
+                crawl.stats.status = "failed"
 
 
 def _with_template(store: Store, source: SourceConfig) -> SourceConfig:
@@ -215,6 +256,7 @@ class _Crawl:
     ) -> None:
         self.store = store
         self.stop = stop
+        self.pool: ThreadPoolExecutor | None = None  # extraction threads (None: in the loop)
         self.extraction = ExtractionCounts()
         self.failure: BaseException | None = None  # a worker's unexpected error ends the run
         self.writer = writer
@@ -227,6 +269,7 @@ class _Crawl:
         self.queue: asyncio.Queue[Candidate] = asyncio.Queue()
         self.pages_done = 0
         self.finished = False
+        self.stopped = asyncio.Event()  # ``stop``, for the loop (:meth:`_watch_stop`)
         #: the source's learned template, checked on every page extracted (a pinned profile
         #: is used instead of it, but a redesign still shows as template misses)
         learned = store.learned_template(source.name)
@@ -236,9 +279,15 @@ class _Crawl:
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler
         async with Fetcher(crawler, self.source, transport=transport) as fetcher:
+            watcher = asyncio.create_task(self._watch_stop())
             try:
                 cache = self.store.discovery_cache()
-                found = await discover(fetcher, self.source, self.policy, cache=cache)
+                found = await self._unless_stopped(
+                    discover(fetcher, self.source, self.policy, cache=cache)
+                )
+                if found is None:
+                    self._stopping()
+                    return
                 for result in found.fetches:
                     self._capture(result)
                     self._count_fetch(result)
@@ -264,8 +313,36 @@ class _Crawl:
                 if self.failure is not None:
                     raise self.failure
             finally:
+                watcher.cancel()
                 self.stats.requests = fetcher.requests
                 self.stats.bytes = fetcher.bytes_received
+
+    async def _watch_stop(self) -> None:
+        """Mirror the thread-safe ``stop`` in :attr:`stopped`, which the loop can await
+        (polled: a signal handler may set ``stop`` from outside the loop)."""
+        if self.stop is None:
+            return
+        while not self.stop.is_set():
+            await asyncio.sleep(STOP_POLL)
+        self.stopped.set()
+
+    async def _unless_stopped(self, work: Awaitable[T]) -> T | None:
+        """The result of ``work``, or None when ``stop`` is set first: a request in flight
+        (a server that stalls, retries, a long Crawl-delay) is cancelled, nothing of it
+        written; the page then counts as not checked."""
+        task = asyncio.ensure_future(work)
+        if self.stop is None:
+            return await task
+        halt = asyncio.ensure_future(self.stopped.wait())
+        try:
+            await asyncio.wait({task, halt}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            halt.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return None
 
     def _stopping(self) -> bool:
         if self.stop is None or not self.stop.is_set():
@@ -304,7 +381,12 @@ class _Crawl:
         self.pages_done += 1
         stored = self.store.validators(cand.url)
         etag, last_modified = stored if stored else (None, None)
-        result = await fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        result = await self._unless_stopped(
+            fetcher.fetch(cand.url, etag=etag, last_modified=last_modified)
+        )
+        if result is None:
+            self._stopping()
+            return "interrupted"
         ref = self._capture(result)
         if result.not_modified:
             self.stats.not_modified += 1
@@ -324,7 +406,7 @@ class _Crawl:
             log.info("%s: not a page (%s), skipped", cand.url, ctype)
             return "skipped"
         try:
-            page, own_date = self._extract(cand, result)
+            page, own_date, fits = await self._extract(cand, result)
         except Exception as exc:  # an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
@@ -342,7 +424,7 @@ class _Crawl:
                 kind="nothing_extracted",
             )
             return "error"
-        self._check_template(result)
+        self._check_template(fits)
         outcome = self.store.save_page(
             self.source.name, page, result, requested=cand.url, capture=ref
         )
@@ -355,20 +437,36 @@ class _Crawl:
                 self._enqueue(Candidate(url=link.url, hints=hint, found_on=cand.url, depth=1))
         return outcome
 
-    def _extract(self, cand: Candidate, result: FetchResult) -> tuple[Extracted, bool]:
-        """The page, and whether it carried a date of its own (before hints and the
-        stored date fill one in: what extraction-drift detection counts)."""
-        page = extract_page(self.store, self.policy, cand, result, hints=False)
+    async def _extract(
+        self, cand: Candidate, result: FetchResult
+    ) -> tuple[Extracted, bool, bool | None]:
+        """The page, whether it carried a date of its own (before hints and the stored date
+        fill one in: what extraction-drift detection counts) and whether the learned
+        template fits it (None: no template, or no verdict). The parsing runs in the
+        extraction threads; canonical URLs and hints (which read the store) here."""
+        learned = self.learned if self.template is not None else None
+
+        def work() -> tuple[Extracted, bool | None]:
+            raw = extract(
+                result.final_url or cand.url, result.body, result.headers, self.source.site_profile
+            )
+            fits = template_matches(learned, result.body, result.headers) if learned else None
+            return raw, fits
+
+        if self.pool is None:
+            raw, fits = work()
+        else:
+            raw, fits = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        page = finish_page(self.store, self.policy, cand, result, raw, hints=False)
         own_date = bool(page.published)
         if not own_date:
-            _date_from_hints(self.store, page, cand)
-        return page, own_date
+            date_from_hints(self.store, page, cand)
+        return page, own_date, fits
 
-    def _check_template(self, result: FetchResult) -> None:
+    def _check_template(self, fits: bool | None) -> None:
         """Count a page the learned template misses (drift; its fields came generically)."""
-        if self.template is None or self.learned is None:
+        if self.template is None:
             return
-        fits = template_matches(self.learned, result.body, result.headers)
         if fits is not None:
             self.template.pages += 1
             self.template.misses += not fits
@@ -414,38 +512,8 @@ def extract_page(
     hints: bool = True,
 ) -> Extracted:
     """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
-    date from hints (shared by the crawl and by ``archive.run.reparse``)."""
+    date from hints (``archive.run.reparse``; the crawl does the same in two steps)."""
     page = extract(
         result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
     )
-    canon = policy.canonical
-    final = canon(result.final_url) if result.final_url else None
-    page.url = final if final and policy.allowed(final) else cand.url
-    page.images = [dataclasses.replace(i, src=canon(i.src) or i.src) for i in page.images]
-    page.related = [_canon_link(link, canon) for link in page.related]
-    page.links = [canon(u) or u for u in page.links]
-    page.attachments = [dataclasses.replace(a, url=canon(a.url) or a.url) for a in page.attachments]
-    if page.canonical:
-        page.canonical = canon(page.canonical) or page.canonical
-    if hints and not page.published:
-        _date_from_hints(store, page, cand)
-    return page
-
-
-def _date_from_hints(store: Store, page: Extracted, cand: Candidate) -> None:
-    """A page without a date of its own keeps the date it was first archived with,
-    else takes the strongest hint from another page (feed before teaser)."""
-    previous = store.stored_date(page.url)
-    if previous:
-        page.published, page.published_source = previous
-        return
-    for kind in HINT_ORDER:
-        dates = sorted({h.value for h in cand.hints if h.source == kind})
-        if dates:
-            page.published, page.published_source = dates[0], kind
-            page.date_candidates.extend(h for h in cand.hints if h.source == kind)
-            return
-
-
-def _canon_link(link: Link, canon: Callable[[str], str | None]) -> Link:
-    return dataclasses.replace(link, url=canon(link.url) or link.url)
+    return finish_page(store, policy, cand, result, page, hints=hints)

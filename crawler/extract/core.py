@@ -32,7 +32,6 @@ Vocabulary (class words, headings, caption and credit forms): :mod:`crawler.extr
 from __future__ import annotations
 
 import logging
-import threading
 from codecs import BOM_UTF8
 from collections.abc import Mapping
 from typing import Any
@@ -49,6 +48,7 @@ from crawler.extract.layouts.profiled import apply_profile, profile_fields
 from crawler.extract.layouts.sitepark import fill_sitepark, find_article
 from crawler.extract.layouts.tables import fallback_scope
 from crawler.extract.media import CREDIT_HEADINGS, credit_lines, split_caption
+from crawler.extract.parse import parse_html
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items
 from crawler.extract.related import related as related_links
@@ -68,7 +68,6 @@ from crawler.records import DateCandidate, Extracted
 logger = logging.getLogger(__name__)
 #: lxml parsers, one pair per thread (lxml parsers must not be shared across threads); they
 #: hold no page state
-_PARSERS = threading.local()
 
 __all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "parse_markup", "split_caption"]
 
@@ -113,23 +112,16 @@ def _parse(body: bytes, headers: Mapping[str, str]) -> tuple[str, Any] | None:
     if not body or body.isspace():  # (the whitespace strip() removes, without the copy)
         return None
     text, codec = decode_html_as(body, headers)
-    parsers = getattr(_PARSERS, "parsers", None)
-    if parsers is None:
-        # (no id hash table: nothing looks elements up by XPath ``id()``; 5-10% of the parse)
-        parsers = _PARSERS.parsers = (
-            etree.HTMLParser(collect_ids=False),
-            etree.HTMLParser(collect_ids=False, encoding="utf-8"),
-        )
     source: str | bytes
     if codec == "utf-8" and not body.startswith(BOM_UTF8) and is_prepared(text, body):
         # the body is the markup in UTF-8: lxml parses the bytes (a str it encodes first)
-        markup, source, parser = text, body, parsers[1]
+        markup, source, kind = text, body, "lean-utf-8"
     else:
         markup = prepare_markup(text)
-        source, parser = markup, parsers[0]
+        source, kind = markup, "lean"
     if not markup or markup.isspace():
         return None
-    doc = etree.fromstring(source, parser)
+    doc = parse_html(source, kind=kind)
     return None if doc is None else (markup, doc)
 
 

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import lxml.html
 from lxml import etree
 
+from crawler.extract.parse import parse_html
 from crawler.extract.text import clean
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,11 @@ _WORDS = re.compile(r"\w+")
 
 
 def _tree(markup: str) -> Any:
-    return lxml.html.document_fromstring(markup)
+    """An ``lxml.html`` tree of ``markup``; ValueError for a document without a root."""
+    root = parse_html(markup, kind="html")
+    if root is None:
+        raise ValueError("document is empty")
+    return root
 
 
 def body_text(markup: str, url: str) -> str | None:
