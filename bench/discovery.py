@@ -9,7 +9,8 @@ each, only a ``Sitemap:`` line of robots.txt (or one listing page) points at the
 - ``index``: a sitemap index of 4 gzipped children of 200,000 URLs each;
 - ``big``: one gzipped sitemap of 1,000,000 URLs;
 - ``children``: a gzipped sitemap index naming 300,000 children (all 404);
-- ``listing``: a start page with 100,000 teaser links.
+- ``listing``: a start page with 20,000 teaser links and 100,000 pager links (pages
+  2 … 100,001 of the listing, all 404).
 
 Every measurement runs in its own child process (``crawler`` imported from the tree named,
 so ``--baseline`` runs the same against another checkout, e.g. a worktree of the base
@@ -90,11 +91,13 @@ def build_resources(sites: list[str]) -> dict[tuple[str, str], bytes]:
     if "listing" in sites:
         teasers = "".join(
             f'<div class="article"><h3><a href="/p/{i}">Meldung {i}</a></h3></div>'
-            for i in range(100_000)
+            for i in range(20_000)
         )
+        pager = "".join(f'<a href="/presse?page={n}">{n}</a>' for n in range(2, 100_002))
         res[(host("listing"), "/presse")] = (
-            f"<html><head><title>Presse</title></head><body>{teasers}</body></html>".encode()
-        )
+            f"<html><head><title>Presse</title></head><body>{teasers}"
+            f'<nav class="pagination">{pager}</nav></body></html>'
+        ).encode()
     return res
 
 

@@ -19,11 +19,12 @@ Bounded, because one ``Sitemap:`` line in a site's robots.txt can name a million
 collects at most :func:`candidate_budget` candidates (``max_pages`` × :data:`CANDIDATES_PER_PAGE`,
 at least :data:`MIN_CANDIDATES`, at most :data:`MAX_CANDIDATES`, which is also the budget
 when ``max_pages`` is 0). Once it is reached no further listing page or sitemap is fetched;
-sitemaps are parsed as a stream that stops at the budget (only in-scope pages count) and
-at the child-sitemap cap, and are fetched one after the other so only one is in memory.
-A sitemap payload cut short by the budget is not cached (the next run reads it again); a
-complete one is cached with a key of the URL rules it was filtered by (hosts, aliases,
-include, exclude), and a cached payload with another key is not reused.
+a listing page's teasers are read up to the budget; sitemaps are parsed as a stream that
+stops at the budget (only in-scope pages count) and at the child-sitemap cap, and are
+fetched one after the other so only one is in memory. A listing or sitemap payload cut
+short by the budget is not cached (the next run reads it again); a complete sitemap
+payload is cached with a key of the URL rules it was filtered by (hosts, aliases, include,
+exclude), and a cached one with another key is not reused.
 """
 
 from __future__ import annotations
@@ -165,9 +166,16 @@ class _Run:
 
     def payload(self, kind: str, result: FetchResult) -> dict[str, Any]:
         """The parse result of a fetched listing page, feed or sitemap."""
+        room = max(1, self.budget - len(self.out.candidates))
         if kind == "listing":
-            listing = parse_listing(result.final_url, result.body, result.headers, self.profile)
-            return {"items": [asdict(i) for i in listing.items], "next_pages": listing.next_pages}
+            listing = parse_listing(
+                result.final_url, result.body, result.headers, self.profile, max_items=room
+            )
+            return {
+                "items": [asdict(i) for i in listing.items],
+                "next_pages": listing.next_pages,
+                "truncated": listing.truncated,
+            }
         if kind == "feed":
             return {"items": [asdict(i) for i in parse_feed(result.final_url, result.body)]}
         sitemap = parse_sitemap(
@@ -175,7 +183,7 @@ class _Run:
             result.body,
             keep_page=self.in_scope,
             keep_sitemap=self.on_hosts,
-            max_pages=max(1, self.budget - len(self.out.candidates)),
+            max_pages=room,
             max_sitemaps=self.sitemap_slots,
         )
         return {

@@ -50,33 +50,42 @@ _NEXT_TEXTS = {"weiter", "nächste", "nächste seite", "next", "»", "›", ">",
 class Listing:
     items: list[Link] = field(default_factory=list)
     next_pages: list[str] = field(default_factory=list)
+    truncated: bool = False  # items stopped at ``max_items``: the page may name more
 
 
 def parse_listing(
-    url: str, body: bytes, headers: Mapping[str, str], profile: SiteProfile | None = None
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    profile: SiteProfile | None = None,
+    max_items: int | None = None,
 ) -> Listing:
     """Teasers and pagination links of a listing page: the profile's ``listing_items`` and
     ``next_page`` selectors when given and matching, else Sitepark IES, else generic rules;
-    at most :data:`MAX_LISTING_PAGES` next pages."""
+    at most :data:`MAX_LISTING_PAGES` next pages, and at most ``max_items`` teasers."""
     doc = html_document(body, headers)
     if doc is None:
         return Listing()
     base = base_url(doc, url)
-    items = _profile_items(doc, base, profile) or _sitepark_items(doc, base)
-    items = items or _generic_items(doc, base)
+    limit = max_items if max_items is not None else -1
+    items = _profile_items(doc, base, profile, limit) or _sitepark_items(doc, base, limit)
+    items = items or _generic_items(doc, base, limit)
     next_pages = _profile_pages(doc, base, profile) or _sitepark_pages(doc, base)
     next_pages = next_pages or _generic_pages(doc, base)
     # a run follows at most MAX_LISTING_PAGES pages: more pager links are no use
-    return Listing(items=items, next_pages=unique(next_pages, exclude=url)[:MAX_LISTING_PAGES])
+    next_pages = unique(next_pages, exclude=url)[:MAX_LISTING_PAGES]
+    return Listing(items=items, next_pages=next_pages, truncated=len(items) == limit)
 
 
 # -- the source's profile -----------------------------------------------------------------
-def _profile_items(doc: Any, base: str, profile: SiteProfile | None) -> list[Link]:
+def _profile_items(doc: Any, base: str, profile: SiteProfile | None, limit: int) -> list[Link]:
     if profile is None or not profile.listing_items:
         return []
-    items = []
+    items: list[Link] = []
     seen: set[str] = set()
     for block in select(doc, profile.listing_items):
+        if len(items) == limit:
+            break
         link = teaser(block, base)
         if link is not None and link.url not in seen:
             seen.add(link.url)
@@ -94,12 +103,14 @@ def _profile_pages(doc: Any, base: str, profile: SiteProfile | None) -> list[str
 
 
 # -- Sitepark IES -------------------------------------------------------------------------
-def _sitepark_items(doc: Any, base: str) -> list[Link]:
+def _sitepark_items(doc: Any, base: str, limit: int) -> list[Link]:
     item, inner = cls(SP_TEASER_LIST_ITEM), cls(SP_TEASER_INNER)
     anchors = doc.xpath(f"//li[{item}]//a[{inner}][@href]")
     main = [a for a in anchors if not a.xpath(f"ancestor::*[{cls(SP_RELATED)}]")]
-    items = []
+    items: list[Link] = []
     for a in main or anchors:
+        if len(items) == limit:
+            break
         href = absolute(base, a.get("href"))
         if not href:
             continue
@@ -143,13 +154,15 @@ def _sitepark_pages(doc: Any, base: str) -> list[str]:
 
 
 # -- generic ------------------------------------------------------------------------------
-def _generic_items(doc: Any, base: str) -> list[Link]:
+def _generic_items(doc: Any, base: str, limit: int) -> list[Link]:
     blocks = doc.xpath(
         f"//article | //*[{cls('article')}] | //*[{cls('news-list-item')}] | //*[{cls('teaser')}]"
     )
     items: list[Link] = []
     seen: set[str] = set()
     for block in blocks:
+        if len(items) == limit:
+            break
         heading = first(block, ".//h1|.//h2|.//h3")
         if heading is None:
             continue

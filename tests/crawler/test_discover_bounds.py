@@ -100,7 +100,8 @@ def test_listing_links_reach_the_budget_and_scope_is_linear() -> None:
     # the budget is full after the first round (as many pages as may be in flight): the
     # other 99,999 start URLs are not fetched
     round_size = CrawlerConfig().concurrency_per_host
-    assert [r.url for r in found.fetches] == [f"{H}/presse", *starts[: round_size - 1]]
+    fetched = sorted(r.url for r in found.fetches)  # in the order they completed
+    assert fetched == sorted([f"{H}/presse", *starts[: round_size - 1]])
     assert elapsed < 20.0  # 100k canonical forms (~3 s on a busy machine; minutes before)
 
 
@@ -214,3 +215,23 @@ def test_budget_follows_max_pages() -> None:
     assert candidate_budget(5) == MIN_CANDIDATES
     assert candidate_budget(500) == 5_000
     assert candidate_budget(10**9) == MAX_CANDIDATES
+
+
+def test_listing_teasers_are_read_up_to_the_budget_and_not_cached() -> None:
+    teasers = "".join(
+        f'<div class="article"><h3><a href="/presse/m-{i}">Meldung {i}</a></h3></div>'
+        for i in range(30_000)
+    )
+    body = f"<html><body>{teasers}</body></html>".encode()
+    start = time.perf_counter()
+    listing = parse_listing(f"{H}/presse", body, {}, max_items=10)
+    assert time.perf_counter() - start < 3.0  # the parse of 2 MB; the teasers stop at 10
+    assert [i.url for i in listing.items] == [f"{H}/presse/m-{i}" for i in range(10)]
+    assert listing.truncated
+    cache = MemoryDiscoveryCache()
+    with TestServer() as srv:
+        srv.route("/presse", Response(200, body=body[:300_000], headers={"ETag": '"l1"'}))
+        src = server_source(srv, "stadt.test", start_urls=(f"{H}/presse",))
+        found = run_discover(src, max_pages=5, cache=cache)
+    assert len(found.candidates) == MIN_CANDIDATES
+    assert cache.entries == {}  # cut short: not cached
