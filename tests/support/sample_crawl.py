@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
 from click.testing import CliRunner
 
 from archive.cli.main import cli
@@ -36,3 +38,27 @@ def cli_crawl_json(tmp_path: Path, config_text: str) -> tuple[Path, dict[str, An
     )
     assert result.exit_code == 0, result.output
     return db_path, json.loads(result.output)
+
+
+def copy_with_captures(db_path: Path, target: Path) -> Path:
+    """A copy of the archive at ``db_path`` and its WARC folder in the new folder
+    ``target``; returns the copy's path (``target/archive.db``)."""
+    target.mkdir()
+    shutil.copy(db_path, target / "archive.db")
+    shutil.copytree(db_path.with_suffix(".warc"), target / "archive.warc")
+    return target / "archive.db"
+
+
+def table_rows(
+    db_path: Path, tables: tuple[str, ...], order: str = "1, 2"
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of each of ``tables``, ordered by ``order``: to compare an archive
+    before and after a command."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        return {
+            t: [tuple(r.values()) for r in db.query(f"SELECT * FROM {t} ORDER BY {order}")]
+            for t in tables
+        }
+    finally:
+        db.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from crawler.engine import crawl as crawl_engine
 from crawler.errors import ArchiveError
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.demo import sample_config
+from tests.support.sample_crawl import copy_with_captures, table_rows
 
 pytestmark = pytest.mark.slow
 
@@ -61,19 +61,11 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
 
 
 def copy_archive(archive: Archive, name: str) -> Path:
-    target = archive.tmp / name
-    target.mkdir()
-    shutil.copy(archive.db_path, target / "archive.db")
-    shutil.copytree(archive.db_path.with_suffix(".warc"), target / "archive.warc")
-    return target / "archive.db"
+    return copy_with_captures(archive.db_path, archive.tmp / name)
 
 
 def rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    db = sqlite_utils.Database(db_path)
-    out = {t: [tuple(r.values()) for r in db.query(f"SELECT * FROM {t} ORDER BY 1, 2, 3")]
-           for t in TABLES}  # fmt: skip
-    db.close()
-    return out
+    return table_rows(db_path, TABLES, "1, 2, 3")
 
 
 def test_reparse_without_network_reproduces_every_row(archive: Archive) -> None:

@@ -32,6 +32,7 @@ from crawler.capture.warc import CaptureRef, WarcWriter, read_capture
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
 from crawler.sample_site.demo import sample_config
+from tests.support.sample_crawl import copy_with_captures, table_rows
 
 pytestmark = pytest.mark.slow
 
@@ -61,19 +62,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
 
 
 def copy_archive(crawled: Crawled, name: str) -> Path:
-    target = crawled.tmp / name
-    target.mkdir()
-    shutil.copy(crawled.db_path, target / "archive.db")
-    shutil.copytree(crawled.db_path.with_suffix(".warc"), target / "archive.warc")
-    return target / "archive.db"
+    return copy_with_captures(crawled.db_path, crawled.tmp / name)
 
 
 def rows(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    db = sqlite_utils.Database(db_path)
-    out = {t: [tuple(r.values()) for r in db.query(f"SELECT * FROM {t} ORDER BY 1, 2")]
-           for t in TABLES}  # fmt: skip
-    db.close()
-    return out
+    return table_rows(db_path, TABLES, "1, 2")
 
 
 def latest_ref(db_path: Path, url: str) -> CaptureRef:
