@@ -35,7 +35,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from crawler.config.settings import SourceConfig
@@ -128,6 +128,7 @@ class _Run:
         self.policy = policy
         self.cache = cache
         self.progress = progress
+        self.keep_bodies = True  # False: ``fetches`` hold no bodies (progress took them)
         self.out = Discovery()
         self.budget = MAX_CANDIDATES
         self.sitemap_slots = 0  # child sitemaps that may still be queued
@@ -148,7 +149,7 @@ class _Run:
             etag=usable.etag if usable else None,
             last_modified=usable.last_modified if usable else None,
         )
-        self.out.fetches.append(result)
+        self.out.fetches.append(result if self.keep_bodies else replace(result, body=b""))
         if self.progress:
             self.progress(kind, result)
         if result.status == 304 and cached is not None and result.error is None:
@@ -308,13 +309,17 @@ async def discover(
     max_listing_pages: int = MAX_LISTING_PAGES,
     max_sitemaps: int = MAX_SITEMAPS,
     max_candidates: int | None = None,
+    keep_bodies: bool = True,
 ) -> Discovery:
     """Fetch the source's listings (following pagination), feeds and sitemaps (plus the
     ``Sitemap:`` lines of its hosts' robots.txt). Failed fetches are kept in ``fetches``
     and never stop discovery. Listing pages themselves are not candidates. At most
     ``max_candidates`` candidates are collected (default: :func:`candidate_budget` of the
-    fetcher's ``max_pages``)."""
+    fetcher's ``max_pages``). Without ``keep_bodies`` the fetches in ``fetches`` have no
+    body: a caller whose ``progress`` stores each one (the crawl writes it to WARC) does not
+    hold every listing and sitemap in memory until discovery ends."""
     run = _Run(fetcher, policy, cache, progress, source.site_profile)
+    run.keep_bodies = keep_bodies
     if max_candidates is None:
         max_candidates = candidate_budget(fetcher.crawler.max_pages)
     run.budget = max_candidates

@@ -283,14 +283,18 @@ class _Crawl:
             try:
                 cache = self.store.discovery_cache()
                 found = await self._unless_stopped(
-                    discover(fetcher, self.source, self.policy, cache=cache)
+                    discover(
+                        fetcher,
+                        self.source,
+                        self.policy,
+                        cache=cache,
+                        progress=self._discovery_fetch,
+                        keep_bodies=False,
+                    )  # fmt: skip
                 )
                 if found is None:
                     self._stopping()
                     return
-                for result in found.fetches:
-                    self._capture(result)
-                    self._count_fetch(result)
                 candidates = list(found.candidates.values())
                 for url in self.source.extra_urls:
                     canon = self.policy.canonical(url)
@@ -476,6 +480,12 @@ class _Crawl:
         if self.writer is None:
             return None
         return self.writer.write(result)
+
+    def _discovery_fetch(self, _kind: str, result: FetchResult) -> None:
+        """A listing, feed or sitemap fetched by discovery: captured and counted at once
+        (discovery then keeps no body)."""
+        self._capture(result)
+        self._count_fetch(result)
 
     def _count_fetch(self, result: FetchResult) -> None:
         if result.not_modified:

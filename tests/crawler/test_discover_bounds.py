@@ -10,6 +10,7 @@ import gzip
 import json
 import logging
 import time
+from typing import Any
 
 import pytest
 
@@ -235,3 +236,35 @@ def test_listing_teasers_are_read_up_to_the_budget_and_not_cached() -> None:
         found = run_discover(src, max_pages=5, cache=cache)
     assert len(found.candidates) == MIN_CANDIDATES
     assert cache.entries == {}  # cut short: not cached
+
+
+def test_without_keep_bodies_fetches_hold_no_body_but_progress_saw_each() -> None:
+    """The crawl stores each discovery fetch as it comes (``progress``) and asks discovery
+    to keep no bodies, so listings and sitemaps are not all held until discovery ends."""
+    with TestServer() as srv:
+        urlset = (
+            (
+                f'<urlset xmlns="{NS}">'
+                + "".join(f"<loc>http://site.test/presse/{i}</loc>" for i in range(50))
+                + "</urlset>"
+            )
+            .replace("<loc>", "<url><loc>")
+            .replace("</loc>", "</loc></url>")
+        )
+        srv.route("/sitemap.xml", Response(200, body=urlset.encode()))
+        srv.route("/", Response(200, body=b"<html><body><p>Start</p></body></html>"))
+        src = server_source(srv, sitemaps=("http://site.test/sitemap.xml",))
+        seen: dict[str, int] = {}
+
+        def note(_kind: str, result: Any) -> None:
+            seen[result.url] = len(result.body)
+
+        async def go() -> Any:
+            async with Fetcher(CrawlerConfig(delay=0.0, retries=0), src) as f:
+                return await discover(f, src, UrlPolicy(src), progress=note, keep_bodies=False)
+
+        found = asyncio.run(go())
+    assert len(found.candidates) == 50
+    assert seen["http://site.test/sitemap.xml"] == len(urlset.encode())
+    assert {r.url for r in found.fetches} == set(seen)
+    assert all(r.body == b"" for r in found.fetches)
