@@ -161,8 +161,9 @@ def import_warc(
     after its host. Records not newer than the page's latest version count as `older`:
     importing a file twice adds nothing. The archive is created if there is none.
 
-    Every record is verified (length and digests): one cut short or damaged, bytes that
-    are no record and a response without an http(s) WARC-Target-URI are skipped with a
+    Every record is verified (length and digests): one cut short or damaged, one over
+    the response cap (`max_bytes` in [crawler], 10 MB by default), bytes that are no
+    record and a response without an http(s) WARC-Target-URI are skipped with a
     warning naming the file and offset (`unreadable`); a file that is not a WARC file
     stops the import before any record is imported (exit 3). Each record is saved in its
     own transaction.

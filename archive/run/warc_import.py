@@ -50,7 +50,7 @@ from archive.store.sqlite import SqliteStore
 from crawler import clock
 from crawler.capture.verify import BadRecord, WarcRecord, check_warc_file, scan_warc
 from crawler.capture.warc import WarcWriter, http_status
-from crawler.config.settings import Config, SourceConfig
+from crawler.config.settings import Config, CrawlerConfig, SourceConfig
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import FetchResult
 
@@ -91,9 +91,10 @@ def import_warc(
     writer = WarcWriter(folder) if folder is not None else None
     report: Counter[str] = Counter({k: 0 for k in COUNTS})
     sources = _Sources(db, source, config)
+    max_bytes = (config.crawler if config is not None else CrawlerConfig()).max_bytes
     try:
         for path in paths:
-            for item in scan_warc(path):
+            for item in scan_warc(path, max_bytes):
                 outcome = _import_record(db, str(path), item, sources, writer)
                 if outcome is not None:
                     report[outcome] += 1

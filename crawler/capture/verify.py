@@ -99,15 +99,24 @@ def _iterator(fh: IO[bytes]) -> ArchiveIterator:
     return iterator
 
 
+#: bytes a WARC record may hold beyond the response cap: its HTTP status line and headers
+HEADER_ALLOWANCE = 1 << 20
+
+
 class _Unverified(Exception):
     """A record that parsed but whose content does not check out."""
 
 
-def _verified(record: Any, offset: int) -> WarcRecord:
+def _verified(record: Any, offset: int, max_bytes: int | None = None) -> WarcRecord:
     headers = record.rec_headers
     declared = headers.get_header("Content-Length")
     if declared is None or not declared.strip().isdigit():
         raise _Unverified(f"Content-Length {declared!r} is not a number of bytes")
+    if max_bytes is not None and int(declared) > max_bytes + HEADER_ALLOWANCE:
+        raise _Unverified(
+            f"record of {int(declared):,} bytes, over the {max_bytes:,}-byte response cap "
+            "(crawler.max_bytes); not read"
+        )
     body = record.content_stream().read()
     stream = record.raw_stream
     while stream.read(1 << 16):  # the rest of the block (digests are updated as it is read)
@@ -240,10 +249,12 @@ def check_warc_file(path: str | Path) -> None:
     raise CaptureError(f"{path}: not a WARC file ({what})")
 
 
-def scan_warc(path: str | Path) -> Iterator[WarcRecord | BadRecord]:
+def scan_warc(path: str | Path, max_bytes: int | None = None) -> Iterator[WarcRecord | BadRecord]:
     """Every record of the WARC file ``path`` in file order, verified, or a :class:`BadRecord`
-    where a record fails or bytes are not a record (reading goes on after it). Raises
-    :class:`CaptureError` before yielding anything if the file is not a WARC file."""
+    where a record fails or bytes are not a record (reading goes on after it). A record
+    larger than ``max_bytes`` (plus :data:`HEADER_ALLOWANCE` for its HTTP headers) is a
+    :class:`BadRecord` and never read into memory: the same cap as a crawl's responses.
+    Raises :class:`CaptureError` before yielding anything if the file is not a WARC file."""
     check_warc_file(path)
     name = str(path)
     try:
@@ -251,13 +262,13 @@ def scan_warc(path: str | Path) -> Iterator[WarcRecord | BadRecord]:
         with open(path, "rb") as fh:
             start: int | None = 0
             while start is not None and start < size:
-                start = yield from _scan_from(fh, name, start, size)
+                start = yield from _scan_from(fh, name, start, size, max_bytes)
     except OSError as exc:
         raise CaptureError(f"{path}: cannot read WARC file: {exc}") from exc
 
 
 def _scan_from(
-    fh: IO[bytes], name: str, start: int, size: int
+    fh: IO[bytes], name: str, start: int, size: int, max_bytes: int | None = None
 ) -> Generator[WarcRecord | BadRecord, None, int | None]:
     """Records from ``start`` on until the end or an unreadable place; returns where to go
     on (``None``: the end)."""
@@ -270,7 +281,7 @@ def _scan_from(
             url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
             item: WarcRecord | BadRecord
             try:
-                item = _verified(record, offset)
+                item = _verified(record, offset, max_bytes)
             except _Unverified as exc:
                 item = BadRecord(name, offset, url, str(exc))
             iterator.read_to_end()

@@ -149,3 +149,26 @@ def test_the_block_digest_decides_and_a_payload_digest_over_chunks_proves_nothin
     # a right block digest: a payload digest computed another way does not matter
     (item,) = one_record(tmp_path, chunked, te, {"WARC-Payload-Digest": WRONG})
     assert isinstance(item, WarcRecord)
+
+
+def test_a_record_over_the_response_cap_is_refused_unread(tmp_path: Path) -> None:
+    """A small compressed WARC can hold a response of hundreds of megabytes: a record over
+    the cap is a BadRecord naming its size and is never read into memory; the next record
+    is read as usual."""
+    big = b"<html><body><p>" + b"Haushalt " * 300_000 + b"</p></body></html>"  # ~2.7 MB
+    with WarcWriter(tmp_path) as writer:
+        for i, body in enumerate((big, HTML)):
+            url = f"http://a.test/{i}"
+            writer.write(FetchResult(url=url, final_url=url, status=200, body=body,
+                                     headers={"content-type": "text/html"},
+                                     fetched_at="2025-01-01T10:00:00Z"))  # fmt: skip
+    (path,) = sorted(tmp_path.glob("*.warc.gz"))
+    assert path.stat().st_size < 100_000  # compressed: the size on disk says nothing
+    items = [i for i in scan_warc(path, max_bytes=1_000_000) if i.url.startswith("http://a")]
+    bad = [i for i in items if isinstance(i, BadRecord)]
+    good = [i for i in items if isinstance(i, WarcRecord) and i.rec_type == "response"]
+    assert [b.url for b in bad] == ["http://a.test/0"]
+    assert "over the 1,000,000-byte response cap" in bad[0].reason
+    assert [g.url for g in good] == ["http://a.test/1"] and good[0].body.endswith(HTML[-20:])
+    whole = [i for i in scan_warc(path) if isinstance(i, WarcRecord) and i.rec_type == "response"]
+    assert len(whole) == 2  # no cap given: both read
