@@ -64,6 +64,21 @@ def number_problem(name: str, value: float) -> str | None:
     return None
 
 
+#: keys whose value is sent in an HTTP request header (``User-Agent``)
+HEADER_KEYS = frozenset({"user_agent", "contact"})
+
+
+def header_problem(value: str) -> str | None:
+    """What keeps ``value`` from being an HTTP header value: only printable ASCII (and
+    tab) can be sent; CR/LF would end the header, and httpx refuses both control and
+    non-ASCII characters, which would fail every request of the crawl."""
+    bad = sorted({c for c in value if not (" " <= c <= "~" or c == "\t")})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad)
+        return f"must be printable ASCII for the User-Agent header, has {shown}"
+    return None
+
+
 def alias_problem(pattern: object, replace: object) -> str | None:
     """What is wrong with a ``url_aliases`` entry, or None."""
     if not isinstance(pattern, str) or not isinstance(replace, str):
@@ -137,7 +152,9 @@ def cron_problem(text: str, now: datetime | None = None) -> str | None:
 
 __all__ = [
     "MAX_INTERVAL",
+    "HEADER_KEYS",
     "RANGES",
+    "header_problem",
     "alias_problem",
     "connect_to_problem",
     "cron_problem",

@@ -16,10 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.config.checks import (
+    HEADER_KEYS,
     MAX_INTERVAL,
     alias_problem,
     connect_to_problem,
     cron_problem,
+    header_problem,
     host_problem,
     number_problem,
     url_problem,
@@ -195,6 +197,9 @@ def _coerce(value: Any, typ: Any, key: str, path: str) -> Any:
     if text == "str":
         if not isinstance(value, str):
             raise ConfigError(f"expected a string, got {value!r}", path=path, key=key)
+        problem = header_problem(value) if key.split(".")[-1] in HEADER_KEYS else None
+        if problem:
+            raise ConfigError(problem, path=path, key=key)
         return value
     raise ConfigError(f"unsupported type {text}", path=path, key=key)  # pragma: no cover
 

@@ -32,6 +32,9 @@ CRAWLER_KEYS = [
     ("max_bytes = 0", "at least 1"),
     ("max_redirects = 1000000", "at most 100"),
     ("timeout = 1e300", "at most 3600"),
+    ('user_agent = "x\\r\\nX-Evil: 1"', "printable ASCII"),
+    ('user_agent = "Stadtb\u00fcro-Archiv"', "printable ASCII"),
+    ('contact = "a@b.example\\n"', "printable ASCII"),
 ]
 SOURCE_KEYS = [
     ("url_aliases = [{pattern = 5, replace = 'x'}]", "url_aliases[0]", "must be strings"),
