@@ -52,7 +52,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.store.schema import RUN_REPORT_COLUMNS
+from archive.store.locking import writer_alive
+from archive.store.schema import RUN_REPORT_COLUMNS, db_path
 from crawler import clock
 
 FAILING_ERROR_RATE = 0.5
@@ -218,6 +219,16 @@ def source_health(
     out = []
     for name in sorted(names):
         out.append(_one_source(db, name, now))
+    if any(entry["running"] for entry in out) and not writer_alive(db_path(db)):
+        for entry in out:
+            if entry["running"]:
+                entry["problems"].insert(0, {
+                    "kind": "interrupted",
+                    "message": f"a run started at {entry['running']} is marked running, but no "
+                    "pressarchive process holds the archive (killed?): the next crawl or "
+                    "schedule marks it interrupted and runs the source again",
+                })  # fmt: skip
+                entry["ok"] = False
     return out
 
 

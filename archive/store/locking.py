@@ -193,6 +193,27 @@ def holder(path: Path) -> str:
     )
 
 
+def writer_alive(db_path: str | Path) -> bool:
+    """Whether a pressarchive process holds the writer lock of the archive at ``db_path``
+    now: the pid its lock file names is alive (the file is emptied on release). Only reads,
+    takes no lock (a reader must never make a starting writer fail)."""
+    try:
+        text = lock_path(db_path).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    fields = dict(part.split("=", 1) for part in text.split() if "=" in part)
+    pid = fields.get("pid", "")
+    if not pid.isdigit():
+        return bool(text.strip())  # being written: assume alive
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
+
+
 def recover_runs(db: sqlite_utils.Database) -> list[int]:
     """Mark runs left ``running`` by a dead process as ``interrupted``; return their ids.
     Call only while holding the :class:`ArchiveLock` (then no live crawl owns them)."""
@@ -249,4 +270,5 @@ __all__ = [
     "recover_runs",
     "upgrade",
     "writer",
+    "writer_alive",
 ]
