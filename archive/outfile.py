@@ -21,6 +21,7 @@ import contextlib
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +102,19 @@ def check_output(
         what = "is not a directory" if parent.exists() else "does not exist"
         raise error(f"{target}: cannot write, directory {parent} {what}")
     return target
+
+
+def check_stdout(error: type[PressArchiveError], archive: str | Path) -> None:
+    """``error`` if standard output is the archive or a companion file (``pressarchive
+    export >> archive.db``): a shell redirection would append the output to it."""
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (CliRunner, closed)
+        return
+    if not stat.S_ISREG(st.st_mode) or not _real(archive):
+        return
+    if any(_identity(name) == (st.st_dev, st.st_ino) for name in archive_files(archive)):
+        raise error(f"standard output is the archive {archive}: refusing to write into it")
 
 
 def _special(target: Path) -> bool:

@@ -158,13 +158,16 @@ def open_db(
     """The archive at ``db_path`` for a command that only reads: it must exist and is
     opened read-only, never created, migrated or changed (:mod:`archive.store.reader`);
     ``source``, ``page_type`` and ``label`` must name something it has."""
+    from archive.outfile import check_stdout
     from archive.store.checks import (
         open_existing,
         require_label,
         require_page_type,
         require_source,
     )
+    from crawler.errors import ExportError
 
+    check_stdout(ExportError, db_path)  # `pressarchive search x >> archive.db`
     require_page_type(page_type)
     try:
         db = _open_upgraded(db_path, open_existing)

@@ -192,3 +192,26 @@ def test_a_fifo_is_written_in_place_not_replaced(archive_path: Path, tmp_path: P
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert len(received[0].decode().splitlines()) == 2
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("archive.db")] == ["pipe"]
+
+
+@pytest.mark.parametrize(
+    "args", [["export", "--format", "csv"], ["search", "A"], ["graph", "export"]]
+)
+def test_stdout_redirected_onto_the_archive_is_refused(archive_path: Path, args: list[str]) -> None:
+    """`pressarchive export >> archive.db`: the shell opens the archive as standard output;
+    the command refuses (exit 2) and the archive is unchanged."""
+    import subprocess
+    import sys
+
+    before = fingerprint(archive_path)
+    link = archive_path.with_name("link.db")
+    os.link(archive_path, link)
+    for target in (archive_path, link):
+        with target.open("ab") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "archive.cli", *args, "--db", str(archive_path)],
+                stdout=out, stderr=subprocess.PIPE, text=True, check=False,
+            )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert "standard output is the archive" in done.stderr
+        assert fingerprint(archive_path) == before
