@@ -25,8 +25,10 @@ yielded (:func:`check_warc_file`).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -81,7 +83,8 @@ class BadRecord:
     reason: str
 
     def __str__(self) -> str:
-        url = f" ({self.url})" if self.url else ""
+        shown = "".join(ch if ch.isprintable() else "?" for ch in self.url[:300])
+        url = f" ({shown})" if self.url else ""
         return f"{self.file}: offset {self.offset}{url}: {self.reason}"
 
 
@@ -169,11 +172,26 @@ def _reason(exc: BaseException) -> str:
     return f"unreadable record ({type(exc).__name__}: {text})" if text else "unreadable record"
 
 
+def open_regular(path: str | Path) -> IO[bytes]:
+    """``path`` opened for reading if it is a regular file; a FIFO, a device
+    (``/dev/zero``) or a directory would hang or never end: ``OSError`` naming it. Opened
+    non-blocking first, so a FIFO does not hang the open itself."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or directory)")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_record_at(path: str | Path, offset: int) -> WarcRecord:
     """The verified record at ``offset`` of ``path``; :class:`CaptureError` (naming the file,
     the offset and the cause) if there is none or it fails its checks."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             fh.seek(offset)
             iterator = _iterator(fh)
             try:
@@ -238,7 +256,7 @@ def check_warc_file(path: str | Path) -> None:
     """:class:`CaptureError` unless ``path`` is a readable file that begins with a WARC
     record (gzip or not): one line for a text file, an HTML page, an empty file..."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             if _record_starts(fh, 0):
                 return
             fh.seek(0)
@@ -258,8 +276,8 @@ def scan_warc(path: str | Path, max_bytes: int | None = None) -> Iterator[WarcRe
     check_warc_file(path)
     name = str(path)
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
             start: int | None = 0
             while start is not None and start < size:
                 start = yield from _scan_from(fh, name, start, size, max_bytes)

@@ -12,7 +12,13 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.capture.verify import BadRecord, WarcRecord, check_warc_file, scan_warc
+from crawler.capture.verify import (
+    BadRecord,
+    WarcRecord,
+    check_warc_file,
+    read_record_at,
+    scan_warc,
+)
 from crawler.capture.warc import CaptureRef, WarcWriter, read_capture
 from crawler.errors import CaptureError
 from crawler.records import FetchResult
@@ -172,3 +178,33 @@ def test_a_record_over_the_response_cap_is_refused_unread(tmp_path: Path) -> Non
     assert [g.url for g in good] == ["http://a.test/1"] and good[0].body.endswith(HTML[-20:])
     whole = [i for i in scan_warc(path) if isinstance(i, WarcRecord) and i.rec_type == "response"]
     assert len(whole) == 2  # no cap given: both read
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_capture_file_that_is_no_regular_file_is_an_error_not_a_hang(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO or a symlink to /dev/zero in the capture folder would block or never end a
+    read: it is a CaptureError naming the file, at once."""
+    import os
+    import threading
+
+    path = tmp_path / "x.warc.gz"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        for call in (lambda: read_record_at(path, 0), lambda: check_warc_file(path)):
+            try:
+                call()
+            except CaptureError as exc:
+                outcomes.append(str(exc))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "hung"
+    assert len(outcomes) == 2 and all("not a regular file" in o for o in outcomes), outcomes
