@@ -25,8 +25,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,6 +34,7 @@ from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
 from crawler.engine.pages import date_from_hints, finish_page
+from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
 from crawler.errors import CaptureError
 from crawler.extract.core import extract
@@ -42,7 +42,6 @@ from crawler.extract.learn import template_matches
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import (
-    RUN_COUNTERS,
     Candidate,
     DateCandidate,
     Extracted,
@@ -59,43 +58,12 @@ NOT_A_PAGE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
 )
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-#: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
-MAX_ERROR_URLS = 100
 #: seconds between two looks at the stop event (how soon a stalled request is cancelled)
 STOP_POLL = 0.05
 T = TypeVar("T")
 #: threads extracting pages, shared by every source of a crawl (CPU-bound under the GIL:
 #: more would only hold more pages in memory at once)
 EXTRACT_THREADS = 2
-
-
-@dataclass
-class CrawlStats:
-    source: str
-    run_id: int = 0
-    status: str = "ok"
-    fetched: int = 0  # responses with a body (pages, listings, feeds, sitemaps)
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    not_modified: int = 0  # 304 answers to conditional requests
-    removed: int = 0
-    skipped: int = 0  # listing pages reached as pages, pages over max_pages
-    errors: int = 0
-    requests: int = 0  # HTTP requests sent, retries and robots.txt included
-    bytes: int = 0
-    duration: float = 0.0
-    #: the first MAX_ERROR_URLS failed URLs (all of them are in ``fetch_errors``)
-    error_urls: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def run_counts(self) -> dict[str, Any]:
-        """The counters (:data:`crawler.records.RUN_COUNTERS`) and ``duration``, as stored."""
-        out: dict[str, Any] = {k: getattr(self, k) for k in RUN_COUNTERS}
-        out["duration"] = round(self.duration, 3)
-        return out
 
 
 def crawl_source(
