@@ -13,6 +13,7 @@ import networkx as nx
 import sqlite_utils
 
 from archive.graph.timeline import EDGE_RELS, LABEL_PREFIX, NodeNotFound
+from archive.store.lookup import url_forms
 
 
 def find_node(g: Any, query: str, db: sqlite_utils.Database | None = None) -> str:
@@ -21,10 +22,12 @@ def find_node(g: Any, query: str, db: sqlite_utils.Database | None = None) -> st
     q = query.strip()
     if q in g:
         return q
-    if db is not None and q.startswith(("http://", "https://")):
-        row = db.execute("SELECT canonical_url FROM aliases WHERE url = ?", [q]).fetchone()
-        if row and row[0] in g:
-            return str(row[0])
+    if db is not None and q.lower().startswith(("http://", "https://")):
+        for form in url_forms(db, q):  # any form the crawler canonicalises, or an alias
+            row = db.execute("SELECT canonical_url FROM aliases WHERE url = ?", [form]).fetchone()
+            for node in (form, row[0] if row else None):
+                if node in g:
+                    return str(node)
     if LABEL_PREFIX + q in g:
         return LABEL_PREFIX + q
     folded = q.casefold()

@@ -25,15 +25,14 @@ it was: never part of a page (the cookie banner of a body cut off) as a new revi
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from archive.store import save as save
+from archive.store.lookup import stored_source
 from archive.store.sqlite import SqliteStore
 from archive.store.templates import latest_template
 from crawler.capture.warc import (
@@ -61,21 +60,7 @@ def source_config(
         for src in config.sources:
             if src.name == name:
                 return src
-    row = db.execute(
-        "SELECT hosts, start_urls, scheme FROM sources WHERE name = ?", [name]
-    ).fetchone()
-    if row is None:
-        return None
-    hosts = tuple(json.loads(row[0] or "[]"))
-    starts = tuple(json.loads(row[1] or "[]"))
-    scheme = row[2] or ""
-    if not scheme:  # a row migration 10 could not fill: a start URL's, else a page's
-        known = starts[0] if starts else None
-        if known is None:
-            page = db.execute("SELECT url FROM pages WHERE source = ? LIMIT 1", [name]).fetchone()
-            known = page[0] if page else None
-        scheme = urlsplit(known).scheme if known else ""
-    return SourceConfig(name=name, hosts=hosts, start_urls=starts, scheme=scheme)
+    return stored_source(db, name)
 
 
 def _with_template(db: sqlite_utils.Database, src: SourceConfig | None) -> SourceConfig | None:

@@ -33,6 +33,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.store.checks import require_bound
+from archive.store.lookup import url_forms
 from archive.store.schema import REVISION_COLUMNS
 from crawler.errors import NotArchived
 
@@ -151,12 +152,15 @@ def save_alias(
 
 
 def resolve(db: sqlite_utils.Database, url: str) -> str:
-    """The stored page URL for ``url`` (itself, or the page it is an alias of)."""
-    if db.execute("SELECT 1 FROM pages WHERE url = ?", [url]).fetchone():
-        return url
-    target = alias_target(db, url)
-    if target:
-        return target
+    """The stored page URL for ``url`` (itself, or the page it is an alias of), also from
+    any form the crawler canonicalises (:func:`archive.store.lookup.url_forms`: scheme,
+    host alias, tracking parameters, trailing slash)."""
+    for form in url_forms(db, url):
+        if db.execute("SELECT 1 FROM pages WHERE url = ?", [form]).fetchone():
+            return form
+        target = alias_target(db, form)
+        if target:
+            return target
     raise NotArchived(f"{url}: not in the archive")
 
 
