@@ -14,7 +14,8 @@ defines canned queries:
 * ``search`` — German-aware search with snippets, the same statement and ranking as
   ``pressarchive search`` (via the SQL functions of :mod:`archive.serve.plugin`);
 * ``page`` — one page with its images and related links (JSON arrays);
-* ``revisions`` — the versions of a page (only if the archive has ``revisions``);
+* ``page_versions`` — the versions of a page (only if the archive has ``revisions``; named
+  apart from the ``revisions`` table, which a canned query of its name would hide);
 * ``latest_releases`` — the newest press releases of every source.
 """
 
@@ -142,7 +143,8 @@ def canned_queries(tables: set[str]) -> dict[str, dict[str, Any]]:
         },
     }
     if "revisions" in tables:
-        queries["revisions"] = {"title": "Versions of a page", "sql": REVISIONS_SQL}
+        # not "revisions": a canned query of a table's name hides the table in Datasette
+        queries["page_versions"] = {"title": "Versions of a page", "sql": REVISIONS_SQL}
     return queries
 
 

@@ -113,13 +113,17 @@ def test_latest_releases_per_source(server: str) -> None:
     assert [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
 
 
-def test_revisions_query_only_with_revisions_table(server: str, archive_path: Path) -> None:
+def test_versions_query_only_with_revisions_table(server: str, archive_path: Path) -> None:
     queries = metadata(archive_path)["databases"]["archive"]["queries"]
     has_revisions = open_archive(archive_path).table("revisions").exists()
-    assert ("revisions" in queries) == has_revisions
+    assert ("page_versions" in queries) == has_revisions
+    assert not set(queries) & {"pages", "revisions", "images", "links"}  # no table hidden
     if has_revisions:
         url = canned(server, "search", q="Lotsen")[0]["url"]
-        assert canned(server, "revisions", url=url)
+        assert canned(server, "page_versions", url=url)
+        # the table itself answers, filtered by page (the row page's "rows from" link)
+        rows = canned(server, "revisions", page_url=url)
+        assert rows and all(r["page_url"] == url for r in rows)
 
 
 def test_builtin_search_facets_and_metadata(server: str) -> None:
