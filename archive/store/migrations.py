@@ -514,9 +514,16 @@ _M12 = (
 )""",
     """CREATE INDEX "idx_date_conflicts_page_url" ON "date_conflicts" ("page_url")""",
 )
+#: 13 live_is_integer: ``pages_view.live`` as ``CAST(... AS INTEGER)``, which has INTEGER
+#: affinity: Datasette filters with text parameters (``live = '1'``), which a bare
+#: ``removed_at IS NULL`` (no affinity) never equals, so its facet linked to 0 rows.
+_M13 = (
+    """DROP VIEW pages_view""",
+    """CREATE VIEW pages_view AS SELECT url, source, page_type, label, title, published, substr(published, 1, 4) AS year, lead, image_count, related_count, CAST(removed_at IS NULL AS INTEGER) AS live, removed_at, first_seen, last_changed, version FROM pages""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 13).
+#: Every migration, in order. Append only (the next one is 14).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -530,6 +537,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "error_kind_source_scheme", _sql(*_M10)),
     Migration(11, "learned_templates", _sql(*_M11)),
     Migration(12, "date_conflicts", _sql(*_M12)),
+    Migration(13, "live_is_integer", _sql(*_M13)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

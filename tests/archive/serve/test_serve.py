@@ -4,6 +4,7 @@ hits as ``pressarchive search``; a headless Chromium renders the search page."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -196,3 +197,21 @@ def test_headless_chromium_renders_search(server: str, tmp_path: Path) -> None:
     html = dom.stdout.decode("utf-8", errors="replace")
     assert "600.000 Euro für Vielfalt und Teilhabe" in html, dom.stderr.decode()[-2000:]
     assert "[Integrationslotsen]" in html
+
+
+def test_live_facet_filters(server: str, archive_path: Path) -> None:
+    """Clicking the `live` facet's "1" filters with the text '1': the view's column has
+    INTEGER affinity (migration 13), so it matches every live page."""
+    live = (
+        sqlite3.connect(archive_path)
+        .execute("SELECT count(*) FROM pages WHERE removed_at IS NULL")
+        .fetchone()[0]
+    )
+    response = httpx.get(
+        f"{server}/archive/pages_view.json",
+        params={"live": "1", "_facet": "live", "_size": "0"},
+        timeout=20.0,
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert live > 0 and data["filtered_table_rows_count"] == live
