@@ -366,6 +366,7 @@ class _Crawl:
         if result.gone and self.store.is_stored(cand.url):
             if self.store.mark_removed(cand.url, result):
                 self.stats.removed += 1
+                self.stats.urls["removed"].append(cand.url)
                 return "removed"
             return "unchanged"
         if not result.ok:
@@ -402,6 +403,7 @@ class _Crawl:
         )
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if outcome in ("new", "changed"):
+            self.stats.urls[outcome].append(page.url)
             self.extraction.add(page, own_date=own_date)
         if cand.depth == 0 and self.config.crawler.follow_related:
             for link in page.related:

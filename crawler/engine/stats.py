@@ -11,6 +11,8 @@ from crawler.records import RUN_COUNTERS
 
 #: failed URLs kept in ``CrawlStats.error_urls`` (memory stays flat on a failing site)
 MAX_ERROR_URLS = 100
+#: the outcomes whose page URLs a run lists (:attr:`CrawlStats.urls`)
+URL_OUTCOMES = ("new", "changed", "removed")
 
 
 @dataclass
@@ -31,6 +33,9 @@ class CrawlStats:
     duration: float = 0.0
     #: the first MAX_ERROR_URLS failed URLs (all of them are in ``fetch_errors``)
     error_urls: list[str] = field(default_factory=list)
+    #: the stored URLs of the pages this run found new, changed or removed, in that order
+    #: of arrival (``crawl --json``: what to look at after a run)
+    urls: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in URL_OUTCOMES})
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -42,4 +47,4 @@ class CrawlStats:
         return out
 
 
-__all__ = ["MAX_ERROR_URLS", "CrawlStats"]
+__all__ = ["MAX_ERROR_URLS", "URL_OUTCOMES", "CrawlStats"]

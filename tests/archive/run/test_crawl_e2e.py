@@ -153,6 +153,11 @@ def test_edition_two_reports_exactly_new_and_changed_pages(crawls: Crawls) -> No
     assert stats.new == len(changes["new"])
     assert stats.changed == len(changes["changed"])
     assert stats.removed == len(changes["removed"])
+    # crawl --json lists them (issue 15: what a journalist looks at after a run)
+    assert {k: set(v) for k, v in stats.urls.items()} == {
+        k: set(changes[k]) for k in ("new", "changed", "removed")
+    }
+    assert crawls.stats["again"].urls == {"new": [], "changed": [], "removed": []}
     archived = _archived(crawls.snapshots["edition2"])
     truth = ground_truth(2)
     for url in changes["new"] | changes["changed"]:
