@@ -92,6 +92,13 @@ def fold_plural_s(snowball_stem: str) -> str:
     return snowball_stem[:-1]
 
 
+def prefix(word: str) -> str:
+    """The indexed form a prefix query ``word*`` starts with: folded, not stemmed, but
+    without the plural ``-s`` the index drops (``Kitas*`` → ``kita``, as ``Kitas`` is
+    indexed ``kita``; ``Förder*`` → ``forder``)."""
+    return fold_plural_s(fold(word))
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Folded Snowball stem of one word: ``Integrationslotsen`` → ``integrationslots``,
@@ -146,6 +153,7 @@ __all__ = [
     "fold",
     "is_part_candidate",
     "matches_part",
+    "prefix",
     "reverse",
     "stem",
     "words",

@@ -101,6 +101,15 @@ def test_kita_and_kitas_find_the_same_pages(kita_archive: Path) -> None:
     assert found(kita_archive, '"städtische Kita"') == {"plural"}  # phrases fold too
 
 
+def test_prefix_of_a_plural_finds_it(kita_archive: Path) -> None:
+    # "Kitas" is indexed "kita": the prefix must drop the -s too, or "Kitas*" finds nothing.
+    assert german.prefix("Kitas") == german.prefix("Kita") == "kita"
+    assert german.prefix("Förder") == "forder"
+    assert german.prefix("Haus") == "haus"
+    assert found(kita_archive, "Kitas*") == found(kita_archive, "Kita*") == {"plural", "singular"}
+    assert found(kita_archive, "Autos*") == {"autos"}
+
+
 def test_s_final_word_does_not_meet_its_stem_without_s(kita_archive: Path) -> None:
     assert found(kita_archive, "Haus") == {"haus"}
     assert found(kita_archive, "Hau") == set()
