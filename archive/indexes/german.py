@@ -6,6 +6,14 @@
 * :func:`stem` is the Snowball German stemmer (PyStemmer) on the case-folded word, with
   the same folding: ``Förderung``, ``Foerderung`` → ``forder``; ``Rüsselsheimer``,
   ``ruesselsheim`` → ``russelsheim``; ``Straße``, ``Strasse`` → ``strass``.
+* :func:`fold_plural_s` completes the stemmer for the plural (and genitive) ``-s`` of words
+  that end in a vowel, which Snowball keeps (it drops ``-s`` only after a consonant:
+  ``Teams`` → ``team`` but ``Kitas`` → ``kitas``): ``Kitas``, ``Autos``, ``Fotos``, ``Infos``,
+  ``Babys``, ``Cafés`` → ``kita``, ``auto``, ``foto``, ``info``, ``baby``, ``cafe``. Not folded:
+  ``-us`` (Latin singulars: ``Bonus``, ``Campus``, ``Virus`` would meet ``Bon``, ``Camp``),
+  diphthongs (``Haus``, ``Preis``, ``Mais`` must not meet ``Hau``, ``Prei``, ``Mai``),
+  ``-nis`` (``Zeugnis``), ``-eas``/``-ias`` names (``Andreas``, ``Matthias``), stems under 3
+  letters (``das``, ``was``, ``Gas``) and a few singulars (:data:`_S_SINGULARS`).
 * :func:`analyze` turns text into its stems, space-separated, one per word in order, so
   phrases still match on the stemmed text.
 * Compound parts: every distinct stem of at least :data:`COMPOUND_MIN_LEN` letters is a
@@ -33,12 +41,24 @@ PART_MIN_LEN = 4
 #: What built a search index: stems must be recomputed exactly to delete them from a
 #: contentless index, so a change here (or a new stemmer release) means a rebuild
 #: (``index_state``, :mod:`archive.indexes.registry`).
-ANALYZER = f"pystemmer {Stemmer.version()} german; fold 1; words 1"
+ANALYZER = f"pystemmer {Stemmer.version()} german; fold 1; words 1; plural-s 1"
 
 WORD = re.compile(r"[^\W_]+")
 # As the Snowball prelude does: ae/oe → a/o; ue → u unless after q or a vowel ("steuer").
 _UMLAUT_PAIRS = re.compile(r"([ao])e|(?<![aeiouyq])(u)e")
 _local = threading.local()
+#: Snowball stems ending in vowel + ``s`` that lose the ``s`` (:func:`fold_plural_s`): a single
+#: ``a``, ``o``, ``i``, ``y`` or ``é`` before it, not one of the pairs in :data:`_S_KEEP`.
+_PLURAL_S = re.compile(r"(?<=[^\W\d_]{2})[aioyé]s$")
+#: Endings that keep their ``s``: diphthongs and vowel pairs of singulars (``Haus``, ``Preis``,
+#: ``Mais``, ``Zeus``, ``Andreas``, ``Matthias``) and ``-nis`` (``Zeugnis``, ``Ergebnis``).
+_S_KEEP = ("aus", "äus", "eus", "eis", "ais", "ois", "ous", "eas", "ias", "nis")
+#: Singulars in vowel + ``s`` (Snowball stems) whose ``s``-less form is a word or a name of
+#: its own or which are common in municipal news; searched as written.
+_S_SINGULARS = frozenset(
+    "alias ananas atlas basis chaos dosis epos ethos iris jonas kosmos krisis kurbis lukas "
+    "mythos pathos paris praxis tennis thomas tunis".split()
+)
 
 
 def _stemmer() -> Stemmer.Stemmer:
@@ -60,11 +80,31 @@ def fold(word: str) -> str:
     return _UMLAUT_PAIRS.sub(lambda m: m.group(1) or m.group(2), _strip_marks(word.casefold()))
 
 
+def fold_plural_s(snowball_stem: str) -> str:
+    """``snowball_stem`` without the ``-s`` of a vowel-final word: ``kitas`` → ``kita``,
+    ``autos`` → ``auto``; ``haus``, ``bonus``, ``zeugnis``, ``das`` unchanged."""
+    if (
+        _PLURAL_S.search(snowball_stem) is None
+        or snowball_stem.endswith(_S_KEEP)
+        or snowball_stem in _S_SINGULARS
+    ):
+        return snowball_stem
+    return snowball_stem[:-1]
+
+
+def prefix(word: str) -> str:
+    """The indexed form a prefix query ``word*`` starts with: folded, not stemmed, but
+    without the plural ``-s`` the index drops (``Kitas*`` → ``kita``, as ``Kitas`` is
+    indexed ``kita``; ``Förder*`` → ``forder``)."""
+    return fold_plural_s(fold(word))
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Folded Snowball stem of one word: ``Integrationslotsen`` → ``integrationslots``."""
+    """Folded Snowball stem of one word: ``Integrationslotsen`` → ``integrationslots``,
+    ``Kitas`` → ``kita`` (:func:`fold_plural_s`)."""
     lowered = unicodedata.normalize("NFC", word.casefold())
-    return _strip_marks(_stemmer().stemWord(lowered))
+    return _strip_marks(fold_plural_s(_stemmer().stemWord(lowered)))
 
 
 def words(text: str | None) -> list[str]:
@@ -113,6 +153,7 @@ __all__ = [
     "fold",
     "is_part_candidate",
     "matches_part",
+    "prefix",
     "reverse",
     "stem",
     "words",

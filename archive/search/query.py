@@ -120,9 +120,8 @@ def to_fts_query(text: str) -> str:
 def _render_term(term: Term, expand: Expand | None) -> str:
     if term.prefix:
         # Prefixes are folded, not stemmed: "Förder*" → "forder"*.
-        folded = [german.fold(w) for w in term.words]
         stems = [german.stem(w) for w in term.words[:-1]]
-        return f'{_MAIN} : "{" ".join([*stems, folded[-1]])}"*'
+        return f'{_MAIN} : "{" ".join([*stems, german.prefix(term.words[-1])])}"*'
     stems = [german.stem(w) for w in term.words]
     phrase = '"' + " ".join(stems) + '"'
     if len(stems) > 1 or expand is None or term.exact:

@@ -35,7 +35,7 @@ class Highlighter:
             if op == "NOT":
                 continue
             if term.prefix:
-                self.prefixes.append(german.fold(term.words[-1]))
+                self.prefixes.append(german.prefix(term.words[-1]))
                 words = term.words[:-1]
             else:
                 words = term.words

@@ -55,6 +55,18 @@ WIR = {
     "interkulturelles-buero",
     "landesprogramm-wir",
 }
+#: Pages that say "Kita" or "Kitas" (or a compound of it); the Gewerbesteuer release says
+#: only "Kitas" (Snowball keeps the -s of vowel-final plurals: german.fold_plural_s).
+KITA = {
+    "2023-07-25-gewerbesteuer-einnahmen-bleiben-hinter-den-erwartungen-zurueck",
+    "2023-11-11_neue-kita-in-hassloch-oeffnet-nach-den-sommerferien",
+    "2024-03-22-stadt-sucht-ehrenamtliche-lotsinnen-und-lotsen",
+    "2025-01-10-fachkraefte-gesucht-stadt-wirbt-um-erzieherinnen-und-erzieher",
+    "2025-09-21-mehr-betreuungsplaetze-fuer-kinder-unter-drei-jahren",
+    "2025-10-12_kita-gebuehren-magistrat-legt-neue-staffelung-vor",
+    "3429.html",
+    "kitas",
+}
 
 #: query → pages that must be found (by the last URL segment) and pages that must not.
 LABELLED: list[tuple[str, set[str], set[str]]] = [
@@ -80,6 +92,9 @@ LABELLED: list[tuple[str, set[str], set[str]]] = [
         {"kitas"},
     ),
     ("Sandkasten", {"kitas"}, set()),  # image caption
+    ("Kita", KITA, set()),
+    ("Kitas", KITA, set()),
+    ("Autos", {"2023-10-23_baustelle-an-der-mainzer-strasse-umleitung-fuer-busse"}, set()),
     ("Lotsen OR Haushalt", LOTSEN | HAUSHALT, set()),
     ("=Lotsen", LOTSEN - {"migration"}, {"migration"}),  # word only: no Lotsenprogramm
 ]
