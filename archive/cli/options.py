@@ -128,12 +128,11 @@ def at_option(func: F) -> F:
 # --------------------------------------------------------------------------- the archive
 
 
-def _open_upgraded(
-    db_path: str, open_existing: Callable[[str], sqlite_utils.Database]
-) -> sqlite_utils.Database:
-    """``open_existing(db_path)``; an archive of an older pressarchive is first upgraded
-    once under the writer lock (the only write a read command makes, to an archive only)."""
+def _open_upgraded(db_path: str) -> sqlite_utils.Database:
+    """The archive opened read-only; one of an older pressarchive is first upgraded once
+    under the writer lock (the only write a read command makes, to an archive only)."""
     from archive.store import locking
+    from archive.store.checks import open_existing
 
     try:
         return open_existing(db_path)
@@ -160,7 +159,6 @@ def open_db(
     ``source``, ``page_type`` and ``label`` must name something it has."""
     from archive.outfile import check_stdout
     from archive.store.checks import (
-        open_existing,
         require_label,
         require_page_type,
         require_source,
@@ -170,7 +168,7 @@ def open_db(
     check_stdout(ExportError, db_path)  # `pressarchive search x >> archive.db`
     require_page_type(page_type)
     try:
-        db = _open_upgraded(db_path, open_existing)
+        db = _open_upgraded(db_path)
     except ArchiveMissing as exc:
         if source is None and label is None:
             raise

@@ -44,6 +44,7 @@ import sqlite_utils
 
 from archive.run.reparse import _extract, _fetch_result, source_config
 from archive.store import save as save
+from archive.store.lookup import sources_with_host
 from archive.store.revisions import alias_target
 from archive.store.schema import write_transaction
 from archive.store.sqlite import SqliteStore
@@ -202,11 +203,7 @@ def _host_source(
         for src in config.sources:
             if host in src.hosts:
                 return src
-    for (name,) in db.execute(
-        "SELECT name FROM sources, json_each(sources.hosts) WHERE json_valid(sources.hosts) "
-        "AND lower(json_each.value) = ? ORDER BY added_at, name",
-        [host],
-    ).fetchall():
+    for name in sources_with_host(db, host):
         return source_config(db, name, config)
     return None
 

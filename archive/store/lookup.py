@@ -39,17 +39,24 @@ def stored_source(db: sqlite_utils.Database, name: str) -> SourceConfig | None:
     return SourceConfig(name=name, hosts=hosts, start_urls=starts, scheme=scheme)
 
 
+def sources_with_host(db: sqlite_utils.Database, host: str) -> list[str]:
+    """The stored sources whose hosts include ``host`` (lower case), oldest first."""
+    return [
+        str(name)
+        for (name,) in db.execute(
+            "SELECT DISTINCT name FROM sources, json_each(sources.hosts) "
+            "WHERE json_valid(sources.hosts) AND lower(json_each.value) = ? "
+            "ORDER BY added_at, name",
+            [host],
+        )
+    ]
+
+
 def _sources_for(db: sqlite_utils.Database, host: str) -> list[str]:
     """The stored sources whose hosts include ``host``; every source if none does."""
-    names, owning = [], []
-    for name, hosts in db.execute("SELECT name, hosts FROM sources ORDER BY added_at, name"):
-        names.append(str(name))
-        try:
-            if host in {str(h).lower() for h in json.loads(hosts or "[]")}:
-                owning.append(str(name))
-        except (TypeError, ValueError):
-            continue
-    return owning or names
+    return sources_with_host(db, host) or [
+        str(r[0]) for r in db.execute("SELECT name FROM sources ORDER BY added_at, name")
+    ]
 
 
 def url_forms(db: sqlite_utils.Database, url: str) -> list[str]:
@@ -76,4 +83,4 @@ def url_forms(db: sqlite_utils.Database, url: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-__all__ = ["stored_source", "url_forms"]
+__all__ = ["sources_with_host", "stored_source", "url_forms"]
