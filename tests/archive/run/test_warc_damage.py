@@ -93,17 +93,22 @@ def warc_file(db_path: Path, ref: CaptureRef) -> Path:
 
 
 def same_length_member(member: bytes, word: bytes) -> bytes:
-    """The gzip member ``member`` with 64 bytes of its record from the first ``word`` on
+    """The gzip member ``member`` with bytes of its record from the first ``word`` on
     blanked (spaces: it compresses better), recompressed and padded (a gzip header comment)
     to its exact length: a valid gzip member whose record no longer matches its digests,
-    with the same Content-Length and every later offset unchanged."""
+    with the same Content-Length and every later offset unchanged. The blanked stretch
+    grows (64, 256, 1024 bytes) until the recompressed member fits: how well a stretch
+    compresses depends on the crawl's timestamps in the record."""
     data = gzip.decompress(member)
     at = data.index(word)
-    changed = data[:at] + b" " * 64 + data[at + 64 :]
-    deflated = min((deflate(changed, level, mem) for level in range(1, 10) for mem in (8, 9)),
-                   key=len)  # fmt: skip
-    trailer = struct.pack("<II", zlib.crc32(changed), len(changed) & 0xFFFFFFFF)
-    padding = len(member) - (10 + len(deflated) + len(trailer)) - 1
+    for span in (min(n, len(data) - at) for n in (64, 256, 1024)):
+        changed = data[:at] + b" " * span + data[at + span :]
+        deflated = min((deflate(changed, level, mem) for level in range(1, 10)
+                        for mem in (8, 9)), key=len)  # fmt: skip
+        trailer = struct.pack("<II", zlib.crc32(changed), len(changed) & 0xFFFFFFFF)
+        padding = len(member) - (10 + len(deflated) + len(trailer)) - 1
+        if padding >= 0:
+            break
     assert padding >= 0, "the recompressed member is longer than the original"
     header = b"\x1f\x8b\x08\x10\x00\x00\x00\x00\x02\x03" + b"x" * padding + b"\x00"
     out = header + deflated + trailer
