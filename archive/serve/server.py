@@ -22,6 +22,7 @@ defines canned queries:
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import socket
 import tempfile
@@ -33,6 +34,10 @@ from archive.store.reader import connect_readonly
 from crawler.errors import ServeError
 
 DEFAULT_PORT = 8001
+#: The Datasette plugin modules of the archive (each registers its own hooks: SQL
+#: functions, routes, templates in ``archive/serve/templates``); ``serve`` registers them
+#: in-process, :func:`write_plugin_shim` writes a ``--plugins-dir`` file importing them.
+PLUGIN_MODULES = ("archive.serve.plugin",)
 SEARCH_LIMIT = 20
 FACETS = ["source", "page_type", "year", "label"]
 LICENSE_NOTE = (
@@ -201,11 +206,15 @@ def datasette_args(
     ]  # fmt: skip
 
 
-def write_plugin_shim(directory: Path) -> Path:
-    """A ``--plugins-dir`` file that loads :mod:`archive.serve.plugin`."""
-    shim = directory / "pressarchive_search.py"
-    shim.write_text("from archive.serve.plugin import prepare_connection  # noqa: F401\n")
-    return shim
+def write_plugin_shim(directory: Path) -> list[Path]:
+    """``--plugins-dir`` files that load the archive's plugins: one file per module (a
+    module's hooks are found by name, so two modules cannot share one file)."""
+    shims = []
+    for name in PLUGIN_MODULES:
+        shim = directory / f"pressarchive_{name.rsplit('.', 1)[-1]}.py"
+        shim.write_text(f"from {name} import *  # noqa: F401,F403\n")
+        shims.append(shim)
+    return shims
 
 
 def check_address(host: str, port: int) -> None:
@@ -237,10 +246,10 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     from datasette.cli import cli as datasette_cli
     from datasette.plugins import pm
 
-    from archive.serve import plugin as datasette_plugin
-
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin, name="pressarchive")
+    for name in PLUGIN_MODULES:
+        module = importlib.import_module(name)
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
     conn, mode = connect_readonly(path)  # immutable only where read-only cannot work
     conn.close()
     immutable = mode == "immutable=1"
