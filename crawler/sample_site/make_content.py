@@ -245,7 +245,7 @@ def _add_related(rng: random.Random, pages: list[Page]) -> None:
 
 
 def _editions(pages: list[Page], rng: random.Random) -> dict[str, Any]:
-    """Edition 2: three new releases, two edits, one removal, one changed related box."""
+    """Edition 2: three new releases, three edits, one removal, one changed related box."""
     by_key = {p["key"]: p for p in pages}
     gen = [p for p in pages if p["key"].startswith("gen-2025")]
     # removed: a generated 2025 release without inbound related teasers
@@ -272,6 +272,14 @@ def _editions(pages: list[Page], rng: random.Random) -> dict[str, Any]:
     imgs = [dict(i) for i in arksousi["images"]]
     imgs[0]["caption"] = pools.EDIT_CAPTION
     arksousi["edition_2"] = {"images": imgs}
+    # stealth edit of the seed release (no new date_modified): one phrase replaced, one
+    # sentence added at the end of the body
+    seed = by_key["seed"]
+    edit = pools.SEED_EDIT
+    seed_blocks = [list(b) for b in seed["blocks"]]
+    seed_blocks[0][1] = seed_blocks[0][1].replace(edit["old"], edit["new"], 1)
+    seed_blocks[-1][1] = seed_blocks[-1][1] + " " + edit["added"]
+    seed["edition_2"] = {"blocks": seed_blocks}
     # related box change on the "url-only" release: topic teaser replaced by an org teaser
     url_only = by_key["url-only"]
     rel = [dict(t) for t in url_only["related"]]
@@ -294,6 +302,7 @@ def _editions(pages: list[Page], rng: random.Random) -> dict[str, Any]:
             "old": arksousi["images"][0]["caption"],
             "new": pools.EDIT_CAPTION,
         },
+        "seed_edit": {"path": seed["path"], **edit},
         "related_edit": {
             "path": url_only["path"],
             "old_teaser": url_only["related"][0]["key"],
