@@ -227,6 +227,12 @@ def graph_export(
 ) -> None:
     """Write the graph as GEXF 1.3 / GraphML (Gephi) or node-link JSON (D3, networkx).
 
+    One vocabulary in every format: kind, status, title, category (the page's label),
+    source, page_type, published, url, first_seen, last_seen on nodes; rel, kind,
+    category, title, date, position, first_seen, last_seen on edges; a missing value is
+    absent. GEXF is dynamic (Gephi's timeline plays first_seen spells); the JSON reads
+    with networkx.node_link_graph(data) as it is ("edges" key).
+
     \b
     Example:
         pressarchive graph export --format gexf --at 2025-12-01 -o archive.gexf

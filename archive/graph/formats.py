@@ -3,9 +3,18 @@
 networkx's writers build the whole document in memory first (an ElementTree of the
 graph, or the node-link dict plus its JSON text) from a cleaned copy of the graph: 73 s
 and gigabytes for a 437 MB GEXF at 100,000 pages. These write each node and edge as they
-go, in the same shape (``nx.read_graphml`` / ``nx.read_gexf`` / ``nx.node_link_graph``
-give back the same nodes, edges, keys and attributes), with ``None`` written as ``""``.
-Characters XML 1.0 cannot carry (control characters) are dropped.
+go, in the shape the tools read with their defaults (``nx.read_graphml``,
+``nx.read_gexf``, ``nx.node_link_graph(data)``, Gephi).
+
+One attribute vocabulary in all three formats (:func:`exported`): the page's category
+label is ``category`` (GEXF reserves ``label`` for the text Gephi shows: the title), and a
+missing value (``None`` or ``""``) is absent, never written as ``""``. GEXF is
+``mode="dynamic"``: every node and edge carries a spell from its ``first_seen`` (open
+while present; a removed page's spell ends at its ``last_seen``), so Gephi's timeline
+plays the archive's history (``timeformat="date"`` with ISO 8601 UTC times in the spells:
+Gephi parses those as date-times, and ``nx.read_gexf`` reads no other non-numeric
+format). Characters XML 1.0 cannot carry (control characters) are
+dropped.
 """
 
 from __future__ import annotations
@@ -58,6 +67,15 @@ def _attr(value: Any) -> str:
     if _NOT_XML.search(text):
         text = _NOT_XML.sub("", text)
     return escape(text, _ATTR_ENTITIES)
+
+
+def exported(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` in the export vocabulary: ``label`` → ``category``; no missing values."""
+    return {
+        ("category" if key == "label" else key): value
+        for key, value in data.items()
+        if value is not None and value != ""
+    }
 
 
 def _type_name(value: Any) -> str:
@@ -114,9 +132,9 @@ def _sink(
 
 def write_graphml(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
     """GraphML as ``nx.write_graphml`` writes a MultiDiGraph (edge id = key)."""
-    graph_keys = _schema(iter([g.graph]))
-    node_keys = _schema(d for _n, d in g.nodes(data=True))
-    edge_keys = _schema(d for *_e, d in g.edges(data=True))
+    graph_keys = _schema(iter([exported(g.graph)]))
+    node_keys = _schema(exported(d) for _n, d in g.nodes(data=True))
+    edge_keys = _schema(exported(d) for *_e, d in g.edges(data=True))
     ids: dict[tuple[str, str], str] = {}
     with _sink(out, archive) as write:
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<graphml {_GRAPHML_NS}>\n")
@@ -126,34 +144,40 @@ def write_graphml(g: Any, out: str | Path | IO[bytes], archive: str | Path | Non
                 write(f'<key id="{key_id}" for="{scope}" attr.name="{_attr(name)}" '
                       f'attr.type="{xml_type}"/>\n')  # fmt: skip
         write('<graph edgedefault="directed">\n')
-        for name, value in g.graph.items():
+        for name, value in exported(g.graph).items():
             write(f'<data key="{ids[("graph", name)]}">{_text(value)}</data>\n')
         node_ids = {name: ids[("node", name)] for name in node_keys}
         for node, data in g.nodes(data=True):
             parts = [f'<node id="{_attr(node)}">\n']
             parts += [f'  <data key="{node_ids[k]}">{_text(v)}</data>\n'
-                      for k, v in data.items() if k in node_ids]  # fmt: skip
+                      for k, v in exported(data).items()]  # fmt: skip
             parts.append("</node>\n")
             write("".join(parts))
         edge_ids = {name: ids[("edge", name)] for name in edge_keys}
         for u, v, key, data in g.edges(keys=True, data=True):
             parts = [f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(key)}">\n']
             parts += [f'  <data key="{edge_ids[k]}">{_text(x)}</data>\n'
-                      for k, x in data.items() if k in edge_ids]  # fmt: skip
+                      for k, x in exported(data).items()]  # fmt: skip
             parts.append("</edge>\n")
             write("".join(parts))
         write("</graph></graphml>\n")
 
 
+def _spell(data: dict[str, Any]) -> str:
+    """The GEXF spell of a node or edge: from ``first_seen``, open while present."""
+    start = data.get("first_seen")
+    if not start:
+        return ""
+    end = data.get("last_seen") if data.get("status") == "removed" else None
+    bound = f' end="{_attr(end)}"' if end else ""
+    return f'        <spells><spell start="{_attr(start)}"{bound} /></spells>\n'
+
+
 def write_gexf(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
-    """GEXF 1.3 for Gephi: a node's label is its title, the page label is ``category``
-    (nodes and edges); the edge key is ``networkx_key``, as ``nx.write_gexf`` does."""
-
-    def renamed(data: dict[str, Any]) -> dict[str, Any]:
-        return {("category" if k == "label" else k): v for k, v in data.items()}
-
-    node_keys = _schema(renamed(d) for _n, d in g.nodes(data=True))
-    edge_keys = _schema(renamed(d) for *_e, d in g.edges(data=True))
+    """GEXF 1.3, dynamic, for Gephi: a node's label is its title; spells from
+    ``first_seen``; the edge key is ``networkx_key``, as ``nx.write_gexf`` does."""
+    node_keys = _schema(exported(d) for _n, d in g.nodes(data=True))
+    edge_keys = _schema(exported(d) for *_e, d in g.edges(data=True))
     edge_keys["networkx_key"] = "string"
     node_ids = {name: str(i) for i, name in enumerate(node_keys)}
     edge_ids = {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
@@ -161,7 +185,8 @@ def write_gexf(g: Any, out: str | Path | IO[bytes], archive: str | Path | None =
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<gexf {_GEXF_NS}>\n"
               f'  <meta lastmodifieddate="{clock.now().date().isoformat()}">\n'
               "    <creator>pressarchive</creator>\n  </meta>\n"
-              '  <graph defaultedgetype="directed" mode="static" name="">\n')  # fmt: skip
+              '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date" '
+              'timerepresentation="interval" name="">\n')  # fmt: skip
         for scope, keys, key_ids in (("edge", edge_keys, edge_ids), ("node", node_keys, node_ids)):
             write(f'    <attributes mode="static" class="{scope}">\n')
             for name, xml_type in keys.items():
@@ -170,48 +195,43 @@ def write_gexf(g: Any, out: str | Path | IO[bytes], archive: str | Path | None =
             write("    </attributes>\n")
         write("    <nodes>\n")
         for node, data in g.nodes(data=True):
-            parts = [f'      <node id="{_attr(node)}" label="{_attr(data.get("title", node))}">\n'
+            parts = [f'      <node id="{_attr(node)}" label="{_attr(data.get("title") or node)}">\n'
                      "        <attvalues>\n"]  # fmt: skip
-            for k, v in data.items():
-                k = "category" if k == "label" else k
+            for k, v in exported(data).items():
                 parts.append(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n')
-            parts.append("        </attvalues>\n      </node>\n")
+            parts += ["        </attvalues>\n", _spell(data), "      </node>\n"]
             write("".join(parts))
         write("    </nodes>\n    <edges>\n")
         key_for = edge_ids["networkx_key"]
         for i, (u, v, key, data) in enumerate(g.edges(keys=True, data=True)):
             parts = [f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{i}">\n'
                      "        <attvalues>\n"]  # fmt: skip
-            for k, x in data.items():
-                k = "category" if k == "label" else k
+            for k, x in exported(data).items():
                 parts.append(f'          <attvalue for="{edge_ids[k]}" value="{_attr(x)}" />\n')
-            parts.append(f'          <attvalue for="{key_for}" value="{_attr(key)}" />\n'
-                         "        </attvalues>\n      </edge>\n")  # fmt: skip
+            parts += [f'          <attvalue for="{key_for}" value="{_attr(key)}" />\n'
+                      "        </attvalues>\n", _spell(data), "      </edge>\n"]  # fmt: skip
             write("".join(parts))
         write("    </edges>\n  </graph>\n</gexf>\n")
 
 
 def write_json(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
-    """Node-link JSON as ``nx.node_link_data(g, edges="links")``, one node / link a line."""
-
-    def clean(data: dict[str, Any]) -> dict[str, Any]:
-        return {k: ("" if v is None else v) for k, v in data.items()}
-
+    """Node-link JSON as ``nx.node_link_data(g)`` writes it (``edges`` key, networkx 3.4+
+    defaults), in the export vocabulary; one node / edge a line."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with _sink(out, archive) as write:
         head = {"directed": g.is_directed(), "multigraph": g.is_multigraph(),
-                "graph": clean(g.graph)}  # fmt: skip
+                "graph": exported(g.graph)}  # fmt: skip
         write(dumps(head)[:-1] + ',\n"nodes": [')
         sep = "\n"
         for node, data in g.nodes(data=True):
-            write(sep + dumps({**clean(data), "id": node}))
+            write(sep + dumps({**exported(data), "id": node}))
             sep = ",\n"
-        write('\n],\n"links": [')
+        write('\n],\n"edges": [')
         sep = "\n"
         for u, v, key, data in g.edges(keys=True, data=True):
-            write(sep + dumps({**clean(data), "source": u, "target": v, "key": key}))
+            write(sep + dumps({**exported(data), "source": u, "target": v, "key": key}))
             sep = ",\n"
         write("\n]}\n")
 
 
-__all__ = ["write_gexf", "write_graphml", "write_json"]
+__all__ = ["exported", "write_gexf", "write_graphml", "write_json"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,9 +220,14 @@ def test_export_loads_in_networkx_and_at_differs_by_the_change(
 @pytest.mark.slow
 def test_export_json_is_node_link(archive: Archive) -> None:
     data = json.loads(_run("graph", "export", "--format", "json", "--db", str(archive.path)).output)
-    g = nx.node_link_graph(data, edges="links")
-    assert g.number_of_edges() == G.build_graph(open_archive(archive.path)).number_of_edges()
-    assert all(v is not None for n in data["nodes"] for v in n.values())
+    g = nx.node_link_graph(data)  # networkx's defaults: the "edges" key
+    built = G.build_graph(open_archive(archive.path))
+    assert (g.number_of_nodes(), g.number_of_edges()) == (
+        built.number_of_nodes(), built.number_of_edges())  # fmt: skip
+    values = [v for item in data["nodes"] + data["edges"] for v in item.values()]
+    assert all(v is not None and v != "" for v in values)
+    assert not any("label" in item for item in data["nodes"] + data["edges"])
+    assert g.nodes[SEED]["category"] == built.nodes[SEED]["label"]
 
 
 @pytest.mark.slow
@@ -326,7 +332,41 @@ def test_streamed_exports_round_trip_awkward_values(tmp_path: Path) -> None:
         title = back.nodes["a"]["label" if fmt == "gexf" else "title"]
         assert title == 'A & B <"x">\nzwei'
         assert back.edges["a", "b", "related"]["position"] == 3
-        assert back.edges["a", "b", "related"]["category" if fmt == "gexf" else "label"] == "L & M"
+        assert back.edges["a", "b", "related"]["category"] == "L & M"  # one vocabulary
+        assert "category" not in back.nodes["a"]  # None: absent, not ""
+        assert "category" not in back.edges["a", "b", "body"]  # "": absent
+
+
+def test_gexf_is_dynamic_with_spells(tmp_path: Path) -> None:
+    """Gephi's timeline: every node and edge has a spell from first_seen; a removed page's
+    spell ends at its last_seen; a node without first_seen has none."""
+    g = nx.MultiDiGraph(at="now", generic_labels="")
+    g.add_node("a", title="A", status="archived", first_seen="2025-01-02T10:00:00Z",
+               last_seen="2025-03-01T10:00:00Z")  # fmt: skip
+    g.add_node("b", title="B", status="removed", first_seen="2025-01-05T10:00:00Z",
+               last_seen="2025-02-01T10:00:00Z")  # fmt: skip
+    g.add_node("c", title="C", status="linked", first_seen="", last_seen="")
+    g.add_edge("a", "b", key="related", rel="related", first_seen="2025-01-06T10:00:00Z")
+    G.export_graph(g, "gexf", tmp_path / "g.gexf")
+    text = (tmp_path / "g.gexf").read_text()
+    assert 'mode="dynamic"' in text and 'timeformat="date"' in text
+    back = nx.read_gexf(tmp_path / "g.gexf")
+    assert back.graph["mode"] == "dynamic"
+    assert back.nodes["b"]["spells"] == [("2025-01-05T10:00:00Z", "2025-02-01T10:00:00Z")]
+    assert "spells" not in back.nodes["c"]
+    ns = {"g": "http://gexf.net/1.3"}
+    root = ET.parse(tmp_path / "g.gexf").getroot()
+
+    def spells(tag: str) -> list[list[dict[str, str]]]:
+        return [[dict(s.attrib) for s in el.iterfind("g:spells/g:spell", ns)]
+                for el in root.iterfind(f".//g:{tag}", ns)]  # fmt: skip
+
+    assert spells("node") == [
+        [{"start": "2025-01-02T10:00:00Z"}],  # present: open-ended
+        [{"start": "2025-01-05T10:00:00Z", "end": "2025-02-01T10:00:00Z"}],  # removed
+        [],  # never archived: no time known
+    ]
+    assert spells("edge") == [[{"start": "2025-01-06T10:00:00Z"}]]
 
 
 @pytest.mark.slow
