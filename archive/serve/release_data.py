@@ -16,8 +16,11 @@ from the live site.
 
 Subheadings: a body is stored as blocks joined by a blank line, without marking which
 block was a heading (:data:`crawler.records.Page.body`). A block is shown as a subheading
-when it is short (:data:`HEADING_MAX` characters), ends without a sentence mark, is followed
-by more text, and neither neighbour looks the same (a run of such blocks is a list).
+when it is short (:data:`HEADING_MAX` characters), ends without a sentence mark (a question
+mark may end a heading), is followed by more text, and neither neighbour looks the same (a
+run of such blocks is a list). On the sample site's markup (``h2``/``h3`` and bold-only
+paragraphs), this finds 50 of 57 subheadings and marks no other block
+(``tests/archive/serve/test_release_data.py``).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from archive.store.revisions import history, load_revision, resolve, state
 from crawler.errors import NotArchived
 
 HEADING_MAX = 100
-_SENTENCE_MARK = re.compile(r"[.!?:;,…\"“”»«)\]]$")
+#: a block ending so is a sentence, not a heading ("?" not: "Wer kann teilnehmen?" heads)
+_SENTENCE_MARK = re.compile(r"[.!:;,…\"“”»«)\]]$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 #: fields compared as text, with their labels, in display order (images apart)
 DIFF_LABELS = {
@@ -146,7 +150,7 @@ def _pick(numbers: list[int], from_rev: int | None, to_rev: int | None) -> tuple
     latest = max(numbers)
     to_n = latest if to_rev is None else to_rev
     from_n = max(to_n - 1, min(numbers)) if from_rev is None else from_rev
-    for n in (from_n, to_n):
+    for n in (to_n, from_n):
         if n not in numbers:
             raise RevisionError(f"no version {n}: this page has versions 1 to {latest}")
     return from_n, to_n
