@@ -182,6 +182,13 @@ def counts(segments: Iterable[Segment]) -> dict[str, int]:
     return total
 
 
+def inline(segments: Iterable[Segment]) -> str:
+    """The segments as plain text, ``[-deleted-]`` and ``{+inserted+}`` (as ``git diff
+    --word-diff`` marks them)."""
+    marks = {EQUAL: "{}", DELETE: "[-{}-]", INSERT: "{{+{}+}}"}
+    return "".join(marks[op].format(text) for op, text in segments)
+
+
 def old_text(segments: Iterable[Segment]) -> str:
     return "".join(text for op, text in segments if op != INSERT)
 
@@ -197,6 +204,7 @@ __all__ = [
     "Segment",
     "changed",
     "counts",
+    "inline",
     "new_text",
     "old_text",
     "paragraphs",
