@@ -21,6 +21,7 @@ import httpx
 import lxml.html
 import pytest
 
+from archive.serve.server import write_plugin_shim
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.render import CANONICAL_BASE, load_content
 from tests.archive.serve.test_release_data import HEADING_BLOCKS, MEDIA_SQL
@@ -302,3 +303,30 @@ def test_headless_chromium_renders_release_page(server: str, tmp_path: Path) -> 
     added = " ".join(CHANGES["body_edit"]["added_sentence"].split())
     assert texts(doc, "//div[@data-field='body']//ins") == [added]
     assert len(doc.xpath("//table[@class='versions']/tbody/tr")) == 2
+
+
+def test_plain_datasette_with_plugins_dir_serves_the_page(
+    archive_path: Path, tmp_path: Path
+) -> None:
+    """The ``--plugins-dir`` shims alone (no ``pressarchive serve``) give the same page:
+    the templates are found although the plugins are modules, not packages."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    write_plugin_shim(plugins)
+    port = free_port()
+    log_path = tmp_path / "ds.log"
+    cmd = [sys.executable, "-m", "datasette", "serve", str(archive_path), "-p", str(port)]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [*cmd, "-h", "127.0.0.1", "--plugins-dir", str(plugins)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(proc, url, log_path)
+        doc = get(url, SEED.replace("http://www.", "https://"))
+        assert texts(doc, "//h1[@class='release-title']") == [ground_truth(2)[SEED]["title"]]
+        assert get(url, None, status=400).xpath("//*[@data-status='400']")
+    finally:
+        stop_process(proc)
