@@ -12,8 +12,10 @@ before the latest and the latest; ``from``/``to`` pick others). Data:
 ``/``, tracking parameters) or an alias. No ``url``: 400; a bad ``from``/``to``: 400; a URL
 the archive does not hold: 404 — each an HTML page saying so.
 
-Links into the page: :func:`page_path` (``/-/page?url=<percent-encoded URL>``); archived
-media: :func:`media_path` (``/-/media?url=…``, served by the media plugin).
+The ``url`` cells of the ``pages`` table and ``pages_view`` link to the page too
+(:func:`render_cell`). Links into the page: :func:`page_path`
+(``/-/page?url=<percent-encoded URL>``); archived media: :func:`media_path`
+(``/-/media?url=…``, served by the media plugin).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
 
 from archive.serve.release_data import RevisionError, load_release
 from archive.serve.templating import use_templates
@@ -30,6 +33,8 @@ from crawler.errors import NotArchived
 
 PAGE_ROUTE = "/-/page"
 MEDIA_ROUTE = "/-/media"
+#: tables whose ``url`` cells link to the release page too (:func:`render_cell`)
+LINKED_TABLES = ("pages", "pages_view")
 #: where a publication date was found (``crawler.records.DATE_SOURCES``), in words
 DATE_SOURCES = {
     "metadata": "the page's metadata",
@@ -73,6 +78,19 @@ async def _error(datasette: Any, request: Any, status: int, title: str, message:
     return Response.html(html, status=status)
 
 
+def _data_links(datasette: Any, database: str, page_url: str, versions: bool) -> list[Any]:
+    """The page's rows in Datasette (HTML and JSON): ``pages``, ``revisions``."""
+    tables = [("pages", "url"), ("images", "page_url"), ("links", "page_url")]
+    if versions:
+        tables.append(("revisions", "page_url"))
+    links = []
+    for table, column in tables:
+        path = datasette.urls.table(database, table)
+        query = urlencode({column: page_url})
+        links.append({"label": table, "href": f"{path}?{query}", "json": f"{path}.json?{query}"})
+    return links
+
+
 async def release_page(datasette: Any, request: Any) -> Response:
     url = (request.args.get("url") or "").strip()
     if not url:
@@ -111,6 +129,7 @@ async def release_page(datasette: Any, request: Any) -> Response:
             **data,
             "date_sources": DATE_SOURCES,
             "self_path": datasette.urls.path(PAGE_ROUTE),
+            "data_links": _data_links(datasette, db.name, page_url, bool(data["versions"])),
         },
         request=request,
     )
@@ -122,4 +141,27 @@ def register_routes() -> list[tuple[str, Any]]:
     return [(rf"^{PAGE_ROUTE}$", release_page)]
 
 
-__all__ = ["MEDIA_ROUTE", "PAGE_ROUTE", "media_path", "page_path", "register_routes"]
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, datasette: Any) -> Markup | None:
+    """In the ``pages`` table and ``pages_view`` (rows and row pages), the ``url`` cell
+    links the original and the release page."""
+    if column != "url" or table not in LINKED_TABLES or not isinstance(value, str):
+        return None
+    if not value.startswith(("http://", "https://")):
+        return None
+    return Markup(
+        f'<a href="{escape(value)}" rel="noreferrer">{escape(value)}</a> '
+        f'<a class="release-link" href="{escape(page_path(datasette, value))}">'
+        "(archived page)</a>"
+    )
+
+
+__all__ = [
+    "LINKED_TABLES",
+    "MEDIA_ROUTE",
+    "PAGE_ROUTE",
+    "media_path",
+    "page_path",
+    "register_routes",
+    "render_cell",
+]

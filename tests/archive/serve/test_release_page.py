@@ -330,3 +330,19 @@ def test_plain_datasette_with_plugins_dir_serves_the_page(
         assert get(url, None, status=400).xpath("//*[@data-status='400']")
     finally:
         stop_process(proc)
+
+
+def test_datasette_links_both_ways(server: str) -> None:
+    """The url cells of pages_view and of a page's row lead to the release page; the
+    release page to its rows."""
+    row_path = f"/archive/pages/{quote(SEED, safe='')}"
+    for path, params in (("/archive/pages_view", {"url": SEED}), (row_path, {})):
+        response = httpx.get(server + path, params=params, timeout=20.0, follow_redirects=True)
+        assert response.status_code == 200, path
+        doc = lxml.html.fromstring(response.text)
+        assert doc.xpath("//a[@class='release-link']/@href") == [page_link(SEED)], path
+    links = get(server, SEED).xpath("//dd[@class='data-links']/a/@href")
+    revisions = [h for h in links if h.startswith("/archive/revisions.json?")]
+    assert revisions
+    rows = httpx.get(server + revisions[0] + "&_shape=array", timeout=20.0).json()
+    assert rows and {r["page_url"] for r in rows} == {SEED}
