@@ -56,6 +56,13 @@ def media_path(datasette: Any, url: str) -> str:
     return f"{datasette.urls.path(MEDIA_ROUTE)}?{urlencode({'url': url})}"
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address a link may lead to (never ``javascript:``)."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
 def _revision(value: str | None, name: str) -> int | None:
     if value is None or value.strip() == "":
         return None
@@ -114,11 +121,14 @@ async def release_page(datasette: Any, request: Any) -> Response:
     except RevisionError as exc:
         return await _error(datasette, request, 400, "Bad version", str(exc))
     page_url = data["page"]["url"]
+    data["page"]["live"] = web_url(page_url)
     for link in data["related"]:
         link["href"] = page_path(datasette, link["archived"]) if link["archived"] else None
+        link["live"] = web_url(link["url"])
     for item in [*data["images"], *data["attachments"]]:
         src = item.get("src") or item.get("url")
         item["href"] = media_path(datasette, src) if item["archived"] and src else None
+        item["live"] = web_url(src)
     for version in data["versions"]:
         n = version["revision"]
         version["diff_href"] = page_path(datasette, page_url, from_=n - 1, to=n) if n > 1 else None

@@ -79,6 +79,11 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
             [NEVER, ARKSOUSI],
         )
         conn.execute(
+            "INSERT INTO links (page_url, rel, position, url, title) "
+            "VALUES (?, 'related', 9, 'javascript:alert(1)', 'Skript')",
+            [ARKSOUSI],
+        )
+        conn.execute(
             "UPDATE pages SET title = ?, body = '<b>fett</b> & mehr.\n\nZweiter <i>Absatz</i>.' "
             "WHERE url = ?",
             [EVIL_TITLE, MARKUP],
@@ -238,6 +243,9 @@ def test_related_links_compare_canonically(server: str) -> None:
     archived = doc.xpath("//section[@class='related']//a[@class='archived']/@href")
     assert archived == [page_link(LOTSEN)]
     assert doc.xpath("//section[@class='related']//a[@class='live']/@href") == [NEVER]
+    # a link that is no web address is shown, never linked
+    assert "Skript" in texts(doc, "//section[@class='related']//li")[-1]
+    assert not [h for h in doc.xpath("//a/@href") if not h.startswith(("/", "http"))]
 
 
 def test_removed_page_is_marked(server: str, archive_path: Path) -> None:
