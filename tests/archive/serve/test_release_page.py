@@ -159,6 +159,8 @@ def test_seed_release_shows_text_image_and_related(server: str, archive_path: Pa
     assert hrefs == [page_link(u) for u in archived]
     assert doc.xpath("//a[@class='original']/@href") == [SEED]
     assert not doc.xpath("//*[@class='removed-notice']")
+    assert len(doc.xpath("//table[@class='versions']/tbody/tr")) == 1
+    assert not doc.xpath("//section[@class='diff'] | //dd[@class='version-summary']")
 
 
 @pytest.mark.parametrize(
@@ -182,6 +184,7 @@ def test_edited_release_shows_versions_and_word_diff(server: str) -> None:
     doc = get(server, EDITED.replace("http://www.", "https://"))
     rows = doc.xpath("//table[@class='versions']/tbody/tr")
     assert [r.xpath("string(td[1])") for r in rows] == ["1", "2"]
+    assert "2 versions" in texts(doc, "//dd[@class='version-summary']")[0]
     assert "body" in rows[1].xpath("string(td[5])")
     [body] = doc.xpath("//div[@data-field='body']")
     assert texts(body, ".//ins") == [added]
@@ -245,7 +248,7 @@ def test_related_links_compare_canonically(server: str) -> None:
     assert doc.xpath("//section[@class='related']//a[@class='live']/@href") == [NEVER]
     # a link that is no web address is shown, never linked
     assert "Skript" in texts(doc, "//section[@class='related']//li")[-1]
-    assert not [h for h in doc.xpath("//a/@href") if not h.startswith(("/", "http"))]
+    assert not [h for h in doc.xpath("//a/@href") if not h.startswith(("/", "#", "http"))]
 
 
 def test_removed_page_is_marked(server: str, archive_path: Path) -> None:
