@@ -51,18 +51,35 @@ def history(url: str, db_path: str, out: Output) -> None:
 @click.argument("url")
 @click.option("--from", "from_rev", type=int, help="Revision to compare from [previous].")
 @click.option("--to", "to_rev", type=int, help="Revision to compare to [latest].")
+@click.option(
+    "--words",
+    is_flag=True,
+    help="Word diff: changed words inline as [-deleted-]{+inserted+} "
+    "(JSON: a 'words' list of [op, text] per field).",
+)
 @db_option
 @output_options()
-def diff(url: str, from_rev: int | None, to_rev: int | None, db_path: str, out: Output) -> None:
+def diff(
+    url: str, from_rev: int | None, to_rev: int | None, words: bool, db_path: str, out: Output
+) -> None:
     """Field by field unified diff between two versions of a page.
 
     \b
     Example:
         pressarchive diff https://www.ruesselsheim.de/presse/2025/x --from 1 --to 2
+        pressarchive diff https://www.ruesselsheim.de/presse/2025/x --words
     """
     from archive.store.revisions import diff as page_diff
 
     data = page_diff(open_db(db_path), url, from_rev, to_rev)
+    if words:
+        from archive.diffing import inline, word_diff
+
+        for change in data["changes"]:
+            change["words"] = word_diff(change["from"], change["to"])
+            change["diff"] = f"{change['field']} ({data['from']} → {data['to']}):\n" + inline(
+                change["words"]
+            )
 
     def lines(changes: list[dict[str, Any]]) -> Iterator[str]:
         if not changes:
