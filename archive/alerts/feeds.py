@@ -126,7 +126,7 @@ def _page_entry(
         id=entry_id(row["url"], f"v{row['version']}"),
         title=row["title"] or row["url"],
         updated=updated or row["last_changed"] or row["first_seen"],
-        published=_time(row["published"]) or row["first_seen"],
+        published=_time(row["published"]),  # undated pages (topics) have none
         url=row["url"],
         base=base,
         summary=row.get("snippet") or row.get("lead") or "",
