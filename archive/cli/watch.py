@@ -56,7 +56,12 @@ def add(
     db_path: str, name: str, query: str, source: str | None, label: str | None,
     webhooks: tuple[str, ...], emails: tuple[str, ...], backfill: bool, out: Output,
 ) -> None:  # fmt: skip
-    """Save the search QUERY as the watch NAME."""
+    """Save the search QUERY as the watch NAME (unknown --source or --label: exit 2).
+
+    \b
+    Example:
+        pressarchive watch add kita Kita --webhook http://127.0.0.1:9000/hook
+    """
     from archive.alerts.watches import add_watch, matches
     from archive.store.locking import writer
 
@@ -80,7 +85,12 @@ def add(
 @output_options()
 def list_(db_path: str, out: Output) -> None:
     """The watches with their targets and deliveries by status (sent, pending: retried
-    on the next run, failed: given up after [alerts] max_attempts, baseline)."""
+    on the next run, failed: given up after [alerts] max_attempts, baseline).
+
+    \b
+    Example:
+        pressarchive watch list --json
+    """
     from archive.alerts.watches import list_watches
 
     rows = [w.as_dict() for w in list_watches(open_db(db_path))]
@@ -104,7 +114,12 @@ def list_(db_path: str, out: Output) -> None:
 @db_option
 @click.argument("name")
 def remove(db_path: str, name: str) -> None:
-    """Delete the watch NAME and its delivery records."""
+    """Delete the watch NAME and its delivery records (no such watch: exit 7).
+
+    \b
+    Example:
+        pressarchive watch remove kita
+    """
     from archive.alerts.watches import remove_watch
     from archive.store.locking import writer
 
@@ -122,7 +137,13 @@ def remove(db_path: str, name: str) -> None:
 )  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default: stdout).")
 def feed(db_path: str, name: str, base_url: str, output: str | None) -> None:
-    """Write the Atom feed of the watch NAME (its matching releases, newest first)."""
+    """Write the Atom feed of the watch NAME (its matching releases, newest first; at
+    most 50). `pressarchive serve` serves the same feed at /-/watch/NAME.atom.
+
+    \b
+    Example:
+        pressarchive watch feed kita -o kita.atom
+    """
     from archive.alerts.feeds import watch_feed
     from archive.alerts.watches import get_watch
     from archive.outfile import check_output, replaced_on_success
