@@ -33,6 +33,7 @@ import sqlite_utils
 
 from archive.alerts.feeds import ATOM_NS as ATOM
 from archive.alerts.feeds import BUILTIN_FEEDS, LIMIT
+from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
 from crawler.sample_site.demo import sample_config_text
 from tests.support.cli import invoke
@@ -313,3 +314,31 @@ def test_unknown_watch_or_source_is_404(server: str) -> None:
     assert httpx.get(f"{server}/-/watch/nope.atom", timeout=20.0).status_code == 404
     assert httpx.get(f"{server}/-/feeds/new.atom?source=zzz", timeout=20.0).status_code == 404
     assert httpx.get(f"{server}/-/feeds/other.atom", timeout=20.0).status_code == 404
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def test_schedule_lists_urls_and_delivers(tmp_path: Path) -> None:
+    """``schedule --once --json`` and ``--log-json`` carry each run's URLs and deliveries;
+    a watch added with ``--backfill`` before the first run gets every match once."""
+    db_path = tmp_path / "archive.db"
+    open_archive(db_path).close()
+    with SampleSite(edition=1, crawl_delay="0.01") as site, WebhookReceiver() as hook:
+        config = tmp_path / "config.toml"
+        config.write_text(sample_config_text(site.port, delay=0.0, max_delay=0.01))
+        invoke("watch", "add", "lotsen", "Lotsen", "--backfill", "--webhook", hook.url(),
+               "--db", str(db_path))  # fmt: skip
+        cmd = [sys.executable, "-m", "archive.cli", "--log-json", "schedule", "--once",
+               "--json", "--config", str(config), "--db", str(db_path)]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        posted = sorted(b["url"] for b in hook.bodies())
+    (outcome,) = json.loads(done.stdout)
+    assert outcome["status"] == "ok"
+    assert len(outcome["urls"]["new"]) == outcome["new"] > 0
+    assert posted == sorted(live_matches(db_path, "Lotsen")) and posted
+    assert outcome["deliveries"]["sent"] == len(posted)
+    logged = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    (run_line,) = [line for line in logged if "urls" in line]
+    assert run_line["urls"] == outcome["urls"] and run_line["deliveries"] == outcome["deliveries"]
