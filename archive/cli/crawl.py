@@ -130,6 +130,9 @@ def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
 def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> None:
     """Crawl every source (or one) into the archive.
 
+    Afterwards the new matches of saved searches (`pressarchive watch`) go to their
+    targets; --json lists each source's new, changed and removed URLs and the deliveries.
+
     \b
     Example:
         pressarchive crawl --config config.toml --db archive.db --source ruesselsheim

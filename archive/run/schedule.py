@@ -24,6 +24,11 @@ writing at once make page transactions fail with "database is locked"; a source 
 another runs starts when that one ends (its missed fires coalesce).
 
 ``--once`` (for cron users): run every due source once, one after the other, and exit.
+
+After each run (not an interrupted one) the new matches of the saved searches are delivered
+(:mod:`archive.alerts.deliver`; a failure is logged and recorded, never a failed run). Each
+run's outcome (``--once --json``) and its INFO log line (``--log-json``) carry the URLs the
+run found new, changed and removed and the deliveries.
 """
 
 from __future__ import annotations
