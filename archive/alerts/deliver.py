@@ -122,11 +122,16 @@ def payload(watch: Watch, match: dict[str, Any], base: str) -> dict[str, Any]:
 def post_webhook(
     client: httpx.Client, url: str, watch: Watch, matches: list[dict[str, Any]], base: str
 ) -> list[str | None]:
-    """POST each match; per match ``None`` (2xx) or the error."""
+    """POST each match; per match ``None`` (2xx) or the error. A target that cannot be
+    reached (refused, timeout) is not tried again in this pass: the matches left get the
+    same error (a hook that is down costs one timeout per run, not one per match)."""
     out: list[str | None] = []
     for match in matches:
         try:
             response = client.post(url, json=payload(watch, match, base))
+        except httpx.TransportError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            return out + [error] * (len(matches) - len(out))
         except httpx.HTTPError as exc:
             out.append(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             continue
