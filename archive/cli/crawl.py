@@ -46,13 +46,17 @@ def run_crawl(
     *,
     show_progress: bool = True,
     command: str = "crawl",
-) -> list[dict[str, Any]]:
-    """Crawl the sources of ``config`` (or one) under the archive lock; the run stats.
+) -> dict[str, Any]:
+    """Crawl the sources of ``config`` (or one) under the archive lock; the summary of the
+    runs (:func:`summarize`) with ``deliveries``: what was sent to the watches' targets
+    after the runs (:mod:`archive.alerts.deliver`; never fails the crawl).
 
     SIGTERM and SIGINT stop the crawl the way they stop the scheduler: the pages in hand
-    are written and the runs recorded ``interrupted`` (then :func:`conclude` exits 130)."""
+    are written and the runs recorded ``interrupted`` (then :func:`conclude` exits 130),
+    and nothing is delivered (the next run does it)."""
     import threading
 
+    from archive.alerts.deliver import deliver_safely
     from archive.run.crawl import crawl_sources
     from archive.run.signals import stop_on_signals
     from archive.store.locking import writer
@@ -71,7 +75,9 @@ def run_crawl(
                 names = ", ".join(src.name for src in sources)
                 click.echo(f"\ninterrupted: the runs of {names} are recorded", err=True)
                 sys.exit(EXIT_INTERRUPTED)
-    return [stats.as_dict() for stats in runs]
+        summary = summarize([stats.as_dict() for stats in runs])
+        summary["deliveries"] = {} if stop.is_set() else deliver_safely(db, config.alerts)
+    return summary
 
 
 def conclude(summary: dict[str, Any]) -> None:
@@ -107,6 +113,13 @@ def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
         )
         for url in r["error_urls"][:10]:
             yield f"  error: {url}"
+    sent = summary.get("deliveries") or {}
+    if sent.get("targets") or sent.get("error"):
+        yield (
+            f"alerts: {sent['sent']} delivered, {sent['failed']} failed"
+            + (f" ({sent['given_up']} given up)" if sent["given_up"] else "")
+            + (f"; error: {sent['error']}" if sent.get("error") else "")
+        )
 
 
 @click.command()
@@ -117,6 +130,9 @@ def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
 def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> None:
     """Crawl every source (or one) into the archive.
 
+    Afterwards the new matches of saved searches (`pressarchive watch`) go to their
+    targets; --json lists each source's new, changed and removed URLs and the deliveries.
+
     \b
     Example:
         pressarchive crawl --config config.toml --db archive.db --source ruesselsheim
@@ -124,7 +140,7 @@ def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> No
     from crawler.config.settings import load_config
 
     config = load_config(config_path)
-    summary = summarize(run_crawl(db_path, config, source))
+    summary = run_crawl(db_path, config, source)
     out.emit(summary, text=summary_lines)
     conclude(summary)
 
@@ -210,7 +226,7 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output)
 
     with SampleSite(edition=edition, crawl_delay="0.05") as site:
         config = sample_config(site.port)
-        summary = summarize(run_crawl(db_path, config, None, command="demo"))
+        summary = run_crawl(db_path, config, None, command="demo")
     ok = all(r["status"] == "ok" for r in summary["sources"])
 
     def lines(summary: dict[str, Any]) -> Iterator[str]:

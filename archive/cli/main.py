@@ -5,7 +5,8 @@ One module per command group: :mod:`archive.cli.crawl` (crawl, schedule, demo,
 sample-site), :mod:`archive.cli.search` (search, export), :mod:`archive.cli.pages`
 (history, diff, show, extract), :mod:`archive.cli.maintain` (status, reparse, import-warc),
 :mod:`archive.cli.reindex`, :mod:`archive.cli.graph` (the graph group),
-:mod:`archive.cli.profile` (learned site templates), :mod:`archive.cli.serve`. Shared options are in
+:mod:`archive.cli.profile` (learned site templates), :mod:`archive.cli.serve`,
+:mod:`archive.cli.watch` (saved searches, feeds, alerts). Shared options are in
 :mod:`archive.cli.options`, the text/JSON/CSV output in :mod:`archive.cli.output`. Command
 modules import their libraries inside the command functions, so ``pressarchive --help``
 never loads Datasette, networkx, trafilatura, lxml or httpx.
@@ -44,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "graph": "archive.cli.graph:graph",
     "serve": "archive.cli.serve:serve",
     "profile": "archive.cli.profile:profile",
+    "watch": "archive.cli.watch:watch",
 }
 
 

@@ -24,6 +24,11 @@ writing at once make page transactions fail with "database is locked"; a source 
 another runs starts when that one ends (its missed fires coalesce).
 
 ``--once`` (for cron users): run every due source once, one after the other, and exit.
+
+After each run (not an interrupted one) the new matches of the saved searches are delivered
+(:mod:`archive.alerts.deliver`; a failure is logged and recorded, never a failed run). Each
+run's outcome (``--once --json``) and its INFO log line (``--log-json``) carry the URLs the
+run found new, changed and removed and the deliveries.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,6 +51,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from archive.alerts.deliver import deliver_safely
 from archive.run.crawl import crawl_sources
 from archive.run.signals import stop_on_signals
 from archive.store.locking import writer
@@ -65,16 +71,26 @@ class RunOutcome:
     run_id: int | None
     counts: dict[str, Any]
     next_run_at: str
+    #: the URLs the run found new, changed, removed (:attr:`CrawlStats.urls`)
+    urls: dict[str, list[str]] = field(default_factory=dict)
+    #: what was delivered to the watches' targets after the run (archive/alerts/deliver.py)
+    deliveries: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source, "status": self.status, "run_id": self.run_id,
-            **self.counts, "next_run_at": self.next_run_at,
+            **self.counts, "next_run_at": self.next_run_at, "urls": self.urls,
+            "deliveries": self.deliveries,
         }  # fmt: skip
 
 
+#: Extra fields of a log record (``log.info(..., extra={...})``) a JSON line carries.
+JSON_EXTRAS = ("source", "run_id", "status", "urls", "deliveries")
+
+
 class JsonLogFormatter(logging.Formatter):
-    """One JSON object per log record: time, level, logger, message (and the exception)."""
+    """One JSON object per log record: time, level, logger, message (and the exception),
+    and the :data:`JSON_EXTRAS` the record has (a run's URLs and deliveries)."""
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
@@ -83,6 +99,9 @@ class JsonLogFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        for key in JSON_EXTRAS:
+            if key in record.__dict__:
+                data[key] = record.__dict__[key]
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
@@ -187,10 +206,21 @@ class Scheduler:
         try:
             db = open_archive(self.db_path)
             status, run_id, counts = "failed", None, {}
+            urls: dict[str, list[str]] = {}
+            sent: dict[str, Any] = {}
             try:
                 # not crawl_source: a failed run is recorded and reported, never raised
                 (stats,) = crawl_sources(db, self.config, [source], stop=self.stop)
                 status, run_id, counts = stats.status, stats.run_id, stats.run_counts()
+                urls = stats.urls
+                if not self.stop.is_set():
+                    sent = deliver_safely(db, self.config.alerts)
+                log.info(
+                    "%s: run %s %s: %d new, %d changed, %d removed URLs", source.name, run_id,
+                    status, *(len(urls.get(k, [])) for k in ("new", "changed", "removed")),
+                    extra={"source": source.name, "run_id": run_id, "status": status,
+                           "urls": urls, "deliveries": sent},
+                )  # fmt: skip
             finally:
                 now = clock.now()
                 interrupted = status == "interrupted"
@@ -202,7 +232,7 @@ class Scheduler:
             with self._idle:
                 self._active -= 1
                 self._idle.notify_all()
-        return RunOutcome(source.name, status, run_id, counts, value)
+        return RunOutcome(source.name, status, run_id, counts, value, urls, sent)
 
     def _planned_next(
         self, source: SourceConfig, planned: datetime | None, now: datetime

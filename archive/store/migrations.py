@@ -521,9 +521,42 @@ _M13 = (
     """DROP VIEW pages_view""",
     """CREATE VIEW pages_view AS SELECT url, source, page_type, label, title, published, substr(published, 1, 4) AS year, lead, image_count, related_count, CAST(removed_at IS NULL AS INTEGER) AS live, removed_at, first_seen, last_changed, version FROM pages""",
 )
+#: 15 watches_deliveries: saved searches (``watches``: name, query, optional source and
+#: label filters, the watch's own webhook URLs and e-mail addresses as JSON lists, when it
+#: was added) and every delivery of a match to a target (``deliveries``: one row per
+#: watch, target, page and version; ``status`` ``sent``, ``pending`` (failed, retried on
+#: the next run), ``failed`` (given up after ``[alerts] max_attempts``) or ``baseline``
+#: (matched when the watch was added: never sent); archive/alerts/). Numbered 15: 14 is
+#: taken by media capture on a parallel branch.
+_M15 = (
+    """CREATE TABLE "watches" (
+   "name" TEXT PRIMARY KEY,
+   "query" TEXT NOT NULL,
+   "source" TEXT,
+   "label" TEXT,
+   "webhooks" TEXT NOT NULL DEFAULT '[]',
+   "emails" TEXT NOT NULL DEFAULT '[]',
+   "backfill" INTEGER NOT NULL DEFAULT 0,
+   "created_at" TEXT NOT NULL
+)""",
+    """CREATE TABLE "deliveries" (
+   "id" INTEGER PRIMARY KEY,
+   "watch" TEXT NOT NULL REFERENCES "watches"("name") ON DELETE CASCADE,
+   "page_url" TEXT NOT NULL,
+   "version" INTEGER NOT NULL,
+   "target" TEXT NOT NULL,
+   "status" TEXT NOT NULL,
+   "attempts" INTEGER NOT NULL DEFAULT 0,
+   "last_error" TEXT,
+   "last_attempt_at" TEXT,
+   "delivered_at" TEXT,
+   UNIQUE ("watch", "target", "page_url", "version")
+)""",
+    """CREATE INDEX "idx_deliveries_watch_page_url" ON "deliveries" ("watch", "page_url")""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 14).
+#: Every migration, in order. Append only (the next one is 16; 14 is media capture).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -538,6 +571,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "learned_templates", _sql(*_M11)),
     Migration(12, "date_conflicts", _sql(*_M12)),
     Migration(13, "live_is_integer", _sql(*_M13)),
+    Migration(15, "watches_deliveries", _sql(*_M15)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

@@ -142,6 +142,29 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         "fetched_at",
         "found_at",
     ),  # fmt: skip
+    # migration 15: saved searches and the deliveries of their matches (archive/alerts/)
+    "watches": (
+        "name",
+        "query",
+        "source",
+        "label",
+        "webhooks",
+        "emails",
+        "backfill",
+        "created_at",
+    ),  # fmt: skip
+    "deliveries": (
+        "id",
+        "watch",
+        "page_url",
+        "version",
+        "target",
+        "status",
+        "attempts",
+        "last_error",
+        "last_attempt_at",
+        "delivered_at",
+    ),  # fmt: skip
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
 
@@ -166,6 +189,8 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "index_state": ("built_at",),
     "learned_templates": ("learned_at",),
     "date_conflicts": ("fetched_at", "found_at"),
+    "watches": ("created_at",),
+    "deliveries": ("last_attempt_at", "delivered_at"),
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.config.alerts import AlertsConfig, parse_alerts
 from crawler.config.checks import (
     HEADER_KEYS,
     MAX_INTERVAL,
@@ -153,6 +154,8 @@ class Config:
     path: str = "<defaults>"
     #: built-in and user-defined site profiles, resolved (``extends`` applied)
     profiles: dict[str, SiteProfile] = field(default_factory=lambda: dict(BUILTIN_PROFILES))
+    #: ``[alerts]``: delivery targets of saved searches (:mod:`crawler.config.alerts`)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -364,9 +367,11 @@ def _profiles(data: Any, path: str) -> dict[str, SiteProfile]:
 def parse_config(data: dict[str, Any], path: str = "<string>") -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key."""
     for key in data:
-        if key not in ("crawler", "sources", "profiles"):
+        if key not in ("crawler", "sources", "profiles", "alerts"):
             raise ConfigError(
-                "unknown top-level key (allowed: crawler, sources, profiles)", path=path, key=key
+                "unknown top-level key (allowed: crawler, sources, profiles, alerts)",
+                path=path,
+                key=key,
             )
     profiles = _profiles(data.get("profiles", {}), path)
     crawler_data = data.get("crawler", {})
@@ -395,7 +400,10 @@ def parse_config(data: dict[str, Any], path: str = "<string>") -> Config:
                 )
             src = dataclasses.replace(src, site_profile=profiles[src.profile])
         sources.append(_check_source(src, path))
-    return Config(crawler=crawler, sources=tuple(sources), path=path, profiles=profiles)
+    alerts = parse_alerts(data.get("alerts", {}), path)
+    return Config(
+        crawler=crawler, sources=tuple(sources), path=path, profiles=profiles, alerts=alerts
+    )
 
 
 def load_config(path: str | Path) -> Config:

@@ -24,6 +24,7 @@ from crawler import clock
 from crawler.config.settings import SourceConfig
 from crawler.errors import InvalidValue
 from crawler.records import Extracted, FetchResult
+from tests.support.receivers import WebhookReceiver
 
 #: Any value that reads as a date with a time of day (``T`` or a space), in any format.
 LOOKS_LIKE_A_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -143,9 +144,14 @@ def _values(db: sqlite_utils.Database, name: str, column: str) -> list[object]:
 @pytest.mark.slow
 def test_every_timestamp_column_of_a_demo_archive_has_the_one_format(tmp_path: Path) -> None:
     db_path = str(tmp_path / "demo.db")
-    for extra in ([], [], ["--edition", "2"]):
-        result = CliRunner().invoke(cli, ["demo", "--db", db_path, "--json", *extra])
-        assert result.exit_code == 0, result.output
+    with WebhookReceiver() as hook:
+        for extra in ([], [], ["--edition", "2"]):
+            if extra:  # a watch whose new matches edition 2 delivers (archive/alerts/)
+                watch = ["watch", "add", "kita", "Kita", "--webhook", hook.url(), "--db", db_path]
+                assert CliRunner().invoke(cli, watch).exit_code == 0
+            result = CliRunner().invoke(cli, ["demo", "--db", db_path, "--json", *extra])
+            assert result.exit_code == 0, result.output
+        assert hook.bodies()
     db = open_archive(db_path)
     # the writers the demo does not reach, with a fetch time in another offset
     run_id = db.execute("SELECT max(id) FROM crawl_runs").fetchone()[0]
@@ -210,7 +216,7 @@ MIXED = [
 
 
 #: tables created by a migration after 9: their writers used the one format from the start
-AFTER_9 = ("learned_templates", "date_conflicts")
+AFTER_9 = ("learned_templates", "date_conflicts", "watches", "deliveries")
 
 
 def _old_archive(path: Path) -> None:
