@@ -1,0 +1,239 @@
+"""``/-/search`` on a real ``pressarchive serve`` subprocess: the CLI's hits in the CLI's
+order as JSON, CSV and HTML, with filters, sorting, paging and facets; the first search
+box of every page a reader opens leads there; Datasette options pass through."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from archive.cli.main import cli
+from crawler.sample_site import SampleSite
+from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.sample_crawl import crawl_sample
+
+pytestmark = pytest.mark.slow
+
+QUERIES = ["Förderung", "Foerderung", "Haushalt", "Lotsen", "Kita", '"Vielfalt und Teilhabe"',
+           "Kita NOT Gebühren", "Integrationslotsen OR Haushalt"]  # fmt: skip
+PAGE_LINK = re.compile(r'<a href="(/-/page\?url=[^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search-page") / "archive.db"
+    with SampleSite(edition=1, crawl_delay="0.01") as site:
+        crawl_sample(path, site)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(archive_path: Path) -> Iterator[str]:
+    """``serve`` with Datasette options passed through (settings, metadata, CORS)."""
+    port = free_port()
+    meta = archive_path.with_name("user-metadata.json")
+    meta.write_text(json.dumps({"title": "Newsroom archive", "license": "CC BY 4.0"}))
+    log_path = archive_path.with_suffix(".serve.log")
+    cmd = [
+        sys.executable, "-m", "archive.cli", "serve", "--db", str(archive_path),
+        "--port", str(port), "--setting", "default_page_size", "7", "--cors",
+        "--metadata", str(meta),
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(proc, url, log_path)
+        yield url
+    finally:
+        stop_process(proc)
+
+
+def cli_json(archive_path: Path, *args: str) -> object:
+    result = CliRunner().invoke(
+        cli, ["search", *args, "--db", str(archive_path), "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def cli_urls(archive_path: Path, *args: str) -> list[str]:
+    hits = cli_json(archive_path, *args, "--limit", "1000")
+    assert isinstance(hits, list)
+    return [h["url"] for h in hits]
+
+
+def search_json(base: str, **params: str) -> dict:
+    response = httpx.get(f"{base}/-/search.json", params=params, timeout=30.0)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def page_urls(html: str) -> list[str]:
+    """The archived URLs the hits of an HTML result page link to, in order."""
+    return [parse_qs(urlsplit(unescape(href)).query)["url"][0] for href in PAGE_LINK.findall(html)]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_json_is_the_cli(server: str, archive_path: Path, query: str) -> None:
+    data = search_json(server, q=query)
+    expected = cli_json(archive_path, query)
+    assert isinstance(expected, list) and expected
+    assert [r["url"] for r in data["results"]] == [h["url"] for h in expected]
+    assert [r["snippet"] for r in data["results"]] == [h["snippet"] for h in expected]
+    assert data["count"] == cli_json(archive_path, query, "--count")["count"]  # type: ignore[index]
+    for r in data["results"]:
+        assert {"url", "title", "published", "snippet", "page"} <= set(r)
+        assert unquote(r["page"].split("?url=", 1)[1]) == r["url"]
+        assert r["page"].startswith("/-/page?url=")
+
+
+def test_filters_are_the_cli_filters(server: str, archive_path: Path) -> None:
+    cases = [
+        ({"type": "notice"}, ["--type", "notice"]),
+        ({"label": "Pressemitteilung"}, ["--label", "Pressemitteilung"]),
+        ({"since": "2025-01-01"}, ["--since", "2025-01-01"]),
+        ({"since": "2024-01-01", "until": "2024-12-31"}, ["--since", "2024-01-01", "--until", "2024-12-31"]),
+        ({"source": "sample"}, ["--source", "sample"]),
+    ]  # fmt: skip
+    narrowed = 0
+    for params, options in cases:
+        data = search_json(server, q="Haushalt", size="100", **params)
+        expected = cli_urls(archive_path, "Haushalt", *options)
+        assert [r["url"] for r in data["results"]] == expected, params
+        assert data["count"] == len(expected)
+        narrowed += len(expected) < search_json(server, q="Haushalt")["count"]
+    assert narrowed >= 3  # the filters really filter
+    for r in search_json(server, q="Haushalt", type="notice")["results"]:
+        assert r["page_type"] == "notice"
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_sorted_by_date(server: str, archive_path: Path, sort: str) -> None:
+    data = search_json(server, q="Haushalt", sort=sort, size="100")
+    results = data["results"]
+    dated = [r["published"] for r in results if r["published"]]
+    assert dated == sorted(dated, reverse=sort == "newest") and len(set(dated)) > 2
+    assert all(r["published"] for r in results[: len(dated)])  # undated last
+    relevance = search_json(server, q="Haushalt", size="100")["results"]
+    assert {r["url"] for r in results} == {r["url"] for r in relevance}
+    assert [r["url"] for r in results] != [r["url"] for r in relevance]
+    assert [r["url"] for r in results] == cli_urls(archive_path, "Haushalt", "--sort", sort)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_paging_continues(server: str, sort: str) -> None:
+    everything = search_json(server, q="Haushalt", sort=sort, size="100")
+    pages, page, seen = [], 1, []
+    while True:
+        data = search_json(server, q="Haushalt", sort=sort, size="3", page=str(page))
+        assert data["count"] == everything["count"]
+        pages.append(data)
+        seen += [r["url"] for r in data["results"]]
+        if not data["next"]:
+            break
+        assert parse_qs(urlsplit(data["next"]).query)["page"] == [str(page + 1)]
+        page += 1
+    assert len(pages) == -(-everything["count"] // 3) > 2
+    assert seen == [r["url"] for r in everything["results"]]
+    assert pages[0]["previous"] is None and pages[1]["previous"]
+
+
+def test_csv_has_the_same_hits(server: str) -> None:
+    response = httpx.get(f"{server}/-/search.csv", params={"q": "Förderung"}, timeout=30.0)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    data = search_json(server, q="Förderung", size="100")
+    assert [r["url"] for r in rows] == [r["url"] for r in data["results"]]
+    assert rows[0]["page"] == data["results"][0]["page"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [({"sort": "best"}, "sort"), ({"since": "2025-13-01"}, "since"), ({"until": "gestern"}, "until"),
+     ({"size": "0"}, "size"), ({"page": "x"}, "page"), ({"status": "gone"}, "status")],
+)  # fmt: skip
+def test_bad_parameters_answer_400(server: str, params: dict, parameter: str) -> None:
+    response = httpx.get(f"{server}/-/search.json", params={"q": "Kita", **params})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+    assert parameter in response.json()["error"]
+    html = httpx.get(f"{server}/-/search", params={"q": "Kita", **params})
+    assert html.status_code == 400 and parameter in html.text
+
+
+def test_html_lists_the_cli_hits_marked(server: str, archive_path: Path) -> None:
+    html = httpx.get(f"{server}/-/search", params={"q": "Lotsen"}).text
+    assert page_urls(html) == cli_urls(archive_path, "Lotsen")[:20]
+    assert "<mark>Integrationslotsen</mark>" in html or "<mark>Lotsen</mark>" in html
+    assert 'href="/-/search.csv?q=Lotsen"' in html and 'href="/-/search.json?q=Lotsen"' in html
+    assert 'type="date" name="since"' in html
+
+
+def test_facets_count_and_filter(server: str) -> None:
+    data = search_json(server, q="Haushalt")
+    assert sum(f["count"] for f in data["facets"]["page_type"]) == data["count"]
+    html = httpx.get(f"{server}/-/search", params={"q": "Haushalt"}).text
+    aside = html[html.index('<aside class="pa-facets">') :]
+    links = dict((unescape(v), unescape(h)) for h, v in re.findall(r'<a href="([^"]+)">([^<]+)</a>', aside))
+    for value, check in (("notice", "page_type"), ("2024", "published")):
+        followed = httpx.get(server + links[value]).text
+        urls = page_urls(followed)
+        assert urls and len(urls) < data["count"], value
+        hits = {r["url"]: r for r in search_json(server, q="Haushalt", size="100")["results"]}
+        assert all(str(hits[u][check]).startswith(value) for u in urls), value
+
+
+def test_table_search_boxes_lead_to_the_search(server: str, archive_path: Path) -> None:
+    for table in ("pages", "pages_view"):
+        response = httpx.get(f"{server}/archive/{table}", params={"_search": "Foerderung"})
+        assert response.status_code == 302, table
+        assert response.headers["location"] == "/-/search?q=Foerderung"
+        followed = httpx.get(f"{server}/archive/{table}", params={"_search": "Foerderung"},
+                             follow_redirects=True)  # fmt: skip
+        assert page_urls(followed.text) == cli_urls(archive_path, "Foerderung")[:20]
+    # the JSON API of the table stays Datasette's own
+    assert httpx.get(f"{server}/archive/pages.json", params={"_search": "Lotsen"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/archive", "/archive/pages", "/archive/pages_view"])
+def test_first_form_is_the_archive_search(server: str, path: str) -> None:
+    html = httpx.get(server + path).text
+    first = re.search(r"<form[^>]*>", html)
+    assert first and 'action="/-/search"' in first.group(0), path
+
+
+def test_datasette_options_pass_through(server: str) -> None:
+    assert httpx.get(f"{server}/-/settings.json").json()["default_page_size"] == 7
+    rows = httpx.get(f"{server}/archive/pages.json").json()["rows"]
+    assert len(rows) == 7
+    for path in ("/archive/pages.json", "/-/search.json?q=Kita"):
+        assert httpx.get(server + path).headers["access-control-allow-origin"] == "*"
+    meta = httpx.get(f"{server}/-/metadata.json").json()
+    assert meta["title"] == "Newsroom archive" and meta["license"] == "CC BY 4.0"
+    assert meta["databases"]["archive"]["tables"]["pages"]["description"]  # ours kept
+    index = httpx.get(server + "/").text
+    assert "Newsroom archive" in index and "CC BY 4.0" in index
+
+
+def test_index_lists_no_internal_table(server: str) -> None:
+    tables = httpx.get(f"{server}/archive.json").json()["tables"]
+    visible = [t["name"] for t in tables if not t["hidden"]]
+    assert "pages" in visible and "revisions" in visible
+    assert not {"search_terms", "migrations", "discovery_cache", "index_state"} & set(visible)
+    assert not [n for n in visible if n.startswith(("pages_fts", "pages_search", "sqlite_"))]
+    index = httpx.get(server + "/").text
+    assert "search_terms" not in index
