@@ -114,9 +114,7 @@ def _run(conn: Any, params: dict[str, Any], with_facets: bool) -> dict[str, Any]
     if not q:
         return {"hits": [], "count": 0, "facets": {}}
     offset = (params["page"] - 1) * params["size"]
-    hits = engine.search(
-        db, q, limit=params["size"], offset=offset, sort=params["sort"], **filters
-    )
+    hits = engine.search(db, q, limit=params["size"], offset=offset, sort=params["sort"], **filters)
     found = {"hits": hits, "count": engine.count(db, q, **filters), "facets": {}}
     if with_facets:
         found["facets"] = engine.facets(db, q, **filters)
@@ -143,12 +141,16 @@ class SearchPage:
     def __init__(self, datasette: Any, request: Request, params: dict[str, Any]) -> None:
         self.ds, self.request, self.params = datasette, request, params
 
-    def link(self, fmt: str = "", **changes: Any) -> str:
+    def link(self, fmt: str = "", /, **changes: str | None) -> str:
         """This search as ``/-/search{fmt}`` with ``changes`` (None drops a parameter)."""
         args = {k: v for k, v in _args(self.request).items() if k not in changes}
         args.update({k: v for k, v in changes.items() if v is not None})
         query = urlencode({k: v for k, v in args.items() if str(v).strip()})
         return self.ds.urls.path("/-/search" + fmt) + ("?" + query if query else "")
+
+    def clear(self, name: str) -> str:
+        """This search without the filter ``name``, from its first page."""
+        return self.link(**{name: None, "page": None})
 
     def page_link(self, url: str) -> str:
         return str(self.ds.urls.path("/-/page")) + "?url=" + quote(url, safe="")
@@ -253,7 +255,7 @@ async def _search_response(datasette: Any, request: Request) -> Response:
         "first": (params["page"] - 1) * params["size"] + 1,
         "sorts": [(s, view.link(sort=s, page=None)) for s in engine.SORTS],
         "csv_url": view.link(".csv", page=None, size=None), "json_url": view.link(".json"),
-        "clear": {k: view.link(**{k: None, "page": None}) for k in (*FILTERS, "since", "until")},
+        "clear": {k: view.clear(k) for k in (*FILTERS, "since", "until")},
     }  # fmt: skip
     html = await datasette.render_template(
         "pressarchive_search.html", context, request=request, view_name="pressarchive_search"

@@ -23,7 +23,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, l
     names = [
         r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
     ]
-    columns = {n: [r[1] for r in db.execute("SELECT * FROM pragma_table_info(?)", [n])] for n in names}
+    columns = {
+        n: [r[1] for r in db.execute("SELECT * FROM pragma_table_info(?)", [n])] for n in names
+    }
     db.close()
     return path, columns
 
@@ -48,7 +50,9 @@ def test_every_table_is_internal_or_described(archive: tuple[Path, dict]) -> Non
     assert {"search_terms", "migrations", "discovery_cache", "schedule_state"} <= set(
         n for n in meta if meta[n].get("hidden")
     )
-    assert all(meta[n].get("hidden") for n in columns if n.startswith(("pages_fts", "pages_search")))
+    assert all(
+        meta[n].get("hidden") for n in columns if n.startswith(("pages_fts", "pages_search"))
+    )
 
 
 def test_described_columns_exist_and_reader_columns_are_described(

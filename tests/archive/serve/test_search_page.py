@@ -12,8 +12,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.slow
 
 QUERIES = ["Förderung", "Foerderung", "Haushalt", "Lotsen", "Kita", '"Vielfalt und Teilhabe"',
            "Kita NOT Gebühren", "Integrationslotsen OR Haushalt"]  # fmt: skip
+CHROMIUM = Path("/usr/bin/chromium")
 PAGE_LINK = re.compile(r'<a href="(/-/page\?url=[^"]+)"')
 
 
@@ -105,7 +107,8 @@ def test_filters_are_the_cli_filters(server: str, archive_path: Path) -> None:
         ({"type": "notice"}, ["--type", "notice"]),
         ({"label": "Pressemitteilung"}, ["--label", "Pressemitteilung"]),
         ({"since": "2025-01-01"}, ["--since", "2025-01-01"]),
-        ({"since": "2024-01-01", "until": "2024-12-31"}, ["--since", "2024-01-01", "--until", "2024-12-31"]),
+        ({"since": "2024-01-01", "until": "2024-12-31"},
+         ["--since", "2024-01-01", "--until", "2024-12-31"]),
         ({"source": "sample"}, ["--source", "sample"]),
     ]  # fmt: skip
     narrowed = 0
@@ -163,8 +166,9 @@ def test_csv_has_the_same_hits(server: str) -> None:
 
 @pytest.mark.parametrize(
     ("params", "parameter"),
-    [({"sort": "best"}, "sort"), ({"since": "2025-13-01"}, "since"), ({"until": "gestern"}, "until"),
-     ({"size": "0"}, "size"), ({"page": "x"}, "page"), ({"status": "gone"}, "status")],
+    [({"sort": "best"}, "sort"), ({"since": "2025-13-01"}, "since"),
+     ({"until": "gestern"}, "until"), ({"size": "0"}, "size"), ({"page": "x"}, "page"),
+     ({"status": "gone"}, "status")],
 )  # fmt: skip
 def test_bad_parameters_answer_400(server: str, params: dict, parameter: str) -> None:
     response = httpx.get(f"{server}/-/search.json", params={"q": "Kita", **params})
@@ -188,7 +192,9 @@ def test_facets_count_and_filter(server: str) -> None:
     assert sum(f["count"] for f in data["facets"]["page_type"]) == data["count"]
     html = httpx.get(f"{server}/-/search", params={"q": "Haushalt"}).text
     aside = html[html.index('<aside class="pa-facets">') :]
-    links = dict((unescape(v), unescape(h)) for h, v in re.findall(r'<a href="([^"]+)">([^<]+)</a>', aside))
+    links = dict(
+        (unescape(v), unescape(h)) for h, v in re.findall(r'<a href="([^"]+)">([^<]+)</a>', aside)
+    )
     for value, check in (("notice", "page_type"), ("2024", "published")):
         followed = httpx.get(server + links[value]).text
         urls = page_urls(followed)
@@ -206,7 +212,9 @@ def test_table_search_boxes_lead_to_the_search(server: str, archive_path: Path) 
                              follow_redirects=True)  # fmt: skip
         assert page_urls(followed.text) == cli_urls(archive_path, "Foerderung")[:20]
     # the JSON API of the table stays Datasette's own
-    assert httpx.get(f"{server}/archive/pages.json", params={"_search": "Lotsen"}).status_code == 200
+    assert (
+        httpx.get(f"{server}/archive/pages.json", params={"_search": "Lotsen"}).status_code == 200
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/archive", "/archive/pages", "/archive/pages_view"])
@@ -237,3 +245,56 @@ def test_index_lists_no_internal_table(server: str) -> None:
     assert not [n for n in visible if n.startswith(("pages_fts", "pages_search", "sqlite_"))]
     index = httpx.get(server + "/").text
     assert "search_terms" not in index
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: action and the inputs (name, type, value) of each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action") or "", "inputs": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["inputs"].append(
+                (a.get("name"), a.get("type") or "text", a.get("value") or "")
+            )
+
+
+def chromium_dom(url: str, profile: Path) -> str:
+    cmd = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
+        "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+        "--dump-dom", url,
+    ]  # fmt: skip
+    run = subprocess.run(cmd, capture_output=True, timeout=120)
+    html = run.stdout.decode("utf-8", errors="replace")
+    assert "</html>" in html, run.stderr.decode(errors="replace")[-2000:]
+    return html
+
+
+@pytest.mark.browser
+def test_chromium_first_search_box_gives_the_cli_hits(
+    server: str, archive_path: Path, tmp_path: Path
+) -> None:
+    """A journalist opens the front page, types into the first search box and submits:
+    the same URLs in the same order as `pressarchive search QUERY --json`."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium missing (apt-get install -y chromium)")
+    parser = _Forms()
+    parser.feed(chromium_dom(server + "/", tmp_path / "p0"))
+    form = next(
+        f for f in parser.forms if any(t in ("text", "search") for _n, t, _v in f["inputs"])
+    )
+    box = next(n for n, t, _v in form["inputs"] if t in ("text", "search"))
+    hidden = {n: v for n, t, v in form["inputs"] if t == "hidden" and n}
+    for i, query in enumerate(["Förderung", "Foerderung", "Haushalt", "Lotsen"]):
+        url = urljoin(server + "/", form["action"]) + "?" + urlencode({**hidden, box: query})
+        html = chromium_dom(url, tmp_path / f"p{i + 1}")
+        expected = cli_urls(archive_path, query)[:20]
+        assert expected and page_urls(html) == expected, query
