@@ -24,16 +24,17 @@ INTERNAL_TABLES = frozenset(
         "search_terms",  # compound-part vocabulary of the German search
         "learned_templates",  # per-source extraction templates (learn-templates)
         "run_templates",  # template hits per crawl run
-        "graph_revision_spans",  # helper views of graph_edges
-        "graph_edge_spans",
     }
 )
+#: Internal views: Datasette hides tables only, so these are refused as pages (a
+#: ``permission_allowed`` hook in :mod:`archive.serve.search_page`); SQL still reads them.
+INTERNAL_VIEWS = frozenset({"graph_revision_spans", "graph_edge_spans"})  # graph_edges helpers
 #: Name prefixes of internal tables: FTS5 indexes and their shadow tables, SQLite's own.
 INTERNAL_PREFIXES = ("pages_fts", "pages_search", "sqlite_")
 
 
 def is_internal(name: str) -> bool:
-    return name in INTERNAL_TABLES or name.startswith(INTERNAL_PREFIXES)
+    return name in INTERNAL_TABLES | INTERNAL_VIEWS or name.startswith(INTERNAL_PREFIXES)
 
 
 #: One sentence for every table and view a reader sees.
@@ -211,6 +212,7 @@ def table_metadata(columns: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
 __all__ = [
     "COLUMNS",
     "INTERNAL_TABLES",
+    "INTERNAL_VIEWS",
     "TABLE_DESCRIPTIONS",
     "describe",
     "is_internal",

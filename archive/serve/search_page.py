@@ -37,6 +37,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from archive.search import engine
+from archive.serve.catalog import INTERNAL_VIEWS
 from archive.store.checks import require_day
 from crawler.errors import InvalidValue, SearchError
 
@@ -277,6 +278,15 @@ def _csv(results: list[dict[str, Any]]) -> Response:
 @hookimpl
 def register_routes() -> list[tuple[str, Callable[..., Awaitable[Response]]]]:
     return [(r"^/-/search(?P<format>\.json|\.csv)?$", search_view)]
+
+
+@hookimpl
+def permission_allowed(action: str, resource: Any) -> bool | None:
+    """Internal views are not listed (Datasette's ``hidden`` applies to tables only);
+    they still answer SQL."""
+    if action == "view-table" and isinstance(resource, tuple) and resource[1] in INTERNAL_VIEWS:
+        return False
+    return None
 
 
 @hookimpl

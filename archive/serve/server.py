@@ -120,7 +120,8 @@ def canned_queries(tables: set[str]) -> dict[str, dict[str, Any]]:
         "search": {
             "title": "Search (German-aware)",
             "description": (
-                "Finds inflections, ue/ü and ss/ß spellings and compound parts (Lotsen → "
+                "The search page /-/search gives the same hits with facets, sorting and "
+                "paging. Finds inflections, ue/ü and ss/ß spellings and compound parts (Lotsen → "
                 'Integrationslotsen). "Phrases", prefix*, OR, NOT, =word. Optional: '
                 "source, type, label, since/until (YYYY-MM-DD), limit."
             ),

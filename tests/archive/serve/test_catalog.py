@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.serve.catalog import INTERNAL_TABLES, TABLE_DESCRIPTIONS, is_internal
+from archive.serve.catalog import INTERNAL_TABLES, INTERNAL_VIEWS, TABLE_DESCRIPTIONS, is_internal
 from archive.serve.server import merge_metadata, metadata
 from archive.store.schema import open_archive
 
@@ -20,9 +20,10 @@ READER_TABLES = ("pages", "pages_view", "revisions", "images", "links")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]]]:
     path = tmp_path_factory.mktemp("catalog") / "archive.db"
     db = open_archive(path)  # the schema ensure_schema creates, every migration applied
-    names = [
-        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-    ]
+    rows = db.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')")
+    kinds = dict(rows.fetchall())
+    names = list(kinds)
+    assert INTERNAL_VIEWS <= {n for n, kind in kinds.items() if kind == "view"}
     columns = {
         n: [r[1] for r in db.execute("SELECT * FROM pragma_table_info(?)", [n])] for n in names
     }

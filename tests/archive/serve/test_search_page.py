@@ -245,6 +245,11 @@ def test_index_lists_no_internal_table(server: str) -> None:
     assert not [n for n in visible if n.startswith(("pages_fts", "pages_search", "sqlite_"))]
     index = httpx.get(server + "/").text
     assert "search_terms" not in index
+    views = {v["name"] for v in httpx.get(f"{server}/archive.json").json()["views"]}
+    assert "pages_view" in views and not views & {"graph_edge_spans", "graph_revision_spans"}
+    sql = "select count(*) as n from graph_edge_spans"  # internal, not gone
+    rows = httpx.get(f"{server}/archive.json", params={"sql": sql, "_shape": "array"}).json()
+    assert rows[0]["n"] > 0
 
 
 class _Forms(HTMLParser):
