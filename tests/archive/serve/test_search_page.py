@@ -8,13 +8,14 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -35,9 +36,11 @@ PAGE_LINK = re.compile(r'<a href="(/-/page\?url=[^"]+)"')
 
 @pytest.fixture(scope="module")
 def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Editions 1 and 2 of the sample site: new, edited and removed releases."""
     path = tmp_path_factory.mktemp("search-page") / "archive.db"
-    with SampleSite(edition=1, crawl_delay="0.01") as site:
-        crawl_sample(path, site)
+    for edition in (1, 2):
+        with SampleSite(edition=edition, crawl_delay="0.01") as site:
+            crawl_sample(path, site)
     return path
 
 
@@ -303,3 +306,24 @@ def test_chromium_first_search_box_gives_the_cli_hits(
         html = chromium_dom(url, tmp_path / f"p{i + 1}")
         expected = cli_urls(archive_path, query)[:20]
         assert expected and page_urls(html) == expected, query
+
+
+def test_removed_pages_are_marked(server: str, archive_path: Path) -> None:
+    db = sqlite3.connect(archive_path)
+    removed = db.execute(
+        "SELECT url, title FROM pages WHERE removed_at IS NOT NULL AND title != '' LIMIT 1"
+    ).fetchone()
+    db.close()
+    assert removed, "edition 2 removes releases"
+    url, title = removed
+    data = search_json(server, q=f'"{title}"', size="100")
+    [hit] = [r for r in data["results"] if r["url"] == url]
+    assert hit["removed"] is True and hit["removed_at"]
+    only = search_json(server, q=f'"{title}"', status="removed")["results"]
+    assert url in [r["url"] for r in only] and all(r["removed"] for r in only)
+    assert url not in [
+        r["url"] for r in search_json(server, q=f'"{title}"', status="live")["results"]
+    ]
+    html = httpx.get(f"{server}/-/search", params={"q": f'"{title}"'}).text
+    item = html[html.index(quote(url, safe="")) :]
+    assert 'class="pa-removed"' in item[: item.index("</li>")]
