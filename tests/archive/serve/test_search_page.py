@@ -50,11 +50,23 @@ def server(archive_path: Path) -> Iterator[str]:
     port = free_port()
     meta = archive_path.with_name("user-metadata.json")
     meta.write_text(json.dumps({"title": "Newsroom archive", "license": "CC BY 4.0"}))
+    plugins = archive_path.with_name("plugins")
+    plugins.mkdir()
+    (plugins / "hello.py").write_text(
+        "from datasette import hookimpl\nfrom datasette.utils.asgi import Response\n\n"
+        "@hookimpl\ndef register_routes():\n"
+        "    return [(r'^/-/hello$', lambda: Response.text('hello from plugins-dir'))]\n"
+    )
+    templates = archive_path.with_name("templates")
+    templates.mkdir()
+    (templates / "table-archive-sources.html").write_text(
+        '{% extends "default:table.html" %}{% block content %}OUR SOURCES PAGE{% endblock %}'
+    )
     log_path = archive_path.with_suffix(".serve.log")
     cmd = [
         sys.executable, "-m", "archive.cli", "serve", "--db", str(archive_path),
         "--port", str(port), "--setting", "default_page_size", "7", "--cors",
-        "--metadata", str(meta),
+        "--metadata", str(meta), "--plugins-dir", str(plugins), "--template-dir", str(templates),
     ]  # fmt: skip
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
@@ -238,6 +250,9 @@ def test_datasette_options_pass_through(server: str) -> None:
     assert meta["databases"]["archive"]["tables"]["pages"]["description"]  # ours kept
     index = httpx.get(server + "/").text
     assert "Newsroom archive" in index and "CC BY 4.0" in index
+    assert httpx.get(f"{server}/-/hello").text == "hello from plugins-dir"
+    assert "OUR SOURCES PAGE" in httpx.get(f"{server}/archive/sources").text
+    assert "OUR SOURCES PAGE" not in httpx.get(f"{server}/archive/pages").text
 
 
 def test_index_lists_no_internal_table(server: str) -> None:
