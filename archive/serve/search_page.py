@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 import sqlite_utils
 from datasette import hookimpl
-from datasette.utils import add_cors_headers
+from datasette.utils import add_cors_headers, sqlite_timelimit
 from datasette.utils.asgi import Request, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
@@ -109,16 +110,32 @@ def parse_params(args: dict[str, str], *, fmt: str) -> dict[str, Any]:
     }
 
 
-def _run(conn: Any, params: dict[str, Any], with_facets: bool) -> dict[str, Any]:
+class SearchTimeout(Exception):
+    """The search took longer than the ``sql_time_limit_ms`` setting."""
+
+
+def run_search(
+    conn: sqlite3.Connection, params: dict[str, Any], *, with_facets: bool, limit_ms: int
+) -> dict[str, Any]:
+    """Hits of this page, the count of all hits and (``with_facets``) the facets, within
+    ``limit_ms`` (Datasette's ``sql_time_limit_ms``: :class:`SearchTimeout` beyond)."""
     db = sqlite_utils.Database(conn)
     q, filters = params["q"], params["filters"]
     if not q:
         return {"hits": [], "count": 0, "facets": {}}
     offset = (params["page"] - 1) * params["size"]
-    hits = engine.search(db, q, limit=params["size"], offset=offset, sort=params["sort"], **filters)
-    found = {"hits": hits, "count": engine.count(db, q, **filters), "facets": {}}
-    if with_facets:
-        found["facets"] = engine.facets(db, q, **filters)
+    try:
+        with sqlite_timelimit(conn, limit_ms):
+            hits = engine.search(
+                db, q, limit=params["size"], offset=offset, sort=params["sort"], **filters
+            )
+            found = {"hits": hits, "count": engine.count(db, q, **filters), "facets": {}}
+            if with_facets:
+                found["facets"] = engine.facets(db, q, **filters)
+    except (SearchError, sqlite3.OperationalError) as exc:
+        if "interrupted" in str(exc):
+            raise SearchTimeout(f"the search took longer than {limit_ms} ms") from exc
+        raise
     return found
 
 
@@ -230,8 +247,14 @@ async def _search_response(datasette: Any, request: Request) -> Response:
     db = await _database(datasette)
     if db is None:
         return _error(fmt or ".json", 404, "no archive with a pages table is served")
+    limit_ms = int(datasette.setting("sql_time_limit_ms"))
     try:
-        found = await db.execute_fn(lambda conn: _run(conn, params, fmt != ".csv"))
+        found = await db.execute_fn(
+            lambda conn: run_search(conn, params, with_facets=fmt != ".csv", limit_ms=limit_ms)
+        )
+    except SearchTimeout as exc:
+        hint = "; serve --setting sql_time_limit_ms N allows longer"
+        return _error(fmt or ".json", 503, f"{exc}{hint}")
     except SearchError as exc:
         return _error(fmt or ".json", 400, str(exc), "q")
     view = SearchPage(datasette, request, params)

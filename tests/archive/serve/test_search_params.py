@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from archive.search.engine import Highlighter
-from archive.serve.search_page import BadParameter, mark, parse_params
+from archive.serve.search_page import BadParameter, SearchTimeout, mark, parse_params, run_search
+from crawler.records import Extracted
+from tests.support.factories import archive_with
 
 
 def test_parameters_map_to_the_engine_filters() -> None:
@@ -40,3 +45,20 @@ def test_marks_become_mark_elements_and_text_stays_escaped() -> None:
         "Die <mark>Integrationslotsen</mark> &lt;b&gt;helfen&lt;/b&gt; [siehe Anlage] &amp; "
         "<mark>Lotsen</mark>"
     )
+
+
+def test_a_search_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
+    pages = [
+        Extracted(url=f"https://www.stadt.de/presse/{i}.html", page_type="press_release",
+                  title=f"Haushalt {i}", body="Der Haushalt der Stadt.")
+        for i in range(30)
+    ]  # fmt: skip
+    path = archive_with(tmp_path / "archive.db", [("stadt", page) for page in pages])
+    conn = sqlite3.connect(path)
+    params = parse_params({"q": "Haushalt", "size": "5"}, fmt="json")
+    found = run_search(conn, params, with_facets=True, limit_ms=5000)
+    assert found["count"] == 30 and len(found["hits"]) == 5
+    assert found["facets"]["source"] == [{"value": "stadt", "count": 30}]
+    with pytest.raises(SearchTimeout, match="longer than 0 ms"):
+        run_search(conn, params, with_facets=True, limit_ms=0)
+    conn.close()
