@@ -7,9 +7,10 @@ where no ``-shm`` can be created and nobody can write the file anyway — is it 
 an immutable file (``datasette serve -i``; :func:`archive.store.reader.connect_readonly`
 decides, as for the read commands).
 
-:func:`metadata` adds the title, licence notes, labelled columns, default facets (source,
-page type, year, label — ``year`` comes from ``pages_view``), hides the index tables and
-defines canned queries:
+:func:`metadata` adds the title, licence notes, the tables' descriptions and hidden tables
+(:mod:`archive.serve.catalog`, built from the archive's real columns), default facets
+(source, page type, year, label — ``year`` comes from ``pages_view``) and canned queries
+(the search page ``/-/search`` of :mod:`archive.serve.search_page` is the main search):
 
 * ``search`` — German-aware search with snippets, the same statement and ranking as
   ``pressarchive search`` (via the SQL functions of :mod:`archive.serve.plugin`);
@@ -17,6 +18,9 @@ defines canned queries:
 * ``page_versions`` — the versions of a page (only if the archive has ``revisions``; named
   apart from the ``revisions`` table, which a canned query of its name would hide);
 * ``latest_releases`` — the newest press releases of every source.
+
+``serve --metadata FILE`` is merged over it (:func:`merge_metadata`: the user's keys win);
+``--setting``, ``--plugins-dir``, ``--template-dir`` and ``--cors`` go to Datasette as given.
 """
 
 from __future__ import annotations
