@@ -278,6 +278,9 @@ async def _search_response(datasette: Any, request: Request) -> Response:
         "facets": view.facet_links(found["facets"]), **view.paging(found["count"]),
         "first": (params["page"] - 1) * params["size"] + 1,
         "sorts": [(s, view.link(sort=s, page=None)) for s in engine.SORTS],
+        "statuses": [
+            (s, view.link(status=None if s == "all" else s, page=None)) for s in STATUSES
+        ],
         "csv_url": view.link(".csv", page=None, size=None), "json_url": view.link(".json"),
         "clear": {k: view.clear(k) for k in (*FILTERS, "since", "until")},
     }  # fmt: skip

@@ -342,3 +342,6 @@ def test_removed_pages_are_marked(server: str, archive_path: Path) -> None:
     html = httpx.get(f"{server}/-/search", params={"q": f'"{title}"'}).text
     item = html[html.index(quote(url, safe="")) :]
     assert 'class="pa-removed"' in item[: item.index("</li>")]
+    link = re.search(r'<a href="([^"]+)">removed</a>', html)
+    assert link, "a link to only the removed pages"
+    assert page_urls(httpx.get(server + unescape(link.group(1))).text) == [r["url"] for r in only]
