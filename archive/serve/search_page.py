@@ -328,6 +328,11 @@ def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
 
 
 @hookimpl
+def menu_links(datasette: Any) -> list[dict[str, str]]:
+    return [{"href": datasette.urls.path("/-/search"), "label": "Search the archive"}]
+
+
+@hookimpl
 def extra_template_vars(datasette: Any) -> dict[str, Any]:
     return {"pressarchive_search_url": datasette.urls.path("/-/search")}
 

@@ -237,6 +237,7 @@ def test_first_form_is_the_archive_search(server: str, path: str) -> None:
     html = httpx.get(server + path).text
     first = re.search(r"<form[^>]*>", html)
     assert first and 'action="/-/search"' in first.group(0), path
+    assert '<a href="/-/search">Search the archive</a>' in html  # in the menu too
 
 
 def test_datasette_options_pass_through(server: str) -> None:
