@@ -15,6 +15,8 @@ from crawler.records import STORED_PAGE_TYPES
 #: ``export --format``: ``archive.export.FORMATS``, copied so that ``--help`` does not import
 #: sqlite_utils (tests/archive/test_cli.py keeps them equal).
 EXPORT_FORMATS = ("csv", "json", "jsonl", "parquet")
+#: ``search --sort``: the keys of ``archive.search.engine.SORTS`` (copied for the same reason).
+SORTS = ("relevance", "newest", "oldest")
 _TYPES_HELP = f"{', '.join(STORED_PAGE_TYPES[:-1])} or {STORED_PAGE_TYPES[-1]}"
 
 
@@ -62,6 +64,10 @@ def _facet_lines(found: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
 @click.option("--removed", "removed_only", is_flag=True, help="Only pages removed from the site.")
 @click.option("--exact", is_flag=True, help="The words as written: no stemming, no compound parts.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+    help="Best matches first, or newest/oldest published first (undated last).",
+)  # fmt: skip
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
 @click.option("--facets", "show_facets", is_flag=True, help="Counts by source, type, year, label.")
 @output_options(
@@ -81,6 +87,7 @@ def search(
     removed_only: bool,
     exact: bool,
     limit: int,
+    sort: str,
     count_only: bool,
     show_facets: bool,
     out: Output,
@@ -98,6 +105,7 @@ def search(
         pressarchive search '"Vielfalt und Teilhabe"' --since 2025-01-01 --json
         pressarchive search Kita --type press_release --limit 5 --csv
         pressarchive search Haushalt --facets
+        pressarchive search Förderung --sort newest --since 2025-01-01
         pressarchive search =Lotsen --count
     """
     if live_only and removed_only:
@@ -121,7 +129,7 @@ def search(
         found = searching.facets(db, query, exact=exact, **filters)
         out.emit(found, text=_facet_lines, rows=_facet_rows, fields=FACET_FIELDS)
         return
-    hits = searching.search(db, query, limit=limit, exact=exact, **filters)
+    hits = searching.search(db, query, limit=limit, exact=exact, sort=sort, **filters)
     out.emit(hits, text=_hit_lines(query), fields=searching.HIT_FIELDS)
 
 

@@ -68,6 +68,12 @@ SEARCH_WEIGHTS = tuple({**COLUMN_WEIGHTS, filter_tokens.COLUMN: 0.0}[c] for c in
 #: Order in which a snippet's text is chosen: the first field with a match.
 SNIPPET_FIELDS = ("body", "lead", "captions", "credits", "title")
 STATUSES = ("all", "live", "removed")
+#: Orders of :func:`search`: best matches first, or by ``published`` (undated pages last).
+SORTS = {
+    "relevance": "",
+    "newest": "ORDER BY pages.published DESC NULLS LAST, pages.url",
+    "oldest": "ORDER BY pages.published ASC NULLS LAST, pages.url",
+}
 
 
 # --------------------------------------------------------------------------- search
@@ -265,10 +271,14 @@ def search(
     limit: int = 20,
     offset: int = 0,
     exact: bool = False,
+    sort: str = "relevance",
     **filters: Any,
 ) -> list[dict[str, Any]]:
     """Best matches first: dicts with url, title, published, snippet, source, page_type,
-    label, removed_at, score (``-bm25``, larger is better).
+    label, removed_at, score (``-bm25``, larger is better; 0 when sorted by date).
+
+    ``sort`` (:data:`SORTS`): ``relevance``, or ``newest``/``oldest`` by ``published``
+    (undated pages last, then by URL) over all matches, unranked.
 
     Filters: ``source``, ``since``, ``until`` (YYYY-MM-DD), ``page_type``, ``label``,
     ``has_images``, ``status`` (all/live/removed), ``include_removed``. ``exact=True``
@@ -276,15 +286,24 @@ def search(
     """
     if limit < 1:
         raise SearchError(f"limit must be at least 1, got {limit}")
+    if sort not in SORTS:
+        raise SearchError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
     plan = _plan(db, query, exact, filters)
     if plan is None:
         return []
     columns = ", ".join(f"pages.{c}" for c in HIT_COLUMNS)
     offset = max(0, offset)
-    sql = search_sql(
-        plan.table, ":fts", plan.where, columns, limit="LIMIT :limit OFFSET :offset",
-        window=max(RANK_WINDOW, offset + limit), rank=plan.rank,
-    )  # fmt: skip
+    if SORTS[sort]:
+        conditions = " AND ".join([f"{plan.table} MATCH :fts", *plan.where])
+        sql = (
+            f"SELECT {columns}, 0.0 FROM {plan.table} JOIN pages ON pages.rowid = "
+            f"{plan.table}.rowid WHERE {conditions} {SORTS[sort]} LIMIT :limit OFFSET :offset"
+        )
+    else:
+        sql = search_sql(
+            plan.table, ":fts", plan.where, columns, limit="LIMIT :limit OFFSET :offset",
+            window=max(RANK_WINDOW, offset + limit), rank=plan.rank,
+        )  # fmt: skip
     params = {**plan.params, "limit": limit, "offset": offset}
     highlight = Highlighter(query, exact=exact)
     results = []
@@ -301,7 +320,7 @@ def search(
                 "page_type": hit["page_type"],
                 "label": hit["label"],
                 "removed_at": hit["removed_at"],
-                "score": -hit["bm25"],
+                "score": 0.0 - hit["bm25"],  # never -0.0
             }
         )
     return results
@@ -370,6 +389,7 @@ __all__ = [
     "HIT_FIELDS",
     "NOTHING",
     "RANK_WINDOW",
+    "SORTS",
     "TEXT_COLUMNS",
     "Expand",
     "Highlighter",

@@ -11,6 +11,9 @@ Registered on every Datasette connection (``prepare_connection``):
 * ``pressarchive_snippet(text, body, lead, captions, credits, title)`` → the snippet
   :func:`archive.search.engine.search` shows, matches in ``[…]``.
 
+It also installs an SQLite authorizer: delivery targets (webhook URLs, addresses,
+:data:`archive.serve.catalog.SECRET_COLUMNS`) read as NULL in any query.
+
 ``pressarchive serve`` registers this module in-process; plain Datasette loads it from a
 ``--plugins-dir`` holding a one-line shim (:func:`archive.serve.server.write_plugin_shim`).
 """
@@ -24,6 +27,7 @@ from datasette import hookimpl
 
 from archive.indexes.compounds import Expander
 from archive.search.engine import Highlighter, make_snippet, match_expression, rank_expression
+from archive.serve.catalog import SECRET_COLUMNS
 
 
 @lru_cache(maxsize=256)
@@ -46,8 +50,16 @@ def pressarchive_snippet(
     return make_snippet(_highlighter(text or ""), [body, lead, captions, credits, title])
 
 
+def _authorize(action: int, table: str | None, column: str | None, *_: object) -> int:
+    """Read :data:`~archive.serve.catalog.SECRET_COLUMNS` as NULL, whatever the SQL."""
+    if action == sqlite3.SQLITE_READ and (table, column) in SECRET_COLUMNS:
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.set_authorizer(_authorize)
     expand = Expander(conn)
 
     def pressarchive_query(text: str | None) -> str:

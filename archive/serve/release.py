@@ -28,7 +28,6 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from archive.serve.release_data import RevisionError, load_release
-from archive.serve.templating import use_templates
 from crawler.errors import NotArchived
 
 PAGE_ROUTE = "/-/page"
@@ -76,7 +75,6 @@ def _revision(value: str | None, name: str) -> int | None:
 
 
 async def _error(datasette: Any, request: Any, status: int, title: str, message: str) -> Response:
-    use_templates(datasette)
     html = await datasette.render_template(
         "release_error.html",
         {"title": title, "message": message, "status": status, "search": None},
@@ -132,7 +130,6 @@ async def release_page(datasette: Any, request: Any) -> Response:
     for version in data["versions"]:
         n = version["revision"]
         version["diff_href"] = page_path(datasette, page_url, from_=n - 1, to=n) if n > 1 else None
-    use_templates(datasette)
     html = await datasette.render_template(
         "release.html",
         {

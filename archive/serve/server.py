@@ -7,9 +7,10 @@ where no ``-shm`` can be created and nobody can write the file anyway — is it 
 an immutable file (``datasette serve -i``; :func:`archive.store.reader.connect_readonly`
 decides, as for the read commands).
 
-:func:`metadata` adds the title, licence notes, labelled columns, default facets (source,
-page type, year, label — ``year`` comes from ``pages_view``), hides the index tables and
-defines canned queries:
+:func:`metadata` adds the title, licence notes, the tables' descriptions and hidden tables
+(:mod:`archive.serve.catalog`, built from the archive's real columns), default facets
+(source, page type, year, label — ``year`` comes from ``pages_view``) and canned queries
+(the search page ``/-/search`` of :mod:`archive.serve.search_page` is the main search):
 
 * ``search`` — German-aware search with snippets, the same statement and ranking as
   ``pressarchive search`` (via the SQL functions of :mod:`archive.serve.plugin`);
@@ -17,6 +18,9 @@ defines canned queries:
 * ``page_versions`` — the versions of a page (only if the archive has ``revisions``; named
   apart from the ``revisions`` table, which a canned query of its name would hide);
 * ``latest_releases`` — the newest press releases of every source.
+
+``serve --metadata FILE`` is merged over it (:func:`merge_metadata`: the user's keys win);
+``--setting``, ``--plugins-dir``, ``--template-dir`` and ``--cors`` go to Datasette as given.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.search.engine import RANK_WINDOW, search_sql
+from archive.serve.catalog import table_metadata
 from archive.store.reader import connect_readonly
 from crawler.errors import ServeError
 
@@ -37,35 +42,18 @@ DEFAULT_PORT = 8001
 #: The Datasette plugin modules of the archive (each registers its own hooks: SQL
 #: functions, routes, templates in ``archive/serve/templates``); ``serve`` registers them
 #: in-process, :func:`write_plugin_shim` writes a ``--plugins-dir`` file importing them.
-PLUGIN_MODULES = ("archive.serve.plugin", "archive.serve.release", "archive.serve.feeds")
+PLUGIN_MODULES = (
+    "archive.serve.templating",
+    "archive.serve.plugin",
+    "archive.serve.search_page",
+    "archive.serve.release",
+    "archive.serve.feeds",
+)
 SEARCH_LIMIT = 20
-FACETS = ["source", "page_type", "year", "label"]
 LICENSE_NOTE = (
     "Texts and images belong to the publishing municipalities; archived for research "
     "and reference. Check each source's terms before reuse."
 )
-COLUMN_LABELS = {
-    "url": "Original URL",
-    "source": "Source (config name)",
-    "page_type": "Page type: press_release, topic, notice, org_unit or other",
-    "label": "Category label shown on the page",
-    "title": "Headline",
-    "lead": "Teaser / lead paragraph",
-    "body": "Main text",
-    "published": "Publication date (YYYY-MM-DD)",
-    "published_source": "Where the date was found",
-    "modified": "Last modified date stated on the page",
-    "captions": "Image alt texts and captions",
-    "credits": "Photo and text credits",
-    "image_count": "Number of images",
-    "related_count": "Number of related links",
-    "first_seen": "First archived (UTC)",
-    "last_changed": "Content last changed (UTC)",
-    "removed_at": "Gone from the site since (UTC); empty while live",
-    "version": "Number of content versions",
-    "year": "Publication year",
-    "live": "1 while the page is on the site",
-}
 _FILTERS = [
     "(:source = '' OR pages.source = :source)",
     "(:type = '' OR pages.page_type = :type)",
@@ -119,10 +107,20 @@ ORDER BY source, published DESC
 """.strip()
 
 
-def _tables(path: Path) -> set[str]:
+def _columns(path: Path) -> dict[str, list[str]]:
+    """The archive's tables and views (not indexes or triggers) and their columns."""
     conn, _mode = connect_readonly(path)
     try:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master").fetchall()}
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+            ).fetchall()
+        ]
+        return {
+            name: [r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))]
+            for name in names
+        }
     finally:
         conn.close()
 
@@ -132,7 +130,8 @@ def canned_queries(tables: set[str]) -> dict[str, dict[str, Any]]:
         "search": {
             "title": "Search (German-aware)",
             "description": (
-                "Finds inflections, ue/ü and ss/ß spellings and compound parts (Lotsen → "
+                "The search page /-/search gives the same hits with facets, sorting and "
+                "paging. Finds inflections, ue/ü and ss/ß spellings and compound parts (Lotsen → "
                 'Integrationslotsen). "Phrases", prefix*, OR, NOT, =word. Optional: '
                 "source, type, label, since/until (YYYY-MM-DD), limit."
             ),
@@ -154,43 +153,37 @@ def canned_queries(tables: set[str]) -> dict[str, dict[str, Any]]:
 
 
 def metadata(path: str | Path) -> dict[str, Any]:
-    """Datasette metadata for the archive at ``path``."""
+    """Datasette metadata for the archive at ``path`` (tables described and hidden by
+    :mod:`archive.serve.catalog`)."""
     p = Path(path)
-    tables = _tables(p)
-    hidden = {
-        name: {"hidden": True}
-        for name in tables
-        if name.startswith(("pages_search", "pages_fts_", "sqlite_"))
-        or name in {"migrations", "discovery_cache"}
-    }
+    columns = _columns(p)
     return {
         "title": "pressarchive",
         "description": "Press releases and pages of German municipalities, archived with "
-        "every version. Use the 'search' query for German-aware full-text search.",
+        "every version. The search box (/-/search) searches German-aware, like "
+        "'pressarchive search'.",
         "license": "Municipal publications — see notes",
         "source": "Crawled from the municipalities' own websites",
         "about": LICENSE_NOTE,
         "databases": {
             p.stem: {
-                "tables": {
-                    **hidden,
-                    "pages": {
-                        "facets": ["source", "page_type", "label"],
-                        "label_column": "title",
-                        "sort_desc": "published",
-                        "columns": COLUMN_LABELS,
-                    },
-                    "pages_view": {
-                        "facets": FACETS,
-                        "sort_desc": "published",
-                        "label_column": "title",
-                        "columns": COLUMN_LABELS,
-                    },
-                },
-                "queries": canned_queries(tables),
+                "tables": table_metadata(columns),
+                "queries": canned_queries(set(columns)),
             }
         },
     }
+
+
+def merge_metadata(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """``theirs`` (``serve --metadata FILE``) over ``ours``: nested dicts merged key by
+    key, any other value of theirs wins."""
+    merged = dict(ours)
+    for key, value in theirs.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_metadata(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def datasette_args(
@@ -238,9 +231,13 @@ def check_address(host: str, port: int) -> None:
             ) from exc
 
 
-def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:
+def serve(
+    path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+    extra: tuple[str, ...] = (), user_metadata: dict[str, Any] | None = None,
+) -> None:  # fmt: skip
     """Run Datasette on the archive in this process until interrupted; raise
-    :class:`ServeError` if it cannot listen or start."""
+    :class:`ServeError` if it cannot listen or start. ``extra``: more ``datasette serve``
+    arguments (later ``--setting`` values win); ``user_metadata`` is merged over ours."""
     check_address(host, port)
     # here: datasette (the plugin too) is slow to import and only this command needs it
     from datasette.cli import cli as datasette_cli
@@ -255,10 +252,12 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     immutable = mode == "immutable=1"
     with tempfile.TemporaryDirectory(prefix="pressarchive-serve-") as tmp:
         meta = Path(tmp) / "metadata.json"
-        meta.write_text(json.dumps(metadata(path), ensure_ascii=False, indent=2))
+        merged = merge_metadata(metadata(path), user_metadata or {})
+        meta.write_text(json.dumps(merged, ensure_ascii=False, indent=2))
+        args = datasette_args(path, meta, host=host, port=port, extra=extra, immutable=immutable)
         try:
             datasette_cli.main(
-                datasette_args(path, meta, host=host, port=port, immutable=immutable),
+                args,
                 prog_name="datasette",
             )
         except SystemExit as exc:  # uvicorn exits 3 when it cannot start
@@ -273,6 +272,7 @@ __all__ = [
     "canned_queries",
     "check_address",
     "datasette_args",
+    "merge_metadata",
     "metadata",
     "search_query_sql",
     "serve",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -314,6 +315,25 @@ def test_unknown_watch_or_source_is_404(server: str) -> None:
     assert httpx.get(f"{server}/-/watch/nope.atom", timeout=20.0).status_code == 404
     assert httpx.get(f"{server}/-/feeds/new.atom?source=zzz", timeout=20.0).status_code == 404
     assert httpx.get(f"{server}/-/feeds/other.atom", timeout=20.0).status_code == 404
+
+
+def test_served_archive_never_shows_delivery_targets(server: str, flow: Flow) -> None:
+    """Webhook URLs and addresses may carry tokens: any SQL on `serve` reads them as NULL
+    (the watches and their deliveries are still there)."""
+    sql = (
+        "SELECT w.name, w.query, w.webhooks AS webhooks, w.emails AS emails, d.target AS "
+        "target, d.last_error AS last_error, d.status "
+        "FROM watches w JOIN deliveries d ON d.watch = w.name"
+    )
+    rows = httpx.get(f"{server}/archive.json", params={"sql": sql, "_shape": "array"},
+                     timeout=20.0).json()  # fmt: skip
+    assert {r["name"] for r in rows} == {"kita", "haushalt"}
+    assert {r["status"] for r in rows} >= {"sent", "failed"}
+    secret = [(r["webhooks"], r["emails"], r["target"], r["last_error"]) for r in rows]
+    assert set(secret) == {(None, None, None, None)}
+    stored = sqlite3.connect(flow.db).execute(sql).fetchall()
+    assert len(stored) == len(rows)  # the archive keeps them; only serve hides them
+    assert all(row[2].startswith('["http://127.0.0.1:') for row in stored)
 
 
 # --------------------------------------------------------------------------- schedule
