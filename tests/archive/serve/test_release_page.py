@@ -159,8 +159,13 @@ def test_seed_release_shows_text_image_and_related(server: str, archive_path: Pa
     assert hrefs == [page_link(u) for u in archived]
     assert doc.xpath("//a[@class='original']/@href") == [SEED]
     assert not doc.xpath("//*[@class='removed-notice']")
-    assert len(doc.xpath("//table[@class='versions']/tbody/tr")) == 1
-    assert not doc.xpath("//section[@class='diff'] | //dd[@class='version-summary']")
+    # edition 2 edited it silently: two versions, the word diff of the latest edit
+    edit = CHANGES["seed_edit"]
+    assert len(doc.xpath("//table[@class='versions']/tbody/tr")) == 2
+    [body] = doc.xpath("//div[@data-field='body']")
+    assert edit["added"] in texts(body, ".//ins")
+    assert any(edit["new"].split()[-2] in t for t in texts(body, ".//ins"))
+    assert any(edit["old"].split()[-2] in t for t in texts(body, ".//del"))
 
 
 @pytest.mark.parametrize(
@@ -280,7 +285,7 @@ def test_markup_in_fields_is_escaped(server: str) -> None:
         ({"url": "http://elsewhere.test/x"}, 404, "holds no page at"),
         ({"url": EDITED, "from": "abc"}, 400, "not a version number"),
         ({"url": EDITED, "to": "9"}, 400, "no version 9"),
-        ({"url": SEED, "from": "1", "to": "2"}, 400, "no version 2"),
+        ({"url": SEED, "from": "1", "to": "3"}, 400, "no version 3"),
     ],
 )
 def test_errors_are_pages_saying_why(
