@@ -17,9 +17,7 @@ is served (``[alerts] base_url``; ``pressarchive serve`` uses the request's own 
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,13 +26,13 @@ from urllib.parse import quote, urlencode
 import sqlite_utils
 
 from archive.alerts.watches import Watch, matches, page_entries
+from archive.diffing import counts, word_diff
 from crawler.clock import now_iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIMIT = 50
 #: Entry ids: ``tag:`` URIs (RFC 4151) under this authority and date.
 TAG_PREFIX = "tag:pressarchive.invalid,2026:"
-_WORD = re.compile(r"\w+", re.UNICODE)
 #: Fields whose edits are counted in words; the others are named only.
 WORD_FIELDS = ("title", "lead", "body")
 
@@ -184,16 +182,9 @@ def new_feed(
 
 
 def word_changes(before: str | None, after: str | None) -> tuple[int, int]:
-    """Words inserted and deleted from ``before`` to ``after``."""
-    old, new = _WORD.findall(before or ""), _WORD.findall(after or "")
-    inserted = deleted = 0
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op in ("replace", "delete"):
-            deleted += i2 - i1
-        if op in ("replace", "insert"):
-            inserted += j2 - j1
-    return inserted, deleted
+    """Words inserted and deleted from ``before`` to ``after`` (the release page's diff)."""
+    found = counts(word_diff(before, after))
+    return found["inserted"], found["deleted"]
 
 
 def edit_summary(before: dict[str, Any], after: dict[str, Any], changed: list[str]) -> str:
