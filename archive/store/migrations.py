@@ -521,9 +521,36 @@ _M13 = (
     """DROP VIEW pages_view""",
     """CREATE VIEW pages_view AS SELECT url, source, page_type, label, title, published, substr(published, 1, 4) AS year, lead, image_count, related_count, CAST(removed_at IS NULL AS INTEGER) AS live, removed_at, first_seen, last_changed, version FROM pages""",
 )
+#: 14 media: the images and attachments of archived pages, fetched after their page
+#: (``crawler/engine/media.py``): one row per URL, ``kind`` ``image`` or ``attachment``,
+#: the HTTP ``status`` (NULL: no response), the capture (``warc_file``/``warc_offset``/
+#: ``warc_record_id``: a ``response`` record, or a ``revisit`` of the first capture with the
+#: same payload ``digest``, as ``record_type`` says), ``error`` for a fetch that failed.
+_M14 = (
+    """CREATE TABLE "media" (
+   "url" TEXT PRIMARY KEY,
+   "source" TEXT,
+   "kind" TEXT,
+   "status" INTEGER,
+   "content_type" TEXT,
+   "length" INTEGER,
+   "digest" TEXT,
+   "warc_file" TEXT,
+   "warc_offset" INTEGER,
+   "fetched_at" TEXT,
+   "error" TEXT,
+   "page_url" TEXT,
+   "record_type" TEXT,
+   "warc_record_id" TEXT,
+   "etag" TEXT,
+   "last_modified" TEXT
+)""",
+    """CREATE INDEX "idx_media_source" ON "media" ("source")""",
+    """CREATE INDEX "idx_media_digest" ON "media" ("digest")""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 14).
+#: Every migration, in order. Append only (the next one is 15).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -538,6 +565,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "learned_templates", _sql(*_M11)),
     Migration(12, "date_conflicts", _sql(*_M12)),
     Migration(13, "live_is_integer", _sql(*_M13)),
+    Migration(14, "media", _sql(*_M14)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]
