@@ -37,7 +37,7 @@ DEFAULT_PORT = 8001
 #: The Datasette plugin modules of the archive (each registers its own hooks: SQL
 #: functions, routes, templates in ``archive/serve/templates``); ``serve`` registers them
 #: in-process, :func:`write_plugin_shim` writes a ``--plugins-dir`` file importing them.
-PLUGIN_MODULES = ("archive.serve.plugin",)
+PLUGIN_MODULES = ("archive.serve.plugin", "archive.serve.media")
 SEARCH_LIMIT = 20
 FACETS = ["source", "page_type", "year", "label"]
 LICENSE_NOTE = (

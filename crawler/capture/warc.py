@@ -30,6 +30,8 @@ again and references its own new records.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http
 import io
 import logging
@@ -73,6 +75,11 @@ class Capture(NamedTuple):
     headers: dict[str, str]  # lower-case keys
     body: bytes
     capture_time: str  # WARC-Date
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest of ``body`` as warcio writes it (``sha1:`` + base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def capture_folder(db_path: str | Path) -> Path | None:
@@ -354,6 +361,7 @@ __all__ = [
     "WarcWriter",
     "capture_folder",
     "folder_usage",
+    "payload_digest",
     "read_capture",
     "warc_date",
 ]

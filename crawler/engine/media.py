@@ -26,14 +26,12 @@ rules, robots.txt, per-host delay and retries), so media never delay a page. Eac
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from crawler.capture.warc import CaptureRef, WarcWriter
+from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.engine.stats import CrawlStats
 from crawler.engine.store import MediaFetch, Store
@@ -73,11 +71,6 @@ class MediaJob:
     url: str  # canonical
     kind: str  # "image" | "attachment"
     page_url: str
-
-
-def payload_digest(body: bytes) -> str:
-    """The WARC payload digest of ``body`` as warcio writes it (``sha1:`` + base32)."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def content_type(result: FetchResult) -> str:
@@ -255,6 +248,5 @@ __all__ = [
     "MediaQueue",
     "content_type",
     "media_enabled",
-    "payload_digest",
     "type_problem",
 ]
