@@ -34,6 +34,12 @@ def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
                 f"  versions: {row['revisions']}, captured in {row['capture_files']} WARC "
                 f"file(s), {row['capture_bytes']:,} bytes of records"
             )
+        if row.get("images") or row.get("attachments") or row.get("media_errors"):
+            yield (
+                f"  media: {row['images']} images, {row['attachments']} attachments, "
+                f"{row['media_bytes']:,} bytes ({row['media_revisits']} identical to an "
+                f"earlier file), {row['media_errors']} not archived"
+            )
         health = row["health"]
         if health.get("next_run_at") or health.get("running"):
             running = f" (run under way since {health['running']})" if health["running"] else ""
