@@ -166,10 +166,11 @@ class MediaQueue:
             self.stats.media_skipped += 1
             return True
         self._files += 1
+        self._bytes += cap  # reserved while in flight: parallel fetches share the budget
         result = await guard(fetcher.fetch(job.url, max_bytes=cap))
+        self._bytes -= cap - (len(result.body) if result is not None else 0)
         if result is None:
             return False
-        self._bytes += len(result.body)
         problem = result.error
         if problem is None and not result.ok:
             problem = f"HTTP {result.status}"
