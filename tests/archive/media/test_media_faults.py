@@ -36,7 +36,8 @@ HTML = """<!doctype html><html lang="de"><head><title>Neue Bänke am Mainufer | 
 <figure><img src="/bilder/bank.jpg" alt="Eine Bank"><figcaption>Die neue Bank.</figcaption></figure>
 <p>Die Bänke bestehen aus heimischem Holz und wurden von der Stadtgärtnerei montiert. Sie
 laden zum Verweilen ein und ersetzen die alten Bänke, die marode geworden waren.</p>
-<figure><img src="/bilder/bank-kopie.jpg" alt="Noch eine Bank"><figcaption>Die zweite.</figcaption></figure>
+<figure><img src="/bilder/bank-kopie.jpg" alt="Noch eine Bank">
+<figcaption>Die zweite.</figcaption></figure>
 <figure><img src="/bilder/kaputt.jpg" alt="Kaputt"><figcaption>Kein Bild.</figcaption></figure>
 <figure><img src="/bilder/riesig.jpg" alt="Riesig"><figcaption>Zu groß.</figcaption></figure>
 <figure><img src="/medien/privat.jpg" alt="Privat"><figcaption>Gesperrt.</figcaption></figure>
