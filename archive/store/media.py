@@ -16,7 +16,8 @@ from typing import Any
 import sqlite_utils
 
 from crawler.clock import to_iso
-from crawler.engine.store import MediaFetch, StoredMedia
+from crawler.engine.store import RETRY_LATER, MediaFetch, StoredMedia
+from crawler.records import ROBOTS_DISALLOW
 
 MEDIA_KINDS = ("image", "attachment")
 _STORED = "url, status, digest, warc_file, warc_offset, warc_record_id, fetched_at, record_type"
@@ -66,6 +67,36 @@ def save_media(db: sqlite_utils.Database, fetch: MediaFetch) -> None:
         "last_modified": fetch.last_modified,
     }
     db.table("media").upsert(row, pk="url")
+
+
+_RETRY = ", ".join(str(s) for s in sorted(RETRY_LATER))
+_MISSING_SQL = f"""
+    SELECT url, kind, page_url FROM (
+        SELECT i.src AS url, 'image' AS kind, i.page_url, 0 AS k, i.position AS n
+        FROM images AS i JOIN pages AS p ON p.url = i.page_url
+        WHERE p.source = :source AND p.removed_at IS NULL
+        UNION ALL
+        SELECT l.url, 'attachment', l.page_url, 1, l.position
+        FROM links AS l JOIN pages AS p ON p.url = l.page_url
+        WHERE p.source = :source AND p.removed_at IS NULL AND l.rel = 'attachment'
+    ) AS wanted
+    WHERE NOT EXISTS (
+        SELECT 1 FROM media AS m WHERE m.url = wanted.url AND (
+            m.warc_file IS NOT NULL OR (m.status IS NOT NULL AND m.status NOT IN ({_RETRY}))
+            OR (m.status IS NULL AND m.error LIKE '{ROBOTS_DISALLOW}%')))
+    ORDER BY page_url, k, n
+"""
+
+
+def missing_media(db: sqlite_utils.Database, source: str) -> list[tuple[str, str, str]]:
+    """The media of ``source``'s live pages still to fetch (``Store.missing_media``)."""
+    seen: set[str] = set()
+    out = []
+    for url, kind, page_url in db.execute(_MISSING_SQL, {"source": source}).fetchall():
+        if url not in seen:
+            seen.add(url)
+            out.append((url, kind, page_url))
+    return out
 
 
 def media_counts(db: sqlite_utils.Database) -> dict[str, dict[str, int]]:

@@ -111,3 +111,6 @@ class SqliteStore:
 
     def save_media(self, fetch: MediaFetch) -> None:
         media.save_media(self.db, fetch)
+
+    def missing_media(self, source: str) -> list[tuple[str, str, str]]:
+        return media.missing_media(self.db, source)

@@ -410,7 +410,7 @@ class _Crawl:
         )
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if self.media is not None:
-            self.media.add(page)
+            self.media.add(page, outcome)
         if outcome in ("new", "changed"):
             self.stats.urls[outcome].append(page.url)
             self.extraction.add(page, own_date=own_date)

@@ -2,11 +2,15 @@
 
 A page saved by the crawl (new, changed or unchanged) hands its images and attachments to
 :class:`MediaQueue` (:meth:`MediaQueue.add`); once every page of the run is done, the queue
-fetches them with the run's own :class:`~crawler.fetch.fetcher.Fetcher` (the same host
+adds what the source's other live pages still lack (:meth:`MediaQueue.add_missing`: pages
+that answered 304, files an earlier run could not get) and fetches them with the run's own
+:class:`~crawler.fetch.fetcher.Fetcher` (the same host
 rules, robots.txt, per-host delay and retries), so media never delay a page. Each file is
 
 * skipped when the archive already holds it (a row with status 200, a digest and a
-  capture: a file is archived once, never fetched again), when it is off the source's
+  capture: a file is archived once, never fetched again), when an earlier try failed for
+  good (an HTTP 4xx, a wrong type, over the cap: tried again only with a new or changed
+  page; no response or a 5xx is tried again on every run), when it is off the source's
   hosts (:meth:`~crawler.fetch.urls.UrlPolicy.allowed_host`), or when the run's budget
   is spent (``media_max_files`` fetches, ``media_max_source_bytes`` bytes per source);
 * fetched with a size cap (``media_max_file_bytes``, or what is left of the source's
@@ -114,24 +118,37 @@ class MediaQueue:
         self._files = 0
         self._bytes = 0
 
-    def add(self, page: Extracted) -> None:
-        """Queue the images and attachments of a saved page (each URL once per run)."""
+    def add(self, page: Extracted, outcome: str) -> None:
+        """Queue the images and attachments of a page saved with ``outcome`` (each URL once
+        per run): not those archived, nor failures for good unless the page is ``new`` or
+        ``changed`` (its files may have been fixed with it)."""
+        retry = outcome in ("new", "changed")
         found = [(i.src, "image") for i in page.images]
         found += [(a.url, "attachment") for a in page.attachments]
         for url, kind in found:
-            if not url or url in self._seen:
-                continue
-            self._seen.add(url)
-            if not self.policy.allowed_host(url):
-                log.debug("%s: media off the source's hosts, not archived", url)
-                continue
-            stored = self.store.stored_media(url)
-            if stored is not None and stored.archived:
-                continue
-            self.jobs.append(MediaJob(url, kind, page.url))
+            self._queue(url, kind, page.url, retry=retry)
+
+    def _queue(self, url: str, kind: str, page_url: str, *, retry: bool) -> None:
+        if not url or url in self._seen:
+            return
+        self._seen.add(url)
+        if not self.policy.allowed_host(url):
+            log.debug("%s: media off the source's hosts, not archived", url)
+            return
+        stored = self.store.stored_media(url)
+        if stored is not None and (stored.archived or (stored.failed_for_good and not retry)):
+            return
+        self.jobs.append(MediaJob(url, kind, page_url))
+
+    def add_missing(self) -> None:
+        """Queue what the source's live pages still lack (pages answered 304 this run,
+        files an earlier run could not get, archives from before media were archived)."""
+        for url, kind, page_url in self.store.missing_media(self.source.name):
+            self._queue(url, kind, page_url, retry=False)
 
     async def run(self, fetcher: Fetcher, guard: Guard, workers: int) -> None:
         """Fetch the queued media with ``workers`` tasks (each through ``guard``)."""
+        self.add_missing()
         if not self.jobs:
             return
         queue: asyncio.Queue[MediaJob] = asyncio.Queue()

@@ -20,7 +20,7 @@ from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import DiscoveryCache
 from crawler.extract.profiles import SiteProfile
-from crawler.records import Extracted, FetchResult
+from crawler.records import ROBOTS_DISALLOW, Extracted, FetchResult
 
 #: ``fetch_errors.kind``: what failed. ``fetch``: no usable response (network, timeout,
 #: a refused or looping redirect, the size cap); ``http``: an HTTP error status (4xx, 5xx);
@@ -45,10 +45,25 @@ class StoredMedia:
     warc_record_id: str | None = None
     fetched_at: str | None = None
     record_type: str | None = None
+    error: str | None = None
 
     @property
     def archived(self) -> bool:
         return self.status == 200 and bool(self.digest) and bool(self.warc_file)
+
+    @property
+    def failed_for_good(self) -> bool:
+        """A failure another try of the same page would repeat: an answer that was not a
+        server's passing trouble (4xx, a wrong type, over the size cap, robots.txt)."""
+        if self.archived:
+            return False
+        if self.status is None:
+            return (self.error or "").startswith(ROBOTS_DISALLOW)
+        return self.status not in RETRY_LATER
+
+
+#: statuses of a media fetch worth another try on the next run (no status: no response)
+RETRY_LATER = frozenset({408, 429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -195,4 +210,11 @@ class Store(Protocol):
 
     def save_media(self, fetch: MediaFetch) -> None:
         """Store (replace) the row of one media URL after a fetch, archived or failed."""
+        ...
+
+    def missing_media(self, source: str) -> list[tuple[str, str, str]]:
+        """``(url, kind, page_url)`` of the images and attachments of ``source``'s live
+        pages that are not archived yet, leaving out failures for good
+        (:attr:`StoredMedia.failed_for_good`): what an earlier run left (or an archive
+        from before media were archived)."""
         ...

@@ -44,7 +44,7 @@ from crawler.fetch.transports import (
     system_resolve,
 )
 from crawler.fetch.urls import UrlPolicy, non_public_address, without_userinfo
-from crawler.records import FetchResult
+from crawler.records import ROBOTS_DISALLOW, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +312,7 @@ class Fetcher:
                 target = (cur.path or "/") + (f"?{cur.query}" if cur.query else "")
                 if not robots.allowed(target):
                     rule = robots.disallowing_rule(target)
-                    return result(None, f"disallowed by robots.txt: {current} (Disallow: {rule})")
+                    return result(None, f"{ROBOTS_DISALLOW}: {current} (Disallow: {rule})")
             outcome = await self._with_retries(current, headers, max_bytes)
             attempts += outcome.attempts
             location = outcome.headers.get("location")
@@ -454,4 +454,9 @@ def _name_not_resolved(exc: BaseException) -> bool:
     return False
 
 
-__all__ = ["ConnectToTransport", "Fetcher", "RETRY_STATUSES", "parse_retry_after"]
+__all__ = [
+    "ConnectToTransport",
+    "Fetcher",
+    "RETRY_STATUSES",
+    "parse_retry_after",
+]

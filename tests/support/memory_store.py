@@ -213,6 +213,18 @@ class MemoryStore:
     def save_media(self, fetch: MediaFetch) -> None:
         self.media[fetch.url] = fetch
 
+    def missing_media(self, source: str) -> list[tuple[str, str, str]]:
+        out: dict[str, tuple[str, str, str]] = {}
+        for url in self.known_urls(source):
+            page = self.pages[url].page
+            found = [(i.src, "image") for i in page.images]
+            found += [(a.url, "attachment") for a in page.attachments]
+            for src, kind in found:
+                stored = self.stored_media(src)
+                if stored is None or not (stored.archived or stored.failed_for_good):
+                    out.setdefault(src, (src, kind, url))
+        return list(out.values())
+
     # -- for the tests ----------------------------------------------------------------------
     def live(self, source: str) -> dict[str, Extracted]:
         """URL → page of the pages of ``source`` not marked removed."""
@@ -233,6 +245,7 @@ def _as_stored(fetch: MediaFetch) -> StoredMedia:
         ref.record_id if ref else None,
         fetch.fetched_at,
         fetch.record_type,
+        fetch.error,
     )
 
 

@@ -46,6 +46,7 @@ laden zum Verweilen ein und ersetzen die alten Bänke, die marode geworden waren
 <p>Die Stadt bittet darum, die Bänke pfleglich zu behandeln und Müll in die Behälter zu werfen.</p>
 </article></main></body></html>"""
 JPEG = {"Content-Type": "image/jpeg"}
+HTML_TYPE = {"Content-Type": "text/html; charset=utf-8"}
 FAILING = {
     BASE + "/bilder/kaputt.jpg": (200, "not an image: content type text/html"),
     BASE + "/bilder/riesig.jpg": (200, "exceeds 1000 bytes"),
@@ -65,7 +66,7 @@ def _routes(server: TestServer) -> None:
     server.route("/robots.txt", Response(200, b"User-agent: *\nDisallow: /medien/\n"))
     server.route(
         "/presse/2025-11-20-neue-baenke",
-        Response(200, HTML.encode(), {"Content-Type": "text/html; charset=utf-8"}),
+        Response(200, HTML.encode(), HTML_TYPE),
     )
     server.route("/bilder/bank.jpg", Response(200, PHOTO, JPEG))
     server.route("/bilder/bank-kopie.jpg", Response(200, PHOTO, JPEG))
@@ -161,28 +162,38 @@ def test_media_archived_failures_are_error_rows_and_the_page_is_fine(
     assert (run["status"], run["errors"]) == ("ok", 0)
 
 
-def test_a_second_run_fetches_no_archived_file_and_dedups_across_runs(
+def test_later_runs_fetch_no_archived_file_and_dedup_across_runs(
     tmp_path: Path, server: TestServer
 ) -> None:
     path = tmp_path / "archive.db"
     _crawl(path, _config_text(server.port))
     first = _rows(path, "SELECT * FROM media")
+    errors = len(_rows(path, "SELECT * FROM fetch_errors"))
     server.requests.clear()
-    # the broken image is fixed, with the bytes of a photo archived in the first run
+    # the same page again: nothing archived is fetched, no failure for good is tried again
+    stats = _crawl(path, _config_text(server.port))
+    assert stats.unchanged == 1 and _media_paths(server) == []
+    assert len(_rows(path, "SELECT * FROM fetch_errors")) == errors
+    # the page changes and its broken image is fixed, with the bytes of an archived photo
+    changed = HTML.replace("</article>", "<p>Nachtrag: Die Bänke stehen.</p></article>")
+    server.route("/presse/2025-11-20-neue-baenke", Response(200, changed.encode(), HTML_TYPE))
     server.route("/bilder/kaputt.jpg", Response(200, PHOTO, JPEG))
     stats = _crawl(path, _config_text(server.port))
     fetched = _media_paths(server)
+    assert stats.changed == 1 and "/bilder/kaputt.jpg" in fetched
     assert not set(fetched) & {"/bilder/bank.jpg", "/bilder/bank-kopie.jpg", "/dokumente/plan.pdf"}
-    assert "/bilder/kaputt.jpg" in fetched  # a failed file is tried again
     media = _rows(path, "SELECT * FROM media")
     for url in ARCHIVED:
         assert media[url] == first[url]
     fixed = media[BASE + "/bilder/kaputt.jpg"]
     assert (fixed["status"], fixed["record_type"], fixed["error"]) == (200, "revisit", None)
-    assert fixed["warc_file"] != first[BASE + "/bilder/bank.jpg"]["warc_file"]  # another run's file
+    earlier = {first[url]["warc_file"] for url in TWINS}
+    assert fixed["warc_file"] not in earlier  # written by this run, refers to an earlier one
     ref = CaptureRef(fixed["warc_file"], fixed["warc_offset"], 0, fixed["warc_record_id"])
+    record = read_record_at(path.with_suffix(".warc") / fixed["warc_file"], fixed["warc_offset"])
+    assert record.rec_headers.get_header("WARC-Refers-To-Filename") in earlier
     assert read_capture(path.with_suffix(".warc"), ref).body == PHOTO
-    assert stats.media_revisits == 1 and stats.media_fetched == 1
+    assert stats.media_revisits == 1
 
 
 def test_opt_out_per_source_fetches_no_media(tmp_path: Path, server: TestServer) -> None:
