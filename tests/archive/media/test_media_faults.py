@@ -21,7 +21,7 @@ from crawler.config.settings import loads_config
 from crawler.engine.crawl import crawl_sources
 from crawler.engine.stats import CrawlStats
 from crawler.sample_site.media_files import tiny_jpeg, tiny_pdf
-from tests.support.httpserver import Response, TestServer
+from tests.support.httpserver import Request, Response, TestServer
 from tests.support.memory_store import MemoryStore
 
 BASE = "http://bank.test"
@@ -240,3 +240,24 @@ def test_a_connection_dropped_mid_file_is_an_error_row_in_any_store() -> None:
     kinds = {(e.url, e.kind) for e in store.errors}
     assert (BASE + "/bilder/bank.jpg", "media") in kinds
     assert all(kind == "media" for _url, kind in kinds)
+
+
+def test_media_of_a_page_that_answers_304_are_fetched_later(
+    tmp_path: Path, server: TestServer
+) -> None:
+    """An archive whose page was saved without its media (media were off) gets them on a
+    later run even though the page itself answers 304 Not Modified."""
+
+    def page(request: Request) -> Response:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Response(304, headers={"ETag": '"v1"'})
+        return Response(200, HTML.encode(), {**HTML_TYPE, "ETag": '"v1"'})
+
+    server.route("/presse/2025-11-20-neue-baenke", page)
+    path = tmp_path / "archive.db"
+    _crawl(path, _config_text(server.port, source_extra="media = false"))
+    assert _media_paths(server) == []
+    stats = _crawl(path, _config_text(server.port))
+    assert stats.not_modified == 1 and stats.media_fetched == 3
+    archived = _rows(path, "SELECT url FROM media WHERE warc_file IS NOT NULL")
+    assert set(archived) == set(ARCHIVED)
