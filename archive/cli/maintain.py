@@ -166,6 +166,8 @@ def import_warc(
     page saved), else the source whose hosts include its host, else a new source named
     after its host. Records not newer than the page's latest version count as `older`:
     importing a file twice adds nothing. The archive is created if there is none.
+    Images and documents (image/*, PDF, office files) are imported as media files
+    (table media, served by `serve` at /-/media?url=), never as pages (`media`).
 
     Every record is verified (length and digests): one cut short or damaged, one over
     the response cap (`max_bytes` in [crawler], 10 MB by default), bytes that are no
@@ -190,7 +192,7 @@ def import_warc(
         text=lambda r: [
             f"{r['records']} responses read: {r['new']} new, {r['changed']} changed, "
             f"{r['unchanged']} unchanged, {r['older']} older, {r['skipped']} skipped, "
-            f"{r['bad_date']} without a readable WARC-Date (skipped), "
+            f"{r['media']} media, {r['bad_date']} without a readable WARC-Date (skipped), "
             f"{r['unreadable']} unreadable (skipped), {r['errors']} errors"
         ],
     )

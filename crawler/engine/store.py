@@ -75,7 +75,7 @@ class MediaFetch:
     url: str
     source: str
     kind: str
-    page_url: str
+    page_url: str | None  # None: imported from a WARC (``import-warc``), no page known
     status: int | None
     fetched_at: str
     content_type: str | None = None
