@@ -289,8 +289,7 @@ class _Crawl:
                 if self.failure is not None:
                     raise self.failure
                 if self.media is not None and not self._stopping():
-                    await self.media.run(fetcher, self._unless_stopped, workers)
-                    self._stopping()
+                    await self.media.run(fetcher, self._unless_stopped, workers, self._stopping)
             finally:
                 watcher.cancel()
                 self.stats.requests = fetcher.requests

@@ -146,8 +146,11 @@ class MediaQueue:
         for url, kind, page_url in self.store.missing_media(self.source.name):
             self._queue(url, kind, page_url, retry=False)
 
-    async def run(self, fetcher: Fetcher, guard: Guard, workers: int) -> None:
-        """Fetch the queued media with ``workers`` tasks (each through ``guard``)."""
+    async def run(
+        self, fetcher: Fetcher, guard: Guard, workers: int, halted: Callable[[], bool]
+    ) -> None:
+        """Fetch the queued media with ``workers`` tasks, each fetch through ``guard`` (which
+        cancels it when the run is stopped); no file is taken once ``halted()``."""
         self.add_missing()
         if not self.jobs:
             return
@@ -157,7 +160,7 @@ class MediaQueue:
         self.jobs = []
 
         async def worker() -> None:
-            while True:
+            while not halted():
                 try:
                     job = queue.get_nowait()
                 except asyncio.QueueEmpty:

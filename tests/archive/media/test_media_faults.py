@@ -5,6 +5,7 @@ content types, the per-run budget and the per-source opt-out."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,23 @@ def test_media_of_a_page_that_answers_304_are_fetched_later(
     assert stats.not_modified == 1 and stats.media_fetched == 3
     archived = _rows(path, "SELECT url FROM media WHERE warc_file IS NOT NULL")
     assert set(archived) == set(ARCHIVED)
+
+
+def test_a_stop_during_the_media_ends_the_run_interrupted_with_the_page_saved() -> None:
+    stop = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == PAGE.removeprefix(BASE):
+            return httpx.Response(200, content=HTML.encode(), headers={"content-type": "text/html"})
+        if request.url.path.startswith("/bilder/"):
+            stop.set()  # as a signal handler would, while the first image is under way
+            return httpx.Response(200, content=PHOTO, headers={"content-type": "image/jpeg"})
+        return httpx.Response(404)
+
+    config = loads_config(_config_text(9, extra="concurrency_per_host = 1"))
+    store = MemoryStore()
+    (stats,) = crawl_sources(
+        store, config, config.sources, transport=httpx.MockTransport(handler), stop=stop
+    )
+    assert stats.status == "interrupted" and set(store.live("bank")) == {PAGE}
+    assert len(store.media) <= 1 and stats.media_fetched <= 1
