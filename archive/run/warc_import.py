@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from archive.run.media_import import import_media, media_kind
+from archive.run.media_import import import_media, media_kind, media_revisit
 from archive.run.reparse import _extract, _fetch_result, source_config
 from archive.store import save as save
 from archive.store.lookup import sources_with_host
@@ -121,6 +121,11 @@ def _import_record(
     if isinstance(item, BadRecord):
         log.warning("%s; skipped", item)
         return "unreadable"
+    if item.rec_type == "revisit":  # a media file stored once for two URLs: its bytes
+        resolved = media_revisit(path, item)  # from the record it names (None: not one)
+        if resolved is None:
+            return None
+        item = resolved
     if item.rec_type != "response":
         return None
     parts = urlsplit(item.url)

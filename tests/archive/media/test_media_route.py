@@ -5,6 +5,7 @@ sample site's JPEG bytes are real baseline JPEGs."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import httpx
@@ -111,3 +112,33 @@ def test_sample_images_are_baseline_jpegs_differing_per_path() -> None:
     assert a[sof + 5 : sof + 10] == b"\x00\x10\x00\x10\x03"  # 16×16, three components
     assert media_bytes("/uploads/pics/4711_1.jpg") == media_bytes("/uploads/pics/4711_0.jpg")
     assert media_bytes("/medien/dokumente/x.pdf").startswith(b"%PDF-1.4")
+
+
+def test_import_of_a_revisit_naming_itself_is_skipped(tmp_path: Path) -> None:
+    """A hostile WARC: a media revisit whose WARC-Refers-To names the revisit itself (a
+    loop), and one naming a file outside the folder; neither is followed."""
+    from click.testing import CliRunner
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from archive.cli.main import cli
+
+    warc = tmp_path / "loop.warc.gz"
+    body = tiny_jpeg(b"loop-seed")
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        for target in ("loop.warc.gz", "../loop.warc.gz"):
+            offset = fh.tell()
+            http = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+            record = writer.create_revisit_record(
+                f"https://x.test/{len(target)}.jpg", payload_digest(body),
+                "https://x.test/a.jpg", "2026-01-01T00:00:00Z", http_headers=http,
+                warc_headers_dict={"WARC-Date": "2026-01-01T00:00:00Z",
+                                   "WARC-Refers-To-Filename": target,
+                                   "WARC-Refers-To-Offset": str(offset)},
+            )  # fmt: skip
+            writer.write_record(record)
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(cli, ["import-warc", str(warc), "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["media"] == 0
