@@ -33,7 +33,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
 from crawler.config.settings import CrawlerConfig, SourceConfig
@@ -45,7 +44,6 @@ from crawler.records import Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 #: awaits work unless the run is stopped (then None): ``_Crawl._unless_stopped``
 Guard = Callable[[Awaitable[FetchResult]], Awaitable[FetchResult | None]]
 #: content types an attachment may come as (besides :data:`ATTACHMENT_PREFIXES`)
