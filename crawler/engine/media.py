@@ -4,17 +4,18 @@ A page saved by the crawl (new, changed or unchanged) hands its images and attac
 :class:`MediaQueue` (:meth:`MediaQueue.add`); once every page of the run is done, the queue
 adds what the source's other live pages still lack (:meth:`MediaQueue.add_missing`: pages
 that answered 304, files an earlier run could not get) and fetches them with the run's own
-:class:`~crawler.fetch.fetcher.Fetcher` (the same host
-rules, robots.txt, per-host delay and retries), so media never delay a page. Each file is
+:class:`~crawler.fetch.fetcher.Fetcher` (the same host rules, robots.txt, per-host delay
+and retries), so media never delay a page. Each file is
 
 * skipped when the archive already holds it (a row with status 200, a digest and a
   capture: a file is archived once, never fetched again), when an earlier try failed for
   good (an HTTP 4xx, a wrong type, over the cap: tried again only with a new or changed
   page; no response or a 5xx is tried again on every run), when it is off the source's
   hosts (:meth:`~crawler.fetch.urls.UrlPolicy.allowed_host`), or when the run's budget
-  is spent (``media_max_files`` fetches, ``media_max_source_bytes`` bytes per source);
+  is spent (``media_max_files`` fetches, ``media_max_source_bytes`` bytes per source;
+  reserved while a fetch is in flight): left, without a row, for the next run;
 * fetched with a size cap (``media_max_file_bytes``, or what is left of the source's
-  budget) and checked: an image must come as ``image/*``, an attachment as a document
+  budget: a file over the latter is left for the next run too) and checked: an image must come as ``image/*``, an attachment as a document
   type (:data:`ATTACHMENT_TYPES`; never HTML);
 * captured in the WARC: a ``response`` record, or a ``revisit`` (profile
   identical-payload-digest) naming the first capture of the same bytes, in this run or an
@@ -195,8 +196,12 @@ class MediaQueue:
         if problem is None:
             problem = type_problem(job.kind, content_type(result))
         if problem is not None:
-            if cap < self.crawler.media_max_file_bytes and "exceeds" in problem:
-                problem += " (the source's media budget for this run)"
+            if cap < self.crawler.media_max_file_bytes and "response exceeds" in problem:
+                # over what was left of the run's budget, not over the file cap: no row, so
+                # the next run tries it again (as the files not taken at all)
+                log.info("%s: over the source's media budget for this run", job.url)
+                self.stats.media_skipped += 1
+                return True
             self._failed(job, result, problem)
             return True
         digest = payload_digest(result.body)

@@ -217,6 +217,16 @@ def test_the_run_budget_caps_files_and_bytes(tmp_path: Path, server: TestServer)
     media = _rows(path2, "SELECT * FROM media")
     assert media[BASE + "/bilder/bank.jpg"]["status"] == 200
     assert stats.media_fetched == 1 and stats.media_skipped == 6 and len(media) == 1
+    # a file over what was left of the budget is no failure: the next run takes it
+    path3 = tmp_path / "budget_left.db"
+    extra = f"media_max_source_bytes = {len(PHOTO) + 10}\nconcurrency_per_host = 1"
+    stats = _crawl(path3, _config_text(server.port, extra=extra))
+    assert stats.media_fetched == 1 and stats.media_skipped >= 1
+    media = _rows(path3, "SELECT * FROM media")
+    assert BASE + "/bilder/bank.jpg" in media and BASE + "/bilder/bank-kopie.jpg" not in media
+    stats = _crawl(path3, _config_text(server.port, extra=extra))
+    assert stats.media_fetched == 1  # bank-kopie.jpg (the revisit) this time
+    assert _rows(path3, "SELECT * FROM media")[BASE + "/bilder/bank-kopie.jpg"]["status"] == 200
 
 
 def test_a_connection_dropped_mid_file_is_an_error_row_in_any_store() -> None:
