@@ -15,8 +15,9 @@ and retries), so media never delay a page. Each file is
   is spent (``media_max_files`` fetches, ``media_max_source_bytes`` bytes per source;
   reserved while a fetch is in flight): left, without a row, for the next run;
 * fetched with a size cap (``media_max_file_bytes``, or what is left of the source's
-  budget: a file over the latter is left for the next run too) and checked: an image must come as ``image/*``, an attachment as a document
-  type (:data:`ATTACHMENT_TYPES`; never HTML);
+  budget: a file over the latter is left for the next run too) and checked: an image
+  must come as ``image/*``, an attachment as a document type (:data:`ATTACHMENT_TYPES`;
+  never HTML);
 * captured in the WARC: a ``response`` record, or a ``revisit`` (profile
   identical-payload-digest) naming the first capture of the same bytes, in this run or an
   earlier one (:meth:`~crawler.capture.warc.WarcWriter.remember`);
