@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.health import source_health
+from archive.store.media import media_counts
 from archive.store.schema import RUN_REPORT_COLUMNS, db_path
 from crawler.capture.warc import capture_folder, folder_usage
 
@@ -42,7 +43,9 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     errors_total; revisions (stored versions of its pages), capture_files and
     capture_bytes (WARC files its versions point to, and the bytes of those records),
     capture_folder_files / capture_folder_bytes (everything in the archive's WARC folder,
-    304 revisits and listings included; the same for every source); health
+    304 revisits and listings included; the same for every source); images, attachments,
+    media_bytes, media_revisits, media_errors (the archived media of its pages:
+    ``archive.store.media.media_counts``); health
     (``archive.health.source_health``: next_run_at, error_rate, drift, problems, ok).
     """
     sources: dict[str, dict[str, Any]] = {}
@@ -55,6 +58,8 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                 "last_run": None, "errors_last_run": 0, "errors_total": 0,
                 "revisions": 0, "capture_files": 0, "capture_bytes": 0,
                 "capture_folder_files": 0, "capture_folder_bytes": 0,
+                "images": 0, "attachments": 0, "media_bytes": 0, "media_revisits": 0,
+                "media_errors": 0,
             }  # fmt: skip
         return sources[name]
 
@@ -82,6 +87,9 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         ).fetchone()[0]
     for name, revisions, files, size in db.execute(_CAPTURES_SQL).fetchall():
         entry(name).update(revisions=revisions, capture_files=files, capture_bytes=size)
+    has_media = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'media'").fetchone()
+    for name, counts in (media_counts(db) if has_media else {}).items():
+        entry(name).update(counts)
     usage = folder_usage(capture_folder(db_path(db)))
     for item in sources.values():
         item.update(capture_folder_files=usage["files"], capture_folder_bytes=usage["bytes"])

@@ -17,6 +17,8 @@ STORED_PAGE_TYPES = tuple(t for t in PAGE_TYPES if t != "listing")
 LINK_KINDS = ("press", "topic", "org", "other")
 #: Where a published date came from, strongest first (see ``crawler.dates``).
 DATE_SOURCES = ("metadata", "url", "text", "feed", "teaser")
+#: How the error of a fetch that robots.txt disallows begins (``crawler.fetch.fetcher``).
+ROBOTS_DISALLOW = "disallowed by robots.txt"
 #: The counters of a crawl run, in the column order of ``crawl_runs``: fields of
 #: ``crawler.engine.crawl.CrawlStats``, stored by ``archive.store.save.finish_run``; the
 #: archive derives its ``crawl_runs`` columns and the columns status and health report

@@ -111,6 +111,12 @@ def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
             f"{r['removed']} removed, {r['errors']} errors "
             f"({r['requests']} requests, {r['bytes']:,} bytes, {r['duration']:.1f} s)"
         )
+        if r.get("media_fetched") or r.get("media_errors") or r.get("media_skipped"):
+            yield (
+                f"  media: {r['media_fetched']} archived ({r['media_revisits']} identical to "
+                f"an earlier file), {r['media_bytes']:,} bytes, {r['media_errors']} not "
+                f"archived, {r['media_skipped']} over the run's budget"
+            )
         for url in r["error_urls"][:10]:
             yield f"  error: {url}"
     sent = summary.get("deliveries") or {}

@@ -34,6 +34,12 @@ def _status_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
                 f"  versions: {row['revisions']}, captured in {row['capture_files']} WARC "
                 f"file(s), {row['capture_bytes']:,} bytes of records"
             )
+        if row.get("images") or row.get("attachments") or row.get("media_errors"):
+            yield (
+                f"  media: {row['images']} images, {row['attachments']} attachments, "
+                f"{row['media_bytes']:,} bytes ({row['media_revisits']} identical to an "
+                f"earlier file), {row['media_errors']} not archived"
+            )
         health = row["health"]
         if health.get("next_run_at") or health.get("running"):
             running = f" (run under way since {health['running']})" if health["running"] else ""
@@ -160,6 +166,8 @@ def import_warc(
     page saved), else the source whose hosts include its host, else a new source named
     after its host. Records not newer than the page's latest version count as `older`:
     importing a file twice adds nothing. The archive is created if there is none.
+    Images and documents (image/*, PDF, office files) are imported as media files
+    (table media, served by `serve` at /-/media?url=), never as pages (`media`).
 
     Every record is verified (length and digests): one cut short or damaged, one over
     the response cap (`max_bytes` in [crawler], 10 MB by default), bytes that are no
@@ -184,7 +192,7 @@ def import_warc(
         text=lambda r: [
             f"{r['records']} responses read: {r['new']} new, {r['changed']} changed, "
             f"{r['unchanged']} unchanged, {r['older']} older, {r['skipped']} skipped, "
-            f"{r['bad_date']} without a readable WARC-Date (skipped), "
+            f"{r['media']} media, {r['bad_date']} without a readable WARC-Date (skipped), "
             f"{r['unreadable']} unreadable (skipped), {r['errors']} errors"
         ],
     )

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from archive.run.media_import import import_media, media_kind, media_revisit
 from archive.run.reparse import _extract, _fetch_result, source_config
 from archive.store import save as save
 from archive.store.lookup import sources_with_host
@@ -64,6 +65,7 @@ COUNTS = (
     "unchanged",
     "skipped",
     "older",
+    "media",
     "bad_date",
     "unreadable",
     "errors",
@@ -78,9 +80,11 @@ def import_warc(
     config: Config | None = None,
 ) -> dict[str, Any]:
     """Ingest the HTML ``response`` records of WARC files as captures at their capture
-    time; return counts ``records, new, changed, unchanged, skipped, older, bad_date,
+    time; return counts ``records, new, changed, unchanged, skipped, older, media, bad_date,
     unreadable, errors``.
 
+    ``media``: image and document responses stored as media files
+    (:mod:`archive.run.media_import`), never as pages.
     ``records``: responses read. ``bad_date``: records without a readable ``WARC-Date``,
     skipped (their capture time is unknown, and taking "now" would make them pass for fresh
     fetches). ``unreadable``: records that fail verification and responses without an
@@ -117,6 +121,11 @@ def _import_record(
     if isinstance(item, BadRecord):
         log.warning("%s; skipped", item)
         return "unreadable"
+    if item.rec_type == "revisit":  # a media file stored once for two URLs: its bytes
+        resolved = media_revisit(path, item)  # from the record it names (None: not one)
+        if resolved is None:
+            return None
+        item = resolved
     if item.rec_type != "response":
         return None
     parts = urlsplit(item.url)
@@ -132,11 +141,12 @@ def _import_record(
     if item.http_headers is None:  # not an HTTP response (e.g. a DNS or FTP record)
         return None
     ctype = item.http_headers.get_header("Content-Type") or ""
-    if http_status(item) != 200 or "html" not in ctype.lower():
+    kind = media_kind(ctype)
+    if http_status(item) != 200 or ("html" not in ctype.lower() and kind is None):
         return "skipped"
     src, policy = sources.for_url(item.url)
     canon = policy.canonical(item.url)
-    if not canon or not policy.allowed(canon):
+    if not canon or not (policy.allowed_host(canon) if kind else policy.allowed(canon)):
         return "skipped"
     when = _capture_time(item.date)
     if when is None:  # never "now": the capture would pass for a fresh fetch
@@ -144,6 +154,11 @@ def _import_record(
         return "bad_date"
     headers = {k.lower(): v for k, v in item.http_headers.headers}
     result = _fetch_result(canon, headers, item.body, when)
+    if kind is not None:  # an image or a document: never a page
+        stored = src.name in sources.stored
+        outcome = import_media(db, src, kind, result, writer, store_source=not stored)
+        sources.stored.add(src.name)
+        return outcome
     return _import_one(db, sources, src, policy, result, writer)
 
 

@@ -59,6 +59,8 @@ TABLE_DESCRIPTIONS = {
     "aliases": "Other URLs under which an archived page was found (redirects, duplicates).",
     "graph_edges": "Links between pages and labels over time (pressarchive graph).",
     "graph_nodes": "Pages, labels and linked outside pages as nodes of the link graph.",
+    "media": "Images and attachments of archived pages: one row per file URL, with its "
+    "capture in the WARC (served at /-/media?url=…) or why it could not be archived.",
     "watches": "Saved searches (pressarchive watch add): query, source, label; their "
     "targets are not shown here.",
     "deliveries": "Each new match of a watch sent (or to be sent) to one target: status and "
@@ -175,6 +177,18 @@ TABLE_COLUMNS = {
     "fetch_errors": {"url": "URL that failed", "status": "HTTP status (empty: no answer)"},
     "run_extraction": {"run_id": "Crawl run (crawl_runs.id)"},
     "date_conflicts": {"event": "Revision event of the conflict"},
+    "media": {
+        "url": "File URL on the site (images.src or an attachment's links.url)",
+        "page_url": "The archived page the file was first found on",
+        "kind": "image or attachment",
+        "status": "HTTP status of the fetch (empty: no response)",
+        "content_type": "Content-Type of the file",
+        "length": "Size in bytes",
+        "digest": "WARC payload digest, sha1:BASE32 (empty: not archived)",
+        "record_type": "response, or revisit (same bytes as an earlier capture)",
+        "fetched_at": "When it was fetched (UTC)",
+        "error": "Why it was not archived (type, size cap, robots.txt, HTTP error)",
+    },
     "watches": {
         "name": "Name of the saved search",
         "query": "Search query (as pressarchive search)",

@@ -48,6 +48,7 @@ PLUGIN_MODULES = (
     "archive.serve.search_page",
     "archive.serve.release",
     "archive.serve.feeds",
+    "archive.serve.media",
 )
 SEARCH_LIMIT = 20
 LICENSE_NOTE = (

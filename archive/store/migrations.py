@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from archive.store.migrations_later import M10, M11, M12, M13, M14, M15
+
 
 class Migration(NamedTuple):
     """One schema step: ``id`` (recorded in ``migrations``), ``name`` and ``apply``."""
@@ -437,126 +439,10 @@ SELECT page_url, revision, label, fetched_at AS valid_from,
     AS valid_to
 FROM revisions""",
 )
-#: 10 error_kind_source_scheme: ``fetch_errors.kind`` says what failed, as a column rather
-#: than a message prefix: ``fetch`` (no usable response: network, timeout, redirect,
-#: size cap), ``http`` (an HTTP error status), ``extraction`` (the extractor raised),
-#: ``nothing_extracted`` (no title and no text). Existing rows are classified by the
-#: messages the crawl wrote. ``sources.scheme`` is the canonical scheme of a source's
-#: URL policy, so a source rebuilt from the archive (reparse, import-warc without a
-#: config) keeps its URLs: filled from the first start URL, else from a stored page.
-_M10 = (
-    """ALTER TABLE fetch_errors ADD COLUMN kind TEXT""",
-    """UPDATE fetch_errors SET kind = CASE
-  WHEN error LIKE 'extraction failed: %' THEN 'extraction'
-  WHEN error LIKE 'nothing extracted: %' THEN 'nothing_extracted'
-  WHEN status >= 400 THEN 'http'
-  ELSE 'fetch'
-END""",
-    """ALTER TABLE sources ADD COLUMN scheme TEXT""",
-    """UPDATE sources SET scheme = coalesce(
-  (SELECT lower(substr(u.value, 1, instr(u.value, '://') - 1))
-     FROM json_each(CASE WHEN json_valid(sources.start_urls) THEN sources.start_urls ELSE '[]' END) AS u
-    WHERE instr(u.value, '://') > 0 ORDER BY u.key LIMIT 1),
-  (SELECT lower(substr(p.url, 1, instr(p.url, '://') - 1))
-     FROM pages AS p WHERE p.source = sources.name AND instr(p.url, '://') > 0
-    ORDER BY p.first_seen, p.url LIMIT 1)
-)""",
-)
-#: 11 learned_templates: site templates learned from a source's pages
-#: (``crawler.extract.learn``): per source and version the profile (JSON of selectors), when
-#: it was learned, the pages (JSON list of URLs) and the per-field agreement (JSON).
-#: ``run_templates``: per run, how many extracted pages the source's template was checked on
-#: and how many it missed (its title or its body selector found nothing): drift.
-_M11 = (
-    """CREATE TABLE "learned_templates" (
-   "source" TEXT NOT NULL,
-   "version" INTEGER NOT NULL,
-   "profile" TEXT NOT NULL,
-   "learned_at" TEXT NOT NULL,
-   "pages" TEXT NOT NULL,
-   "stats" TEXT,
-   PRIMARY KEY ("source", "version")
-)""",
-    """CREATE TABLE "run_templates" (
-   "run_id" INTEGER PRIMARY KEY REFERENCES "crawl_runs"("id"),
-   "source" TEXT,
-   "version" INTEGER,
-   "pages" INTEGER,
-   "misses" INTEGER
-)""",
-    """CREATE INDEX "idx_run_templates_source"
-    ON "run_templates" ("source")""",
-)
 # fmt: on
 
-
-#: 12 date_conflicts: a re-extraction (recrawl, reparse, import-warc) whose published date
-#: comes from a weaker source than the stored one keeps the stored date; both candidates
-#: are recorded here with their provenance (``outcome`` ``kept``), as is a stronger source
-#: replacing a weaker one (``replaced``). ``kept_*`` is the date the page holds, ``rejected_*``
-#: the other; ``*_revision`` the revision each was extracted with (archive/store/dates.py).
-_M12 = (
-    """CREATE TABLE "date_conflicts" (
-   "id" INTEGER PRIMARY KEY,
-   "page_url" TEXT NOT NULL,
-   "outcome" TEXT NOT NULL,
-   "kept" TEXT NOT NULL,
-   "kept_source" TEXT,
-   "kept_detail" TEXT,
-   "kept_revision" INTEGER,
-   "rejected" TEXT NOT NULL,
-   "rejected_source" TEXT,
-   "rejected_detail" TEXT,
-   "rejected_revision" INTEGER,
-   "event" TEXT,
-   "fetched_at" TEXT,
-   "found_at" TEXT NOT NULL
-)""",
-    """CREATE INDEX "idx_date_conflicts_page_url" ON "date_conflicts" ("page_url")""",
-)
-#: 13 live_is_integer: ``pages_view.live`` as ``CAST(... AS INTEGER)``, which has INTEGER
-#: affinity: Datasette filters with text parameters (``live = '1'``), which a bare
-#: ``removed_at IS NULL`` (no affinity) never equals, so its facet linked to 0 rows.
-_M13 = (
-    """DROP VIEW pages_view""",
-    """CREATE VIEW pages_view AS SELECT url, source, page_type, label, title, published, substr(published, 1, 4) AS year, lead, image_count, related_count, CAST(removed_at IS NULL AS INTEGER) AS live, removed_at, first_seen, last_changed, version FROM pages""",
-)
-#: 15 watches_deliveries: saved searches (``watches``: name, query, optional source and
-#: label filters, the watch's own webhook URLs and e-mail addresses as JSON lists, when it
-#: was added) and every delivery of a match to a target (``deliveries``: one row per
-#: watch, target, page and version; ``status`` ``sent``, ``pending`` (failed, retried on
-#: the next run), ``failed`` (given up after ``[alerts] max_attempts``) or ``baseline``
-#: (matched when the watch was added: never sent); archive/alerts/). Numbered 15: 14 is
-#: taken by media capture on a parallel branch.
-_M15 = (
-    """CREATE TABLE "watches" (
-   "name" TEXT PRIMARY KEY,
-   "query" TEXT NOT NULL,
-   "source" TEXT,
-   "label" TEXT,
-   "webhooks" TEXT NOT NULL DEFAULT '[]',
-   "emails" TEXT NOT NULL DEFAULT '[]',
-   "backfill" INTEGER NOT NULL DEFAULT 0,
-   "created_at" TEXT NOT NULL
-)""",
-    """CREATE TABLE "deliveries" (
-   "id" INTEGER PRIMARY KEY,
-   "watch" TEXT NOT NULL REFERENCES "watches"("name") ON DELETE CASCADE,
-   "page_url" TEXT NOT NULL,
-   "version" INTEGER NOT NULL,
-   "target" TEXT NOT NULL,
-   "status" TEXT NOT NULL,
-   "attempts" INTEGER NOT NULL DEFAULT 0,
-   "last_error" TEXT,
-   "last_attempt_at" TEXT,
-   "delivered_at" TEXT,
-   UNIQUE ("watch", "target", "page_url", "version")
-)""",
-    """CREATE INDEX "idx_deliveries_watch_page_url" ON "deliveries" ("watch", "page_url")""",
-)
-# fmt: on
-
-#: Every migration, in order. Append only (the next one is 16; 14 is media capture).
+#: Every migration, in order. Append only: the next one is 16 (its SQL in
+#: :mod:`archive.store.migrations_later`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -567,11 +453,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "compound_vocabulary", _sql(*_M7)),
     Migration(8, "index_state", _sql(*_M8)),
     Migration(9, "utc_timestamps", _sql(*_M9)),
-    Migration(10, "error_kind_source_scheme", _sql(*_M10)),
-    Migration(11, "learned_templates", _sql(*_M11)),
-    Migration(12, "date_conflicts", _sql(*_M12)),
-    Migration(13, "live_is_integer", _sql(*_M13)),
-    Migration(15, "watches_deliveries", _sql(*_M15)),
+    Migration(10, "error_kind_source_scheme", _sql(*M10)),
+    Migration(11, "learned_templates", _sql(*M11)),
+    Migration(12, "date_conflicts", _sql(*M12)),
+    Migration(13, "live_is_integer", _sql(*M13)),
+    Migration(14, "media", _sql(*M14)),
+    Migration(15, "watches_deliveries", _sql(*M15)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

@@ -142,6 +142,25 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         "fetched_at",
         "found_at",
     ),  # fmt: skip
+    # migration 14: archived images and attachments (archive/store/media.py)
+    "media": (
+        "url",
+        "source",
+        "kind",
+        "status",
+        "content_type",
+        "length",
+        "digest",
+        "warc_file",
+        "warc_offset",
+        "fetched_at",
+        "error",
+        "page_url",
+        "record_type",
+        "warc_record_id",
+        "etag",
+        "last_modified",
+    ),  # fmt: skip
     # migration 15: saved searches and the deliveries of their matches (archive/alerts/)
     "watches": (
         "name",
@@ -189,6 +208,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "index_state": ("built_at",),
     "learned_templates": ("learned_at",),
     "date_conflicts": ("fetched_at", "found_at"),
+    "media": ("fetched_at",),
     "watches": ("created_at",),
     "deliveries": ("last_attempt_at", "delivered_at"),
 }

@@ -10,11 +10,17 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.store import save, templates
+from archive.store import media, save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
 from crawler.config.settings import SourceConfig
-from crawler.engine.store import ExtractionCounts, LearnedTemplate, TemplateCounts
+from crawler.engine.store import (
+    ExtractionCounts,
+    LearnedTemplate,
+    MediaFetch,
+    StoredMedia,
+    TemplateCounts,
+)
 from crawler.errors import ArchiveError
 from crawler.records import Extracted, FetchResult
 
@@ -96,3 +102,15 @@ class SqliteStore:
         self, run_id: int, source: str, url: str, status: int | None, error: str, kind: str
     ) -> None:
         save.record_error(self.db, run_id, source, url, status, error, kind)
+
+    def stored_media(self, url: str) -> StoredMedia | None:
+        return media.stored_media(self.db, url)
+
+    def media_capture(self, digest: str) -> StoredMedia | None:
+        return media.media_capture(self.db, digest)
+
+    def save_media(self, fetch: MediaFetch) -> None:
+        media.save_media(self.db, fetch)
+
+    def missing_media(self, source: str) -> list[tuple[str, str, str]]:
+        return media.missing_media(self.db, source)

@@ -30,6 +30,8 @@ again and references its own new records.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http
 import io
 import logging
@@ -73,6 +75,11 @@ class Capture(NamedTuple):
     headers: dict[str, str]  # lower-case keys
     body: bytes
     capture_time: str  # WARC-Date
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest of ``body`` as warcio writes it (``sha1:`` + base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def capture_folder(db_path: str | Path) -> Path | None:
@@ -140,6 +147,8 @@ class WarcWriter:
         self._payloads: dict[str, tuple[str, str, str, str, int]] = {}
         self.files: list[str] = []
         self.records = 0
+        #: the type of the last response/revisit record :meth:`write` wrote
+        self.last_record_type = ""
 
     def __enter__(self) -> WarcWriter:
         return self
@@ -196,6 +205,14 @@ class WarcWriter:
         log.info("capture file %s", self.folder / name)
         return fh, self._writer
 
+    def remember(
+        self, digest: str, record_id: str, uri: str, date: str, file: str, offset: int
+    ) -> None:
+        """Make a payload captured before (another run: the record ``record_id`` of ``uri``
+        at ``offset`` of ``file`` in this folder) known, so the next :meth:`write` of the
+        same bytes is a ``revisit`` of it (the archive's media dedup across runs)."""
+        self._payloads.setdefault(digest, (record_id, uri, warc_date(date), file, offset))
+
     def write(
         self, result: FetchResult, request_headers: dict[str, str] | None = None
     ) -> CaptureRef | None:
@@ -229,6 +246,7 @@ class WarcWriter:
         except OSError as exc:
             raise CaptureError(f"{self.folder / self._name}: cannot write capture: {exc}") from exc
         self.records += 1
+        self.last_record_type = str(record.rec_type)
         record_id = _id(record)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         if record.rec_type == "response" and digest and result.body:
@@ -343,6 +361,7 @@ __all__ = [
     "WarcWriter",
     "capture_folder",
     "folder_usage",
+    "payload_digest",
     "read_capture",
     "warc_date",
 ]

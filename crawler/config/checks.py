@@ -47,6 +47,9 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "max_redirects": (0, 100, True),
     "max_pages": (0, 2**53, True),
     "learn_after": (0, 2**53, True),
+    "media_max_file_bytes": (1, 2**40, True),
+    "media_max_source_bytes": (1, 2**50, True),
+    "media_max_files": (0, 2**53, True),
     "source.jitter": (0, MAX_INTERVAL, True),
 }
 

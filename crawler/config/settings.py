@@ -95,6 +95,12 @@ class CrawlerConfig:
     #: after a run, a source with this many stored pages and no learned template gets one
     #: (``crawler.extract.learn``; 0 = never)
     learn_after: int = 10
+    #: archive the images and attachments of saved pages (``crawler.engine.media``); a
+    #: source can opt out with its own ``media = false``
+    media: bool = True
+    media_max_file_bytes: int = 20_000_000  # larger media files are recorded as errors
+    media_max_source_bytes: int = 200_000_000  # media bytes per source and run
+    media_max_files: int = 500  # media fetches per source and run; 0 = no limit
 
     @property
     def full_user_agent(self) -> str:
@@ -131,6 +137,7 @@ class SourceConfig:
     profile: str = ""  # a built-in profile ("sitepark", "typo3") or a [profiles.NAME] table
     schedule: str = DEFAULT_SCHEDULE  # "every 6h" (interval) or a crontab "0 */6 * * *"
     jitter: int = 0  # seconds; each scheduled run starts up to this much later, at random
+    media: bool = True  # archive this source's images and attachments (with [crawler] media)
     #: the resolved profile (set from ``profile`` when the config is read; not a config key)
     site_profile: SiteProfile | None = None
 

@@ -33,6 +33,7 @@ import httpx
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
+from crawler.engine.media import MediaQueue, media_enabled
 from crawler.engine.pages import date_from_hints, finish_page
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
@@ -243,6 +244,9 @@ class _Crawl:
         learned = store.learned_template(source.name)
         self.learned = learned.profile if learned else None
         self.template = TemplateCounts(learned.version) if learned else None
+        #: images and attachments of the saved pages, fetched after the pages
+        on = media_enabled(config.crawler, source)
+        self.media = MediaQueue(store, config.crawler, source, stats, writer) if on else None
 
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler
@@ -284,6 +288,8 @@ class _Crawl:
                 await asyncio.gather(*tasks, return_exceptions=True)
                 if self.failure is not None:
                     raise self.failure
+                if self.media is not None and not self._stopping():
+                    await self.media.run(fetcher, self._unless_stopped, workers, self._stopping)
             finally:
                 watcher.cancel()
                 self.stats.requests = fetcher.requests
@@ -402,6 +408,8 @@ class _Crawl:
             self.source.name, page, result, requested=cand.url, capture=ref
         )
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        if self.media is not None:
+            self.media.add(page, outcome)
         if outcome in ("new", "changed"):
             self.stats.urls[outcome].append(page.url)
             self.extraction.add(page, own_date=own_date)

@@ -31,6 +31,13 @@ class CrawlStats:
     requests: int = 0  # HTTP requests sent, retries and robots.txt included
     bytes: int = 0
     duration: float = 0.0
+    #: media of the saved pages (``crawler.engine.media``): files archived (revisits of
+    #: identical bytes included), their bytes, revisits, failures, files over the budget
+    media_fetched: int = 0
+    media_bytes: int = 0
+    media_revisits: int = 0
+    media_errors: int = 0
+    media_skipped: int = 0
     #: the first MAX_ERROR_URLS failed URLs (all of them are in ``fetch_errors``)
     error_urls: list[str] = field(default_factory=list)
     #: the stored URLs of the pages this run found new, changed or removed, in that order

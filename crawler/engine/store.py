@@ -20,13 +20,72 @@ from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import DiscoveryCache
 from crawler.extract.profiles import SiteProfile
-from crawler.records import Extracted, FetchResult
+from crawler.records import ROBOTS_DISALLOW, Extracted, FetchResult
 
 #: ``fetch_errors.kind``: what failed. ``fetch``: no usable response (network, timeout,
 #: a refused or looping redirect, the size cap); ``http``: an HTTP error status (4xx, 5xx);
 #: ``extraction``: the extractor raised (a bug); ``nothing_extracted``: a page without
 #: title and text.
-ERROR_KINDS = ("fetch", "http", "extraction", "nothing_extracted")
+#: ``media``: an image or attachment of an archived page that could not be archived
+#: (``crawler.engine.media``; never a failed page).
+ERROR_KINDS = ("fetch", "http", "extraction", "nothing_extracted", "media")
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    """What the archive holds of one media URL (a ``media`` row): its last ``status`` and,
+    once archived, the payload ``digest`` and the capture (``record_type`` ``response``, or
+    ``revisit`` of an earlier capture with the same payload)."""
+
+    url: str
+    status: int | None = None
+    digest: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
+    fetched_at: str | None = None
+    record_type: str | None = None
+    error: str | None = None
+
+    @property
+    def archived(self) -> bool:
+        return self.status == 200 and bool(self.digest) and bool(self.warc_file)
+
+    @property
+    def failed_for_good(self) -> bool:
+        """A failure another try of the same page would repeat: an answer that was not a
+        server's passing trouble (4xx, a wrong type, over the size cap, robots.txt)."""
+        if self.archived:
+            return False
+        if self.status is None:
+            return (self.error or "").startswith(ROBOTS_DISALLOW)
+        return self.status not in RETRY_LATER
+
+
+#: statuses of a media fetch worth another try on the next run (no status: no response)
+RETRY_LATER = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class MediaFetch:
+    """One media fetch as the archive stores it (``save_media``): an image or attachment
+    (``kind``) found on ``page_url``; ``capture`` is its WARC record (``None`` when it
+    failed: then ``error`` says why)."""
+
+    url: str
+    source: str
+    kind: str
+    page_url: str | None  # None: imported from a WARC (``import-warc``), no page known
+    status: int | None
+    fetched_at: str
+    content_type: str | None = None
+    length: int | None = None
+    digest: str | None = None
+    capture: CaptureRef | None = None
+    record_type: str | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass
@@ -138,4 +197,24 @@ class Store(Protocol):
     ) -> None:
         """One ``fetch_errors`` row: a URL that failed, with its status, error and ``kind``
         (one of :data:`ERROR_KINDS`)."""
+        ...
+
+    def stored_media(self, url: str) -> StoredMedia | None:
+        """The archive's row of a media URL, if it has one."""
+        ...
+
+    def media_capture(self, digest: str) -> StoredMedia | None:
+        """The first archived ``response`` record of a media payload with this digest (what
+        a ``revisit`` record of the same bytes refers to), if any."""
+        ...
+
+    def save_media(self, fetch: MediaFetch) -> None:
+        """Store (replace) the row of one media URL after a fetch, archived or failed."""
+        ...
+
+    def missing_media(self, source: str) -> list[tuple[str, str, str]]:
+        """``(url, kind, page_url)`` of the images and attachments of ``source``'s live
+        pages that are not archived yet, leaving out failures for good
+        (:attr:`StoredMedia.failed_for_good`): what an earlier run left (or an archive
+        from before media were archived)."""
         ...

@@ -44,7 +44,7 @@ from crawler.fetch.transports import (
     system_resolve,
 )
 from crawler.fetch.urls import UrlPolicy, non_public_address, without_userinfo
-from crawler.records import FetchResult
+from crawler.records import ROBOTS_DISALLOW, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -234,13 +234,28 @@ class Fetcher:
         return non_public_address(host)
 
     async def fetch(
-        self, url: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        *,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET ``url`` politely; errors come back as data in the :class:`FetchResult`."""
-        return await self._fetch_chain(url, etag, last_modified, check_robots=True)
+        """GET ``url`` politely; errors come back as data in the :class:`FetchResult`.
+        ``max_bytes`` caps this response (default ``crawler.max_bytes``: media files have
+        their own cap)."""
+        return await self._fetch_chain(
+            url, etag, last_modified, check_robots=True, max_bytes=max_bytes
+        )
 
     async def _fetch_chain(
-        self, url: str, etag: str | None, last_modified: str | None, *, check_robots: bool
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        *,
+        check_robots: bool,
+        max_bytes: int | None = None,
     ) -> FetchResult:
         started = time.monotonic()
         attempts = 0
@@ -297,8 +312,8 @@ class Fetcher:
                 target = (cur.path or "/") + (f"?{cur.query}" if cur.query else "")
                 if not robots.allowed(target):
                     rule = robots.disallowing_rule(target)
-                    return result(None, f"disallowed by robots.txt: {current} (Disallow: {rule})")
-            outcome = await self._with_retries(current, headers)
+                    return result(None, f"{ROBOTS_DISALLOW}: {current} (Disallow: {rule})")
+            outcome = await self._with_retries(current, headers, max_bytes)
             attempts += outcome.attempts
             location = outcome.headers.get("location")
             if outcome.status not in REDIRECT_STATUSES or not location or outcome.error:
@@ -333,11 +348,13 @@ class Fetcher:
             seen.add(target_url)
             current = target_url
 
-    async def _with_retries(self, url: str, headers: dict[str, str]) -> _Outcome:
+    async def _with_retries(
+        self, url: str, headers: dict[str, str], max_bytes: int | None = None
+    ) -> _Outcome:
         outcome = _Outcome()
         tries = self.crawler.retries + 1
         for attempt in range(tries):
-            outcome = await self._request(url, headers)
+            outcome = await self._request(url, headers, max_bytes)
             outcome.attempts = attempt + 1
             if not outcome.retryable or attempt + 1 >= tries:
                 break
@@ -354,7 +371,9 @@ class Fetcher:
             outcome.error = f"{why} (gave up after {n} attempts)" if n > 1 else why
         return outcome
 
-    async def _request(self, url: str, headers: dict[str, str]) -> _Outcome:
+    async def _request(
+        self, url: str, headers: dict[str, str], max_bytes: int | None = None
+    ) -> _Outcome:
         host = (urlsplit(url).hostname or "").lower()
         state = self._state(host)
         async with state.sem:
@@ -362,7 +381,7 @@ class Fetcher:
             self.requests += 1
             try:
                 async with asyncio.timeout(self.crawler.timeout * TOTAL_TIMEOUT_FACTOR):
-                    return await self._send(url, headers)
+                    return await self._send(url, headers, max_bytes)
             except httpx.TimeoutException as exc:
                 kind = type(exc).__name__
                 return _Outcome(error=f"timed out ({kind}) fetching {url}", retryable=True)
@@ -384,14 +403,16 @@ class Fetcher:
             except httpx.InvalidURL as exc:
                 return _Outcome(error=f"invalid URL {url!r}: {exc}")
 
-    async def _send(self, url: str, headers: dict[str, str]) -> _Outcome:
+    async def _send(
+        self, url: str, headers: dict[str, str], max_bytes: int | None = None
+    ) -> _Outcome:
         request = self._client.build_request("GET", url, headers=headers)
         sent = dict(request.headers.items())
         response = await self._transport.handle_async_request(request)
         fetched_at = clock.now_iso()
         status = response.status_code
         out_headers = dict(response.headers.items())
-        limit = self.crawler.max_bytes
+        limit = self.crawler.max_bytes if max_bytes is None else max_bytes
         body = bytearray()
         try:
             declared = response.headers.get("content-length", "")
@@ -433,4 +454,9 @@ def _name_not_resolved(exc: BaseException) -> bool:
     return False
 
 
-__all__ = ["ConnectToTransport", "Fetcher", "RETRY_STATUSES", "parse_retry_after"]
+__all__ = [
+    "ConnectToTransport",
+    "Fetcher",
+    "RETRY_STATUSES",
+    "parse_retry_after",
+]

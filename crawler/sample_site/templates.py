@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -11,6 +10,8 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from crawler.sample_site.media_files import media_bytes as media_bytes
 
 BASE = "http://www.ruesselsheim.test"
 BARE = "http://ruesselsheim.test"
@@ -289,17 +290,6 @@ def media_paths(page: dict[str, Any]) -> set[str]:
     if page["cms"] == "old":
         out.add("/fileadmin/templates/header.jpg")
     return out
-
-
-def media_bytes(path: str) -> bytes:
-    digest = hashlib.sha256(path.encode()).digest()
-    if path.endswith(".pdf"):
-        return b"%PDF-1.4\n% sample document\n" + digest.hex().encode() + b"\n%%EOF\n"
-    return (
-        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-        + digest
-        + (b"\xff\xd9")
-    )
 
 
 # --- listings, feed, sitemaps --------------------------------------------------------------------

@@ -35,6 +35,10 @@ CRAWLER_KEYS = [
     ('user_agent = "x\\r\\nX-Evil: 1"', "printable ASCII"),
     ('user_agent = "Stadtb\u00fcro-Archiv"', "printable ASCII"),
     ('contact = "a@b.example\\n"', "printable ASCII"),
+    ("media_max_file_bytes = 0", "at least 1"),
+    ("media_max_source_bytes = -1", "must not be negative"),
+    ("media_max_files = -5", "must not be negative"),
+    ('media = "yes"', "true or false"),
 ]
 SOURCE_KEYS = [
     ("url_aliases = [{pattern = 5, replace = 'x'}]", "url_aliases[0]", "must be strings"),
@@ -55,6 +59,7 @@ SOURCE_KEYS = [
     ("schedule = 'every 99999999999d'", "schedule", "at most 366 days"),
     ("schedule = 'every 367d'", "schedule", "at most 366 days"),
     ("schedule = '0 3 * * *'\njitter = 99999999999", "jitter", "at most"),
+    ("media = 1", "media", "true or false"),
 ]
 
 
@@ -86,6 +91,9 @@ def test_values_that_work_still_load() -> None:
     src = config.source("city")
     assert config.crawler.timeout == 0.5 and src.connect_to["www.city.example"] == "[::1]:8080"
     assert loads_config(SOURCE + "schedule = 'every 366d'\n").source("city").schedule
+    media = loads_config("[crawler]\nmedia_max_files = 0\n" + SOURCE + "media = false\n")
+    assert media.crawler.media and media.crawler.media_max_files == 0
+    assert not media.source("city").media
 
 
 @pytest.mark.parametrize("key", ["start_urls", "feeds", "sitemaps", "extra_urls"])

@@ -23,7 +23,13 @@ from typing import Any
 from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import CachedDiscovery
-from crawler.engine.store import ExtractionCounts, LearnedTemplate, TemplateCounts
+from crawler.engine.store import (
+    ExtractionCounts,
+    LearnedTemplate,
+    MediaFetch,
+    StoredMedia,
+    TemplateCounts,
+)
 from crawler.records import Extracted, FetchResult
 
 #: the fields whose change makes a page ``changed`` (as the archive's content hash)
@@ -97,6 +103,8 @@ class MemoryStore:
         #: source → its learned template; run id → the run's template checks
         self.templates: dict[str, LearnedTemplate] = {}
         self.template_runs: dict[int, TemplateCounts] = {}
+        #: media URL → its last fetch (``save_media``)
+        self.media: dict[str, MediaFetch] = {}
 
     # -- the protocol ---------------------------------------------------------------------
     def capture_folder(self) -> Path | None:
@@ -192,6 +200,31 @@ class MemoryStore:
     ) -> None:
         self.errors.append(StoredError(run_id, source, url, status, error, kind))
 
+    def stored_media(self, url: str) -> StoredMedia | None:
+        fetch = self.media.get(url)
+        return _as_stored(fetch) if fetch is not None else None
+
+    def media_capture(self, digest: str) -> StoredMedia | None:
+        for fetch in self.media.values():
+            if fetch.digest == digest and fetch.capture and fetch.record_type == "response":
+                return _as_stored(fetch)
+        return None
+
+    def save_media(self, fetch: MediaFetch) -> None:
+        self.media[fetch.url] = fetch
+
+    def missing_media(self, source: str) -> list[tuple[str, str, str]]:
+        out: dict[str, tuple[str, str, str]] = {}
+        for url in self.known_urls(source):
+            page = self.pages[url].page
+            found = [(i.src, "image") for i in page.images]
+            found += [(a.url, "attachment") for a in page.attachments]
+            for src, kind in found:
+                stored = self.stored_media(src)
+                if stored is None or not (stored.archived or stored.failed_for_good):
+                    out.setdefault(src, (src, kind, url))
+        return list(out.values())
+
     # -- for the tests ----------------------------------------------------------------------
     def live(self, source: str) -> dict[str, Extracted]:
         """URL → page of the pages of ``source`` not marked removed."""
@@ -199,6 +232,21 @@ class MemoryStore:
 
     def removed(self, source: str) -> set[str]:
         return {u for u, p in self.pages.items() if p.source == source and p.removed_at}
+
+
+def _as_stored(fetch: MediaFetch) -> StoredMedia:
+    ref = fetch.capture
+    return StoredMedia(
+        fetch.url,
+        fetch.status,
+        fetch.digest,
+        ref.file if ref else None,
+        ref.offset if ref else None,
+        ref.record_id if ref else None,
+        fetch.fetched_at,
+        fetch.record_type,
+        fetch.error,
+    )
 
 
 __all__ = ["MemoryDiscoveryCache", "MemoryStore", "StoredError", "StoredPage", "StoredRun"]
