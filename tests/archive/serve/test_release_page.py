@@ -24,7 +24,7 @@ import pytest
 from archive.serve.server import write_plugin_shim
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.render import CANONICAL_BASE, load_content
-from tests.archive.serve.test_release_data import HEADING_BLOCKS, MEDIA_SQL
+from tests.archive.serve.test_release_data import HEADING_BLOCKS
 from tests.support.datasette_server import free_port, stop_process, wait_until_serving
 from tests.support.sample_crawl import crawl_sample
 
@@ -59,15 +59,16 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(crawled, path)
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute(MEDIA_SQL)
-        conn.executemany(
-            "INSERT INTO media (url, kind, status, warc_file, warc_offset, error) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (_seed_image(), "image", 200, "media-00001.warc.gz", 0, None),
-                (PDF, "attachment", 200, "media-00001.warc.gz", 900, None),
-                (ground_truth(2)[ARKSOUSI]["images"][0]["src"], "image", 404, None, None, "404"),
-            ],
+        # the crawl archived the media; one image is made a failed fetch
+        archived = conn.execute(
+            "SELECT count(*) FROM media WHERE url IN (?, ?) AND digest IS NOT NULL",
+            [_seed_image(), PDF],
+        ).fetchone()[0]
+        assert archived == 2
+        conn.execute(
+            "UPDATE media SET status = 404, digest = NULL, warc_file = NULL, "
+            "warc_offset = NULL, error = '404' WHERE url = ?",
+            [ground_truth(2)[ARKSOUSI]["images"][0]["src"]],
         )
         other_form = LOTSEN.replace("http://www.", "https://") + "/?utm_source=x"
         conn.execute(
