@@ -1,0 +1,210 @@
+// The graph page's script (archive/graph/render.py embeds it inline; no network).
+// Reads the JSON of <script id="graph-data">: nodes with layout positions in [0, 1]^2,
+// kind, source(s), publication date ("from": the day a node appears on the slider),
+// importance order and the archived page's address; edges as node indices.
+// Draws into an SVG that fills the window (redrawn on resize), labels the most
+// important nodes that fit without overlapping, keeps the hover box inside the canvas,
+// and shows a node only if its kind and source are ticked and its date is on or before
+// the slider's; an edge only when both its ends are shown.
+(function () {
+  "use strict";
+  const NS = "http://www.w3.org/2000/svg"; // a namespace name, never fetched
+  const $ = (id) => document.getElementById(id);
+  const data = JSON.parse($("graph-data").textContent);
+  const N = data.nodes, E = data.edges, PAD = 36;
+  const stage = $("stage"), svg = $("graph"), tip = $("tip"), counts = $("counts");
+  const slider = $("slider"), when = $("when"), search = $("search"), found = $("found");
+  const gEdges = $("edges"), gNodes = $("nodes"), gLabels = $("labels");
+  const kindOn = {}, sourceOn = {};
+  let W = 800, H = 600, view = { k: 1, x: 0, y: 0 }, hot = -1, shown = N.map(() => true);
+  let matches = [], pick = 0, drag = null;
+
+  function el(tag, attrs, parent) {
+    const e = document.createElementNS(NS, tag);
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function boxes(holder, values, state, colours) {
+    values.forEach((v) => {
+      state[v] = true;
+      const label = document.createElement("label"), box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.value = v;
+      box.addEventListener("change", () => { state[v] = box.checked; update(); });
+      label.appendChild(box);
+      if (colours) {
+        const dot = document.createElement("i");
+        dot.style.background = colours[v] || colours.other;
+        label.appendChild(dot);
+      }
+      label.appendChild(document.createTextNode(v));
+      holder.appendChild(label);
+    });
+  }
+  boxes($("kinds"), data.kinds, kindOn, data.colours);
+  boxes($("sources"), data.sources, sourceOn, null);
+
+  const lines = E.map((e) => el("line", { class: e.rel }, gEdges));
+  const dots = N.map((n, i) => {
+    const parent = n.href ? el("a", { href: n.href, target: "_blank" }, gNodes) : gNodes;
+    const dot = el("circle", { r: n.r, fill: data.colours[n.kind] || data.colours.other }, parent);
+    dot.addEventListener("mouseenter", () => showTip(i));
+    dot.addEventListener("mouseleave", () => { if (i !== hot) tip.style.display = "none"; });
+    return dot;
+  });
+
+  function place() {
+    const w = W - 2 * PAD, h = H - 2 * PAD;
+    N.forEach((n, i) => {
+      n.px = view.x + view.k * (PAD + n.x * w);
+      n.py = view.y + view.k * (PAD + n.y * h);
+      dots[i].setAttribute("cx", n.px.toFixed(1));
+      dots[i].setAttribute("cy", n.py.toFixed(1));
+    });
+    E.forEach((e, i) => {
+      const a = N[e.s], b = N[e.t];
+      lines[i].setAttribute("x1", a.px.toFixed(1));
+      lines[i].setAttribute("y1", a.py.toFixed(1));
+      lines[i].setAttribute("x2", b.px.toFixed(1));
+      lines[i].setAttribute("y2", b.py.toFixed(1));
+    });
+    labels();
+    if (hot >= 0) showTip(hot);
+  }
+
+  function labels() {
+    // The most important shown nodes first (the searched one before all), each label
+    // beside its dot, skipped if it would overlap a label already placed or leave the canvas.
+    while (gLabels.firstChild) gLabels.removeChild(gLabels.firstChild);
+    const limit = Math.max(8, Math.round((W * H) / 15000)), taken = [];
+    const order = hot >= 0 ? [hot].concat(data.order) : data.order, done = new Set();
+    for (const i of order) {
+      if (taken.length >= limit) break;
+      const n = N[i];
+      if (done.has(i) || !shown[i] || n.px < 0 || n.py < 0 || n.px > W || n.py > H) continue;
+      done.add(i);
+      const w = n.short.length * 7 + 4, h = 15, y = n.py - h / 2;
+      let x = n.px + n.r + 3;
+      if (x + w > W - 2) x = n.px - n.r - 3 - w;
+      if (x < 2 || y < 2 || y + h > H - 2) continue;
+      if (taken.some((b) => x < b[0] + b[2] && b[0] < x + w && y < b[1] + b[3] && b[1] < y + h)) {
+        continue;
+      }
+      taken.push([x, y, w, h]);
+      const text = el("text", { x: x.toFixed(1), y: (y + 11).toFixed(1), class: "lbl" }, gLabels);
+      text.textContent = n.short;
+    }
+    gLabels.setAttribute("data-count", taken.length);
+  }
+
+  function update() {
+    const t = data.dates.length ? data.dates[+slider.value] : null;
+    when.textContent = t ? "published up to " + t : "no publication dates";
+    let nn = 0, ne = 0;
+    shown = N.map((n, i) => {
+      const v = kindOn[n.kind] && (!n.src.length || n.src.some((s) => sourceOn[s])) &&
+        (!n.from || !t || n.from <= t);
+      dots[i].style.display = v ? "" : "none";
+      if (v) nn++;
+      return v;
+    });
+    E.forEach((e, i) => {
+      const v = shown[e.s] && shown[e.t];
+      lines[i].style.display = v ? "" : "none";
+      if (v) ne++;
+    });
+    counts.textContent = nn + " nodes, " + ne + " edges" + data.more;
+    counts.setAttribute("data-shown-nodes", nn);
+    counts.setAttribute("data-shown-edges", ne);
+    labels();
+  }
+
+  function showTip(i) {
+    const n = N[i], links = E.filter((e) => e.s === i || e.t === i).length;
+    tip.textContent = "";
+    const head = document.createElement("strong");
+    head.textContent = n.title;
+    tip.appendChild(head);
+    const facts = [n.kind, n.label, n.source, n.published ? "published " + n.published : "",
+      links + " links", n.href ? "click: archived page" : "not archived"];
+    [facts.filter(Boolean).join(" · "), n.id].forEach((line) => {
+      const div = document.createElement("div");
+      div.textContent = line;
+      tip.appendChild(div);
+    });
+    tip.style.display = "block";
+    const tw = tip.offsetWidth, th = tip.offsetHeight;
+    let x = n.px + 12, y = n.py + 12;
+    if (x + tw > W - 4) x = n.px - 12 - tw;
+    if (y + th > H - 4) y = n.py - 12 - th;
+    tip.style.left = Math.max(4, Math.min(x, W - tw - 4)) + "px";
+    tip.style.top = Math.max(4, Math.min(y, H - th - 4)) + "px";
+  }
+
+  function focus(i) {
+    if (hot >= 0) dots[hot].classList.remove("found");
+    hot = i;
+    if (i < 0) { tip.style.display = "none"; labels(); return; }
+    dots[i].classList.add("found");
+    const n = N[i];
+    view.k = Math.max(view.k, 1.5);
+    view.x = W / 2 - view.k * (PAD + n.x * (W - 2 * PAD));
+    view.y = H / 2 - view.k * (PAD + n.y * (H - 2 * PAD));
+    place();
+  }
+
+  function find(next) {
+    const q = search.value.trim().toLowerCase();
+    if (!next) {
+      matches = q ? data.order.filter((i) => (N[i].title + " " + N[i].id).toLowerCase().includes(q)) : [];
+      matches.sort((a, b) => shown[b] - shown[a]);
+      pick = 0;
+    } else if (matches.length) pick = (pick + 1) % matches.length;
+    if (!matches.length) { found.textContent = q ? "not found" : ""; focus(-1); return; }
+    const i = matches[pick];
+    found.textContent = (pick + 1) + " of " + matches.length + (shown[i] ? "" : " (hidden by the filters)");
+    focus(i);
+  }
+  search.addEventListener("input", () => find(false));
+  search.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); find(true); } });
+
+  function resize() {
+    W = Math.max(200, stage.clientWidth);
+    H = Math.max(200, stage.clientHeight);
+    svg.setAttribute("width", W);
+    svg.setAttribute("height", H);
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    place();
+  }
+  window.addEventListener("resize", resize);
+  svg.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    const f = ev.deltaY < 0 ? 1.2 : 1 / 1.2, r = svg.getBoundingClientRect();
+    const mx = ev.clientX - r.left, my = ev.clientY - r.top;
+    view = { k: view.k * f, x: mx - (mx - view.x) * f, y: my - (my - view.y) * f };
+    place();
+  }, { passive: false });
+  svg.addEventListener("mousedown", (ev) => {
+    if (ev.target.tagName !== "circle") drag = [ev.clientX - view.x, ev.clientY - view.y];
+  });
+  window.addEventListener("mousemove", (ev) => {
+    if (drag) { view.x = ev.clientX - drag[0]; view.y = ev.clientY - drag[1]; place(); }
+  });
+  window.addEventListener("mouseup", () => { drag = null; });
+  $("fit").addEventListener("click", () => { view = { k: 1, x: 0, y: 0 }; place(); });
+
+  slider.max = Math.max(data.dates.length - 1, 0);
+  slider.value = slider.max;
+  slider.disabled = !data.dates.length;
+  slider.addEventListener("input", update);
+  resize();
+  update();
+  if (location.hash.startsWith("#find=")) { // graph.html#find=Kita: search on opening
+    search.value = decodeURIComponent(location.hash.slice(6));
+    find(false);
+  }
+  counts.setAttribute("data-drawn", "yes");
+})();
