@@ -11,7 +11,7 @@
   const NS = "http://www.w3.org/2000/svg"; // a namespace name, never fetched
   const $ = (id) => document.getElementById(id);
   const data = JSON.parse($("graph-data").textContent);
-  const N = data.nodes, E = data.edges, PAD = 36;
+  const N = data.nodes, E = data.edges, PAD = 36, CELL = 40;
   const stage = $("stage"), svg = $("graph"), tip = $("tip"), counts = $("counts");
   const slider = $("slider"), when = $("when"), search = $("search"), found = $("found");
   const gEdges = $("edges"), gNodes = $("nodes"), gLabels = $("labels");
@@ -76,25 +76,52 @@
   }
 
   function labels() {
-    // The most important shown nodes first (the searched one before all), each label
-    // beside its dot, skipped if it would overlap a label already placed or leave the canvas.
+    // The most important shown nodes first (the searched one before all): a label goes
+    // right of its dot, else left, above or below, wherever it stays on the canvas and
+    // covers no other label and no other shown dot (the first few, the hubs, may cover
+    // dots: their neighbours crowd them); a node with no such place gets none.
     while (gLabels.firstChild) gLabels.removeChild(gLabels.firstChild);
-    const limit = Math.max(8, Math.round((W * H) / 15000)), taken = [];
+    const limit = Math.max(8, Math.round((W * H) / 15000)), taken = [], grid = new Map();
+    const cell = (x, y) => Math.floor(x / CELL) + "," + Math.floor(y / CELL);
+    N.forEach((n, i) => {
+      if (!shown[i] || n.px < -CELL || n.py < -CELL || n.px > W + CELL || n.py > H + CELL) return;
+      const key = cell(n.px, n.py);
+      if (!grid.has(key)) grid.set(key, []);
+      grid.get(key).push(i);
+    });
+    const hubs = Math.ceil(limit / 6), free = (x, y, w, h, self) => {
+      if (x < 2 || y < 2 || x + w > W - 2 || y + h > H - 2) return false;
+      if (taken.some((b) => x < b[0] + b[2] && b[0] < x + w && y < b[1] + b[3] && b[1] < y + h)) {
+        return false;
+      }
+      if (taken.length < hubs) return true;
+      for (let cx = Math.floor((x - CELL) / CELL); cx <= Math.floor((x + w + CELL) / CELL); cx++) {
+        for (let cy = Math.floor((y - CELL) / CELL); cy <= Math.floor((y + h + CELL) / CELL); cy++) {
+          for (const j of grid.get(cx + "," + cy) || []) {
+            const d = N[j], r = d.r + 1;
+            if (j !== self && d.px + r > x && d.px - r < x + w && d.py + r > y && d.py - r < y + h) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    };
     const order = hot >= 0 ? [hot].concat(data.order) : data.order, done = new Set();
+    let tried = 0;
     for (const i of order) {
-      if (taken.length >= limit) break;
+      if (taken.length >= limit || tried > 8 * limit) break;
       const n = N[i];
       if (done.has(i) || !shown[i] || n.px < 0 || n.py < 0 || n.px > W || n.py > H) continue;
       done.add(i);
-      const w = n.short.length * 7 + 4, h = 15, y = n.py - h / 2;
-      let x = n.px + n.r + 3;
-      if (x + w > W - 2) x = n.px - n.r - 3 - w;
-      if (x < 2 || y < 2 || y + h > H - 2) continue;
-      if (taken.some((b) => x < b[0] + b[2] && b[0] < x + w && y < b[1] + b[3] && b[1] < y + h)) {
-        continue;
-      }
-      taken.push([x, y, w, h]);
-      const text = el("text", { x: x.toFixed(1), y: (y + 11).toFixed(1), class: "lbl" }, gLabels);
+      tried++;
+      const w = n.short.length * 7 + 4, h = 15, gap = n.r + 3;
+      const spots = [[n.px + gap, n.py - h / 2], [n.px - gap - w, n.py - h / 2],
+        [n.px - w / 2, n.py - gap - h], [n.px - w / 2, n.py + gap]];
+      const spot = spots.find(([x, y]) => free(x, y, w, h, i));
+      if (!spot) continue;
+      taken.push([spot[0], spot[1], w, h]);
+      const text = el("text", { x: spot[0].toFixed(1), y: (spot[1] + 11).toFixed(1), class: "lbl" }, gLabels);
       text.textContent = n.short;
     }
     gLabels.setAttribute("data-count", taken.length);

@@ -6,8 +6,8 @@ labels and linked pages they reach, the edges present), so the counts the comman
 the page shows and the export holds are the same; over ``--max-nodes`` the best-connected
 nodes are kept and all three say "N of M".
 
-It needs no network: positions are computed here (a seeded Fruchterman–Reingold layout in
-plain Python, no numpy), the script (``render.js``, read as package data) and the styles
+It needs no network: positions are computed here (:mod:`archive.graph.layout`, plain
+Python), the script (``render.js``, read as package data) and the styles
 are inline, and the data is JSON in a ``<script type="application/json">`` element
 (:func:`script_json`). The canvas fills the window; the most important nodes (degree,
 then PageRank) are labelled where a label fits without overlapping another; hover shows a
@@ -29,7 +29,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import random
 import re
 from collections import defaultdict
 from importlib.resources import files
@@ -40,6 +39,7 @@ from urllib.parse import quote
 import sqlite_utils
 
 from archive.graph.analysis import pagerank
+from archive.graph.layout import layout
 from archive.graph.model import build_graph, generic_labels
 from archive.graph.timeline import LABEL_PREFIX, NODE_KINDS, GraphError, Timeline, edge_counts
 from archive.outfile import check_output, replaced_on_success
@@ -51,7 +51,6 @@ COLOURS = {
     "other": "#9c9c9c", "label": "#b07aa1",
 }  # fmt: skip
 DEFAULT_SERVE_URL = "http://127.0.0.1:8001"
-SEED = 7
 LABEL_CHARS = 40  # a label longer than this is cut, with "…"
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -82,56 +81,6 @@ def history_graph(timeline: Timeline, at: str | None) -> dict[str, Any]:
             "label": hist.attrs.get("label", ""), "spans": hist.spans,
         })  # fmt: skip
     return {"nodes": nodes, "edges": edges}
-
-
-def layout(
-    nodes: list[str], edges: list[tuple[str, str]], seed: int = SEED
-) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold positions in [0, 1]², deterministic for a seed."""
-    rng = random.Random(seed)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    pos = {v: [rng.random(), rng.random()] for v in nodes}
-    k = 1.0 / math.sqrt(n)
-    iterations = max(30, min(200, 3_000_000 // max(n * n, 1)))
-    temp = 0.1
-    gravity = 0.08
-    links = [(u, v) for u, v in edges if u != v and u in pos and v in pos]
-    for _ in range(iterations):
-        disp = {v: [0.0, 0.0] for v in nodes}
-        for i, u in enumerate(nodes):
-            pu, du = pos[u], disp[u]
-            for v in nodes[i + 1 :]:
-                pv = pos[v]
-                dx, dy = pu[0] - pv[0], pu[1] - pv[1]
-                d2 = dx * dx + dy * dy or 1e-9
-                f = k * k / d2
-                du[0] += dx * f
-                du[1] += dy * f
-                disp[v][0] -= dx * f
-                disp[v][1] -= dy * f
-        for u, v in links:
-            pu, pv = pos[u], pos[v]
-            dx, dy = pu[0] - pv[0], pu[1] - pv[1]
-            d = math.sqrt(dx * dx + dy * dy) or 1e-9
-            f = d / k
-            disp[u][0] -= dx * f
-            disp[u][1] -= dy * f
-            disp[v][0] += dx * f
-            disp[v][1] += dy * f
-        for v in nodes:  # a little gravity keeps small components near the middle
-            disp[v][0] += (0.5 - pos[v][0]) * gravity
-            disp[v][1] += (0.5 - pos[v][1]) * gravity
-            dx, dy = disp[v]
-            d = math.sqrt(dx * dx + dy * dy) or 1e-9
-            step = min(d, temp)
-            pos[v][0] += dx / d * step
-            pos[v][1] += dy / d * step
-        temp = max(temp * 0.97, 0.002)
-    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {v: ((p[0] - min(xs)) / w, (p[1] - min(ys)) / h) for v, p in pos.items()}
 
 
 def check_target(out: str | Path, archive: str | Path | None = None) -> Path:

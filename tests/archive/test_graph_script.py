@@ -255,3 +255,29 @@ def test_headless_chromium_draws_labels_and_counts(archive: Path, tmp_path: Path
     shot = tmp_path / "shot.png"
     _chromium(tmp_path, out.as_uri(), f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_layout_packs_components_apart_deterministically() -> None:
+    """Each component in its own cell: their bounding boxes do not meet; the biggest comes
+    first (top left) and is the largest; the same input gives the same positions."""
+    from archive.graph.layout import components, layout
+
+    nodes = [f"n{i}" for i in range(30)]
+    edges = [(f"n{i}", f"n{j}") for i in range(12) for j in range(i + 1, 12) if (i + j) % 3]
+    edges += [("n12", "n13"), ("n13", "n14"), ("n15", "n16")]
+    parts = components(nodes, edges)
+    assert [len(p) for p in parts[:3]] == [12, 3, 2] and len(parts) == 3 + 13
+    pos = layout(nodes, edges)
+    assert pos == layout(nodes, edges) and len(pos) == 30
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in pos.values())
+
+    def box(part: list[str]) -> tuple[float, float, float, float]:
+        xs, ys = [pos[v][0] for v in part], [pos[v][1] for v in part]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    boxes = [box(p) for p in parts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
+    big = boxes[0]
+    assert (big[2] - big[0]) * (big[3] - big[1]) > 0.15 and big[0] < 0.2 and big[1] < 0.2
