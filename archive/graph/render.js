@@ -228,10 +228,19 @@
   slider.disabled = !data.dates.length;
   slider.addEventListener("input", update);
   resize();
-  update();
-  if (location.hash.startsWith("#find=")) { // graph.html#find=Kita: search on opening
-    search.value = decodeURIComponent(location.hash.slice(6));
-    find(false);
+  // graph.html#find=Kita&until=2025-06-30&hide=label,notice: a search, the slider's last
+  // step on or before a day, kinds or sources unticked, on opening (links, tests)
+  const opts = new URLSearchParams(location.hash.slice(1));
+  if (opts.has("until")) {
+    let i = data.dates.length - 1;
+    while (i > 0 && data.dates[i] > opts.get("until")) i--;
+    slider.value = Math.max(i, 0);
   }
+  const hide = (opts.get("hide") || "").split(",");
+  document.querySelectorAll("header input[type=checkbox]").forEach((box) => {
+    if (hide.includes(box.value)) { box.checked = false; box.dispatchEvent(new Event("change")); }
+  });
+  update();
+  if (opts.get("find")) { search.value = opts.get("find"); find(false); }
   counts.setAttribute("data-drawn", "yes");
 })();

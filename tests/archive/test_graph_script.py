@@ -252,6 +252,17 @@ def test_headless_chromium_draws_labels_and_counts(archive: Path, tmp_path: Path
     found = _chromium(tmp_path, out.as_uri() + "#find=Migration", "--dump-dom")
     assert re.search(r'<span id="found">1 of 1</span>', found)
     assert found.count('class="found"') == 1
+    _text, data = embedded(out.read_text("utf-8"))
+    until = data["dates"][1]
+    for hide in ("label", "nord", ""):  # the page's filters == the documented rule
+        nodes = [n["kind"] != hide and (not n["src"] or bool(set(n["src"]) - {hide}))
+                 and (n["from"] is None or n["from"] <= until) for n in data["nodes"]]  # fmt: skip
+        edges = [e for e in data["edges"] if nodes[e["s"]] and nodes[e["t"]]]
+        dom = _chromium(tmp_path, f"{out.as_uri()}#until={until}&hide={hide}", "--dump-dom")
+        counts = re.search(r'<span id="counts"[^>]*data-drawn="yes"[^>]*>([^<]*)<', dom)
+        assert counts and counts[1] == f"{sum(nodes)} nodes, {len(edges)} edges"
+        assert f"published up to {until}" in dom
+        assert 0 < sum(nodes) < len(nodes)
     shot = tmp_path / "shot.png"
     _chromium(tmp_path, out.as_uri(), f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
