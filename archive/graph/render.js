@@ -143,7 +143,8 @@
       lines[i].style.display = v ? "" : "none";
       if (v) ne++;
     });
-    counts.textContent = nn + " nodes, " + ne + " edges" + data.more;
+    counts.textContent = (nn === N.length && ne === E.length ? nn + " nodes, " + ne + " edges"
+      : nn + " of " + N.length + " nodes, " + ne + " of " + E.length + " edges shown") + data.more;
     counts.setAttribute("data-shown-nodes", nn);
     counts.setAttribute("data-shown-edges", ne);
     labels();

@@ -260,7 +260,8 @@ def test_headless_chromium_draws_labels_and_counts(archive: Path, tmp_path: Path
         edges = [e for e in data["edges"] if nodes[e["s"]] and nodes[e["t"]]]
         dom = _chromium(tmp_path, f"{out.as_uri()}#until={until}&hide={hide}", "--dump-dom")
         counts = re.search(r'<span id="counts"[^>]*data-drawn="yes"[^>]*>([^<]*)<', dom)
-        assert counts and counts[1] == f"{sum(nodes)} nodes, {len(edges)} edges"
+        n, m = len(data["nodes"]), len(data["edges"])
+        assert counts and counts[1] == f"{sum(nodes)} of {n} nodes, {len(edges)} of {m} edges shown"
         assert f"published up to {until}" in dom
         assert 0 < sum(nodes) < len(nodes)
     shot = tmp_path / "shot.png"
