@@ -264,6 +264,9 @@ def test_headless_chromium_draws_labels_and_counts(archive: Path, tmp_path: Path
         assert counts and counts[1] == f"{sum(nodes)} of {n} nodes, {len(edges)} of {m} edges shown"
         assert f"published up to {until}" in dom
         assert 0 < sum(nodes) < len(nodes)
+    for width in (1200, 700):  # the canvas takes the window's width
+        dom = _chromium(tmp_path, out.as_uri(), f"--window-size={width},600", "--dump-dom")
+        assert f'<svg id="graph" width="{width}" height="' in dom
     shot = tmp_path / "shot.png"
     _chromium(tmp_path, out.as_uri(), f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
