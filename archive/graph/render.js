@@ -26,7 +26,7 @@
     return e;
   }
 
-  function boxes(holder, values, state, colours) {
+  function boxes(holder, values, state, colours, count) {
     values.forEach((v) => {
       state[v] = true;
       const label = document.createElement("label"), box = document.createElement("input");
@@ -40,12 +40,12 @@
         dot.style.background = colours[v] || colours.other;
         label.appendChild(dot);
       }
-      label.appendChild(document.createTextNode(v));
+      label.appendChild(document.createTextNode(v + " (" + N.filter((n) => count(n, v)).length + ")"));
       holder.appendChild(label);
     });
   }
-  boxes($("kinds"), data.kinds, kindOn, data.colours);
-  boxes($("sources"), data.sources, sourceOn, null);
+  boxes($("kinds"), data.kinds, kindOn, data.colours, (n, v) => n.kind === v);
+  boxes($("sources"), data.sources, sourceOn, null, (n, v) => n.src.includes(v));
 
   const lines = E.map((e) => el("line", { class: e.rel }, gEdges));
   const dots = N.map((n, i) => {

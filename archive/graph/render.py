@@ -235,12 +235,18 @@ def _png(out: Path, drawing: dict[str, Any]) -> None:
         ax.plot([a["x"], b["x"]], [1 - a["y"], 1 - b["y"]], color="#bbbbbb", linewidth=0.6,
                 zorder=1)  # fmt: skip
     for n in nodes:
-        ax.scatter([n["x"]], [1 - n["y"]], s=(n["r"] * 2) ** 2, zorder=2,
+        ax.scatter([n["x"]], [1 - n["y"]], s=(n["r"] * 1.3) ** 2, zorder=2,
                    color=COLOURS.get(n["kind"], COLOURS["other"]))  # fmt: skip
-    for i in drawing["order"][:20]:  # the most important: labelled
+    taken: list[tuple[float, float, float, float]] = []
+    for i in drawing["order"]:  # the most important first, none over another (estimated size)
         n = nodes[i]
-        ax.annotate(n["short"], (n["x"], 1 - n["y"]), xytext=(5, 3), textcoords="offset points",
-                    fontsize=7, zorder=3)  # fmt: skip
+        x, y, w, h = n["x"] + 0.006, 1 - n["y"] - 0.008, len(n["short"]) * 0.0042, 0.016
+        if len(taken) >= 30 or any(x < a + c and a < x + w and y < b + d and b < y + h
+                                   for a, b, c, d in taken):  # fmt: skip
+            continue
+        taken.append((x, y, w, h))
+        ax.annotate(n["short"], (n["x"], 1 - n["y"]), xytext=(4, -3), fontsize=7, zorder=3,
+                    textcoords="offset points")  # fmt: skip
     ax.set_axis_off()
     fig.savefig(out, format="png", bbox_inches="tight")
     plt.close(fig)
