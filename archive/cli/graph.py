@@ -256,24 +256,44 @@ def graph_export(
     type=click.Path(dir_okay=False), help="FILE.html (interactive) or FILE.png.",
 )  # fmt: skip
 @click.option("--max-nodes", default=400, show_default=True, type=click.IntRange(10, 20_000))
+@click.option(
+    "--serve-url", default="http://127.0.0.1:8001", show_default=True, metavar="URL",
+    help="Where `pressarchive serve` runs: a click on a node opens URL/-/page?url=<page>.",
+)  # fmt: skip
 @at_option
 @source_option()
 @db_option
 def graph_render(
-    output: str, max_nodes: int, at: str | None, source: str | None, db_path: str
-) -> None:
-    """Draw the graph: a self-contained HTML page (time slider, hover) or a PNG.
+    output: str, max_nodes: int, serve_url: str, at: str | None, source: str | None,
+    db_path: str,
+) -> None:  # fmt: skip
+    """Draw the graph: a self-contained HTML page (no network) or a PNG.
+
+    The same graph `graph export` writes for the same --at and --source, with the same
+    counts (over --max-nodes the best-connected nodes are kept: "N of M"). The page fills
+    the window; the most important nodes (degree, then PageRank) are labelled; a search
+    box finds a node by title or URL; checkboxes filter kinds and sources; the slider
+    walks publication dates (a node without one, such as a label or a linked page,
+    appears with the earliest dated page it is linked with); an edge shows only while
+    both its ends do. A click opens the archived page on `pressarchive serve`
+    (--serve-url).
 
     \b
     Example:
         pressarchive graph render --out graph.html && xdg-open graph.html
+        pressarchive serve --db archive.db --port 8001   # for the clicks
     """
-    from archive.graph.render import check_target, render
+    from archive.graph.render import check_serve_url, check_target, render
 
     check_target(output, archive=db_path)  # before the archive is opened
+    check_serve_url(serve_url)
     db = open_db(db_path, source=source)
-    info = render(db, output, at=at, source=source, max_nodes=max_nodes)
-    click.echo(f"{info['nodes']} nodes, {info['edges']} edges drawn to {output}", err=True)
+    info = render(db, output, at=at, source=source, max_nodes=max_nodes, serve_url=serve_url)
+    nodes, edges = f"{info['nodes']} nodes", f"{info['edges']} edges"
+    if (info["nodes"], info["edges"]) != (info["total_nodes"], info["total_edges"]):
+        nodes = f"{info['nodes']} of {info['total_nodes']} nodes"
+        edges = f"{info['edges']} of {info['total_edges']} edges"
+    click.echo(f"{nodes}, {edges} drawn to {output}", err=True)
 
 
 __all__ = ["GRAPH_FORMATS", "graph"]

@@ -1,14 +1,27 @@
 """A picture of the related-topic graph: one self-contained HTML page (or a PNG).
 
-The page needs no network: positions are computed here (a seeded Fruchterman–Reingold
-layout in plain Python, so no numpy), drawn as inline SVG, and a few lines of inline
-JavaScript add a time slider (every moment the graph changed; nodes and links appear and
-vanish as their spans say), hover details and wheel zoom. Without JavaScript the page still
-shows the graph as of ``--at`` (or now), with native tooltips.
+The page draws exactly the graph ``graph export`` writes for the same ``--at`` and
+``--source`` (:func:`archive.graph.model.build_graph`: the pages present at that time, the
+labels and linked pages they reach, the edges present), so the counts the command prints,
+the page shows and the export holds are the same; over ``--max-nodes`` the best-connected
+nodes are kept and all three say "N of M".
 
-Nodes are coloured by kind and sized by degree; the layout covers every node and link
-up to ``at``, so positions stay put while the slider moves. Over ``max_nodes`` the
-best-connected nodes are kept.
+It needs no network: positions are computed here (:mod:`archive.graph.layout`, plain
+Python), the script (``render.js``, read as package data) and the styles
+are inline, and the data is JSON in a ``<script type="application/json">`` element
+(:func:`script_json`). The canvas fills the window; the most important nodes (degree,
+then PageRank) are labelled where a label fits without overlapping another; hover shows a
+box kept inside the canvas; a search box finds a node by title or URL, highlights and
+centres it; checkboxes filter by kind and source; a slider walks publication dates.
+
+Publication dates: a release's own ``published`` day. A node without one (a label, a
+linked page, a topic or org page) appears with the earliest dated node it is linked with
+(a label with its first release, a linked page with the first release linking to it); a
+node with no dated neighbour is always shown. A node without a source (labels, linked
+pages) is shown while any source of its neighbours is ticked. An edge is drawn only while
+both its ends are shown. A click on a node opens its archived page on ``pressarchive
+serve`` (``--serve-url``, default :data:`DEFAULT_SERVE_URL`):
+``/-/page?url=<percent-encoded URL>``; labels and never-archived linked pages have no page.
 """
 
 from __future__ import annotations
@@ -16,38 +29,36 @@ from __future__ import annotations
 import html
 import json
 import math
-import random
+import re
 from collections import defaultdict
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
-from archive.graph.model import generic_labels
-from archive.graph.timeline import (
-    LABEL_PREFIX,
-    NODE_KINDS,
-    GraphError,
-    Timeline,
-    at_bound,
-    edge_counts,
-    load_timeline,
-)
+from archive.graph.analysis import pagerank
+from archive.graph.layout import layout
+from archive.graph.model import build_graph, generic_labels
+from archive.graph.timeline import LABEL_PREFIX, NODE_KINDS, GraphError, Timeline, edge_counts
 from archive.outfile import check_output, replaced_on_success
 from archive.store.schema import db_path
-from crawler.errors import MissingDependency
+from crawler.errors import InvalidValue, MissingDependency
 
 COLOURS = {
     "press": "#4e79a7", "topic": "#f28e2b", "org": "#59a14f", "notice": "#e15759",
     "other": "#9c9c9c", "label": "#b07aa1",
 }  # fmt: skip
-WIDTH, HEIGHT = 1100.0, 720.0
-SEED = 7
+DEFAULT_SERVE_URL = "http://127.0.0.1:8001"
+LABEL_CHARS = 40  # a label longer than this is cut, with "…"
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def history_graph(timeline: Timeline, at: str | None) -> dict[str, Any]:
     """Every node and link up to ``at`` with their spans: ``{"nodes": {id: {...}},
-    "edges": [{source, target, rel, kind, label, spans}]}``."""
+    "edges": [{source, target, rel, kind, label, spans}]}`` (the whole history, for the
+    check that ``archive.indexes.graph_edges`` states the same edge rule)."""
     generic = generic_labels(timeline, at)
     nodes: dict[str, dict[str, Any]] = {}
     for url, hist in timeline.pages.items():
@@ -72,60 +83,6 @@ def history_graph(timeline: Timeline, at: str | None) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
-def layout(
-    nodes: list[str], edges: list[tuple[str, str]], seed: int = SEED
-) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold positions in [0, 1]², deterministic for a seed."""
-    rng = random.Random(seed)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    pos = {v: [rng.random(), rng.random()] for v in nodes}
-    k = 1.0 / math.sqrt(n)
-    iterations = max(30, min(200, 3_000_000 // max(n * n, 1)))
-    temp = 0.1
-    gravity = 0.08
-    links = [(u, v) for u, v in edges if u != v and u in pos and v in pos]
-    for _ in range(iterations):
-        disp = {v: [0.0, 0.0] for v in nodes}
-        for i, u in enumerate(nodes):
-            pu, du = pos[u], disp[u]
-            for v in nodes[i + 1 :]:
-                pv = pos[v]
-                dx, dy = pu[0] - pv[0], pu[1] - pv[1]
-                d2 = dx * dx + dy * dy or 1e-9
-                f = k * k / d2
-                du[0] += dx * f
-                du[1] += dy * f
-                disp[v][0] -= dx * f
-                disp[v][1] -= dy * f
-        for u, v in links:
-            pu, pv = pos[u], pos[v]
-            dx, dy = pu[0] - pv[0], pu[1] - pv[1]
-            d = math.sqrt(dx * dx + dy * dy) or 1e-9
-            f = d / k
-            disp[u][0] -= dx * f
-            disp[u][1] -= dy * f
-            disp[v][0] += dx * f
-            disp[v][1] += dy * f
-        for v in nodes:  # a little gravity keeps small components near the middle
-            disp[v][0] += (0.5 - pos[v][0]) * gravity
-            disp[v][1] += (0.5 - pos[v][1]) * gravity
-            dx, dy = disp[v]
-            d = math.sqrt(dx * dx + dy * dy) or 1e-9
-            step = min(d, temp)
-            pos[v][0] += dx / d * step
-            pos[v][1] += dy / d * step
-        temp = max(temp * 0.97, 0.002)
-    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {v: ((p[0] - min(xs)) / w, (p[1] - min(ys)) / h) for v, p in pos.items()}
-
-
-def _visible(spans: list[list[str | None]] | None, t: str) -> bool:
-    return any(str(s) <= t and (e is None or e > t) for s, e in spans or [])
-
-
 def check_target(out: str | Path, archive: str | Path | None = None) -> Path:
     """``out`` if a drawing can be written there (``.html`` or ``.png``, a writable place,
     not the archive: :func:`archive.outfile.check_output`); else :class:`GraphError`."""
@@ -135,90 +92,116 @@ def check_target(out: str | Path, archive: str | Path | None = None) -> Path:
     return out
 
 
+def check_serve_url(url: str) -> str:
+    """``url`` without a trailing slash if it is an http(s) address (where ``pressarchive
+    serve`` runs); else :class:`~crawler.errors.InvalidValue`."""
+    if not re.fullmatch(r"https?://[^\s/?#\"'<>]+(/[^\s?#\"'<>]*)?", url):
+        raise InvalidValue(f"--serve-url {url!r}: an http(s) address such as {DEFAULT_SERVE_URL}")
+    return url.rstrip("/")
+
+
+def page_link(serve_url: str, url: str) -> str:
+    """The archived release page of ``url`` on ``pressarchive serve`` at ``serve_url``."""
+    return f"{serve_url}/-/page?url={quote(url, safe='')}"
+
+
 def render(
     db: sqlite_utils.Database, out: str | Path, *, at: str | None = None,
-    source: str | None = None, max_nodes: int = 400,
+    source: str | None = None, max_nodes: int = 400, serve_url: str = DEFAULT_SERVE_URL,
 ) -> dict[str, Any]:  # fmt: skip
-    """Draw the graph up to ``at`` into ``out`` (``.html`` or ``.png``), written all or
-    nothing and never over the archive (:func:`archive.outfile.check_output`)."""
+    """Draw the graph as of ``at`` into ``out`` (``.html`` or ``.png``), written all or
+    nothing and never over the archive (:func:`archive.outfile.check_output`). Returns
+    the counts drawn (``nodes``, ``edges``) and of the whole graph (``total_nodes``,
+    ``total_edges``: those of ``graph export``), ``path`` and ``dates`` (slider steps)."""
     out = Path(out)
-    suffix = out.suffix.lower()
     archive = db_path(db)
     check_target(out, archive)
-    bound = at_bound(at)
-    timeline = load_timeline(db, bound, source)
-    data = history_graph(timeline, bound)
-    degree: dict[str, int] = defaultdict(int)
-    for e in data["edges"]:
-        degree[e["source"]] += 1
-        degree[e["target"]] += 1
-    keep = sorted(data["nodes"], key=lambda v: (-degree[v], v))[:max_nodes]
-    kept = set(keep)
-    edges = [e for e in data["edges"] if e["source"] in kept and e["target"] in kept]
-    pos = layout(sorted(kept), [(e["source"], e["target"]) for e in edges])
-    times = timeline.times()
-    now = times[-1] if times else ""
+    serve_url = check_serve_url(serve_url)
+    g = build_graph(db, at, source)
+    drawing = drawing_data(g, max_nodes, serve_url)
     with replaced_on_success(out, GraphError, archive=archive) as part:
-        if suffix == ".png":
-            _png(part, data["nodes"], edges, pos, degree, now)
+        if out.suffix.lower() == ".png":
+            _png(part, drawing)
         else:
-            part.write_text(_html(data["nodes"], edges, pos, degree, times, now, bound), "utf-8")
-    return {"nodes": len(kept), "edges": len(edges), "path": str(out), "times": len(times)}
+            part.write_text(page_html(drawing, at), "utf-8")
+    return {"nodes": len(drawing["nodes"]), "edges": len(drawing["edges"]),
+            "total_nodes": g.number_of_nodes(), "total_edges": g.number_of_edges(),
+            "path": str(out), "dates": len(drawing["dates"])}  # fmt: skip
 
 
-def _radius(deg: int) -> float:
-    return round(3.0 + 1.6 * math.sqrt(deg), 1)
+def _day(value: Any) -> str | None:
+    text = str(value or "")[:10]
+    return text if _DAY.fullmatch(text) else None
 
 
-def _html(
-    nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
-    pos: dict[str, tuple[float, float]], degree: dict[str, int], times: list[str], now: str,
-    at: str | None,
-) -> str:  # fmt: skip
-    pad = 30.0
-    xy = {v: (round(pad + x * (WIDTH - 2 * pad), 1), round(pad + y * (HEIGHT - 2 * pad), 1))
-          for v, (x, y) in pos.items()}  # fmt: skip
-    index = {v: i for i, v in enumerate(sorted(pos))}
-    node_vis: dict[str, bool] = {}
-    lines = []
-    for i, e in enumerate(edges):
-        vis = _visible(e["spans"], now)
-        for end in (e["source"], e["target"]):
-            node_vis[end] = node_vis.get(end, False) or vis
-        (x1, y1), (x2, y2) = xy[e["source"]], xy[e["target"]]
-        style = "" if vis else ' style="display:none"'
-        dash = ' stroke-dasharray="3 3"' if e["rel"] == "body" else ""
-        lines.append(f'<line id="e{i}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{dash}{style}/>')
-    circles = []
-    records = []
-    for v in sorted(pos):
-        n = nodes[v]
-        vis = _visible(n["spans"], now) if n["spans"] is not None else node_vis.get(v, False)
-        x, y = xy[v]
-        tip = html.escape(f"{n['title']} [{n['kind']}]" + (f" · {n['label']}" if n["label"]
-                                                             else ""))  # fmt: skip
-        style = "" if vis else ' style="display:none"'
-        circles.append(
-            f'<circle id="n{index[v]}" cx="{x}" cy="{y}" r="{_radius(degree[v])}" '
-            f'fill="{COLOURS.get(n["kind"], COLOURS["other"])}"{style}><title>{tip}</title>'
-            "</circle>"
-        )
-        records.append({
-            "id": v, "title": n["title"], "kind": n["kind"], "label": n["label"],
-            "published": n["published"], "degree": degree[v], "spans": n["spans"],
+def _short(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def drawing_data(g: Any, max_nodes: int, serve_url: str) -> dict[str, Any]:
+    """What the page embeds: the kept nodes (layout position, kind, sources, dates,
+    importance, archived-page link) and edges of ``g`` (a :func:`build_graph` graph)."""
+    degree = dict(g.degree())
+    rank = pagerank(g)
+    keep = sorted(g, key=lambda v: (-degree[v], -rank.get(v, 0.0), v))[:max_nodes]
+    index = {v: i for i, v in enumerate(sorted(keep))}
+    edges = [(u, v, key) for u, v, key in g.edges(keys=True) if u in index and v in index]
+    near: dict[str, set[str]] = defaultdict(set)
+    for u, v, _key in edges:
+        near[u].add(v)
+        near[v].add(u)
+    days = {v: _day(g.nodes[v].get("published")) for v in index}
+    pos = layout(list(index), [(u, v) for u, v, _k in edges])
+    nodes = []
+    for v in index:
+        a = g.nodes[v]
+        src = [a["source"]] if a.get("source") else sorted(
+            {g.nodes[u]["source"] for u in near[v] if g.nodes[u].get("source")})  # fmt: skip
+        shown_from = days[v] or min((d for u in near[v] if (d := days[u])), default=None)
+        archived = a.get("status") in ("archived", "removed") and a.get("url")
+        x, y = pos[v]
+        nodes.append({
+            "id": v, "title": a.get("title") or v, "short": _short(a.get("title") or v),
+            "kind": a.get("kind") or "other", "status": a.get("status", ""),
+            "label": a.get("label", ""), "source": a.get("source", ""), "src": src,
+            "published": days[v] or "", "from": shown_from, "x": round(x, 4), "y": round(y, 4),
+            "r": round(3.0 + 1.6 * math.sqrt(degree[v]), 1), "degree": degree[v],
+            "href": page_link(serve_url, v) if archived else None,
         })  # fmt: skip
-    payload = {
-        "times": times, "now": now,
-        "nodes": records,
-        "edges": [{"s": index[e["source"]], "t": index[e["target"]], "rel": e["rel"],
-                   "kind": e["kind"], "label": e["label"], "spans": e["spans"]} for e in edges],
-    }  # fmt: skip
-    legend = "".join(f'<span><i style="background:{COLOURS[k]}"></i>{k}</span>' for k in NODE_KINDS)
-    data = script_json(payload)
+    kinds = {n["kind"] for n in nodes}
+    return {
+        "nodes": nodes,
+        "edges": [{"s": index[u], "t": index[v], "rel": key} for u, v, key in edges],
+        "order": [index[v] for v in keep],  # most important first
+        "kinds": [k for k in NODE_KINDS if k in kinds] + sorted(kinds - set(NODE_KINDS)),
+        "sources": sorted({s for n in nodes for s in n["src"]}),
+        "dates": sorted({n["from"] for n in nodes if n["from"]}),
+        "colours": COLOURS,
+        "total": [g.number_of_nodes(), g.number_of_edges()],
+        "serve": serve_url,
+    }
+
+
+def _counts_text(drawing: dict[str, Any]) -> tuple[str, str]:
+    """The page's counts ("N nodes, M edges") and what follows them when cut to
+    ``--max-nodes`` (" of the graph's T nodes, U edges")."""
+    n, m = len(drawing["nodes"]), len(drawing["edges"])
+    total_n, total_m = drawing["total"]
+    more = "" if (n, m) == (total_n, total_m) else f" (of {total_n} nodes, {total_m} edges)"
+    return f"{n} nodes, {m} edges", more
+
+
+def page_html(drawing: dict[str, Any], at: str | None) -> str:
+    """The self-contained page for :func:`drawing_data`."""
+    counts, more = _counts_text(drawing)
+    script = files("archive.graph").joinpath("render.js").read_text("utf-8")
+    if "</" in script or "<!--" in script:  # would end or re-mode the inline element
+        raise GraphError("render.js must not contain '</' or '<!--'")
     return _PAGE.format(
-        width=int(WIDTH), height=int(HEIGHT), lines="\n".join(lines),
-        circles="\n".join(circles), legend=legend, data=data, at=html.escape(at or "now"),
-        last=max(len(times) - 1, 0), now=html.escape(now),
+        at=html.escape(at or "now"), counts=html.escape(counts + more),
+        nodes=len(drawing["nodes"]), edges=len(drawing["edges"]),
+        data=script_json({**drawing, "more": more}), script=script,
     )  # fmt: skip
 
 
@@ -235,10 +218,7 @@ def script_json(value: Any) -> str:
     return text.translate(_SCRIPT_UNSAFE)
 
 
-def _png(
-    out: Path, nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
-    pos: dict[str, tuple[float, float]], degree: dict[str, int], now: str,
-) -> None:  # fmt: skip
+def _png(out: Path, drawing: dict[str, Any]) -> None:
     try:
         import matplotlib  # here: optional and slow to import, only for PNG
 
@@ -248,15 +228,25 @@ def _png(
         raise MissingDependency(
             "PNG needs matplotlib (pip install matplotlib); --out FILE.html needs nothing"
         ) from exc
-    fig, ax = plt.subplots(figsize=(12, 8), dpi=100)
-    for e in edges:
-        if _visible(e["spans"], now):
-            (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
-            ax.plot([x1, x2], [1 - y1, 1 - y2], color="#bbbbbb", linewidth=0.6, zorder=1)
-    for v, (x, y) in pos.items():
-        n = nodes[v]
-        ax.scatter([x], [1 - y], s=(_radius(degree[v]) * 2) ** 2,
-                   color=COLOURS.get(n["kind"], COLOURS["other"]), zorder=2)  # fmt: skip
+    nodes = drawing["nodes"]
+    fig, ax = plt.subplots(figsize=(14, 9), dpi=100)
+    for e in drawing["edges"]:
+        a, b = nodes[e["s"]], nodes[e["t"]]
+        ax.plot([a["x"], b["x"]], [1 - a["y"], 1 - b["y"]], color="#bbbbbb", linewidth=0.6,
+                zorder=1)  # fmt: skip
+    for n in nodes:
+        ax.scatter([n["x"]], [1 - n["y"]], s=(n["r"] * 1.3) ** 2, zorder=2,
+                   color=COLOURS.get(n["kind"], COLOURS["other"]))  # fmt: skip
+    taken: list[tuple[float, float, float, float]] = []
+    for i in drawing["order"]:  # the most important first, none over another (estimated size)
+        n = nodes[i]
+        x, y, w, h = n["x"] + 0.006, 1 - n["y"] - 0.008, len(n["short"]) * 0.0042, 0.016
+        if len(taken) >= 30 or any(x < a + c and a < x + w and y < b + d and b < y + h
+                                   for a, b, c, d in taken):  # fmt: skip
+            continue
+        taken.append((x, y, w, h))
+        ax.annotate(n["short"], (n["x"], 1 - n["y"]), xytext=(4, -3), fontsize=7, zorder=3,
+                    textcoords="offset points")  # fmt: skip
     ax.set_axis_off()
     fig.savefig(out, format="png", bbox_inches="tight")
     plt.close(fig)
@@ -264,98 +254,69 @@ def _png(
 
 _PAGE = """<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pressarchive: related-topic graph</title>
 <style>
-body {{ font: 14px system-ui, sans-serif; margin: 0; background: #fafafa; color: #222; }}
-header {{ padding: 8px 14px; display: flex; gap: 18px; align-items: center; flex-wrap: wrap; }}
-header input[type=range] {{ width: 360px; }}
-#legend span {{ margin-right: 10px; }}
-#legend i {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%;
-  margin-right: 4px; vertical-align: -1px; }}
-svg {{ background: #fff; border-top: 1px solid #ddd; display: block; }}
-line {{ stroke: #b9b9b9; stroke-width: 1; }}
+html, body {{ height: 100%; }}
+body {{ font: 14px system-ui, sans-serif; margin: 0; background: #fafafa; color: #222;
+  display: flex; flex-direction: column; }}
+header {{ padding: 6px 12px; display: flex; gap: 6px 16px; align-items: center;
+  flex-wrap: wrap; flex: none; border-bottom: 1px solid #ddd; }}
+header input[type=range] {{ width: 260px; vertical-align: middle; }}
+header fieldset {{ border: 0; margin: 0; padding: 0; display: inline; }}
+header label {{ margin-right: 8px; white-space: nowrap; }}
+header i {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+  margin: 0 4px 0 2px; vertical-align: -1px; }}
+#found {{ color: #666; }}
+#stage {{ position: relative; flex: 1; min-height: 240px; overflow: hidden; background: #fff; }}
+#graph {{ position: absolute; left: 0; top: 0; width: 100%; height: 100%; }}
+line {{ stroke: #bdbdbd; stroke-width: 1; }}
+line.body {{ stroke-dasharray: 3 3; }}
 circle {{ stroke: #fff; stroke-width: 1; cursor: pointer; }}
-circle.hot {{ stroke: #000; stroke-width: 2; }}
-#info {{ position: fixed; right: 12px; bottom: 12px; max-width: 420px; background: #fff;
-  border: 1px solid #ccc; padding: 8px 10px; display: none; }}
+circle:hover, circle.found {{ stroke: #000; stroke-width: 2.5; }}
+text.lbl {{ font: 12px system-ui, sans-serif; fill: #222; stroke: #fff; stroke-width: 3px;
+  paint-order: stroke; pointer-events: none; }}
+#tip {{ position: absolute; display: none; max-width: min(380px, 70%); background: #fff;
+  border: 1px solid #bbb; border-radius: 4px; padding: 6px 8px; font-size: 13px;
+  box-shadow: 0 2px 6px rgba(0, 0, 0, .15); overflow-wrap: anywhere; pointer-events: none; }}
+#tip div {{ color: #555; margin-top: 2px; }}
 </style></head>
 <body>
 <header>
-<strong>Related-topic graph</strong>
-<label>as of <input id="slider" type="range" min="0" max="{last}" value="{last}">
-<output id="when">{now}</output></label>
-<span id="counts"></span>
-<span id="legend">{legend}</span>
+<strong>Related-topic graph</strong> <span>as of {at}</span>
+<span id="counts" data-nodes="{nodes}" data-edges="{edges}">{counts}</span>
+<label>Find <input id="search" type="search" placeholder="title or URL"
+ autocomplete="off"></label><span id="found"></span>
+<label><input id="slider" type="range" min="0" max="0" value="0">
+<output id="when"></output></label>
+<button id="fit" type="button">Fit</button>
+<fieldset id="kinds"><legend hidden>Kinds</legend></fieldset>
+<fieldset id="sources"><legend hidden>Sources</legend></fieldset>
 </header>
-<svg id="graph" width="{width}" height="{height}" viewBox="0 0 {width} {height}"
- xmlns="http://www.w3.org/2000/svg" data-at="{at}">
-<g id="edges">
-{lines}
-</g>
-<g id="nodes">
-{circles}
-</g>
+<div id="stage">
+<svg id="graph" width="800" height="600" role="img" aria-label="related-topic graph">
+<g id="edges"></g><g id="nodes"></g><g id="labels"></g>
 </svg>
-<div id="info"></div>
+<div id="tip"></div>
+<noscript><p>The drawing needs JavaScript; pressarchive graph export writes the same
+graph for Gephi or networkx.</p></noscript>
+</div>
 <script type="application/json" id="graph-data">{data}</script>
 <script>
-(function () {{
-  const data = JSON.parse(document.getElementById("graph-data").textContent);
-  const slider = document.getElementById("slider"), when = document.getElementById("when");
-  const counts = document.getElementById("counts"), info = document.getElementById("info");
-  const svg = document.getElementById("graph");
-  const on = (spans, t) => (spans || []).some(([s, e]) => s <= t && (e === null || e > t));
-  if (data.times.length) {{
-    let start = data.times.length - 1;
-    const at = svg.dataset.at;
-    if (at !== "now") {{ while (start > 0 && data.times[start] > at) start--; }}
-    slider.value = start;
-  }}
-  function show() {{
-    const t = data.times[+slider.value] || data.now;
-    when.textContent = t;
-    const lit = new Array(data.nodes.length).fill(false);
-    let ne = 0, nn = 0;
-    data.edges.forEach((e, i) => {{
-      const v = on(e.spans, t);
-      document.getElementById("e" + i).style.display = v ? "" : "none";
-      if (v) {{ lit[e.s] = lit[e.t] = true; ne++; }}
-    }});
-    data.nodes.forEach((n, i) => {{
-      const v = n.spans ? on(n.spans, t) : lit[i];
-      document.getElementById("n" + i).style.display = v ? "" : "none";
-      if (v) nn++;
-    }});
-    counts.textContent = nn + " nodes, " + ne + " links";
-  }}
-  slider.addEventListener("input", show);
-  data.nodes.forEach((n, i) => {{
-    const c = document.getElementById("n" + i);
-    c.addEventListener("mouseenter", () => {{
-      c.classList.add("hot");
-      const links = data.edges.filter(e => e.s === i || e.t === i).length;
-      info.textContent = n.title + " — " + n.kind + (n.label ? " · " + n.label : "") +
-        (n.published ? " · " + n.published : "") + " · " + links + " links · " + n.id;
-      info.style.display = "block";
-    }});
-    c.addEventListener("mouseleave", () => {{ c.classList.remove("hot");
-      info.style.display = "none"; }});
-    c.addEventListener("click", () => {{ if (n.id.startsWith("http")) window.open(n.id); }});
-  }});
-  let box = [0, 0, {width}, {height}];
-  svg.addEventListener("wheel", ev => {{
-    ev.preventDefault();
-    const f = ev.deltaY > 0 ? 1.15 : 1 / 1.15, r = svg.getBoundingClientRect();
-    const mx = box[0] + (ev.clientX - r.left) / r.width * box[2];
-    const my = box[1] + (ev.clientY - r.top) / r.height * box[3];
-    box = [mx - (mx - box[0]) * f, my - (my - box[1]) * f, box[2] * f, box[3] * f];
-    svg.setAttribute("viewBox", box.join(" "));
-  }}, {{ passive: false }});
-  show();
-}})();
+{script}
 </script>
 </body></html>
 """
 
 
-__all__ = ["COLOURS", "check_target", "history_graph", "layout", "render"]
+__all__ = [
+    "COLOURS",
+    "DEFAULT_SERVE_URL",
+    "check_serve_url",
+    "check_target",
+    "drawing_data",
+    "history_graph",
+    "layout",
+    "page_link",
+    "render",
+]
