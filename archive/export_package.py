@@ -22,8 +22,9 @@ cannot parse; DuckDB: ``from_json(changed_fields, '["VARCHAR"]')``).
 
 Each file is written through a temporary file renamed into place
 (:func:`archive.outfile.replaced_on_success`), never over the archive; the data files are
-written first and ``datapackage.json`` last, so a package whose ``datapackage.json`` is
-there is whole.
+written first and ``datapackage.json`` last (an older one is removed before), so a
+package whose ``datapackage.json`` is there is whole; other files in the folder are left
+alone.
 """
 
 from __future__ import annotations
@@ -346,8 +347,10 @@ def export_package(
     check_folder(folder, archive)
     try:
         folder.mkdir(exist_ok=True)
+        # an older package's description goes first: it would describe files replaced below
+        (folder / "datapackage.json").unlink(missing_ok=True)
     except OSError as exc:
-        raise ExportError(f"{folder}: cannot create the directory: {exc.strerror}") from exc
+        raise ExportError(f"{folder}: cannot write the package: {exc.strerror}") from exc
     counts: dict[str, int] = {}
     for table in TABLES:
         rows = _rows(db, table, selection)
