@@ -148,17 +148,17 @@ FROM sources {source} ORDER BY name""",
 
 
 def _rows(
-    db: sqlite_utils.Database, table: Table, selection: Selection
+    db: sqlite_utils.Database, table: Table, selection: Selection, urls: list[str] | None
 ) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``table`` for the pages ``selection`` chooses, columns as described."""
+    """The rows of ``table`` for the pages ``selection`` chooses (``urls``: those its
+    query found, searched once for all tables), columns as described."""
     sql = _queries(db)[table.name]
     params: dict[str, Any] = {}
     order = "pages.published DESC NULLS LAST, pages.url"
     if table.name == "sources":
         source = "WHERE name = :source" if selection.source else ""
         sql, params = sql.format(source=source), {"source": selection.source}
-    elif selection.query:
-        urls = matching_urls(db, selection.query, **selection.filters())
+    elif urls is not None:
         params = {"urls": json.dumps(urls)}
         where = "WHERE pages.url IN (SELECT value FROM json_each(:urls))"
         sql = sql.format(where=where, order=order, **{"and": "AND"})
@@ -351,9 +351,10 @@ def export_package(
         (folder / "datapackage.json").unlink(missing_ok=True)
     except OSError as exc:
         raise ExportError(f"{folder}: cannot write the package: {exc.strerror}") from exc
+    urls = matching_urls(db, selection.query, **selection.filters()) if selection.query else None
     counts: dict[str, int] = {}
     for table in TABLES:
-        rows = _rows(db, table, selection)
+        rows = _rows(db, table, selection, urls)
         with replaced_on_success(folder / f"{table.name}.{fmt}", ExportError, archive=archive) as p:
             if fmt == "parquet":
                 counts[table.name] = _write_parquet(rows, table, p)
