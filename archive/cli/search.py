@@ -136,9 +136,14 @@ def search(
 
 def is_package_target(path: str) -> bool:
     """``--out PATH`` names a data package (a directory) when PATH is an existing
-    directory, ends with a slash, or has no suffix (``--out data``); else it is one file
-    (``--out pages.csv``), as ``-o`` always is."""
-    return Path(path).is_dir() or path.endswith(("/", "\\")) or not Path(path).suffix
+    directory, or does not exist and ends with a slash or has no suffix (``--out data``);
+    else it is one file (``--out pages.csv``, an existing file), as ``-o`` always is."""
+    target = Path(path)
+    if target.is_dir():
+        return True
+    if target.exists():
+        return False
+    return path.endswith(("/", "\\")) or not target.suffix
 
 
 @click.command()
@@ -160,8 +165,8 @@ def is_package_target(path: str) -> bool:
     "--out",
     "out_path",
     type=click.Path(),
-    help="A directory (existing, or a name without a suffix): write the data package "
-    "there; a file name with a suffix: the same as -o.",
+    help="A directory (existing, or a new name without a suffix): write the data "
+    "package there; a file name with a suffix, or an existing file: the same as -o.",
 )
 def export(
     db_path: str,
@@ -179,8 +184,8 @@ def export(
     """Export pages as one file (CSV, JSON, JSON Lines, Parquet), or the data package.
 
     With -o FILE (or --out FILE.ext) one file of pages, stable columns; without, the
-    pages go to stdout. With --out DIR (an existing directory or a name without a
-    suffix) the data package: one file per table in DIR (pages, versions, images, links,
+    pages go to stdout. With --out DIR (an existing directory, or a new name without
+    a suffix) the data package: one file per table in DIR (pages, versions, images, links,
     attachments, topics, entities, sources; .parquet, .csv or .jsonl) and
     datapackage.json describing every column (Frictionless Data Package). The filters
     choose the pages of either.

@@ -322,9 +322,12 @@ def test_out_tells_a_package_from_a_file(archive: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "other").exists()
     result = run(*db, "--format", "csv", "--out", str(archive))  # the archive: a file, refused
     assert result.exit_code != 0
-    # -o stays one file, even without a suffix
+    # -o stays one file, even without a suffix; --out an existing file: that file again
     plain = tmp_path / "pages"
     assert run(*db, "--format", "csv", "-o", str(plain)).exit_code == 0 and plain.is_file()
+    plain.write_text("old", encoding="utf-8")
+    assert run(*db, "--format", "csv", "--out", str(plain)).exit_code == 0 and plain.is_file()
+    assert plain.read_text(encoding="utf-8").startswith("url,")
 
 
 def test_single_file_export_takes_the_new_filters(archive: Path, tmp_path: Path) -> None:
