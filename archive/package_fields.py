@@ -92,8 +92,7 @@ def _media(what: str) -> tuple[Field, ...]:
     return (
         Field("media_status", "integer", f"HTTP status when the archive fetched the {what}: "
               "200 = archived (media_warc_file, media_warc_offset), another = the fetch "
-              "failed; empty: "
-              "not fetched."),
+              "failed; empty: not fetched."),
         Field("media_content_type", "string", f"Content type of the archived {what}."),
         Field("media_length", "integer", f"Size of the archived {what} in bytes."),
         Field("media_digest", "string", f"Digest of the archived {what} (WARC payload digest)."),
