@@ -362,10 +362,10 @@ def enriched(archive: Path, tmp_path: Path) -> Iterator[Path]:
              value TEXT, role TEXT, sentence TEXT, position INTEGER);"""
     )
     src_url, page = dst.execute("SELECT src, page_url FROM images ORDER BY 1 LIMIT 1").fetchone()
-    dst.execute(
-        "INSERT INTO media (url, status, content_type, length, digest, warc_file, warc_offset, "
-        "fetched_at) VALUES (?, 200, 'image/jpeg', 1234, 'sha1:X', 'a.warc.gz', 77, "
-        "'2026-12-04T10:00:00.000Z')",
+    dst.execute(  # replaces the crawl's own row where the crawl archives media
+        "INSERT OR REPLACE INTO media (url, status, content_type, length, digest, warc_file, "
+        "warc_offset, fetched_at) VALUES (?, 200, 'image/jpeg', 1234, 'sha1:X', 'a.warc.gz', "
+        "77, '2026-12-04T10:00:00.000Z')",
         [src_url],
     )
     dst.execute("INSERT INTO page_topics VALUES (?, 'Kita', 0.9, 1), (?, 'Haushalt', 0.5, 2)",
@@ -386,10 +386,18 @@ def test_media_topics_entities_are_joined_when_the_archive_has_them(
     folder = package(enriched, tmp_path / "rich", "parquet")
     images = pq.read_table(folder / "images.parquet")
     assert images.schema.field("media_fetched_at").type == pa.timestamp("ms", tz="UTC")
-    archived = [r for r in images.to_pylist() if r["media_status"] is not None]
-    assert [(r["media_status"], r["media_length"], r["media_warc_offset"]) for r in archived] == [
-        (200, 1234, 77)
-    ]
+    media = {
+        url: (status, length, offset)
+        for url, status, length, offset in sql(
+            enriched, "SELECT url, status, length, warc_offset FROM media"
+        )
+    }
+    rows = images.to_pylist()
+    for row in rows:  # every image with the archive's media row of its src, else nulls
+        got = (row["media_status"], row["media_length"], row["media_warc_offset"])
+        assert got == media.get(row["src"], (None, None, None)), row["src"]
+    assert (200, 1234, 77) in [(r["media_status"], r["media_length"], r["media_warc_offset"])
+                               for r in rows]  # fmt: skip
     topics = read_rows(folder, "topics", "parquet")
     assert [(t["rank"], t["phrase"]) for t in topics] == [(1, "Kita"), (2, "Haushalt")]
     (entity,) = read_rows(folder, "entities", "parquet")
