@@ -1,5 +1,8 @@
 """Exports of the archive's pages: CSV, JSON, JSON Lines and Parquet, stable columns.
 
+One file of pages; the data package (every table, described) is
+:mod:`archive.export_package`.
+
 :func:`export_pages` writes every page (or those matching a search ``query``, best
 first, else newest first) with the columns of :data:`EXPORT_COLUMNS`, in that order,
 whatever the schema grows later. Parquet needs pyarrow (``pip install
@@ -18,7 +21,7 @@ from typing import IO, Any
 import sqlite_utils
 
 from archive.outfile import replaced_on_success
-from archive.search.engine import matching_urls
+from archive.search.engine import matching_urls, page_filters
 from archive.store.checks import require_day
 from archive.store.schema import db_path
 from crawler.errors import ExportError, MissingDependency
@@ -48,19 +51,27 @@ def iter_pages(
     query: str | None = None,
     since: str | date | None = None,
     source: str | None = None,
+    until: str | date | None = None,
+    label: str | None = None,
+    page_type: str | None = None,
+    live_only: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """The pages to export as dicts of :data:`EXPORT_COLUMNS`; ``since`` is checked at
+    """The pages to export as dicts of :data:`EXPORT_COLUMNS`; the days are checked at
     once (:class:`~crawler.errors.InvalidValue`), before a row is read or a file opened."""
-    day = require_day("--since", since)
-    return _pages(db, query, day, source)
+    filters: dict[str, Any] = {
+        "source": source, "since": require_day("--since", since),
+        "until": require_day("--until", until), "label": label, "page_type": page_type,
+        "status": "live" if live_only else "all",
+    }  # fmt: skip
+    return _pages(db, query, filters)
 
 
 def _pages(
-    db: sqlite_utils.Database, query: str | None, day: str | None, source: str | None
+    db: sqlite_utils.Database, query: str | None, filters: dict[str, Any]
 ) -> Iterator[dict[str, Any]]:
     columns = ", ".join(EXPORT_COLUMNS)
     if query:
-        urls = matching_urls(db, query, source=source, since=day)
+        urls = matching_urls(db, query, **filters)
         for start in range(0, len(urls), _BATCH):
             chunk = urls[start : start + _BATCH]
             marks = ", ".join("?" * len(chunk))
@@ -68,13 +79,7 @@ def _pages(
             by_url = {row[0]: dict(zip(EXPORT_COLUMNS, row, strict=True)) for row in found}
             yield from (by_url[u] for u in chunk if u in by_url)
         return
-    clauses, params = [], []
-    if source:
-        clauses.append("source = ?")
-        params.append(source)
-    if day:
-        clauses.append("published >= ?")
-        params.append(day)
+    clauses, params = page_filters(**filters)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     sql = f"SELECT {columns} FROM pages {where} ORDER BY published DESC NULLS LAST, url"
     cursor = db.conn.execute(sql, params)
@@ -90,15 +95,17 @@ def export_pages(
     query: str | None = None,
     since: str | date | None = None,
     source: str | None = None,
+    **filters: Any,
 ) -> int:
     """Write the pages to ``out`` (a path, or a text stream for csv/json/jsonl); return
     how many were written. Every value is checked before a file is opened; a file is
     written all or nothing and never over the archive ``db`` (its file, ``-wal``, ``-shm``,
     by any name: :func:`archive.outfile.check_output`); if it cannot be written (no such
-    directory, no permission...) :class:`ExportError` names it."""
+    directory, no permission...) :class:`ExportError` names it. ``filters``: ``until``,
+    ``label``, ``page_type``, ``live_only`` (:func:`iter_pages`)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    rows = iter_pages(db, query=query, since=since, source=source)
+    rows = iter_pages(db, query=query, since=since, source=source, **filters)
     archive = db_path(db)
     if fmt == "parquet":
         if not isinstance(out, str | Path):

@@ -10,13 +10,38 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PAGE_TYPES = ("press_release", "topic", "notice", "org_unit", "listing", "other")
+#: The page types and what each means (``datapackage.json`` of ``export --out`` quotes it).
+PAGE_TYPE_MEANINGS = {
+    "press_release": "a press release or news item of the city",
+    "topic": "a topic page (a service or subject page the city keeps up to date)",
+    "notice": "an official public notice (öffentliche Bekanntmachung)",
+    "org_unit": "a page of an office, department or institution of the administration",
+    "listing": "a list of teasers (an archive or overview page), followed, never stored",
+    "other": "any other page of the site",
+}
+PAGE_TYPES = tuple(PAGE_TYPE_MEANINGS)
 #: The page types an archive holds: a ``listing`` is followed for its links, never stored
 #: (``crawler.engine.crawl``, ``archive.run.reparse``); what ``--type`` accepts.
 STORED_PAGE_TYPES = tuple(t for t in PAGE_TYPES if t != "listing")
-LINK_KINDS = ("press", "topic", "org", "other")
-#: Where a published date came from, strongest first (see ``crawler.dates``).
-DATE_SOURCES = ("metadata", "url", "text", "feed", "teaser")
+#: What a teaser in a related box points to, and what each kind means.
+LINK_KIND_MEANINGS = {
+    "press": "another press release",
+    "topic": "a topic page",
+    "org": "a page of an office or institution",
+    "other": "anything else (an outside site, a kind the box does not tell)",
+}
+LINK_KINDS = tuple(LINK_KIND_MEANINGS)
+#: Where a published date came from, strongest first (see ``crawler.dates``), and what
+#: each source means.
+DATE_SOURCE_MEANINGS = {
+    "metadata": "the page's metadata (JSON-LD, article:/Dublin Core meta tags, microdata, "
+    "<time datetime>)",
+    "url": "a date in the page's URL path",
+    "text": "a date line or dateline in the page's visible text",
+    "feed": "the date (pubDate) an RSS/Atom feed gave the item",
+    "teaser": "the date of the page's teaser on a listing page",
+}
+DATE_SOURCES = tuple(DATE_SOURCE_MEANINGS)
 #: How the error of a fetch that robots.txt disallows begins (``crawler.fetch.fetcher``).
 ROBOTS_DISALLOW = "disallowed by robots.txt"
 #: The counters of a crawl run, in the column order of ``crawl_runs``: fields of

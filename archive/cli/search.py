@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -133,47 +134,100 @@ def search(
     out.emit(hits, text=_hit_lines(query), fields=searching.HIT_FIELDS)
 
 
+def is_package_target(path: str) -> bool:
+    """``--out PATH`` names a data package (a directory) when PATH is an existing
+    directory, or does not exist and ends with a slash or has no suffix (``--out data``);
+    else it is one file (``--out pages.csv``, an existing file), as ``-o`` always is."""
+    target = Path(path)
+    if target.is_dir():
+        return True
+    if target.exists():
+        return False
+    return path.endswith(("/", "\\")) or not target.suffix
+
+
 @click.command()
 @db_option
 @click.option(
     "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True,
 )  # fmt: skip
 @click.option("--query", help="Only pages matching this search (best first).")
-@since_option
 @source_option()
+@since_option
+@until_option
+@click.option("--label", help="Only pages with this label (e.g. 'Pressemitteilung').")
+@click.option("--type", "page_type", help=f"Only pages of this type: {_TYPES_HELP}.")
+@click.option("--live-only", is_flag=True, help="Leave out pages removed from the site.")
 @click.option(
-    "-o",
-    "--output",
+    "-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).",
+)  # fmt: skip
+@click.option(
     "--out",
-    type=click.Path(dir_okay=False),
-    help="Output file (default: stdout).",
+    "out_path",
+    type=click.Path(),
+    help="A directory (existing, or a new name without a suffix): write the data "
+    "package there; a file name with a suffix, or an existing file: the same as -o.",
 )
 def export(
     db_path: str,
     fmt: str,
     query: str | None,
-    since: str | None,
     source: str | None,
+    since: str | None,
+    until: str | None,
+    label: str | None,
+    page_type: str | None,
+    live_only: bool,
     output: str | None,
+    out_path: str | None,
 ) -> None:
-    """Export pages as CSV, JSON, JSON Lines or Parquet (stable column names).
+    """Export pages as one file (CSV, JSON, JSON Lines, Parquet), or the data package.
+
+    With -o FILE (or --out FILE.ext) one file of pages, stable columns; without, the
+    pages go to stdout. With --out DIR (an existing directory, or a new name without
+    a suffix) the data package: one file per table in DIR (pages, versions, images, links,
+    attachments, topics, entities, sources; .parquet, .csv or .jsonl) and
+    datapackage.json describing every column (Frictionless Data Package). The filters
+    choose the pages of either.
 
     \b
     Examples:
         pressarchive export --format csv -o pages.csv
         pressarchive export --format jsonl --query Haushalt --since 2024-01-01
         pressarchive export --format parquet --source ruesselsheim -o pages.parquet
+        pressarchive export --format parquet --out data/
+        pressarchive export --format csv --out data --label Pressemitteilung --live-only
     """
+    from crawler.errors import ExportError
+
+    if output and out_path:
+        raise click.UsageError("give -o FILE or --out DIR/FILE, not both")
+    selection: dict[str, Any] = {
+        "source": source, "since": since, "until": until, "label": label,
+        "page_type": page_type, "query": query, "live_only": live_only,
+    }  # fmt: skip
+    if out_path is not None and is_package_target(out_path):
+        from archive.export_package import Selection, check_folder, export_package
+
+        check_folder(Path(out_path), db_path)
+        db = open_db(db_path, source=source, page_type=page_type, label=label)
+        counts = export_package(db, fmt, out_path, Selection(**selection))
+        listed = ", ".join(f"{n} {name}" for name, n in counts.items())
+        click.echo(f"data package written to {out_path}: {listed}", err=True)
+        return
+    output = output or out_path
     if fmt == "parquet" and not output:
-        raise click.UsageError("--format parquet needs -o FILE")
+        raise click.UsageError("--format parquet needs -o FILE or --out DIR")
     from archive.export import export_pages
     from archive.outfile import check_output
-    from crawler.errors import ExportError
 
     if output is not None:  # before the archive is opened: never over it, nor into nowhere
         check_output(output, ExportError, archive=db_path)
-    db = open_db(db_path, source=source)
-    n = export_pages(db, fmt, output or sys.stdout, query=query, since=since, source=source)
+    db = open_db(db_path, source=source, page_type=page_type, label=label)
+    del selection["query"], selection["source"], selection["since"]
+    n = export_pages(
+        db, fmt, output or sys.stdout, query=query, since=since, source=source, **selection
+    )
     if output:
         click.echo(f"{n} pages written to {output}", err=True)
 

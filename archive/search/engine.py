@@ -116,6 +116,13 @@ def _filters(
     return clauses, params
 
 
+def page_filters(**filters: Any) -> tuple[list[str], dict[str, Any]]:
+    """The ``WHERE`` clauses on ``pages`` (and their named parameters) for the filters
+    search takes: ``source``, ``since``, ``until``, ``page_type``, ``label``,
+    ``has_images``, ``status``; for exports that select pages without a query."""
+    return _filters(**filters)
+
+
 #: Ranking window: bm25 ranks at most the newest (highest ``rowid``) this many matching
 #: pages. A selective query (fewer matches) is ranked exactly over all its matches; a very
 #: common one — more matches than this, 0.2 % of a 1M-page archive — is ranked among its
@@ -399,6 +406,7 @@ __all__ = [
     "make_snippet",
     "match_expression",
     "matching_urls",
+    "page_filters",
     "parse_query",
     "rank_expression",
     "search",

@@ -42,6 +42,15 @@ DIFF_FIELDS = (
     "page_type", "title", "label", "lead", "body", "published", "modified", "captions",
     "credits", "images", "related", "links", "attachments",
 )  # fmt: skip
+#: What made a revision (``revisions.event``), and what each event means.
+EVENT_MEANINGS = {
+    "new": "the first version of the page the crawler found",
+    "changed": "the page's content changed since the revision before",
+    "restored": "the page came back after it had been removed (404/410)",
+    "reparse": "a re-extraction of a stored capture (pressarchive reparse): the site did "
+    "not change, the extractor did",
+}
+EVENTS = tuple(EVENT_MEANINGS)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[„\"'(\[]?[A-ZÄÖÜ0-9])")
 _IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 _LINK_FIELDS = ("url", "title", "kind", "label", "date")
@@ -349,6 +358,8 @@ def show(db: sqlite_utils.Database, url: str, at: str | None = None) -> dict[str
 
 __all__ = [
     "DIFF_FIELDS",
+    "EVENTS",
+    "EVENT_MEANINGS",
     "NotArchived",
     "alias_target",
     "diff",

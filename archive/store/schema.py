@@ -55,6 +55,14 @@ REVISION_COLUMNS: tuple[str, ...] = (
     "fetched_url", "changed_fields", "removed_at", "warc_file", "warc_offset", "warc_length",
     "warc_record_id",
 )  # fmt: skip
+#: Where a link of a page was found (``links.rel``, ``revision_links.rel``), and what
+#: each place means (``archive.store.save`` writes them).
+LINK_REL_MEANINGS = {
+    "related": 'a teaser in the page\'s related box ("Verwandte Themen", "Mehr zum Thema")',
+    "body": "a link inside the body text",
+    "attachment": "a document attached to the page (PDF, office file)",
+}
+LINK_RELS = tuple(LINK_REL_MEANINGS)
 REVISION_LINK_COLUMNS = (
     "page_url", "revision", "rel", "position", "url", "title", "kind", "label", "date",
 )  # fmt: skip
@@ -410,6 +418,8 @@ def check_columns(db: sqlite_utils.Database, path: str) -> None:
 
 __all__ = [
     "EXPECTED_COLUMNS",
+    "LINK_RELS",
+    "LINK_REL_MEANINGS",
     "MIGRATIONS",
     "TIMESTAMP_COLUMNS",
     "Migration",
