@@ -35,6 +35,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
 from crawler.config.settings import CrawlerConfig, SourceConfig
@@ -208,14 +209,9 @@ class MediaQueue:
         digest = payload_digest(result.body)
         ref, record_type = self._capture(result, digest)
         self.store.save_media(
-            MediaFetch(
-                url=job.url,
-                source=self.source.name,
-                kind=job.kind,
-                page_url=job.page_url,
-                status=result.status,
-                fetched_at=result.fetched_at,
-                content_type=result.headers.get("content-type"),
+            self._row(
+                job,
+                result,
                 length=len(result.body),
                 digest=digest,
                 capture=ref,
@@ -247,21 +243,23 @@ class MediaQueue:
         ref = self.writer.write(result)
         return ref, self.writer.last_record_type or None
 
+    def _row(self, job: MediaJob, result: FetchResult, **outcome: Any) -> MediaFetch:
+        """The ``media`` row of ``job`` fetched as ``result``, with its ``outcome``."""
+        return MediaFetch(
+            url=job.url,
+            source=self.source.name,
+            kind=job.kind,
+            page_url=job.page_url,
+            status=result.status,
+            fetched_at=result.fetched_at,
+            content_type=result.headers.get("content-type"),
+            **outcome,
+        )
+
     def _failed(self, job: MediaJob, result: FetchResult, problem: str) -> None:
         self.stats.media_errors += 1
         log.warning("%s: media not archived: %s", job.url, problem)
-        self.store.save_media(
-            MediaFetch(
-                url=job.url,
-                source=self.source.name,
-                kind=job.kind,
-                page_url=job.page_url,
-                status=result.status,
-                fetched_at=result.fetched_at,
-                content_type=result.headers.get("content-type"),
-                error=problem,
-            )
-        )
+        self.store.save_media(self._row(job, result, error=problem))
         self.store.record_error(
             self.stats.run_id, self.source.name, job.url, result.status, problem, "media"
         )

@@ -302,27 +302,19 @@ def test_layout_packs_components_apart_deterministically() -> None:
 def test_every_click_lands_on_the_archived_page_on_serve(archive: Path, tmp_path: Path) -> None:
     """``pressarchive serve`` on loopback answers every node link of the page with the
     release page of that node's URL."""
-    import sys
 
     import httpx
 
-    from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+    from tests.support.datasette_server import free_port, running_serve
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     out = tmp_path / "g.html"
     invoke("graph", "render", "--out", str(out), "--serve-url", url, "--db", str(archive))
     _text, data = embedded(out.read_text("utf-8"))
-    log_path = tmp_path / "serve.log"
-    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(archive), "--port", str(port)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_serve(archive, port=port):
         linked = [n for n in data["nodes"] if n["href"]]
         assert {n["id"] for n in linked} == {A, B, C, D}
         for node in linked:
             answer = httpx.get(node["href"], timeout=30)
             assert answer.status_code == 200 and node["title"] in answer.text
-    finally:
-        stop_process(proc)

@@ -78,3 +78,20 @@ def running_datasette(path: Path) -> Iterator[str]:
         yield url
     finally:
         stop_process(proc)
+
+
+@contextmanager
+def running_serve(db: Path, *options: str, port: int | None = None) -> Iterator[str]:
+    """Run ``pressarchive serve --db DB OPTIONS…`` on a free loopback port (or ``port``);
+    yield its base URL; stop it afterwards. Its log is ``DB.serve.log``."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)]
+    log_path = db.with_suffix(".serve.log")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([*cmd, *options], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(proc, url, log_path)
+        yield url
+    finally:
+        stop_process(proc)

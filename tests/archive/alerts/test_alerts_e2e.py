@@ -38,7 +38,10 @@ from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
 from crawler.sample_site.demo import sample_config_text
 from tests.support.cli import invoke
-from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.datasette_server import (
+    free_port,
+    running_serve,
+)
 from tests.support.receivers import SmtpReceiver, WebhookReceiver
 
 pytestmark = pytest.mark.slow
@@ -277,17 +280,8 @@ def test_builtin_feeds_list_the_new_edited_and_removed_releases(flow: Flow) -> N
 
 @pytest.fixture(scope="module")
 def server(flow: Flow) -> Iterator[str]:
-    port = free_port()
-    log_path = flow.tmp / "serve.log"
-    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(flow.db), "--port", str(port)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_serve(flow.db) as url:
         yield url
-    finally:
-        stop_process(proc)
 
 
 def served(url: str) -> list[dict[str, Any]]:

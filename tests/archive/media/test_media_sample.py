@@ -6,8 +6,6 @@ counts in ``status``, nothing fetched again on the next run, and ``reparse`` /
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +20,9 @@ from crawler.capture.warc import payload_digest
 from crawler.sample_site import SampleSite
 from crawler.sample_site.media_files import SAME_BYTES
 from crawler.sample_site.sites import render_site
-from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.datasette_server import (
+    running_serve,
+)
 from tests.support.sample_crawl import crawl_sample
 
 pytestmark = pytest.mark.slow
@@ -95,14 +95,7 @@ def test_serve_answers_the_archived_bytes_with_the_site_stopped(archive: Path) -
     copy = _url(next(iter(SAME_BYTES)))
     pdf = next(url for url, r in rows.items() if r["kind"] == "attachment")
     jpeg = next(url for url, r in rows.items() if r["kind"] == "image" and url != copy)
-    port = free_port()
-    log_path = archive.with_suffix(".serve.log")
-    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(archive), "--port", str(port)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, base, log_path)
+    with running_serve(archive) as base:
         for url, ctype in ((jpeg, "image/jpeg"), (copy, "image/jpeg"), (pdf, "application/pdf")):
             got = httpx.get(base + "/-/media", params={"url": url})
             assert got.status_code == 200, got.text
@@ -117,8 +110,6 @@ def test_serve_answers_the_archived_bytes_with_the_site_stopped(archive: Path) -
         missing = httpx.get(base + "/-/media", params={"url": jpeg + "x"})
         assert missing.status_code == 404 and missing.json()["ok"] is False
         assert httpx.get(base + "/-/media").status_code == 400
-    finally:
-        stop_process(proc)
 
 
 def test_reparse_and_import_warc_make_no_page_of_a_media_record(

@@ -25,7 +25,12 @@ from archive.serve.server import write_plugin_shim
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.render import CANONICAL_BASE, load_content
 from tests.archive.serve.test_release_data import HEADING_BLOCKS
-from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.datasette_server import (
+    free_port,
+    running_serve,
+    stop_process,
+    wait_until_serving,
+)
 from tests.support.sample_crawl import crawl_sample
 
 pytestmark = pytest.mark.slow
@@ -95,17 +100,8 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(archive_path: Path) -> Iterator[str]:
-    port = free_port()
-    log_path = archive_path.with_suffix(".serve.log")
-    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(archive_path)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([*cmd, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_serve(archive_path) as url:
         yield url
-    finally:
-        stop_process(proc)
 
 
 def get(base: str, url: str | None, status: int = 200, **params: str) -> lxml.html.HtmlElement:

@@ -10,7 +10,6 @@ import json
 import re
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
@@ -23,7 +22,9 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from crawler.sample_site import SampleSite
-from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.datasette_server import (
+    running_serve,
+)
 from tests.support.sample_crawl import crawl_sample
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,6 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(archive_path: Path) -> Iterator[str]:
     """``serve`` with Datasette options passed through (settings, metadata, CORS)."""
-    port = free_port()
     meta = archive_path.with_name("user-metadata.json")
     meta.write_text(json.dumps({"title": "Newsroom archive", "license": "CC BY 4.0"}))
     plugins = archive_path.with_name("plugins")
@@ -62,20 +62,12 @@ def server(archive_path: Path) -> Iterator[str]:
     (templates / "table-archive-sources.html").write_text(
         '{% extends "default:table.html" %}{% block content %}OUR SOURCES PAGE{% endblock %}'
     )
-    log_path = archive_path.with_suffix(".serve.log")
-    cmd = [
-        sys.executable, "-m", "archive.cli", "serve", "--db", str(archive_path),
-        "--port", str(port), "--setting", "default_page_size", "7", "--cors",
-        "--metadata", str(meta), "--plugins-dir", str(plugins), "--template-dir", str(templates),
+    options = [
+        "--setting", "default_page_size", "7", "--cors", "--metadata", str(meta),
+        "--plugins-dir", str(plugins), "--template-dir", str(templates),
     ]  # fmt: skip
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_serve(archive_path, *options) as url:
         yield url
-    finally:
-        stop_process(proc)
 
 
 def cli_json(archive_path: Path, *args: str) -> object:

@@ -18,7 +18,12 @@ from archive.cli.main import cli
 from archive.serve.server import metadata, write_plugin_shim
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
-from tests.support.datasette_server import free_port, stop_process, wait_until_serving
+from tests.support.datasette_server import (
+    free_port,
+    running_serve,
+    stop_process,
+    wait_until_serving,
+)
 from tests.support.sample_crawl import crawl_sample
 
 pytestmark = pytest.mark.slow
@@ -47,17 +52,8 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(archive_path: Path) -> Iterator[str]:
-    port = free_port()
-    log_path = archive_path.with_suffix(".serve.log")
-    cmd = [sys.executable, "-m", "archive.cli", "serve", "--db", str(archive_path)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([*cmd, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_serve(archive_path) as url:
         yield url
-    finally:
-        stop_process(proc)
 
 
 def cli_hits(archive_path: Path, query: str) -> list[str]:
