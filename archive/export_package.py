@@ -41,6 +41,7 @@ import sqlite_utils
 
 from archive.outfile import in_capture_folder, is_archive_file, replaced_on_success
 from archive.package_fields import TABLES, Field, Table
+from archive.progress import SILENT, Progress
 from archive.search.engine import matching_urls, page_filters
 from archive.store.checks import require_day, require_label, require_page_type, require_source
 from archive.store.schema import db_path
@@ -325,7 +326,11 @@ _MEDIATYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 
 
 def export_package(
-    db: sqlite_utils.Database, fmt: str, out_dir: str | Path, selection: Selection
+    db: sqlite_utils.Database,
+    fmt: str,
+    out_dir: str | Path,
+    selection: Selection,
+    progress: Progress = SILENT,
 ) -> dict[str, int]:
     """Write the package of ``fmt`` into ``out_dir`` (created if missing, its parent must
     exist); return the rows written per table. Values are checked before a file is written;
@@ -353,7 +358,9 @@ def export_package(
         raise ExportError(f"{folder}: cannot write the package: {exc.strerror}") from exc
     urls = matching_urls(db, selection.query, **selection.filters()) if selection.query else None
     counts: dict[str, int] = {}
+    progress.total(len(TABLES))
     for table in TABLES:
+        progress.advance()
         rows = _rows(db, table, selection, urls)
         with replaced_on_success(folder / f"{table.name}.{fmt}", ExportError, archive=archive) as p:
             if fmt == "parquet":

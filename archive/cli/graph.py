@@ -11,6 +11,7 @@ import click
 
 from archive.cli.options import at_option, db_option, open_db, source_option
 from archive.cli.output import Output, output_options
+from archive.cli.progress import terminal_progress
 
 NEIGHBOR_FIELDS = ("distance", "direction", "rel", "id", "title", "node_kind", "kind", "label")
 CENTRAL_FIELDS = ("id", "title", "kind", "pagerank", "in_degree", "out_degree")
@@ -36,7 +37,8 @@ def _load_graph(db_path: str, at: str | None, source: str | None) -> tuple[Any, 
     from archive.graph.model import build_graph
 
     db = open_db(db_path, source=source)
-    return db, build_graph(db, at, source)
+    with terminal_progress("building the graph") as progress:
+        return db, build_graph(db, at, source, progress=progress)
 
 
 @graph.command("neighbors")

@@ -10,6 +10,7 @@ import click
 
 from archive.cli.options import db_option, open_db, source_option
 from archive.cli.output import Output, output_options
+from archive.cli.progress import terminal_progress
 from crawler.errors import EXIT_FAILED
 
 
@@ -131,7 +132,8 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
     config = load_config(config_path) if config_path else None
     with writer(db_path, "reparse", must_exist=True) as db:
         require_source(db, source)
-        report = run_reparse(db, source=source, config=config)
+        with terminal_progress("reparsing pages") as progress:
+            report = run_reparse(db, source=source, config=config, progress=progress)
     out.emit(
         report,
         text=lambda r: [
@@ -185,8 +187,8 @@ def import_warc(
     from crawler.config.settings import load_config
 
     config = load_config(config_path) if config_path else None
-    with writer(db_path, "import-warc") as db:
-        report = run_import(db, list(files), source=source, config=config)
+    with writer(db_path, "import-warc") as db, terminal_progress("importing bytes") as progress:
+        report = run_import(db, list(files), source=source, config=config, progress=progress)
     out.emit(
         report,
         text=lambda r: [

@@ -8,7 +8,6 @@ on stderr counts pages: every index reports each page once.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 
@@ -16,6 +15,7 @@ import click
 
 from archive.cli.options import db_option
 from archive.cli.output import Output, output_options
+from archive.cli.progress import terminal_progress
 
 #: The registered indexes (``archive.indexes.registry.names()``), spelled out here so that
 #: ``pressarchive --help`` need not import the stemmer; a test keeps the two equal.
@@ -49,13 +49,12 @@ def reindex(names: tuple[str, ...], db_path: str, out: Output) -> None:
     done: dict[str, dict[str, float | int]] = {}
     with writer(db_path, "reindex", must_exist=True) as db:
         pages = page_count(db)
-        with click.progressbar(
-            length=pages * len(selected), label="Reindexing", file=sys.stderr
-        ) as bar:
+        with terminal_progress("reindexing") as progress:
+            progress.total(pages * len(selected))
             for index in selected:
                 started = time.monotonic()
                 with write_transaction(db):
-                    rows = registry.rebuild(db, index, bar.update)
+                    rows = registry.rebuild(db, index, progress.advance)
                 done[index.name] = {"rows": rows, "seconds": round(time.monotonic() - started, 3)}
 
     def lines(result: dict[str, dict[str, dict[str, float | int]]]) -> Iterator[str]:

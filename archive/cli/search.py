@@ -11,6 +11,7 @@ import click
 
 from archive.cli.options import db_option, open_db, since_option, source_option, until_option
 from archive.cli.output import Output, output_options
+from archive.cli.progress import terminal_progress
 from crawler.records import STORED_PAGE_TYPES
 
 #: ``export --format``: ``archive.export.FORMATS``, copied so that ``--help`` does not import
@@ -211,7 +212,8 @@ def export(
 
         check_folder(Path(out_path), db_path)
         db = open_db(db_path, source=source, page_type=page_type, label=label)
-        counts = export_package(db, fmt, out_path, Selection(**selection))
+        with terminal_progress("exporting tables") as progress:
+            counts = export_package(db, fmt, out_path, Selection(**selection), progress)
         listed = ", ".join(f"{n} {name}" for name, n in counts.items())
         click.echo(f"data package written to {out_path}: {listed}", err=True)
         return

@@ -70,6 +70,7 @@ from archive.graph.timeline import (
     edge_counts,
     load_timeline,
 )
+from archive.progress import SILENT, Progress
 
 GENERIC_SHARE = 0.25
 GENERIC_MIN = 10
@@ -149,11 +150,15 @@ def _add_linked_node(g: Any, timeline: Timeline, url: str, link: dict[str, Any])
 
 def build_graph(
     db: sqlite_utils.Database, at: str | None = None, source: str | None = None,
-    share: float = GENERIC_SHARE,
+    share: float = GENERIC_SHARE, progress: Progress = SILENT,
 ) -> Any:  # fmt: skip
-    """The graph of the archive (or one source) as it was at ``at`` (default: now)."""
+    """The graph of the archive (or one source) as it was at ``at`` (default: now);
+    ``progress`` gets three steps (revisions, links, the graph)."""
     bound = at_bound(at)
-    return graph_at(load_timeline(db, bound, source), bound, share)
+    progress.total(3)
+    g = graph_at(load_timeline(db, bound, source, progress), bound, share)
+    progress.advance()
+    return g
 
 
 # --------------------------------------------------------------------------- export

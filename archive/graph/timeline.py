@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.progress import SILENT, Progress
 from archive.store.checks import require_bound
 from crawler.errors import GraphError, NodeNotFound
 
@@ -115,9 +116,13 @@ class Timeline:
 
 
 def load_timeline(
-    db: sqlite_utils.Database, until: str | None = None, source: str | None = None
+    db: sqlite_utils.Database,
+    until: str | None = None,
+    source: str | None = None,
+    progress: Progress = SILENT,
 ) -> Timeline:
-    """Read revisions (fetched at or before ``until``) and their links into a timeline."""
+    """Read revisions (fetched at or before ``until``) and their links into a timeline
+    (``progress`` advances by one after the revisions and one after the links)."""
     until = at_bound(until)
     horizon = until or _END
     where, params = "r.fetched_at <= :t", {"t": horizon, "source": source}
@@ -154,6 +159,7 @@ def load_timeline(
         if label:
             key = (url, one(LABEL_PREFIX + label), "label")
             edges.setdefault(key, History({})).add(rev, fetched, end, {"label": attrs["label"]})
+    progress.advance()
     link_sql = (
         "SELECT l.page_url, l.revision, l.rel, l.position, l.url, l.title, l.kind, l.label, "
         "l.date FROM revision_links l WHERE l.rel IN ('related', 'body') "
@@ -172,6 +178,7 @@ def load_timeline(
         if hist is None:
             hist = edges[key] = History(attrs)
         hist.add(rev, span[0], span[1], attrs)
+    progress.advance()
     confirmed: dict[str, list[str]] = defaultdict(list)
     for src, finished in db.execute(
         "SELECT source, finished_at FROM crawl_runs WHERE status = 'ok' AND finished_at IS NOT "

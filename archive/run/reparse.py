@@ -31,6 +31,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.progress import SILENT, Progress
 from archive.store import save as save
 from archive.store.lookup import stored_source
 from archive.store.sqlite import SqliteStore
@@ -95,7 +96,11 @@ def _fetch_result(url: str, headers: dict[str, str], body: bytes, when: str) -> 
 
 
 def reparse(
-    db: sqlite_utils.Database, *, source: str | None = None, config: Config | None = None
+    db: sqlite_utils.Database,
+    *,
+    source: str | None = None,
+    config: Config | None = None,
+    progress: Progress = SILENT,
 ) -> dict[str, Any]:
     """Re-extract every stored version from its WARC record; return the counts
     ``pages, versions, changed, unchanged, missing, old_versions_differ, errors``.
@@ -110,7 +115,9 @@ def reparse(
     sql = "SELECT url, source FROM pages" + (" WHERE source = ?" if source else "")
     pages = db.execute(sql + " ORDER BY url", [source] if source else []).fetchall()
     policies: dict[str, UrlPolicy | None] = {}
+    progress.total(len(pages))
     for url, name in pages:
+        progress.advance()
         if name not in policies:
             src = _with_template(db, source_config(db, name, config))
             policies[name] = UrlPolicy(src) if src else None

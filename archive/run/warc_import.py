@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from archive.progress import SILENT, Progress
 from archive.run.media_import import import_media, media_kind, media_revisit
 from archive.run.reparse import _extract, _fetch_result, source_config
 from archive.store import save as save
@@ -78,6 +79,7 @@ def import_warc(
     *,
     source: str | None = None,
     config: Config | None = None,
+    progress: Progress = SILENT,
 ) -> dict[str, Any]:
     """Ingest the HTML ``response`` records of WARC files as captures at their capture
     time; return counts ``records, new, changed, unchanged, skipped, older, media, bad_date,
@@ -97,13 +99,18 @@ def import_warc(
     report: Counter[str] = Counter({k: 0 for k in COUNTS})
     sources = _Sources(db, source, config)
     max_bytes = (config.crawler if config is not None else CrawlerConfig()).max_bytes
+    progress.total(sum(Path(p).stat().st_size for p in paths))  # bytes: records are streamed
     try:
         for path in paths:
+            done = 0
             for item in scan_warc(path, max_bytes):
+                progress.advance(max(item.offset - done, 0))
+                done = max(item.offset, done)
                 outcome = _import_record(db, str(path), item, sources, writer)
                 if outcome is not None:
                     report[outcome] += 1
                     report["records"] += outcome != "unreadable"
+            progress.advance(max(Path(path).stat().st_size - done, 0))
     finally:
         if writer is not None:
             writer.close()
