@@ -554,9 +554,23 @@ _M15 = (
 )""",
     """CREATE INDEX "idx_deliveries_watch_page_url" ON "deliveries" ("watch", "page_url")""",
 )
+#: 16 topics_entities: the text-derived topic index (archive/indexes/topics.py):
+#: ``topic_terms`` (every key-phrase candidate of a page: stem key, written form, weighted
+#: count; the archive's document frequencies are counted from it), ``page_topics`` (the
+#: best phrases per page by TF-IDF, ``rank`` 1 = best) and ``page_entities`` (people,
+#: organisations, places, money, dates found by rules, with the sentence they came from).
+_M16 = (
+    """CREATE TABLE "topic_terms" ( "page_url" TEXT NOT NULL, "key" TEXT NOT NULL, "phrase" TEXT NOT NULL, "tf" INTEGER NOT NULL, PRIMARY KEY ("page_url", "key") )""",
+    """CREATE INDEX "idx_topic_terms_key" ON "topic_terms" ("key")""",
+    """CREATE TABLE "page_topics" ( "page_url" TEXT NOT NULL, "phrase" TEXT NOT NULL, "score" REAL, "rank" INTEGER, "key" TEXT, PRIMARY KEY ("page_url", "phrase") )""",
+    """CREATE INDEX "idx_page_topics_key" ON "page_topics" ("key")""",
+    """CREATE INDEX "idx_page_topics_phrase" ON "page_topics" ("phrase")""",
+    """CREATE TABLE "page_entities" ( "page_url" TEXT NOT NULL, "kind" TEXT NOT NULL, "text" TEXT, "value" TEXT, "role" TEXT, "sentence" TEXT, "position" INTEGER NOT NULL, "time" TEXT, PRIMARY KEY ("page_url", "kind", "position") )""",
+    """CREATE INDEX "idx_page_entities_kind_value" ON "page_entities" ("kind", "value")""",
+)
 # fmt: on
 
-#: Every migration, in order. Append only (the next one is 16; 14 is media capture).
+#: Every migration, in order. Append only (the next one is 17; 14 is media capture).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
     Migration(2, "revisions", _sql(*_M2)),
@@ -572,6 +586,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "date_conflicts", _sql(*_M12)),
     Migration(13, "live_is_integer", _sql(*_M13)),
     Migration(15, "watches_deliveries", _sql(*_M15)),
+    Migration(16, "topics_entities", _sql(*_M16)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]
