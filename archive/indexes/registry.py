@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 
 #: Every derived index, in hook order.
 INDEXES: tuple[DerivedIndex, ...] = (
-    PlainTextIndex(), SearchIndex(), GraphEdgesIndex(), TopicsIndex()
+    PlainTextIndex(),
+    SearchIndex(),
+    GraphEdgesIndex(),
+    TopicsIndex(),
 )
 
 

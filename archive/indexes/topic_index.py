@@ -100,9 +100,7 @@ def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
         for c in candidates(title, lead, body):
             terms.append((url, c.key, c.phrase, c.tf))
         for e in extract(title, lead, body, city=city, published=published):
-            entities.append(
-                (url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time)
-            )
+            entities.append((url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time))
     db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
     db.conn.executemany(
         "INSERT OR IGNORE INTO page_entities "
@@ -122,9 +120,7 @@ def score_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
     """Score the candidates of ``urls`` again with the current document frequencies."""
     _functions(db)
     _delete(db, ["page_topics"], urls)
-    db.execute(
-        _SCORE.format(pages=f"page_url IN ({_SELECTED})"), {"urls": json.dumps(list(urls))}
-    )
+    db.execute(_SCORE.format(pages=f"page_url IN ({_SELECTED})"), {"urls": json.dumps(list(urls))})
 
 
 def refresh_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:

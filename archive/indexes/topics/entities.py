@@ -77,8 +77,10 @@ def _name_word(token: Token) -> bool:
 
 def _titles(toks: tuple[Token, ...], j: int) -> int:
     """Skip academic titles (``Dr.``, ``Prof. Dr.``) starting at ``j``."""
-    while j + 1 < len(toks) and toks[j].text in ("Dr", "Prof", "med", "Dipl") and (
-        toks[j + 1].text == "."
+    while (
+        j + 1 < len(toks)
+        and toks[j].text in ("Dr", "Prof", "med", "Dipl")
+        and (toks[j + 1].text == ".")
     ):
         j += 2
         if j + 1 < len(toks) and toks[j].text == "-" and toks[j + 1].text == "Ing":
@@ -133,7 +135,9 @@ def _entity(
 
 
 _ADJECTIVE_END = ("e", "en", "es", "er", "em")
-_ARTICLES = frozenset("der die das den dem des ein eine einer eines einem einen im am zum zur".split())
+_ARTICLES = frozenset(
+    "der die das den dem des ein eine einer eines einem einen im am zum zur".split()
+)
 
 
 def _org_head(word: str) -> str | None:
@@ -141,7 +145,11 @@ def _org_head(word: str) -> str | None:
     if not word[:1].isupper() or word in v.NOT_ORGS:
         return None
     low = word.casefold()
-    for form in (low, low[:-1] if low.endswith("s") else "", low[:-2] if low.endswith("es") else ""):
+    for form in (
+        low,
+        low[:-1] if low.endswith("s") else "",
+        low[:-2] if low.endswith("es") else "",
+    ):
         if form and form.endswith(v.ORG_HEADS) and word[: len(form)] not in v.NOT_ORGS:
             return form
     return None
@@ -208,7 +216,9 @@ def _organisations(s: Sentence) -> list[Entity]:
             continue
         name = word[: len(head)] if len(head) < len(word) else word
         parts = [toks[start].text] if start < i else []
-        value = " ".join([*parts, name, _span(s, toks[i + 1], toks[end - 1])] if end > i + 1 else [*parts, name])
+        value = " ".join(
+            [*parts, name, _span(s, toks[i + 1], toks[end - 1])] if end > i + 1 else [*parts, name]
+        )
         out.append(_entity("organisation", s, toks[start], toks[end - 1], value, None))
         i = end
     return out
@@ -228,13 +238,17 @@ def _place_suffix(word: str) -> bool:
     )
 
 
-def _street(word: str) -> bool:
-    low = word.casefold()
-    return (
-        word[:1].isupper()
-        and word not in v.NOT_STREETS
-        and any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES)
-        and "-" not in word
+def _street(toks: tuple[Token, ...], i: int) -> bool:
+    word, low = toks[i].text, toks[i].text.casefold()
+    if not word[:1].isupper() or word in v.NOT_STREETS or "-" in word:
+        return False
+    if any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES):
+        return True
+    cued = (i > 0 and toks[i - 1].text in ("am", "Am")) or (
+        i + 1 < len(toks) and toks[i + 1].text.isdigit()
+    )
+    return cued and any(
+        low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES_CUED
     )
 
 
@@ -244,7 +258,7 @@ def _places(s: Sentence, city: str | None) -> list[Entity]:
     while i < len(toks):
         t = toks[i]
         start = end = i
-        if _street(t.text) or (
+        if _street(toks, i) or (
             t.text in _STREET_WORDS and i > 0 and toks[i - 1].capitalised
             and toks[i - 1].text.endswith("er") and toks[i - 1].text not in v.NOT_NAMES
         ):  # fmt: skip
@@ -366,7 +380,9 @@ def _dates(s: Sentence, published: str | None) -> list[Entity]:
         value = make_date(year, month, int(m.group("day")))
         if value is None:
             continue
-        time = f"{int(m.group('hour')):02d}:{m.group('minute') or '00'}" if m.group("hour") else None
+        time = (
+            f"{int(m.group('hour')):02d}:{m.group('minute') or '00'}" if m.group("hour") else None
+        )
         start = s.start + m.start()
         out.append(Entity("date", m.group(), value, _event(s), s.text, start, time))
     return out

@@ -69,11 +69,7 @@ def candidates(title: str | None, lead: str | None, body: str | None) -> list[Ca
     forms: dict[str, Counter[str]] = {}
     parts = [(title or "", TITLE_WEIGHT), (lead or "", 1), (body or "", 1)]
     inner_nouns = {
-        t.text
-        for text, _ in parts
-        for s in sentences(text)
-        for t in s.tokens[1:]
-        if t.capitalised
+        t.text for text, _ in parts for s in sentences(text) for t in s.tokens[1:] if t.capitalised
     }
     for text, weight in parts:
         for s in sentences(text):

@@ -1,10 +1,11 @@
 """The words the topic and entity rules know, as data: offices, organisation heads, place
 cues and street suffixes, money units and purposes, event nouns, stopwords.
 
-Every rule in :mod:`archive.indexes.topics.entities` and :mod:`archive.indexes.topics.phrases` reads its
-words from here; a new office title, a new kind of municipal office or a boilerplate phrase
-is one entry in this module, not a new rule. Words are written as they appear in text
-(capitalised); matching folds case where the rule says so.
+Every rule in :mod:`archive.indexes.topics.entities` and
+:mod:`archive.indexes.topics.phrases` reads its words from here; a new office title, a new
+kind of municipal office or a boilerplate phrase is one entry in this module, not a new
+rule. Words are written as they appear in text (capitalised); matching folds case where the
+rule says so.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ NOUN_SUFFIXES = (
 ORG_HEADS = (
     "amt", "ämter", "büro", "bücherei", "bibliothek", "fachbereich", "fachdienst",
     "stabsstelle", "dezernat", "referat", "abteilung", "stadtwerke", "werke", "betrieb",
-    "verein", "verband", "beirat", "magistrat", "stadtverordnetenversammlung", "feuerwehr", "polizei",
+    "verein", "verband", "beirat", "magistrat", "stadtverordnetenversammlung", "feuerwehr",
+    "polizei",
     "volkshochschule", "gymnasium", "gesamtschule", "grundschule", "museum", "theater",
     "ministerium", "landesamt", "regierungspräsidium", "stiftung", "gesellschaft",
     "genossenschaft", "kammer", "agentur", "jobcenter", "klinikum", "krankenhaus",
@@ -91,10 +93,10 @@ LEGAL_FORMS = ("gGmbH", "GmbH & Co. KG", "GmbH", "AG", "e.V.", "eG", "KdöR", "m
 
 #: Street suffixes: a capitalised word ending in one of these is a street or square
 #: (``Waldstraße``, ``Hessenring``, ``Bahnhofsplatz``, ``Lindenallee``).
-STREET_SUFFIXES = (
-    "straße", "strasse", "str.", "weg", "platz", "allee", "ring", "gasse", "ufer", "damm",
-    "chaussee", "pfad", "steig", "promenade", "anlage", "brücke", "markt", "tor",
-)  # fmt: skip
+STREET_SUFFIXES = ("straße", "strasse", "allee", "ring", "gasse", "chaussee", "promenade")
+#: Suffixes of streets and of common nouns alike (``Bahnhofsplatz``/``Kunstrasenplatz``,
+#: ``Mainufer``/``Seeufer``): a street only after ``am``/``Am`` or before a house number.
+STREET_SUFFIXES_CUED = ("weg", "platz", "ufer", "damm", "pfad", "steig", "markt", "brücke")
 #: Words with a street suffix that are common nouns (no street).
 NOT_STREETS = frozenset(
     """Arbeitsplatz Arbeitsplätze Parkplatz Spielplatz Betreuungsplatz Kitaplatz Kita-Platz
@@ -204,4 +206,6 @@ __all__ = [
     "NOT_PLACES", "NOT_STREETS", "NOUN_SUFFIXES", "OFFICE_HEADS", "OFFICE_MODIFIERS",
     "OFFICE_WORDS", "ORG_COMPLEMENT_HEADS", "ORG_GENERIC", "ORG_HEADS", "PLACE_CUES",
     "PLACE_SUFFIXES", "REGIONS", "SENTENCE_END", "STOPWORDS", "STOP_FOLDED", "STREET_SUFFIXES",
+    "STREET_SUFFIXES_CUED",
+    "STREET_SUFFIXES_CUED",
 ]  # fmt: skip
