@@ -233,7 +233,7 @@ def _place_suffix(word: str) -> bool:
         word[:1].isupper()
         and low.endswith(v.PLACE_SUFFIXES)
         and word not in v.NOT_PLACES
-        and not _nounish(word)
+        and (not _nounish(word) or low.endswith("siedlung"))
         and "-" not in word
     )
 
@@ -280,6 +280,9 @@ def _places(s: Sentence, city: str | None) -> list[Entity]:
         ):  # fmt: skip
             start = end = i + 1
         elif t.text in ("in", "In", "im", "aus", "nach") and i + 1 < len(toks):
+            if toks[i + 1].text == city_word:  # the city rule reads it next
+                i += 1
+                continue
             n = toks[i + 1]
             two = (
                 i + 2 < len(toks) and n.capitalised and n.text.endswith("er")
@@ -315,6 +318,12 @@ def _amount(number: str, scale: str | None) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}"
 
 
+#: Words between a noun and its amount: ``Kosten von rund 1,2 Millionen Euro``,
+#: ``Der Mittagstisch kostet 4,50 Euro``, ``Zuwendungsbescheid über 600.000 Euro``.
+_AMOUNT_LINKS = frozenset("von über kostet kosten beträgt betragen belaufen belaufe".split())
+_QUANTIFIERS = frozenset("rund knapp etwa ca. ca mehr als über bis zu insgesamt fast gut".split())
+
+
 def _purpose(s: Sentence, end: int, start: int) -> str | None:
     """What the amount ending at ``end`` is for: ``für`` + its phrase, else the nearest
     purpose noun in the sentence."""
@@ -332,6 +341,13 @@ def _purpose(s: Sentence, end: int, start: int) -> str | None:
             words.pop()
         if words:
             return _span(s, words[0], words[-1])
+    before = [t for t in s.tokens if t.end <= start]
+    while before and before[-1].text.casefold() in _QUANTIFIERS:
+        before.pop()
+    if before and before[-1].text.casefold() in _AMOUNT_LINKS:
+        linked = [t for t in before[:-1] if t.text not in ("sich", "auf")]
+        if linked and linked[-1].capitalised and linked[-1].text.casefold() not in _ARTICLES:
+            return linked[-1].text
     best: tuple[int, str] | None = None
     for t in s.tokens:
         if t.capitalised and t.text.casefold().endswith(v.MONEY_PURPOSES) and len(t.text) > 3:
@@ -361,6 +377,9 @@ _DATE = re.compile(
 )
 
 
+_DATE_TOKENS = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\S")
+
+
 def _event(s: Sentence) -> str | None:
     for t in s.tokens:
         if t.capitalised and t.text.casefold().endswith(v.EVENT_HEADS) and len(t.text) > 4:
@@ -373,6 +392,8 @@ def _dates(s: Sentence, published: str | None) -> list[Entity]:
     for m in _DATE.finditer(s.text):
         if m.group("mnum") and not m.group("year"):
             continue  # "12.3." without a year is too often a list number
+        if len(s.tokens) - len(_DATE_TOKENS.findall(m.group())) <= 2:
+            continue  # a date line ("22.03.2024 Pressemitteilung"), no event
         month = MONTHS[m.group("mname").casefold()] if m.group("mname") else int(m.group("mnum"))
         year = int(m.group("year")) if m.group("year") else _year(published, month)
         if year is None:

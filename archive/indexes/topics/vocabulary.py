@@ -65,7 +65,9 @@ ORG_HEADS = (
     "genossenschaft", "kammer", "agentur", "jobcenter", "klinikum", "krankenhaus",
     "zentrum", "netzwerk", "initiative", "ausschuss", "parlament", "rat", "kirche",
     "gemeinde", "landkreis", "kreisverwaltung", "stadtverwaltung", "verwaltung", "kreistag",
-    "gemeindevertretung", "ortsbeirat",
+    "gemeindevertretung", "ortsbeirat", "pressestelle", "beratungsstelle", "geschäftsstelle",
+    "servicestelle", "anlaufstelle", "fachstelle", "koordinierungsstelle", "betriebshof",
+    "bauhof", "eigenbetrieb",
 )  # fmt: skip
 #: Organisation heads that are too generic alone (``die Verwaltung``, ``das Zentrum``,
 #: ``der Rat``): an organisation only with a modifier or complement.
@@ -127,7 +129,7 @@ NOT_PLACES = frozenset(
 #: Words after which ``in``/``im`` + capitalised word names a place.
 PLACE_CUES = frozenset(
     "Stadtteil Stadtteilen Ortsteil Ortsteilen Ortsbezirk Stadtbezirk Quartier Gemeinde Stadt "
-    "Landkreis Kreis Land Bundesland".split()
+    "Landkreis Landkreises Kreis Kreises Land Landes Bundesland Gemeinde Stadtteils".split()
 )
 #: District words that are places with any article (``in der Innenstadt``).
 DISTRICT_WORDS = frozenset(
