@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.indexes.german import stem, words  # noqa: E402
-from archive.indexes.topics.entities import KINDS, extract  # noqa: E402
+from archive.indexes.german import stem, words
+from archive.indexes.topics.entities import KINDS, extract
 
 LABELS = Path(__file__).with_name("data") / "entity_labels.json"
 

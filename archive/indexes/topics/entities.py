@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from archive.indexes.topics import vocabulary as v
 from archive.indexes.topics.text import Sentence, Token, page_text, sentences
-from crawler.dates import MONTHS, make_date
+from crawler.dates import MONTHS, dateline_place, make_date
 
 KINDS = ("person", "organisation", "place", "money", "date")
 
@@ -112,6 +112,14 @@ def _people(s: Sentence) -> list[Entity]:
             end = _names(toks, j)
             need = 2
         else:
+            end = _names(toks, i)
+            if end - i >= 2 and end + 1 < len(toks) and toks[end].text == ",":
+                office = toks[end + 1]  # "Sabine Riewenherm, Präsidentin des …"
+                if _is_office(office.text) and _names(toks, end + 2) == end + 2:
+                    name = _span(s, toks[i], toks[end - 1])
+                    out.append(_entity("person", s, toks[i], toks[end - 1], name, office.text))
+                    i = end + 2
+                    continue
             i += 1
             continue
         if end - j >= need:
@@ -202,23 +210,23 @@ def _organisations(s: Sentence) -> list[Entity]:
                 i = last + 1
                 continue
         head = _org_head(word)
-        if head is None:
+        if head is None or _is_office(word):
             i += 1
             continue
         start = i - 1 if i > 0 and _adjective(toks[i - 1]) else i
+        if i > 2 and toks[i - 1].text == "und" and toks[i - 2].text == "-":
+            start = i - 3  # "Wasserstraßen- und Schiffahrtsamt"
         end = i + 1
-        if word.rstrip("s") in v.ORG_COMPLEMENT_HEADS or word in v.ORG_COMPLEMENT_HEADS:
-            end = _complement(toks, i + 1) or end
-            end = max(end, i + 1)
+        base = word[: len(head)]
+        if base in v.ORG_COMPLEMENT_HEADS or (i + 1 < len(toks) and toks[i + 1].text == "für"):
+            end = max(_complement(toks, i + 1), i + 1)
         generic = head in v.ORG_GENERIC
         if generic and start == i and end == i + 1:
             i += 1
             continue
-        name = word[: len(head)] if len(head) < len(word) else word
-        parts = [toks[start].text] if start < i else []
-        value = " ".join(
-            [*parts, name, _span(s, toks[i + 1], toks[end - 1])] if end > i + 1 else [*parts, name]
-        )
+        pre = _span(s, toks[start], toks[i - 1]) if start < i else ""
+        post = _span(s, toks[i + 1], toks[end - 1]) if end > i + 1 else ""
+        value = " ".join(x for x in (pre, base, post) if x)
         out.append(_entity("organisation", s, toks[start], toks[end - 1], value, None))
         i = end
     return out
@@ -252,8 +260,30 @@ def _street(toks: tuple[Token, ...], i: int) -> bool:
     )
 
 
+#: A dateline opening a paragraph: "Potsdam – Zum Ende …", "Offenbach am Main (ots) – …"
+#: (upper-case ones: :func:`crawler.dates.dateline_place`).
+_DATELINE = re.compile(
+    r"(?P<place>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+    r"(?: (?:am|an der|ob der|vor der|im) [A-ZÄÖÜ][a-zäöüß]+)?)\s*(?:\([^)]{1,20}\)\s*)?[–—]\s"
+)
+
+
+def _dateline(s: Sentence) -> list[Entity]:
+    upper = dateline_place(s.text)
+    if upper:
+        value = upper.title() if upper.isupper() else upper
+        return [Entity("place", upper, value, None, s.text, s.start)]
+    match = _DATELINE.match(s.text)
+    if match is None or match.group("place").split()[0] in v.NOT_NAMES:
+        return []
+    place = match.group("place")
+    if _nounish(place.split()[0]):
+        return []
+    return [Entity("place", place, place, None, s.text, s.start)]
+
+
 def _places(s: Sentence, city: str | None) -> list[Entity]:
-    toks, out, i = s.tokens, [], 0
+    toks, out, i = s.tokens, [*_dateline(s)], 0
     city_word = city.split()[0] if city else None
     while i < len(toks):
         t = toks[i]
@@ -274,6 +304,10 @@ def _places(s: Sentence, city: str | None) -> list[Entity]:
             continue
         elif t.text in v.REGIONS or t.text in v.DISTRICT_WORDS:
             pass
+        elif t.text.endswith("s") and t.text[:-1] in v.REGIONS:  # "Deutschlands"
+            out.append(_entity("place", s, t, t, t.text[:-1], None))
+            i += 1
+            continue
         elif (
             t.text in v.PLACE_CUES and i + 1 < len(toks) and toks[i + 1].capitalised
             and toks[i + 1].text not in v.NOT_NAMES and not _nounish(toks[i + 1].text)
@@ -321,6 +355,7 @@ def _amount(number: str, scale: str | None) -> str:
 #: Words between a noun and its amount: ``Kosten von rund 1,2 Millionen Euro``,
 #: ``Der Mittagstisch kostet 4,50 Euro``, ``Zuwendungsbescheid über 600.000 Euro``.
 _AMOUNT_LINKS = frozenset("von über kostet kosten beträgt betragen belaufen belaufe".split())
+_RISE_VERBS = frozenset("stieg steigt sank sinkt wuchs wächst fiel fällt beläuft".split())
 _QUANTIFIERS = frozenset("rund knapp etwa ca. ca mehr als über bis zu insgesamt fast gut".split())
 
 
@@ -344,6 +379,15 @@ def _purpose(s: Sentence, end: int, start: int) -> str | None:
     before = [t for t in s.tokens if t.end <= start]
     while before and before[-1].text.casefold() in _QUANTIFIERS:
         before.pop()
+    if len(before) > 2 and [t.text for t in before[-3:]] == ["in", "Höhe", "von"]:
+        del before[-3:]  # "Sachschaden in Höhe von rund 5000 Euro"
+        if before and before[-1].capitalised:
+            return before[-1].text
+    if len(before) > 1 and before[-1].text == "auf" and before[-2].text in _RISE_VERBS:
+        del before[-2:]  # "das Volumen stieg auf 1.437.800 Euro"
+        nouns = [t for t in before if t.capitalised]
+        if nouns:
+            return nouns[-1].text
     if before and before[-1].text.casefold() in _AMOUNT_LINKS:
         linked = [t for t in before[:-1] if t.text not in ("sich", "auf")]
         if linked and linked[-1].capitalised and linked[-1].text.casefold() not in _ARTICLES:

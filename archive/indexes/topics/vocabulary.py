@@ -44,7 +44,9 @@ NOT_NAMES = frozenset(
     Juni Juli August September Oktober November Dezember Stadt Land Bund Kreis Euro Uhr
     Herr Frau Mitte Ende Anfang Rathaus Magistrat Stadtverordnetenversammlung Gemeinde
     Hessen Rüsselsheim Main Jahr Jahre Jahren Woche Tag Tage Foto Bild Quelle Presse
-    Pressestelle Pressemitteilung Telefon E-Mail Kontakt Team Leitung""".split()
+    Pressestelle Pressemitteilung Telefon E-Mail Kontakt Team Leitung Ihrer Ihren Ihrem
+    Unsere Unserer Unseren Seiner Seinen Dieser Diesen Diesem Jeder Jeden Jedem Anderer
+    Einer Einen Einem Keiner Alle Allen Viele Vielen Weitere Weiteren Neue Neuen""".split()
 )
 #: Noun endings that make a capitalised word a common noun, never a name or a place.
 NOUN_SUFFIXES = (
@@ -74,7 +76,7 @@ ORG_HEADS = (
 ORG_GENERIC = frozenset(
     "amt büro verein verband rat zentrum netzwerk initiative gesellschaft verwaltung "
     "betrieb kammer agentur gemeinde kirche werke referat abteilung ausschuss stiftung "
-    "theater museum versammlung parlament".split()
+    "theater museum versammlung parlament krankenhaus klinikum schule landkreis kreis".split()
 )
 #: Compounds with an organisation head that are no organisations.
 NOT_ORGS = frozenset(
@@ -88,7 +90,8 @@ NOT_ORGS = frozenset(
 ORG_COMPLEMENT_HEADS = frozenset(
     """Fachbereich Fachdienst Amt Stabsstelle Referat Abteilung Dezernat Büro Verein Verband
     Stiftung Ministerium Landesamt Beirat Zentrum Netzwerk Stadtwerke Stadtbücherei
-    Volkshochschule Gesamtschule Grundschule Gymnasium Museum Theater Agentur""".split()
+    Volkshochschule Gesamtschule Grundschule Gymnasium Museum Theater Agentur Landkreis Kreis
+    Bundesamt Landesbetrieb""".split()
 )
 #: Legal-form suffixes that end an organisation name: ``Stadtwerke Rüsselsheim GmbH``.
 LEGAL_FORMS = ("gGmbH", "GmbH & Co. KG", "GmbH", "AG", "e.V.", "eG", "KdöR", "mbH", "SE", "KG")
@@ -110,14 +113,15 @@ NOT_STREETS = frozenset(
     Sportanlage Grünanlage Parkanlage Kläranlage Photovoltaikanlage Solaranlage Ampelanlage
     Sportanlagen Grünanlagen Spielanlage Eingangstor Fußballtor Rekord Wasserweg Ring Bering
     Spielplätze Parkplätze Arbeitsplätzen Betreuungsplätze Stellplätze Plätze Tore Gering
-    Herbstmarkt Ostermarkt Kunstmarkt Bauernmarkt Immobilienmarkt Stadtring Autobahnring""".split()
+    Herbstmarkt Ostermarkt Kunstmarkt Bauernmarkt Immobilienmarkt Stadtring Autobahnring
+    Wasserstraße Bundeswasserstraße Wasserstraßen Bundeswasserstraßen""".split()
 )
 #: Place-name endings of towns and districts (``Königstädten``, ``Bauschheim``,
 #: ``Böllenseesiedlung``, ``Hofheim``, ``Offenbach``).
 PLACE_SUFFIXES = (
     "heim", "hausen", "dorf", "städten", "stadt", "burg", "berg", "bach", "feld", "felden",
     "au", "ingen", "ach", "loch", "siedlung", "viertel", "hof", "hain", "rode", "roda",
-    "kirchen", "born", "brunn", "brück", "furt", "wald", "see", "siedlung", "wiese",
+    "kirchen", "born", "brunn", "brück", "furt", "wald", "see", "wiese", "baden", "dam",
 )  # fmt: skip
 #: Words with a place ending that are common nouns.
 NOT_PLACES = frozenset(
@@ -164,6 +168,7 @@ MONEY_PURPOSES = (
     "haushalt", "etat", "budget", "spende", "preisgeld", "finanzierung", "gebühr", "gebühren",
     "beitrag", "entgelt", "programm", "projekt", "maßnahme", "anschaffung", "erweiterung",
     "modernisierung", "umbau", "defizit", "überschuss", "kredit", "darlehen", "pauschale",
+    "prämie", "volumen", "bescheid", "schaden", "zuweisung", "einnahmen", "ausgaben",
 )  # fmt: skip
 
 #: Nouns (compound heads) naming what happens on a date.
