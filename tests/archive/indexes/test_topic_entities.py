@@ -114,7 +114,11 @@ def test_capitalised_nouns_after_in_and_street_look_alikes_are_no_places(text: s
 @pytest.mark.parametrize(
     ("text", "value", "role"),
     [
-        ("600.000 Euro für Vielfalt und Teilhabe: Land Hessen hilft", "600000", "Vielfalt und Teilhabe"),
+        (
+            "600.000 Euro für Vielfalt und Teilhabe: Land Hessen hilft",
+            "600000",
+            "Vielfalt und Teilhabe",
+        ),
         ("Die Kosten von rund 1,2 Millionen Euro trägt das Land.", "1200000", "Kosten"),
         ("Der Mittagstisch kostet 4,50 Euro.", "4.50", "Mittagstisch"),
         ("Es entstand ein Sachschaden in Höhe von rund 5000 Euro.", "5000", "Sachschaden"),
@@ -179,7 +183,9 @@ def test_phrase_candidates_fold_inflections_and_weigh_the_title() -> None:
 
 
 def test_phrase_candidates_skip_stopwords_and_sentence_openers() -> None:
-    keys = {c.phrase for c in candidates(None, None, "Trotzdem wächst die interkulturelle Öffnung.")}
+    keys = {
+        c.phrase for c in candidates(None, None, "Trotzdem wächst die interkulturelle Öffnung.")
+    }
     assert "Trotzdem" not in keys
     assert {"Öffnung", "interkulturelle Öffnung"} <= keys
     assert not {c.phrase for c in candidates(None, None, "Weitere Informationen im Jahr.")} & {
