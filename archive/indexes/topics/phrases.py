@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from archive.indexes.german import stem
-from archive.indexes.topics.text import Token, sentences
+from archive.indexes.topics.text import Token, sentences, tokens
 from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
 
 #: How often a word of the title counts.
@@ -63,6 +63,13 @@ def _key(words: list[str]) -> str:
     return " ".join(stem(w) for w in words)
 
 
+def phrase_key(phrase: str) -> str:
+    """The stem key of a phrase as a reader writes it: ``Kitas`` → ``kita``,
+    ``interkulturelle Öffnung`` → ``interkulturell offnung`` (what ``page_topics.key``
+    holds)."""
+    return _key([t.text for t in tokens(phrase) if t.word])
+
+
 def candidates(title: str | None, lead: str | None, body: str | None) -> list[Candidate]:
     """The key-phrase candidates of one release, most frequent first."""
     counts: Counter[str] = Counter()
@@ -90,4 +97,4 @@ def candidates(title: str | None, lead: str | None, body: str | None) -> list[Ca
     ]
 
 
-__all__ = ["TITLE_WEIGHT", "Candidate", "candidates"]
+__all__ = ["TITLE_WEIGHT", "Candidate", "candidates", "phrase_key"]

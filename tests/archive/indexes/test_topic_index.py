@@ -146,3 +146,51 @@ def test_migration_16_and_the_index_create_the_same_tables() -> None:
 
 def test_cli_kinds_are_the_tables() -> None:
     assert CLI_KINDS == KINDS
+
+
+def test_graph_neighbors_of_a_key_phrase_and_a_person(archive: Path) -> None:
+    url = _seed_url(archive)
+    phrases = json.loads(invoke("topics", url, "--db", str(archive), "--json").output)
+    phrase = phrases[0]["phrase"]
+    found = json.loads(
+        invoke("graph", "neighbors", f"topic:{phrase}", "--db", str(archive), "--json").output
+    )
+    assert url in [n["id"] for n in found["neighbors"] if n["distance"] == 1]
+    person = json.loads(
+        invoke(
+            "graph", "neighbors", "person:Patrick Burghardt", "--depth", "2",
+            "--db", str(archive), "--json",
+        ).output
+    )  # fmt: skip
+    pages = [n for n in person["neighbors"] if n["distance"] == 1]
+    shared = [n for n in person["neighbors"] if n["distance"] == 2]
+    assert len(pages) >= 2 and url in [n["id"] for n in pages]
+    assert shared and all(1 <= n["shared"] <= len(pages) for n in shared)
+    assert "person:Patrick Burghardt" not in [n["id"] for n in shared]
+    result = CliRunner().invoke(
+        cli, ["graph", "neighbors", "topic:Zzyzxwort", "--db", str(archive)]
+    )
+    assert result.exit_code != 0 and "Zzyzxwort" in result.output
+
+
+def test_graph_topics_rising_and_falling_from_the_text(archive: Path) -> None:
+    data = json.loads(
+        invoke("graph", "topics", "--of", "phrases", "--db", str(archive), "--json").output
+    )
+    assert data["periods"] == sorted(data["periods"]) and len(data["periods"]) >= 2
+    assert data["rising"] and all(r["change"] > 0 for r in data["rising"])
+    assert all(r["change"] < 0 for r in data["falling"])
+    changes = [r["change"] for r in data["rising"]]
+    assert changes == sorted(changes, reverse=True)
+    since = json.loads(
+        invoke(
+            "graph", "topics", "--of", "person", "--since", "2025-01-01", "--db", str(archive),
+            "--json",
+        ).output
+    )  # fmt: skip
+    assert all(p >= "2025" for p in since["periods"])
+    assert all(r["key"].startswith("person:") for r in since["rising"] + since["falling"])
+    labels = json.loads(
+        invoke("graph", "topics", "--until", "2019-12-31", "--db", str(archive), "--json").output
+    )
+    assert labels["periods"] and all(p <= "2019" for p in labels["periods"])
