@@ -8,7 +8,9 @@
   depth 2 the key phrases and entities sharing those releases, with how many they share.
 
 Topics are matched by their stem key (:func:`archive.indexes.topics.phrases.phrase_key`):
-``topic:Kitas`` finds pages whose phrase is ``Kita``. Entities by value, case-folded.
+``topic:Kitas`` finds pages whose phrase is ``Kita``; entities by their key
+(:func:`archive.indexes.topics.entities.entity_key`: case-folded, organisations and places
+stemmed).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.indexes.topics.entities import entity_key
 from archive.indexes.topics.phrases import phrase_key
 from crawler.errors import NodeNotFound
 
@@ -52,7 +55,7 @@ def _items_sql(of: str, where: str) -> str:
         )
     kind = "" if of == "entities" else f" AND e.kind = '{of}'"
     return (
-        "SELECT e.kind || ':' || e.value AS item, e.kind || ':' || e.value AS name, "
+        "SELECT e.kind || ':' || e.key AS item, e.kind || ':' || e.value AS name, "
         f"e.page_url, p.published FROM page_entities e JOIN pages p ON p.url = e.page_url "
         f"WHERE {where}{kind}"
     )
@@ -108,11 +111,11 @@ def _pages_of(db: sqlite_utils.Database, node: str) -> tuple[str, list[str]]:
         # every page holding the phrase (topic_terms), not only those ranking it top
         urls = [r[0] for r in db.execute("SELECT page_url FROM topic_terms WHERE key = ?", [key])]
         return f"topic:{key}", urls
+    key = entity_key(prefix, rest)
     rows = db.execute(
-        "SELECT DISTINCT page_url FROM page_entities WHERE kind = ? AND lower(value) = lower(?)",
-        [prefix, rest],
+        "SELECT DISTINCT page_url FROM page_entities WHERE kind = ? AND key = ?", [prefix, key]
     ).fetchall()
-    return f"{prefix}:{rest}", [r[0] for r in rows]
+    return f"{prefix}:{key}", [r[0] for r in rows]
 
 
 def neighbors(
@@ -145,8 +148,8 @@ def neighbors(
             f"""SELECT 'topic:' || key, min(phrase), count(DISTINCT page_url) AS n
                 FROM page_topics WHERE page_url IN ({marks}) GROUP BY key
                 UNION ALL
-                SELECT kind || ':' || value, value, count(DISTINCT page_url)
-                FROM page_entities WHERE page_url IN ({marks}) GROUP BY kind, value
+                SELECT kind || ':' || key, min(value), count(DISTINCT page_url)
+                FROM page_entities WHERE page_url IN ({marks}) GROUP BY kind, key
                 ORDER BY 3 DESC, 1""",
             [*urls, *urls],
         ).fetchall()

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import sqlite_utils
 
 from archive.indexes.base import DerivedIndex, Progress
-from archive.indexes.topics.entities import extract
+from archive.indexes.topics.entities import entity_key, extract
 from archive.indexes.topics.phrases import candidates
 
 #: Key phrases kept per page.
@@ -50,7 +50,7 @@ SELECT page_url, phrase, score, rank, key FROM (
   JOIN (SELECT key, count(*) AS d FROM topic_terms
         WHERE key IN (SELECT key FROM topic_terms WHERE {{pages}}) GROUP BY key) df
     ON df.key = t.key
-  CROSS JOIN (SELECT count(DISTINCT page_url) AS c FROM topic_terms) n
+  CROSS JOIN (SELECT count(*) AS c FROM pages) n
   WHERE {{pages}}
 ) WHERE rank <= {TOP_PHRASES}
 """
@@ -80,9 +80,10 @@ DDL = (
     'CREATE INDEX IF NOT EXISTS "idx_page_topics_phrase" ON "page_topics" ("phrase")',
     'CREATE TABLE IF NOT EXISTS "page_entities" ( "page_url" TEXT NOT NULL, "kind" TEXT NOT '
     'NULL, "text" TEXT, "value" TEXT, "role" TEXT, "sentence" TEXT, "position" INTEGER NOT '
-    'NULL, "time" TEXT, PRIMARY KEY ("page_url", "kind", "position") )',
+    'NULL, "time" TEXT, "key" TEXT, PRIMARY KEY ("page_url", "kind", "position") )',
     'CREATE INDEX IF NOT EXISTS "idx_page_entities_kind_value" ON "page_entities" '
     '("kind", "value")',
+    'CREATE INDEX IF NOT EXISTS "idx_page_entities_kind_key" ON "page_entities" ("kind", "key")',
 )
 
 
@@ -100,12 +101,15 @@ def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
         for c in candidates(title, lead, body):
             terms.append((url, c.key, c.phrase, c.tf))
         for e in extract(title, lead, body, city=city, published=published):
-            entities.append((url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time))
+            key = entity_key(e.kind, e.value)
+            entities.append(
+                (url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time, key)
+            )
     db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
     db.conn.executemany(
         "INSERT OR IGNORE INTO page_entities "
-        "(page_url, kind, text, value, role, sentence, position, time) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "(page_url, kind, text, value, role, sentence, position, time, key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entities,
     )
 

@@ -103,23 +103,26 @@ def top_entities(
     until: str | None = None,
     limit: int = 20,
 ) -> list[dict[str, Any]]:
-    """The entities on most pages of the selection: ``{"kind", "value", "pages",
-    "mentions", "role"}`` (``role``: the most frequent one), most pages first."""
+    """The entities on most pages of the selection, counted by ``key`` (inflections of one
+    name together): ``{"kind", "value", "key", "pages", "mentions", "role"}`` (``value``,
+    ``role``: the most frequent ones), most pages first."""
     where, params = _where(source, since, until)
     if kind:
         where += " AND e.kind = ?"
         params.append(kind)
     rows = db.execute(
-        f"""SELECT e.kind, e.value, count(DISTINCT e.page_url) AS n, count(*) AS m,
-              (SELECT role FROM page_entities r WHERE r.kind = e.kind AND r.value = e.value
-                 AND r.role IS NOT NULL GROUP BY role ORDER BY count(*) DESC LIMIT 1)
+        f"""SELECT e.kind, e.key, count(DISTINCT e.page_url) AS n, count(*) AS m,
+              (SELECT value FROM page_entities v WHERE v.kind = e.kind AND v.key = e.key
+                 GROUP BY value ORDER BY count(*) DESC, value LIMIT 1),
+              (SELECT role FROM page_entities r WHERE r.kind = e.kind AND r.key = e.key
+                 AND r.role IS NOT NULL GROUP BY role ORDER BY count(*) DESC, role LIMIT 1)
             FROM page_entities e JOIN pages p ON p.url = e.page_url
-            WHERE {where} GROUP BY e.kind, e.value ORDER BY n DESC, m DESC, e.value LIMIT ?""",
+            WHERE {where} GROUP BY e.kind, e.key ORDER BY n DESC, m DESC, e.key LIMIT ?""",
         [*params, limit],
     ).fetchall()
     return [
-        {"kind": k, "value": value, "pages": n, "mentions": m, "role": role}
-        for k, value, n, m, role in rows
+        {"kind": k, "value": value, "key": key, "pages": n, "mentions": m, "role": role}
+        for k, key, n, m, value, role in rows
     ]
 
 

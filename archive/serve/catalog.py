@@ -205,6 +205,7 @@ TABLE_COLUMNS = {
         "sentence": "The sentence it was found in",
         "position": "Character offset in title + lead + body",
         "time": "Time of day of a date (HH:MM)",
+        "key": "Folded value (organisations and places stemmed): one key, one entity",
     },
     "deliveries": {
         "watch": "Saved search (watches.name)",

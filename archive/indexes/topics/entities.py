@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archive.indexes.german import stem, words
 from archive.indexes.topics import vocabulary as v
 from archive.indexes.topics.text import Sentence, Token, page_text, sentences
 from crawler.dates import MONTHS, dateline_place, make_date
@@ -462,6 +463,17 @@ def _year(published: str | None, month: int) -> int | None:
     return year + 1 if month < pub_month - 2 else year
 
 
+def entity_key(kind: str, value: str) -> str:
+    """What counts an entity together across pages: organisations and places by the stems
+    of their words (``Interkulturellen Büro`` = ``Interkulturelles Büro``), people
+    case-folded, amounts and dates as they are."""
+    if kind in ("organisation", "place"):
+        return " ".join(stem(w) for w in words(value))
+    if kind == "person":
+        return " ".join(value.casefold().split())
+    return value
+
+
 def extract(
     title: str | None,
     lead: str | None,
@@ -488,4 +500,4 @@ def extract(
     return sorted(found.values(), key=lambda e: (e.position, e.kind))
 
 
-__all__ = ["KINDS", "Entity", "extract"]
+__all__ = ["KINDS", "Entity", "entity_key", "extract"]

@@ -8,8 +8,8 @@ search index's analyzer: ``Kitas`` and ``Kita`` are one key, ``Förderung`` and
 :data:`TITLE_WEIGHT` times) and its most frequent written form.
 
 Ranking is a TF-IDF against the archive's own document frequencies and happens in SQL
-(:mod:`archive.indexes.topics`): score = ``tf × (ln((N + 1) / (df + 1)) + 1)`` with ``N``
-the releases with candidates and ``df`` those holding the key.
+(:mod:`archive.indexes.topic_index`): score = ``tf × (ln((N + 1) / (df + 1)) + 1)`` with ``N``
+the pages of the archive and ``df`` those holding the key.
 """
 
 from __future__ import annotations

@@ -192,3 +192,13 @@ def test_phrase_candidates_skip_stopwords_and_sentence_openers() -> None:
         "Informationen",
         "Jahr",
     }
+
+
+def test_entity_keys_count_inflections_together() -> None:
+    from archive.indexes.topics.entities import entity_key
+
+    assert entity_key("organisation", "Interkulturellen Büro") == entity_key(
+        "organisation", "Interkulturelles Büro"
+    )
+    assert entity_key("person", "Patrick  Burghardt") == "patrick burghardt"
+    assert entity_key("money", "600000") == "600000"
