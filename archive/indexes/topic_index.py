@@ -37,8 +37,16 @@ TOP_PHRASES = 10
 _BATCH = 200
 
 _SELECTED = "SELECT value FROM json_each(:urls)"
-#: Score the pages selected by ``{pages}`` (a condition on ``t.page_url``): df counted only
-#: for the keys those pages hold (an index on ``key``), N the pages with candidates.
+#: Score the pages selected by ``{pages}`` (a condition on ``page_url``) in two steps:
+#: the document frequencies of the keys those pages hold go to a temporary table with a
+#: primary key (:data:`_DF`; joined as a subquery SQLite scanned it once per candidate,
+#: quadratic), then the candidates are ranked; N is the archive's page count.
+_DF = (
+    "CREATE TEMP TABLE IF NOT EXISTS topics_df (key TEXT PRIMARY KEY, d INTEGER NOT NULL)",
+    "DELETE FROM temp.topics_df",
+    "INSERT INTO temp.topics_df SELECT key, count(*) FROM topic_terms "
+    "WHERE key IN (SELECT key FROM topic_terms WHERE {pages}) GROUP BY key",
+)
 _SCORE = f"""
 INSERT OR IGNORE INTO page_topics (page_url, phrase, score, rank, key)
 SELECT page_url, phrase, score, rank, key FROM (
@@ -47,13 +55,22 @@ SELECT page_url, phrase, score, rank, key FROM (
     row_number() OVER (PARTITION BY t.page_url
       ORDER BY t.tf * (topics_ln((n.c + 1.0) / (df.d + 1.0)) + 1.0) DESC, t.key) AS rank
   FROM topic_terms t
-  JOIN (SELECT key, count(*) AS d FROM topic_terms
-        WHERE key IN (SELECT key FROM topic_terms WHERE {{pages}}) GROUP BY key) df
-    ON df.key = t.key
+  JOIN temp.topics_df df ON df.key = t.key
   CROSS JOIN (SELECT count(*) AS c FROM pages) n
   WHERE {{pages}}
 ) WHERE rank <= {TOP_PHRASES}
 """
+
+
+def _score(db: sqlite_utils.Database, pages: str, params: dict[str, str]) -> None:
+    """Rank the candidates of the pages selected by ``pages`` (their rows deleted)."""
+    _functions(db)
+    for statement in _DF:
+        db.execute(statement.format(pages=pages), params if "{pages}" in statement else {})
+    db.execute(_SCORE.format(pages=pages), params)
+    db.execute("DELETE FROM temp.topics_df")
+
+
 _PAGES = (
     "SELECT p.url, p.title, p.lead, p.body, p.published, s.city FROM pages p "
     "LEFT JOIN sources s ON s.name = p.source"
@@ -122,9 +139,23 @@ def _delete(db: sqlite_utils.Database, tables: Sequence[str], urls: Sequence[str
 
 def score_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
     """Score the candidates of ``urls`` again with the current document frequencies."""
-    _functions(db)
     _delete(db, ["page_topics"], urls)
-    db.execute(_SCORE.format(pages=f"page_url IN ({_SELECTED})"), {"urls": json.dumps(list(urls))})
+    _score(db, f"page_url IN ({_SELECTED})", {"urls": json.dumps(list(urls))})
+
+
+def score_source(db: sqlite_utils.Database, source: str) -> None:
+    """Score every page of ``source`` again with the current document frequencies."""
+    pages = "page_url IN (SELECT url FROM pages WHERE source = :source)"
+    with db.atomic():
+        db.execute(f"DELETE FROM page_topics WHERE {pages}", {"source": source})
+        _score(db, pages, {"source": source})
+
+
+def score_all(db: sqlite_utils.Database) -> None:
+    """Score every page again (the last step of a rebuild)."""
+    with db.atomic():
+        db.execute("DELETE FROM page_topics")
+        _score(db, "1", {})
 
 
 def refresh_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
@@ -150,7 +181,7 @@ def rebuild(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
             _analyse(db, batch)
             if progress:
                 progress(len(batch))
-        db.execute(_SCORE.format(pages="1"))
+        score_all(db)
         return int(db.execute("SELECT count(*) FROM page_topics").fetchone()[0])
 
 
@@ -172,9 +203,10 @@ class TopicsIndex(DerivedIndex):
         refresh_pages(db, urls)
 
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
-        urls = [r[0] for r in db.execute("SELECT url FROM pages WHERE source = ?", [source])]
-        with db.atomic():
-            score_pages(db, urls)
+        score_source(db, source)
 
 
-__all__ = ["TOP_PHRASES", "TopicsIndex", "create", "rebuild", "refresh_pages", "score_pages"]
+__all__ = [
+    "DDL", "TOP_PHRASES", "TopicsIndex", "create", "rebuild", "refresh_pages", "score_pages",
+    "score_all", "score_source",
+]  # fmt: skip

@@ -194,7 +194,8 @@ STOPWORDS = frozenset(
     Homepage Inhalt Erläuterungen Hinweise Verwandte Themen Seite Seiten Link Links Stand
     Herr Frau Menschen Möglichkeit Beispiel Bereich Bereichen Thema Themen Angebot Angebote
     Verständnis Einschränkungen Teilnahme Anmeldung Termine Veranstaltungskalender
-    Sitzung Stand Weg Ziel Blick Hintergrund Grund Art Zahl Ort""".split()
+    Sitzung Stand Weg Ziel Blick Hintergrund Grund Art Zahl Ort Bürgerinnen Bürger
+    Einwohnerinnen Einwohner""".split()
 )
 #: Lower-cased stopwords (phrases compare folded).
 STOP_FOLDED = frozenset(w.casefold() for w in STOPWORDS)
