@@ -85,7 +85,8 @@ def main() -> None:
     for item in items:
         rules = baseline if args.baseline else extract
         found = rules(
-            item["title"], item["lead"], item["body"], city=item["city"],
+            item["title"], item["lead"], item["body"], captions=item.get("captions"),
+            city=item["city"],
             published=item["published"],
         )  # fmt: skip
         for kind in KINDS:

@@ -5,9 +5,9 @@ topics``):
 
 - ``topic_terms``: every key-phrase candidate of a page (:mod:`archive.indexes.topics.phrases`:
   stem key, written form, weighted count). Depends on the page only.
-- ``page_entities``: people, organisations, places, money and dates of a page
-  (:mod:`archive.indexes.topics.entities`), the city from the page's ``sources`` row. Depends on
-  the page only.
+- ``page_entities``: people, organisations, places, money and dates of a page's text and
+  image captions (:mod:`archive.indexes.topics.entities`), the city from the page's
+  ``sources`` row. Depends on the page only.
 - ``page_topics``: the best :data:`TOP_PHRASES` candidates of a page by TF-IDF against the
   archive's document frequencies, counted from ``topic_terms`` in SQL.
 
@@ -72,7 +72,7 @@ def _score(db: sqlite_utils.Database, pages: str, params: dict[str, str]) -> Non
 
 
 _PAGES = (
-    "SELECT p.url, p.title, p.lead, p.body, p.published, s.city FROM pages p "
+    "SELECT p.url, p.title, p.lead, p.body, p.captions, p.published, s.city FROM pages p "
     "LEFT JOIN sources s ON s.name = p.source"
 )
 
@@ -112,12 +112,13 @@ def create(db: sqlite_utils.Database) -> None:
 
 def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
     """Write candidates and entities of the pages ``rows`` (url, title, lead, body,
-    published, city); their old rows must be deleted."""
+    captions, published, city); their old rows must be deleted. Key phrases come from the
+    text, entities also from the captions."""
     terms, entities = [], []
-    for url, title, lead, body, published, city in rows:
+    for url, title, lead, body, captions, published, city in rows:
         for c in candidates(title, lead, body):
             terms.append((url, c.key, c.phrase, c.tf))
-        for e in extract(title, lead, body, city=city, published=published):
+        for e in extract(title, lead, body, captions=captions, city=city, published=published):
             key = entity_key(e.kind, e.value)
             entities.append(
                 (url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time, key)
@@ -191,7 +192,7 @@ class TopicsIndex(DerivedIndex):
     name = "topics"
     #: Bump when the rules or the vocabulary change: archives then rebuild on open.
     version = "1"
-    reads = frozenset({"title", "lead", "body", "published", "source"})
+    reads = frozenset({"title", "lead", "body", "captions", "published", "source"})
 
     def create(self, db: sqlite_utils.Database) -> None:
         create(db)

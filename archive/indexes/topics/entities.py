@@ -479,12 +479,14 @@ def extract(
     lead: str | None,
     body: str | None,
     *,
+    captions: str | None = None,
     city: str | None = None,
     published: str | None = None,
 ) -> list[Entity]:
-    """Every entity of a release, in text order; one per (kind, position)."""
+    """Every entity of a release (title, lead, body, then the captions of its images: the
+    people in a photo), in text order; one per (kind, position)."""
     found: dict[tuple[str, int], Entity] = {}
-    for s in sentences(page_text(title, lead, body)):
+    for s in sentences(page_text(title, lead, body, captions)):
         people = _people(s)
         taken: set[int] = set()
         orgs = sorted(_organisations(s), key=lambda e: -len(e.text))

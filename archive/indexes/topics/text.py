@@ -44,9 +44,12 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
-def page_text(title: str | None, lead: str | None, body: str | None) -> str:
-    """The text the rules read: title, lead and body, one paragraph each."""
-    return "\n".join(part.strip() for part in (title, lead, body) if part and part.strip())
+def page_text(
+    title: str | None, lead: str | None, body: str | None, captions: str | None = None
+) -> str:
+    """The text the rules read: title, lead, body and image captions, one paragraph each."""
+    parts = (title, lead, body, captions)
+    return "\n".join(part.strip() for part in parts if part and part.strip())
 
 
 def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:

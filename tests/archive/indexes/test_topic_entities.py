@@ -202,3 +202,15 @@ def test_entity_keys_count_inflections_together() -> None:
     )
     assert entity_key("person", "Patrick  Burghardt") == "patrick burghardt"
     assert entity_key("money", "600000") == "600000"
+
+
+def test_people_in_image_captions_are_found_after_the_text() -> None:
+    caption = "Staatssekretärin Katrin Hechler und Ministerin Heike Hofmann bei der Würdigung."
+    title, body = "Lotse geehrt", "Die Feier fand im Schloss statt."
+    found = [e for e in extract(title, None, body, captions=caption) if e.kind == "person"]
+    assert [(e.value, e.role) for e in found] == [
+        ("Katrin Hechler", "Staatssekretärin"),
+        ("Heike Hofmann", "Ministerin"),
+    ]
+    assert all(e.position > len(title) + len(body) for e in found)
+    assert [e for e in extract(title, None, body) if e.kind == "person"] == []
