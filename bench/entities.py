@@ -8,7 +8,7 @@ organisations and places by their stemmed words, so ``Interkulturellen Büro`` e
 (office equal, case-folded) and amounts (the purpose shares a stemmed word with one of the
 labelled purposes).
 
-    .venv/bin/python bench/entities.py [--set sample|real] [--verbose] [--baseline]
+    .venv/bin/python bench/entities.py [--set sample|real|heldout] [--verbose] [--baseline]
 
 ``--baseline`` scores naive rules instead, in the same run, as the floor: people = two or
 more capitalised words in a row that are no stopwords; organisations = any capitalised
@@ -73,7 +73,7 @@ def baseline(title: str, lead: str | None, body: str | None, **_: object) -> lis
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", choices=("sample", "real"))
+    parser.add_argument("--set", choices=("sample", "real", "heldout"))
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--baseline", action="store_true", help="score the naive rules")
     args = parser.parse_args()
