@@ -83,7 +83,8 @@ NOT_ORGS = frozenset(
     """Trauzimmer Zuwendungsbescheid Arbeitsamt Ehrenamt Heimatmuseum Unterrat Vorrat Hausrat
     Zeitrat Bundesrat Stadtrat Stadträtin Apparat Draht Heirat Zierrat Rat Monat Spielzentrum
     Weltkirche Gesellschaft Zivilgesellschaft Stadtgesellschaft Initiative Initiativen
-    Verwaltung Verwaltungen Kommunalverwaltung Betrieb Ehrenamt Hauptamt Nebenamt""".split()
+    Verwaltung Verwaltungen Kommunalverwaltung Betrieb Ehrenamt Hauptamt Nebenamt Insgesamt
+    Gesamt Samt""".split()
 )
 #: Heads that take a complement: ``Fachbereich Soziales``, ``Amt für Soziales und
 #: Jugend``, ``Stabsstelle Kultur und Vielfalt``, ``Verein der Freunde …``.
@@ -154,6 +155,26 @@ REGIONS = frozenset(
     Mecklenburg-Vorpommern Sachsen-Anhalt Deutschland Europa""".split()
 )
 
+#: Countries and continents (places without a cue), in German.
+COUNTRIES = frozenset(
+    """Afghanistan Ägypten Albanien Algerien Argentinien Armenien Äthiopien Australien
+    Belgien Bosnien Brasilien Bulgarien Burkina Chile China Dänemark Eritrea Estland Finnland
+    Frankreich Georgien Ghana Griechenland Großbritannien Indien Indonesien Irak Iran Irland
+    Israel Italien Japan Jemen Jordanien Kanada Kasachstan Kenia Kolumbien Kosovo Kroatien
+    Lettland Libanon Libyen Litauen Luxemburg Mali Marokko Mauretanien Mexiko Moldau Montenegro
+    Mosambik Niger Nigeria Niederlande Nordmazedonien Norwegen Österreich Pakistan Palästina
+    Polen Portugal Rumänien Russland Schweden Schweiz Senegal Serbien Simbabwe Slowakei
+    Slowenien Somalia Spanien Sudan Südafrika Syrien Tansania Tschad Tschechien Tunesien Türkei
+    Uganda Ukraine Ungarn USA Usbekistan Venezuela Vietnam Belarus Zypern Afrika Asien Amerika
+    Australien Zentralafrika Westafrika Ostafrika Nordafrika Südamerika Nordamerika""".split()
+)
+#: Upper-case abbreviations that are no organisations (an acronym after an article is
+#: one: ``das BMZ``, ``der BWE``, ``(DIW)``).
+NOT_ACRONYMS = frozenset(
+    """PDF ASP LNG KI IT PKW LKW ÖPNV GPS WLAN USB FAQ CO UV DIN ISO HTML URL ZIP CD DVD PC
+    SMS QR BMI DNA RNA PCR MRT EKG OP ABC WC ZDF ARD NRW BW""".split()
+)
+
 #: Money: currency words after a number, and the scale words between.
 CURRENCY = ("Euro", "EUR", "€")
 MONEY_SCALES = {
@@ -209,11 +230,10 @@ ABBREVIATIONS = frozenset(
 )
 
 __all__ = [
-    "ABBREVIATIONS", "CURRENCY", "DISTRICT_WORDS", "EVENT_HEADS", "LEGAL_FORMS",
-    "MONEY_PURPOSES", "MONEY_SCALES", "NAME_TITLES", "NOT_AFTER_IN", "NOT_NAMES", "NOT_ORGS",
-    "NOT_PLACES", "NOT_STREETS", "NOUN_SUFFIXES", "OFFICE_HEADS", "OFFICE_MODIFIERS",
-    "OFFICE_WORDS", "ORG_COMPLEMENT_HEADS", "ORG_GENERIC", "ORG_HEADS", "PLACE_CUES",
-    "PLACE_SUFFIXES", "REGIONS", "SENTENCE_END", "STOPWORDS", "STOP_FOLDED", "STREET_SUFFIXES",
-    "STREET_SUFFIXES_CUED",
-    "STREET_SUFFIXES_CUED",
+    "ABBREVIATIONS", "COUNTRIES", "CURRENCY", "DISTRICT_WORDS", "EVENT_HEADS", "LEGAL_FORMS",
+    "MONEY_PURPOSES", "MONEY_SCALES", "NAME_TITLES", "NOT_ACRONYMS", "NOT_AFTER_IN",
+    "NOT_NAMES", "NOT_ORGS", "NOT_PLACES", "NOT_STREETS", "NOUN_SUFFIXES", "OFFICE_HEADS",
+    "OFFICE_MODIFIERS", "OFFICE_WORDS", "ORG_COMPLEMENT_HEADS", "ORG_GENERIC", "ORG_HEADS",
+    "PLACE_CUES", "PLACE_SUFFIXES", "REGIONS", "SENTENCE_END", "STOPWORDS", "STOP_FOLDED",
+    "STREET_SUFFIXES", "STREET_SUFFIXES_CUED",
 ]  # fmt: skip

@@ -214,3 +214,19 @@ def test_people_in_image_captions_are_found_after_the_text() -> None:
     ]
     assert all(e.position > len(title) + len(body) for e in found)
     assert [e for e in extract(title, None, body) if e.kind == "person"] == []
+
+
+def test_acronyms_name_the_organisation_they_abbreviate() -> None:
+    text = (
+        "Das Bundesamt für Naturschutz (BfN) fördert das Projekt. Das BfN begleitet es, "
+        "der BWE fordert mehr, die Datei liegt als PDF vor."
+    )
+    values = [v for v, _ in _values(text, "organisation")]
+    assert values == ["Bundesamt für Naturschutz", "Bundesamt für Naturschutz", "BWE"]
+
+
+def test_organisations_named_after_their_place_countries_and_roads() -> None:
+    text = "Die Kantonspolizei Bern sperrte die A6; Hilfe kam aus Mali und Niger."
+    assert [v for v, _ in _values(text, "organisation")] == ["Kantonspolizei Bern"]
+    assert [v for v, _ in _values(text, "place")] == ["A6", "Mali", "Niger"]
+    assert _found("Das Jugendamt Kinder betreut.", "organisation")[0].value == "Jugendamt"
