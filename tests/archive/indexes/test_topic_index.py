@@ -127,6 +127,9 @@ def test_cli_refuses_unknown_sources_and_kinds(archive: Path) -> None:
     assert result.exit_code != 0 and "nowhere" in result.output
     result = runner.invoke(cli, ["entities", "--kind", "animal", "--db", str(archive)])
     assert result.exit_code == 2
+    missing = "http://www.ruesselsheim.test/presse/nirgends"
+    result = runner.invoke(cli, ["entities", missing, "--db", str(archive)])
+    assert result.exit_code not in (0, 70) and "nirgends" in result.output
 
 
 def test_migration_16_and_the_index_create_the_same_tables() -> None:
