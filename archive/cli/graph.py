@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from archive.cli.options import at_option, db_option, open_db, source_option
+from archive.cli.options import (
+    at_option,
+    db_option,
+    open_db,
+    since_option,
+    source_option,
+    until_option,
+)
 from archive.cli.output import Output, output_options
 from archive.cli.progress import terminal_progress
 
@@ -19,6 +26,18 @@ PATH_FIELDS = ("id", "title", "kind", "direction", "rel", "link_kind", "link_lab
 #: ``graph export --format``: ``archive.graph.model.EXPORT_FORMATS``, copied so that
 #: ``--help`` does not import networkx (tests/archive/test_cli.py keeps them equal).
 GRAPH_FORMATS = ("graphml", "gexf", "json")
+#: ``graph topics --of``: labels (the link graph) or text topics
+#: (``archive.graph.text_topics``): key phrases, all entities, one entity kind.
+TOPIC_SOURCES = (
+    "labels",
+    "phrases",
+    "entities",
+    "person",
+    "organisation",
+    "place",
+    "money",
+    "date",
+)
 
 
 @click.group()
@@ -51,12 +70,28 @@ def _load_graph(db_path: str, at: str | None, source: str | None) -> tuple[Any, 
 def graph_neighbors(
     node: str, depth: int, at: str | None, source: str | None, db_path: str, out: Output
 ) -> None:
-    """What a release, topic or label (URL, label or title) is linked to and from.
+    """What a release, topic or label (URL, label or title) is linked to and from; for
+    a key phrase or an entity found in the text (topic:Kita, person:Katrin Albers,
+    place:Haßloch, organisation:Jugendamt) the releases mentioning it and, with --depth 2,
+    the phrases and entities they share.
 
     \b
-    Example:
+    Examples:
         pressarchive graph neighbors Migration --depth 2 --at 2025-12-01
+        pressarchive graph neighbors topic:Kita
+        pressarchive graph neighbors "person:Patrick Burghardt" --depth 2 --json
     """
+    from archive.graph import text_topics
+
+    if text_topics.is_text_node(node):  # topic:Kita, person:Katrin Albers: SQL, no networkx
+        if at:
+            raise click.UsageError("--at applies to the link graph, not to topic:/entity nodes")
+        found_text = text_topics.neighbors(open_db(db_path, source=source), node, depth, source)
+        out.emit(
+            found_text, text=_text_neighbor_lines, rows=lambda d: d["neighbors"],
+            fields=NEIGHBOR_FIELDS,
+        )  # fmt: skip
+        return
     from archive.graph.model import find_node, neighbors, node_info
 
     db, g = _load_graph(db_path, at, source)
@@ -78,6 +113,34 @@ def graph_neighbors(
     out.emit(data, text=lines, rows=lambda d: d["neighbors"], fields=NEIGHBOR_FIELDS)
 
 
+def _text_neighbor_lines(data: dict[str, Any]) -> Iterator[str]:
+    node = data["node"]
+    yield f"{node['title']} <{node['id']}> [{node['kind']}]"
+    for item in data["neighbors"]:
+        if item["distance"] == 1:
+            yield f"  ← mentions: {item['title']} ({item['date'] or 'undated'}) <{item['id']}>"
+        else:
+            yield f"    ~ shares {item['shared']}: {item['title']} <{item['id']}>"
+
+
+def _trend_lines(data: dict[str, Any]) -> Iterator[str]:
+    periods = data["periods"]
+    head = "change total  " + " ".join(f"{p:>7}" for p in periods) + "  topic"
+    for name in ("rising", "falling"):
+        yield f"{name.capitalize()} ({data['of']}, by {data['by']}):"
+        yield head
+        for row in data[name]:
+            cells = " ".join(f"{row['counts'].get(p, ''):>7}" for p in periods)
+            yield f"{row['change']:>+6.2f} {row['total']:>5}  {cells}  {row['topic']}"
+
+
+def _trend_rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for name in ("rising", "falling"):
+        for row in data[name]:
+            yield {"trend": name, "topic": row["topic"], "key": row["key"],
+                   "change": row["change"], "total": row["total"], **row["counts"]}  # fmt: skip
+
+
 def _topic_lines(data: dict[str, Any]) -> Iterator[str]:
     periods = data["periods"]
     yield "total  " + " ".join(f"{p:>7}" for p in periods) + "  label"
@@ -95,21 +158,61 @@ def _topic_rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 @graph.command("topics")
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option(
+    "--of", "of", type=click.Choice(TOPIC_SOURCES), default="labels", show_default=True,
+    help="Labels and topic boxes of the pages, or what the text says: key phrases, all "
+    "entities or one kind of them (rising and falling).",
+)  # fmt: skip
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @at_option
 @source_option()
+@since_option
+@until_option
 @db_option
 @output_options(csv=True, csv_help="Print CSV: label, generic, total and one column a period.")
-def graph_topics(by: str, at: str | None, source: str | None, db_path: str, out: Output) -> None:
-    """Pages per topic (label) and year or month of publication.
+def graph_topics(
+    by: str,
+    of: str,
+    top: int,
+    at: str | None,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    db_path: str,
+    out: Output,
+) -> None:
+    """Pages per topic and year or month of publication: the labels and topic boxes of
+    the pages, or (--of phrases, entities, person, …) the topics found in the text, as
+    the ones rising and falling most from the first half of the periods to the second.
 
     \b
-    Example:
+    Examples:
         pressarchive graph topics --by month --source ruesselsheim
+        pressarchive graph topics --of phrases --since 2024-01-01 --until 2025-12-31
+        pressarchive graph topics --of person --by month --json
     """
+    if of != "labels":
+        from archive.graph.text_topics import trends
+
+        if at:
+            raise click.UsageError("--at applies to --of labels only")
+        db = open_db(db_path, source=source)
+        found = trends(db, of=of, by=by, source=source, since=since, until=until, top=top)
+        fields = ("trend", "topic", "key", "change", "total", *found["periods"])
+        out.emit(found, text=_trend_lines, rows=_trend_rows, fields=fields)
+        return
     from archive.graph.model import topics
 
     _db, g = _load_graph(db_path, at, source)
     data = topics(g, by)
+    if since or until:
+        cut = 4 if by == "year" else 7
+        low, high = (since or "")[:cut], (until or "9999")[:cut]
+        data["periods"] = [p for p in data["periods"] if low <= p <= high]
+        for row in data["topics"]:
+            row["counts"] = {p: n for p, n in row["counts"].items() if low <= p <= high}
+            row["total"] = sum(row["counts"].values())
+        data["topics"] = [r for r in data["topics"] if r["total"]]
     fields = ("label", "generic", "total", *data["periods"])
     out.emit(data, text=_topic_lines, rows=_topic_rows, fields=fields)
 

@@ -6,7 +6,8 @@ sample-site), :mod:`archive.cli.search` (search, export), :mod:`archive.cli.page
 (history, diff, show, extract), :mod:`archive.cli.maintain` (status, reparse, import-warc),
 :mod:`archive.cli.reindex`, :mod:`archive.cli.graph` (the graph group),
 :mod:`archive.cli.profile` (learned site templates), :mod:`archive.cli.serve`,
-:mod:`archive.cli.watch` (saved searches, feeds, alerts). Shared options are in
+:mod:`archive.cli.watch` (saved searches, feeds, alerts), :mod:`archive.cli.topics`
+(topics, entities). Shared options are in
 :mod:`archive.cli.options`, the text/JSON/CSV output in :mod:`archive.cli.output`. Command
 modules import their libraries inside the command functions, so ``pressarchive --help``
 never loads Datasette, networkx, trafilatura, lxml or httpx.
@@ -46,6 +47,8 @@ COMMANDS: dict[str, str] = {
     "serve": "archive.cli.serve:serve",
     "profile": "archive.cli.profile:profile",
     "watch": "archive.cli.watch:watch",
+    "topics": "archive.cli.topics:topics",
+    "entities": "archive.cli.topics:entities",
 }
 
 

@@ -8,7 +8,8 @@ index that was never built or was built by another version, and :func:`rebuild` 
 ``pressarchive reindex`` runs.
 
 Order: ``fts`` and ``search`` read only ``pages``; ``graph_edges`` reads the revisions, which
-the writer has written before it calls :func:`after_change`.
+the writer has written before it calls :func:`after_change`; ``topics`` reads ``pages`` and
+the city of its ``sources`` row.
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from archive.indexes.base import STATE_TABLE, DerivedIndex, Progress, recorded_v
 from archive.indexes.fts import PlainTextIndex
 from archive.indexes.graph_edges import GraphEdgesIndex
 from archive.indexes.search_index import SearchIndex
+from archive.indexes.topic_index import TopicsIndex
 from crawler.clock import now_iso
 
 log = logging.getLogger(__name__)
 
 #: Every derived index, in hook order.
-INDEXES: tuple[DerivedIndex, ...] = (PlainTextIndex(), SearchIndex(), GraphEdgesIndex())
+INDEXES: tuple[DerivedIndex, ...] = (
+    PlainTextIndex(),
+    SearchIndex(),
+    GraphEdgesIndex(),
+    TopicsIndex(),
+)
 
 
 def names() -> list[str]:

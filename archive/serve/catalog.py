@@ -24,6 +24,7 @@ INTERNAL_TABLES = frozenset(
         "search_terms",  # compound-part vocabulary of the German search
         "learned_templates",  # per-source extraction templates (learn-templates)
         "run_templates",  # template hits per crawl run
+        "topic_terms",  # key-phrase candidates per page (document frequencies of topics)
     }
 )
 #: Internal views: Datasette hides tables only, so these are refused as pages (a
@@ -65,6 +66,11 @@ TABLE_DESCRIPTIONS = {
     "targets are not shown here.",
     "deliveries": "Each new match of a watch sent (or to be sent) to one target: status and "
     "attempts; the target itself is not shown here.",
+    "page_topics": "Key phrases of each page, found in its text and ranked by TF-IDF against "
+    "the whole archive (pressarchive topics).",
+    "page_entities": "People with their office, organisations, places, amounts of money with "
+    "their purpose and event dates found in each page's text by rules (pressarchive "
+    "entities).",
 }
 
 #: Column descriptions shared by every table having a column of that name.
@@ -199,6 +205,22 @@ TABLE_COLUMNS = {
         "backfill": "1: matches existing when the watch was added were sent too",
         "created_at": "When the watch was added (UTC)",
     },
+    "page_topics": {
+        "phrase": "Key phrase as written (noun, compound or adjective + noun)",
+        "score": "TF-IDF: weighted count in the page × rarity in the archive",
+        "rank": "1 = the page's best phrase",
+        "key": "Stemmed form: the same key is the same topic across pages",
+    },
+    "page_entities": {
+        "kind": "person, organisation, place, money or date",
+        "text": "As written in the page",
+        "value": "Normalised: the name, the amount in euros, the ISO date",
+        "role": "Office of a person, purpose of money, what happens on a date",
+        "sentence": "The sentence it was found in",
+        "position": "Character offset in title + lead + body",
+        "time": "Time of day of a date (HH:MM)",
+        "key": "Folded value (organisations and places stemmed): one key, one entity",
+    },
     "deliveries": {
         "watch": "Saved search (watches.name)",
         "version": "Version of the page that matched",
@@ -234,6 +256,8 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
         "sort_desc": "published",
     },
     "revisions": {"sort_desc": "fetched_at"},
+    "page_topics": {"facets": ["phrase"], "sort": "rank"},
+    "page_entities": {"facets": ["kind", "value", "role"], "label_column": "value"},
     "crawl_runs": {"sort_desc": "started_at"},
 }
 

@@ -176,6 +176,11 @@ def test_create_makes_what_the_migrations_made(name: str, fresh: Path, tmp_path:
             "DROP INDEX idx_revision_links_url_rel_kind_title",
             "DROP INDEX idx_pages_label_first_seen",
         ],
+        "topics": [
+            "DROP TABLE topic_terms",
+            "DROP TABLE page_topics",
+            "DROP TABLE page_entities",
+        ],
     }[name]
     for statement in owned:
         conn.execute(statement)

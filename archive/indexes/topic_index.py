@@ -1,0 +1,213 @@
+"""The topic index: key phrases and entities of every page, from its text (migration 16).
+
+Three tables, one derived index (:class:`TopicsIndex`, ``pressarchive reindex --index
+topics``):
+
+- ``topic_terms``: every key-phrase candidate of a page (:mod:`archive.indexes.topics.phrases`:
+  stem key, written form, weighted count). Depends on the page only.
+- ``page_entities``: people, organisations, places, money and dates of a page's text and
+  image captions (:mod:`archive.indexes.topics.entities`), the city from the page's
+  ``sources`` row. Depends on the page only.
+- ``page_topics``: the best :data:`TOP_PHRASES` candidates of a page by TF-IDF against the
+  archive's document frequencies, counted from ``topic_terms`` in SQL.
+
+What is updated when: after a page changes (same transaction) its candidates and entities
+are recomputed and its ``page_topics`` are scored with the document frequencies of that
+moment; after a successful crawl run every page of that source is scored again (the run
+may have added pages that change the frequencies); ``reindex`` recomputes everything. So
+the scores of a page of another source may lag behind until that source's next run or a
+reindex; the candidates and entities never lag.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from archive.indexes.base import DerivedIndex, Progress
+from archive.indexes.topics.entities import entity_key, extract
+from archive.indexes.topics.phrases import candidates
+
+#: Key phrases kept per page.
+TOP_PHRASES = 10
+#: Pages read per batch in a rebuild.
+_BATCH = 200
+
+_SELECTED = "SELECT value FROM json_each(:urls)"
+#: Score the pages selected by ``{pages}`` (a condition on ``page_url``) in two steps:
+#: the document frequencies of the keys those pages hold go to a temporary table with a
+#: primary key (:data:`_DF`; joined as a subquery SQLite scanned it once per candidate,
+#: quadratic), then the candidates are ranked; N is the archive's page count.
+_DF = (
+    "CREATE TEMP TABLE IF NOT EXISTS topics_df (key TEXT PRIMARY KEY, d INTEGER NOT NULL)",
+    "DELETE FROM temp.topics_df",
+    "INSERT INTO temp.topics_df SELECT key, count(*) FROM topic_terms "
+    "WHERE key IN (SELECT key FROM topic_terms WHERE {pages}) GROUP BY key",
+)
+_SCORE = f"""
+INSERT OR IGNORE INTO page_topics (page_url, phrase, score, rank, key)
+SELECT page_url, phrase, score, rank, key FROM (
+  SELECT t.page_url, t.phrase, t.key,
+    t.tf * (topics_ln((n.c + 1.0) / (df.d + 1.0)) + 1.0) AS score,
+    row_number() OVER (PARTITION BY t.page_url
+      ORDER BY t.tf * (topics_ln((n.c + 1.0) / (df.d + 1.0)) + 1.0) DESC, t.key) AS rank
+  FROM topic_terms t
+  JOIN temp.topics_df df ON df.key = t.key
+  CROSS JOIN (SELECT count(*) AS c FROM pages) n
+  WHERE {{pages}}
+) WHERE rank <= {TOP_PHRASES}
+"""
+
+
+def _score(db: sqlite_utils.Database, pages: str, params: dict[str, str]) -> None:
+    """Rank the candidates of the pages selected by ``pages`` (their rows deleted)."""
+    _functions(db)
+    for statement in _DF:
+        db.execute(statement.format(pages=pages), params if "{pages}" in statement else {})
+    db.execute(_SCORE.format(pages=pages), params)
+    db.execute("DELETE FROM temp.topics_df")
+
+
+_PAGES = (
+    "SELECT p.url, p.title, p.lead, p.body, p.captions, p.published, s.city FROM pages p "
+    "LEFT JOIN sources s ON s.name = p.source"
+)
+
+
+def _ln(x: float) -> float:
+    return math.log(x)
+
+
+def _functions(db: sqlite_utils.Database) -> None:
+    db.conn.create_function("topics_ln", 1, _ln, deterministic=True)
+
+
+#: The tables of migration 16 (``archive.store.migrations``, frozen there; a test keeps the
+#: two equal), created here when missing.
+DDL = (
+    'CREATE TABLE IF NOT EXISTS "topic_terms" ( "page_url" TEXT NOT NULL, "key" TEXT NOT NULL, '
+    '"phrase" TEXT NOT NULL, "tf" INTEGER NOT NULL, PRIMARY KEY ("page_url", "key") )',
+    'CREATE INDEX IF NOT EXISTS "idx_topic_terms_key" ON "topic_terms" ("key")',
+    'CREATE TABLE IF NOT EXISTS "page_topics" ( "page_url" TEXT NOT NULL, "phrase" TEXT NOT '
+    'NULL, "score" REAL, "rank" INTEGER, "key" TEXT, PRIMARY KEY ("page_url", "phrase") )',
+    'CREATE INDEX IF NOT EXISTS "idx_page_topics_key" ON "page_topics" ("key")',
+    'CREATE INDEX IF NOT EXISTS "idx_page_topics_phrase" ON "page_topics" ("phrase")',
+    'CREATE TABLE IF NOT EXISTS "page_entities" ( "page_url" TEXT NOT NULL, "kind" TEXT NOT '
+    'NULL, "text" TEXT, "value" TEXT, "role" TEXT, "sentence" TEXT, "position" INTEGER NOT '
+    'NULL, "time" TEXT, "key" TEXT, PRIMARY KEY ("page_url", "kind", "position") )',
+    'CREATE INDEX IF NOT EXISTS "idx_page_entities_kind_value" ON "page_entities" '
+    '("kind", "value")',
+    'CREATE INDEX IF NOT EXISTS "idx_page_entities_kind_key" ON "page_entities" ("kind", "key")',
+)
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Create the tables as migration 16 does, if missing."""
+    for statement in DDL:
+        db.execute(statement)
+
+
+def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
+    """Write candidates and entities of the pages ``rows`` (url, title, lead, body,
+    captions, published, city); their old rows must be deleted. Key phrases come from the
+    text, entities also from the captions."""
+    terms, entities = [], []
+    for url, title, lead, body, captions, published, city in rows:
+        for c in candidates(title, lead, body):
+            terms.append((url, c.key, c.phrase, c.tf))
+        for e in extract(title, lead, body, captions=captions, city=city, published=published):
+            key = entity_key(e.kind, e.value)
+            entities.append(
+                (url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time, key)
+            )
+    db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO page_entities "
+        "(page_url, kind, text, value, role, sentence, position, time, key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        entities,
+    )
+
+
+def _delete(db: sqlite_utils.Database, tables: Sequence[str], urls: Sequence[str]) -> None:
+    params = {"urls": json.dumps(list(urls))}
+    for table in tables:
+        db.execute(f"DELETE FROM {table} WHERE page_url IN ({_SELECTED})", params)
+
+
+def score_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
+    """Score the candidates of ``urls`` again with the current document frequencies."""
+    _delete(db, ["page_topics"], urls)
+    _score(db, f"page_url IN ({_SELECTED})", {"urls": json.dumps(list(urls))})
+
+
+def score_source(db: sqlite_utils.Database, source: str) -> None:
+    """Score every page of ``source`` again with the current document frequencies."""
+    pages = "page_url IN (SELECT url FROM pages WHERE source = :source)"
+    with db.atomic():
+        db.execute(f"DELETE FROM page_topics WHERE {pages}", {"source": source})
+        _score(db, pages, {"source": source})
+
+
+def score_all(db: sqlite_utils.Database) -> None:
+    """Score every page again (the last step of a rebuild)."""
+    with db.atomic():
+        db.execute("DELETE FROM page_topics")
+        _score(db, "1", {})
+
+
+def refresh_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
+    """Recompute candidates, entities and scores of ``urls`` (gone pages: rows deleted)."""
+    if not urls:
+        return
+    with db.atomic():
+        _delete(db, ["topic_terms", "page_entities", "page_topics"], urls)
+        params = {"urls": json.dumps(list(urls))}
+        rows = db.execute(f"{_PAGES} WHERE p.url IN ({_SELECTED})", params).fetchall()
+        _analyse(db, rows)
+        score_pages(db, urls)
+
+
+def rebuild(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
+    """Recompute every table; return the number of ``page_topics`` rows."""
+    _functions(db)
+    with db.atomic():
+        for table in ("topic_terms", "page_entities", "page_topics"):
+            db.execute(f"DELETE FROM {table}")
+        cursor = db.execute(_PAGES + " ORDER BY p.url")
+        while batch := cursor.fetchmany(_BATCH):
+            _analyse(db, batch)
+            if progress:
+                progress(len(batch))
+        score_all(db)
+        return int(db.execute("SELECT count(*) FROM page_topics").fetchone()[0])
+
+
+class TopicsIndex(DerivedIndex):
+    """``topic_terms``, ``page_topics`` and ``page_entities`` as a derived index."""
+
+    name = "topics"
+    #: Bump when the rules or the vocabulary change: archives then rebuild on open.
+    version = "1"
+    reads = frozenset({"title", "lead", "body", "captions", "published", "source"})
+
+    def create(self, db: sqlite_utils.Database) -> None:
+        create(db)
+
+    def rebuild(self, db: sqlite_utils.Database, progress: Progress | None = None) -> int:
+        return rebuild(db, progress)
+
+    def after_change(self, db: sqlite_utils.Database, urls: Sequence[str], new: bool) -> None:
+        refresh_pages(db, urls)
+
+    def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
+        score_source(db, source)
+
+
+__all__ = [
+    "DDL", "TOP_PHRASES", "TopicsIndex", "create", "rebuild", "refresh_pages", "score_pages",
+    "score_all", "score_source",
+]  # fmt: skip

@@ -1,0 +1,100 @@
+"""Key-phrase candidates of a release: German nouns, compounds and adjective + noun phrases.
+
+:func:`candidates` finds, per release, every noun (a capitalised word that is no stopword,
+no function word opening a sentence) and every attributive adjective + noun pair
+(``interkulturelle Öffnung``), keyed by their stems (:func:`archive.indexes.german.stem`, the
+search index's analyzer: ``Kitas`` and ``Kita`` are one key, ``Förderung`` and
+``Foerderung`` too). Each key keeps its count in the release (title mentions count
+:data:`TITLE_WEIGHT` times) and its most frequent written form.
+
+Ranking is a TF-IDF against the archive's own document frequencies and happens in SQL
+(:mod:`archive.indexes.topic_index`): score = ``tf × (ln((N + 1) / (df + 1)) + 1)`` with ``N``
+the pages of the archive and ``df`` those holding the key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from archive.indexes.german import stem
+from archive.indexes.topics.text import Token, sentences, tokens
+from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
+
+#: How often a word of the title counts.
+TITLE_WEIGHT = 2
+#: Shortest noun that can be a key phrase.
+MIN_LENGTH = 3
+_ADJECTIVE_END = ("e", "en", "er", "es", "em")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One key-phrase candidate of a release: stem key, written form, weighted count."""
+
+    key: str
+    phrase: str
+    tf: int
+
+
+def _noun(token: Token, first: bool, inner_nouns: set[str]) -> bool:
+    text = token.text
+    if not token.capitalised or len(text) < MIN_LENGTH or text.isupper() and len(text) < 3:
+        return False
+    if text.casefold() in STOP_FOLDED or text in NOT_NAMES:
+        return False
+    # a sentence opener is a noun only if the page also writes it capitalised inside a
+    # sentence (``Trotzdem``, ``Besonders`` open sentences only)
+    return not first or text in inner_nouns
+
+
+def _adjective(token: Token) -> bool:
+    text = token.text
+    return (
+        text[:1].islower()
+        and text.isalpha()
+        and len(text) > 4
+        and text.endswith(_ADJECTIVE_END)
+        and text.casefold() not in STOP_FOLDED
+    )
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(stem(w) for w in words)
+
+
+def phrase_key(phrase: str) -> str:
+    """The stem key of a phrase as a reader writes it: ``Kitas`` → ``kita``,
+    ``interkulturelle Öffnung`` → ``interkulturell offnung`` (what ``page_topics.key``
+    holds)."""
+    return _key([t.text for t in tokens(phrase) if t.word])
+
+
+def candidates(title: str | None, lead: str | None, body: str | None) -> list[Candidate]:
+    """The key-phrase candidates of one release, most frequent first."""
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    parts = [(title or "", TITLE_WEIGHT), (lead or "", 1), (body or "", 1)]
+    inner_nouns = {
+        t.text for text, _ in parts for s in sentences(text) for t in s.tokens[1:] if t.capitalised
+    }
+    for text, weight in parts:
+        for s in sentences(text):
+            toks = s.tokens
+            for i, t in enumerate(toks):
+                if not _noun(t, i == 0, inner_nouns):
+                    continue
+                found = [[t.text]]
+                if i > 0 and _adjective(toks[i - 1]):
+                    found.append([toks[i - 1].text, t.text])
+                for words in found:
+                    key = _key(words)
+                    counts[key] += weight
+                    forms.setdefault(key, Counter())[" ".join(words)] += 1
+    return [
+        Candidate(key, forms[key].most_common(1)[0][0], tf)
+        for key, tf in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+__all__ = ["TITLE_WEIGHT", "Candidate", "candidates", "phrase_key"]

@@ -1,0 +1,95 @@
+"""Sentences and tokens of a release's text, with character offsets into the whole text.
+
+:func:`page_text` joins title, lead and body as the rules read them; :func:`sentences`
+splits it (not after abbreviations or ordinal numbers); :func:`tokens` gives the words,
+numbers and punctuation of one sentence with their offsets, so an entity's ``position`` is
+its offset in the page text and stays the same for the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.indexes.topics.vocabulary import ABBREVIATIONS
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w-]*[^\W_])?|€|\S")
+_BOUNDARY = re.compile(r"([.!?:“\"])\s+(?=[A-ZÄÖÜ„\"])|\n+")
+_ORDINAL = re.compile(r"(?:^|\s)\d{1,2}\.$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its text and its offsets in the page text."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper() and self.text[:1].isalpha()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalpha()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its text, its offset in the page text and its tokens."""
+
+    text: str
+    start: int
+    tokens: tuple[Token, ...]
+
+
+def page_text(
+    title: str | None, lead: str | None, body: str | None, captions: str | None = None
+) -> str:
+    """The text the rules read: title, lead, body and image captions, one paragraph each."""
+    parts = (title, lead, body, captions)
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
+    """The tokens of ``text``; offsets are ``offset`` plus the position in ``text``."""
+    return tuple(
+        Token(m.group(), offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(text)
+    )
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether the punctuation ending at ``end`` closes a sentence (no abbreviation, no
+    ordinal ``12.``)."""
+    head = text[:end]
+    if not head.endswith("."):
+        return True
+    last = head.rsplit(None, 1)[-1] if head.split() else ""
+    return last not in ABBREVIATIONS and _ORDINAL.search(head) is None and len(last) > 2
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text`` with their offsets and tokens."""
+    out: list[Sentence] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end(1) if match.group(1) else match.start()
+        if match.group(1) and not _ends_sentence(text, end):
+            continue
+        _add(out, text, start, end)
+        start = match.end()
+    _add(out, text, start, len(text))
+    return out
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+    raw = text[start:end]
+    stripped = raw.strip()
+    if not stripped:
+        return
+    begin = start + raw.index(stripped)
+    out.append(Sentence(stripped, begin, tokens(stripped, begin)))
+
+
+__all__ = ["Sentence", "Token", "page_text", "sentences", "tokens"]
