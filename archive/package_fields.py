@@ -18,19 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.indexes.topics.entities import KIND_MEANINGS
 from archive.store.revisions import EVENT_MEANINGS
 from archive.store.schema import LINK_REL_MEANINGS
 from crawler.records import DATE_SOURCE_MEANINGS, LINK_KIND_MEANINGS, PAGE_TYPE_MEANINGS
 
-#: Entity types of ``entities.kind`` (issue 16's contract for ``pressarchive entities``).
-#: The entity extraction owns them; taken from there once it lands.
-ENTITY_KIND_MEANINGS = {
-    "person": "a person, with the office they hold in role",
-    "organisation": "an organisation or an office of the administration",
-    "place": "a place: the city, a district, a street, a building",
-    "amount": "an amount of money, with what it is for in role",
-    "date": "the date of an event the release announces",
-}
+#: Entity types of ``entities.kind``: the topic index owns them.
+ENTITY_KIND_MEANINGS = KIND_MEANINGS
 
 
 @dataclass(frozen=True)

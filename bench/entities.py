@@ -47,7 +47,7 @@ def _stems(text: str | None) -> set[str]:
 
 def baseline(title: str, lead: str | None, body: str | None, **_: object) -> list[Entity]:
     """The naive rules of ``--baseline``."""
-    out = [replace(e, role=None) for e in extract(title, lead, body) if e.kind == "money"]
+    out = [replace(e, role=None) for e in extract(title, lead, body) if e.kind == "amount"]
     for s in sentences(page_text(title, lead, body)):
         toks, run = s.tokens, []
         for i, t in enumerate([*toks, None]):
@@ -81,7 +81,7 @@ def main() -> None:
     tp = dict.fromkeys(KINDS, 0)
     fp = dict.fromkeys(KINDS, 0)
     fn = dict.fromkeys(KINDS, 0)
-    roles = {"person": [0, 0], "money": [0, 0]}
+    roles = {"person": [0, 0], "amount": [0, 0]}
     for item in items:
         rules = baseline if args.baseline else extract
         found = rules(
@@ -113,12 +113,12 @@ def main() -> None:
                     roles["person"][1] += 1
                     ok = (getattr(got, "role", None) or "").casefold() == label["role"].casefold()
                     roles["person"][0] += ok
-                elif kind == "money":
+                elif kind == "amount":
                     assert isinstance(label, dict)
-                    roles["money"][1] += 1
+                    roles["amount"][1] += 1
                     wanted = set().union(*(_stems(p) for p in label["purpose"]))
                     good = bool(_stems(getattr(got, "role", None)) & wanted)
-                    roles["money"][0] += good
+                    roles["amount"][0] += good
                     if args.verbose and not good:
                         print(f"{item['id']} purpose of {key}: {getattr(got, 'role', None)!r}")
     rules_name = "baseline" if args.baseline else "rules"

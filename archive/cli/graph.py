@@ -35,7 +35,7 @@ TOPIC_SOURCES = (
     "person",
     "organisation",
     "place",
-    "money",
+    "amount",
     "date",
 )
 

@@ -14,7 +14,7 @@ from archive.cli.output import Output, output_options
 
 #: ``archive.search.topics.KINDS``, copied so that ``--help`` imports no SQL (a test keeps
 #: them equal).
-KINDS = ("person", "organisation", "place", "money", "date")
+KINDS = ("person", "organisation", "place", "amount", "date")
 
 
 def _topic_lines(data: dict[str, Any]) -> Iterator[str]:
@@ -110,7 +110,7 @@ def entities(
     \b
     Examples:
         pressarchive entities --kind person
-        pressarchive entities --kind money --source ruesselsheim --json
+        pressarchive entities --kind amount --source ruesselsheim --json
         pressarchive entities https://www.ruesselsheim.de/presse/2025/x --json
     """
     from archive.search import topics as found

@@ -25,7 +25,7 @@ from archive.indexes.topics.phrases import phrase_key
 from crawler.errors import NodeNotFound
 
 #: Node prefixes of text topics: ``topic:`` (a key phrase) and the entity kinds.
-PREFIXES = ("topic", "person", "organisation", "place", "money", "date")
+PREFIXES = ("topic", "person", "organisation", "place", "amount", "date")
 
 
 def is_text_node(node: str) -> bool:

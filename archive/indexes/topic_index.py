@@ -5,7 +5,7 @@ topics``):
 
 - ``topic_terms``: every key-phrase candidate of a page (:mod:`archive.indexes.topics.phrases`:
   stem key, written form, weighted count). Depends on the page only.
-- ``page_entities``: people, organisations, places, money and dates of a page's text and
+- ``page_entities``: people, organisations, places, amounts and dates of a page's text and
   image captions (:mod:`archive.indexes.topics.entities`), the city from the page's
   ``sources`` row. Depends on the page only.
 - ``page_topics``: the best :data:`TOP_PHRASES` candidates of a page by TF-IDF against the

@@ -3,8 +3,8 @@ entities, and the top phrases and entities of a selection of pages with their co
 
 Selections filter on the pages: ``source``, ``since``/``until`` (publication day,
 ``YYYY-MM-DD``, inclusive). Entity kinds are the table's (``person``, ``organisation``,
-``place``, ``money``, ``date``); the per-page JSON of issue 16's contract calls ``money``
-``amount`` (:data:`CONTRACT_TYPES`).
+``place``, ``amount``, ``date``: :data:`archive.indexes.topics.entities.KINDS`), the
+``type`` of ``pressarchive entities URL --json``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.indexes.topics.entities import KINDS
 from archive.store.lookup import url_forms
 from crawler.errors import NotArchived
-
-KINDS = ("person", "organisation", "place", "money", "date")
-#: ``kind`` → ``type`` of ``pressarchive entities URL --json``.
-CONTRACT_TYPES = {"money": "amount"}
 
 
 def _page(db: sqlite_utils.Database, url: str) -> str:
@@ -50,7 +47,7 @@ def page_entities(
     for k, text, value, role, sentence, time in db.execute(sql + " ORDER BY position", params):
         out.append(
             {
-                "type": CONTRACT_TYPES.get(k, k), "text": text, "value": value, "role": role,
+                "type": k, "text": text, "value": value, "role": role,
                 "sentence": sentence, "time": time,
             }
         )  # fmt: skip
@@ -126,4 +123,4 @@ def top_entities(
     ]
 
 
-__all__ = ["CONTRACT_TYPES", "KINDS", "page_entities", "page_topics", "top_entities", "top_phrases"]
+__all__ = ["KINDS", "page_entities", "page_topics", "top_entities", "top_phrases"]

@@ -212,10 +212,10 @@ TABLE_COLUMNS = {
         "key": "Stemmed form: the same key is the same topic across pages",
     },
     "page_entities": {
-        "kind": "person, organisation, place, money or date",
+        "kind": "person, organisation, place, amount or date",
         "text": "As written in the page",
         "value": "Normalised: the name, the amount in euros, the ISO date",
-        "role": "Office of a person, purpose of money, what happens on a date",
+        "role": "Office of a person, purpose of an amount, what happens on a date",
         "sentence": "The sentence it was found in",
         "position": "Character offset in title + lead + body",
         "time": "Time of day of a date (HH:MM)",

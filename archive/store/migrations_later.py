@@ -158,7 +158,7 @@ M15 = (
 #: ``topic_terms`` (every key-phrase candidate of a page: stem key, written form, weighted
 #: count; the archive's document frequencies are counted from it), ``page_topics`` (the
 #: best phrases per page by TF-IDF, ``rank`` 1 = best) and ``page_entities`` (people,
-#: organisations, places, money, dates found by rules, with the sentence they came from;
+#: organisations, places, amounts, dates found by rules, with the sentence they came from;
 #: ``key``: the value folded, organisations and places stemmed, to count them together).
 M16 = (
     """CREATE TABLE "topic_terms" ( "page_url" TEXT NOT NULL, "key" TEXT NOT NULL, "phrase" TEXT NOT NULL, "tf" INTEGER NOT NULL, PRIMARY KEY ("page_url", "key") )""",

@@ -100,9 +100,10 @@ def expected_counts(archive: Path, where: str) -> dict[str, int]:
         "attachments": f"SELECT count(*) FROM links WHERE rel = 'attachment' "
         f"AND page_url IN ({pages})",
         "sources": "SELECT count(*) FROM sources",
+        "topics": f"SELECT count(*) FROM page_topics WHERE page_url IN ({pages})",
+        "entities": f"SELECT count(*) FROM page_entities WHERE page_url IN ({pages})",
     }  # fmt: skip
-    out = {table: sql(archive, q)[0][0] for table, q in counts.items()}
-    return {**out, "topics": 0, "entities": 0}
+    return {table: sql(archive, q)[0][0] for table, q in counts.items()}
 
 
 def test_the_archive_has_what_the_package_must_show(archive: Path) -> None:
@@ -345,35 +346,19 @@ def test_single_file_export_takes_the_new_filters(archive: Path, tmp_path: Path)
 
 @pytest.fixture()
 def enriched(archive: Path, tmp_path: Path) -> Iterator[Path]:
-    """A copy of the archive with archived media and topics/entities tables (as the media
-    capture and the topic extraction write them), a few rows each."""
+    """A copy of the archive with one media row made by hand (the crawl's own rows are
+    there too); its topics and entities are the topic index's."""
     copy = tmp_path / "enriched.db"
     src = sqlite3.connect(archive)
     dst = sqlite3.connect(copy)
     src.backup(dst)
     src.close()
-    dst.executescript(
-        """CREATE TABLE IF NOT EXISTS media (url TEXT PRIMARY KEY, status INTEGER,
-             content_type TEXT, length INTEGER, digest TEXT, warc_file TEXT,
-             warc_offset INTEGER, fetched_at TEXT);
-           CREATE TABLE IF NOT EXISTS page_topics (page_url TEXT, phrase TEXT, score REAL,
-             rank INTEGER);
-           CREATE TABLE IF NOT EXISTS page_entities (page_url TEXT, kind TEXT, text TEXT,
-             value TEXT, role TEXT, sentence TEXT, position INTEGER);"""
-    )
     src_url, page = dst.execute("SELECT src, page_url FROM images ORDER BY 1 LIMIT 1").fetchone()
     dst.execute(  # replaces the crawl's own row where the crawl archives media
         "INSERT OR REPLACE INTO media (url, status, content_type, length, digest, warc_file, "
         "warc_offset, fetched_at) VALUES (?, 200, 'image/jpeg', 1234, 'sha1:X', 'a.warc.gz', "
         "77, '2026-12-04T10:00:00.000Z')",
         [src_url],
-    )
-    dst.execute("INSERT INTO page_topics VALUES (?, 'Kita', 0.9, 1), (?, 'Haushalt', 0.5, 2)",
-                [page, page])  # fmt: skip
-    dst.execute(
-        "INSERT INTO page_entities VALUES (?, 'amount', '600.000 Euro', '600000', "
-        "'Förderung', 'Es gibt 600.000 Euro Förderung.', 0)",
-        [page],
     )
     dst.commit()
     dst.close()
@@ -398,11 +383,14 @@ def test_media_topics_entities_are_joined_when_the_archive_has_them(
         assert got == media.get(row["src"], (None, None, None)), row["src"]
     assert (200, 1234, 77) in [(r["media_status"], r["media_length"], r["media_warc_offset"])
                                for r in rows]  # fmt: skip
-    topics = read_rows(folder, "topics", "parquet")
-    assert [(t["rank"], t["phrase"]) for t in topics] == [(1, "Kita"), (2, "Haushalt")]
-    (entity,) = read_rows(folder, "entities", "parquet")
-    assert (entity["kind"], entity["text"], entity["role"]) == ("amount", "600.000 Euro",
-                                                                "Förderung")  # fmt: skip
+    topics = {
+        (t["page_url"], t["rank"], t["phrase"]) for t in read_rows(folder, "topics", "parquet")
+    }
+    assert topics == set(sql(enriched, "SELECT page_url, rank, phrase FROM page_topics"))
+    entities = read_rows(folder, "entities", "parquet")
+    got = {(e["page_url"], e["kind"], e["text"], e["role"]) for e in entities}
+    assert got == set(sql(enriched, "SELECT page_url, kind, text, role FROM page_entities"))
+    assert ("amount", "600.000 Euro") in {(e["kind"], e["text"]) for e in entities}
 
 
 def test_pandas_images_per_photographer_as_sql_on_the_archive(

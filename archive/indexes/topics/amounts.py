@@ -88,7 +88,7 @@ def money(s: Sentence) -> list[Entity]:
         value = _amount(number, m.group("scale"))
         begin, finish = s.start + m.start(), s.start + m.end()
         role = _purpose(s, finish, begin)
-        out.append(Entity("money", m.group().strip(), value, role, s.text, begin))
+        out.append(Entity("amount", m.group().strip(), value, role, s.text, begin))
     return out
 
 

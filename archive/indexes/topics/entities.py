@@ -18,7 +18,7 @@ shared word tests in :mod:`archive.indexes.topics.common`):
 - **place**: street words (``Waldstraße``, ``Frankfurter Straße 12``), the source's city,
   states, and a capitalised word after a place cue (``Stadtteil Haßloch``, ``Land Hessen``)
   or after ``in``/``im``/``aus`` when it ends like a place name (``in Königstädten``).
-- **money**: a number, an optional scale and a currency (``600.000 Euro``, ``1,5 Millionen
+- **amount**: a number, an optional scale and a currency (``600.000 Euro``, ``1,5 Millionen
   Euro``, ``€ 200``); ``value`` in euros, ``role`` what follows ``für`` or the nearest noun
   naming a purpose (:data:`MONEY_PURPOSES`).
 - **date**: a day with a month name or number and an optional year and time (``am 12. März
@@ -45,7 +45,15 @@ from archive.indexes.topics.common import (
 from archive.indexes.topics.places import places
 from archive.indexes.topics.text import Sentence, Token, page_text, sentences
 
-KINDS = ("person", "organisation", "place", "money", "date")
+#: The kinds of entity, and what each means (the data package's dictionary says so too).
+KIND_MEANINGS = {
+    "person": "a person, with the office they hold in role",
+    "organisation": "an organisation or an office of the administration",
+    "place": "a place: the city, a district, a street, a building",
+    "amount": "an amount of money, with what it is for in role",
+    "date": "the date of an event the release announces",
+}
+KINDS = tuple(KIND_MEANINGS)
 
 
 def _name_word(token: Token) -> bool:

@@ -126,7 +126,7 @@ def test_capitalised_nouns_after_in_and_street_look_alikes_are_no_places(text: s
     ],
 )
 def test_money_with_its_purpose(text: str, value: str, role: str) -> None:
-    assert _values(text, "money") == [(value, role)]
+    assert _values(text, "amount") == [(value, role)]
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_money_with_its_purpose(text: str, value: str, role: str) -> None:
     ],
 )
 def test_no_money_without_an_amount_and_a_currency(text: str) -> None:
-    assert _found(text, "money") == []
+    assert _found(text, "amount") == []
 
 
 def test_event_dates_with_time_and_inferred_year() -> None:
@@ -201,7 +201,7 @@ def test_entity_keys_count_inflections_together() -> None:
         "organisation", "Interkulturelles Büro"
     )
     assert entity_key("person", "Patrick  Burghardt") == "patrick burghardt"
-    assert entity_key("money", "600000") == "600000"
+    assert entity_key("amount", "600000") == "600000"
 
 
 def test_people_in_image_captions_are_found_after_the_text() -> None:

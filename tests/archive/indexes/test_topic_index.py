@@ -58,7 +58,7 @@ def test_crawl_fills_entities_and_ranked_topics(archive: Path) -> None:
             "page_topics)"
         ).fetchone()
     assert ("person", "Patrick Burghardt", "Oberbürgermeister") in entities
-    assert any(kind == "money" and value == "600000" for kind, value, _ in entities)
+    assert any(kind == "amount" and value == "600000" for kind, value, _ in entities)
     assert ("place", "Rüsselsheim am Main", None) in entities  # the city of the source
     assert [rank for rank, _ in topics] == list(range(1, len(topics) + 1))
     assert 3 <= len(topics) <= TOP_PHRASES
