@@ -52,12 +52,22 @@ def graph() -> None:
     """
 
 
-def _load_graph(db_path: str, at: str | None, source: str | None) -> tuple[Any, Any]:
+def _load_graph(
+    db_path: str, at: str | None, source: str | None, text_topics: bool = False
+) -> tuple[Any, Any]:
     from archive.graph.model import build_graph
 
     db = open_db(db_path, source=source)
     with terminal_progress("building the graph") as progress:
-        return db, build_graph(db, at, source, progress=progress)
+        return db, build_graph(db, at, source, progress=progress, text_topics=text_topics)
+
+
+text_topics_option = click.option(
+    "--text-topics", is_flag=True,
+    help="Also the key phrases (topic:KEY) and people, organisations and places "
+    "(person:KEY, …) found in the text, as nodes linked by 'mentions' edges: topics that "
+    "connect releases of every city, also where a site draws no related box.",
+)  # fmt: skip
 
 
 @graph.command("neighbors")
@@ -324,23 +334,26 @@ def graph_path(
     "--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="gexf", show_default=True,
 )  # fmt: skip
 @click.option("-o", "--output", "--out", type=click.Path(dir_okay=False), help="File [stdout].")
+@text_topics_option
 @at_option
 @source_option()
 @db_option
 def graph_export(
-    fmt: str, output: str | None, at: str | None, source: str | None, db_path: str
-) -> None:
+    fmt: str, output: str | None, text_topics: bool, at: str | None, source: str | None,
+    db_path: str,
+) -> None:  # fmt: skip
     """Write the graph as GEXF 1.3 / GraphML (Gephi) or node-link JSON (D3, networkx).
 
     One vocabulary in every format: kind, status, title, category (the page's label),
     source, page_type, published, url, first_seen, last_seen on nodes; rel, kind,
-    category, title, date, position, first_seen, last_seen on edges; a missing value is
-    absent. GEXF is dynamic (Gephi's timeline plays first_seen spells); the JSON reads
+    category, title, date, position, first_seen, last_seen, published on edges; a missing
+    value is absent. GEXF is dynamic (Gephi's timeline plays first_seen spells); the JSON reads
     with networkx.node_link_graph(data) as it is ("edges" key).
 
     \b
     Example:
         pressarchive graph export --format gexf --at 2025-12-01 -o archive.gexf
+        pressarchive graph export --format json --text-topics -o topics.json
     """
     from archive.graph.model import export_graph
     from archive.outfile import check_output
@@ -348,7 +361,7 @@ def graph_export(
 
     if output is not None:  # before the archive is opened: never over it, nor into nowhere
         check_output(output, GraphError, archive=db_path)
-    _db, g = _load_graph(db_path, at, source)
+    _db, g = _load_graph(db_path, at, source, text_topics)
     export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
     if output:
         n, m = g.number_of_nodes(), g.number_of_edges()
@@ -365,12 +378,13 @@ def graph_export(
     "--serve-url", default="http://127.0.0.1:8001", show_default=True, metavar="URL",
     help="Where `pressarchive serve` runs: a click on a node opens URL/-/page?url=<page>.",
 )  # fmt: skip
+@text_topics_option
 @at_option
 @source_option()
 @db_option
 def graph_render(
-    output: str, max_nodes: int, serve_url: str, at: str | None, source: str | None,
-    db_path: str,
+    output: str, max_nodes: int, serve_url: str, text_topics: bool, at: str | None,
+    source: str | None, db_path: str,
 ) -> None:  # fmt: skip
     """Draw the graph: a self-contained HTML page (no network) or a PNG.
 
@@ -393,7 +407,10 @@ def graph_render(
     check_target(output, archive=db_path)  # before the archive is opened
     check_serve_url(serve_url)
     db = open_db(db_path, source=source)
-    info = render(db, output, at=at, source=source, max_nodes=max_nodes, serve_url=serve_url)
+    info = render(
+        db, output, at=at, source=source, max_nodes=max_nodes, serve_url=serve_url,
+        text_topics=text_topics,
+    )  # fmt: skip
     nodes, edges = f"{info['nodes']} nodes", f"{info['edges']} edges"
     if (info["nodes"], info["edges"]) != (info["total_nodes"], info["total_edges"]):
         nodes = f"{info['nodes']} of {info['total_nodes']} nodes"

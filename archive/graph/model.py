@@ -21,7 +21,11 @@ Time: everything is rebuilt from ``revisions`` / ``revision_links``. An edge is 
   the end of the source's latest successful crawl run (every run re-checks every known
   page, so the page was confirmed unchanged then) if that is later;
 - ``ended_at`` (history only): when it was first seen gone (next revision without it, or
-  the page's removal); empty while present.
+  the page's removal); empty while present;
+- ``published`` (edges): the publication date of the page the edge starts from.
+
+With ``text_topics`` the graph also holds the pages' key phrases and entities and their
+``mentions`` edges (:mod:`archive.graph.text_nodes`).
 
 The same semantics in SQL for Datasette: the table ``graph_edges`` (a derived index kept
 current on every save and at the end of each successful run,
@@ -59,6 +63,7 @@ from archive.graph.analysis import (
     topics,
 )
 from archive.graph.formats import write_gexf, write_graphml, write_json
+from archive.graph.text_nodes import add_text_topics
 from archive.graph.timeline import (
     LABEL_PREFIX,
     NODE_KINDS,
@@ -128,7 +133,8 @@ def _present_edges(
             _add_linked_node(g, timeline, target, hist.attrs)
         last = max(hist.last_at, confirmed.get(nodes[src]["source"], ""))
         yield src, target, rel, {"rel": rel, **_edge_attrs(hist, rel),
-                                 "first_seen": hist.first_seen, "last_seen": last}  # fmt: skip
+                                 "first_seen": hist.first_seen, "last_seen": last,
+                                 "published": nodes[src].get("published", "")}  # fmt: skip
 
 
 def _edge_attrs(hist: History, rel: str) -> dict[str, Any]:
@@ -150,13 +156,17 @@ def _add_linked_node(g: Any, timeline: Timeline, url: str, link: dict[str, Any])
 
 def build_graph(
     db: sqlite_utils.Database, at: str | None = None, source: str | None = None,
-    share: float = GENERIC_SHARE, progress: Progress = SILENT,
+    share: float = GENERIC_SHARE, progress: Progress = SILENT, text_topics: bool = False,
 ) -> Any:  # fmt: skip
     """The graph of the archive (or one source) as it was at ``at`` (default: now);
-    ``progress`` gets three steps (revisions, links, the graph)."""
+    ``text_topics``: with the key phrases and entities of its pages
+    (:mod:`archive.graph.text_nodes`). ``progress`` gets three steps (revisions, links, the
+    graph)."""
     bound = at_bound(at)
     progress.total(3)
     g = graph_at(load_timeline(db, bound, source, progress), bound, share)
+    if text_topics:
+        add_text_topics(g, db)
     progress.advance()
     return g
 

@@ -48,7 +48,8 @@ from crawler.errors import InvalidValue, MissingDependency
 
 COLOURS = {
     "press": "#4e79a7", "topic": "#f28e2b", "org": "#59a14f", "notice": "#e15759",
-    "other": "#9c9c9c", "label": "#b07aa1",
+    "other": "#9c9c9c", "label": "#b07aa1", "phrase": "#edc948", "person": "#76b7b2",
+    "organisation": "#ff9da7", "place": "#9c755f",
 }  # fmt: skip
 DEFAULT_SERVE_URL = "http://127.0.0.1:8001"
 LABEL_CHARS = 40  # a label longer than this is cut, with "…"
@@ -108,6 +109,7 @@ def page_link(serve_url: str, url: str) -> str:
 def render(
     db: sqlite_utils.Database, out: str | Path, *, at: str | None = None,
     source: str | None = None, max_nodes: int = 400, serve_url: str = DEFAULT_SERVE_URL,
+    text_topics: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Draw the graph as of ``at`` into ``out`` (``.html`` or ``.png``), written all or
     nothing and never over the archive (:func:`archive.outfile.check_output`). Returns
@@ -117,7 +119,7 @@ def render(
     archive = db_path(db)
     check_target(out, archive)
     serve_url = check_serve_url(serve_url)
-    g = build_graph(db, at, source)
+    g = build_graph(db, at, source, text_topics=text_topics)
     drawing = drawing_data(g, max_nodes, serve_url)
     with replaced_on_success(out, GraphError, archive=archive) as part:
         if out.suffix.lower() == ".png":
