@@ -282,6 +282,47 @@ def test_duckdb_answers_the_readme_questions_as_sql_on_the_archive(
         (u, r, json.loads(f)) for u, r, f in expected_edits
     ]
     assert edited
+    # every release mentioning "Kita" in 2025, with its dates and city
+    kita = con.execute(
+        "SELECT p.url, p.published, p.modified, s.city FROM 'pages.parquet' p "
+        "JOIN 'sources.parquet' s ON s.name = p.source WHERE year(p.published) = 2025 AND "
+        "(p.title ILIKE '%kita%' OR p.body ILIKE '%kita%') ORDER BY p.url"
+    ).fetchall()
+    expected_kita = sql(
+        archive,
+        "SELECT p.url, p.published, p.modified, s.city FROM pages p JOIN sources s "
+        "ON s.name = p.source WHERE p.published LIKE '2025-%' AND (p.title LIKE '%kita%' "
+        "OR p.body LIKE '%kita%') ORDER BY p.url",
+    )
+    assert [(u, str(d), m and str(m), c) for u, d, m, c in kita] == expected_kita and kita
+    # which topics co-occur with "Haushalt" (the topic index's own rows)
+    with_haushalt = con.execute(
+        "SELECT o.phrase, count(DISTINCT o.page_url) FROM 'topics.parquet' h "
+        "JOIN 'topics.parquet' o ON o.page_url = h.page_url AND o.phrase <> h.phrase "
+        "WHERE h.phrase = 'Haushalt' GROUP BY ALL ORDER BY 2 DESC, 1"
+    ).fetchall()
+    expected_topics = sql(
+        archive,
+        "SELECT o.phrase, count(DISTINCT o.page_url) FROM page_topics h JOIN page_topics o "
+        "ON o.page_url = h.page_url AND o.phrase <> h.phrase WHERE h.phrase = 'Haushalt' "
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    assert with_haushalt == expected_topics and with_haushalt
+    # which people are quoted most per city and year
+    people = con.execute(
+        "SELECT s.city, year(p.published), e.value, count(DISTINCT e.page_url) "
+        "FROM 'entities.parquet' e JOIN 'pages.parquet' p ON p.url = e.page_url "
+        "JOIN 'sources.parquet' s ON s.name = p.source WHERE e.kind = 'person' "
+        "GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3"
+    ).fetchall()
+    expected_people = sql(
+        archive,
+        "SELECT s.city, CAST(substr(p.published, 1, 4) AS INTEGER), e.value, "
+        "count(DISTINCT e.page_url) FROM page_entities e JOIN pages p ON p.url = e.page_url "
+        "JOIN sources s ON s.name = p.source WHERE e.kind = 'person' AND p.published "
+        "IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3",
+    )
+    assert [r for r in people if r[1] is not None] == expected_people and expected_people
     # the folder as one database: every file reads
     for table in TABLE_NAMES:
         con.execute(f"SELECT count(*) FROM '{table}.parquet'").fetchone()
