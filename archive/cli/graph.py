@@ -158,6 +158,10 @@ def _topic_lines(data: dict[str, Any]) -> Iterator[str]:
         cells = " ".join(f"{row['counts'].get(p, ''):>7}" for p in periods)
         generic = " (generic)" if row["generic"] else ""
         yield f"{row['total']:>5}  {cells}  {row['label']}{generic}"
+    for name in ("rising", "falling"):
+        if data.get(name):
+            yield f"{name.capitalize()} (from the first half of the periods to the second):"
+            yield from (f"  {r['change']:>+6.2f}  {r['label']}" for r in data[name])
 
 
 def _topic_rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -223,6 +227,10 @@ def graph_topics(
             row["counts"] = {p: n for p, n in row["counts"].items() if low <= p <= high}
             row["total"] = sum(row["counts"].values())
         data["topics"] = [r for r in data["topics"] if r["total"]]
+    from archive.graph.text_topics import rising_falling
+
+    specific = [dict(r) for r in data["topics"] if not r["generic"]]
+    data["rising"], data["falling"] = rising_falling(specific, data["periods"], "label", top)
     fields = ("label", "generic", "total", *data["periods"])
     out.emit(data, text=_topic_lines, rows=_topic_rows, fields=fields)
 

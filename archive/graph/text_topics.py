@@ -61,6 +61,26 @@ def _items_sql(of: str, where: str) -> str:
     )
 
 
+def change(series: list[int]) -> float:
+    """Mean of the second half of ``series`` (pages per period) minus mean of the first."""
+    half = len(series) // 2
+    first, second = series[:half] or [0], series[half:] or [0]
+    return round(sum(second) / len(second) - sum(first) / len(first), 3)
+
+
+def rising_falling(
+    rows: list[dict[str, Any]], periods: list[str], key: str, top: int = 20
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``top`` rows (with ``counts`` per period and ``total``) whose pages per period
+    grew most and shrank most (:func:`change`, set on each row), ties by total and ``key``."""
+    for row in rows:
+        row["change"] = change([row["counts"].get(p, 0) for p in periods])
+    ordered = sorted(rows, key=lambda r: (-r["change"], -r["total"], r[key]))
+    rising = [r for r in ordered if r["change"] > 0][:top]
+    falling = [r for r in reversed(ordered) if r["change"] < 0][:top]
+    return rising, falling
+
+
 def trends(
     db: sqlite_utils.Database,
     *,
@@ -83,23 +103,16 @@ def trends(
         counts[item][published[:cut]].add(url)
         names[item][name] += 1
     periods = sorted({p for c in counts.values() for p in c})
-    half = len(periods) // 2
     rows: list[dict[str, Any]] = []
     for item, per in counts.items():
-        series = [len(per.get(p, ())) for p in periods]
-        first, second = series[:half] or [0], series[half:] or [0]
-        change = sum(second) / len(second) - sum(first) / len(first)
         rows.append(
             {
                 "topic": max(names[item].items(), key=lambda kv: (kv[1], kv[0]))[0],
                 "key": item, "total": len({u for urls in per.values() for u in urls}),
-                "change": round(change, 3),
-                "counts": {p: n for p, n in zip(periods, series, strict=True) if n},
+                "counts": {p: len(per[p]) for p in periods if per.get(p)},
             }
         )  # fmt: skip
-    ordered = sorted(rows, key=lambda r: (-r["change"], -r["total"], r["key"]))
-    rising = [r for r in ordered if r["change"] > 0][:top]
-    falling = [r for r in reversed(ordered) if r["change"] < 0][:top]
+    rising, falling = rising_falling(rows, periods, "key", top)
     return {"of": of, "by": by, "periods": periods, "rising": rising, "falling": falling}
 
 

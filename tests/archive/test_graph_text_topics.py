@@ -78,3 +78,21 @@ def test_export_with_text_topics_counts_what_it_writes(archive: Path, tmp_path: 
     plain = tmp_path / "plain.json"
     invoke("graph", "export", "--format", "json", "-o", str(plain), "--db", str(archive))
     assert not TEXT_KINDS & {n["kind"] for n in json.loads(plain.read_text("utf-8"))["nodes"]}
+
+
+def test_label_topics_also_rise_and_fall(archive: Path) -> None:
+    """`graph topics` (labels, the default) lists the labels rising and falling most, by
+    the same rule as the text topics: mean pages per period, second half minus first."""
+    data = json.loads(invoke("graph", "topics", "--db", str(archive), "--json").output)
+    periods, half = data["periods"], len(data["periods"]) // 2
+    assert data["rising"] and data["falling"]
+    for row in data["rising"] + data["falling"]:
+        series = [row["counts"].get(p, 0) for p in periods]
+        first, second = series[:half], series[half:]
+        expected = sum(second) / len(second) - sum(first) / len(first)
+        assert row["change"] == pytest.approx(expected, abs=1e-3)
+        assert not row["generic"]
+    assert all(r["change"] > 0 for r in data["rising"])
+    assert all(r["change"] < 0 for r in data["falling"])
+    changes = [r["change"] for r in data["rising"]]
+    assert changes == sorted(changes, reverse=True)
