@@ -4,6 +4,7 @@ the all-families demo config. Fast: no crawl (the crawls are in run/test_merge.p
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,37 @@ def test_merge_refuses_what_is_not_an_archive(tmp_path: Path) -> None:
     assert not out.exists()
     result = CliRunner().invoke(cli, ["merge", "--db", str(out)])
     assert result.exit_code == 2
+
+
+def test_merge_refuses_an_archive_of_a_newer_pressarchive(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.db"
+    db = open_archive(newer)
+    db.execute("INSERT INTO migrations (id, name, applied_at) VALUES (999, 'future', 'x')")
+    db.conn.commit()
+    db.close()
+    out = tmp_path / "out.db"
+    result = CliRunner().invoke(cli, ["merge", str(newer), "--db", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "unknown to this version" in result.output and str(newer) in result.output
+    assert not out.exists()
+
+
+def test_merge_upgrades_an_input_of_an_older_pressarchive(tmp_path: Path) -> None:
+    """Its derived indexes built by another version: upgraded (as read commands do)."""
+    older = tmp_path / "older.db"
+    db = open_archive(older)
+    db.execute(
+        "INSERT INTO sources (name, title, added_at) VALUES ('alt', 'Alt', '2025-01-01T00:00Z')"
+    )
+    db.execute("DELETE FROM index_state")
+    db.conn.commit()
+    db.close()
+    out = tmp_path / "out.db"
+    result = CliRunner().invoke(cli, ["merge", str(older), "--db", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["added"]["new_sources"] == 1
+    assert summary["pages"] == 0 and summary["merged_from"] == [str(older)]
+    conn = sqlite3.connect(out)
+    assert conn.execute("SELECT name, title FROM sources").fetchall() == [("alt", "Alt")]
+    conn.close()

@@ -230,3 +230,16 @@ def test_a_warc_name_taken_by_another_file_is_copied_under_a_new_name(
     assert merge(out, first, clash)["warc_files"]["copied"] == 0  # found again, not re-copied
     report = json.loads(invoke("reparse", "--db", str(out), "--json").output)
     assert report["errors"] == 0 and report["missing"] == 0
+
+
+def test_schedule_runs_the_sources_of_its_shard(crawled: dict[str, Any], tmp_path: Path) -> None:
+    _db, summary = crawled["layouts"][3][0]
+    db = tmp_path / "scheduled.db"
+    args = ["schedule", "--once", "--shard", "1/3", "--config", str(crawled["config"])]
+    outcomes = json.loads(invoke(*args, "--db", str(db), "--json").output)
+    assert sorted(o["source"] for o in outcomes) == sorted(summary["shard"]["sources"])
+    assert {r[0] for r in rows(db, "SELECT DISTINCT source FROM pages")} == set(
+        summary["shard"]["sources"]
+    )
+    text = invoke(*args, "--db", str(db)).output  # nothing due now; the share is named
+    assert f"shard 1/3: {', '.join(summary['shard']['sources'])}\n" in text
