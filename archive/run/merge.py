@@ -12,10 +12,13 @@ What is merged and how conflicts are refused: :mod:`archive.store.merge_sql`. WA
 the input's rows refer to are copied into the output's WARC folder (:func:`copy_captures`):
 a file already there with the same bytes is reused; a different file with the same name
 (two shards started writing in the same second) is copied under ``NAME-mK.warc.gz`` and
-the merged rows refer to that name. When anything changed, the derived indexes (search,
-``pages_fts``, ``graph_edges``) are rebuilt from the merged pages: links between pages of
-different shards become graph edges only once both pages are in one archive. Merging the
-same inputs again adds nothing and rebuilds nothing.
+the merged rows refer to that name. The derived indexes (search, ``pages_fts``,
+``graph_edges``) follow: into an output without pages they are built once after the rows
+(bulk); into one with pages each merged page is passed to them as the crawl's writer passes
+its pages (:func:`archive.indexes.registry.after_change`; a new page makes other pages'
+links to it graph edges: links between shards count only once both pages are in one
+archive) and each merged successful run (:func:`~archive.indexes.registry.after_run`).
+Merging the same inputs again adds nothing and touches no index.
 """
 
 from __future__ import annotations
@@ -121,20 +124,23 @@ def merge_archives(out_path: str, inputs: Inputs) -> dict[str, Any]:
     """Merge ``inputs`` (``(path, read-only database)``) into the archive at ``out_path``;
     the summary: ``pages`` and ``revisions`` (the output's totals), ``merged_from`` (the
     input paths), ``added`` (what was new: pages, revisions, runs …), ``totals`` (row counts),
-    ``warc_files`` (copied, renamed), ``reindexed`` and ``seconds``."""
+    ``warc_files`` (copied, renamed), ``reindexed`` (rows of the indexes rebuilt, when
+    the output had no pages) and ``seconds``."""
     started = time.monotonic()
     added: Counter[str] = Counter()
     created: list[Path] = []
     renamed: dict[str, str] = {}
     with writer(out_path, "merge") as db, _removed_on_failure(created):
         with db.atomic():
+            # an empty output: bulk rows, then the indexes built once; else page by page
+            rebuild = db.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
             for path, src in inputs:
                 names = copy_captures(src, path, out_path, created)
                 renamed.update({f"{path}:{a}": b for a, b in names.items() if a != b})
-                counts, _urls = merge_rows(db, src, names, path)
+                counts, _urls = merge_rows(db, src, names, path, hooks=not rebuild)
                 added.update(counts)
             reindexed: dict[str, int] = {}
-            if any(added.values()):
+            if rebuild and any(added.values()):
                 for index in registry.INDEXES:
                     reindexed[index.name] = registry.rebuild(db, index)
         all_rows = totals(db)

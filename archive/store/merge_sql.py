@@ -35,6 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.indexes import registry
 from crawler.errors import InvalidRequest
 
 Row = dict[str, Any]
@@ -69,12 +70,21 @@ class Merger:
     """One input (``src``, read-only) merged into ``out`` (the writer's connection)."""
 
     def __init__(
-        self, out: sqlite_utils.Database, src: sqlite_utils.Database, warc_names: Mapping[str, str]
+        self,
+        out: sqlite_utils.Database,
+        src: sqlite_utils.Database,
+        warc_names: Mapping[str, str],
+        *,
+        hooks: bool = True,
     ) -> None:
         self.out, self.src, self.warc_names = out, src, warc_names
+        #: notify the derived indexes of each change (else the caller rebuilds them)
+        self.hooks = hooks
         self.counts: Counter[str] = Counter()
         self.changed_urls: list[str] = []
+        self.finished_runs: list[tuple[str, str]] = []
         self._cols: dict[str, list[str]] = {}
+        self._tables: dict[str, bool] = {}
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -100,7 +110,9 @@ class Merger:
         return cur.rowcount
 
     def src_rows(self, table: str, where: str = "", params: Iterable[Any] = ()) -> list[Row]:
-        if not has_table(self.src, table):
+        if table not in self._tables:
+            self._tables[table] = has_table(self.src, table)
+        if not self._tables[table]:
             return []
         names = ", ".join(f'"{c}"' for c in self.cols(table))
         return _rows(self.src, f'SELECT {names} FROM "{table}" {where}', params)
@@ -116,6 +128,8 @@ class Merger:
                 self.insert("pages", page)
                 self._copy_state(url)
                 self._copy_revisions(url, theirs)
+                if self.hooks:
+                    registry.after_change(self.out, [url], new=True)
                 self.counts["new_pages"] += 1
                 self.changed_urls.append(url)
                 continue
@@ -149,8 +163,12 @@ class Merger:
                     "latest one: two histories of one page; merge refuses to choose"
                 )
             if later or newer_state:
+                if self.hooks:
+                    registry.before_change(self.out, [url])
                 self._copy_revisions(url, later)
                 self._replace_page(page)
+                if self.hooks:
+                    registry.after_change(self.out, [url])
                 self.counts["updated_pages"] += 1
                 self.changed_urls.append(url)
 
@@ -193,6 +211,8 @@ class Merger:
                 ).fetchone()[0]
                 self.insert("crawl_runs", {**run, "id": new_id})
                 self.counts["new_runs"] += 1
+                if run["status"] == "ok" and run["finished_at"]:
+                    self.finished_runs.append((run["source"], run["finished_at"]))
             else:
                 new_id = found[0]
                 cols = [c for c in self.cols("crawl_runs") if c != "id"]
@@ -205,6 +225,8 @@ class Merger:
                     [*(run[c] for c in cols), new_id, *(run[c] for c in cols)],
                 )
                 self.counts["updated_runs"] += cur.rowcount
+                if cur.rowcount and run["status"] == "ok" and run["finished_at"]:
+                    self.finished_runs.append((run["source"], run["finished_at"]))
             self._run_children(run["id"], new_id)
 
     def _run_children(self, old_id: int, new_id: int) -> None:
@@ -267,16 +289,25 @@ def merge_rows(
     src: sqlite_utils.Database,
     warc_names: Mapping[str, str],
     name: str,
+    *,
+    hooks: bool = True,
 ) -> tuple[Counter[str], list[str]]:
     """Merge ``src`` into ``out`` (inside the caller's transaction): the counts of what was
     added (``new_pages``, ``new_revisions``, ``updated_pages``, ``new_runs`` …) and the
-    URLs whose page changed. :class:`MergeConflict` naming the URL, see the module."""
-    merger = Merger(out, src, warc_names)
+    URLs whose page changed. :class:`MergeConflict` naming the URL, see the module.
+
+    With ``hooks`` the derived indexes are told of each page as the writer tells them
+    (:mod:`archive.indexes.registry`), and of each successful run merged; without, the
+    caller rebuilds them (faster for an output that had no pages)."""
+    merger = Merger(out, src, warc_names, hooks=hooks)
     merger.src_name = name
     merger.merge_sources()  # first: pages refer to them by name
+    merger.merge_runs()  # before the pages: graph edges read the runs of their source
     merger.merge_pages()
     merger.merge_keyed()  # after the pages: aliases refer to them
-    merger.merge_runs()
+    if hooks:
+        for source, finished_at in sorted(merger.finished_runs, key=lambda r: r[1]):
+            registry.after_run(out, source, finished_at)
     return merger.counts, merger.changed_urls
 
 

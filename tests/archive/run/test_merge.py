@@ -32,9 +32,12 @@ SETS = {
     "media": "SELECT url, source, kind, status, digest, length FROM media",
     "aliases": "SELECT url, canonical_url FROM aliases",
     "sources": "SELECT name, title, hosts FROM sources",
-    "graph_edges": "SELECT source, target, rel, kind, present FROM graph_edges",
+    "graph_edges": "SELECT source, target, rel, kind, label, title, date, position, present "
+    "FROM graph_edges",
     "runs": "SELECT source, status, fetched, new, errors FROM crawl_runs",
 }
+#: the whole derived graph, its times included (equal to the graph rebuilt from the rows)
+GRAPH = "SELECT * FROM graph_edges"
 QUERIES = ("Stadt", "Kinderbetreuung", "Feuerwehr", "Bürgermeister", "Schule OR Kita", "Verkehr")
 #: tables a second merge must leave as they were
 TABLES = ("pages", "revisions", "revision_images", "revision_links", "images", "links",
@@ -95,11 +98,20 @@ def test_the_shards_take_every_source_once(crawled: dict[str, Any]) -> None:
             assert db.with_suffix(".warc").is_dir()
 
 
-@pytest.mark.parametrize("n", [2, 3])
-def test_merged_shards_equal_one_crawl(crawled: dict[str, Any], n: int) -> None:
+@pytest.mark.parametrize("n, one_by_one", [(2, False), (3, False), (3, True)])
+def test_merged_shards_equal_one_crawl(crawled: dict[str, Any], n: int, one_by_one: bool) -> None:
+    """All shards in one merge (the indexes built once), or one merge per shard (the
+    first builds them, the next ones update them page by page)."""
     shards = [db for db, _summary in crawled["layouts"][n]]
-    out = crawled["root"] / f"merged{n}" / "all.db"
-    summary = merge(out, *shards)
+    out = crawled["root"] / f"merged{n}{'-each' if one_by_one else ''}" / "all.db"
+    if one_by_one:
+        parts = [merge(out, shard) for shard in shards]
+        assert parts[0]["reindexed"] and not any(p["reindexed"] for p in parts[1:])
+        summary = {**parts[-1], "merged_from": [p["merged_from"][0] for p in parts]}
+        summary["added"] = {"pages": sum(p["added"]["pages"] for p in parts)}
+        summary["warc_files"] = {"copied": sum(p["warc_files"]["copied"] for p in parts)}
+    else:
+        summary = merge(out, *shards)
     single = crawled["single"]
     for what, sql in SETS.items():
         assert rows(out, sql) == rows(single, sql), what
@@ -121,10 +133,16 @@ def test_merged_shards_equal_one_crawl(crawled: dict[str, Any], n: int) -> None:
         history = json.loads(invoke("history", url, "--db", str(out), "--json").output)
         assert history, shard_summary["shard"]
 
-    copy = crawled["root"] / f"reparsed{n}"  # reparse writes: on a copy
+    copy = out.parent / "reparsed"  # reindex and reparse write: on a copy
     copy.mkdir()
     shutil.copy(out, copy / "all.db")
     shutil.copytree(out.with_suffix(".warc"), copy / "all.warc")
+    invoke("reindex", "--db", str(copy / "all.db"))  # the indexes as they follow from the rows
+    assert rows(copy / "all.db", GRAPH) == rows(out, GRAPH)
+    for query in QUERIES:
+        found = [invoke("search", query, "--db", str(db), "--json", "--limit", "50").output
+                 for db in (out, copy / "all.db")]  # fmt: skip
+        assert found[0] == found[1], query
     report = json.loads(invoke("reparse", "--db", str(copy / "all.db"), "--json").output)
     assert report["versions"] == summary["revisions"]
     assert report["errors"] == 0 and report["missing"] == 0
@@ -176,6 +194,12 @@ def test_a_newer_copy_of_a_shard_adds_only_its_new_revisions(
     reparse_copy.mkdir()
     shutil.copy(out, reparse_copy / "all.db")
     shutil.copytree(out.with_suffix(".warc"), reparse_copy / "all.warc")
+    invoke("reindex", "--db", str(reparse_copy / "all.db"))  # updated page by page = rebuilt
+    assert rows(reparse_copy / "all.db", GRAPH) == rows(out, GRAPH)
+    for query in QUERIES:
+        found = [invoke("search", query, "--db", str(db), "--json").output
+                 for db in (out, reparse_copy / "all.db")]  # fmt: skip
+        assert found[0] == found[1], query
     report = json.loads(invoke("reparse", "--db", str(reparse_copy / "all.db"), "--json").output)
     assert report["errors"] == 0 and report["missing"] == 0
 
