@@ -29,6 +29,7 @@ The derived indexes are not touched here (the caller rebuilds them).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -42,6 +43,8 @@ Row = dict[str, Any]
 
 #: tables of a page's state and history, copied with it
 PAGE_CHILDREN = ("images", "links")
+#: pages read, looked up and copied at a time
+CHUNK = 500
 REVISION_CHILDREN = ("revision_images", "revision_links")
 
 
@@ -99,14 +102,23 @@ class Merger:
     def insert(
         self, table: str, row: Row, *, verb: str = "INSERT", skip: tuple[str, ...] = ()
     ) -> int:
+        return self.insert_many(table, [row], verb=verb, skip=skip)
+
+    def insert_many(
+        self, table: str, rows: list[Row], *, verb: str = "INSERT", skip: tuple[str, ...] = ()
+    ) -> int:
+        """Insert ``rows`` (their ``warc_file`` renamed as the copies are); rows written."""
+        if not rows:
+            return 0
         cols = [c for c in self.cols(table) if c not in skip]
-        if "warc_file" in row and row["warc_file"]:
-            row = {**row, "warc_file": self.warc_names.get(row["warc_file"], row["warc_file"])}
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join("?" for _ in cols)
-        cur = self.out.conn.execute(
-            f'{verb} INTO "{table}" ({names}) VALUES ({marks})', [row.get(c) for c in cols]
-        )
+        rename = self.warc_names.get
+        values = [
+            [rename(row[c], row[c]) if c == "warc_file" and row[c] else row.get(c) for c in cols]
+            for row in rows
+        ]
+        cur = self.out.conn.executemany(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
         return cur.rowcount
 
     def src_rows(self, table: str, where: str = "", params: Iterable[Any] = ()) -> list[Row]:
@@ -120,57 +132,82 @@ class Merger:
     # --- pages ---------------------------------------------------------------------------
 
     def merge_pages(self) -> None:
-        for page in self.src_rows("pages", "ORDER BY url"):
-            url = page["url"]
-            mine = _rows(self.out, "SELECT source, last_fetched FROM pages WHERE url = ?", [url])
-            theirs = self.src_rows("revisions", "WHERE page_url = ? ORDER BY revision", [url])
-            if not mine:
-                self.insert("pages", page)
-                self._copy_state(url)
-                self._copy_revisions(url, theirs)
-                if self.hooks:
-                    registry.after_change(self.out, [url], new=True)
-                self.counts["new_pages"] += 1
-                self.changed_urls.append(url)
-                continue
-            if mine[0]["source"] != page["source"]:
-                raise MergeConflict(
-                    f"{url}: archived for source {mine[0]['source']!r} in the output and for "
-                    f"{page['source']!r} in {self.src_name}; merge refuses one URL of two "
-                    "sources (was a source moved between shard layouts?)"
-                )
-            have = {
-                r["revision"]: (r["fetched_at"], r["content_hash"])
-                for r in _rows(
-                    self.out,
-                    "SELECT revision, fetched_at, content_hash FROM revisions WHERE page_url = ?",
-                    [url],
+        """The input's pages, ``CHUNK`` at a time: those the output lacks copied in bulk,
+        the others compared and updated one by one."""
+        names = ", ".join(f'"{c}"' for c in self.cols("pages"))
+        cursor = self.src.conn.execute(f"SELECT {names} FROM pages ORDER BY url")
+        fields = [d[0] for d in cursor.description]
+        while chunk := [dict(zip(fields, r, strict=True)) for r in cursor.fetchmany(CHUNK)]:
+            urls = json.dumps([p["url"] for p in chunk])
+            known = {
+                r[0]
+                for r in self.out.conn.execute(
+                    "SELECT url FROM pages WHERE url IN (SELECT value FROM json_each(?))", [urls]
                 )
             }
-            for rev in theirs:
-                known = have.get(rev["revision"])
-                if known is not None and known != (rev["fetched_at"], rev["content_hash"]):
-                    raise MergeConflict(
-                        f"{url}: revision {rev['revision']} differs between the output and "
-                        f"{self.src_name} (fetched {known[0]} vs {rev['fetched_at']}): two "
-                        "histories of one page; merge refuses to choose"
-                    )
-            later = [r for r in theirs if r["revision"] not in have]
-            newer_state = (page["last_fetched"] or "") > (mine[0]["last_fetched"] or "")
-            if later and have and min(r["revision"] for r in later) < max(have):
+            self._copy_new([p for p in chunk if p["url"] not in known])
+            for page in chunk:
+                if page["url"] in known:
+                    self._merge_known(page)
+
+    def _copy_new(self, pages: list[Row]) -> None:
+        if not pages:
+            return
+        urls = [p["url"] for p in pages]
+        self.insert_many("pages", pages)
+        selected = "WHERE page_url IN (SELECT value FROM json_each(?))"
+        for table in ("revisions", *REVISION_CHILDREN, *PAGE_CHILDREN):
+            rows = self.src_rows(table, selected, [json.dumps(urls)])
+            self.insert_many(table, rows)
+            if table == "revisions":
+                self.counts["new_revisions"] += len(rows)
+        if self.hooks:
+            registry.after_change(self.out, urls, new=True)
+        self.counts["new_pages"] += len(pages)
+        self.changed_urls.extend(urls)
+
+    def _merge_known(self, page: Row) -> None:
+        url = page["url"]
+        mine = _rows(self.out, "SELECT source, last_fetched FROM pages WHERE url = ?", [url])
+        theirs = self.src_rows("revisions", "WHERE page_url = ? ORDER BY revision", [url])
+        if mine[0]["source"] != page["source"]:
+            raise MergeConflict(
+                f"{url}: archived for source {mine[0]['source']!r} in the output and for "
+                f"{page['source']!r} in {self.src_name}; merge refuses one URL of two "
+                "sources (was a source moved between shard layouts?)"
+            )
+        have = {
+            r["revision"]: (r["fetched_at"], r["content_hash"])
+            for r in _rows(
+                self.out,
+                "SELECT revision, fetched_at, content_hash FROM revisions WHERE page_url = ?",
+                [url],
+            )
+        }
+        for rev in theirs:
+            known = have.get(rev["revision"])
+            if known is not None and known != (rev["fetched_at"], rev["content_hash"]):
                 raise MergeConflict(
-                    f"{url}: {self.src_name} holds revisions the output lacks before its "
-                    "latest one: two histories of one page; merge refuses to choose"
+                    f"{url}: revision {rev['revision']} differs between the output and "
+                    f"{self.src_name} (fetched {known[0]} vs {rev['fetched_at']}): two "
+                    "histories of one page; merge refuses to choose"
                 )
-            if later or newer_state:
-                if self.hooks:
-                    registry.before_change(self.out, [url])
-                self._copy_revisions(url, later)
-                self._replace_page(page)
-                if self.hooks:
-                    registry.after_change(self.out, [url])
-                self.counts["updated_pages"] += 1
-                self.changed_urls.append(url)
+        later = [r for r in theirs if r["revision"] not in have]
+        newer_state = (page["last_fetched"] or "") > (mine[0]["last_fetched"] or "")
+        if later and have and min(r["revision"] for r in later) < max(have):
+            raise MergeConflict(
+                f"{url}: {self.src_name} holds revisions the output lacks before its "
+                "latest one: two histories of one page; merge refuses to choose"
+            )
+        if later or newer_state:
+            if self.hooks:
+                registry.before_change(self.out, [url])
+            self._copy_revisions(url, later)
+            self._replace_page(page)
+            if self.hooks:
+                registry.after_change(self.out, [url])
+            self.counts["updated_pages"] += 1
+            self.changed_urls.append(url)
 
     def _copy_revisions(self, url: str, revisions: list[Row]) -> None:
         for rev in revisions:
