@@ -224,6 +224,7 @@ def schedule(
     Examples:
         pressarchive schedule --config config.toml --db archive.db
         pressarchive schedule --once --json     # from cron: due sources only
+        pressarchive schedule --shard 2/4 --db shard2.db   # this machine's share
     """
     from archive.run.schedule import JsonLogFormatter, Scheduler
     from crawler.config.settings import load_config

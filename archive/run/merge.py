@@ -120,6 +120,20 @@ def _removed_on_failure(created: list[Path]) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def _snapshot(src: sqlite_utils.Database) -> Iterator[None]:
+    """One read transaction over all of the input's queries: a crawl still writing the
+    shard (WAL) commits meanwhile without the merge seeing half of it."""
+    if src.conn.in_transaction:
+        yield
+        return
+    src.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        src.conn.execute("ROLLBACK")  # nothing was written: ends the read
+
+
 def merge_archives(out_path: str, inputs: Inputs) -> dict[str, Any]:
     """Merge ``inputs`` (``(path, read-only database)``) into the archive at ``out_path``;
     the summary: ``pages`` and ``revisions`` (the output's totals), ``merged_from`` (the
@@ -135,9 +149,10 @@ def merge_archives(out_path: str, inputs: Inputs) -> dict[str, Any]:
             # an empty output: bulk rows, then the indexes built once; else page by page
             rebuild = db.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
             for path, src in inputs:
-                names = copy_captures(src, path, out_path, created)
-                renamed.update({f"{path}:{a}": b for a, b in names.items() if a != b})
-                counts, _urls = merge_rows(db, src, names, path, hooks=not rebuild)
+                with _snapshot(src):
+                    names = copy_captures(src, path, out_path, created)
+                    renamed.update({f"{path}:{a}": b for a, b in names.items() if a != b})
+                    counts, _urls = merge_rows(db, src, names, path, hooks=not rebuild)
                 added.update(counts)
             reindexed: dict[str, int] = {}
             if rebuild and any(added.values()):

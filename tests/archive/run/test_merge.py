@@ -53,6 +53,13 @@ def rows(db: Path, sql: str, params: list[str] | None = None) -> set[tuple[Any, 
         conn.close()
 
 
+def shard_files(shards: list[Path]) -> dict[Path, bytes]:
+    """The shard archives and their WARC files, byte for byte (SQLite's ``-wal`` and
+    ``-shm`` aside: a connection the crawl left to the garbage collector may hold them)."""
+    found = [db for db in shards] + [p for db in shards for p in db.with_suffix(".warc").iterdir()]
+    return {p: p.read_bytes() for p in found}
+
+
 def crawl(config: Path, db: Path, *extra: str) -> dict[str, Any]:
     result = invoke("crawl", "--config", str(config), "--db", str(db), "--json", *extra)
     return json.loads(result.output)
@@ -150,6 +157,7 @@ def test_merged_shards_equal_one_crawl(crawled: dict[str, Any], n: int, one_by_o
 
 def test_merging_twice_changes_nothing(crawled: dict[str, Any]) -> None:
     shards = [db for db, _summary in crawled["layouts"][3]]
+    inputs = shard_files(shards)
     out = crawled["root"] / "twice" / "all.db"
     merge(out, *shards)
     before = table_rows(out, TABLES)
@@ -160,6 +168,10 @@ def test_merging_twice_changes_nothing(crawled: dict[str, Any]) -> None:
     assert not any(again["added"].values())
     assert again["warc_files"]["copied"] == 0
     assert again["reindexed"] == {}
+    text = invoke("merge", *map(str, shards), "--db", str(out)).output
+    assert text.startswith("merged 3 archive(s): 0 new pages, 0 updated, 0 new revisions")
+    assert f"now holds {again['pages']} pages, {again['revisions']} revisions" in text
+    assert shard_files(shards) == inputs  # the shards are only read
 
 
 def test_a_newer_copy_of_a_shard_adds_only_its_new_revisions(
