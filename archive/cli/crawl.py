@@ -160,9 +160,19 @@ def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
 @db_option
 @click.option("--source", help="Crawl only this source (a [sources.NAME] in the config).")
 @shard_option
+@click.option(
+    "--dask", "dask", metavar="ADDRESS",
+    help="Run each source as a task on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
+    "the shard archives (in DB.shards/ beside --db) are merged into --db.",
+)  # fmt: skip
 @output_options()
 def crawl(
-    config_path: str, db_path: str, source: str | None, shard: tuple[int, int] | None, out: Output
+    config_path: str,
+    db_path: str,
+    source: str | None,
+    shard: tuple[int, int] | None,
+    dask: str | None,
+    out: Output,
 ) -> None:
     """Crawl every source (or one) into the archive.
 
@@ -177,14 +187,36 @@ def crawl(
     from crawler.config.settings import load_config
     from crawler.errors import InvalidRequest
 
-    if shard is not None and source is not None:
-        raise InvalidRequest("--source and --shard: give one of them")
+    given = [o for o, v in (("--source", source), ("--shard", shard), ("--dask", dask)) if v]
+    if len(given) > 1:
+        raise InvalidRequest(f"{' and '.join(given)}: give one of them")
+    if dask is not None:
+        from archive.run.dask_crawl import crawl_on_dask
+
+        summary = crawl_on_dask(dask, config_path, db_path)
+        out.emit(summary, text=_dask_lines)
+        if summary["failed"]:
+            raise RunFailed(f"the run failed for: {', '.join(summary['failed'])}")
+        return
     config, took = sharded(load_config(config_path), shard)
     summary = run_crawl(db_path, config, source)
     if took is not None:
         summary["shard"] = took
     out.emit(summary, text=lambda s: _shard_lines(took, summary_lines(s)))
     conclude(summary)
+
+
+def _dask_lines(summary: dict[str, Any]) -> Iterator[str]:
+    for r in summary["sources"]:
+        if "error" in r:
+            yield f"{r['source']} (FAILED on the cluster): {r['error']}"
+    yield from summary_lines({"sources": [r for r in summary["sources"] if "error" not in r]})
+    merged = summary["merge"]
+    yield (
+        f"merged {len(merged['merged_from'])} shard archives from {summary['shards']}: "
+        f"{merged['added']['pages']} new pages, {merged['added']['revisions']} new revisions; "
+        f"the archive holds {merged['pages']} pages"
+    )
 
 
 def _shard_lines(took: dict[str, Any] | None, lines: Iterator[str]) -> Iterator[str]:
