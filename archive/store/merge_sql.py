@@ -37,7 +37,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.indexes import registry
-from crawler.errors import InvalidRequest
+from crawler.errors import MergeConflict
 
 Row = dict[str, Any]
 
@@ -46,10 +46,6 @@ PAGE_CHILDREN = ("images", "links")
 #: pages read, looked up and copied at a time
 CHUNK = 500
 REVISION_CHILDREN = ("revision_images", "revision_links")
-
-
-class MergeConflict(InvalidRequest):
-    """Two archives hold one URL with different histories (or for different sources)."""
 
 
 def columns(db: sqlite_utils.Database, table: str) -> list[str]:
