@@ -9,7 +9,8 @@ Hierarchy (exit code in brackets)::
     │   ├── SourceNotFound           --source NAME neither in the config nor in the archive
     │   ├── InvalidValue             a --since/--until/--at date, --type or --label value
     │   ├── GraphError               a graph request that cannot be answered as asked
-    │   └── ExportError              an export that cannot be written as asked (format, file)
+    │   ├── ExportError              an export that cannot be written as asked (format, file)
+    │   └── MergeConflict            merge: one URL of two sources, or two histories of it
     ├── ArchiveError             [3] the archive cannot be used: missing, unreadable, foreign
     │   ├── ArchiveMissing           no archive file at the path (a command that only reads)
     │   ├── ArchiveOutdated          an older archive a read command could not upgrade here
@@ -127,6 +128,11 @@ class ExportError(InvalidRequest):
     output file that cannot be written: no such directory, no permission)."""
 
 
+class MergeConflict(InvalidRequest):
+    """``pressarchive merge``: the output and a shard hold one URL for two sources or with
+    two different histories; the message names the URL (nothing is written)."""
+
+
 # --------------------------------------------------------------------------- 3: archive
 
 
@@ -207,6 +213,7 @@ __all__ = [
     "GraphError",
     "InvalidRequest",
     "InvalidValue",
+    "MergeConflict",
     "MissingDependency",
     "NodeNotFound",
     "NotArchived",

@@ -14,6 +14,33 @@ from archive.cli.options import config_option, db_option
 from archive.cli.output import Output, output_options
 from crawler.errors import EXIT_INTERRUPTED, ConfigError, RunFailed
 
+
+def _shard_callback(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[int, int] | None:
+    from crawler.config.shards import parse_shard
+
+    return None if value is None else parse_shard(value)
+
+
+def shard_option(func: Any) -> Any:
+    return click.option(
+        "--shard", "shard", metavar="K/N", callback=_shard_callback,
+        help="Only the sources of shard K of N (K from 1): a stable share by a hash of "
+        "the source name; each shard into its own --db (`pressarchive merge` joins them).",
+    )(func)  # fmt: skip
+
+
+def sharded(config: Any, shard: tuple[int, int] | None) -> tuple[Any, dict[str, Any] | None]:
+    """``config`` with only the sources of ``--shard K/N`` (as given: no shard) and what
+    the shard took (``{"shard", "of", "sources"}``), for the summary."""
+    if shard is None:
+        return config, None
+    k, n = shard
+    share = config.shard(k, n)
+    return share, {"shard": k, "of": n, "sources": [s.name for s in share.sources]}
+
+
 SUMMARY_KEYS = ("fetched", "new", "changed", "unchanged", "not_modified", "removed", "errors")
 
 
@@ -132,8 +159,21 @@ def summary_lines(summary: dict[str, Any]) -> Iterator[str]:
 @config_option
 @db_option
 @click.option("--source", help="Crawl only this source (a [sources.NAME] in the config).")
+@shard_option
+@click.option(
+    "--dask", "dask", metavar="ADDRESS",
+    help="Run each source as a task on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
+    "the shard archives (in DB.shards/ beside --db) are merged into --db.",
+)  # fmt: skip
 @output_options()
-def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> None:
+def crawl(
+    config_path: str,
+    db_path: str,
+    source: str | None,
+    shard: tuple[int, int] | None,
+    dask: str | None,
+    out: Output,
+) -> None:
     """Crawl every source (or one) into the archive.
 
     Afterwards the new matches of saved searches (`pressarchive watch`) go to their
@@ -142,13 +182,48 @@ def crawl(config_path: str, db_path: str, source: str | None, out: Output) -> No
     \b
     Example:
         pressarchive crawl --config config.toml --db archive.db --source ruesselsheim
+        pressarchive crawl --config config.toml --shard 1/2 --db shard1.db
     """
     from crawler.config.settings import load_config
+    from crawler.errors import InvalidRequest
 
-    config = load_config(config_path)
+    given = [o for o, v in (("--source", source), ("--shard", shard), ("--dask", dask)) if v]
+    if len(given) > 1:
+        raise InvalidRequest(f"{' and '.join(given)}: give one of them")
+    if dask is not None:
+        from archive.run.dask_crawl import crawl_on_dask
+
+        summary = crawl_on_dask(dask, config_path, db_path)
+        out.emit(summary, text=_dask_lines)
+        if summary["failed"]:
+            raise RunFailed(f"the run failed for: {', '.join(summary['failed'])}")
+        return
+    config, took = sharded(load_config(config_path), shard)
     summary = run_crawl(db_path, config, source)
-    out.emit(summary, text=summary_lines)
+    if took is not None:
+        summary["shard"] = took
+    out.emit(summary, text=lambda s: _shard_lines(took, summary_lines(s)))
     conclude(summary)
+
+
+def _dask_lines(summary: dict[str, Any]) -> Iterator[str]:
+    for r in summary["sources"]:
+        if "error" in r:
+            yield f"{r['source']} (FAILED on the cluster): {r['error']}"
+    yield from summary_lines({"sources": [r for r in summary["sources"] if "error" not in r]})
+    merged = summary["merge"]
+    yield (
+        f"merged {len(merged['merged_from'])} shard archives from {summary['shards']}: "
+        f"{merged['added']['pages']} new pages, {merged['added']['revisions']} new revisions; "
+        f"the archive holds {merged['pages']} pages"
+    )
+
+
+def _shard_lines(took: dict[str, Any] | None, lines: Iterator[str]) -> Iterator[str]:
+    if took is not None:
+        names = ", ".join(took["sources"]) or "no source"
+        yield f"shard {took['shard']}/{took['of']}: {names}"
+    yield from lines
 
 
 def _outcome_lines(outcomes: list[dict[str, Any]]) -> Iterator[str]:
@@ -164,8 +239,11 @@ def _outcome_lines(outcomes: list[dict[str, Any]]) -> Iterator[str]:
 @config_option
 @db_option
 @click.option("--once", is_flag=True, help="Run every due source once and exit (for cron).")
+@shard_option
 @output_options()
-def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
+def schedule(
+    config_path: str, db_path: str, once: bool, shard: tuple[int, int] | None, out: Output
+) -> None:
     """Crawl every source on its own schedule until SIGTERM or Ctrl-C.
 
     Each source's `schedule` ("every 6h" or a crontab line, UTC) and `jitter` come
@@ -178,13 +256,15 @@ def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
     Examples:
         pressarchive schedule --config config.toml --db archive.db
         pressarchive schedule --once --json     # from cron: due sources only
+        pressarchive schedule --shard 2/4 --db shard2.db   # this machine's share
     """
     from archive.run.schedule import JsonLogFormatter, Scheduler
     from crawler.config.settings import load_config
 
-    config = load_config(config_path)
+    config, took = sharded(load_config(config_path), shard)
     if not config.sources:
-        raise ConfigError("no [sources.NAME] to schedule", path=config_path)
+        what = f" in shard {took['shard']}/{took['of']}" if took is not None else ""
+        raise ConfigError(f"no [sources.NAME] to schedule{what}", path=config_path)
 
     def echo(line: str) -> None:
         if any(isinstance(h.formatter, JsonLogFormatter) for h in logging.getLogger().handlers):
@@ -197,7 +277,7 @@ def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
         scheduler.serve()
         return
     outcomes = [o.as_dict() for o in scheduler.run_once()]
-    out.emit(outcomes, text=_outcome_lines)
+    out.emit(outcomes, text=lambda o: _shard_lines(took, _outcome_lines(o)))
     if scheduler.stop.is_set():
         sys.exit(EXIT_INTERRUPTED)
     failed = [o["source"] for o in outcomes if o["status"] == "failed"]
@@ -210,11 +290,17 @@ def schedule(config_path: str, db_path: str, once: bool, out: Output) -> None:
 @click.option("--edition", default=1, show_default=True, type=click.IntRange(1, 3))
 @click.option("--print-config", is_flag=True, help="Print the sample-site config and exit.")
 @click.option(
+    "--all-families", is_flag=True,
+    help="With --print-config: one source per sample-site family (for shards).",
+)  # fmt: skip
+@click.option(
     "--port", default=8080, show_default=True, type=click.IntRange(1, 65535),
     help="Port for --print-config.",
 )  # fmt: skip
 @output_options()
-def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output) -> None:
+def demo(
+    db_path: str, edition: int, print_config: bool, all_families: bool, port: int, out: Output
+) -> None:
     """Serve the bundled sample site on loopback and crawl it into the archive.
 
     \b
@@ -222,12 +308,22 @@ def demo(db_path: str, edition: int, print_config: bool, port: int, out: Output)
         pressarchive demo                      # edition 1 into ./archive.db
         pressarchive demo --edition 2          # a later state: new, edited, removed pages
         pressarchive demo --print-config --port 8080
+        pressarchive demo --print-config --all-families --port 8080 > families.toml
     """
-    from crawler.sample_site.demo import sample_config, sample_config_text
+    from crawler.sample_site.demo import (
+        all_families_config_text,
+        sample_config,
+        sample_config_text,
+    )
 
     if print_config:
-        click.echo(sample_config_text(port), nl=False)
+        text = all_families_config_text(port) if all_families else sample_config_text(port)
+        click.echo(text, nl=False)
         return
+    if all_families:
+        from crawler.errors import InvalidRequest
+
+        raise InvalidRequest("--all-families goes with --print-config")
     from crawler.sample_site import SampleSite
 
     with SampleSite(edition=edition, crawl_delay="0.05") as site:

@@ -4,7 +4,7 @@ when that command runs (or ``--help`` lists it).
 One module per command group: :mod:`archive.cli.crawl` (crawl, schedule, demo,
 sample-site), :mod:`archive.cli.search` (search, export), :mod:`archive.cli.pages`
 (history, diff, show, extract), :mod:`archive.cli.maintain` (status, reparse, import-warc),
-:mod:`archive.cli.reindex`, :mod:`archive.cli.graph` (the graph group),
+:mod:`archive.cli.reindex`, :mod:`archive.cli.merge`, :mod:`archive.cli.graph` (the graph group),
 :mod:`archive.cli.profile` (learned site templates), :mod:`archive.cli.serve`,
 :mod:`archive.cli.watch` (saved searches, feeds, alerts), :mod:`archive.cli.topics`
 (topics, entities). Shared options are in
@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "status": "archive.cli.maintain:status",
     "reparse": "archive.cli.maintain:reparse",
     "import-warc": "archive.cli.maintain:import_warc",
+    "merge": "archive.cli.merge:merge",
     "reindex": "archive.cli.reindex:reindex",
     "graph": "archive.cli.graph:graph",
     "serve": "archive.cli.serve:serve",

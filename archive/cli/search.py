@@ -169,6 +169,16 @@ def is_package_target(path: str) -> bool:
     help="A directory (existing, or a new name without a suffix): write the data "
     "package there; a file name with a suffix, or an existing file: the same as -o.",
 )
+@click.option(
+    "--partition-by", "partition_by", metavar="KEYS",
+    help="With --format parquet --out DIR: the pages as a Hive-partitioned dataset by "
+    "these keys (source, year; e.g. source,year) instead of the data package.",
+)  # fmt: skip
+@click.option(
+    "--append", is_flag=True,
+    help="With --partition-by: add the page versions the dataset lacks (else DIR must be "
+    "new or empty).",
+)  # fmt: skip
 def export(
     db_path: str,
     fmt: str,
@@ -181,6 +191,8 @@ def export(
     live_only: bool,
     output: str | None,
     out_path: str | None,
+    partition_by: str | None,
+    append: bool,
 ) -> None:
     """Export pages as one file (CSV, JSON, JSON Lines, Parquet), or the data package.
 
@@ -198,11 +210,21 @@ def export(
         pressarchive export --format parquet --source ruesselsheim -o pages.parquet
         pressarchive export --format parquet --out data/
         pressarchive export --format csv --out data --label Pressemitteilung --live-only
+        pressarchive export --format parquet --out pages/ --partition-by source,year --append
     """
     from crawler.errors import ExportError
 
     if output and out_path:
         raise click.UsageError("give -o FILE or --out DIR/FILE, not both")
+    if append and not partition_by:
+        raise click.UsageError("--append goes with --partition-by")
+    if partition_by is not None:
+        if fmt != "parquet" or not out_path:
+            raise click.UsageError("--partition-by needs --format parquet --out DIR")
+        _export_dataset(db_path, out_path, partition_by, append, query=query, source=source,
+                        since=since, until=until, label=label, page_type=page_type,
+                        live_only=live_only)  # fmt: skip
+        return
     selection: dict[str, Any] = {
         "source": source, "since": since, "until": until, "label": label,
         "page_type": page_type, "query": query, "live_only": live_only,
@@ -232,6 +254,29 @@ def export(
     )
     if output:
         click.echo(f"{n} pages written to {output}", err=True)
+
+
+def _export_dataset(
+    db_path: str, folder: str, partition_by: str, append: bool, **selection: Any
+) -> None:
+    from archive.export import iter_pages
+    from archive.export_dataset import export_dataset, parse_partition
+    from archive.outfile import in_capture_folder, is_archive_file
+    from crawler.errors import ExportError
+
+    keys = parse_partition(partition_by)
+    if is_archive_file(folder, db_path) or in_capture_folder(Path(folder) / "x", db_path):
+        raise ExportError(f"{folder}: refusing to write the dataset into the archive {db_path}")
+    if not Path(folder).parent.is_dir():
+        raise ExportError(f"{folder}: cannot write, directory {Path(folder).parent} does not exist")
+    db = open_db(db_path, source=selection["source"], page_type=selection["page_type"],
+                 label=selection["label"])  # fmt: skip
+    counts = export_dataset(iter_pages(db, **selection), folder, keys, append=append)
+    click.echo(
+        f"{counts['rows']} page versions written to {folder} in {counts['files']} files "
+        f"({counts['skipped']} already there)",
+        err=True,
+    )
 
 
 __all__ = ["EXPORT_FORMATS", "export", "search"]

@@ -174,6 +174,14 @@ class Config:
     def selected(self, name: str | None) -> tuple[SourceConfig, ...]:
         return (self.source(name),) if name else self.sources
 
+    def shard(self, k: int, n: int) -> Config:
+        """This config with only the sources of shard ``k`` of ``n``
+        (:mod:`crawler.config.shards`: a stable share by a hash of the source name)."""
+        from crawler.config.shards import shard_share
+
+        share = shard_share(self.sources, (s.name for s in self.sources), k, n)
+        return dataclasses.replace(self, sources=share)
+
 
 def _coerce(value: Any, typ: Any, key: str, path: str) -> Any:
     """Check ``value`` against the annotation string ``typ``; convert lists to tuples."""

@@ -54,6 +54,20 @@ def sample_config_text(port: int, *, delay: float = 0.05, max_delay: float = 0.2
     return _TEMPLATE.format(port=port, delay=delay, max_delay=max_delay, name=SAMPLE_SOURCE)
 
 
+def all_families_config_text(port: int, *, delay: float = 0.05, max_delay: float = 0.2) -> str:
+    """A config with one source per sample-site family (``sitepark`` and every module of
+    :mod:`crawler.sample_site.families`), all on ``127.0.0.1:port``: sources for shards."""
+    from crawler.sample_site import FAMILIES, family_config_text
+
+    text = sample_config_text(port, delay=delay, max_delay=max_delay)
+    head = text[: text.index("[sources.")]
+    head = (
+        "# pressarchive config: one source per family of the bundled sample site.\n"
+        + (head[head.index("\n") + 1 :])
+    )
+    return head + "\n".join(family_config_text(family, port) for family in FAMILIES)
+
+
 def sample_config(port: int, *, delay: float = 0.05, max_delay: float = 0.2) -> Config:
     text = sample_config_text(port, delay=delay, max_delay=max_delay)
     return loads_config(text, f"<sample site config, port {port}>")
