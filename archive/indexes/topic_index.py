@@ -38,14 +38,15 @@ _BATCH = 200
 
 _SELECTED = "SELECT value FROM json_each(:urls)"
 #: Score the pages selected by ``{pages}`` (a condition on ``page_url``) in two steps:
-#: the document frequencies of the keys those pages hold go to a temporary table with a
-#: primary key (:data:`_DF`; joined as a subquery SQLite scanned it once per candidate,
-#: quadratic), then the candidates are ranked; N is the archive's page count.
+#: the document frequencies of the keys those pages hold (kept in ``topic_df`` as terms
+#: come and go: counting them in ``topic_terms`` at every save was O(archive) per page)
+#: go to a temporary table with a primary key (:data:`_DF`), then the candidates are
+#: ranked; N is the archive's page count.
 _DF = (
     "CREATE TEMP TABLE IF NOT EXISTS topics_df (key TEXT PRIMARY KEY, d INTEGER NOT NULL)",
     "DELETE FROM temp.topics_df",
-    "INSERT INTO temp.topics_df SELECT key, count(*) FROM topic_terms "
-    "WHERE key IN (SELECT key FROM topic_terms WHERE {pages}) GROUP BY key",
+    "INSERT INTO temp.topics_df SELECT key, d FROM topic_df "
+    "WHERE key IN (SELECT key FROM topic_terms WHERE {pages})",
 )
 _SCORE = f"""
 INSERT OR IGNORE INTO page_topics (page_url, phrase, score, rank, key)
@@ -101,6 +102,7 @@ DDL = (
     'CREATE INDEX IF NOT EXISTS "idx_page_entities_kind_value" ON "page_entities" '
     '("kind", "value")',
     'CREATE INDEX IF NOT EXISTS "idx_page_entities_kind_key" ON "page_entities" ("kind", "key")',
+    'CREATE TABLE IF NOT EXISTS "topic_df" ( "key" TEXT PRIMARY KEY, "d" INTEGER NOT NULL )',
 )
 
 
@@ -125,6 +127,10 @@ def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
             )
     db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
     db.conn.executemany(
+        "INSERT INTO topic_df (key, d) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET d = d + 1",
+        [(key,) for _url, key, _phrase, _tf in terms],
+    )
+    db.conn.executemany(
         "INSERT OR IGNORE INTO page_entities "
         "(page_url, kind, text, value, role, sentence, position, time, key) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -134,6 +140,14 @@ def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
 
 def _delete(db: sqlite_utils.Database, tables: Sequence[str], urls: Sequence[str]) -> None:
     params = {"urls": json.dumps(list(urls))}
+    if "topic_terms" in tables:  # their keys' document frequencies first
+        gone = f"SELECT key FROM topic_terms WHERE page_url IN ({_SELECTED})"
+        db.execute(
+            f"UPDATE topic_df SET d = d - (SELECT count(*) FROM topic_terms t WHERE "
+            f"t.key = topic_df.key AND t.page_url IN ({_SELECTED})) WHERE key IN ({gone})",
+            params,
+        )
+        db.execute("DELETE FROM topic_df WHERE d <= 0")
     for table in tables:
         db.execute(f"DELETE FROM {table} WHERE page_url IN ({_SELECTED})", params)
 
@@ -175,7 +189,7 @@ def rebuild(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
     """Recompute every table; return the number of ``page_topics`` rows."""
     _functions(db)
     with db.atomic():
-        for table in ("topic_terms", "page_entities", "page_topics"):
+        for table in ("topic_terms", "topic_df", "page_entities", "page_topics"):
             db.execute(f"DELETE FROM {table}")
         cursor = db.execute(_PAGES + " ORDER BY p.url")
         while batch := cursor.fetchmany(_BATCH):
@@ -191,7 +205,7 @@ class TopicsIndex(DerivedIndex):
 
     name = "topics"
     #: Bump when the rules or the vocabulary change: archives then rebuild on open.
-    version = "1"
+    version = "2"  # 2: topic_df
     reads = frozenset({"title", "lead", "body", "captions", "published", "source"})
 
     def create(self, db: sqlite_utils.Database) -> None:

@@ -159,7 +159,8 @@ M15 = (
 #: count; the archive's document frequencies are counted from it), ``page_topics`` (the
 #: best phrases per page by TF-IDF, ``rank`` 1 = best) and ``page_entities`` (people,
 #: organisations, places, amounts, dates found by rules, with the sentence they came from;
-#: ``key``: the value folded, organisations and places stemmed, to count them together).
+#: ``key``: the value folded, organisations and places stemmed, to count them together);
+#: ``topic_df``: the document frequency of every key in ``topic_terms``, kept with it.
 M16 = (
     """CREATE TABLE "topic_terms" ( "page_url" TEXT NOT NULL, "key" TEXT NOT NULL, "phrase" TEXT NOT NULL, "tf" INTEGER NOT NULL, PRIMARY KEY ("page_url", "key") )""",
     """CREATE INDEX "idx_topic_terms_key" ON "topic_terms" ("key")""",
@@ -169,5 +170,6 @@ M16 = (
     """CREATE TABLE "page_entities" ( "page_url" TEXT NOT NULL, "kind" TEXT NOT NULL, "text" TEXT, "value" TEXT, "role" TEXT, "sentence" TEXT, "position" INTEGER NOT NULL, "time" TEXT, "key" TEXT, PRIMARY KEY ("page_url", "kind", "position") )""",
     """CREATE INDEX "idx_page_entities_kind_value" ON "page_entities" ("kind", "value")""",
     """CREATE INDEX "idx_page_entities_kind_key" ON "page_entities" ("kind", "key")""",
+    """CREATE TABLE "topic_df" ( "key" TEXT PRIMARY KEY, "d" INTEGER NOT NULL )""",
 )
 # fmt: on

@@ -23,7 +23,13 @@ from tests.support.cli import invoke
 from tests.support.sample_crawl import crawl_sample
 
 SEED = "/presse/2025/2025-11-28-euro-fuer-vielfalt-und-teilhabe-land-hessen-staerkt"
-TABLES = ("topic_terms", "page_topics", "page_entities")
+TABLES = ("topic_terms", "page_topics", "page_entities", "topic_df")
+ORDER = {  # TABLES by their primary keys
+    "topic_terms": "page_url, key",
+    "page_topics": "page_url, phrase",
+    "page_entities": "page_url, kind, position",
+    "topic_df": "key",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +47,9 @@ def _seed_url(path: Path) -> str:
 
 def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(path) as conn:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in TABLES}
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY {ORDER[t]}").fetchall() for t in TABLES
+        }
 
 
 def test_crawl_fills_entities_and_ranked_topics(archive: Path) -> None:
@@ -66,6 +74,23 @@ def test_crawl_fills_entities_and_ranked_topics(archive: Path) -> None:
     assert with_topics >= pages * 0.9
 
 
+def test_document_frequencies_follow_edits_and_removals(tmp_path: Path) -> None:
+    """topic_df is kept as pages change and go (editions 1 and 2: new, edited, removed
+    pages): always the count of topic_terms per key."""
+    path = tmp_path / "archive.db"
+    for edition in (1, 2):
+        with SampleSite(edition=edition, crawl_delay="0.01") as edited:
+            crawl_sample(path, edited)
+    with sqlite3.connect(path) as conn:
+        kept = conn.execute("SELECT key, d FROM topic_df ORDER BY key").fetchall()
+        counted = conn.execute(
+            "SELECT key, count(*) FROM topic_terms GROUP BY key ORDER BY key"
+        ).fetchall()
+        removed = conn.execute("SELECT count(*) FROM pages WHERE removed_at IS NOT NULL")
+        assert removed.fetchone()[0] > 0
+    assert kept == counted and kept
+
+
 def test_rebuild_gives_the_rows_the_crawl_wrote(archive: Path, tmp_path: Path) -> None:
     before = _rows(archive)
     copy = tmp_path / "copy.db"
@@ -80,6 +105,7 @@ def test_rebuild_gives_the_rows_the_crawl_wrote(archive: Path, tmp_path: Path) -
     finally:
         db.close()
     after = _rows(copy)
+    assert after["topic_df"] == before["topic_df"]  # kept page by page = counted anew
     assert after["page_entities"] == before["page_entities"]
     assert after["topic_terms"] == before["topic_terms"]
     # scores written page by page used the frequencies of their moment; after the run

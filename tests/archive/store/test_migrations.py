@@ -180,6 +180,7 @@ def test_create_makes_what_the_migrations_made(name: str, fresh: Path, tmp_path:
             "DROP TABLE topic_terms",
             "DROP TABLE page_topics",
             "DROP TABLE page_entities",
+            "DROP TABLE topic_df",
         ],
     }[name]
     for statement in owned:
