@@ -31,7 +31,7 @@ def central(sql: SqlGraph, top: int = 20) -> list[dict[str, Any]]:
     """:func:`archive.graph.analysis.central` on the graph now."""
     out = []
     for node, rank in ranks(sql)[:top]:
-        ins, outs = len(sql.edges_in(node)), len(sql.edges_out(node))
+        ins, outs = sql.count(node, "in"), sql.count(node, "out")
         out.append({**sql.info(node), "pagerank": round(rank, 6), "in_degree": ins,
                     "out_degree": outs})  # fmt: skip
     return out

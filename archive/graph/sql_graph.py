@@ -136,8 +136,18 @@ class SqlGraph:
     def edges_in(self, node: str) -> list[dict[str, Any]]:
         return self._edges("e.target = :node", {"node": node})
 
+    def count(self, node: str, direction: str) -> int:
+        """The number of edges from (``out``) or to (``in``) ``node``."""
+        self.generic  # noqa: B018 - sets the :generic parameter
+        column = "source" if direction == "out" else "target"
+        row = self.db.execute(
+            f"SELECT count(*) FROM graph_edges e WHERE e.{column} = :node AND {self._counted}",
+            {**self._params, "node": node},
+        ).fetchone()
+        return int(row[0])
+
     def degree(self, node: str) -> int:
-        return len(self.edges_out(node)) + len(self.edges_in(node))
+        return self.count(node, "out") + self.count(node, "in")
 
     def info(self, node: str) -> dict[str, Any]:
         """:func:`archive.graph.analysis.node_info` of ``node``."""
@@ -149,28 +159,35 @@ class SqlGraph:
     # ------------------------------------------------------------------ finding a node
 
     def _titles(self) -> Iterable[tuple[str, str, bool]]:
-        """Every node as (id, title, is a label), read in one pass."""
-        g = self.generic
-        yield from (
-            (str(u), str(t or ""), False)
-            for u, t in self.db.execute(
-                f"SELECT url, title FROM pages p WHERE 1{self._scope}", self._params
-            )  # fmt: skip
-        )
-        rows = self.db.execute(
-            f"SELECT DISTINCT e.target, e.rel, e.label FROM graph_edges e "
-            f"WHERE e.rel != 'body' AND {self._counted}", self._params
-        ).fetchall()  # fmt: skip
-        seen: set[str] = set()
-        for target, rel, label in rows:
-            if rel == "label" and label not in g and target not in seen:
-                seen.add(target)
-                yield str(target), str(label), True
-        for target, rel, _label in rows:
-            if rel == "related" and target not in seen and self._page(target, True) is None:
-                seen.add(target)
-                data = self.node(target)
-                yield str(target), str(data["title"] if data else target), False
+        """Every node as (id, title, is a label): the present pages, their labels (but the
+        generic ones), the other targets of their related boxes; three queries."""
+        pages = dict(self.db.execute(f"SELECT url, title FROM pages p WHERE 1{self._scope}",
+                                     self._params).fetchall())  # fmt: skip
+        yield from ((str(u), str(t or ""), False) for u, t in pages.items())
+        labels = self.db.execute(
+            f"SELECT DISTINCT label FROM pages p WHERE label != ''{self._scope}", self._params
+        ).fetchall()
+        generic = self.generic
+        for (label,) in labels:
+            if label not in generic:
+                yield LABEL_PREFIX + str(label), str(label), True
+        present = self._scope.replace("p.", "t.")
+        others = self.db.execute(
+            "SELECT e.target, e.source, e.title FROM graph_edges e WHERE e.rel = 'related' AND "
+            f"e.present AND NOT EXISTS (SELECT 1 FROM pages t WHERE t.url = e.target{present})",
+            self._params,
+        ).fetchall()
+        first: dict[str, tuple[str, str]] = {}  # linked: the teaser of the first page
+        for target, src, title in others:
+            if src in pages and (target not in first or src < first[target][0]):
+                first[target] = (src, title or target)
+        scope = " AND p.source = :source" if self.source else ""
+        urls = {**self._params, "urls": json.dumps(sorted(first))}
+        removed = dict(self.db.execute(
+            f"SELECT url, title FROM pages p WHERE url IN (SELECT value FROM json_each(:urls))"
+            f"{scope}", urls).fetchall())  # fmt: skip
+        for target, (_src, title) in first.items():
+            yield str(target), str(removed.get(target, title) or ""), False
 
     def find(self, query: str) -> str:
         """:func:`archive.graph.analysis.find_node` on the graph now."""

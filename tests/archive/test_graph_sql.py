@@ -4,13 +4,16 @@ the sample site's archive (both editions crawled) and on a synthetic graph."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from archive.graph import analysis as A
 from archive.graph import model as G
 from archive.graph import ranking
 from archive.graph.sql_graph import SqlGraph
-from archive.indexes import graph_ranking, registry
+from archive.indexes import graph_edges, graph_ranking, registry
 from archive.indexes.graph_edges import refresh_pages
 from archive.store.schema import open_archive
 from tests.archive.test_graph import SEED, Archive, archive  # noqa: F401 - the fixture
@@ -32,16 +35,61 @@ def test_every_node_and_its_neighbours_match_the_built_graph(archive: Archive) -
         assert sql.node("https://nowhere.test/x") is None
 
 
+def test_removed_and_linked_nodes_match_the_built_graph(
+    archive: Archive,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A page removed (still linked to) and teasers to URLs the archive does not hold."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(archive.path, copy)
+    db = open_archive(copy)
+    g = G.build_graph(db)
+    gone = next(v for u, v, d in g.edges(data=True) if d["rel"] == "related" and u != v)
+    last = db.execute("SELECT max(fetched_at) FROM revisions").fetchone()[0]
+    db.execute("UPDATE pages SET removed_at = ? WHERE url = ?", [last, gone])
+    db.execute(
+        "UPDATE revisions SET removed_at = ? WHERE page_url = ? AND revision = "
+        "(SELECT max(revision) FROM revisions WHERE page_url = ?)", [last, gone, gone]
+    )  # fmt: skip
+    rev = db.execute("SELECT max(revision) FROM revisions WHERE page_url = ?", [SEED]).fetchone()
+    for i, target in enumerate(("https://else.test/a", "https://else.test/b")):
+        db["revision_links"].insert({
+            "page_url": SEED, "revision": rev[0], "rel": "related", "position": 90 + i,
+            "url": target, "title": f"Anderswo {i}", "kind": "topic" if i else None,
+        })  # fmt: skip
+    graph_edges.rebuild(db)
+    g, sql = G.build_graph(db), SqlGraph(db)
+    assert {d["status"] for _n, d in g.nodes(data=True)} == {
+        "archived",
+        "label",
+        "linked",
+        "removed",
+    }
+    for node in g:
+        assert sql.info(node) == A.node_info(g, node), node
+    for node in (SEED, gone, "https://else.test/a"):
+        assert sql.neighbors(node, 2) == A.neighbors(g, node, 2)
+    for query in ("Anderswo 0", g.nodes[gone]["title"], "https://else.test/b"):
+        assert sql.find(query) == A.find_node(g, query, db)
+    with pytest.raises(G.NodeNotFound) as old:
+        A.find_node(g, "anderswo", db)
+    with pytest.raises(G.NodeNotFound) as new:
+        sql.find("anderswo")
+    assert str(new.value) == str(old.value)  # both candidates named
+
+
 def test_find_node_and_path_match_the_built_graph(archive: Archive) -> None:  # noqa: F811
     db = open_archive(archive.path)
     g, sql = G.build_graph(db), SqlGraph(db)
-    for query in (SEED, "Migration", "label:Migration", "stadtbücherei", "lesesommer"):
+    titles = [str(d["title"]) for _n, d in sorted(g.nodes(data=True))][::4]
+    assert {d["status"] for _n, d in g.nodes(data=True)} == {"archived", "label"}
+    for query in (SEED, "Migration", "label:Migration", "stadtbücherei", "lesesommer", *titles):
         try:
             expected = A.find_node(g, query, db)
         except G.NodeNotFound as exc:
             with pytest.raises(G.NodeNotFound, match="matches|no page"):
                 sql.find(query)
-            assert str(exc).split(":")[0] in str(exc)
+            assert str(exc).split(" matches ")[0] in str(exc)
             continue
         assert sql.find(query) == expected
     nodes = sorted(g)
