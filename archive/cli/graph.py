@@ -297,7 +297,7 @@ def _community_rows(found: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 @graph.command("communities")
-@click.option("--seed", default=42, show_default=True, help="Seed of the Louvain method.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the community method.")
 @click.option("--resolution", default=1.0, show_default=True, help="Higher: smaller clusters.")
 @at_option
 @source_option()
@@ -307,7 +307,9 @@ def graph_communities(
     seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
     out: Output,
 ) -> None:  # fmt: skip
-    """Clusters of topics and releases (Louvain community detection).
+    """Clusters of topics and releases (modularity communities: igraph's Leiden method on
+    the graph now, cached by `pressarchive reindex --index graph_ranking`; Louvain on the
+    graph built for --at).
 
     \b
     Example:

@@ -22,7 +22,7 @@ from archive.indexes import graph_ranking as R
 
 
 def ranks(sql: SqlGraph) -> list[list[Any]]:
-    """Every node with its PageRank, best first: ``[[id, rank], ...]``."""
+    """Every node with its PageRank and in- and out-degree, best first."""
     found = R.read_cached(sql.db, R.rank_key(sql.source))
     return list(found if found is not None else R.compute_ranks(sql.db, sql.source))
 
@@ -30,10 +30,9 @@ def ranks(sql: SqlGraph) -> list[list[Any]]:
 def central(sql: SqlGraph, top: int = 20) -> list[dict[str, Any]]:
     """:func:`archive.graph.analysis.central` on the graph now."""
     out = []
-    for node, rank in ranks(sql)[:top]:
-        ins, outs = sql.count(node, "in"), sql.count(node, "out")
-        out.append({**sql.info(node), "pagerank": round(rank, 6), "in_degree": ins,
-                    "out_degree": outs})  # fmt: skip
+    for node, rank, ins, outs in ranks(sql)[:top]:
+        out.append({**sql.info(node, ins + outs), "pagerank": round(rank, 6),
+                    "in_degree": ins, "out_degree": outs})  # fmt: skip
     return out
 
 
@@ -48,18 +47,19 @@ def partition(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> dic
 def communities(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> list[dict[str, Any]]:
     """:func:`archive.graph.analysis.communities` on the graph now."""
     found = partition(sql, seed, resolution)
+    neighbours: dict[str, int] = found["neighbours"]
     degree: dict[str, int] = found["degree"]
     attrs = _kinds_labels(sql)
     generic = ("", *sql.generic)
     out = []
     for i, members in enumerate(found["members"], 1):
-        ranked = sorted(members, key=lambda u: (-degree[u], u))
+        ranked = sorted(members, key=lambda u: (-neighbours[u], u))
         labels = Counter(attrs(u)[1] for u in members if attrs(u)[1] not in generic)
         kinds = Counter(attrs(u)[0] for u in members)
         out.append({
             "size": len(members), "kinds": dict(kinds.most_common()),
             "labels": [name for name, _n in labels.most_common(5)],
-            "top": [sql.info(u) for u in ranked[:5]], "members": members, "id": i,
+            "top": [sql.info(u, degree[u]) for u in ranked[:5]], "members": members, "id": i,
         })  # fmt: skip
     return out
 

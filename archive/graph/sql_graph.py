@@ -36,6 +36,8 @@ class SqlGraph:
     def __init__(self, db: sqlite_utils.Database, source: str | None = None) -> None:
         self.db, self.source = db, source
         self._nodes: dict[str, dict[str, Any] | None] = {}
+        self._degree: dict[str, int] = {}
+        self._runs: dict[str, str] = {}
         scope = " AND {a}.removed_at IS NULL" + (" AND {a}.source = :source" if source else "")
         self._params: dict[str, Any] = {"source": source}
         self._counted = (
@@ -65,25 +67,55 @@ class SqlGraph:
         ).fetchone()
         return str(row[0] or "")
 
-    def _page(self, url: str, present: bool) -> dict[str, Any] | None:
-        cond = self._scope if present else (" AND p.source = :source" if self.source else "")
-        row = self.db.execute(
-            "SELECT p.page_type, p.title, p.label, p.source, p.published, "
-            "(SELECT min(fetched_at) FROM revisions WHERE page_url = p.url), "
-            "(SELECT max(fetched_at) FROM revisions WHERE page_url = p.url) "
-            f"FROM pages p WHERE p.url = :url{cond}",
-            {**self._params, "url": url},
-        ).fetchone()
-        if row is None or row[5] is None:
-            return None
-        ptype, title, label, source, published, first, last = row
+    _PAGE = (
+        "SELECT p.url, p.page_type, p.title, p.label, p.source, p.published, "
+        "(SELECT min(fetched_at) FROM revisions WHERE page_url = p.url), "
+        "(SELECT max(fetched_at) FROM revisions WHERE page_url = p.url) FROM pages p "
+    )
+
+    def _page_attrs(self, row: Any, present: bool) -> dict[str, Any]:
+        _url, ptype, title, label, source, published, first, last = row
         last = str(last)
         if present:
-            last = max(last, self._confirmed(source))
+            if source not in self._runs:
+                self._runs[source] = self._confirmed(source)
+            last = max(last, self._runs[source])
         return {"kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": ptype or "",
                 "status": "archived" if present else "removed", "title": title or "",
                 "label": label or "", "source": source or "", "published": published or "",
                 "first_seen": str(first), "last_seen": last}  # fmt: skip
+
+    def _page(self, url: str, present: bool) -> dict[str, Any] | None:
+        cond = self._scope if present else (" AND p.source = :source" if self.source else "")
+        row = self.db.execute(
+            f"{self._PAGE} WHERE p.url = :url{cond}", {**self._params, "url": url}
+        ).fetchone()
+        if row is None or row[6] is None:
+            return None
+        return self._page_attrs(row, present)
+
+    def prefetch(self, nodes: list[str]) -> None:
+        """Read the present pages among ``nodes`` and every node's degree in three queries
+        (a BFS level at once, instead of a few queries per node)."""
+        todo = [u for u in nodes if u not in self._nodes]
+        params = {**self._params, "nodes": json.dumps(todo)}
+        pick = "IN (SELECT value FROM json_each(:nodes))"
+        for row in self.db.execute(f"{self._PAGE} WHERE p.url {pick}{self._scope}", params):
+            if row[6] is not None:
+                self._nodes[str(row[0])] = self._page_attrs(row, True)
+        todo = [u for u in nodes if u not in self._degree]
+        if not todo:
+            return
+        self.generic  # noqa: B018 - sets the :generic parameter
+        params = {**self._params, "nodes": json.dumps(todo)}
+        found: dict[str, int] = dict.fromkeys(todo, 0)
+        for column in ("source", "target"):
+            for node, n in self.db.execute(
+                f"SELECT e.{column}, count(*) FROM graph_edges e WHERE e.{column} {pick} AND "
+                f"{self._counted} GROUP BY e.{column}", params,
+            ):  # fmt: skip
+                found[node] += n
+        self._degree.update(found)
 
     def node(self, node: str) -> dict[str, Any] | None:
         """The attributes of ``node`` (as :func:`archive.graph.model.graph_at` sets them),
@@ -96,14 +128,20 @@ class SqlGraph:
         page = self._page(node, present=True)
         if page is not None:
             return page
+        if node.startswith(LABEL_PREFIX):  # only label edges lead there
+            self.generic  # noqa: B018 - sets the :generic parameter
+            name, first = self.db.execute(
+                "SELECT min(e.label), min(e.first_seen) FROM graph_edges e WHERE e.target = "
+                f":node AND {self._counted}", {**self._params, "node": node},
+            ).fetchone()  # fmt: skip
+            if name is None:
+                return None
+            return {"kind": "label", "status": "label", "title": name, "label": name, "url": "",
+                    "page_type": "", "source": "", "published": "", "last_seen": "",
+                    "first_seen": first or ""}  # fmt: skip
         ins = self.edges_in(node)
         if not ins:
             return None
-        if node.startswith(LABEL_PREFIX) and all(e["rel"] == "label" for e in ins):
-            name = ins[0]["label"]
-            return {"kind": "label", "status": "label", "title": name, "label": name, "url": "",
-                    "page_type": "", "source": "", "published": "", "last_seen": "",
-                    "first_seen": min(e["first_seen"] for e in ins)}  # fmt: skip
         removed = self._page(node, present=False)
         if removed is not None:
             return removed
@@ -147,14 +185,18 @@ class SqlGraph:
         return int(row[0])
 
     def degree(self, node: str) -> int:
-        return self.count(node, "out") + self.count(node, "in")
+        if node not in self._degree:
+            self._degree[node] = self.count(node, "out") + self.count(node, "in")
+        return self._degree[node]
 
-    def info(self, node: str) -> dict[str, Any]:
-        """:func:`archive.graph.analysis.node_info` of ``node``."""
+    def info(self, node: str, degree: int | None = None) -> dict[str, Any]:
+        """:func:`archive.graph.analysis.node_info` of ``node`` (``degree`` if known)."""
         data = self.node(node)
         if data is None:
             raise NodeNotFound(f"{node!r}: not in the graph at now")
-        return {"id": node, **{k: data.get(k, "") for k in NODE_KEYS}, "degree": self.degree(node)}
+        if degree is None:
+            degree = self.degree(node)
+        return {"id": node, **{k: data.get(k, "") for k in NODE_KEYS}, "degree": degree}
 
     # ------------------------------------------------------------------ finding a node
 
@@ -234,10 +276,13 @@ class SqlGraph:
         for distance in range(1, depth + 1):
             nxt: list[str] = []
             for here in frontier:
+                steps = []
                 for other, direction, data in self._steps(here):
-                    if other in seen:
-                        continue
-                    seen.add(other)
+                    if other not in seen:
+                        seen.add(other)
+                        steps.append((other, direction, data))
+                self.prefetch([other for other, _d, _e in steps])
+                for other, direction, data in steps:
                     nxt.append(other)
                     info = self.info(other)
                     out.append({

@@ -84,14 +84,21 @@ def _igraph(n: int, edges: list[tuple[int, int]], directed: bool) -> Any:
     return igraph.Graph(n=n, edges=edges, directed=directed)
 
 
-def compute_ranks(db: sqlite_utils.Database, source: str | None = None) -> list[list[Any]]:
-    """Every node with its PageRank, best first: ``[[id, rank], ...]``."""
-    nodes, edges = edge_list(db, source)
+Listed = tuple[list[str], list[tuple[int, int]]]
+
+
+def compute_ranks(
+    db: sqlite_utils.Database, source: str | None = None, listed: Listed | None = None
+) -> list[list[Any]]:
+    """Every node with its PageRank, in- and out-degree, best first: ``[[id, rank, in,
+    out], ...]`` (``listed``: the :func:`edge_list` if already read)."""
+    nodes, edges = listed or edge_list(db, source)
     if not nodes:
         return []
     values = _igraph(len(nodes), edges, True).pagerank(damping=ALPHA, directed=True)
+    ins, outs = Counter(v for _u, v in edges), Counter(u for u, _v in edges)
     order = sorted(range(len(nodes)), key=lambda i: (-round(values[i], 12), nodes[i]))
-    return [[nodes[i], values[i]] for i in order]
+    return [[nodes[i], values[i], ins[i], outs[i]] for i in order]
 
 
 def louvain(
@@ -121,15 +128,17 @@ def louvain(
 
 def compute_partition(
     db: sqlite_utils.Database, source: str | None = None, seed: int = SEED,
-    resolution: float = 1.0,
+    resolution: float = 1.0, listed: Listed | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Louvain communities of the graph now: ``{"members": [[id, ...], ...] (largest
-    first), "degree": {id: distinct neighbours}}``."""
-    nodes, edges = edge_list(db, source)
-    groups, degree = louvain(len(nodes), edges, seed, resolution)
+    """Communities of the graph now: ``{"members": [[id, ...], ...] (largest first),
+    "neighbours": {id: distinct neighbours}, "degree": {id: edges in and out}}``."""
+    nodes, edges = listed or edge_list(db, source)
+    groups, distinct = louvain(len(nodes), edges, seed, resolution)
+    degree = Counter(u for u, _v in edges) + Counter(v for _u, v in edges)
     members = [sorted(nodes[i] for i in c) for c in groups]
     members.sort(key=lambda c: (-len(c), c[0]))
-    return {"members": members, "degree": {nodes[i]: d for i, d in enumerate(degree)}}
+    return {"members": members, "neighbours": {nodes[i]: d for i, d in enumerate(distinct)},
+            "degree": {nodes[i]: degree[i] for i in range(len(nodes))}}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- cache
@@ -207,8 +216,9 @@ class GraphRankingIndex(DerivedIndex):
         db.execute("DELETE FROM graph_cache")
         if db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None:
             return 0
-        ranked = store(db, rank_key(None), lambda: compute_ranks(db))
-        store(db, partition_key(None, SEED, 1.0), lambda: compute_partition(db))
+        listed = edge_list(db)
+        ranked = store(db, rank_key(None), lambda: compute_ranks(db, listed=listed))
+        store(db, partition_key(None, SEED, 1.0), lambda: compute_partition(db, listed=listed))
         if progress:
             progress(page_count(db))
         return len(ranked)

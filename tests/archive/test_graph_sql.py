@@ -127,8 +127,10 @@ def test_central_matches_networkx_pagerank_and_is_cached(archive: Archive) -> No
     registry.rebuild(db, registry.get("graph_ranking"))  # reindex: stores the answers
     assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 2
     assert ranking.ranks(sql)[0][0] == best[0]
-    db.execute("UPDATE graph_cache SET data = json('[[\"x\", 1.0]]') WHERE key LIKE 'pagerank%'")
-    assert ranking.ranks(sql) == [["x", 1.0]]  # answered from the cache
+    db.execute(
+        "UPDATE graph_cache SET data = json('[[\"x\", 1.0, 0, 0]]') WHERE key LIKE 'pagerank%'"
+    )
+    assert ranking.ranks(sql) == [["x", 1.0, 0, 0]]  # answered from the cache
     refresh_pages(db, [SEED])  # edges rewritten: the cache is forgotten
     assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 0
     assert ranking.ranks(sql)[0][0] == best[0]
@@ -142,6 +144,10 @@ def test_communities_as_good_as_the_python_louvain(archive: Archive) -> None:  #
     new = ranking.communities(sql)
     assert sorted(m for c in new for m in c["members"]) == sorted(g)
     assert list(new[0]) == list(old[0])  # the same keys, in the same order
+    for community in new:
+        assert all(top == A.node_info(g, top["id"]) for top in community["top"])
+        degrees = [h.degree(top["id"]) for top in community["top"]]
+        assert degrees == sorted(degrees, reverse=True)
     ratio = _modularity(h, [set(c["members"]) for c in new]) / _modularity(
         h, [set(c["members"]) for c in old]
     )
