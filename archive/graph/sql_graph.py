@@ -200,36 +200,42 @@ class SqlGraph:
 
     # ------------------------------------------------------------------ finding a node
 
-    def _titles(self) -> Iterable[tuple[str, str, bool]]:
-        """Every node as (id, title, is a label): the present pages, their labels (but the
-        generic ones), the other targets of their related boxes; three queries."""
-        pages = dict(self.db.execute(f"SELECT url, title FROM pages p WHERE 1{self._scope}",
-                                     self._params).fetchall())  # fmt: skip
-        yield from ((str(u), str(t or ""), False) for u, t in pages.items())
-        labels = self.db.execute(
-            f"SELECT DISTINCT label FROM pages p WHERE label != ''{self._scope}", self._params
-        ).fetchall()
+    def _titles(self, folded: str) -> Iterable[tuple[str, str, bool]]:
+        """The nodes whose title contains ``folded`` (case-folded), as (id, title, is a
+        label): present and removed pages, labels (not the generic ones), linked URLs;
+        the test runs inside SQLite, so only candidates reach Python."""
+        self.db.conn.create_function(
+            "pa_contains", 2, lambda text, q: q in str(text or "").casefold(), deterministic=True
+        )
+        params = {**self._params, "q": folded}
+        scope = " AND p.source = :source" if self.source else ""
+        for url, title, removed in self.db.execute(
+            f"SELECT url, title, removed_at FROM pages p WHERE pa_contains(title, :q){scope}",
+            params,
+        ).fetchall():  # fmt: skip
+            if removed is None or self.node(str(url)) is not None:
+                yield str(url), str(title or ""), False
         generic = self.generic
-        for (label,) in labels:
+        for (label,) in self.db.execute(
+            f"SELECT DISTINCT label FROM pages p WHERE label != '' AND pa_contains(label, :q)"
+            f"{self._scope}", params,
+        ).fetchall():  # fmt: skip
             if label not in generic:
                 yield LABEL_PREFIX + str(label), str(label), True
         present = self._scope.replace("p.", "t.")
-        others = self.db.execute(
-            "SELECT e.target, e.source, e.title FROM graph_edges e WHERE e.rel = 'related' AND "
-            f"e.present AND NOT EXISTS (SELECT 1 FROM pages t WHERE t.url = e.target{present})",
-            self._params,
-        ).fetchall()
-        first: dict[str, tuple[str, str]] = {}  # linked: the teaser of the first page
-        for target, src, title in others:
-            if src in pages and (target not in first or src < first[target][0]):
-                first[target] = (src, title or target)
-        scope = " AND p.source = :source" if self.source else ""
-        urls = {**self._params, "urls": json.dumps(sorted(first))}
-        removed = dict(self.db.execute(
-            f"SELECT url, title FROM pages p WHERE url IN (SELECT value FROM json_each(:urls))"
-            f"{scope}", urls).fetchall())  # fmt: skip
-        for target, (_src, title) in first.items():
-            yield str(target), str(removed.get(target, title) or ""), False
+        others = [str(t) for (t,) in self.db.execute(
+            "SELECT e.target FROM (SELECT DISTINCT target FROM graph_edges) e WHERE NOT "
+            f"EXISTS (SELECT 1 FROM pages t WHERE t.url = e.target{present})", params,
+        ) if not str(t).startswith(LABEL_PREFIX)]  # fmt: skip
+        for (target,) in self.db.execute(
+            "SELECT DISTINCT e.target FROM graph_edges e WHERE e.target IN (SELECT value FROM "
+            "json_each(:urls)) AND e.rel = 'related' AND e.present AND "
+            "pa_contains(coalesce(nullif(e.title, ''), e.target), :q)",
+            {**params, "urls": json.dumps(others)},
+        ).fetchall():  # fmt: skip
+            data = self.node(str(target))
+            if data and data["status"] == "linked" and folded in str(data["title"]).casefold():
+                yield str(target), str(data["title"]), False
 
     def find(self, query: str) -> str:
         """:func:`archive.graph.analysis.find_node` on the graph now."""
@@ -247,7 +253,7 @@ class SqlGraph:
         if self.node(LABEL_PREFIX + q) is not None:
             return LABEL_PREFIX + q
         folded = q.casefold()
-        titles = list(self._titles())
+        titles = list(self._titles(folded))
         for kind_first in (True, False):
             exact = [n for n, t, is_label in titles
                      if t.casefold() == folded and is_label == kind_first]  # fmt: skip
