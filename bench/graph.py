@@ -165,7 +165,7 @@ def sql_rows(rows: Rows, db: Any, pages: int) -> None:
     t, top = timed(lambda: ranking.central(SqlGraph(db), 20))
     rows.append(("igraph: central (PageRank), computed, not cached", t, f"top: {top[0]['id']}"))
     t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
-    rows.append(("igraph: communities (Louvain), computed, not cached", t,
+    rows.append(("igraph: communities (Leiden), computed, not cached", t,
                  f"{len(comms):,} communities"))  # fmt: skip
     t, n = timed(lambda: registry.rebuild(db, registry.get("graph_ranking")))
     rows.append(("reindex --index graph_ranking (both, stored)", t, f"{n:,} nodes ranked"))
