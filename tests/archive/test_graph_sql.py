@@ -169,3 +169,24 @@ def test_igraph_louvain_on_a_synthetic_graph() -> None:
     ours = _modularity(h, [set(c) for c in groups])
     old = _modularity(h, A.louvain(h, seed=7))
     assert ours >= 0.95 * old and len(groups) >= 6
+
+
+def test_cli_answers_now_equal_the_built_graph_at_a_later_date(archive: Archive) -> None:  # noqa: F811
+    """Without --at the commands read SQL; with an --at after every fetch they build the
+    graph (networkx): the same edges, so the same answers."""
+    import json
+
+    from tests.support.cli import invoke
+
+    db, later = str(archive.path), "2999-12-31"
+    for args in (
+        ["neighbors", SEED, "--depth", "2"],
+        ["neighbors", "Migration"],
+        ["path", SEED, "Migration"],
+        ["central", "--top", "10"],
+    ):
+        now = json.loads(invoke("graph", *args, "--db", db, "--json").output)
+        built = json.loads(invoke("graph", *args, "--at", later, "--db", db, "--json").output)
+        if isinstance(now, dict):
+            assert now.pop("at") == "now" and built.pop("at") != "now"
+        assert now == built, args
