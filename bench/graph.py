@@ -9,7 +9,9 @@ revision whose related box changed. Then times, in one run: filling the ``graph_
 table (as migration ``graph_edges_table`` does; the synthesis bypasses the save hooks),
 queries on it and on ``graph_nodes``, the per-save refresh and the end-of-run update,
 timeline load, graph at now and at a date, neighbors, PageRank, export (GEXF, GraphML,
-JSON) and render (HTML, 400 nodes); ``--communities`` adds community detection. Prints
+JSON) and render (HTML, 400 nodes); ``--communities`` adds community detection. Before
+the graph is built: the same questions answered without it (SQL lookups of ``graph_edges``,
+igraph on its edge list, cold and cached). Prints
 Markdown; "peak MB" is the process's peak RSS so far.
 """
 
@@ -32,9 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from archive.graph import analysis as A  # noqa: E402
 from archive.graph import model as G  # noqa: E402
+from archive.graph import ranking  # noqa: E402
 from archive.graph import timeline as T  # noqa: E402
 from archive.graph.render import render  # noqa: E402
+from archive.graph.sql_graph import SqlGraph  # noqa: E402
 from archive.indexes import graph_edges as graph_table  # noqa: E402
+from archive.indexes import registry  # noqa: E402
 from archive.store.schema import open_archive  # noqa: E402
 
 BATCH = 5000
@@ -142,6 +147,34 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
+def sql_rows(rows: Rows, db: Any, pages: int) -> None:
+    """The answers without a graph (archive.graph.sql_graph, archive.graph.ranking), timed
+    before the graph is built so that "peak MB" is theirs."""
+    sql = SqlGraph(db)
+    topic, press = url(0, "topic"), [url(i, "press") for i in (1, pages // 3)]
+    t, info = timed(lambda: sql.info(sql.find("topic 0")))
+    rows.append(("SQL: find 'topic 0' by title + node details", t, f"degree {info['degree']:,}"))
+    for node, depth in ((topic, 1), (press[0], 1), (press[0], 2)):
+        sql = SqlGraph(db)  # nothing remembered from the step before
+        t, found = timed(lambda: sql.neighbors(node, depth))  # noqa: B023
+        what = "the biggest topic" if node == topic else "a press release"
+        rows.append((f"SQL: neighbors of {what}, depth {depth}", t, f"{len(found):,} nodes"))
+    t, steps = timed(lambda: SqlGraph(db).path(*press))
+    rows.append(("SQL: path between two press releases (bidirectional BFS)", t,
+                 f"{len(steps)} steps"))  # fmt: skip
+    t, top = timed(lambda: ranking.central(SqlGraph(db), 20))
+    rows.append(("igraph: central (PageRank), computed, not cached", t, f"top: {top[0]['id']}"))
+    t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
+    rows.append(("igraph: communities (Leiden), computed, not cached", t,
+                 f"{len(comms):,} communities"))  # fmt: skip
+    t, n = timed(lambda: registry.rebuild(db, registry.get("graph_ranking")))
+    rows.append(("reindex --index graph_ranking (both, stored)", t, f"{n:,} nodes ranked"))
+    t, top = timed(lambda: ranking.central(SqlGraph(db), 20))
+    rows.append(("igraph: central, cached", t, "top 20"))
+    t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
+    rows.append(("igraph: communities, cached", t, f"{len(comms):,} communities"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100_000)
@@ -188,6 +221,7 @@ def main() -> None:
         t, n = timed(lambda: graph_table.confirm_run(db, "bench", "2025-12-02T06:00:00Z"))
         rows.append(("confirm_run: last_seen of present edges (end of an ok run)", t,
                      f"{n:,} rows"))  # fmt: skip
+        sql_rows(rows, db, args.pages)
         t, tl = timed(lambda: T.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
                      f"{len(tl.pages):,} pages, {len(tl.edges):,} edge histories"))  # fmt: skip
@@ -203,6 +237,9 @@ def main() -> None:
         rows.append(("neighbors of the biggest topic, depth 1", t, f"{len(found):,} nodes"))
         t, _top = timed(lambda: A.central(g, 20))
         rows.append(("central (PageRank, plain Python)", t, "top 20"))
+        press = [url(i, "press") for i in (1, args.pages // 3)]
+        t, steps = timed(lambda: A.path(g, *press))
+        rows.append(("path between two press releases (networkx)", t, f"{len(steps)} steps"))
         if args.communities:
             t, comms = timed(lambda: A.communities(g))
             rows.append(("communities (Louvain, seed 42)", t, f"{len(comms):,} communities"))

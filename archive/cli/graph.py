@@ -102,12 +102,20 @@ def graph_neighbors(
             fields=NEIGHBOR_FIELDS,
         )  # fmt: skip
         return
-    from archive.graph.model import find_node, neighbors, node_info
+    if at is None:  # now: indexed SQL lookups, no graph built
+        from archive.graph.sql_graph import SqlGraph
 
-    db, g = _load_graph(db_path, at, source)
-    found = find_node(g, node, db)
-    info = node_info(g, found)
-    data = {"node": info, "at": g.graph["at"], "neighbors": neighbors(g, found, depth)}
+        sql = SqlGraph(open_db(db_path, source=source), source)
+        found = sql.find(node)
+        info = sql.info(found)
+        data = {"node": info, "at": sql.at, "neighbors": sql.neighbors(found, depth)}
+    else:
+        from archive.graph.model import find_node, neighbors, node_info
+
+        db, g = _load_graph(db_path, at, source)
+        found = find_node(g, node, db)
+        info = node_info(g, found)
+        data = {"node": info, "at": g.graph["at"], "neighbors": neighbors(g, found, depth)}
 
     def lines(data: dict[str, Any]) -> Iterator[str]:
         yield f"{info['title']} <{found}> [{info['kind']}]"
@@ -257,10 +265,17 @@ def graph_central(top: int, at: str | None, source: str | None, db_path: str, ou
     Example:
         pressarchive graph central --top 10 --at 2025-06-30
     """
-    from archive.graph.model import central
+    if at is None:  # now: igraph on the edge list of graph_edges, cached in the archive
+        from archive.graph import ranking
+        from archive.graph.sql_graph import SqlGraph
 
-    _db, g = _load_graph(db_path, at, source)
-    out.emit(central(g, top), text=_central_lines, fields=CENTRAL_FIELDS)
+        found = ranking.central(SqlGraph(open_db(db_path, source=source), source), top)
+    else:
+        from archive.graph.model import central
+
+        _db, g = _load_graph(db_path, at, source)
+        found = central(g, top)
+    out.emit(found, text=_central_lines, fields=CENTRAL_FIELDS)
 
 
 def _community_lines(found: list[dict[str, Any]]) -> Iterator[str]:
@@ -282,7 +297,7 @@ def _community_rows(found: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 @graph.command("communities")
-@click.option("--seed", default=42, show_default=True, help="Seed of the Louvain method.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the community method.")
 @click.option("--resolution", default=1.0, show_default=True, help="Higher: smaller clusters.")
 @at_option
 @source_option()
@@ -292,16 +307,25 @@ def graph_communities(
     seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
     out: Output,
 ) -> None:  # fmt: skip
-    """Clusters of topics and releases (Louvain community detection).
+    """Clusters of topics and releases (modularity communities: igraph's Leiden method on
+    the graph now, cached by `pressarchive reindex --index graph_ranking`; Louvain on the
+    graph built for --at).
 
     \b
     Example:
         pressarchive graph communities --json
     """
-    from archive.graph.model import communities
+    if at is None:  # now: igraph on the edge list of graph_edges, cached in the archive
+        from archive.graph import ranking
+        from archive.graph.sql_graph import SqlGraph
 
-    _db, g = _load_graph(db_path, at, source)
-    found = communities(g, seed=seed, resolution=resolution)
+        sql = SqlGraph(open_db(db_path, source=source), source)
+        found = ranking.communities(sql, seed=seed, resolution=resolution)
+    else:
+        from archive.graph.model import communities
+
+        _db, g = _load_graph(db_path, at, source)
+        found = communities(g, seed=seed, resolution=resolution)
     out.emit(found, text=_community_lines, rows=_community_rows, fields=COMMUNITY_FIELDS)
 
 
@@ -330,10 +354,16 @@ def graph_path(
     Example:
         pressarchive graph path Migration Wahlen
     """
-    from archive.graph.model import find_node, path
+    if at is None:  # now: a bidirectional BFS over indexed SQL lookups
+        from archive.graph.sql_graph import SqlGraph
 
-    db, g = _load_graph(db_path, at, source)
-    steps = path(g, find_node(g, a, db), find_node(g, b, db))
+        sql = SqlGraph(open_db(db_path, source=source), source)
+        steps = sql.path(sql.find(a), sql.find(b))
+    else:
+        from archive.graph.model import find_node, path
+
+        db, g = _load_graph(db_path, at, source)
+        steps = path(g, find_node(g, a, db), find_node(g, b, db))
     out.emit(steps, text=_path_lines, fields=PATH_FIELDS)
 
 

@@ -19,7 +19,7 @@ from archive.cli.progress import terminal_progress
 
 #: The registered indexes (``archive.indexes.registry.names()``), spelled out here so that
 #: ``pressarchive --help`` need not import the stemmer; a test keeps the two equal.
-INDEX_NAMES = ("fts", "search", "graph_edges", "topics")
+INDEX_NAMES = ("fts", "search", "graph_edges", "topics", "graph_ranking")
 
 
 @click.command()

@@ -31,7 +31,9 @@ This module needs no networkx, so the crawler does not import it on every save.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 import sqlite_utils
@@ -110,6 +112,7 @@ def rebuild(db: sqlite_utils.Database) -> int:
     with db.atomic():
         db.execute("DELETE FROM graph_edges")
         db.execute(_INSERT + _EDGES_SQL.format(pages="1"))
+        forget_cached(db)
         return int(db.execute("SELECT count(*) FROM graph_edges").fetchone()[0])
 
 
@@ -133,6 +136,14 @@ def refresh_pages(db: sqlite_utils.Database, urls: Iterable[str], *, new: bool =
             "DELETE FROM graph_edges WHERE source IN (SELECT value FROM json_each(:urls))", params
         )
         db.execute(_INSERT + _EDGES_SQL.format(pages=_SELECTED), params)
+        forget_cached(db)
+
+
+def forget_cached(db: sqlite_utils.Database) -> None:
+    """Empty ``graph_cache`` (migration 17; :mod:`archive.graph.ranking`): the edges
+    changed. An archive older than that migration has no such table: nothing to forget."""
+    with contextlib.suppress(sqlite3.OperationalError):
+        db.execute("DELETE FROM graph_cache")
 
 
 def confirm_run(db: sqlite_utils.Database, source: str, finished_at: str) -> int:
@@ -178,6 +189,7 @@ __all__ = [
     "GraphEdgesIndex",
     "confirm_run",
     "create",
+    "forget_cached",
     "rebuild",
     "refresh_pages",
 ]

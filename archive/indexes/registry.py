@@ -9,7 +9,8 @@ index that was never built or was built by another version, and :func:`rebuild` 
 
 Order: ``fts`` and ``search`` read only ``pages``; ``graph_edges`` reads the revisions, which
 the writer has written before it calls :func:`after_change`; ``topics`` reads ``pages`` and
-the city of its ``sources`` row.
+the city of its ``sources`` row; ``graph_ranking`` (PageRank, communities) is emptied by
+``graph_edges`` when edges change and stored again by a rebuild.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sqlite_utils
 from archive.indexes.base import STATE_TABLE, DerivedIndex, Progress, recorded_version
 from archive.indexes.fts import PlainTextIndex
 from archive.indexes.graph_edges import GraphEdgesIndex
+from archive.indexes.graph_ranking import GraphRankingIndex
 from archive.indexes.search_index import SearchIndex
 from archive.indexes.topic_index import TopicsIndex
 from crawler.clock import now_iso
@@ -35,6 +37,7 @@ INDEXES: tuple[DerivedIndex, ...] = (
     SearchIndex(),
     GraphEdgesIndex(),
     TopicsIndex(),
+    GraphRankingIndex(),
 )
 
 

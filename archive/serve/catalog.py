@@ -25,6 +25,7 @@ INTERNAL_TABLES = frozenset(
         "learned_templates",  # per-source extraction templates (learn-templates)
         "run_templates",  # template hits per crawl run
         "topic_terms",  # key-phrase candidates per page (document frequencies of topics)
+        "graph_cache",  # PageRank and communities of the graph, per graph version
     }
 )
 #: Internal views: Datasette hides tables only, so these are refused as pages (a

@@ -172,4 +172,11 @@ M16 = (
     """CREATE INDEX "idx_page_entities_kind_key" ON "page_entities" ("kind", "key")""",
     """CREATE TABLE "topic_df" ( "key" TEXT PRIMARY KEY, "d" INTEGER NOT NULL )""",
 )
+#: 17 graph_cache: results of the whole-graph computations (PageRank, communities;
+#: :mod:`archive.graph.ranking`) per ``key`` (what was asked: computation, source, seed, …)
+#: and ``version`` (a fingerprint of ``graph_edges`` and ``pages`` when computed); ``data``
+#: is JSON. Emptied whenever ``graph_edges`` rows change (:mod:`archive.indexes.graph_edges`).
+M17 = (
+    """CREATE TABLE "graph_cache" ( "key" TEXT PRIMARY KEY, "version" TEXT NOT NULL, "computed_at" TEXT NOT NULL, "seconds" REAL, "data" TEXT NOT NULL )""",
+)
 # fmt: on
