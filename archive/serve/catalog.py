@@ -25,6 +25,7 @@ INTERNAL_TABLES = frozenset(
         "learned_templates",  # per-source extraction templates (learn-templates)
         "run_templates",  # template hits per crawl run
         "topic_terms",  # key-phrase candidates per page (document frequencies of topics)
+        "topic_df",  # document frequency per key of topic_terms (the TF-IDF of page_topics)
         "graph_cache",  # PageRank and communities of the graph, per graph version
     }
 )
