@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 
 import httpcore
@@ -93,6 +95,13 @@ class CheckedNetworkBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One TLS context for every transport of the process: building one loads the CA
+    bundle (about 20 ms of CPU), and a crawl makes a transport per source."""
+    return httpx.create_ssl_context()
+
+
 class CheckedHTTPTransport(httpx.AsyncHTTPTransport):
     """httpx's transport (no retries, default limits) over :class:`CheckedNetworkBackend`.
 
@@ -100,10 +109,10 @@ class CheckedHTTPTransport(httpx.AsyncHTTPTransport):
     pool with ours (pyproject pins httpx below 0.29 for this)."""
 
     def __init__(self, resolve: Resolve = system_resolve) -> None:
-        super().__init__(retries=0)
+        super().__init__(retries=0, verify=shared_ssl_context())
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=shared_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=5.0,

@@ -536,3 +536,18 @@ def test_redirect_hop_checks_robots() -> None:
         res, _ = run(fetch_one(FAST, source(srv), "http://site.test/go"))
     assert res.status is None and "disallowed by robots.txt" in (res.error or "")
     assert "/intern/x" not in srv.paths()
+
+
+def test_transports_share_one_verifying_tls_context() -> None:
+    """A crawl makes a transport per source; the CA bundle is loaded once per process, and
+    certificates are still checked."""
+    import ssl
+
+    from crawler.fetch.transports import CheckedHTTPTransport
+
+    first, second = CheckedHTTPTransport(), CheckedHTTPTransport()
+    contexts = {id(t._pool._ssl_context) for t in (first, second)}
+    assert len(contexts) == 1
+    context = first._pool._ssl_context
+    assert context is not None and context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
