@@ -10,8 +10,9 @@ finished crawl runs (the last one failed for 1 %), a fetch error for every tenth
 pages with a revision each, and its ``schedule_state``. Times, in one run: TOML parse,
 ``load_config`` (settings.py + checks.py), the scheduler's plan (``Scheduler.due``: every
 source's next run), ``source_health``, ``source_status``, and the ``status`` and
-``status --json`` commands (in this process, click's runner). ``--profile`` prints the top
-cProfile entries of each step. Prints Markdown; "peak MB" is the process's peak RSS so far.
+``status --json`` commands (each a process of its own, its peak RSS shown). ``--profile``
+prints the top cProfile entries of each step. Prints Markdown; "peak RSS" is the
+process's peak RSS (the config, the archive's status rows and the plan all held).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import platform
 import pstats
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,9 +36,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from click.testing import CliRunner  # noqa: E402
-
-from archive.cli.main import cli  # noqa: E402
 from archive.health import source_health  # noqa: E402
 from archive.run.schedule import Scheduler  # noqa: E402
 from archive.status import source_status  # noqa: E402
@@ -146,6 +145,7 @@ def timed(label: str, fn: Callable[[], Any], profile: bool) -> tuple[float, Any]
     if prof:
         prof.disable()
     took = time.perf_counter() - t0
+    print(f"{label}: {took:.2f} s, peak {peak_mb():.0f} MB", file=sys.stderr)
     if prof:
         text = io.StringIO()
         pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(18)
@@ -153,10 +153,20 @@ def timed(label: str, fn: Callable[[], Any], profile: bool) -> tuple[float, Any]
     return took, out
 
 
-def cli_status(db: Path, *args: str) -> int:
-    result = CliRunner().invoke(cli, ["status", "--db", str(db), *args])
-    assert result.exit_code == 0, result.output
-    return len(result.output)
+def cli_status(db: Path, *args: str) -> tuple[int, float]:
+    """``pressarchive status`` in a process of its own, output to a pipe: (bytes written,
+    the process's peak RSS in MB)."""
+    code = (
+        "import resource, sys; from archive.cli.main import cli\n"
+        "try:\n    cli(sys.argv[1:])\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        "r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(f'{r}', file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "status", "--db", str(db), *args],
+        capture_output=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    return len(done.stdout), int(done.stderr.decode().split()[-1]) / 1024
 
 
 def main() -> None:
@@ -187,10 +197,12 @@ def main() -> None:
         t, status = timed("source_status", lambda: source_status(db), prof)
         rows.append(("source_status", t, f"{len(status)} rows"))
         db.close()
-        t, size = timed("status", lambda: cli_status(db_path), prof)
-        rows.append(("`pressarchive status`", t, f"{size / 1e6:.1f} MB of text"))
-        t, size = timed("status --json", lambda: cli_status(db_path, "--json"), prof)
-        rows.append(("`pressarchive status --json`", t, f"{size / 1e6:.1f} MB of JSON"))
+        for flags, what in (((), "text"), (("--json",), "JSON")):
+            t, (size, mb) = timed(f"status {flags}", lambda a=flags: cli_status(db_path, *a), False)
+            rows.append((
+                f"`pressarchive status {' '.join(flags)}`".replace(" `", "`"), t,
+                f"{size / 1e6:.1f} MB of {what}; its process's peak RSS {mb:.0f} MB",
+            ))  # fmt: skip
     print(f"\n{n:,} sources, {args.runs} runs each; Python {platform.python_version()}\n")
     print("| step | seconds | notes |\n|---|---:|---|")
     for label, secs, note in rows:

@@ -14,6 +14,9 @@ latest revision has no record (archived before captures existed) is left alone. 
 it twice changes nothing the second time.
 
 :func:`archive.run.warc_import.import_warc` reads WARC files of other tools the same way.
+Both extract in a pool of worker processes when given ``workers`` > 1
+(:mod:`archive.run.pool`): the records are read and extracted there, the date hints added
+and every row written here, in order, so the archive is the same as with one process.
 
 Every record is verified before it is used (:func:`crawler.capture.warc.read_capture`: read
 to its ``Content-Length``, ``WARC-Block-Digest`` / ``WARC-Payload-Digest`` checked). A
@@ -60,10 +63,8 @@ def source_config(
 ) -> SourceConfig | None:
     """The source ``name`` from ``config`` if it has it, else rebuilt from ``sources``
     (hosts, start URLs and the canonical ``scheme`` stored with it, migration 10)."""
-    if config is not None:
-        for src in config.sources:
-            if src.name == name:
-                return src
+    if config is not None and name in config.by_name:
+        return config.by_name[name]
     return stored_source(db, name)
 
 

@@ -272,10 +272,8 @@ def _host_source(
     db: sqlite_utils.Database, host: str, config: Config | None
 ) -> SourceConfig | None:
     """The source (of the config, else of the archive) whose hosts include ``host``."""
-    if config is not None:
-        for src in config.sources:
-            if host in src.hosts:
-                return src
+    if config is not None and host in config.by_host:
+        return config.by_host[host]
     for name in sources_with_host(db, host):
         return source_config(db, name, config)
     return None
