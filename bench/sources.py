@@ -157,10 +157,11 @@ def cli_status(db: Path, *args: str) -> tuple[int, float]:
     """``pressarchive status`` in a process of its own, output to a pipe: (bytes written,
     the process's peak RSS in MB)."""
     code = (
-        "import resource, sys; from archive.cli.main import cli\n"
+        "import sys; from archive.cli.main import cli\n"
         "try:\n    cli(sys.argv[1:])\nexcept SystemExit as exc:\n    assert not exc.code\n"
-        "r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(f'{r}', file=sys.stderr)"
+        # VmHWM, not ru_maxrss: that one keeps the forking parent's peak across exec
+        "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0]\n"
+        "print(hwm.split()[1], file=sys.stderr)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, "status", "--db", str(db), *args],
