@@ -76,17 +76,23 @@ def drift(db: sqlite_utils.Database, source: str) -> dict[str, Any] | None:
     """Extraction drift of ``source`` (see the module docstring), or ``None`` if the
     archive holds too few runs to tell. Keys: run_id, pages, latest and baseline (shares
     per field), fields (those drifting), drifting."""
-    rows = db.execute(
-        "SELECT run_id, pages, no_date, no_title, no_body FROM run_extraction "
-        "WHERE source = ? AND pages > 0 ORDER BY run_id",
-        [source],
-    ).fetchall()
+    rows = db.execute(_EXTRACTION_SQL.format(where="source = ? AND"), [source]).fetchall()
+    return _drift(rows)
+
+
+_EXTRACTION_SQL = (
+    "SELECT run_id, pages, no_date, no_title, no_body, source FROM run_extraction "
+    "WHERE {where} pages > 0 ORDER BY run_id"
+)
+
+
+def _drift(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
     latest_index = next(
         (i for i in range(len(rows) - 1, -1, -1) if rows[i][1] >= DRIFT_MIN_PAGES), None
     )
     if latest_index is None or latest_index == 0:
         return None
-    run_id, pages, *missing = rows[latest_index]
+    run_id, pages, *missing = rows[latest_index][:5]
     history = rows[:latest_index]
     total = sum(r[1] for r in history)
     latest = {f: missing[i] / pages for i, f in enumerate(DRIFT_FIELDS)}
@@ -116,19 +122,25 @@ def date_conflicts(db: sqlite_utils.Database, source: str) -> list[dict[str, Any
         "SELECT max(started_at) FROM crawl_runs WHERE source = ? AND status != 'running'",
         [source],
     ).fetchone()[0]
-    rows = db.execute(
-        "SELECT c.page_url, c.outcome, c.kept, c.kept_source, c.kept_revision, c.rejected, "
-        "c.rejected_source, c.rejected_detail, c.rejected_revision, c.event, c.found_at "
-        "FROM date_conflicts AS c JOIN pages AS p ON p.url = c.page_url "
-        "WHERE p.source = ? AND p.published = c.kept AND p.published_source IS c.kept_source "
-        "ORDER BY c.found_at DESC, c.id DESC",
-        [source],
-    ).fetchall()
-    keys = (
-        "url", "outcome", "kept", "kept_source", "kept_revision", "rejected", "rejected_source",
-        "rejected_detail", "rejected_revision", "event", "found_at",
-    )  # fmt: skip
-    found = [dict(zip(keys, row, strict=True)) for row in rows]
+    rows = db.execute(_CONFLICTS_SQL.format(where="p.source = ? AND"), [source]).fetchall()
+    return _conflicts(since, rows)
+
+
+_CONFLICTS_SQL = (
+    "SELECT c.page_url, c.outcome, c.kept, c.kept_source, c.kept_revision, c.rejected, "
+    "c.rejected_source, c.rejected_detail, c.rejected_revision, c.event, c.found_at, p.source "
+    "FROM date_conflicts AS c JOIN pages AS p ON p.url = c.page_url "
+    "WHERE {where} p.published = c.kept AND p.published_source IS c.kept_source "
+    "ORDER BY c.found_at DESC, c.id DESC"
+)
+_CONFLICT_KEYS = (
+    "url", "outcome", "kept", "kept_source", "kept_revision", "rejected", "rejected_source",
+    "rejected_detail", "rejected_revision", "event", "found_at",
+)  # fmt: skip
+
+
+def _conflicts(since: str | None, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    found = [dict(zip(_CONFLICT_KEYS, row[:-1], strict=True)) for row in rows]
     for conflict in found:
         conflict["new"] = since is None or conflict["found_at"] >= since
     return found
@@ -216,9 +228,8 @@ def source_health(
         for table, column in (("sources", "name"), ("crawl_runs", "source"),
                               ("schedule_state", "source")):  # fmt: skip
             names |= {r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM {table}")}
-    out = []
-    for name in sorted(names):
-        out.append(_one_source(db, name, now))
+    facts = _Facts(db)
+    out = [_one_source(db, name, now, facts) for name in sorted(names)]
     if any(entry["running"] for entry in out) and not writer_alive(db_path(db)):
         for entry in out:
             if entry["running"]:
@@ -232,23 +243,47 @@ def source_health(
     return out
 
 
-def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str, Any]:
-    columns = ", ".join(RUN_REPORT_COLUMNS)
-    finished = db.execute(
-        f"SELECT {columns} FROM crawl_runs WHERE source = ? AND status != 'running' "
-        "ORDER BY id DESC LIMIT 1",
-        [name],
-    ).fetchone()
-    last_run = dict(zip(RUN_REPORT_COLUMNS, finished, strict=True)) if finished else None
-    running = db.execute(
-        "SELECT started_at FROM crawl_runs WHERE source = ? AND status = 'running' "
-        "ORDER BY id DESC LIMIT 1",
-        [name],
-    ).fetchone()
-    state = db.execute(
-        "SELECT next_run_at, period FROM schedule_state WHERE source = ?", [name]
-    ).fetchone()
-    next_run_at, period = (state[0], state[1]) if state else (None, None)
+class _Facts:
+    """What :func:`_one_source` needs of every source, read in one grouped query per table
+    (not a query per source: with 50,000 sources those scans made ``status`` quadratic)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        columns = ", ".join(RUN_REPORT_COLUMNS)
+        last = "SELECT max(id) FROM crawl_runs WHERE status {} 'running' GROUP BY source"
+        done, under_way = last.format("!="), last.format("=")
+        self.finished = {
+            row[0]: dict(zip(RUN_REPORT_COLUMNS, row[1:], strict=True))
+            for row in db.execute(f"SELECT source, {columns} FROM crawl_runs WHERE id IN ({done})")
+        }
+        self.running = dict(
+            db.execute(
+                f"SELECT source, started_at FROM crawl_runs WHERE id IN ({under_way})"
+            ).fetchall()
+        )
+        self.since = dict(
+            db.execute(
+                "SELECT source, max(started_at) FROM crawl_runs WHERE status != 'running' "
+                "GROUP BY source"
+            ).fetchall()
+        )
+        self.state = {
+            row[0]: (row[1], row[2])
+            for row in db.execute("SELECT source, next_run_at, period FROM schedule_state")
+        }
+        self.extraction: dict[str, list[tuple[Any, ...]]] = {}
+        for row in db.execute(_EXTRACTION_SQL.format(where="")).fetchall():
+            self.extraction.setdefault(row[-1], []).append(row)
+        self.conflicts: dict[str, list[tuple[Any, ...]]] = {}
+        for row in db.execute(_CONFLICTS_SQL.format(where="")).fetchall():
+            self.conflicts.setdefault(row[-1], []).append(row)
+
+
+def _one_source(
+    db: sqlite_utils.Database, name: str, now: datetime, facts: _Facts
+) -> dict[str, Any]:
+    last_run = facts.finished.get(name)
+    running = (facts.running[name],) if name in facts.running else None
+    next_run_at, period = facts.state.get(name, (None, None))
     problems: list[dict[str, str]] = []
     rate = _error_rate(last_run) if last_run else 0.0
     if last_run and last_run["status"] == "failed":
@@ -275,7 +310,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
                 "message": f"next run was due at {next_run_at} ({late / 3600:.1f} h ago; "
                 f"grace {grace:.0f} s): is the scheduler running?",
             })  # fmt: skip
-    found = drift(db, name)
+    found = _drift(facts.extraction.get(name, []))
     if found and found["drifting"]:
         parts = ", ".join(
             f"{f}: {found['latest'][f]:.0%} missing (history {found['baseline'][f]:.0%})"
@@ -286,7 +321,7 @@ def _one_source(db: sqlite_utils.Database, name: str, now: datetime) -> dict[str
             "message": f"run {found['run_id']}: of {found['pages']} new/changed pages, {parts}"
             " — a redesign? check the site profile",
         })  # fmt: skip
-    conflicts = date_conflicts(db, name)
+    conflicts = _conflicts(facts.since.get(name), facts.conflicts.get(name, []))
     problems += _date_conflict_problems(conflicts)
     template = template_drift(db, name)
     if template and template["drifting"]:

@@ -27,6 +27,12 @@ _RUNS_SQL = """
     SELECT source, count(*) AS runs, max(id) AS last_id FROM crawl_runs GROUP BY source
 """
 _ERRORS_SQL = "SELECT source, count(*) FROM fetch_errors GROUP BY source"
+# every source's last run and its errors in one query each (not per source: 50,000 sources)
+_LAST_IDS = "SELECT max(id) FROM crawl_runs GROUP BY source"
+_LAST_RUNS_SQL = "SELECT {} FROM crawl_runs WHERE id IN (" + _LAST_IDS + ")"
+_LAST_ERRORS_SQL = (
+    "SELECT run_id, count(*) FROM fetch_errors WHERE run_id IN (" + _LAST_IDS + ") GROUP BY run_id"
+)
 _CAPTURES_SQL = """
     SELECT pages.source, count(*) AS revisions, count(DISTINCT revisions.warc_file),
            coalesce(sum(revisions.warc_length), 0)
@@ -75,16 +81,16 @@ def source_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         )
     for name, total in db.execute(_ERRORS_SQL).fetchall():
         entry(name)["errors_total"] = total
+    last_errors = dict(db.execute(_LAST_ERRORS_SQL).fetchall())
+    last_runs = {
+        row[0]: dict(zip(RUN_REPORT_COLUMNS, row, strict=True))
+        for row in db.execute(_LAST_RUNS_SQL.format(", ".join(RUN_REPORT_COLUMNS))).fetchall()
+    }
     for name, runs, last_id in db.execute(_RUNS_SQL).fetchall():
         item = entry(name)
         item["runs"] = runs
-        row = db.execute(
-            f"SELECT {', '.join(RUN_REPORT_COLUMNS)} FROM crawl_runs WHERE id = ?", [last_id]
-        ).fetchone()
-        item["last_run"] = dict(zip(RUN_REPORT_COLUMNS, row, strict=True))
-        item["errors_last_run"] = db.execute(
-            "SELECT count(*) FROM fetch_errors WHERE run_id = ?", [last_id]
-        ).fetchone()[0]
+        item["last_run"] = last_runs[last_id]
+        item["errors_last_run"] = last_errors.get(last_id, 0)
     for name, revisions, files, size in db.execute(_CAPTURES_SQL).fetchall():
         entry(name).update(revisions=revisions, capture_files=files, capture_bytes=size)
     has_media = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'media'").fetchone()

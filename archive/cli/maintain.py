@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -99,6 +100,17 @@ def status(db_path: str, check: bool, out: Output) -> None:
         sys.exit(EXIT_FAILED)
 
 
+def _workers_option(func: Any) -> Any:
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default="the number of cores",
+        help="Processes that read and extract the records (1: this process only); the "
+        "archive is written by this process, in order, with the same result.",
+    )(func)
+
+
 def _config_option(func: Any) -> Any:
     return click.option(
         "--config",
@@ -111,9 +123,12 @@ def _config_option(func: Any) -> Any:
 @click.command()
 @source_option()
 @_config_option
+@_workers_option
 @db_option
 @output_options()
-def reparse(source: str | None, config_path: str | None, db_path: str, out: Output) -> None:
+def reparse(
+    source: str | None, config_path: str | None, workers: int, db_path: str, out: Output
+) -> None:
     """Re-extract every stored version from its WARC record (no network).
 
     Each record is verified first (its length and digests): one cut short or damaged is
@@ -133,7 +148,9 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
     with writer(db_path, "reparse", must_exist=True) as db:
         require_source(db, source)
         with terminal_progress("reparsing pages") as progress:
-            report = run_reparse(db, source=source, config=config, progress=progress)
+            report = run_reparse(
+                db, source=source, config=config, progress=progress, workers=workers
+            )
     out.emit(
         report,
         text=lambda r: [
@@ -155,11 +172,12 @@ def reparse(source: str | None, config_path: str | None, db_path: str, out: Outp
     "their source.",
 )
 @_config_option
+@_workers_option
 @db_option
 @output_options()
 def import_warc(
-    files: tuple[str, ...], source: str | None, config_path: str | None, db_path: str,
-    out: Output,
+    files: tuple[str, ...], source: str | None, config_path: str | None, workers: int,
+    db_path: str, out: Output,
 ) -> None:  # fmt: skip
     """Import pages from WARC files of other tools (wget, Webrecorder, web archives).
 
@@ -188,7 +206,9 @@ def import_warc(
 
     config = load_config(config_path) if config_path else None
     with writer(db_path, "import-warc") as db, terminal_progress("importing bytes") as progress:
-        report = run_import(db, list(files), source=source, config=config, progress=progress)
+        report = run_import(
+            db, list(files), source=source, config=config, progress=progress, workers=workers
+        )
     out.emit(
         report,
         text=lambda r: [

@@ -14,6 +14,9 @@ latest revision has no record (archived before captures existed) is left alone. 
 it twice changes nothing the second time.
 
 :func:`archive.run.warc_import.import_warc` reads WARC files of other tools the same way.
+Both extract in a pool of worker processes when given ``workers`` > 1
+(:mod:`archive.run.pool`): the records are read and extracted there, the date hints added
+and every row written here, in order, so the archive is the same as with one process.
 
 Every record is verified before it is used (:func:`crawler.capture.warc.read_capture`: read
 to its ``Content-Length``, ``WARC-Block-Digest`` / ``WARC-Payload-Digest`` checked). A
@@ -27,29 +30,32 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from archive.progress import SILENT, Progress
+from archive.run.pool import (
+    Extraction,
+    extract_capture,
+    extract_result,
+    ordered_map,
+)
 from archive.store import save as save
 from archive.store.lookup import stored_source
 from archive.store.sqlite import SqliteStore
 from archive.store.templates import latest_template
 from crawler.capture.warc import (
-    CaptureError,
     CaptureRef,
-    read_capture,
-    warc_date,
 )
 from crawler.config.settings import Config, SourceConfig
-from crawler.engine.crawl import extract_page
+from crawler.engine.pages import date_from_hints
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import Candidate, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
-
-_DECODED = {"content-encoding", "transfer-encoding", "content-length"}
 
 
 def source_config(
@@ -57,10 +63,8 @@ def source_config(
 ) -> SourceConfig | None:
     """The source ``name`` from ``config`` if it has it, else rebuilt from ``sources``
     (hosts, start URLs and the canonical ``scheme`` stored with it, migration 10)."""
-    if config is not None:
-        for src in config.sources:
-            if src.name == name:
-                return src
+    if config is not None and name in config.by_name:
+        return config.by_name[name]
     return stored_source(db, name)
 
 
@@ -78,18 +82,21 @@ def _with_template(db: sqlite_utils.Database, src: SourceConfig | None) -> Sourc
 def _extract(db: sqlite_utils.Database, policy: UrlPolicy, result: FetchResult) -> Extracted | None:
     """The extracted page, or ``None`` when extraction raised (an extractor bug): logged
     with its traceback and counted by the caller, as the crawl does; the others go on."""
-    try:
-        return extract_page(SqliteStore(db), policy, Candidate(url=result.url), result)
-    except Exception as exc:
-        log.error(
-            "%s: extraction failed: %s: %s", result.url, type(exc).__name__, exc, exc_info=True
-        )
+    return finished(db, extract_result(policy.source, result))
+
+
+def finished(db: sqlite_utils.Database, done: Extraction) -> Extracted | None:
+    """A worker's page with a missing date from hints (they read the archive, so here, in
+    the writing process, in order); ``None`` (logged) when its extraction raised."""
+    if done.page is None:
+        url = done.result.url if done.result else "?"
+        log.error("%s: extraction failed: %s", url, done.failure)
         return None
-
-
-def _fetch_result(url: str, headers: dict[str, str], body: bytes, when: str) -> FetchResult:
-    kept = {k: v for k, v in headers.items() if k not in _DECODED}
-    return FetchResult(url=url, final_url=url, status=200, headers=kept, body=body, fetched_at=when)
+    page = done.page
+    if not page.published:
+        assert done.result is not None
+        date_from_hints(SqliteStore(db), page, Candidate(url=done.result.url))
+    return page
 
 
 # --------------------------------------------------------------------------- reparse
@@ -101,12 +108,15 @@ def reparse(
     source: str | None = None,
     config: Config | None = None,
     progress: Progress = SILENT,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Re-extract every stored version from its WARC record; return the counts
     ``pages, versions, changed, unchanged, missing, old_versions_differ, errors``.
 
     ``errors`` counts records that cannot be read back and versions whose extraction
-    raised (an extractor bug: logged with its traceback, the other pages go on)."""
+    raised (an extractor bug: logged with its traceback, the other pages go on).
+    ``workers``: processes that read and extract the records (:mod:`archive.run.pool`;
+    1: this process); the results are written here, in order, as by one."""
     folder = SqliteStore(db).capture_folder()  # raises rather than silently skip every page
     report: Counter[str] = Counter(
         {k: 0 for k in ("pages", "versions", "changed", "unchanged", "missing", "errors")}
@@ -114,14 +124,53 @@ def reparse(
     report["old_versions_differ"] = 0
     sql = "SELECT url, source FROM pages" + (" WHERE source = ?" if source else "")
     pages = db.execute(sql + " ORDER BY url", [source] if source else []).fetchall()
-    policies: dict[str, UrlPolicy | None] = {}
     progress.total(len(pages))
+    tasks = _version_tasks(db, pages, folder, config, report, progress)
+    for (name, url, rev, last), done in ordered_map(extract_capture, tasks, workers):
+        if last:
+            progress.advance()
+        assert done is not None  # every version has a task
+        if done.capture_error:
+            log.warning("%s revision %s: %s", url, rev["revision"], done.capture_error)
+            report["errors"] += 1
+            continue
+        report["versions"] += 1
+        page = finished(db, done)
+        if page is None:
+            report["errors"] += 1
+            continue
+        assert done.result is not None
+        page.url = url
+        if not last:
+            report["old_versions_differ"] += save.content_hash(page) != rev["content_hash"]
+            continue
+        ref = CaptureRef(
+            rev["warc_file"], rev["warc_offset"], rev["warc_length"], rev["warc_record_id"]
+        )
+        outcome = save.save_page(db, name, page, done.result, capture=ref, event="reparse")
+        report["changed" if outcome == "changed" else "unchanged"] += 1
+    return dict(report)
+
+
+_Task = tuple[SourceConfig, Path, CaptureRef, str]
+_Meta = tuple[str, str, dict[str, Any], bool]
+
+
+def _version_tasks(
+    db: sqlite_utils.Database,
+    pages: list[tuple[str, str]],
+    folder: Path | None,
+    config: Config | None,
+    report: Counter[str],
+    progress: Progress,
+) -> Iterator[tuple[_Meta, _Task]]:
+    """Every stored version to re-extract, page by page, oldest first; pages without
+    records counted (``missing``) here."""
+    sources: dict[str, SourceConfig | None] = {}
     for url, name in pages:
-        progress.advance()
-        if name not in policies:
-            src = _with_template(db, source_config(db, name, config))
-            policies[name] = UrlPolicy(src) if src else None
-        policy = policies[name]
+        if name not in sources:
+            sources[name] = _with_template(db, source_config(db, name, config))
+        src = sources[name]
         revs = list(
             db.query(
                 "SELECT revision, content_hash, warc_file, warc_offset, warc_length, "
@@ -130,8 +179,9 @@ def reparse(
             )
         )
         report["pages"] += 1
-        if folder is None or policy is None or not revs or not revs[-1]["warc_file"]:
+        if folder is None or src is None or not revs or not revs[-1]["warc_file"]:
             report["missing"] += len(revs) or 1
+            progress.advance()
             continue
         for i, rev in enumerate(revs):
             if not rev["warc_file"]:
@@ -140,27 +190,7 @@ def reparse(
             ref = CaptureRef(
                 rev["warc_file"], rev["warc_offset"], rev["warc_length"], rev["warc_record_id"]
             )
-            try:
-                capture = read_capture(folder, ref)
-            except CaptureError as exc:
-                log.warning("%s revision %s: %s", url, rev["revision"], exc)
-                report["errors"] += 1
-                continue
-            report["versions"] += 1
-            result = _fetch_result(
-                url, capture.headers, capture.body, warc_date(capture.capture_time)
-            )
-            page = _extract(db, policy, result)
-            if page is None:
-                report["errors"] += 1
-                continue
-            page.url = url
-            if i < len(revs) - 1:
-                report["old_versions_differ"] += save.content_hash(page) != rev["content_hash"]
-                continue
-            outcome = save.save_page(db, name, page, result, capture=ref, event="reparse")
-            report["changed" if outcome == "changed" else "unchanged"] += 1
-    return dict(report)
+            yield (name, url, rev, i == len(revs) - 1), (src, folder, ref, url)
 
 
 __all__ = ["reparse", "source_config"]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -159,16 +159,36 @@ def next_due(db: sqlite_utils.Database, source: SourceConfig) -> datetime | None
         "AND status != 'running' ORDER BY id DESC LIMIT 1",
         [source.name],
     ).fetchone()
-    if last is None or last[0] == "interrupted":
-        return None
     row = db.execute(
         "SELECT next_run_at FROM schedule_state WHERE source = ?", [source.name]
     ).fetchone()
-    stored = _aware(row[0]) if row else None
+    return _due(source, last, row[0] if row else None)
+
+
+def _due(source: SourceConfig, last: Any, stored_at: str | None) -> datetime | None:
+    """:func:`next_due` from the source's last finished run (status, end) and stored next run."""
+    if last is None or last[0] == "interrupted":
+        return None
+    stored = _aware(stored_at)
     if stored is not None:
         return stored
     finished = _aware(last[1])
     return next_after(source, finished) if finished else None
+
+
+def all_due(db: sqlite_utils.Database, sources: Sequence[SourceConfig]) -> list[datetime | None]:
+    """:func:`next_due` of every source, from one grouped query per table (not two queries
+    per source, each a scan of ``crawl_runs``: quadratic with 50,000 sources)."""
+    last = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT source, status, coalesce(finished_at, started_at) FROM crawl_runs "
+            "WHERE id IN (SELECT max(id) FROM crawl_runs WHERE status != 'running' "
+            "GROUP BY source)"
+        )
+    }
+    stored = dict(db.execute("SELECT source, next_run_at FROM schedule_state").fetchall())
+    return [_due(src, last.get(src.name), stored.get(src.name)) for src in sources]
 
 
 def save_state(db: sqlite_utils.Database, source: SourceConfig, next_run_at: datetime) -> str:
@@ -253,11 +273,11 @@ class Scheduler:
 
     def due(self, db: sqlite_utils.Database, now: datetime) -> list[tuple[SourceConfig, datetime]]:
         """Every source with its next run (``now`` when it is due or overdue)."""
-        out = []
-        for source in self.config.sources:
-            when = next_due(db, source)
-            out.append((source, now if when is None or when <= now else when))
-        return out
+        whens = all_due(db, self.config.sources)
+        return [
+            (source, now if when is None or when <= now else when)
+            for source, when in zip(self.config.sources, whens, strict=True)
+        ]
 
     def run_once(self) -> list[RunOutcome]:
         """Run every due source once, one after the other (``--once``). A source whose run

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,7 +45,8 @@ import sqlite_utils
 
 from archive.progress import SILENT, Progress
 from archive.run.media_import import import_media, media_kind, media_revisit
-from archive.run.reparse import _extract, _fetch_result, source_config
+from archive.run.pool import Extraction, extract_fetched, extract_result, fetch_result, ordered_map
+from archive.run.reparse import finished, source_config
 from archive.store import save as save
 from archive.store.lookup import sources_with_host
 from archive.store.revisions import alias_target
@@ -55,7 +57,7 @@ from crawler.capture.verify import BadRecord, WarcRecord, check_warc_file, scan_
 from crawler.capture.warc import WarcWriter, http_status
 from crawler.config.settings import Config, CrawlerConfig, SourceConfig
 from crawler.fetch.urls import UrlPolicy
-from crawler.records import FetchResult
+from crawler.records import Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,7 @@ def import_warc(
     source: str | None = None,
     config: Config | None = None,
     progress: Progress = SILENT,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Ingest the HTML ``response`` records of WARC files as captures at their capture
     time; return counts ``records, new, changed, unchanged, skipped, older, media, bad_date,
@@ -91,7 +94,8 @@ def import_warc(
     skipped (their capture time is unknown, and taking "now" would make them pass for fresh
     fetches). ``unreadable``: records that fail verification and responses without an
     http(s) ``WARC-Target-URI``, skipped with a warning (module docstring). ``errors``:
-    records whose extraction raised, logged with the traceback."""
+    records whose extraction raised, logged with the traceback. ``workers``: processes that
+    extract (:mod:`archive.run.pool`; 1: this process); records are written here, in order."""
     folder = SqliteStore(db).capture_folder()  # raises rather than import without copies
     for path in paths:  # a file that is not a WARC stops the import before any write
         check_warc_file(path)
@@ -99,22 +103,50 @@ def import_warc(
     report: Counter[str] = Counter({k: 0 for k in COUNTS})
     sources = _Sources(db, source, config)
     max_bytes = (config.crawler if config is not None else CrawlerConfig()).max_bytes
-    progress.total(sum(Path(p).stat().st_size for p in paths))  # bytes: records are streamed
+    sizes = [Path(p).stat().st_size for p in paths]
+    progress.total(sum(sizes))  # bytes: records are streamed
+    starts = {str(p): sum(sizes[:i]) for i, p in enumerate(paths)}
+    shown = 0
+    tasks = _record_tasks(paths, max_bytes, sources)
     try:
-        for path in paths:
-            done = 0
-            for item in scan_warc(path, max_bytes):
-                progress.advance(max(item.offset - done, 0))
-                done = max(item.offset, done)
-                outcome = _import_record(db, str(path), item, sources, writer)
-                if outcome is not None:
-                    report[outcome] += 1
-                    report["records"] += outcome != "unreadable"
-            progress.advance(max(Path(path).stat().st_size - done, 0))
+        for (path, item, planned), done in ordered_map(extract_fetched, tasks, workers):
+            at = starts[path] + item.offset
+            progress.advance(max(at - shown, 0))
+            shown = max(at, shown)
+            outcome = _import_record(db, path, item, sources, writer, planned, done)
+            if outcome is not None:
+                report[outcome] += 1
+                report["records"] += outcome != "unreadable"
+        progress.advance(max(sum(sizes) - shown, 0))
     finally:
         if writer is not None:
             writer.close()
     return dict(report)
+
+
+@dataclass
+class _Job:
+    """A record to save as a page (``kind`` None) or media file, with its source."""
+
+    src: SourceConfig
+    policy: UrlPolicy
+    result: FetchResult
+    kind: str | None
+
+
+_Planned = tuple[SourceConfig, FetchResult] | None
+
+
+def _record_tasks(
+    paths: Sequence[str | Path], max_bytes: int, sources: _Sources
+) -> Iterator[tuple[tuple[str, WarcRecord | BadRecord, _Planned], _Planned]]:
+    """Every record of ``paths`` with the extraction to run ahead for it (a page's source
+    as the archive has it now; the writer checks it again when the record's turn comes)."""
+    for path in paths:
+        for item in scan_warc(path, max_bytes):
+            job = _plan(str(path), item, sources, warn=False)
+            planned = (job.src, job.result) if isinstance(job, _Job) and not job.kind else None
+            yield (str(path), item, planned), planned
 
 
 def _import_record(
@@ -123,10 +155,32 @@ def _import_record(
     item: WarcRecord | BadRecord,
     sources: _Sources,
     writer: WarcWriter | None,
+    planned: _Planned = None,
+    done: Extraction | None = None,
 ) -> str | None:
-    """The count one record adds to (``None``: not a response, not counted)."""
+    """The count one record adds to (``None``: not a response, not counted). ``done``: the
+    extraction of ``planned``, used when the record still plans the same."""
+    job = _plan(path, item, sources)
+    if not isinstance(job, _Job):
+        return job
+    src, result = job.src, job.result
+    if job.kind is not None:  # an image or a document: never a page
+        stored = src.name in sources.stored
+        outcome = import_media(db, src, job.kind, result, writer, store_source=not stored)
+        sources.stored.add(src.name)
+        return outcome
+    if done is None or planned is None or planned[0] != src or planned[1].url != result.url:
+        done = extract_result(src, result)
+    return _import_one(db, sources, src, finished(db, done), result, writer)
+
+
+def _plan(
+    path: str, item: WarcRecord | BadRecord, sources: _Sources, *, warn: bool = True
+) -> str | None | _Job:
+    """What to do with one record: its count when it is not saved, else the job."""
     if isinstance(item, BadRecord):
-        log.warning("%s; skipped", item)
+        if warn:
+            log.warning("%s; skipped", item)
         return "unreadable"
     if item.rec_type == "revisit":  # a media file stored once for two URLs: its bytes
         resolved = media_revisit(path, item)  # from the record it names (None: not one)
@@ -138,12 +192,13 @@ def _import_record(
     parts = urlsplit(item.url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         what = f"WARC-Target-URI {item.url!r} is not an http(s) URL" if item.url else ""
-        log.warning(
-            "%s: offset %d: response %s; skipped",
-            path,
-            item.offset,
-            what or "without a WARC-Target-URI",
-        )
+        if warn:
+            log.warning(
+                "%s: offset %d: response %s; skipped",
+                path,
+                item.offset,
+                what or "without a WARC-Target-URI",
+            )
         return "unreadable"
     if item.http_headers is None:  # not an HTTP response (e.g. a DNS or FTP record)
         return None
@@ -157,16 +212,13 @@ def _import_record(
         return "skipped"
     when = _capture_time(item.date)
     if when is None:  # never "now": the capture would pass for a fresh fetch
-        log.warning("%s: offset %d (%s): unreadable WARC-Date; skipped", path, item.offset, canon)
+        if warn:
+            log.warning(
+                "%s: offset %d (%s): unreadable WARC-Date; skipped", path, item.offset, canon
+            )
         return "bad_date"
     headers = {k.lower(): v for k, v in item.http_headers.headers}
-    result = _fetch_result(canon, headers, item.body, when)
-    if kind is not None:  # an image or a document: never a page
-        stored = src.name in sources.stored
-        outcome = import_media(db, src, kind, result, writer, store_source=not stored)
-        sources.stored.add(src.name)
-        return outcome
-    return _import_one(db, sources, src, policy, result, writer)
+    return _Job(src, policy, fetch_result(canon, headers, item.body, when), kind)
 
 
 def _capture_time(value: str | None) -> str | None:
@@ -191,11 +243,10 @@ def _import_one(
     db: sqlite_utils.Database,
     sources: _Sources,
     src: SourceConfig,
-    policy: UrlPolicy,
+    page: Extracted | None,
     result: FetchResult,
     writer: WarcWriter | None,
 ) -> str:
-    page = _extract(db, policy, result)
     if page is None:
         return "errors"
     if page.page_type == "listing" or (not page.title and not page.body):
@@ -221,10 +272,8 @@ def _host_source(
     db: sqlite_utils.Database, host: str, config: Config | None
 ) -> SourceConfig | None:
     """The source (of the config, else of the archive) whose hosts include ``host``."""
-    if config is not None:
-        for src in config.sources:
-            if host in src.hosts:
-                return src
+    if config is not None and host in config.by_host:
+        return config.by_host[host]
     for name in sources_with_host(db, host):
         return source_config(db, name, config)
     return None

@@ -1,0 +1,145 @@
+"""Extraction on every core for ``reparse`` and ``import-warc`` (issue 17, item 4).
+
+The parent process reads the archive and decides what to extract; the workers of a
+:class:`concurrent.futures.ProcessPoolExecutor` read the WARC record (``reparse``) and
+extract it (:func:`crawler.extract.core.extract`, then canonical URLs); the parent takes
+the results back **in submission order** and writes them, so the archive ends up exactly
+as after the sequential run. What reads the archive stays in the parent: the learned
+template (chosen before a task is sent), the date hints of a page without a date
+(:func:`crawler.engine.pages.date_from_hints`, applied when its result is taken, after
+every earlier write), saving.
+
+``workers=1`` runs every task in the calling process, no pool (the library default; the
+CLI's ``--workers`` defaults to ``os.cpu_count()``). At most ``workers * 4`` tasks are in
+flight, so memory stays bounded whatever the archive's size.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar, cast
+
+from crawler.capture.warc import CaptureError, CaptureRef, read_capture, warc_date
+from crawler.config.settings import SourceConfig
+from crawler.engine.pages import finish_page
+from crawler.engine.store import Store
+from crawler.extract.core import extract
+from crawler.fetch.urls import UrlPolicy
+from crawler.records import Candidate, Extracted, FetchResult
+
+T = TypeVar("T")
+R = TypeVar("R")
+M = TypeVar("M")
+
+_DECODED = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def fetch_result(url: str, headers: dict[str, str], body: bytes, when: str) -> FetchResult:
+    """A stored response as the crawl's :class:`FetchResult` (status 200, headers of the
+    decoded body)."""
+    kept = {k: v for k, v in headers.items() if k not in _DECODED}
+    return FetchResult(url=url, final_url=url, status=200, headers=kept, body=body, fetched_at=when)
+
+
+@dataclass
+class Extraction:
+    """What a worker hands back: the page (``None`` when extraction raised: ``failure``
+    holds the traceback) or a ``capture_error`` (the record could not be read)."""
+
+    result: FetchResult | None = None
+    page: Extracted | None = None
+    failure: str = ""
+    capture_error: str = ""
+
+
+_policies: dict[str, tuple[SourceConfig, UrlPolicy]] = {}
+
+
+def _policy(src: SourceConfig) -> UrlPolicy:
+    """One :class:`UrlPolicy` per source and process (its regexes compiled once)."""
+    cached = _policies.get(src.name)
+    if cached is None or cached[0] != src:
+        cached = _policies[src.name] = (src, UrlPolicy(src))
+    return cached[1]
+
+
+def extract_result(src: SourceConfig, result: FetchResult) -> Extraction:
+    """Extract ``result`` with ``src``'s profile and put its URLs in canonical form (no
+    hints: they read the archive, the parent adds them)."""
+    policy = _policy(src)
+    try:
+        raw = extract(result.final_url or result.url, result.body, result.headers, src.site_profile)
+        page = finish_page(_NO_STORE, policy, Candidate(url=result.url), result, raw, hints=False)
+    except Exception as exc:
+        return Extraction(result, None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+    return Extraction(result, page)
+
+
+def extract_capture(task: tuple[SourceConfig, Path, CaptureRef, str]) -> Extraction:
+    """Read the record ``ref`` of ``folder`` (verified) and extract it as ``url``."""
+    src, folder, ref, url = task
+    try:
+        capture = read_capture(folder, ref)
+    except CaptureError as exc:
+        return Extraction(capture_error=str(exc))
+    result = fetch_result(url, capture.headers, capture.body, warc_date(capture.capture_time))
+    return extract_result(src, result)
+
+
+def extract_fetched(task: tuple[SourceConfig, FetchResult]) -> Extraction:
+    return extract_result(*task)
+
+
+class _NoStore:
+    """``finish_page`` without hints never reads the store."""
+
+    def __getattr__(self, name: str) -> object:  # pragma: no cover - a programming error
+        raise AssertionError(f"the store is not read in a worker ({name})")
+
+
+_NO_STORE = cast(Store, _NoStore())
+
+
+def ordered_map(
+    fn: Callable[[T], R], tasks: Iterable[tuple[M, T | None]], workers: int, *, ahead: int = 4
+) -> Iterator[tuple[M, R | None]]:
+    """``(meta, fn(task))`` for each ``(meta, task)`` of ``tasks``, in their order: in this
+    process when ``workers`` is 1, else in a pool of ``workers`` processes with at most
+    ``workers * ahead`` in flight; a task ``None`` gives ``None`` (nothing to do).
+    ``tasks`` is consumed lazily (it may read the archive as results are written);
+    ``meta`` stays in this process."""
+    if workers <= 1:
+        for meta, task in tasks:
+            yield meta, None if task is None else fn(task)
+        return
+    pending: deque[tuple[M, Future[R] | None]] = deque()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for meta, task in tasks:
+            pending.append((meta, None if task is None else pool.submit(fn, task)))
+            if len(pending) >= workers * ahead:
+                first, future = pending.popleft()
+                yield first, None if future is None else future.result()
+        while pending:
+            first, future = pending.popleft()
+            yield first, None if future is None else future.result()
+
+
+__all__ = [
+    "Extraction",
+    "default_workers",
+    "extract_capture",
+    "extract_fetched",
+    "extract_result",
+    "fetch_result",
+    "ordered_map",
+]
