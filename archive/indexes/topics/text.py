@@ -62,7 +62,10 @@ def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
 def _ends_sentence(text: str, end: int) -> bool:
     """Whether the punctuation ending at ``end`` closes a sentence (no abbreviation, no
     ordinal ``12.``)."""
-    head = text[:end]
+    # the last 64 characters decide (the whole prefix made this quadratic on long pages):
+    # an abbreviation or an ordinal is the last word, and a word cut by the window is
+    # longer than both, so the answer is the same
+    head = text[max(0, end - 64) : end]
     if not head.endswith("."):
         return True
     last = head.rsplit(None, 1)[-1] if head.split() else ""
