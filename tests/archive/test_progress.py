@@ -61,7 +61,7 @@ def _run(args: list[str], terminal: bool) -> tuple[str, str]:
 COMMANDS = {
     "reparse": (["reparse", "--json"], "reparsing pages"),
     "reindex": (["reindex", "--index", "search", "--json"], "reindexing"),
-    "graph": (["graph", "central", "--top", "3", "--json"], "building the graph"),
+    "graph": (["graph", "topics", "--json"], "building the graph"),
     "export": (["export", "--format", "csv", "--out", "{tmp}/package"], "exporting tables"),
 }
 
