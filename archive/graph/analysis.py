@@ -51,6 +51,20 @@ def node_info(g: Any, node: str) -> dict[str, Any]:
     return {"id": node, **{k: data.get(k, "") for k in keys}, "degree": g.degree(node)}
 
 
+def neighbor_row(
+    info: dict[str, Any], distance: int, here: str, direction: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """One row of ``graph neighbors``: the node ``info`` reached at ``distance`` from
+    ``here`` over an edge with ``data`` in ``direction`` (also for the SQL answer)."""
+    info = dict(info)
+    return {
+        **info, "node_kind": info.pop("kind"), "node_label": info.pop("label"),
+        "distance": distance, "from": here, "direction": direction,
+        "rel": data["rel"], "kind": data["kind"], "label": data["label"],
+        "teaser_title": data["title"], "date": data["date"], "position": data["position"],
+    }  # fmt: skip
+
+
 def neighbors(g: Any, node: str, depth: int = 1) -> list[dict[str, Any]]:
     """Nodes within ``depth`` links of ``node`` (either direction), nearest first; each with
     the edge it was reached by (``from``, ``direction`` out/in, ``rel``, teaser ``kind``,
@@ -68,14 +82,7 @@ def neighbors(g: Any, node: str, depth: int = 1) -> list[dict[str, Any]]:
                     continue
                 seen.add(other)
                 nxt.append(other)
-                info = node_info(g, other)
-                out.append({
-                    **info, "node_kind": info.pop("kind"), "node_label": info.pop("label"),
-                    "distance": distance, "from": here, "direction": direction,
-                    "rel": data["rel"], "kind": data["kind"], "label": data["label"],
-                    "teaser_title": data["title"], "date": data["date"],
-                    "position": data["position"],
-                })  # fmt: skip
+                out.append(neighbor_row(node_info(g, other), distance, here, direction, data))
         frontier = nxt
     return out
 
@@ -285,6 +292,7 @@ __all__ = [
     "LOUVAIN_PASSES",
     "LOUVAIN_SETTLED",
     "central",
+    "neighbor_row",
     "communities",
     "find_node",
     "generic_of",

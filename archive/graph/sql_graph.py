@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.graph.analysis import neighbor_row
 from archive.graph.timeline import EDGE_RELS, KIND_OF_TYPE, LABEL_PREFIX, NodeNotFound
 from archive.indexes.graph_ranking import generic_labels
 from archive.store.lookup import url_forms
@@ -290,14 +291,7 @@ class SqlGraph:
                 self.prefetch([other for other, _d, _e in steps])
                 for other, direction, data in steps:
                     nxt.append(other)
-                    info = self.info(other)
-                    out.append({
-                        **info, "node_kind": info.pop("kind"), "node_label": info.pop("label"),
-                        "distance": distance, "from": here, "direction": direction,
-                        "rel": data["rel"], "kind": data["kind"], "label": data["label"],
-                        "teaser_title": data["title"], "date": data["date"],
-                        "position": data["position"],
-                    })  # fmt: skip
+                    out.append(neighbor_row(self.info(other), distance, here, direction, data))
             frontier = nxt
         return out
 

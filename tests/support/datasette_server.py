@@ -49,8 +49,9 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_datasette(path: Path) -> Iterator[str]:
-    """Serve ``path`` with Datasette; yield its base URL; stop it afterwards."""
+def running_datasette(path: Path, *options: str) -> Iterator[str]:
+    """Serve ``path`` with plain ``datasette serve`` (and ``options``, e.g.
+    ``--plugins-dir DIR``); yield its base URL; stop it afterwards."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -68,6 +69,7 @@ def running_datasette(path: Path) -> Iterator[str]:
         "--setting",
         "default_page_size",
         "50",
+        *options,
     ]
     log_path = path.with_suffix(".datasette.log")
     with log_path.open("wb") as log:

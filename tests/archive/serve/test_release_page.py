@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -26,10 +25,8 @@ from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.render import CANONICAL_BASE, load_content
 from tests.archive.serve.test_release_data import HEADING_BLOCKS
 from tests.support.datasette_server import (
-    free_port,
+    running_datasette,
     running_serve,
-    stop_process,
-    wait_until_serving,
 )
 from tests.support.sample_crawl import crawl_sample
 
@@ -326,23 +323,10 @@ def test_plain_datasette_with_plugins_dir_serves_the_page(
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     write_plugin_shim(plugins)
-    port = free_port()
-    log_path = tmp_path / "ds.log"
-    cmd = [sys.executable, "-m", "datasette", "serve", str(archive_path), "-p", str(port)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*cmd, "-h", "127.0.0.1", "--plugins-dir", str(plugins)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_datasette(archive_path, "--plugins-dir", str(plugins)) as url:
         doc = get(url, SEED.replace("http://www.", "https://"))
         assert texts(doc, "//h1[@class='release-title']") == [ground_truth(2)[SEED]["title"]]
         assert get(url, None, status=400).xpath("//*[@data-status='400']")
-    finally:
-        stop_process(proc)
 
 
 def test_datasette_links_both_ways(server: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +18,8 @@ from archive.serve.server import metadata, write_plugin_shim
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
 from tests.support.datasette_server import (
-    free_port,
+    running_datasette,
     running_serve,
-    stop_process,
-    wait_until_serving,
 )
 from tests.support.sample_crawl import crawl_sample
 
@@ -142,18 +139,7 @@ def test_plain_datasette_with_plugins_dir(archive_path: Path, tmp_path: Path) ->
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     write_plugin_shim(plugins)
-    port = free_port()
-    log_path = tmp_path / "ds.log"
-    cmd = [sys.executable, "-m", "datasette", "serve", str(archive_path), "-p", str(port)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*cmd, "-h", "127.0.0.1", "--plugins-dir", str(plugins)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(proc, url, log_path)
+    with running_datasette(archive_path, "--plugins-dir", str(plugins)) as url:
         sql = "select pressarchive_query(:q) as expr"
         response = httpx.get(
             f"{url}/archive.json", params={"sql": sql, "q": "Lotsen", "_shape": "array"}
@@ -161,8 +147,6 @@ def test_plain_datasette_with_plugins_dir(archive_path: Path, tmp_path: Path) ->
         assert response.status_code == 200, response.text
         # Compound parts come from the archive's own vocabulary (search_terms).
         assert '"integrationslots"' in response.json()[0]["expr"]
-    finally:
-        stop_process(proc)
 
 
 @pytest.mark.browser
