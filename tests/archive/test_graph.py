@@ -26,6 +26,7 @@ from archive.graph.analysis import louvain, pagerank
 from archive.store.migrations import MIGRATIONS, SqlSteps
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite, ground_truth
+from tests.support.browser import CHROMIUM, chromium_flags
 from tests.support.cli import invoke as _run
 from tests.support.sample_crawl import crawl_sample
 
@@ -41,7 +42,6 @@ SEED = (
 CHANGED = f"{BASE}/presse/2025/2025-03-19_stadtbuecherei-startet-lesesommer-anmeldung"
 OLD_TARGET = f"{BASE}/kultur/stadtbuecherei"
 NEW_TARGET = f"{BASE}/rathaus/verwaltung/stadtbuecherei"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @dataclass
@@ -283,10 +283,7 @@ def test_render_html_shows_in_a_headless_browser(archive: Archive, tmp_path: Pat
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed")
     flags = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
-        "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,800",
+        *chromium_flags(tmp_path / "profile"), "--window-size=1200,800",
         "--virtual-time-budget=5000",
     ]  # fmt: skip
     shot = tmp_path / "shot.png"

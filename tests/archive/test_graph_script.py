@@ -28,6 +28,7 @@ from archive.graph.render import DEFAULT_SERVE_URL, history_graph, render
 from archive.store.save import save_page
 from archive.store.schema import open_archive
 from crawler.records import Link
+from tests.support.browser import CHROMIUM, chromium_flags
 from tests.support.cli import invoke
 from tests.support.factories import archive_with, extracted, fetch_result
 
@@ -38,7 +39,6 @@ TITLES = [
     "Haushalt & Finanzen > 2024 <b>fett</b>",
     "Zeile\u2028Absatz\u2029Ende",
 ]
-CHROMIUM = Path("/usr/bin/chromium")
 A, B, C, D = (f"{BASE}{name}.html" for name in ("a", "b", "c", "d"))
 X = "https://www.stadt.test/extern/x.html"  # linked, never archived
 PUBLISHED = {A: "2024-03-01", C: "2024-05-10", D: "2023-01-15"}  # B: a topic page, undated
@@ -222,11 +222,8 @@ def test_the_page_requests_nothing(archive: Path, tmp_path: Path) -> None:
 
 def _chromium(tmp_path: Path, url: str, *args: str) -> str:
     flags = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
-        "--disable-sync", "--disable-dev-shm-usage", "--virtual-time-budget=5000",
-        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,800",
+        *chromium_flags(tmp_path / "profile"), "--virtual-time-budget=5000",
+        "--window-size=1200,800",
     ]  # fmt: skip
     run = subprocess.run([*flags, *args, url], capture_output=True, timeout=120)
     assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]

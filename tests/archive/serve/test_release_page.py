@@ -24,6 +24,7 @@ from archive.serve.server import write_plugin_shim
 from crawler.sample_site import SampleSite, ground_truth
 from crawler.sample_site.render import CANONICAL_BASE, load_content
 from tests.archive.serve.test_release_data import HEADING_BLOCKS
+from tests.support.browser import CHROMIUM, chromium_flags
 from tests.support.datasette_server import (
     running_datasette,
     running_serve,
@@ -32,7 +33,6 @@ from tests.support.sample_crawl import crawl_sample
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: the seed release: the sample site's release of 2025-11-28
 SEED = next(u for u in ground_truth(1) if "/presse/2025/2025-11-28-" in u)
 CHANGES = load_content()["edition_changes"]
@@ -295,14 +295,8 @@ def test_headless_chromium_renders_release_page(server: str, tmp_path: Path) -> 
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium missing (apt-get install -y chromium)")
     url = f"{server}{page_link(EDITED)}"
-    base = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
-        "--disable-sync", "--disable-dev-shm-usage",
-    ]  # fmt: skip
     dom = subprocess.run(
-        [*base, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", url],
+        [*chromium_flags(tmp_path / "profile"), "--dump-dom", url],
         capture_output=True, timeout=120,
     )  # fmt: skip
     html = dom.stdout.decode("utf-8", errors="replace")

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from crawler.sample_site import SampleSite
+from tests.support.browser import CHROMIUM, chromium_flags
 from tests.support.datasette_server import (
     running_serve,
 )
@@ -31,7 +32,6 @@ pytestmark = pytest.mark.slow
 
 QUERIES = ["Förderung", "Foerderung", "Haushalt", "Lotsen", "Kita", '"Vielfalt und Teilhabe"',
            "Kita NOT Gebühren", "Integrationslotsen OR Haushalt"]  # fmt: skip
-CHROMIUM = Path("/usr/bin/chromium")
 PAGE_LINK = re.compile(r'<a href="(/-/page\?url=[^"]+)"')
 
 
@@ -281,13 +281,7 @@ class _Forms(HTMLParser):
 
 
 def chromium_dom(url: str, profile: Path) -> str:
-    cmd = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
-        "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-        "--dump-dom", url,
-    ]  # fmt: skip
+    cmd = [*chromium_flags(profile), "--dump-dom", url]
     run = subprocess.run(cmd, capture_output=True, timeout=120)
     html = run.stdout.decode("utf-8", errors="replace")
     assert "</html>" in html, run.stderr.decode(errors="replace")[-2000:]

@@ -17,6 +17,7 @@ from archive.cli.main import cli
 from archive.serve.server import metadata, write_plugin_shim
 from archive.store.schema import open_archive
 from crawler.sample_site import SampleSite
+from tests.support.browser import CHROMIUM, chromium_flags
 from tests.support.datasette_server import (
     running_datasette,
     running_serve,
@@ -25,7 +26,6 @@ from tests.support.sample_crawl import crawl_sample
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 QUERIES = [
     "Lotsen",
     "ruesselsheim",
@@ -154,15 +154,9 @@ def test_headless_chromium_renders_search(server: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium missing (apt-get install -y chromium)")
     url = f"{server}/archive/search?q=Integrationslotsen"
-    base = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing beyond loopback
-        "--disable-sync", "--disable-dev-shm-usage",
-    ]  # fmt: skip
     shot = tmp_path / "search.png"
     run = subprocess.run(
-        [*base, f"--user-data-dir={tmp_path / 'profile1'}", f"--screenshot={shot}",
+        [*chromium_flags(tmp_path / "profile1"), f"--screenshot={shot}",
          "--window-size=1280,900", url],
         capture_output=True, timeout=120,
     )  # fmt: skip
@@ -171,7 +165,7 @@ def test_headless_chromium_renders_search(server: str, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000
     dom = subprocess.run(
-        [*base, f"--user-data-dir={tmp_path / 'profile2'}", "--dump-dom", url],
+        [*chromium_flags(tmp_path / "profile2"), "--dump-dom", url],
         capture_output=True, timeout=120,
     )  # fmt: skip
     html = dom.stdout.decode("utf-8", errors="replace")
