@@ -23,7 +23,7 @@ from archive.store import save as save
 from crawler.capture.verify import WarcRecord, read_record_at
 from crawler.capture.warc import WarcWriter, payload_digest
 from crawler.config.settings import SourceConfig
-from crawler.engine.media import type_problem
+from crawler.engine.media import remember_capture, type_problem
 from crawler.engine.store import MediaFetch
 from crawler.errors import CaptureError
 from crawler.records import FetchResult
@@ -86,16 +86,7 @@ def import_media(
     if writer is None or (stored is not None and stored.archived):
         return "skipped"
     digest = payload_digest(result.body)
-    earlier = media.media_capture(db, digest)
-    if earlier is not None and earlier.warc_file and earlier.warc_offset is not None:
-        writer.remember(
-            digest,
-            earlier.warc_record_id or "",
-            earlier.url,
-            earlier.fetched_at or "",
-            earlier.warc_file,
-            earlier.warc_offset,
-        )
+    remember_capture(writer, digest, media.media_capture(db, digest))
     ref = writer.write(result)  # the copy before its row
     if store_source:
         save.save_source(db, src)

@@ -40,7 +40,7 @@ from typing import Any
 from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
 from crawler.config.settings import CrawlerConfig, SourceConfig
 from crawler.engine.stats import CrawlStats
-from crawler.engine.store import MediaFetch, Store
+from crawler.engine.store import MediaFetch, Store, StoredMedia
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import Extracted, FetchResult
@@ -230,16 +230,7 @@ class MediaQueue:
         a revisit of that capture."""
         if self.writer is None:
             return None, None
-        earlier = self.store.media_capture(digest)
-        if earlier is not None and earlier.warc_file and earlier.warc_offset is not None:
-            self.writer.remember(
-                digest,
-                earlier.warc_record_id or "",
-                earlier.url,
-                earlier.fetched_at or "",
-                earlier.warc_file,
-                earlier.warc_offset,
-            )
+        remember_capture(self.writer, digest, self.store.media_capture(digest))
         ref = self.writer.write(result)
         return ref, self.writer.last_record_type or None
 
@@ -265,7 +256,22 @@ class MediaQueue:
         )
 
 
+def remember_capture(writer: WarcWriter, digest: str, earlier: StoredMedia | None) -> None:
+    """Let ``writer`` write the next copy of ``digest``'s bytes as a ``revisit`` of
+    ``earlier``, the archived capture of the same payload (if there is one)."""
+    if earlier is not None and earlier.warc_file and earlier.warc_offset is not None:
+        writer.remember(
+            digest,
+            earlier.warc_record_id or "",
+            earlier.url,
+            earlier.fetched_at or "",
+            earlier.warc_file,
+            earlier.warc_offset,
+        )
+
+
 __all__ = [
+    "remember_capture",
     "ATTACHMENT_TYPES",
     "MediaJob",
     "MediaQueue",
