@@ -10,6 +10,10 @@ same few hooks, called by the writer in the transaction that changes the base ro
   contentless FTS5 index must delete with the values it indexed, so it reads them now);
 - :meth:`DerivedIndex.after_change` — they changed (``new``: the pages were archived for
   the first time);
+- :meth:`DerivedIndex.prepare` — the pure part of indexing one page (text analysis), from
+  the ``pages`` columns it will be saved with (and its source's ``city``): the crawl runs
+  it in worker processes and hands the result to :meth:`DerivedIndex.after_change` as
+  ``prepared``, which uses it only if the row as saved still has those values;
 - :meth:`DerivedIndex.after_run` — a crawl run of ``source`` ended successfully at
   ``finished_at`` (every known page was re-checked then);
 - :meth:`DerivedIndex.rebuild` — recompute everything, report progress in pages, return
@@ -30,7 +34,8 @@ only what it needs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -67,8 +72,21 @@ class DerivedIndex:
     def before_change(self, db: sqlite_utils.Database, urls: Sequence[str]) -> None:
         """The base rows of the pages ``urls`` are about to change (same transaction)."""
 
-    def after_change(self, db: sqlite_utils.Database, urls: Sequence[str], new: bool) -> None:
-        """The base rows of the pages ``urls`` changed; ``new``: first time archived."""
+    def prepare(self, fields: Mapping[str, Any]) -> Any:
+        """The index's pure work for one page whose ``pages`` columns (and ``city``) are
+        ``fields``, picklable (``None``: nothing to prepare). No database: it runs in a
+        worker process."""
+        return None
+
+    def after_change(
+        self,
+        db: sqlite_utils.Database,
+        urls: Sequence[str],
+        new: bool,
+        prepared: Mapping[str, Any] | None = None,
+    ) -> None:
+        """The base rows of the pages ``urls`` changed; ``new``: first time archived;
+        ``prepared``: url → what :meth:`prepare` returned for some of them."""
 
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
         """A crawl run of ``source`` finished successfully at ``finished_at``."""

@@ -34,7 +34,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -177,7 +178,13 @@ class GraphEdgesIndex(DerivedIndex):
             progress(page_count(db))
         return rows
 
-    def after_change(self, db: sqlite_utils.Database, urls: Sequence[str], new: bool) -> None:
+    def after_change(
+        self,
+        db: sqlite_utils.Database,
+        urls: Sequence[str],
+        new: bool,
+        prepared: Mapping[str, Any] | None = None,
+    ) -> None:
         refresh_pages(db, urls, new=new)
 
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -76,11 +77,65 @@ def after_change(
     *,
     new: bool = False,
     columns: Collection[str] | None = None,
+    prepared: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
     """The base rows of ``urls`` changed (``new``: first archived now), same transaction;
-    ``columns`` as for :func:`before_change`."""
+    ``columns`` as for :func:`before_change`; ``prepared``: url → :func:`prepare`'s result
+    for some of them."""
     for index in _concerned(columns):
-        index.after_change(db, urls, new)
+        mine = None
+        if prepared:
+            mine = {u: p[index.name] for u, p in prepared.items() if p and index.name in p}
+        index.after_change(db, urls, new, mine)
+
+
+def prepare(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Every index's pure work for one page (:meth:`DerivedIndex.prepare`) by index name,
+    from the ``pages`` columns it will be saved with and its source's ``city``: what the
+    crawl computes in worker processes."""
+    out = {}
+    for index in INDEXES:
+        ready = index.prepare(fields)
+        if ready is not None:
+            out[index.name] = ready
+    return out
+
+
+class PendingChanges:
+    """:func:`after_change` calls held back until the end of a batch of writes (one call
+    per kind instead of one per page; the indexes read the rows as they are then).
+
+    :func:`before_change` is still called at every write: an index that must take old
+    values out (``search``) does so while they are there; a page written twice in a batch
+    is indexed once, from its last state."""
+
+    def __init__(self) -> None:
+        self.new: dict[str, None] = {}
+        self.changed: dict[str, None] = {}
+        self.prepared: dict[str, Mapping[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.changed)
+
+    def add(self, url: str, *, new: bool, prepared: Mapping[str, Any] | None = None) -> None:
+        if new or url in self.new:
+            self.new[url] = None
+            self.changed.pop(url, None)
+        else:
+            self.changed[url] = None
+        if prepared:
+            self.prepared[url] = prepared
+        else:
+            self.prepared.pop(url, None)
+
+    def flush(self, db: sqlite_utils.Database) -> None:
+        """Call :func:`after_change` for every page held (inside the batch's transaction)."""
+        new, changed, prepared = list(self.new), list(self.changed), self.prepared
+        self.new, self.changed, self.prepared = {}, {}, {}
+        if new:
+            after_change(db, new, new=True, prepared=prepared)
+        if changed:
+            after_change(db, changed, prepared=prepared)
 
 
 def after_run(db: sqlite_utils.Database, source: str, finished_at: str) -> None:
@@ -135,9 +190,11 @@ def ensure_current(db: sqlite_utils.Database) -> dict[str, int]:
 
 __all__ = [
     "INDEXES",
+    "PendingChanges",
     "after_change",
     "after_run",
     "before_change",
+    "prepare",
     "ensure_current",
     "get",
     "names",

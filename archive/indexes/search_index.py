@@ -19,7 +19,7 @@ corrupt the index silently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -134,18 +134,37 @@ class SearchIndex(DerivedIndex):
                 )
             db.execute(_DELETE, _row(row))
 
-    def after_change(self, db: sqlite_utils.Database, urls: Sequence[str], new: bool) -> None:
+    def prepare(self, fields: Mapping[str, Any]) -> tuple[tuple[Any, ...], list[Any]]:
+        """The analysed columns of a page (German stems, filter tokens) and the values
+        they were computed from."""
+        values = tuple(fields.get(column) for column in SOURCE_COLUMNS)
+        return values, _row((None, *values))[1:]
+
+    def after_change(
+        self,
+        db: sqlite_utils.Database,
+        urls: Sequence[str],
+        new: bool,
+        prepared: Mapping[str, Any] | None = None,
+    ) -> None:
         """Index the stored pages and record their compound stems (a page still in the
         index was not taken out by :meth:`before_change`: refused, never doubled)."""
+        rows, terms = [], []
         for url in urls:
             row = db.execute(_PAGE, [url]).fetchone()
             if row is None:
                 continue
             if _indexed(db, row[0]):
                 raise SearchError(f"{url} is still in the search index: call before_change first")
-            values = _row(row)
-            db.execute(_INSERT, values)
-            compounds.add(db.conn, _terms(values))
+            ready = prepared.get(url) if prepared else None
+            if ready is not None and ready[0] == tuple(row[1:]):
+                values = [row[0], *ready[1]]
+            else:
+                values = _row(row)
+            rows.append(values)
+            terms.extend(_terms(values))
+        db.conn.executemany(_INSERT, rows)
+        compounds.add(db.conn, dict.fromkeys(terms))
 
 
 def _terms(values: list[Any]) -> list[str]:

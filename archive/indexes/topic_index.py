@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -112,19 +113,52 @@ def create(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-def _analyse(db: sqlite_utils.Database, rows: list[tuple[str, ...]]) -> None:
-    """Write candidates and entities of the pages ``rows`` (url, title, lead, body,
-    captions, published, city); their old rows must be deleted. Key phrases come from the
-    text, entities also from the captions."""
-    terms, entities = [], []
-    for url, title, lead, body, captions, published, city in rows:
-        for c in candidates(title, lead, body):
-            terms.append((url, c.key, c.phrase, c.tf))
-        for e in extract(title, lead, body, captions=captions, city=city, published=published):
-            key = entity_key(e.kind, e.value)
-            entities.append(
-                (url, e.kind, e.text, e.value, e.role, e.sentence, e.position, e.time, key)
-            )
+#: The ``pages`` columns (and the source's ``city``) the analysis reads, in :data:`_PAGES`
+#: order after the URL.
+_INPUTS = ("title", "lead", "body", "captions", "published", "city")
+
+
+def analyse(inputs: Sequence[Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Key-phrase candidates ``(key, phrase, tf)`` and entities (the ``page_entities``
+    columns after ``page_url``) of one page from its :data:`_INPUTS` values: pure, so the
+    crawl runs it in worker processes (:meth:`TopicsIndex.prepare`). Key phrases come from
+    the text, entities also from the captions."""
+    title, lead, body, captions, published, city = inputs
+    terms: list[tuple[Any, ...]] = [(c.key, c.phrase, c.tf) for c in candidates(title, lead, body)]
+    entities: list[tuple[Any, ...]] = [
+        (
+            e.kind,
+            e.text,
+            e.value,
+            e.role,
+            e.sentence,
+            e.position,
+            e.time,
+            entity_key(e.kind, e.value),
+        )
+        for e in extract(title, lead, body, captions=captions, city=city, published=published)
+    ]
+    return terms, entities
+
+
+def _analyse(
+    db: sqlite_utils.Database,
+    rows: list[tuple[str, ...]],
+    prepared: Mapping[str, Any] | None = None,
+) -> None:
+    """Write candidates and entities of the pages ``rows`` (url, then :data:`_INPUTS`);
+    their old rows must be deleted. ``prepared``: url → (inputs, :func:`analyse` result),
+    used when the inputs are the row's."""
+    terms: list[tuple[Any, ...]] = []
+    entities: list[tuple[Any, ...]] = []
+    for url, *inputs in rows:
+        ready = prepared.get(url) if prepared else None
+        if ready is not None and tuple(ready[0]) == tuple(inputs):
+            found = ready[1]
+        else:
+            found = analyse(inputs)
+        terms.extend((url, *term) for term in found[0])
+        entities.extend((url, *entity) for entity in found[1])
     db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
     db.conn.executemany(
         "INSERT INTO topic_df (key, d) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET d = d + 1",
@@ -173,15 +207,18 @@ def score_all(db: sqlite_utils.Database) -> None:
         _score(db, "1", {})
 
 
-def refresh_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
-    """Recompute candidates, entities and scores of ``urls`` (gone pages: rows deleted)."""
+def refresh_pages(
+    db: sqlite_utils.Database, urls: Sequence[str], prepared: Mapping[str, Any] | None = None
+) -> None:
+    """Recompute candidates, entities and scores of ``urls`` (gone pages: rows deleted);
+    ``prepared`` as for :func:`_analyse`."""
     if not urls:
         return
     with db.atomic():
         _delete(db, ["topic_terms", "page_entities", "page_topics"], urls)
         params = {"urls": json.dumps(list(urls))}
         rows = db.execute(f"{_PAGES} WHERE p.url IN ({_SELECTED})", params).fetchall()
-        _analyse(db, rows)
+        _analyse(db, rows, prepared)
         score_pages(db, urls)
 
 
@@ -214,14 +251,24 @@ class TopicsIndex(DerivedIndex):
     def rebuild(self, db: sqlite_utils.Database, progress: Progress | None = None) -> int:
         return rebuild(db, progress)
 
-    def after_change(self, db: sqlite_utils.Database, urls: Sequence[str], new: bool) -> None:
-        refresh_pages(db, urls)
+    def prepare(self, fields: Mapping[str, Any]) -> tuple[tuple[Any, ...], Any]:
+        inputs = tuple(fields.get(name) for name in _INPUTS)
+        return inputs, analyse(inputs)
+
+    def after_change(
+        self,
+        db: sqlite_utils.Database,
+        urls: Sequence[str],
+        new: bool,
+        prepared: Mapping[str, Any] | None = None,
+    ) -> None:
+        refresh_pages(db, urls, prepared)
 
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
         score_source(db, source)
 
 
 __all__ = [
-    "DDL", "TOP_PHRASES", "TopicsIndex", "create", "rebuild", "refresh_pages", "score_pages",
-    "score_all", "score_source",
+    "DDL", "TOP_PHRASES", "TopicsIndex", "analyse", "create", "rebuild", "refresh_pages",
+    "score_pages", "score_all", "score_source",
 ]  # fmt: skip

@@ -17,12 +17,16 @@ import httpx
 import sqlite_utils
 
 from archive.run.learn import learn_missing
+from archive.run.pool import default_workers
 from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig
 from crawler.engine import crawl as engine
 from crawler.engine.crawl import MAX_ERROR_URLS, CrawlStats, Progress
 
 log = logging.getLogger(__name__)
+
+#: sources learning templates after a crawl from which worker processes do it
+LEARN_POOL_MIN = 4
 
 __all__ = ["MAX_ERROR_URLS", "CrawlStats", "Progress", "crawl_source", "crawl_sources"]
 
@@ -78,9 +82,12 @@ def crawl_sources(
 
 
 def _learn(db: sqlite_utils.Database, config: Config, runs: Sequence[CrawlStats]) -> None:
-    """Learn the templates sources that ran ``ok`` lack (``crawler.learn_after`` pages)."""
+    """Learn the templates sources that ran ``ok`` lack (``crawler.learn_after`` pages), in
+    worker processes when there are several (``crawler.extract_processes``)."""
     done = [stats.source for stats in runs if stats.status == "ok"]
+    setting = config.crawler.extract_processes
+    workers = (default_workers() if setting == 0 else setting) if len(done) >= LEARN_POOL_MIN else 1
     try:
-        learn_missing(db, done, config.crawler.learn_after)
+        learn_missing(db, done, config.crawler.learn_after, workers=workers)
     except Exception:  # a learner bug must not fail runs already recorded: logged, go on
         log.error("learning site templates failed for %s", ", ".join(done), exc_info=True)

@@ -9,10 +9,11 @@ them and :mod:`archive.store.templates` stores the result as the source's next v
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import sqlite_utils
 
+from archive.run.pool import ordered_map
 from archive.store.sqlite import SqliteStore
 from archive.store.templates import StoredTemplate, latest_template, save_template
 from crawler.capture.warc import CaptureError, CaptureRef, read_capture
@@ -77,21 +78,30 @@ def learn_source(db: sqlite_utils.Database, source: str, *, min_pages: int = 1) 
 
 
 def learn_missing(
-    db: sqlite_utils.Database, sources: Sequence[str], min_pages: int
+    db: sqlite_utils.Database, sources: Sequence[str], min_pages: int, *, workers: int = 1
 ) -> list[StoredTemplate]:
     """Learn a template for each of ``sources`` that has none yet and at least
-    ``min_pages`` stored pages (0: never)."""
+    ``min_pages`` stored pages (0: never). With ``workers`` > 1 the learning (CPU: every
+    page parsed and extracted several times) runs in that many processes
+    (:func:`archive.run.pool.ordered_map`); the captures are read and the templates stored
+    here, in the order of ``sources``."""
     learned: list[StoredTemplate] = []
     if min_pages <= 0:
         return learned
-    for source in sources:
-        if latest_template(db, source) is not None:
+    todo = [s for s in sources if latest_template(db, s) is None]
+
+    def tasks() -> Iterator[tuple[str, list[Page] | None]]:
+        for source in todo:
+            count = captured_count(db, source)
+            pages = stored_pages(db, source) if count >= max(1, min_pages) else []
+            if not pages:  # too few pages yet
+                log.debug("source %r has %d stored page capture(s)", source, count)
+            yield source, pages or None
+
+    for source, found in ordered_map(learn_template, tasks(), min(workers, len(todo))):
+        if found is None:
             continue
-        try:
-            stored = learn_source(db, source, min_pages=min_pages)
-        except NotArchived as exc:  # too few pages yet
-            log.debug("%s", exc)
-            continue
+        stored = save_template(db, source, found)
         log.info(
             "%s: learned site template version %d from %d pages%s",
             source, stored.version, len(stored.pages),

@@ -32,6 +32,7 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.store import rows as rows
 from archive.store.checks import require_bound
 from archive.store.lookup import url_forms
 from archive.store.schema import REVISION_COLUMNS
@@ -97,17 +98,9 @@ def save_revision(
         warc_record_id=getattr(capture, "record_id", None),
     )
     rev.pop("url", None)
-    db.table("revisions").insert(rev, pk=("page_url", "revision"))
-    if images:
-        db.table("revision_images").insert_all(
-            [{**img, "revision": number} for img in images],
-            pk=("page_url", "revision", "position"),
-        )
-    if links:
-        db.table("revision_links").insert_all(
-            [{**link, "revision": number} for link in links],
-            pk=("page_url", "revision", "rel", "position"),
-        )
+    rows.insert_rows(db, "revisions", [rev])
+    rows.insert_rows(db, "revision_images", [{**img, "revision": number} for img in images])
+    rows.insert_rows(db, "revision_links", [{**link, "revision": number} for link in links])
     return number
 
 

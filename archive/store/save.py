@@ -28,6 +28,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -36,6 +37,7 @@ import sqlite_utils
 from archive.indexes import registry as registry
 from archive.store import dates as dates
 from archive.store import revisions as revisions
+from archive.store import rows as rows
 from archive.store.schema import write_transaction
 from crawler.clock import now_iso, parse_iso, to_iso
 from crawler.config.settings import SourceConfig
@@ -181,6 +183,17 @@ def _joined(values: list[str | None]) -> str | None:
     return "\n".join(seen) or None
 
 
+def prepare_page(
+    source: str, city: str | None, page: Extracted, fetch: FetchResult
+) -> dict[str, Any]:
+    """The derived indexes' pure work for a page about to be saved
+    (:func:`archive.indexes.registry.prepare`): what the crawl runs in worker processes
+    (``SqliteStore.page_preparer``)."""
+    fields = page_record(source, page, fetch)
+    fields["city"] = city or None
+    return registry.prepare(fields)
+
+
 def page_record(source: str, page: Extracted, fetch: FetchResult) -> dict[str, Any]:
     """The ``pages`` columns derived from the extraction and the fetch (no bookkeeping)."""
     return {
@@ -233,13 +246,17 @@ def save_page(
     *,
     capture: Any = None,
     event: str | None = None,
+    batch: registry.PendingChanges | None = None,
+    prepared: Mapping[str, Any] | None = None,
 ) -> str:
     """Store one extracted page; return ``"new"``, ``"changed"`` or ``"unchanged"``.
 
     Every new state is also a row of ``revisions`` (``archive/store/revisions.py``) pointing at
     ``capture`` (a ``crawler.capture.warc.CaptureRef`` written *before* this call, or ``None``).
     ``event="reparse"`` (re-extraction of a stored record) keeps ``removed_at`` and
-    ``last_fetched`` and never restores a removed page.
+    ``last_fetched`` and never restores a removed page. With ``batch`` (the open batch's
+    pending changes) the derived indexes are updated when the batch ends; ``prepared``: the page's
+    :func:`archive.indexes.registry.prepare` result (:func:`prepare_page`).
     """
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")
@@ -312,13 +329,11 @@ def save_page(
     images, links = _child_rows(page)
     with write_transaction(db):
         registry.before_change(db, [page.url])
-        pages.upsert(record, pk="url")
-        db.table("images").delete_where("page_url = ?", [page.url])
-        db.table("links").delete_where("page_url = ?", [page.url])
-        if images:
-            db.table("images").insert_all(images, pk=("page_url", "position"))
-        if links:
-            db.table("links").insert_all(links, pk=("page_url", "rel", "position"))
+        rows.upsert_row(db, "pages", record, ("url",))
+        db.execute("DELETE FROM images WHERE page_url = ?", [page.url])
+        db.execute("DELETE FROM links WHERE page_url = ?", [page.url])
+        rows.insert_rows(db, "images", images)
+        rows.insert_rows(db, "links", links)
         number = revisions.save_revision(
             db, record, images, links, version=record["version"], event=event or result,
             fetched_at=now, capture=capture, credit_list=page.credits,
@@ -327,7 +342,11 @@ def save_page(
             dates.record(db, conflict, revision=number, event=event or result, fetched_at=now)
         if record["removed_at"]:
             revisions.mark_revision_removed(db, page.url, record["removed_at"])
-        registry.after_change(db, [page.url], new=cur is None)
+        if batch is not None:
+            batch.add(page.url, new=cur is None, prepared=prepared)
+        else:
+            ready = {page.url: prepared} if prepared else None
+            registry.after_change(db, [page.url], new=cur is None, prepared=ready)
     log.debug("%s %s (version %s)", result, page.url, record["version"])
     return result
 
@@ -340,6 +359,8 @@ def save_fetched_page(
     *,
     requested: str | None = None,
     capture: Any = None,
+    batch: registry.PendingChanges | None = None,
+    prepared: Mapping[str, Any] | None = None,
 ) -> str:
     """:func:`save_page` for a page fetched as ``requested``, one article per release.
 
@@ -368,7 +389,7 @@ def save_fetched_page(
             if pending:
                 revisions.save_alias(db, *pending, when)
             return "unchanged"
-    outcome = save_page(db, source, page, fetch, capture=capture)
+    outcome = save_page(db, source, page, fetch, capture=capture, batch=batch, prepared=prepared)
     if pending:
         revisions.save_alias(db, *pending, when)
     return outcome

@@ -6,10 +6,14 @@ engine sees only the protocol, so ``crawler/`` never imports ``sqlite3`` or this
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
+from archive.indexes import registry
 from archive.store import media, save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
@@ -30,6 +34,33 @@ class SqliteStore:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        #: the open batch's derived-index work (None: no batch open)
+        self.batch: registry.PendingChanges | None = None
+
+    def begin_batch(self) -> None:
+        if self.batch is not None:
+            return
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        self.batch = registry.PendingChanges()
+
+    def commit_batch(self) -> None:
+        """Update the derived indexes for the batch's pages, then commit; if that fails
+        the whole batch is rolled back (its pages are fetched again next run)."""
+        batch, self.batch = self.batch, None
+        if batch is None:
+            return
+        try:
+            batch.flush(self.db)
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+
+    def page_preparer(self, source: SourceConfig) -> Callable[[Extracted, FetchResult], Any]:
+        return functools.partial(save.prepare_page, source.name, source.city or None)
 
     def capture_folder(self) -> Path | None:
         path = db_path(self.db)
@@ -93,9 +124,17 @@ class SqliteStore:
         *,
         requested: str,
         capture: CaptureRef | None,
+        prepared: Any = None,
     ) -> str:
         return save.save_fetched_page(
-            self.db, source, page, fetch, requested=requested, capture=capture
+            self.db,
+            source,
+            page,
+            fetch,
+            requested=requested,
+            capture=capture,
+            batch=self.batch,
+            prepared=prepared,
         )
 
     def record_error(

@@ -135,9 +135,15 @@ class WarcWriter:
     Not thread-safe; the crawl calls it from its single event-loop thread.
     """
 
-    def __init__(self, folder: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self, folder: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, sync_each: bool = True
+    ) -> None:
         self.folder = Path(folder)
         self.max_bytes = max_bytes
+        #: fsync every record a row may point to as it is written; ``False``: the caller
+        #: calls :meth:`sync` before it commits rows pointing to them (a batch of rows)
+        self.sync_each = sync_each
+        self._unsynced = False
         self._stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")  # a file name, not a column
         self._n = 0
         self._fh: IO[bytes] | None = None
@@ -162,6 +168,7 @@ class WarcWriter:
         far as the system lets it) and forgotten either way, so a second close does
         nothing. Records a row refers to were synced when written: they are sound."""
         fh, self._fh, self._writer = self._fh, None, None
+        self._unsynced = False
         if fh is None:
             return
         problem: OSError | None = None
@@ -177,6 +184,19 @@ class WarcWriter:
         if problem is not None:
             path = self.folder / self._name
             raise CaptureError(f"{path}: cannot close capture file: {problem}") from problem
+
+    def sync(self) -> None:
+        """Make every record written so far durable (fsync; with ``sync_each=False``, call
+        it before committing rows that point to them). ``OSError`` → :class:`CaptureError`
+        naming the file."""
+        if not self._unsynced or self._fh is None:
+            return
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        except OSError as exc:
+            raise CaptureError(f"{self.folder / self._name}: cannot sync capture: {exc}") from exc
+        self._unsynced = False
 
     def _open(self) -> tuple[IO[bytes], WARCWriter]:
         if self._fh is not None and self._writer is not None:
@@ -219,7 +239,8 @@ class WarcWriter:
         """Write the request and the response (or revisit) record of one fetch and flush;
         return where the response/revisit record is (``None`` if no response arrived,
         e.g. a timeout or a robots.txt disallow). A 2xx response, the only kind a row
-        may point to, is also fsynced before this returns; 304 revisits, 404s and
+        may point to, is also fsynced before this returns (with ``sync_each``; else by
+        :meth:`sync`, before the rows are committed); 304 revisits, 404s and
         redirects are synced when the file is closed (nothing references them)."""
         if result.status is None:
             return None
@@ -242,7 +263,10 @@ class WarcWriter:
             length = fh.tell() - offset
             fh.flush()
             if result.ok and not result.not_modified:  # a record rows may point to
-                os.fsync(fh.fileno())
+                if self.sync_each:
+                    os.fsync(fh.fileno())
+                else:
+                    self._unsynced = True
         except OSError as exc:
             raise CaptureError(f"{self.folder / self._name}: cannot write capture: {exc}") from exc
         self.records += 1

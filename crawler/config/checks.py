@@ -47,6 +47,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "max_redirects": (0, 100, True),
     "max_pages": (0, 2**53, True),
     "learn_after": (0, 2**53, True),
+    "extract_processes": (0, 64, True),
     "media_max_file_bytes": (1, 2**40, True),
     "media_max_source_bytes": (1, 2**50, True),
     "media_max_files": (0, 2**53, True),

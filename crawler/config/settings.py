@@ -102,6 +102,9 @@ class CrawlerConfig:
     media_max_file_bytes: int = 20_000_000  # larger media files are recorded as errors
     media_max_source_bytes: int = 200_000_000  # media bytes per source and run
     media_max_files: int = 500  # media fetches per source and run; 0 = no limit
+    #: processes extracting and analysing pages (``crawler.engine.workers``): 0 = one per
+    #: core once a crawl has enough pages to check to be worth it, 1 = none (threads)
+    extract_processes: int = 0
 
     @property
     def full_user_agent(self) -> str:

@@ -8,23 +8,24 @@ page is still archived. An exception from extraction (an extractor bug) becomes 
 title and text), and counts in ``errors``. A page that answers 404/410 keeps its row and gets
 ``removed_at``.
 
-Extraction (and the learned-template check, which parses the page too) runs off the event
-loop, in :data:`EXTRACT_THREADS` worker threads: a page of several megabytes (bounded by
-``crawler.max_bytes``, the fetch size cap; about 7 s and 160 MB for a 9 MB listing on the
-bench machine, ``bench/big_page.py``) no longer stalls the fetches of other sources.
-Every write still happens on the event-loop thread.
+Extraction (with the learned-template check and the store's own per-page analysis) runs off
+the event loop (:mod:`crawler.engine.workers`): in worker processes on every core for a
+large crawl, else in threads, so a page of several megabytes (bounded by
+``crawler.max_bytes``; about 7 s and 160 MB for a 9 MB listing on the bench machine,
+``bench/big_page.py``) never stalls the fetches of other sources. Every write happens on
+the event-loop thread, in batches (:mod:`crawler.engine.batch`): one writer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import re
 import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -33,13 +34,14 @@ import httpx
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
+from crawler.engine.batch import WriteBatch
 from crawler.engine.media import MediaQueue, media_enabled
 from crawler.engine.pages import date_from_hints, finish_page
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
+from crawler.engine.workers import ExtractPool, ExtractTask, extract_task
 from crawler.errors import CaptureError
 from crawler.extract.core import extract
-from crawler.extract.learn import template_matches
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import (
@@ -62,9 +64,6 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: seconds between two looks at the stop event (how soon a stalled request is cancelled)
 STOP_POLL = 0.05
 T = TypeVar("T")
-#: threads extracting pages, shared by every source of a crawl (CPU-bound under the GIL:
-#: more would only hold more pages in memory at once)
-EXTRACT_THREADS = 2
 
 
 def crawl_source(
@@ -124,15 +123,23 @@ def crawl_sources(
     with ``raise_failure`` the first failure is raised after every run is recorded.
     """
     folder = store.capture_folder() if capture else None
-    writer = WarcWriter(folder) if folder is not None else None
-    pool = ThreadPoolExecutor(EXTRACT_THREADS, thread_name_prefix="extract")
+    writer = WarcWriter(folder, sync_each=False) if folder is not None else None
+    batch = WriteBatch(store, writer)
     crawls = []
+    preload: set[str] = set()
     for source in sources:
         store.save_source(source)
         stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
         crawl = _Crawl(store, config, _with_template(store, source), stats, progress, writer, stop)
-        crawl.pool = pool
+        crawl.batch = batch
+        if crawl.media is not None:
+            crawl.media.batch = batch
+        if crawl.prepare is not None:
+            preload.add(getattr(crawl.prepare, "func", crawl.prepare).__module__)
         crawls.append(crawl)
+    pool = ExtractPool(config.crawler.extract_processes, tuple(sorted(preload)))
+    for crawl in crawls:
+        crawl.pool = pool
     failures: list[BaseException] = []
 
     async def run_one(crawl: _Crawl, gate: asyncio.Semaphore) -> None:
@@ -153,7 +160,11 @@ def crawl_sources(
 
     async def run_all() -> None:
         gate = asyncio.Semaphore(max(1, parallel))
-        await asyncio.gather(*(run_one(crawl, gate) for crawl in crawls))
+        committer = asyncio.create_task(batch.keep_committing())
+        try:
+            await asyncio.gather(*(run_one(crawl, gate) for crawl in crawls))
+        finally:
+            committer.cancel()
 
     try:
         asyncio.run(run_all())
@@ -165,7 +176,8 @@ def crawl_sources(
                 crawl.stats.status = "interrupted" if stopped else "failed"
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
+        batch.commit()  # the captures synced first; then every row written is durable
         _close_captures(writer, crawls, failures)
         for crawl in crawls:
             if crawl.template is not None and crawl.template.pages:
@@ -225,7 +237,10 @@ class _Crawl:
     ) -> None:
         self.store = store
         self.stop = stop
-        self.pool: ThreadPoolExecutor | None = None  # extraction threads (None: in the loop)
+        self.pool: ExtractPool | None = None  # where pages are extracted (None: in the loop)
+        self.batch: WriteBatch | None = None  # the crawl's open batch of writes (None: none)
+        #: the store's per-page work, run with the extraction
+        self.prepare = store.page_preparer(source)
         self.extraction = ExtractionCounts()
         self.failure: BaseException | None = None  # a worker's unexpected error ends the run
         self.writer = writer
@@ -277,6 +292,8 @@ class _Crawl:
                     candidates.append(Candidate(url=url))
                 for cand in candidates:
                     self._enqueue(cand)
+                if self.pool is not None:
+                    self.pool.expect(self.queue.qsize())
                 if self._stopping():
                     return
                 self.progress("discovered", "", str(self.queue.qsize()))
@@ -370,7 +387,9 @@ class _Crawl:
             self.stats.not_modified += 1
             return "not_modified"
         if result.gone and self.store.is_stored(cand.url):
-            if self.store.mark_removed(cand.url, result):
+            with self._writing():
+                removed = self.store.mark_removed(cand.url, result)
+            if removed:
                 self.stats.removed += 1
                 self.stats.urls["removed"].append(cand.url)
                 return "removed"
@@ -385,7 +404,7 @@ class _Crawl:
             log.info("%s: not a page (%s), skipped", cand.url, ctype)
             return "skipped"
         try:
-            page, own_date, fits = await self._extract(cand, result)
+            page, own_date, fits, prepared = await self._extract(cand, result)
         except Exception as exc:  # an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
@@ -404,9 +423,10 @@ class _Crawl:
             )
             return "error"
         self._check_template(fits)
-        outcome = self.store.save_page(
-            self.source.name, page, result, requested=cand.url, capture=ref
-        )
+        with self._writing():
+            outcome = self.store.save_page(
+                self.source.name, page, result, requested=cand.url, capture=ref, prepared=prepared
+            )
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if self.media is not None:
             self.media.add(page, outcome)
@@ -421,29 +441,26 @@ class _Crawl:
 
     async def _extract(
         self, cand: Candidate, result: FetchResult
-    ) -> tuple[Extracted, bool, bool | None]:
+    ) -> tuple[Extracted, bool, bool | None, object]:
         """The page, whether it carried a date of its own (before hints and the stored date
-        fill one in: what extraction-drift detection counts) and whether the learned
-        template fits it (None: no template, or no verdict). The parsing runs in the
-        extraction threads; canonical URLs and hints (which read the store) here."""
+        fill one in: what extraction-drift detection counts), whether the learned template
+        fits it (None: no template, or no verdict) and the store's prepared work for it.
+        Extraction runs in :attr:`pool`; the hints (which read the store) here."""
         learned = self.learned if self.template is not None else None
-
-        def work() -> tuple[Extracted, bool | None]:
-            raw = extract(
-                result.final_url or cand.url, result.body, result.headers, self.source.site_profile
-            )
-            fits = template_matches(learned, result.body, result.headers) if learned else None
-            return raw, fits
-
+        task = ExtractTask(self.source, cand.url, result, learned, self.prepare)
         if self.pool is None:
-            raw, fits = work()
+            done = extract_task(task)
         else:
-            raw, fits = await asyncio.get_running_loop().run_in_executor(self.pool, work)
-        page = finish_page(self.store, self.policy, cand, result, raw, hints=False)
+            done = await self.pool.run(task)
+        page = done.page
         own_date = bool(page.published)
         if not own_date:
             date_from_hints(self.store, page, cand)
-        return page, own_date, fits
+        return page, own_date, done.fits, done.prepared
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """Around a write: into the crawl's open batch (:mod:`crawler.engine.batch`)."""
+        return self.batch.write() if self.batch is not None else contextlib.nullcontext()
 
     def _check_template(self, fits: bool | None) -> None:
         """Count a page the learned template misses (drift; its fields came generically)."""
@@ -486,9 +503,10 @@ class _Crawl:
             kind = "http" if result.status is not None and result.status >= 400 else "fetch"
         message = message or result.error or f"HTTP {result.status}"
         log.warning("%s: %s", result.url, message)
-        self.store.record_error(
-            self.stats.run_id, self.source.name, result.url, result.status, message, kind
-        )
+        with self._writing():
+            self.store.record_error(
+                self.stats.run_id, self.source.name, result.url, result.status, message, kind
+            )
 
 
 def extract_page(

@@ -32,6 +32,7 @@ and retries), so media never delay a page. Each file is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from typing import Any
 
 from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
 from crawler.config.settings import CrawlerConfig, SourceConfig
+from crawler.engine.batch import WriteBatch
 from crawler.engine.stats import CrawlStats
 from crawler.engine.store import MediaFetch, Store, StoredMedia
 from crawler.fetch.fetcher import Fetcher
@@ -114,6 +116,8 @@ class MediaQueue:
         self.stats = stats
         self.writer = writer
         self.policy = UrlPolicy(source)
+        #: the crawl's open batch of writes (:mod:`crawler.engine.batch`; None: none)
+        self.batch: WriteBatch | None = None
         self.jobs: list[MediaJob] = []
         self._seen: set[str] = set()
         self._files = 0
@@ -208,18 +212,18 @@ class MediaQueue:
             return True
         digest = payload_digest(result.body)
         ref, record_type = self._capture(result, digest)
-        self.store.save_media(
-            self._row(
-                job,
-                result,
-                length=len(result.body),
-                digest=digest,
-                capture=ref,
-                record_type=record_type,
-                etag=result.headers.get("etag"),
-                last_modified=result.headers.get("last-modified"),
-            )
+        row = self._row(
+            job,
+            result,
+            length=len(result.body),
+            digest=digest,
+            capture=ref,
+            record_type=record_type,
+            etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"),
         )
+        with self._writing():
+            self.store.save_media(row)
         self.stats.media_fetched += 1
         self.stats.media_bytes += len(result.body)
         self.stats.media_revisits += record_type == "revisit"
@@ -250,10 +254,15 @@ class MediaQueue:
     def _failed(self, job: MediaJob, result: FetchResult, problem: str) -> None:
         self.stats.media_errors += 1
         log.warning("%s: media not archived: %s", job.url, problem)
-        self.store.save_media(self._row(job, result, error=problem))
-        self.store.record_error(
-            self.stats.run_id, self.source.name, job.url, result.status, problem, "media"
-        )
+        with self._writing():
+            self.store.save_media(self._row(job, result, error=problem))
+            self.store.record_error(
+                self.stats.run_id, self.source.name, job.url, result.status, problem, "media"
+            )
+
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        """Around a write: into the crawl's open batch, if it has one."""
+        return self.batch.write() if self.batch is not None else contextlib.nullcontext()
 
 
 def remember_capture(writer: WarcWriter, digest: str, earlier: StoredMedia | None) -> None:

@@ -7,14 +7,18 @@ is the SQLite implementation; a test or another backend can provide its own, the
 httpx's transports sit behind ``BaseTransport``.
 
 Every method is called from the thread that runs the crawl's event loop, so a store has
-one writer and needs no locking of its own.
+one writer and needs no locking of its own. The crawl writes in batches: it opens one with
+:meth:`Store.begin_batch`, and :meth:`Store.commit_batch` makes every write since durable
+at once (a few hundred pages or half a second of work, ``crawler.engine.batch``); a crash
+loses at most the open batch, whose pages the next run fetches again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from crawler.capture.warc import CaptureRef
 from crawler.config.settings import SourceConfig
@@ -180,6 +184,21 @@ class Store(Protocol):
         """Mark a live page removed (404/410); False when it already was."""
         ...
 
+    def begin_batch(self) -> None:
+        """Start a batch of writes (one transaction); a no-op while one is open."""
+        ...
+
+    def commit_batch(self) -> None:
+        """Finish the open batch (its derived-index work included) and make it durable; a
+        no-op without one. The caller has made the captures its rows point to durable."""
+        ...
+
+    def page_preparer(self, source: SourceConfig) -> Callable[[Extracted, FetchResult], Any] | None:
+        """A picklable function the crawl may run on each extracted page in a worker
+        process (the store's pure per-page work, e.g. text analysis); its result goes to
+        :meth:`save_page` as ``prepared``. ``None``: nothing to prepare."""
+        ...
+
     def save_page(
         self,
         source: str,
@@ -188,8 +207,11 @@ class Store(Protocol):
         *,
         requested: str,
         capture: CaptureRef | None,
+        prepared: Any = None,
     ) -> str:
-        """Store one extracted page; return ``new``, ``changed`` or ``unchanged``."""
+        """Store one extracted page; return ``new``, ``changed`` or ``unchanged``.
+        ``prepared``: what :meth:`page_preparer`'s function returned for it (used only if
+        the page was saved as it was prepared)."""
         ...
 
     def record_error(

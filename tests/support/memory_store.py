@@ -105,6 +105,9 @@ class MemoryStore:
         self.template_runs: dict[int, TemplateCounts] = {}
         #: media URL → its last fetch (``save_media``)
         self.media: dict[str, MediaFetch] = {}
+        #: batches begun, and whether one is open now
+        self.batches = 0
+        self.batch_open = False
 
     # -- the protocol ---------------------------------------------------------------------
     def capture_folder(self) -> Path | None:
@@ -167,6 +170,16 @@ class MemoryStore:
         stored.removed_at = fetch.fetched_at or "removed"
         return True
 
+    def begin_batch(self) -> None:
+        self.batches += 0 if self.batch_open else 1
+        self.batch_open = True
+
+    def commit_batch(self) -> None:
+        self.batch_open = False
+
+    def page_preparer(self, source: SourceConfig) -> None:
+        return None
+
     def save_page(
         self,
         source: str,
@@ -175,6 +188,7 @@ class MemoryStore:
         *,
         requested: str,
         capture: CaptureRef | None,
+        prepared: object = None,
     ) -> str:
         old = self.pages.get(page.url)
         if old is None:

@@ -35,7 +35,7 @@ def test_an_extractor_bug_is_recorded_as_an_extraction_error(
     """An exception from ``extract`` (a bug, not a page without content) is an error record
     (a ``fetch_errors`` row in the archive) naming its type, counted in ``errors``, logged
     with its traceback; the crawl goes on."""
-    import crawler.engine.crawl as engine
+    import crawler.engine.workers as engine
 
     page = "<html><head><title>T</title></head><body><h1>Titel</h1><p>Text.</p></body></html>"
     calls: list[str] = []

@@ -4,6 +4,7 @@ thread. And a long listing page extracts in linear time."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from typing import Any
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import crawler.engine.crawl as engine
+import crawler.engine.workers as workers
 from crawler.config.settings import loads_config
 from crawler.extract.core import extract
 from crawler.sample_site import SampleSite
@@ -27,8 +29,9 @@ def test_a_slow_extraction_does_not_stall_the_other_source(
 ) -> None:
     """The first page of ``sitepark`` is held in extraction until three pages of ``typo3``
     are done (an event, not a sleep): on the loop's thread nothing else could run, the hold
-    would time out and the page would stay unextracted."""
-    real = engine.extract
+    would time out and the page would stay unextracted. (Threads: a test can hold them; the
+    worker processes are tested in tests/archive/run/test_extract_processes.py.)"""
+    real = workers.extract
     released = threading.Event()
     held: list[str] = []
     threads: set[str] = set()
@@ -48,9 +51,11 @@ def test_a_slow_extraction_does_not_stall_the_other_source(
             if len(other_pages) >= 3:
                 released.set()
 
-    monkeypatch.setattr(engine, "extract", slow)
+    monkeypatch.setattr(workers, "extract", slow)
     with SampleSite(edition=1, crawl_delay="0.01") as site:
         config = loads_config(config_text(site.port, families=("sitepark", "typo3")))
+        threads_only = dataclasses.replace(config.crawler, extract_processes=1)
+        config = dataclasses.replace(config, crawler=threads_only)
         store = MemoryStore()
         runs = engine.crawl_sources(store, config, config.sources, progress=progress, capture=False)
     assert [r.status for r in runs] == ["ok", "ok"]

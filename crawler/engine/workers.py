@@ -1,0 +1,209 @@
+"""Where the crawl extracts pages: worker processes on every core, or threads.
+
+For each fetched page, :func:`extract_task` does the work that needs no archive, in this
+order:
+
+1. extraction (:func:`crawler.extract.core.extract`, with the source's profile);
+2. every URL of the page in canonical form (:func:`crawler.engine.pages.finish_page`
+   without hints: date hints read the archive, the crawl adds them afterwards);
+3. the check of the source's learned template (drift), when it has one;
+4. the store's own pure work for a page it will save (``Store.page_preparer``: for the
+   SQLite archive, the German analysis of the search index and the key phrases and
+   entities of the topic index), so the one writer only writes.
+
+:class:`ExtractPool` runs it in a :class:`~concurrent.futures.ProcessPoolExecutor` (the
+``forkserver`` context: workers never inherit the crawl's threads, sockets or database
+connection; the modules a task needs are imported once, in the fork server) when the
+crawl has at least :data:`PROCESS_MIN_PAGES` pages to check and ``crawler.extract_processes``
+allows it; else, and after a worker process dies, in :data:`EXTRACT_THREADS` threads.
+The results go back to the crawl's event loop, which writes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from crawler.config.settings import SourceConfig
+from crawler.engine.pages import finish_page
+from crawler.engine.store import Store
+from crawler.extract.core import extract
+from crawler.extract.learn import template_matches
+from crawler.extract.profiles import SiteProfile
+from crawler.fetch.urls import UrlPolicy
+from crawler.records import Candidate, Extracted, FetchResult
+
+log = logging.getLogger(__name__)
+
+#: threads extracting pages when no worker processes run (CPU-bound under the GIL: more
+#: would only hold more pages in memory at once)
+EXTRACT_THREADS = 2
+#: pages to check (after discovery, every source of the crawl together) from which worker
+#: processes are started in the automatic mode: below it, starting them costs more than
+#: they save (about 0.1 s of CPU for each worker, once per crawl)
+PROCESS_MIN_PAGES = 200
+
+Prepare = Callable[[Extracted, FetchResult], Any]
+
+
+@dataclass(frozen=True)
+class ExtractTask:
+    """One fetched page to extract: requested as ``url``; ``learned``: the source's learned
+    template to check (``None``: none); ``prepare``: the store's per-page work."""
+
+    source: SourceConfig
+    url: str
+    result: FetchResult
+    learned: SiteProfile | None = None
+    prepare: Prepare | None = None
+
+
+@dataclass(frozen=True)
+class ExtractOutcome:
+    """The page (canonical URLs, no hints yet), whether the learned template fits it
+    (``None``: no verdict) and the store's prepared work (``None``: none)."""
+
+    page: Extracted
+    fits: bool | None = None
+    prepared: Any = None
+
+
+def saved_kind(page: Extracted) -> bool:
+    """Whether the crawl will save ``page`` (not a listing, not a site's front page, not
+    empty): only those are prepared."""
+    if page.page_type == "listing" or urlsplit(page.url).path in ("", "/"):
+        return False
+    return bool(page.title or page.body)
+
+
+def extract_task(task: ExtractTask) -> ExtractOutcome:
+    """Steps 1–4 of the module docstring for one page (an extractor bug raises)."""
+    result = task.result
+    raw = extract(
+        result.final_url or task.url, result.body, result.headers, task.source.site_profile
+    )
+    page = finish_page(
+        _NO_STORE, _policy(task.source), Candidate(url=task.url), result, raw, hints=False
+    )
+    fits = template_matches(task.learned, result.body, result.headers) if task.learned else None
+    prepared = None
+    if task.prepare is not None and saved_kind(page):
+        try:
+            prepared = task.prepare(page, result)
+        except Exception:  # the writer does the same work again and meets the bug there
+            log.warning("%s: preparing the page failed", page.url, exc_info=True)
+    return ExtractOutcome(page, fits, prepared)
+
+
+_policies: dict[str, tuple[SourceConfig, UrlPolicy]] = {}
+
+
+def _policy(source: SourceConfig) -> UrlPolicy:
+    """One :class:`UrlPolicy` per source and process (its regexes compiled once)."""
+    cached = _policies.get(source.name)
+    if cached is None or cached[0] != source:
+        cached = _policies[source.name] = (source, UrlPolicy(source))
+    return cached[1]
+
+
+class _NoStore:
+    """``finish_page`` without hints never reads the store."""
+
+    def __getattr__(self, name: str) -> object:  # pragma: no cover - a programming error
+        raise AssertionError(f"the store is not read while extracting ({name})")
+
+
+_NO_STORE = cast(Store, _NoStore())
+
+
+def _remote(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in a worker process (it carries the remote traceback)."""
+    return type(exc.__cause__).__name__ == "_RemoteTraceback"
+
+
+class ExtractPool:
+    """Runs :func:`extract_task` for a crawl: threads first; worker processes (``processes``
+    of them; 0: one per core, started once :meth:`expect` has counted
+    :data:`PROCESS_MIN_PAGES` pages; 1: never) when they pay."""
+
+    def __init__(self, processes: int = 0, preload: tuple[str, ...] = ()) -> None:
+        cores = os.cpu_count() or 1
+        self.auto = processes == 0
+        self.size = cores if self.auto else processes
+        self.preload = preload
+        self.expected = 0
+        self._threads: ThreadPoolExecutor | None = None
+        self._processes: ProcessPoolExecutor | None = None
+        self._broken = False
+        if not self.auto and self.size > 1:
+            self._start_processes()
+
+    @property
+    def uses_processes(self) -> bool:
+        return self._processes is not None
+
+    def expect(self, pages: int) -> None:
+        """``pages`` more pages are queued; in the automatic mode, worker processes start
+        once the crawl has :data:`PROCESS_MIN_PAGES` of them (with more than one core)."""
+        self.expected += pages
+        if self.auto and self.size > 1 and self.expected >= PROCESS_MIN_PAGES:
+            self._start_processes()
+
+    def _start_processes(self) -> None:
+        if self._processes is not None or self._broken:
+            return
+        context = multiprocessing.get_context("forkserver")
+        modules = ["crawler.engine.workers", *self.preload]
+        context.set_forkserver_preload(modules)  # used when the fork server starts
+        self._processes = ProcessPoolExecutor(self.size, mp_context=context)
+        log.debug("extracting in %d worker processes", self.size)
+
+    def _executor(self) -> Executor:
+        if self._processes is not None:
+            return self._processes
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(EXTRACT_THREADS, thread_name_prefix="extract")
+        return self._threads
+
+    async def run(self, task: ExtractTask) -> ExtractOutcome:
+        """:func:`extract_task` off the event loop. Worker processes that cannot start (a
+        script without the ``if __name__ == "__main__"`` guard, no process left) or that
+        died (killed, out of memory) end the processes: logged once, this page and every
+        later one in threads."""
+        loop = asyncio.get_running_loop()
+        executor = self._executor()
+        try:
+            return await loop.run_in_executor(executor, extract_task, task)
+        except (BrokenProcessPool, RuntimeError, OSError) as exc:
+            if executor is not self._processes or _remote(exc):
+                raise  # raised by the extractor itself: a bug the crawl records
+            log.error("extraction worker processes failed (%s): extracting in threads", exc)
+            self._broken = True
+            self._processes = None
+            executor.shutdown(wait=False, cancel_futures=True)
+        return await loop.run_in_executor(self._executor(), extract_task, task)
+
+    def shutdown(self) -> None:
+        for executor in (self._threads, self._processes):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        self._threads = self._processes = None
+
+
+__all__ = [
+    "EXTRACT_THREADS",
+    "PROCESS_MIN_PAGES",
+    "ExtractOutcome",
+    "ExtractPool",
+    "ExtractTask",
+    "extract_task",
+    "saved_kind",
+]
