@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import platform
 import resource
 import subprocess
@@ -44,6 +45,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.run.crawl import crawl_source, crawl_sources
+from archive.run.learn import learn_missing
+from archive.run.pool import default_workers
+from archive.store.sqlite import SqliteStore
+from crawler.engine import crawl as engine
 from archive.store.schema import open_archive
 from crawler.config.settings import Config, SourceConfig, loads_config
 from crawler.fetch.fetcher import ConnectToTransport, Fetcher
@@ -178,11 +183,26 @@ def cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def machine_cpu() -> float:
+    """CPU seconds every process of the machine has used (``/proc/stat``; busy time of all
+    cores): the crawl's worker processes and the servers too (and anything else running)."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    busy = sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)  # - idle, iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 def measure(fn: Callable[[], int]) -> dict[str, Any]:
-    """Run ``fn`` (returns the number of requests); wall and CPU seconds."""
-    wall, c0 = time.perf_counter(), cpu()
+    """Run ``fn`` (returns the number of requests); wall seconds, this process's CPU
+    seconds and the whole machine's."""
+    wall, c0, m0 = time.perf_counter(), cpu(), machine_cpu()
     requests = fn()
-    return {"requests": requests, "seconds": time.perf_counter() - wall, "cpu": cpu() - c0}
+    return {
+        "requests": requests,
+        "seconds": time.perf_counter() - wall,
+        "cpu": cpu() - c0,
+        "machine": machine_cpu() - m0,
+    }
 
 
 # -- the runs ---------------------------------------------------------------------------
@@ -256,6 +276,44 @@ def run_crawl(config: Config, folder: Path, together: bool) -> tuple[int, int]:
     return sum(s.requests for s in runs), sum(s.new for s in runs)
 
 
+def run_crawl_phases(
+    config: Config, folder: Path
+) -> tuple[tuple[int, int], dict[str, Any], dict[str, Any]]:
+    """``pressarchive crawl`` of every source side by side in its two phases, measured
+    apart: the crawl (the engine: discover, fetch, extract, analyse, write) and, after a
+    source's first crawl only, learning its site template (``archive.run.learn``)."""
+    db = open_archive(folder / "archive.db")
+    found: list[Any] = []
+    try:
+
+        def crawl() -> int:
+            store = SqliteStore(db)
+            found.extend(
+                engine.crawl_sources(store, config, config.sources, parallel=len(config.sources))
+            )
+            return sum(s.requests for s in found)
+
+        crawled = measure(crawl)
+        names = [s.source for s in found if s.status == "ok"]
+        learned = measure(lambda: len(run_learn(db, config, names)))
+    finally:
+        db.close()
+    errors = [s.source for s in found if s.errors or s.status != "ok"]
+    if errors:
+        raise RuntimeError(f"runs with errors: {errors}")
+    return (sum(s.requests for s in found), sum(s.new for s in found)), crawled, learned
+
+
+def run_learn(db: Any, config: Config, names: list[str]) -> list[Any]:
+    """What ``pressarchive crawl`` does after the runs (``archive.run.crawl._learn``)."""
+    workers = (
+        default_workers()
+        if config.crawler.extract_processes == 0
+        else config.crawler.extract_processes
+    )
+    return learn_missing(db, names, config.crawler.learn_after, workers=workers)
+
+
 def hosts_bench(args: argparse.Namespace) -> None:
     urls = page_urls(args.hosts, args.pages)
     rows: list[tuple[str, int, dict[str, Any]]] = []
@@ -285,52 +343,69 @@ def hosts_bench(args: argparse.Namespace) -> None:
             )
         )
         sequential = bench_config(ports, args.sequential_hosts, args.delay, per_host=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            saved: list[int] = []
+
+            def one_after_another(tmp: str = tmp) -> int:
+                requests, new = run_crawl(sequential, Path(tmp), False)
+                saved.append(new)
+                return requests
+
+            result = measure(one_after_another)
+            rows.append(
+                (
+                    f"crawl_source per source, one after another ({args.sequential_hosts} sources)",
+                    saved[0],
+                    result,
+                )
+            )
         parallel = bench_config(ports, args.hosts, args.delay, per_host=True)
-        for label, cfg, together in (
+        with tempfile.TemporaryDirectory() as tmp:
+            (requests, new), crawled, learned = run_crawl_phases(parallel, Path(tmp))
+        rows.append(
             (
-                f"crawl_source per source, one after another ({args.sequential_hosts} sources)",
-                sequential,
-                False,
-            ),
+                f"crawl: {args.hosts} sources side by side, one archive "
+                "(`pressarchive crawl`, first crawl, without its last step)",
+                new,
+                crawled,
+            )
+        )
+        learned["requests"] = 0
+        rows.append(
             (
-                f"crawl_sources: {args.hosts} sources side by side, one archive "
-                "(as `pressarchive crawl`)",
-                parallel,
-                True,
-            ),
-        ):
-            with tempfile.TemporaryDirectory() as tmp:
-                saved: list[int] = []
-
-                def crawl(
-                    cfg: Config = cfg,
-                    together: bool = together,
-                    tmp: str = tmp,
-                    saved: list[int] = saved,
-                ) -> int:
-                    requests, new = run_crawl(cfg, Path(tmp), together)
-                    saved.append(new)
-                    return requests
-
-                result = measure(crawl)
-                rows.append((label, saved[0], result))
+                f"… its last step: site templates learned for the {args.hosts} new sources "
+                "(once per source, after its first crawl)",
+                new,
+                learned,
+            )
+        )
+        total = {
+            "requests": requests,
+            **{k: crawled[k] + learned[k] for k in ("seconds", "cpu", "machine")},
+        }
+        rows.append(("`pressarchive crawl` in total (both)", new, total))
     bound = args.hosts / args.delay
     print(
         f"{platform.python_version()}, {platform.machine()}, {args.hosts} hosts × "
         f"{args.pages} pages, delay {args.delay} s per host, {args.servers} server processes"
     )
     print()
-    print("| run | pages | requests | seconds | pages/s | requests/s | CPU s | CPU ms/request |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| run | pages | requests | seconds | pages/s | % of bound | requests/s | CPU s "
+        "| CPU ms/request | machine CPU s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print(
         f"| politeness bound: {args.hosts} hosts / {args.delay} s | {len(urls)} | | "
-        f"{len(urls) / bound:.2f} | {bound:,.0f} | {bound:,.0f} | | |"
+        f"{len(urls) / bound:.2f} | {bound:,.0f} | 100 % | {bound:,.0f} | | | |"
     )
     for name, pages, r in rows:
+        per_request = f"{1000 * r['cpu'] / r['requests']:.2f}" if r["requests"] else ""
         print(
             f"| {name} | {pages:,} | {r['requests']:,} | {r['seconds']:.2f} | "
-            f"{pages / r['seconds']:,.0f} | {r['requests'] / r['seconds']:,.0f} | "
-            f"{r['cpu']:.2f} | {1000 * r['cpu'] / r['requests']:.2f} |"
+            f"{pages / r['seconds']:,.0f} | {100 * pages / r['seconds'] / bound:.0f} % | "
+            f"{r['requests'] / r['seconds']:,.0f} | {r['cpu']:.2f} | {per_request} | "
+            f"{r['machine']:.2f} |"
         )
 
 

@@ -2,8 +2,9 @@
 
 Both turn a WARC record into a :class:`~crawler.records.FetchResult` and send it through
 the crawl's own path (with the source's learned template as its profile when the config
-pins none, as in a crawl): :func:`crawler.engine.crawl.extract_page` (extraction, canonical URLs,
-dates) and :func:`archive.store.save.save_fetched_page` / :func:`archive.store.save.save_page`
+pins none, as in a crawl): :func:`archive.run.pool.extract_result` (extraction,
+canonical URLs; dates from hints added by the writer) and
+:func:`archive.store.save.save_fetched_page` / :func:`archive.store.save.save_page`
 (revisions, aliases).
 
 :func:`reparse` re-extracts every stored version from its record. The *current* state

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import re
 import threading
@@ -36,12 +35,11 @@ from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
 from crawler.engine.batch import WriteBatch
 from crawler.engine.media import MediaQueue, media_enabled
-from crawler.engine.pages import date_from_hints, finish_page
+from crawler.engine.pages import date_from_hints
+from crawler.engine.runs import close_captures, with_template
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
 from crawler.engine.workers import ExtractPool, ExtractTask, extract_task
-from crawler.errors import CaptureError
-from crawler.extract.core import extract
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import (
@@ -130,7 +128,7 @@ def crawl_sources(
     for source in sources:
         store.save_source(source)
         stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
-        crawl = _Crawl(store, config, _with_template(store, source), stats, progress, writer, stop)
+        crawl = _Crawl(store, config, with_template(store, source), stats, progress, writer, stop)
         crawl.batch = batch
         if crawl.media is not None:
             crawl.media.batch = batch
@@ -178,7 +176,7 @@ def crawl_sources(
     finally:
         pool.shutdown()
         batch.commit()  # the captures synced first; then every row written is durable
-        _close_captures(writer, crawls, failures)
+        close_captures(writer, [crawl.stats for crawl in crawls], failures)
         for crawl in crawls:
             if crawl.template is not None and crawl.template.pages:
                 store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
@@ -192,34 +190,6 @@ def crawl_sources(
     if failures and raise_failure:
         raise failures[0]
     return [crawl.stats for crawl in crawls]
-
-
-def _close_captures(
-    writer: WarcWriter | None, crawls: Sequence[_Crawl], failures: list[BaseException]
-) -> None:
-    """Close the WARC file; when that fails (a full disk: ``CaptureError`` naming the file)
-    every run that would have been ``ok`` is ``failed`` (its last records may be unsynced;
-    the archive stays sound: rows point only to records synced when written), the error is
-    logged in one line and kept for ``raise_failure``."""
-    if writer is None:
-        return
-    try:
-        writer.close()
-    except CaptureError as exc:
-        log.error("%s", exc)
-        failures.append(exc)
-        for crawl in crawls:
-            if crawl.stats.status == "ok":
-                crawl.stats.status = "failed"
-
-
-def _with_template(store: Store, source: SourceConfig) -> SourceConfig:
-    """``source`` with its learned template as the profile when the config pins none (and
-    the template applies: it reads no field worse than the generic layer)."""
-    learned = store.learned_template(source.name)
-    if learned is None or not learned.applies or source.site_profile is not None:
-        return source
-    return dataclasses.replace(source, site_profile=learned.profile)
 
 
 class _Crawl:
@@ -239,6 +209,7 @@ class _Crawl:
         self.stop = stop
         self.pool: ExtractPool | None = None  # where pages are extracted (None: in the loop)
         self.batch: WriteBatch | None = None  # the crawl's open batch of writes (None: none)
+        self.finishing: set[asyncio.Task[None]] = set()  # pages being extracted and saved
         #: the store's per-page work, run with the extraction
         self.prepare = store.page_preparer(source)
         self.extraction = ExtractionCounts()
@@ -354,21 +325,55 @@ class _Crawl:
         self.queue.put_nowait(cand)
 
     async def _worker(self, fetcher: Fetcher) -> None:
+        """Take candidates and fetch them; a page to extract is handed on
+        (:meth:`_hand_on`) so this worker fetches the next one meanwhile."""
         while True:
             cand = await self.queue.get()
             if self._stopping() or self.failure is not None:
                 self.queue.task_done()  # drained, not processed: the run is interrupted
                 continue
+            handed_on = False
             try:
-                outcome = await self._process(fetcher, cand)
-                self.progress("page", cand.url, outcome)
+                fetched = await self._fetch(fetcher, cand)
+                if isinstance(fetched, str):
+                    self.progress("page", cand.url, fetched)
+                else:
+                    handed_on = await self._hand_on(cand, *fetched)
             except Exception as exc:  # re-raised by run(): the run fails
                 # a dead worker would leave queue.join() waiting forever
                 self.failure = exc
             finally:
+                if not handed_on:
+                    self.queue.task_done()
+
+    async def _hand_on(self, cand: Candidate, result: FetchResult, ref: CaptureRef | None) -> bool:
+        """Extract and save a fetched page: in a task of its own when extraction runs in
+        :attr:`pool` (which bounds the pages waiting for it: a fetch waits for a slot), so
+        ``True``: that task marks the candidate done."""
+        if self.pool is None:
+            self.progress("page", cand.url, await self._finish(cand, result, ref))
+            return False
+        await self.pool.slots.acquire()
+
+        async def finish() -> None:
+            try:
+                self.progress("page", cand.url, await self._finish(cand, result, ref))
+            except Exception as exc:  # re-raised by run(): the run fails
+                self.failure = exc
+            finally:
+                self.pool.slots.release()  # type: ignore[union-attr]
                 self.queue.task_done()
 
-    async def _process(self, fetcher: Fetcher, cand: Candidate) -> str:
+        task = asyncio.create_task(finish())
+        self.finishing.add(task)
+        task.add_done_callback(self.finishing.discard)
+        return True
+
+    async def _fetch(
+        self, fetcher: Fetcher, cand: Candidate
+    ) -> str | tuple[FetchResult, CaptureRef | None]:
+        """Fetch ``cand`` (conditionally) and capture it: the outcome when that is all there
+        is to do, else the page to extract and its capture."""
         limit = self.config.crawler.max_pages
         if limit and self.pages_done >= limit:
             self.stats.skipped += 1
@@ -403,6 +408,10 @@ class _Crawl:
             self.stats.skipped += 1
             log.info("%s: not a page (%s), skipped", cand.url, ctype)
             return "skipped"
+        return result, ref
+
+    async def _finish(self, cand: Candidate, result: FetchResult, ref: CaptureRef | None) -> str:
+        """Extract a fetched page and save it; the outcome."""
         try:
             page, own_date, fits, prepared = await self._extract(cand, result)
         except Exception as exc:  # an extractor bug: recorded, the crawl goes on
@@ -507,19 +516,3 @@ class _Crawl:
             self.store.record_error(
                 self.stats.run_id, self.source.name, result.url, result.status, message, kind
             )
-
-
-def extract_page(
-    store: Store,
-    policy: UrlPolicy,
-    cand: Candidate,
-    result: FetchResult,
-    *,
-    hints: bool = True,
-) -> Extracted:
-    """Extract, then put every URL in canonical form and (with ``hints``) fill a missing
-    date from hints (``archive.run.reparse``; the crawl does the same in two steps)."""
-    page = extract(
-        result.final_url or cand.url, result.body, result.headers, policy.source.site_profile
-    )
-    return finish_page(store, policy, cand, result, page, hints=hints)

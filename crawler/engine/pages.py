@@ -1,7 +1,7 @@
 """One extracted page as the archive stores it: every URL in canonical form, a missing
-date from hints. The crawl (:mod:`crawler.engine.crawl`) extracts in its worker threads and
-finishes pages here on the event loop (hints read the store); ``extract_page`` there does
-both steps for ``archive.run.reparse``."""
+date from hints. The crawl's workers (:mod:`crawler.engine.workers`) and ``reparse``'s
+(:mod:`archive.run.pool`) put the URLs in canonical form without hints; the hints, which
+read the store, are added by the one writer (:func:`date_from_hints`)."""
 
 from __future__ import annotations
 

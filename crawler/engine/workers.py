@@ -51,6 +51,9 @@ EXTRACT_THREADS = 2
 #: they save (about 0.1 s of CPU for each worker, once per crawl)
 PROCESS_MIN_PAGES = 200
 
+#: pages waiting for or in extraction per worker (process or thread) at most
+IN_FLIGHT_PER_WORKER = 8
+
 Prepare = Callable[[Extracted, FetchResult], Any]
 
 
@@ -140,6 +143,9 @@ class ExtractPool:
         self.size = cores if self.auto else processes
         self.preload = preload
         self.expected = 0
+        #: pages handed on for extraction and not saved yet, at most (a crawl's fetches
+        #: wait for a slot: memory stays bounded when extraction is the slower part)
+        self.slots = asyncio.Semaphore(IN_FLIGHT_PER_WORKER * max(self.size, EXTRACT_THREADS))
         self._threads: ThreadPoolExecutor | None = None
         self._processes: ProcessPoolExecutor | None = None
         self._broken = False

@@ -1,0 +1,82 @@
+"""``WriteBatch`` (crawler/engine/batch.py): a batch begins at its first write, is
+committed when it holds enough writes or is old enough, and the captures its rows point
+to are synced before every commit."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, cast
+
+from crawler.capture.warc import WarcWriter
+from crawler.engine.batch import WriteBatch
+from crawler.engine.store import Store
+
+
+class Recorder:
+    """A store and a WARC writer that record the calls the batch makes, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def begin_batch(self) -> None:
+        self.calls.append("begin")
+
+    def commit_batch(self) -> None:
+        self.calls.append("commit")
+
+    def sync(self) -> None:
+        self.calls.append("sync")
+
+
+def _batch(recorder: Recorder, **kwargs: Any) -> WriteBatch:
+    return WriteBatch(cast(Store, recorder), cast(WarcWriter, recorder), **kwargs)
+
+
+def test_a_batch_begins_at_its_first_write_and_commits_when_full() -> None:
+    calls = Recorder()
+    batch = _batch(calls, pages=3, seconds=3600)
+    batch.commit()  # nothing open: nothing to do
+    assert calls.calls == []
+    for _ in range(7):
+        with batch.write():
+            calls.calls.append("write")
+    assert calls.calls == [
+        "begin", "write", "write", "write", "sync", "commit",
+        "begin", "write", "write", "write", "sync", "commit",
+        "begin", "write",
+    ]  # fmt: skip
+    batch.commit()
+    assert calls.calls[-2:] == ["sync", "commit"] and batch.commits == 3
+
+
+def test_a_quiet_crawl_commits_its_open_batch_in_time() -> None:
+    """The event-loop task commits a batch nobody writes to any more (an event: no sleep
+    in the test beyond the batch's own half-life)."""
+    calls = Recorder()
+    batch = _batch(calls, pages=1000, seconds=0.02)
+
+    async def scenario() -> None:
+        committer = asyncio.create_task(batch.keep_committing())
+        with batch.write():
+            pass
+        while "commit" not in calls.calls:
+            await asyncio.sleep(0.005)
+        committer.cancel()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+    assert calls.calls == ["begin", "sync", "commit"]
+
+
+def test_a_write_that_fails_leaves_the_batch_open_for_the_next() -> None:
+    calls = Recorder()
+    batch = _batch(calls, pages=2, seconds=3600)
+    try:
+        with batch.write():
+            raise ValueError("a write failed")
+    except ValueError:
+        pass
+    with batch.write():
+        pass
+    with batch.write():
+        pass
+    assert calls.calls == ["begin", "sync", "commit"]

@@ -1,0 +1,91 @@
+"""``ExtractPool`` (crawler/engine/workers.py): worker processes extract what a thread
+extracts; a worker process that dies sends the work back to threads (logged), while an
+extractor bug inside a worker is raised for the crawl to record, processes kept."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+import pytest
+
+from crawler.config.settings import SourceConfig
+from crawler.engine.workers import PROCESS_MIN_PAGES, ExtractPool, ExtractTask, extract_task
+from crawler.records import FetchResult
+
+URL = "http://www.example.test/presse/kita"
+HTML = (
+    "<html lang='de'><head><title>Neue Kita eröffnet</title>"
+    "<meta name='date' content='2026-11-30'></head><body><main><article>"
+    "<h1>Neue Kita eröffnet</h1><p>Die Stadt eröffnet eine neue Kita in der Marktstraße. "
+    "<a href='/presse/andere'>Mehr</a></p></article></main></body></html>"
+).encode()
+SOURCE = SourceConfig(name="s", hosts=("www.example.test",), scheme="http")
+
+
+def _task(source: SourceConfig = SOURCE) -> ExtractTask:
+    result = FetchResult(
+        url=URL, final_url=URL, status=200, headers={"content-type": "text/html"}, body=HTML
+    )
+    return ExtractTask(source, URL, result)
+
+
+def test_a_worker_process_extracts_what_a_thread_extracts() -> None:
+    pool = ExtractPool(processes=2)
+    try:
+        assert pool.uses_processes
+        done = asyncio.run(pool.run(_task()))
+    finally:
+        pool.shutdown()
+    assert done == extract_task(_task())
+    assert done.page.title == "Neue Kita eröffnet"
+    assert done.page.links == ["http://www.example.test/presse/andere"]  # canonical
+
+
+def test_a_dead_worker_process_sends_the_work_to_threads(caplog: pytest.LogCaptureFixture) -> None:
+    pool = ExtractPool(processes=2)
+
+    async def scenario() -> object:
+        await pool.run(_task())  # the processes are started
+        executor = pool._processes
+        assert executor is not None
+        for process in list(executor._processes.values()):  # type: ignore[union-attr]
+            process.kill()
+            process.join()
+        return await pool.run(_task())
+
+    try:
+        with caplog.at_level(logging.ERROR, logger="crawler.engine.workers"):
+            done = asyncio.run(scenario())
+    finally:
+        pool.shutdown()
+    assert done == extract_task(_task())
+    assert not pool.uses_processes
+    assert "extraction worker processes failed" in caplog.text
+
+
+def test_an_extractor_bug_in_a_worker_is_raised_and_the_processes_stay() -> None:
+    broken = dataclasses.replace(SOURCE, site_profile=object())  # type: ignore[arg-type]
+    pool = ExtractPool(processes=2)
+    try:
+        with pytest.raises(AttributeError):
+            asyncio.run(pool.run(_task(broken)))
+        assert pool.uses_processes
+    finally:
+        pool.shutdown()
+
+
+def test_the_automatic_mode_starts_processes_only_for_a_large_crawl() -> None:
+    pool = ExtractPool(processes=0)
+    try:
+        pool.size = 2  # as on a machine with two cores
+        pool.expect(PROCESS_MIN_PAGES - 1)
+        assert not pool.uses_processes
+        pool.expect(1)
+        assert pool.uses_processes
+    finally:
+        pool.shutdown()
+    threads_only = ExtractPool(processes=1)
+    threads_only.expect(10 * PROCESS_MIN_PAGES)
+    assert not threads_only.uses_processes
