@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -160,9 +161,11 @@ def _analyse(
         terms.extend((url, *term) for term in found[0])
         entities.extend((url, *entity) for entity in found[1])
     db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
+    df = Counter(key for _url, key, _phrase, _tf in terms)  # one upsert per key and batch
     db.conn.executemany(
-        "INSERT INTO topic_df (key, d) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET d = d + 1",
-        [(key,) for _url, key, _phrase, _tf in terms],
+        "INSERT INTO topic_df (key, d) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET d = d + excluded.d",
+        sorted(df.items()),
     )
     db.conn.executemany(
         "INSERT OR IGNORE INTO page_entities "

@@ -1,0 +1,120 @@
+"""CPU per request of httpx's own transport against the ``httpx-aiohttp`` transport, at the
+crawl's concurrency (one small AsyncClient per host, two requests in flight per host).
+
+Run:  python bench/transports.py [--hosts 100] [--pages 20] [--repeat 2]
+
+Issue 17 asked whether the default transport limits a crawl at the politeness bound
+(encode/httpx#3215 describes its slowdown under concurrency). Two threaded HTTP/1.1
+servers on 127.0.0.1 (processes of their own: the CPU reported is the client's) answer
+``--hosts`` × ``--pages`` requests of 1.6 KB. The aiohttp row needs ``pip install
+httpx-aiohttp`` (not a dependency: measured, not adopted; see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import resource
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+
+BODY = b"<p>" + b"x" * 1600 + b"</p>"
+
+
+def _serve(ready: Any) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY)
+
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 1024
+        daemon_threads = True
+
+    httpd = Server(("127.0.0.1", 0), Handler)
+    ready.put(httpd.server_address[1])
+    httpd.serve_forever()
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _client(kind: str) -> httpx.AsyncClient:
+    if kind == "httpx-aiohttp":
+        from httpx_aiohttp import AiohttpTransport  # type: ignore[import-not-found]
+
+        return httpx.AsyncClient(transport=AiohttpTransport(), trust_env=False)
+    return httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(retries=0), trust_env=False)
+
+
+async def _crawl(kind: str, ports: list[int], hosts: int, pages: int) -> None:
+    async def host(h: int) -> None:
+        port = ports[h % len(ports)]
+        async with _client(kind) as client:
+            todo = iter(range(pages))
+
+            async def worker() -> None:
+                for i in todo:
+                    response = await client.get(
+                        f"http://127.0.0.1:{port}/h{h}/p{i}", headers={"host": f"h{h}.bench.test"}
+                    )
+                    response.raise_for_status()
+
+            await asyncio.gather(worker(), worker())
+
+    await asyncio.gather(*(host(h) for h in range(hosts)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=100)
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    kinds = ["httpx (default transport)"]
+    try:
+        import httpx_aiohttp  # type: ignore[import-not-found]  # noqa: F401
+
+        kinds.append("httpx-aiohttp")
+    except ImportError:
+        print("(httpx-aiohttp is not installed: its row is left out)")
+    ctx = mp.get_context("fork")
+    ready = ctx.Queue()
+    servers = [ctx.Process(target=_serve, args=(ready,), daemon=True) for _ in range(2)]
+    for server in servers:
+        server.start()
+    ports = [ready.get(timeout=10) for _ in servers]
+    try:
+        asyncio.run(_crawl(kinds[0], ports, 10, 5))  # warm-up
+        n = args.hosts * args.pages
+        print(f"{args.hosts} hosts × {args.pages} requests, 2 in flight per host")
+        print("| transport | run | requests/s | CPU ms/request |")
+        print("|---|---|---|---|")
+        for run in range(1, args.repeat + 1):
+            for kind in kinds:
+                wall, cpu = time.perf_counter(), _cpu()
+                asyncio.run(_crawl(kind, ports, args.hosts, args.pages))
+                seconds, used = time.perf_counter() - wall, _cpu() - cpu
+                print(f"| {kind} | {run} | {n / seconds:,.0f} | {1000 * used / n:.2f} |")
+    finally:
+        for server in servers:
+            server.terminate()
+
+
+if __name__ == "__main__":
+    main()
