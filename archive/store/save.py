@@ -184,12 +184,19 @@ def _joined(values: list[str | None]) -> str | None:
 
 
 def prepare_page(
-    source: str, city: str | None, page: Extracted, fetch: FetchResult
-) -> dict[str, Any]:
+    source: str,
+    city: str | None,
+    page: Extracted,
+    fetch: FetchResult,
+    stored_hash: str | None = None,
+) -> dict[str, Any] | None:
     """The derived indexes' pure work for a page about to be saved
     (:func:`archive.indexes.registry.prepare`): what the crawl runs in worker processes
-    (``SqliteStore.page_preparer``)."""
+    (``SqliteStore.page_preparer``). ``None`` for a page whose content is ``stored_hash``
+    (the live stored page's: it will be saved ``unchanged``, its indexes stay)."""
     fields = page_record(source, page, fetch)
+    if stored_hash is not None and fields["content_hash"] == stored_hash:
+        return None
     fields["city"] = city or None
     return registry.prepare(fields)
 
@@ -409,6 +416,12 @@ def known_urls(db: sqlite_utils.Database, source: str) -> list[str]:
         "SELECT url FROM pages WHERE source = ? AND removed_at IS NULL ORDER BY url", [source]
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def stored_hash(db: sqlite_utils.Database, url: str) -> str | None:
+    """The content hash of the live stored page ``url`` (``None``: unknown or removed)."""
+    row = _one(db, "SELECT content_hash FROM pages WHERE url = ? AND removed_at IS NULL", url)
+    return None if row is None else row[0]
 
 
 def is_stored(db: sqlite_utils.Database, url: str) -> bool:

@@ -7,7 +7,6 @@ engine sees only the protocol, so ``crawler/`` never imports ``sqlite3`` or this
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from crawler.engine.store import (
     ExtractionCounts,
     LearnedTemplate,
     MediaFetch,
+    Prepare,
     StoredMedia,
     TemplateCounts,
 )
@@ -59,8 +59,11 @@ class SqliteStore:
                 self.db.conn.execute("ROLLBACK")
             raise
 
-    def page_preparer(self, source: SourceConfig) -> Callable[[Extracted, FetchResult], Any]:
+    def page_preparer(self, source: SourceConfig) -> Prepare:
         return functools.partial(save.prepare_page, source.name, source.city or None)
+
+    def stored_hash(self, url: str) -> str | None:
+        return save.stored_hash(self.db, url)
 
     def capture_folder(self) -> Path | None:
         path = db_path(self.db)

@@ -456,7 +456,8 @@ class _Crawl:
         fits it (None: no template, or no verdict) and the store's prepared work for it.
         Extraction runs in :attr:`pool`; the hints (which read the store) here."""
         learned = self.learned if self.template is not None else None
-        task = ExtractTask(self.source, cand.url, result, learned, self.prepare)
+        stored = self.store.stored_hash(cand.url) if self.prepare is not None else None
+        task = ExtractTask(self.source, cand.url, result, learned, self.prepare, stored)
         if self.pool is None:
             done = extract_task(task)
         else:

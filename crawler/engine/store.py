@@ -130,6 +130,11 @@ class TemplateCounts:
     misses: int = 0
 
 
+#: a store's per-page work: (page, fetch, stored hash) → what ``save_page`` takes as
+#: ``prepared`` (:meth:`Store.page_preparer`)
+Prepare = Callable[[Extracted, FetchResult, str | None], Any]
+
+
 class Store(Protocol):
     """What the crawl engine reads from and writes to the archive."""
 
@@ -193,10 +198,16 @@ class Store(Protocol):
         no-op without one. The caller has made the captures its rows point to durable."""
         ...
 
-    def page_preparer(self, source: SourceConfig) -> Callable[[Extracted, FetchResult], Any] | None:
+    def page_preparer(self, source: SourceConfig) -> Prepare | None:
         """A picklable function the crawl may run on each extracted page in a worker
-        process (the store's pure per-page work, e.g. text analysis); its result goes to
-        :meth:`save_page` as ``prepared``. ``None``: nothing to prepare."""
+        process (the store's pure per-page work, e.g. text analysis), given the page, its
+        fetch and the page's :meth:`stored_hash`; its result goes to :meth:`save_page` as
+        ``prepared``. ``None``: nothing to prepare."""
+        ...
+
+    def stored_hash(self, url: str) -> str | None:
+        """The content hash of the live stored page at ``url`` (``None``: none), so a
+        preparer can skip a page that did not change."""
         ...
 
     def save_page(

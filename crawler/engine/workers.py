@@ -25,7 +25,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from urllib.parse import urlsplit
 
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
-from crawler.engine.store import Store
+from crawler.engine.store import Prepare, Store
 from crawler.extract.core import extract
 from crawler.extract.learn import template_matches
 from crawler.extract.profiles import SiteProfile
@@ -54,19 +53,19 @@ PROCESS_MIN_PAGES = 200
 #: pages waiting for or in extraction per worker (process or thread) at most
 IN_FLIGHT_PER_WORKER = 8
 
-Prepare = Callable[[Extracted, FetchResult], Any]
-
 
 @dataclass(frozen=True)
 class ExtractTask:
     """One fetched page to extract: requested as ``url``; ``learned``: the source's learned
-    template to check (``None``: none); ``prepare``: the store's per-page work."""
+    template to check (``None``: none); ``prepare``: the store's per-page work, given
+    ``stored_hash`` (the stored page's, to skip an unchanged one)."""
 
     source: SourceConfig
     url: str
     result: FetchResult
     learned: SiteProfile | None = None
     prepare: Prepare | None = None
+    stored_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def extract_task(task: ExtractTask) -> ExtractOutcome:
     prepared = None
     if task.prepare is not None and saved_kind(page):
         try:
-            prepared = task.prepare(page, result)
+            prepared = task.prepare(page, result, task.stored_hash)
         except Exception:  # the writer does the same work again and meets the bug there
             log.warning("%s: preparing the page failed", page.url, exc_info=True)
     return ExtractOutcome(page, fits, prepared)

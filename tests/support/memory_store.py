@@ -180,6 +180,9 @@ class MemoryStore:
     def page_preparer(self, source: SourceConfig) -> None:
         return None
 
+    def stored_hash(self, url: str) -> str | None:
+        return None
+
     def save_page(
         self,
         source: str,

@@ -76,3 +76,13 @@ def test_prepared_work_is_used_only_for_the_page_as_saved(
     finally:
         db.close()
     assert _rows(path) == crawled
+
+
+def test_a_page_as_stored_is_not_prepared_again() -> None:
+    """A recrawl that fetches an unchanged page whole (no 304) spends no analysis on it."""
+    page, fetch = _page("https://www.example.test/presse/kita", "2026-11-30")
+    stored = save.content_hash(page)
+    assert save.prepare_page("s", None, page, fetch, stored) is None
+    edited = dataclasses.replace(page, body=TEXT + " Neu: ein Satz mehr.")
+    assert save.prepare_page("s", None, edited, fetch, stored)
+    assert save.prepare_page("s", None, page, fetch, None)
