@@ -16,6 +16,7 @@ flight, so memory stays bounded whatever the archive's size.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import traceback
 from collections import deque
@@ -118,7 +119,8 @@ def ordered_map(
     ``workers * ahead`` in flight; a task ``None`` gives ``None`` (nothing to do).
     ``tasks`` is consumed lazily (it may read the archive as results are written);
     ``meta`` stays in this process."""
-    if workers <= 1:
+    if workers <= 1 or multiprocessing.current_process().daemon:
+        # a daemonic process (a Dask worker's) may not start processes: all in this one
         for meta, task in tasks:
             yield meta, None if task is None else fn(task)
         return

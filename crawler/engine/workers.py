@@ -165,6 +165,10 @@ class ExtractPool:
     def _start_processes(self) -> None:
         if self._processes is not None or self._broken:
             return
+        if multiprocessing.current_process().daemon:  # a Dask worker's: no children allowed
+            log.debug("in a daemonic process: extracting in threads")
+            self._broken = True
+            return
         context = multiprocessing.get_context("forkserver")
         modules = ["crawler.engine.workers", *self.preload]
         context.set_forkserver_preload(modules)  # used when the fork server starts

@@ -89,3 +89,28 @@ def test_the_automatic_mode_starts_processes_only_for_a_large_crawl() -> None:
     threads_only = ExtractPool(processes=1)
     threads_only.expect(10 * PROCESS_MIN_PAGES)
     assert not threads_only.uses_processes
+
+
+def _in_a_daemon(results: object) -> None:
+    from archive.run.pool import ordered_map
+
+    pool = ExtractPool(processes=2)
+    done = asyncio.run(pool.run(_task()))
+    squares = [r for _m, r in ordered_map(abs, [(1, -2), (2, -3)], workers=2)]
+    results.put((pool.uses_processes, done.page.title, squares))  # type: ignore[attr-defined]
+    pool.shutdown()
+
+
+def test_a_daemonic_process_extracts_in_threads() -> None:
+    """A Dask worker is a daemonic process, which may not start processes: the crawl's pool
+    and ``ordered_map`` (template learning, reparse) work in it without them."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    daemon = context.Process(target=_in_a_daemon, args=(results,), daemon=True)
+    daemon.start()
+    try:
+        assert results.get(timeout=60) == (False, "Neue Kita eröffnet", [2, 3])
+    finally:
+        daemon.join(10)
