@@ -14,11 +14,12 @@ the pages of the archive and ``df`` those holding the key.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 from archive.indexes.german import stem
-from archive.indexes.topics.text import Token, sentences, tokens
+from archive.indexes.topics.text import WORD_CACHE, Token, sentences, tokens
 from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
 
 #: How often a word of the title counts.
@@ -37,19 +38,25 @@ class Candidate:
     tf: int
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _noun_word(text: str) -> bool:
+    """Whether the capitalised word ``text`` can be a noun (long enough, no stopword)."""
+    if len(text) < MIN_LENGTH or text.isupper() and len(text) < 3:
+        return False
+    return text.casefold() not in STOP_FOLDED and text not in NOT_NAMES
+
+
 def _noun(token: Token, first: bool, inner_nouns: set[str]) -> bool:
     text = token.text
-    if not token.capitalised or len(text) < MIN_LENGTH or text.isupper() and len(text) < 3:
-        return False
-    if text.casefold() in STOP_FOLDED or text in NOT_NAMES:
+    if not token.capitalised or not _noun_word(text):
         return False
     # a sentence opener is a noun only if the page also writes it capitalised inside a
     # sentence (``Trotzdem``, ``Besonders`` open sentences only)
     return not first or text in inner_nouns
 
 
-def _adjective(token: Token) -> bool:
-    text = token.text
+@lru_cache(maxsize=WORD_CACHE)
+def _adjective_word(text: str) -> bool:
     return (
         text[:1].islower()
         and text.isalpha()
@@ -57,6 +64,10 @@ def _adjective(token: Token) -> bool:
         and text.endswith(_ADJECTIVE_END)
         and text.casefold() not in STOP_FOLDED
     )
+
+
+def _adjective(token: Token) -> bool:
+    return _adjective_word(token.text)
 
 
 def _key(words: list[str]) -> str:
@@ -72,27 +83,33 @@ def phrase_key(phrase: str) -> str:
 
 def candidates(title: str | None, lead: str | None, body: str | None) -> list[Candidate]:
     """The key-phrase candidates of one release, most frequent first."""
-    counts: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
-    parts = [(title or "", TITLE_WEIGHT), (lead or "", 1), (body or "", 1)]
+    counts: dict[str, int] = {}
+    forms: dict[str, dict[str, int]] = {}
+    parts = [
+        (sentences(title or ""), TITLE_WEIGHT),
+        (sentences(lead or ""), 1),
+        (sentences(body or ""), 1),
+    ]
     inner_nouns = {
-        t.text for text, _ in parts for s in sentences(text) for t in s.tokens[1:] if t.capitalised
+        t.text for split, _ in parts for s in split for t in s.tokens[1:] if t.capitalised
     }
-    for text, weight in parts:
-        for s in sentences(text):
+    for split, weight in parts:
+        for s in split:
             toks = s.tokens
             for i, t in enumerate(toks):
                 if not _noun(t, i == 0, inner_nouns):
                     continue
-                found = [[t.text]]
-                if i > 0 and _adjective(toks[i - 1]):
-                    found.append([toks[i - 1].text, t.text])
-                for words in found:
-                    key = _key(words)
-                    counts[key] += weight
-                    forms.setdefault(key, Counter())[" ".join(words)] += 1
+                found = [(stem(t.text), t.text)]
+                if i > 0 and _adjective_word(toks[i - 1].text):
+                    pair = toks[i - 1].text
+                    found.append((f"{stem(pair)} {found[0][0]}", f"{pair} {t.text}"))
+                for key, phrase in found:
+                    counts[key] = counts.get(key, 0) + weight
+                    written = forms.setdefault(key, {})
+                    written[phrase] = written.get(phrase, 0) + 1
+    # the first most frequent written form (what Counter.most_common(1) answers)
     return [
-        Candidate(key, forms[key].most_common(1)[0][0], tf)
+        Candidate(key, max(forms[key].items(), key=itemgetter(1))[0], tf)
         for key, tf in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from archive.indexes.topics.vocabulary import ABBREVIATIONS
 
@@ -18,21 +20,31 @@ _BOUNDARY = re.compile(r"([.!?:“\"])\s+(?=[A-ZÄÖÜ„\"])|\n+")
 _ORDINAL = re.compile(r"(?:^|\s)\d{1,2}\.$")
 
 
-@dataclass(frozen=True)
-class Token:
-    """One token: its text and its offsets in the page text."""
+class Token(NamedTuple):
+    """One token: its text and its offsets in the page text, and whether it is a word
+    (opens with a letter) and a capitalised one (opens with an upper-case letter)."""
 
     text: str
     start: int
     end: int
+    capitalised: bool
+    word: bool
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper() and self.text[:1].isalpha()
 
-    @property
-    def word(self) -> bool:
-        return self.text[:1].isalpha()
+#: The size of the word caches (:func:`_flags` here, the word tests of the rules): bounded,
+#: so a long crawl cannot grow them; words past it are computed again.
+WORD_CACHE = 100_000
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _flags(text: str) -> tuple[bool, bool]:
+    first = text[:1]
+    return first.isupper() and first.isalpha(), first.isalpha()
+
+
+def token(text: str, start: int, end: int) -> Token:
+    """A token of ``text`` at ``start``…``end`` (its flags computed from the text)."""
+    return Token(text, start, end, *_flags(text))
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,12 @@ def page_text(
 
 def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
     """The tokens of ``text``; offsets are ``offset`` plus the position in ``text``."""
-    return tuple(
-        Token(m.group(), offset + m.start(), offset + m.end()) for m in _TOKEN.finditer(text)
-    )
+    new, flags, out = tuple.__new__, _flags, []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        word = text[start:end]
+        out.append(new(Token, (word, offset + start, offset + end, *flags(word))))
+    return tuple(out)
 
 
 def _ends_sentence(text: str, end: int) -> bool:
@@ -95,4 +110,4 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     out.append(Sentence(stripped, begin, tokens(stripped, begin)))
 
 
-__all__ = ["Sentence", "Token", "page_text", "sentences", "tokens"]
+__all__ = ["WORD_CACHE", "Sentence", "Token", "page_text", "sentences", "token", "tokens"]
