@@ -28,6 +28,7 @@ shared word tests in :mod:`archive.indexes.topics.common`):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archive.indexes.german import stem, words
 from archive.indexes.topics import vocabulary as v
@@ -43,7 +44,7 @@ from archive.indexes.topics.common import (
     span,
 )
 from archive.indexes.topics.places import places
-from archive.indexes.topics.text import Sentence, Token, page_text, sentences
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, page_text, sentences
 
 #: The kinds of entity, and what each means (the data package's dictionary says so too).
 KIND_MEANINGS = {
@@ -57,9 +58,15 @@ KINDS = tuple(KIND_MEANINGS)
 
 
 def _name_word(token: Token) -> bool:
-    text = token.text
+    return _name_text(token.text)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _name_text(text: str) -> bool:
+    """Whether ``text`` can be a word of a person's name."""
     return (
-        token.capitalised
+        text[:1].isupper()
+        and text[:1].isalpha()
         and len(text) > 1
         and text not in v.NOT_NAMES
         and not is_office(text)
@@ -83,7 +90,7 @@ def _titles(toks: tuple[Token, ...], j: int) -> int:
 
 def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
     k = j
-    while k < len(toks) and k - j < most and _name_word(toks[k]):
+    while k < len(toks) and k - j < most and _name_text(toks[k].text):
         k += 1
     return k
 
@@ -104,6 +111,9 @@ def _people(s: Sentence) -> list[Entity]:
             j = _titles(toks, i)
             end = _names(toks, j)
             need = 2
+        elif not _name_text(toks[i].text):
+            i += 1  # no name starts here (what _names would find)
+            continue
         else:
             end = _names(toks, i)
             if end - i >= 2 and end + 1 < len(toks) and toks[end].text == ",":
@@ -125,6 +135,7 @@ def _people(s: Sentence) -> list[Entity]:
     return out
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def _org_head(word: str) -> str | None:
     """The organisation head ``word`` ends with (genitive ``-s`` allowed), or None."""
     if not word[:1].isupper() or word in v.NOT_ORGS:
@@ -141,12 +152,18 @@ def _org_head(word: str) -> str | None:
 
 
 def _adjective(token: Token) -> bool:
+    return _adjective_text(token.text)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _adjective_text(text: str) -> bool:
     return (
-        token.capitalised
-        and token.text.casefold().endswith(ADJECTIVE_END)
-        and token.text not in v.NOT_NAMES
-        and token.text.casefold() not in ARTICLES
-        and not is_office(token.text)
+        text[:1].isupper()
+        and text[:1].isalpha()
+        and text.casefold().endswith(ADJECTIVE_END)
+        and text not in v.NOT_NAMES
+        and text.casefold() not in ARTICLES
+        and not is_office(text)
     )
 
 
@@ -168,13 +185,18 @@ def _complement(toks: tuple[Token, ...], k: int) -> int:
 _ACRONYM = re.compile(r"[A-ZÄÖÜ](?:[A-ZÄÖÜa-zäöü]){1,5}")
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _acronym_word(word: str) -> bool:
+    """Whether ``word`` is written like an abbreviation of a name (``BMZ``, ``BfN``)."""
+    if not _ACRONYM.fullmatch(word) or sum(c.isupper() for c in word) < 2:
+        return False
+    return word not in v.NOT_ACRONYMS
+
+
 def _acronym(toks: tuple[Token, ...], i: int) -> bool:
     """An abbreviation naming an organisation: two or more capitals, after an article
     (``das BMZ``, ``der BWE``) or alone in parentheses (``(DIW)``)."""
-    word = toks[i].text
-    if not _ACRONYM.fullmatch(word) or sum(c.isupper() for c in word) < 2:
-        return False
-    if word in v.NOT_ACRONYMS:
+    if not _acronym_word(toks[i].text):
         return False
     after_article = i > 0 and toks[i - 1].text.casefold() in (
         "der",
@@ -191,12 +213,17 @@ def _acronym(toks: tuple[Token, ...], i: int) -> bool:
 def _place_name(toks: tuple[Token, ...], j: int) -> bool:
     """Whether ``toks[j]`` is a place name closing an organisation's name: capitalised, no
     common noun, and the phrase ends there."""
-    if j >= len(toks) or not toks[j].capitalised or toks[j].text in v.NOT_NAMES:
+    if j >= len(toks) or not _place_word(toks[j].text):
         return False
-    word = toks[j].text
+    return not (j + 1 < len(toks) and toks[j + 1].capitalised)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _place_word(word: str) -> bool:
+    """The word tests of :func:`_place_name`."""
+    if not (word[:1].isupper() and word[:1].isalpha()) or word in v.NOT_NAMES:
+        return False
     if word.casefold() in v.STOP_FOLDED or nounish(word) or is_office(word):
-        return False
-    if j + 1 < len(toks) and toks[j + 1].capitalised:
         return False
     known = word in v.REGIONS or word in v.COUNTRIES or place_suffix(word)
     return known or not word.casefold().endswith(("e", "en", "er", "es", "s"))

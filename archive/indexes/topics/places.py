@@ -6,10 +6,11 @@ when it ends like a place name (``in Königstädten``), and datelines (``Potsdam
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archive.indexes.topics import vocabulary as v
 from archive.indexes.topics.common import Entity, entity, nounish, place_suffix, span
-from archive.indexes.topics.text import Sentence, Token
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token
 from crawler.dates import dateline_place
 
 _ROAD = re.compile(r"[ABLK]\d{1,4}")
@@ -17,16 +18,47 @@ _STREET_WORDS = frozenset("Straße Strasse Str Weg Platz Allee Ring Gasse Ufer D
 
 
 def _street(toks: tuple[Token, ...], i: int) -> bool:
-    word, low = toks[i].text, toks[i].text.casefold()
-    if not word[:1].isupper() or word in v.NOT_STREETS or "-" in word:
-        return False
-    if any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES):
-        return True
-    cued = (i > 0 and toks[i - 1].text in ("am", "Am")) or (
+    kind = _street_word(toks[i].text)
+    if kind != _CUED:
+        return kind == _STREET
+    return (i > 0 and toks[i - 1].text in ("am", "Am")) or (
         i + 1 < len(toks) and toks[i + 1].text.isdigit()
     )
-    return cued and any(
-        low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES_CUED
+
+
+_STREET, _CUED, _NO_STREET = 2, 1, 0
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _street_word(word: str) -> int:
+    """:data:`_STREET` for a street name by its ending (``Waldstraße``), :data:`_CUED` for
+    one only after ``am`` or before a house number (``Marktplatz``), else :data:`_NO_STREET`."""
+    low = word.casefold()
+    if not word[:1].isupper() or word in v.NOT_STREETS or "-" in word:
+        return _NO_STREET
+    if any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES):
+        return _STREET
+    if any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES_CUED):
+        return _CUED
+    return _NO_STREET
+
+
+_IN_WORDS = ("in", "In", "im", "aus", "nach")
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _quiet(word: str) -> bool:
+    """Whether no rule of :func:`places` but the city's can start at ``word``."""
+    return not (
+        _street_word(word) != _NO_STREET
+        or word in _STREET_WORDS
+        or word in v.REGIONS
+        or word in v.DISTRICT_WORDS
+        or word in v.COUNTRIES
+        or _ROAD.fullmatch(word)
+        or (word.endswith("s") and (word[:-1] in v.REGIONS or word[:-1] in v.COUNTRIES))
+        or word in v.PLACE_CUES
+        or word in _IN_WORDS
     )
 
 
@@ -58,6 +90,9 @@ def places(s: Sentence, city: str | None) -> list[Entity]:
     city_word = city.split()[0] if city else None
     while i < len(toks):
         t = toks[i]
+        if t.text != city_word and _quiet(t.text):
+            i += 1  # (what the last branch below does)
+            continue
         start = end = i
         if _street(toks, i) or (
             t.text in _STREET_WORDS and i > 0 and toks[i - 1].capitalised
@@ -86,7 +121,7 @@ def places(s: Sentence, city: str | None) -> list[Entity]:
             and toks[i + 1].text not in v.NOT_NAMES and not nounish(toks[i + 1].text)
         ):  # fmt: skip
             start = end = i + 1
-        elif t.text in ("in", "In", "im", "aus", "nach") and i + 1 < len(toks):
+        elif t.text in _IN_WORDS and i + 1 < len(toks):
             if toks[i + 1].text == city_word:  # the city rule reads it next
                 i += 1
                 continue
