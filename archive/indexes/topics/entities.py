@@ -44,7 +44,7 @@ from archive.indexes.topics.common import (
     span,
 )
 from archive.indexes.topics.places import places
-from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, page_text, sentences
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, page_sentences
 
 #: The kinds of entity, and what each means (the data package's dictionary says so too).
 KIND_MEANINGS = {
@@ -312,7 +312,7 @@ def extract(
     people in a photo), in text order; one per (kind, position)."""
     found: dict[tuple[str, int], Entity] = {}
     aliases: dict[str, str] = {}
-    for s in sentences(page_text(title, lead, body, captions)):
+    for s in page_sentences(title, lead, body, captions):
         people = _people(s)
         taken: set[int] = set()
         orgs = sorted(_organisations(s, aliases), key=lambda e: -len(e.text))

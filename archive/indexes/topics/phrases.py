@@ -19,7 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from archive.indexes.german import stem
-from archive.indexes.topics.text import WORD_CACHE, Token, sentences, tokens
+from archive.indexes.topics.text import WORD_CACHE, Token, part_sentences, tokens
 from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
 
 #: How often a word of the title counts.
@@ -85,11 +85,8 @@ def candidates(title: str | None, lead: str | None, body: str | None) -> list[Ca
     """The key-phrase candidates of one release, most frequent first."""
     counts: dict[str, int] = {}
     forms: dict[str, dict[str, int]] = {}
-    parts = [
-        (sentences(title or ""), TITLE_WEIGHT),
-        (sentences(lead or ""), 1),
-        (sentences(body or ""), 1),
-    ]
+    # each part split alone (as the entities of the page read it: split once, cached)
+    parts = list(zip(part_sentences(title, lead, body), (TITLE_WEIGHT, 1, 1), strict=True))
     inner_nouns = {
         t.text for split, _ in parts for s in split for t in s.tokens[1:] if t.capitalised
     }

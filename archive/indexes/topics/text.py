@@ -18,6 +18,8 @@ from archive.indexes.topics.vocabulary import ABBREVIATIONS
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w-]*[^\W_])?|€|\S")
 _BOUNDARY = re.compile(r"([.!?:“\"])\s+(?=[A-ZÄÖÜ„\"])|\n+")
 _ORDINAL = re.compile(r"(?:^|\s)\d{1,2}\.$")
+#: the punctuation that may end a sentence before white space (``_BOUNDARY``'s group)
+_ENDS = frozenset('.!?:“"')
 
 
 class Token(NamedTuple):
@@ -87,27 +89,84 @@ def _ends_sentence(text: str, end: int) -> bool:
     return last not in ABBREVIATIONS and _ORDINAL.search(head) is None and len(last) > 2
 
 
-def sentences(text: str) -> list[Sentence]:
-    """The sentences of ``text`` with their offsets and tokens."""
+def sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """The sentences of ``text`` with their offsets (``offset`` plus the position in
+    ``text``) and tokens."""
     out: list[Sentence] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end(1) if match.group(1) else match.start()
         if match.group(1) and not _ends_sentence(text, end):
             continue
-        _add(out, text, start, end)
+        _add(out, text, start, end, offset)
         start = match.end()
-    _add(out, text, start, len(text))
+    _add(out, text, start, len(text), offset)
     return out
 
 
-def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
+def _add(out: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
     raw = text[start:end]
     stripped = raw.strip()
     if not stripped:
         return
-    begin = start + raw.index(stripped)
+    begin = offset + start + raw.index(stripped)
     out.append(Sentence(stripped, begin, tokens(stripped, begin)))
 
 
-__all__ = ["WORD_CACHE", "Sentence", "Token", "page_text", "sentences", "token", "tokens"]
+#: How many parts (title, lead, body, captions) :func:`part_sentences` keeps split: the
+#: parts of the last page or two, so the key phrases and the entities of a page, computed
+#: one after the other, split and tokenise its text once.
+PART_CACHE = 8
+
+
+@lru_cache(maxsize=PART_CACHE)
+def _part(text: str, offset: int) -> tuple[Sentence, ...]:
+    return tuple(sentences(text, offset))
+
+
+def part_sentences(*parts: str | None) -> list[tuple[Sentence, ...]]:
+    """The sentences of each part of :func:`page_text` (``()`` for an empty part), with
+    their offsets in the page text. A part's sentences are those :func:`sentences` finds in
+    it alone (leading and trailing white space split nothing)."""
+    out: list[tuple[Sentence, ...]] = []
+    offset = 0
+    for part in parts:
+        text = part.strip() if part else ""
+        if not text:
+            out.append(())
+            continue
+        out.append(_part(text, offset))
+        offset += len(text) + 1
+    return out
+
+
+_OPENER = re.compile(r"[A-ZÄÖÜ„\"]")
+
+
+def page_sentences(
+    title: str | None, lead: str | None, body: str | None, captions: str | None = None
+) -> list[Sentence]:
+    """``sentences(page_text(title, lead, body, captions))``, from :func:`part_sentences`.
+
+    Each part ends a sentence, unless a part ends with a full stop that closes no sentence
+    (``… Dr.``) and the next opens like a sentence: then the page text is split as a whole.
+    """
+    split = part_sentences(title, lead, body, captions)
+    texts = [part.strip() for part in (title, lead, body, captions) if part and part.strip()]
+    text = "\n".join(texts)
+    boundary = -1
+    for part in texts[:-1]:
+        boundary += len(part) + 1  # the newline after ``part``
+        if (
+            text[boundary - 1] in _ENDS
+            and _OPENER.match(text, boundary + 1)
+            and not _ends_sentence(text, boundary)
+        ):
+            return sentences(text)
+    return [s for part in split for s in part]
+
+
+__all__ = [
+    "PART_CACHE", "WORD_CACHE", "Sentence", "Token", "page_sentences", "page_text",
+    "part_sentences", "sentences", "token", "tokens",
+]  # fmt: skip
