@@ -98,6 +98,9 @@ def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
 def _people(s: Sentence) -> list[Entity]:
     toks, out, i = s.tokens, [], 0
     while i < len(toks):
+        if _no_person(toks[i].text):
+            i += 1  # (what the last branch below does)
+            continue
         start = i
         office_end = None
         if is_office(toks[i].text):
@@ -111,9 +114,6 @@ def _people(s: Sentence) -> list[Entity]:
             j = _titles(toks, i)
             end = _names(toks, j)
             need = 2
-        elif not _name_text(toks[i].text):
-            i += 1  # no name starts here (what _names would find)
-            continue
         else:
             end = _names(toks, i)
             if end - i >= 2 and end + 1 < len(toks) and toks[end].text == ",":
@@ -133,6 +133,14 @@ def _people(s: Sentence) -> list[Entity]:
         else:
             i += 1
     return out
+
+
+@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=WORD_CACHE)
+def _no_person(word: str) -> bool:
+    """Whether no rule of :func:`_people` can start at ``word`` (no office, no academic
+    title, no name word)."""
+    return not is_office(word) and word not in ("Dr", "Prof") and not _name_text(word)
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -229,13 +237,28 @@ def _place_word(word: str) -> bool:
     return known or not word.casefold().endswith(("e", "en", "er", "es", "s"))
 
 
+_LEGAL_ENDS = ("GmbH", "AG", "gGmbH", "e", "mbH")
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _no_organisation(word: str) -> bool:
+    """Whether no rule of :func:`_organisations` can start at ``word`` (no legal form, no
+    acronym, no organisation head)."""
+    if word in _LEGAL_ENDS or _acronym_word(word):
+        return False
+    return _org_head(word) is None or is_office(word)
+
+
 def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
     """Organisations of ``s``; ``aliases`` (acronym → name, per page) learns from
     ``Name (ACR)`` and names the later ``das ACR``."""
     toks, out, i = s.tokens, [], 0
     while i < len(toks):
         word = toks[i].text
-        if word in ("GmbH", "AG", "gGmbH", "e", "mbH") and i > 0:
+        if _no_organisation(word):
+            i += 1  # (what the last branch below does)
+            continue
+        if word in _LEGAL_ENDS and i > 0:
             if word == "e" and not (i + 3 < len(toks) and toks[i + 1].text == "."):
                 i += 1
                 continue

@@ -68,10 +68,12 @@ def page_text(
 
 def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
     """The tokens of ``text``; offsets are ``offset`` plus the position in ``text``."""
-    new, flags, out = tuple.__new__, _flags, []
-    for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        word = text[start:end]
+    # between two tokens there is only white space (``\\S`` takes any other character), so
+    # a token starts where its text is first found after the one before
+    new, flags, find, out, end = tuple.__new__, _flags, text.find, [], 0
+    for word in _TOKEN.findall(text):
+        start = find(word, end)
+        end = start + len(word)
         out.append(new(Token, (word, offset + start, offset + end, *flags(word))))
     return tuple(out)
 
