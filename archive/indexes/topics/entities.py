@@ -44,7 +44,7 @@ from archive.indexes.topics.common import (
     span,
 )
 from archive.indexes.topics.places import places
-from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, page_sentences
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, page_sentences, starts
 
 #: The kinds of entity, and what each means (the data package's dictionary says so too).
 KIND_MEANINGS = {
@@ -55,10 +55,6 @@ KIND_MEANINGS = {
     "date": "the date of an event the release announces",
 }
 KINDS = tuple(KIND_MEANINGS)
-
-
-def _name_word(token: Token) -> bool:
-    return _name_text(token.text)
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -96,10 +92,10 @@ def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
 
 
 def _people(s: Sentence) -> list[Entity]:
-    toks, out, i = s.tokens, [], 0
-    while i < len(toks):
-        if _no_person(toks[i].text):
-            i += 1  # (what the last branch below does)
+    toks, out, resume = s.tokens, [], 0
+    # the tokens a rule can start at, in order; after a person, those after its name
+    for i in starts(toks, _may_person):
+        if i < resume:
             continue
         start = i
         office_end = None
@@ -121,26 +117,21 @@ def _people(s: Sentence) -> list[Entity]:
                 if is_office(office.text) and _names(toks, end + 2) == end + 2:
                     name = span(s, toks[i], toks[end - 1])
                     out.append(entity("person", s, toks[i], toks[end - 1], name, office.text))
-                    i = end + 2
-                    continue
-            i += 1
+                    resume = end + 2
             continue
         if end - j >= need:
             role = span(s, toks[start], toks[office_end - 1]) if office_end else None
             name = span(s, toks[j], toks[end - 1])
             out.append(entity("person", s, toks[start], toks[end - 1], name, role))
-            i = end
-        else:
-            i += 1
+            resume = end
     return out
 
 
 @lru_cache(maxsize=WORD_CACHE)
-@lru_cache(maxsize=WORD_CACHE)
-def _no_person(word: str) -> bool:
-    """Whether no rule of :func:`_people` can start at ``word`` (no office, no academic
-    title, no name word)."""
-    return not is_office(word) and word not in ("Dr", "Prof") and not _name_text(word)
+def _may_person(word: str) -> bool:
+    """Whether a rule of :func:`_people` can start at ``word`` (an office, an academic
+    title, a name word)."""
+    return is_office(word) or word in ("Dr", "Prof") or _name_text(word)
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -241,26 +232,25 @@ _LEGAL_ENDS = ("GmbH", "AG", "gGmbH", "e", "mbH")
 
 
 @lru_cache(maxsize=WORD_CACHE)
-def _no_organisation(word: str) -> bool:
-    """Whether no rule of :func:`_organisations` can start at ``word`` (no legal form, no
-    acronym, no organisation head)."""
+def _may_organisation(word: str) -> bool:
+    """Whether a rule of :func:`_organisations` can start at ``word`` (a legal form, an
+    acronym, an organisation head)."""
     if word in _LEGAL_ENDS or _acronym_word(word):
-        return False
-    return _org_head(word) is None or is_office(word)
+        return True
+    return _org_head(word) is not None and not is_office(word)
 
 
 def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
     """Organisations of ``s``; ``aliases`` (acronym → name, per page) learns from
     ``Name (ACR)`` and names the later ``das ACR``."""
-    toks, out, i = s.tokens, [], 0
-    while i < len(toks):
-        word = toks[i].text
-        if _no_organisation(word):
-            i += 1  # (what the last branch below does)
+    toks, out, resume = s.tokens, [], 0
+    # the tokens a rule can start at, in order; after an organisation, those after it
+    for i in starts(toks, _may_organisation):
+        if i < resume:
             continue
+        word = toks[i].text
         if word in _LEGAL_ENDS and i > 0:
             if word == "e" and not (i + 3 < len(toks) and toks[i + 1].text == "."):
-                i += 1
                 continue
             start = i
             while (
@@ -273,7 +263,7 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
                 last = min(last, len(toks) - 1)
                 text = span(s, toks[start], toks[last])
                 out.append(entity("organisation", s, toks[start], toks[last], text, None))
-                i = last + 1
+                resume = last + 1
                 continue
         if _acronym(toks, i):
             before = out[-1] if out else None
@@ -284,11 +274,9 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
             else:
                 value = aliases.get(word, word)
                 out.append(entity("organisation", s, toks[i], toks[i], value, None))
-            i += 1
             continue
         head = _org_head(word)
         if head is None or is_office(word):
-            i += 1
             continue
         start = i - 1 if i > 0 and _adjective(toks[i - 1]) else i
         if i > 2 and toks[i - 1].text == "und" and toks[i - 2].text == "-":
@@ -301,13 +289,12 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
             end = i + 2  # "Kantonspolizei Bern", "Berufsfeuerwehr Biel"
         generic = head in v.ORG_GENERIC
         if generic and start == i and end == i + 1:
-            i += 1
             continue
         pre = span(s, toks[start], toks[i - 1]) if start < i else ""
         post = span(s, toks[i + 1], toks[end - 1]) if end > i + 1 else ""
         value = " ".join(x for x in (pre, base, post) if x)
         out.append(entity("organisation", s, toks[start], toks[end - 1], value, None))
-        i = end
+        resume = end
     return out
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from archive.indexes.german import stem
-from archive.indexes.topics.text import WORD_CACHE, Token, part_sentences, tokens
+from archive.indexes.topics.text import WORD_CACHE, part_sentences, starts, tokens
 from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
 
 #: How often a word of the title counts.
@@ -46,13 +46,10 @@ def _noun_word(text: str) -> bool:
     return text.casefold() not in STOP_FOLDED and text not in NOT_NAMES
 
 
-def _noun(token: Token, first: bool, inner_nouns: set[str]) -> bool:
-    text = token.text
-    if not token.capitalised or not _noun_word(text):
-        return False
-    # a sentence opener is a noun only if the page also writes it capitalised inside a
-    # sentence (``Trotzdem``, ``Besonders`` open sentences only)
-    return not first or text in inner_nouns
+@lru_cache(maxsize=WORD_CACHE)
+def _noun_start(text: str) -> bool:
+    """Whether ``text`` is a capitalised word that can be a noun."""
+    return text[:1].isupper() and text[:1].isalpha() and _noun_word(text)
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -64,10 +61,6 @@ def _adjective_word(text: str) -> bool:
         and text.endswith(_ADJECTIVE_END)
         and text.casefold() not in STOP_FOLDED
     )
-
-
-def _adjective(token: Token) -> bool:
-    return _adjective_word(token.text)
 
 
 def _key(words: list[str]) -> str:
@@ -93,8 +86,11 @@ def candidates(title: str | None, lead: str | None, body: str | None) -> list[Ca
     for split, weight in parts:
         for s in split:
             toks = s.tokens
-            for i, t in enumerate(toks):
-                if not _noun(t, i == 0, inner_nouns):
+            for i in starts(toks, _noun_start):
+                t = toks[i]
+                # a sentence opener is a noun only if the page also writes it capitalised
+                # inside a sentence (``Trotzdem``, ``Besonders`` open sentences only)
+                if i == 0 and t.text not in inner_nouns:
                     continue
                 found = [(stem(t.text), t.text)]
                 if i > 0 and _adjective_word(toks[i - 1].text):

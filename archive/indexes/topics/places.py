@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from archive.indexes.topics import vocabulary as v
 from archive.indexes.topics.common import Entity, entity, nounish, place_suffix, span
-from archive.indexes.topics.text import WORD_CACHE, Sentence, Token
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, starts
 from crawler.dates import dateline_place
 
 _ROAD = re.compile(r"[ABLK]\d{1,4}")
@@ -47,9 +47,9 @@ _IN_WORDS = ("in", "In", "im", "aus", "nach")
 
 
 @lru_cache(maxsize=WORD_CACHE)
-def _quiet(word: str) -> bool:
-    """Whether no rule of :func:`places` but the city's can start at ``word``."""
-    return not (
+def _may_place(word: str) -> bool:
+    """Whether a rule of :func:`places` but the city's can start at ``word``."""
+    return bool(
         _street_word(word) != _NO_STREET
         or word in _STREET_WORDS
         or word in v.REGIONS
@@ -86,13 +86,13 @@ def _dateline(s: Sentence) -> list[Entity]:
 
 def places(s: Sentence, city: str | None) -> list[Entity]:
     """The places of ``s`` (``city``: the source's, matched with or without its suffix)."""
-    toks, out, i = s.tokens, [*_dateline(s)], 0
+    toks, out, resume = s.tokens, [*_dateline(s)], 0
     city_word = city.split()[0] if city else None
-    while i < len(toks):
-        t = toks[i]
-        if t.text != city_word and _quiet(t.text):
-            i += 1  # (what the last branch below does)
+    # the tokens a rule can start at, in order; after a place, those after it
+    for i in starts(toks, _may_place, city_word):
+        if i < resume:
             continue
+        t = toks[i]
         start = end = i
         if _street(toks, i) or (
             t.text in _STREET_WORDS and i > 0 and toks[i - 1].capitalised
@@ -106,7 +106,7 @@ def places(s: Sentence, city: str | None) -> list[Entity]:
                 while end + 1 < len(toks) and toks[end + 1].end - t.start <= len(city):
                     end += 1
             out.append(entity("place", s, toks[start], toks[end], city or t.text, None))
-            i = end + 1
+            resume = end + 1
             continue
         elif t.text in v.REGIONS or t.text in v.DISTRICT_WORDS or t.text in v.COUNTRIES:
             pass
@@ -114,7 +114,6 @@ def places(s: Sentence, city: str | None) -> list[Entity]:
             pass
         elif t.text.endswith("s") and (t.text[:-1] in v.REGIONS or t.text[:-1] in v.COUNTRIES):
             out.append(entity("place", s, t, t, t.text[:-1], None))
-            i += 1
             continue
         elif (
             t.text in v.PLACE_CUES and i + 1 < len(toks) and toks[i + 1].capitalised
@@ -123,7 +122,6 @@ def places(s: Sentence, city: str | None) -> list[Entity]:
             start = end = i + 1
         elif t.text in _IN_WORDS and i + 1 < len(toks):
             if toks[i + 1].text == city_word:  # the city rule reads it next
-                i += 1
                 continue
             n = toks[i + 1]
             two = (
@@ -135,14 +133,12 @@ def places(s: Sentence, city: str | None) -> list[Entity]:
             elif place_suffix(n.text) and n.text not in v.NOT_AFTER_IN:
                 start = end = i + 1
             else:
-                i += 1
                 continue
         else:
-            i += 1
             continue
         text = span(s, toks[start], toks[end])
         out.append(entity("place", s, toks[start], toks[end], text, None))
-        i = end + 1
+        resume = end + 1
     return out
 
 

@@ -9,8 +9,11 @@ its offset in the page text and stays the same for the same text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter, or_
 from typing import NamedTuple
 
 from archive.indexes.topics.vocabulary import ABBREVIATIONS
@@ -58,6 +61,20 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
+def starts(
+    toks: tuple[Token, ...], test: Callable[[str], bool], also: str | None = None
+) -> Iterator[int]:
+    """The indexes of the tokens whose text passes ``test`` (a word test, cached per word)
+    or is ``also``, in order: where a rule can start."""
+    found = map(test, map(_TEXT, toks))
+    if also is not None:
+        found = map(or_, found, map(also.__eq__, map(_TEXT, toks)))
+    return compress(range(len(toks)), found)
+
+
+_TEXT = itemgetter(0)  # Token.text
+
+
 def page_text(
     title: str | None, lead: str | None, body: str | None, captions: str | None = None
 ) -> str:
@@ -68,7 +85,7 @@ def page_text(
 
 def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
     """The tokens of ``text``; offsets are ``offset`` plus the position in ``text``."""
-    # between two tokens there is only white space (``\\S`` takes any other character), so
+    # between two tokens there is only white space (``\S`` takes any other character), so
     # a token starts where its text is first found after the one before
     new, flags, find, out, end = tuple.__new__, _flags, text.find, [], 0
     for word in _TOKEN.findall(text):
@@ -170,5 +187,5 @@ def page_sentences(
 
 __all__ = [
     "PART_CACHE", "WORD_CACHE", "Sentence", "Token", "page_sentences", "page_text",
-    "part_sentences", "sentences", "token", "tokens",
+    "part_sentences", "sentences", "starts", "token", "tokens",
 ]  # fmt: skip
