@@ -19,7 +19,13 @@ from functools import lru_cache
 from operator import itemgetter
 
 from archive.indexes.german import stem
-from archive.indexes.topics.text import WORD_CACHE, part_sentences, starts, tokens
+from archive.indexes.topics.text import (
+    WORD_CACHE,
+    capitalised_words,
+    part_sentences,
+    starts,
+    tokens,
+)
 from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
 
 #: How often a word of the title counts.
@@ -80,9 +86,7 @@ def candidates(title: str | None, lead: str | None, body: str | None) -> list[Ca
     forms: dict[str, dict[str, int]] = {}
     # each part split alone (as the entities of the page read it: split once, cached)
     parts = list(zip(part_sentences(title, lead, body), (TITLE_WEIGHT, 1, 1), strict=True))
-    inner_nouns = {
-        t.text for split, _ in parts for s in split for t in s.tokens[1:] if t.capitalised
-    }
+    inner_nouns = {w for split, _ in parts for s in split for w in capitalised_words(s.tokens[1:])}
     for split, weight in parts:
         for s in split:
             toks = s.tokens

@@ -72,7 +72,13 @@ def starts(
     return compress(range(len(toks)), found)
 
 
+def capitalised_words(toks: tuple[Token, ...]) -> Iterator[str]:
+    """The texts of the capitalised tokens of ``toks``, in order."""
+    return compress(map(_TEXT, toks), map(_CAPITALISED, toks))
+
+
 _TEXT = itemgetter(0)  # Token.text
+_CAPITALISED = itemgetter(3)  # Token.capitalised
 
 
 def page_text(
@@ -114,9 +120,12 @@ def sentences(text: str, offset: int = 0) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        end = match.end(1) if match.group(1) else match.start()
-        if match.group(1) and not _ends_sentence(text, end):
-            continue
+        if match.group(1):
+            end = match.end(1)
+            if not _ends_sentence(text, end):
+                continue
+        else:
+            end = match.start()
         _add(out, text, start, end, offset)
         start = match.end()
     _add(out, text, start, len(text), offset)
@@ -186,6 +195,7 @@ def page_sentences(
 
 
 __all__ = [
-    "PART_CACHE", "WORD_CACHE", "Sentence", "Token", "page_sentences", "page_text",
+    "PART_CACHE", "WORD_CACHE", "Sentence", "Token", "capitalised_words", "page_sentences",
+    "page_text",
     "part_sentences", "sentences", "starts", "token", "tokens",
 ]  # fmt: skip
