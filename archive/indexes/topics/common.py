@@ -35,7 +35,6 @@ def is_office(word: str) -> bool:
     return low.endswith(v.OFFICE_HEADS)
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def nounish(word: str) -> bool:
     return word.casefold().endswith(v.NOUN_SUFFIXES) and len(word) > 5
 

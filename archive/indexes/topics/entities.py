@@ -134,7 +134,6 @@ def _may_person(word: str) -> bool:
     return is_office(word) or word in ("Dr", "Prof") or _name_text(word)
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def _org_head(word: str) -> str | None:
     """The organisation head ``word`` ends with (genitive ``-s`` allowed), or None."""
     if not word[:1].isupper() or word in v.NOT_ORGS:
@@ -184,7 +183,6 @@ def _complement(toks: tuple[Token, ...], k: int) -> int:
 _ACRONYM = re.compile(r"[A-ZÄÖÜ](?:[A-ZÄÖÜa-zäöü]){1,5}")
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def _acronym_word(word: str) -> bool:
     """Whether ``word`` is written like an abbreviation of a name (``BMZ``, ``BfN``)."""
     if not _ACRONYM.fullmatch(word) or sum(c.isupper() for c in word) < 2:

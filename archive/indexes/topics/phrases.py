@@ -44,7 +44,6 @@ class Candidate:
     tf: int
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def _noun_word(text: str) -> bool:
     """Whether the capitalised word ``text`` can be a noun (long enough, no stopword)."""
     if len(text) < MIN_LENGTH or text.isupper() and len(text) < 3:

@@ -29,7 +29,6 @@ def _street(toks: tuple[Token, ...], i: int) -> bool:
 _STREET, _CUED, _NO_STREET = 2, 1, 0
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def _street_word(word: str) -> int:
     """:data:`_STREET` for a street name by its ending (``Waldstraße``), :data:`_CUED` for
     one only after ``am`` or before a house number (``Marktplatz``), else :data:`_NO_STREET`."""

@@ -90,7 +90,7 @@ def _cached_functions() -> list[tuple[str, object]]:
 def test_every_cache_of_the_rules_is_bounded() -> None:
     found = _cached_functions()
     names = {name for name, _ in found}
-    assert {"text._flags", "text._part", "common.is_office", "places._street_word"} <= names
+    assert {"text._flags", "text._part", "common.is_office", "places._may_place"} <= names
     for name, function in found:
         maxsize = function.cache_info().maxsize  # type: ignore[attr-defined]
         assert maxsize is not None and maxsize <= WORD_CACHE, name
