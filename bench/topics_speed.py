@@ -12,7 +12,9 @@ Page sets, each extracted first with :func:`crawler.extract.core.extract` (not t
   (:func:`bench.throughput.page_body`: 180 capitalised German nouns in 4 paragraphs);
 - ``real``: the 289 real German pages of ``/work/shared/benchmarks/german-web-dev``;
 - ``sample``: the HTML pages of the sample site (Sitepark edition 1 with its profile, the
-  other CMS families with theirs), with the sample source's city.
+  other CMS families with theirs), with the sample source's city;
+- ``fuzz`` (not by default): 3,000 random pages of tricky pieces (abbreviations, ordinals,
+  quotes, empty and padded parts), for ``--dump``.
 
 The inputs are what the topic index reads from a saved page: title, lead, body, captions
 (image alt texts and captions joined as :mod:`archive.store.save` joins them), published and
@@ -29,6 +31,7 @@ dump with the old code, dump with the new, compare the files (``cmp``).
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -107,10 +110,43 @@ def sample_pages() -> Iterator[tuple[str, Inputs]]:
                 yield url, _inputs(page, SAMPLE_CITY)
 
 
+#: Pieces of the random pages of ``fuzz``: abbreviations, ordinals, quotes, line breaks, and
+#: words each rule reads.
+_PIECES = (
+    'Dr. Prof. 12. 3. Str. z.B. ca. Nr. : „ " “ ! ? . , ( ) – Stadt Rathaus '
+    "Oberbürgermeisterin Katrin Albers Jugendamt für Soziales und in Königstädten Waldstraße "
+    "12 am Mainufer März 2026 um 18 Uhr 600.000 Euro € GmbH e.V. BfN das Bundesamt Naturschutz "
+    "Hessen Hessens A6 Rüsselsheim Main Potsdam interkulturelle Öffnung Kitas Trotzdem Die der "
+    "Amt Landrat Erste Stadträtin Sabine Kühn Ä Öl ÜBER x Frankfurter Straße Marktplatz Fest"
+).split() + ["\n", "\n\n", " ", "  ", " \n "]
+
+
+def fuzz_pages(count: int = 3000, seed: int = 1) -> Iterator[tuple[str, Inputs]]:
+    """Random pages of :data:`_PIECES` (parts empty, padded, ending in an abbreviation…):
+    only for ``--dump``, to compare two trees on cases the real pages seldom hold."""
+    rng = random.Random(seed)
+
+    def text(most: int) -> str:
+        out = []
+        for _ in range(rng.randrange(most)):
+            out.append(rng.choice(_PIECES))
+            if rng.random() < 0.6:
+                out.append(" ")
+        return "".join(out)
+
+    for n in range(count):
+        title, lead, captions = (
+            text(12) if rng.random() < 0.9 else rng.choice([None, "", "  "]) for _ in range(3)
+        )
+        city = rng.choice([None, "Rüsselsheim am Main", "Potsdam"])
+        yield f"fuzz/{n}", (title, lead, text(60), captions, "2026-03-01", city)
+
+
 SETS: dict[str, Callable[[], Iterator[tuple[str, Inputs]]]] = {
     "bench": bench_pages,
     "real": real_pages,
     "sample": sample_pages,
+    "fuzz": fuzz_pages,
 }
 
 
