@@ -32,14 +32,19 @@ _STREET, _CUED, _NO_STREET = 2, 1, 0
 def _street_word(word: str) -> int:
     """:data:`_STREET` for a street name by its ending (``Waldstraße``), :data:`_CUED` for
     one only after ``am`` or before a house number (``Marktplatz``), else :data:`_NO_STREET`."""
-    low = word.casefold()
     if not word[:1].isupper() or word in v.NOT_STREETS or "-" in word:
+        return _NO_STREET
+    low = word.casefold()
+    if not low.endswith(_ANY_STREET_SUFFIX):  # (most words: one test)
         return _NO_STREET
     if any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES):
         return _STREET
     if any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in v.STREET_SUFFIXES_CUED):
         return _CUED
     return _NO_STREET
+
+
+_ANY_STREET_SUFFIX = v.STREET_SUFFIXES + v.STREET_SUFFIXES_CUED
 
 
 _IN_WORDS = ("in", "In", "im", "aus", "nach")
