@@ -49,11 +49,6 @@ def _flags(text: str) -> tuple[bool, bool]:
     return first.isupper() and first.isalpha(), first.isalpha()
 
 
-def token(text: str, start: int, end: int) -> Token:
-    """A token of ``text`` at ``start``…``end`` (its flags computed from the text)."""
-    return Token(text, start, end, *_flags(text))
-
-
 @dataclass(frozen=True)
 class Sentence:
     """One sentence: its text, its offset in the page text and its tokens."""
@@ -199,5 +194,5 @@ def page_sentences(
 __all__ = [
     "PART_CACHE", "WORD_CACHE", "Sentence", "Token", "capitalised_words", "page_sentences",
     "page_text",
-    "part_sentences", "sentences", "starts", "token", "tokens",
+    "part_sentences", "sentences", "starts", "tokens",
 ]  # fmt: skip
