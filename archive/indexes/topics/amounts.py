@@ -82,7 +82,9 @@ def _purpose(s: Sentence, end: int, start: int) -> str | None:
 
 def money(s: Sentence) -> list[Entity]:
     """The amounts of money in ``s`` with their purpose."""
-    out = []
+    out: list[Entity] = []
+    if "€" not in s.text and "EUR" not in s.text and "Euro" not in s.text:
+        return out  # every amount names its currency
     for m in _MONEY.finditer(s.text):
         number = m.group("num") or m.group("num2")
         value = _amount(number, m.group("scale"))
@@ -101,6 +103,7 @@ _DATE = re.compile(
 )
 
 
+_DAY = re.compile(r"\d\.")
 _DATE_TOKENS = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\S")
 
 
@@ -113,7 +116,9 @@ def _event(s: Sentence) -> str | None:
 
 def dates(s: Sentence, published: str | None) -> list[Entity]:
     """The dates of events in ``s`` (``published``: the year of dates without one)."""
-    out = []
+    out: list[Entity] = []
+    if _DAY.search(s.text) is None:
+        return out  # every date has a day "12."
     for m in _DATE.finditer(s.text):
         if m.group("mnum") and not m.group("year"):
             continue  # "12.3." without a year is too often a list number

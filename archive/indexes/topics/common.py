@@ -4,9 +4,10 @@ word tests several rules use (offices, common nouns, place-name endings, article
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archive.indexes.topics import vocabulary as v
-from archive.indexes.topics.text import Sentence, Token
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Entity:
     time: str | None = None
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def is_office(word: str) -> bool:
     if word in v.OFFICE_WORDS:
         return True
@@ -53,6 +55,7 @@ ARTICLES = frozenset(
 )
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def place_suffix(word: str) -> bool:
     low = word.casefold()
     return (

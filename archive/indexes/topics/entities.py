@@ -28,6 +28,7 @@ shared word tests in :mod:`archive.indexes.topics.common`):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archive.indexes.german import stem, words
 from archive.indexes.topics import vocabulary as v
@@ -43,7 +44,7 @@ from archive.indexes.topics.common import (
     span,
 )
 from archive.indexes.topics.places import places
-from archive.indexes.topics.text import Sentence, Token, page_text, sentences
+from archive.indexes.topics.text import WORD_CACHE, Sentence, Token, page_sentences, starts
 
 #: The kinds of entity, and what each means (the data package's dictionary says so too).
 KIND_MEANINGS = {
@@ -56,10 +57,12 @@ KIND_MEANINGS = {
 KINDS = tuple(KIND_MEANINGS)
 
 
-def _name_word(token: Token) -> bool:
-    text = token.text
+@lru_cache(maxsize=WORD_CACHE)
+def _name_text(text: str) -> bool:
+    """Whether ``text`` can be a word of a person's name."""
     return (
-        token.capitalised
+        text[:1].isupper()
+        and text[:1].isalpha()
         and len(text) > 1
         and text not in v.NOT_NAMES
         and not is_office(text)
@@ -83,14 +86,17 @@ def _titles(toks: tuple[Token, ...], j: int) -> int:
 
 def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
     k = j
-    while k < len(toks) and k - j < most and _name_word(toks[k]):
+    while k < len(toks) and k - j < most and _name_text(toks[k].text):
         k += 1
     return k
 
 
 def _people(s: Sentence) -> list[Entity]:
-    toks, out, i = s.tokens, [], 0
-    while i < len(toks):
+    toks, out, resume = s.tokens, [], 0
+    # the tokens a rule can start at, in order; after a person, those after its name
+    for i in starts(toks, _may_person):
+        if i < resume:
+            continue
         start = i
         office_end = None
         if is_office(toks[i].text):
@@ -111,18 +117,21 @@ def _people(s: Sentence) -> list[Entity]:
                 if is_office(office.text) and _names(toks, end + 2) == end + 2:
                     name = span(s, toks[i], toks[end - 1])
                     out.append(entity("person", s, toks[i], toks[end - 1], name, office.text))
-                    i = end + 2
-                    continue
-            i += 1
+                    resume = end + 2
             continue
         if end - j >= need:
             role = span(s, toks[start], toks[office_end - 1]) if office_end else None
             name = span(s, toks[j], toks[end - 1])
             out.append(entity("person", s, toks[start], toks[end - 1], name, role))
-            i = end
-        else:
-            i += 1
+            resume = end
     return out
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _may_person(word: str) -> bool:
+    """Whether a rule of :func:`_people` can start at ``word`` (an office, an academic
+    title, a name word)."""
+    return is_office(word) or word in ("Dr", "Prof") or _name_text(word)
 
 
 def _org_head(word: str) -> str | None:
@@ -141,12 +150,18 @@ def _org_head(word: str) -> str | None:
 
 
 def _adjective(token: Token) -> bool:
+    return _adjective_text(token.text)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _adjective_text(text: str) -> bool:
     return (
-        token.capitalised
-        and token.text.casefold().endswith(ADJECTIVE_END)
-        and token.text not in v.NOT_NAMES
-        and token.text.casefold() not in ARTICLES
-        and not is_office(token.text)
+        text[:1].isupper()
+        and text[:1].isalpha()
+        and text.casefold().endswith(ADJECTIVE_END)
+        and text not in v.NOT_NAMES
+        and text.casefold() not in ARTICLES
+        and not is_office(text)
     )
 
 
@@ -168,13 +183,17 @@ def _complement(toks: tuple[Token, ...], k: int) -> int:
 _ACRONYM = re.compile(r"[A-ZÄÖÜ](?:[A-ZÄÖÜa-zäöü]){1,5}")
 
 
+def _acronym_word(word: str) -> bool:
+    """Whether ``word`` is written like an abbreviation of a name (``BMZ``, ``BfN``)."""
+    if not _ACRONYM.fullmatch(word) or sum(c.isupper() for c in word) < 2:
+        return False
+    return word not in v.NOT_ACRONYMS
+
+
 def _acronym(toks: tuple[Token, ...], i: int) -> bool:
     """An abbreviation naming an organisation: two or more capitals, after an article
     (``das BMZ``, ``der BWE``) or alone in parentheses (``(DIW)``)."""
-    word = toks[i].text
-    if not _ACRONYM.fullmatch(word) or sum(c.isupper() for c in word) < 2:
-        return False
-    if word in v.NOT_ACRONYMS:
+    if not _acronym_word(toks[i].text):
         return False
     after_article = i > 0 and toks[i - 1].text.casefold() in (
         "der",
@@ -191,26 +210,45 @@ def _acronym(toks: tuple[Token, ...], i: int) -> bool:
 def _place_name(toks: tuple[Token, ...], j: int) -> bool:
     """Whether ``toks[j]`` is a place name closing an organisation's name: capitalised, no
     common noun, and the phrase ends there."""
-    if j >= len(toks) or not toks[j].capitalised or toks[j].text in v.NOT_NAMES:
+    if j >= len(toks) or not _place_word(toks[j].text):
         return False
-    word = toks[j].text
+    return not (j + 1 < len(toks) and toks[j + 1].capitalised)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _place_word(word: str) -> bool:
+    """The word tests of :func:`_place_name`."""
+    if not (word[:1].isupper() and word[:1].isalpha()) or word in v.NOT_NAMES:
+        return False
     if word.casefold() in v.STOP_FOLDED or nounish(word) or is_office(word):
-        return False
-    if j + 1 < len(toks) and toks[j + 1].capitalised:
         return False
     known = word in v.REGIONS or word in v.COUNTRIES or place_suffix(word)
     return known or not word.casefold().endswith(("e", "en", "er", "es", "s"))
 
 
+_LEGAL_ENDS = ("GmbH", "AG", "gGmbH", "e", "mbH")
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _may_organisation(word: str) -> bool:
+    """Whether a rule of :func:`_organisations` can start at ``word`` (a legal form, an
+    acronym, an organisation head)."""
+    if word in _LEGAL_ENDS or _acronym_word(word):
+        return True
+    return _org_head(word) is not None and not is_office(word)
+
+
 def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
     """Organisations of ``s``; ``aliases`` (acronym → name, per page) learns from
     ``Name (ACR)`` and names the later ``das ACR``."""
-    toks, out, i = s.tokens, [], 0
-    while i < len(toks):
+    toks, out, resume = s.tokens, [], 0
+    # the tokens a rule can start at, in order; after an organisation, those after it
+    for i in starts(toks, _may_organisation):
+        if i < resume:
+            continue
         word = toks[i].text
-        if word in ("GmbH", "AG", "gGmbH", "e", "mbH") and i > 0:
+        if word in _LEGAL_ENDS and i > 0:
             if word == "e" and not (i + 3 < len(toks) and toks[i + 1].text == "."):
-                i += 1
                 continue
             start = i
             while (
@@ -223,7 +261,7 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
                 last = min(last, len(toks) - 1)
                 text = span(s, toks[start], toks[last])
                 out.append(entity("organisation", s, toks[start], toks[last], text, None))
-                i = last + 1
+                resume = last + 1
                 continue
         if _acronym(toks, i):
             before = out[-1] if out else None
@@ -234,11 +272,9 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
             else:
                 value = aliases.get(word, word)
                 out.append(entity("organisation", s, toks[i], toks[i], value, None))
-            i += 1
             continue
         head = _org_head(word)
         if head is None or is_office(word):
-            i += 1
             continue
         start = i - 1 if i > 0 and _adjective(toks[i - 1]) else i
         if i > 2 and toks[i - 1].text == "und" and toks[i - 2].text == "-":
@@ -251,13 +287,12 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
             end = i + 2  # "Kantonspolizei Bern", "Berufsfeuerwehr Biel"
         generic = head in v.ORG_GENERIC
         if generic and start == i and end == i + 1:
-            i += 1
             continue
         pre = span(s, toks[start], toks[i - 1]) if start < i else ""
         post = span(s, toks[i + 1], toks[end - 1]) if end > i + 1 else ""
         value = " ".join(x for x in (pre, base, post) if x)
         out.append(entity("organisation", s, toks[start], toks[end - 1], value, None))
-        i = end
+        resume = end
     return out
 
 
@@ -285,7 +320,7 @@ def extract(
     people in a photo), in text order; one per (kind, position)."""
     found: dict[tuple[str, int], Entity] = {}
     aliases: dict[str, str] = {}
-    for s in sentences(page_text(title, lead, body, captions)):
+    for s in page_sentences(title, lead, body, captions):
         people = _people(s)
         taken: set[int] = set()
         orgs = sorted(_organisations(s, aliases), key=lambda e: -len(e.text))

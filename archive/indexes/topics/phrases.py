@@ -14,11 +14,18 @@ the pages of the archive and ``df`` those holding the key.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 from archive.indexes.german import stem
-from archive.indexes.topics.text import Token, sentences, tokens
+from archive.indexes.topics.text import (
+    WORD_CACHE,
+    capitalised_words,
+    part_sentences,
+    starts,
+    tokens,
+)
 from archive.indexes.topics.vocabulary import NOT_NAMES, STOP_FOLDED
 
 #: How often a word of the title counts.
@@ -37,19 +44,21 @@ class Candidate:
     tf: int
 
 
-def _noun(token: Token, first: bool, inner_nouns: set[str]) -> bool:
-    text = token.text
-    if not token.capitalised or len(text) < MIN_LENGTH or text.isupper() and len(text) < 3:
+def _noun_word(text: str) -> bool:
+    """Whether the capitalised word ``text`` can be a noun (long enough, no stopword)."""
+    if len(text) < MIN_LENGTH or text.isupper() and len(text) < 3:
         return False
-    if text.casefold() in STOP_FOLDED or text in NOT_NAMES:
-        return False
-    # a sentence opener is a noun only if the page also writes it capitalised inside a
-    # sentence (``Trotzdem``, ``Besonders`` open sentences only)
-    return not first or text in inner_nouns
+    return text.casefold() not in STOP_FOLDED and text not in NOT_NAMES
 
 
-def _adjective(token: Token) -> bool:
-    text = token.text
+@lru_cache(maxsize=WORD_CACHE)
+def _noun_start(text: str) -> bool:
+    """Whether ``text`` is a capitalised word that can be a noun."""
+    return text[:1].isupper() and text[:1].isalpha() and _noun_word(text)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _adjective_word(text: str) -> bool:
     return (
         text[:1].islower()
         and text.isalpha()
@@ -72,27 +81,31 @@ def phrase_key(phrase: str) -> str:
 
 def candidates(title: str | None, lead: str | None, body: str | None) -> list[Candidate]:
     """The key-phrase candidates of one release, most frequent first."""
-    counts: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
-    parts = [(title or "", TITLE_WEIGHT), (lead or "", 1), (body or "", 1)]
-    inner_nouns = {
-        t.text for text, _ in parts for s in sentences(text) for t in s.tokens[1:] if t.capitalised
-    }
-    for text, weight in parts:
-        for s in sentences(text):
+    counts: dict[str, int] = {}
+    forms: dict[str, dict[str, int]] = {}
+    # each part split alone (as the entities of the page read it: split once, cached)
+    parts = list(zip(part_sentences(title, lead, body), (TITLE_WEIGHT, 1, 1), strict=True))
+    inner_nouns = {w for split, _ in parts for s in split for w in capitalised_words(s.tokens[1:])}
+    for split, weight in parts:
+        for s in split:
             toks = s.tokens
-            for i, t in enumerate(toks):
-                if not _noun(t, i == 0, inner_nouns):
+            for i in starts(toks, _noun_start):
+                t = toks[i]
+                # a sentence opener is a noun only if the page also writes it capitalised
+                # inside a sentence (``Trotzdem``, ``Besonders`` open sentences only)
+                if i == 0 and t.text not in inner_nouns:
                     continue
-                found = [[t.text]]
-                if i > 0 and _adjective(toks[i - 1]):
-                    found.append([toks[i - 1].text, t.text])
-                for words in found:
-                    key = _key(words)
-                    counts[key] += weight
-                    forms.setdefault(key, Counter())[" ".join(words)] += 1
+                found = [(stem(t.text), t.text)]
+                if i > 0 and _adjective_word(toks[i - 1].text):
+                    pair = toks[i - 1].text
+                    found.append((f"{stem(pair)} {found[0][0]}", f"{pair} {t.text}"))
+                for key, phrase in found:
+                    counts[key] = counts.get(key, 0) + weight
+                    written = forms.setdefault(key, {})
+                    written[phrase] = written.get(phrase, 0) + 1
+    # the first most frequent written form (what Counter.most_common(1) answers)
     return [
-        Candidate(key, forms[key].most_common(1)[0][0], tf)
+        Candidate(key, max(forms[key].items(), key=itemgetter(1))[0], tf)
         for key, tf in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
 
