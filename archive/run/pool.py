@@ -24,14 +24,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from crawler.capture.warc import CaptureError, CaptureRef, read_capture, warc_date
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
-from crawler.engine.store import Store
+from crawler.engine.workers import NO_STORE, policy_for
 from crawler.extract.core import extract
-from crawler.fetch.urls import UrlPolicy
 from crawler.records import Candidate, Extracted, FetchResult
 
 T = TypeVar("T")
@@ -63,24 +62,13 @@ class Extraction:
     capture_error: str = ""
 
 
-_policies: dict[str, tuple[SourceConfig, UrlPolicy]] = {}
-
-
-def _policy(src: SourceConfig) -> UrlPolicy:
-    """One :class:`UrlPolicy` per source and process (its regexes compiled once)."""
-    cached = _policies.get(src.name)
-    if cached is None or cached[0] != src:
-        cached = _policies[src.name] = (src, UrlPolicy(src))
-    return cached[1]
-
-
 def extract_result(src: SourceConfig, result: FetchResult) -> Extraction:
     """Extract ``result`` with ``src``'s profile and put its URLs in canonical form (no
     hints: they read the archive, the parent adds them)."""
-    policy = _policy(src)
+    policy = policy_for(src)
     try:
         raw = extract(result.final_url or result.url, result.body, result.headers, src.site_profile)
-        page = finish_page(_NO_STORE, policy, Candidate(url=result.url), result, raw, hints=False)
+        page = finish_page(NO_STORE, policy, Candidate(url=result.url), result, raw, hints=False)
     except Exception as exc:
         return Extraction(result, None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
     return Extraction(result, page)
@@ -99,16 +87,6 @@ def extract_capture(task: tuple[SourceConfig, Path, CaptureRef, str]) -> Extract
 
 def extract_fetched(task: tuple[SourceConfig, FetchResult]) -> Extraction:
     return extract_result(*task)
-
-
-class _NoStore:
-    """``finish_page`` without hints never reads the store."""
-
-    def __getattr__(self, name: str) -> object:  # pragma: no cover - a programming error
-        raise AssertionError(f"the store is not read in a worker ({name})")
-
-
-_NO_STORE = cast(Store, _NoStore())
 
 
 def ordered_map(

@@ -93,7 +93,7 @@ def extract_task(task: ExtractTask) -> ExtractOutcome:
         result.final_url or task.url, result.body, result.headers, task.source.site_profile
     )
     page = finish_page(
-        _NO_STORE, _policy(task.source), Candidate(url=task.url), result, raw, hints=False
+        NO_STORE, policy_for(task.source), Candidate(url=task.url), result, raw, hints=False
     )
     fits = template_matches(task.learned, result.body, result.headers) if task.learned else None
     prepared = None
@@ -108,7 +108,7 @@ def extract_task(task: ExtractTask) -> ExtractOutcome:
 _policies: dict[str, tuple[SourceConfig, UrlPolicy]] = {}
 
 
-def _policy(source: SourceConfig) -> UrlPolicy:
+def policy_for(source: SourceConfig) -> UrlPolicy:
     """One :class:`UrlPolicy` per source and process (its regexes compiled once)."""
     cached = _policies.get(source.name)
     if cached is None or cached[0] != source:
@@ -117,13 +117,14 @@ def _policy(source: SourceConfig) -> UrlPolicy:
 
 
 class _NoStore:
-    """``finish_page`` without hints never reads the store."""
+    """``finish_page`` without hints never reads the store (:data:`NO_STORE`: where pages
+    are finished away from the archive)."""
 
     def __getattr__(self, name: str) -> object:  # pragma: no cover - a programming error
         raise AssertionError(f"the store is not read while extracting ({name})")
 
 
-_NO_STORE = cast(Store, _NoStore())
+NO_STORE = cast(Store, _NoStore())
 
 
 def _remote(exc: BaseException) -> bool:
@@ -213,6 +214,8 @@ __all__ = [
     "ExtractOutcome",
     "ExtractPool",
     "ExtractTask",
+    "NO_STORE",
     "extract_task",
+    "policy_for",
     "saved_kind",
 ]
