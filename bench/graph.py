@@ -179,21 +179,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--communities", action="store_true", help="Also time communities.")
+    parser.add_argument(
+        "--db", type=Path, help="Keep the synthetic archive in this file; reuse it if it exists "
+        "(no synthesis, no graph_edges fill: their rows are left out)."
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-build", action="store_true",
+        help="Leave out the rows that build the networkx graph (the old path; memory grows "
+        "with the graph: ~2 GB at 100,000 pages).",
+    )  # fmt: skip
+    parser.add_argument("--synthesise-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        path = folder / "bench.db"
+        path = args.db or folder / "bench.db"
+        reuse = path.exists()
         print(f"{platform.python_version()}, {platform.machine()}, {args.pages:,} synthetic "
               "pages\n\n| step | seconds | result | peak MB |\n|---|---|---|---|",
               flush=True)  # fmt: skip
         rows = Rows()
-        t_syn, counts = timed(lambda: synthesise(path, args.pages))
+        if not reuse:
+            t_syn, counts = timed(lambda: synthesise(path, args.pages))
+            rows.append(("synthesise archive (insert_all)", t_syn,
+                         f"{counts['pages']:,} pages, {counts['revisions']:,} revisions, "
+                         f"{counts['links']:,} revision links"))  # fmt: skip
         db = open_archive(path)
-        rows.append(("synthesise archive (insert_all)", t_syn,
-                     f"{counts['pages']:,} pages, {counts['revisions']:,} revisions, "
-                     f"{counts['links']:,} revision links"))  # fmt: skip
-        t, n = timed(lambda: graph_table.rebuild(db))
-        rows.append(("fill graph_edges table (full rebuild, as the migration)", t, f"{n:,} rows"))
+        if not reuse:
+            t, n = timed(lambda: graph_table.rebuild(db))
+            rows.append(("fill graph_edges table (full rebuild, as the migration)", t,
+                         f"{n:,} rows"))  # fmt: skip
+        if args.synthesise_only:
+            return
         for name, sql, params in (
             ("table graph_edges: count(*)", "SELECT count(*) FROM graph_edges", []),
             ("table graph_edges: links to one topic",

@@ -102,20 +102,12 @@ def graph_neighbors(
             fields=NEIGHBOR_FIELDS,
         )  # fmt: skip
         return
-    if at is None:  # now: indexed SQL lookups, no graph built
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph.sql_graph import SqlGraph  # indexed SQL lookups, no graph built
 
-        sql = SqlGraph(open_db(db_path, source=source), source)
-        found = sql.find(node)
-        info = sql.info(found)
-        data = {"node": info, "at": sql.at, "neighbors": sql.neighbors(found, depth)}
-    else:
-        from archive.graph.model import find_node, neighbors, node_info
-
-        db, g = _load_graph(db_path, at, source)
-        found = find_node(g, node, db)
-        info = node_info(g, found)
-        data = {"node": info, "at": g.graph["at"], "neighbors": neighbors(g, found, depth)}
+    sql = SqlGraph(open_db(db_path, source=source), source, at)
+    found = sql.find(node)
+    info = sql.info(found)
+    data = {"node": info, "at": sql.at, "neighbors": sql.neighbors(found, depth)}
 
     def lines(data: dict[str, Any]) -> Iterator[str]:
         yield f"{info['title']} <{found}> [{info['kind']}]"
@@ -223,10 +215,9 @@ def graph_topics(
         fields = ("trend", "topic", "key", "change", "total", *found["periods"])
         out.emit(found, text=_trend_lines, rows=_trend_rows, fields=fields)
         return
-    from archive.graph.model import topics
+    from archive.graph.sql_topics import topics  # SQL aggregates, no graph built
 
-    _db, g = _load_graph(db_path, at, source)
-    data = topics(g, by)
+    data = topics(open_db(db_path, source=source), by, source, at)
     if since or until:
         cut = 4 if by == "year" else 7
         low, high = (since or "")[:cut], (until or "9999")[:cut]
@@ -265,16 +256,10 @@ def graph_central(top: int, at: str | None, source: str | None, db_path: str, ou
     Example:
         pressarchive graph central --top 10 --at 2025-06-30
     """
-    if at is None:  # now: igraph on the edge list of graph_edges, cached in the archive
-        from archive.graph import ranking
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph import ranking  # igraph on the edge list of graph_edges
+    from archive.graph.sql_graph import SqlGraph
 
-        found = ranking.central(SqlGraph(open_db(db_path, source=source), source), top)
-    else:
-        from archive.graph.model import central
-
-        _db, g = _load_graph(db_path, at, source)
-        found = central(g, top)
+    found = ranking.central(SqlGraph(open_db(db_path, source=source), source, at), top)
     out.emit(found, text=_central_lines, fields=CENTRAL_FIELDS)
 
 
@@ -307,25 +292,18 @@ def graph_communities(
     seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
     out: Output,
 ) -> None:  # fmt: skip
-    """Clusters of topics and releases (modularity communities: igraph's Leiden method on
-    the graph now, cached by `pressarchive reindex --index graph_ranking`; Louvain on the
-    graph built for --at).
+    """Clusters of topics and releases (modularity communities: igraph's Leiden method;
+    for the graph now cached by `pressarchive reindex --index graph_ranking`).
 
     \b
     Example:
         pressarchive graph communities --json
     """
-    if at is None:  # now: igraph on the edge list of graph_edges, cached in the archive
-        from archive.graph import ranking
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph import ranking  # igraph on the edge list of graph_edges
+    from archive.graph.sql_graph import SqlGraph
 
-        sql = SqlGraph(open_db(db_path, source=source), source)
-        found = ranking.communities(sql, seed=seed, resolution=resolution)
-    else:
-        from archive.graph.model import communities
-
-        _db, g = _load_graph(db_path, at, source)
-        found = communities(g, seed=seed, resolution=resolution)
+    sql = SqlGraph(open_db(db_path, source=source), source, at)
+    found = ranking.communities(sql, seed=seed, resolution=resolution)
     out.emit(found, text=_community_lines, rows=_community_rows, fields=COMMUNITY_FIELDS)
 
 
@@ -354,16 +332,10 @@ def graph_path(
     Example:
         pressarchive graph path Migration Wahlen
     """
-    if at is None:  # now: a bidirectional BFS over indexed SQL lookups
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph.sql_graph import SqlGraph  # a bidirectional BFS over SQL lookups
 
-        sql = SqlGraph(open_db(db_path, source=source), source)
-        steps = sql.path(sql.find(a), sql.find(b))
-    else:
-        from archive.graph.model import find_node, path
-
-        db, g = _load_graph(db_path, at, source)
-        steps = path(g, find_node(g, a, db), find_node(g, b, db))
+    sql = SqlGraph(open_db(db_path, source=source), source, at)
+    steps = sql.path(sql.find(a), sql.find(b))
     out.emit(steps, text=_path_lines, fields=PATH_FIELDS)
 
 

@@ -116,12 +116,15 @@ def _present_edges(
     g: Any, timeline: Timeline, at: str | None, generic: set[str], confirmed: dict[str, str]
 ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """The edges of :func:`graph_at` as ``(source, target, rel, attributes)``; adds the
-    label and linked nodes they reach to ``g`` on the way."""
+    label and linked nodes they reach to ``g`` on the way. A body link counts only to a
+    page present then (not to a removed page that another edge made a node before it, as
+    it once did, depending on the order of the edges)."""
     nodes = g.nodes
+    pages = set(nodes)  # the present pages, before any label or linked node is added
     for (src, target, rel), hist in timeline.edges.items():
-        if src not in nodes or not hist.present(at):
+        if src not in pages or not hist.present(at):
             continue
-        if not edge_counts(rel, target, hist.attrs.get("label", ""), nodes, generic):
+        if not edge_counts(rel, target, hist.attrs.get("label", ""), pages, generic):
             continue
         if rel == "label":
             name = hist.attrs["label"]

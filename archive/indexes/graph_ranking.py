@@ -41,29 +41,42 @@ def _scope(alias: str, source: str | None) -> str:
     return f" AND {alias}.removed_at IS NULL" + (f" AND {alias}.source = :source" if source else "")
 
 
-def generic_labels(db: sqlite_utils.Database, source: str | None = None) -> set[str]:
+#: The ``pages`` and ``graph_edges`` relations of the graph now (the tables); for a past
+#: time, :func:`archive.graph.sql_at.tables` gives relations with the same columns that
+#: read ``:at`` from the query parameters.
+NOW = ("pages", "graph_edges")
+
+
+def generic_labels(
+    db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
+    tables: tuple[str, str] = NOW,
+) -> set[str]:  # fmt: skip
     """Labels carried by more than :data:`GENERIC_SHARE` of the present pages (and more
     than ``GENERIC_MIN - 1``): they say what kind of page it is, so they get no node."""
     rows = db.execute(
-        f"SELECT label, count(*) FROM pages p WHERE 1{_scope('p', source)} GROUP BY label",
-        {"source": source},
+        f"SELECT label, count(*) FROM {tables[0]} p WHERE 1{_scope('p', source)} GROUP BY label",
+        {"source": source, "at": at},
     ).fetchall()
     limit = max(GENERIC_SHARE * sum(n for _l, n in rows), GENERIC_MIN - 1)
     return {str(label) for label, n in rows if label and n > limit}
 
 
 def edge_list(
-    db: sqlite_utils.Database, source: str | None = None
-) -> tuple[list[str], list[tuple[int, int]]]:
+    db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
+    tables: tuple[str, str] = NOW,
+) -> tuple[list[str], list[tuple[int, int]]]:  # fmt: skip
     """The nodes of the graph now (present pages sorted, then the other nodes edges reach)
-    and its edges as index pairs (one per edge, parallel edges repeated)."""
-    params = {"source": source, "generic": json.dumps(sorted(generic_labels(db, source)))}
-    nodes = [str(u) for (u,) in db.execute(
-        f"SELECT url FROM pages s WHERE 1{_scope('s', source)} ORDER BY url", params)]  # fmt: skip
+    and its edges as index pairs (one per edge, parallel edges repeated); ``at`` and
+    ``tables``: the graph at that time instead."""
+    generic = generic_labels(db, source, at, tables)
+    params = {"source": source, "generic": json.dumps(sorted(generic)), "at": at}
+    pages, graph_edges = tables
+    present = f"SELECT url FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
+    nodes = [str(u) for (u,) in db.execute(present, params)]
     index = {u: i for i, u in enumerate(nodes)}
     rows = db.execute(
-        f"SELECT e.source, e.target FROM graph_edges e JOIN pages s ON s.url = e.source"
-        f"{_scope('s', source)} LEFT JOIN pages t ON t.url = e.target{_scope('t', source)} "
+        f"SELECT e.source, e.target FROM {graph_edges} e JOIN {pages} s ON s.url = e.source"
+        f"{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target{_scope('t', source)} "
         "WHERE e.present AND (e.rel = 'related' OR (e.rel = 'body' AND t.url IS NOT NULL) OR "
         "(e.rel = 'label' AND e.label NOT IN (SELECT value FROM json_each(:generic))))",
         params,
@@ -235,6 +248,7 @@ __all__ = [
     "generic_labels",
     "louvain",
     "partition_key",
+    "NOW",
     "rank_key",
     "read_cached",
     "store",

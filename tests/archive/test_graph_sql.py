@@ -172,8 +172,8 @@ def test_igraph_louvain_on_a_synthetic_graph() -> None:
 
 
 def test_cli_answers_now_equal_the_built_graph_at_a_later_date(archive: Archive) -> None:  # noqa: F811
-    """Without --at the commands read SQL; with an --at after every fetch they build the
-    graph (networkx): the same edges, so the same answers."""
+    """Without --at the commands read the tables; with an --at after every fetch the
+    revisions in force then (archive.graph.sql_at): the same edges, so the same answers."""
     import json
 
     from tests.support.cli import invoke
