@@ -371,10 +371,14 @@ def graph_export(
 
     if output is not None:  # before the archive is opened: never over it, nor into nowhere
         check_output(output, GraphError, archive=db_path)
-    _db, g = _load_graph(db_path, at, source, text_topics)
-    export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
+    if text_topics:  # the text's topics join the graph built in memory
+        _db, g = _load_graph(db_path, at, source, text_topics)
+    else:  # streamed from SQL row by row, no graph built
+        from archive.graph.sql_export import export_rows
+
+        g = export_rows(open_db(db_path, source=source), source, at)
+    n, m = export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
     if output:
-        n, m = g.number_of_nodes(), g.number_of_edges()
         click.echo(f"{n} nodes, {m} edges written to {output}", err=True)
 
 

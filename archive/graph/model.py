@@ -62,7 +62,7 @@ from archive.graph.analysis import (
     simple_graph,
     topics,
 )
-from archive.graph.formats import write_gexf, write_graphml, write_json
+from archive.graph.formats import WRITERS
 from archive.graph.text_nodes import add_text_topics
 from archive.graph.timeline import (
     LABEL_PREFIX,
@@ -179,15 +179,17 @@ def build_graph(
 
 def export_graph(
     g: Any, fmt: str, out: str | Path | IO[bytes], *, archive: str | Path | None = None
-) -> None:
+) -> tuple[int, int]:
     """Write ``g`` as GraphML, GEXF 1.3 (Gephi) or node-link JSON (D3, networkx); no
     attribute is ``None``. In GEXF a node's label is its title; the page label is
     ``category``. Streamed node by node (:mod:`archive.graph.formats`) into a file written
-    all or nothing, never over the file ``archive`` (:func:`archive.outfile.check_output`)."""
+    all or nothing, never over the file ``archive`` (:func:`archive.outfile.check_output`).
+    ``g``: a networkx graph or an :class:`archive.graph.formats.Export` (such as
+    :func:`archive.graph.sql_export.export_rows`: no graph built). Returns the nodes and
+    edges written."""
     if fmt not in EXPORT_FORMATS:
         raise GraphError(f"unknown format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
-    writer = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt]
-    writer(g, out, archive)
+    return WRITERS[fmt](g, out, archive)
 
 
 __all__ = [

@@ -48,7 +48,8 @@ PAGES_AT = (
 EDGES_AT = (
     "(SELECT g.source AS source, g.target AS target, g.rel AS rel, l.kind AS kind, "
     "CASE WHEN g.rel = 'label' THEN g.label ELSE l.label END AS label, l.title AS title, "
-    "l.date AS date, l.position AS position, g.first_seen AS first_seen, 1 AS present "
+    "l.date AS date, l.position AS position, g.first_seen AS first_seen, 1 AS present, "
+    "r.fetched_at AS fetched_at "
     "FROM graph_edges g JOIN revisions r ON r.page_url = g.source AND r.revision = "
     f"{_STATE.format(url='g.source')} AND (r.removed_at IS NULL OR r.removed_at > :at) "
     "LEFT JOIN revision_links l ON g.rel != 'label' AND l.page_url = g.source AND "

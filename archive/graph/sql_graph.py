@@ -69,6 +69,28 @@ class SqlGraph:
         self._PAGE = _PAGE if self.bound is None else _PAGE_AT
 
     @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of the queries below (``:source``, ``:at``, ``:generic``)."""
+        self.generic  # noqa: B018 - sets the :generic parameter
+        return self._params
+
+    @property
+    def page_sql(self) -> str:
+        """``SELECT`` of a page's row for :meth:`page_attrs` (alias ``p``), to be followed by
+        ``WHERE``."""
+        return self._PAGE
+
+    @property
+    def present_scope(self) -> str:
+        """The condition (`` AND ...``) that page ``p`` is present (and of the source)."""
+        return self._scope
+
+    @property
+    def counted(self) -> str:
+        """The condition that edge ``e`` counts (the rule of ``edge_counts``)."""
+        return self._counted
+
+    @property
     def at(self) -> str:
         """The time asked about, as ``graph_at`` names it: the bound, or "now"."""
         return self.bound or "now"
@@ -82,33 +104,37 @@ class SqlGraph:
         self._params["generic"] = json.dumps(sorted(found))
         return found
 
-    def _confirmed(self, source: str) -> str:
+    def confirmed(self, source: str) -> str:
+        """The end of the latest successful run of ``source`` (by the time asked about)."""
+        if source not in self._runs:
+            self._runs[source] = self._run_end(source)
+        return self._runs[source]
+
+    def _run_end(self, source: str) -> str:
         row = self.db.execute(
             "SELECT max(finished_at) FROM crawl_runs WHERE status = 'ok' AND source = :s AND "
             "(:at IS NULL OR finished_at <= :at)", {"s": source, "at": self.bound},
         ).fetchone()  # fmt: skip
         return str(row[0] or "")
 
-    def _page_attrs(self, row: Any, present: bool) -> dict[str, Any]:
+    def page_attrs(self, row: Any, present: bool) -> dict[str, Any]:
         _url, ptype, title, label, source, published, first, last = row
         last = str(last)
         if present:
-            if source not in self._runs:
-                self._runs[source] = self._confirmed(source)
-            last = max(last, self._runs[source])
+            last = max(last, self.confirmed(source))
         return {"kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": ptype or "",
                 "status": "archived" if present else "removed", "title": title or "",
                 "label": label or "", "source": source or "", "published": published or "",
                 "first_seen": str(first), "last_seen": last}  # fmt: skip
 
-    def _page(self, url: str, present: bool) -> dict[str, Any] | None:
+    def page(self, url: str, present: bool) -> dict[str, Any] | None:
         cond = self._scope if present else (" AND p.source = :source" if self.source else "")
         row = self.db.execute(
             f"{self._PAGE} WHERE p.url = :url{cond}", {**self._params, "url": url}
         ).fetchone()
         if row is None or row[6] is None:
             return None
-        return self._page_attrs(row, present)
+        return self.page_attrs(row, present)
 
     def prefetch(self, nodes: list[str]) -> None:
         """Read the present pages among ``nodes`` and every node's degree in three queries
@@ -118,7 +144,7 @@ class SqlGraph:
         pick = "IN (SELECT value FROM json_each(:nodes))"
         for row in self.db.execute(f"{self._PAGE} WHERE p.url {pick}{self._scope}", params):
             if row[6] is not None:
-                self._nodes[str(row[0])] = self._page_attrs(row, True)
+                self._nodes[str(row[0])] = self.page_attrs(row, True)
         todo = [u for u in nodes if u not in self._degree]
         if not todo:
             return
@@ -141,7 +167,7 @@ class SqlGraph:
         return self._nodes[node]
 
     def _find(self, node: str) -> dict[str, Any] | None:
-        page = self._page(node, present=True)
+        page = self.page(node, present=True)
         if page is not None:
             return page
         if node.startswith(LABEL_PREFIX):  # only label edges lead there
@@ -158,7 +184,7 @@ class SqlGraph:
         ins = self.edges_in(node)
         if not ins:
             return None
-        removed = self._page(node, present=False)
+        removed = self.page(node, present=False)
         if removed is not None:
             return removed
         first = min((e for e in ins if e["rel"] == "related"), key=lambda e: e["from"])
