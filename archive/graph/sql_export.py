@@ -76,25 +76,35 @@ def _nodes(sql: SqlGraph) -> Iterator[tuple[str, dict[str, Any]]]:
                           "published": "", "first_seen": "", "last_seen": ""}  # fmt: skip
 
 
+#: The attributes of an edge, in the order of the columns of :data:`_EDGES` after the ends.
+EDGE_FIELDS = ("rel", "kind", "label", "title", "date", "position", "first_seen", "last_seen",
+               "published")  # fmt: skip
+_EDGES = """
+SELECT e.source, e.target, e.rel,
+  CASE WHEN e.rel = 'label' THEN '' ELSE coalesce(nullif(e.kind, ''), 'other') END,
+  coalesce(e.label, ''),
+  CASE WHEN e.rel = 'label' THEN '' ELSE coalesce(e.title, '') END,
+  CASE WHEN e.rel = 'label' THEN '' ELSE coalesce(e.date, '') END,
+  CASE WHEN e.rel = 'label' THEN 0 ELSE coalesce(e.position, 0) END,
+  coalesce(e.first_seen, ''), max(coalesce({last}, ''), coalesce(c.t, '')),
+  coalesce(s.published, '')
+FROM {edges} e JOIN {pages} s ON s.url = e.source
+LEFT JOIN (SELECT source, max(finished_at) AS t FROM crawl_runs WHERE status = 'ok' AND
+  (:at IS NULL OR finished_at <= :at) GROUP BY source) c ON c.source = s.source
+WHERE {counted}
+"""
+
+
 def _edges(sql: SqlGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """The counted edges with their attributes as :func:`archive.graph.model.graph_at` sets
+    them (``last_seen``: moved to the end of the source's latest successful run while the
+    edge is present)."""
     pages, edges = sql.tables
     last = "e.last_seen" if sql.bound is None else "e.fetched_at"
-    rows = sql.db.execute(
-        f"SELECT e.source, e.target, e.rel, e.kind, e.label, e.title, e.date, e.position, "
-        f"e.first_seen, {last}, s.source, s.published FROM {edges} e JOIN {pages} s ON "
-        f"s.url = e.source WHERE {sql.counted}", sql.params,
-    )  # fmt: skip
-    for src, target, rel, kind, label, title, date, position, first, seen, site, published in rows:
-        if rel == "label":
-            kind, title, date, position = "", "", "", 0
-        else:
-            kind = kind or "other"
-        yield str(src), str(target), str(rel), {
-            "rel": rel, "kind": kind, "label": label or "", "title": title or "",
-            "date": date or "", "position": int(position or 0), "first_seen": first or "",
-            "last_seen": max(str(seen or ""), sql.confirmed(str(site))),
-            "published": published or "",
-        }  # fmt: skip
+    query = _EDGES.format(last=last, edges=edges, pages=pages, counted=sql.counted)
+    fields = EDGE_FIELDS
+    for row in sql.db.execute(query, sql.params):
+        yield row[0], row[1], row[2], dict(zip(fields, row[2:], strict=True))
 
 
-__all__ = ["EDGE_KEYS", "NODE_KEYS", "export_rows"]
+__all__ = ["EDGE_FIELDS", "EDGE_KEYS", "NODE_KEYS", "export_rows"]

@@ -5,7 +5,10 @@ graph: :func:`archive.graph.analysis.topics` on the graph now or at a past time
 
 A present page (of ``source``, if given) counts once for each of its label and the labels
 of the topic teasers in its related box (``related`` edges of kind ``topic``) in the year
-or month of its publication date ("undated" without one). This module needs no networkx.
+or month of its publication date ("undated" without one): the counts of
+:func:`archive.indexes.graph_ranking.label_counts`, which ``pressarchive reindex --index
+graph_ranking`` stores for the whole archive now (read while the graph is unchanged, as
+``graph central`` does). This module needs no networkx.
 """
 
 from __future__ import annotations
@@ -17,22 +20,7 @@ import sqlite_utils
 
 from archive.graph.sql_at import tables
 from archive.graph.timeline import at_bound
-from archive.indexes.graph_ranking import generic_labels
-
-_COUNTS = """
-WITH pg AS (
-  SELECT p.url AS url, coalesce(p.label, '') AS label,
-    CASE WHEN coalesce(p.published, '') != '' THEN substr(p.published, 1, :cut)
-      ELSE 'undated' END AS period
-  FROM {pages} p WHERE p.removed_at IS NULL{scope}
-)
-SELECT name, period, count(*) FROM (
-  SELECT url, label AS name, period FROM pg WHERE label != ''
-  UNION
-  SELECT pg.url, e.label, pg.period FROM pg JOIN {edges} e ON e.source = pg.url
-  WHERE e.present AND e.rel = 'related' AND e.kind = 'topic' AND coalesce(e.label, '') != ''
-) GROUP BY name, period
-"""
+from archive.indexes import graph_ranking as R
 
 
 def topics(
@@ -42,15 +30,15 @@ def topics(
     """Pages per label and period: ``{"by", "periods", "topics": [{"label", "total",
     "generic", "counts": {period: pages}}]}``, most pages first."""
     bound = at_bound(at)
-    pages, edges = tables(bound)
-    scope = " AND p.source = :source" if source else ""
-    sql = _COUNTS.format(pages=pages, edges=edges, scope=scope)
-    params = {"cut": 4 if by == "year" else 7, "source": source, "at": bound}
+    relations = tables(bound)
+    found = None if bound else R.read_cached(db, R.topics_key(source, by))
+    if found is None:
+        found = R.label_counts(db, by, source, bound, relations)
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for name, period, n in db.execute(sql, params):
+    for name, period, n in found:
         counts[str(name)][str(period)] = int(n)
     periods = sorted({p for c in counts.values() for p in c})
-    generic = generic_labels(db, source, bound, (pages, edges))
+    generic = R.generic_labels(db, source, bound, relations)
     rows: list[dict[str, Any]] = [
         {
             "label": name,

@@ -91,6 +91,39 @@ def edge_list(
     return nodes, edges
 
 
+_LABEL_COUNTS = """
+WITH pg AS (
+  SELECT p.url AS url, coalesce(p.label, '') AS label,
+    CASE WHEN coalesce(p.published, '') != '' THEN substr(p.published, 1, :cut)
+      ELSE 'undated' END AS period
+  FROM {pages} p WHERE p.removed_at IS NULL{scope}
+)
+SELECT name, period, count(*) FROM (
+  SELECT url, label AS name, period FROM pg WHERE label != ''
+  UNION
+  SELECT pg.url, e.label, pg.period FROM pg JOIN {edges} e ON e.source = pg.url
+  WHERE e.present AND e.rel = 'related' AND e.kind = 'topic' AND coalesce(e.label, '') != ''
+) GROUP BY name, period ORDER BY name, period
+"""
+
+
+def label_counts(
+    db: sqlite_utils.Database, by: str = "year", source: str | None = None,
+    at: str | None = None, tables: tuple[str, str] = NOW,
+) -> list[list[Any]]:  # fmt: skip
+    """``[[label, period, pages], ...]``: the present pages per label and year or month of
+    publication ("undated" without a date); a page counts for its own label and the labels
+    of the topic teasers in its related box (``graph topics``, :mod:`archive.graph.sql_topics`)."""
+    scope = " AND p.source = :source" if source else ""
+    sql = _LABEL_COUNTS.format(pages=tables[0], edges=tables[1], scope=scope)
+    params = {"cut": 4 if by == "year" else 7, "source": source, "at": at}
+    return [[str(name), str(period), int(n)] for name, period, n in db.execute(sql, params)]
+
+
+def topics_key(source: str | None, by: str) -> str:
+    return f"topics|{source or ''}|{by}"
+
+
 def _igraph(n: int, edges: list[tuple[int, int]], directed: bool) -> Any:
     import igraph
 
@@ -214,8 +247,9 @@ def create(db: sqlite_utils.Database) -> None:
 
 
 class GraphRankingIndex(DerivedIndex):
-    """``graph_cache`` as a derived index: a rebuild stores PageRank and the communities
-    (seed 42) of the whole archive's graph now; edge changes empty it
+    """``graph_cache`` as a derived index: a rebuild stores PageRank, the communities
+    (seed 42) and the label counts of ``graph topics`` (by year and by month) of the whole
+    archive's graph now; edge changes empty it
     (:func:`archive.indexes.graph_edges.forget_cached`)."""
 
     name = "graph_ranking"
@@ -232,6 +266,8 @@ class GraphRankingIndex(DerivedIndex):
         listed = edge_list(db)
         ranked = store(db, rank_key(None), lambda: compute_ranks(db, listed=listed))
         store(db, partition_key(None, SEED, 1.0), lambda: compute_partition(db, listed=listed))
+        for by in ("year", "month"):
+            store(db, topics_key(None, by), lambda by=by: label_counts(db, by))
         if progress:
             progress(page_count(db))
         return len(ranked)
@@ -249,7 +285,9 @@ __all__ = [
     "louvain",
     "partition_key",
     "NOW",
+    "label_counts",
     "rank_key",
+    "topics_key",
     "read_cached",
     "store",
 ]

@@ -11,6 +11,7 @@ import pytest
 from archive.graph import analysis as A
 from archive.graph import model as G
 from archive.graph.sql_topics import topics
+from archive.indexes import graph_edges, graph_ranking, registry
 from archive.store.schema import open_archive
 from tests.archive.graph import history
 from tests.archive.test_graph import Archive, archive  # noqa: F401 - the fixture
@@ -29,6 +30,19 @@ def test_topics_of_a_history_equal_the_built_graph(tmp_path: Path) -> None:
                 seen.append(json.dumps(found, sort_keys=True))
     assert len(set(seen)) >= 8  # the counts change over the history
     assert any('"generic": true' in s for s in seen)
+
+
+def test_topics_now_are_cached_by_the_reindex(tmp_path: Path) -> None:
+    db = history.build(tmp_path / "history.db")
+    expected = {by: topics(db, by) for by in ("year", "month")}
+    registry.rebuild(db, registry.get("graph_ranking"))
+    assert {by: topics(db, by) for by in ("year", "month")} == expected
+    db.execute("UPDATE graph_cache SET data = '[[\"Cached\", \"2024\", 7]]' WHERE key = ?",
+               [graph_ranking.topics_key(None, "year")])  # fmt: skip
+    assert [r["label"] for r in topics(db, "year")["topics"]] == ["Cached"]  # read, not counted
+    assert topics(db, "year", "a") == A.topics(G.build_graph(db, source="a"), "year")
+    graph_edges.refresh_pages(db, [history.page(0)])  # edges rewritten: the cache is forgotten
+    assert topics(db, "year") == expected["year"]
 
 
 @pytest.mark.slow
