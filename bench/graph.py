@@ -160,10 +160,13 @@ class Rows(list[tuple[str, float, str]]):
     """Rows of the result table, each printed as soon as it is measured, with the peak RSS
     of its step and of the whole run so far."""
 
+    peak = 0.0  # the run's peak (resetting VmHWM also resets ru_maxrss)
+
     def append(self, row: tuple[str, float, str]) -> None:
         super().append(row)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} | {_step_peak():,.0f} | {peak:,.0f} |",
+        step = _step_peak()
+        self.peak = max(self.peak, step)
+        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} | {step:,.0f} | {self.peak:,.0f} |",
               flush=True)  # fmt: skip
 
 
@@ -307,7 +310,7 @@ def main() -> None:
         sql_rows(rows, db, args.pages)
         sql_at_rows(rows, db, args.pages, folder)
         if args.no_build:
-            print(f"\npeak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+            print(f"\npeak RSS {rows.peak:,.0f} MB")
             return
         t, tl = timed(lambda: T.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
@@ -342,7 +345,7 @@ def main() -> None:
         rows.append(("render HTML (whole load + 400-node layout)", t,
                      f"{info['nodes']} nodes, {info['edges']} links, "
                      f"{page.stat().st_size / 1e3:,.0f} kB"))  # fmt: skip
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss = max(rows.peak, _step_peak())
     print(f"\npeak RSS {rss:,.0f} MB")
 
 

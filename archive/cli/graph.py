@@ -1,5 +1,7 @@
-"""``pressarchive graph ...``: the related-topic graph (networkx loads only when one of
-these commands runs)."""
+"""``pressarchive graph ...``: the related-topic graph. Neighbours, paths, topics and
+exports (now or --at a date) are read from SQL without building the graph; central and
+communities run igraph on an edge list read from SQL; networkx loads only for `graph
+render` and `--text-topics` exports, which build the graph in memory."""
 
 from __future__ import annotations
 
@@ -358,7 +360,8 @@ def graph_export(
     source, page_type, published, url, first_seen, last_seen on nodes; rel, kind,
     category, title, date, position, first_seen, last_seen, published on edges; a missing
     value is absent. GEXF is dynamic (Gephi's timeline plays first_seen spells); the JSON reads
-    with networkx.node_link_graph(data) as it is ("edges" key).
+    with networkx.node_link_graph(data) as it is ("edges" key). Streamed from the archive
+    row by row (memory stays flat); with --text-topics the graph is built in memory.
 
     \b
     Example:
