@@ -86,7 +86,8 @@ def synthesise(path: Path, n: int, seed: int = 11) -> dict[str, int]:
                 }  # fmt: skip
                 revs = [{"page_url": u, "revision": 1, "version": 1, "event": "new",
                          "fetched_at": f"2025-11-01T{i % 24:02d}:00:00Z", "page_type":
-                         ptype[kind], "label": label, "title": page["title"]}]  # fmt: skip
+                         ptype[kind], "label": label, "title": page["title"],
+                         "published": page["published"]}]  # fmt: skip
                 if rng.random() < 0.1:
                     revs.append({**revs[0], "revision": 2, "version": 2, "event": "changed",
                                  "fetched_at": f"2025-11-20T{i % 24:02d}:00:00Z"})  # fmt: skip
