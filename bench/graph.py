@@ -1,6 +1,6 @@
 """Graph benchmark: build the related-topic graph of a large synthetic archive and export it.
 
-Run:  python bench/graph.py [--pages 100000] [--communities]
+Run:  python bench/graph.py [--pages 100000] [--communities] [--no-build] [--db FILE]
 
 Synthesises an archive (schema from ``open_archive``, rows by sqlite-utils ``insert_all``):
 press releases, 1 % topic pages and 0.2 % org units; ~50 labels; every page with ~5
@@ -11,8 +11,11 @@ queries on it and on ``graph_nodes``, the per-save refresh and the end-of-run up
 timeline load, graph at now and at a date, neighbors, PageRank, export (GEXF, GraphML,
 JSON) and render (HTML, 400 nodes); ``--communities`` adds community detection. Before
 the graph is built: the same questions answered without it (SQL lookups of ``graph_edges``,
-igraph on its edge list, cold and cached). Prints
-Markdown; "peak MB" is the process's peak RSS so far.
+igraph on its edge list, cold and cached; ``--at``, topics and the three exports streamed
+from SQL). ``--no-build`` leaves out the rows that build the networkx graph (its memory
+grows with the archive: ~2 GB at 100,000 pages); ``--db FILE`` keeps the synthetic archive
+and reuses it in the next run. Prints Markdown; "step peak MB" is the peak RSS during the
+step (Linux: VmHWM reset before it), "peak MB" the process's peak so far.
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from archive.graph import model as G  # noqa: E402
 from archive.graph import ranking  # noqa: E402
 from archive.graph import timeline as T  # noqa: E402
 from archive.graph.render import render  # noqa: E402
+from archive.graph.sql_export import export_rows  # noqa: E402
 from archive.graph.sql_graph import SqlGraph  # noqa: E402
+from archive.graph.sql_topics import topics as sql_topics  # noqa: E402
 from archive.indexes import graph_edges as graph_table  # noqa: E402
 from archive.indexes import registry  # noqa: E402
 from archive.store.schema import open_archive  # noqa: E402
@@ -81,7 +86,8 @@ def synthesise(path: Path, n: int, seed: int = 11) -> dict[str, int]:
                 }  # fmt: skip
                 revs = [{"page_url": u, "revision": 1, "version": 1, "event": "new",
                          "fetched_at": f"2025-11-01T{i % 24:02d}:00:00Z", "page_type":
-                         ptype[kind], "label": label, "title": page["title"]}]  # fmt: skip
+                         ptype[kind], "label": label, "title": page["title"],
+                         "published": page["published"]}]  # fmt: skip
                 if rng.random() < 0.1:
                     revs.append({**revs[0], "revision": 2, "version": 2, "event": "changed",
                                  "fetched_at": f"2025-11-20T{i % 24:02d}:00:00Z"})  # fmt: skip
@@ -132,19 +138,81 @@ def synthesise(path: Path, n: int, seed: int = 11) -> dict[str, int]:
     return counts
 
 
+def _reset_peak() -> None:
+    """Start a new peak RSS (Linux: ``VmHWM`` is reset by writing 5 to clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _step_peak() -> float:
+    """The peak RSS in MB since :func:`_reset_peak` (the whole run's where unsupported)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class Rows(list[tuple[str, float, str]]):
-    """Rows of the result table, each printed as soon as it is measured."""
+    """Rows of the result table, each printed as soon as it is measured, with the peak RSS
+    of its step and of the whole run so far."""
+
+    peak = 0.0  # the run's peak (resetting VmHWM also resets ru_maxrss)
 
     def append(self, row: tuple[str, float, str]) -> None:
         super().append(row)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} | {peak:,.0f} |", flush=True)
+        step = _step_peak()
+        self.peak = max(self.peak, step)
+        print(f"| {row[0]} | {row[1]:.2f} | {row[2]} | {step:,.0f} | {self.peak:,.0f} |",
+              flush=True)  # fmt: skip
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    _reset_peak()
     started = time.perf_counter()
     result = fn()
     return time.perf_counter() - started, result
+
+
+AT = "2025-11-10"  # every page's first revision in force, none of the second ones
+
+
+def sql_at_rows(rows: Rows, db: Any, pages: int, folder: Path) -> None:
+    """Questions answered from SQL without building the graph that used to build it:
+    ``--at``, ``graph topics``, ``graph export`` streamed row by row."""
+    topic, press = url(0, "topic"), [url(i, "press") for i in (1, pages // 3)]
+    t, found = timed(lambda: SqlGraph(db, None, AT).neighbors(press[0], 1))
+    rows.append((f"SQL --at {AT}: neighbors of a press release, depth 1", t,
+                 f"{len(found):,} nodes"))  # fmt: skip
+    t, found = timed(lambda: SqlGraph(db, None, AT).neighbors(topic, 1))
+    rows.append((f"SQL --at {AT}: neighbors of the biggest topic, depth 1", t,
+                 f"{len(found):,} nodes"))  # fmt: skip
+    t, steps = timed(lambda: SqlGraph(db, None, AT).path(*press))
+    rows.append((f"SQL --at {AT}: path between two press releases", t, f"{len(steps)} steps"))
+    t, top = timed(lambda: ranking.central(SqlGraph(db, None, AT), 20))
+    rows.append((f"igraph --at {AT}: central (PageRank, never cached)", t,
+                 f"top: {top[0]['id']}"))  # fmt: skip
+    t, found = timed(lambda: sql_topics(db, "year", None, AT))
+    what = f"{len(found['topics'])} labels, {len(found['periods'])} periods"
+    rows.append((f"SQL --at {AT}: topics --by year (never cached)", t, what))
+    for fmt in G.EXPORT_FORMATS:
+        out = folder / f"streamed.{fmt}"
+        t, (n, m) = timed(functools.partial(G.export_graph, export_rows(db), fmt, out))
+        rows.append((f"export {fmt}, streamed from SQL", t,
+                     f"{n:,} nodes, {m:,} edges, {m / t:,.0f} edges/s, "
+                     f"{out.stat().st_size / 1e6:,.0f} MB"))  # fmt: skip
+        out.unlink()
+
+
+def topic_rows(rows: Rows, db: Any, how: str) -> None:
+    for by in ("year", "month"):
+        t, found = timed(lambda: sql_topics(db, by))  # noqa: B023
+        what = f"{len(found['topics'])} labels, {len(found['periods'])} periods"
+        rows.append((f"SQL: topics --by {by}, {how}", t, what))
 
 
 def sql_rows(rows: Rows, db: Any, pages: int) -> None:
@@ -154,7 +222,8 @@ def sql_rows(rows: Rows, db: Any, pages: int) -> None:
     topic, press = url(0, "topic"), [url(i, "press") for i in (1, pages // 3)]
     t, info = timed(lambda: sql.info(sql.find("topic 0")))
     rows.append(("SQL: find 'topic 0' by title + node details", t, f"degree {info['degree']:,}"))
-    for node, depth in ((topic, 1), (press[0], 1), (press[0], 2)):
+    deep = [(press[0], 2)] if pages <= 200_000 else []  # 1M: depth 2 reaches ~10⁵ nodes
+    for node, depth in ((topic, 1), (press[0], 1), *deep):
         sql = SqlGraph(db)  # nothing remembered from the step before
         t, found = timed(lambda: sql.neighbors(node, depth))  # noqa: B023
         what = "the biggest topic" if node == topic else "a press release"
@@ -167,8 +236,11 @@ def sql_rows(rows: Rows, db: Any, pages: int) -> None:
     t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
     rows.append(("igraph: communities (Leiden), computed, not cached", t,
                  f"{len(comms):,} communities"))  # fmt: skip
+    topic_rows(rows, db, "computed, not cached")
     t, n = timed(lambda: registry.rebuild(db, registry.get("graph_ranking")))
-    rows.append(("reindex --index graph_ranking (both, stored)", t, f"{n:,} nodes ranked"))
+    rows.append(("reindex --index graph_ranking (PageRank, communities, topics; stored)", t,
+                 f"{n:,} nodes ranked"))  # fmt: skip
+    topic_rows(rows, db, "cached")
     t, top = timed(lambda: ranking.central(SqlGraph(db), 20))
     rows.append(("igraph: central, cached", t, "top 20"))
     t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
@@ -179,21 +251,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--communities", action="store_true", help="Also time communities.")
+    parser.add_argument(
+        "--db", type=Path, help="Keep the synthetic archive in this file; reuse it if it exists "
+        "(no synthesis, no graph_edges fill: their rows are left out)."
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-build", action="store_true",
+        help="Leave out the rows that build the networkx graph (the old path; memory grows "
+        "with the graph: ~2 GB at 100,000 pages).",
+    )  # fmt: skip
+    parser.add_argument("--synthesise-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        path = folder / "bench.db"
+        path = args.db or folder / "bench.db"
+        reuse = path.exists()
         print(f"{platform.python_version()}, {platform.machine()}, {args.pages:,} synthetic "
-              "pages\n\n| step | seconds | result | peak MB |\n|---|---|---|---|",
-              flush=True)  # fmt: skip
+              "pages\n\n| step | seconds | result | step peak MB | peak MB |\n"
+              "|---|---|---|---|---|", flush=True)  # fmt: skip
         rows = Rows()
-        t_syn, counts = timed(lambda: synthesise(path, args.pages))
+        if not reuse:
+            t_syn, counts = timed(lambda: synthesise(path, args.pages))
+            rows.append(("synthesise archive (insert_all)", t_syn,
+                         f"{counts['pages']:,} pages, {counts['revisions']:,} revisions, "
+                         f"{counts['links']:,} revision links"))  # fmt: skip
         db = open_archive(path)
-        rows.append(("synthesise archive (insert_all)", t_syn,
-                     f"{counts['pages']:,} pages, {counts['revisions']:,} revisions, "
-                     f"{counts['links']:,} revision links"))  # fmt: skip
-        t, n = timed(lambda: graph_table.rebuild(db))
-        rows.append(("fill graph_edges table (full rebuild, as the migration)", t, f"{n:,} rows"))
+        if not reuse:
+            t, n = timed(lambda: graph_table.rebuild(db))
+            rows.append(("fill graph_edges table (full rebuild, as the migration)", t,
+                         f"{n:,} rows"))  # fmt: skip
+        if args.synthesise_only:
+            return
         for name, sql, params in (
             ("table graph_edges: count(*)", "SELECT count(*) FROM graph_edges", []),
             ("table graph_edges: links to one topic",
@@ -222,6 +310,10 @@ def main() -> None:
         rows.append(("confirm_run: last_seen of present edges (end of an ok run)", t,
                      f"{n:,} rows"))  # fmt: skip
         sql_rows(rows, db, args.pages)
+        sql_at_rows(rows, db, args.pages, folder)
+        if args.no_build:
+            print(f"\npeak RSS {rows.peak:,.0f} MB")
+            return
         t, tl = timed(lambda: T.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
                      f"{len(tl.pages):,} pages, {len(tl.edges):,} edge histories"))  # fmt: skip
@@ -235,6 +327,9 @@ def main() -> None:
         seed = url(0, "topic")
         t, found = timed(lambda: A.neighbors(g, seed, 1))
         rows.append(("neighbors of the biggest topic, depth 1", t, f"{len(found):,} nodes"))
+        t, found_topics = timed(lambda: A.topics(g, "year"))
+        rows.append(("topics --by year (on the built graph)", t,
+                     f"{len(found_topics['topics'])} labels"))  # fmt: skip
         t, _top = timed(lambda: A.central(g, 20))
         rows.append(("central (PageRank, plain Python)", t, "top 20"))
         press = [url(i, "press") for i in (1, args.pages // 3)]
@@ -252,7 +347,7 @@ def main() -> None:
         rows.append(("render HTML (whole load + 400-node layout)", t,
                      f"{info['nodes']} nodes, {info['edges']} links, "
                      f"{page.stat().st_size / 1e3:,.0f} kB"))  # fmt: skip
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss = max(rows.peak, _step_peak())
     print(f"\npeak RSS {rss:,.0f} MB")
 
 

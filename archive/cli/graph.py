@@ -1,5 +1,7 @@
-"""``pressarchive graph ...``: the related-topic graph (networkx loads only when one of
-these commands runs)."""
+"""``pressarchive graph ...``: the related-topic graph. Neighbours, paths, topics and
+exports (now or --at a date) are read from SQL without building the graph; central and
+communities run igraph on an edge list read from SQL; networkx loads only for `graph
+render` and `--text-topics` exports, which build the graph in memory."""
 
 from __future__ import annotations
 
@@ -102,20 +104,12 @@ def graph_neighbors(
             fields=NEIGHBOR_FIELDS,
         )  # fmt: skip
         return
-    if at is None:  # now: indexed SQL lookups, no graph built
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph.sql_graph import SqlGraph  # indexed SQL lookups, no graph built
 
-        sql = SqlGraph(open_db(db_path, source=source), source)
-        found = sql.find(node)
-        info = sql.info(found)
-        data = {"node": info, "at": sql.at, "neighbors": sql.neighbors(found, depth)}
-    else:
-        from archive.graph.model import find_node, neighbors, node_info
-
-        db, g = _load_graph(db_path, at, source)
-        found = find_node(g, node, db)
-        info = node_info(g, found)
-        data = {"node": info, "at": g.graph["at"], "neighbors": neighbors(g, found, depth)}
+    sql = SqlGraph(open_db(db_path, source=source), source, at)
+    found = sql.find(node)
+    info = sql.info(found)
+    data = {"node": info, "at": sql.at, "neighbors": sql.neighbors(found, depth)}
 
     def lines(data: dict[str, Any]) -> Iterator[str]:
         yield f"{info['title']} <{found}> [{info['kind']}]"
@@ -223,10 +217,9 @@ def graph_topics(
         fields = ("trend", "topic", "key", "change", "total", *found["periods"])
         out.emit(found, text=_trend_lines, rows=_trend_rows, fields=fields)
         return
-    from archive.graph.model import topics
+    from archive.graph.sql_topics import topics  # SQL aggregates, no graph built
 
-    _db, g = _load_graph(db_path, at, source)
-    data = topics(g, by)
+    data = topics(open_db(db_path, source=source), by, source, at)
     if since or until:
         cut = 4 if by == "year" else 7
         low, high = (since or "")[:cut], (until or "9999")[:cut]
@@ -265,16 +258,10 @@ def graph_central(top: int, at: str | None, source: str | None, db_path: str, ou
     Example:
         pressarchive graph central --top 10 --at 2025-06-30
     """
-    if at is None:  # now: igraph on the edge list of graph_edges, cached in the archive
-        from archive.graph import ranking
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph import ranking  # igraph on the edge list of graph_edges
+    from archive.graph.sql_graph import SqlGraph
 
-        found = ranking.central(SqlGraph(open_db(db_path, source=source), source), top)
-    else:
-        from archive.graph.model import central
-
-        _db, g = _load_graph(db_path, at, source)
-        found = central(g, top)
+    found = ranking.central(SqlGraph(open_db(db_path, source=source), source, at), top)
     out.emit(found, text=_central_lines, fields=CENTRAL_FIELDS)
 
 
@@ -307,25 +294,18 @@ def graph_communities(
     seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
     out: Output,
 ) -> None:  # fmt: skip
-    """Clusters of topics and releases (modularity communities: igraph's Leiden method on
-    the graph now, cached by `pressarchive reindex --index graph_ranking`; Louvain on the
-    graph built for --at).
+    """Clusters of topics and releases (modularity communities: igraph's Leiden method;
+    for the graph now cached by `pressarchive reindex --index graph_ranking`).
 
     \b
     Example:
         pressarchive graph communities --json
     """
-    if at is None:  # now: igraph on the edge list of graph_edges, cached in the archive
-        from archive.graph import ranking
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph import ranking  # igraph on the edge list of graph_edges
+    from archive.graph.sql_graph import SqlGraph
 
-        sql = SqlGraph(open_db(db_path, source=source), source)
-        found = ranking.communities(sql, seed=seed, resolution=resolution)
-    else:
-        from archive.graph.model import communities
-
-        _db, g = _load_graph(db_path, at, source)
-        found = communities(g, seed=seed, resolution=resolution)
+    sql = SqlGraph(open_db(db_path, source=source), source, at)
+    found = ranking.communities(sql, seed=seed, resolution=resolution)
     out.emit(found, text=_community_lines, rows=_community_rows, fields=COMMUNITY_FIELDS)
 
 
@@ -354,16 +334,10 @@ def graph_path(
     Example:
         pressarchive graph path Migration Wahlen
     """
-    if at is None:  # now: a bidirectional BFS over indexed SQL lookups
-        from archive.graph.sql_graph import SqlGraph
+    from archive.graph.sql_graph import SqlGraph  # a bidirectional BFS over SQL lookups
 
-        sql = SqlGraph(open_db(db_path, source=source), source)
-        steps = sql.path(sql.find(a), sql.find(b))
-    else:
-        from archive.graph.model import find_node, path
-
-        db, g = _load_graph(db_path, at, source)
-        steps = path(g, find_node(g, a, db), find_node(g, b, db))
+    sql = SqlGraph(open_db(db_path, source=source), source, at)
+    steps = sql.path(sql.find(a), sql.find(b))
     out.emit(steps, text=_path_lines, fields=PATH_FIELDS)
 
 
@@ -386,7 +360,8 @@ def graph_export(
     source, page_type, published, url, first_seen, last_seen on nodes; rel, kind,
     category, title, date, position, first_seen, last_seen, published on edges; a missing
     value is absent. GEXF is dynamic (Gephi's timeline plays first_seen spells); the JSON reads
-    with networkx.node_link_graph(data) as it is ("edges" key).
+    with networkx.node_link_graph(data) as it is ("edges" key). Streamed from the archive
+    row by row (memory stays flat); with --text-topics the graph is built in memory.
 
     \b
     Example:
@@ -399,10 +374,14 @@ def graph_export(
 
     if output is not None:  # before the archive is opened: never over it, nor into nowhere
         check_output(output, GraphError, archive=db_path)
-    _db, g = _load_graph(db_path, at, source, text_topics)
-    export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
+    if text_topics:  # the text's topics join the graph built in memory
+        _db, g = _load_graph(db_path, at, source, text_topics)
+    else:  # streamed from SQL row by row, no graph built
+        from archive.graph.sql_export import export_rows
+
+        g = export_rows(open_db(db_path, source=source), source, at)
+    n, m = export_graph(g, fmt, output or sys.stdout.buffer, archive=db_path)
     if output:
-        n, m = g.number_of_nodes(), g.number_of_edges()
         click.echo(f"{n} nodes, {m} edges written to {output}", err=True)
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -32,6 +33,7 @@ from crawler import clock
 from crawler.errors import GraphError
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPED = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
 _ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
 _TYPES = ((bool, "boolean"), (int, "long"), (float, "double"))
 _GEXF_NS = (
@@ -56,14 +58,21 @@ def _text(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
+    if not _ESCAPED.search(text):  # most values: nothing to escape or drop
+        return text
     return escape(_NOT_XML.sub("", text) if _NOT_XML.search(text) else text)
 
 
 def _attr(value: Any) -> str:
     """``value`` inside a double-quoted XML attribute."""
-    if value is None or isinstance(value, bool):
+    if type(value) is str:
+        text = value
+    elif value is None or isinstance(value, bool):
         return "" if value is None else ("true" if value else "false")
-    text = str(value)
+    else:
+        text = str(value)
+    if not _ESCAPED.search(text):  # most values: nothing to escape or drop
+        return text
     if _NOT_XML.search(text):
         text = _NOT_XML.sub("", text)
     return escape(text, _ATTR_ENTITIES)
@@ -76,6 +85,61 @@ def exported(data: dict[str, Any]) -> dict[str, Any]:
         for key, value in data.items()
         if value is not None and value != ""
     }
+
+
+@dataclass
+class Export:
+    """What a writer writes: the graph's attributes, the attribute names and XML types of
+    nodes and edges (in the export vocabulary), and the nodes ``(id, attributes)`` and
+    edges ``(source, target, key, attributes)`` as iterables read once, in that order;
+    ``written``: the nodes and edges written. :func:`of_graph` makes one of a networkx
+    graph; :mod:`archive.graph.sql_export` one streamed from SQL."""
+
+    graph: dict[str, Any]
+    node_keys: dict[str, str]
+    edge_keys: dict[str, str]
+    nodes: Callable[[], Iterable[tuple[Any, dict[str, Any]]]]
+    edges: Callable[[], Iterable[tuple[Any, Any, Any, dict[str, Any]]]]
+    written: list[int] = field(default_factory=lambda: [0, 0])
+
+    def each_node(self) -> Iterator[tuple[Any, dict[str, Any]]]:
+        for item in self.nodes():
+            self.written[0] += 1
+            yield item
+
+    def each_edge(self) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
+        for item in self.edges():
+            self.written[1] += 1
+            yield item
+
+
+def of_graph(g: Any) -> Export:
+    """The :class:`Export` of a networkx MultiDiGraph (types from its values)."""
+    if isinstance(g, Export):
+        return g
+    return Export(
+        dict(g.graph), _schema(exported(d) for _n, d in g.nodes(data=True)),
+        _schema(exported(d) for *_e, d in g.edges(data=True)),
+        lambda: g.nodes(data=True), lambda: g.edges(keys=True, data=True),
+    )  # fmt: skip
+
+
+def _openings(key_ids: dict[str, str], template: str) -> dict[str, str]:
+    """The text before each attribute's value (``template`` with ``{id}``), by the name in
+    the graph's data (``label`` is written as ``category``, see :func:`exported`)."""
+    found = {name: template.format(id=key_id) for name, key_id in key_ids.items()}
+    if "category" in found:
+        found["label"] = found["category"]
+    return found
+
+
+def _values(data: dict[str, Any], opening: dict[str, str], close: str, conv: Any) -> str:
+    """The attributes of ``data`` present in the export (:func:`exported`), one a line."""
+    return "".join(
+        opening[key] + conv(value) + close
+        for key, value in data.items()
+        if value is not None and value != ""
+    )
 
 
 def _type_name(value: Any) -> str:
@@ -130,11 +194,14 @@ def _sink(
     out.write("".join(chunks).encode("utf-8"))
 
 
-def write_graphml(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
-    """GraphML as ``nx.write_graphml`` writes a MultiDiGraph (edge id = key)."""
+def write_graphml(
+    g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None
+) -> tuple[int, int]:
+    """GraphML as ``nx.write_graphml`` writes a MultiDiGraph (edge id = key) of ``g`` (a
+    graph or an :class:`Export`); returns the nodes and edges written."""
+    g = of_graph(g)
     graph_keys = _schema(iter([exported(g.graph)]))
-    node_keys = _schema(exported(d) for _n, d in g.nodes(data=True))
-    edge_keys = _schema(exported(d) for *_e, d in g.edges(data=True))
+    node_keys, edge_keys = g.node_keys, g.edge_keys
     ids: dict[tuple[str, str], str] = {}
     with _sink(out, archive) as write:
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<graphml {_GRAPHML_NS}>\n")
@@ -146,21 +213,18 @@ def write_graphml(g: Any, out: str | Path | IO[bytes], archive: str | Path | Non
         write('<graph edgedefault="directed">\n')
         for name, value in exported(g.graph).items():
             write(f'<data key="{ids[("graph", name)]}">{_text(value)}</data>\n')
-        node_ids = {name: ids[("node", name)] for name in node_keys}
-        for node, data in g.nodes(data=True):
-            parts = [f'<node id="{_attr(node)}">\n']
-            parts += [f'  <data key="{node_ids[k]}">{_text(v)}</data>\n'
-                      for k, v in exported(data).items()]  # fmt: skip
-            parts.append("</node>\n")
-            write("".join(parts))
-        edge_ids = {name: ids[("edge", name)] for name in edge_keys}
-        for u, v, key, data in g.edges(keys=True, data=True):
-            parts = [f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(key)}">\n']
-            parts += [f'  <data key="{edge_ids[k]}">{_text(x)}</data>\n'
-                      for k, x in exported(data).items()]  # fmt: skip
-            parts.append("</edge>\n")
-            write("".join(parts))
+        template, close = '  <data key="{id}">', "</data>\n"
+        node_open = _openings({n: ids[("node", n)] for n in node_keys}, template)
+        for node, data in g.each_node():
+            values = _values(data, node_open, close, _text)
+            write(f'<node id="{_attr(node)}">\n{values}</node>\n')
+        edge_open = _openings({n: ids[("edge", n)] for n in edge_keys}, template)
+        for u, v, key, data in g.each_edge():
+            values = _values(data, edge_open, close, _text)
+            write(f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(key)}">\n'
+                  f"{values}</edge>\n")  # fmt: skip
         write("</graph></graphml>\n")
+    return g.written[0], g.written[1]
 
 
 def _spell(data: dict[str, Any]) -> str:
@@ -173,12 +237,14 @@ def _spell(data: dict[str, Any]) -> str:
     return f'        <spells><spell start="{_attr(start)}"{bound} /></spells>\n'
 
 
-def write_gexf(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
+def write_gexf(
+    g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None
+) -> tuple[int, int]:
     """GEXF 1.3, dynamic, for Gephi: a node's label is its title; spells from
-    ``first_seen``; the edge key is ``networkx_key``, as ``nx.write_gexf`` does."""
-    node_keys = _schema(exported(d) for _n, d in g.nodes(data=True))
-    edge_keys = _schema(exported(d) for *_e, d in g.edges(data=True))
-    edge_keys["networkx_key"] = "string"
+    ``first_seen``; the edge key is ``networkx_key``, as ``nx.write_gexf`` does. Returns
+    the nodes and edges written."""
+    g = of_graph(g)
+    node_keys, edge_keys = g.node_keys, {**g.edge_keys, "networkx_key": "string"}
     node_ids = {name: str(i) for i, name in enumerate(node_keys)}
     edge_ids = {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
     with _sink(out, archive) as write:
@@ -193,45 +259,51 @@ def write_gexf(g: Any, out: str | Path | IO[bytes], archive: str | Path | None =
                 write(f'      <attribute id="{key_ids[name]}" title="{_attr(name)}" '
                       f'type="{xml_type}" />\n')  # fmt: skip
             write("    </attributes>\n")
+        template, close = '          <attvalue for="{id}" value="', '" />\n'
+        node_open, edge_open = _openings(node_ids, template), _openings(edge_ids, template)
         write("    <nodes>\n")
-        for node, data in g.nodes(data=True):
-            parts = [f'      <node id="{_attr(node)}" label="{_attr(data.get("title") or node)}">\n'
-                     "        <attvalues>\n"]  # fmt: skip
-            for k, v in exported(data).items():
-                parts.append(f'          <attvalue for="{node_ids[k]}" value="{_attr(v)}" />\n')
-            parts += ["        </attvalues>\n", _spell(data), "      </node>\n"]
-            write("".join(parts))
+        for node, data in g.each_node():
+            values = _values(data, node_open, close, _attr)
+            write(f'      <node id="{_attr(node)}" label="{_attr(data.get("title") or node)}">\n'
+                  f"        <attvalues>\n{values}        </attvalues>\n{_spell(data)}"
+                  "      </node>\n")  # fmt: skip
         write("    </nodes>\n    <edges>\n")
-        key_for = edge_ids["networkx_key"]
-        for i, (u, v, key, data) in enumerate(g.edges(keys=True, data=True)):
-            parts = [f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{i}">\n'
-                     "        <attvalues>\n"]  # fmt: skip
-            for k, x in exported(data).items():
-                parts.append(f'          <attvalue for="{edge_ids[k]}" value="{_attr(x)}" />\n')
-            parts += [f'          <attvalue for="{key_for}" value="{_attr(key)}" />\n'
-                      "        </attvalues>\n", _spell(data), "      </edge>\n"]  # fmt: skip
-            write("".join(parts))
+        key_open = edge_open["networkx_key"]
+        for i, (u, v, key, data) in enumerate(g.each_edge()):
+            values = _values(data, edge_open, close, _attr)
+            write(f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{i}">\n'
+                  f"        <attvalues>\n{values}{key_open}{_attr(key)}{close}"
+                  f"        </attvalues>\n{_spell(data)}      </edge>\n")  # fmt: skip
         write("    </edges>\n  </graph>\n</gexf>\n")
+    return g.written[0], g.written[1]
 
 
-def write_json(g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None) -> None:
-    """Node-link JSON as ``nx.node_link_data(g)`` writes it (``edges`` key, networkx 3.4+
-    defaults), in the export vocabulary; one node / edge a line."""
+def write_json(
+    g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None
+) -> tuple[int, int]:
+    """Node-link JSON as ``nx.node_link_data(g)`` writes a MultiDiGraph (``edges`` key,
+    networkx 3.4+ defaults), in the export vocabulary; one node / edge a line. Returns the
+    nodes and edges written."""
+    g = of_graph(g)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with _sink(out, archive) as write:
-        head = {"directed": g.is_directed(), "multigraph": g.is_multigraph(),
-                "graph": exported(g.graph)}  # fmt: skip
+        head = {"directed": True, "multigraph": True, "graph": exported(g.graph)}
         write(dumps(head)[:-1] + ',\n"nodes": [')
         sep = "\n"
-        for node, data in g.nodes(data=True):
+        for node, data in g.each_node():
             write(sep + dumps({**exported(data), "id": node}))
             sep = ",\n"
         write('\n],\n"edges": [')
         sep = "\n"
-        for u, v, key, data in g.edges(keys=True, data=True):
+        for u, v, key, data in g.each_edge():
             write(sep + dumps({**exported(data), "source": u, "target": v, "key": key}))
             sep = ",\n"
         write("\n]}\n")
+    return g.written[0], g.written[1]
 
 
-__all__ = ["exported", "write_gexf", "write_graphml", "write_json"]
+#: ``graph export --format``: the writer of each format.
+WRITERS = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}
+
+
+__all__ = ["WRITERS", "Export", "exported", "of_graph", "write_gexf", "write_graphml", "write_json"]

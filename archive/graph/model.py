@@ -62,7 +62,7 @@ from archive.graph.analysis import (
     simple_graph,
     topics,
 )
-from archive.graph.formats import write_gexf, write_graphml, write_json
+from archive.graph.formats import WRITERS
 from archive.graph.text_nodes import add_text_topics
 from archive.graph.timeline import (
     LABEL_PREFIX,
@@ -116,12 +116,15 @@ def _present_edges(
     g: Any, timeline: Timeline, at: str | None, generic: set[str], confirmed: dict[str, str]
 ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """The edges of :func:`graph_at` as ``(source, target, rel, attributes)``; adds the
-    label and linked nodes they reach to ``g`` on the way."""
+    label and linked nodes they reach to ``g`` on the way. A body link counts only to a
+    page present then (not to a removed page that another edge made a node before it, as
+    it once did, depending on the order of the edges)."""
     nodes = g.nodes
+    pages = set(nodes)  # the present pages, before any label or linked node is added
     for (src, target, rel), hist in timeline.edges.items():
-        if src not in nodes or not hist.present(at):
+        if src not in pages or not hist.present(at):
             continue
-        if not edge_counts(rel, target, hist.attrs.get("label", ""), nodes, generic):
+        if not edge_counts(rel, target, hist.attrs.get("label", ""), pages, generic):
             continue
         if rel == "label":
             name = hist.attrs["label"]
@@ -176,15 +179,17 @@ def build_graph(
 
 def export_graph(
     g: Any, fmt: str, out: str | Path | IO[bytes], *, archive: str | Path | None = None
-) -> None:
+) -> tuple[int, int]:
     """Write ``g`` as GraphML, GEXF 1.3 (Gephi) or node-link JSON (D3, networkx); no
     attribute is ``None``. In GEXF a node's label is its title; the page label is
     ``category``. Streamed node by node (:mod:`archive.graph.formats`) into a file written
-    all or nothing, never over the file ``archive`` (:func:`archive.outfile.check_output`)."""
+    all or nothing, never over the file ``archive`` (:func:`archive.outfile.check_output`).
+    ``g``: a networkx graph or an :class:`archive.graph.formats.Export` (such as
+    :func:`archive.graph.sql_export.export_rows`: no graph built). Returns the nodes and
+    edges written."""
     if fmt not in EXPORT_FORMATS:
         raise GraphError(f"unknown format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
-    writer = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt]
-    writer(g, out, archive)
+    return WRITERS[fmt](g, out, archive)
 
 
 __all__ = [

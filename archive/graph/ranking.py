@@ -21,14 +21,24 @@ from archive.graph.timeline import KIND_OF_TYPE
 from archive.indexes import graph_ranking as R
 
 
+def _listed(sql: SqlGraph) -> R.Listed | None:
+    """The edge list of the graph at a past time (``None``: now, which the cache serves)."""
+    if sql.bound is None:
+        return None
+    return R.edge_list(sql.db, sql.source, sql.bound, sql.tables)
+
+
 def ranks(sql: SqlGraph) -> list[list[Any]]:
-    """Every node with its PageRank and in- and out-degree, best first."""
+    """Every node with its PageRank and in- and out-degree, best first (at a past time:
+    computed, never cached)."""
+    if sql.bound is not None:
+        return R.compute_ranks(sql.db, sql.source, listed=_listed(sql))
     found = R.read_cached(sql.db, R.rank_key(sql.source))
     return list(found if found is not None else R.compute_ranks(sql.db, sql.source))
 
 
 def central(sql: SqlGraph, top: int = 20) -> list[dict[str, Any]]:
-    """:func:`archive.graph.analysis.central` on the graph now."""
+    """:func:`archive.graph.analysis.central` on the graph now (or at ``sql.at``)."""
     out = []
     for node, rank, ins, outs in ranks(sql)[:top]:
         out.append({**sql.info(node, ins + outs), "pagerank": round(rank, 6),
@@ -38,14 +48,16 @@ def central(sql: SqlGraph, top: int = 20) -> list[dict[str, Any]]:
 
 def partition(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> dict[str, Any]:
     """Members of each community (largest first) and each node's distinct neighbours."""
-    found = R.read_cached(sql.db, R.partition_key(sql.source, seed, resolution))
+    found = None
+    if sql.bound is None:
+        found = R.read_cached(sql.db, R.partition_key(sql.source, seed, resolution))
     if found is None:
-        found = R.compute_partition(sql.db, sql.source, seed, resolution)
+        found = R.compute_partition(sql.db, sql.source, seed, resolution, _listed(sql))
     return dict(found)
 
 
 def communities(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> list[dict[str, Any]]:
-    """:func:`archive.graph.analysis.communities` on the graph now."""
+    """:func:`archive.graph.analysis.communities` on the graph now (or at ``sql.at``)."""
     found = partition(sql, seed, resolution)
     neighbours: dict[str, int] = found["neighbours"]
     degree: dict[str, int] = found["degree"]
@@ -70,7 +82,8 @@ def _kinds_labels(sql: SqlGraph) -> Callable[[str], tuple[str, str]]:
     pages = {
         str(u): (KIND_OF_TYPE.get(t or "", "other"), str(label or ""))
         for u, t, label in sql.db.execute(
-            f"SELECT url, page_type, label FROM pages WHERE 1{scope}", {"source": sql.source}
+            f"SELECT url, page_type, label FROM {sql.tables[0]} WHERE 1{scope}",
+            {"source": sql.source, "at": sql.bound},
         )
     }  # fmt: skip
 

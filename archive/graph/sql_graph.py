@@ -7,8 +7,10 @@ with ``at`` = now (tests/archive/test_graph_sql.py compares both on every node o
 sample site): the nodes are the present pages (of ``source``, if given), the labels and
 linked URLs their counted edges reach; an edge counts by the rule of
 :func:`archive.graph.timeline.edge_counts` (present, its page present, a body link only to a
-present page, no generic label). ``--at`` (edges present at a past time) needs the revision
-spans: those commands still build the graph (:mod:`archive.graph.model`).
+present page, no generic label). With ``at`` the same questions are asked of the graph at
+that time: :mod:`archive.graph.sql_at` supplies relations with the columns of ``pages`` and
+``graph_edges`` that read the revision in force then (tests/archive/graph/test_graph_at.py
+compares every node with :func:`archive.graph.model.build_graph` at many times).
 
 This module needs no networkx.
 """
@@ -23,10 +25,21 @@ from typing import Any
 import sqlite_utils
 
 from archive.graph.analysis import neighbor_row
-from archive.graph.timeline import EDGE_RELS, KIND_OF_TYPE, LABEL_PREFIX, NodeNotFound
+from archive.graph.sql_at import PAGES_AT, tables
+from archive.graph.timeline import EDGE_RELS, KIND_OF_TYPE, LABEL_PREFIX, NodeNotFound, at_bound
 from archive.indexes.graph_ranking import generic_labels
 from archive.store.lookup import url_forms
 
+_PAGE = (
+    "SELECT p.url, p.page_type, p.title, p.label, p.source, p.published, "
+    "(SELECT min(fetched_at) FROM revisions WHERE page_url = p.url), "
+    "(SELECT max(fetched_at) FROM revisions WHERE page_url = p.url) FROM pages p "
+)
+_PAGE_AT = (
+    "SELECT p.url, p.page_type, p.title, p.label, p.source, p.published, "
+    "(SELECT min(fetched_at) FROM revisions WHERE page_url = p.url), p.fetched_at "
+    f"FROM {PAGES_AT} p "
+)
 NODE_KEYS = ("kind", "status", "title", "label", "source", "published", "first_seen", "last_seen")
 _EDGE = "e.source, e.target, e.rel, e.kind, e.label, e.title, e.date, e.position, e.first_seen"
 
@@ -34,66 +47,94 @@ _EDGE = "e.source, e.target, e.rel, e.kind, e.label, e.title, e.date, e.position
 class SqlGraph:
     """The graph of ``db`` (or one ``source``) now, read on demand from SQL."""
 
-    def __init__(self, db: sqlite_utils.Database, source: str | None = None) -> None:
-        self.db, self.source = db, source
+    def __init__(
+        self, db: sqlite_utils.Database, source: str | None = None, at: str | None = None
+    ) -> None:
+        self.db, self.source, self.bound = db, source, at_bound(at)
+        self.tables = tables(self.bound)
+        pages, self._graph_edges = self.tables
         self._nodes: dict[str, dict[str, Any] | None] = {}
         self._degree: dict[str, int] = {}
         self._runs: dict[str, str] = {}
         scope = " AND {a}.removed_at IS NULL" + (" AND {a}.source = :source" if source else "")
-        self._params: dict[str, Any] = {"source": source}
+        self._params: dict[str, Any] = {"source": source, "at": self.bound}
+        self._pages = pages
         self._counted = (
-            f"e.present AND EXISTS (SELECT 1 FROM pages s WHERE s.url = e.source"
+            f"e.present AND EXISTS (SELECT 1 FROM {pages} s WHERE s.url = e.source"
             f"{scope.format(a='s')}) AND (e.rel = 'related' OR (e.rel = 'body' AND EXISTS "
-            f"(SELECT 1 FROM pages t WHERE t.url = e.target{scope.format(a='t')})) OR "
+            f"(SELECT 1 FROM {pages} t WHERE t.url = e.target{scope.format(a='t')})) OR "
             "(e.rel = 'label' AND e.label NOT IN (SELECT value FROM json_each(:generic))))"
         )
         self._scope = scope.format(a="p")
+        self._PAGE = _PAGE if self.bound is None else _PAGE_AT
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of the queries below (``:source``, ``:at``, ``:generic``)."""
+        self.generic  # noqa: B018 - sets the :generic parameter
+        return self._params
+
+    @property
+    def page_sql(self) -> str:
+        """``SELECT`` of a page's row for :meth:`page_attrs` (alias ``p``), to be followed by
+        ``WHERE``."""
+        return self._PAGE
+
+    @property
+    def present_scope(self) -> str:
+        """The condition (`` AND ...``) that page ``p`` is present (and of the source)."""
+        return self._scope
+
+    @property
+    def counted(self) -> str:
+        """The condition that edge ``e`` counts (the rule of ``edge_counts``)."""
+        return self._counted
 
     @property
     def at(self) -> str:
-        return "now"
+        """The time asked about, as ``graph_at`` names it: the bound, or "now"."""
+        return self.bound or "now"
 
     # ------------------------------------------------------------------ pages and labels
 
     @cached_property
     def generic(self) -> set[str]:
         """Labels carried by more than a quarter of the present pages (no node)."""
-        found = generic_labels(self.db, self.source)
+        found = generic_labels(self.db, self.source, self.bound, self.tables)
         self._params["generic"] = json.dumps(sorted(found))
         return found
 
-    def _confirmed(self, source: str) -> str:
+    def confirmed(self, source: str) -> str:
+        """The end of the latest successful run of ``source`` (by the time asked about)."""
+        if source not in self._runs:
+            self._runs[source] = self._run_end(source)
+        return self._runs[source]
+
+    def _run_end(self, source: str) -> str:
         row = self.db.execute(
-            "SELECT max(finished_at) FROM crawl_runs WHERE status = 'ok' AND source = ?", [source]
-        ).fetchone()
+            "SELECT max(finished_at) FROM crawl_runs WHERE status = 'ok' AND source = :s AND "
+            "(:at IS NULL OR finished_at <= :at)", {"s": source, "at": self.bound},
+        ).fetchone()  # fmt: skip
         return str(row[0] or "")
 
-    _PAGE = (
-        "SELECT p.url, p.page_type, p.title, p.label, p.source, p.published, "
-        "(SELECT min(fetched_at) FROM revisions WHERE page_url = p.url), "
-        "(SELECT max(fetched_at) FROM revisions WHERE page_url = p.url) FROM pages p "
-    )
-
-    def _page_attrs(self, row: Any, present: bool) -> dict[str, Any]:
+    def page_attrs(self, row: Any, present: bool) -> dict[str, Any]:
         _url, ptype, title, label, source, published, first, last = row
         last = str(last)
         if present:
-            if source not in self._runs:
-                self._runs[source] = self._confirmed(source)
-            last = max(last, self._runs[source])
+            last = max(last, self.confirmed(source))
         return {"kind": KIND_OF_TYPE.get(ptype or "", "other"), "page_type": ptype or "",
                 "status": "archived" if present else "removed", "title": title or "",
                 "label": label or "", "source": source or "", "published": published or "",
                 "first_seen": str(first), "last_seen": last}  # fmt: skip
 
-    def _page(self, url: str, present: bool) -> dict[str, Any] | None:
+    def page(self, url: str, present: bool) -> dict[str, Any] | None:
         cond = self._scope if present else (" AND p.source = :source" if self.source else "")
         row = self.db.execute(
             f"{self._PAGE} WHERE p.url = :url{cond}", {**self._params, "url": url}
         ).fetchone()
         if row is None or row[6] is None:
             return None
-        return self._page_attrs(row, present)
+        return self.page_attrs(row, present)
 
     def prefetch(self, nodes: list[str]) -> None:
         """Read the present pages among ``nodes`` and every node's degree in three queries
@@ -103,7 +144,7 @@ class SqlGraph:
         pick = "IN (SELECT value FROM json_each(:nodes))"
         for row in self.db.execute(f"{self._PAGE} WHERE p.url {pick}{self._scope}", params):
             if row[6] is not None:
-                self._nodes[str(row[0])] = self._page_attrs(row, True)
+                self._nodes[str(row[0])] = self.page_attrs(row, True)
         todo = [u for u in nodes if u not in self._degree]
         if not todo:
             return
@@ -112,8 +153,8 @@ class SqlGraph:
         found: dict[str, int] = dict.fromkeys(todo, 0)
         for column in ("source", "target"):
             for node, n in self.db.execute(
-                f"SELECT e.{column}, count(*) FROM graph_edges e WHERE e.{column} {pick} AND "
-                f"{self._counted} GROUP BY e.{column}", params,
+                f"SELECT e.{column}, count(*) FROM {self._graph_edges} e WHERE e.{column} "
+                f"{pick} AND {self._counted} GROUP BY e.{column}", params,
             ):  # fmt: skip
                 found[node] += n
         self._degree.update(found)
@@ -126,14 +167,14 @@ class SqlGraph:
         return self._nodes[node]
 
     def _find(self, node: str) -> dict[str, Any] | None:
-        page = self._page(node, present=True)
+        page = self.page(node, present=True)
         if page is not None:
             return page
         if node.startswith(LABEL_PREFIX):  # only label edges lead there
             self.generic  # noqa: B018 - sets the :generic parameter
             name, first = self.db.execute(
-                "SELECT min(e.label), min(e.first_seen) FROM graph_edges e WHERE e.target = "
-                f":node AND {self._counted}", {**self._params, "node": node},
+                f"SELECT min(e.label), min(e.first_seen) FROM {self._graph_edges} e WHERE "
+                f"e.target = :node AND {self._counted}", {**self._params, "node": node},
             ).fetchone()  # fmt: skip
             if name is None:
                 return None
@@ -143,7 +184,7 @@ class SqlGraph:
         ins = self.edges_in(node)
         if not ins:
             return None
-        removed = self._page(node, present=False)
+        removed = self.page(node, present=False)
         if removed is not None:
             return removed
         first = min((e for e in ins if e["rel"] == "related"), key=lambda e: e["from"])
@@ -156,7 +197,7 @@ class SqlGraph:
     def _edges(self, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.generic  # noqa: B018 - sets the :generic parameter
         rows = self.db.execute(
-            f"SELECT {_EDGE} FROM graph_edges e WHERE {where} AND {self._counted}",
+            f"SELECT {_EDGE} FROM {self._graph_edges} e WHERE {where} AND {self._counted}",
             {**self._params, **params},
         ).fetchall()
         out = []
@@ -180,7 +221,8 @@ class SqlGraph:
         self.generic  # noqa: B018 - sets the :generic parameter
         column = "source" if direction == "out" else "target"
         row = self.db.execute(
-            f"SELECT count(*) FROM graph_edges e WHERE e.{column} = :node AND {self._counted}",
+            f"SELECT count(*) FROM {self._graph_edges} e WHERE e.{column} = :node AND "
+            f"{self._counted}",
             {**self._params, "node": node},
         ).fetchone()
         return int(row[0])
@@ -194,7 +236,7 @@ class SqlGraph:
         """:func:`archive.graph.analysis.node_info` of ``node`` (``degree`` if known)."""
         data = self.node(node)
         if data is None:
-            raise NodeNotFound(f"{node!r}: not in the graph at now")
+            raise NodeNotFound(f"{node!r}: not in the graph at {self.at}")
         if degree is None:
             degree = self.degree(node)
         return {"id": node, **{k: data.get(k, "") for k in NODE_KEYS}, "degree": degree}
@@ -211,14 +253,16 @@ class SqlGraph:
         params = {**self._params, "q": folded}
         scope = " AND p.source = :source" if self.source else ""
         for url, title, removed in self.db.execute(
-            f"SELECT url, title, removed_at FROM pages p WHERE pa_contains(title, :q){scope}",
+            f"SELECT url, title, removed_at FROM {self._pages} p WHERE pa_contains(title, :q)"
+            f"{scope}",
             params,
         ).fetchall():  # fmt: skip
             if removed is None or self.node(str(url)) is not None:
                 yield str(url), str(title or ""), False
         generic = self.generic
         for (label,) in self.db.execute(
-            f"SELECT DISTINCT label FROM pages p WHERE label != '' AND pa_contains(label, :q)"
+            f"SELECT DISTINCT label FROM {self._pages} p WHERE label != '' AND "
+            "pa_contains(label, :q)"
             f"{self._scope}", params,
         ).fetchall():  # fmt: skip
             if label not in generic:
@@ -226,11 +270,11 @@ class SqlGraph:
         present = self._scope.replace("p.", "t.")
         others = [str(t) for (t,) in self.db.execute(
             "SELECT e.target FROM (SELECT DISTINCT target FROM graph_edges) e WHERE NOT "
-            f"EXISTS (SELECT 1 FROM pages t WHERE t.url = e.target{present})", params,
+            f"EXISTS (SELECT 1 FROM {self._pages} t WHERE t.url = e.target{present})", params,
         ) if not str(t).startswith(LABEL_PREFIX)]  # fmt: skip
         for (target,) in self.db.execute(
-            "SELECT DISTINCT e.target FROM graph_edges e WHERE e.target IN (SELECT value FROM "
-            "json_each(:urls)) AND e.rel = 'related' AND e.present AND "
+            f"SELECT DISTINCT e.target FROM {self._graph_edges} e WHERE e.target IN (SELECT "
+            "value FROM json_each(:urls)) AND e.rel = 'related' AND e.present AND "
             "pa_contains(coalesce(nullif(e.title, ''), e.target), :q)",
             {**params, "urls": json.dumps(others)},
         ).fetchall():  # fmt: skip
@@ -266,7 +310,7 @@ class SqlGraph:
         if partial:
             names = "; ".join(f"{t} <{n}>" for n, t in partial[:5])
             raise NodeNotFound(f"{query!r} matches {len(partial)} nodes: {names}")
-        raise NodeNotFound(f"{query!r}: no page or label in the graph at now")
+        raise NodeNotFound(f"{query!r}: no page or label in the graph at {self.at}")
 
     # ------------------------------------------------------------------ questions
 

@@ -21,8 +21,10 @@ The edge rule (no self-links, no empty labels, body links only to archived pages
 twice more: as the views of migration 5 (``graph_edge_spans``, frozen; the former
 ``graph_edges`` view is what ``_EDGES_SQL`` was derived from, and tests/archive/test_graph.py
 checks that both give the same rows) and in Python, :func:`archive.graph.timeline.edge_counts`
-used by :mod:`archive.graph.model` and :mod:`archive.graph.render` (edges *at a time*, which
-one SQL table of first/last seen cannot answer). The Python rule also skips generic labels,
+used by :mod:`archive.graph.model` and :mod:`archive.graph.render` (edges *at a time*: one
+row of first/last seen cannot tell a link removed and added back, so the SQL answers at a
+past time, :mod:`archive.graph.sql_at`, take this table's rows as candidates and check the
+revision in force then). The Python rule also skips generic labels,
 which depend on the time asked about, so this table keeps them;
 tests/archive/test_graph.py checks that both keep the same edges.
 

@@ -41,29 +41,42 @@ def _scope(alias: str, source: str | None) -> str:
     return f" AND {alias}.removed_at IS NULL" + (f" AND {alias}.source = :source" if source else "")
 
 
-def generic_labels(db: sqlite_utils.Database, source: str | None = None) -> set[str]:
+#: The ``pages`` and ``graph_edges`` relations of the graph now (the tables); for a past
+#: time, :func:`archive.graph.sql_at.tables` gives relations with the same columns that
+#: read ``:at`` from the query parameters.
+NOW = ("pages", "graph_edges")
+
+
+def generic_labels(
+    db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
+    tables: tuple[str, str] = NOW,
+) -> set[str]:  # fmt: skip
     """Labels carried by more than :data:`GENERIC_SHARE` of the present pages (and more
     than ``GENERIC_MIN - 1``): they say what kind of page it is, so they get no node."""
     rows = db.execute(
-        f"SELECT label, count(*) FROM pages p WHERE 1{_scope('p', source)} GROUP BY label",
-        {"source": source},
+        f"SELECT label, count(*) FROM {tables[0]} p WHERE 1{_scope('p', source)} GROUP BY label",
+        {"source": source, "at": at},
     ).fetchall()
     limit = max(GENERIC_SHARE * sum(n for _l, n in rows), GENERIC_MIN - 1)
     return {str(label) for label, n in rows if label and n > limit}
 
 
 def edge_list(
-    db: sqlite_utils.Database, source: str | None = None
-) -> tuple[list[str], list[tuple[int, int]]]:
+    db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
+    tables: tuple[str, str] = NOW,
+) -> tuple[list[str], list[tuple[int, int]]]:  # fmt: skip
     """The nodes of the graph now (present pages sorted, then the other nodes edges reach)
-    and its edges as index pairs (one per edge, parallel edges repeated)."""
-    params = {"source": source, "generic": json.dumps(sorted(generic_labels(db, source)))}
-    nodes = [str(u) for (u,) in db.execute(
-        f"SELECT url FROM pages s WHERE 1{_scope('s', source)} ORDER BY url", params)]  # fmt: skip
+    and its edges as index pairs (one per edge, parallel edges repeated); ``at`` and
+    ``tables``: the graph at that time instead."""
+    generic = generic_labels(db, source, at, tables)
+    params = {"source": source, "generic": json.dumps(sorted(generic)), "at": at}
+    pages, graph_edges = tables
+    present = f"SELECT url FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
+    nodes = [str(u) for (u,) in db.execute(present, params)]
     index = {u: i for i, u in enumerate(nodes)}
     rows = db.execute(
-        f"SELECT e.source, e.target FROM graph_edges e JOIN pages s ON s.url = e.source"
-        f"{_scope('s', source)} LEFT JOIN pages t ON t.url = e.target{_scope('t', source)} "
+        f"SELECT e.source, e.target FROM {graph_edges} e JOIN {pages} s ON s.url = e.source"
+        f"{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target{_scope('t', source)} "
         "WHERE e.present AND (e.rel = 'related' OR (e.rel = 'body' AND t.url IS NOT NULL) OR "
         "(e.rel = 'label' AND e.label NOT IN (SELECT value FROM json_each(:generic))))",
         params,
@@ -76,6 +89,39 @@ def edge_list(
             nodes.append(target)
         edges.append((index[src], j))
     return nodes, edges
+
+
+_LABEL_COUNTS = """
+WITH pg AS (
+  SELECT p.url AS url, coalesce(p.label, '') AS label,
+    CASE WHEN coalesce(p.published, '') != '' THEN substr(p.published, 1, :cut)
+      ELSE 'undated' END AS period
+  FROM {pages} p WHERE p.removed_at IS NULL{scope}
+)
+SELECT name, period, count(*) FROM (
+  SELECT url, label AS name, period FROM pg WHERE label != ''
+  UNION
+  SELECT pg.url, e.label, pg.period FROM pg JOIN {edges} e ON e.source = pg.url
+  WHERE e.present AND e.rel = 'related' AND e.kind = 'topic' AND coalesce(e.label, '') != ''
+) GROUP BY name, period ORDER BY name, period
+"""
+
+
+def label_counts(
+    db: sqlite_utils.Database, by: str = "year", source: str | None = None,
+    at: str | None = None, tables: tuple[str, str] = NOW,
+) -> list[list[Any]]:  # fmt: skip
+    """``[[label, period, pages], ...]``: the present pages per label and year or month of
+    publication ("undated" without a date); a page counts for its own label and the labels
+    of the topic teasers in its related box (``graph topics``, :mod:`archive.graph.sql_topics`)."""
+    scope = " AND p.source = :source" if source else ""
+    sql = _LABEL_COUNTS.format(pages=tables[0], edges=tables[1], scope=scope)
+    params = {"cut": 4 if by == "year" else 7, "source": source, "at": at}
+    return [[str(name), str(period), int(n)] for name, period, n in db.execute(sql, params)]
+
+
+def topics_key(source: str | None, by: str) -> str:
+    return f"topics|{source or ''}|{by}"
 
 
 def _igraph(n: int, edges: list[tuple[int, int]], directed: bool) -> Any:
@@ -201,8 +247,9 @@ def create(db: sqlite_utils.Database) -> None:
 
 
 class GraphRankingIndex(DerivedIndex):
-    """``graph_cache`` as a derived index: a rebuild stores PageRank and the communities
-    (seed 42) of the whole archive's graph now; edge changes empty it
+    """``graph_cache`` as a derived index: a rebuild stores PageRank, the communities
+    (seed 42) and the label counts of ``graph topics`` (by year and by month) of the whole
+    archive's graph now; edge changes empty it
     (:func:`archive.indexes.graph_edges.forget_cached`)."""
 
     name = "graph_ranking"
@@ -219,6 +266,8 @@ class GraphRankingIndex(DerivedIndex):
         listed = edge_list(db)
         ranked = store(db, rank_key(None), lambda: compute_ranks(db, listed=listed))
         store(db, partition_key(None, SEED, 1.0), lambda: compute_partition(db, listed=listed))
+        for by in ("year", "month"):
+            store(db, topics_key(None, by), lambda by=by: label_counts(db, by))
         if progress:
             progress(page_count(db))
         return len(ranked)
@@ -235,7 +284,10 @@ __all__ = [
     "generic_labels",
     "louvain",
     "partition_key",
+    "NOW",
+    "label_counts",
     "rank_key",
+    "topics_key",
     "read_cached",
     "store",
 ]

@@ -125,7 +125,7 @@ def test_central_matches_networkx_pagerank_and_is_cached(archive: Archive) -> No
         assert row["in_degree"] == g.in_degree(row["id"]) and row["degree"] == g.degree(row["id"])
     assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 0  # reads only
     registry.rebuild(db, registry.get("graph_ranking"))  # reindex: stores the answers
-    assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 4  # + topics
     assert ranking.ranks(sql)[0][0] == best[0]
     db.execute(
         "UPDATE graph_cache SET data = json('[[\"x\", 1.0, 0, 0]]') WHERE key LIKE 'pagerank%'"
@@ -172,8 +172,8 @@ def test_igraph_louvain_on_a_synthetic_graph() -> None:
 
 
 def test_cli_answers_now_equal_the_built_graph_at_a_later_date(archive: Archive) -> None:  # noqa: F811
-    """Without --at the commands read SQL; with an --at after every fetch they build the
-    graph (networkx): the same edges, so the same answers."""
+    """Without --at the commands read the tables; with an --at after every fetch the
+    revisions in force then (archive.graph.sql_at): the same edges, so the same answers."""
     import json
 
     from tests.support.cli import invoke
