@@ -47,10 +47,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from archive.run.crawl import crawl_source, crawl_sources
 from archive.run.learn import learn_missing
 from archive.run.pool import default_workers
-from archive.store.sqlite import SqliteStore
-from crawler.engine import crawl as engine
 from archive.store.schema import open_archive
+from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig, loads_config
+from crawler.engine import crawl as engine
 from crawler.fetch.fetcher import ConnectToTransport, Fetcher
 
 DOMAIN = "bench.test"
