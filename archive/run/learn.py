@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import sqlite_utils
 
@@ -18,7 +19,7 @@ from archive.store.sqlite import SqliteStore
 from archive.store.templates import StoredTemplate, latest_template, save_template
 from crawler.capture.warc import CaptureError, CaptureRef, read_capture
 from crawler.errors import NotArchived
-from crawler.extract.learn import Page, learn_template
+from crawler.extract.learn import Learned, Page, learn_template
 
 log = logging.getLogger(__name__)
 
@@ -39,27 +40,48 @@ def captured_count(db: sqlite_utils.Database, source: str) -> int:
     return int(db.execute("SELECT count(*) " + _CAPTURED, [source]).fetchone()[0])
 
 
-def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES) -> list[Page]:
-    """(url, bytes, headers) of the latest capture of up to ``limit`` live pages of
-    ``source``, the most recently changed first."""
-    folder = SqliteStore(db).capture_folder()
-    if folder is None:
-        return []
+def stored_refs(
+    db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES
+) -> list[tuple[str, CaptureRef]]:
+    """(url, capture) of the latest capture of up to ``limit`` live pages of ``source``,
+    the most recently changed first."""
     rows = db.execute(
         "SELECT r.page_url, r.warc_file, r.warc_offset, r.warc_length, r.warc_record_id "
         + _CAPTURED
         + " ORDER BY p.last_changed DESC, p.url LIMIT ?",
         [source, limit],
     ).fetchall()
+    return [(url, CaptureRef(*ref)) for url, *ref in rows]
+
+
+def read_pages(folder: Path, refs: Sequence[tuple[str, CaptureRef]]) -> list[Page]:
+    """(url, bytes, headers) of each capture that reads (verified); one that does not is
+    logged and left out."""
     pages: list[Page] = []
-    for url, *ref in rows:
+    for url, ref in refs:
         try:
-            capture = read_capture(folder, CaptureRef(*ref))
+            capture = read_capture(folder, ref)
         except CaptureError as exc:
             log.warning("%s: %s", url, exc)
             continue
         pages.append((url, capture.body, capture.headers))
     return pages
+
+
+def stored_pages(db: sqlite_utils.Database, source: str, limit: int = MAX_PAGES) -> list[Page]:
+    """(url, bytes, headers) of the latest capture of up to ``limit`` live pages of
+    ``source``, the most recently changed first."""
+    folder = SqliteStore(db).capture_folder()
+    if folder is None:
+        return []
+    return read_pages(folder, stored_refs(db, source, limit))
+
+
+def learn_captures(task: tuple[Path, list[tuple[str, CaptureRef]]]) -> Learned | None:
+    """Read the captures (in a worker process: verifying them is work too) and learn a
+    template from them; ``None`` when none reads."""
+    pages = read_pages(*task)
+    return learn_template(pages) if pages else None
 
 
 def learn_source(db: sqlite_utils.Database, source: str, *, min_pages: int = 1) -> StoredTemplate:
@@ -83,22 +105,26 @@ def learn_missing(
     """Learn a template for each of ``sources`` that has none yet and at least
     ``min_pages`` stored pages (0: never). With ``workers`` > 1 the learning (CPU: every
     page parsed and extracted several times) runs in that many processes
-    (:func:`archive.run.pool.ordered_map`); the captures are read and the templates stored
-    here, in the order of ``sources``."""
+    (:func:`archive.run.pool.ordered_map`), reading the captures too; the templates are
+    stored here, in the order of ``sources``."""
     learned: list[StoredTemplate] = []
     if min_pages <= 0:
         return learned
     todo = [s for s in sources if latest_template(db, s) is None]
+    folder = SqliteStore(db).capture_folder()
+    if folder is None:
+        return learned
 
-    def tasks() -> Iterator[tuple[str, list[Page] | None]]:
+    def tasks() -> Iterator[tuple[str, tuple[Path, list[tuple[str, CaptureRef]]] | None]]:
         for source in todo:
             count = captured_count(db, source)
-            pages = stored_pages(db, source) if count >= max(1, min_pages) else []
-            if not pages:  # too few pages yet
+            if count < max(1, min_pages):  # too few pages yet
                 log.debug("source %r has %d stored page capture(s)", source, count)
-            yield source, pages or None
+                yield source, None
+                continue
+            yield source, (folder, stored_refs(db, source))
 
-    for source, found in ordered_map(learn_template, tasks(), min(workers, len(todo))):
+    for source, found in ordered_map(learn_captures, tasks(), min(workers, len(todo))):
         if found is None:
             continue
         stored = save_template(db, source, found)
@@ -111,4 +137,7 @@ def learn_missing(
     return learned
 
 
-__all__ = ["MAX_PAGES", "captured_count", "learn_missing", "learn_source", "stored_pages"]
+__all__ = [
+    "MAX_PAGES", "captured_count", "learn_captures", "learn_missing", "learn_source",
+    "read_pages", "stored_pages", "stored_refs",
+]  # fmt: skip
