@@ -125,6 +125,7 @@ def crawl_sources(
     batch = WriteBatch(store, writer)
     crawls = []
     preload: set[str] = set()
+    store.begin_batch()  # the sources and their runs: one transaction
     for source in sources:
         store.save_source(source)
         stats = CrawlStats(source=source.name, run_id=store.start_run(source.name))
@@ -135,6 +136,7 @@ def crawl_sources(
         if crawl.prepare is not None:
             preload.add(getattr(crawl.prepare, "func", crawl.prepare).__module__)
         crawls.append(crawl)
+    store.commit_batch()
     pool = ExtractPool(config.crawler.extract_processes, tuple(sorted(preload)))
     for crawl in crawls:
         crawl.pool = pool
