@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import multiprocessing as mp
 import os
 import platform
@@ -51,6 +52,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -422,8 +424,26 @@ def raise_nofile(need: int) -> str:
     return f"open files: {max(soft, hard if hard != resource.RLIM_INFINITY else soft):,}"
 
 
+class RetryCount(logging.Handler):
+    """Counts the fetcher's retries by reason (its ``retry n/m`` log lines)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.reasons: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if "; retry " in text:
+            why = text.split(": ", 1)[-1].split("; retry ")[0]
+            self.reasons[why.split(" fetching ")[0].split(" (http")[0][:60]] += 1
+
+
 def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[str, Any]:
     config = bench_config(ports, hosts, delay, per_host=True, parallel_sources=hosts)
+    retries = RetryCount()
+    fetch_log = logging.getLogger("crawler.fetch.fetcher")
+    fetch_log.setLevel(logging.INFO)
+    fetch_log.addHandler(retries)
     started, c0 = time.perf_counter(), cpu()
     with tempfile.TemporaryDirectory() as tmp:
         db = open_archive(Path(tmp) / "archive.db")
@@ -442,6 +462,7 @@ def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[s
         "seconds": seconds,
         "cpu": cpu() - c0,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "retries": dict(retries.reasons.most_common(5)),
     }
 
 
@@ -496,7 +517,8 @@ def many_bench(args: argparse.Namespace) -> None:
     print(
         f"Failed sources: {r['failed_sources']}. Server processes: {server_cpu:.1f} CPU s "
         f"in all ({1000 * server_cpu / max(1, r['requests']):.2f} ms/request, "
-        f"{100 * server_cpu / args.servers / r['seconds']:.0f} % of a core each)."
+        f"{100 * server_cpu / args.servers / r['seconds']:.0f} % of a core each). "
+        f"Retried requests: {sum(r['retries'].values()):,} {r['retries'] or ''}"
     )
 
 
