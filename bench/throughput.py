@@ -438,12 +438,43 @@ class RetryCount(logging.Handler):
             self.reasons[why.split(" fetching ")[0].split(" (http")[0][:60]] += 1
 
 
+class LagProbe(asyncio.DefaultEventLoopPolicy):
+    """Event loops that note how late a 0.1 s timer fires: how long the crawl's one thread
+    keeps the loop from its sockets and timers (a late loop turns into timeouts)."""
+
+    TICK = 0.1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.late: list[float] = []
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = super().new_event_loop()
+
+        def tick(due: float) -> None:
+            self.late.append(loop.time() - due)
+            loop.call_later(self.TICK, tick, loop.time() + self.TICK)
+
+        loop.call_soon(tick, loop.time())
+        return loop
+
+    def summary(self) -> dict[str, float]:
+        late = sorted(self.late) or [0.0]
+        return {
+            "lag_max_s": late[-1],
+            "lag_p99_s": late[int(0.99 * (len(late) - 1))],
+            "lag_over_1s": sum(x for x in late if x > 1.0),
+        }
+
+
 def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[str, Any]:
     config = bench_config(ports, hosts, delay, per_host=True, parallel_sources=hosts)
     retries = RetryCount()
     fetch_log = logging.getLogger("crawler.fetch.fetcher")
     fetch_log.setLevel(logging.INFO)
     fetch_log.addHandler(retries)
+    probe = LagProbe()
+    asyncio.set_event_loop_policy(probe)
     started, c0 = time.perf_counter(), cpu()
     with tempfile.TemporaryDirectory() as tmp:
         db = open_archive(Path(tmp) / "archive.db")
@@ -463,6 +494,7 @@ def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[s
         "cpu": cpu() - c0,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "retries": dict(retries.reasons.most_common(5)),
+        **probe.summary(),
     }
 
 
@@ -518,7 +550,10 @@ def many_bench(args: argparse.Namespace) -> None:
         f"Failed sources: {r['failed_sources']}. Server processes: {server_cpu:.1f} CPU s "
         f"in all ({1000 * server_cpu / max(1, r['requests']):.2f} ms/request, "
         f"{100 * server_cpu / args.servers / r['seconds']:.0f} % of a core each). "
-        f"Retried requests: {sum(r['retries'].values()):,} {r['retries'] or ''}"
+        f"Retried requests: {sum(r['retries'].values()):,} {r['retries'] or ''}. "
+        f"Event loop late (a 0.1 s timer): at most {r['lag_max_s']:.1f} s, p99 "
+        f"{r['lag_p99_s']:.2f} s; ~{r['lag_over_1s']:.0f} s of the run in stretches late "
+        "by more than 1 s."
     )
 
 
