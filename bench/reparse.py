@@ -32,6 +32,7 @@ import io
 import os
 import platform
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -81,6 +82,17 @@ def write_warc(path: Path, n: int) -> None:
             writer.write_record(record)
 
 
+def cpu_times(since: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its ended children (the pool's
+    workers, counted once the pool has shut down), minus ``since``."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (
+        own.ru_utime + own.ru_stime - since[0],
+        kids.ru_utime + kids.ru_stime - since[1],
+    )
+
+
 def grow(db: sqlite_utils.Database, versions: int) -> int:
     """Copy the pages (and their one revision each) until ``versions`` are stored; return
     how many versions there are then."""
@@ -125,14 +137,14 @@ def main() -> None:
         pages = {}
         for workers in (1, args.workers):
             db = open_archive(Path(tmp) / f"import{workers}.db")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_times()
             report = import_warc(db, [warc], source="bench", workers=workers)
-            took = time.perf_counter() - t0
+            took, used = time.perf_counter() - t0, cpu_times(c0)
             pages[workers] = db.execute(
                 "SELECT url, title, body FROM pages ORDER BY url"
             ).fetchall()
             db.close()
-            rows.append(("import-warc", workers, took, report["records"]))
+            rows.append(("import-warc", workers, took, report["records"], used))
             print(f"import-warc workers={workers}: {report}", file=sys.stderr)
         assert pages[1] == pages[args.workers], "the imports differ"
         db = open_archive(Path(tmp) / "import1.db")
@@ -147,15 +159,15 @@ def main() -> None:
                 db = open_archive(Path(tmp) / "import1.db")
                 stale(db)
             profiler = cProfile.Profile() if args.profile and workers == args.workers else None
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_times()
             if profiler:
                 profiler.enable()
             report = reparse(db, workers=workers)
-            took = time.perf_counter() - t0
+            took, used = time.perf_counter() - t0, cpu_times(c0)
             if profiler:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
-            rows.append(("reparse", workers, took, report["versions"]))
+            rows.append(("reparse", workers, took, report["versions"], used))
             print(f"reparse workers={workers}: {report}", file=sys.stderr)
         db.close()
     print(
@@ -163,12 +175,18 @@ def main() -> None:
         f"{' (every one changed)' if args.changed else ''}; {os.cpu_count()} cores; "
         f"Python {platform.python_version()}\n"
     )
-    print("| command | workers | seconds | pages/s | speed-up |\n|---|---:|---:|---:|---:|")
+    print(
+        "| command | workers | seconds | pages/s | speed-up | CPU s: this process, workers |\n"
+        "|---|---:|---:|---:|---:|---|"
+    )
     base: dict[str, float] = {}
-    for what, workers, took, n in rows:
+    for what, workers, took, n, (own, pool) in rows:
         rate = n / took
         base.setdefault(what, rate)
-        print(f"| {what} | {workers} | {took:.1f} | {rate:.0f} | {rate / base[what]:.2f}× |")
+        print(
+            f"| {what} | {workers} | {took:.1f} | {rate:.0f} | {rate / base[what]:.2f}× "
+            f"| {own:.1f}, {pool:.1f} |"
+        )
 
 
 if __name__ == "__main__":
