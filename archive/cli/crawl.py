@@ -97,7 +97,14 @@ def run_crawl(
     with writer(db_path, command) as db, stop_on_signals(stop, echo):
         with _progress(show_progress) as progress:
             try:
-                runs = crawl_sources(db, config, sources, progress=progress, stop=stop)
+                runs = crawl_sources(
+                    db,
+                    config,
+                    sources,
+                    progress=progress,
+                    stop=stop,
+                    parallel=config.crawler.parallel_sources,
+                )
             except KeyboardInterrupt:  # a signal before the handlers were in place
                 names = ", ".join(src.name for src in sources)
                 click.echo(f"\ninterrupted: the runs of {names} are recorded", err=True)

@@ -37,6 +37,7 @@ MAX_INTERVAL = 366 * 86400
 #: named ``source.KEY``.
 RANGES: dict[str, tuple[float, float, bool]] = {
     "concurrency_per_host": (1, 64, True),
+    "parallel_sources": (1, 100_000, True),
     "delay": (0, 3600, True),
     "max_delay": (0, 86400, True),
     "timeout": (0, 3600, False),

@@ -82,6 +82,9 @@ class CrawlerConfig:
     user_agent: str = "pressarchive/0.1 (+https://github.com/pressarchive/pressarchive)"
     contact: str = ""  # e-mail or URL appended to the User-Agent so site owners can reach you
     concurrency_per_host: int = 2
+    #: sources ``pressarchive crawl`` runs side by side in one event loop (each politely:
+    #: one host's delay never slows another's; more at once means more memory)
+    parallel_sources: int = 8
     delay: float = 1.0  # minimum seconds between two requests to one host
     max_delay: float = 30.0  # upper bound for a robots.txt Crawl-delay
     timeout: float = 20.0  # seconds, connect and read

@@ -29,6 +29,7 @@ CRAWLER_KEYS = [
     ("retries = 100000", "at most 20"),
     ("concurrency_per_host = 0", "at least 1"),
     ("concurrency_per_host = 1000000000", "at most 64"),
+    ("parallel_sources = 0", "at least 1"),
     ("max_bytes = 0", "at least 1"),
     ("max_redirects = 1000000", "at most 100"),
     ("timeout = 1e300", "at most 3600"),

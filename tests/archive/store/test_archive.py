@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -29,6 +32,8 @@ from crawler.engine.crawl import CrawlStats
 from crawler.errors import ArchiveError
 from crawler.records import RUN_COUNTERS, Attachment, Extracted, FetchResult, Image, Link
 from tests.support.factories import extracted, fetch_result
+
+ROOT = Path(__file__).resolve().parents[3]
 
 URL = "https://www.ruesselsheim.de/presse/stadtfest-2024.html"
 
@@ -85,6 +90,7 @@ def test_open_creates_schema_wal_and_is_idempotent(tmp_path: Path) -> None:
     db = open_archive(path)
     assert path.exists()
     assert db.journal_mode == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no fsync a commit
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     tables = set(db.table_names())
@@ -505,3 +511,22 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path: Path) -> N
     db = open_archive(tmp_path / "archive.db")
     assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 80
     assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 80
+
+
+def test_a_commit_survives_the_killing_of_its_process(tmp_path: Path) -> None:
+    """``synchronous = NORMAL`` skips the fsync of a commit, not the write: what a process
+    committed is there after it is killed (SIGKILL, no close, no checkpoint)."""
+    path = tmp_path / "a.db"
+    open_archive(path).close()
+    code = (
+        "import os, signal, sys\n"
+        "from archive.store.schema import open_archive, write_transaction\n"
+        "db = open_archive(sys.argv[1])\n"
+        "with write_transaction(db):\n"
+        "    db.execute(\"INSERT INTO sources (name) VALUES ('killed')\")\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, check=False)
+    assert done.returncode == -signal.SIGKILL
+    db = open_archive(path)
+    assert [r[0] for r in db.execute("SELECT name FROM sources")] == ["killed"]
