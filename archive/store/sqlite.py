@@ -59,6 +59,13 @@ class SqliteStore:
                 self.db.conn.execute("ROLLBACK")
             raise
 
+    def rollback_batch(self) -> None:
+        if self.batch is None:
+            return
+        self.batch = None
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+
     def page_preparer(self, source: SourceConfig) -> Prepare:
         return functools.partial(save.prepare_page, source.name, source.city or None)
 

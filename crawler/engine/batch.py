@@ -48,10 +48,15 @@ class WriteBatch:
         self.started: float | None = None  # monotonic time the open batch began
         self.writes = 0
         self.commits = 0
+        #: a commit of :meth:`keep_committing` that failed (raised by the next write)
+        self.failure: Exception | None = None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        """Around one write: begins a batch if none is open, commits it when it is due."""
+        """Around one write: begins a batch if none is open, commits it when it is due. A
+        commit that failed in :meth:`keep_committing` is raised here (the run fails)."""
+        if self.failure is not None:
+            raise self.failure
         if self.started is None:
             self.store.begin_batch()
             self.started = time.monotonic()
@@ -64,22 +69,34 @@ class WriteBatch:
         return self.started is not None and time.monotonic() - self.started >= self.seconds
 
     def commit(self) -> None:
-        """Make the captures durable, then commit the open batch (a no-op without one)."""
+        """Make the captures durable, then commit the open batch (a no-op without one). If
+        the captures cannot be synced (a full disk: ``CaptureError``), the batch is rolled
+        back, since its rows would point to records that may be lost, and the error raised:
+        its pages are fetched again by the next run."""
         if self.started is None:
             return
         self.started, self.writes = None, 0
-        if self.writer is not None:
-            self.writer.sync()
+        try:
+            if self.writer is not None:
+                self.writer.sync()
+        except BaseException:
+            self.store.rollback_batch()
+            raise
         self.store.commit_batch()
         self.commits += 1
 
     async def keep_committing(self) -> None:
         """Commit a batch left open :data:`BATCH_SECONDS` (run as a task; cancel it at the
-        end and :meth:`commit` once more)."""
+        end and :meth:`commit` once more). A failed commit is kept in :attr:`failure` (the
+        next write raises it) and ends the task."""
         while True:
             await asyncio.sleep(self.seconds / 2)
             if self._old():
-                self.commit()
+                try:
+                    self.commit()
+                except Exception as exc:
+                    self.failure = exc
+                    return
 
 
 __all__ = ["BATCH_PAGES", "BATCH_SECONDS", "WriteBatch"]

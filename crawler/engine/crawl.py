@@ -36,7 +36,7 @@ from crawler.discover.core import discover
 from crawler.engine.batch import WriteBatch
 from crawler.engine.media import MediaQueue, media_enabled
 from crawler.engine.pages import date_from_hints
-from crawler.engine.runs import close_captures, with_template
+from crawler.engine.runs import close_captures, finish_batch, with_template
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
 from crawler.engine.workers import ExtractPool, ExtractTask, extract_task
@@ -177,8 +177,9 @@ def crawl_sources(
         raise
     finally:
         pool.shutdown()
-        batch.commit()  # the captures synced first; then every row written is durable
-        close_captures(writer, [crawl.stats for crawl in crawls], failures)
+        runs = [crawl.stats for crawl in crawls]
+        finish_batch(batch, runs, failures)  # the captures synced first, then the rows
+        close_captures(writer, runs, failures)
         for crawl in crawls:
             if crawl.template is not None and crawl.template.pages:
                 store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)

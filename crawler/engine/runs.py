@@ -1,5 +1,5 @@
-"""Around a crawl's runs: the source as crawled (its learned template as the profile) and
-the end of its captures (a WARC file that cannot be closed fails the runs)."""
+"""Around a crawl's runs: the source as crawled (its learned template as the profile), its
+last batch of writes and the end of its captures (either failing fails the runs)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,33 @@ from collections.abc import Sequence
 
 from crawler.capture.warc import WarcWriter
 from crawler.config.settings import SourceConfig
+from crawler.engine.batch import WriteBatch
 from crawler.engine.stats import CrawlStats
 from crawler.engine.store import Store
 from crawler.errors import CaptureError
 
 log = logging.getLogger(__name__)
+
+
+def finish_batch(
+    batch: WriteBatch, runs: Sequence[CrawlStats], failures: list[BaseException]
+) -> None:
+    """Commit the crawl's last batch. A failed commit (the captures could not be synced:
+    a full disk, ``CaptureError`` naming the file; the batch was rolled back) or one that
+    failed earlier fails every run that would have been ``ok``; the error is logged in one
+    line and kept for ``raise_failure``."""
+    problem: BaseException | None = batch.failure
+    try:
+        batch.commit()
+    except CaptureError as exc:
+        problem = exc
+    if problem is None:
+        return
+    log.error("%s", problem)
+    failures.append(problem)
+    for stats in runs:
+        if stats.status == "ok":
+            stats.status = "failed"
 
 
 def close_captures(
@@ -44,4 +66,4 @@ def with_template(store: Store, source: SourceConfig) -> SourceConfig:
     return dataclasses.replace(source, site_profile=learned.profile)
 
 
-__all__ = ["close_captures", "with_template"]
+__all__ = ["close_captures", "finish_batch", "with_template"]

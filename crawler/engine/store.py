@@ -198,6 +198,11 @@ class Store(Protocol):
         no-op without one. The caller has made the captures its rows point to durable."""
         ...
 
+    def rollback_batch(self) -> None:
+        """Undo every write of the open batch and close it (its captures could not be made
+        durable); a no-op without one."""
+        ...
+
     def page_preparer(self, source: SourceConfig) -> Prepare | None:
         """A picklable function the crawl may run on each extracted page in a worker
         process (the store's pure per-page work, e.g. text analysis), given the page, its

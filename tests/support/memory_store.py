@@ -177,6 +177,9 @@ class MemoryStore:
     def commit_batch(self) -> None:
         self.batch_open = False
 
+    def rollback_batch(self) -> None:  # nothing to undo in memory: the batch just ends
+        self.batch_open = False
+
     def page_preparer(self, source: SourceConfig) -> None:
         return None
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
+import pytest
+
 from crawler.capture.warc import WarcWriter
 from crawler.engine.batch import WriteBatch
 from crawler.engine.store import Store
+from crawler.errors import CaptureError
 
 
 class Recorder:
     """A store and a WARC writer that record the calls the batch makes, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, full_disk: bool = False) -> None:
         self.calls: list[str] = []
+        self.full_disk = full_disk
 
     def begin_batch(self) -> None:
         self.calls.append("begin")
@@ -24,8 +28,13 @@ class Recorder:
     def commit_batch(self) -> None:
         self.calls.append("commit")
 
+    def rollback_batch(self) -> None:
+        self.calls.append("rollback")
+
     def sync(self) -> None:
         self.calls.append("sync")
+        if self.full_disk:
+            raise CaptureError("archive.warc/x.warc.gz: cannot sync capture: disk full")
 
 
 def _batch(recorder: Recorder, **kwargs: Any) -> WriteBatch:
@@ -80,3 +89,28 @@ def test_a_write_that_fails_leaves_the_batch_open_for_the_next() -> None:
     with batch.write():
         pass
     assert calls.calls == ["begin", "sync", "commit"]
+
+
+def test_captures_that_cannot_be_synced_roll_the_batch_back() -> None:
+    """Rows must never point to records that may be lost: the batch is undone, the error
+    raised (the run fails); a timed commit that failed is raised by the next write."""
+    calls = Recorder(full_disk=True)
+    batch = _batch(calls, pages=2, seconds=3600)
+    with batch.write():
+        pass
+    with pytest.raises(CaptureError), batch.write():
+        pass
+    assert calls.calls == ["begin", "sync", "rollback"]
+
+    timed = _batch(Recorder(full_disk=True), pages=1000, seconds=0.02)
+
+    async def scenario() -> None:
+        committer = asyncio.create_task(timed.keep_committing())
+        with timed.write():
+            pass
+        await asyncio.wait_for(committer, timeout=10)  # it ends after the failed commit
+
+    asyncio.run(scenario())
+    assert isinstance(timed.failure, CaptureError)
+    with pytest.raises(CaptureError), timed.write():
+        pass
