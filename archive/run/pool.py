@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from archive.store.save import prepare_page
 from crawler.capture.warc import CaptureError, CaptureRef, read_capture, warc_date
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
@@ -60,29 +61,40 @@ class Extraction:
     page: Extracted | None = None
     failure: str = ""
     capture_error: str = ""
+    #: the derived indexes' prepared work for the page (``archive.store.save.prepare_page``)
+    prepared: Any = None
 
 
-def extract_result(src: SourceConfig, result: FetchResult) -> Extraction:
+def extract_result(
+    src: SourceConfig, result: FetchResult, prepare_against: str | None = None
+) -> Extraction:
     """Extract ``result`` with ``src``'s profile and put its URLs in canonical form (no
-    hints: they read the archive, the parent adds them)."""
+    hints: they read the archive, the parent adds them). With ``prepare_against`` (the
+    stored content hash, ``""`` for none) the indexes' work for the page is prepared too,
+    unless the page is unchanged."""
     policy = policy_for(src)
     try:
         raw = extract(result.final_url or result.url, result.body, result.headers, src.site_profile)
         page = finish_page(NO_STORE, policy, Candidate(url=result.url), result, raw, hints=False)
     except Exception as exc:
         return Extraction(result, None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
-    return Extraction(result, page)
+    prepared = None
+    if prepare_against is not None:
+        stored = prepare_against or None
+        prepared = prepare_page(src.name, src.city or None, page, result, stored)
+    return Extraction(result, page, prepared=prepared)
 
 
-def extract_capture(task: tuple[SourceConfig, Path, CaptureRef, str]) -> Extraction:
-    """Read the record ``ref`` of ``folder`` (verified) and extract it as ``url``."""
-    src, folder, ref, url = task
+def extract_capture(task: tuple[SourceConfig, Path, CaptureRef, str, str | None]) -> Extraction:
+    """Read the record ``ref`` of ``folder`` (verified) and extract it as ``url``; the last
+    element as ``prepare_against`` of :func:`extract_result`."""
+    src, folder, ref, url, prepare_against = task
     try:
         capture = read_capture(folder, ref)
     except CaptureError as exc:
         return Extraction(capture_error=str(exc))
     result = fetch_result(url, capture.headers, capture.body, warc_date(capture.capture_time))
-    return extract_result(src, result)
+    return extract_result(src, result, prepare_against)
 
 
 def extract_fetched(task: tuple[SourceConfig, FetchResult]) -> Extraction:

@@ -148,12 +148,14 @@ def reparse(
         ref = CaptureRef(
             rev["warc_file"], rev["warc_offset"], rev["warc_length"], rev["warc_record_id"]
         )
-        outcome = save.save_page(db, name, page, done.result, capture=ref, event="reparse")
+        outcome = save.save_page(
+            db, name, page, done.result, capture=ref, event="reparse", prepared=done.prepared
+        )
         report["changed" if outcome == "changed" else "unchanged"] += 1
     return dict(report)
 
 
-_Task = tuple[SourceConfig, Path, CaptureRef, str]
+_Task = tuple[SourceConfig, Path, CaptureRef, str, str | None]
 _Meta = tuple[str, str, dict[str, Any], bool]
 
 
@@ -191,7 +193,9 @@ def _version_tasks(
             ref = CaptureRef(
                 rev["warc_file"], rev["warc_offset"], rev["warc_length"], rev["warc_record_id"]
             )
-            yield (name, url, rev, i == len(revs) - 1), (src, folder, ref, url)
+            last = i == len(revs) - 1  # the one saved: its index work prepared
+            against = (rev["content_hash"] or "") if last else None
+            yield (name, url, rev, last), (src, folder, ref, url, against)
 
 
 __all__ = ["reparse", "source_config"]
