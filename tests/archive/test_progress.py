@@ -61,7 +61,11 @@ def _run(args: list[str], terminal: bool) -> tuple[str, str]:
 COMMANDS = {
     "reparse": (["reparse", "--json"], "reparsing pages"),
     "reindex": (["reindex", "--index", "search", "--json"], "reindexing"),
-    "graph": (["graph", "topics", "--json"], "building the graph"),
+    # the graph command that still builds the graph (the others answer from SQL)
+    "graph": (
+        ["graph", "export", "--text-topics", "--format", "json", "-o", "{tmp}/graph.json"],
+        "building the graph",
+    ),
     "export": (["export", "--format", "csv", "--out", "{tmp}/package"], "exporting tables"),
 }
 
