@@ -69,9 +69,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.run.crawl import crawl_source, crawl_sources
-from archive.run.learn import learn_missing
-from archive.run.pool import default_workers
+from archive.run.crawl import crawl_source, crawl_sources, learn_templates
 from archive.store.schema import open_archive
 from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig, loads_config
@@ -321,24 +319,18 @@ def run_crawl_phases(
             return sum(s.requests for s in found)
 
         crawled = measure(crawl)
-        names = [s.source for s in found if s.status == "ok"]
-        learned = measure(lambda: len(run_learn(db, config, names)))
+
+        def learn() -> int:
+            learn_templates(db, config, found)  # what `pressarchive crawl` does last
+            return 0
+
+        learned = measure(learn)
     finally:
         db.close()
     errors = [s.source for s in found if s.errors or s.status != "ok"]
     if errors:
         raise RuntimeError(f"runs with errors: {errors}")
     return (sum(s.requests for s in found), sum(s.new for s in found)), crawled, learned
-
-
-def run_learn(db: Any, config: Config, names: list[str]) -> list[Any]:
-    """What ``pressarchive crawl`` does after the runs (``archive.run.crawl._learn``)."""
-    workers = (
-        default_workers()
-        if config.crawler.extract_processes == 0
-        else config.crawler.extract_processes
-    )
-    return learn_missing(db, names, config.crawler.learn_after, workers=workers)
 
 
 def hosts_bench(args: argparse.Namespace) -> None:

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 #: sources learning templates after a crawl from which worker processes do it
 LEARN_POOL_MIN = 4
 
-__all__ = ["MAX_ERROR_URLS", "CrawlStats", "Progress", "crawl_source", "crawl_sources"]
+__all__ = [
+    "MAX_ERROR_URLS", "CrawlStats", "Progress", "crawl_source", "crawl_sources", "learn_templates",
+]  # fmt: skip
 
 
 def crawl_source(
@@ -51,7 +53,7 @@ def crawl_source(
         capture=capture,
         stop=stop,
     )
-    _learn(db, config, [stats])
+    learn_templates(db, config, [stats])
     return stats
 
 
@@ -77,13 +79,14 @@ def crawl_sources(
         stop=stop,
         parallel=parallel,
     )
-    _learn(db, config, runs)
+    learn_templates(db, config, runs)
     return runs
 
 
-def _learn(db: sqlite_utils.Database, config: Config, runs: Sequence[CrawlStats]) -> None:
+def learn_templates(db: sqlite_utils.Database, config: Config, runs: Sequence[CrawlStats]) -> None:
     """Learn the templates sources that ran ``ok`` lack (``crawler.learn_after`` pages), in
-    worker processes when there are several (``crawler.extract_processes``)."""
+    worker processes when there are several (``crawler.extract_processes``): the last step
+    of a crawl."""
     done = [stats.source for stats in runs if stats.status == "ok"]
     setting = config.crawler.extract_processes
     workers = (default_workers() if setting == 0 else setting) if len(done) >= LEARN_POOL_MIN else 1

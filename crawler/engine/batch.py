@@ -99,4 +99,9 @@ class WriteBatch:
                     return
 
 
-__all__ = ["BATCH_PAGES", "BATCH_SECONDS", "WriteBatch"]
+def writing(batch: WriteBatch | None) -> contextlib.AbstractContextManager[None]:
+    """Around one write: into ``batch`` when there is one (:meth:`WriteBatch.write`)."""
+    return batch.write() if batch is not None else contextlib.nullcontext()
+
+
+__all__ = ["BATCH_PAGES", "BATCH_SECONDS", "WriteBatch", "writing"]

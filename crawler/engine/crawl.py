@@ -19,7 +19,6 @@ the event-loop thread, in batches (:mod:`crawler.engine.batch`): one writer.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import threading
@@ -33,7 +32,7 @@ import httpx
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
-from crawler.engine.batch import WriteBatch
+from crawler.engine.batch import WriteBatch, writing
 from crawler.engine.media import MediaQueue, media_enabled
 from crawler.engine.pages import date_from_hints
 from crawler.engine.runs import close_captures, finish_batch, with_template
@@ -353,10 +352,11 @@ class _Crawl:
         """Extract and save a fetched page: in a task of its own when extraction runs in
         :attr:`pool` (which bounds the pages waiting for it: a fetch waits for a slot), so
         ``True``: that task marks the candidate done."""
-        if self.pool is None:
+        pool = self.pool
+        if pool is None:
             self.progress("page", cand.url, await self._finish(cand, result, ref))
             return False
-        await self.pool.slots.acquire()
+        await pool.slots.acquire()
 
         async def finish() -> None:
             try:
@@ -364,7 +364,7 @@ class _Crawl:
             except Exception as exc:  # re-raised by run(): the run fails
                 self.failure = exc
             finally:
-                self.pool.slots.release()  # type: ignore[union-attr]
+                pool.slots.release()
                 self.queue.task_done()
 
         task = asyncio.create_task(finish())
@@ -395,7 +395,7 @@ class _Crawl:
             self.stats.not_modified += 1
             return "not_modified"
         if result.gone and self.store.is_stored(cand.url):
-            with self._writing():
+            with writing(self.batch):
                 removed = self.store.mark_removed(cand.url, result)
             if removed:
                 self.stats.removed += 1
@@ -435,7 +435,7 @@ class _Crawl:
             )
             return "error"
         self._check_template(fits)
-        with self._writing():
+        with writing(self.batch):
             outcome = self.store.save_page(
                 self.source.name, page, result, requested=cand.url, capture=ref, prepared=prepared
             )
@@ -470,10 +470,6 @@ class _Crawl:
         if not own_date:
             date_from_hints(self.store, page, cand)
         return page, own_date, done.fits, done.prepared
-
-    def _writing(self) -> contextlib.AbstractContextManager[None]:
-        """Around a write: into the crawl's open batch (:mod:`crawler.engine.batch`)."""
-        return self.batch.write() if self.batch is not None else contextlib.nullcontext()
 
     def _check_template(self, fits: bool | None) -> None:
         """Count a page the learned template misses (drift; its fields came generically)."""
@@ -516,7 +512,7 @@ class _Crawl:
             kind = "http" if result.status is not None and result.status >= 400 else "fetch"
         message = message or result.error or f"HTTP {result.status}"
         log.warning("%s: %s", result.url, message)
-        with self._writing():
+        with writing(self.batch):
             self.store.record_error(
                 self.stats.run_id, self.source.name, result.url, result.status, message, kind
             )

@@ -32,7 +32,6 @@ and retries), so media never delay a page. Each file is
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from typing import Any
 
 from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
 from crawler.config.settings import CrawlerConfig, SourceConfig
-from crawler.engine.batch import WriteBatch
+from crawler.engine.batch import WriteBatch, writing
 from crawler.engine.stats import CrawlStats
 from crawler.engine.store import MediaFetch, Store, StoredMedia
 from crawler.fetch.fetcher import Fetcher
@@ -222,7 +221,7 @@ class MediaQueue:
             etag=result.headers.get("etag"),
             last_modified=result.headers.get("last-modified"),
         )
-        with self._writing():
+        with writing(self.batch):
             self.store.save_media(row)
         self.stats.media_fetched += 1
         self.stats.media_bytes += len(result.body)
@@ -254,15 +253,11 @@ class MediaQueue:
     def _failed(self, job: MediaJob, result: FetchResult, problem: str) -> None:
         self.stats.media_errors += 1
         log.warning("%s: media not archived: %s", job.url, problem)
-        with self._writing():
+        with writing(self.batch):
             self.store.save_media(self._row(job, result, error=problem))
             self.store.record_error(
                 self.stats.run_id, self.source.name, job.url, result.status, problem, "media"
             )
-
-    def _writing(self) -> contextlib.AbstractContextManager[None]:
-        """Around a write: into the crawl's open batch, if it has one."""
-        return self.batch.write() if self.batch is not None else contextlib.nullcontext()
 
 
 def remember_capture(writer: WarcWriter, digest: str, earlier: StoredMedia | None) -> None:
