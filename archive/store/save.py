@@ -276,7 +276,6 @@ def save_page(
     # the stored date stays when the new one comes from a weaker source (archive/store/dates.py)
     page, conflict = dates.settle(db, page, None if cur is None else (cur[6], cur[7]))
     record = page_record(source, page, fetch)
-    pages = db.table("pages")
 
     if cur is not None and cur[0] == record["content_hash"]:
         old_hash, removed_at, etag, last_modified, _first_seen, version = cur[:6]
@@ -291,7 +290,7 @@ def save_page(
                 )  # fmt: skip
                 if conflict:
                     dates.record(db, conflict, revision=number, event="restored", fetched_at=now)
-                pages.update(
+                db.table("pages").update(
                     page.url,
                     {
                         "removed_at": None,
@@ -315,7 +314,7 @@ def save_page(
             record["etag"],
             record["last_modified"],
         ):
-            pages.update(
+            db.table("pages").update(
                 page.url, {"etag": record["etag"], "last_modified": record["last_modified"]}
             )
         return "unchanged"

@@ -356,7 +356,8 @@ class _Crawl:
         if pool is None:
             self.progress("page", cand.url, await self._finish(cand, result, ref))
             return False
-        await pool.slots.acquire()
+        size = len(result.body)
+        await pool.slots.acquire(size)
 
         async def finish() -> None:
             try:
@@ -364,7 +365,7 @@ class _Crawl:
             except Exception as exc:  # re-raised by run(): the run fails
                 self.failure = exc
             finally:
-                pool.slots.release()
+                pool.slots.release(size)
                 self.queue.task_done()
 
         task = asyncio.create_task(finish())

@@ -22,6 +22,7 @@ The results go back to the crawl's event loop, which writes them.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import multiprocessing
 import os
@@ -50,8 +51,13 @@ EXTRACT_THREADS = 2
 #: they save (about 0.1 s of CPU for each worker, once per crawl)
 PROCESS_MIN_PAGES = 200
 
-#: pages waiting for or in extraction per worker (process or thread) at most
-IN_FLIGHT_PER_WORKER = 8
+#: pages handed on (waiting for or in extraction, or for their write) per worker (process
+#: or thread) at most: enough that a fetch rarely waits for the writer (8 a worker held the
+#: 100-host bench at ~260 pages/s: each page keeps its slot ~60 ms, BENCHMARKS.md)
+IN_FLIGHT_PER_WORKER = 32
+#: bytes of the bodies of the pages handed on together at most (the memory bound when
+#: pages are big; a bigger page passes when it is the only one)
+IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,57 @@ def _remote(exc: BaseException) -> bool:
     return type(exc.__cause__).__name__ == "_RemoteTraceback"
 
 
+class InFlight:
+    """The pages handed on and not saved yet: at most ``pages`` of them and ``size`` bytes
+    of bodies together (one page of any size when none is in flight); waiters are served
+    first come, first served. For the one event loop of a crawl."""
+
+    def __init__(self, pages: int, size: int) -> None:
+        self.max_pages = max(1, pages)
+        self.max_bytes = size
+        self.pages = 0
+        self.bytes = 0
+        self._waiters: collections.deque[tuple[int, asyncio.Future[None]]] = collections.deque()
+
+    def _fits(self, size: int) -> bool:
+        if self.pages == 0:
+            return True
+        return self.pages < self.max_pages and self.bytes + size <= self.max_bytes
+
+    def _take(self, size: int) -> None:
+        self.pages += 1
+        self.bytes += size
+
+    async def acquire(self, size: int) -> None:
+        """Wait until a page of ``size`` bytes fits, then count it in."""
+        if not self._waiters and self._fits(size):
+            self._take(size)
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append((size, waiter))
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release(size)  # granted, then cancelled before it ran: give it back
+            raise
+
+    def release(self, size: int) -> None:
+        """Count a page of ``size`` bytes out (saved, failed or dropped)."""
+        self.pages -= 1
+        self.bytes -= size
+        while self._waiters:
+            want, waiter = self._waiters[0]
+            if waiter.done():  # cancelled while waiting
+                self._waiters.popleft()
+                continue
+            if not self._fits(want):
+                break
+            self._waiters.popleft()
+            self._take(want)
+            waiter.set_result(None)
+
+
 class ExtractPool:
     """Runs :func:`extract_task` for a crawl: threads first; worker processes (``processes``
     of them; 0: one per core, started once :meth:`expect` has counted
@@ -144,8 +201,10 @@ class ExtractPool:
         self.preload = preload
         self.expected = 0
         #: pages handed on for extraction and not saved yet, at most (a crawl's fetches
-        #: wait for a slot: memory stays bounded when extraction is the slower part)
-        self.slots = asyncio.Semaphore(IN_FLIGHT_PER_WORKER * max(self.size, EXTRACT_THREADS))
+        #: wait for a slot: memory stays bounded when extraction or writing is slower)
+        self.slots = InFlight(
+            IN_FLIGHT_PER_WORKER * max(self.size, EXTRACT_THREADS), IN_FLIGHT_BYTES
+        )
         self._threads: ThreadPoolExecutor | None = None
         self._processes: ProcessPoolExecutor | None = None
         self._broken = False
@@ -210,6 +269,9 @@ class ExtractPool:
 
 __all__ = [
     "EXTRACT_THREADS",
+    "IN_FLIGHT_BYTES",
+    "IN_FLIGHT_PER_WORKER",
+    "InFlight",
     "PROCESS_MIN_PAGES",
     "ExtractOutcome",
     "ExtractPool",
