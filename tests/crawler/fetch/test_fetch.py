@@ -223,7 +223,10 @@ def test_robots_disallow_and_crawl_delay() -> None:
     assert delay == 0.15
     starts = [r.started for r in srv.requests]  # robots.txt + 3 pages
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.14, gaps
+    # as the server sees them: an arrival (a new connection's accept included) can be late
+    # by a loaded machine's scheduling delay, which shortens the gap after it; without the
+    # Crawl-delay the gaps would be our own 0.01 s
+    assert min(gaps) >= 0.12, gaps
 
 
 def test_crawl_delay_capped_and_robots_per_user_agent() -> None:
