@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import logging
 import multiprocessing
 import os
+import pickle
+import traceback
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -50,6 +53,10 @@ EXTRACT_THREADS = 2
 #: processes are started in the automatic mode: below it, starting them costs more than
 #: they save (about 0.1 s of CPU for each worker, once per crawl)
 PROCESS_MIN_PAGES = 200
+
+#: seconds a page for the worker processes waits for others to go with it: one hand-off
+#: (and one wake-up of the pool's threads) carries the pages of that time
+GATHER_SECONDS = 0.01
 
 #: pages handed on (waiting for or in extraction, or for their write) per worker (process
 #: or thread) at most: enough that a fetch rarely waits for the writer (8 a worker held the
@@ -111,6 +118,35 @@ def extract_task(task: ExtractTask) -> ExtractOutcome:
     return ExtractOutcome(page, fits, prepared)
 
 
+def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
+    """:func:`extract_task` for several pages in one call of a worker process:
+    ``(True, outcome)`` or ``(False, (exception, its traceback))`` for each, in order (an
+    extractor bug fails its own page only)."""
+    done: list[tuple[bool, Any]] = []
+    for task in tasks:
+        try:
+            done.append((True, extract_task(task)))
+        except Exception as exc:
+            text = traceback.format_exc()
+            try:
+                pickle.dumps(exc)
+            except Exception:  # it must travel back: as a plain error with the same words
+                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+            done.append((False, (exc, text)))
+    return done
+
+
+class _RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker process (set as its cause)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class _PoolFailed(Exception):
+    """The worker processes failed (not the page): extract it in a thread."""
+
+
 _policies: dict[str, tuple[SourceConfig, UrlPolicy]] = {}
 
 
@@ -131,11 +167,6 @@ class _NoStore:
 
 
 NO_STORE = cast(Store, _NoStore())
-
-
-def _remote(exc: BaseException) -> bool:
-    """Whether ``exc`` was raised in a worker process (it carries the remote traceback)."""
-    return type(exc.__cause__).__name__ == "_RemoteTraceback"
 
 
 class InFlight:
@@ -208,6 +239,9 @@ class ExtractPool:
         self._threads: ThreadPoolExecutor | None = None
         self._processes: ProcessPoolExecutor | None = None
         self._broken = False
+        #: pages waiting (:data:`GATHER_SECONDS` at most) to go to the processes together
+        self._gathered: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]] = []
+        self._send_at: asyncio.TimerHandle | None = None
         if not self.auto and self.size > 1:
             self._start_processes()
 
@@ -246,21 +280,87 @@ class ExtractPool:
         """:func:`extract_task` off the event loop. Worker processes that cannot start (a
         script without the ``if __name__ == "__main__"`` guard, no process left) or that
         died (killed, out of memory) end the processes: logged once, this page and every
-        later one in threads."""
+        later one in threads. Pages for the processes are gathered for
+        :data:`GATHER_SECONDS` and handed over together (:meth:`_send`)."""
         loop = asyncio.get_running_loop()
-        executor = self._executor()
-        try:
-            return await loop.run_in_executor(executor, extract_task, task)
-        except (BrokenProcessPool, RuntimeError, OSError) as exc:
-            if executor is not self._processes or _remote(exc):
-                raise  # raised by the extractor itself: a bug the crawl records
-            log.error("extraction worker processes failed (%s): extracting in threads", exc)
-            self._broken = True
-            self._processes = None
-            executor.shutdown(wait=False, cancel_futures=True)
+        if self._processes is not None:
+            waiter: asyncio.Future[ExtractOutcome] = loop.create_future()
+            self._gathered.append((task, waiter))
+            if self._send_at is None:
+                self._send_at = loop.call_later(GATHER_SECONDS, self._send)
+            try:
+                return await waiter
+            except _PoolFailed:
+                pass
         return await loop.run_in_executor(self._executor(), extract_task, task)
 
+    def _send(self) -> None:
+        """Hand the gathered pages to the processes: one call of :func:`extract_tasks` per
+        process, the pages shared out in turn."""
+        self._send_at = None
+        gathered, self._gathered = self._gathered, []
+        executor = self._processes
+        if executor is None:  # they failed meanwhile
+            self._release(gathered, _PoolFailed())
+            return
+        for k in range(min(self.size, len(gathered))):
+            chunk = gathered[k :: self.size]
+            try:
+                sent = executor.submit(extract_tasks, [task for task, _waiter in chunk])
+            except (BrokenProcessPool, RuntimeError) as exc:
+                self._fail(exc)
+                self._release(chunk, _PoolFailed())
+                continue
+            asyncio.wrap_future(sent).add_done_callback(functools.partial(self._deliver, chunk))
+
+    def _deliver(
+        self,
+        chunk: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]],
+        sent: asyncio.Future[list[tuple[bool, Any]]],
+    ) -> None:
+        """The results of one hand-off to their pages (on the event loop)."""
+        error = asyncio.CancelledError() if sent.cancelled() else sent.exception()
+        if error is not None:
+            if isinstance(error, (BrokenProcessPool, RuntimeError, OSError)) or isinstance(
+                error, asyncio.CancelledError
+            ):
+                self._fail(error)
+                error = _PoolFailed()
+            self._release(chunk, error)
+            return
+        for (_task, waiter), (ok, value) in zip(chunk, sent.result(), strict=True):
+            if waiter.done():  # its crawl was cancelled
+                continue
+            if ok:
+                waiter.set_result(value)
+            else:
+                exc, text = value
+                exc.__cause__ = _RemoteTraceback(text)
+                waiter.set_exception(exc)
+
+    @staticmethod
+    def _release(
+        chunk: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]], error: BaseException
+    ) -> None:
+        for _task, waiter in chunk:
+            if not waiter.done():
+                waiter.set_exception(error)
+
+    def _fail(self, exc: BaseException) -> None:
+        """The processes failed: logged once, closed; later pages go to threads."""
+        executor, self._processes = self._processes, None
+        if executor is None:
+            return
+        log.error("extraction worker processes failed (%s): extracting in threads", exc)
+        self._broken = True
+        executor.shutdown(wait=False, cancel_futures=True)
+
     def shutdown(self) -> None:
+        if self._send_at is not None:
+            self._send_at.cancel()
+            self._send_at = None
+        self._release(self._gathered, _PoolFailed())
+        self._gathered = []
         for executor in (self._threads, self._processes):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
@@ -278,6 +378,7 @@ __all__ = [
     "ExtractTask",
     "NO_STORE",
     "extract_task",
+    "extract_tasks",
     "policy_for",
     "saved_kind",
 ]

@@ -114,3 +114,25 @@ def test_a_daemonic_process_extracts_in_threads() -> None:
         assert results.get(timeout=60) == (False, "Neue Kita eröffnet", [2, 3])
     finally:
         daemon.join(10)
+
+
+def test_pages_handed_over_together_each_get_their_own_result_or_error() -> None:
+    """Pages for the worker processes go in one hand-off (``GATHER_SECONDS``); an extractor
+    bug fails its own page only, with the worker's traceback as its cause."""
+    broken = dataclasses.replace(SOURCE, site_profile=object())  # type: ignore[arg-type]
+    tasks = [_task(), _task(broken), dataclasses.replace(_task(), url=URL + "-2")]
+    pool = ExtractPool(processes=2)
+
+    async def scenario() -> list[object]:
+        return await asyncio.gather(*(pool.run(t) for t in tasks), return_exceptions=True)
+
+    try:
+        done = asyncio.run(scenario())
+        assert pool.uses_processes
+    finally:
+        pool.shutdown()
+    assert done[0] == extract_task(tasks[0])
+    assert done[2] == extract_task(tasks[2])
+    assert isinstance(done[1], AttributeError)
+    assert "Traceback" in str(done[1].__cause__)
+    assert "extract_task" in str(done[1].__cause__)
