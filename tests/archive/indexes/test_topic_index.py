@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from archive.cli.topics import KINDS as CLI_KINDS
-from archive.indexes import registry
+from archive.indexes import registry, topic_index
 from archive.indexes.topic_index import DDL, TOP_PHRASES
 from archive.search.topics import KINDS
 from archive.store.migrations import MIGRATIONS, SqlSteps
@@ -224,3 +224,31 @@ def test_graph_topics_rising_and_falling_from_the_text(archive: Path) -> None:
         invoke("graph", "topics", "--until", "2019-12-31", "--db", str(archive), "--json").output
     )
     assert labels["periods"] and all(p <= "2019" for p in labels["periods"])
+
+
+def test_scores_are_the_same_with_sqlites_ln_and_pythons(archive: Path, tmp_path: Path) -> None:
+    """The scoring uses SQLite's built-in ``ln`` where it has one, Python's ``math.log``
+    (the same C ``log``) where it does not: the stored rows are identical."""
+    rows = {}
+    for builtin in (True, False):
+        copy = tmp_path / f"copy-{builtin}.db"
+        with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        db = open_archive(copy)
+        calls: list[float] = []
+        try:
+            if not builtin:  # Python's, over the built-in one (as where SQLite lacks it)
+
+                def counted(x: float, calls: list[float] = calls) -> float:
+                    calls.append(x)
+                    return topic_index._ln(x)
+
+                db.conn.create_function("ln", 1, counted, deterministic=True)
+            db.execute("DELETE FROM page_topics")
+            topic_index._score(db, "1", {})
+            db.conn.commit()
+        finally:
+            db.close()
+        assert bool(calls) is not builtin
+        rows[builtin] = _rows(copy)["page_topics"]
+    assert rows[True] and rows[True] == rows[False]
