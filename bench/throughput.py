@@ -41,9 +41,9 @@ The retries the fetcher made are counted by reason, and a 0.1 s timer on the cra
 loop shows how late the loop runs: a loop kept busy for seconds by the crawl's own work
 makes connects time out (httpx's timeouts are timers on the same loop). Also printed: the
 seconds the crawling process waited, runnable, for a core (``schedstat``: the share of
-the lateness other processes on the machine cause) and the peak resident memory of the
+the lateness other processes on the machine cause) and the peak memory (PSS) of the
 crawl's processes together (the crawling process, its extraction workers and their fork
-server, sampled every 0.2 s; ``peak MB`` in the table is the crawling process alone).
+server, sampled every 0.2 s; ``peak MB`` in the table is the crawling process's RSS).
 ``--timeline`` adds where the run loses time against the bound
 (``bench/crawl_timeline.py``: phases, first requests, each host's turns taken late and
 why, waits for an extraction slot, the tail, the writer's work, lateness over time);
@@ -662,15 +662,17 @@ def proc_cpu(pid: int) -> float:
 
 
 class TreeMemory(threading.Thread):
-    """Samples (every 0.2 s) the resident memory of a process and of all its descendants
-    (the crawl's extraction workers, its fork server): the peak of their sum is the crawl's
-    memory in all (``ru_maxrss`` sees one process)."""
+    """Samples (every 0.2 s) the memory of a process and of all its descendants (the
+    crawl's extraction workers, its fork server; proportional set size, so pages they
+    share count once): the peak of their sum is the crawl's memory in all (``ru_maxrss``
+    sees one process)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.done = threading.Event()
         self.peak_mb = 0.0
+        self.each: dict[int, float] = {}  # pid -> its own peak
         self.page = os.sysconf("SC_PAGE_SIZE")
 
     def tree(self) -> list[int]:
@@ -689,18 +691,37 @@ class TreeMemory(threading.Thread):
             todo.extend(child for child, parent in parents.items() if parent == pid)
         return found
 
+    def pss_mb(self, pid: int) -> float:
+        """The process's proportional set size (pages shared with its fork server or
+        siblings counted in shares, so the sum is the memory the processes use), else
+        its RSS."""
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1e3
+        except OSError:
+            pass
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self.page / 1e6
+
     def rss_mb(self, pids: list[int]) -> float:
-        total = 0
+        total = 0.0
         for pid in pids:
             try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+                mb = self.pss_mb(pid)
             except (OSError, IndexError, ValueError):
                 continue
-        return total * self.page / 1e6
+            self.each[pid] = max(self.each.get(pid, 0.0), mb)
+            total += mb
+        return total
 
     def run(self) -> None:
         while not self.done.wait(0.2):
             self.peak_mb = max(self.peak_mb, self.rss_mb(self.tree()))
+
+    def others(self) -> str:
+        """The peak of each process but the crawling one, largest first."""
+        rest = sorted((mb for pid, mb in self.each.items() if pid != self.pid), reverse=True)
+        return ", ".join(f"{mb:.0f}" for mb in rest) or "none"
 
 
 def many_bench(args: argparse.Namespace) -> None:
@@ -778,9 +799,11 @@ def many_bench(args: argparse.Namespace) -> None:
         f"Machine CPU (every process, ours and others'): {r['machine_cpu']:.0f} s of "
         f"{os.cpu_count() or 1} × {r['seconds']:.0f} s; the crawling process's threads "
         f"waited {r['run_queue_s']:.0f} s for a core (runnable, other processes running). "
-        "Peak memory of the crawl's "
-        f"processes together (the crawling process, its workers and fork server; sampled "
-        f"every 0.2 s): {sampler.peak_mb:.0f} MB."
+        "Peak memory (PSS: shared pages counted once) of the crawl's "
+        "processes together (the crawling process, its workers and fork server; sampled "
+        f"every 0.2 s): {sampler.peak_mb:.0f} MB; the crawling process "
+        f"{sampler.each.get(sampler.pid, 0.0):.0f} MB, the others (MB each): "
+        f"{sampler.others()}."
     )
     if "timeline" in r:
         print()
