@@ -4,6 +4,7 @@ Run:
   python bench/throughput.py hosts  [--hosts 100] [--pages 20] [--delay 0.2] [--servers 2]
   python bench/throughput.py memory [--hosts 100] [--pages 500] [--tracemalloc]
   python bench/throughput.py many   [--hosts 2000] [--pages 5] [--delay 8] [--servers 4]
+                                    [--timeline] [--tracemalloc] [--in-flight N]
 
 ``hosts``: ``--hosts`` host names ``h000.bench.test`` … are mapped by ``connect_to`` to
 ``--servers`` threaded HTTP servers on 127.0.0.1 (each in its own process, so the CPU time
@@ -38,7 +39,17 @@ machine: the bench raises RLIMIT_NOFILE to the hard limit (and says so when that
 3 × hosts); each server's listen backlog is 1,024 (the kernel's ``somaxconn`` here: 4,096).
 The retries the fetcher made are counted by reason, and a 0.1 s timer on the crawl's event
 loop shows how late the loop runs: a loop kept busy for seconds by the crawl's own work
-makes connects time out (httpx's timeouts are timers on the same loop).
+makes connects time out (httpx's timeouts are timers on the same loop). Also printed: the
+seconds the crawling process waited, runnable, for a core (``schedstat``: the share of
+the lateness other processes on the machine cause) and the peak memory (PSS) of the
+crawl's processes together (the crawling process, its extraction workers and their fork
+server, sampled every 0.2 s; ``peak MB`` in the table is the crawling process's RSS).
+``--timeline`` adds where the run loses time against the bound
+(``bench/crawl_timeline.py``: phases, first requests, each host's turns taken late and
+why, waits for an extraction slot, the tail, the writer's work, lateness over time);
+``--tracemalloc`` what holds the crawling process's memory at its largest (top files and
+lines; slows the crawl); ``--in-flight N`` sets the pages handed on for extraction per
+worker (``crawler.engine.workers.IN_FLIGHT_PER_WORKER``) for an experiment.
 
 Prints Markdown tables for BENCHMARKS.md.
 """
@@ -56,6 +67,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -72,8 +84,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from archive.run.crawl import crawl_source, crawl_sources, learn_templates
 from archive.store.schema import open_archive
 from archive.store.sqlite import SqliteStore
+from bench import crawl_timeline
 from crawler.config.settings import Config, SourceConfig, loads_config
 from crawler.engine import crawl as engine
+from crawler.engine import workers
 from crawler.fetch.fetcher import ConnectToTransport, Fetcher
 
 DOMAIN = "bench.test"
@@ -516,15 +530,18 @@ class LagProbe(asyncio.DefaultEventLoopPolicy):
 
     TICK = 0.1
 
-    def __init__(self) -> None:
+    def __init__(self, timeline: crawl_timeline.Timeline | None = None) -> None:
         super().__init__()
         self.late: list[float] = []
+        self.timeline = timeline
 
     def new_event_loop(self) -> asyncio.AbstractEventLoop:
         loop = super().new_event_loop()
 
         def tick(due: float) -> None:
             self.late.append(loop.time() - due)
+            if self.timeline is not None:
+                self.timeline.lag.append((self.timeline.now(), loop.time() - due))
             loop.call_later(self.TICK, tick, loop.time() + self.TICK)
 
         loop.call_soon(tick, loop.time())
@@ -539,15 +556,62 @@ class LagProbe(asyncio.DefaultEventLoopPolicy):
         }
 
 
-def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[str, Any]:
+class TracedPeak(threading.Thread):
+    """tracemalloc in this process, a snapshot every 5 s: the one with the most memory
+    traced is summed up (top lines, top files) when stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.done = threading.Event()
+        self.best: tracemalloc.Snapshot | None = None
+        self.best_mb = 0.0
+        tracemalloc.start()
+        self.start()
+
+    def run(self) -> None:
+        while not self.done.wait(5.0):
+            traced = tracemalloc.get_traced_memory()[0] / 1e6
+            if traced > self.best_mb:
+                self.best_mb, self.best = traced, tracemalloc.take_snapshot()
+
+    def stop(self, top: int = 15) -> dict[str, Any]:
+        self.done.set()
+        self.join()
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        out: dict[str, Any] = {"peak_mb": peak, "snapshot_mb": self.best_mb}
+        if self.best is not None:
+            for key in ("lineno", "filename"):
+                stats = self.best.statistics(key)[:top]
+                out[key] = [(str(s.traceback[0]), s.size / 1e6, s.count) for s in stats]
+        return out
+
+
+def many_child(
+    ports: list[int],
+    hosts: int,
+    pages: int,
+    delay: float,
+    timeline: bool = False,
+    in_flight: int = 0,
+    trace: bool = False,
+) -> dict[str, Any]:
     config = bench_config(ports, hosts, delay, per_host=True, parallel_sources=hosts)
+    memory = TracedPeak() if trace else None
+    if in_flight:
+        workers.IN_FLIGHT_PER_WORKER = in_flight
+    line = crawl_timeline.Timeline() if timeline else None
+    if line is not None:
+        crawl_timeline.install(line)
     retries = RetryCount()
     fetch_log = logging.getLogger("crawler.fetch.fetcher")
     fetch_log.setLevel(logging.INFO)
     fetch_log.addHandler(retries)
-    probe = LagProbe()
+    probe = LagProbe(line)
     asyncio.set_event_loop_policy(probe)
-    started, c0 = time.perf_counter(), cpu()
+    started, c0, m0, q0 = time.perf_counter(), cpu(), machine_cpu(), run_queue_wait()
+    if line is not None:
+        line.t0 = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         db = open_archive(Path(tmp) / "archive.db")
         try:
@@ -557,6 +621,11 @@ def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[s
         finally:
             db.close()
     seconds = time.perf_counter() - started
+    machine = machine_cpu() - m0
+    queued = run_queue_wait() - q0
+    extra = {} if line is None else {"timeline": crawl_timeline.summary(line, delay, line.now())}
+    if memory is not None:
+        extra["traced"] = memory.stop()
     bad = [s.source for s in runs if s.errors or s.status != "ok"]
     return {
         "pages": sum(s.new for s in runs),
@@ -565,9 +634,25 @@ def many_child(ports: list[int], hosts: int, pages: int, delay: float) -> dict[s
         "seconds": seconds,
         "cpu": cpu() - c0,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "machine_cpu": machine,
+        "run_queue_s": queued,
         "retries": dict(retries.reasons.most_common(5)),
         **probe.summary(),
+        **extra,
     }
+
+
+def run_queue_wait() -> float:
+    """Seconds this process's threads have waited, runnable, for a core (Linux
+    ``/proc/self/task/*/schedstat``, second field): time the loop was late because other
+    processes had the cores, not because of its own work."""
+    total = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
 
 
 def proc_cpu(pid: int) -> float:
@@ -576,11 +661,83 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class TreeMemory(threading.Thread):
+    """Samples (every 0.2 s) the memory of a process and of all its descendants (the
+    crawl's extraction workers, its fork server; proportional set size, so pages they
+    share count once): the peak of their sum is the crawl's memory in all (``ru_maxrss``
+    sees one process)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.done = threading.Event()
+        self.peak_mb = 0.0
+        self.each: dict[int, float] = {}  # pid -> its own peak
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def tree(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(stat[1])
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(child for child, parent in parents.items() if parent == pid)
+        return found
+
+    def pss_mb(self, pid: int) -> float:
+        """The process's proportional set size (pages shared with its fork server or
+        siblings counted in shares, so the sum is the memory the processes use), else
+        its RSS."""
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1e3
+        except OSError:
+            pass
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self.page / 1e6
+
+    def rss_mb(self, pids: list[int]) -> float:
+        total = 0.0
+        for pid in pids:
+            try:
+                mb = self.pss_mb(pid)
+            except (OSError, IndexError, ValueError):
+                continue
+            self.each[pid] = max(self.each.get(pid, 0.0), mb)
+            total += mb
+        return total
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak_mb = max(self.peak_mb, self.rss_mb(self.tree()))
+
+    def others(self) -> str:
+        """The peak of each process but the crawling one, largest first."""
+        rest = sorted((mb for pid, mb in self.each.items() if pid != self.pid), reverse=True)
+        return ", ".join(f"{mb:.0f}" for mb in rest) or "none"
+
+
 def many_bench(args: argparse.Namespace) -> None:
     note = raise_nofile(3 * args.hosts)
     if args.child:
         ports = [int(p) for p in args.child.split(",")]
-        print(json.dumps(many_child(ports, args.hosts, args.pages, args.delay)))
+        r = many_child(
+            ports,
+            args.hosts,
+            args.pages,
+            args.delay,
+            args.timeline,
+            args.in_flight,
+            args.tracemalloc,
+        )
+        print(json.dumps(r))
         return
     pids: list[int] = []
     with servers(args.servers, args.pages, pids) as ports:
@@ -588,9 +745,22 @@ def many_bench(args: argparse.Namespace) -> None:
         cmd = [sys.executable, __file__, "many", "--child", ",".join(map(str, ports))]
         for key in ("hosts", "pages", "delay"):
             cmd += [f"--{key}", str(getattr(args, key))]
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        if args.timeline:
+            cmd.append("--timeline")
+        if args.in_flight:
+            cmd += ["--in-flight", str(args.in_flight)]
+        if args.tracemalloc:
+            cmd.append("--tracemalloc")
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as child:
+            sampler = TreeMemory(child.pid)
+            sampler.start()
+            out, _ = child.communicate()
+            sampler.done.set()
+            sampler.join()
+        if child.returncode:
+            raise subprocess.CalledProcessError(child.returncode, cmd)
         server_cpu = sum(map(proc_cpu, pids)) - server_cpu
-    r = json.loads(done.stdout.strip().splitlines()[-1])
+    r = json.loads(out.strip().splitlines()[-1])
     bound = args.hosts / args.delay
     ideal = (args.pages + 1) * args.delay
     total = args.hosts * args.pages
@@ -625,8 +795,29 @@ def many_bench(args: argparse.Namespace) -> None:
         f"Retried requests: {sum(r['retries'].values()):,} {r['retries'] or ''}. "
         f"Event loop late (a 0.1 s timer): at most {r['lag_max_s']:.1f} s, p99 "
         f"{r['lag_p99_s']:.2f} s; ~{r['lag_over_1s']:.0f} s of the run in stretches late "
-        "by more than 1 s."
+        "by more than 1 s. "
+        f"Machine CPU (every process, ours and others'): {r['machine_cpu']:.0f} s of "
+        f"{os.cpu_count() or 1} × {r['seconds']:.0f} s; the crawling process's threads "
+        f"waited {r['run_queue_s']:.0f} s for a core (runnable, other processes running). "
+        "Peak memory (PSS: shared pages counted once) of the crawl's "
+        "processes together (the crawling process, its workers and fork server; sampled "
+        f"every 0.2 s): {sampler.peak_mb:.0f} MB; the crawling process "
+        f"{sampler.each.get(sampler.pid, 0.0):.0f} MB, the others (MB each): "
+        f"{sampler.others()}."
     )
+    if "timeline" in r:
+        print()
+        print(crawl_timeline.describe(r["timeline"]))
+    if "traced" in r:
+        t = r["traced"]
+        print()
+        print(
+            f"tracemalloc (the crawling process; slows it): peak {t['peak_mb']:.0f} MB traced; "
+            f"largest snapshot {t['snapshot_mb']:.0f} MB, by file and by line:"
+        )
+        for key in ("filename", "lineno"):
+            for where, mb, count in t.get(key, []):
+                print(f"- {where}: {mb:.1f} MB in {count:,} blocks")
 
 
 def main() -> None:
@@ -643,6 +834,18 @@ def main() -> None:
         help="sources crawled one after another in the sequential run",
     )
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="many: where the run loses time (bench/crawl_timeline.py)",
+    )
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=0,
+        help="many: pages in flight per extraction worker "
+        "(crawler.engine.workers.IN_FLIGHT_PER_WORKER; 0: the engine's)",
+    )
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     many = args.mode == "many"

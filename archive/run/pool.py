@@ -2,7 +2,9 @@
 
 The parent process reads the archive and decides what to extract; the workers of a
 :class:`concurrent.futures.ProcessPoolExecutor` read the WARC record (``reparse``) and
-extract it (:func:`crawler.extract.core.extract`, then canonical URLs); the parent takes
+extract it (:func:`crawler.extract.core.extract`, then canonical URLs) and prepare the
+derived indexes' text work for a page to be saved (``archive.store.save.prepare_page``:
+the German analysis, key phrases, entities; both commands); the parent takes
 the results back **in submission order** and writes them, so the archive ends up exactly
 as after the sequential run. What reads the archive stays in the parent: the learned
 template (chosen before a task is sent), the date hints of a page without a date
@@ -97,8 +99,16 @@ def extract_capture(task: tuple[SourceConfig, Path, CaptureRef, str, str | None]
     return extract_result(src, result, prepare_against)
 
 
-def extract_fetched(task: tuple[SourceConfig, FetchResult]) -> Extraction:
-    return extract_result(*task)
+def extract_fetched(task: tuple[SourceConfig, FetchResult, str]) -> Extraction:
+    """``import-warc``'s task: :func:`extract_result` of a stored response, with the
+    derived indexes' work prepared against the stored content hash (``""``: none) for a
+    page the import saves (not a listing, not empty), so the writer only writes."""
+    src, result, against = task
+    done = extract_result(src, result)
+    page = done.page
+    if page is not None and page.page_type != "listing" and (page.title or page.body):
+        done.prepared = prepare_page(src.name, src.city or None, page, result, against or None)
+    return done
 
 
 def ordered_map(

@@ -107,7 +107,7 @@ def import_warc(
     progress.total(sum(sizes))  # bytes: records are streamed
     starts = {str(p): sum(sizes[:i]) for i, p in enumerate(paths)}
     shown = 0
-    tasks = _record_tasks(paths, max_bytes, sources)
+    tasks = _record_tasks(db, paths, max_bytes, sources)
     try:
         for (path, item, planned), done in ordered_map(extract_fetched, tasks, workers):
             at = starts[path] + item.offset
@@ -134,18 +134,26 @@ class _Job:
     kind: str | None
 
 
-_Planned = tuple[SourceConfig, FetchResult] | None
+#: a page's source and response, and the stored content hash its index work is prepared
+#: against (``""``: none; :func:`archive.run.pool.extract_result`)
+_Planned = tuple[SourceConfig, FetchResult, str] | None
 
 
 def _record_tasks(
-    paths: Sequence[str | Path], max_bytes: int, sources: _Sources
+    db: sqlite_utils.Database, paths: Sequence[str | Path], max_bytes: int, sources: _Sources
 ) -> Iterator[tuple[tuple[str, WarcRecord | BadRecord, _Planned], _Planned]]:
     """Every record of ``paths`` with the extraction to run ahead for it (a page's source
-    as the archive has it now; the writer checks it again when the record's turn comes)."""
+    as the archive has it now; the writer checks it again when the record's turn comes),
+    the derived indexes' work for the page included: the writer uses it only where the
+    row it saves still has the values it was prepared from (``archive.indexes.base``), so
+    a plan gone stale costs time, never a different archive."""
     for path in paths:
         for item in scan_warc(path, max_bytes):
             job = _plan(str(path), item, sources, warn=False)
-            planned = (job.src, job.result) if isinstance(job, _Job) and not job.kind else None
+            planned = None
+            if isinstance(job, _Job) and not job.kind:
+                stored = save.stored_hash(db, job.result.url) or ""
+                planned = (job.src, job.result, stored)
             yield (str(path), item, planned), planned
 
 
@@ -171,7 +179,8 @@ def _import_record(
         return outcome
     if done is None or planned is None or planned[0] != src or planned[1].url != result.url:
         done = extract_result(src, result)
-    return _import_one(db, sources, src, finished(db, done), result, writer)
+    page = finished(db, done)
+    return _import_one(db, sources, src, page, result, writer, done.prepared)
 
 
 def _plan(
@@ -246,7 +255,9 @@ def _import_one(
     page: Extracted | None,
     result: FetchResult,
     writer: WarcWriter | None,
+    prepared: dict[str, Any] | None = None,
 ) -> str:
+    """Save one extracted page (``prepared``: its indexes' work done by a worker)."""
     if page is None:
         return "errors"
     if page.page_type == "listing" or (not page.title and not page.body):
@@ -262,7 +273,7 @@ def _import_one(
         if src.name not in sources.stored:  # the first page saved stores its source
             save.save_source(db, src)
         outcome = save.save_fetched_page(
-            db, src.name, page, result, requested=result.url, capture=ref
+            db, src.name, page, result, requested=result.url, capture=ref, prepared=prepared
         )
     sources.stored.add(src.name)
     return outcome
