@@ -71,14 +71,18 @@ def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
     }
     if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
         record["added_at"] = now_iso()
-    db.table("sources").upsert(record, pk="name")
+    with write_transaction(db):
+        rows.upsert_row(db, "sources", record, ("name",))
 
 
 def start_run(db: sqlite_utils.Database, source: str) -> int:
     """Record the start of a crawl of ``source``; return the run id."""
-    table = db.table("crawl_runs")
-    table.insert({"source": source, "started_at": now_iso(), "status": "running"})
-    run_id = table.last_pk
+    with write_transaction(db):
+        cursor = db.conn.execute(
+            "INSERT INTO crawl_runs (source, started_at, status) VALUES (?, ?, ?)",
+            [source, now_iso(), "running"],
+        )
+    run_id = cursor.lastrowid
     assert isinstance(run_id, int)
     return run_id
 
@@ -110,7 +114,11 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
     ignored = set(stats) - set(RUN_COUNTERS) - {"duration"}
     if ignored:
         log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
-    db.table("crawl_runs").update(run_id, update)
+    assignments = ", ".join(f'"{column}" = ?' for column in update)
+    with write_transaction(db):
+        db.conn.execute(
+            f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*update.values(), run_id]
+        )
     if status == "ok":  # every known page was re-checked then (graph edges: last seen)
         source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
         registry.after_run(db, source, finished)
@@ -120,9 +128,13 @@ def record_extraction(
     db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
 ) -> None:
     """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
-    db.table("run_extraction").upsert(
-        {"run_id": run_id, "source": source, **asdict(counts)}, pk="run_id"
-    )
+    with write_transaction(db):
+        rows.upsert_row(
+            db,
+            "run_extraction",
+            {"run_id": run_id, "source": source, **asdict(counts)},
+            ("run_id",),
+        )
 
 
 def record_error(
@@ -138,19 +150,13 @@ def record_error(
     :data:`crawler.engine.store.ERROR_KINDS`); return the row id."""
     if kind not in ERROR_KINDS:
         raise ValueError(f"error kind must be one of {', '.join(ERROR_KINDS)}, got {kind!r}")
-    table = db.table("fetch_errors")
-    table.insert(
-        {
-            "run_id": run_id,
-            "source": source,
-            "url": url,
-            "status": status,
-            "error": error,
-            "time": now_iso(),
-            "kind": kind,
-        }
-    )
-    row_id = table.last_pk
+    with write_transaction(db):
+        cursor = db.conn.execute(
+            "INSERT INTO fetch_errors (run_id, source, url, status, error, time, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, source, url, status, error, now_iso(), kind],
+        )
+    row_id = cursor.lastrowid
     assert isinstance(row_id, int)
     return row_id
 

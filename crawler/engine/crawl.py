@@ -179,16 +179,22 @@ def crawl_sources(
         runs = [crawl.stats for crawl in crawls]
         finish_batch(batch, runs, failures)  # the captures synced first, then the rows
         close_captures(writer, runs, failures)
-        for crawl in crawls:
-            if crawl.template is not None and crawl.template.pages:
-                store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
-            store.finish_run(
-                crawl.stats.run_id,
-                crawl.source.name,
-                crawl.stats.run_counts(),
-                crawl.stats.status,
-                crawl.extraction,
-            )
+        store.begin_batch()  # every run's closing rows: one transaction
+        try:
+            for crawl in crawls:
+                if crawl.template is not None and crawl.template.pages:
+                    store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
+                store.finish_run(
+                    crawl.stats.run_id,
+                    crawl.source.name,
+                    crawl.stats.run_counts(),
+                    crawl.stats.status,
+                    crawl.extraction,
+                )
+        except BaseException:
+            store.rollback_batch()
+            raise
+        store.commit_batch()
     if failures and raise_failure:
         raise failures[0]
     return [crawl.stats for crawl in crawls]
