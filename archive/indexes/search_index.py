@@ -134,11 +134,12 @@ class SearchIndex(DerivedIndex):
                 )
             db.execute(_DELETE, _row(row))
 
-    def prepare(self, fields: Mapping[str, Any]) -> tuple[tuple[Any, ...], list[Any]]:
-        """The analysed columns of a page (German stems, filter tokens) and the values
-        they were computed from."""
+    def prepare(self, fields: Mapping[str, Any]) -> tuple[tuple[Any, ...], list[Any], list[str]]:
+        """The values a page's analysis is computed from, its analysed columns (German
+        stems, filter tokens) and its compound candidates."""
         values = tuple(fields.get(column) for column in SOURCE_COLUMNS)
-        return values, _row((None, *values))[1:]
+        row = _row((None, *values))
+        return values, row[1:], _terms(row)
 
     def after_change(
         self,
@@ -159,10 +160,11 @@ class SearchIndex(DerivedIndex):
             ready = prepared.get(url) if prepared else None
             if ready is not None and ready[0] == tuple(row[1:]):
                 values = [row[0], *ready[1]]
+                terms.extend(ready[2])
             else:
                 values = _row(row)
+                terms.extend(_terms(values))
             rows.append(values)
-            terms.extend(_terms(values))
         db.conn.executemany(_INSERT, rows)
         compounds.add(db.conn, dict.fromkeys(terms))
 

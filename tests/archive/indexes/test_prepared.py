@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from archive.indexes import registry, topic_index
+from archive.indexes import registry, search_index, topic_index
 from archive.store import save
 from archive.store.schema import open_archive
 from crawler.records import Extracted, FetchResult, Image
@@ -24,6 +24,7 @@ TABLES = {
     "topic_terms": "SELECT * FROM topic_terms ORDER BY 1, 2",
     "page_entities": "SELECT * FROM page_entities ORDER BY 1, 2, 7",
     "topic_df": "SELECT * FROM topic_df ORDER BY 1",
+    "search_terms": "SELECT * FROM search_terms ORDER BY 1",
 }
 
 
@@ -52,10 +53,16 @@ def test_prepared_work_is_used_only_for_the_page_as_saved(
     db = open_archive(path)
     analysed: list[Any] = []
     real = topic_index.analyse
+    compounds: list[Any] = []
+    real_terms = search_index._terms
 
     def counting(inputs: Any) -> Any:
         analysed.append(inputs)
         return real(inputs)
+
+    def counting_terms(values: Any) -> Any:
+        compounds.append(values)
+        return real_terms(values)
 
     try:
         same, fetch = _page("https://www.example.test/presse/kita", "2026-11-30")
@@ -65,14 +72,16 @@ def test_prepared_work_is_used_only_for_the_page_as_saved(
         other, other_fetch = _page("https://www.example.test/presse/kita-2", None)
         stale = save.prepare_page("s", None, other, other_fetch)
         monkeypatch.setattr(topic_index, "analyse", counting)
+        monkeypatch.setattr(search_index, "_terms", counting_terms)
         save.save_fetched_page(db, "s", same, fetch, prepared=prepared)
-        assert analysed == []  # the prepared analysis was written
+        assert analysed == [] and compounds == []  # the prepared analysis was written
         dated = dataclasses.replace(other, published="2026-11-29")
         save.save_fetched_page(db, "s", dated, other_fetch, prepared=stale)
         assert [inputs[4] for inputs in analysed] == ["2026-11-29"]  # analysed again, dated
         crawled = _rows(path)
-        assert crawled["page_entities"] and crawled["topic_terms"]
+        assert crawled["page_entities"] and crawled["topic_terms"] and crawled["search_terms"]
         registry.rebuild(db, registry.get("topics"))
+        registry.rebuild(db, registry.get("search"))
     finally:
         db.close()
     assert _rows(path) == crawled
