@@ -128,10 +128,16 @@ class PendingChanges:
         else:
             self.prepared.pop(url, None)
 
-    def flush(self, db: sqlite_utils.Database) -> None:
-        """Call :func:`after_change` for every page held (inside the batch's transaction)."""
-        new, changed, prepared = list(self.new), list(self.changed), self.prepared
-        self.new, self.changed, self.prepared = {}, {}, {}
+    def flush(self, db: sqlite_utils.Database, limit: int | None = None) -> None:
+        """Call :func:`after_change` for every page held, or for ``limit`` of them (the
+        rest stay held), inside the batch's transaction."""
+        new = list(self.new)[:limit]
+        changed = list(self.changed)[: None if limit is None else max(0, limit - len(new))]
+        prepared = {url: self.prepared.pop(url) for url in new + changed if url in self.prepared}
+        for url in new:
+            del self.new[url]
+        for url in changed:
+            del self.changed[url]
         if new:
             after_change(db, new, new=True, prepared=prepared)
         if changed:

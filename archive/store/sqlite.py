@@ -44,6 +44,17 @@ class SqliteStore:
             self.db.conn.execute("BEGIN IMMEDIATE")
         self.batch = registry.PendingChanges()
 
+    def flush_batch(self, pages: int) -> bool:
+        batch = self.batch
+        if batch is None:
+            return False
+        try:
+            batch.flush(self.db, pages)
+        except BaseException:
+            self.rollback_batch()
+            raise
+        return len(batch) > 0
+
     def commit_batch(self) -> None:
         """Update the derived indexes for the batch's pages, then commit; if that fails
         the whole batch is rolled back (its pages are fetched again next run)."""

@@ -9,6 +9,12 @@ on the event loop, so a quiet crawl never holds the archive's write lock long), 
 end of the crawl. Before each commit the WARC records the batch's rows point to are made
 durable (``WarcWriter.sync``): a crash (power, SIGKILL) loses at most the open batch,
 whose pages the next run fetches again, and never leaves a row without its record.
+
+On the event loop a commit goes in steps (:meth:`WriteBatch.commit_in_steps`): the
+derived-index work of :data:`FLUSH_PAGES` pages at a time (``Store.flush_batch``), the
+loop serving sockets and timers between the steps, then the WARC sync and the commit at
+once. Writes made between the steps join the batch (their records were written before
+them, so the sync covers them); no write can come between the sync and the commit.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ log = logging.getLogger(__name__)
 BATCH_PAGES = 200
 #: seconds a batch stays open at most (the write lock is held that long)
 BATCH_SECONDS = 0.5
+#: pages whose derived-index work one step of a commit does (~10 ms of the event loop)
+FLUSH_PAGES = 16
 
 
 class WriteBatch:
@@ -48,8 +56,10 @@ class WriteBatch:
         self.started: float | None = None  # monotonic time the open batch began
         self.writes = 0
         self.commits = 0
-        #: a commit of :meth:`keep_committing` that failed (raised by the next write)
+        #: a commit on the event loop that failed (raised by the next write)
         self.failure: Exception | None = None
+        #: the commit in steps under way, if any
+        self.stepping: asyncio.Task[None] | None = None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
@@ -62,8 +72,13 @@ class WriteBatch:
             self.started = time.monotonic()
         yield
         self.writes += 1
-        if self.writes >= self.pages or self._old():
-            self.commit()
+        if self.stepping is None and (self.writes >= self.pages or self._old()):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # no event loop: at once
+                self.commit()
+            else:
+                self.stepping = asyncio.create_task(self.commit_in_steps())
 
     def _old(self) -> bool:
         return self.started is not None and time.monotonic() - self.started >= self.seconds
@@ -85,18 +100,34 @@ class WriteBatch:
         self.store.commit_batch()
         self.commits += 1
 
+    async def commit_in_steps(self) -> None:
+        """:meth:`commit` on the event loop: the derived-index work in steps of
+        :data:`FLUSH_PAGES` pages, the loop running between them, then the sync and the
+        commit. A failure is kept in :attr:`failure` (the next write raises it)."""
+        try:
+            while self.store.flush_batch(FLUSH_PAGES):
+                await asyncio.sleep(0)
+            self.commit()
+        except Exception as exc:
+            self.failure = exc
+        finally:
+            if self.stepping is asyncio.current_task():
+                self.stepping = None
+
+    async def settle(self) -> None:
+        """Wait for the commit in steps under way, if any (before the crawl's last commit)."""
+        if self.stepping is not None:
+            await asyncio.shield(self.stepping)
+
     async def keep_committing(self) -> None:
         """Commit a batch left open :data:`BATCH_SECONDS` (run as a task; cancel it at the
-        end and :meth:`commit` once more). A failed commit is kept in :attr:`failure` (the
-        next write raises it) and ends the task."""
-        while True:
+        end, :meth:`settle` and :meth:`commit` once more). A failed commit is kept in
+        :attr:`failure` (the next write raises it) and ends the task."""
+        while self.failure is None:
             await asyncio.sleep(self.seconds / 2)
-            if self._old():
-                try:
-                    self.commit()
-                except Exception as exc:
-                    self.failure = exc
-                    return
+            if self._old() and self.stepping is None:
+                self.stepping = asyncio.create_task(self.commit_in_steps())
+                await asyncio.shield(self.stepping)
 
 
 def writing(batch: WriteBatch | None) -> contextlib.AbstractContextManager[None]:
@@ -104,4 +135,4 @@ def writing(batch: WriteBatch | None) -> contextlib.AbstractContextManager[None]
     return batch.write() if batch is not None else contextlib.nullcontext()
 
 
-__all__ = ["BATCH_PAGES", "BATCH_SECONDS", "WriteBatch", "writing"]
+__all__ = ["BATCH_PAGES", "BATCH_SECONDS", "FLUSH_PAGES", "WriteBatch", "writing"]

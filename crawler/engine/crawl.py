@@ -164,6 +164,7 @@ def crawl_sources(
             await asyncio.gather(*(run_one(crawl, gate) for crawl in crawls))
         finally:
             committer.cancel()
+            await batch.settle()  # a commit in steps under way ends before the last one
 
     try:
         asyncio.run(run_all())

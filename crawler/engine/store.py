@@ -193,6 +193,12 @@ class Store(Protocol):
         """Start a batch of writes (one transaction); a no-op while one is open."""
         ...
 
+    def flush_batch(self, pages: int) -> bool:
+        """Do the derived-index work of up to ``pages`` pages of the open batch (a commit in
+        steps, the crawl's event loop running between them); whether work remains. A
+        failure rolls the batch back and is raised."""
+        ...
+
     def commit_batch(self) -> None:
         """Finish the open batch (its derived-index work included) and make it durable; a
         no-op without one. The caller has made the captures its rows point to durable."""

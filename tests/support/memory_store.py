@@ -174,6 +174,9 @@ class MemoryStore:
         self.batches += 0 if self.batch_open else 1
         self.batch_open = True
 
+    def flush_batch(self, pages: int) -> bool:
+        return False  # no derived indexes in memory
+
     def commit_batch(self) -> None:
         self.batch_open = False
 

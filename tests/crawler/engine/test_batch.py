@@ -18,12 +18,18 @@ from crawler.errors import CaptureError
 class Recorder:
     """A store and a WARC writer that record the calls the batch makes, in order."""
 
-    def __init__(self, full_disk: bool = False) -> None:
+    def __init__(self, full_disk: bool = False, steps: int = 0) -> None:
         self.calls: list[str] = []
         self.full_disk = full_disk
+        self.steps = steps  # flush_batch calls that leave work for another step
 
     def begin_batch(self) -> None:
         self.calls.append("begin")
+
+    def flush_batch(self, pages: int) -> bool:
+        self.calls.append("flush")
+        self.steps -= 1
+        return self.steps >= 0
 
     def commit_batch(self) -> None:
         self.calls.append("commit")
@@ -73,7 +79,7 @@ def test_a_quiet_crawl_commits_its_open_batch_in_time() -> None:
         committer.cancel()
 
     asyncio.run(asyncio.wait_for(scenario(), timeout=10))
-    assert calls.calls == ["begin", "sync", "commit"]
+    assert calls.calls == ["begin", "flush", "sync", "commit"]  # the index work in steps
 
 
 def test_a_write_that_fails_leaves_the_batch_open_for_the_next() -> None:
@@ -114,3 +120,26 @@ def test_captures_that_cannot_be_synced_roll_the_batch_back() -> None:
     assert isinstance(timed.failure, CaptureError)
     with pytest.raises(CaptureError), timed.write():
         pass
+
+
+def test_on_the_event_loop_a_commit_goes_in_steps_and_later_writes_join_it() -> None:
+    """A full batch is committed in steps; a write between two steps joins the open batch
+    (no second begin), and the sync comes right before the commit, after every write."""
+    calls = Recorder(steps=2)
+    batch = _batch(calls, pages=2, seconds=3600)
+
+    async def scenario() -> None:
+        for _ in range(2):
+            with batch.write():
+                calls.calls.append("write")
+        assert batch.stepping is not None  # due: a commit in steps was started
+        await asyncio.sleep(0)  # its first step runs
+        with batch.write():  # between two steps
+            calls.calls.append("late write")
+        await batch.settle()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+    assert calls.calls == [
+        "begin", "write", "write", "flush", "late write", "flush", "flush", "sync", "commit",
+    ]  # fmt: skip
+    assert batch.stepping is None and batch.writes == 0 and batch.commits == 1
