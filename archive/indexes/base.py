@@ -91,6 +91,12 @@ class DerivedIndex:
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
         """A crawl run of ``source`` finished successfully at ``finished_at``."""
 
+    def after_runs(self, db: sqlite_utils.Database, runs: Sequence[tuple[str, str]]) -> None:
+        """:meth:`after_run` for several ``(source, finished_at)`` at once (a crawl's runs
+        that ended in one batch); an index may do them in one go."""
+        for source, finished_at in runs:
+            self.after_run(db, source, finished_at)
+
 
 #: Where the registry records which version built each index (migration 8).
 STATE_TABLE = "index_state"

@@ -107,15 +107,17 @@ class PendingChanges:
 
     :func:`before_change` is still called at every write: an index that must take old
     values out (``search``) does so while they are there; a page written twice in a batch
-    is indexed once, from its last state."""
+    is indexed once, from its last state. Runs that ended in the batch (:func:`after_run`)
+    come after its pages, together."""
 
     def __init__(self) -> None:
         self.new: dict[str, None] = {}
         self.changed: dict[str, None] = {}
         self.prepared: dict[str, Mapping[str, Any]] = {}
+        self.runs: list[tuple[str, str]] = []
 
     def __len__(self) -> int:
-        return len(self.new) + len(self.changed)
+        return len(self.new) + len(self.changed) + len(self.runs)
 
     def add(self, url: str, *, new: bool, prepared: Mapping[str, Any] | None = None) -> None:
         if new or url in self.new:
@@ -142,12 +144,21 @@ class PendingChanges:
             after_change(db, new, new=True, prepared=prepared)
         if changed:
             after_change(db, changed, prepared=prepared)
+        if self.runs and not self.new and not self.changed:
+            runs, self.runs = self.runs, []
+            after_runs(db, runs)
 
 
 def after_run(db: sqlite_utils.Database, source: str, finished_at: str) -> None:
     """A crawl run of ``source`` ended successfully at ``finished_at``."""
     for index in INDEXES:
         index.after_run(db, source, finished_at)
+
+
+def after_runs(db: sqlite_utils.Database, runs: Sequence[tuple[str, str]]) -> None:
+    """:func:`after_run` for several ``(source, finished_at)`` (each index at once)."""
+    for index in INDEXES:
+        index.after_runs(db, runs)
 
 
 def rebuild(
@@ -199,6 +210,7 @@ __all__ = [
     "PendingChanges",
     "after_change",
     "after_run",
+    "after_runs",
     "before_change",
     "prepare",
     "ensure_current",

@@ -213,6 +213,18 @@ def score_source(db: sqlite_utils.Database, source: str) -> None:
         _score(db, pages, {"source": source})
 
 
+def score_sources(db: sqlite_utils.Database, sources: Sequence[str]) -> None:
+    """:func:`score_source` for several sources in one go."""
+    pages = (
+        "page_url IN (SELECT url FROM pages WHERE source IN "
+        "(SELECT value FROM json_each(:sources)))"
+    )
+    params = {"sources": json.dumps(list(dict.fromkeys(sources)))}
+    with db.atomic():
+        db.execute(f"DELETE FROM page_topics WHERE {pages}", params)
+        _score(db, pages, params)
+
+
 def score_all(db: sqlite_utils.Database) -> None:
     """Score every page again (the last step of a rebuild)."""
     with db.atomic():
@@ -280,8 +292,11 @@ class TopicsIndex(DerivedIndex):
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
         score_source(db, source)
 
+    def after_runs(self, db: sqlite_utils.Database, runs: Sequence[tuple[str, str]]) -> None:
+        score_sources(db, [source for source, _finished in runs])
+
 
 __all__ = [
     "DDL", "TOP_PHRASES", "TopicsIndex", "analyse", "create", "rebuild", "refresh_pages",
-    "score_pages", "score_all", "score_source",
+    "score_pages", "score_all", "score_source", "score_sources",
 ]  # fmt: skip

@@ -87,8 +87,16 @@ def start_run(db: sqlite_utils.Database, source: str) -> int:
     return run_id
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], status: str) -> None:
-    """Close run ``run_id`` with ``status`` and the counts in ``stats``.
+def finish_run(
+    db: sqlite_utils.Database,
+    run_id: int,
+    stats: dict[str, Any],
+    status: str,
+    batch: registry.PendingChanges | None = None,
+) -> None:
+    """Close run ``run_id`` with ``status`` and the counts in ``stats`` (with ``batch``,
+    the open batch's pending changes, the derived indexes hear of an ``ok`` run when the
+    batch ends, with the other runs that ended in it).
 
     Known keys are those of :data:`crawler.records.RUN_COUNTERS` plus ``duration`` (seconds;
     computed from ``started_at`` if absent). ``errors`` defaults to the number of
@@ -121,7 +129,10 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict[str, Any], st
         )
     if status == "ok":  # every known page was re-checked then (graph edges: last seen)
         source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
-        registry.after_run(db, source, finished)
+        if batch is not None:
+            batch.runs.append((source, finished))
+        else:
+            registry.after_run(db, source, finished)
 
 
 def record_extraction(

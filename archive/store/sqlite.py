@@ -111,7 +111,7 @@ class SqliteStore:
     ) -> None:
         with self.db.atomic():
             save.record_extraction(self.db, run_id, source, extraction)
-            save.finish_run(self.db, run_id, dict(counts), status)
+            save.finish_run(self.db, run_id, dict(counts), status, self.batch)
 
     def learned_template(self, source: str) -> LearnedTemplate | None:
         found = templates.latest_template(self.db, source)

@@ -252,3 +252,28 @@ def test_scores_are_the_same_with_sqlites_ln_and_pythons(archive: Path, tmp_path
         assert bool(calls) is not builtin
         rows[builtin] = _rows(copy)["page_topics"]
     assert rows[True] and rows[True] == rows[False]
+
+
+def test_runs_scored_together_equal_runs_scored_one_by_one(archive: Path, tmp_path: Path) -> None:
+    """A crawl's runs that end in one batch are scored in one statement
+    (``TopicsIndex.after_runs``): the same rows as one ``score_source`` per source."""
+    rows = {}
+    for together in (True, False):
+        copy = tmp_path / f"copy-{together}.db"
+        with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        db = open_archive(copy)
+        try:
+            sources = [r[0] for r in db.execute("SELECT name FROM sources ORDER BY name")]
+            db.execute("DELETE FROM page_topics")
+            db.conn.commit()
+            if together:
+                topic_index.score_sources(db, sources)
+            else:
+                for source in sources:
+                    topic_index.score_source(db, source)
+            db.conn.commit()
+        finally:
+            db.close()
+        rows[together] = _rows(copy)["page_topics"]
+    assert rows[True] and rows[True] == rows[False]
