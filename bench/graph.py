@@ -275,6 +275,7 @@ def main() -> None:
         "with the graph: ~2 GB at 100,000 pages).",
     )  # fmt: skip
     parser.add_argument("--no-at", action="store_true", help="Leave out the --at rows.")
+    parser.add_argument("--exports-only", action="store_true", help="Only the streamed exports.")
     parser.add_argument("--synthesise-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -296,6 +297,9 @@ def main() -> None:
             rows.append(("fill graph_edges table (full rebuild, as the migration)", t,
                          f"{n:,} rows"))  # fmt: skip
         if args.synthesise_only:
+            return
+        if args.exports_only:
+            sql_at_rows(rows, db, args.pages, folder, at=False)
             return
         for name, sql, params in (
             ("table graph_edges: count(*)", "SELECT count(*) FROM graph_edges", []),

@@ -134,12 +134,16 @@ def _openings(key_ids: dict[str, str], template: str) -> dict[str, str]:
 
 
 def _values(data: dict[str, Any], opening: dict[str, str], close: str, conv: Any) -> str:
-    """The attributes of ``data`` present in the export (:func:`exported`), one a line."""
-    return "".join(
-        opening[key] + conv(value) + close
-        for key, value in data.items()
-        if value is not None and value != ""
-    )
+    """The attributes of ``data`` present in the export (:func:`exported`), one a line.
+    Most values need no escaping: one search over all the strings of ``data`` decides,
+    instead of one ``conv`` call per value (a third of GEXF's writing time at 1M edges)."""
+    items = [(key, value) for key, value in data.items() if value is not None and value != ""]
+    if _ESCAPED.search(" ".join([value for _k, value in items if type(value) is str])):
+        return "".join([opening[key] + conv(value) + close for key, value in items])
+    return "".join([
+        opening[key] + (value if type(value) is str else conv(value)) + close
+        for key, value in items
+    ])  # fmt: skip
 
 
 def _type_name(value: Any) -> str:

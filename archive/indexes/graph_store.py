@@ -45,13 +45,12 @@ TABLES = (
     'CREATE TABLE IF NOT EXISTS "graph_communities" ( "key" TEXT NOT NULL, "id" INTEGER NOT '
     'NULL, "size" INTEGER NOT NULL, "kinds" TEXT NOT NULL, "labels" TEXT NOT NULL, "top" TEXT '
     'NOT NULL, "members" TEXT NOT NULL, PRIMARY KEY ("key", "id") )',
-    'CREATE INDEX IF NOT EXISTS "idx_pages_present_label" ON "pages" ("label") '
-    'WHERE "removed_at" IS NULL',
+    'CREATE INDEX IF NOT EXISTS "idx_pages_label_removed" ON "pages" ("label", "removed_at")',
 )
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """The tables of migrations 17 and 18 (and the partial index on present labels)."""
+    """The tables of migrations 17 and 18 (and the index of labels of present pages)."""
     for statement in TABLES:
         db.execute(statement)
 
