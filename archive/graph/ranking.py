@@ -34,9 +34,9 @@ def ranks(sql: SqlGraph, top: int | None = None) -> list[list[Any]]:
     """Every node (the first ``top``) with its PageRank and in- and out-degree, best first
     (at a past time: computed, never cached)."""
     if sql.bound is not None:
-        return R.compute_ranks(sql.db, sql.source, listed=_listed(sql))[:top]
+        return R.compute_ranks(sql.db, sql.source, listed=_listed(sql), top=top)
     found = S.read_ranks(sql.db, R.rank_key(sql.source), top)
-    return list(found if found is not None else R.compute_ranks(sql.db, sql.source)[:top])
+    return list(found if found is not None else R.compute_ranks(sql.db, sql.source, top=top))
 
 
 def central(sql: SqlGraph, top: int = 20) -> list[dict[str, Any]]:

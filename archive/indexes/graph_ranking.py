@@ -171,20 +171,24 @@ def _igraph(n: int, edges: Any, directed: bool) -> Any:
 
 
 def compute_ranks(
-    db: sqlite_utils.Database, source: str | None = None, listed: Listed | None = None
-) -> list[list[Any]]:
-    """Every node with its PageRank, in- and out-degree, best first: ``[[id, rank, in,
-    out], ...]`` (``listed``: the :func:`edge_list` if already read)."""
+    db: sqlite_utils.Database, source: str | None = None, listed: Listed | None = None,
+    top: int | None = None,
+) -> list[list[Any]]:  # fmt: skip
+    """Every node (the best ``top``) with its PageRank, in- and out-degree, best first:
+    ``[[id, rank, in, out], ...]`` (``listed``: the :func:`edge_list` if already read)."""
     nodes, edges = listed or edge_list(db, source)
     if not nodes:
         return []
     n = len(nodes)
     values = _igraph(n, edges, True).pagerank(damping=ALPHA, directed=True)
-    ins = np.bincount(edges[:, 1], minlength=n).tolist()
-    outs = np.bincount(edges[:, 0], minlength=n).tolist()
+    ins = np.bincount(edges[:, 1], minlength=n)
+    outs = np.bincount(edges[:, 0], minlength=n)
     keys = [-round(v, 12) for v in values]
-    order = sorted(range(n), key=lambda i: (keys[i], nodes[i]))
-    return [[nodes[i], values[i], ins[i], outs[i]] for i in order]
+    if top is None:
+        order = sorted(range(n), key=lambda i: (keys[i], nodes[i]))
+    else:  # the same first rows, without sorting a million
+        order = heapq.nsmallest(top, range(n), key=lambda i: (keys[i], nodes[i]))
+    return [[nodes[i], values[i], int(ins[i]), int(outs[i])] for i in order]
 
 
 def louvain(
@@ -370,7 +374,7 @@ class GraphRankingIndex(DerivedIndex):
             S.store(db, topics_key(None, by), functools.partial(label_counts, db, by))
         if progress:
             progress(page_count(db))
-        return len(ranked)
+        return ranked
 
 
 __all__ = [

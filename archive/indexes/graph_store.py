@@ -99,11 +99,9 @@ def store(db: sqlite_utils.Database, key: str, compute: Callable[[], Any]) -> An
 # --------------------------------------------------------------------------- ranking rows
 
 
-def store_ranks(
-    db: sqlite_utils.Database, key: str, compute: Callable[[], list[list[Any]]]
-) -> list[list[Any]]:
+def store_ranks(db: sqlite_utils.Database, key: str, compute: Callable[[], list[list[Any]]]) -> int:
     """Compute the ranking (``[[id, rank, in, out], ...]``, best first) and store it as
-    rows of ``graph_ranks``."""
+    rows of ``graph_ranks``; returns the number of nodes (the rows are not kept)."""
     ver, started = version(db) or "0", time.perf_counter()
     ranked = compute()
     db.execute("DELETE FROM graph_ranks WHERE key = ?", [key])
@@ -113,7 +111,7 @@ def store_ranks(
         ((key, i, *row) for i, row in enumerate(ranked)),
     )
     _mark(db, key, ver, time.perf_counter() - started, {"nodes": len(ranked)})
-    return ranked
+    return len(ranked)
 
 
 def read_ranks(db: sqlite_utils.Database, key: str, top: int | None = None) -> Any:
