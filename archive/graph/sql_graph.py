@@ -364,10 +364,15 @@ class SqlGraph:
     def _adjacent(self, nodes: list[str]) -> list[tuple[str, str]]:
         """Every (node, neighbour) pair of the ``nodes`` (either direction), in one query
         each way, sorted."""
-        params = {"nodes": json.dumps(nodes)}
+        self.generic  # noqa: B018 - sets the :generic parameter
+        params = {**self._params, "nodes": json.dumps(nodes)}
         pick = "IN (SELECT value FROM json_each(:nodes))"
-        pairs = {(e["from"], e["to"]) for e in self._edges(f"e.source {pick}", params)}
-        pairs |= {(e["to"], e["from"]) for e in self._edges(f"e.target {pick}", params)}
+        pairs: set[tuple[str, str]] = set()
+        for mine, other in (("source", "target"), ("target", "source")):
+            pairs.update(self.db.execute(  # only the ends: no edge attributes
+                f"SELECT e.{mine}, e.{other} FROM {self._graph_edges} e WHERE e.{mine} {pick} "
+                f"AND {self._counted}", params,
+            ).fetchall())  # fmt: skip
         return sorted((u, w) for u, w in pairs if u != w)
 
     def path(self, a: str, b: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -378,10 +383,11 @@ class SqlGraph:
             raise NodeNotFound(f"no path between {a} and {b}")
         steps = [{**self.info(nodes[0]), "direction": "", "rel": "", "link_kind": "",
                   "link_label": ""}]  # fmt: skip
+        pair = "e.source = :u AND e.target = :v"  # not every edge of a hub on the way
         for u, v in zip(nodes, nodes[1:], strict=False):
-            edges, direction = [e for e in self.edges_out(u) if e["to"] == v], "out"
+            edges, direction = self._edges(pair, {"u": u, "v": v}), "out"
             if not edges:
-                edges, direction = [e for e in self.edges_in(u) if e["from"] == v], "in"
+                edges, direction = self._edges(pair, {"u": v, "v": u}), "in"
             edge = min(edges, key=lambda d: EDGE_RELS.index(d["rel"]))
             steps.append({**self.info(v), "direction": direction, "rel": edge["rel"],
                           "link_kind": edge["kind"], "link_label": edge["label"]})  # fmt: skip
