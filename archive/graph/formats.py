@@ -146,6 +146,15 @@ def _values(data: dict[str, Any], opening: dict[str, str], close: str, conv: Any
     ])  # fmt: skip
 
 
+def _ends(u: Any, v: Any, key: Any) -> tuple[str, str, str]:
+    """An edge's source, target and key as XML attribute values (one search when all three
+    are plain strings, as nearly all are)."""
+    if type(u) is str and type(v) is str and type(key) is str:
+        if not _ESCAPED.search(f"{u} {v} {key}"):
+            return u, v, key
+    return _attr(u), _attr(v), _attr(key)
+
+
 def _type_name(value: Any) -> str:
     for kind, name in _TYPES:
         if type(value) is kind:
@@ -225,7 +234,8 @@ def write_graphml(
         edge_open = _openings({n: ids[("edge", n)] for n in edge_keys}, template)
         for u, v, key, data in g.each_edge():
             values = _values(data, edge_open, close, _text)
-            write(f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(key)}">\n'
+            source, target, ident = _ends(u, v, key)
+            write(f'<edge source="{source}" target="{target}" id="{ident}">\n'
                   f"{values}</edge>\n")  # fmt: skip
         write("</graph></graphml>\n")
     return g.written[0], g.written[1]
@@ -275,8 +285,9 @@ def write_gexf(
         key_open = edge_open["networkx_key"]
         for i, (u, v, key, data) in enumerate(g.each_edge()):
             values = _values(data, edge_open, close, _attr)
-            write(f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{i}">\n'
-                  f"        <attvalues>\n{values}{key_open}{_attr(key)}{close}"
+            source, target, ident = _ends(u, v, key)
+            write(f'      <edge source="{source}" target="{target}" id="{i}">\n'
+                  f"        <attvalues>\n{values}{key_open}{ident}{close}"
                   f"        </attvalues>\n{_spell(data)}      </edge>\n")  # fmt: skip
         write("    </edges>\n  </graph>\n</gexf>\n")
     return g.written[0], g.written[1]
