@@ -181,9 +181,21 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 AT = "2025-11-10"  # every page's first revision in force, none of the second ones
 
 
-def sql_at_rows(rows: Rows, db: Any, pages: int, folder: Path) -> None:
+def sql_at_rows(rows: Rows, db: Any, pages: int, folder: Path, at: bool = True) -> None:
     """Questions answered from SQL without building the graph that used to build it:
-    ``--at``, ``graph topics``, ``graph export`` streamed row by row."""
+    ``--at`` (unless ``at`` is false), ``graph export`` streamed row by row."""
+    if at:
+        at_rows(rows, db, pages)
+    for fmt in G.EXPORT_FORMATS:
+        out = folder / f"streamed.{fmt}"
+        t, (n, m) = timed(functools.partial(G.export_graph, export_rows(db), fmt, out))
+        rows.append((f"export {fmt}, streamed from SQL", t,
+                     f"{n:,} nodes, {m:,} edges, {m / t:,.0f} edges/s, "
+                     f"{out.stat().st_size / 1e6:,.0f} MB"))  # fmt: skip
+        out.unlink()
+
+
+def at_rows(rows: Rows, db: Any, pages: int) -> None:
     topic, press = url(0, "topic"), [url(i, "press") for i in (1, pages // 3)]
     t, found = timed(lambda: SqlGraph(db, None, AT).neighbors(press[0], 1))
     rows.append((f"SQL --at {AT}: neighbors of a press release, depth 1", t,
@@ -199,13 +211,6 @@ def sql_at_rows(rows: Rows, db: Any, pages: int, folder: Path) -> None:
     t, found = timed(lambda: sql_topics(db, "year", None, AT))
     what = f"{len(found['topics'])} labels, {len(found['periods'])} periods"
     rows.append((f"SQL --at {AT}: topics --by year (never cached)", t, what))
-    for fmt in G.EXPORT_FORMATS:
-        out = folder / f"streamed.{fmt}"
-        t, (n, m) = timed(functools.partial(G.export_graph, export_rows(db), fmt, out))
-        rows.append((f"export {fmt}, streamed from SQL", t,
-                     f"{n:,} nodes, {m:,} edges, {m / t:,.0f} edges/s, "
-                     f"{out.stat().st_size / 1e6:,.0f} MB"))  # fmt: skip
-        out.unlink()
 
 
 def topic_rows(rows: Rows, db: Any, how: str) -> None:
@@ -245,6 +250,15 @@ def sql_rows(rows: Rows, db: Any, pages: int) -> None:
     rows.append(("igraph: central, cached", t, "top 20"))
     t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
     rows.append(("igraph: communities, cached", t, f"{len(comms):,} communities"))
+    for node in (topic, press[0]):  # degrees and generic labels from the stored ranking
+        sql = SqlGraph(db)
+        t, found = timed(lambda: sql.neighbors(node, 1))  # noqa: B023
+        what = "the biggest topic" if node == topic else "a press release"
+        rows.append((f"SQL: neighbors of {what}, depth 1, ranking stored", t,
+                     f"{len(found):,} nodes"))  # fmt: skip
+    t, steps = timed(lambda: SqlGraph(db).path(*press))
+    rows.append(("SQL: path between two press releases, ranking stored", t,
+                 f"{len(steps)} steps"))  # fmt: skip
 
 
 def main() -> None:
@@ -260,6 +274,8 @@ def main() -> None:
         help="Leave out the rows that build the networkx graph (the old path; memory grows "
         "with the graph: ~2 GB at 100,000 pages).",
     )  # fmt: skip
+    parser.add_argument("--no-at", action="store_true", help="Leave out the --at rows.")
+    parser.add_argument("--exports-only", action="store_true", help="Only the streamed exports.")
     parser.add_argument("--synthesise-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -281,6 +297,9 @@ def main() -> None:
             rows.append(("fill graph_edges table (full rebuild, as the migration)", t,
                          f"{n:,} rows"))  # fmt: skip
         if args.synthesise_only:
+            return
+        if args.exports_only:
+            sql_at_rows(rows, db, args.pages, folder, at=False)
             return
         for name, sql, params in (
             ("table graph_edges: count(*)", "SELECT count(*) FROM graph_edges", []),
@@ -310,7 +329,7 @@ def main() -> None:
         rows.append(("confirm_run: last_seen of present edges (end of an ok run)", t,
                      f"{n:,} rows"))  # fmt: skip
         sql_rows(rows, db, args.pages)
-        sql_at_rows(rows, db, args.pages, folder)
+        sql_at_rows(rows, db, args.pages, folder, at=not args.no_at)
         if args.no_build:
             print(f"\npeak RSS {rows.peak:,.0f} MB")
             return

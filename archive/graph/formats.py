@@ -134,12 +134,25 @@ def _openings(key_ids: dict[str, str], template: str) -> dict[str, str]:
 
 
 def _values(data: dict[str, Any], opening: dict[str, str], close: str, conv: Any) -> str:
-    """The attributes of ``data`` present in the export (:func:`exported`), one a line."""
-    return "".join(
-        opening[key] + conv(value) + close
-        for key, value in data.items()
-        if value is not None and value != ""
-    )
+    """The attributes of ``data`` present in the export (:func:`exported`), one a line.
+    Most values need no escaping: one search over all the strings of ``data`` decides,
+    instead of one ``conv`` call per value (a third of GEXF's writing time at 1M edges)."""
+    items = [(key, value) for key, value in data.items() if value is not None and value != ""]
+    if _ESCAPED.search(" ".join([value for _k, value in items if type(value) is str])):
+        return "".join([opening[key] + conv(value) + close for key, value in items])
+    return "".join([
+        opening[key] + (value if type(value) is str else conv(value)) + close
+        for key, value in items
+    ])  # fmt: skip
+
+
+def _ends(u: Any, v: Any, key: Any) -> tuple[str, str, str]:
+    """An edge's source, target and key as XML attribute values (one search when all three
+    are plain strings, as nearly all are)."""
+    if type(u) is str and type(v) is str and type(key) is str:
+        if not _ESCAPED.search(f"{u} {v} {key}"):
+            return u, v, key
+    return _attr(u), _attr(v), _attr(key)
 
 
 def _type_name(value: Any) -> str:
@@ -221,7 +234,8 @@ def write_graphml(
         edge_open = _openings({n: ids[("edge", n)] for n in edge_keys}, template)
         for u, v, key, data in g.each_edge():
             values = _values(data, edge_open, close, _text)
-            write(f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(key)}">\n'
+            source, target, ident = _ends(u, v, key)
+            write(f'<edge source="{source}" target="{target}" id="{ident}">\n'
                   f"{values}</edge>\n")  # fmt: skip
         write("</graph></graphml>\n")
     return g.written[0], g.written[1]
@@ -271,8 +285,9 @@ def write_gexf(
         key_open = edge_open["networkx_key"]
         for i, (u, v, key, data) in enumerate(g.each_edge()):
             values = _values(data, edge_open, close, _attr)
-            write(f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{i}">\n'
-                  f"        <attvalues>\n{values}{key_open}{_attr(key)}{close}"
+            source, target, ident = _ends(u, v, key)
+            write(f'      <edge source="{source}" target="{target}" id="{i}">\n'
+                  f"        <attvalues>\n{values}{key_open}{ident}{close}"
                   f"        </attvalues>\n{_spell(data)}      </edge>\n")  # fmt: skip
         write("    </edges>\n  </graph>\n</gexf>\n")
     return g.written[0], g.written[1]

@@ -99,12 +99,55 @@ def _edges(sql: SqlGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """The counted edges with their attributes as :func:`archive.graph.model.graph_at` sets
     them (``last_seen``: moved to the end of the source's latest successful run while the
     edge is present)."""
+    if sql.bound is None:
+        yield from _edges_now(sql)
+        return
     pages, edges = sql.tables
     last = "e.last_seen" if sql.bound is None else "e.fetched_at"
     query = _EDGES.format(last=last, edges=edges, pages=pages, counted=sql.counted)
     fields = EDGE_FIELDS
     for row in sql.db.execute(query, sql.params):
         yield row[0], row[1], row[2], dict(zip(fields, row[2:], strict=True))
+
+
+def _edges_now(sql: SqlGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """:func:`_edges` of the graph now: one scan of ``graph_edges`` (in row order, as the
+    query's plan read it) with the rule checked against the present pages in a dict; the
+    query looked up each row's source (and body target) in the index of ``pages``, about
+    half the export's time at 1M pages. The same values as :data:`_EDGES` computes."""
+    scope = " AND source = :source" if sql.source else ""
+    params = sql.params
+    runs = dict(sql.db.execute(
+        "SELECT source, max(finished_at) FROM crawl_runs WHERE status = 'ok' GROUP BY source"
+    ).fetchall())  # fmt: skip
+    present = {
+        str(url): (published or "", runs.get(source) or "")
+        for url, source, published in sql.db.execute(
+            f"SELECT url, source, published FROM pages WHERE removed_at IS NULL{scope}", params
+        )
+    }  # fmt: skip
+    generic = sql.generic
+    fields = EDGE_FIELDS
+    for row in sql.db.execute(
+        "SELECT source, target, rel, kind, label, title, date, position, first_seen, "
+        "last_seen FROM graph_edges WHERE present"
+    ):
+        src, target, rel, kind, label, title, date, position, first, last = row
+        page = present.get(src)
+        if page is None:
+            continue
+        if rel == "label":
+            if label is None or label in generic:
+                continue
+            values: tuple[Any, ...] = (rel, "", label, "", "", 0)
+        elif rel == "body" and target not in present:
+            continue
+        else:
+            values = (rel, kind or "other", label or "", title or "", date or "",
+                      0 if position is None else position)  # fmt: skip
+        last = max(last or "", page[1])
+        yield src, target, rel, dict(zip(fields, (*values, first or "", last, page[0]),
+                                         strict=True))  # fmt: skip
 
 
 __all__ = ["EDGE_FIELDS", "EDGE_KEYS", "NODE_KEYS", "export_rows"]

@@ -27,7 +27,8 @@ import sqlite_utils
 from archive.graph.analysis import neighbor_row
 from archive.graph.sql_at import PAGES_AT, tables
 from archive.graph.timeline import EDGE_RELS, KIND_OF_TYPE, LABEL_PREFIX, NodeNotFound, at_bound
-from archive.indexes.graph_ranking import generic_labels
+from archive.indexes import graph_store
+from archive.indexes.graph_ranking import generic_labels, label_nodes_key, rank_key
 from archive.store.lookup import url_forms
 
 _PAGE = (
@@ -148,6 +149,11 @@ class SqlGraph:
         todo = [u for u in nodes if u not in self._degree]
         if not todo:
             return
+        if self.bound is None:  # the stored ranking's degrees, if current
+            stored = graph_store.read_degrees(self.db, rank_key(self.source), todo)
+            if stored is not None:
+                self._degree.update(stored)
+                return
         self.generic  # noqa: B018 - sets the :generic parameter
         params = {**self._params, "nodes": json.dumps(todo)}
         found: dict[str, int] = dict.fromkeys(todo, 0)
@@ -171,6 +177,13 @@ class SqlGraph:
         if page is not None:
             return page
         if node.startswith(LABEL_PREFIX):  # only label edges lead there
+            if self._labels is not None:
+                if node not in self._labels:
+                    return None
+                name = node[len(LABEL_PREFIX) :]
+                return {"kind": "label", "status": "label", "title": name, "label": name,
+                        "url": "", "page_type": "", "source": "", "published": "",
+                        "last_seen": "", "first_seen": self._labels[node]}  # fmt: skip
             self.generic  # noqa: B018 - sets the :generic parameter
             name, first = self.db.execute(
                 f"SELECT min(e.label), min(e.first_seen) FROM {self._graph_edges} e WHERE "
@@ -227,9 +240,18 @@ class SqlGraph:
         ).fetchone()
         return int(row[0])
 
+    @cached_property
+    def _labels(self) -> dict[str, str] | None:
+        """The label nodes with their first seen, stored by the reindex (``None``: at a
+        past time, or not stored for the graph as it is)."""
+        if self.bound is not None:
+            return None
+        found = graph_store.read_cached(self.db, label_nodes_key(self.source))
+        return None if found is None else {str(k): str(v) for k, v in found.items()}
+
     def degree(self, node: str) -> int:
         if node not in self._degree:
-            self._degree[node] = self.count(node, "out") + self.count(node, "in")
+            self.prefetch([node])  # the stored degree, or the counts of its edges
         return self._degree[node]
 
     def info(self, node: str, degree: int | None = None) -> dict[str, Any]:
@@ -342,10 +364,15 @@ class SqlGraph:
     def _adjacent(self, nodes: list[str]) -> list[tuple[str, str]]:
         """Every (node, neighbour) pair of the ``nodes`` (either direction), in one query
         each way, sorted."""
-        params = {"nodes": json.dumps(nodes)}
+        self.generic  # noqa: B018 - sets the :generic parameter
+        params = {**self._params, "nodes": json.dumps(nodes)}
         pick = "IN (SELECT value FROM json_each(:nodes))"
-        pairs = {(e["from"], e["to"]) for e in self._edges(f"e.source {pick}", params)}
-        pairs |= {(e["to"], e["from"]) for e in self._edges(f"e.target {pick}", params)}
+        pairs: set[tuple[str, str]] = set()
+        for mine, other in (("source", "target"), ("target", "source")):
+            pairs.update(self.db.execute(  # only the ends: no edge attributes
+                f"SELECT e.{mine}, e.{other} FROM {self._graph_edges} e WHERE e.{mine} {pick} "
+                f"AND {self._counted}", params,
+            ).fetchall())  # fmt: skip
         return sorted((u, w) for u, w in pairs if u != w)
 
     def path(self, a: str, b: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -356,10 +383,11 @@ class SqlGraph:
             raise NodeNotFound(f"no path between {a} and {b}")
         steps = [{**self.info(nodes[0]), "direction": "", "rel": "", "link_kind": "",
                   "link_label": ""}]  # fmt: skip
+        pair = "e.source = :u AND e.target = :v"  # not every edge of a hub on the way
         for u, v in zip(nodes, nodes[1:], strict=False):
-            edges, direction = [e for e in self.edges_out(u) if e["to"] == v], "out"
+            edges, direction = self._edges(pair, {"u": u, "v": v}), "out"
             if not edges:
-                edges, direction = [e for e in self.edges_in(u) if e["from"] == v], "in"
+                edges, direction = self._edges(pair, {"u": v, "v": u}), "in"
             edge = min(edges, key=lambda d: EDGE_RELS.index(d["rel"]))
             steps.append({**self.info(v), "direction": direction, "rel": edge["rel"],
                           "link_kind": edge["kind"], "link_label": edge["label"]})  # fmt: skip

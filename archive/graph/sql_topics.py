@@ -21,6 +21,7 @@ import sqlite_utils
 from archive.graph.sql_at import tables
 from archive.graph.timeline import at_bound
 from archive.indexes import graph_ranking as R
+from archive.indexes import graph_store as S
 
 
 def topics(
@@ -31,7 +32,7 @@ def topics(
     "generic", "counts": {period: pages}}]}``, most pages first."""
     bound = at_bound(at)
     relations = tables(bound)
-    found = None if bound else R.read_cached(db, R.topics_key(source, by))
+    found = None if bound else S.read_cached(db, R.topics_key(source, by))
     if found is None:
         found = R.label_counts(db, by, source, bound, relations)
     counts: dict[str, dict[str, int]] = defaultdict(dict)

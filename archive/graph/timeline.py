@@ -13,14 +13,13 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.indexes.graph_edges import KIND_OF_TYPE, LABEL_PREFIX
 from archive.progress import SILENT, Progress
 from archive.store.checks import require_bound
 from crawler.errors import GraphError, NodeNotFound
 
 #: Node kinds, in legend order; ``kind`` of an archived page comes from its page_type.
 NODE_KINDS = ("press", "topic", "org", "notice", "other", "label")
-KIND_OF_TYPE = {"press_release": "press", "org_unit": "org", "topic": "topic", "notice": "notice"}
-LABEL_PREFIX = "label:"
 EDGE_RELS = ("related", "body", "label")
 _END = "9999-12-31T23:59:59.999Z"  # "now": later than every stored time
 

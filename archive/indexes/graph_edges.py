@@ -44,6 +44,11 @@ import sqlite_utils
 from archive.indexes.base import DerivedIndex, Progress, page_count
 from crawler.clock import to_iso
 
+#: Node kinds of archived pages by page type; the prefix of label nodes (the graph's
+#: vocabulary, here so that the index layer can describe nodes; :mod:`archive.graph.timeline`).
+KIND_OF_TYPE = {"press_release": "press", "org_unit": "org", "topic": "topic", "notice": "notice"}
+LABEL_PREFIX = "label:"
+
 EDGE_COLUMNS = (
     "source", "target", "rel", "kind", "label", "title", "date", "position", "first_seen",
     "last_seen", "ended_at", "present",
@@ -143,10 +148,13 @@ def refresh_pages(db: sqlite_utils.Database, urls: Iterable[str], *, new: bool =
 
 
 def forget_cached(db: sqlite_utils.Database) -> None:
-    """Empty ``graph_cache`` (migration 17; :mod:`archive.graph.ranking`): the edges
-    changed. An archive older than that migration has no such table: nothing to forget."""
+    """The edges changed: empty ``graph_cache`` (migration 17) and bump the graph version
+    (migration 18; :mod:`archive.indexes.graph_store`), two statements per change, not per
+    row. An archive older than those migrations lacks the tables: nothing to forget."""
     with contextlib.suppress(sqlite3.OperationalError):
         db.execute("DELETE FROM graph_cache")
+    with contextlib.suppress(sqlite3.OperationalError):
+        db.execute("UPDATE graph_version SET version = version + 1 WHERE id = 1")
 
 
 def confirm_run(db: sqlite_utils.Database, source: str, finished_at: str) -> int:
@@ -195,6 +203,8 @@ class GraphEdgesIndex(DerivedIndex):
 
 __all__ = [
     "EDGE_COLUMNS",
+    "KIND_OF_TYPE",
+    "LABEL_PREFIX",
     "GraphEdgesIndex",
     "confirm_run",
     "create",

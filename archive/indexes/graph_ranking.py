@@ -1,18 +1,19 @@
 """PageRank and communities of the related-topic graph now, on a compact integer edge list
 read straight from ``graph_edges``, computed by igraph, cached in ``graph_cache``.
 
-- :func:`edge_list`: the nodes (ids) and edges (index pairs) of the graph now, by the edge
-  rule of :func:`archive.graph.timeline.edge_counts` (present edges of present pages, body
-  links only to present pages, no generic label: :func:`generic_labels`), in two queries;
-  no networkx graph.
+- :func:`edge_list`: the nodes (ids) and edges (an integer array of index pairs) of the
+  graph now, by the edge rule of :func:`archive.graph.timeline.edge_counts` (present edges
+  of present pages, body links only to present pages, no generic label:
+  :func:`generic_labels`), in two queries; no networkx graph.
 - :func:`compute_ranks` (PageRank, damping 0.85, parallel edges add weight, dangling nodes
   spread evenly, as networkx) and :func:`compute_partition` (igraph's Leiden method by
   modularity on the weighted simple graph: :func:`louvain`) — compiled C.
-- ``graph_cache`` (migration 17): results per question (``key``) and graph ``version``
-  (:func:`fingerprint`). :mod:`archive.indexes.graph_edges` empties it whenever edge rows
-  change; read commands never write the archive, so they use a current entry or compute in
-  memory; :class:`GraphRankingIndex` (``pressarchive reindex --index graph_ranking``)
-  stores the default questions (whole archive; PageRank; communities with seed 42).
+- results are stored per question and graph version (:mod:`archive.indexes.graph_store`:
+  ``graph_cache``, the ranking and the communities as rows); edge changes make them stale
+  (:mod:`archive.indexes.graph_edges` bumps the version); read commands never write the
+  archive, so they use a current entry or compute in memory; :class:`GraphRankingIndex`
+  (``pressarchive reindex --index graph_ranking``) stores the default questions (whole
+  archive; PageRank; communities with seed 42; topics; the generic labels).
 
 igraph rather than rustworkx: rustworkx (0.18) has no Louvain / modularity communities;
 igraph does both in about a second at 100,000 pages (BENCHMARKS.md, "Graph").
@@ -20,16 +21,21 @@ igraph does both in about a second at 100,000 pages (BENCHMARKS.md, "Graph").
 
 from __future__ import annotations
 
+import functools
+import heapq
 import json
 import random
-import time
+from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import sqlite_utils
 
+from archive.indexes import graph_store as S
 from archive.indexes.base import DerivedIndex, Progress, page_count
-from crawler.clock import now_iso
+from archive.indexes.graph_edges import KIND_OF_TYPE, LABEL_PREFIX
 
 ALPHA = 0.85
 GENERIC_SHARE = 0.25  # as archive.graph.model.GENERIC_SHARE / GENERIC_MIN
@@ -45,6 +51,8 @@ def _scope(alias: str, source: str | None) -> str:
 #: time, :func:`archive.graph.sql_at.tables` gives relations with the same columns that
 #: read ``:at`` from the query parameters.
 NOW = ("pages", "graph_edges")
+#: Nodes (ids) and edges (an ``(m, 2)`` numpy array of index pairs into the nodes).
+Listed = tuple[list[str], Any]
 
 
 def generic_labels(
@@ -52,7 +60,13 @@ def generic_labels(
     tables: tuple[str, str] = NOW,
 ) -> set[str]:  # fmt: skip
     """Labels carried by more than :data:`GENERIC_SHARE` of the present pages (and more
-    than ``GENERIC_MIN - 1``): they say what kind of page it is, so they get no node."""
+    than ``GENERIC_MIN - 1``): they say what kind of page it is, so they get no node. Now:
+    stored by the reindex while the graph is unchanged, else counted (a covering index
+    of the pages' labels and removal, migration 18)."""
+    if at is None and tables == NOW:
+        stored = S.read_cached(db, generic_key(source))
+        if stored is not None:
+            return {str(label) for label in stored}
     rows = db.execute(
         f"SELECT label, count(*) FROM {tables[0]} p WHERE 1{_scope('p', source)} GROUP BY label",
         {"source": source, "at": at},
@@ -64,31 +78,53 @@ def generic_labels(
 def edge_list(
     db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
     tables: tuple[str, str] = NOW,
-) -> tuple[list[str], list[tuple[int, int]]]:  # fmt: skip
-    """The nodes of the graph now (present pages sorted, then the other nodes edges reach)
-    and its edges as index pairs (one per edge, parallel edges repeated); ``at`` and
-    ``tables``: the graph at that time instead."""
+) -> Listed:  # fmt: skip
+    """The nodes of the graph now (present pages sorted, then the other nodes edges reach,
+    in the order of the ``graph_edges`` rows) and its edges as an ``(m, 2)`` array of index
+    pairs (one per edge, parallel edges repeated); ``at`` and ``tables``: the graph at that
+    time instead.
+
+    Now, the rows of ``graph_edges`` are read in one scan and the rule is checked against
+    the present pages in a dict (a join looked each row's two ends up in the index of
+    ``pages``: 40 s at 1M pages, this way ~10 s); the pairs go into a flat integer array
+    (8 bytes an edge instead of a tuple's ~100)."""
     generic = generic_labels(db, source, at, tables)
     params = {"source": source, "generic": json.dumps(sorted(generic)), "at": at}
     pages, graph_edges = tables
     present = f"SELECT url FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
     nodes = [str(u) for (u,) in db.execute(present, params)]
     index = {u: i for i, u in enumerate(nodes)}
-    rows = db.execute(
-        f"SELECT e.source, e.target FROM {graph_edges} e JOIN {pages} s ON s.url = e.source"
-        f"{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target{_scope('t', source)} "
-        "WHERE e.present AND (e.rel = 'related' OR (e.rel = 'body' AND t.url IS NOT NULL) OR "
-        "(e.rel = 'label' AND e.label NOT IN (SELECT value FROM json_each(:generic))))",
-        params,
-    )
-    edges: list[tuple[int, int]] = []
-    for src, target in rows:
-        j = index.get(target)
+    if tables == NOW:
+        rows = db.execute(
+            "SELECT source, target, rel FROM graph_edges WHERE present AND (rel != 'label' OR "
+            "label NOT IN (SELECT value FROM json_each(:generic)))", params,
+        )  # fmt: skip
+    else:
+        rows = db.execute(
+            f"SELECT e.source, e.target, e.rel FROM {graph_edges} e JOIN {pages} s ON "
+            f"s.url = e.source{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target"
+            f"{_scope('t', source)} WHERE e.present AND (e.rel = 'related' OR (e.rel = 'body' "
+            "AND t.url IS NOT NULL) OR (e.rel = 'label' AND e.label NOT IN (SELECT value FROM "
+            "json_each(:generic))))", params,
+        )  # fmt: skip
+    n_present, get = len(nodes), index.get
+    flat = array("i")
+    add = flat.append
+    for src, target, rel in rows:
+        i = get(src, n_present)
+        if i >= n_present:  # the source is no present page (of the source)
+            continue
+        j = get(target)
         if j is None:
+            if rel == "body":  # body links count only between present pages
+                continue
             j = index[target] = len(nodes)
             nodes.append(target)
-        edges.append((index[src], j))
-    return nodes, edges
+        elif rel == "body" and j >= n_present:
+            continue
+        add(i)
+        add(j)
+    return nodes, np.frombuffer(flat, dtype=np.int32).reshape(-1, 2)
 
 
 _LABEL_COUNTS = """
@@ -124,47 +160,60 @@ def topics_key(source: str | None, by: str) -> str:
     return f"topics|{source or ''}|{by}"
 
 
-def _igraph(n: int, edges: list[tuple[int, int]], directed: bool) -> Any:
+def _igraph(n: int, edges: Any, directed: bool) -> Any:
+    """An igraph graph of ``n`` nodes and the ``edges`` (an ``(m, 2)`` array), in order;
+    ``add_edges`` takes the array 2-4 times faster than the constructor's ``edges``."""
     import igraph
 
-    return igraph.Graph(n=n, edges=edges, directed=directed)
-
-
-Listed = tuple[list[str], list[tuple[int, int]]]
+    g = igraph.Graph(n=n, directed=directed)
+    g.add_edges(edges)
+    return g
 
 
 def compute_ranks(
-    db: sqlite_utils.Database, source: str | None = None, listed: Listed | None = None
-) -> list[list[Any]]:
-    """Every node with its PageRank, in- and out-degree, best first: ``[[id, rank, in,
-    out], ...]`` (``listed``: the :func:`edge_list` if already read)."""
+    db: sqlite_utils.Database, source: str | None = None, listed: Listed | None = None,
+    top: int | None = None,
+) -> list[list[Any]]:  # fmt: skip
+    """Every node (the best ``top``) with its PageRank, in- and out-degree, best first:
+    ``[[id, rank, in, out], ...]`` (``listed``: the :func:`edge_list` if already read)."""
     nodes, edges = listed or edge_list(db, source)
     if not nodes:
         return []
-    values = _igraph(len(nodes), edges, True).pagerank(damping=ALPHA, directed=True)
-    ins, outs = Counter(v for _u, v in edges), Counter(u for u, _v in edges)
-    order = sorted(range(len(nodes)), key=lambda i: (-round(values[i], 12), nodes[i]))
-    return [[nodes[i], values[i], ins[i], outs[i]] for i in order]
+    n = len(nodes)
+    values = _igraph(n, edges, True).pagerank(damping=ALPHA, directed=True)
+    ins = np.bincount(edges[:, 1], minlength=n)
+    outs = np.bincount(edges[:, 0], minlength=n)
+    keys = [-round(v, 12) for v in values]
+    if top is None:
+        order = sorted(range(n), key=lambda i: (keys[i], nodes[i]))
+    else:  # the same first rows, without sorting a million
+        order = heapq.nsmallest(top, range(n), key=lambda i: (keys[i], nodes[i]))
+    return [[nodes[i], values[i], int(ins[i]), int(outs[i])] for i in order]
 
 
 def louvain(
-    n: int, edges: list[tuple[int, int]], seed: int = SEED, resolution: float = 1.0
+    n: int, edges: Any, seed: int = SEED, resolution: float = 1.0
 ) -> tuple[list[list[int]], list[int]]:
-    """Communities of nodes ``0..n-1`` linked by ``edges`` (either direction; parallel edges
-    add weight, self-links do not count) by modularity, deterministic for a ``seed``; with
-    each node's number of distinct neighbours. igraph's Leiden method (Louvain's moves plus a
-    refinement that keeps communities connected; two iterations): its multilevel Louvain
-    takes seconds on graphs with hubs (3 s at 20,000 pages, a label with 10,000 pages)
-    where Leiden takes 0.3 s for a higher modularity."""
+    """Communities of nodes ``0..n-1`` linked by ``edges`` (index pairs; either direction;
+    parallel edges add weight, self-links do not count) by modularity, deterministic for a
+    ``seed``; with each node's number of distinct neighbours. igraph's Leiden method
+    (Louvain's moves plus a refinement that keeps communities connected; two iterations):
+    its multilevel Louvain takes seconds on graphs with hubs (3 s at 20,000 pages, a label
+    with 10,000 pages) where Leiden takes 0.3 s for a higher modularity. The weighted
+    simple graph's pairs ``(min, max)`` come sorted, with their multiplicity as weight, from
+    ``numpy.unique`` of ``min * n + max`` (a ``Counter`` of tuples took 1.3 GB at 1M pages)."""
     import igraph
 
-    weight: Counter[tuple[int, int]] = Counter((min(u, v), max(u, v)) for u, v in edges if u != v)
-    pairs = sorted(weight)
-    h = _igraph(n, pairs, False)
+    pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    keys, weights = np.unique(pairs.min(axis=1) * n + pairs.max(axis=1), return_counts=True)
+    del pairs
+    h = _igraph(n, np.column_stack((keys // n, keys % n)), False)
+    del keys
     igraph.set_random_number_generator(random.Random(seed))
     try:
         found = h.community_leiden(
-            objective_function="modularity", weights=[float(weight[p]) for p in pairs],
+            objective_function="modularity", weights=weights.astype(float).tolist(),
             resolution=resolution, n_iterations=2,
         )  # fmt: skip
     finally:
@@ -179,12 +228,97 @@ def compute_partition(
     """Communities of the graph now: ``{"members": [[id, ...], ...] (largest first),
     "neighbours": {id: distinct neighbours}, "degree": {id: edges in and out}}``."""
     nodes, edges = listed or edge_list(db, source)
-    groups, distinct = louvain(len(nodes), edges, seed, resolution)
-    degree = Counter(u for u, _v in edges) + Counter(v for _u, v in edges)
+    n = len(nodes)
+    groups, distinct = louvain(n, edges, seed, resolution)
+    degree = np.bincount(edges[:, 0], minlength=n) + np.bincount(edges[:, 1], minlength=n)
     members = [sorted(nodes[i] for i in c) for c in groups]
     members.sort(key=lambda c: (-len(c), c[0]))
-    return {"members": members, "neighbours": {nodes[i]: d for i, d in enumerate(distinct)},
-            "degree": {nodes[i]: degree[i] for i in range(len(nodes))}}  # fmt: skip
+    return {"members": members, "neighbours": dict(zip(nodes, distinct, strict=True)),
+            "degree": dict(zip(nodes, degree.tolist(), strict=True))}  # fmt: skip
+
+
+Attrs = Callable[[str], tuple[str, str]]
+
+
+def summarise(
+    partition: dict[str, Any], attrs: Attrs, generic: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Each community of a :func:`compute_partition` as ``graph communities`` shows it, but
+    for the top nodes' details: ``{"size", "kinds": {kind: n} (most first), "labels": [5
+    most common non-generic labels], "top": [[id, degree], ...] (5 with the most distinct
+    neighbours), "members"}``; ``attrs``: node → (kind, label)."""
+    neighbours: dict[str, int] = partition["neighbours"]
+    degree: dict[str, int] = partition["degree"]
+    skip = {"", *generic}
+    out = []
+    for members in partition["members"]:
+        ranked = heapq.nsmallest(5, members, key=lambda u: (-neighbours[u], u))
+        pairs = [attrs(u) for u in members]
+        labels = Counter(label for _k, label in pairs if label not in skip)
+        kinds = Counter(kind for kind, _l in pairs)
+        out.append({"size": len(members), "kinds": dict(kinds.most_common()),
+                    "labels": [name for name, _n in labels.most_common(5)],
+                    "top": [[u, degree[u]] for u in ranked], "members": members})  # fmt: skip
+    return out
+
+
+def node_attrs(db: sqlite_utils.Database, source: str | None = None) -> Attrs:
+    """node → (kind, label) in the graph now, as :class:`archive.graph.sql_graph.SqlGraph`
+    describes nodes: present pages read in one query; a label node is ("label", name); a
+    removed page its page type's kind and label; a linked URL the kind of its first related
+    link (by source)."""
+    scope = " AND p.source = :source" if source else ""
+    pages = {
+        str(u): (KIND_OF_TYPE.get(t or "", "other"), str(label or ""))
+        for u, t, label in db.execute(
+            f"SELECT url, page_type, label FROM pages p WHERE removed_at IS NULL{scope}",
+            {"source": source},
+        )
+    }  # fmt: skip
+
+    def attrs(node: str) -> tuple[str, str]:
+        found = pages.get(node)
+        if found is None:
+            found = pages[node] = _other_attrs(db, source, node)
+        return found
+
+    return attrs
+
+
+def _other_attrs(db: sqlite_utils.Database, source: str | None, node: str) -> tuple[str, str]:
+    if node.startswith(LABEL_PREFIX):
+        return "label", node[len(LABEL_PREFIX) :]
+    scope = " AND p.source = :source" if source else ""
+    params = {"node": node, "source": source}
+    row = db.execute(
+        f"SELECT p.page_type, p.label FROM pages p WHERE p.url = :node{scope} AND EXISTS "
+        "(SELECT 1 FROM revisions WHERE page_url = p.url)", params,
+    ).fetchone()  # fmt: skip
+    if row is not None:
+        return KIND_OF_TYPE.get(row[0] or "", "other"), str(row[1] or "")
+    row = db.execute(
+        "SELECT e.kind FROM graph_edges e JOIN pages s ON s.url = e.source AND s.removed_at "
+        f"IS NULL{scope.replace('p.', 's.')} WHERE e.target = :node AND e.rel = 'related' "
+        "AND e.present ORDER BY e.source LIMIT 1", params,
+    ).fetchone()  # fmt: skip
+    return (str(row[0] or "other") if row else "other"), ""
+
+
+def label_nodes(
+    db: sqlite_utils.Database, source: str | None = None, generic: Iterable[str] = ()
+) -> dict[str, str]:
+    """``{label node: first seen}``: the label nodes of the graph now (the non-generic
+    labels of present pages) with the first time one of their counted edges was seen."""
+    scope = " AND s.source = :source" if source else ""
+    return {
+        str(node): str(first or "")
+        for node, first in db.execute(
+            "SELECT e.target, min(e.first_seen) FROM graph_edges e JOIN pages s ON s.url = "
+            f"e.source AND s.removed_at IS NULL{scope} WHERE e.present AND e.rel = 'label' "
+            "AND e.label NOT IN (SELECT value FROM json_each(:generic)) GROUP BY e.target",
+            {"source": source, "generic": json.dumps(sorted(generic))},
+        )
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------- cache
@@ -198,59 +332,24 @@ def partition_key(source: str | None, seed: int, resolution: float) -> str:
     return f"communities|{source or ''}|{seed}|{float(resolution)}"
 
 
-def fingerprint(db: sqlite_utils.Database) -> str:
-    """The graph version the cached results depend on: the rows of ``graph_edges`` and
-    ``pages`` (counts, removals, the newest row)."""
-    edges = db.execute("SELECT count(*), max(rowid) FROM graph_edges").fetchone()
-    pages = db.execute("SELECT count(*), count(removed_at), max(rowid) FROM pages").fetchone()
-    return ":".join(str(x) for x in (*edges, *pages))
+def generic_key(source: str | None) -> str:
+    return f"generic|{source or ''}"
 
 
-def _has_cache(db: sqlite_utils.Database) -> bool:
-    return bool(db["graph_cache"].exists())
-
-
-def read_cached(db: sqlite_utils.Database, key: str) -> Any:
-    """The cached result for ``key`` if it was computed on the graph as it is; else ``None``."""
-    if not _has_cache(db):
-        return None
-    row = db.execute(
-        "SELECT data FROM graph_cache WHERE key = ? AND version = ?", [key, fingerprint(db)]
-    ).fetchone()
-    return None if row is None else json.loads(row[0])
-
-
-def store(db: sqlite_utils.Database, key: str, compute: Any) -> Any:
-    """Compute a result, store it for ``key`` and the graph's version, return it."""
-    started = time.perf_counter()
-    data = compute()
-    db.execute(
-        "INSERT OR REPLACE INTO graph_cache (key, version, computed_at, seconds, data) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [
-            key,
-            fingerprint(db),
-            now_iso(),
-            round(time.perf_counter() - started, 3),
-            json.dumps(data),
-        ],  # fmt: skip
-    )
-    return data
+def label_nodes_key(source: str | None) -> str:
+    return f"labels|{source or ''}"
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """The ``graph_cache`` table, as migration 17 creates it."""
-    db.execute(
-        'CREATE TABLE IF NOT EXISTS "graph_cache" ( "key" TEXT PRIMARY KEY, "version" TEXT '
-        'NOT NULL, "computed_at" TEXT NOT NULL, "seconds" REAL, "data" TEXT NOT NULL )'
-    )
+    """The tables of the stored results, as migrations 17 and 18 create them."""
+    S.create(db)
 
 
 class GraphRankingIndex(DerivedIndex):
-    """``graph_cache`` as a derived index: a rebuild stores PageRank, the communities
-    (seed 42) and the label counts of ``graph topics`` (by year and by month) of the whole
-    archive's graph now; edge changes empty it
-    (:func:`archive.indexes.graph_edges.forget_cached`)."""
+    """The stored results (:mod:`archive.indexes.graph_store`) as a derived index: a rebuild
+    stores the generic labels, the label nodes, PageRank, the communities (seed 42) and the
+    label counts of ``graph topics`` (by year and by month) of the whole archive's graph
+    now; edge changes make them stale (:func:`archive.indexes.graph_edges.forget_cached`)."""
 
     name = "graph_ranking"
     version = "1"
@@ -260,34 +359,41 @@ class GraphRankingIndex(DerivedIndex):
 
     def rebuild(self, db: sqlite_utils.Database, progress: Progress | None = None) -> int:
         """Store the default questions; returns the number of nodes ranked."""
-        db.execute("DELETE FROM graph_cache")
+        S.clear(db)
         if db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None:
             return 0
+        generic = S.store(db, generic_key(None), lambda: sorted(generic_labels(db)))
+        S.store(db, label_nodes_key(None), lambda: label_nodes(db, None, generic))
         listed = edge_list(db)
-        ranked = store(db, rank_key(None), lambda: compute_ranks(db, listed=listed))
-        store(db, partition_key(None, SEED, 1.0), lambda: compute_partition(db, listed=listed))
+        ranked = S.store_ranks(db, rank_key(None), lambda: compute_ranks(db, listed=listed))
+        S.store_communities(
+            db, partition_key(None, SEED, 1.0),
+            lambda: summarise(compute_partition(db, listed=listed), node_attrs(db), generic),
+        )  # fmt: skip
         for by in ("year", "month"):
-            store(db, topics_key(None, by), lambda by=by: label_counts(db, by))
+            S.store(db, topics_key(None, by), functools.partial(label_counts, db, by))
         if progress:
             progress(page_count(db))
-        return len(ranked)
+        return ranked
 
 
 __all__ = [
     "ALPHA",
     "GraphRankingIndex",
+    "NOW",
     "compute_partition",
     "compute_ranks",
     "create",
     "edge_list",
-    "fingerprint",
+    "generic_key",
     "generic_labels",
-    "louvain",
-    "partition_key",
-    "NOW",
     "label_counts",
+    "label_nodes",
+    "label_nodes_key",
+    "louvain",
+    "node_attrs",
+    "partition_key",
     "rank_key",
+    "summarise",
     "topics_key",
-    "read_cached",
-    "store",
 ]

@@ -27,6 +27,9 @@ INTERNAL_TABLES = frozenset(
         "topic_terms",  # key-phrase candidates per page (document frequencies of topics)
         "topic_df",  # document frequency per key of topic_terms (the TF-IDF of page_topics)
         "graph_cache",  # PageRank and communities of the graph, per graph version
+        "graph_version",  # the graph's change counter (what graph_cache entries are valid for)
+        "graph_ranks",  # the stored PageRank, one row per node (graph central)
+        "graph_communities",  # the stored communities, one row each (graph communities)
     }
 )
 #: Internal views: Datasette hides tables only, so these are refused as pages (a

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from archive.store.migrations_later import M10, M11, M12, M13, M14, M15, M16, M17
+from archive.store.migrations_later import M10, M11, M12, M13, M14, M15, M16, M17, M18
 
 
 class Migration(NamedTuple):
@@ -441,7 +441,7 @@ FROM revisions""",
 )
 # fmt: on
 
-#: Every migration, in order. Append only: the next one is 18 (its SQL in
+#: Every migration, in order. Append only: the next one is 19 (its SQL in
 #: :mod:`archive.store.migrations_later`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
@@ -461,6 +461,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "watches_deliveries", _sql(*M15)),
     Migration(16, "topics_entities", _sql(*M16)),
     Migration(17, "graph_cache", _sql(*M17)),
+    Migration(18, "graph_version_ranks", _sql(*M18)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

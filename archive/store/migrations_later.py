@@ -179,4 +179,21 @@ M16 = (
 M17 = (
     """CREATE TABLE "graph_cache" ( "key" TEXT PRIMARY KEY, "version" TEXT NOT NULL, "computed_at" TEXT NOT NULL, "seconds" REAL, "data" TEXT NOT NULL )""",
 )
+#: 18 graph_version_ranks: ``graph_version`` (one row) counts the changes of the graph's
+#: edges (bumped where :func:`archive.indexes.graph_edges.forget_cached` runs): a cached
+#: result is current when stored under this number, without counting 7M rows. The stored
+#: ranking (``graph_ranks``: one row per node, best first) and communities
+#: (``graph_communities``: one row per community with its summary and members) are rows so
+#: that a cached answer reads only what it shows; a ``graph_cache`` row of the same key and
+#: version says they are current. The index counts the labels of present pages (the
+#: generic labels) without reading the pages (a partial index ``WHERE removed_at IS NULL``
+#: did too, but the planner then scanned ``pages`` through it for every present-pages query).
+M18 = (
+    """CREATE TABLE "graph_version" ( "id" INTEGER PRIMARY KEY CHECK ("id" = 1), "version" INTEGER NOT NULL )""",
+    """INSERT INTO "graph_version" ("id", "version") VALUES (1, 0)""",
+    """CREATE TABLE "graph_ranks" ( "key" TEXT NOT NULL, "position" INTEGER NOT NULL, "node" TEXT NOT NULL, "pagerank" REAL NOT NULL, "in_degree" INTEGER NOT NULL, "out_degree" INTEGER NOT NULL, PRIMARY KEY ("key", "position") )""",
+    """CREATE INDEX "idx_graph_ranks_node" ON "graph_ranks" ("node", "key")""",
+    """CREATE TABLE "graph_communities" ( "key" TEXT NOT NULL, "id" INTEGER NOT NULL, "size" INTEGER NOT NULL, "kinds" TEXT NOT NULL, "labels" TEXT NOT NULL, "top" TEXT NOT NULL, "members" TEXT NOT NULL, PRIMARY KEY ("key", "id") )""",
+    """CREATE INDEX "idx_pages_label_removed" ON "pages" ("label", "removed_at")""",
+)
 # fmt: on

@@ -331,11 +331,14 @@ def test_streamed_exports_round_trip_awkward_values(tmp_path: Path) -> None:
     g.add_node("b", kind="topic", title="Ü", label="Kultur", status="archived")
     g.add_edge("a", "b", key="related", rel="related", label="L & M", position=3, title=None)
     g.add_edge("a", "b", key="body", rel="body", label="", position=0, title="t")
+    g.add_edge("a", 'c & <"d">', key="re<l>", rel="related")  # ends and key escaped too
     for fmt in ("gexf", "graphml"):
         G.export_graph(g, fmt, tmp_path / f"g.{fmt}")
         back = nx.read_gexf(tmp_path / "g.gexf") if fmt == "gexf" else nx.read_graphml(
             tmp_path / "g.graphml")  # fmt: skip
-        assert sorted(back.edges(keys=True)) == [("a", "b", "body"), ("a", "b", "related")]
+        assert sorted(back.edges(keys=True)) == [
+            ("a", "b", "body"), ("a", "b", "related"), ("a", 'c & <"d">', "re<l>"),
+        ]  # fmt: skip
         title = back.nodes["a"]["label" if fmt == "gexf" else "title"]
         assert title == 'A & B <"x">\nzwei'
         assert back.edges["a", "b", "related"]["position"] == 3

@@ -13,7 +13,7 @@ from archive.graph import analysis as A
 from archive.graph import model as G
 from archive.graph import ranking
 from archive.graph.sql_graph import SqlGraph
-from archive.indexes import graph_edges, graph_ranking, registry
+from archive.indexes import graph_edges, graph_ranking, graph_store, registry
 from archive.indexes.graph_edges import refresh_pages
 from archive.store.schema import open_archive
 from tests.archive.test_graph import SEED, Archive, archive  # noqa: F401 - the fixture
@@ -125,15 +125,53 @@ def test_central_matches_networkx_pagerank_and_is_cached(archive: Archive) -> No
         assert row["in_degree"] == g.in_degree(row["id"]) and row["degree"] == g.degree(row["id"])
     assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 0  # reads only
     registry.rebuild(db, registry.get("graph_ranking"))  # reindex: stores the answers
-    assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 4  # + topics
+    # + communities, topics by year and month, generic labels, label nodes
+    assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 6
     assert ranking.ranks(sql)[0][0] == best[0]
-    db.execute(
-        "UPDATE graph_cache SET data = json('[[\"x\", 1.0, 0, 0]]') WHERE key LIKE 'pagerank%'"
-    )
-    assert ranking.ranks(sql) == [["x", 1.0, 0, 0]]  # answered from the cache
+    db.execute("UPDATE graph_ranks SET node = 'x' WHERE position = 0")
+    assert ranking.ranks(sql, 1)[0][0] == "x"  # answered from the stored rows
     refresh_pages(db, [SEED])  # edges rewritten: the cache is forgotten
     assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 0
     assert ranking.ranks(sql)[0][0] == best[0]
+
+
+def test_stored_answers_equal_fresh_ones_until_the_graph_version_moves(
+    archive: Archive,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The reindex stores the ranking and the communities as rows under the graph version
+    (migration 18): reading them gives what a fresh computation gives; a bump of the
+    version (what every edge change does) makes them stale, even when the rows stay."""
+    path = tmp_path / "copy.db"
+    shutil.copy(archive.path, path)
+    db = open_archive(path)
+    sql = SqlGraph(db)
+    fresh_ranks, fresh_comms = ranking.ranks(sql), ranking.communities(sql)
+    fresh_central = ranking.central(sql, 10)
+    fresh_neighbours = {u: sql.neighbors(u, 1) for u, *_r in fresh_ranks[:8]}
+    assert db.execute("SELECT count(*) FROM graph_ranks").fetchone()[0] == 0  # reads only
+    version = db.execute("SELECT version FROM graph_version").fetchone()[0]
+    registry.rebuild(db, registry.get("graph_ranking"))
+    assert db.execute("SELECT count(*) FROM graph_ranks").fetchone()[0] == len(fresh_ranks)
+    stored = SqlGraph(db)
+    assert graph_store.read_ranks(db, graph_ranking.rank_key(None)) == fresh_ranks
+    assert ranking.ranks(stored) == fresh_ranks and ranking.central(stored, 10) == fresh_central
+    assert ranking.communities(stored) == fresh_comms
+    assert stored.generic == sql.generic and stored._labels
+    for node in stored._labels:  # label nodes from the stored list, as the edges say
+        assert stored.info(node) == SqlGraph(db, at="2999-12-31").info(node)
+    for u, rows in fresh_neighbours.items():  # degrees from the stored ranking
+        assert SqlGraph(db).neighbors(u, 1) == rows
+    db.execute("UPDATE graph_ranks SET pagerank = 0.5 WHERE position = 0")
+    assert ranking.ranks(SqlGraph(db))[0][1] == 0.5  # the stored rows answer
+    graph_edges.forget_cached(db)  # what refresh_pages / rebuild run on every change
+    assert db.execute("SELECT version FROM graph_version").fetchone()[0] == version + 1
+    assert ranking.ranks(SqlGraph(db)) == fresh_ranks  # stale: computed again
+    assert graph_store.read_communities(db, graph_ranking.partition_key(None, 42, 1.0)) is None
+    registry.rebuild(db, registry.get("graph_ranking"))
+    graph_store.bump(db)  # a version moved by itself: stale although graph_cache keeps rows
+    assert db.execute("SELECT count(*) FROM graph_cache").fetchone()[0] == 6
+    assert graph_store.read_ranks(db, graph_ranking.rank_key(None)) is None
 
 
 def test_communities_as_good_as_the_python_louvain(archive: Archive) -> None:  # noqa: F811

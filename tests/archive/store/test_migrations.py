@@ -57,6 +57,7 @@ SHIPPED = {
     15: "aa0f9d1811164c45c6cf73d6b672799f",
     16: "34f277829b6b908a61438961799ac5dc",
     17: "82c64da69bdfca778da166544a9b3c89",
+    18: "4bcb94bce5ab92899f177dde50618a3f",
 }
 
 
@@ -190,7 +191,13 @@ def test_create_makes_what_the_migrations_made(name: str, fresh: Path, tmp_path:
             "DROP TABLE page_entities",
             "DROP TABLE topic_df",
         ],
-        "graph_ranking": ["DROP TABLE graph_cache"],
+        "graph_ranking": [
+            "DROP TABLE graph_cache",
+            "DROP TABLE graph_version",
+            "DROP TABLE graph_ranks",
+            "DROP TABLE graph_communities",
+            "DROP INDEX idx_pages_label_removed",
+        ],
     }[name]
     for statement in owned:
         conn.execute(statement)
