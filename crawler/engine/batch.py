@@ -105,11 +105,17 @@ class WriteBatch:
         :data:`FLUSH_PAGES` pages, the loop running between them, then the sync and the
         commit. A failure is kept in :attr:`failure` (the next write raises it)."""
         try:
-            while self.store.flush_batch(FLUSH_PAGES):
+            # the steps cover the writes due now; writes made meanwhile are flushed by the
+            # commit itself (else a loop writing FLUSH_PAGES pages between two steps would
+            # keep the batch open for ever)
+            for _ in range(-(-self.writes // FLUSH_PAGES)):
+                if not self.store.flush_batch(FLUSH_PAGES):
+                    break
                 await asyncio.sleep(0)
             self.commit()
         except Exception as exc:
             self.failure = exc
+            self.started, self.writes = None, 0  # the store rolled the batch back
         finally:
             if self.stepping is asyncio.current_task():
                 self.stepping = None

@@ -35,7 +35,7 @@ from crawler.discover.core import discover
 from crawler.engine.batch import WriteBatch, writing
 from crawler.engine.media import MediaQueue, media_enabled
 from crawler.engine.pages import date_from_hints
-from crawler.engine.runs import close_captures, finish_batch, with_template
+from crawler.engine.runs import close_captures, close_runs, finish_batch, with_template
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
 from crawler.engine.workers import ExtractPool, ExtractTask, extract_task
@@ -176,26 +176,13 @@ def crawl_sources(
                 crawl.stats.status = "interrupted" if stopped else "failed"
         raise
     finally:
-        pool.shutdown()
-        runs = [crawl.stats for crawl in crawls]
-        finish_batch(batch, runs, failures)  # the captures synced first, then the rows
-        close_captures(writer, runs, failures)
-        store.begin_batch()  # every run's closing rows: one transaction
         try:
-            for crawl in crawls:
-                if crawl.template is not None and crawl.template.pages:
-                    store.record_template_run(crawl.stats.run_id, crawl.source.name, crawl.template)
-                store.finish_run(
-                    crawl.stats.run_id,
-                    crawl.source.name,
-                    crawl.stats.run_counts(),
-                    crawl.stats.status,
-                    crawl.extraction,
-                )
-        except BaseException:
-            store.rollback_batch()
-            raise
-        store.commit_batch()
+            pool.shutdown()
+        finally:
+            runs = [crawl.stats for crawl in crawls]
+            finish_batch(batch, runs, failures)  # the captures synced first, then the rows
+            close_captures(writer, runs, failures)
+            close_runs(store, [(c.stats, c.template, c.extraction) for c in crawls])
     if failures and raise_failure:
         raise failures[0]
     return [crawl.stats for crawl in crawls]

@@ -128,12 +128,23 @@ def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
             done.append((True, extract_task(task)))
         except Exception as exc:
             text = traceback.format_exc()
-            try:
-                pickle.dumps(exc)
-            except Exception:  # it must travel back: as a plain error with the same words
+            try:  # it must travel back (and a Future refuses StopIteration)
+                if isinstance(exc, StopIteration):
+                    raise TypeError
+                pickle.loads(pickle.dumps(exc))
+            except Exception:  # as a plain error with the same words
                 exc = RuntimeError(f"{type(exc).__name__}: {exc}")
             done.append((False, (exc, text)))
     return done
+
+
+def _in_thread(task: ExtractTask) -> ExtractOutcome:
+    """:func:`extract_task` for a thread: a StopIteration cannot be set on the asyncio
+    future (run_in_executor would leave it pending forever)."""
+    try:
+        return extract_task(task)
+    except StopIteration as exc:
+        raise RuntimeError(f"StopIteration: {exc}") from exc
 
 
 class _RemoteTraceback(Exception):
@@ -242,6 +253,7 @@ class ExtractPool:
         #: pages waiting (:data:`GATHER_SECONDS` at most) to go to the processes together
         self._gathered: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]] = []
         self._send_at: asyncio.TimerHandle | None = None
+        self._send_loop: asyncio.AbstractEventLoop | None = None
         if not self.auto and self.size > 1:
             self._start_processes()
 
@@ -283,16 +295,21 @@ class ExtractPool:
         later one in threads. Pages for the processes are gathered for
         :data:`GATHER_SECONDS` and handed over together (:meth:`_send`)."""
         loop = asyncio.get_running_loop()
+        if self._send_at is not None and self._send_loop is not loop:  # an ended loop's
+            self._send_at.cancel()
+            self._send_at = None
+            self._gathered = [(t, w) for t, w in self._gathered if not w.done()]
         if self._processes is not None:
             waiter: asyncio.Future[ExtractOutcome] = loop.create_future()
             self._gathered.append((task, waiter))
             if self._send_at is None:
                 self._send_at = loop.call_later(GATHER_SECONDS, self._send)
+                self._send_loop = loop
             try:
                 return await waiter
             except _PoolFailed:
                 pass
-        return await loop.run_in_executor(self._executor(), extract_task, task)
+        return await loop.run_in_executor(self._executor(), _in_thread, task)
 
     def _send(self) -> None:
         """Hand the gathered pages to the processes: one call of :func:`extract_tasks` per
@@ -328,22 +345,29 @@ class ExtractPool:
                 error = _PoolFailed()
             self._release(chunk, error)
             return
-        for (_task, waiter), (ok, value) in zip(chunk, sent.result(), strict=True):
+        results = sent.result()
+        if len(results) != len(chunk):  # never: but a waiter left unresolved hangs the crawl
+            self._release(chunk, RuntimeError(f"{len(results)} results for {len(chunk)} pages"))
+            return
+        for (_task, waiter), (ok, value) in zip(chunk, results, strict=True):
             if waiter.done():  # its crawl was cancelled
                 continue
-            if ok:
-                waiter.set_result(value)
-            else:
-                exc, text = value
-                exc.__cause__ = _RemoteTraceback(text)
-                waiter.set_exception(exc)
+            try:
+                if ok:
+                    waiter.set_result(value)
+                else:
+                    exc, text = value
+                    exc.__cause__ = _RemoteTraceback(text)
+                    waiter.set_exception(exc)
+            except Exception as error:  # e.g. StopIteration: never leave a page unresolved
+                waiter.set_exception(RuntimeError(f"{type(error).__name__}: {error}"))
 
     @staticmethod
     def _release(
         chunk: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]], error: BaseException
     ) -> None:
         for _task, waiter in chunk:
-            if not waiter.done():
+            if not waiter.done() and not waiter.get_loop().is_closed():
                 waiter.set_exception(error)
 
     def _fail(self, exc: BaseException) -> None:

@@ -136,3 +136,76 @@ def test_pages_handed_over_together_each_get_their_own_result_or_error() -> None
     assert isinstance(done[1], AttributeError)
     assert "Traceback" in str(done[1].__cause__)
     assert "extract_task" in str(done[1].__cause__)
+
+
+class Exhausted:
+    """A profile whose use raises StopIteration (as a ``next()`` without a default does)."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)  # pickling looks these up
+        raise StopIteration
+
+
+@pytest.mark.parametrize("processes", [2, 1])
+def test_a_stop_iteration_fails_its_page_only(processes: int) -> None:
+    """An asyncio future refuses StopIteration: raised by an extractor it must still fail
+    its page (not leave it, and the pages handed over with it, waiting for ever)."""
+    good = [_task(), dataclasses.replace(_task(), url=URL + "-2")]
+    bad = _task(dataclasses.replace(SOURCE, site_profile=Exhausted()))  # type: ignore[arg-type]
+    with pytest.raises(StopIteration):
+        extract_task(bad)
+    pool = ExtractPool(processes=processes)
+
+    async def scenario() -> list[object]:
+        runs = [pool.run(t) for t in (good[0], bad, good[1])]
+        return await asyncio.wait_for(asyncio.gather(*runs, return_exceptions=True), 60)
+
+    try:
+        done = asyncio.run(scenario())
+        assert pool.uses_processes is (processes == 2)
+    finally:
+        pool.shutdown()
+    assert done[0] == extract_task(good[0]) and done[2] == extract_task(good[1])
+    assert isinstance(done[1], RuntimeError) and "StopIteration" in str(done[1])
+
+
+class Odd(Exception):
+    """An exception that pickles but does not unpickle (its __init__ wants two values)."""
+
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"{a}/{b}")
+
+
+class Oddly:
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise Odd(1, 2)
+
+
+def test_an_exception_that_cannot_travel_back_fails_its_page_not_the_processes() -> None:
+    bad = _task(dataclasses.replace(SOURCE, site_profile=Oddly()))  # type: ignore[arg-type]
+    pool = ExtractPool(processes=2)
+    try:
+        with pytest.raises(RuntimeError, match="Odd: 1/2"):
+            asyncio.run(asyncio.wait_for(pool.run(bad), 60))
+        assert pool.uses_processes
+        assert asyncio.run(pool.run(_task())) == extract_task(_task())
+    finally:
+        pool.shutdown()
+
+
+def test_a_pool_serves_a_second_event_loop_after_one_ended_while_gathering() -> None:
+    pool = ExtractPool(processes=2)
+
+    async def cut_short() -> None:
+        asyncio.get_running_loop().create_task(pool.run(_task()))
+        await asyncio.sleep(0.001)  # the loop ends with the page still gathered
+
+    try:
+        asyncio.run(cut_short())
+        done = asyncio.run(asyncio.wait_for(pool.run(_task()), 30))
+    finally:
+        pool.shutdown()
+    assert done == extract_task(_task())
