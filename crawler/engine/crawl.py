@@ -137,6 +137,8 @@ def crawl_sources(
         crawls.append(crawl)
     store.commit_batch()
     pool = ExtractPool(config.crawler.extract_processes, tuple(sorted(preload)))
+    if len(crawls) > 1:  # a crawl of several sources: likely to want worker processes
+        pool.warm()
     for crawl in crawls:
         crawl.pool = pool
     failures: list[BaseException] = []

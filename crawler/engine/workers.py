@@ -26,6 +26,7 @@ import collections
 import functools
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import traceback
@@ -267,6 +268,22 @@ class ExtractPool:
         self.expected += pages
         if self.auto and self.size > 1 and self.expected >= PROCESS_MIN_PAGES:
             self._start_processes()
+
+    def warm(self) -> None:
+        """Start the fork server now, in the background, when worker processes may start
+        later (the automatic mode or several processes, more than one core): its imports
+        (~1 s) then overlap discovery instead of keeping the first fetched pages waiting;
+        one fork server serves every crawl of this process."""
+        if self._processes is not None or self._broken or self.size < 2:
+            return
+        if multiprocessing.current_process().daemon:
+            return
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["crawler.engine.workers", *self.preload])
+        try:
+            multiprocessing.forkserver.ensure_running()
+        except OSError as exc:  # it starts again (or fails, logged) with the processes
+            log.debug("fork server not started ahead: %s", exc)
 
     def _start_processes(self) -> None:
         if self._processes is not None or self._broken:
