@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -226,15 +227,23 @@ def test_graph_topics_rising_and_falling_from_the_text(archive: Path) -> None:
     assert labels["periods"] and all(p <= "2019" for p in labels["periods"])
 
 
+def _copy_without_page_topics(archive: Path, copy: Path) -> Any:
+    """The archive copied to ``copy`` and opened, its ``page_topics`` emptied (committed)."""
+    with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    db = open_archive(copy)
+    db.execute("DELETE FROM page_topics")
+    db.conn.commit()
+    return db
+
+
 def test_scores_are_the_same_with_sqlites_ln_and_pythons(archive: Path, tmp_path: Path) -> None:
     """The scoring uses SQLite's built-in ``ln`` where it has one, Python's ``math.log``
     (the same C ``log``) where it does not: the stored rows are identical."""
     rows = {}
     for builtin in (True, False):
         copy = tmp_path / f"copy-{builtin}.db"
-        with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dst:
-            src.backup(dst)
-        db = open_archive(copy)
+        db = _copy_without_page_topics(archive, copy)
         calls: list[float] = []
         try:
             if not builtin:  # Python's, over the built-in one (as where SQLite lacks it)
@@ -244,7 +253,6 @@ def test_scores_are_the_same_with_sqlites_ln_and_pythons(archive: Path, tmp_path
                     return topic_index._ln(x)
 
                 db.conn.create_function("ln", 1, counted, deterministic=True)
-            db.execute("DELETE FROM page_topics")
             topic_index._score(db, "1", {})
             db.conn.commit()
         finally:
@@ -260,13 +268,9 @@ def test_runs_scored_together_equal_runs_scored_one_by_one(archive: Path, tmp_pa
     rows = {}
     for together in (True, False):
         copy = tmp_path / f"copy-{together}.db"
-        with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dst:
-            src.backup(dst)
-        db = open_archive(copy)
+        db = _copy_without_page_topics(archive, copy)
         try:
             sources = [r[0] for r in db.execute("SELECT name FROM sources ORDER BY name")]
-            db.execute("DELETE FROM page_topics")
-            db.conn.commit()
             if together:
                 topic_index.score_sources(db, sources)
             else:
