@@ -24,7 +24,6 @@ import argparse
 import functools
 import platform
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from discovery import peak_rss_mb  # noqa: E402  (a sibling bench script)
 
 from archive.graph import analysis as A  # noqa: E402
 from archive.graph import model as G  # noqa: E402
@@ -148,13 +149,7 @@ def _reset_peak() -> None:
 
 def _step_peak() -> float:
     """The peak RSS in MB since :func:`_reset_peak` (the whole run's where unsupported)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 class Rows(list[tuple[str, float, str]]):
