@@ -124,7 +124,9 @@ def learn_missing(
                 continue
             yield source, (folder, stored_refs(db, source))
 
-    for source, found in ordered_map(learn_captures, tasks(), min(workers, len(todo))):
+    for source, found in ordered_map(
+        learn_captures, tasks(), min(workers, len(todo)), ahead=4, chunk=1
+    ):
         if found is None:
             continue
         stored = save_template(db, source, found)

@@ -12,8 +12,9 @@ template (chosen before a task is sent), the date hints of a page without a date
 every earlier write), saving.
 
 ``workers=1`` runs every task in the calling process, no pool (the library default; the
-CLI's ``--workers`` defaults to ``os.cpu_count()``). At most ``workers * 4`` tasks are in
-flight, so memory stays bounded whatever the archive's size.
+CLI's ``--workers`` defaults to ``os.cpu_count()``). Tasks go to the workers in chunks of
+:data:`CHUNK` (a call of the pool costs more than its transport), at most ``workers * 2``
+chunks in flight, so memory stays bounded whatever the archive's size.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ R = TypeVar("R")
 M = TypeVar("M")
 
 _DECODED = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+#: tasks sent to a worker in one call by :func:`ordered_map` (BENCHMARKS.md, "Reparse …
+#: in chunks")
+CHUNK = 8
 
 
 def default_workers() -> int:
@@ -111,29 +117,48 @@ def extract_fetched(task: tuple[SourceConfig, FetchResult, str]) -> Extraction:
     return done
 
 
+def _each(fn: Callable[[T], R], tasks: list[T | None]) -> list[R | None]:
+    """``fn`` of each task of a chunk, in one call of a worker (``None``: nothing to do)."""
+    return [None if task is None else fn(task) for task in tasks]
+
+
 def ordered_map(
-    fn: Callable[[T], R], tasks: Iterable[tuple[M, T | None]], workers: int, *, ahead: int = 4
-) -> Iterator[tuple[M, R | None]]:
+    fn: Callable[[T], R], tasks: Iterable[tuple[M, T | None]], workers: int, *, ahead: int = 2,
+    chunk: int = CHUNK,
+) -> Iterator[tuple[M, R | None]]:  # fmt: skip
     """``(meta, fn(task))`` for each ``(meta, task)`` of ``tasks``, in their order: in this
-    process when ``workers`` is 1, else in a pool of ``workers`` processes with at most
-    ``workers * ahead`` in flight; a task ``None`` gives ``None`` (nothing to do).
-    ``tasks`` is consumed lazily (it may read the archive as results are written);
-    ``meta`` stays in this process."""
+    process when ``workers`` is 1, else in a pool of ``workers`` processes, ``chunk`` tasks
+    a call, with at most ``workers * ahead`` calls in flight; a task ``None`` gives
+    ``None`` (nothing to do). ``tasks`` is consumed lazily (it may read the archive as
+    results are written); ``meta`` stays in this process. A call's own cost in the pool
+    (the future, the queues, pickling, waking the threads and the worker: ~0.5 ms of CPU
+    across the processes) is paid once per chunk, not once per task."""
     if workers <= 1 or multiprocessing.current_process().daemon:
         # a daemonic process (a Dask worker's) may not start processes: all in this one
         for meta, task in tasks:
             yield meta, None if task is None else fn(task)
         return
-    pending: deque[tuple[M, Future[R] | None]] = deque()
+    pending: deque[tuple[list[M], Future[list[R | None]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
+        metas: list[M] = []
+        todo: list[T | None] = []
         for meta, task in tasks:
-            pending.append((meta, None if task is None else pool.submit(fn, task)))
+            metas.append(meta)
+            todo.append(task)
+            if len(todo) < chunk:
+                continue
+            pending.append((metas, pool.submit(_each, fn, todo)))
+            metas, todo = [], []
             if len(pending) >= workers * ahead:
-                first, future = pending.popleft()
-                yield first, None if future is None else future.result()
+                yield from _taken(*pending.popleft())
+        if todo:
+            pending.append((metas, pool.submit(_each, fn, todo)))
         while pending:
-            first, future = pending.popleft()
-            yield first, None if future is None else future.result()
+            yield from _taken(*pending.popleft())
+
+
+def _taken(metas: list[M], future: Future[list[R | None]]) -> Iterator[tuple[M, R | None]]:
+    yield from zip(metas, future.result(), strict=True)
 
 
 __all__ = [

@@ -175,10 +175,20 @@ def record_error(
 # --------------------------------------------------------------------------- pages
 
 
+def _flat(item: Any) -> dict[str, Any]:
+    """``dataclasses.asdict`` of a flat record (:class:`~crawler.records.Image`, ``Link``,
+    ``Attachment``: strings and ``None``, no class variables), without its recursion and
+    deep copies (~3× faster)."""
+    return {name: getattr(item, name) for name in item.__dataclass_fields__}
+
+
 def content_hash(page: Extracted) -> str:
-    """sha256 over canonical JSON of the content fields (never raw bytes or fetch time)."""
-    data = page.to_dict()
-    content = {key: data[key] for key in HASH_FIELDS}
+    """sha256 over canonical JSON of the content fields (never raw bytes or fetch time):
+    the :data:`HASH_FIELDS` of ``page.to_dict()`` (the same JSON, built without
+    ``asdict``'s recursion and copies: the crawl, reparse and import hash every page)."""
+    content = {key: getattr(page, key) for key in HASH_FIELDS}
+    for key in ("images", "related", "attachments"):
+        content[key] = [_flat(item) for item in content[key]]
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -245,10 +255,10 @@ def page_record(source: str, page: Extracted, fetch: FetchResult) -> dict[str, A
 
 def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     images = [
-        {"page_url": page.url, "position": i, **asdict(img)} for i, img in enumerate(page.images)
+        {"page_url": page.url, "position": i, **_flat(img)} for i, img in enumerate(page.images)
     ]
     links: list[dict[str, Any]] = [
-        {"page_url": page.url, "rel": "related", "position": i, **asdict(link)}
+        {"page_url": page.url, "rel": "related", "position": i, **_flat(link)}
         for i, link in enumerate(page.related)
     ]
     links += [
@@ -256,7 +266,7 @@ def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, A
         for i, url in enumerate(page.links)
     ]
     links += [
-        {"page_url": page.url, "rel": "attachment", "position": i, **asdict(att)}
+        {"page_url": page.url, "rel": "attachment", "position": i, **_flat(att)}
         for i, att in enumerate(page.attachments)
     ]
     return images, links

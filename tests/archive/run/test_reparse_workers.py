@@ -84,3 +84,29 @@ def _without_copies(path: Path) -> list[tuple[Any, ...]]:
     out = db.execute(f"SELECT {', '.join(names)} FROM revisions ORDER BY 1, 2").fetchall()
     db.close()
     return out
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    import os
+
+    if value == 13:
+        raise ValueError("thirteen")
+    return os.getpid(), value
+
+
+def test_ordered_map_in_chunks_keeps_order_and_nothing_tasks() -> None:
+    """Tasks go to the workers in chunks: results come back in the tasks' order, a task
+    ``None`` gives ``None``, a short last chunk is sent too, the work runs in the workers
+    (not here), and a task's error reaches the caller."""
+    import os
+
+    from archive.run.pool import ordered_map
+
+    tasks = [(i, None if i % 5 == 0 else i) for i in range(1, 12)]
+    done = list(ordered_map(_pid_and, tasks, workers=2, chunk=3))
+    assert [m for m, _r in done] == list(range(1, 12))
+    assert [r and r[1] for _m, r in done] == [t for _m, t in tasks]
+    pids = {r[0] for _m, r in done if r}
+    assert os.getpid() not in pids
+    with pytest.raises(ValueError, match="thirteen"):
+        list(ordered_map(_pid_and, [(i, i) for i in range(10, 20)], workers=2, chunk=4))
