@@ -141,8 +141,8 @@ def ordered_map(
     a call, with at most ``workers * ahead`` calls in flight; a task ``None`` gives
     ``None`` (nothing to do). ``tasks`` is consumed lazily (it may read the archive as
     results are written); ``meta`` stays in this process. A call's own cost in the pool
-    (the future, the queues, pickling, waking the threads and the worker: ~0.5 ms of CPU
-    across the processes) is paid once per chunk, not once per task."""
+    (the future, the queues, pickling, waking the threads and a worker: 0.09–0.15 ms of
+    CPU across the processes here, 0.013 ms a task in chunks of 8) is paid once a chunk."""
     if workers <= 1 or multiprocessing.current_process().daemon:
         # a daemonic process (a Dask worker's) may not start processes: all in this one
         for meta, task in tasks:
