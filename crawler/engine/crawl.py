@@ -33,6 +33,7 @@ from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
 from crawler.engine.batch import WriteBatch, writing
+from crawler.engine.collector import crawl_collector
 from crawler.engine.media import MediaQueue, media_enabled
 from crawler.engine.pages import date_from_hints
 from crawler.engine.runs import close_captures, close_runs, finish_batch, with_template
@@ -169,7 +170,8 @@ def crawl_sources(
             await batch.settle()  # a commit in steps under way ends before the last one
 
     try:
-        asyncio.run(run_all())
+        with crawl_collector():  # few full collections while the heap grows
+            asyncio.run(run_all())
     except BaseException as exc:
         # a run still under way did not check every page: never recorded ``ok``
         stopped = isinstance(exc, (KeyboardInterrupt, SystemExit, asyncio.CancelledError))
