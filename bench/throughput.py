@@ -5,6 +5,7 @@ Run:
   python bench/throughput.py memory [--hosts 100] [--pages 500] [--tracemalloc]
   python bench/throughput.py many   [--hosts 2000] [--pages 5] [--delay 8] [--servers 4]
                                     [--timeline] [--tracemalloc] [--in-flight N]
+                                    [--gc-thresholds Y,M,O]
 
 ``hosts``: ``--hosts`` host names ``h000.bench.test`` … are mapped by ``connect_to`` to
 ``--servers`` threaded HTTP servers on 127.0.0.1 (each in its own process, so the CPU time
@@ -49,7 +50,10 @@ server, sampled every 0.2 s; ``peak MB`` in the table is the crawling process's 
 why, waits for an extraction slot, the tail, the writer's work, lateness over time);
 ``--tracemalloc`` what holds the crawling process's memory at its largest (top files and
 lines; slows the crawl); ``--in-flight N`` sets the pages handed on for extraction per
-worker (``crawler.engine.workers.IN_FLIGHT_PER_WORKER``) for an experiment.
+worker (``crawler.engine.workers.IN_FLIGHT_PER_WORKER``) for an experiment,
+``--gc-thresholds Y,M,O`` the garbage collector's thresholds during the crawl
+(``crawler.engine.collector``; ``700,10,10`` are Python's own); the collector's CPU time
+in the crawling process is printed.
 
 Prints Markdown tables for BENCHMARKS.md.
 """
@@ -58,6 +62,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import multiprocessing as mp
@@ -86,8 +91,8 @@ from archive.store.schema import open_archive
 from archive.store.sqlite import SqliteStore
 from bench import crawl_timeline
 from crawler.config.settings import Config, SourceConfig, loads_config
+from crawler.engine import collector, workers
 from crawler.engine import crawl as engine
-from crawler.engine import workers
 from crawler.fetch.fetcher import ConnectToTransport, Fetcher
 
 DOMAIN = "bench.test"
@@ -595,11 +600,15 @@ def many_child(
     timeline: bool = False,
     in_flight: int = 0,
     trace: bool = False,
+    gc_thresholds: tuple[int, int, int] | None = None,
 ) -> dict[str, Any]:
     config = bench_config(ports, hosts, delay, per_host=True, parallel_sources=hosts)
     memory = TracedPeak() if trace else None
     if in_flight:
         workers.IN_FLIGHT_PER_WORKER = in_flight
+    if gc_thresholds:
+        collector.CRAWL_THRESHOLDS = gc_thresholds
+    collecting = CollectorTime()
     line = crawl_timeline.Timeline() if timeline else None
     if line is not None:
         crawl_timeline.install(line)
@@ -628,6 +637,7 @@ def many_child(
         extra["traced"] = memory.stop()
     bad = [s.source for s in runs if s.errors or s.status != "ok"]
     return {
+        "gc": collecting.stop(),
         "pages": sum(s.new for s in runs),
         "requests": sum(s.requests for s in runs),
         "failed_sources": len(bad),
@@ -640,6 +650,27 @@ def many_child(
         **probe.summary(),
         **extra,
     }
+
+
+class CollectorTime:
+    """CPU seconds of the cyclic garbage collector's runs, by generation (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.runs = [0, 0, 0]
+        self._started = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+            return
+        self.seconds[info["generation"]] += time.process_time() - self._started
+        self.runs[info["generation"]] += 1
+
+    def stop(self) -> dict[str, Any]:
+        gc.callbacks.remove(self._note)
+        return {"seconds": self.seconds, "runs": self.runs}
 
 
 def run_queue_wait() -> float:
@@ -724,6 +755,14 @@ class TreeMemory(threading.Thread):
         return ", ".join(f"{mb:.0f}" for mb in rest) or "none"
 
 
+def _thresholds(text: str | None) -> tuple[int, int, int] | None:
+    """``--gc-thresholds 700,10,10`` as a tuple (``None``: the crawl's own)."""
+    if not text:
+        return None
+    young, middle, old = (int(part) for part in text.split(","))
+    return young, middle, old
+
+
 def many_bench(args: argparse.Namespace) -> None:
     note = raise_nofile(3 * args.hosts)
     if args.child:
@@ -736,6 +775,7 @@ def many_bench(args: argparse.Namespace) -> None:
             args.timeline,
             args.in_flight,
             args.tracemalloc,
+            _thresholds(args.gc_thresholds),
         )
         print(json.dumps(r))
         return
@@ -751,6 +791,8 @@ def many_bench(args: argparse.Namespace) -> None:
             cmd += ["--in-flight", str(args.in_flight)]
         if args.tracemalloc:
             cmd.append("--tracemalloc")
+        if args.gc_thresholds:
+            cmd += ["--gc-thresholds", args.gc_thresholds]
         with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as child:
             sampler = TreeMemory(child.pid)
             sampler.start()
@@ -799,6 +841,10 @@ def many_bench(args: argparse.Namespace) -> None:
         f"Machine CPU (every process, ours and others'): {r['machine_cpu']:.0f} s of "
         f"{os.cpu_count() or 1} × {r['seconds']:.0f} s; the crawling process's threads "
         f"waited {r['run_queue_s']:.0f} s for a core (runnable, other processes running). "
+        f"Garbage collector (thresholds {_thresholds(args.gc_thresholds) or 'of the crawl'}): "
+        f"{sum(r['gc']['seconds']):.1f} CPU s of the crawling process's "
+        f"{r['cpu']:.1f}; runs by generation {r['gc']['runs']}, s "
+        f"{[round(x, 2) for x in r['gc']['seconds']]}. "
         "Peak memory (PSS: shared pages counted once) of the crawl's "
         "processes together (the crawling process, its workers and fork server; sampled "
         f"every 0.2 s): {sampler.peak_mb:.0f} MB; the crawling process "
@@ -845,6 +891,13 @@ def main() -> None:
         default=0,
         help="many: pages in flight per extraction worker "
         "(crawler.engine.workers.IN_FLIGHT_PER_WORKER; 0: the engine's)",
+    )
+    parser.add_argument(
+        "--gc-thresholds",
+        default="",
+        metavar="Y,M,O",
+        help="many: the garbage collector's thresholds during the crawl "
+        "(crawler.engine.collector.CRAWL_THRESHOLDS; e.g. 700,10,10, Python's own)",
     )
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()

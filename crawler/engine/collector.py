@@ -26,11 +26,12 @@ CRAWL_THRESHOLDS = (700, 50, 100)
 
 
 @contextmanager
-def crawl_collector(thresholds: tuple[int, int, int] = CRAWL_THRESHOLDS) -> Iterator[None]:
-    """``thresholds`` for the collector while the block runs; the previous ones after it
-    (the thresholds are the process's: a crawl in one thread sets them for all)."""
+def crawl_collector(thresholds: tuple[int, int, int] | None = None) -> Iterator[None]:
+    """``thresholds`` (default :data:`CRAWL_THRESHOLDS`) for the collector while the block
+    runs; the previous ones after it (the thresholds are the process's: a crawl in one
+    thread sets them for all)."""
     before = gc.get_threshold()
-    gc.set_threshold(*thresholds)
+    gc.set_threshold(*(thresholds or CRAWL_THRESHOLDS))
     try:
         yield
     finally:
