@@ -272,6 +272,11 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
             time.sleep(0.01)
 
 
+#: the page cache of a connection opened by :func:`open_archive` (KiB; BENCHMARKS.md, "A
+#: bigger page cache")
+CACHE_KIB = 16 * 1024
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open or create the archive at ``path`` and bring its schema up to date."""
     p = Path(path)
@@ -295,6 +300,10 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
         # and a page the next run fetches again.
         db.conn.execute("PRAGMA synchronous = NORMAL")
         db.conn.execute("PRAGMA foreign_keys = ON")
+        # a writing batch dirties many index pages (terms, entities, full text): with
+        # SQLite's default 2 MB cache the crawl read back ~220 KB a page it had just
+        # written; 16 MB: 3.5 times fewer reads, 7 % less CPU in the crawling process
+        db.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         ensure_schema(db)
     except sqlite3.DatabaseError as exc:
         db.close()

@@ -96,6 +96,7 @@ def test_open_creates_schema_wal_and_is_idempotent(tmp_path: Path) -> None:
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no fsync a commit
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024  # KiB: 16 MB
     tables = set(db.table_names())
     assert {
         "sources",
