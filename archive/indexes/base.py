@@ -35,9 +35,11 @@ only what it needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 #: ``progress(n)``: ``n`` more pages were indexed (a rebuild reports every page once).
 Progress = Callable[[int], None]

@@ -9,9 +9,12 @@ reindex`` rebuilds it like the others (FTS5's ``'rebuild'`` command re-reads ``p
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from archive.indexes.base import DerivedIndex, Progress, page_count
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TABLE = "pages_fts"
 #: Text columns of ``pages`` that both full-text indexes hold, in this order (bm25 weights

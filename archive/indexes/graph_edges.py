@@ -37,12 +37,13 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from archive.indexes.base import DerivedIndex, Progress, page_count
 from crawler.clock import to_iso
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 #: Node kinds of archived pages by page type; the prefix of label nodes (the graph's
 #: vocabulary, here so that the index layer can describe nodes; :mod:`archive.graph.timeline`).

@@ -28,14 +28,16 @@ import random
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sqlite_utils
 
 from archive.indexes import graph_store as S
 from archive.indexes.base import DerivedIndex, Progress, page_count
 from archive.indexes.graph_edges import KIND_OF_TYPE, LABEL_PREFIX
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ALPHA = 0.85
 GENERIC_SHARE = 0.25  # as archive.graph.model.GENERIC_SHARE / GENERIC_MIN

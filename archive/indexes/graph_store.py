@@ -25,11 +25,12 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from crawler.clock import now_iso
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 #: As migrations 17 and 18 create them (the index's ``create`` for older archives).
 TABLES = (

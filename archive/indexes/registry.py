@@ -18,9 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from archive.indexes.base import STATE_TABLE, DerivedIndex, Progress, recorded_version
 from archive.indexes.fts import PlainTextIndex
@@ -29,6 +27,9 @@ from archive.indexes.graph_ranking import GraphRankingIndex
 from archive.indexes.search_index import SearchIndex
 from archive.indexes.topic_index import TopicsIndex
 from crawler.clock import now_iso
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,7 @@ corrupt the index silently.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from archive.indexes import compounds as compounds
 from archive.indexes import filter_tokens as filter_tokens
@@ -30,6 +28,9 @@ from archive.indexes import german as german
 from archive.indexes.base import DerivedIndex, Progress, recorded_version
 from archive.indexes.fts import TEXT_COLUMNS
 from crawler.errors import SearchError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TABLE = "pages_search"
 #: The text fields of ``pages`` that are searched, in ``pages_search`` column order

@@ -26,13 +26,14 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from archive.indexes.base import DerivedIndex, Progress
 from archive.indexes.topics.entities import entity_key, extract
 from archive.indexes.topics.phrases import candidates
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 #: Key phrases kept per page.
 TOP_PHRASES = 10

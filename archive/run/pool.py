@@ -3,7 +3,7 @@
 The parent process reads the archive and decides what to extract; the workers of a
 :class:`concurrent.futures.ProcessPoolExecutor` read the WARC record (``reparse``) and
 extract it (:func:`crawler.extract.core.extract`, then canonical URLs) and prepare the
-derived indexes' text work for a page to be saved (``archive.store.save.prepare_page``:
+derived indexes' text work for a page to be saved (``archive.store.record.prepare_page``:
 the German analysis, key phrases, entities; both commands); the parent takes
 the results back **in submission order** and writes them, so the archive ends up exactly
 as after the sequential run. What reads the archive stays in the parent: the learned
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from archive.store.save import prepare_page
+from archive.store.record import prepare_page
 from crawler.capture.warc import CaptureError, CaptureRef, read_capture, warc_date
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
@@ -70,7 +70,7 @@ class Extraction:
     page: Extracted | None = None
     failure: str = ""
     capture_error: str = ""
-    #: the derived indexes' prepared work for the page (``archive.store.save.prepare_page``)
+    #: the derived indexes' prepared work for the page (``archive.store.record.prepare_page``)
     prepared: Any = None
 
 

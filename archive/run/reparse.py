@@ -44,6 +44,7 @@ from archive.run.pool import (
     extract_result,
     ordered_map,
 )
+from archive.store import record as record
 from archive.store import save as save
 from archive.store.lookup import stored_source
 from archive.store.sqlite import SqliteStore
@@ -143,7 +144,7 @@ def reparse(
         assert done.result is not None
         page.url = url
         if not last:
-            report["old_versions_differ"] += save.content_hash(page) != rev["content_hash"]
+            report["old_versions_differ"] += record.content_hash(page) != rev["content_hash"]
             continue
         ref = CaptureRef(
             rev["warc_file"], rev["warc_offset"], rev["warc_length"], rev["warc_record_id"]

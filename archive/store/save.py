@@ -25,7 +25,6 @@ transaction, and a successful run ends with ``registry.after_run``.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 from collections.abc import Mapping
@@ -38,6 +37,7 @@ from archive.indexes import registry as registry
 from archive.store import dates as dates
 from archive.store import revisions as revisions
 from archive.store import rows as rows
+from archive.store.record import HASH_FIELDS, content_hash, flat, page_record
 from archive.store.schema import write_transaction
 from crawler.clock import now_iso, parse_iso, to_iso
 from crawler.config.settings import SourceConfig
@@ -47,11 +47,6 @@ from crawler.records import RUN_COUNTERS, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
-#: Fields of :class:`Extracted` that make up its content (and so its ``content_hash``).
-HASH_FIELDS = (
-    "page_type", "label", "title", "lead", "body", "published", "modified", "images",
-    "related", "links", "attachments", "credits",
-)  # fmt: skip
 RUN_STATUSES = ("running", "ok", "interrupted", "failed")
 
 
@@ -175,24 +170,6 @@ def record_error(
 # --------------------------------------------------------------------------- pages
 
 
-def _flat(item: Any) -> dict[str, Any]:
-    """``dataclasses.asdict`` of a flat record (:class:`~crawler.records.Image`, ``Link``,
-    ``Attachment``: strings and ``None``, no class variables), without its recursion and
-    deep copies (~3× faster)."""
-    return {name: getattr(item, name) for name in item.__dataclass_fields__}
-
-
-def content_hash(page: Extracted) -> str:
-    """sha256 over canonical JSON of the content fields (never raw bytes or fetch time):
-    the :data:`HASH_FIELDS` of ``page.to_dict()`` (the same JSON, built without
-    ``asdict``'s recursion and copies: the crawl, reparse and import hash every page)."""
-    content = {key: getattr(page, key) for key in HASH_FIELDS}
-    for key in ("images", "related", "attachments"):
-        content[key] = [_flat(item) for item in content[key]]
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def fetch_time(fetch: FetchResult) -> str:
     """When ``fetch`` happened, in the one timestamp format (``crawler.clock``); now if it
     does not say. The fetcher and ``warc_date`` already give that format; a result made
@@ -201,64 +178,12 @@ def fetch_time(fetch: FetchResult) -> str:
     return to_iso(fetch.fetched_at) if fetch.fetched_at else now_iso()
 
 
-def _joined(values: list[str | None]) -> str | None:
-    seen: list[str] = []
-    for value in values:
-        value = (value or "").strip()
-        if value and value not in seen:
-            seen.append(value)
-    return "\n".join(seen) or None
-
-
-def prepare_page(
-    source: str,
-    city: str | None,
-    page: Extracted,
-    fetch: FetchResult,
-    stored_hash: str | None = None,
-) -> dict[str, Any] | None:
-    """The derived indexes' pure work for a page about to be saved
-    (:func:`archive.indexes.registry.prepare`): what the crawl runs in worker processes
-    (``SqliteStore.page_preparer``). ``None`` for a page whose content is ``stored_hash``
-    (the live stored page's: it will be saved ``unchanged``, its indexes stay)."""
-    fields = page_record(source, page, fetch)
-    if stored_hash is not None and fields["content_hash"] == stored_hash:
-        return None
-    fields["city"] = city or None
-    return registry.prepare(fields)
-
-
-def page_record(source: str, page: Extracted, fetch: FetchResult) -> dict[str, Any]:
-    """The ``pages`` columns derived from the extraction and the fetch (no bookkeeping)."""
-    return {
-        "url": page.url,
-        "source": source,
-        "page_type": page.page_type,
-        "label": page.label,
-        "title": page.title,
-        "lead": page.lead,
-        "body": page.body,
-        "published": page.published,
-        "published_source": page.published_source,
-        "modified": page.modified,
-        "captions": _joined([t for img in page.images for t in (img.alt, img.caption)]),
-        "credits": _joined([*page.credits, *(img.credit for img in page.images)]),
-        "image_count": len(page.images),
-        "related_count": len(page.related),
-        "content_hash": content_hash(page),
-        "etag": fetch.headers.get("etag"),
-        "last_modified": fetch.headers.get("last-modified"),
-        "http_status": fetch.status,
-        "fetched_url": fetch.final_url or fetch.url,
-    }
-
-
 def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     images = [
-        {"page_url": page.url, "position": i, **_flat(img)} for i, img in enumerate(page.images)
+        {"page_url": page.url, "position": i, **flat(img)} for i, img in enumerate(page.images)
     ]
     links: list[dict[str, Any]] = [
-        {"page_url": page.url, "rel": "related", "position": i, **_flat(link)}
+        {"page_url": page.url, "rel": "related", "position": i, **flat(link)}
         for i, link in enumerate(page.related)
     ]
     links += [
@@ -266,7 +191,7 @@ def _child_rows(page: Extracted) -> tuple[list[dict[str, Any]], list[dict[str, A
         for i, url in enumerate(page.links)
     ]
     links += [
-        {"page_url": page.url, "rel": "attachment", "position": i, **_flat(att)}
+        {"page_url": page.url, "rel": "attachment", "position": i, **flat(att)}
         for i, att in enumerate(page.attachments)
     ]
     return images, links

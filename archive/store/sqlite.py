@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.indexes import registry
-from archive.store import media, save, templates
+from archive.store import media, record, save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
 from crawler.config.settings import SourceConfig
@@ -78,7 +78,7 @@ class SqliteStore:
             self.db.conn.execute("ROLLBACK")
 
     def page_preparer(self, source: SourceConfig) -> Prepare:
-        return functools.partial(save.prepare_page, source.name, source.city or None)
+        return functools.partial(record.prepare_page, source.name, source.city or None)
 
     def stored_hash(self, url: str) -> str | None:
         return save.stored_hash(self.db, url)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from archive.indexes import registry, search_index, topic_index
-from archive.store import save
+from archive.store import record, save
 from archive.store.schema import open_archive
 from crawler.records import Extracted, FetchResult, Image
 
@@ -66,11 +66,11 @@ def test_prepared_work_is_used_only_for_the_page_as_saved(
 
     try:
         same, fetch = _page("https://www.example.test/presse/kita", "2026-11-30")
-        prepared = save.prepare_page("s", None, same, fetch)
+        prepared = record.prepare_page("s", None, same, fetch)
         assert set(prepared) >= {"topics", "search"}
         # prepared before the date was filled in (from a hint, the stored date): stale
         other, other_fetch = _page("https://www.example.test/presse/kita-2", None)
-        stale = save.prepare_page("s", None, other, other_fetch)
+        stale = record.prepare_page("s", None, other, other_fetch)
         monkeypatch.setattr(topic_index, "analyse", counting)
         monkeypatch.setattr(search_index, "_terms", counting_terms)
         save.save_fetched_page(db, "s", same, fetch, prepared=prepared)
@@ -90,8 +90,8 @@ def test_prepared_work_is_used_only_for_the_page_as_saved(
 def test_a_page_as_stored_is_not_prepared_again() -> None:
     """A recrawl that fetches an unchanged page whole (no 304) spends no analysis on it."""
     page, fetch = _page("https://www.example.test/presse/kita", "2026-11-30")
-    stored = save.content_hash(page)
-    assert save.prepare_page("s", None, page, fetch, stored) is None
+    stored = record.content_hash(page)
+    assert record.prepare_page("s", None, page, fetch, stored) is None
     edited = dataclasses.replace(page, body=TEXT + " Neu: ein Satz mehr.")
-    assert save.prepare_page("s", None, edited, fetch, stored)
-    assert save.prepare_page("s", None, page, fetch, None)
+    assert record.prepare_page("s", None, edited, fetch, stored)
+    assert record.prepare_page("s", None, page, fetch, None)

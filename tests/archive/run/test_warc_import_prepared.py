@@ -13,7 +13,7 @@ import sqlite_utils
 
 from archive.run import pool
 from archive.run.warc_import import import_warc
-from archive.store import save
+from archive.store import record, save
 from archive.store.schema import open_archive
 from crawler.capture.warc import WarcWriter
 from crawler.records import FetchResult
@@ -80,7 +80,7 @@ def test_extract_fetched_prepares_saved_pages_only() -> None:
     assert done.page is not None and done.page.title == title
     assert done.prepared  # the indexes' work, by index name
     # against the stored hash of the same content: nothing to prepare (saved unchanged)
-    again = pool.extract_fetched((src, result, save.content_hash(done.page)))
+    again = pool.extract_fetched((src, result, record.content_hash(done.page)))
     assert again.page is not None and again.prepared is None
 
 
