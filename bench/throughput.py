@@ -86,14 +86,21 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.run.crawl import crawl_source, crawl_sources, learn_templates
-from archive.store.schema import open_archive
-from archive.store.sqlite import SqliteStore
-from bench import crawl_timeline
-from crawler.config.settings import Config, SourceConfig, loads_config
-from crawler.engine import collector, workers
-from crawler.engine import crawl as engine
-from crawler.fetch.fetcher import ConnectToTransport, Fetcher
+# The crawl's extraction workers run this script again on start, as ``__mp_main__``
+# (multiprocessing's forkserver method, as for spawn; Python 3.11's fork server cannot
+# preload a script): they need none of the project, and importing it there (sqlite-utils,
+# which imports pandas when installed) would cost each worker ~0.4 s and ~70 MB that a
+# worker of ``pressarchive crawl``, whose main module is the small console script, does
+# not pay.
+if __name__ != "__mp_main__":
+    from archive.run.crawl import crawl_source, crawl_sources, learn_templates
+    from archive.store.schema import open_archive
+    from archive.store.sqlite import SqliteStore
+    from bench import crawl_timeline
+    from crawler.config.settings import Config, SourceConfig, loads_config
+    from crawler.engine import collector, workers
+    from crawler.engine import crawl as engine
+    from crawler.fetch.fetcher import ConnectToTransport, Fetcher
 
 DOMAIN = "bench.test"
 WORDS = (
