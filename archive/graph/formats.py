@@ -106,7 +106,7 @@ class Export:
     written: list[int] = field(default_factory=lambda: [0, 0])
     #: The edges as ``(clean, (source, target, key, *values))``, the values in the order of
     #: ``fields`` (``None`` or ``""``: absent), if the source has them that way: the writers
-    #: then format each edge from the tuple (:func:`_plain_rows`), no dict built. Called
+    #: then format each edge from the tuple (:func:`_per_dict`), no dict built. Called
     #: with ``check``: true asks the source to say which rows are ``clean`` (no value, as
     #: text, has a character of :data:`DIRTY`); a row not said clean the writer checks.
     rows: Callable[[bool], Iterable[tuple[bool, tuple[Any, ...]]]] | None = None
@@ -138,25 +138,16 @@ def of_rows(
     return Export(graph, node_keys, edge_keys, nodes, edges, rows=rows, fields=fields)
 
 
-def _plain_rows(g: Export, per_dict: bool = False) -> Iterator[tuple[bool, tuple[Any, ...]]]:
-    """The edges of ``g`` as ``(plain, row)`` (:attr:`Export.rows`), counted as written:
-    ``plain`` when the three ends are strings and no value (as text) has a character to
-    escape or drop (the source says so, or one search), so the fast formatting writes each
-    string as it is — the same text as the per-dict path (which, without such characters,
-    writes every string unchanged and converts the rest the same way). ``per_dict`` (field
-    names the fast formatting does not handle: repeated, or ones the writer adds itself):
-    no row is plain."""
-    assert g.rows is not None
-    per_dict = per_dict or len(set(g.fields)) < len(g.fields)
-    search, written = _ESCAPED.search, g.written
-    for clean, row in g.rows(True):
-        written[1] += 1
-        if per_dict or type(row[0]) is not str or type(row[1]) is not str:
-            yield False, row
-        elif clean:
-            yield type(row[2]) is str, row
-        else:
-            yield type(row[2]) is str and search(" ".join(map(str, row))) is None, row
+def _per_dict(g: Export, reserved: Iterable[str] = ()) -> bool:
+    """Whether the rows of ``g`` must all go the per-dict way: field names the fast
+    formatting does not handle (repeated, or ones the writer adds itself: ``reserved``).
+
+    Otherwise a row is written the fast way when it is *plain*: its three ends are strings
+    and no value (as text) has a character to escape or drop (the source says so —
+    ``clean`` in :attr:`Export.rows` — or one search of :data:`DIRTY`), so each string is
+    written as it is: the same text as the per-dict path, which, without such characters,
+    writes every string unchanged and converts the rest the same way."""
+    return len(set(g.fields)) < len(g.fields) or bool(set(g.fields) & set(reserved))
 
 
 def _as_dict(row: tuple[Any, ...], fields: tuple[str, ...]) -> tuple[Any, Any, Any, dict[str, Any]]:
@@ -292,9 +283,14 @@ def write_graphml(
             for u, v, key, data in g.each_edge():
                 write(edge(u, v, key, data))
         else:
-            opens, fields = [edge_open[name] for name in g.fields], g.fields
-            for plain, row in _plain_rows(g):
-                if not plain:
+            opens, fields, per_dict = [edge_open[f] for f in g.fields], g.fields, _per_dict(g)
+            search = _ESCAPED.search
+            for clean, row in g.rows(True):
+                g.written[1] += 1
+                if per_dict or not (
+                    type(row[0]) is str and type(row[1]) is str and type(row[2]) is str
+                    and (clean or search(" ".join(map(str, row))) is None)
+                ):  # fmt: skip
                     write(edge(*_as_dict(row, fields)))
                     continue
                 values = "".join([
@@ -375,9 +371,14 @@ def _gexf_rows(
     field: an edge's spell is open)."""
     fields = g.fields
     first = 3 + fields.index("first_seen") if "first_seen" in fields else -1
-    per_dict = "status" in fields or "networkx_key" in fields
-    for i, (plain, row) in enumerate(_plain_rows(g, per_dict)):
-        if not plain:
+    per_dict, search = _per_dict(g, ("status", "networkx_key")), _ESCAPED.search
+    assert g.rows is not None
+    for i, (clean, row) in enumerate(g.rows(True)):
+        g.written[1] += 1
+        if per_dict or not (
+            type(row[0]) is str and type(row[1]) is str and type(row[2]) is str
+            and (clean or search(" ".join(map(str, row))) is None)
+        ):  # fmt: skip
             write(edge(i, *_as_dict(row, fields)))
             continue
         values = "".join([

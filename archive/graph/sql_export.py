@@ -130,15 +130,17 @@ def _edges_now(sql: SqlGraph, check: bool) -> Iterator[tuple[bool, tuple[Any, ..
     ):
         day, run = published or "", runs.get(source) or ""
         present[str(url)] = (day, run, search(f"{url} {day} {run}") is None)
-    get = present.get
+    get, src_before, page = present.get, None, None
     for src, target, rel, kind, label, title, date, position, first, last in sql.db.execute(
         _ROWS_NOW, params
     ):
-        page = get(src)
+        if src != src_before:  # a page's rows mostly come together
+            src_before, page = src, get(src)
         if page is None or (rel == "body" and target not in present):
             continue
+        run = page[1]  # last_seen: max(last, run), as the query
         row = (src, target, rel, rel, kind, label, title, date, position, first,
-               max(last, page[1]), page[0])  # fmt: skip
+               last if last > run else run, page[0])  # fmt: skip
         if check:
             text = f"{target} {rel} {kind} {label} {title} {date} {position} {first} {last}"
             yield page[2] and search(text) is None, row
