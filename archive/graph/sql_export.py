@@ -49,8 +49,11 @@ def export_rows(
 def _nodes(sql: SqlGraph) -> Iterator[tuple[str, dict[str, Any]]]:
     params = sql.params
     pages, edges = sql.tables
+    attrs = sql.page_attrs
     for row in sql.db.execute(f"{sql.page_sql} WHERE 1{sql.present_scope}", params):
-        yield str(row[0]), {**sql.page_attrs(row, True), "url": str(row[0])}
+        data = attrs(row, True)
+        data["url"] = url = str(row[0])  # last, as {**data, "url": ...}
+        yield url, data
     for node, name, first in sql.db.execute(
         f"SELECT e.target, min(e.label), min(e.first_seen) FROM {edges} e WHERE e.target >= "
         f"'label:' AND e.target < 'label;' AND e.rel = 'label' AND {sql.counted} "
