@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import platform
 import random
 import sys
@@ -176,9 +177,20 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 AT = "2025-11-10"  # every page's first revision in force, none of the second ones
 
 
-def sql_at_rows(rows: Rows, db: Any, pages: int, folder: Path, at: bool = True) -> None:
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sql_at_rows(
+    rows: Rows, db: Any, pages: int, folder: Path, at: bool = True, digest: bool = False
+) -> None:
     """Questions answered from SQL without building the graph that used to build it:
-    ``--at`` (unless ``at`` is false), ``graph export`` streamed row by row."""
+    ``--at`` (unless ``at`` is false), ``graph export`` streamed row by row (``digest``:
+    with the file's SHA-256, taken after the timing)."""
     if at:
         at_rows(rows, db, pages)
     for fmt in G.EXPORT_FORMATS:
@@ -186,7 +198,8 @@ def sql_at_rows(rows: Rows, db: Any, pages: int, folder: Path, at: bool = True) 
         t, (n, m) = timed(functools.partial(G.export_graph, export_rows(db), fmt, out))
         rows.append((f"export {fmt}, streamed from SQL", t,
                      f"{n:,} nodes, {m:,} edges, {m / t:,.0f} edges/s, "
-                     f"{out.stat().st_size / 1e6:,.0f} MB"))  # fmt: skip
+                     f"{out.stat().st_size / 1e6:,.0f} MB"
+                     + (f", sha256 {sha256(out)}" if digest else "")))  # fmt: skip
         out.unlink()
 
 
@@ -271,6 +284,9 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--no-at", action="store_true", help="Leave out the --at rows.")
     parser.add_argument("--exports-only", action="store_true", help="Only the streamed exports.")
+    parser.add_argument(
+        "--sha256", action="store_true", help="Print each export file's SHA-256 (not timed)."
+    )
     parser.add_argument("--synthesise-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -294,7 +310,7 @@ def main() -> None:
         if args.synthesise_only:
             return
         if args.exports_only:
-            sql_at_rows(rows, db, args.pages, folder, at=False)
+            sql_at_rows(rows, db, args.pages, folder, at=False, digest=args.sha256)
             return
         for name, sql, params in (
             ("table graph_edges: count(*)", "SELECT count(*) FROM graph_edges", []),
@@ -324,7 +340,7 @@ def main() -> None:
         rows.append(("confirm_run: last_seen of present edges (end of an ok run)", t,
                      f"{n:,} rows"))  # fmt: skip
         sql_rows(rows, db, args.pages)
-        sql_at_rows(rows, db, args.pages, folder, at=not args.no_at)
+        sql_at_rows(rows, db, args.pages, folder, at=not args.no_at, digest=args.sha256)
         if args.no_build:
             print(f"\npeak RSS {rows.peak:,.0f} MB")
             return

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from archive.graph.sql_graph import SqlGraph
-from archive.graph.timeline import KIND_OF_TYPE
+from archive.graph.timeline import KIND_OF_TYPE, LABEL_PREFIX
 from archive.indexes import graph_ranking as R
 from archive.indexes import graph_store as S
+from archive.indexes.graph_communities import PageKinds
 
 
 def _listed(sql: SqlGraph) -> R.Listed | None:
@@ -61,7 +62,11 @@ def summaries(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> lis
         found = S.read_communities(sql.db, R.partition_key(sql.source, seed, resolution))
         if found is not None:
             return list(found)
-    return R.summarise(partition(sql, seed, resolution), _kinds_labels(sql), sql.generic)
+    kinds = PageKinds()
+    nodes, edges = R.edge_list(sql.db, sql.source, sql.bound, sql.tables, kinds=kinds)
+    return R.community_summaries(
+        sql.db, sql.source, seed, resolution, (nodes, edges, kinds), _other(sql), sql.generic
+    )
 
 
 def communities(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> list[dict[str, Any]]:
@@ -74,8 +79,23 @@ def communities(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> l
     ]  # fmt: skip
 
 
+def _other(sql: SqlGraph) -> Callable[[str], tuple[str, str]]:
+    """node → (kind, label) of a node that is no present page (as :func:`_kinds_labels`;
+    a label node's label is its name: its edges' target is ``label:`` and their label)."""
+
+    def attrs(node: str) -> tuple[str, str]:
+        if node.startswith(LABEL_PREFIX):
+            return "label", node[len(LABEL_PREFIX) :]
+        data = sql.node(node) or {}
+        return str(data.get("kind", "")), str(data.get("label", ""))
+
+    return attrs
+
+
 def _kinds_labels(sql: SqlGraph) -> Callable[[str], tuple[str, str]]:
-    """A function: node → (kind, label); the present pages read in one query."""
+    """A function: node → (kind, label); the present pages read in one query (the way of
+    :func:`archive.indexes.graph_ranking.summarise`, kept as the reference the tests
+    compare :func:`summaries` with)."""
     scope = " AND removed_at IS NULL" + (" AND source = :source" if sql.source else "")
     pages = {
         str(u): (KIND_OF_TYPE.get(t or "", "other"), str(label or ""))

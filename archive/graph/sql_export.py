@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.graph.formats import Export
+from archive.graph.formats import DIRTY, Export, of_rows
 from archive.graph.sql_graph import SqlGraph
 
 #: Attribute names and XML types in the export vocabulary (``label`` is ``category``):
@@ -42,15 +42,18 @@ def export_rows(
     whose nodes and edges are read from SQL while they are written."""
     sql = SqlGraph(db, source, at)
     graph = {"at": sql.at, "generic_labels": "; ".join(sorted(sql.generic))}
-    return Export(graph, dict(NODE_KEYS), dict(EDGE_KEYS), lambda: _nodes(sql),
-                  lambda: _edges(sql))  # fmt: skip
+    return of_rows(graph, dict(NODE_KEYS), dict(EDGE_KEYS), lambda: _nodes(sql),
+                   lambda check: _edges(sql, check), EDGE_FIELDS)  # fmt: skip
 
 
 def _nodes(sql: SqlGraph) -> Iterator[tuple[str, dict[str, Any]]]:
     params = sql.params
     pages, edges = sql.tables
+    attrs = sql.page_attrs
     for row in sql.db.execute(f"{sql.page_sql} WHERE 1{sql.present_scope}", params):
-        yield str(row[0]), {**sql.page_attrs(row, True), "url": str(row[0])}
+        data = attrs(row, True)
+        data["url"] = url = str(row[0])  # last, as {**data, "url": ...}
+        yield url, data
     for node, name, first in sql.db.execute(
         f"SELECT e.target, min(e.label), min(e.first_seen) FROM {edges} e WHERE e.target >= "
         f"'label:' AND e.target < 'label;' AND e.rel = 'label' AND {sql.counted} "
@@ -95,59 +98,74 @@ WHERE {counted}
 """
 
 
-def _edges(sql: SqlGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """The counted edges with their attributes as :func:`archive.graph.model.graph_at` sets
-    them (``last_seen``: moved to the end of the source's latest successful run while the
-    edge is present)."""
+def _edges(sql: SqlGraph, check: bool) -> Iterator[tuple[bool, tuple[Any, ...]]]:
+    """The counted edges as ``(clean, (source, target, key, *values))``
+    (:attr:`archive.graph.formats.Export.rows`), the values in the order of
+    :data:`EDGE_FIELDS`, as :func:`archive.graph.model.graph_at` sets them (``last_seen``:
+    moved to the end of the source's latest successful run while the edge is present);
+    ``check``: whether to say which rows are clean (else none is said to be)."""
     if sql.bound is None:
-        yield from _edges_now(sql)
+        yield from _edges_now(sql, check)
         return
     pages, edges = sql.tables
-    last = "e.last_seen" if sql.bound is None else "e.fetched_at"
-    query = _EDGES.format(last=last, edges=edges, pages=pages, counted=sql.counted)
-    fields = EDGE_FIELDS
+    query = _EDGES.format(last="e.fetched_at", edges=edges, pages=pages, counted=sql.counted)
     for row in sql.db.execute(query, sql.params):
-        yield row[0], row[1], row[2], dict(zip(fields, row[2:], strict=True))
+        yield False, (row[0], row[1], row[2], *row[2:])
 
 
-def _edges_now(sql: SqlGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+def _edges_now(sql: SqlGraph, check: bool) -> Iterator[tuple[bool, tuple[Any, ...]]]:
     """:func:`_edges` of the graph now: one scan of ``graph_edges`` (in row order, as the
     query's plan read it) with the rule checked against the present pages in a dict; the
     query looked up each row's source (and body target) in the index of ``pages``, about
-    half the export's time at 1M pages. The same values as :data:`_EDGES` computes."""
+    half the export's time at 1M pages. The same values as :data:`_EDGES` computes (the
+    same expressions; label edges of generic labels left out by the query); ``clean``:
+    one search over each page's own values (its URL, publication date and run end) when
+    it is read, one over the rest of each row's values."""
     scope = " AND source = :source" if sql.source else ""
     params = sql.params
     runs = dict(sql.db.execute(
         "SELECT source, max(finished_at) FROM crawl_runs WHERE status = 'ok' GROUP BY source"
     ).fetchall())  # fmt: skip
-    present = {
-        str(url): (published or "", runs.get(source) or "")
-        for url, source, published in sql.db.execute(
-            f"SELECT url, source, published FROM pages WHERE removed_at IS NULL{scope}", params
-        )
-    }  # fmt: skip
-    generic = sql.generic
-    fields = EDGE_FIELDS
-    for row in sql.db.execute(
-        "SELECT source, target, rel, kind, label, title, date, position, first_seen, "
-        "last_seen FROM graph_edges WHERE present"
+    search = DIRTY.search
+    present: dict[str, tuple[str, str, bool]] = {}
+    for url, source, published in sql.db.execute(
+        f"SELECT url, source, published FROM pages WHERE removed_at IS NULL{scope}", params
     ):
-        src, target, rel, kind, label, title, date, position, first, last = row
-        page = present.get(src)
-        if page is None:
+        day, run = published or "", runs.get(source) or ""
+        present[str(url)] = (day, run, search(f"{url} {day} {run}") is None)
+    get, src_before, page = present.get, None, None
+    for src, target, rel, kind, label, title, date, position, first, last in sql.db.execute(
+        _ROWS_NOW, params
+    ):
+        if src != src_before:  # a page's rows mostly come together
+            src_before, page = src, get(src)
+        if page is None or (rel == "body" and target not in present):
             continue
-        if rel == "label":
-            if label is None or label in generic:
-                continue
-            values: tuple[Any, ...] = (rel, "", label, "", "", 0)
-        elif rel == "body" and target not in present:
-            continue
+        run = page[1]  # last_seen: max(last, run), as the query
+        row = (src, target, rel, rel, kind, label, title, date, position, first,
+               last if last > run else run, page[0])  # fmt: skip
+        if check:
+            text = f"{target} {rel} {kind} {label} {title} {date} {position} {first} {last}"
+            yield page[2] and search(text) is None, row
         else:
-            values = (rel, kind or "other", label or "", title or "", date or "",
-                      0 if position is None else position)  # fmt: skip
-        last = max(last or "", page[1])
-        yield src, target, rel, dict(zip(fields, (*values, first or "", last, page[0]),
-                                         strict=True))  # fmt: skip
+            yield False, row
+
+
+#: The edges of the graph now with the values of :data:`_EDGES` (but ``last_seen`` not yet
+#: moved to the end of the run, and ``published``), in row order; the rule's page checks
+#: are made in Python.
+_ROWS_NOW = """
+SELECT source, target, rel,
+  CASE WHEN rel = 'label' THEN '' ELSE coalesce(nullif(kind, ''), 'other') END,
+  coalesce(label, ''),
+  CASE WHEN rel = 'label' THEN '' ELSE coalesce(title, '') END,
+  CASE WHEN rel = 'label' THEN '' ELSE coalesce(date, '') END,
+  CASE WHEN rel = 'label' THEN 0 ELSE coalesce(position, 0) END,
+  coalesce(first_seen, ''), coalesce(last_seen, '')
+FROM graph_edges
+WHERE present AND (rel != 'label' OR (label IS NOT NULL AND
+  label NOT IN (SELECT value FROM json_each(:generic))))
+"""
 
 
 __all__ = ["EDGE_FIELDS", "EDGE_KEYS", "NODE_KEYS", "export_rows"]

@@ -24,16 +24,17 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-import random
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from archive.indexes import graph_communities as C
 from archive.indexes import graph_store as S
 from archive.indexes.base import DerivedIndex, Progress, page_count
+from archive.indexes.graph_communities import Attrs, PageKinds
 from archive.indexes.graph_edges import KIND_OF_TYPE, LABEL_PREFIX
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def generic_labels(
 
 def edge_list(
     db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
-    tables: tuple[str, str] = NOW,
+    tables: tuple[str, str] = NOW, kinds: PageKinds | None = None,
 ) -> Listed:  # fmt: skip
     """The nodes of the graph now (present pages sorted, then the other nodes edges reach,
     in the order of the ``graph_edges`` rows) and its edges as an ``(m, 2)`` array of index
@@ -89,12 +90,19 @@ def edge_list(
     Now, the rows of ``graph_edges`` are read in one scan and the rule is checked against
     the present pages in a dict (a join looked each row's two ends up in the index of
     ``pages``: 40 s at 1M pages, this way ~10 s); the pairs go into a flat integer array
-    (8 bytes an edge instead of a tuple's ~100)."""
+    (8 bytes an edge instead of a tuple's ~100). ``kinds``: also collect the present
+    pages' kind and label, in node order (for :func:`community_summaries`)."""
     generic = generic_labels(db, source, at, tables)
     params = {"source": source, "generic": json.dumps(sorted(generic)), "at": at}
     pages, graph_edges = tables
-    present = f"SELECT url FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
-    nodes = [str(u) for (u,) in db.execute(present, params)]
+    present = f"FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
+    if kinds is None:
+        nodes = [str(u) for (u,) in db.execute(f"SELECT url {present}", params)]
+    else:
+        nodes, add_kind = [], kinds.add
+        for u, page_type, label in db.execute(f"SELECT url, page_type, label {present}", params):
+            nodes.append(str(u))
+            add_kind(page_type, label)
     index = {u: i for i, u in enumerate(nodes)}
     if tables == NOW:
         rows = db.execute(
@@ -112,8 +120,10 @@ def edge_list(
     n_present, get = len(nodes), index.get
     flat = array("i")
     add = flat.append
+    last, i = None, n_present
     for src, target, rel in rows:
-        i = get(src, n_present)
+        if src != last:  # a page's rows mostly come together
+            last, i = src, get(src, n_present)
         if i >= n_present:  # the source is no present page (of the source)
             continue
         j = get(target)
@@ -199,28 +209,12 @@ def louvain(
     """Communities of nodes ``0..n-1`` linked by ``edges`` (index pairs; either direction;
     parallel edges add weight, self-links do not count) by modularity, deterministic for a
     ``seed``; with each node's number of distinct neighbours. igraph's Leiden method
-    (Louvain's moves plus a refinement that keeps communities connected; two iterations):
-    its multilevel Louvain takes seconds on graphs with hubs (3 s at 20,000 pages, a label
-    with 10,000 pages) where Leiden takes 0.3 s for a higher modularity. The weighted
-    simple graph's pairs ``(min, max)`` come sorted, with their multiplicity as weight, from
-    ``numpy.unique`` of ``min * n + max`` (a ``Counter`` of tuples took 1.3 GB at 1M pages)."""
-    import igraph
-
-    pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    keys, weights = np.unique(pairs.min(axis=1) * n + pairs.max(axis=1), return_counts=True)
-    del pairs
-    h = _igraph(n, np.column_stack((keys // n, keys % n)), False)
-    del keys
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        found = h.community_leiden(
-            objective_function="modularity", weights=weights.astype(float).tolist(),
-            resolution=resolution, n_iterations=2,
-        )  # fmt: skip
-    finally:
-        igraph.set_random_number_generator(random)
-    return [list(c) for c in found], list(h.degree())
+    (Louvain's moves plus a refinement that keeps communities connected; two iterations;
+    :func:`archive.indexes.graph_communities.leiden`): its multilevel Louvain takes seconds
+    on graphs with hubs (3 s at 20,000 pages, a label with 10,000 pages) where Leiden takes
+    0.3 s for a higher modularity."""
+    membership, distinct = C.leiden(n, edges, seed, resolution)
+    return C.groups(membership), distinct.tolist()
 
 
 def compute_partition(
@@ -237,9 +231,6 @@ def compute_partition(
     members.sort(key=lambda c: (-len(c), c[0]))
     return {"members": members, "neighbours": dict(zip(nodes, distinct, strict=True)),
             "degree": dict(zip(nodes, degree.tolist(), strict=True))}  # fmt: skip
-
-
-Attrs = Callable[[str], tuple[str, str]]
 
 
 def summarise(
@@ -262,6 +253,28 @@ def summarise(
                     "labels": [name for name, _n in labels.most_common(5)],
                     "top": [[u, degree[u]] for u in ranked], "members": members})  # fmt: skip
     return out
+
+
+def community_summaries(
+    db: sqlite_utils.Database, source: str | None = None, seed: int = SEED,
+    resolution: float = 1.0, listed: tuple[list[str], Any, PageKinds] | None = None,
+    other: Attrs | None = None, generic: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """:func:`summarise` of :func:`compute_partition` (the same answer) on arrays
+    (:mod:`archive.indexes.graph_communities`): ``listed``, the :func:`edge_list` read with
+    ``kinds`` if already read; ``other``: node → (kind, label) of the nodes that are no
+    present page (default: as :func:`node_attrs`); ``generic``: the generic labels."""
+    if listed is None:
+        kinds = PageKinds()
+        nodes, edges = edge_list(db, source, kinds=kinds)
+    else:
+        nodes, edges, kinds = listed
+    membership, distinct = C.leiden(len(nodes), edges, seed, resolution)
+    if other is None:
+        other = functools.partial(_other_attrs, db, source)
+    if generic is None:
+        generic = generic_labels(db, source)
+    return C.summaries(nodes, edges, membership, distinct, kinds, other, generic)
 
 
 def node_attrs(db: sqlite_utils.Database, source: str | None = None) -> Attrs:
@@ -366,11 +379,12 @@ class GraphRankingIndex(DerivedIndex):
             return 0
         generic = S.store(db, generic_key(None), lambda: sorted(generic_labels(db)))
         S.store(db, label_nodes_key(None), lambda: label_nodes(db, None, generic))
-        listed = edge_list(db)
-        ranked = S.store_ranks(db, rank_key(None), lambda: compute_ranks(db, listed=listed))
+        kinds = C.PageKinds()
+        nodes, edges = edge_list(db, kinds=kinds)
+        ranked = S.store_ranks(db, rank_key(None), lambda: compute_ranks(db, listed=(nodes, edges)))
         S.store_communities(
             db, partition_key(None, SEED, 1.0),
-            lambda: summarise(compute_partition(db, listed=listed), node_attrs(db), generic),
+            lambda: community_summaries(db, listed=(nodes, edges, kinds), generic=generic),
         )  # fmt: skip
         for by in ("year", "month"):
             S.store(db, topics_key(None, by), functools.partial(label_counts, db, by))
@@ -383,6 +397,7 @@ __all__ = [
     "ALPHA",
     "GraphRankingIndex",
     "NOW",
+    "community_summaries",
     "compute_partition",
     "compute_ranks",
     "create",
