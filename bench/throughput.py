@@ -660,7 +660,8 @@ def many_child(
 
 
 class CollectorTime:
-    """CPU seconds of the cyclic garbage collector's runs, by generation (``gc.callbacks``)."""
+    """CPU seconds of the cyclic garbage collector's runs, by generation (``gc.callbacks``;
+    the CPU time of the thread it ran in)."""
 
     def __init__(self) -> None:
         self.seconds = [0.0, 0.0, 0.0]
@@ -670,9 +671,9 @@ class CollectorTime:
 
     def _note(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            self._started = time.process_time()
+            self._started = time.thread_time()
             return
-        self.seconds[info["generation"]] += time.process_time() - self._started
+        self.seconds[info["generation"]] += time.thread_time() - self._started
         self.runs[info["generation"]] += 1
 
     def stop(self) -> dict[str, Any]:

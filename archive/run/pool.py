@@ -127,9 +127,27 @@ def _without_body(done: Extraction) -> Extraction:
     return done
 
 
-def _each(fn: Callable[[T], R], tasks: list[T | None]) -> list[R | None]:
-    """``fn`` of each task of a chunk, in one call of a worker (``None``: nothing to do)."""
-    return [None if task is None else fn(task) for task in tasks]
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker process (set as its cause)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+#: a task's result from a worker: ``(True, value)``, or ``(False, (exception, traceback))``
+_Done = tuple[bool, Any]
+
+
+def _each(fn: Callable[[T], R], tasks: list[T | None]) -> list[_Done]:
+    """``fn`` of each task of a chunk, in one call of a worker (``None``: nothing to do); a
+    task that raises gives its exception, the others of the chunk still run."""
+    done: list[_Done] = []
+    for task in tasks:
+        try:
+            done.append((True, None if task is None else fn(task)))
+        except Exception as exc:
+            done.append((False, (exc, traceback.format_exc())))
+    return done
 
 
 def ordered_map(
@@ -138,37 +156,58 @@ def ordered_map(
 ) -> Iterator[tuple[M, R | None]]:  # fmt: skip
     """``(meta, fn(task))`` for each ``(meta, task)`` of ``tasks``, in their order: in this
     process when ``workers`` is 1, else in a pool of ``workers`` processes, ``chunk`` tasks
-    a call, with at most ``workers * ahead`` calls in flight; a task ``None`` gives
-    ``None`` (nothing to do). ``tasks`` is consumed lazily (it may read the archive as
-    results are written); ``meta`` stays in this process. A call's own cost in the pool
-    (the future, the queues, pickling, waking the threads and a worker: 0.09–0.15 ms of
-    CPU across the processes here, 0.013 ms a task in chunks of 8) is paid once a chunk."""
+    a call, with at most ``workers * ahead`` calls in flight (``workers * ahead * chunk``
+    tasks: import-warc's carry their response, at most ``crawler.max_bytes`` each); a task
+    ``None`` gives ``None`` (nothing to do); a task that raised raises at its turn, after
+    every earlier result. ``tasks`` is consumed lazily (it may read the archive as results
+    are written); ``meta`` stays in this process. A call's own cost in the pool (the
+    future, the queues, pickling, waking the threads and a worker: 0.09–0.15 ms of CPU
+    across the processes here, 0.013 ms a task in chunks of 8) is paid once a chunk. Left
+    early (an error, Ctrl-C, a consumer that stops), the chunks not started are cancelled."""
     if workers <= 1 or multiprocessing.current_process().daemon:
         # a daemonic process (a Dask worker's) may not start processes: all in this one
         for meta, task in tasks:
             yield meta, None if task is None else fn(task)
         return
-    pending: deque[tuple[list[M], Future[list[R | None]]]] = deque()
+    pending: deque[tuple[list[M], Future[list[_Done]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        metas: list[M] = []
-        todo: list[T | None] = []
-        for meta, task in tasks:
-            metas.append(meta)
-            todo.append(task)
-            if len(todo) < chunk:
-                continue
-            pending.append((metas, pool.submit(_each, fn, todo)))
-            metas, todo = [], []
-            if len(pending) >= workers * ahead:
+        try:
+            metas: list[M] = []
+            todo: list[T | None] = []
+            for meta, task in tasks:
+                metas.append(meta)
+                todo.append(task)
+                if len(todo) < chunk:
+                    continue
+                pending.append((metas, _submit(pool, fn, todo)))
+                metas, todo = [], []
+                if len(pending) >= workers * ahead:
+                    yield from _taken(*pending.popleft())
+            if todo:
+                pending.append((metas, _submit(pool, fn, todo)))
+            while pending:
                 yield from _taken(*pending.popleft())
-        if todo:
-            pending.append((metas, pool.submit(_each, fn, todo)))
-        while pending:
-            yield from _taken(*pending.popleft())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _taken(metas: list[M], future: Future[list[R | None]]) -> Iterator[tuple[M, R | None]]:
-    yield from zip(metas, future.result(), strict=True)
+def _submit(
+    pool: ProcessPoolExecutor, fn: Callable[[T], R], todo: list[T | None]
+) -> Future[list[_Done]]:
+    """The chunk ``todo`` sent to a worker; one with nothing to do is answered here."""
+    if any(task is not None for task in todo):
+        return pool.submit(_each, fn, todo)
+    nothing: Future[list[_Done]] = Future()
+    nothing.set_result([(True, None)] * len(todo))
+    return nothing
+
+
+def _taken(metas: list[M], future: Future[list[_Done]]) -> Iterator[tuple[M, Any]]:
+    for meta, (ok, value) in zip(metas, future.result(), strict=True):
+        if not ok:
+            exc, text = value
+            raise exc from RemoteTraceback(text)
+        yield meta, value
 
 
 __all__ = [

@@ -9,6 +9,7 @@ when present (pandas: ~0.2 s and ~65 MB a process).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -25,9 +26,17 @@ HASH_FIELDS = (
 
 def flat(item: Any) -> dict[str, Any]:
     """``dataclasses.asdict`` of a flat record (:class:`~crawler.records.Image`, ``Link``,
-    ``Attachment``: strings and ``None``, no class variables), without its recursion and
-    deep copies (~3× faster)."""
-    return {name: getattr(item, name) for name in item.__dataclass_fields__}
+    ``Attachment``: strings and ``None``), without its recursion and deep copies (~3×
+    faster); the same fields (``dataclasses.fields``: no class variables)."""
+    kind = type(item)
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in dataclasses.fields(item))
+    return {name: getattr(item, name) for name in names}
+
+
+#: the field names of each flat record type, as :func:`flat` first met it
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def content_hash(page: Extracted) -> str:

@@ -215,7 +215,7 @@ def save_page(
     ``event="reparse"`` (re-extraction of a stored record) keeps ``removed_at`` and
     ``last_fetched`` and never restores a removed page. With ``batch`` (the open batch's
     pending changes) the derived indexes are updated when the batch ends; ``prepared``: the page's
-    :func:`archive.indexes.registry.prepare` result (:func:`prepare_page`).
+    :func:`archive.indexes.registry.prepare` result (:func:`archive.store.record.prepare_page`).
     """
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")

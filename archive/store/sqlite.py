@@ -1,7 +1,8 @@
 """``SqliteStore``: the crawl engine's :class:`~crawler.engine.store.Store` over the archive.
 
-Each method is one of :mod:`archive.store.save`'s functions bound to one database; the
-engine sees only the protocol, so ``crawler/`` never imports ``sqlite3`` or this package.
+Each method is one of :mod:`archive.store.save`'s (or :mod:`archive.store.record`'s)
+functions bound to one database; the engine sees only the protocol, so ``crawler/`` never
+imports ``sqlite3`` or this package.
 """
 
 from __future__ import annotations

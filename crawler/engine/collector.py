@@ -12,12 +12,14 @@ collector at 2,000 sources"); the young collections cost little.
 which is where a crawl makes it, goes as soon as before), collects the middle generation
 after 50 young collections instead of 10 and the oldest after 100 middle ones instead of
 10: full collections become rare during the crawl and come back as they were after it.
-Reference counting frees everything without a cycle in any case.
+Reference counting frees everything without a cycle in any case. (The generations are
+CPython 3.11's; later versions collect the old generation differently.)
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,14 +30,27 @@ CRAWL_THRESHOLDS = (700, 50, 100)
 @contextmanager
 def crawl_collector(thresholds: tuple[int, int, int] | None = None) -> Iterator[None]:
     """``thresholds`` (default :data:`CRAWL_THRESHOLDS`) for the collector while the block
-    runs; the previous ones after it (the thresholds are the process's: a crawl in one
-    thread sets them for all)."""
-    before = gc.get_threshold()
-    gc.set_threshold(*(thresholds or CRAWL_THRESHOLDS))
+    runs. The thresholds are the process's: crawls overlapping in threads (a Dask worker
+    runs several) share them, set by the first to start, and the last to end restores
+    the ones from before the first."""
+    global _before, _running
+    with _lock:
+        if _running == 0:
+            _before = gc.get_threshold()
+            gc.set_threshold(*(thresholds or CRAWL_THRESHOLDS))
+        _running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _running -= 1
+            if _running == 0:
+                gc.set_threshold(*_before)
+
+
+_lock = threading.Lock()
+_running = 0  # crawls under way in this process
+_before = gc.get_threshold()  # the thresholds before the first of them
 
 
 __all__ = ["CRAWL_THRESHOLDS", "crawl_collector"]

@@ -97,7 +97,8 @@ def _pid_and(value: int) -> tuple[int, int]:
 def test_ordered_map_in_chunks_keeps_order_and_nothing_tasks() -> None:
     """Tasks go to the workers in chunks: results come back in the tasks' order, a task
     ``None`` gives ``None``, a short last chunk is sent too, the work runs in the workers
-    (not here), and a task's error reaches the caller."""
+    (not here), and a task's error reaches the caller at its turn, with the worker's
+    traceback, after the results of the tasks before it in its chunk."""
     import os
 
     from archive.run.pool import ordered_map
@@ -108,5 +109,13 @@ def test_ordered_map_in_chunks_keeps_order_and_nothing_tasks() -> None:
     assert [r and r[1] for _m, r in done] == [t for _m, t in tasks]
     pids = {r[0] for _m, r in done if r}
     assert os.getpid() not in pids
-    with pytest.raises(ValueError, match="thirteen"):
-        list(ordered_map(_pid_and, [(i, i) for i in range(10, 20)], workers=2, chunk=4))
+    got: list[int] = []
+    with pytest.raises(ValueError, match="thirteen") as raised:
+        for meta, _result in ordered_map(
+            _pid_and, [(i, i) for i in range(10, 20)], workers=2, chunk=4
+        ):
+            got.append(meta)
+    assert got == [10, 11, 12]  # the chunk's results before the error, in order
+    assert "_pid_and" in str(raised.value.__cause__)  # the worker's traceback
+    nothing = list(ordered_map(_pid_and, [(i, None) for i in range(6)], workers=2, chunk=3))
+    assert nothing == [(i, None) for i in range(6)]

@@ -544,6 +544,7 @@ def _reference_hash(page: Extracted) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@pytest.mark.slow
 def test_content_hash_is_the_asdict_hash_on_every_sample_page() -> None:
     """The fast hash (no ``asdict``) gives the stored hashes' exact value: every HTML page
     of the sample site (all editions, every CMS family) extracted and hashed both ways."""

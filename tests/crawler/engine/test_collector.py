@@ -46,6 +46,19 @@ def test_the_block_sets_them_and_restores_the_callers(thresholds: None) -> None:
     assert gc.get_threshold() == MINE
 
 
+def test_overlapping_crawls_share_them_and_the_last_restores(thresholds: None) -> None:
+    """Two crawls in threads of one process (a Dask worker's) that end in the other order
+    than they began: the thresholds stay the crawl's until the last ends."""
+    first, second = crawl_collector(), crawl_collector()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == CRAWL_THRESHOLDS
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == MINE
+
+
+@pytest.mark.slow
 def test_a_crawl_saves_its_pages_with_them_and_gives_the_callers_back(thresholds: None) -> None:
     store = Watching()
     with SampleSite(edition=1, crawl_delay="0.01") as site:

@@ -187,6 +187,9 @@ class _Sent(httpx.AsyncBaseTransport):
         self.times.append(asyncio.get_running_loop().time())
         return await self.inner.handle_async_request(request)
 
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
 
 def test_delay_between_request_starts() -> None:
     """Requests to one host start ``delay`` apart however many are allowed in flight: the
@@ -207,7 +210,7 @@ def test_delay_between_request_starts() -> None:
         run(go())
     gaps = [b - a for a, b in zip(sent.times, sent.times[1:], strict=False)]
     assert len(gaps) == 3
-    assert min(gaps) >= 0.1 - 1e-3, gaps
+    assert min(gaps) >= 0.1 - 0.005, gaps  # the fetcher's clock and the loop's: ~µs apart
     assert sorted(r.path for r in srv.requests) == [f"/p?i={i}" for i in range(4)]
 
 
