@@ -45,8 +45,8 @@ M = TypeVar("M")
 _DECODED = {"content-encoding", "transfer-encoding", "content-length"}
 
 
-#: tasks sent to a worker in one call by :func:`ordered_map` (BENCHMARKS.md, "Reparse …
-#: in chunks")
+#: tasks sent to a worker in one call by :func:`ordered_map` (BENCHMARKS.md, "Issue 17 at
+#: the end of stop 24")
 CHUNK = 8
 
 

@@ -272,8 +272,8 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
             time.sleep(0.01)
 
 
-#: the page cache of a connection opened by :func:`open_archive` (KiB; BENCHMARKS.md, "A
-#: bigger page cache")
+#: the page cache of a connection opened by :func:`open_archive` (KiB; BENCHMARKS.md, "Issue
+#: 17 at the end of stop 24"; ``bench/page_cache.py``)
 CACHE_KIB = 16 * 1024
 
 

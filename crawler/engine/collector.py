@@ -5,8 +5,8 @@ process, after 10 collections of the middle one once the objects that survived i
 have grown by a quarter since the last full collection. A crawl's heap grows all through
 its start: every source in flight holds a fetcher, an HTTP client, connections, a queue,
 and pages wait for their write. At 2,000 sources side by side the crawling process ran 36
-full collections of ~0.3 s each, 11 of its 42 CPU seconds (BENCHMARKS.md, "The garbage
-collector at 2,000 sources"); the young collections cost little.
+full collections of ~0.3 s each, 11–14 of its 40–42 CPU seconds (BENCHMARKS.md, "Issue
+17 at the end of stop 24"); the young collections cost little.
 
 :func:`crawl_collector` keeps the young generation's threshold (garbage among new objects,
 which is where a crawl makes it, goes as soon as before), collects the middle generation
