@@ -25,12 +25,14 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crawler.clock import now_iso
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+T = TypeVar("T")
 
 #: As migrations 17 and 18 create them (the index's ``create`` for older archives).
 TABLES = (
@@ -103,16 +105,30 @@ def store(db: sqlite_utils.Database, key: str, compute: Callable[[], Any]) -> An
 def store_ranks(db: sqlite_utils.Database, key: str, compute: Callable[[], list[list[Any]]]) -> int:
     """Compute the ranking (``[[id, rank, in, out], ...]``, best first) and store it as
     rows of ``graph_ranks``; returns the number of nodes (the rows are not kept)."""
-    ver, started = version(db) or "0", time.perf_counter()
-    ranked = compute()
-    db.execute("DELETE FROM graph_ranks WHERE key = ?", [key])
-    db.conn.executemany(
-        "INSERT INTO graph_ranks (key, position, node, pagerank, in_degree, out_degree) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        ((key, i, *row) for i, row in enumerate(ranked)),
-    )
-    _mark(db, key, ver, time.perf_counter() - started, {"nodes": len(ranked)})
+    ranked = _store_rows(
+        db, key, "graph_ranks (key, position, node, pagerank, in_degree, out_degree)", compute,
+        lambda found: ((i, *row) for i, row in enumerate(found)), "nodes",
+    )  # fmt: skip
     return len(ranked)
+
+
+def _store_rows(
+    db: sqlite_utils.Database, key: str, table: str, compute: Callable[[], list[T]],
+    rows: Callable[[list[T]], Iterable[tuple[Any, ...]]], counted: str,
+) -> list[T]:  # fmt: skip
+    """Compute a result and replace ``key``'s rows of ``table`` (``"name (key, col, …)"``)
+    with ``rows`` of it (each without the key); marked current under the graph version
+    read before computing, with its length as ``counted``."""
+    ver, started = version(db) or "0", time.perf_counter()
+    found = compute()
+    name, columns = table.split(" ", 1)
+    db.execute(f"DELETE FROM {name} WHERE key = ?", [key])
+    marks = ", ".join("?" * len(columns.split(",")))
+    db.conn.executemany(
+        f"INSERT INTO {table} VALUES ({marks})", ((key, *row) for row in rows(found))
+    )
+    _mark(db, key, ver, time.perf_counter() - started, {counted: len(found)})
+    return found
 
 
 def read_ranks(db: sqlite_utils.Database, key: str, top: int | None = None) -> Any:
@@ -153,20 +169,15 @@ def store_communities(
 ) -> list[dict[str, Any]]:
     """Compute the community summaries (:func:`archive.indexes.graph_ranking.summarise`) and
     store them as rows of ``graph_communities`` (``id`` from 1, largest first)."""
-    ver, started = version(db) or "0", time.perf_counter()
-    found = compute()
-    db.execute("DELETE FROM graph_communities WHERE key = ?", [key])
-    db.conn.executemany(
-        "INSERT INTO graph_communities (key, id, size, kinds, labels, top, members) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            (key, i, c["size"], json.dumps(c["kinds"]), json.dumps(c["labels"]),
+    return _store_rows(
+        db, key, "graph_communities (key, id, size, kinds, labels, top, members)", compute,
+        lambda found: (
+            (i, c["size"], json.dumps(c["kinds"]), json.dumps(c["labels"]),
              json.dumps(c["top"]), json.dumps(c["members"]))
             for i, c in enumerate(found, 1)
         ),
+        "communities",
     )  # fmt: skip
-    _mark(db, key, ver, time.perf_counter() - started, {"communities": len(found)})
-    return found
 
 
 def read_communities(db: sqlite_utils.Database, key: str) -> Any:

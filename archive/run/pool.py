@@ -34,7 +34,7 @@ from archive.store.record import prepare_page
 from crawler.capture.warc import CaptureError, CaptureRef, read_capture, warc_date
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
-from crawler.engine.workers import NO_STORE, policy_for
+from crawler.engine.workers import NO_STORE, RemoteTraceback, outcomes, policy_for
 from crawler.extract.core import extract
 from crawler.records import Candidate, Extracted, FetchResult
 
@@ -127,27 +127,14 @@ def _without_body(done: Extraction) -> Extraction:
     return done
 
 
-class RemoteTraceback(Exception):
-    """The traceback of an exception raised in a worker process (set as its cause)."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-
 #: a task's result from a worker: ``(True, value)``, or ``(False, (exception, traceback))``
 _Done = tuple[bool, Any]
 
 
 def _each(fn: Callable[[T], R], tasks: list[T | None]) -> list[_Done]:
-    """``fn`` of each task of a chunk, in one call of a worker (``None``: nothing to do); a
-    task that raises gives its exception, the others of the chunk still run."""
-    done: list[_Done] = []
-    for task in tasks:
-        try:
-            done.append((True, None if task is None else fn(task)))
-        except Exception as exc:
-            done.append((False, (exc, traceback.format_exc())))
-    return done
+    """``fn`` of each task of a chunk, in one call of a worker (``None``: nothing to do;
+    :func:`crawler.engine.workers.outcomes`: a task that raises fails itself only)."""
+    return outcomes(lambda task: None if task is None else fn(task), tasks)
 
 
 def ordered_map(

@@ -30,10 +30,11 @@ import multiprocessing.forkserver
 import os
 import pickle
 import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from crawler.config.settings import SourceConfig
@@ -46,6 +47,8 @@ from crawler.fetch.urls import UrlPolicy
 from crawler.records import Candidate, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: threads extracting pages when no worker processes run (CPU-bound under the GIL: more
 #: would only hold more pages in memory at once)
@@ -119,14 +122,15 @@ def extract_task(task: ExtractTask) -> ExtractOutcome:
     return ExtractOutcome(page, fits, prepared)
 
 
-def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
-    """:func:`extract_task` for several pages in one call of a worker process:
-    ``(True, outcome)`` or ``(False, (exception, its traceback))`` for each, in order (an
-    extractor bug fails its own page only)."""
+def outcomes(fn: Callable[[T], R], tasks: Sequence[T]) -> list[tuple[bool, Any]]:
+    """``fn`` of each task in one call of a worker process: ``(True, result)`` or
+    ``(False, (exception, its traceback))`` for each, in order (a task that raises fails
+    itself only); an exception that could not travel back (or a ``StopIteration``, which a
+    Future refuses) comes as a ``RuntimeError`` with the same words."""
     done: list[tuple[bool, Any]] = []
     for task in tasks:
         try:
-            done.append((True, extract_task(task)))
+            done.append((True, fn(task)))
         except Exception as exc:
             text = traceback.format_exc()
             try:  # it must travel back (and a Future refuses StopIteration)
@@ -139,6 +143,12 @@ def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
     return done
 
 
+def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
+    """:func:`extract_task` for several pages in one call of a worker process
+    (:func:`outcomes`: an extractor bug fails its own page only)."""
+    return outcomes(extract_task, tasks)
+
+
 def _in_thread(task: ExtractTask) -> ExtractOutcome:
     """:func:`extract_task` for a thread: a StopIteration cannot be set on the asyncio
     future (run_in_executor would leave it pending forever)."""
@@ -148,7 +158,7 @@ def _in_thread(task: ExtractTask) -> ExtractOutcome:
         raise RuntimeError(f"StopIteration: {exc}") from exc
 
 
-class _RemoteTraceback(Exception):
+class RemoteTraceback(Exception):
     """The traceback of an exception raised in a worker process (set as its cause)."""
 
     def __str__(self) -> str:
@@ -374,7 +384,7 @@ class ExtractPool:
                     waiter.set_result(value)
                 else:
                     exc, text = value
-                    exc.__cause__ = _RemoteTraceback(text)
+                    exc.__cause__ = RemoteTraceback(text)
                     waiter.set_exception(exc)
             except Exception as error:  # e.g. StopIteration: never leave a page unresolved
                 waiter.set_exception(RuntimeError(f"{type(error).__name__}: {error}"))
@@ -418,8 +428,10 @@ __all__ = [
     "ExtractPool",
     "ExtractTask",
     "NO_STORE",
+    "RemoteTraceback",
     "extract_task",
     "extract_tasks",
+    "outcomes",
     "policy_for",
     "saved_kind",
 ]
