@@ -1,13 +1,15 @@
-"""CPU per request of httpx's own transport against the ``httpx-aiohttp`` transport, at the
-crawl's concurrency (one small AsyncClient per host, two requests in flight per host).
+"""CPU per request of httpx's transports against aiohttp-based ones, at the crawl's
+concurrency (one small AsyncClient per host, two requests in flight per host).
 
 Run:  python bench/transports.py [--hosts 100] [--pages 20] [--repeat 2]
 
 Issue 17 asked whether the default transport limits a crawl at the politeness bound
 (encode/httpx#3215 describes its slowdown under concurrency). Two threaded HTTP/1.1
 servers on 127.0.0.1 (processes of their own: the CPU reported is the client's) answer
-``--hosts`` × ``--pages`` requests of 1.6 KB. The aiohttp row needs ``pip install
-httpx-aiohttp`` (not a dependency: measured, not adopted; see BENCHMARKS.md).
+``--hosts`` × ``--pages`` requests of 1.6 KB. Rows: httpx's default transport, the crawl's
+transport on httpx's pool (one shared TLS context), the crawl's transport on aiohttp's
+pool (``crawler/fetch/aio.py``, the default since stop 25) and, when installed (``pip
+install httpx-aiohttp``, not a dependency), that package's transport.
 """
 
 from __future__ import annotations
@@ -49,12 +51,27 @@ def _serve(ready: Any) -> None:
     httpd.serve_forever()
 
 
+#: the crawl's own transport (``crawler.http_client = "aiohttp"``, the default)
+CRAWL_ROW = "pressarchive's aiohttp transport (crawler/fetch/aio.py)"
+#: the crawl's transport on httpx's own pool (``crawler.http_client = "httpx"``): one
+#: shared TLS context, where httpx's default transport builds one per client (~20 ms)
+HTTPX_ROW = "pressarchive's httpx transport (crawler/fetch/transports.py)"
+
+
 def _cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
 
 def _client(kind: str) -> httpx.AsyncClient:
+    if kind == CRAWL_ROW:
+        from crawler.fetch.aio import AiohttpTransport as Ours
+
+        return httpx.AsyncClient(transport=Ours(), trust_env=False)
+    if kind == HTTPX_ROW:
+        from crawler.fetch.transports import CheckedHTTPTransport
+
+        return httpx.AsyncClient(transport=CheckedHTTPTransport(), trust_env=False)
     if kind == "httpx-aiohttp":
         from httpx_aiohttp import AiohttpTransport  # type: ignore[import-not-found]
 
@@ -86,7 +103,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    kinds = ["httpx (default transport)"]
+    kinds = ["httpx (default transport)", HTTPX_ROW, CRAWL_ROW]
     try:
         import httpx_aiohttp  # type: ignore[import-not-found]  # noqa: F401
 

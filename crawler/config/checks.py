@@ -69,6 +69,9 @@ def number_problem(name: str, value: float) -> str | None:
     return None
 
 
+#: string keys with a fixed set of values (``[crawler]`` keys)
+CHOICES: dict[str, tuple[str, ...]] = {"http_client": ("aiohttp", "httpx")}
+
 #: keys whose value is sent in an HTTP request header (``User-Agent``)
 HEADER_KEYS = frozenset({"user_agent", "contact"})
 
@@ -159,6 +162,7 @@ __all__ = [
     "MAX_INTERVAL",
     "HEADER_KEYS",
     "RANGES",
+    "CHOICES",
     "header_problem",
     "alias_problem",
     "connect_to_problem",

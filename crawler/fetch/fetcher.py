@@ -12,11 +12,14 @@ Literal IP hosts that are not globally routable (private, link-local, multicast,
 any connection, unless ``connect_to`` maps that host; loopback passes (the host scope check
 still applies). Host *names* are resolved by the crawler itself and refused the same way
 if any of their addresses is not public; the connection then goes to the address that
-was checked (:class:`crawler.fetch.transports.CheckedHTTPTransport`).
+was checked. The connections are aiohttp's (:class:`crawler.fetch.aio.AiohttpTransport`,
+``crawler.http_client = "aiohttp"``, the default: less CPU a request) or httpx's own
+(:class:`crawler.fetch.transports.CheckedHTTPTransport`, ``"httpx"``); httpx builds the
+requests and reads the responses either way.
 
 ``connect_to`` (like curl's ``--connect-to``) sends requests for a host name to another
-``ip:port`` while URL and ``Host`` header keep the name: see
-:class:`crawler.fetch.transports.ConnectToTransport`.
+``ip:port`` while URL and ``Host`` header keep the name: the aiohttp transport's resolver
+answers for those names; on httpx's, :class:`crawler.fetch.transports.ConnectToTransport`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import httpx
 
 from crawler import clock
 from crawler.config.settings import CrawlerConfig, SourceConfig
+from crawler.fetch.aio import AiohttpTransport
 from crawler.fetch.robots import Robots
 from crawler.fetch.transports import (
     AddressRefused,
@@ -127,11 +131,13 @@ class Fetcher:
         self._sleep = sleep
         self._mapped = frozenset(h.lower().rstrip(".") for h in source.connect_to)
         # Host names are resolved and checked where connections are opened.
-        inner: httpx.AsyncBaseTransport = transport or CheckedHTTPTransport(
-            resolve or system_resolve
-        )
-        if source.connect_to:
-            inner = ConnectToTransport(inner, source.connect_to)
+        inner: httpx.AsyncBaseTransport
+        if transport is None and crawler.http_client == "aiohttp":
+            inner = AiohttpTransport(resolve or system_resolve, source.connect_to)
+        else:
+            inner = transport or CheckedHTTPTransport(resolve or system_resolve)
+            if source.connect_to:
+                inner = ConnectToTransport(inner, source.connect_to)
         # Requests go straight to the transport: the client would parse every Location
         # header (to offer ``next_request``) and fail on ones like "mailto:…".
         self._transport = inner

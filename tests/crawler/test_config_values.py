@@ -36,6 +36,7 @@ CRAWLER_KEYS = [
     ('user_agent = "x\\r\\nX-Evil: 1"', "printable ASCII"),
     ('user_agent = "Stadtb\u00fcro-Archiv"', "printable ASCII"),
     ('contact = "a@b.example\\n"', "printable ASCII"),
+    ('http_client = "requests"', "expected one of 'aiohttp', 'httpx'"),
     ("media_max_file_bytes = 0", "at least 1"),
     ("media_max_source_bytes = -1", "must not be negative"),
     ("media_max_files = -5", "must not be negative"),
