@@ -18,12 +18,17 @@ and ``Transfer-Encoding`` are dropped from the stored headers (the original enco
 kept as ``X-Pressarchive-Orig-Content-Encoding``) and ``Content-Length`` is the decoded
 length, so any WARC tool replays the record as it is.
 
-Integrity rule: :meth:`WarcWriter.write` flushes and ``fsync``\\ s the file before it
-returns the :class:`CaptureRef` of a 2xx response, and the caller writes the rows that
-reference it only afterwards (304 revisits and error responses, which no row references,
-are only flushed, and synced on :meth:`WarcWriter.close`). A crash can therefore leave
-records no row references (harmless: captures nobody points to, e.g. the tail of the last
-file, possibly cut short), never a row pointing at a missing record. On restart nothing
+A crawl's extraction workers build the records of the pages they extract
+(:func:`build_records`: the same records, digests and gzip included, away from the crawl's
+busy event loop); :meth:`WarcWriter.write_prebuilt` appends them as they are.
+
+Integrity rule: :meth:`WarcWriter.write` (and :meth:`WarcWriter.write_prebuilt`) flushes
+and ``fsync``\\ s the file before it returns the :class:`CaptureRef` of a 2xx response,
+and the caller writes the rows that reference it only afterwards (304 revisits and error
+responses, which no row references, are only flushed, and synced on
+:meth:`WarcWriter.close`). A crash can therefore leave records no row references
+(harmless: captures nobody points to, e.g. the tail of the last file, possibly cut short),
+never a row pointing at a missing record. On restart nothing
 is repaired: a writer never appends to an old file, and a re-run fetches those pages
 again and references its own new records.
 """
@@ -249,31 +254,65 @@ class WarcWriter:
         headers = request_headers if request_headers is not None else result.request_headers
         try:
             fh, writer = self._open()
-            request = writer.create_warc_record(
-                uri,
-                "request",
-                http_headers=_request_headers(uri, headers),
-                warc_headers_dict={"WARC-Date": date},
-            )
+            request = _request_record(writer, uri, date, headers)
             writer.write_record(request)
             concurrent = {"WARC-Date": date, "WARC-Concurrent-To": _id(request)}
             record = self._response_record(writer, result, uri, date, concurrent)
             offset = fh.tell()
             writer.write_record(record)
             length = fh.tell() - offset
-            fh.flush()
-            if result.ok and not result.not_modified:  # a record rows may point to
-                if self.sync_each:
-                    os.fsync(fh.fileno())
-                else:
-                    self._unsynced = True
+            self._written(fh, result)
         except OSError as exc:
             raise CaptureError(f"{self.folder / self._name}: cannot write capture: {exc}") from exc
-        self.records += 1
-        self.last_record_type = str(record.rec_type)
-        record_id = _id(record)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
-        if record.rec_type == "response" and digest and result.body:
+        stored = digest if record.rec_type == "response" and result.body else None
+        return self._count(str(record.rec_type), _id(record), stored, uri, date, offset, length)
+
+    def write_prebuilt(self, result: FetchResult, built: PrebuiltRecords) -> CaptureRef | None:
+        """:meth:`write` for a fetch whose records :func:`build_records` made elsewhere (an
+        extraction worker): their bytes are appended as they are, flushed and synced
+        like :meth:`write`'s. A payload this writer stored before must become a
+        ``revisit``: that fetch goes through :meth:`write` instead."""
+        if result.body and built.digest in self._payloads:
+            return self.write(result)
+        uri = result.final_url or result.url
+        try:
+            fh, _writer = self._open()
+            fh.write(built.request)
+            offset = fh.tell()
+            fh.write(built.response)
+            length = fh.tell() - offset
+            self._written(fh, result)
+        except OSError as exc:
+            raise CaptureError(f"{self.folder / self._name}: cannot write capture: {exc}") from exc
+        stored = built.digest if result.body else None
+        return self._count("response", built.record_id, stored, uri, built.date, offset, length)
+
+    def _written(self, fh: IO[bytes], result: FetchResult) -> None:
+        """Flush the records of one fetch; a 2xx response, which rows may point to, is
+        also synced now (``sync_each``) or marked for :meth:`sync`."""
+        fh.flush()
+        if result.ok and not result.not_modified:
+            if self.sync_each:
+                os.fsync(fh.fileno())
+            else:
+                self._unsynced = True
+
+    def _count(
+        self,
+        record_type: str,
+        record_id: str,
+        digest: str | None,
+        uri: str,
+        date: str,
+        offset: int,
+        length: int,
+    ) -> CaptureRef:
+        """Count a response/revisit record written at ``offset`` and remember the payload
+        ``digest`` of a new response (for later revisits); where it is."""
+        self.records += 1
+        self.last_record_type = record_type
+        if digest:
             self._payloads.setdefault(digest, (record_id, uri, date, self._name, offset))
         return CaptureRef(self._name, offset, length, record_id)
 
@@ -292,14 +331,7 @@ class WarcWriter:
             )
             record.rec_headers.add_header("WARC-Profile", REVISIT_NOT_MODIFIED)
             return record
-        record = writer.create_warc_record(
-            uri,
-            "response",
-            payload=io.BytesIO(result.body),
-            length=len(result.body),
-            http_headers=http_headers,
-            warc_headers_dict=warc_headers,
-        )
+        record = _new_response(writer, result, uri, warc_headers, http_headers)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         earlier = self._payloads.get(digest) if digest and result.body else None
         if earlier is None:
@@ -319,6 +351,68 @@ class WarcWriter:
             },
         )
         return revisit
+
+
+def _request_record(writer: WARCWriter, uri: str, date: str, headers: dict[str, str]) -> Any:
+    return writer.create_warc_record(
+        uri,
+        "request",
+        http_headers=_request_headers(uri, headers),
+        warc_headers_dict={"WARC-Date": date},
+    )
+
+
+def _new_response(
+    writer: WARCWriter,
+    result: FetchResult,
+    uri: str,
+    warc_headers: dict[str, str],
+    http_headers: StatusAndHeaders | None = None,
+) -> Any:
+    return writer.create_warc_record(
+        uri,
+        "response",
+        payload=io.BytesIO(result.body),
+        length=len(result.body),
+        http_headers=http_headers or _http_headers(result),
+        warc_headers_dict=warc_headers,
+    )
+
+
+@dataclass(frozen=True)
+class PrebuiltRecords:
+    """The ``request`` and ``response`` records of one fetch as :meth:`WarcWriter.write`
+    would write them (each its own gzip member), built by :func:`build_records` in
+    another process, for :meth:`WarcWriter.write_prebuilt` to append: the response
+    record's id, its ``WARC-Date`` and its payload digest (for the writer's revisits)."""
+
+    request: bytes
+    response: bytes
+    record_id: str
+    date: str
+    digest: str
+
+
+def build_records(result: FetchResult) -> PrebuiltRecords | None:
+    """The records :meth:`WarcWriter.write` writes for a new 2xx ``result`` (the building,
+    digests and gzip, which cost the writer's process most of its time, done where the
+    page is extracted); ``None`` for any other fetch (no response, 304, error), which the
+    writer writes itself."""
+    if not result.ok or result.not_modified:
+        return None
+    uri = result.final_url or result.url
+    date = warc_date(result.fetched_at)
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    request = _request_record(writer, uri, date, result.request_headers)
+    writer.write_record(request)
+    split = out.tell()
+    concurrent = {"WARC-Date": date, "WARC-Concurrent-To": _id(request)}
+    record = _new_response(writer, result, uri, concurrent)
+    writer.write_record(record)
+    data = out.getvalue()
+    digest = str(record.rec_headers.get_header("WARC-Payload-Digest") or "")
+    return PrebuiltRecords(data[:split], data[split:], _id(record), date, digest)
 
 
 def _id(record: Any) -> str:
@@ -382,7 +476,9 @@ __all__ = [
     "Capture",
     "CaptureError",
     "CaptureRef",
+    "PrebuiltRecords",
     "WarcWriter",
+    "build_records",
     "capture_folder",
     "folder_usage",
     "payload_digest",

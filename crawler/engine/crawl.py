@@ -29,25 +29,21 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from crawler.capture.warc import CaptureRef, WarcWriter
+from crawler.capture.warc import CaptureError, CaptureRef, WarcWriter
 from crawler.config.settings import Config, SourceConfig
 from crawler.discover.core import discover
 from crawler.engine.batch import WriteBatch, writing
 from crawler.engine.collector import crawl_collector
 from crawler.engine.media import MediaQueue, media_enabled
+from crawler.engine.page_capture import HTML_TYPES, defers, extract_captured
 from crawler.engine.pages import date_from_hints
 from crawler.engine.runs import close_captures, close_runs, finish_batch, with_template
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
 from crawler.engine.store import ExtractionCounts, Store, TemplateCounts
-from crawler.engine.workers import ExtractPool, ExtractTask, extract_task
+from crawler.engine.workers import ExtractPool, ExtractTask
 from crawler.fetch.fetcher import Fetcher
 from crawler.fetch.urls import UrlPolicy
-from crawler.records import (
-    Candidate,
-    DateCandidate,
-    Extracted,
-    FetchResult,
-)
+from crawler.records import Candidate, DateCandidate, Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +54,6 @@ Progress = Callable[[str, str, str], None]
 NOT_A_PAGE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|pptx?|odt|ods|zip|mp[34]|css|js)$", re.I
 )
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: seconds between two looks at the stop event (how soon a stalled request is cancelled)
 STOP_POLL = 0.05
 T = TypeVar("T")
@@ -389,7 +384,7 @@ class _Crawl:
         if result is None:
             self._stopping()
             return "interrupted"
-        ref = self._capture(result)
+        ref = None if defers(self.writer, self.pool, result) else self._capture(result)
         if result.not_modified:
             self.stats.not_modified += 1
             return "not_modified"
@@ -413,9 +408,11 @@ class _Crawl:
         return result, ref
 
     async def _finish(self, cand: Candidate, result: FetchResult, ref: CaptureRef | None) -> str:
-        """Extract a fetched page and save it; the outcome."""
+        """Extract a fetched page (its records written, if deferred) and save it; the outcome."""
         try:
-            page, own_date, fits, prepared = await self._extract(cand, result)
+            page, own_date, fits, prepared, ref = await self._extract(cand, result, ref)
+        except CaptureError:  # the disk, not the page: the run fails
+            raise
         except Exception as exc:  # an extractor bug: recorded, the crawl goes on
             # not "nothing extracted": the row names the exception, the log has the traceback
             log.error("%s: extraction failed", cand.url, exc_info=True)
@@ -451,24 +448,22 @@ class _Crawl:
         return outcome
 
     async def _extract(
-        self, cand: Candidate, result: FetchResult
-    ) -> tuple[Extracted, bool, bool | None, object]:
+        self, cand: Candidate, result: FetchResult, ref: CaptureRef | None
+    ) -> tuple[Extracted, bool, bool | None, object, CaptureRef | None]:
         """The page, whether it carried a date of its own (before hints and the stored date
         fill one in: what extraction-drift detection counts), whether the learned template
-        fits it (None: no template, or no verdict) and the store's prepared work for it.
-        Extraction runs in :attr:`pool`; the hints (which read the store) here."""
+        fits it (None: no template, or no verdict), the store's prepared work for it and its
+        capture. Extraction runs in :attr:`pool` (with the records if deferred,
+        :mod:`crawler.engine.page_capture`); the hints (which read the store) here."""
         learned = self.learned if self.template is not None else None
         stored = self.store.stored_hash(cand.url) if self.prepare is not None else None
         task = ExtractTask(self.source, cand.url, result, learned, self.prepare, stored)
-        if self.pool is None:
-            done = extract_task(task)
-        else:
-            done = await self.pool.run(task)
+        done, ref = await extract_captured(self.pool, self.writer, task, ref)
         page = done.page
         own_date = bool(page.published)
         if not own_date:
             date_from_hints(self.store, page, cand)
-        return page, own_date, done.fits, done.prepared
+        return page, own_date, done.fits, done.prepared, ref
 
     def _check_template(self, fits: bool | None) -> None:
         """Count a page the learned template misses (drift; its fields came generically)."""

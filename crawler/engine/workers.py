@@ -9,7 +9,9 @@ order:
 3. the check of the source's learned template (drift), when it has one;
 4. the store's own pure work for a page it will save (``Store.page_preparer``: for the
    SQLite archive, the German analysis of the search index and the key phrases and
-   entities of the topic index), so the one writer only writes.
+   entities of the topic index), so the one writer only writes;
+5. in a worker process, when the crawl asks for it, the page's WARC records
+   (:func:`crawler.capture.warc.build_records`), which the crawl then only appends.
 
 :class:`ExtractPool` runs it in a :class:`~concurrent.futures.ProcessPoolExecutor` (the
 ``forkserver`` context: workers never inherit the crawl's threads, sockets or database
@@ -33,10 +35,11 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
+from crawler.capture.warc import PrebuiltRecords, build_records
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
 from crawler.engine.store import Prepare, Store
@@ -75,7 +78,8 @@ IN_FLIGHT_BYTES = 64 * 1024 * 1024
 class ExtractTask:
     """One fetched page to extract: requested as ``url``; ``learned``: the source's learned
     template to check (``None``: none); ``prepare``: the store's per-page work, given
-    ``stored_hash`` (the stored page's, to skip an unchanged one)."""
+    ``stored_hash`` (the stored page's, to skip an unchanged one); ``warc``: build the
+    fetch's WARC records too (only worth it in a worker process)."""
 
     source: SourceConfig
     url: str
@@ -83,16 +87,19 @@ class ExtractTask:
     learned: SiteProfile | None = None
     prepare: Prepare | None = None
     stored_hash: str | None = None
+    warc: bool = False
 
 
 @dataclass(frozen=True)
 class ExtractOutcome:
     """The page (canonical URLs, no hints yet), whether the learned template fits it
-    (``None``: no verdict) and the store's prepared work (``None``: none)."""
+    (``None``: no verdict), the store's prepared work (``None``: none) and the fetch's
+    WARC records (``None``: not asked for, or not built: the crawl writes them)."""
 
     page: Extracted
     fits: bool | None = None
     prepared: Any = None
+    records: PrebuiltRecords | None = None
 
 
 def saved_kind(page: Extracted) -> bool:
@@ -104,7 +111,7 @@ def saved_kind(page: Extracted) -> bool:
 
 
 def extract_task(task: ExtractTask) -> ExtractOutcome:
-    """Steps 1–4 of the module docstring for one page (an extractor bug raises)."""
+    """Steps 1–5 of the module docstring for one page (an extractor bug raises)."""
     result = task.result
     raw = extract(
         result.final_url or task.url, result.body, result.headers, task.source.site_profile
@@ -119,7 +126,13 @@ def extract_task(task: ExtractTask) -> ExtractOutcome:
             prepared = task.prepare(page, result, task.stored_hash)
         except Exception:  # the writer does the same work again and meets the bug there
             log.warning("%s: preparing the page failed", page.url, exc_info=True)
-    return ExtractOutcome(page, fits, prepared)
+    records = None
+    if task.warc:
+        try:
+            records = build_records(result)
+        except Exception:  # the crawl writes them itself (and meets the bug there)
+            log.warning("%s: building the WARC records failed", page.url, exc_info=True)
+    return ExtractOutcome(page, fits, prepared, records)
 
 
 def outcomes(fn: Callable[[T], R], tasks: Sequence[T]) -> list[tuple[bool, Any]]:
@@ -151,9 +164,10 @@ def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
 
 def _in_thread(task: ExtractTask) -> ExtractOutcome:
     """:func:`extract_task` for a thread: a StopIteration cannot be set on the asyncio
-    future (run_in_executor would leave it pending forever)."""
+    future (run_in_executor would leave it pending forever). No WARC records: built in
+    a thread, they would cost the crawl's process as much as writing them."""
     try:
-        return extract_task(task)
+        return extract_task(replace(task, warc=False) if task.warc else task)
     except StopIteration as exc:
         raise RuntimeError(f"StopIteration: {exc}") from exc
 
