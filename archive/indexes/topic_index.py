@@ -68,8 +68,8 @@ SELECT page_url, phrase, score, rank, key FROM (
 #: The new top phrases (:data:`_SCORE`) replace the selected pages' rows: rows no longer
 #: among them go, the others are updated in place (a page's top phrases mostly stay the
 #: same from one scoring to the next: an update touches the table only, where a delete and
-#: an insert touch it and its three indexes; ~20 % of the scoring). The key is not updated:
-#: it is the phrase's stem key (``phrases.phrase_key``), the same for the same phrase.
+#: an insert touch it and its three indexes; ~20 % of the scoring). A row whose key changed
+#: (the same phrase, another stem key: a new stemmer) is deleted and inserted again.
 _NEW = (
     "CREATE TEMP TABLE IF NOT EXISTS topics_new (page_url TEXT NOT NULL, phrase TEXT NOT "
     "NULL, score REAL, rank INTEGER, key TEXT, PRIMARY KEY (page_url, phrase))",
@@ -77,7 +77,8 @@ _NEW = (
 )
 _REPLACE = (
     "DELETE FROM page_topics WHERE {pages} AND NOT EXISTS (SELECT 1 FROM temp.topics_new n "
-    "WHERE n.page_url = page_topics.page_url AND n.phrase = page_topics.phrase)",
+    "WHERE n.page_url = page_topics.page_url AND n.phrase = page_topics.phrase "
+    "AND n.key IS page_topics.key)",
     "INSERT INTO page_topics (page_url, phrase, score, rank, key) "
     "SELECT page_url, phrase, score, rank, key FROM temp.topics_new WHERE true "
     "ON CONFLICT (page_url, phrase) DO UPDATE SET score = excluded.score, rank = excluded.rank",

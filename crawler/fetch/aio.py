@@ -21,6 +21,7 @@ same failure (:func:`_as_httpx`), so the fetcher's retries and messages stay the
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -28,19 +29,27 @@ from typing import Any
 
 import aiohttp
 import httpx
+import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from crawler.fetch.transports import (
     AddressRefused,
+    CheckedHTTPTransport,
+    ConnectToTransport,
     Resolve,
+    host_key,
     shared_ssl_context,
     system_resolve,
 )
-from crawler.fetch.urls import non_public_address
+from crawler.fetch.urls import ip_literal, non_public_address
+
+log = logging.getLogger(__name__)
 
 #: the longest response header line / field aiohttp accepts (its default, 8 KB, refuses
 #: real sites' long cookies and Content-Security-Policy headers; h11 allows 100 KB in all)
 MAX_HEADER_BYTES = 64 * 1024
+#: response header lines aiohttp accepts (its default: 128)
+MAX_HEADERS = 256
 #: bytes a chunk of the response body at most
 CHUNK = 64 * 1024
 #: seconds an idle keep-alive connection stays open (httpx's pool: 5)
@@ -53,15 +62,16 @@ class CheckedResolver(AbstractResolver):
 
     def __init__(self, resolve: Resolve, connect_to: dict[str, str] | None = None) -> None:
         self.resolve_names = resolve
+        #: host (ASCII, as connections and the ``Host`` header name it) → (ip, port)
         self.mapping: dict[str, tuple[str, int]] = {}
         for name, target in (connect_to or {}).items():
             ip, _, port = target.rpartition(":")
-            self.mapping[name.lower().rstrip(".")] = (ip.strip("[]"), int(port))
+            self.mapping[host_key(name)] = (ip.strip("[]"), int(port))
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        mapped = self.mapping.get(host.lower().rstrip("."))
+        mapped = self.mapping.get(host_key(host))
         if mapped is not None:
             return [_result(host, *mapped)]
         try:
@@ -89,7 +99,15 @@ def _result(name: str, address: str, port: int) -> ResolveResult:
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """httpx transport over one ``aiohttp.ClientSession`` (made on first use, in the
     running loop): no redirects, no decoding (httpx decodes), no cookies (httpx's client
-    keeps them), the shared TLS context, at most ``max_connections`` connections."""
+    keeps them), the shared TLS context, at most ``max_connections`` connections.
+
+    The URL goes out as httpx wrote it (aiohttp would requote it: ``%7E`` → ``~``,
+    ``%2F`` in a query decoded), so the request line is the WARC request record's. A host
+    that is an IP literal is never resolved, so its ``connect_to`` target is put in the
+    URL here (the ``Host`` header and the TLS name keep the literal). aiohttp's parser is
+    stricter than h11 (it refuses, for one, a ``Content-Length`` sent twice, as some old
+    servers do): an answer it refuses is asked again, once, of httpx's own transport,
+    which then serves that host for the rest of the transport's life (logged)."""
 
     def __init__(
         self,
@@ -99,9 +117,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self.resolver = CheckedResolver(resolve, connect_to)
         self.max_connections = max_connections
+        self.connect_to = dict(connect_to or {})
         self._session: aiohttp.ClientSession | None = None
+        self._lenient_hosts: set[str] = set()
+        self._lenient: httpx.AsyncBaseTransport | None = None
+        self._closed = False
 
     def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("the transport is closed")
         if self._session is None:
             connector = aiohttp.TCPConnector(
                 ssl=shared_ssl_context(),
@@ -117,30 +141,65 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 trust_env=False,
                 max_line_size=MAX_HEADER_BYTES,
                 max_field_size=MAX_HEADER_BYTES,
+                max_headers=MAX_HEADERS,
             )
         return self._session
 
+    def _httpx(self) -> httpx.AsyncBaseTransport:
+        """httpx's own transport, for hosts whose answers aiohttp refuses."""
+        if self._lenient is None:
+            inner: httpx.AsyncBaseTransport = CheckedHTTPTransport(self.resolver.resolve_names)
+            if self.connect_to:
+                inner = ConnectToTransport(inner, self.connect_to)
+            self._lenient = inner
+        return self._lenient
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeout = request.extensions.get("timeout", {})
-        content = request.content or None  # GETs: no body
-        with _as_httpx(request, "connect"):
-            response = await self._open().request(
-                request.method,
-                str(request.url),
-                headers=[
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
-                ],
-                data=content,
-                allow_redirects=False,
-                compress=None,
-                skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    connect=timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
+        host = host_key(request.url.host)
+        if host in self._lenient_hosts:
+            return await self._httpx().handle_async_request(request)
+        try:
+            return await self._send(request, host)
+        except _Refused as refused:
+            log.info(
+                "%s: aiohttp refused the answer (%s): asking again with httpx's transport, "
+                "which serves this host from now on",
+                request.url,
+                refused.args[0],
             )
+            self._lenient_hosts.add(host)
+            return await self._httpx().handle_async_request(request)
+
+    async def _send(self, request: httpx.Request, host: str) -> httpx.Response:
+        timeout = request.extensions.get("timeout", {})
+        url = yarl.URL(str(request.url), encoded=True)
+        extra: dict[str, Any] = {}
+        target = self.resolver.mapping.get(host) if ip_literal(host) is not None else None
+        if target is not None:
+            url = url.with_host(target[0]).with_port(target[1])
+            extra["server_hostname"] = host
+        with _as_httpx(request, "connect"):
+            try:
+                response = await self._open().request(
+                    request.method,
+                    url,
+                    headers=[
+                        (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
+                    ],
+                    data=request.content or None,  # GETs: no body
+                    allow_redirects=False,
+                    compress=None,
+                    skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept"),
+                    timeout=aiohttp.ClientTimeout(
+                        total=None,
+                        connect=timeout.get("pool"),
+                        sock_connect=timeout.get("connect"),
+                        sock_read=timeout.get("read"),
+                    ),
+                    **extra,
+                )
+            except aiohttp.ClientResponseError as exc:  # the parser refused the answer
+                raise _Refused(_message(exc)) from exc
         version = response.version
         http_version = f"HTTP/{version.major}.{version.minor}" if version else "HTTP/1.1"
         return httpx.Response(
@@ -155,9 +214,23 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
+        self._closed = True
+        session, self._session = self._session, None
+        lenient, self._lenient = self._lenient, None
+        if session is not None:
             await session.close()
+        if lenient is not None:
+            await lenient.aclose()
+
+
+class _Refused(Exception):
+    """aiohttp's parser refused an answer (the words why)."""
+
+
+def _message(exc: aiohttp.ClientResponseError) -> str:
+    """aiohttp's words without its ``400, message=…, url=…`` wrapping (not an HTTP
+    status: the server's answer could not be read), on one line."""
+    return " ".join(str(exc.message or type(exc).__name__).split())
 
 
 class _Body(httpx.AsyncByteStream):
@@ -198,7 +271,9 @@ def _as_httpx(request: httpx.Request, phase: str) -> Iterator[None]:
     except aiohttp.ServerDisconnectedError as exc:
         message = "Server disconnected without sending a response."
         raise httpx.RemoteProtocolError(message, request=request) from exc
-    except (aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as exc:
+    except aiohttp.ClientResponseError as exc:
+        raise httpx.RemoteProtocolError(_message(exc), request=request) from exc
+    except aiohttp.ClientPayloadError as exc:
         raise httpx.RemoteProtocolError(str(exc), request=request) from exc
     except aiohttp.InvalidURL as exc:
         raise httpx.UnsupportedProtocol(str(exc), request=request) from exc

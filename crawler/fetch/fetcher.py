@@ -305,9 +305,11 @@ class Fetcher:
             return result(None, f"host not allowed for source {self.source.name}: {host}")
 
         headers: dict[str, str] = {}
-        if etag:
+        # a validator the server sent with bytes beyond ASCII (kept as latin-1 text) cannot
+        # go back in a header httpx builds: without it the fetch is an unconditional one
+        if etag and etag.isascii():
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified and last_modified.isascii():
             headers["If-Modified-Since"] = last_modified
         seen = {current}
         hops = 0

@@ -44,6 +44,16 @@ async def system_resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+def host_key(host: str) -> str:
+    """A host as the mapping keys it: lower case, ASCII (IDNA 2008, as httpx writes it in
+    the URL), no trailing dot, an IPv6 address without brackets."""
+    host = host.strip().rstrip(".").strip("[]")
+    try:
+        return httpx.URL(f"http://[{host}]/" if ":" in host else f"http://{host}/").host.lower()
+    except (httpx.InvalidURL, UnicodeError):
+        return host.lower()
+
+
 class CheckedNetworkBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend: resolve, refuse non-public addresses, connect to the
     checked ones."""
@@ -126,10 +136,10 @@ class ConnectToTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, inner: httpx.AsyncBaseTransport, mapping: dict[str, str]):
         self.inner = inner
-        self.mapping = {k.lower(): v for k, v in mapping.items()}
+        self.mapping = {host_key(k): v for k, v in mapping.items()}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        target = self.mapping.get(request.url.host.lower())
+        target = self.mapping.get(host_key(request.url.host))
         if target:
             ip, _, port = target.rpartition(":")
             name = request.url.host
@@ -142,6 +152,7 @@ class ConnectToTransport(httpx.AsyncBaseTransport):
 
 
 __all__ = [
+    "host_key",
     "AddressRefused",
     "CheckedHTTPTransport",
     "CheckedNetworkBackend",

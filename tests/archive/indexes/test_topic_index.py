@@ -281,3 +281,29 @@ def test_runs_scored_together_equal_runs_scored_one_by_one(archive: Path, tmp_pa
             db.close()
         rows[together] = _rows(copy)["page_topics"]
     assert rows[True] and rows[True] == rows[False]
+
+
+def test_scoring_again_mends_rows_in_place_and_replaces_stale_keys(
+    archive: Path, tmp_path: Path
+) -> None:
+    """Scoring replaces a page's rows in place: a row that is no longer a top phrase goes,
+    one whose stored key differs from its candidate's (a stemmer changed) is written anew,
+    and the rows are those of before."""
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(archive) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    url = _seed_url(copy)
+    before = _rows(copy)["page_topics"]
+    db = open_archive(copy)
+    try:
+        with db.atomic():
+            db.execute(
+                "UPDATE page_topics SET key = 'stale' WHERE page_url = ? AND rank = 1", [url]
+            )
+            db.execute(
+                "INSERT INTO page_topics VALUES (?, 'no longer a topic', 9.9, 11, 'gone')", [url]
+            )
+        topic_index.score_source(db, "sample")
+    finally:
+        db.close()
+    assert _rows(copy)["page_topics"] == before

@@ -31,6 +31,7 @@ class RawServer:
     def __init__(self, reply: bytes) -> None:
         self.reply = reply
         self.connections = 0
+        self.heads: list[bytes] = []  # each request's head as it arrived
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -56,7 +57,8 @@ class RawServer:
                     return
                 data += chunk
                 while b"\r\n\r\n" in data:
-                    _request, data = data.split(b"\r\n\r\n", 1)
+                    head, data = data.split(b"\r\n\r\n", 1)
+                    self.heads.append(head)
                     conn.sendall(self.reply)
 
     def close(self) -> None:
@@ -187,3 +189,89 @@ def test_closing_an_unread_response_closes_its_connection() -> None:
         assert raw.connections == 2  # a new one after the unread response; then reused
     finally:
         raw.close()
+
+
+def test_a_mapped_ip_literal_goes_to_its_target() -> None:
+    """aiohttp never resolves an IP literal, so the transport puts the ``connect_to``
+    target of one in the URL itself: nothing listens on 127.0.0.3 at that port, the mapped
+    server answers, and ``Host`` keeps the literal."""
+    raw = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nmapped")
+    try:
+        transport = AiohttpTransport(_table, {"127.0.0.3": f"127.0.0.1:{raw.port}"})
+        response = _get(transport, f"http://127.0.0.3:{_closed_port()}/x")
+        assert response.content == b"mapped"
+        assert b"Host: 127.0.0.3:" in raw.heads[0]
+    finally:
+        raw.close()
+
+
+def test_the_url_goes_out_as_httpx_wrote_it() -> None:
+    """No requoting on the way (aiohttp's URL parsing would decode ``%41``, ``%7e`` and a
+    query's ``%2F``): the request line is the one in the WARC request record."""
+    raw = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    try:
+        path = "/ab%41/x?k=%2F%3A%7e&z=%C3%A4"
+        _get(AiohttpTransport(), f"http://127.0.0.1:{raw.port}{path}")
+        assert raw.heads[0].split(b"\r\n")[0] == f"GET {path} HTTP/1.1".encode()
+    finally:
+        raw.close()
+
+
+def test_an_answer_aiohttp_refuses_is_asked_of_httpx_and_its_host_stays_there(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A ``Content-Length`` sent twice (old servers do; h11 reads it): the page arrives,
+    through httpx's transport, which then serves that host (logged once)."""
+    raw = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok")
+    try:
+        transport = AiohttpTransport(_table, {"site.test": f"127.0.0.1:{raw.port}"})
+
+        async def go() -> list[bytes]:
+            async with httpx.AsyncClient(transport=transport) as client:
+                return [(await client.get("http://site.test/p")).content for _ in range(2)]
+
+        with caplog.at_level("INFO", logger="crawler.fetch.aio"):
+            assert run(go()) == [b"ok", b"ok"]
+        assert len(raw.heads) == 3  # refused once, then httpx twice
+        assert [r.message.count("httpx's transport") for r in caplog.records] == [1]
+    finally:
+        raw.close()
+
+
+def test_a_closed_transport_refuses_to_send() -> None:
+    transport = AiohttpTransport()
+    run(transport.aclose())
+    with pytest.raises(RuntimeError, match="closed"):
+        _get(transport, "http://127.0.0.1:9/")
+
+
+def test_a_validator_with_bytes_beyond_ascii_makes_an_unconditional_fetch() -> None:
+    """An ETag sent with a latin-1 byte is stored as text that cannot go back in a header:
+    the next fetch goes without it instead of raising."""
+    from crawler.config.settings import CrawlerConfig, SourceConfig
+    from crawler.fetch.fetcher import Fetcher
+
+    raw = RawServer(b'HTTP/1.1 200 OK\r\nETag: "caf\xe9"\r\nContent-Length: 2\r\n\r\nok')
+    try:
+        src = SourceConfig(
+            name="t", start_urls=("http://site.test/",), hosts=("site.test",),
+            connect_to={"site.test": f"127.0.0.1:{raw.port}"},
+        )  # fmt: skip
+
+        async def go() -> list[object]:
+            async with Fetcher(CrawlerConfig(delay=0.0, respect_robots=False), src) as f:
+                first = await f.fetch("http://site.test/")
+                return [first, await f.fetch("http://site.test/", etag=first.headers["etag"])]
+
+        first, second = run(go())
+        assert first.headers["etag"] == '"caf\xe9"'  # type: ignore[attr-defined]
+        assert second.status == 200 and second.body == b"ok"  # type: ignore[attr-defined]
+        assert b"if-none-match" not in raw.heads[1].lower()
+    finally:
+        raw.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
