@@ -316,6 +316,10 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
     return out
 
 
+def _longest_first(e: Entity) -> int:
+    return -len(e.text)
+
+
 def entity_key(kind: str, value: str) -> str:
     """What counts an entity together across pages: organisations and places by the stems
     of their words (``Interkulturellen Büro`` = ``Interkulturelles Büro``), people
@@ -343,12 +347,13 @@ def extract(
     for s in page_sentences(title, lead, body, captions):
         people = _people(s)
         taken: set[int] = set()
-        orgs = sorted(_organisations(s, aliases), key=lambda e: -len(e.text))
+        orgs = _organisations(s, aliases)
+        orgs.sort(key=_longest_first)
         for e in [*people, *orgs, *places(s, city), *money(s), *dates(s, published)]:
-            span = set(range(e.position, e.position + len(e.text)))
-            if e.kind in ("person", "organisation") and span & taken:
-                continue
             if e.kind in ("person", "organisation"):
+                span = set(range(e.position, e.position + len(e.text)))
+                if span & taken:
+                    continue
                 taken |= span
             elif e.kind == "place" and e.position in taken:
                 continue
