@@ -325,7 +325,7 @@ def entity_key(kind: str, value: str) -> str:
     of their words (``Interkulturellen Büro`` = ``Interkulturelles Büro``), people
     case-folded, amounts and dates as they are."""
     if kind in ("organisation", "place"):
-        return " ".join(stem(w) for w in words(value))
+        return " ".join(map(stem, words(value)))
     if kind == "person":
         return " ".join(value.casefold().split())
     return value
