@@ -116,16 +116,13 @@ def words(text: str | None) -> list[str]:
 
 def analyze(text: str | None) -> str:
     """Space-separated stems of ``text`` (``""`` for no text)."""
-    return " ".join(stem(w) for w in words(text))
+    return " ".join(map(stem, words(text)))
 
 
 def compound_candidates(stems: list[str]) -> list[str]:
     """Distinct stems long enough to be compounds, in first-seen order."""
-    seen: dict[str, None] = {}
-    for s in stems:
-        if len(s) >= COMPOUND_MIN_LEN and not s.isdigit():
-            seen.setdefault(s, None)
-    return list(seen)
+    # distinct first (in C): a page repeats its stems, each is tested once
+    return [s for s in dict.fromkeys(stems) if len(s) >= COMPOUND_MIN_LEN and not s.isdigit()]
 
 
 def reverse(word: str) -> str:

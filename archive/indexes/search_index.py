@@ -65,9 +65,7 @@ def search_record(page: dict[str, Any]) -> dict[str, str]:
 
 def compound_terms(record: dict[str, str]) -> list[str]:
     """The compound candidates of a :func:`search_record` (for ``search_terms``)."""
-    return german.compound_candidates(
-        [s for column in TEXT_COLUMNS for s in record[column].split()]
-    )
+    return german.compound_candidates(" ".join(map(record.__getitem__, TEXT_COLUMNS)).split())
 
 
 def index_version() -> str:

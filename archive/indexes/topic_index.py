@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive.indexes.base import DerivedIndex, Progress
 from archive.indexes.topics.entities import entity_key, extract
-from archive.indexes.topics.phrases import candidates
+from archive.indexes.topics.phrases import candidate_terms
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -158,7 +158,7 @@ def analyse(inputs: Sequence[Any]) -> tuple[list[tuple[Any, ...]], list[tuple[An
     crawl runs it in worker processes (:meth:`TopicsIndex.prepare`). Key phrases come from
     the text, entities also from the captions."""
     title, lead, body, captions, published, city = inputs
-    terms: list[tuple[Any, ...]] = [(c.key, c.phrase, c.tf) for c in candidates(title, lead, body)]
+    terms: list[tuple[Any, ...]] = list(candidate_terms(title, lead, body))
     entities: list[tuple[Any, ...]] = [
         (
             e.kind,

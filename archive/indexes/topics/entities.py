@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from archive.indexes.german import stem, words
 from archive.indexes.topics import vocabulary as v
@@ -91,8 +92,27 @@ def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
     return k
 
 
+#: The academic titles a rule of :func:`_people` opens a name with (``Dr. Jana Ott``).
+_NAME_TITLES = frozenset({"Dr", "Prof"})
+
+
+def _anchored(toks: tuple[Token, ...]) -> bool:
+    """Whether ``toks`` holds a word every person of :func:`_people` needs: an office
+    (``Bürgermeisterin …``, ``…, Präsidentin des …``) or a title opening a name. Few
+    sentences do (1 in 75 of the German dev pages), so the others skip the name-word loop."""
+    texts = tuple(map(_TEXT, toks))
+    return not _NAME_TITLES.isdisjoint(texts) or any(map(is_office, texts))
+
+
+_TEXT = itemgetter(0)  # Token.text
+
+
 def _people(s: Sentence) -> list[Entity]:
-    toks, out, resume = s.tokens, [], 0
+    toks = s.tokens
+    if not _anchored(toks):
+        return []
+    out: list[Entity] = []
+    resume = 0
     # the tokens a rule can start at, in order; after a person, those after its name
     for i in starts(toks, _may_person):
         if i < resume:
@@ -106,7 +126,7 @@ def _people(s: Sentence) -> list[Entity]:
             j = _titles(toks, office_end)
             end = _names(toks, j)
             need = 1
-        elif toks[i].text in ("Dr", "Prof"):
+        elif toks[i].text in _NAME_TITLES:
             j = _titles(toks, i)
             end = _names(toks, j)
             need = 2
@@ -131,7 +151,7 @@ def _people(s: Sentence) -> list[Entity]:
 def _may_person(word: str) -> bool:
     """Whether a rule of :func:`_people` can start at ``word`` (an office, an academic
     title, a name word)."""
-    return is_office(word) or word in ("Dr", "Prof") or _name_text(word)
+    return is_office(word) or word in _NAME_TITLES or _name_text(word)
 
 
 def _org_head(word: str) -> str | None:
@@ -296,12 +316,16 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
     return out
 
 
+def _longest_first(e: Entity) -> int:
+    return -len(e.text)
+
+
 def entity_key(kind: str, value: str) -> str:
     """What counts an entity together across pages: organisations and places by the stems
     of their words (``Interkulturellen Büro`` = ``Interkulturelles Büro``), people
     case-folded, amounts and dates as they are."""
     if kind in ("organisation", "place"):
-        return " ".join(stem(w) for w in words(value))
+        return " ".join(map(stem, words(value)))
     if kind == "person":
         return " ".join(value.casefold().split())
     return value
@@ -323,12 +347,13 @@ def extract(
     for s in page_sentences(title, lead, body, captions):
         people = _people(s)
         taken: set[int] = set()
-        orgs = sorted(_organisations(s, aliases), key=lambda e: -len(e.text))
+        orgs = _organisations(s, aliases)
+        orgs.sort(key=_longest_first)
         for e in [*people, *orgs, *places(s, city), *money(s), *dates(s, published)]:
-            span = set(range(e.position, e.position + len(e.text)))
-            if e.kind in ("person", "organisation") and span & taken:
-                continue
             if e.kind in ("person", "organisation"):
+                span = set(range(e.position, e.position + len(e.text)))
+                if span & taken:
+                    continue
                 taken |= span
             elif e.kind == "place" and e.position in taken:
                 continue

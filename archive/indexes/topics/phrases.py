@@ -14,14 +14,16 @@ the pages of the archive and ``df`` those holding the key.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, compress
 from operator import itemgetter
 
 from archive.indexes.german import stem
 from archive.indexes.topics.text import (
     WORD_CACHE,
-    capitalised_words,
+    Sentence,
     part_sentences,
     starts,
     tokens,
@@ -69,7 +71,7 @@ def _adjective_word(text: str) -> bool:
 
 
 def _key(words: list[str]) -> str:
-    return " ".join(stem(w) for w in words)
+    return " ".join(map(stem, words))
 
 
 def phrase_key(phrase: str) -> str:
@@ -81,33 +83,85 @@ def phrase_key(phrase: str) -> str:
 
 def candidates(title: str | None, lead: str | None, body: str | None) -> list[Candidate]:
     """The key-phrase candidates of one release, most frequent first."""
-    counts: dict[str, int] = {}
-    forms: dict[str, dict[str, int]] = {}
+    return [Candidate(*term) for term in candidate_terms(title, lead, body)]
+
+
+def candidate_terms(
+    title: str | None, lead: str | None, body: str | None
+) -> list[tuple[str, str, int]]:
+    """:func:`candidates` as ``(key, phrase, tf)`` tuples (what the topic index stores;
+    one object less per candidate)."""
     # each part split alone (as the entities of the page read it: split once, cached)
-    parts = list(zip(part_sentences(title, lead, body), (TITLE_WEIGHT, 1, 1), strict=True))
-    inner_nouns = {w for split, _ in parts for s in split for w in capitalised_words(s.tokens[1:])}
-    for split, weight in parts:
-        for s in split:
-            toks = s.tokens
-            for i in starts(toks, _noun_start):
-                t = toks[i]
-                # a sentence opener is a noun only if the page also writes it capitalised
-                # inside a sentence (``Trotzdem``, ``Besonders`` open sentences only)
-                if i == 0 and t.text not in inner_nouns:
-                    continue
-                found = [(stem(t.text), t.text)]
-                if i > 0 and _adjective_word(toks[i - 1].text):
-                    pair = toks[i - 1].text
-                    found.append((f"{stem(pair)} {found[0][0]}", f"{pair} {t.text}"))
-                for key, phrase in found:
-                    counts[key] = counts.get(key, 0) + weight
-                    written = forms.setdefault(key, {})
-                    written[phrase] = written.get(phrase, 0) + 1
-    # the first most frequent written form (what Counter.most_common(1) answers)
-    return [
-        Candidate(key, max(forms[key].items(), key=itemgetter(1))[0], tf)
-        for key, tf in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+    split = part_sentences(title, lead, body)
+    inner_toks = list(chain.from_iterable([s.tokens[1:] for part in split for s in part]))
+    inner_nouns = set(compress(map(_TEXT, inner_toks), map(_CAPITALISED, inner_toks)))
+    # the nouns and the pairs as written, in text order, the title's first
+    nouns: list[str] = []
+    pairs: list[str] = []
+    for part in split[:1]:
+        _collect(part, inner_nouns, nouns, pairs)
+    title_ends = len(nouns), len(pairs)
+    for part in split[1:]:
+        _collect(part, inner_nouns, nouns, pairs)
+    # each written form with its count, in the order first written; its key follows from
+    # its words (a noun's key has one word, a pair's two: no form of one kind shares a
+    # key with a form of the other)
+    written = Counter(nouns)
+    key_of = dict(zip(written, map(stem, written), strict=True))
+    written_pairs = Counter(pairs)
+    key_of.update(zip(written_pairs, map(_pair_key, written_pairs), strict=True))
+    written.update(written_pairs)
+    # tf: every mention once, the title's TITLE_WEIGHT times
+    tf = Counter(map(key_of.__getitem__, nouns))
+    tf.update(map(key_of.__getitem__, pairs))
+    for _ in range(TITLE_WEIGHT - 1):
+        tf.update(map(key_of.__getitem__, nouns[: title_ends[0]]))
+        tf.update(map(key_of.__getitem__, pairs[: title_ends[1]]))
+    form = _most_written(written, key_of)
+    # keys by count, then alphabetically (a stable sort keeps the alphabetical order among
+    # equal counts, also in reverse)
+    ranked = sorted(sorted(tf.items()), key=itemgetter(1), reverse=True)
+    return [(key, form[key], n) for key, n in ranked]
 
 
-__all__ = ["TITLE_WEIGHT", "Candidate", "candidates", "phrase_key"]
+def _most_written(written: Counter[str], key_of: dict[str, str]) -> dict[str, str]:
+    """Key → its most written form, the first written of those (what
+    ``Counter.most_common(1)`` answers): the forms from least to most written, and among
+    as often written ones from last to first written, so the one kept comes last."""
+    order = list(written.items())
+    order.reverse()
+    order.sort(key=itemgetter(1))
+    forms = list(map(itemgetter(0), order))
+    return dict(zip(map(key_of.__getitem__, forms), forms, strict=True))
+
+
+def _pair_key(pair: str) -> str:
+    """The key of an adjective + noun pair as :func:`_collect` writes it."""
+    return _key(pair.split(" "))
+
+
+def _collect(
+    part: tuple[Sentence, ...], inner_nouns: set[str], nouns: list[str], pairs: list[str]
+) -> None:
+    """Append the nouns and the adjective + noun pairs of ``part`` as written, in text
+    order. A sentence opener is a noun only if the page also writes it capitalised inside a
+    sentence (``Trotzdem``, ``Besonders`` open sentences only)."""
+    for s in part:
+        toks = s.tokens
+        for i in starts(toks, _noun_start):
+            word = toks[i].text
+            if i == 0:
+                if word in inner_nouns:
+                    nouns.append(word)
+                continue
+            nouns.append(word)
+            before = toks[i - 1].text
+            if _adjective_word(before):
+                pairs.append(f"{before} {word}")
+
+
+_TEXT = itemgetter(0)  # Token.text
+_CAPITALISED = itemgetter(3)  # Token.capitalised
+
+
+__all__ = ["TITLE_WEIGHT", "Candidate", "candidate_terms", "candidates", "phrase_key"]

@@ -12,15 +12,24 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter, or_
+from itertools import accumulate, compress, repeat
+from operator import add, itemgetter, or_
 from typing import NamedTuple
 
 from archive.indexes.topics.vocabulary import ABBREVIATIONS
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w-]*[^\W_])?|€|\S")
-_BOUNDARY = re.compile(r"([.!?:“\"])\s+(?=[A-ZÄÖÜ„\"])|\n+")
+#: :data:`_TOKEN` in a group: ``split`` gives the tokens (odd items) and the white space
+#: around them (even items), so the lengths add up to the offsets
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+#: A sentence boundary: punctuation (group 1) and white space before an opening capital or
+#: quote, or line breaks. It opens with a class of every first character (the group as a
+#: lookbehind), so the regex engine skips to those characters in C instead of trying both
+#: branches at every position (5× fewer instructions on the German dev pages).
+_BOUNDARY = re.compile(r"[.!?:“\"\n](?:(?<=([.!?:“\"]))\s+(?=[A-ZÄÖÜ„\"])|(?<=\n)\n*)")
 _ORDINAL = re.compile(r"(?:^|\s)\d{1,2}\.$")
+#: :data:`_ORDINAL` as the whole of the last word (what it matches at the end of a text)
+_ORDINAL_WORD = re.compile(r"\d{1,2}\.")
 #: the punctuation that may end a sentence before white space (``_BOUNDARY``'s group)
 _ENDS = frozenset('.!?:“"')
 
@@ -89,13 +98,13 @@ def page_text(
 def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
     """The tokens of ``text``; offsets are ``offset`` plus the position in ``text``."""
     # between two tokens there is only white space (``\S`` takes any other character), so
-    # a token starts where its text is first found after the one before
-    new, flags, find, out, end = tuple.__new__, _flags, text.find, [], 0
-    for word in _TOKEN.findall(text):
-        start = find(word, end)
-        end = start + len(word)
-        out.append(new(Token, (word, offset + start, offset + end, *flags(word))))
-    return tuple(out)
+    # the split alternates white space and tokens, and a token starts where the lengths of
+    # the pieces before it add up to; built in C (map, zip), no Python step per token
+    pieces = _TOKEN_SPLIT.split(text)
+    words = pieces[1::2]
+    at = list(accumulate(map(len, pieces), initial=offset))
+    spans = zip(words, at[1:-1:2], at[2::2], strict=True)
+    return tuple(map(tuple.__new__, repeat(Token), map(add, spans, map(_flags, words))))
 
 
 def _ends_sentence(text: str, end: int) -> bool:
@@ -107,8 +116,10 @@ def _ends_sentence(text: str, end: int) -> bool:
     head = text[max(0, end - 64) : end]
     if not head.endswith("."):
         return True
-    last = head.rsplit(None, 1)[-1] if head.split() else ""
-    return last not in ABBREVIATIONS and _ORDINAL.search(head) is None and len(last) > 2
+    # the last word ends with the full stop, so there is one; it is an ordinal if it is
+    # all of ``_ORDINAL`` (which starts after white space or at the window's start)
+    last = head.rsplit(None, 1)[-1]
+    return len(last) > 2 and last not in ABBREVIATIONS and _ORDINAL_WORD.fullmatch(last) is None
 
 
 def sentences(text: str, offset: int = 0) -> list[Sentence]:

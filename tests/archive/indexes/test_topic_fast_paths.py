@@ -1,0 +1,99 @@
+"""The cheaper forms of the topic rules give what the plain forms give: the sentence
+boundary and date regexes that open with their first character, tokens from the regex split,
+key phrases counted per written form, and the sentences that skip the people rule."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from archive.indexes.topics import amounts, text
+from archive.indexes.topics.entities import extract
+from archive.indexes.topics.phrases import TITLE_WEIGHT, candidate_terms, candidates
+from archive.indexes.topics.text import Token, tokens
+
+#: The plain forms: what the sentence boundary and the date's day were written as first.
+PLAIN_BOUNDARY = re.compile(r"([.!?:“\"])\s+(?=[A-ZÄÖÜ„\"])|\n+")
+PLAIN_DAY = r"(?<![\d.])(?P<day>\d{1,2})"
+
+
+def _random_texts(pieces: list[str], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randrange(14))) for _ in range(count)]
+
+
+def _matches(pattern: re.Pattern[str], value: str) -> list[tuple[object, ...]]:
+    return [(m.span(), m.groups(), m.groupdict()) for m in pattern.finditer(value)]
+
+
+def test_the_sentence_boundary_finds_what_the_plain_alternation_finds() -> None:
+    pieces = list('.!?:“"\n„AÄz1 \t\u00a0\u2028') + [". ", ".\n", "\n\n", "Dr. "]
+    for value in _random_texts(pieces, 20_000, seed=1):
+        assert _matches(text._BOUNDARY, value) == _matches(PLAIN_BOUNDARY, value), repr(value)
+
+
+def test_the_date_regex_finds_what_the_plain_day_finds() -> None:
+    plain = re.compile(PLAIN_DAY + amounts._DATE.pattern.split("\\d?)", 1)[1], re.IGNORECASE)
+    assert plain.pattern.startswith(PLAIN_DAY + r"\.\s*")
+    pieces = ["1", "12", "3", ".", " ", "März", "MÄRZ", "2026", "um", "18", "Uhr", ":", "30"]
+    pieces += [",", "ab", "a", "..", "05.", "123", "x"]
+    for value in _random_texts(pieces, 20_000, seed=2):
+        assert _matches(amounts._DATE, value) == _matches(plain, value), repr(value)
+
+
+def _plain_tokens(value: str, offset: int) -> tuple[Token, ...]:
+    return tuple(
+        Token(m.group(), offset + m.start(), offset + m.end(), m.group()[0].isupper() and
+              m.group()[0].isalpha(), m.group()[0].isalpha())
+        for m in text._TOKEN.finditer(value)
+    )  # fmt: skip
+
+
+def test_tokens_from_the_split_are_the_regex_matches_with_their_offsets() -> None:
+    pieces = ["Straße", "-", "z", ".", "B", "1.000,50", "€", " ", "  ", "\n", "\u00a0", "_", "é"]
+    pieces += ["Öl", "„", "“", "(BfN)", "Wasserstraßen-", "x_", "12.", "\t"]
+    for value in _random_texts(pieces, 5_000, seed=3):
+        assert tokens(value, 17) == _plain_tokens(value, 17), repr(value)
+    assert tokens("", 5) == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "phrase"),
+    [
+        ("Die Kitas und die Kita. Die Kita und die Kitas.", "Kitas"),  # as often: first
+        ("Die Kitas und die Kita. Die Kita wächst.", "Kita"),  # the most written
+    ],
+)
+def test_the_first_of_the_most_written_forms_names_the_key(body: str, phrase: str) -> None:
+    (kita,) = [c for c in candidates(None, None, body) if c.key == "kita"]
+    assert (kita.phrase, kita.tf) == (phrase, body.count("Kita"))
+
+
+def test_candidate_terms_are_the_candidates_with_title_and_pairs_weighed() -> None:
+    title, body = "Neue Kitas für die interkulturelle Öffnung", "Die interkulturelle Öffnung."
+    terms = candidate_terms(title, None, body)
+    assert terms == [(c.key, c.phrase, c.tf) for c in candidates(title, None, body)]
+    found = {key: tf for key, _phrase, tf in terms}
+    assert found["interkulturell offnung"] == found["offnung"] == TITLE_WEIGHT + 1
+    assert found["kita"] == TITLE_WEIGHT
+    # equal counts in key order
+    assert terms == sorted(terms, key=lambda t: (-t[2], t[0]))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Sabine Riewenherm, Präsidentin des Amtes, kam.", "Sabine Riewenherm"),  # office after
+        ("Es sprach Prof. Dr. Jana Ott.", "Jana Ott"),  # a title, no office
+        ("Die Landrätin Anna Berg kam.", "Anna Berg"),  # an office
+    ],
+)
+def test_people_are_found_in_the_sentences_the_rule_reads(sentence: str, value: str) -> None:
+    people = [e.value for e in extract(None, None, sentence) if e.kind == "person"]
+    assert people == [value]
+    # name words without an office or a title around them: no sentence to read
+    assert [
+        e for e in extract(None, None, "Anna Berg und Jana Ott kamen.") if e.kind == "person"
+    ] == []
