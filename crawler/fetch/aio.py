@@ -33,15 +33,15 @@ import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from crawler.fetch.transports import (
-    AddressRefused,
     CheckedHTTPTransport,
     ConnectToTransport,
     Resolve,
+    checked_addresses,
     host_key,
     shared_ssl_context,
     system_resolve,
 )
-from crawler.fetch.urls import ip_literal, non_public_address
+from crawler.fetch.urls import ip_literal
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +74,7 @@ class CheckedResolver(AbstractResolver):
         mapped = self.mapping.get(host_key(host))
         if mapped is not None:
             return [_result(host, *mapped)]
-        try:
-            addresses = await self.resolve_names(host, port)
-        except (OSError, UnicodeError) as exc:
-            # a ConnectError caused by the gaierror: the fetcher does not retry it
-            raise httpx.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        if not addresses:
-            raise httpx.ConnectError(f"cannot resolve {host}: no addresses")
-        for address in addresses:
-            why = non_public_address(address)
-            if why:
-                raise AddressRefused(f"refused {host}: it resolves to {why}")
+        addresses = await checked_addresses(self.resolve_names, host, port, httpx.ConnectError)
         return [_result(host, address, port) for address in addresses]
 
     async def close(self) -> None:

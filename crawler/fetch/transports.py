@@ -54,6 +54,26 @@ def host_key(host: str) -> str:
         return host.lower()
 
 
+async def checked_addresses(
+    resolve: Resolve, host: str, port: int, error: type[Exception]
+) -> list[str]:
+    """``host``'s addresses by ``resolve``, every one public (else :class:`AddressRefused`);
+    a name that does not resolve raises ``error`` (the transport's ``ConnectError``)
+    caused by the resolver's exception: the fetcher does not retry it."""
+    try:
+        addresses = await resolve(host, port)
+    except (OSError, UnicodeError) as exc:
+        raise error(f"cannot resolve {host}: {exc}") from exc
+    if not addresses:
+        raise error(f"cannot resolve {host}: no addresses")
+    for address in addresses:
+        why = non_public_address(address)
+        if why:
+            raise AddressRefused(f"refused {host}: it resolves to {why}")
+    log.debug("%s resolved to %s", host, addresses)
+    return addresses
+
+
 class CheckedNetworkBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend: resolve, refuse non-public addresses, connect to the
     checked ones."""
@@ -87,19 +107,7 @@ class CheckedNetworkBackend(httpcore.AsyncNetworkBackend):
         raise last
 
     async def _checked(self, host: str, port: int) -> list[str]:
-        try:
-            addresses = await self.resolve(host, port)
-        except (OSError, UnicodeError) as exc:
-            # A ConnectError caused by the gaierror: the fetcher does not retry it.
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        if not addresses:
-            raise httpcore.ConnectError(f"cannot resolve {host}: no addresses")
-        for address in addresses:
-            why = non_public_address(address)
-            if why:
-                raise AddressRefused(f"refused {host}: it resolves to {why}")
-        log.debug("%s resolved to %s", host, addresses)
-        return addresses
+        return await checked_addresses(self.resolve, host, port, httpcore.ConnectError)
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
@@ -152,6 +160,7 @@ class ConnectToTransport(httpx.AsyncBaseTransport):
 
 
 __all__ = [
+    "checked_addresses",
     "host_key",
     "AddressRefused",
     "CheckedHTTPTransport",

@@ -104,6 +104,16 @@ def _get(transport: AiohttpTransport, url: str, timeout: float = 5.0) -> httpx.R
     return run(go())
 
 
+def _contents(transport: AiohttpTransport, url: str, times: int) -> list[bytes]:
+    """The bodies of ``times`` GETs of ``url`` through one client."""
+
+    async def go() -> list[bytes]:
+        async with httpx.AsyncClient(transport=transport) as client:
+            return [(await client.get(url)).content for _ in range(times)]
+
+    return run(go())
+
+
 def test_long_headers_keep_alive_and_the_name_in_host() -> None:
     """A 20 KB header (real sites send long cookies and policies; aiohttp's default limit
     is 8 KB) passes; ``Host`` keeps the mapped name; two requests to a name share one
@@ -118,12 +128,7 @@ def test_long_headers_keep_alive_and_the_name_in_host() -> None:
     raw = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
     try:
         transport = AiohttpTransport(_table, {"site.test": f"127.0.0.1:{raw.port}"})
-
-        async def go() -> list[bytes]:
-            async with httpx.AsyncClient(transport=transport) as client:
-                return [(await client.get("http://site.test/")).content for _ in range(3)]
-
-        assert run(go()) == [b"ok"] * 3
+        assert _contents(transport, "http://site.test/", 3) == [b"ok"] * 3
         assert raw.connections == 1
     finally:
         raw.close()
@@ -225,13 +230,8 @@ def test_an_answer_aiohttp_refuses_is_asked_of_httpx_and_its_host_stays_there(
     raw = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok")
     try:
         transport = AiohttpTransport(_table, {"site.test": f"127.0.0.1:{raw.port}"})
-
-        async def go() -> list[bytes]:
-            async with httpx.AsyncClient(transport=transport) as client:
-                return [(await client.get("http://site.test/p")).content for _ in range(2)]
-
         with caplog.at_level("INFO", logger="crawler.fetch.aio"):
-            assert run(go()) == [b"ok", b"ok"]
+            assert _contents(transport, "http://site.test/p", 2) == [b"ok", b"ok"]
         assert len(raw.heads) == 3  # refused once, then httpx twice
         assert [r.message.count("httpx's transport") for r in caplog.records] == [1]
     finally:
