@@ -147,6 +147,11 @@ class FetchResult:
     def gone(self) -> bool:
         return self.status in (404, 410)
 
+    @property
+    def content_type(self) -> str:
+        """The answer's media type, lower case, without parameters (``""``: none given)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
 
 @dataclass
 class Candidate:

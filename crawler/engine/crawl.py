@@ -400,7 +400,7 @@ class _Crawl:
             self._record_error(result)
             return "error"
         self.stats.fetched += 1
-        ctype = result.headers.get("content-type", "").split(";")[0].strip().lower()
+        ctype = result.content_type
         if ctype and ctype not in HTML_TYPES:
             self.stats.skipped += 1
             log.info("%s: not a page (%s), skipped", cand.url, ctype)

@@ -79,10 +79,6 @@ class MediaJob:
     page_url: str
 
 
-def content_type(result: FetchResult) -> str:
-    return result.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
 def type_problem(kind: str, ctype: str) -> str | None:
     """Why a response of type ``ctype`` is not an acceptable ``kind`` file, or None."""
     if kind == "image":
@@ -199,7 +195,7 @@ class MediaQueue:
         if problem is None and not result.ok:
             problem = f"HTTP {result.status}"
         if problem is None:
-            problem = type_problem(job.kind, content_type(result))
+            problem = type_problem(job.kind, result.content_type)
         if problem is not None:
             if cap < self.crawler.media_max_file_bytes and "response exceeds" in problem:
                 # over what was left of the run's budget, not over the file cap: no row, so
@@ -279,7 +275,6 @@ __all__ = [
     "ATTACHMENT_TYPES",
     "MediaJob",
     "MediaQueue",
-    "content_type",
     "media_enabled",
     "type_problem",
 ]

@@ -33,7 +33,7 @@ def is_page(result: FetchResult) -> bool:
     content type is HTML or not given."""
     if not result.ok or result.not_modified:
         return False
-    ctype = result.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = result.content_type
     return not ctype or ctype in HTML_TYPES
 
 

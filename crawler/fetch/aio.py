@@ -37,6 +37,7 @@ from crawler.fetch.transports import (
     ConnectToTransport,
     Resolve,
     checked_addresses,
+    connect_targets,
     host_key,
     shared_ssl_context,
     system_resolve,
@@ -62,11 +63,8 @@ class CheckedResolver(AbstractResolver):
 
     def __init__(self, resolve: Resolve, connect_to: dict[str, str] | None = None) -> None:
         self.resolve_names = resolve
-        #: host (ASCII, as connections and the ``Host`` header name it) → (ip, port)
-        self.mapping: dict[str, tuple[str, int]] = {}
-        for name, target in (connect_to or {}).items():
-            ip, _, port = target.rpartition(":")
-            self.mapping[host_key(name)] = (ip.strip("[]"), int(port))
+        #: host (:func:`~crawler.fetch.transports.host_key`) → (ip, port)
+        self.mapping = connect_targets(connect_to or {})
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -164,8 +162,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         timeout = request.extensions.get("timeout", {})
         url = yarl.URL(str(request.url), encoded=True)
         extra: dict[str, Any] = {}
-        target = self.resolver.mapping.get(host) if ip_literal(host) is not None else None
-        if target is not None:
+        target = self.resolver.mapping.get(host)  # a mapped name goes through the resolver
+        if target is not None and ip_literal(host) is not None:
             url = url.with_host(target[0]).with_port(target[1])
             extra["server_hostname"] = host
         with _as_httpx(request, "connect"):

@@ -44,14 +44,26 @@ async def system_resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+@functools.lru_cache(maxsize=4096)  # asked at every request: a crawl has few hosts
 def host_key(host: str) -> str:
-    """A host as the mapping keys it: lower case, ASCII (IDNA 2008, as httpx writes it in
-    the URL), no trailing dot, an IPv6 address without brackets."""
+    """A host as ``connect_to`` mappings key it: lower case, one form for a Unicode name
+    and its IDNA 2008 spelling (httpx's), no trailing dot, an IPv6 address without
+    brackets."""
     host = host.strip().rstrip(".").strip("[]")
     try:
         return httpx.URL(f"http://[{host}]/" if ":" in host else f"http://{host}/").host.lower()
     except (httpx.InvalidURL, UnicodeError):
         return host.lower()
+
+
+def connect_targets(mapping: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """A ``connect_to`` mapping (``name → "ip:port"``, ``"[v6]:port"``) as
+    :func:`host_key` → ``(ip, port)``."""
+    targets: dict[str, tuple[str, int]] = {}
+    for name, target in mapping.items():
+        ip, _, port = target.rpartition(":")
+        targets[host_key(name)] = (ip.strip("[]"), int(port))
+    return targets
 
 
 async def checked_addresses(
@@ -144,14 +156,14 @@ class ConnectToTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, inner: httpx.AsyncBaseTransport, mapping: dict[str, str]):
         self.inner = inner
-        self.mapping = {host_key(k): v for k, v in mapping.items()}
+        self.mapping = connect_targets(mapping)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         target = self.mapping.get(host_key(request.url.host))
         if target:
-            ip, _, port = target.rpartition(":")
+            ip, port = target
             name = request.url.host
-            request.url = request.url.copy_with(host=ip.strip("[]"), port=int(port))
+            request.url = request.url.copy_with(host=ip, port=port)
             request.extensions = {**request.extensions, "sni_hostname": name}
         return await self.inner.handle_async_request(request)
 
@@ -161,6 +173,7 @@ class ConnectToTransport(httpx.AsyncBaseTransport):
 
 __all__ = [
     "checked_addresses",
+    "connect_targets",
     "host_key",
     "AddressRefused",
     "CheckedHTTPTransport",
