@@ -18,6 +18,7 @@ order:
 connection; the modules a task needs are imported once, in the fork server) when the
 crawl has at least :data:`PROCESS_MIN_PAGES` pages to check and ``crawler.extract_processes``
 allows it; else, and after a worker process dies, in :data:`EXTRACT_THREADS` threads.
+The worker processes run at a lower CPU priority (:data:`WORKER_NICE`) than the crawl.
 The results go back to the crawl's event loop, which writes them.
 """
 
@@ -72,6 +73,21 @@ IN_FLIGHT_PER_WORKER = 32
 #: bytes of the bodies of the pages handed on together at most (the memory bound when
 #: pages are big; a bigger page passes when it is the only one)
 IN_FLIGHT_BYTES = 64 * 1024 * 1024
+
+#: how much lower the worker processes' CPU priority is than the crawl's (``nice``
+#: increment): when the cores are busy the event loop, which starts requests on time and
+#: serves the sockets, runs first and the extraction takes the rest. Two cores at 2,000
+#: hosts: the loop waited ~4 s for a core instead of 7-8 s (BENCHMARKS.md, stop 26)
+WORKER_NICE = 10
+
+
+def lower_priority() -> None:
+    """Run this worker process at :data:`WORKER_NICE` below its parent (where the platform
+    has ``os.nice``; a failure leaves the priority as it is)."""
+    try:
+        os.nice(WORKER_NICE)
+    except (AttributeError, OSError) as exc:
+        log.debug("worker priority left as it is: %s", exc)
 
 
 @dataclass(frozen=True)
@@ -319,7 +335,9 @@ class ExtractPool:
         context = multiprocessing.get_context("forkserver")
         modules = ["crawler.engine.workers", *self.preload]
         context.set_forkserver_preload(modules)  # used when the fork server starts
-        self._processes = ProcessPoolExecutor(self.size, mp_context=context)
+        self._processes = ProcessPoolExecutor(
+            self.size, mp_context=context, initializer=lower_priority
+        )
         log.debug("extracting in %d worker processes", self.size)
 
     def _executor(self) -> Executor:
@@ -441,6 +459,8 @@ __all__ = [
     "ExtractOutcome",
     "ExtractPool",
     "ExtractTask",
+    "WORKER_NICE",
+    "lower_priority",
     "NO_STORE",
     "RemoteTraceback",
     "extract_task",

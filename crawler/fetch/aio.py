@@ -39,6 +39,7 @@ from crawler.fetch.transports import (
     checked_addresses,
     connect_targets,
     host_key,
+    keepalive_for,
     shared_ssl_context,
     system_resolve,
 )
@@ -53,8 +54,6 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 256
 #: bytes a chunk of the response body at most
 CHUNK = 64 * 1024
-#: seconds an idle keep-alive connection stays open (httpx's pool: 5)
-KEEPALIVE = 5.0
 
 
 class CheckedResolver(AbstractResolver):
@@ -102,9 +101,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         resolve: Resolve = system_resolve,
         connect_to: dict[str, str] | None = None,
         max_connections: int = 100,
+        keepalive: float | None = None,
     ) -> None:
         self.resolver = CheckedResolver(resolve, connect_to)
         self.max_connections = max_connections
+        #: seconds an idle connection stays open (default: :func:`keepalive_for` no delay)
+        self.keepalive = keepalive_for(0) if keepalive is None else keepalive
         self.connect_to = dict(connect_to or {})
         self._session: aiohttp.ClientSession | None = None
         self._lenient_hosts: set[str] = set()
@@ -120,7 +122,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 resolver=self.resolver,
                 use_dns_cache=False,  # every connection resolves and checks, as before
                 limit=self.max_connections,
-                keepalive_timeout=KEEPALIVE,
+                keepalive_timeout=self.keepalive,
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -136,7 +138,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _httpx(self) -> httpx.AsyncBaseTransport:
         """httpx's own transport, for hosts whose answers aiohttp refuses."""
         if self._lenient is None:
-            inner: httpx.AsyncBaseTransport = CheckedHTTPTransport(self.resolver.resolve_names)
+            inner: httpx.AsyncBaseTransport = CheckedHTTPTransport(
+                self.resolver.resolve_names, self.keepalive
+            )
             if self.connect_to:
                 inner = ConnectToTransport(inner, self.connect_to)
             self._lenient = inner

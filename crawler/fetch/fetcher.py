@@ -45,6 +45,7 @@ from crawler.fetch.transports import (
     CheckedHTTPTransport,
     ConnectToTransport,
     Resolve,
+    keepalive_for,
     system_resolve,
 )
 from crawler.fetch.urls import UrlPolicy, non_public_address, without_userinfo
@@ -132,10 +133,14 @@ class Fetcher:
         self._mapped = frozenset(h.lower().rstrip(".") for h in source.connect_to)
         # Host names are resolved and checked where connections are opened.
         inner: httpx.AsyncBaseTransport
+        # Idle connections outlive the delay between two requests to their host.
+        keepalive = keepalive_for(crawler.delay)
         if transport is None and crawler.http_client == "aiohttp":
-            inner = AiohttpTransport(resolve or system_resolve, source.connect_to)
+            inner = AiohttpTransport(
+                resolve or system_resolve, source.connect_to, keepalive=keepalive
+            )
         else:
-            inner = transport or CheckedHTTPTransport(resolve or system_resolve)
+            inner = transport or CheckedHTTPTransport(resolve or system_resolve, keepalive)
             if source.connect_to:
                 inner = ConnectToTransport(inner, source.connect_to)
         # Requests go straight to the transport: the client would parse every Location

@@ -132,20 +132,37 @@ def shared_ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+#: seconds an idle keep-alive connection stays open beyond the politeness delay (httpx's
+#: pool keeps one 5 s in all)
+KEEPALIVE = 5.0
+#: seconds an idle connection stays open at most, however long the delay
+MAX_KEEPALIVE = 60.0
+
+
+def keepalive_for(delay: float) -> float:
+    """Seconds an idle connection stays open when requests to its host are ``delay`` s
+    apart: the delay and :data:`KEEPALIVE` more, at most :data:`MAX_KEEPALIVE`. A pool
+    that closed it sooner (httpx's 5 s) would open a connection for every request once the
+    delay is longer: a TCP (and TLS) handshake more on both sides each time. The server
+    may still close it first; the next request then opens another."""
+    return min(MAX_KEEPALIVE, max(0.0, delay) + KEEPALIVE)
+
+
 class CheckedHTTPTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport (no retries, default limits) over :class:`CheckedNetworkBackend`.
+    """httpx's transport (no retries, default limits) over :class:`CheckedNetworkBackend`;
+    idle connections kept ``keepalive`` seconds (default: :func:`keepalive_for` no delay).
 
     httpx 0.28 takes no network backend, so the pool it builds is replaced by the same
     pool with ours (pyproject pins httpx below 0.29 for this)."""
 
-    def __init__(self, resolve: Resolve = system_resolve) -> None:
+    def __init__(self, resolve: Resolve = system_resolve, keepalive: float | None = None) -> None:
         super().__init__(retries=0, verify=shared_ssl_context())
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=shared_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=5.0,
+            keepalive_expiry=keepalive_for(0) if keepalive is None else keepalive,
             network_backend=CheckedNetworkBackend(resolve),
         )
 
@@ -172,6 +189,9 @@ class ConnectToTransport(httpx.AsyncBaseTransport):
 
 
 __all__ = [
+    "KEEPALIVE",
+    "MAX_KEEPALIVE",
+    "keepalive_for",
     "checked_addresses",
     "connect_targets",
     "host_key",

@@ -7,12 +7,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import pathlib
 
 import pytest
 
 from crawler.config.settings import SourceConfig
-from crawler.engine.workers import PROCESS_MIN_PAGES, ExtractPool, ExtractTask, extract_task
+from crawler.engine.workers import (
+    PROCESS_MIN_PAGES,
+    WORKER_NICE,
+    ExtractPool,
+    ExtractTask,
+    extract_task,
+)
 from crawler.records import FetchResult
 
 URL = "http://www.example.test/presse/kita"
@@ -42,6 +49,19 @@ def test_a_worker_process_extracts_what_a_thread_extracts() -> None:
     assert done == extract_task(_task())
     assert done.page.title == "Neue Kita eröffnet"
     assert done.page.links == ["http://www.example.test/presse/andere"]  # canonical
+
+
+def test_worker_processes_run_at_a_lower_priority_than_the_crawl() -> None:
+    """The event loop (requests on time, sockets served) gets a busy core first."""
+    pool = ExtractPool(processes=2)
+    try:
+        asyncio.run(pool.run(_task()))  # the processes are started
+        executor = pool._processes
+        assert executor is not None
+        niceness = executor.submit(os.nice, 0).result()
+    finally:
+        pool.shutdown()
+    assert niceness == min(19, os.nice(0) + WORKER_NICE)
 
 
 def test_a_dead_worker_process_sends_the_work_to_threads(caplog: pytest.LogCaptureFixture) -> None:
