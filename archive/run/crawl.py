@@ -4,7 +4,8 @@
 The CLI, the scheduler and the tests start crawls here with a database; everything about
 *how* a source is crawled lives in the engine. After the runs, a source that finished ``ok``
 with at least ``crawler.learn_after`` stored pages and no learned template gets one
-(:mod:`archive.run.learn`).
+(:mod:`archive.run.learn`). While the runs write, WAL checkpoints happen in a thread of
+their own (:mod:`archive.store.checkpoint`), not in the crawl's event loop.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sqlite_utils
 
 from archive.run.learn import learn_missing
 from archive.run.pool import default_workers
+from archive.store.checkpoint import BackgroundCheckpoints
 from archive.store.sqlite import SqliteStore
 from crawler.config.settings import Config, SourceConfig
 from crawler.engine import crawl as engine
@@ -44,15 +46,16 @@ def crawl_source(
     stop: threading.Event | None = None,
 ) -> CrawlStats:
     """Crawl one source into ``db``; see :func:`crawler.engine.crawl.crawl_source`."""
-    stats = engine.crawl_source(
-        SqliteStore(db),
-        config,
-        source,
-        progress=progress,
-        transport=transport,
-        capture=capture,
-        stop=stop,
-    )
+    with BackgroundCheckpoints(db):
+        stats = engine.crawl_source(
+            SqliteStore(db),
+            config,
+            source,
+            progress=progress,
+            transport=transport,
+            capture=capture,
+            stop=stop,
+        )
     learn_templates(db, config, [stats])
     return stats
 
@@ -69,16 +72,17 @@ def crawl_sources(
     parallel: int = 8,
 ) -> list[CrawlStats]:
     """Crawl several sources into ``db``; see :func:`crawler.engine.crawl.crawl_sources`."""
-    runs = engine.crawl_sources(
-        SqliteStore(db),
-        config,
-        sources,
-        progress=progress,
-        transport=transport,
-        capture=capture,
-        stop=stop,
-        parallel=parallel,
-    )
+    with BackgroundCheckpoints(db):
+        runs = engine.crawl_sources(
+            SqliteStore(db),
+            config,
+            sources,
+            progress=progress,
+            transport=transport,
+            capture=capture,
+            stop=stop,
+            parallel=parallel,
+        )
     learn_templates(db, config, runs)
     return runs
 
