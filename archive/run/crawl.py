@@ -45,18 +45,12 @@ def crawl_source(
     capture: bool = True,
     stop: threading.Event | None = None,
 ) -> CrawlStats:
-    """Crawl one source into ``db``; see :func:`crawler.engine.crawl.crawl_source`."""
-    with BackgroundCheckpoints(db):
-        stats = engine.crawl_source(
-            SqliteStore(db),
-            config,
-            source,
-            progress=progress,
-            transport=transport,
-            capture=capture,
-            stop=stop,
-        )
-    learn_templates(db, config, [stats])
+    """Crawl one source into ``db``; see :func:`crawler.engine.crawl.crawl_source` (an
+    unexpected error fails the run and is raised)."""
+    (stats,) = crawl_sources(
+        db, config, (source,), progress=progress, transport=transport, capture=capture,
+        stop=stop, raise_failure=True,
+    )  # fmt: skip
     return stats
 
 
@@ -70,6 +64,7 @@ def crawl_sources(
     capture: bool = True,
     stop: threading.Event | None = None,
     parallel: int = 8,
+    raise_failure: bool = False,
 ) -> list[CrawlStats]:
     """Crawl several sources into ``db``; see :func:`crawler.engine.crawl.crawl_sources`."""
     with BackgroundCheckpoints(db):
@@ -82,6 +77,7 @@ def crawl_sources(
             capture=capture,
             stop=stop,
             parallel=parallel,
+            raise_failure=raise_failure,
         )
     learn_templates(db, config, runs)
     return runs
