@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import itemgetter
+from itertools import compress
+from operator import and_, itemgetter, or_
 
 from archive.indexes.german import stem, words
 from archive.indexes.topics import vocabulary as v
@@ -96,12 +97,20 @@ def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
 _NAME_TITLES = frozenset({"Dr", "Prof"})
 
 
-def _anchored(toks: tuple[Token, ...]) -> bool:
-    """Whether ``toks`` holds a word every person of :func:`_people` needs: an office
-    (``Bürgermeisterin …``, ``…, Präsidentin des …``) or a title opening a name. Few
-    sentences do (1 in 75 of the German dev pages), so the others skip the name-word loop."""
-    texts = tuple(map(_TEXT, toks))
-    return not _NAME_TITLES.isdisjoint(texts) or any(map(is_office, texts))
+def _anchors(texts: tuple[str, ...]) -> list[bool] | None:
+    """Where a person of :func:`_people` can be anchored: the offices and academic titles
+    opening a name, per token; ``None`` when the sentence holds neither (1 sentence in 75 of
+    the German dev pages has one), so the others skip the name-word loop."""
+    offices = list(map(is_office, texts))
+    if any(offices) or not _NAME_TITLES.isdisjoint(texts):
+        return offices
+    return None
+
+
+def _comma_office(texts: tuple[str, ...], offices: list[bool]) -> bool:
+    """Whether a comma is followed by an office (``Sabine Riewenherm, Präsidentin``): the
+    only way a person without an office or a title before the name is found."""
+    return any(map(and_, map(",".__eq__, texts), offices[1:]))
 
 
 _TEXT = itemgetter(0)  # Token.text
@@ -109,12 +118,18 @@ _TEXT = itemgetter(0)  # Token.text
 
 def _people(s: Sentence) -> list[Entity]:
     toks = s.tokens
-    if not _anchored(toks):
+    texts = tuple(map(_TEXT, toks))
+    offices = _anchors(texts)
+    if offices is None:
         return []
+    if _comma_office(texts, offices):
+        found = starts(toks, _may_person)
+    else:  # a name word alone finds nobody: only offices and titles open a person
+        found = compress(range(len(toks)), map(or_, offices, map(_NAME_TITLES.__contains__, texts)))
     out: list[Entity] = []
     resume = 0
     # the tokens a rule can start at, in order; after a person, those after its name
-    for i in starts(toks, _may_person):
+    for i in found:
         if i < resume:
             continue
         start = i
