@@ -97,3 +97,67 @@ def test_people_are_found_in_the_sentences_the_rule_reads(sentence: str, value: 
     assert [
         e for e in extract(None, None, "Anna Berg und Jana Ott kamen.") if e.kind == "person"
     ] == []
+
+
+#: Pieces of sentences for the people rule: offices (before and after a name, with a
+#: modifier), titles, name words, commas, common nouns and words that are none of these.
+_PEOPLE_PIECES = (
+    "Oberbürgermeisterin Bürgermeister Präsidentin Landrätin Erste Stadträtin Dr . Prof "
+    "Dipl - Ing med Katrin Albers Sabine Riewenherm Jana Ott Anna , , des Amtes Rathaus "
+    "Verwaltung und kam Stadt Die Förderung BfN Berg"
+).split()
+
+
+def _people_of(sentence: str) -> list[tuple[str, str | None, int]]:
+    return [(e.value, e.role, e.position) for e in extract(None, None, sentence)
+            if e.kind == "person"]  # fmt: skip
+
+
+def test_people_without_a_comma_before_an_office_are_those_every_start_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rule tries name words as starts only when a comma precedes an office: with every
+    start tried (the plain form), the same people at the same places."""
+    from archive.indexes.topics import entities
+
+    rng = random.Random(4)
+    sentences = [
+        " ".join(rng.choice(_PEOPLE_PIECES) for _ in range(rng.randrange(1, 16)))
+        for _ in range(4_000)
+    ]
+    fast = [_people_of(s) for s in sentences]
+    monkeypatch.setattr(entities, "_comma_office", lambda texts, offices: True)
+    text._part.cache_clear()
+    plain = [_people_of(s) for s in sentences]
+    assert fast == plain
+    assert sum(map(bool, fast)) > 500  # the sentences do hold people
+
+
+def test_a_comma_before_an_office_is_what_opens_a_name_alone() -> None:
+    from archive.indexes.topics.entities import _anchors, _comma_office
+
+    def comma_office(sentence: str) -> bool:
+        texts = tuple(t.text for t in tokens(sentence))
+        offices = _anchors(texts)
+        return offices is not None and _comma_office(texts, offices)
+
+    assert comma_office("Sabine Riewenherm, Präsidentin des Amtes")
+    assert not comma_office("Sabine Riewenherm, die Präsidentin")
+    assert not comma_office("Präsidentin Sabine Riewenherm,")
+    assert not comma_office("Dr. Jana Ott")
+
+
+def test_entity_keys_are_the_same_from_the_cache() -> None:
+    from archive.indexes.topics.entities import entity_key
+
+    values = [
+        ("organisation", "Interkulturelles Büro"),
+        ("place", "Frankfurter Straße 12"),
+        ("person", "Katrin  Albers"),
+        ("amount", "600000"),
+        ("date", "2026-03-12"),
+    ]
+    first = [entity_key(kind, value) for kind, value in values]
+    entity_key.cache_clear()
+    assert [entity_key.__wrapped__(kind, value) for kind, value in values] == first
+    assert [entity_key(kind, value) for kind, value in values] == first
