@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import compress
-from operator import and_, itemgetter, or_
+from operator import itemgetter
 
 from archive.indexes.german import stem, words
 from archive.indexes.topics import vocabulary as v
@@ -97,20 +96,26 @@ def _names(toks: tuple[Token, ...], j: int, most: int = 3) -> int:
 _NAME_TITLES = frozenset({"Dr", "Prof"})
 
 
-def _anchors(texts: tuple[str, ...]) -> list[bool] | None:
-    """Where a person of :func:`_people` can be anchored: the offices and academic titles
-    opening a name, per token; ``None`` when the sentence holds neither (1 sentence in 75 of
-    the German dev pages has one), so the others skip the name-word loop."""
-    offices = list(map(is_office, texts))
-    if any(offices) or not _NAME_TITLES.isdisjoint(texts):
-        return offices
-    return None
+def _anchored(texts: tuple[str, ...]) -> bool:
+    """Whether ``texts`` holds a word every person of :func:`_people` needs: an office
+    (``Bürgermeisterin …``, ``…, Präsidentin des …``) or a title opening a name. Few
+    sentences do (1 in 75 of the German dev pages), so the others skip the name-word loop."""
+    return not _NAME_TITLES.isdisjoint(texts) or any(map(is_office, texts))
 
 
-def _comma_office(texts: tuple[str, ...], offices: list[bool]) -> bool:
+def _comma_office(texts: tuple[str, ...]) -> bool:
     """Whether a comma is followed by an office (``Sabine Riewenherm, Präsidentin``): the
-    only way a person without an office or a title before the name is found."""
-    return any(map(and_, map(",".__eq__, texts), offices[1:]))
+    only way :func:`_people` finds a person whose name no office or title opens."""
+    return "," in texts and any(
+        is_office(after) for comma, after in zip(texts[:-1], texts[1:], strict=True) if comma == ","
+    )
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _opens_person(word: str) -> bool:
+    """Whether ``word`` is an office or an academic title: where :func:`_people` can find
+    a person in a sentence without a comma before an office."""
+    return is_office(word) or word in _NAME_TITLES
 
 
 _TEXT = itemgetter(0)  # Token.text
@@ -119,13 +124,11 @@ _TEXT = itemgetter(0)  # Token.text
 def _people(s: Sentence) -> list[Entity]:
     toks = s.tokens
     texts = tuple(map(_TEXT, toks))
-    offices = _anchors(texts)
-    if offices is None:
+    if not _anchored(texts):
         return []
-    if _comma_office(texts, offices):
-        found = starts(toks, _may_person)
-    else:  # a name word alone finds nobody: only offices and titles open a person
-        found = compress(range(len(toks)), map(or_, offices, map(_NAME_TITLES.__contains__, texts)))
+    # a name word alone opens a person only before ", <office>": without such a comma, only
+    # offices and titles are tried (the name words would find nobody)
+    found = starts(toks, _may_person if _comma_office(texts) else _opens_person)
     out: list[Entity] = []
     resume = 0
     # the tokens a rule can start at, in order; after a person, those after its name
@@ -331,6 +334,9 @@ def _organisations(s: Sentence, aliases: dict[str, str]) -> list[Entity]:
     return out
 
 
+_TAKEN = b"\x01"
+
+
 def _longest_first(e: Entity) -> int:
     return -len(e.text)
 
@@ -363,16 +369,18 @@ def extract(
     aliases: dict[str, str] = {}
     for s in page_sentences(title, lead, body, captions):
         people = _people(s)
-        taken: set[int] = set()
         orgs = _organisations(s, aliases)
         orgs.sort(key=_longest_first)
+        # the characters of the sentence taken by a person or an organisation (theirs are
+        # spans of the sentence, entity()); a byte each: marked and tested in C
+        taken = bytearray(len(s.text))
         for e in [*people, *orgs, *places(s, city), *money(s), *dates(s, published)]:
+            at = e.position - s.start
             if e.kind in ("person", "organisation"):
-                span = set(range(e.position, e.position + len(e.text)))
-                if span & taken:
+                if taken.find(1, at, at + len(e.text)) != -1:
                     continue
-                taken |= span
-            elif e.kind == "place" and e.position in taken:
+                taken[at : at + len(e.text)] = _TAKEN * len(e.text)
+            elif e.kind == "place" and 0 <= at < len(taken) and taken[at]:
                 continue
             found.setdefault((e.kind, e.position), e)
     return sorted(found.values(), key=lambda e: (e.position, e.kind))
