@@ -160,3 +160,45 @@ def test_entity_keys_are_the_same_from_the_cache() -> None:
     entity_key.cache_clear()
     assert [entity_key.__wrapped__(kind, value) for kind, value in values] == first
     assert [entity_key(kind, value) for kind, value in values] == first
+
+
+def _plain_extract(body: str, city: str | None) -> list[object]:
+    """:func:`extract` with the overlaps tested on sets of positions (its first form)."""
+    from archive.indexes.topics import entities as en
+
+    found: dict[tuple[str, int], object] = {}
+    aliases: dict[str, str] = {}
+    for s in text.page_sentences(None, None, body, None):
+        orgs = en._organisations(s, aliases)
+        orgs.sort(key=en._longest_first)
+        taken: set[int] = set()
+        for e in [*en._people(s), *orgs, *en.places(s, city), *en.money(s),
+                  *en.dates(s, "2026-03-01")]:  # fmt: skip
+            if e.kind in ("person", "organisation"):
+                span = set(range(e.position, e.position + len(e.text)))
+                if span & taken:
+                    continue
+                taken |= span
+            elif e.kind == "place" and e.position in taken:
+                continue
+            found.setdefault((e.kind, e.position), e)
+    return sorted(found.values(), key=lambda e: (e.position, e.kind))  # type: ignore[attr-defined]
+
+
+def test_overlapping_entities_are_dropped_as_the_sets_of_positions_drop_them() -> None:
+    """People, organisations and places that overlap (``Bürgermeisterin`` in ``Amt der
+    Bürgermeisterin``, a city inside an organisation's name): the marks of the sentence's
+    characters keep what the sets of positions kept."""
+    pieces = [*_PEOPLE_PIECES] + (
+        "Jugendamt Amt für Soziales Stadt Rüsselsheim am Main Waldstraße 12 in Königstädten "
+        "Bundesamt Naturschutz ( BfN ) das GmbH e.V. 600.000 Euro am 12. März um 18 Uhr ".split()
+    )
+    rng = random.Random(5)
+    kinds = set()
+    for _ in range(3_000):
+        body = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 20)))
+        city = rng.choice([None, "Rüsselsheim am Main"])
+        found = extract(None, None, body, city=city, published="2026-03-01")
+        assert found == _plain_extract(body, city), body
+        kinds.update(e.kind for e in found)
+    assert kinds == {"person", "organisation", "place", "amount", "date"}
