@@ -253,14 +253,20 @@ def score_all(db: sqlite_utils.Database) -> None:
 
 
 def refresh_pages(
-    db: sqlite_utils.Database, urls: Sequence[str], prepared: Mapping[str, Any] | None = None
+    db: sqlite_utils.Database,
+    urls: Sequence[str],
+    prepared: Mapping[str, Any] | None = None,
+    *,
+    new: bool = False,
 ) -> None:
     """Recompute candidates, entities and scores of ``urls`` (gone pages: rows deleted);
-    ``prepared`` as for :func:`_analyse`."""
+    ``prepared`` as for :func:`_analyse`. ``new``: the pages were first archived now, so
+    they have no rows here yet (``pages`` rows are never deleted): nothing to delete."""
     if not urls:
         return
     with db.atomic():
-        _delete(db, ["topic_terms", "page_entities"], urls)  # page_topics: by score_pages
+        if not new:
+            _delete(db, ["topic_terms", "page_entities"], urls)  # page_topics: by score_pages
         params = {"urls": json.dumps(list(urls))}
         rows = db.execute(f"{_PAGES} WHERE p.url IN ({_SELECTED})", params).fetchall()
         _analyse(db, rows, prepared)
@@ -307,7 +313,7 @@ class TopicsIndex(DerivedIndex):
         new: bool,
         prepared: Mapping[str, Any] | None = None,
     ) -> None:
-        refresh_pages(db, urls, prepared)
+        refresh_pages(db, urls, prepared, new=new)
 
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
         score_source(db, source)
