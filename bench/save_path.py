@@ -9,6 +9,8 @@ page of ``bench/throughput.py``'s ``page_body`` is extracted and prepared as the
     python bench/save_path.py --hosts 100 --pages 5            # CPU ms a page
     python bench/save_path.py --hosts 100 --pages 5 --trace    # SQL statements a page
     valgrind --tool=cachegrind --cache-sim=no python bench/save_path.py --hosts 100 --pages 5
+    valgrind --tool=cachegrind --cache-sim=no python bench/save_path.py ... --no-save
+    (the difference of the two: the saves' instructions)
 
 ``--dump FILE`` writes every table of the archive (rows sorted, wall-clock columns left
 out) to compare two versions of the writer.
@@ -65,7 +67,9 @@ def _pages(hosts: int, pages: int) -> list[tuple[str, Any]]:
     return out
 
 
-def run(hosts: int, pages: int, trace: bool, dump: str | None, rounds: int) -> None:
+def run(
+    hosts: int, pages: int, trace: bool, dump: str | None, rounds: int, save: bool = True
+) -> None:
     fetched = _pages(hosts, pages)
     with tempfile.TemporaryDirectory() as tmp:
         db = open_archive(Path(tmp) / "archive.db")
@@ -85,7 +89,7 @@ def run(hosts: int, pages: int, trace: bool, dump: str | None, rounds: int) -> N
             db.conn.set_trace_callback(lambda sql: counts.update([_shape(sql)]))
         outcomes: collections.Counter[str] = collections.Counter()
         cpu = time.process_time()
-        for _ in range(rounds):  # a second round: every page unchanged
+        for _ in range(rounds if save else 0):  # a second round: every page unchanged
             for i, (source, url, result, done) in enumerate(work):
                 if store.batch is None:
                     store.begin_batch()
@@ -104,7 +108,7 @@ def run(hosts: int, pages: int, trace: bool, dump: str | None, rounds: int) -> N
                     store.commit_batch()
         cpu = time.process_time() - cpu
         db.conn.set_trace_callback(None)
-        n = len(work) * rounds
+        n = max(1, len(work) * rounds if save else 0)
         print(f"{n} saves {dict(outcomes)}: {cpu * 1000 / n:.3f} ms CPU a page")
         if trace:
             total = sum(counts.values())
@@ -146,8 +150,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--dump")
+    parser.add_argument(
+        "--no-save",
+        action="store_true",
+        help="everything but the saves (what an instruction count subtracts)",
+    )
     args = parser.parse_args()
-    run(args.hosts, args.pages, args.trace, args.dump, args.rounds)
+    run(args.hosts, args.pages, args.trace, args.dump, args.rounds, not args.no_save)
 
 
 if __name__ == "__main__":

@@ -217,8 +217,10 @@ def save_page(
     pending changes) the derived indexes are updated when the batch ends; ``prepared``: the page's
     :func:`archive.indexes.registry.prepare` result (:func:`archive.store.record.prepare_page`).
     """
+    if not page.url:
+        raise ValueError("save_page: the extracted page has no URL")
     return _save_page(
-        db, source, page, fetch, _stored_row(db, page.url),
+        db, source, page, fetch, _stored_row(db, page.url), fetch_time(fetch),
         capture=capture, event=event, batch=batch, prepared=prepared,
     )  # fmt: skip
 
@@ -247,6 +249,7 @@ def _save_page(
     page: Extracted,
     fetch: FetchResult,
     cur: tuple[Any, ...] | None,
+    now: str,
     *,
     capture: Any,
     event: str | None,
@@ -254,10 +257,10 @@ def _save_page(
     prepared: Mapping[str, Any] | None,
 ) -> str:
     """:func:`save_page` given ``cur``, the page's :data:`_STORED_ROW` read in the same
-    transaction with nothing written to the page since (``None``: not stored)."""
+    transaction with nothing written to the page since (``None``: not stored); ``now``:
+    :func:`fetch_time` of ``fetch``."""
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")
-    now = fetch_time(fetch)
     # the stored date stays when the new one comes from a weaker source (archive/store/dates.py)
     page, conflict = dates.settle(db, page, None if cur is None else (cur[6], cur[7]))
     record = page_record(source, page, fetch)
@@ -392,7 +395,7 @@ def save_fetched_page(
                 revisions.save_alias(db, *pending, when)
             return "unchanged"
     outcome = _save_page(
-        db, source, page, fetch, cur,
+        db, source, page, fetch, cur, when,
         capture=capture, event=None, batch=batch, prepared=prepared,
     )  # fmt: skip
     if pending:
