@@ -129,14 +129,14 @@ def refresh_pages(db: sqlite_utils.Database, urls: Iterable[str], *, new: bool =
     """Recompute the rows of the source pages ``urls`` (``new``: they were just archived
     for the first time, so the body links of other pages to them start to count)."""
     wanted = set(urls)
-    if new:
-        for url in list(wanted):
-            wanted.update(
-                row[0] for row in db.execute(
-                    "SELECT DISTINCT page_url FROM revision_links WHERE url = ? AND rel = 'body'",
-                    [url],
-                )
-            )  # fmt: skip
+    if new and wanted:  # one statement for them all (one per page was ~0.02 ms a page)
+        wanted.update(
+            row[0] for row in db.execute(
+                "SELECT DISTINCT page_url FROM revision_links WHERE rel = 'body' "
+                "AND url IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted(wanted))],
+            )
+        )  # fmt: skip
     if not wanted:
         return
     params = {"urls": json.dumps(sorted(wanted))}

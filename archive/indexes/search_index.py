@@ -19,6 +19,7 @@ corrupt the index silently.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,14 @@ _DELETE = (
     f"VALUES ('delete', ?{', ?' * len(INDEX_COLUMNS)})"
 )
 _PAGE = f"SELECT rowid, {', '.join(SOURCE_COLUMNS)} FROM pages WHERE url = ?"
+#: :data:`_PAGE` for the URLs of a JSON list, each row led by its URL
+_PAGES = (
+    f"SELECT url, rowid, {', '.join(SOURCE_COLUMNS)} FROM pages "
+    "WHERE url IN (SELECT value FROM json_each(?))"
+)
+#: which rowids of a JSON list are in the index (a contentless FTS5 table keeps one
+#: docsize row per indexed document)
+_INDEXED = f"SELECT id FROM {TABLE}_docsize WHERE id IN (SELECT value FROM json_each(?))"
 
 
 def search_record(page: dict[str, Any]) -> dict[str, str]:
@@ -150,11 +159,18 @@ class SearchIndex(DerivedIndex):
         """Index the stored pages and record their compound stems (a page still in the
         index was not taken out by :meth:`before_change`: refused, never doubled)."""
         rows, terms = [], []
+        # two statements for all the pages, not two a page (~0.03 ms a page)
+        found = {
+            row[0]: row[1:] for row in db.execute(_PAGES, [json.dumps(list(dict.fromkeys(urls)))])
+        }
+        indexed = {
+            row[0] for row in db.execute(_INDEXED, [json.dumps([r[0] for r in found.values()])])
+        }
         for url in urls:
-            row = db.execute(_PAGE, [url]).fetchone()
+            row = found.get(url)
             if row is None:
                 continue
-            if _indexed(db, row[0]):
+            if row[0] in indexed:
                 raise SearchError(f"{url} is still in the search index: call before_change first")
             ready = prepared.get(url) if prepared else None
             if ready is not None and ready[0] == tuple(row[1:]):

@@ -85,14 +85,17 @@ _REPLACE = (
 )
 
 
-def _score(db: sqlite_utils.Database, pages: str, params: dict[str, str]) -> None:
+def _score(
+    db: sqlite_utils.Database, pages: str, params: dict[str, str], *, fresh: bool = False
+) -> None:
     """Rank the candidates of the pages selected by ``pages`` (a condition on
-    ``page_url``) and make those pages' ``page_topics`` rows the new top phrases."""
+    ``page_url``) and make those pages' ``page_topics`` rows the new top phrases
+    (``fresh``: they have none yet, nothing to delete)."""
     _functions(db)
     for statement in (*_DF, *_NEW):
         db.execute(statement.format(pages=pages), params if "{pages}" in statement else {})
     db.execute(_SCORE.format(pages=pages), params)
-    for statement in _REPLACE:
+    for statement in _REPLACE[1:] if fresh else _REPLACE:
         db.execute(statement.format(pages=pages), params if "{pages}" in statement else {})
     db.execute("DELETE FROM temp.topics_df")
     db.execute("DELETE FROM temp.topics_new")
@@ -222,9 +225,10 @@ def _delete(db: sqlite_utils.Database, tables: Sequence[str], urls: Sequence[str
         db.execute(f"DELETE FROM {table} WHERE page_url IN ({_SELECTED})", params)
 
 
-def score_pages(db: sqlite_utils.Database, urls: Sequence[str]) -> None:
-    """Score the candidates of ``urls`` again with the current document frequencies."""
-    _score(db, f"page_url IN ({_SELECTED})", {"urls": json.dumps(list(urls))})
+def score_pages(db: sqlite_utils.Database, urls: Sequence[str], *, new: bool = False) -> None:
+    """Score the candidates of ``urls`` again with the current document frequencies
+    (``new``: first archived now, they have no ``page_topics`` rows to replace)."""
+    _score(db, f"page_url IN ({_SELECTED})", {"urls": json.dumps(list(urls))}, fresh=new)
 
 
 def score_source(db: sqlite_utils.Database, source: str) -> None:
@@ -253,18 +257,24 @@ def score_all(db: sqlite_utils.Database) -> None:
 
 
 def refresh_pages(
-    db: sqlite_utils.Database, urls: Sequence[str], prepared: Mapping[str, Any] | None = None
+    db: sqlite_utils.Database,
+    urls: Sequence[str],
+    prepared: Mapping[str, Any] | None = None,
+    *,
+    new: bool = False,
 ) -> None:
     """Recompute candidates, entities and scores of ``urls`` (gone pages: rows deleted);
-    ``prepared`` as for :func:`_analyse`."""
+    ``prepared`` as for :func:`_analyse`. ``new``: the pages were first archived now, so
+    they have no rows here yet (``pages`` rows are never deleted): nothing to delete."""
     if not urls:
         return
     with db.atomic():
-        _delete(db, ["topic_terms", "page_entities"], urls)  # page_topics: by score_pages
+        if not new:
+            _delete(db, ["topic_terms", "page_entities"], urls)  # page_topics: by score_pages
         params = {"urls": json.dumps(list(urls))}
         rows = db.execute(f"{_PAGES} WHERE p.url IN ({_SELECTED})", params).fetchall()
         _analyse(db, rows, prepared)
-        score_pages(db, urls)
+        score_pages(db, urls, new=new)
 
 
 def rebuild(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
@@ -307,7 +317,7 @@ class TopicsIndex(DerivedIndex):
         new: bool,
         prepared: Mapping[str, Any] | None = None,
     ) -> None:
-        refresh_pages(db, urls, prepared)
+        refresh_pages(db, urls, prepared, new=new)
 
     def after_run(self, db: sqlite_utils.Database, source: str, finished_at: str) -> None:
         score_source(db, source)

@@ -71,12 +71,17 @@ def save_revision(
     fetched_at: str,
     capture: Any = None,
     credit_list: list[str] | None = None,
+    first: bool = False,
 ) -> int:
     """Append the next revision of ``record["url"]`` (a ``pages`` record with its image and
-    link rows); return its number. Call it inside the transaction writing the page."""
+    link rows); return its number. Call it inside the transaction writing the page.
+    ``first``: the page was not stored (revisions come with their ``pages`` row, which is
+    never deleted): this is revision 1, no need to look."""
     url = record["url"]
-    row = db.execute("SELECT max(revision) FROM revisions WHERE page_url = ?", [url]).fetchone()
-    number = (row[0] or 0) + 1
+    number = 1
+    if not first:
+        row = db.execute("SELECT max(revision) FROM revisions WHERE page_url = ?", [url]).fetchone()
+        number = (row[0] or 0) + 1
     changed: list[str] = []
     if number > 1:
         before = state(load_revision(db, url, number - 1))

@@ -219,12 +219,48 @@ def save_page(
     """
     if not page.url:
         raise ValueError("save_page: the extracted page has no URL")
-    now = fetch_time(fetch)
-    cur = db.execute(
-        "SELECT content_hash, removed_at, etag, last_modified, first_seen, version, "
-        "published, published_source FROM pages WHERE url = ?",
-        [page.url],
-    ).fetchone()
+    return _save_page(
+        db, source, page, fetch, _stored_row(db, page.url), fetch_time(fetch),
+        capture=capture, event=event, batch=batch, prepared=prepared,
+    )  # fmt: skip
+
+
+#: what :func:`_save_page` needs of the stored row of the page it saves
+_STORED_ROW = (
+    "SELECT content_hash, removed_at, etag, last_modified, first_seen, version, "
+    "published, published_source FROM pages WHERE url = ?"
+)
+
+
+def _stored_row(db: sqlite_utils.Database, url: str) -> tuple[Any, ...] | None:
+    row = db.execute(_STORED_ROW, [url]).fetchone()
+    return None if row is None else tuple(row)
+
+
+def _nothing_to_replace(cur: tuple[Any, ...] | None) -> bool:
+    """Whether a page whose stored row is ``cur`` has no rows to replace (the fast path
+    of a new page; the tests check that it writes what the full path writes)."""
+    return cur is None
+
+
+def _save_page(
+    db: sqlite_utils.Database,
+    source: str,
+    page: Extracted,
+    fetch: FetchResult,
+    cur: tuple[Any, ...] | None,
+    now: str,
+    *,
+    capture: Any,
+    event: str | None,
+    batch: registry.PendingChanges | None,
+    prepared: Mapping[str, Any] | None,
+) -> str:
+    """:func:`save_page` given ``cur``, the page's :data:`_STORED_ROW` read in the same
+    transaction with nothing written to the page since (``None``: not stored); ``now``:
+    :func:`fetch_time` of ``fetch``."""
+    if not page.url:
+        raise ValueError("save_page: the extracted page has no URL")
     # the stored date stays when the new one comes from a weaker source (archive/store/dates.py)
     page, conflict = dates.settle(db, page, None if cur is None else (cur[6], cur[7]))
     record = page_record(source, page, fetch)
@@ -285,16 +321,21 @@ def save_page(
         record["removed_at"] = cur[1]
         record.pop("last_fetched")
     images, links = _child_rows(page)
+    # a page not stored yet has no rows to take out of any index, nor images, links or
+    # revisions (they come with the ``pages`` row, which is never deleted)
+    fresh = _nothing_to_replace(cur)
     with write_transaction(db):
-        registry.before_change(db, [page.url])
+        if not fresh:
+            registry.before_change(db, [page.url])
         rows.upsert_row(db, "pages", record, ("url",))
-        db.execute("DELETE FROM images WHERE page_url = ?", [page.url])
-        db.execute("DELETE FROM links WHERE page_url = ?", [page.url])
+        if not fresh:
+            db.execute("DELETE FROM images WHERE page_url = ?", [page.url])
+            db.execute("DELETE FROM links WHERE page_url = ?", [page.url])
         rows.insert_rows(db, "images", images)
         rows.insert_rows(db, "links", links)
         number = revisions.save_revision(
             db, record, images, links, version=record["version"], event=event or result,
-            fetched_at=now, capture=capture, credit_list=page.credits,
+            fetched_at=now, capture=capture, credit_list=page.credits, first=fresh,
         )  # fmt: skip
         if conflict:
             dates.record(db, conflict, revision=number, event=event or result, fetched_at=now)
@@ -329,25 +370,34 @@ def save_fetched_page(
     """
     requested = requested or page.url
     when = fetch_time(fetch)
-    target = revisions.alias_target(db, page.url) or revisions.alias_target(db, requested)
+    # one look-up for each URL (the usual page was requested under its own URL), and the
+    # page's stored row read once: what "is it stored?" asks and what save_page needs
+    target = revisions.alias_target(db, page.url)
+    if target is None and requested != page.url:
+        target = revisions.alias_target(db, requested)
+    cur = _stored_row(db, page.url)
     pending: tuple[str, str, str] | None = None
     if target is None and requested != page.url:
-        if is_stored(db, requested) and not is_stored(db, page.url):
+        requested_stored = is_stored(db, requested)
+        if requested_stored and cur is None:
             target, pending = requested, (page.url, requested, "redirect")
-        elif not is_stored(db, requested):
+        elif not requested_stored:
             pending = (requested, page.url, "redirect")
-    if target is None and not is_stored(db, page.url):
+    if target is None and cur is None:
         dup = revisions.find_duplicate(db, source, page.url, page.title, page.published, page.body)
         if dup:
             target, pending = dup, (page.url, dup, "duplicate")
     if target is not None and target != page.url:
         page = dataclasses.replace(page, url=target)
-        stored = _one(db, "SELECT content_hash FROM pages WHERE url = ?", target)
-        if stored is not None and stored[0] == content_hash(page):
+        cur = _stored_row(db, target)
+        if cur is not None and cur[0] == content_hash(page):
             if pending:
                 revisions.save_alias(db, *pending, when)
             return "unchanged"
-    outcome = save_page(db, source, page, fetch, capture=capture, batch=batch, prepared=prepared)
+    outcome = _save_page(
+        db, source, page, fetch, cur, when,
+        capture=capture, event=None, batch=batch, prepared=prepared,
+    )  # fmt: skip
     if pending:
         revisions.save_alias(db, *pending, when)
     return outcome
