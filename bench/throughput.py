@@ -32,9 +32,10 @@ i.e. hosts / delay requests per second. The default delay of 8 s sets that bound
 requests/s for 2,000 hosts, within this machine's reach: the fetch layer alone costs 1–2 ms
 CPU a request (the ``hosts`` rows), so 250 requests/s is a quarter to half of one of the 2
 cores, and at the issue's target of ≤ 1.5 ms a request for the whole crawl under half a
-core; the server processes cost ~0.5 ms a request (printed), an eighth of a core at the
-bound, so they are not the limit. (Today's crawl costs ~8–9 ms a request: it cannot reach
-this bound yet, which is the point of the figure.) 2,000 hosts means up to 2,000
+core; the server processes cost ~0.3 ms a request (printed; their connections are kept
+between a host's requests), a thirteenth of a core at the bound, so they are not the limit.
+(When the bench was written the crawl cost ~8–9 ms a request; in stop 26 ~1.9–2.3 ms, 83–87 %
+of this bound: BENCHMARKS.md.) 2,000 hosts means up to 2,000
 keep-alive connections at once, each a server thread and two file descriptors on this
 machine: the bench raises RLIMIT_NOFILE to the hard limit (and says so when that is below
 3 × hosts); each server's listen backlog is 1,024 (the kernel's ``somaxconn`` here: 4,096).
