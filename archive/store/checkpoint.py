@@ -37,13 +37,13 @@ WAL_BYTES = 4 * 1024 * 1024
 POLL_SECONDS = 1.0
 
 
-def _wal_file(db: sqlite_utils.Database) -> str | None:
-    """The WAL file of ``db``'s main database, if it is a file in WAL mode."""
+def _wal_database(db: sqlite_utils.Database) -> str | None:
+    """The file of ``db``'s main database, if it is a file in WAL mode."""
     mode = db.conn.execute("PRAGMA journal_mode").fetchone()[0]
     path = next((row[2] for row in db.conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     if str(mode).lower() != "wal" or not path:
         return None
-    return f"{path}-wal"
+    return str(path)
 
 
 class BackgroundCheckpoints:
@@ -61,21 +61,26 @@ class BackgroundCheckpoints:
         self.last: tuple[int, int, int] | None = None
         #: set after each checkpoint (tests wait on it)
         self.checkpointed = threading.Event()
-        self._wal: str | None = None
+        self._wal = ""  # the WAL file's path
         self._setting: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> BackgroundCheckpoints:
-        self._wal = _wal_file(self.db)
-        if self._wal is None:
+        path = _wal_database(self.db)
+        if path is None:
             return self
+        try:  # here, not in the thread: without it the connection keeps checkpointing
+            conn = sqlite3.connect(path, check_same_thread=False)
+        except sqlite3.Error as exc:
+            log.warning("%s: checkpoints stay in the crawl's thread: %s", path, exc)
+            return self
+        self._wal = f"{path}-wal"
         self._setting = int(self.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
         self.db.conn.execute("PRAGMA wal_autocheckpoint = 0")
         self._thread = threading.Thread(
-            target=self._run, args=(self._wal[: -len("-wal")],), name="wal-checkpoints",
-            daemon=True,
-        )  # fmt: skip
+            target=self._run, args=(conn, path), name="wal-checkpoints", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -96,17 +101,12 @@ class BackgroundCheckpoints:
     def _state(self) -> tuple[int, int]:
         """The WAL's size and modification time (ns); zeros when it is missing."""
         try:
-            found = os.stat(self._wal or "")
+            found = os.stat(self._wal)
         except OSError:
             return 0, 0
         return found.st_size, found.st_mtime_ns
 
-    def _run(self, path: str) -> None:
-        try:
-            conn = sqlite3.connect(path, check_same_thread=False)
-        except sqlite3.Error as exc:  # the crawl's commits then grow the WAL: logged
-            log.warning("%s: no background checkpoints: %s", path, exc)
-            return
+    def _run(self, conn: sqlite3.Connection, path: str) -> None:
         done_at = -1  # the WAL's modification time at the last checkpoint
         try:
             while not self._stop.wait(self.poll):
