@@ -66,13 +66,13 @@ def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
     }
     if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
         record["added_at"] = now_iso()
-    with write_transaction(db):
+    with write_transaction(db, one_statement=True):
         rows.upsert_row(db, "sources", record, ("name",))
 
 
 def start_run(db: sqlite_utils.Database, source: str) -> int:
     """Record the start of a crawl of ``source``; return the run id."""
-    with write_transaction(db):
+    with write_transaction(db, one_statement=True):
         cursor = db.conn.execute(
             "INSERT INTO crawl_runs (source, started_at, status) VALUES (?, ?, ?)",
             [source, now_iso(), "running"],
@@ -99,7 +99,7 @@ def finish_run(
     """
     if status not in RUN_STATUSES:
         raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
-    row = _one(db, "SELECT started_at FROM crawl_runs WHERE id = ?", run_id)
+    row = _one(db, "SELECT started_at, source FROM crawl_runs WHERE id = ?", run_id)
     if row is None:
         raise ValueError(f"no crawl run with id {run_id}")
     finished = now_iso()
@@ -118,12 +118,12 @@ def finish_run(
     if ignored:
         log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
     assignments = ", ".join(f'"{column}" = ?' for column in update)
-    with write_transaction(db):
+    with write_transaction(db, one_statement=True):
         db.conn.execute(
             f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*update.values(), run_id]
         )
     if status == "ok":  # every known page was re-checked then (graph edges: last seen)
-        source = _one(db, "SELECT source FROM crawl_runs WHERE id = ?", run_id)[0]
+        source = row[1]
         if batch is not None:
             batch.runs.append((source, finished))
         else:
@@ -134,7 +134,7 @@ def record_extraction(
     db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
 ) -> None:
     """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
-    with write_transaction(db):
+    with write_transaction(db, one_statement=True):
         rows.upsert_row(
             db,
             "run_extraction",
@@ -156,7 +156,7 @@ def record_error(
     :data:`crawler.engine.store.ERROR_KINDS`); return the row id."""
     if kind not in ERROR_KINDS:
         raise ValueError(f"error kind must be one of {', '.join(ERROR_KINDS)}, got {kind!r}")
-    with write_transaction(db):
+    with write_transaction(db, one_statement=True):
         cursor = db.conn.execute(
             "INSERT INTO fetch_errors (run_id, source, url, status, error, time, kind) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",

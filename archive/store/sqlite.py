@@ -7,6 +7,7 @@ imports ``sqlite3`` or this package.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,8 @@ class SqliteStore:
         status: str,
         extraction: ExtractionCounts,
     ) -> None:
-        with self.db.atomic():
+        # in a batch, its rollback undoes both (``close_runs``); else one transaction
+        with contextlib.nullcontext() if self.batch is not None else self.db.atomic():
             save.record_extraction(self.db, run_id, source, extraction)
             save.finish_run(self.db, run_id, dict(counts), status, self.batch)
 
