@@ -105,10 +105,11 @@ class WriteBatch:
         :data:`FLUSH_PAGES` pages, the loop running between them, then the sync and the
         commit. A failure is kept in :attr:`failure` (the next write raises it)."""
         try:
-            # the steps cover the writes due now; writes made meanwhile are flushed by the
-            # commit itself (else a loop writing FLUSH_PAGES pages between two steps would
-            # keep the batch open for ever)
-            for _ in range(-(-self.writes // FLUSH_PAGES)):
+            # the steps cover the writes due now and, up to as many steps again, the writes
+            # made meanwhile; what is left is flushed by the commit itself (so a loop writing
+            # FLUSH_PAGES pages between two steps cannot keep the batch open for ever, and
+            # the commit, one block of the loop, rarely has more than a step's pages to do)
+            for _ in range(2 * -(-self.writes // FLUSH_PAGES)):
                 if not self.store.flush_batch(FLUSH_PAGES):
                     break
                 await asyncio.sleep(0)
