@@ -51,6 +51,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler import clock
+from crawler.capture.gzipped import GzipWARCWriter
 from crawler.capture.verify import read_record_at
 from crawler.errors import CaptureError
 from crawler.records import FetchResult
@@ -221,7 +222,7 @@ class WarcWriter:
         except OSError as exc:
             raise CaptureError(f"{self.folder}: cannot create a WARC file: {exc}") from exc
         self._fh, self._name = fh, name
-        self._writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        self._writer = GzipWARCWriter(fh, warc_version="1.1")
         info = self._writer.create_warcinfo_record(
             name, {"software": "pressarchive", "format": "WARC File Format 1.1"}
         )
@@ -403,7 +404,7 @@ def build_records(result: FetchResult) -> PrebuiltRecords | None:
     uri = result.final_url or result.url
     date = warc_date(result.fetched_at)
     out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    writer = GzipWARCWriter(out, warc_version="1.1")
     request = _request_record(writer, uri, date, result.request_headers)
     writer.write_record(request)
     split = out.tell()
