@@ -35,7 +35,7 @@ from crawler.discover.core import discover
 from crawler.engine.batch import WriteBatch, writing
 from crawler.engine.collector import crawl_collector
 from crawler.engine.media import MediaQueue, media_enabled
-from crawler.engine.page_capture import HTML_TYPES, defers, extract_captured
+from crawler.engine.page_capture import HTML_TYPES, DeferredCaptures, defers, extract_captured
 from crawler.engine.pages import date_from_hints
 from crawler.engine.runs import close_captures, close_runs, finish_batch, with_template
 from crawler.engine.stats import MAX_ERROR_URLS, CrawlStats
@@ -205,6 +205,7 @@ class _Crawl:
         self.pool: ExtractPool | None = None  # where pages are extracted (None: in the loop)
         self.batch: WriteBatch | None = None  # the crawl's open batch of writes (None: none)
         self.finishing: set[asyncio.Task[None]] = set()  # pages being extracted and saved
+        self.deferred = DeferredCaptures(None, writer)  # discovery's records (set in run)
         #: the store's per-page work, run with the extraction
         self.prepare = store.page_preparer(source)
         self.extraction = ExtractionCounts()
@@ -231,6 +232,7 @@ class _Crawl:
 
     async def run(self, transport: httpx.AsyncBaseTransport | None) -> None:
         crawler = self.config.crawler
+        self.deferred = DeferredCaptures(self.pool, self.writer)
         async with Fetcher(crawler, self.source, transport=transport) as fetcher:
             watcher = asyncio.create_task(self._watch_stop())
             try:
@@ -269,12 +271,14 @@ class _Crawl:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await self.deferred.wait()
                 if self.failure is not None:
                     raise self.failure
                 if self.media is not None and not self._stopping():
                     await self.media.run(fetcher, self._unless_stopped, workers, self._stopping)
             finally:
                 watcher.cancel()
+                await self.deferred.cancel()
                 self.stats.requests = fetcher.requests
                 self.stats.bytes = fetcher.bytes_received
 
@@ -480,9 +484,10 @@ class _Crawl:
         return self.writer.write(result)
 
     def _discovery_fetch(self, _kind: str, result: FetchResult) -> None:
-        """A listing, feed or sitemap fetched by discovery: captured and counted at once
-        (discovery then keeps no body)."""
-        self._capture(result)
+        """A listing, feed or sitemap fetched by discovery: counted at once, captured at
+        once or by a worker process (:class:`DeferredCaptures`; discovery keeps no body)."""
+        if not self.deferred.add(result):
+            self._capture(result)
         self._count_fetch(result)
 
     def _count_fetch(self, result: FetchResult) -> None:

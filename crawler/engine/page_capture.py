@@ -1,7 +1,7 @@
 """The WARC records of the fetched pages that go to extraction: built by the worker.
 
-Building a fetch's records (warcio's headers, the block and payload digests, gzip at
-level 9) is about a tenth of the crawling process's CPU, and that process (its one
+Building a fetch's records (warcio's headers, the block and payload digests, gzip) is
+about a tenth of the crawling process's CPU, and that process (its one
 event loop) is what bounds a large crawl. So when pages are extracted in worker
 processes, a fetched page's records are left out at fetch time (:func:`defers`), the
 worker builds them with the extraction (``ExtractTask.warc``) and the loop only appends
@@ -9,20 +9,28 @@ their bytes (:meth:`~crawler.capture.warc.WarcWriter.write_prebuilt`), before it
 row pointing to them (:func:`extract_captured`: the archive's integrity rule,
 :mod:`crawler.capture.warc`, holds as before).
 
+The fetches of discovery (listings, feeds, sitemaps: no row points to their records) go
+to the worker processes for their records alone (:class:`DeferredCaptures`): a listing
+page of a city site is as big as a press release, and its records cost the loop as much.
+
 Every fetch still gets its records: when the worker did not build them (extraction
 raised, the pool fell back to threads, building failed), when the page was cancelled
 while being extracted, or when its payload was stored before (a ``revisit``), the loop
-writes them itself as for any other fetch. Discovery, media, robots.txt, 304s and errors
-never go to extraction: their records are written at fetch time.
+writes them itself as for any other fetch. Media, robots.txt, 304s and errors never go to
+the workers: their records are written at fetch time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import replace
 
 from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.engine.workers import ExtractOutcome, ExtractPool, ExtractTask, extract_task
 from crawler.records import FetchResult
+
+log = logging.getLogger(__name__)
 
 #: content types of pages (a response without one is tried as a page too)
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -66,4 +74,57 @@ async def extract_captured(
     return done, writer.write(task.result)
 
 
-__all__ = ["HTML_TYPES", "defers", "extract_captured", "is_page"]
+class DeferredCaptures:
+    """The records of a run's discovery fetches, built by the worker processes while
+    they run (:meth:`add`), written by the loop when they come back; :meth:`wait` before
+    the run ends. A fetch whose records could not be built there (no worker process, a
+    failure) is written here; one still waiting when the run is cancelled too."""
+
+    def __init__(self, pool: ExtractPool | None, writer: WarcWriter | None) -> None:
+        self.pool = pool
+        self.writer = writer
+        self.pending: set[asyncio.Task[CaptureRef | None]] = set()
+
+    def add(self, result: FetchResult) -> bool:
+        """Leave ``result``'s records to a worker process (``True``): a new 2xx answer,
+        with a writer, while worker processes run; else ``False`` (write them now)."""
+        pool, writer = self.pool, self.writer
+        if writer is None or pool is None or not pool.uses_processes:
+            return False
+        if not result.ok or result.not_modified:
+            return False
+        task = asyncio.create_task(self._capture(pool, writer, result))
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+        return True
+
+    @staticmethod
+    async def _capture(
+        pool: ExtractPool, writer: WarcWriter, result: FetchResult
+    ) -> CaptureRef | None:
+        try:
+            built = await pool.records(result)
+        except Exception:  # the records are not lost: built here instead
+            log.warning("%s: building the WARC records failed", result.url, exc_info=True)
+            built = None
+        except BaseException:  # cancelled: written before the run ends
+            writer.write(result)
+            raise
+        if built is not None:
+            return writer.write_prebuilt(result, built)
+        return writer.write(result)
+
+    async def wait(self) -> None:
+        """Until every deferred capture is written (a failure to write one, e.g. a full
+        disk's :class:`~crawler.errors.CaptureError`, raises)."""
+        while self.pending:
+            await asyncio.gather(*list(self.pending))
+
+    async def cancel(self) -> None:
+        """End the captures still waiting for a worker: their records written here."""
+        for task in self.pending:
+            task.cancel()
+        await asyncio.gather(*list(self.pending), return_exceptions=True)
+
+
+__all__ = ["HTML_TYPES", "DeferredCaptures", "defers", "extract_captured", "is_page"]

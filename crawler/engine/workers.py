@@ -172,10 +172,22 @@ def outcomes(fn: Callable[[T], R], tasks: Sequence[T]) -> list[tuple[bool, Any]]
     return done
 
 
-def extract_tasks(tasks: list[ExtractTask]) -> list[tuple[bool, Any]]:
-    """:func:`extract_task` for several pages in one call of a worker process
-    (:func:`outcomes`: an extractor bug fails its own page only)."""
-    return outcomes(extract_task, tasks)
+#: what a worker process is handed: a page to extract, or a fetch whose WARC records to
+#: build (a listing, feed or sitemap of discovery: :meth:`ExtractPool.records`)
+Work = ExtractTask | FetchResult
+
+
+def work(item: Work) -> ExtractOutcome | PrebuiltRecords | None:
+    """:func:`extract_task` of a page, :func:`build_records` of a fetch."""
+    if isinstance(item, ExtractTask):
+        return extract_task(item)
+    return build_records(item)
+
+
+def extract_tasks(tasks: list[Work]) -> list[tuple[bool, Any]]:
+    """:func:`work` for several items in one call of a worker process (:func:`outcomes`:
+    an extractor bug fails its own page only)."""
+    return outcomes(work, tasks)
 
 
 def _in_thread(task: ExtractTask) -> ExtractOutcome:
@@ -292,7 +304,7 @@ class ExtractPool:
         self._processes: ProcessPoolExecutor | None = None
         self._broken = False
         #: pages waiting (:data:`GATHER_SECONDS` at most) to go to the processes together
-        self._gathered: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]] = []
+        self._gathered: list[tuple[Work, asyncio.Future[Any]]] = []
         self._send_at: asyncio.TimerHandle | None = None
         self._send_loop: asyncio.AbstractEventLoop | None = None
         if not self.auto and self.size > 1:
@@ -354,21 +366,38 @@ class ExtractPool:
         later one in threads. Pages for the processes are gathered for
         :data:`GATHER_SECONDS` and handed over together (:meth:`_send`)."""
         loop = asyncio.get_running_loop()
+        if self._processes is not None:
+            try:
+                return cast(ExtractOutcome, await self._gather(task))
+            except _PoolFailed:
+                pass
+        return await loop.run_in_executor(self._executor(), _in_thread, task)
+
+    async def records(self, result: FetchResult) -> PrebuiltRecords | None:
+        """The WARC records of a fetch that goes to no extraction (a listing, feed or
+        sitemap of discovery), built in a worker process, handed over with the pages;
+        ``None`` when no worker process runs (the crawl writes them itself, as it would
+        in a thread). A failure to build them raises here."""
+        if self._processes is None:
+            return None
+        try:
+            return cast(PrebuiltRecords | None, await self._gather(result))
+        except _PoolFailed:
+            return None
+
+    def _gather(self, item: Work) -> asyncio.Future[Any]:
+        """``item``'s place among the items gathered for the processes: its result."""
+        loop = asyncio.get_running_loop()
         if self._send_at is not None and self._send_loop is not loop:  # an ended loop's
             self._send_at.cancel()
             self._send_at = None
             self._gathered = [(t, w) for t, w in self._gathered if not w.done()]
-        if self._processes is not None:
-            waiter: asyncio.Future[ExtractOutcome] = loop.create_future()
-            self._gathered.append((task, waiter))
-            if self._send_at is None:
-                self._send_at = loop.call_later(GATHER_SECONDS, self._send)
-                self._send_loop = loop
-            try:
-                return await waiter
-            except _PoolFailed:
-                pass
-        return await loop.run_in_executor(self._executor(), _in_thread, task)
+        waiter: asyncio.Future[Any] = loop.create_future()
+        self._gathered.append((item, waiter))
+        if self._send_at is None:
+            self._send_at = loop.call_later(GATHER_SECONDS, self._send)
+            self._send_loop = loop
+        return waiter
 
     def _send(self) -> None:
         """Hand the gathered pages to the processes: one call of :func:`extract_tasks` per
@@ -391,7 +420,7 @@ class ExtractPool:
 
     def _deliver(
         self,
-        chunk: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]],
+        chunk: list[tuple[Work, asyncio.Future[Any]]],
         sent: asyncio.Future[list[tuple[bool, Any]]],
     ) -> None:
         """The results of one hand-off to their pages (on the event loop)."""
@@ -422,9 +451,7 @@ class ExtractPool:
                 waiter.set_exception(RuntimeError(f"{type(error).__name__}: {error}"))
 
     @staticmethod
-    def _release(
-        chunk: list[tuple[ExtractTask, asyncio.Future[ExtractOutcome]]], error: BaseException
-    ) -> None:
+    def _release(chunk: list[tuple[Work, asyncio.Future[Any]]], error: BaseException) -> None:
         for _task, waiter in chunk:
             if not waiter.done() and not waiter.get_loop().is_closed():
                 waiter.set_exception(error)
@@ -460,6 +487,7 @@ __all__ = [
     "ExtractPool",
     "ExtractTask",
     "WORKER_NICE",
+    "Work",
     "lower_priority",
     "NO_STORE",
     "RemoteTraceback",
@@ -468,4 +496,5 @@ __all__ = [
     "outcomes",
     "policy_for",
     "saved_kind",
+    "work",
 ]

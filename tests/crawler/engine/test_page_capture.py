@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.capture.warc import CaptureError, WarcWriter, read_capture
 from crawler.engine.crawl import crawl_sources
-from crawler.engine.page_capture import defers, extract_captured, is_page
+from crawler.engine.page_capture import DeferredCaptures, defers, extract_captured, is_page
 from crawler.engine.workers import ExtractOutcome, ExtractPool, ExtractTask, extract_task
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
@@ -189,6 +189,16 @@ def test_a_crawl_in_processes_writes_the_records_of_a_crawl_in_threads(
         return prebuilt(self, result, built)
 
     monkeypatch.setattr(WarcWriter, "write_prebuilt", counting)
+    discovered: list[str] = []
+    add = DeferredCaptures.add
+
+    def deferring(self: DeferredCaptures, result: FetchResult) -> bool:
+        deferred = add(self, result)
+        if deferred:
+            discovered.append(result.url)
+        return deferred
+
+    monkeypatch.setattr(DeferredCaptures, "add", deferring)
     stores = {}
     with SampleSite(edition=1, crawl_delay="0.01") as site:
         config = sample_config(site.port, delay=0.0, max_delay=0.01)
@@ -201,6 +211,7 @@ def test_a_crawl_in_processes_writes_the_records_of_a_crawl_in_threads(
             assert stats.status == "ok" and stats.fetched > 20
             if processes == 2:
                 assert len(ways) > 20 and len(ways) == len(set(ways))
+                assert discovered and set(discovered) <= set(ways)  # listings, sitemaps
                 built = len(ways)
         assert len(ways) == built  # threads: none prebuilt
     assert _warc(tmp_path / "2") == _warc(tmp_path / "1")
@@ -210,3 +221,96 @@ def test_a_crawl_in_processes_writes_the_records_of_a_crawl_in_threads(
             assert page.capture is not None
             capture = read_capture(tmp_path / str(processes), page.capture)
             assert capture.body == page.fetch.body
+
+
+# -- discovery's fetches: records built by a worker process, written by the loop ----------
+
+
+def test_discovery_records_are_built_by_a_worker_and_read_back_alike(tmp_path: Path) -> None:
+    pool = ExtractPool(processes=2)
+    writer = Spy(tmp_path / "w")
+    result = _task(headers={"content-type": "application/xml"}, body=b"<urlset/>").result
+
+    async def scenario() -> list[bool]:
+        deferred = DeferredCaptures(pool, writer)
+        said = [deferred.add(result)]
+        await deferred.wait()
+        return said
+
+    try:
+        said = asyncio.run(scenario())
+    finally:
+        pool.shutdown()
+        writer.close()
+    assert said == [True] and writer.ways == ["prebuilt"] and writer.records == 1
+    with WarcWriter(tmp_path / "normal") as normal:
+        normal.write(result)
+    assert _warc(tmp_path / "w") == _warc(tmp_path / "normal")
+
+
+def test_discovery_records_are_written_at_once_without_worker_processes(tmp_path: Path) -> None:
+    threads = ExtractPool(processes=1)
+    with WarcWriter(tmp_path) as writer:
+
+        async def scenario() -> list[bool]:
+            said = [DeferredCaptures(threads, writer).add(_task().result)]
+            said.append(DeferredCaptures(None, writer).add(_task().result))
+            said.append(DeferredCaptures(threads, None).add(_task().result))
+            return said
+
+        assert asyncio.run(scenario()) == [False, False, False]
+    processes = ExtractPool(processes=2)
+    try:
+        with WarcWriter(tmp_path / "p") as writer:
+
+            async def not_ok() -> list[bool]:
+                deferred = DeferredCaptures(processes, writer)
+                return [
+                    deferred.add(_task(status=304, body=b"").result),
+                    deferred.add(_task(status=404).result),
+                    deferred.add(_task(status=None, body=b"", error="timed out").result),
+                ]
+
+            assert asyncio.run(not_ok()) == [False, False, False]
+    finally:
+        processes.shutdown()
+
+
+class Failing:
+    """A pool whose worker fails to build the records, or stalls until cancelled."""
+
+    uses_processes = True
+
+    def __init__(self, stall: bool) -> None:
+        self.stall = stall
+        self.asked = 0
+
+    async def records(self, result: FetchResult) -> Any:
+        self.asked += 1
+        if self.stall:
+            await asyncio.Event().wait()
+        raise ValueError("a bug in the worker")
+
+
+def test_discovery_records_the_worker_failed_or_never_built_are_written_here(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for stall in (False, True):
+        pool = Failing(stall)
+        writer = Spy(tmp_path / str(stall))
+
+        async def scenario(pool: Failing = pool, writer: Spy = writer, stall: bool = stall) -> None:
+            deferred = DeferredCaptures(cast(ExtractPool, pool), writer)
+            assert deferred.add(_task().result)
+            while not pool.asked:
+                await asyncio.sleep(0)
+            if stall:
+                await deferred.cancel()  # the run ends before the worker answers
+            else:
+                await deferred.wait()
+            assert not deferred.pending
+
+        with writer:
+            asyncio.run(scenario())
+        assert writer.ways == ["write"] and writer.records == 1
+    assert "building the WARC records failed" in caplog.text
