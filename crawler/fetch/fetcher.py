@@ -107,6 +107,19 @@ class _TooLarge(Exception):
     pass
 
 
+def request_headers(user_agent: str) -> httpx.Headers:
+    """The headers of every request, in the order an ``httpx.AsyncClient`` with our
+    ``User-Agent`` and ``Accept-Encoding: gzip`` sends them (its defaults, ours last)."""
+    return httpx.Headers(
+        [
+            ("Accept", "*/*"),
+            ("Connection", "keep-alive"),
+            ("User-Agent", user_agent),
+            ("Accept-Encoding", "gzip"),
+        ]
+    )
+
+
 class Fetcher:
     """``async with Fetcher(crawler, source) as f: result = await f.fetch(url)``.
 
@@ -144,15 +157,12 @@ class Fetcher:
             if source.connect_to:
                 inner = ConnectToTransport(inner, source.connect_to)
         # Requests go straight to the transport: the client would parse every Location
-        # header (to offer ``next_request``) and fail on ones like "mailto:…".
+        # header (to offer ``next_request``) and fail on ones like "mailto:…". They are
+        # built as ``httpx.AsyncClient.build_request`` builds them (the same headers in the
+        # same order, the timeouts as an extension), without a client.
         self._transport = inner
-        self._client = httpx.AsyncClient(
-            transport=inner,
-            timeout=httpx.Timeout(crawler.timeout),
-            follow_redirects=False,
-            trust_env=False,
-            headers={"User-Agent": crawler.full_user_agent, "Accept-Encoding": "gzip"},
-        )
+        self._headers = request_headers(crawler.full_user_agent)
+        self._timeouts = {"timeout": httpx.Timeout(crawler.timeout).as_dict()}
         self._hosts: dict[str, _HostState] = {}
         self._robots: dict[str, Robots] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
@@ -166,7 +176,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     # -- politeness ---------------------------------------------------------------------
     def _state(self, host: str) -> _HostState:
@@ -419,7 +429,9 @@ class Fetcher:
     async def _send(
         self, url: str, headers: dict[str, str], max_bytes: int | None = None
     ) -> _Outcome:
-        request = self._client.build_request("GET", url, headers=headers)
+        merged = httpx.Headers(self._headers)
+        merged.update(headers)
+        request = httpx.Request("GET", url, headers=merged, extensions=dict(self._timeouts))
         sent = dict(request.headers.items())
         response = await self._transport.handle_async_request(request)
         fetched_at = clock.now_iso()
