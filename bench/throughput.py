@@ -453,6 +453,15 @@ def hosts_bench(args: argparse.Namespace) -> None:
             f"{r['requests'] / r['seconds']:,.0f} | {r['cpu']:.2f} | {per_request} | "
             f"{r['machine']:.2f} |"
         )
+    schedule = (args.pages + 1) * args.delay
+    print()
+    print(
+        f"A crawl's own politeness schedule is longer than the bound's {len(urls) / bound:.2f} s: "
+        f"each source asks for its robots.txt and its sitemap too, {args.pages + 2} requests "
+        f"a host with the delay between two, at least {schedule:.2f} s "
+        f"({100 * len(urls) / schedule / bound:.0f} % of the bound) before any page is "
+        "extracted, analysed and written."
+    )
 
 
 # -- memory -----------------------------------------------------------------------------
