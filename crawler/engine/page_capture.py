@@ -121,10 +121,13 @@ class DeferredCaptures:
             await asyncio.gather(*list(self.pending))
 
     async def cancel(self) -> None:
-        """End the captures still waiting for a worker: their records written here."""
+        """End the captures still waiting for a worker: their records written here (a
+        failure to write one is logged: the run is ending on an error of its own)."""
         for task in self.pending:
             task.cancel()
-        await asyncio.gather(*list(self.pending), return_exceptions=True)
+        for outcome in await asyncio.gather(*list(self.pending), return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.error("a discovery fetch's records were not written: %s", outcome)
 
 
 __all__ = ["HTML_TYPES", "DeferredCaptures", "defers", "extract_captured", "is_page"]
