@@ -18,6 +18,10 @@ Page sets (each a list of groups; one ``learn_template`` call per group, as for 
   pages and only the reference values and targets are computed), and the same pages in
   runs of 10 (in file order) as mixed "sources", so that selectors are scored on real text.
 
+Every mode runs with ``PYTHONHASHSEED`` set (``--seed``, default 0; the script starts itself
+again with it): the templates learned depend on the order in which a set of candidate
+selectors is iterated, so on string hashing, and only dumps made with the same seed compare.
+
 ``time`` prints the CPU seconds (``time.process_time``, this process only; the minimum of
 ``--repeat`` runs) per set; the pages are read and generated before the clock starts.
 ``--profile N`` prints the top N functions of one run under cProfile instead.
@@ -36,6 +40,7 @@ import cProfile
 import dataclasses
 import gzip
 import json
+import os
 import pstats
 import re
 import subprocess
@@ -44,13 +49,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.throughput import host_name, page_body, sitemap_body  # noqa: E402
-from crawler.extract.learn import Page, learn_template  # noqa: E402
+from bench.throughput import host_name, page_body, sitemap_body
+from crawler.extract.learn import Page, learn_template
 
 BENCHMARKS = Path("/work/shared/benchmarks")
 SETS = ("bench", "sample", "real")
@@ -65,12 +69,12 @@ Group = tuple[str, list[Page]]
 
 
 def bench_groups(hosts: int) -> list[Group]:
-    groups = []
+    groups: list[Group] = []
     for i in range(hosts):
         host = host_name(i)
         urls = re.findall(rb"<loc>([^<]+)</loc>", sitemap_body(host, BENCH_PAGES))
         headers = {"content-type": "text/html; charset=utf-8"}
-        pages = [(u.decode(), page_body(host, n), headers) for n, u in enumerate(urls)]
+        pages: list[Page] = [(u.decode(), page_body(host, n), headers) for n, u in enumerate(urls)]
         groups.append((f"bench/{host}", pages))
     return groups
 
@@ -78,10 +82,10 @@ def bench_groups(hosts: int) -> list[Group]:
 def sample_groups() -> list[Group]:
     from bench.scoring import available_families, sample_cases
 
-    groups = []
+    groups: list[Group] = []
     for family in available_families():
         cases = sorted((c for c in sample_cases([family]) if c.edition == 1), key=lambda c: c.url)
-        pages = [(c.url, c.body, c.headers) for c in cases[:SAMPLE_PAGES]]
+        pages: list[Page] = [(c.url, c.body, c.headers) for c in cases[:SAMPLE_PAGES]]
         groups.append((f"sample/{family}", pages))
     return groups
 
@@ -153,19 +157,19 @@ def profile(groups: list[Group], top: int) -> None:
     pstats.Stats(prof).sort_stats("tottime").print_stats(top)
 
 
-def cachegrind(sets: list[str], bench_hosts: int) -> None:
+def cachegrind(sets: list[str], bench_hosts: int, seed: int) -> None:
     print("| set | instructions (learning) | instructions (load only) |")
     print("|---|---|---|")
     for name in sets:
-        counts = [_instructions(name, bench_hosts, extra) for extra in ([], ["--no-learn"])]
+        counts = [_instructions(name, bench_hosts, seed, extra) for extra in ([], ["--no-learn"])]
         print(f"| {name} | {counts[0] - counts[1]:,} | {counts[1]:,} |")
 
 
-def _instructions(name: str, bench_hosts: int, extra: list[str]) -> int:
+def _instructions(name: str, bench_hosts: int, seed: int, extra: list[str]) -> int:
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
         sys.executable, __file__, "time", "--sets", name, "--repeat", "1",
-        "--bench-hosts", str(bench_hosts), *extra,
+        "--bench-hosts", str(bench_hosts), "--seed", str(seed), *extra,
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
@@ -182,10 +186,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--no-learn", action="store_true", help="load the pages only")
+    parser.add_argument("--seed", type=int, default=0, help="PYTHONHASHSEED (see above)")
     args = parser.parse_args()
+    if os.environ.get("PYTHONHASHSEED") != str(args.seed):
+        env = {**os.environ, "PYTHONHASHSEED": str(args.seed)}
+        os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], env)
     sets = [s for s in args.sets.split(",") if s]
     if args.mode == "cachegrind":
-        cachegrind(sets, args.bench_hosts)
+        cachegrind(sets, args.bench_hosts, args.seed)
         return
     for name in sets:
         groups = load(name, args.bench_hosts)
@@ -199,7 +207,9 @@ def main() -> None:
             times = [learn_all(groups) for _ in range(args.repeat)]
             pages = sum(len(p) for _, p in groups)
             runs = " ".join(f"{t:.3f}" for t in times)
-            print(f"{name}: {len(groups)} groups, {pages} pages: min {min(times):.3f} CPU s ({runs})")
+            print(
+                f"{name}: {len(groups)} groups, {pages} pages: min {min(times):.3f} CPU s ({runs})"
+            )
 
 
 if __name__ == "__main__":
