@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
 from crawler.dates import parse_any_date, parse_german_date
 from crawler.extract.body import body_blocks
+from crawler.extract.learn_words import Words, token_f1, word_count, words, words_f1
 from crawler.extract.profiles import outermost, select
 from crawler.extract.text import element_text
 from crawler.records import Extracted
@@ -35,11 +36,16 @@ UNION_POOL = 8
 #: attributes whose value names a role in the template (not per-page data)
 _STABLE_ATTRS = ("itemprop", "role", "size", "face", "valign", "align", "width", "bgcolor")
 _TEXT = ("title", "label", "lead")
-_WORD = re.compile(r"\w+")
+#: a value not worked out yet (None is a value)
+_UNSET = object()
 
 
 @dataclass
 class Doc:
+    """One learning page: its tree, the generic layer's extraction, and memos of what
+    scoring every candidate selector against it would otherwise work out again and again
+    (all pure functions of the unchanged tree)."""
+
     url: str
     root: Any
     got: Extracted
@@ -48,6 +54,13 @@ class Doc:
     #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
     texts: dict[Any, str] = field(default_factory=dict)
     matches: dict[str, list[Any]] = field(default_factory=dict)
+    #: (field, the matched elements, the title's reference) → the value read from them
+    values: dict[tuple[str, tuple[Any, ...], Any], Any] = field(default_factory=dict)
+    #: text → its lower-cased word counts (the reference body is scored against every
+    #: candidate's)
+    counted: dict[str, Words] = field(default_factory=dict)
+    #: href → the absolute URL (the same links are resolved for every candidate)
+    urls: dict[str, str | None] = field(default_factory=dict)
 
     def text(self, el: Any) -> str:
         found = self.texts.get(el)
@@ -62,7 +75,23 @@ class Doc:
         return found
 
     def resolve(self, href: str | None) -> str | None:
-        return urljoin(self.url, href.strip()) if href else None
+        if not href:
+            return None
+        found = self.urls.get(href, _UNSET)
+        if found is _UNSET:
+            found = self.urls[href] = urljoin(self.url, href.strip())
+        return found  # type: ignore[return-value]
+
+    def words(self, text: str | None) -> Words:
+        key = text or ""
+        found = self.counted.get(key)
+        if found is None:
+            found = self.counted[key] = words(key)
+        return found
+
+    def f1(self, want: str | None, got: str | None) -> float:
+        """:func:`~crawler.extract.learn_words.token_f1`, from the memo of word counts."""
+        return words_f1(self.words(want), self.words(got))
 
 
 def norm(text: str | None) -> str:
@@ -96,7 +125,18 @@ def _title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
 
 
 def _value(name: str, doc: Doc, selector: str, ref: Any) -> Any:
+    """The value of field ``name`` that ``selector`` reads on ``doc`` (``ref``: the page's
+    reference value, which only the title's reading uses). Remembered by the elements
+    matched: candidates that match the same elements read the same value."""
     els = doc.select(selector)
+    key = (name, tuple(els), ref if name == "title" else None)
+    found = doc.values.get(key, _UNSET)
+    if found is _UNSET:
+        found = doc.values[key] = _read(name, doc, els, ref)
+    return found
+
+
+def _read(name: str, doc: Doc, els: list[Any], ref: Any) -> Any:
     if name == "title":
         return _title_value(doc, els, ref)
     if name in _TEXT:
@@ -129,20 +169,11 @@ def _date_value(doc: Doc, els: list[Any]) -> str | None:
     return None
 
 
-def _tokens(text: str | None) -> Counter[str]:
-    return Counter(_WORD.findall((text or "").lower()))
-
-
-def _f1(want: str | None, got: str | None) -> float:
-    a, b = _tokens(want), _tokens(got)
-    if not a or not b:
-        return 0.0
-    common = sum((a & b).values())
-    return 2 * common / (sum(a.values()) + sum(b.values()))
-
-
-def agreement(name: str, ref: Any, value: Any) -> float | None:
-    """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count."""
+def agreement(
+    name: str, ref: Any, value: Any, f1: Callable[[str, str], float] = token_f1
+) -> float | None:
+    """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count.
+    ``f1``: token F1 of two bodies (a page's :meth:`Doc.f1` gives the same from its memo)."""
     if name in ("images", "captions", "credits", "related"):
         if not ref and not value:
             return None
@@ -155,8 +186,8 @@ def agreement(name: str, ref: Any, value: Any) -> float | None:
     if not ref:
         return None if not value else 0.0
     if name == "body":
-        f1 = _f1(ref, value)
-        return f1 if f1 >= BODY_AGREES else 0.0
+        score = f1(ref, value)
+        return score if score >= BODY_AGREES else 0.0
     return 1.0 if norm(value) == norm(ref) else 0.0
 
 
@@ -213,14 +244,15 @@ def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
                     if _title_value(doc, [el], ref) == ref]  # fmt: skip
         return [el for el in hits if el.tag not in ("title", "html", "head", "body")]
     if name == "body":
-        size = sum(_tokens(ref).values())
+        want = doc.words(ref)
+        size = want.total
         return [
             el
             for el in root.iter()
             if isinstance(el.tag, str)
             and el.tag not in ("html", "body")
-            and size / 2 <= len(_WORD.findall(doc.text(el))) <= size * 2
-            and _f1(ref, doc.text(el)) >= BODY_AGREES
+            and size / 2 <= word_count(doc.text(el)) <= size * 2
+            and words_f1(want, words(doc.text(el))) >= BODY_AGREES
         ]
     if name == "date":
         return [
@@ -279,17 +311,19 @@ class _Scored:
     net: float
     rank: tuple[Any, ...]
     signature: str
+    #: the value read on each page
+    values: list[Any]
 
 
 def _score(name: str, docs: Sequence[Doc], refs: list[Any], selector: str) -> _Scored:
     values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
-    marks = [agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
+    marks = [agreement(name, r, v, d.f1) for d, r, v in zip(docs, refs, values, strict=True)]
     net = _net(marks)
     spread = -sum(len(d.select(selector)) for d in docs)  # fewer matches: sharper
     spec = _specificity(selector)
     rank = (net, spec[0] + spec[1] > 0, spread, spec, -len(selector))
     signature = repr([sorted(v) if isinstance(v, set) else v for v in values])
-    return _Scored(selector, marks, net, rank, signature)
+    return _Scored(selector, marks, net, rank, signature, values)
 
 
 def _distinct(scored: list[_Scored]) -> list[_Scored]:
@@ -339,8 +373,7 @@ def choose(
     for selector in candidates:
         entry = _score(name, docs, refs, selector)
         if name in ("title", "lead", "body", "label") and not texts:
-            values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
-            if constant([norm(v) if isinstance(v, str) else None for v in values]):
+            if constant([norm(v) if isinstance(v, str) else None for v in entry.values]):
                 chrome.append(selector)  # the same text on every page: chrome
                 continue
         scored.append(entry)

@@ -1,0 +1,68 @@
+"""Token F1 of two texts for learned site templates (:mod:`crawler.extract.learn_select`):
+how far a selector's body agrees with the generic layer's.
+
+Learning scores every candidate selector against the same reference texts (one a page), so
+a text's word counts are worked out once (:class:`Words`, kept per page by the learner's
+``Doc``) and :func:`words_f1` compares two of them without building a third counter.
+:func:`token_f1` is the plain computation; :func:`words_f1` gives exactly its float (the
+same integers, divided the same way: ``tests/crawler/extract/test_learn_words.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    """The words of ``text`` as written (not lower-cased: a few characters lower-case to two,
+    ``İ`` to ``i`` and a combining dot, which splits a word)."""
+    return len(_WORD.findall(text))
+
+
+def tokens(text: str | None) -> Counter[str]:
+    """The lower-cased words of ``text`` and how often each occurs."""
+    return Counter(_WORD.findall((text or "").lower()))
+
+
+def token_f1(want: str | None, got: str | None) -> float:
+    """Token F1 of ``got`` against ``want`` (0 when either has no word): the plain
+    computation, as :func:`words_f1` must give it."""
+    a, b = tokens(want), tokens(got)
+    if not a or not b:
+        return 0.0
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text's lower-cased word counts (every count positive) and their sum."""
+
+    counts: dict[str, int]
+    total: int
+
+
+def words(text: str | None) -> Words:
+    counts = dict(tokens(text))
+    return Words(counts, sum(counts.values()))
+
+
+def words_f1(a: Words, b: Words) -> float:
+    """:func:`token_f1` of the texts of ``a`` and ``b``: the words in common (the smaller
+    count of each word both have, summed over the smaller of the two) over the totals."""
+    if not a.total or not b.total:
+        return 0.0
+    small, large = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
+    common = 0
+    for word, n in small.items():
+        m = large.get(word)
+        if m is not None:
+            common += n if n < m else m
+    return 2 * common / (a.total + b.total)
+
+
+__all__ = ["Words", "token_f1", "tokens", "word_count", "words", "words_f1"]

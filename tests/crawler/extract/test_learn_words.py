@@ -1,0 +1,94 @@
+"""The fast paths of learning site templates give exactly what the plain computation gives:
+token F1 from remembered word counts (crawler/extract/learn_words.py, ``Doc.f1``) equals
+the F1 of two fresh counters, and a template learned with every memo of
+crawler/extract/learn_select.py is the one learned without them."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from typing import Any
+
+import pytest
+
+from bench.scoring import sample_cases
+from crawler.extract import learn_select
+from crawler.extract.core import extract
+from crawler.extract.learn import learn_template
+from crawler.extract.learn_select import Doc
+from crawler.extract.learn_words import token_f1, tokens, word_count, words, words_f1
+
+#: words with upper case, umlauts, digits, an ``İ`` (two characters lower-cased) and
+#: punctuation, so that counts, case and splitting all matter
+VOCABULARY = (
+    "Stadt stadt STADT Rathaus rathaus Bürger BÜRGER bürger Straße 2024 12,5 İstanbul "
+    "a A _x x_ - – , . ; ! Ölpreis ölpreis e-mail E-Mail"
+).split()
+
+
+def _random_text(rng: random.Random) -> str:
+    n = rng.choice((0, 0, 1, 2, 5, 20, 80))
+    return rng.choice((" ", "\n", "")).join(rng.choice(VOCABULARY) for _ in range(n))
+
+
+def _bodies() -> list[str]:
+    cases = sorted(sample_cases(["sitepark", "typo3"]), key=lambda c: c.url)[:40]
+    return [extract(c.url, c.body, c.headers).body or "" for c in cases]
+
+
+def test_f1_from_word_counts_is_the_plain_token_f1_on_random_texts() -> None:
+    rng = random.Random(17)
+    for _ in range(3000):
+        a, b = _random_text(rng), _random_text(rng)
+        assert words_f1(words(a), words(b)) == token_f1(a, b), (a, b)
+        assert words(a).total == sum(tokens(a).values())
+
+
+def test_f1_from_word_counts_is_the_plain_token_f1_on_real_bodies() -> None:
+    bodies = _bodies()
+    assert len(set(bodies)) > 10
+    doc = Doc("http://example.test/", None, None)  # type: ignore[arg-type]
+    for want in bodies:
+        for got in bodies:
+            plain = token_f1(want, got)
+            assert doc.f1(want, got) == plain
+            assert words_f1(words(want), words(got)) == plain
+    assert doc.f1(None, bodies[0]) == token_f1(None, bodies[0]) == 0.0
+
+
+def test_word_count_counts_the_words_as_written() -> None:
+    assert word_count("İstanbul") == 1
+    assert sum(tokens("İstanbul").values()) == 2  # lower-cased: i, combining dot, stanbul
+
+
+def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every value read afresh, every F1 from fresh counters, every link resolved again."""
+    monkeypatch.setattr(
+        learn_select,
+        "_value",
+        lambda name, doc, selector, ref: learn_select._read(name, doc, doc.select(selector), ref),
+    )
+    monkeypatch.setattr(Doc, "f1", lambda self, want, got: token_f1(want, got))
+    monkeypatch.setattr(Doc, "words", lambda self, text: words(text))
+    monkeypatch.setattr(
+        Doc,
+        "resolve",
+        lambda self, href: learn_select.urljoin(self.url, href.strip()) if href else None,
+    )
+
+
+def _learned(family: str) -> dict[str, Any]:
+    cases = sorted((c for c in sample_cases([family]) if c.edition == 1), key=lambda c: c.url)
+    learned = learn_template([(c.url, c.body, c.headers) for c in cases[:10]])
+    return {"profile": dataclasses.asdict(learned.profile), **learned.stats_json()}
+
+
+@pytest.mark.parametrize("family", ["typo3", "wordpress", "drupal"])
+def test_a_template_learned_with_the_memos_is_the_one_learned_without(
+    family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _learned(family)
+    with monkeypatch.context() as patched:
+        _without_memos(patched)
+        plain = _learned(family)
+    assert fast == plain
