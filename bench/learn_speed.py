@@ -171,7 +171,8 @@ def _instructions(name: str, bench_hosts: int, seed: int, extra: list[str]) -> i
         sys.executable, __file__, "time", "--sets", name, "--repeat", "1",
         "--bench-hosts", str(bench_hosts), "--seed", str(seed), *extra,
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    env = {**os.environ, "PYTHONHASHSEED": str(seed)}  # (no new start: valgrind would not follow)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
         raise SystemExit(done.stderr)

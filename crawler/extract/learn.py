@@ -262,7 +262,7 @@ def _worse_fields(
         theirs = _extracted_values(doc.got)
         for name in LEARNED_FIELDS:
             for totals, values in ((learned, mine), (generic, theirs)):
-                mark = agreement(name, refs[name][i], values[name])
+                mark = agreement(name, refs[name][i], values[name], doc.f1)
                 totals[name] += 0.0 if mark is None else 2 * mark - 1
     return tuple(n for n in LEARNED_FIELDS if learned[n] < generic[n] - 1e-6)
 

@@ -244,16 +244,7 @@ def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
                     if _title_value(doc, [el], ref) == ref]  # fmt: skip
         return [el for el in hits if el.tag not in ("title", "html", "head", "body")]
     if name == "body":
-        want = doc.words(ref)
-        size = want.total
-        return [
-            el
-            for el in root.iter()
-            if isinstance(el.tag, str)
-            and el.tag not in ("html", "body")
-            and size / 2 <= word_count(doc.text(el)) <= size * 2
-            and words_f1(want, words(doc.text(el))) >= BODY_AGREES
-        ]
+        return _body_targets(doc, ref)
     if name == "date":
         return [
             el
@@ -285,6 +276,26 @@ def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
     return list(boxes)
 
 
+def _body_targets(doc: Doc, ref: str) -> list[Any]:
+    """The elements whose text has half to twice as many words as the body ``ref`` and
+    agrees with it (token F1). A wrapper often has the same text as the element inside it:
+    each text is counted once."""
+    want = doc.words(ref)
+    size = want.total
+    counts: dict[str, int] = {}
+    found = []
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        text = doc.text(el)
+        count = counts.get(text)
+        if count is None:
+            count = counts[text] = word_count(text)
+        if size / 2 <= count <= size * 2 and words_f1(want, doc.words(text)) >= BODY_AGREES:
+            found.append(el)
+    return found
+
+
 def _named(selector: str) -> bool:
     """Whether every group of ``selector`` names an id, a class or an attribute."""
     return all(sum(_specificity(group)[:2]) for group in selector.split(","))
@@ -310,7 +321,7 @@ class _Scored:
     marks: list[float | None]
     net: float
     rank: tuple[Any, ...]
-    signature: str
+    signature: tuple[Any, ...]
     #: the value read on each page
     values: list[Any]
 
@@ -322,13 +333,14 @@ def _score(name: str, docs: Sequence[Doc], refs: list[Any], selector: str) -> _S
     spread = -sum(len(d.select(selector)) for d in docs)  # fewer matches: sharper
     spec = _specificity(selector)
     rank = (net, spec[0] + spec[1] > 0, spread, spec, -len(selector))
-    signature = repr([sorted(v) if isinstance(v, set) else v for v in values])
+    # (what it reads on every page: str, None or a set of str, the sets in order)
+    signature = tuple(tuple(sorted(v)) if isinstance(v, set) else v for v in values)
     return _Scored(selector, marks, net, rank, signature, values)
 
 
 def _distinct(scored: list[_Scored]) -> list[_Scored]:
     """The best of each behaviour (what it reads on every page), up to :data:`UNION_POOL`."""
-    seen: set[str] = set()
+    seen: set[tuple[Any, ...]] = set()
     top: list[_Scored] = []
     for entry in scored:
         if entry.signature not in seen and len(top) < UNION_POOL:
