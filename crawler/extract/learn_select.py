@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from crawler.dates import parse_any_date, parse_german_date
 from crawler.extract.body import body_blocks
+from crawler.extract.index import PageIndex
 from crawler.extract.learn_words import Words, token_f1, word_count, words, words_f1
 from crawler.extract.profiles import outermost, select
 from crawler.extract.text import element_text
@@ -61,6 +62,11 @@ class Doc:
     counted: dict[str, Words] = field(default_factory=dict)
     #: href → the absolute URL (the same links are resolved for every candidate)
     urls: dict[str, str | None] = field(default_factory=dict)
+    #: the page's element index (built on the first selector): the extractor's own small
+    #: CSS matcher, which gives cssselect's matches (tests/crawler/extract/
+    #: test_extract_index.py) at a tenth of the XPath's cost; selectors it does not
+    #: support still go to cssselect
+    index: PageIndex | None = None
 
     def text(self, el: Any) -> str:
         found = self.texts.get(el)
@@ -71,7 +77,9 @@ class Doc:
     def select(self, selector: str) -> list[Any]:
         found = self.matches.get(selector)
         if found is None:
-            found = self.matches[selector] = select(self.root, selector)
+            if self.index is None:
+                self.index = PageIndex(self.root)
+            found = self.matches[selector] = select(self.root, selector, self.index)
         return found
 
     def resolve(self, href: str | None) -> str | None:

@@ -17,6 +17,7 @@ from crawler.extract.core import extract
 from crawler.extract.learn import learn_template
 from crawler.extract.learn_select import Doc
 from crawler.extract.learn_words import token_f1, tokens, word_count, words, words_f1
+from crawler.extract.profiles import select
 
 #: words with upper case, umlauts, digits, an ``İ`` (two characters lower-cased) and
 #: punctuation, so that counts, case and splitting all matter
@@ -62,7 +63,9 @@ def test_word_count_counts_the_words_as_written() -> None:
 
 
 def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every value read afresh, every F1 from fresh counters, every link resolved again."""
+    """Every selector matched by cssselect's XPath (no page index), every value read
+    afresh, every F1 from fresh counters, every link resolved again."""
+    monkeypatch.setattr(Doc, "select", lambda self, selector: select(self.root, selector))
     monkeypatch.setattr(
         learn_select,
         "_value",
@@ -92,3 +95,22 @@ def test_a_template_learned_with_the_memos_is_the_one_learned_without(
         _without_memos(patched)
         plain = _learned(family)
     assert fast == plain
+
+
+@pytest.mark.parametrize("family", ["typo3", "tablesite", "contao"])
+def test_the_page_index_matches_what_xpath_matches_for_every_selector_learning_reads(
+    family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexed = Doc.select
+    asked: list[str] = []
+
+    def both(self: Doc, selector: str) -> list[Any]:
+        found = indexed(self, selector)
+        assert found == select(self.root, selector), selector
+        asked.append(selector)
+        return found
+
+    monkeypatch.setattr(Doc, "select", both)
+    _learned(family)
+    assert len(set(asked)) > 30
+    assert any("," in s for s in asked) and any("[" in s for s in asked)
