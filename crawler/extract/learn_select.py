@@ -39,6 +39,10 @@ _STABLE_ATTRS = ("itemprop", "role", "size", "face", "valign", "align", "width",
 _TEXT = ("title", "label", "lead")
 #: a value not worked out yet (None is a value)
 _UNSET = object()
+_IDENT = re.compile(r"-?[_a-zA-Z][\w-]*")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ATTR_VALUE = re.compile(r"[\w#%.,: -]{1,40}")
+_TAG = re.compile(r"(?:^|\s)[a-z][a-z0-9]*")
 
 
 @dataclass
@@ -62,6 +66,10 @@ class Doc:
     counted: dict[str, Words] = field(default_factory=dict)
     #: href → the absolute URL (the same links are resolved for every candidate)
     urls: dict[str, str | None] = field(default_factory=dict)
+    #: element → its body text blocks
+    bodies: dict[Any, list[str]] = field(default_factory=dict)
+    #: (text, text) → token F1
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)
     #: the page's element index (built on the first selector): the extractor's own small
     #: CSS matcher, which gives cssselect's matches (tests/crawler/extract/
     #: test_extract_index.py) at a tenth of the XPath's cost; selectors it does not
@@ -90,6 +98,14 @@ class Doc:
             found = self.urls[href] = urljoin(self.url, href.strip())
         return found  # type: ignore[return-value]
 
+    def blocks(self, el: Any) -> list[str]:
+        """The body text blocks of ``el`` (the selectors of a field match overlapping sets
+        of elements: each element's are read once)."""
+        found = self.bodies.get(el)
+        if found is None:
+            found = self.bodies[el] = body_blocks(el, set(), self.resolve)[0]
+        return found
+
     def words(self, text: str | None) -> Words:
         key = text or ""
         found = self.counted.get(key)
@@ -98,8 +114,13 @@ class Doc:
         return found
 
     def f1(self, want: str | None, got: str | None) -> float:
-        """:func:`~crawler.extract.learn_words.token_f1`, from the memo of word counts."""
-        return words_f1(self.words(want), self.words(got))
+        """:func:`~crawler.extract.learn_words.token_f1`, from the memo of word counts (and
+        of the scores: candidates that read the same body are scored once)."""
+        key = (want or "", got or "")
+        found = self.scores.get(key)
+        if found is None:
+            found = self.scores[key] = words_f1(self.words(want), self.words(got))
+        return found
 
 
 def norm(text: str | None) -> str:
@@ -150,7 +171,7 @@ def _read(name: str, doc: Doc, els: list[Any], ref: Any) -> Any:
     if name in _TEXT:
         return next((t for t in map(doc.text, els) if t), None)
     if name == "body":
-        blocks = [b for el in outermost(els) for b in body_blocks(el, set(), doc.resolve)[0]]
+        blocks = [b for el in outermost(els) for b in doc.blocks(el)]
         return "\n\n".join(blocks) or None
     if name == "date":
         return _date_value(doc, els)
@@ -203,7 +224,7 @@ def agreement(
 
 
 def _ident(value: str) -> bool:
-    return bool(re.fullmatch(r"-?[_a-zA-Z][\w-]*", value)) and not re.search(r"\d{2}", value)
+    return bool(_IDENT.fullmatch(value)) and not _TWO_DIGITS.search(value)
 
 
 def descriptors(el: Any, *, own: bool) -> list[str]:
@@ -221,7 +242,7 @@ def descriptors(el: Any, *, own: bool) -> list[str]:
             out.append(f"{tag}.{token}" if own else f".{token}")
     for attr in attrs:
         value = el.get(attr)
-        if value and re.fullmatch(r"[\w#%.,: -]{1,40}", value) and '"' not in value:
+        if value and _ATTR_VALUE.fullmatch(value) and '"' not in value:
             out.append(f'{tag}[{attr}="{value}"]')
     if own and tag:
         out.append(tag)
@@ -319,7 +340,7 @@ def _specificity(selector: str) -> tuple[int, int, int]:
     """CSS specificity (ids, classes and attributes, tags)."""
     ids = selector.count("#")
     classes = selector.count(".") + selector.count("[")
-    tags = len(re.findall(r"(?:^|\s)[a-z][a-z0-9]*", selector))
+    tags = len(_TAG.findall(selector))
     return ids, classes, tags
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from bench.scoring import sample_cases
 from crawler.extract import learn_select
+from crawler.extract.body import body_blocks
 from crawler.extract.core import extract
 from crawler.extract.learn import learn_template
 from crawler.extract.learn_select import Doc
@@ -72,6 +73,7 @@ def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
         lambda name, doc, selector, ref: learn_select._read(name, doc, doc.select(selector), ref),
     )
     monkeypatch.setattr(Doc, "f1", lambda self, want, got: token_f1(want, got))
+    monkeypatch.setattr(Doc, "blocks", lambda self, el: body_blocks(el, set(), self.resolve)[0])
     monkeypatch.setattr(Doc, "words", lambda self, text: words(text))
     monkeypatch.setattr(
         Doc,
