@@ -69,7 +69,14 @@ logger = logging.getLogger(__name__)
 #: lxml parsers, one pair per thread (lxml parsers must not be shared across threads); they
 #: hold no page state
 
-__all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "parse_markup", "split_caption"]
+__all__ = [
+    "CREDIT_HEADINGS",
+    "RELATED_HEADINGS",
+    "extract",
+    "extract_parsed",
+    "parse_markup",
+    "split_caption",
+]
 
 
 def extract(
@@ -87,7 +94,15 @@ def extract(
         return Extracted(url=url)
     if parsed is None:
         return Extracted(url=url)
-    markup, doc = parsed
+    return extract_parsed(url, *parsed, profile)
+
+
+def extract_parsed(
+    url: str, markup: str, doc: Any, profile: SiteProfile | None = None
+) -> Extracted:
+    """:func:`extract` of a page already parsed by :func:`parse_markup` (its markup and
+    tree). Extraction never changes the tree, so one tree serves several extractions (the
+    template learner extracts each page generically and again with the learned profile)."""
     href = next((b.get("href") for b in doc.iter("base") if b.get("href") is not None), None)
     try:
         base = urljoin(url, (href or "").strip()) or url

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.extract.core import extract, parse_markup
+from crawler.extract.core import extract_parsed, parse_markup
 from crawler.extract.learn_select import (
     Doc,
     agreement,
@@ -199,10 +199,10 @@ def _docs(pages: Iterable[Page]) -> list[Doc]:
         parsed = parse_markup(body, headers)
         if parsed is None:
             continue
-        got = extract(url, body, headers)
+        got = extract_parsed(url, *parsed)  # (extract(url, body, headers): the same parse)
         if got.page_type == "listing":
             continue
-        docs.append(Doc(url, parsed[1], got, (body, headers)))
+        docs.append(Doc(url, parsed[1], got, (body, headers), parsed[0]))
     return docs
 
 
@@ -258,7 +258,7 @@ def _worse_fields(
     learned = dict.fromkeys(LEARNED_FIELDS, 0.0)
     generic = dict.fromkeys(LEARNED_FIELDS, 0.0)
     for i, doc in enumerate(docs):
-        mine = _extracted_values(extract(doc.url, *doc.page, profile))
+        mine = _extracted_values(extract_parsed(doc.url, doc.markup, doc.root, profile))
         theirs = _extracted_values(doc.got)
         for name in LEARNED_FIELDS:
             for totals, values in ((learned, mine), (generic, theirs)):

@@ -56,6 +56,9 @@ class Doc:
     got: Extracted
     #: the page's bytes and headers (to extract it again with a profile)
     page: tuple[bytes, Mapping[str, str]] = (b"", {})
+    #: the decoded markup ``root`` was parsed from (to extract the tree again with a
+    #: profile: :func:`crawler.extract.core.extract_parsed`)
+    markup: str = ""
     #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
     texts: dict[Any, str] = field(default_factory=dict)
     matches: dict[str, list[Any]] = field(default_factory=dict)

@@ -10,11 +10,12 @@ import random
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from bench.scoring import sample_cases
 from crawler.extract import learn_select
 from crawler.extract.body import body_blocks
-from crawler.extract.core import extract
+from crawler.extract.core import extract, extract_parsed, parse_markup
 from crawler.extract.learn import learn_template
 from crawler.extract.learn_select import Doc
 from crawler.extract.learn_words import token_f1, tokens, word_count, words, words_f1
@@ -116,3 +117,20 @@ def test_the_page_index_matches_what_xpath_matches_for_every_selector_learning_r
     _learned(family)
     assert len(set(asked)) > 30
     assert any("," in s for s in asked) and any("[" in s for s in asked)
+
+
+def test_extracting_a_parsed_page_leaves_its_tree_as_it_was() -> None:
+    """The learner extracts each page's one tree twice (generically, then with the learned
+    profile) and reads it between: extraction must not change it."""
+    learning = sorted(sample_cases(["typo3"]), key=lambda c: c.url)[:10]
+    profile = learn_template([(c.url, c.body, c.headers) for c in learning]).profile
+    assert profile.title and profile.body
+    cases = sample_cases(["sitepark", "typo3", "wordpress", "tablesite"])
+    for case in cases:
+        parsed = parse_markup(case.body, case.headers)
+        assert parsed is not None
+        before = etree.tostring(parsed[1])
+        for with_profile in (None, profile):
+            got = extract_parsed(case.url, *parsed, with_profile)
+            assert got == extract(case.url, case.body, case.headers, with_profile), case.url
+            assert etree.tostring(parsed[1]) == before, case.url
