@@ -17,14 +17,32 @@ from dataclasses import dataclass
 _WORD = re.compile(r"\w+")
 
 
+def _runs(text: str) -> list[str]:
+    """The matches of ``\\w+`` in ``text``, not in order, found mostly without the regex:
+    no whitespace character is a word character, so no match crosses the whitespace that
+    ``str.split()`` splits at, and a chunk between whitespace whose characters are all
+    alphanumeric is one match (``\\w`` is ``str.isalnum()`` or ``_``; both checked for every
+    code point in tests/crawler/extract/test_learn_words.py). The regex reads only the
+    chunks with another character (punctuation, ``_``), joined by spaces."""
+    chunks = text.split()
+    odd = [c for c in chunks if not c.isalnum()]
+    if not odd:
+        return chunks
+    return [c for c in chunks if c.isalnum()] + _WORD.findall(" ".join(odd))
+
+
 def word_count(text: str) -> int:
-    """The words of ``text`` as written (not lower-cased: a few characters lower-case to two,
-    ``İ`` to ``i`` and a combining dot, which splits a word)."""
-    return len(_WORD.findall(text))
+    """How many words ``text`` has as written (``len(re.findall(r"\\w+", text))``; not
+    lower-cased: a few characters lower-case to two, ``İ`` to ``i`` and a combining dot,
+    which splits a word)."""
+    chunks = text.split()
+    odd = [c for c in chunks if not c.isalnum()]
+    return len(chunks) - len(odd) + len(_WORD.findall(" ".join(odd))) if odd else len(chunks)
 
 
 def tokens(text: str | None) -> Counter[str]:
-    """The lower-cased words of ``text`` and how often each occurs."""
+    """The lower-cased words of ``text`` and how often each occurs (the plain computation;
+    :func:`words` gives the same counts)."""
     return Counter(_WORD.findall((text or "").lower()))
 
 
@@ -47,8 +65,9 @@ class Words:
 
 
 def words(text: str | None) -> Words:
-    counts = dict(tokens(text))
-    return Words(counts, sum(counts.values()))
+    """:func:`tokens` of ``text`` as :class:`Words`."""
+    found = _runs((text or "").lower())
+    return Words(dict(Counter(found)), len(found))
 
 
 def words_f1(a: Words, b: Words) -> float:

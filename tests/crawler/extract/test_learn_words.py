@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
+import sys
 from typing import Any
 
 import pytest
@@ -21,11 +23,14 @@ from crawler.extract.learn_select import Doc
 from crawler.extract.learn_words import token_f1, tokens, word_count, words, words_f1
 from crawler.extract.profiles import select
 
-#: words with upper case, umlauts, digits, an ``İ`` (two characters lower-cased) and
-#: punctuation, so that counts, case and splitting all matter
+#: words with upper case, umlauts, digits, an ``İ`` (two characters lower-cased),
+#: punctuation, underscores, a no-break space (whitespace), a zero-width space (not
+#: whitespace, not a word character), superscripts and Roman numerals (numeric), so that
+#: counts, case and splitting all matter
 VOCABULARY = (
     "Stadt stadt STADT Rathaus rathaus Bürger BÜRGER bürger Straße 2024 12,5 İstanbul "
-    "a A _x x_ - – , . ; ! Ölpreis ölpreis e-mail E-Mail"
+    "a A _x x_ a_b - – , . ; ! Ölpreis ölpreis e-mail E-Mail „Zitat“ m² Ⅻ x\u00a0y "
+    "x\u200by (Klammer) 3½"
 ).split()
 
 
@@ -57,6 +62,26 @@ def test_f1_from_word_counts_is_the_plain_token_f1_on_real_bodies() -> None:
             assert doc.f1(want, got) == plain
             assert words_f1(words(want), words(got)) == plain
     assert doc.f1(None, bodies[0]) == token_f1(None, bodies[0]) == 0.0
+
+
+def test_no_whitespace_is_a_word_character_and_word_characters_are_alphanumeric() -> None:
+    """What :func:`crawler.extract.learn_words._runs` rests on, for every code point."""
+    word = re.compile(r"\w")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        is_word = word.match(char) is not None
+        assert is_word == (char.isalnum() or char == "_"), hex(code)
+        if is_word:
+            assert len(f"a{char}a".split()) == 1, hex(code)
+
+
+def test_words_and_word_count_are_the_regex_matches() -> None:
+    rng = random.Random(27)
+    texts = [_random_text(rng) for _ in range(3000)] + _bodies()
+    for text in texts:
+        assert word_count(text) == len(re.findall(r"\w+", text)), text
+        assert words(text).counts == tokens(text), text
+        assert words(text).total == sum(tokens(text).values())
 
 
 def test_word_count_counts_the_words_as_written() -> None:
