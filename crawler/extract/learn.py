@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.extract.core import extract_parsed, parse_markup
+from crawler.extract.index import PageIndex
 from crawler.extract.learn_select import (
     Doc,
     agreement,
@@ -199,10 +200,12 @@ def _docs(pages: Iterable[Page]) -> list[Doc]:
         parsed = parse_markup(body, headers)
         if parsed is None:
             continue
-        got = extract_parsed(url, *parsed)  # (extract(url, body, headers): the same parse)
+        # (extract(url, body, headers): the same parse; the index serves learning too)
+        index = PageIndex(parsed[1])
+        got = extract_parsed(url, *parsed, index=index)
         if got.page_type == "listing":
             continue
-        docs.append(Doc(url, parsed[1], got, (body, headers), parsed[0]))
+        docs.append(Doc(url, parsed[1], got, (body, headers), parsed[0], index=index))
     return docs
 
 
@@ -258,7 +261,8 @@ def _worse_fields(
     learned = dict.fromkeys(LEARNED_FIELDS, 0.0)
     generic = dict.fromkeys(LEARNED_FIELDS, 0.0)
     for i, doc in enumerate(docs):
-        mine = _extracted_values(extract_parsed(doc.url, doc.markup, doc.root, profile))
+        again = extract_parsed(doc.url, doc.markup, doc.root, profile, doc.page_index())
+        mine = _extracted_values(again)
         theirs = _extracted_values(doc.got)
         for name in LEARNED_FIELDS:
             for totals, values in ((learned, mine), (generic, theirs)):

@@ -17,7 +17,6 @@ from crawler.extract.body import body_blocks
 from crawler.extract.index import PageIndex
 from crawler.extract.learn_words import Words, token_f1, word_count, words, words_f1
 from crawler.extract.profiles import outermost, select
-from crawler.extract.text import element_text
 from crawler.records import Extracted
 
 #: share of pages on which one value must repeat to be chrome
@@ -59,8 +58,6 @@ class Doc:
     #: the decoded markup ``root`` was parsed from (to extract the tree again with a
     #: profile: :func:`crawler.extract.core.extract_parsed`)
     markup: str = ""
-    #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
-    texts: dict[Any, str] = field(default_factory=dict)
     matches: dict[str, list[Any]] = field(default_factory=dict)
     #: (field, the matched elements, the title's reference) → the value read from them
     values: dict[tuple[str, tuple[Any, ...], Any], Any] = field(default_factory=dict)
@@ -73,24 +70,26 @@ class Doc:
     bodies: dict[Any, list[str]] = field(default_factory=dict)
     #: (text, text) → token F1
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
-    #: the page's element index (built on the first selector): the extractor's own small
-    #: CSS matcher, which gives cssselect's matches (tests/crawler/extract/
-    #: test_extract_index.py) at a tenth of the XPath's cost; selectors it does not
-    #: support still go to cssselect
+    #: the page's element index (the one its extractions used, else built on first use):
+    #: the extractor's own small CSS matcher, which gives cssselect's matches
+    #: (tests/crawler/extract/test_extract_index.py) at a tenth of the XPath's cost
+    #: (selectors it does not support still go to cssselect), and the memo of element texts
     index: PageIndex | None = None
 
+    def page_index(self) -> PageIndex:
+        if self.index is None:
+            self.index = PageIndex(self.root)
+        return self.index
+
     def text(self, el: Any) -> str:
-        found = self.texts.get(el)
-        if found is None:
-            found = self.texts[el] = element_text(el)
-        return found
+        """:func:`crawler.extract.text.element_text` of ``el``, once per page (the
+        extractions of the page share the memo)."""
+        return self.page_index().text(el)
 
     def select(self, selector: str) -> list[Any]:
         found = self.matches.get(selector)
         if found is None:
-            if self.index is None:
-                self.index = PageIndex(self.root)
-            found = self.matches[selector] = select(self.root, selector, self.index)
+            found = self.matches[selector] = select(self.root, selector, self.page_index())
         return found
 
     def resolve(self, href: str | None) -> str | None:

@@ -18,10 +18,12 @@ from bench.scoring import sample_cases
 from crawler.extract import learn_select
 from crawler.extract.body import body_blocks
 from crawler.extract.core import extract, extract_parsed, parse_markup
+from crawler.extract.index import PageIndex
 from crawler.extract.learn import learn_template
 from crawler.extract.learn_select import Doc
 from crawler.extract.learn_words import token_f1, tokens, word_count, words, words_f1
 from crawler.extract.profiles import select
+from crawler.extract.text import element_text
 
 #: words with upper case, umlauts, digits, an ``İ`` (two characters lower-cased),
 #: punctuation, underscores, a no-break space (whitespace), a zero-width space (not
@@ -90,9 +92,11 @@ def test_word_count_counts_the_words_as_written() -> None:
 
 
 def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every selector matched by cssselect's XPath (no page index), every value read
+    """Every selector matched by cssselect's XPath (no page index), every element's text
+    read afresh (not the index's memo, which the page's extractions filled), every value read
     afresh, every F1 from fresh counters, every link resolved again."""
     monkeypatch.setattr(Doc, "select", lambda self, selector: select(self.root, selector))
+    monkeypatch.setattr(Doc, "text", lambda self, el: element_text(el))
     monkeypatch.setattr(
         learn_select,
         "_value",
@@ -146,7 +150,8 @@ def test_the_page_index_matches_what_xpath_matches_for_every_selector_learning_r
 
 def test_extracting_a_parsed_page_leaves_its_tree_as_it_was() -> None:
     """The learner extracts each page's one tree twice (generically, then with the learned
-    profile) and reads it between: extraction must not change it."""
+    profile) with one index, and reads both between: extraction must change neither, and
+    give what a fresh extraction of the bytes gives."""
     learning = sorted(sample_cases(["typo3"]), key=lambda c: c.url)[:10]
     profile = learn_template([(c.url, c.body, c.headers) for c in learning]).profile
     assert profile.title and profile.body
@@ -155,7 +160,8 @@ def test_extracting_a_parsed_page_leaves_its_tree_as_it_was() -> None:
         parsed = parse_markup(case.body, case.headers)
         assert parsed is not None
         before = etree.tostring(parsed[1])
-        for with_profile in (None, profile):
-            got = extract_parsed(case.url, *parsed, with_profile)
+        index = PageIndex(parsed[1])
+        for with_profile in (None, profile, None):
+            got = extract_parsed(case.url, *parsed, with_profile, index)
             assert got == extract(case.url, case.body, case.headers, with_profile), case.url
             assert etree.tostring(parsed[1]) == before, case.url
