@@ -277,15 +277,7 @@ def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
     if name == "body":
         return _body_targets(doc, ref)
     if name == "date":
-        return [
-            el
-            for el in root.iter()
-            if isinstance(el.tag, str)
-            and (
-                parse_any_date(el.get("datetime") or el.get("content") or "") == ref
-                or (len(doc.text(el)) < 60 and parse_german_date(doc.text(el)) == ref)
-            )
-        ]
+        return _date_targets(doc, ref)
     if name == "images":
         return [img for img in root.iter("img") if doc.resolve(img.get("src")) in ref]
     if name in ("captions", "credits"):
@@ -324,6 +316,33 @@ def _body_targets(doc: Doc, ref: str) -> list[Any]:
             count = counts[text] = word_count(text)
         if size / 2 <= count <= size * 2 and words_f1(want, doc.words(text)) >= BODY_AGREES:
             found.append(el)
+    return found
+
+
+def _date_targets(doc: Doc, ref: str) -> list[Any]:
+    """The elements whose ``datetime``/``content`` attribute, or whose short text, is the
+    date ``ref``. Most elements have neither attribute and many share a text: each string
+    is parsed once (the date parsers are pure)."""
+    attrs: dict[str, str | None] = {}
+    texts: dict[str, str | None] = {}
+    found = []
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        raw = el.get("datetime") or el.get("content") or ""
+        value = attrs.get(raw, _UNSET)
+        if value is _UNSET:
+            value = attrs[raw] = parse_any_date(raw)
+        if value == ref:
+            found.append(el)
+            continue
+        text = doc.text(el)
+        if len(text) < 60:
+            value = texts.get(text, _UNSET)
+            if value is _UNSET:
+                value = texts[text] = parse_german_date(text)
+            if value == ref:
+                found.append(el)
     return found
 
 

@@ -67,7 +67,7 @@ class Words:
 def words(text: str | None) -> Words:
     """:func:`tokens` of ``text`` as :class:`Words`."""
     found = _runs((text or "").lower())
-    return Words(dict(Counter(found)), len(found))
+    return Words(Counter(found), len(found))
 
 
 def words_f1(a: Words, b: Words) -> float:

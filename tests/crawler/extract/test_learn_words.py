@@ -15,6 +15,8 @@ import pytest
 from lxml import etree
 
 from bench.scoring import sample_cases
+from crawler.dates import parse_any_date, parse_german_date
+from crawler.extract import learn as learn_module
 from crawler.extract import learn_select
 from crawler.extract.body import body_blocks
 from crawler.extract.core import extract, extract_parsed, parse_markup
@@ -165,3 +167,38 @@ def test_extracting_a_parsed_page_leaves_its_tree_as_it_was() -> None:
             got = extract_parsed(case.url, *parsed, with_profile, index)
             assert got == extract(case.url, case.body, case.headers, with_profile), case.url
             assert etree.tostring(parsed[1]) == before, case.url
+
+
+def _plain_targets(name: str, doc: Doc, ref: Any) -> list[Any]:
+    """The body's and the date's target elements, computed as first written."""
+    elements = [el for el in doc.root.iter() if isinstance(el.tag, str)]
+    if name == "body":
+        size = sum(tokens(ref).values())
+        return [
+            el
+            for el in elements
+            if el.tag not in ("html", "body")
+            and size / 2 <= len(re.findall(r"\w+", element_text(el))) <= size * 2
+            and token_f1(ref, element_text(el)) >= learn_select.BODY_AGREES
+        ]
+    return [
+        el
+        for el in elements
+        if parse_any_date(el.get("datetime") or el.get("content") or "") == ref
+        or (len(element_text(el)) < 60 and parse_german_date(element_text(el)) == ref)
+    ]
+
+
+@pytest.mark.parametrize("family", ["sitepark", "typo3", "wordpress", "tablesite", "gsb"])
+def test_body_and_date_targets_are_the_plain_ones(family: str) -> None:
+    cases = sorted((c for c in sample_cases([family]) if c.edition == 1), key=lambda c: c.url)
+    docs = learn_module._docs([(c.url, c.body, c.headers) for c in cases[:10]])
+    refs = learn_module._references(docs)
+    found = 0
+    for name in ("body", "date"):
+        for doc, ref in zip(docs, refs[name], strict=True):
+            if ref:
+                targets = learn_select.targets(name, doc, ref)
+                assert targets == _plain_targets(name, doc, ref), (name, doc.url)
+                found += len(targets)
+    assert found >= len(docs)
