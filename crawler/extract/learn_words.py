@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import filterfalse
 
 _WORD = re.compile(r"\w+")
 
@@ -25,10 +26,10 @@ def _runs(text: str) -> list[str]:
     code point in tests/crawler/extract/test_learn_words.py). The regex reads only the
     chunks with another character (punctuation, ``_``), joined by spaces."""
     chunks = text.split()
-    odd = [c for c in chunks if not c.isalnum()]
+    odd = list(filterfalse(str.isalnum, chunks))
     if not odd:
         return chunks
-    return [c for c in chunks if c.isalnum()] + _WORD.findall(" ".join(odd))
+    return list(filter(str.isalnum, chunks)) + _WORD.findall(" ".join(odd))
 
 
 def word_count(text: str) -> int:
@@ -36,7 +37,7 @@ def word_count(text: str) -> int:
     lower-cased: a few characters lower-case to two, ``İ`` to ``i`` and a combining dot,
     which splits a word)."""
     chunks = text.split()
-    odd = [c for c in chunks if not c.isalnum()]
+    odd = list(filterfalse(str.isalnum, chunks))
     return len(chunks) - len(odd) + len(_WORD.findall(" ".join(odd))) if odd else len(chunks)
 
 
