@@ -205,7 +205,7 @@ def _docs(pages: Iterable[Page]) -> list[Doc]:
         got = extract_parsed(url, *parsed, index=index)
         if got.page_type == "listing":
             continue
-        docs.append(Doc(url, parsed[1], got, (body, headers), parsed[0], index=index))
+        docs.append(Doc(url, parsed[1], got, parsed[0], index=index))
     return docs
 
 

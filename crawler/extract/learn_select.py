@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -53,8 +53,6 @@ class Doc:
     url: str
     root: Any
     got: Extracted
-    #: the page's bytes and headers (to extract it again with a profile)
-    page: tuple[bytes, Mapping[str, str]] = (b"", {})
     #: the decoded markup ``root`` was parsed from (to extract the tree again with a
     #: profile: :func:`crawler.extract.core.extract_parsed`)
     markup: str = ""
