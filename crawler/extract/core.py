@@ -42,6 +42,7 @@ from lxml import etree
 from crawler.extract import fallback as extract_fallback
 from crawler.extract.context import PageContext
 from crawler.extract.dates import date_line, fill_dates, text_dates
+from crawler.extract.index import PageIndex
 from crawler.extract.layouts.generic import fill_generic, marked_body, page_type, trusted
 from crawler.extract.layouts.oldcms import fill_old_cms, find_item
 from crawler.extract.layouts.profiled import apply_profile, profile_fields
@@ -69,7 +70,14 @@ logger = logging.getLogger(__name__)
 #: lxml parsers, one pair per thread (lxml parsers must not be shared across threads); they
 #: hold no page state
 
-__all__ = ["CREDIT_HEADINGS", "RELATED_HEADINGS", "extract", "parse_markup", "split_caption"]
+__all__ = [
+    "CREDIT_HEADINGS",
+    "RELATED_HEADINGS",
+    "extract",
+    "extract_parsed",
+    "parse_markup",
+    "split_caption",
+]
 
 
 def extract(
@@ -87,13 +95,26 @@ def extract(
         return Extracted(url=url)
     if parsed is None:
         return Extracted(url=url)
-    markup, doc = parsed
+    return extract_parsed(url, *parsed, profile)
+
+
+def extract_parsed(
+    url: str,
+    markup: str,
+    doc: Any,
+    profile: SiteProfile | None = None,
+    index: PageIndex | None = None,
+) -> Extracted:
+    """:func:`extract` of a page already parsed by :func:`parse_markup` (its markup and
+    tree). Extraction never changes the tree, so one tree serves several extractions (the
+    template learner extracts each page generically and again with the learned profile),
+    and so does its ``index`` (a :class:`PageIndex` of ``doc``: memos of pure lookups)."""
     href = next((b.get("href") for b in doc.iter("base") if b.get("href") is not None), None)
     try:
         base = urljoin(url, (href or "").strip()) or url
     except ValueError:  # a malformed <base href> ("http://[x"): the page's own URL
         base = url
-    page = PageContext(url=url, doc=doc, markup=markup, profile=profile, base=base)
+    page = PageContext(url=url, doc=doc, markup=markup, profile=profile, base=base, _index=index)
     return _extract(page)
 
 

@@ -48,7 +48,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.extract.core import extract, parse_markup
+from crawler.extract.core import extract_parsed, parse_markup
+from crawler.extract.index import PageIndex
 from crawler.extract.learn_select import (
     Doc,
     agreement,
@@ -199,10 +200,12 @@ def _docs(pages: Iterable[Page]) -> list[Doc]:
         parsed = parse_markup(body, headers)
         if parsed is None:
             continue
-        got = extract(url, body, headers)
+        # (extract(url, body, headers): the same parse; the index serves learning too)
+        index = PageIndex(parsed[1])
+        got = extract_parsed(url, *parsed, index=index)
         if got.page_type == "listing":
             continue
-        docs.append(Doc(url, parsed[1], got, (body, headers)))
+        docs.append(Doc(url, parsed[1], got, parsed[0], index=index))
     return docs
 
 
@@ -258,11 +261,12 @@ def _worse_fields(
     learned = dict.fromkeys(LEARNED_FIELDS, 0.0)
     generic = dict.fromkeys(LEARNED_FIELDS, 0.0)
     for i, doc in enumerate(docs):
-        mine = _extracted_values(extract(doc.url, *doc.page, profile))
+        again = extract_parsed(doc.url, doc.markup, doc.root, profile, doc.page_index())
+        mine = _extracted_values(again)
         theirs = _extracted_values(doc.got)
         for name in LEARNED_FIELDS:
             for totals, values in ((learned, mine), (generic, theirs)):
-                mark = agreement(name, refs[name][i], values[name])
+                mark = agreement(name, refs[name][i], values[name], doc.f1)
                 totals[name] += 0.0 if mark is None else 2 * mark - 1
     return tuple(n for n in LEARNED_FIELDS if learned[n] < generic[n] - 1e-6)
 

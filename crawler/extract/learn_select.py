@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
 from crawler.dates import parse_any_date, parse_german_date
 from crawler.extract.body import body_blocks
+from crawler.extract.index import PageIndex
+from crawler.extract.learn_words import Words, token_f1, word_count, words, words_f1
 from crawler.extract.profiles import outermost, select
-from crawler.extract.text import element_text
 from crawler.records import Extracted
 
 #: share of pages on which one value must repeat to be chrome
@@ -35,34 +36,91 @@ UNION_POOL = 8
 #: attributes whose value names a role in the template (not per-page data)
 _STABLE_ATTRS = ("itemprop", "role", "size", "face", "valign", "align", "width", "bgcolor")
 _TEXT = ("title", "label", "lead")
-_WORD = re.compile(r"\w+")
+#: a value not worked out yet (None is a value)
+_UNSET = object()
+_IDENT = re.compile(r"-?[_a-zA-Z][\w-]*")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ATTR_VALUE = re.compile(r"[\w#%.,: -]{1,40}")
+_TAG = re.compile(r"(?:^|\s)[a-z][a-z0-9]*")
 
 
 @dataclass
 class Doc:
+    """One learning page: its tree, the generic layer's extraction, and memos of what
+    scoring every candidate selector against it would otherwise work out again and again
+    (all pure functions of the unchanged tree)."""
+
     url: str
     root: Any
     got: Extracted
-    #: the page's bytes and headers (to extract it again with a profile)
-    page: tuple[bytes, Mapping[str, str]] = (b"", {})
-    #: element → its text (the element is the key: an ``id()`` of an lxml proxy is reused)
-    texts: dict[Any, str] = field(default_factory=dict)
+    #: the decoded markup ``root`` was parsed from (to extract the tree again with a
+    #: profile: :func:`crawler.extract.core.extract_parsed`)
+    markup: str = ""
     matches: dict[str, list[Any]] = field(default_factory=dict)
+    #: (field, the matched elements, the title's reference) → the value read from them
+    values: dict[tuple[str, tuple[Any, ...], Any], Any] = field(default_factory=dict)
+    #: text → its lower-cased word counts (the reference body is scored against every
+    #: candidate's)
+    counted: dict[str, Words] = field(default_factory=dict)
+    #: href → the absolute URL (the same links are resolved for every candidate)
+    urls: dict[str, str | None] = field(default_factory=dict)
+    #: element → its body text blocks
+    bodies: dict[Any, list[str]] = field(default_factory=dict)
+    #: (text, text) → token F1
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: the page's element index (the one its extractions used, else built on first use):
+    #: the extractor's own small CSS matcher, which gives cssselect's matches
+    #: (tests/crawler/extract/test_extract_index.py) at a tenth of the XPath's cost
+    #: (selectors it does not support still go to cssselect), and the memo of element texts
+    index: PageIndex | None = None
+
+    def page_index(self) -> PageIndex:
+        if self.index is None:
+            self.index = PageIndex(self.root)
+        return self.index
 
     def text(self, el: Any) -> str:
-        found = self.texts.get(el)
-        if found is None:
-            found = self.texts[el] = element_text(el)
-        return found
+        """:func:`crawler.extract.text.element_text` of ``el``, once per page (the
+        extractions of the page share the memo)."""
+        return self.page_index().text(el)
 
     def select(self, selector: str) -> list[Any]:
         found = self.matches.get(selector)
         if found is None:
-            found = self.matches[selector] = select(self.root, selector)
+            found = self.matches[selector] = select(self.root, selector, self.page_index())
         return found
 
     def resolve(self, href: str | None) -> str | None:
-        return urljoin(self.url, href.strip()) if href else None
+        if not href:
+            return None
+        found = self.urls.get(href, _UNSET)
+        if found is _UNSET:
+            found = self.urls[href] = urljoin(self.url, href.strip())
+        return found  # type: ignore[return-value]
+
+    def blocks(self, el: Any) -> list[str]:
+        """The body text blocks of ``el`` (the selectors of a field match overlapping sets
+        of elements: each element's are read once)."""
+        found = self.bodies.get(el)
+        if found is None:
+            found = self.bodies[el] = body_blocks(el, set(), self.resolve)[0]
+        return found
+
+    def words(self, text: str | None) -> Words:
+        key = text or ""
+        found = self.counted.get(key)
+        if found is None:
+            found = self.counted[key] = words(key)
+        return found
+
+    def f1(self, want: str | None, got: str | None) -> float:
+        """:func:`~crawler.extract.learn_words.token_f1`, from the memo of word counts (and
+        of the scores: candidates that read the same body are scored once)."""
+        key = (want or "", got or "")
+        found = self.scores.get(key)
+        if found is None:
+            found = self.scores[key] = words_f1(self.words(want), self.words(got))
+        return found
 
 
 def norm(text: str | None) -> str:
@@ -96,13 +154,24 @@ def _title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
 
 
 def _value(name: str, doc: Doc, selector: str, ref: Any) -> Any:
+    """The value of field ``name`` that ``selector`` reads on ``doc`` (``ref``: the page's
+    reference value, which only the title's reading uses). Remembered by the elements
+    matched: candidates that match the same elements read the same value."""
     els = doc.select(selector)
+    key = (name, tuple(els), ref if name == "title" else None)
+    found = doc.values.get(key, _UNSET)
+    if found is _UNSET:
+        found = doc.values[key] = _read(name, doc, els, ref)
+    return found
+
+
+def _read(name: str, doc: Doc, els: list[Any], ref: Any) -> Any:
     if name == "title":
         return _title_value(doc, els, ref)
     if name in _TEXT:
         return next((t for t in map(doc.text, els) if t), None)
     if name == "body":
-        blocks = [b for el in outermost(els) for b in body_blocks(el, set(), doc.resolve)[0]]
+        blocks = [b for el in outermost(els) for b in doc.blocks(el)]
         return "\n\n".join(blocks) or None
     if name == "date":
         return _date_value(doc, els)
@@ -129,20 +198,11 @@ def _date_value(doc: Doc, els: list[Any]) -> str | None:
     return None
 
 
-def _tokens(text: str | None) -> Counter[str]:
-    return Counter(_WORD.findall((text or "").lower()))
-
-
-def _f1(want: str | None, got: str | None) -> float:
-    a, b = _tokens(want), _tokens(got)
-    if not a or not b:
-        return 0.0
-    common = sum((a & b).values())
-    return 2 * common / (sum(a.values()) + sum(b.values()))
-
-
-def agreement(name: str, ref: Any, value: Any) -> float | None:
-    """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count."""
+def agreement(
+    name: str, ref: Any, value: Any, f1: Callable[[str, str], float] = token_f1
+) -> float | None:
+    """How far ``value`` agrees with ``ref`` (0…1); None: the page does not count.
+    ``f1``: token F1 of two bodies (a page's :meth:`Doc.f1` gives the same from its memo)."""
     if name in ("images", "captions", "credits", "related"):
         if not ref and not value:
             return None
@@ -155,8 +215,8 @@ def agreement(name: str, ref: Any, value: Any) -> float | None:
     if not ref:
         return None if not value else 0.0
     if name == "body":
-        f1 = _f1(ref, value)
-        return f1 if f1 >= BODY_AGREES else 0.0
+        score = f1(ref, value)
+        return score if score >= BODY_AGREES else 0.0
     return 1.0 if norm(value) == norm(ref) else 0.0
 
 
@@ -164,7 +224,7 @@ def agreement(name: str, ref: Any, value: Any) -> float | None:
 
 
 def _ident(value: str) -> bool:
-    return bool(re.fullmatch(r"-?[_a-zA-Z][\w-]*", value)) and not re.search(r"\d{2}", value)
+    return bool(_IDENT.fullmatch(value)) and not _TWO_DIGITS.search(value)
 
 
 def descriptors(el: Any, *, own: bool) -> list[str]:
@@ -182,7 +242,7 @@ def descriptors(el: Any, *, own: bool) -> list[str]:
             out.append(f"{tag}.{token}" if own else f".{token}")
     for attr in attrs:
         value = el.get(attr)
-        if value and re.fullmatch(r"[\w#%.,: -]{1,40}", value) and '"' not in value:
+        if value and _ATTR_VALUE.fullmatch(value) and '"' not in value:
             out.append(f'{tag}[{attr}="{value}"]')
     if own and tag:
         out.append(tag)
@@ -213,25 +273,9 @@ def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
                     if _title_value(doc, [el], ref) == ref]  # fmt: skip
         return [el for el in hits if el.tag not in ("title", "html", "head", "body")]
     if name == "body":
-        size = sum(_tokens(ref).values())
-        return [
-            el
-            for el in root.iter()
-            if isinstance(el.tag, str)
-            and el.tag not in ("html", "body")
-            and size / 2 <= len(_WORD.findall(doc.text(el))) <= size * 2
-            and _f1(ref, doc.text(el)) >= BODY_AGREES
-        ]
+        return _body_targets(doc, ref)
     if name == "date":
-        return [
-            el
-            for el in root.iter()
-            if isinstance(el.tag, str)
-            and (
-                parse_any_date(el.get("datetime") or el.get("content") or "") == ref
-                or (len(doc.text(el)) < 60 and parse_german_date(doc.text(el)) == ref)
-            )
-        ]
+        return _date_targets(doc, ref)
     if name == "images":
         return [img for img in root.iter("img") if doc.resolve(img.get("src")) in ref]
     if name in ("captions", "credits"):
@@ -253,6 +297,53 @@ def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
     return list(boxes)
 
 
+def _body_targets(doc: Doc, ref: str) -> list[Any]:
+    """The elements whose text has half to twice as many words as the body ``ref`` and
+    agrees with it (token F1). A wrapper often has the same text as the element inside it:
+    each text is counted once."""
+    want = doc.words(ref)
+    size = want.total
+    counts: dict[str, int] = {}
+    found = []
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        text = doc.text(el)
+        count = counts.get(text)
+        if count is None:
+            count = counts[text] = word_count(text)
+        if size / 2 <= count <= size * 2 and words_f1(want, doc.words(text)) >= BODY_AGREES:
+            found.append(el)
+    return found
+
+
+def _date_targets(doc: Doc, ref: str) -> list[Any]:
+    """The elements whose ``datetime``/``content`` attribute, or whose short text, is the
+    date ``ref``. Most elements have neither attribute and many share a text: each string
+    is parsed once (the date parsers are pure)."""
+    attrs: dict[str, str | None] = {}
+    texts: dict[str, str | None] = {}
+    found = []
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        raw = el.get("datetime") or el.get("content") or ""
+        value = attrs.get(raw, _UNSET)
+        if value is _UNSET:
+            value = attrs[raw] = parse_any_date(raw)
+        if value == ref:
+            found.append(el)
+            continue
+        text = doc.text(el)
+        if len(text) < 60:
+            value = texts.get(text, _UNSET)
+            if value is _UNSET:
+                value = texts[text] = parse_german_date(text)
+            if value == ref:
+                found.append(el)
+    return found
+
+
 def _named(selector: str) -> bool:
     """Whether every group of ``selector`` names an id, a class or an attribute."""
     return all(sum(_specificity(group)[:2]) for group in selector.split(","))
@@ -268,7 +359,7 @@ def _specificity(selector: str) -> tuple[int, int, int]:
     """CSS specificity (ids, classes and attributes, tags)."""
     ids = selector.count("#")
     classes = selector.count(".") + selector.count("[")
-    tags = len(re.findall(r"(?:^|\s)[a-z][a-z0-9]*", selector))
+    tags = len(_TAG.findall(selector))
     return ids, classes, tags
 
 
@@ -278,23 +369,26 @@ class _Scored:
     marks: list[float | None]
     net: float
     rank: tuple[Any, ...]
-    signature: str
+    signature: tuple[Any, ...]
+    #: the value read on each page
+    values: list[Any]
 
 
 def _score(name: str, docs: Sequence[Doc], refs: list[Any], selector: str) -> _Scored:
     values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
-    marks = [agreement(name, r, v) for r, v in zip(refs, values, strict=True)]
+    marks = [agreement(name, r, v, d.f1) for d, r, v in zip(docs, refs, values, strict=True)]
     net = _net(marks)
     spread = -sum(len(d.select(selector)) for d in docs)  # fewer matches: sharper
     spec = _specificity(selector)
     rank = (net, spec[0] + spec[1] > 0, spread, spec, -len(selector))
-    signature = repr([sorted(v) if isinstance(v, set) else v for v in values])
-    return _Scored(selector, marks, net, rank, signature)
+    # (what it reads on every page: str, None or a set of str, the sets in order)
+    signature = tuple(tuple(sorted(v)) if isinstance(v, set) else v for v in values)
+    return _Scored(selector, marks, net, rank, signature, values)
 
 
 def _distinct(scored: list[_Scored]) -> list[_Scored]:
     """The best of each behaviour (what it reads on every page), up to :data:`UNION_POOL`."""
-    seen: set[str] = set()
+    seen: set[tuple[Any, ...]] = set()
     top: list[_Scored] = []
     for entry in scored:
         if entry.signature not in seen and len(top) < UNION_POOL:
@@ -339,8 +433,7 @@ def choose(
     for selector in candidates:
         entry = _score(name, docs, refs, selector)
         if name in ("title", "lead", "body", "label") and not texts:
-            values = [_value(name, d, selector, r) for d, r in zip(docs, refs, strict=True)]
-            if constant([norm(v) if isinstance(v, str) else None for v in values]):
+            if constant([norm(v) if isinstance(v, str) else None for v in entry.values]):
                 chrome.append(selector)  # the same text on every page: chrome
                 continue
         scored.append(entry)
