@@ -222,7 +222,7 @@ def learn_template(pages: Iterable[Page], *, min_agreement: float = MIN_AGREEMEN
             found: set[str] = set()
             for el in targets(name, doc, ref):
                 found |= candidates(el)
-            for selector in found:
+            for selector in sorted(found):  # ties then rank alike on every run
                 where.setdefault(selector, []).append(i)
         pool = candidate_pool(where, need=max(2, len(docs) // 10))
         best, agree, counted, dropped = choose(name, docs, refs[name], pool)

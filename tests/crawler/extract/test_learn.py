@@ -70,3 +70,38 @@ def test_a_redesigned_page_does_not_match_the_template() -> None:
     redesigned = page.body.replace(b"SP-", b"rs-")
     assert template_matches(learned.profile, page.body, page.headers)
     assert not template_matches(learned.profile, redesigned, page.headers)
+
+
+_LEARN_ONE = """
+import json, sys
+from bench.scoring import sample_cases
+from crawler.extract.learn import learn_template
+out = {}
+for family in sys.argv[1:]:
+    cases = sorted((c for c in sample_cases([family]) if c.edition == 1), key=lambda c: c.url)
+    learned = learn_template([(c.url, c.body, c.headers) for c in cases[:10]])
+    out[family] = [repr(learned.profile), learned.stats_json(), list(learned.chrome)]
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+@pytest.mark.slow
+def test_the_same_pages_teach_the_same_template_in_every_process() -> None:
+    """Tied candidate selectors rank in one order whatever the process's string hashing
+    (``PYTHONHASHSEED``): set order once decided the template of 6 of the 13 families."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    families = ["wordpress", "drupal", "joomla", "sitepark"]
+    found = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _LEARN_ONE, *families],
+            cwd=root, env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        found.append(done.stdout)
+    assert found[0] == found[1] == found[2]
