@@ -25,7 +25,8 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from archive.indexes.base import DerivedIndex, Progress
@@ -101,24 +102,35 @@ _REPLACE = (
 )
 
 
-def _select(db: sqlite_utils.Database, urls: str, params: dict[str, str]) -> None:
-    """Make ``topics_sel`` the URLs the query ``urls`` gives (and empty the other
-    temporary tables: a failed scoring of this transaction may have left rows)."""
-    for statement in (*_TEMP, *_CLEAR):
-        db.execute(statement)
-    db.execute(f"INSERT OR IGNORE INTO temp.topics_sel (url) {urls}", params)
+@contextmanager
+def _selected(db: sqlite_utils.Database, urls: str, params: dict[str, str]) -> Iterator[None]:
+    """``topics_sel`` holds the URLs the query ``urls`` gives for the time of the block;
+    the temporary tables are created at a connection's first scoring and emptied after
+    every one (a failed one too: no rows left for the next)."""
+    insert = f"INSERT OR IGNORE INTO temp.topics_sel (url) {urls}"
+    try:
+        db.execute(insert, params)
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        for statement in _TEMP:
+            db.execute(statement)
+        db.execute(insert, params)
+    try:
+        yield
+    finally:
+        for statement in _CLEAR:
+            db.execute(statement)
 
 
 def _score(db: sqlite_utils.Database, *, fresh: bool = False) -> None:
-    """Rank the candidates of the pages of ``topics_sel`` (:func:`_select`) and make those
-    pages' ``page_topics`` rows the new top phrases (``fresh``: they have none yet,
+    """Rank the candidates of the pages of ``topics_sel`` (:func:`_selected`) and make
+    those pages' ``page_topics`` rows the new top phrases (``fresh``: they have none yet,
     nothing to delete)."""
     _functions(db)
     for statement in _RANK:
         db.execute(statement)
     for statement in _REPLACE[1:] if fresh else _REPLACE:
-        db.execute(statement)
-    for statement in _CLEAR:
         db.execute(statement)
 
 
@@ -261,8 +273,8 @@ def _delete(db: sqlite_utils.Database) -> dict[str, int]:
 def score_pages(db: sqlite_utils.Database, urls: Sequence[str], *, new: bool = False) -> None:
     """Score the candidates of ``urls`` again with the current document frequencies
     (``new``: first archived now, they have no ``page_topics`` rows to replace)."""
-    _select(db, _SELECTED, {"urls": json.dumps(list(urls))})
-    _score(db, fresh=new)
+    with _selected(db, _SELECTED, {"urls": json.dumps(list(urls))}):
+        _score(db, fresh=new)
 
 
 def score_source(db: sqlite_utils.Database, source: str) -> None:
@@ -273,11 +285,8 @@ def score_source(db: sqlite_utils.Database, source: str) -> None:
 def score_sources(db: sqlite_utils.Database, sources: Sequence[str]) -> None:
     """:func:`score_source` for several sources in one go."""
     params = {"sources": json.dumps(list(dict.fromkeys(sources)))}
-    with db.atomic():
-        _select(
-            db, "SELECT url FROM pages WHERE source IN (SELECT value FROM json_each(:sources))",
-            params,
-        )  # fmt: skip
+    pages = "SELECT url FROM pages WHERE source IN (SELECT value FROM json_each(:sources))"
+    with db.atomic(), _selected(db, pages, params):
         _score(db)
 
 
@@ -285,8 +294,8 @@ def score_all(db: sqlite_utils.Database) -> None:
     """Score every page again (the last step of a rebuild)."""
     with db.atomic():
         db.execute("DELETE FROM page_topics")
-        _select(db, "SELECT DISTINCT page_url FROM topic_terms", {})
-        _score(db, fresh=True)
+        with _selected(db, "SELECT DISTINCT page_url FROM topic_terms", {}):
+            _score(db, fresh=True)
 
 
 def refresh_pages(
@@ -301,8 +310,7 @@ def refresh_pages(
     they have no rows here yet (``pages`` rows are never deleted): nothing to delete."""
     if not urls:
         return
-    with db.atomic():
-        _select(db, _SELECTED, {"urls": json.dumps(list(urls))})
+    with db.atomic(), _selected(db, _SELECTED, {"urls": json.dumps(list(urls))}):
         gone = None if new else _delete(db)
         rows = db.execute(f"{_PAGES} WHERE p.url IN temp.topics_sel ORDER BY p.url").fetchall()
         _analyse(db, rows, prepared, gone)

@@ -216,3 +216,31 @@ def test_the_ranking_is_the_window_functions(seed: int) -> None:
     got = conn.execute("SELECT * FROM temp.topics_top" + order).fetchall()
     assert len(expected) > 300 and got == expected
     assert any(rank == TOP_PHRASES for *_, rank, _key in got)
+
+
+def test_a_failed_scoring_leaves_no_rows_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary tables are emptied after a scoring that failed half-way (the caller
+    went on in the same transaction): the next scoring ranks its own pages only."""
+    gen, model = Random(7), Model()
+    db = open_archive(tmp_path / "archive.db")
+    db.execute("INSERT INTO sources (name) VALUES ('a')")
+    urls = [f"u{i:03d}" for i in range(40)]
+    try:
+        with db.atomic():
+            prepared = _write(db, model, gen, urls, ["a"])
+            topic_index.refresh_pages(db, urls, prepared, new=True)
+        model.score(urls)
+        with monkeypatch.context() as patch:
+            patch.setattr(topic_index, "_REPLACE", ("SELECT no_such_column FROM page_topics",))
+            with pytest.raises(sqlite3.OperationalError):
+                topic_index.score_pages(db, urls[:20])
+        for table in ("topics_sel", "topics_ranked", "topics_first", "topics_top"):
+            assert db.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0] == 0
+        topic_index.score_pages(db, urls[20:])
+        db.conn.commit()
+        model.score(urls[20:])
+        assert _tables(db) == model.tables()
+    finally:
+        db.close()
