@@ -63,14 +63,16 @@ _CLEAR = tuple(
 )
 #: ``topics_sel`` holds the pages to score: the condition on ``page_url`` of every statement
 _IN_SEL = "page_url IN temp.topics_sel"
-#: The candidates ranked per page by score, then key, the first :data:`TOP_PHRASES` kept
-#: (``rank`` 1 = best), without a window function (``row_number() OVER (PARTITION BY
-#: page_url ...)`` cost more than the sort itself): the candidates go to ``topics_ranked``
-#: in the order of the ranking, so their rowids (``seq``, each the last plus one) number
-#: them in that order, a page's rows one after another; a page's rank is then its row's
-#: ``seq`` minus the ``seq`` of the page's first row, plus one. A phrase twice in a page
-#: under two keys keeps its better ranked row (inserted first; the other rank is not
-#: given again).
+#: The candidates ranked per page by score (``tf * (ln((N + 1) / (df + 1)) + 1)``, N the
+#: archive's page count, df from ``topic_df``, kept as terms come and go: counting them in
+#: ``topic_terms`` at every save was O(archive) per page), then key, the first
+#: :data:`TOP_PHRASES` kept (``rank`` 1 = best), without a window function
+#: (``row_number() OVER (PARTITION BY page_url ...)`` cost more than the sort itself): the
+#: candidates go to ``topics_ranked`` in the order of the ranking, so their rowids
+#: (``seq``, each the last plus one) number them in that order, a page's rows one after
+#: another; a page's rank is then its row's ``seq`` minus the ``seq`` of the page's first
+#: row, plus one. A phrase twice in a page under two keys keeps its better ranked row
+#: (inserted first; the other rank is not given again).
 _RANK = (
     "INSERT INTO temp.topics_ranked (page_url, phrase, score, key) "
     "SELECT t.page_url, t.phrase, "
@@ -245,7 +247,8 @@ def _count(db: sqlite_utils.Database, added: Counter[str], gone: Mapping[str, in
     """Keep ``topic_df`` the count of ``topic_terms`` rows per key after a batch's pages
     lost the terms ``gone`` and gained ``added`` (per key): one upsert per key whose count
     changes (a changed page mostly keeps its keys: nothing to write for them), and the
-    keys that lost their last page deleted."""
+    keys that lost their last page deleted (by key: the rows of the other keys count
+    their pages, none is at zero)."""
     delta = added.copy()
     delta.subtract(gone)
     db.conn.executemany(
