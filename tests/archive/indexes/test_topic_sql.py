@@ -244,3 +244,36 @@ def test_a_failed_scoring_leaves_no_rows_for_the_next(
         assert _tables(db) == model.tables()
     finally:
         db.close()
+
+
+def test_a_batchs_statements_seek_its_pages_and_scan_no_table(tmp_path: Path) -> None:
+    """A batch of 16 pages must not cost O(archive): every statement on the archive's
+    tables seeks the selected pages through an index (``page_url IN temp.topics_sel``
+    drives the loop), with and without ``ANALYZE``'s statistics."""
+    db = open_archive(tmp_path / "archive.db")
+    try:
+        for statement in topic_index._TEMP:
+            db.execute(statement)
+        statements = [
+            *topic_index._RANK[:1],
+            *topic_index._REPLACE,
+            f"SELECT key, count(*) FROM topic_terms WHERE {topic_index._IN_SEL} GROUP BY key",
+            f"DELETE FROM topic_terms WHERE {topic_index._IN_SEL}",
+            f"DELETE FROM page_entities WHERE {topic_index._IN_SEL}",
+            f"{topic_index._PAGES} WHERE p.url IN temp.topics_sel ORDER BY p.url",
+        ]
+        for analysed in (False, True):
+            if analysed:
+                db.execute("ANALYZE")
+            for statement in statements:
+                plan = [r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {statement}")]
+                scans = [
+                    step for step in plan
+                    if step.startswith("SCAN") and "pages USING COVERING INDEX" not in step
+                    and "temp." not in step
+                ]  # fmt: skip
+                assert not scans, (statement, plan)
+                if "topics_sel" in statement:
+                    assert any("FOR IN-OPERATOR" in step for step in plan), (statement, plan)
+    finally:
+        db.close()
