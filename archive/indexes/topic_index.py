@@ -25,7 +25,8 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from archive.indexes.base import DerivedIndex, Progress
@@ -41,64 +42,98 @@ TOP_PHRASES = 10
 _BATCH = 200
 
 _SELECTED = "SELECT value FROM json_each(:urls)"
-#: Score the pages selected by ``{pages}`` (a condition on ``page_url``) in two steps:
-#: the document frequencies of the keys those pages hold (kept in ``topic_df`` as terms
-#: come and go: counting them in ``topic_terms`` at every save was O(archive) per page)
-#: go to a temporary table with a primary key (:data:`_DF`), then the candidates are
-#: ranked; N is the archive's page count.
-_DF = (
-    "CREATE TEMP TABLE IF NOT EXISTS topics_df (key TEXT PRIMARY KEY, d INTEGER NOT NULL)",
-    "DELETE FROM temp.topics_df",
-    "INSERT INTO temp.topics_df SELECT key, d FROM topic_df "
-    "WHERE key IN (SELECT key FROM topic_terms WHERE {pages})",
+#: The temporary tables of a scoring, per connection (``WITHOUT ROWID``: one B-tree each,
+#: where a rowid table with a primary key is two):
+#:
+#: - ``topics_sel``: the URLs of the pages to score, read once (from the JSON list or from
+#:   ``pages`` by source), where every statement re-read them before;
+#: - ``topics_ranked`` and ``topics_first``: the ranking (:data:`_RANK`);
+#: - ``topics_top``: the new top phrases of those pages.
+_TEMP = (
+    "CREATE TEMP TABLE IF NOT EXISTS topics_sel (url TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TEMP TABLE IF NOT EXISTS topics_ranked (seq INTEGER PRIMARY KEY, "
+    "page_url TEXT NOT NULL, phrase TEXT NOT NULL, score REAL, key TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS topics_first (url TEXT PRIMARY KEY, seq INTEGER) "
+    "WITHOUT ROWID",
+    "CREATE TEMP TABLE IF NOT EXISTS topics_top (page_url TEXT NOT NULL, phrase TEXT NOT "
+    "NULL, score REAL, rank INTEGER, key TEXT, PRIMARY KEY (page_url, phrase)) WITHOUT ROWID",
 )
-_SCORE = f"""
-INSERT OR IGNORE INTO temp.topics_new (page_url, phrase, score, rank, key)
-SELECT page_url, phrase, score, rank, key FROM (
-  SELECT t.page_url, t.phrase, t.key,
-    t.tf * (ln((n.c + 1.0) / (df.d + 1.0)) + 1.0) AS score,
-    row_number() OVER (PARTITION BY t.page_url
-      ORDER BY t.tf * (ln((n.c + 1.0) / (df.d + 1.0)) + 1.0) DESC, t.key) AS rank
-  FROM topic_terms t
-  JOIN temp.topics_df df ON df.key = t.key
-  CROSS JOIN (SELECT count(*) AS c FROM pages) n
-  WHERE {{pages}}
-) WHERE rank <= {TOP_PHRASES}
-"""
-#: The new top phrases (:data:`_SCORE`) replace the selected pages' rows: rows no longer
+_CLEAR = tuple(
+    f"DELETE FROM temp.{t}" for t in ("topics_sel", "topics_ranked", "topics_first", "topics_top")
+)
+#: ``topics_sel`` holds the pages to score: the condition on ``page_url`` of every statement
+_IN_SEL = "page_url IN temp.topics_sel"
+#: The candidates ranked per page by score (``tf * (ln((N + 1) / (df + 1)) + 1)``, N the
+#: archive's page count, df from ``topic_df``, kept as terms come and go: counting them in
+#: ``topic_terms`` at every save was O(archive) per page), then key, the first
+#: :data:`TOP_PHRASES` kept (``rank`` 1 = best), without a window function
+#: (``row_number() OVER (PARTITION BY page_url ...)`` cost more than the sort itself): the
+#: candidates go to ``topics_ranked`` in the order of the ranking, so their rowids
+#: (``seq``, each the last plus one) number them in that order, a page's rows one after
+#: another; a page's rank is then its row's ``seq`` minus the ``seq`` of the page's first
+#: row, plus one. A phrase twice in a page under two keys keeps its better ranked row
+#: (inserted first; the other rank is not given again).
+_RANK = (
+    "INSERT INTO temp.topics_ranked (page_url, phrase, score, key) "
+    "SELECT t.page_url, t.phrase, "
+    "t.tf * (ln(((SELECT count(*) FROM pages) + 1.0) / (df.d + 1.0)) + 1.0) AS score, t.key "
+    "FROM topic_terms t JOIN topic_df df ON df.key = t.key "
+    f"WHERE t.{_IN_SEL} ORDER BY t.page_url, score DESC, t.key",
+    "INSERT OR IGNORE INTO temp.topics_first (url, seq) "
+    "SELECT page_url, seq FROM temp.topics_ranked ORDER BY seq",
+    "INSERT OR IGNORE INTO temp.topics_top (page_url, phrase, score, rank, key) "
+    "SELECT r.page_url, r.phrase, r.score, r.seq - f.seq + 1, r.key "
+    "FROM temp.topics_ranked r JOIN temp.topics_first f ON f.url = r.page_url "
+    f"WHERE r.seq - f.seq < {TOP_PHRASES} ORDER BY r.seq",
+)
+#: The new top phrases (:data:`_RANK`) replace the selected pages' rows: rows no longer
 #: among them go, the others are updated in place (a page's top phrases mostly stay the
 #: same from one scoring to the next: an update touches the table only, where a delete and
-#: an insert touch it and its three indexes; ~20 % of the scoring). A row whose key changed
-#: (the same phrase, another stem key: a new stemmer) is deleted and inserted again.
-_NEW = (
-    "CREATE TEMP TABLE IF NOT EXISTS topics_new (page_url TEXT NOT NULL, phrase TEXT NOT "
-    "NULL, score REAL, rank INTEGER, key TEXT, PRIMARY KEY (page_url, phrase))",
-    "DELETE FROM temp.topics_new",
-)
+#: an insert touch it and its three indexes; ~20 % of the scoring), and only where the
+#: score or the rank changed (an update that changes nothing still writes the row). A row
+#: whose key changed (the same phrase, another stem key: a new stemmer) is deleted and
+#: inserted again.
 _REPLACE = (
-    "DELETE FROM page_topics WHERE {pages} AND NOT EXISTS (SELECT 1 FROM temp.topics_new n "
-    "WHERE n.page_url = page_topics.page_url AND n.phrase = page_topics.phrase "
+    f"DELETE FROM page_topics WHERE {_IN_SEL} AND NOT EXISTS (SELECT 1 FROM temp.topics_top "
+    "n WHERE n.page_url = page_topics.page_url AND n.phrase = page_topics.phrase "
     "AND n.key IS page_topics.key)",
     "INSERT INTO page_topics (page_url, phrase, score, rank, key) "
-    "SELECT page_url, phrase, score, rank, key FROM temp.topics_new WHERE true "
-    "ON CONFLICT (page_url, phrase) DO UPDATE SET score = excluded.score, rank = excluded.rank",
+    "SELECT page_url, phrase, score, rank, key FROM temp.topics_top WHERE true "
+    "ON CONFLICT (page_url, phrase) DO UPDATE SET score = excluded.score, rank = excluded.rank "
+    "WHERE score IS NOT excluded.score OR rank IS NOT excluded.rank",
 )
 
 
-def _score(
-    db: sqlite_utils.Database, pages: str, params: dict[str, str], *, fresh: bool = False
-) -> None:
-    """Rank the candidates of the pages selected by ``pages`` (a condition on
-    ``page_url``) and make those pages' ``page_topics`` rows the new top phrases
-    (``fresh``: they have none yet, nothing to delete)."""
+@contextmanager
+def _selected(db: sqlite_utils.Database, urls: str, params: dict[str, str]) -> Iterator[None]:
+    """``topics_sel`` holds the URLs the query ``urls`` gives for the time of the block;
+    the temporary tables are created at a connection's first scoring and emptied after
+    every one (a failed one too: no rows left for the next)."""
+    insert = f"INSERT OR IGNORE INTO temp.topics_sel (url) {urls}"
+    try:
+        db.execute(insert, params)
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        for statement in _TEMP:
+            db.execute(statement)
+        db.execute(insert, params)
+    try:
+        yield
+    finally:
+        for statement in _CLEAR:
+            db.execute(statement)
+
+
+def _score(db: sqlite_utils.Database, *, fresh: bool = False) -> None:
+    """Rank the candidates of the pages of ``topics_sel`` (:func:`_selected`) and make
+    those pages' ``page_topics`` rows the new top phrases (``fresh``: they have none yet,
+    nothing to delete)."""
     _functions(db)
-    for statement in (*_DF, *_NEW):
-        db.execute(statement.format(pages=pages), params if "{pages}" in statement else {})
-    db.execute(_SCORE.format(pages=pages), params)
+    for statement in _RANK:
+        db.execute(statement)
     for statement in _REPLACE[1:] if fresh else _REPLACE:
-        db.execute(statement.format(pages=pages), params if "{pages}" in statement else {})
-    db.execute("DELETE FROM temp.topics_df")
-    db.execute("DELETE FROM temp.topics_new")
+        db.execute(statement)
 
 
 _PAGES = (
@@ -182,10 +217,12 @@ def _analyse(
     db: sqlite_utils.Database,
     rows: list[tuple[str, ...]],
     prepared: Mapping[str, Any] | None = None,
+    gone: Mapping[str, int] | None = None,
 ) -> None:
     """Write candidates and entities of the pages ``rows`` (url, then :data:`_INPUTS`);
-    their old rows must be deleted. ``prepared``: url → (inputs, :func:`analyse` result),
-    used when the inputs are the row's."""
+    their old rows must be deleted, ``gone``: how many of them each key had
+    (:func:`_delete`). ``prepared``: url → (inputs, :func:`analyse` result), used when the
+    inputs are the row's."""
     terms: list[tuple[Any, ...]] = []
     entities: list[tuple[Any, ...]] = []
     for url, *inputs in rows:
@@ -197,12 +234,7 @@ def _analyse(
         terms.extend((url, *term) for term in found[0])
         entities.extend((url, *entity) for entity in found[1])
     db.conn.executemany("INSERT INTO topic_terms VALUES (?, ?, ?, ?)", terms)
-    df = Counter(key for _url, key, _phrase, _tf in terms)  # one upsert per key and batch
-    db.conn.executemany(
-        "INSERT INTO topic_df (key, d) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET d = d + excluded.d",
-        sorted(df.items()),
-    )
+    _count(db, Counter(key for _url, key, _phrase, _tf in terms), gone or {})
     db.conn.executemany(
         "INSERT OR IGNORE INTO page_entities "
         "(page_url, kind, text, value, role, sentence, position, time, key) "
@@ -211,49 +243,62 @@ def _analyse(
     )
 
 
-def _delete(db: sqlite_utils.Database, tables: Sequence[str], urls: Sequence[str]) -> None:
-    params = {"urls": json.dumps(list(urls))}
-    if "topic_terms" in tables:  # their keys' document frequencies first
-        gone = f"SELECT key FROM topic_terms WHERE page_url IN ({_SELECTED})"
-        db.execute(
-            f"UPDATE topic_df SET d = d - (SELECT count(*) FROM topic_terms t WHERE "
-            f"t.key = topic_df.key AND t.page_url IN ({_SELECTED})) WHERE key IN ({gone})",
-            params,
-        )
-        db.execute("DELETE FROM topic_df WHERE d <= 0")
-    for table in tables:
-        db.execute(f"DELETE FROM {table} WHERE page_url IN ({_SELECTED})", params)
+def _count(db: sqlite_utils.Database, added: Counter[str], gone: Mapping[str, int]) -> None:
+    """Keep ``topic_df`` the count of ``topic_terms`` rows per key after a batch's pages
+    lost the terms ``gone`` and gained ``added`` (per key): one upsert per key whose count
+    changes (a changed page mostly keeps its keys: nothing to write for them), and the
+    keys that lost their last page deleted (by key: the rows of the other keys count
+    their pages, none is at zero)."""
+    delta = added.copy()
+    delta.subtract(gone)
+    db.conn.executemany(
+        "INSERT INTO topic_df (key, d) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET d = d + excluded.d",
+        sorted((key, d) for key, d in delta.items() if d),
+    )
+    db.conn.executemany(
+        "DELETE FROM topic_df WHERE key = ? AND d <= 0",
+        sorted((key,) for key, d in delta.items() if d < 0),
+    )
+
+
+def _delete(db: sqlite_utils.Database) -> dict[str, int]:
+    """Delete the candidates and entities of the pages of ``topics_sel``; return how many
+    candidates each key lost (for ``topic_df``, :func:`_count`)."""
+    gone = dict(
+        db.execute(f"SELECT key, count(*) FROM topic_terms WHERE {_IN_SEL} GROUP BY key").fetchall()
+    )
+    for table in ("topic_terms", "page_entities"):  # page_topics: by the scoring
+        db.execute(f"DELETE FROM {table} WHERE {_IN_SEL}")
+    return gone
 
 
 def score_pages(db: sqlite_utils.Database, urls: Sequence[str], *, new: bool = False) -> None:
     """Score the candidates of ``urls`` again with the current document frequencies
     (``new``: first archived now, they have no ``page_topics`` rows to replace)."""
-    _score(db, f"page_url IN ({_SELECTED})", {"urls": json.dumps(list(urls))}, fresh=new)
+    with _selected(db, _SELECTED, {"urls": json.dumps(list(urls))}):
+        _score(db, fresh=new)
 
 
 def score_source(db: sqlite_utils.Database, source: str) -> None:
     """Score every page of ``source`` again with the current document frequencies."""
-    pages = "page_url IN (SELECT url FROM pages WHERE source = :source)"
-    with db.atomic():
-        _score(db, pages, {"source": source})
+    score_sources(db, [source])
 
 
 def score_sources(db: sqlite_utils.Database, sources: Sequence[str]) -> None:
     """:func:`score_source` for several sources in one go."""
-    pages = (
-        "page_url IN (SELECT url FROM pages WHERE source IN "
-        "(SELECT value FROM json_each(:sources)))"
-    )
     params = {"sources": json.dumps(list(dict.fromkeys(sources)))}
-    with db.atomic():
-        _score(db, pages, params)
+    pages = "SELECT url FROM pages WHERE source IN (SELECT value FROM json_each(:sources))"
+    with db.atomic(), _selected(db, pages, params):
+        _score(db)
 
 
 def score_all(db: sqlite_utils.Database) -> None:
     """Score every page again (the last step of a rebuild)."""
     with db.atomic():
         db.execute("DELETE FROM page_topics")
-        _score(db, "1", {})
+        with _selected(db, "SELECT DISTINCT page_url FROM topic_terms", {}):
+            _score(db, fresh=True)
 
 
 def refresh_pages(
@@ -268,13 +313,11 @@ def refresh_pages(
     they have no rows here yet (``pages`` rows are never deleted): nothing to delete."""
     if not urls:
         return
-    with db.atomic():
-        if not new:
-            _delete(db, ["topic_terms", "page_entities"], urls)  # page_topics: by score_pages
-        params = {"urls": json.dumps(list(urls))}
-        rows = db.execute(f"{_PAGES} WHERE p.url IN ({_SELECTED})", params).fetchall()
-        _analyse(db, rows, prepared)
-        score_pages(db, urls, new=new)
+    with db.atomic(), _selected(db, _SELECTED, {"urls": json.dumps(list(urls))}):
+        gone = None if new else _delete(db)
+        rows = db.execute(f"{_PAGES} WHERE p.url IN temp.topics_sel ORDER BY p.url").fetchall()
+        _analyse(db, rows, prepared, gone)
+        _score(db, fresh=new)
 
 
 def rebuild(db: sqlite_utils.Database, progress: Progress | None = None) -> int:

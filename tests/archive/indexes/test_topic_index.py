@@ -253,7 +253,7 @@ def test_scores_are_the_same_with_sqlites_ln_and_pythons(archive: Path, tmp_path
                     return topic_index._ln(x)
 
                 db.conn.create_function("ln", 1, counted, deterministic=True)
-            topic_index._score(db, "1", {})
+            topic_index.score_all(db)
             db.conn.commit()
         finally:
             db.close()
