@@ -19,8 +19,9 @@ Page sets (each a list of groups; one ``learn_template`` call per group, as for 
   runs of 10 (in file order) as mixed "sources", so that selectors are scored on real text.
 
 Every mode runs with ``PYTHONHASHSEED`` set (``--seed``, default 0; the script starts itself
-again with it): the templates learned depend on the order in which a set of candidate
-selectors is iterated, so on string hashing, and only dumps made with the same seed compare.
+again with it): the templates learned depended on the order in which a set of candidate
+selectors was iterated, so on string hashing, until ``learn_template`` sorted them (stop 27);
+a dump of code from before then compares only with one made under the same seed.
 
 ``time`` prints the CPU seconds (``time.process_time``, this process only; the minimum of
 ``--repeat`` runs) per set; the pages are read and generated before the clock starts.
