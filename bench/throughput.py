@@ -34,7 +34,7 @@ CPU a request (the ``hosts`` rows), so 250 requests/s is a quarter to half of on
 cores, and at the issue's target of ≤ 1.5 ms a request for the whole crawl under half a
 core; the server processes cost ~0.3 ms a request (printed; their connections are kept
 between a host's requests), a thirteenth of a core at the bound, so they are not the limit.
-(When the bench was written the crawl cost ~8–9 ms a request; in stop 26 ~1.9–2.3 ms, 83–87 %
+(When the bench was written the crawl cost ~8–9 ms a request; in stop 27 ~1.8–2.1 ms, 85–86 %
 of this bound: BENCHMARKS.md.) 2,000 hosts means up to 2,000
 keep-alive connections at once, each a server thread and two file descriptors on this
 machine: the bench raises RLIMIT_NOFILE to the hard limit (and says so when that is below
