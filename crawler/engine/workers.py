@@ -478,23 +478,8 @@ class ExtractPool:
 
 
 __all__ = [
-    "EXTRACT_THREADS",
-    "IN_FLIGHT_BYTES",
-    "IN_FLIGHT_PER_WORKER",
-    "InFlight",
-    "PROCESS_MIN_PAGES",
-    "ExtractOutcome",
-    "ExtractPool",
-    "ExtractTask",
-    "WORKER_NICE",
-    "Work",
-    "lower_priority",
-    "NO_STORE",
-    "RemoteTraceback",
-    "extract_task",
-    "extract_tasks",
-    "outcomes",
-    "policy_for",
-    "saved_kind",
-    "work",
-]
+    "EXTRACT_THREADS", "IN_FLIGHT_BYTES", "IN_FLIGHT_PER_WORKER", "InFlight", "PROCESS_MIN_PAGES",
+    "ExtractOutcome", "ExtractPool", "ExtractTask", "WORKER_NICE", "Work", "lower_priority",
+    "NO_STORE", "RemoteTraceback", "extract_task", "extract_tasks", "outcomes", "policy_for",
+    "saved_kind", "work",
+]  # fmt: skip
