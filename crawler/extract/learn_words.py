@@ -18,15 +18,21 @@ from itertools import filterfalse
 _WORD = re.compile(r"\w+")
 
 
-def _runs(text: str) -> list[str]:
-    """The matches of ``\\w+`` in ``text``, not in order, found mostly without the regex:
-    no whitespace character is a word character, so no match crosses the whitespace that
-    ``str.split()`` splits at, and a chunk between whitespace whose characters are all
-    alphanumeric is one match (``\\w`` is ``str.isalnum()`` or ``_``; both checked for every
-    code point in tests/crawler/extract/test_learn_words.py). The regex reads only the
-    chunks with another character (punctuation, ``_``), joined by spaces."""
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """``text``'s chunks between whitespace, and those that are not all alphanumeric. No
+    whitespace character is a word character, so no match of ``\\w+`` crosses the
+    whitespace ``str.split()`` splits at, and a chunk whose characters are all alphanumeric
+    is one match (``\\w`` is ``str.isalnum()`` or ``_``; both checked for every code point
+    in tests/crawler/extract/test_learn_words.py): only the other chunks (punctuation,
+    ``_``) need the regex."""
     chunks = text.split()
-    odd = list(filterfalse(str.isalnum, chunks))
+    return chunks, list(filterfalse(str.isalnum, chunks))
+
+
+def _runs(text: str) -> list[str]:
+    """The matches of ``\\w+`` in ``text``, not in order (:func:`_split`; the regex reads
+    the odd chunks joined by spaces)."""
+    chunks, odd = _split(text)
     if not odd:
         return chunks
     return list(filter(str.isalnum, chunks)) + _WORD.findall(" ".join(odd))
@@ -36,8 +42,7 @@ def word_count(text: str) -> int:
     """How many words ``text`` has as written (``len(re.findall(r"\\w+", text))``; not
     lower-cased: a few characters lower-case to two, ``İ`` to ``i`` and a combining dot,
     which splits a word)."""
-    chunks = text.split()
-    odd = list(filterfalse(str.isalnum, chunks))
+    chunks, odd = _split(text)
     return len(chunks) - len(odd) + len(_WORD.findall(" ".join(odd))) if odd else len(chunks)
 
 
