@@ -1,6 +1,6 @@
 """``pressarchive graph ...``: the related-topic graph. Neighbours, paths, topics and
-exports (now or --at a date) are read from SQL without building the graph; central and
-communities run igraph on an edge list read from SQL; networkx loads only for `graph
+exports (now or --at a date) are read from SQL without building the graph; central (igraph)
+and communities (networkit) run on an edge list read from SQL; networkx loads only for `graph
 render` and `--text-topics` exports, which build the graph in memory."""
 
 from __future__ import annotations
@@ -294,14 +294,14 @@ def graph_communities(
     seed: int, resolution: float, at: str | None, source: str | None, db_path: str,
     out: Output,
 ) -> None:  # fmt: skip
-    """Clusters of topics and releases (modularity communities: igraph's Leiden method;
+    """Clusters of topics and releases (modularity communities: networkit's Leiden method;
     for the graph now cached by `pressarchive reindex --index graph_ranking`).
 
     \b
     Example:
         pressarchive graph communities --json
     """
-    from archive.graph import ranking  # igraph on the edge list of graph_edges
+    from archive.graph import ranking  # networkit on the edge list of graph_edges
     from archive.graph.sql_graph import SqlGraph
 
     sql = SqlGraph(open_db(db_path, source=source), source, at)

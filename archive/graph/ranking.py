@@ -1,5 +1,5 @@
 """``graph central`` and ``graph communities`` now, without building the graph: the
-results of :mod:`archive.indexes.graph_ranking` (igraph on the edge list of
+results of :mod:`archive.indexes.graph_ranking` (igraph and networkit on the edge list of
 ``graph_edges``; stored per graph version by ``pressarchive reindex --index
 graph_ranking``, else computed in memory: a read command never writes the archive), with
 node details read live from SQL (:class:`archive.graph.sql_graph.SqlGraph`) for the nodes
@@ -8,7 +8,7 @@ community (:mod:`archive.indexes.graph_store`).
 
 The answers are those of :func:`archive.graph.analysis.central` and
 :func:`archive.graph.analysis.communities` on the graph now: the same PageRank; Louvain
-communities of similar modularity (igraph's moves differ from ours; tests/archive/
+communities of similar modularity (the Leiden method's moves differ from ours; tests/archive/
 test_graph_sql.py checks both on the sample site and on a synthetic graph).
 """
 

@@ -1,4 +1,4 @@
-"""Communities of the graph now on arrays: igraph's Leiden method on the weighted simple
+"""Communities of the graph now on arrays: networkit's Leiden method on the weighted simple
 graph of an integer edge list (:func:`leiden`), and each community's summary as ``graph
 communities`` shows it (:func:`summaries`) from the membership array, the nodes' kind and
 label as small integer codes (:class:`PageKinds`) and numpy — no dict or Python object
@@ -14,7 +14,6 @@ took ~7 s and two dicts of a million entries that way, well under a second this 
 
 from __future__ import annotations
 
-import random
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -71,30 +70,50 @@ def weighted_pairs(n: int, edges: Any) -> tuple[Any, Any]:
     return keys[starts], weights
 
 
+#: Iterations of the Leiden method: at 1,000,000 pages (``bench/graph.py``) one gives
+#: modularity 0.223, two 0.247, three 0.252 (igraph's two: 0.253) for 5, 9 and 13 CPU s.
+ITERATIONS = 3
+
+
 def leiden(n: int, edges: Any, seed: int, resolution: float = 1.0) -> tuple[Any, Any]:
-    """``(membership, distinct)``: each node's community (numbered as igraph numbers them)
-    and its number of distinct neighbours, by igraph's Leiden method (modularity, two
-    iterations, seeded Python RNG) on the weighted simple graph (:func:`weighted_pairs`);
-    the weights go to igraph as an array (a list of a million floats took 200 MB)."""
-    import igraph
+    """``(membership, distinct)``: each node's community (numbered by the smallest node
+    of each, in the order of those) and its number of distinct neighbours, by networkit's
+    Leiden method (modularity at ``resolution``, :data:`ITERATIONS`) on the weighted simple
+    graph (:func:`weighted_pairs`). One thread and a seed: the same graph and seed give the
+    same communities in every run (two threads do not: they take the nodes in another
+    order each time). igraph's Leiden took 35 CPU s for what this takes in 13 at
+    1,000,000 pages, for modularity within 0.5 % (BENCHMARKS.md)."""
+    import networkit as nk
+    import scipy.sparse
 
     keys, weights = weighted_pairs(n, edges)
-    ends = np.empty((len(keys), 2), dtype=np.int32 if n < 2**31 else np.int64)
-    np.floor_divide(keys, n, out=ends[:, 0], casting="unsafe")
-    np.remainder(keys, n, out=ends[:, 1], casting="unsafe")
+    first, second = np.divmod(keys, max(n, 1))
     del keys
-    h = igraph.Graph(n=n, directed=False)
-    h.add_edges(ends)  # 2-4× faster than Graph(edges=)
-    del ends
-    igraph.set_random_number_generator(random.Random(seed))
+    distinct = np.bincount(first, minlength=n) + np.bincount(second, minlength=n)
+    if not n:
+        return np.zeros(0, dtype=np.int64), distinct
+    # each pair once, as the upper triangle of a CSR matrix: 2-4 times faster to take in
+    # than networkit's coordinate lists (the same graph, the same communities)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(first, minlength=n), out=starts[1:])
+    matrix = scipy.sparse.csr_matrix((weights.astype(np.float64), second, starts), shape=(n, n))
+    del first, second, weights, starts
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)  # the graph too: built by two threads, its order varies
     try:
-        found = h.community_leiden(
-            objective_function="modularity", weights=weights.astype(float),
-            resolution=resolution, n_iterations=2,
-        )  # fmt: skip
+        g = nk.graph.GraphFromCsr(matrix, directed=False, weighted=True)
+        del matrix
+        nk.setSeed(seed, False)
+        method = nk.community.ParallelLeiden(g, randomize=True, iterations=ITERATIONS,
+                                             gamma=resolution)  # fmt: skip
+        method.run()
+        found = np.asarray(method.getPartition().getVector(), dtype=np.int64)
     finally:
-        igraph.set_random_number_generator(random)
-    return np.asarray(found.membership, dtype=np.int64), np.asarray(h.degree(), dtype=np.int64)
+        nk.setNumberOfThreads(threads)
+    _ids, firsts, membership = np.unique(found, return_index=True, return_inverse=True)
+    renumber = np.empty(len(firsts), dtype=np.int64)
+    renumber[np.argsort(firsts, kind="stable")] = np.arange(len(firsts))
+    return renumber[membership.reshape(-1)], distinct
 
 
 def groups(membership: Any) -> list[list[int]]:
@@ -173,4 +192,4 @@ def summaries(
     return found
 
 
-__all__ = ["Attrs", "PageKinds", "groups", "leiden", "summaries", "weighted_pairs"]
+__all__ = ["ITERATIONS", "Attrs", "PageKinds", "groups", "leiden", "summaries", "weighted_pairs"]

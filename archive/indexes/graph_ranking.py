@@ -1,13 +1,14 @@
 """PageRank and communities of the related-topic graph now, on a compact integer edge list
-read straight from ``graph_edges``, computed by igraph, cached in ``graph_cache``.
+read straight from ``graph_edges``, computed by igraph (PageRank) and networkit
+(communities), cached in ``graph_cache``.
 
 - :func:`edge_list`: the nodes (ids) and edges (an integer array of index pairs) of the
   graph now, by the edge rule of :func:`archive.graph.timeline.edge_counts` (present edges
   of present pages, body links only to present pages, no generic label:
   :func:`generic_labels`), in two queries; no networkx graph.
 - :func:`compute_ranks` (PageRank, damping 0.85, parallel edges add weight, dangling nodes
-  spread evenly, as networkx) and :func:`compute_partition` (igraph's Leiden method by
-  modularity on the weighted simple graph: :func:`louvain`) — compiled C.
+  spread evenly, as networkx) and :func:`compute_partition` (the Leiden method by
+  modularity on the weighted simple graph, networkit's: :func:`louvain`) — compiled C.
 - results are stored per question and graph version (:mod:`archive.indexes.graph_store`:
   ``graph_cache``, the ranking and the communities as rows); edge changes make them stale
   (:mod:`archive.indexes.graph_edges` bumps the version); read commands never write the
@@ -16,7 +17,9 @@ read straight from ``graph_edges``, computed by igraph, cached in ``graph_cache`
   archive; PageRank; communities with seed 42; topics; the generic labels).
 
 igraph rather than rustworkx: rustworkx (0.18) has no Louvain / modularity communities;
-igraph does both in about a second at 100,000 pages (BENCHMARKS.md, "Graph").
+igraph does both in about a second at 100,000 pages (BENCHMARKS.md, "Graph"). networkit's
+Leiden replaced igraph's for communities: 2.5 times faster at 1,000,000 pages for the same
+modularity (BENCHMARKS.md, stop 28).
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-from array import array
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from archive.indexes import graph_communities as C
+from archive.indexes import graph_edge_scan as E
 from archive.indexes import graph_store as S
 from archive.indexes.base import DerivedIndex, Progress, page_count
 from archive.indexes.graph_communities import Attrs, PageKinds
@@ -87,10 +90,11 @@ def edge_list(
     pairs (one per edge, parallel edges repeated); ``at`` and ``tables``: the graph at that
     time instead.
 
-    Now, the rows of ``graph_edges`` are read in one scan and the rule is checked against
-    the present pages in a dict (a join looked each row's two ends up in the index of
-    ``pages``: 40 s at 1M pages, this way ~10 s); the pairs go into a flat integer array
-    (8 bytes an edge instead of a tuple's ~100). ``kinds``: also collect the present
+    Now, the rows of ``graph_edges`` are read in one scan (two processes for a large
+    table: :mod:`archive.indexes.graph_edge_scan`) and the rule is checked against the
+    present pages in a dict (a join looked each row's two ends up in the index of
+    ``pages``: 40 s at 1M pages, this way ~13 s, ~7 s in two); the pairs go into a flat
+    integer array (8 bytes an edge instead of a tuple's ~100). ``kinds``: also collect the present
     pages' kind and label, in node order (for :func:`community_summaries`)."""
     generic = generic_labels(db, source, at, tables)
     params = {"source": source, "generic": json.dumps(sorted(generic)), "at": at}
@@ -105,37 +109,16 @@ def edge_list(
             add_kind(page_type, label)
     index = {u: i for i, u in enumerate(nodes)}
     if tables == NOW:
-        rows = db.execute(
-            "SELECT source, target, rel FROM graph_edges WHERE present AND (rel != 'label' OR "
-            "label NOT IN (SELECT value FROM json_each(:generic)))", params,
-        )  # fmt: skip
-    else:
-        rows = db.execute(
-            f"SELECT e.source, e.target, e.rel FROM {graph_edges} e JOIN {pages} s ON "
-            f"s.url = e.source{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target"
-            f"{_scope('t', source)} WHERE e.present AND (e.rel = 'related' OR (e.rel = 'body' "
-            "AND t.url IS NOT NULL) OR (e.rel = 'label' AND e.label NOT IN (SELECT value FROM "
-            "json_each(:generic))))", params,
-        )  # fmt: skip
-    n_present, get = len(nodes), index.get
-    flat = array("i")
-    add = flat.append
-    last, i = None, n_present
-    for src, target, rel in rows:
-        if src != last:  # a page's rows mostly come together
-            last, i = src, get(src, n_present)
-        if i >= n_present:  # the source is no present page (of the source)
-            continue
-        j = get(target)
-        if j is None:
-            if rel == "body":  # body links count only between present pages
-                continue
-            j = index[target] = len(nodes)
-            nodes.append(target)
-        elif rel == "body" and j >= n_present:
-            continue
-        add(i)
-        add(j)
+        flat = E.now_pairs(db.conn, params, index, nodes)
+        return nodes, flat.reshape(-1, 2)
+    rows = db.execute(
+        f"SELECT e.source, e.target, e.rel FROM {graph_edges} e JOIN {pages} s ON "
+        f"s.url = e.source{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target"
+        f"{_scope('t', source)} WHERE e.present AND (e.rel = 'related' OR (e.rel = 'body' "
+        "AND t.url IS NOT NULL) OR (e.rel = 'label' AND e.label NOT IN (SELECT value FROM "
+        "json_each(:generic))))", params,
+    )  # fmt: skip
+    flat = E.pairs(rows, index, nodes, len(nodes))
     return nodes, np.frombuffer(flat, dtype=np.int32).reshape(-1, 2)
 
 
@@ -208,11 +191,11 @@ def louvain(
 ) -> tuple[list[list[int]], list[int]]:
     """Communities of nodes ``0..n-1`` linked by ``edges`` (index pairs; either direction;
     parallel edges add weight, self-links do not count) by modularity, deterministic for a
-    ``seed``; with each node's number of distinct neighbours. igraph's Leiden method
-    (Louvain's moves plus a refinement that keeps communities connected; two iterations;
-    :func:`archive.indexes.graph_communities.leiden`): its multilevel Louvain takes seconds
-    on graphs with hubs (3 s at 20,000 pages, a label with 10,000 pages) where Leiden takes
-    0.3 s for a higher modularity."""
+    ``seed``; with each node's number of distinct neighbours. The Leiden method
+    (Louvain's moves plus a refinement that keeps communities connected; networkit's, three
+    iterations: :func:`archive.indexes.graph_communities.leiden`): igraph's multilevel
+    Louvain takes seconds on graphs with hubs (3 s at 20,000 pages, a label with 10,000
+    pages) where Leiden takes 0.3 s for a higher modularity."""
     membership, distinct = C.leiden(n, edges, seed, resolution)
     return C.groups(membership), distinct.tolist()
 

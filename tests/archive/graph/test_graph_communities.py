@@ -118,3 +118,27 @@ def test_weighted_pairs_and_groups_equal_numpy_unique_and_igraph() -> None:
     clustering = igraph.VertexClustering(h, membership.tolist())
     assert C.groups(membership) == [list(c) for c in clustering]
     assert C.weighted_pairs(3, [])[0].tolist() == [] and C.groups([]) == []
+
+
+def test_leiden_gives_the_same_communities_in_every_call_whatever_the_threads() -> None:
+    """networkit builds its graph with all threads by default, and the order of each
+    node's neighbours then varies from call to call (so did the communities: 7 different
+    answers in 8 calls on this graph before leiden built it on one thread)."""
+    import networkit as nk
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    edges = rng.integers(0, n, size=(8000, 2)).astype(np.int32)
+    threads = nk.getMaxNumberOfThreads()
+    found = []
+    try:
+        for count in (2, 1, 2, 2, 1, 2):
+            nk.setNumberOfThreads(count)
+            found.append(C.leiden(n, edges, seed=42)[0].tolist())
+            assert nk.getMaxNumberOfThreads() == count  # left as it was
+    finally:
+        nk.setNumberOfThreads(threads)
+    assert all(membership == found[0] for membership in found)
+    assert len(set(found[0])) > 5 and C.leiden(n, edges, seed=7)[0].tolist() != found[0]
+    groups = C.groups(found[0])  # numbered by their smallest node, in that order
+    assert [g[0] for g in groups] == sorted(g[0] for g in groups)
