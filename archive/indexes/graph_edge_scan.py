@@ -1,0 +1,193 @@
+"""The rows of ``graph_edges`` now as index pairs of nodes, for
+:func:`archive.indexes.graph_ranking.edge_list`; a large table is read by two processes.
+
+The nodes are the present pages in URL order, then the other nodes the edges reach in the
+order of the rows. :func:`pairs` turns rows into pairs, adding each new node where it
+first appears. A table of :data:`SPLIT_ROWS` rows or more in a database file is read in
+two halves by rowid: the later half by a second process (:func:`read_half`, which finds
+its own present pages and numbers the nodes new to it after them), the earlier half here
+at the same time; the second half's new nodes are then numbered after the first's, in their
+order, those already met keep their number. Nodes and pairs come out exactly as one scan
+gives them (``tests/archive/graph/test_edge_scan.py``).
+
+At 1,000,000 pages (6.8M rows) one scan takes ~13 s, half of it SQLite's and half the
+lookup of each target in a dict of a million URLs; two halves side by side take ~7 s
+(BENCHMARKS.md, stop 28). A second process that cannot start or fails leaves its half to
+this one (logged).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+#: From this many rows of ``graph_edges`` (by rowid) on, two processes read them.
+SPLIT_ROWS = 2_000_000
+
+#: The present edges now; generic labels get no node (``:generic``, a JSON list).
+NOW_ROWS = (
+    "SELECT source, target, rel FROM graph_edges WHERE present AND (rel != 'label' OR "
+    "label NOT IN (SELECT value FROM json_each(:generic)))"
+)
+_RANGE = " AND rowid > :low AND rowid <= :high"
+
+
+def present_sql(source: str | None, columns: str = "url") -> str:
+    """The present pages (of ``source``: the ``:source`` parameter) in URL order."""
+    scope = " AND s.removed_at IS NULL" + (" AND s.source = :source" if source else "")
+    return f"SELECT {columns} FROM pages s WHERE 1{scope} ORDER BY url"
+
+
+def pairs(
+    rows: Iterable[tuple[Any, Any, Any]], index: dict[str, int], nodes: list[str],
+    n_present: int,
+) -> array:  # fmt: skip
+    """The index pairs of ``rows`` (source, target, rel), flat: edges from present pages
+    (the first ``n_present`` of ``nodes``) only, body links only between present pages; a
+    target first met is appended to ``nodes`` and ``index``."""
+    get = index.get
+    flat = array("i")
+    add = flat.append
+    last, i = None, n_present
+    for src, target, rel in rows:
+        if src != last:  # a page's rows mostly come together
+            last, i = src, get(src, n_present)
+        if i >= n_present:  # the source is no present page (of the source)
+            continue
+        j = get(target)
+        if j is None:
+            if rel == "body":  # body links count only between present pages
+                continue
+            j = index[target] = len(nodes)
+            nodes.append(target)
+        elif rel == "body" and j >= n_present:
+            continue
+        add(i)
+        add(j)
+    return flat
+
+
+def read_half(path: str, params: dict[str, Any], low: int, high: int) -> tuple[bytes, list[str]]:
+    """The pairs of the rows with ``low < rowid <= high`` (flat int32 bytes) and the nodes
+    new to them, numbered from the number of present pages on (what the second process
+    does: :func:`serve_half`)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        nodes = [str(u) for (u,) in conn.execute(present_sql(params.get("source")), params)]
+        index = {u: i for i, u in enumerate(nodes)}
+        rows = conn.execute(NOW_ROWS + _RANGE, {**params, "low": low, "high": high})
+        flat = pairs(rows, index, nodes, n_present := len(index))
+        return flat.tobytes(), nodes[n_present:]
+    finally:
+        conn.close()
+
+
+def serve_half() -> None:
+    """The second process: :func:`read_half` of the arguments given as JSON (``argv[1]``),
+    the answer pickled to stdout."""
+    pickle.dump(read_half(*json.loads(sys.argv[1])), sys.stdout.buffer)
+
+
+#: The second process: a new interpreter (not multiprocessing: that would import the
+#: caller's main script again, which scripts without a ``__main__`` guard do not survive).
+READER = "from archive.indexes.graph_edge_scan import serve_half; serve_half()"
+
+
+def _start(path: str, params: dict[str, Any], low: int, high: int) -> subprocess.Popen[bytes]:
+    root = str(Path(__file__).resolve().parents[2])  # where ``archive`` is, installed or not
+    paths = [root, os.environ.get("PYTHONPATH", "")]
+    return subprocess.Popen(
+        [sys.executable, "-c", READER, json.dumps([path, params, low, high])],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
+    )  # fmt: skip
+
+
+def _answer(proc: subprocess.Popen[bytes]) -> tuple[bytes, list[str]]:
+    out, err = proc.communicate()
+    if proc.returncode:
+        lines = err.decode(errors="replace").strip().splitlines() or [""]
+        raise OSError(f"exit code {proc.returncode}: {lines[-1]}")
+    raw, new = pickle.loads(out)
+    return raw, new
+
+
+def _file(conn: sqlite3.Connection) -> str:
+    """The file of the main database ('' in memory)."""
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file or "")
+    return ""
+
+
+def now_pairs(
+    conn: sqlite3.Connection, params: dict[str, Any], index: dict[str, int], nodes: list[str],
+    split_rows: int = SPLIT_ROWS,
+) -> Any:  # fmt: skip
+    """The pairs of the present edges now (:func:`pairs` of :data:`NOW_ROWS`) as a flat
+    int32 array, ``nodes`` and ``index`` holding the present pages on the way in and every
+    node on the way out; ``params``: ``generic`` and ``source``. Two processes from
+    ``split_rows`` rows on."""
+    n_present = len(nodes)
+    low, high = conn.execute("SELECT min(rowid), max(rowid) FROM graph_edges").fetchone()
+    path = _file(conn)
+    if low is None or high - low + 1 < split_rows or not path or (os.cpu_count() or 1) < 2:
+        return _array(pairs(conn.execute(NOW_ROWS, params), index, nodes, n_present))
+    middle = (low - 1 + high) // 2
+    first = {**params, "low": low - 1, "high": middle}
+    rest = {**params, "low": middle, "high": high}
+    try:
+        proc: subprocess.Popen[bytes] | None = _start(path, params, middle, high)
+    except OSError as exc:
+        logger.warning("graph_edges: no second reader (%s); reading in one", exc)
+        proc = None
+    flat = _array(pairs(conn.execute(NOW_ROWS + _RANGE, first), index, nodes, n_present))
+    try:
+        if proc is None:
+            raise OSError("not started")
+        raw, new = _answer(proc)
+    except Exception as exc:  # the half is read here instead
+        if proc is not None:
+            logger.warning("graph_edges: the second reader failed (%s); reading on in one", exc)
+        rows = conn.execute(NOW_ROWS + _RANGE, rest)
+        return np.concatenate([flat, _array(pairs(rows, index, nodes, n_present))])
+    number = np.empty(len(new), dtype=np.int32)  # the later half's new nodes, numbered here
+    for k, u in enumerate(new):
+        j = index.get(u)
+        if j is None:
+            j = index[u] = len(nodes)
+            nodes.append(u)
+        number[k] = j
+    half = np.frombuffer(raw, dtype=np.int32).copy()
+    new_at = half >= n_present
+    half[new_at] = number[half[new_at] - n_present]
+    return np.concatenate([flat, half])
+
+
+def _array(flat: array) -> Any:
+    return np.frombuffer(flat, dtype=np.int32)
+
+
+__all__ = [
+    "NOW_ROWS",
+    "READER",
+    "SPLIT_ROWS",
+    "now_pairs",
+    "pairs",
+    "present_sql",
+    "read_half",
+    "serve_half",
+]
