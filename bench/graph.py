@@ -167,6 +167,15 @@ class Rows(list[tuple[str, float, str]]):
               flush=True)  # fmt: skip
 
 
+def _second_reader() -> str:
+    """The peak RSS of the biggest child process (the second reader of ``graph_edges``,
+    :mod:`archive.indexes.graph_edge_scan`), which the steps' peaks leave out."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"second reader of graph_edges (biggest child process) {peak:,.0f} MB"
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     _reset_peak()
     started = time.perf_counter()
@@ -247,7 +256,7 @@ def sql_rows(rows: Rows, db: Any, pages: int) -> None:
     t, top = timed(lambda: ranking.central(SqlGraph(db), 20))
     rows.append(("igraph: central (PageRank), computed, not cached", t, f"top: {top[0]['id']}"))
     t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
-    rows.append(("igraph: communities (Leiden), computed, not cached", t,
+    rows.append(("networkit: communities (Leiden), computed, not cached", t,
                  f"{len(comms):,} communities"))  # fmt: skip
     topic_rows(rows, db, "computed, not cached")
     t, n = timed(lambda: registry.rebuild(db, registry.get("graph_ranking")))
@@ -257,7 +266,7 @@ def sql_rows(rows: Rows, db: Any, pages: int) -> None:
     t, top = timed(lambda: ranking.central(SqlGraph(db), 20))
     rows.append(("igraph: central, cached", t, "top 20"))
     t, comms = timed(lambda: ranking.communities(SqlGraph(db)))
-    rows.append(("igraph: communities, cached", t, f"{len(comms):,} communities"))
+    rows.append(("communities, cached", t, f"{len(comms):,} communities"))
     for node in (topic, press[0]):  # degrees and generic labels from the stored ranking
         sql = SqlGraph(db)
         t, found = timed(lambda: sql.neighbors(node, 1))  # noqa: B023
@@ -342,7 +351,7 @@ def main() -> None:
         sql_rows(rows, db, args.pages)
         sql_at_rows(rows, db, args.pages, folder, at=not args.no_at, digest=args.sha256)
         if args.no_build:
-            print(f"\npeak RSS {rows.peak:,.0f} MB")
+            print(f"\npeak RSS {rows.peak:,.0f} MB; {_second_reader()}")
             return
         t, tl = timed(lambda: T.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
