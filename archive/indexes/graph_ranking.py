@@ -81,6 +81,21 @@ def generic_labels(
     return {str(label) for label, n in rows if label and n > limit}
 
 
+def _present(
+    db: sqlite_utils.Database, sql: str, params: dict[str, Any], kinds: PageKinds | None
+) -> tuple[list[str], dict[str, int]]:
+    """The present pages (``sql``: their URL, with their type and label if ``kinds``
+    collects those) in URL order, and each one's place."""
+    if kinds is None:
+        nodes = [str(u) for (u,) in db.execute(sql, params)]
+    else:
+        nodes, add_kind = [], kinds.add
+        for u, page_type, label in db.execute(sql, params):
+            nodes.append(str(u))
+            add_kind(page_type, label)
+    return nodes, {u: i for i, u in enumerate(nodes)}
+
+
 def edge_list(
     db: sqlite_utils.Database, source: str | None = None, at: str | None = None,
     tables: tuple[str, str] = NOW, kinds: PageKinds | None = None,
@@ -94,23 +109,18 @@ def edge_list(
     table: :mod:`archive.indexes.graph_edge_scan`) and the rule is checked against the
     present pages in a dict (a join looked each row's two ends up in the index of
     ``pages``: 40 s at 1M pages, this way ~13 s, ~7 s in two); the pairs go into a flat
-    integer array (8 bytes an edge instead of a tuple's ~100). ``kinds``: also collect the present
-    pages' kind and label, in node order (for :func:`community_summaries`)."""
+    integer array (8 bytes an edge instead of a tuple's ~100). ``kinds``: also collect
+    the present pages' kind and label, in node order (for :func:`community_summaries`)."""
     generic = generic_labels(db, source, at, tables)
     params = {"source": source, "generic": json.dumps(sorted(generic)), "at": at}
-    pages, graph_edges = tables
-    present = f"FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
-    if kinds is None:
-        nodes = [str(u) for (u,) in db.execute(f"SELECT url {present}", params)]
-    else:
-        nodes, add_kind = [], kinds.add
-        for u, page_type, label in db.execute(f"SELECT url, page_type, label {present}", params):
-            nodes.append(str(u))
-            add_kind(page_type, label)
-    index = {u: i for i, u in enumerate(nodes)}
+    columns = "url" if kinds is None else "url, page_type, label"
     if tables == NOW:
-        flat = E.now_pairs(db.conn, params, index, nodes)
-        return nodes, flat.reshape(-1, 2)
+        with E.second_reader(db.conn, params) as split:
+            nodes, index = _present(db, E.present_sql(source, columns), params, kinds)
+            return nodes, E.now_pairs(db.conn, params, index, nodes, split).reshape(-1, 2)
+    pages, graph_edges = tables
+    present = f"SELECT {columns} FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
+    nodes, index = _present(db, present, params, kinds)
     rows = db.execute(
         f"SELECT e.source, e.target, e.rel FROM {graph_edges} e JOIN {pages} s ON "
         f"s.url = e.source{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target"

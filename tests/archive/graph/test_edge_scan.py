@@ -23,12 +23,17 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
     return _archive(tmp_path_factory.mktemp("edge_scan") / "archive.db", n=3000, seed=9)
 
 
-def _read(db: sqlite_utils.Database, source: str | None, split_rows: int) -> tuple[list[str], Any]:
+def _read(
+    db: sqlite_utils.Database, source: str | None, split_rows: int, halves: bool = False
+) -> tuple[list[str], Any]:
+    """The nodes and pairs now; ``halves``: read in two processes (or in one: asserted)."""
     generic = R.generic_labels(db, source)
     params = {"source": source, "generic": json.dumps(sorted(generic)), "at": None}
-    nodes = [str(u) for (u,) in db.execute(E.present_sql(source), params)]
-    index = {u: i for i, u in enumerate(nodes)}
-    flat = E.now_pairs(db.conn, params, index, nodes, split_rows=split_rows)
+    with E.second_reader(db.conn, params, split_rows) as split:
+        assert (split is not None) == halves
+        nodes = [str(u) for (u,) in db.execute(E.present_sql(source), params)]
+        index = {u: i for i, u in enumerate(nodes)}
+        flat = E.now_pairs(db.conn, params, index, nodes, split)
     assert index == {u: i for i, u in enumerate(nodes)}
     return nodes, flat.reshape(-1, 2)
 
@@ -44,7 +49,7 @@ def test_two_processes_give_the_nodes_and_pairs_of_one_scan(
     nodes, pairs = _read(db, source, split_rows=10**9)
     listed = R.edge_list(db, source)
     assert listed[0] == nodes and np.array_equal(listed[1], pairs)
-    split_nodes, split_pairs = _read(db, source, split_rows=1)
+    split_nodes, split_pairs = _read(db, source, split_rows=1, halves=True)
     assert split_nodes == nodes and np.array_equal(split_pairs, pairs)
     # what makes the merge worth testing: both halves reach nodes that are no present page,
     # some in both (numbered where the earlier half met them), some only in the later half
@@ -64,7 +69,7 @@ def test_a_failed_second_reader_leaves_its_half_to_the_first(
 ) -> None:
     nodes, pairs = _read(db, None, split_rows=10**9)
     monkeypatch.setattr(E, "READER", FAILING)
-    found = _read(db, None, split_rows=1)
+    found = _read(db, None, split_rows=1, halves=True)
     assert found[0] == nodes and np.array_equal(found[1], pairs)
     assert "the second reader failed (exit code 1: no second reader here)" in caplog.text
 
@@ -79,3 +84,11 @@ def test_an_archive_in_memory_is_read_in_one_scan(
     found = _read(memory, None, split_rows=1)
     assert found[0] == nodes and np.array_equal(found[1], pairs)
     assert "second reader" not in caplog.text
+
+
+def test_the_second_reader_is_ended_when_the_first_fails(db: sqlite_utils.Database) -> None:
+    params = {"source": None, "generic": "[]", "at": None}
+    with pytest.raises(RuntimeError), E.second_reader(db.conn, params, 1) as split:
+        assert split is not None and split.proc is not None
+        raise RuntimeError("the present pages could not be read")
+    assert split.proc.returncode is not None  # ended and waited for, not left running
