@@ -167,13 +167,31 @@ class Rows(list[tuple[str, float, str]]):
               flush=True)  # fmt: skip
 
 
-def _second_reader() -> str:
-    """The peak RSS of the biggest child process (the second reader of ``graph_edges``,
-    :mod:`archive.indexes.graph_edge_scan`), which the steps' peaks leave out."""
-    import resource
+def _second_reader(db: Any, path: Path) -> str:
+    """The peak RSS of the second reader of ``graph_edges``
+    (:mod:`archive.indexes.graph_edge_scan`), which the steps' peaks leave out: the later
+    half read again by the same command, which reports its own ``VmHWM`` (the parent's
+    ``RUSAGE_CHILDREN`` would count this process's memory at the child's start)."""
+    import json
+    import subprocess
 
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return f"second reader of graph_edges (biggest child process) {peak:,.0f} MB"
+    from archive.indexes import graph_edge_scan as E
+    from archive.indexes import graph_ranking as R
+
+    params = {"source": None, "generic": json.dumps(sorted(R.generic_labels(db))), "at": None}
+    (low,) = db.execute("SELECT min(rowid) FROM graph_edges").fetchone()
+    (high,) = db.execute("SELECT max(rowid) FROM graph_edges").fetchone()
+    if low is None or high - low + 1 < E.SPLIT_ROWS:
+        return "one reader of graph_edges (below its split)"
+    middle = (low - 1 + high) // 2  # as E.second_reader splits
+    code = E.READER + "; import sys; print(open('/proc/self/status').read(), file=sys.stderr)"
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps([str(path), params, middle, high])],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    status = done.stderr.decode()
+    peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")), "0")
+    return f"second reader of graph_edges {int(peak) / 1024:,.0f} MB"
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -351,7 +369,7 @@ def main() -> None:
         sql_rows(rows, db, args.pages)
         sql_at_rows(rows, db, args.pages, folder, at=not args.no_at, digest=args.sha256)
         if args.no_build:
-            print(f"\npeak RSS {rows.peak:,.0f} MB; {_second_reader()}")
+            print(f"\npeak RSS {rows.peak:,.0f} MB; {_second_reader(db, path)}")
             return
         t, tl = timed(lambda: T.load_timeline(db))
         rows.append(("load timeline (revisions + links)", t,
