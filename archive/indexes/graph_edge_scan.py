@@ -26,6 +26,7 @@ import pickle
 import sqlite3
 import subprocess
 import sys
+import urllib.parse
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ def read_half(path: str, params: dict[str, Any], low: int, high: int) -> tuple[b
     """The pairs of the rows with ``low < rowid <= high`` (flat int32 bytes) and the nodes
     new to them, numbered from the number of present pages on (what the second process
     does: :func:`serve_half`)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=ro", uri=True)  # '#', '?', '%'
     try:
         nodes = [str(u) for (u,) in conn.execute(present_sql(params.get("source")), params)]
         index = {u: i for i, u in enumerate(nodes)}

@@ -7,6 +7,7 @@ an archive in memory is read in one scan."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -92,3 +93,14 @@ def test_the_second_reader_is_ended_when_the_first_fails(db: sqlite_utils.Databa
         assert split is not None and split.proc is not None
         raise RuntimeError("the present pages could not be read")
     assert split.proc.returncode is not None  # ended and waited for, not left running
+
+
+def test_an_archive_whose_name_a_uri_would_misread_is_read_in_halves(
+    db: sqlite_utils.Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    odd = sqlite_utils.Database(tmp_path / "Presse #2 ?ü 100%.db")
+    db.conn.backup(odd.conn)
+    nodes, pairs = _read(db, None, split_rows=10**9)
+    found = _read(odd, None, split_rows=1, halves=True)
+    assert found[0] == nodes and np.array_equal(found[1], pairs)
+    assert "second reader" not in caplog.text  # read by it, not left to this process
