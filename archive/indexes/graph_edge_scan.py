@@ -12,8 +12,9 @@ gives them (``tests/archive/graph/test_edge_scan.py``).
 
 At 1,000,000 pages (6.8M rows) one scan takes ~13 s, half of it SQLite's and half the
 lookup of each target in a dict of a million URLs; two halves side by side take ~7 s
-(BENCHMARKS.md, stop 28). A second process that cannot start or fails leaves its half to
-this one (logged).
+(BENCHMARKS.md, stop 28). A second process that cannot start, fails, or finds the graph at
+another version than this connection (writes not committed yet, or committed since) leaves
+its half to this one (logged).
 """
 
 from __future__ import annotations
@@ -83,12 +84,19 @@ def pairs(
     return flat
 
 
-def read_half(path: str, params: dict[str, Any], low: int, high: int) -> tuple[bytes, list[str]]:
+def read_half(
+    path: str, params: dict[str, Any], low: int, high: int, version: int | None = None
+) -> tuple[bytes, list[str]]:
     """The pairs of the rows with ``low < rowid <= high`` (flat int32 bytes) and the nodes
     new to them, numbered from the number of present pages on (what the second process
-    does: :func:`serve_half`)."""
+    does: :func:`serve_half`), in one read transaction; ``version``: the graph version the
+    first process reads (``ValueError`` if this one reads another: a change not committed
+    there, or committed since)."""
     conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=ro", uri=True)  # '#', '?', '%'
     try:
+        conn.execute("BEGIN")
+        if version is not None and graph_version(conn) != version:
+            raise ValueError(f"graph version {graph_version(conn)} here, {version} there")
         nodes = [str(u) for (u,) in conn.execute(present_sql(params.get("source")), params)]
         index = {u: i for i, u in enumerate(nodes)}
         rows = conn.execute(NOW_ROWS + _RANGE, {**params, "low": low, "high": high})
@@ -96,6 +104,16 @@ def read_half(path: str, params: dict[str, Any], low: int, high: int) -> tuple[b
         return flat.tobytes(), nodes[n_present:]
     finally:
         conn.close()
+
+
+def graph_version(conn: sqlite3.Connection) -> int | None:
+    """The graph version (bumped with every change of ``graph_edges``, in the same
+    transaction; :mod:`archive.indexes.graph_store`), ``None`` before migration 18."""
+    try:
+        row = conn.execute("SELECT version FROM graph_version WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
 
 
 def serve_half() -> None:
@@ -109,11 +127,13 @@ def serve_half() -> None:
 READER = "from archive.indexes.graph_edge_scan import serve_half; serve_half()"
 
 
-def _start(path: str, params: dict[str, Any], low: int, high: int) -> subprocess.Popen[bytes]:
+def _start(
+    path: str, params: dict[str, Any], low: int, high: int, version: int | None
+) -> subprocess.Popen[bytes]:
     root = str(Path(__file__).resolve().parents[2])  # where ``archive`` is, installed or not
     paths = [root, os.environ.get("PYTHONPATH", "")]
     return subprocess.Popen(
-        [sys.executable, "-c", READER, json.dumps([path, params, low, high])],
+        [sys.executable, "-c", READER, json.dumps([path, params, low, high, version])],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
     )  # fmt: skip
@@ -156,17 +176,24 @@ def second_reader(
     """The later half of ``graph_edges`` from ``split_rows`` rows on, read by a second
     process from now on (``None``: one scan; in memory, or one core), started before this
     process reads the present pages, so that both read them at once; the process is ended
-    on the way out if :func:`now_pairs` did not wait for it."""
+    on the way out if :func:`now_pairs` did not wait for it. It reads only if it finds the
+    graph version this connection sees (a change not committed here yet, or committed
+    since, leaves its half to this process); without a version (before migration 18), a
+    connection inside a transaction reads alone."""
     # two queries: one asking for both reads the whole table (0.9 s at 1M pages)
     (low,) = conn.execute("SELECT min(rowid) FROM graph_edges").fetchone()
     (high,) = conn.execute("SELECT max(rowid) FROM graph_edges").fetchone()
     path = _file(conn)
-    if low is None or high - low + 1 < split_rows or not path or (os.cpu_count() or 1) < 2:
+    version = graph_version(conn)
+    if (
+        low is None or high - low + 1 < split_rows or not path or (os.cpu_count() or 1) < 2
+        or (version is None and conn.in_transaction)  # writes the other could not see
+    ):  # fmt: skip
         yield None
         return
     middle = (low - 1 + high) // 2
     try:
-        proc: subprocess.Popen[bytes] | None = _start(path, params, middle, high)
+        proc: subprocess.Popen[bytes] | None = _start(path, params, middle, high, version)
     except OSError as exc:
         logger.warning("graph_edges: no second reader (%s); reading in one", exc)
         proc = None
@@ -218,5 +245,5 @@ def _array(flat: array) -> Any:
 
 __all__ = [
     "NOW_ROWS", "READER", "SPLIT_ROWS", "Split", "now_pairs", "pairs", "present_sql",
-    "read_half", "second_reader", "serve_half",
+    "graph_version", "read_half", "second_reader", "serve_half",
 ]  # fmt: skip

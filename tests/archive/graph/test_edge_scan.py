@@ -15,6 +15,7 @@ import pytest
 import sqlite_utils
 
 from archive.indexes import graph_edge_scan as E
+from archive.indexes import graph_edges
 from archive.indexes import graph_ranking as R
 from tests.archive.graph.test_graph_communities import _archive
 
@@ -104,3 +105,27 @@ def test_an_archive_whose_name_a_uri_would_misread_is_read_in_halves(
     found = _read(odd, None, split_rows=1, halves=True)
     assert found[0] == nodes and np.array_equal(found[1], pairs)
     assert "second reader" not in caplog.text  # read by it, not left to this process
+
+
+def test_a_change_the_second_reader_cannot_see_leaves_it_to_this_process(
+    db: sqlite_utils.Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Edges changed in a transaction not committed yet (the graph version bumped with
+    them, as every change of graph_edges does): another process would read the table as
+    it was, so its half is read here; a transaction that leaves the graph alone (the
+    reindex of the ranking writes other tables first) is read in halves."""
+    own = sqlite_utils.Database(tmp_path / "own.db")
+    db.conn.backup(own.conn)
+    before = _read(own, None, split_rows=10**9)
+    own.execute("BEGIN")
+    own.execute("DELETE FROM graph_cache")  # what a rebuild of the ranking writes first
+    assert np.array_equal(_read(own, None, split_rows=1, halves=True)[1], before[1])
+    assert "second reader" not in caplog.text
+    own.execute("DELETE FROM graph_edges WHERE rowid % 3 = 0")
+    graph_edges.forget_cached(own)  # the version bump of every change
+    alone = _read(own, None, split_rows=10**9)
+    inside = _read(own, None, split_rows=1, halves=True)
+    assert inside[0] == alone[0] and np.array_equal(inside[1], alone[1])
+    assert len(alone[1]) < len(before[1])
+    assert "the second reader failed (exit code 1: ValueError: graph version" in caplog.text
+    own.execute("ROLLBACK")
