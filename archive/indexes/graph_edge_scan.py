@@ -11,7 +11,7 @@ order, those already met keep their number. Nodes and pairs come out exactly as 
 gives them (``tests/archive/graph/test_edge_scan.py``).
 
 At 1,000,000 pages (6.8M rows) one scan takes ~13 s, half of it SQLite's and half the
-lookup of each target in a dict of a million URLs; two halves side by side take ~7 s
+lookup of each target in a dict of a million URLs; two halves side by side take ~8 s
 (BENCHMARKS.md, stop 28). A second process that cannot start, fails, or finds the graph at
 another version than this connection (writes not committed yet, or committed since) leaves
 its half to this one (logged).

@@ -108,7 +108,7 @@ def edge_list(
     Now, the rows of ``graph_edges`` are read in one scan (two processes for a large
     table: :mod:`archive.indexes.graph_edge_scan`) and the rule is checked against the
     present pages in a dict (a join looked each row's two ends up in the index of
-    ``pages``: 40 s at 1M pages, this way ~13 s, ~7 s in two); the pairs go into a flat
+    ``pages``: 40 s at 1M pages, this way ~13 s, ~8 s in two); the pairs go into a flat
     integer array (8 bytes an edge instead of a tuple's ~100). ``kinds``: also collect
     the present pages' kind and label, in node order (for :func:`community_summaries`)."""
     generic = generic_labels(db, source, at, tables)
