@@ -172,6 +172,12 @@ class SqlGraph:
             self._nodes[node] = self._find(node)
         return self._nodes[node]
 
+    def remember(self, found: dict[str, dict[str, Any] | None]) -> None:
+        """Take the attributes of nodes looked up elsewhere (:meth:`node` of another
+        :class:`SqlGraph` of the same graph), for those not looked up here yet."""
+        for node, data in found.items():
+            self._nodes.setdefault(node, data)
+
     def _find(self, node: str) -> dict[str, Any] | None:
         page = self.page(node, present=True)
         if page is not None:

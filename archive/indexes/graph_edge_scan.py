@@ -139,7 +139,7 @@ def _start(
     )  # fmt: skip
 
 
-def _file(conn: sqlite3.Connection) -> str:
+def database_file(conn: sqlite3.Connection) -> str:
     """The file of the main database ('' in memory)."""
     for _seq, name, file in conn.execute("PRAGMA database_list"):
         if name == "main":
@@ -183,7 +183,7 @@ def second_reader(
     # two queries: one asking for both reads the whole table (0.9 s at 1M pages)
     (low,) = conn.execute("SELECT min(rowid) FROM graph_edges").fetchone()
     (high,) = conn.execute("SELECT max(rowid) FROM graph_edges").fetchone()
-    path = _file(conn)
+    path = database_file(conn)
     version = graph_version(conn)
     if (
         low is None or high - low + 1 < split_rows or not path or (os.cpu_count() or 1) < 2
@@ -244,6 +244,6 @@ def _array(flat: array) -> Any:
 
 
 __all__ = [
-    "NOW_ROWS", "READER", "SPLIT_ROWS", "Split", "now_pairs", "pairs", "present_sql",
-    "graph_version", "read_half", "second_reader", "serve_half",
+    "NOW_ROWS", "READER", "SPLIT_ROWS", "Split", "database_file", "graph_version", "now_pairs",
+    "pairs", "present_sql", "read_half", "second_reader", "serve_half",
 ]  # fmt: skip

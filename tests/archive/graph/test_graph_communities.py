@@ -142,3 +142,37 @@ def test_leiden_gives_the_same_communities_in_every_call_whatever_the_threads() 
     assert len(set(found[0])) > 5 and C.leiden(n, edges, seed=7)[0].tolist() != found[0]
     groups = C.groups(found[0])  # numbered by their smallest node, in that order
     assert [g[0] for g in groups] == sorted(g[0] for g in groups)
+
+
+def test_label_details_are_looked_up_while_the_communities_are_computed(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The top nodes' details of a cold answer: the label nodes' come from a second
+    connection, read while Leiden runs (none looked up here after it); the same answer as
+    without it; inside a transaction (another connection might see other edges) all are
+    looked up here as before."""
+    import contextlib
+    import threading
+
+    here: list[str] = []
+    find = SqlGraph._find
+
+    def counting(self: SqlGraph, node: str) -> Any:
+        if node.startswith("label:") and threading.current_thread() is threading.main_thread():
+            here.append(node)
+        return find(self, node)
+
+    monkeypatch.setattr(SqlGraph, "_find", counting)
+    meanwhile = ranking.communities(SqlGraph(db))
+    assert here == [] and any(t["id"].startswith("label:") for c in meanwhile for t in c["top"])
+    with monkeypatch.context() as m:
+        m.setattr(ranking, "_labels_meanwhile", lambda *_a: contextlib.nullcontext())
+        assert ranking.communities(SqlGraph(db)) == meanwhile
+    assert here  # looked up here without it
+    here.clear()
+    db.execute("BEGIN")
+    try:
+        assert ranking.communities(SqlGraph(db)) == meanwhile
+    finally:
+        db.execute("ROLLBACK")
+    assert here
