@@ -18,7 +18,6 @@ import contextlib
 import logging
 import sqlite3
 import threading
-import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,6 +29,8 @@ from archive.indexes import graph_edge_scan as E
 from archive.indexes import graph_ranking as R
 from archive.indexes import graph_store as S
 from archive.indexes.graph_communities import PageKinds
+from archive.store.reader import connect_readonly
+from crawler.errors import ArchiveError
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,14 @@ def summaries(sql: SqlGraph, seed: int = R.SEED, resolution: float = 1.0) -> lis
             return list(found)
     kinds = PageKinds()
     nodes, edges = R.edge_list(sql.db, sql.source, sql.bound, sql.tables, kinds=kinds)
-    with _labels_meanwhile(sql, nodes):
+    with _labels_meanwhile(sql, nodes[len(kinds.codes) :]):  # the nodes beyond the pages
         return R.community_summaries(
             sql.db, sql.source, seed, resolution, (nodes, edges, kinds), _other(sql), sql.generic
         )
 
 
 @contextlib.contextmanager
-def _labels_meanwhile(sql: SqlGraph, nodes: list[str]) -> Iterator[None]:
+def _labels_meanwhile(sql: SqlGraph, others: list[str]) -> Iterator[None]:
     """The label nodes' details looked up on a second connection while the communities
     are computed (networkit releases the GIL), for ``sql`` to show the top nodes of a cold
     answer: a label's first seen is the minimum over its edges (~100,000 each at 1M pages,
@@ -89,23 +90,23 @@ def _labels_meanwhile(sql: SqlGraph, nodes: list[str]) -> Iterator[None]:
     at most one a page, a few seconds where Leiden takes 13). Waited for at the end;
     nothing is looked up this way at a past time, in memory, inside a transaction, or if
     the second connection sees another graph version."""
-    labels = [u for u in nodes if u.startswith(LABEL_PREFIX)]
+    labels = [u for u in others if u.startswith(LABEL_PREFIX)]
     path = E.database_file(sql.db.conn)
     if sql.bound is not None or not labels or not path or sql.db.conn.in_transaction:
         yield
         return
-    version = E.graph_version(sql.db.conn)
+    version = S.version(sql.db)
     found: dict[str, dict[str, Any] | None] = {}
 
     def look() -> None:
         try:
-            conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
+            conn, _mode = connect_readonly(path)
+        except ArchiveError as exc:
             log.debug("label details: no second connection (%s)", exc)
             return
         try:
             conn.execute("BEGIN")  # one snapshot, the version's
-            if E.graph_version(conn) != version:
+            if S.version(conn) != version:
                 return
             other = SqlGraph(sqlite_utils.Database(conn), sql.source)
             for node in labels:

@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from archive.indexes import graph_store as S
+
 logger = logging.getLogger(__name__)
 
 #: From this many rows of ``graph_edges`` (by rowid) on, two processes read them.
@@ -49,10 +51,12 @@ NOW_ROWS = (
 _RANGE = " AND rowid > :low AND rowid <= :high"
 
 
-def present_sql(source: str | None, columns: str = "url") -> str:
-    """The present pages (of ``source``: the ``:source`` parameter) in URL order."""
+def present_sql(source: str | None, columns: str = "url", pages: str = "pages") -> str:
+    """The present pages (of ``source``: the ``:source`` parameter) in URL order;
+    ``pages``: the relation (:data:`archive.indexes.graph_ranking.NOW`'s or a past
+    time's)."""
     scope = " AND s.removed_at IS NULL" + (" AND s.source = :source" if source else "")
-    return f"SELECT {columns} FROM pages s WHERE 1{scope} ORDER BY url"
+    return f"SELECT {columns} FROM {pages} s WHERE 1{scope} ORDER BY url"
 
 
 def pairs(
@@ -85,7 +89,7 @@ def pairs(
 
 
 def read_half(
-    path: str, params: dict[str, Any], low: int, high: int, version: int | None = None
+    path: str, params: dict[str, Any], low: int, high: int, version: str | None = None
 ) -> tuple[bytes, list[str]]:
     """The pairs of the rows with ``low < rowid <= high`` (flat int32 bytes) and the nodes
     new to them, numbered from the number of present pages on (what the second process
@@ -95,8 +99,9 @@ def read_half(
     conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=ro", uri=True)  # '#', '?', '%'
     try:
         conn.execute("BEGIN")
-        if version is not None and graph_version(conn) != version:
-            raise ValueError(f"graph version {graph_version(conn)} here, {version} there")
+        here = S.version(conn)
+        if version is not None and here != version:
+            raise ValueError(f"graph version {here} here, {version} there")
         nodes = [str(u) for (u,) in conn.execute(present_sql(params.get("source")), params)]
         index = {u: i for i, u in enumerate(nodes)}
         rows = conn.execute(NOW_ROWS + _RANGE, {**params, "low": low, "high": high})
@@ -104,16 +109,6 @@ def read_half(
         return flat.tobytes(), nodes[n_present:]
     finally:
         conn.close()
-
-
-def graph_version(conn: sqlite3.Connection) -> int | None:
-    """The graph version (bumped with every change of ``graph_edges``, in the same
-    transaction; :mod:`archive.indexes.graph_store`), ``None`` before migration 18."""
-    try:
-        row = conn.execute("SELECT version FROM graph_version WHERE id = 1").fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return None if row is None else int(row[0])
 
 
 def serve_half() -> None:
@@ -128,7 +123,7 @@ READER = "from archive.indexes.graph_edge_scan import serve_half; serve_half()"
 
 
 def _start(
-    path: str, params: dict[str, Any], low: int, high: int, version: int | None
+    path: str, params: dict[str, Any], low: int, high: int, version: str | None
 ) -> subprocess.Popen[bytes]:
     root = str(Path(__file__).resolve().parents[2])  # where ``archive`` is, installed or not
     paths = [root, os.environ.get("PYTHONPATH", "")]
@@ -184,7 +179,7 @@ def second_reader(
     (low,) = conn.execute("SELECT min(rowid) FROM graph_edges").fetchone()
     (high,) = conn.execute("SELECT max(rowid) FROM graph_edges").fetchone()
     path = database_file(conn)
-    version = graph_version(conn)
+    version = S.version(conn)
     if (
         low is None or high - low + 1 < split_rows or not path or (os.cpu_count() or 1) < 2
         or (version is None and conn.in_transaction)  # writes the other could not see
@@ -244,6 +239,6 @@ def _array(flat: array) -> Any:
 
 
 __all__ = [
-    "NOW_ROWS", "READER", "SPLIT_ROWS", "Split", "database_file", "graph_version", "now_pairs",
+    "NOW_ROWS", "READER", "SPLIT_ROWS", "Split", "database_file", "now_pairs",
     "pairs", "present_sql", "read_half", "second_reader", "serve_half",
 ]  # fmt: skip

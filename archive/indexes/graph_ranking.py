@@ -119,8 +119,7 @@ def edge_list(
             nodes, index = _present(db, E.present_sql(source, columns), params, kinds)
             return nodes, E.now_pairs(db.conn, params, index, nodes, split).reshape(-1, 2)
     pages, graph_edges = tables
-    present = f"SELECT {columns} FROM {pages} s WHERE 1{_scope('s', source)} ORDER BY url"
-    nodes, index = _present(db, present, params, kinds)
+    nodes, index = _present(db, E.present_sql(source, columns, pages), params, kinds)
     rows = db.execute(
         f"SELECT e.source, e.target, e.rel FROM {graph_edges} e JOIN {pages} s ON "
         f"s.url = e.source{_scope('s', source)} LEFT JOIN {pages} t ON t.url = e.target"

@@ -58,7 +58,7 @@ def create(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-def version(db: sqlite_utils.Database) -> str | None:
+def version(db: sqlite_utils.Database | sqlite3.Connection) -> str | None:
     """The graph version now (``None``: an archive before migration 18, opened read-only)."""
     try:
         row = db.execute("SELECT version FROM graph_version WHERE id = 1").fetchone()
