@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from archive.outfile import replaced_on_success
+from archive.graph.format_out import Later, edge_rows, sink
 from crawler import clock
-from crawler.errors import GraphError
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPED = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
@@ -54,7 +53,6 @@ _GRAPHML_NS = (
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
     'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"'
 )
-_BUFFER = 1 << 20
 
 
 def _text(value: Any) -> str:
@@ -116,6 +114,10 @@ class Export:
     #: text, has a character of :data:`DIRTY`); a row not said clean the writer checks.
     rows: Callable[[bool], Iterable[tuple[bool, tuple[Any, ...]]]] | None = None
     fields: tuple[str, ...] = ()
+    #: Given the format and the output's folder (``None``: a stream), the later part of
+    #: :attr:`rows` formatted by another process while this one writes (``None``: no such
+    #: part; :mod:`archive.graph.export_split`).
+    later: Callable[[str, Path | None], Later | None] | None = None
 
     def each_node(self) -> Iterator[tuple[Any, dict[str, Any]]]:
         for item in self.nodes():
@@ -224,33 +226,28 @@ def _schema(items: Iterator[dict[str, Any]]) -> dict[str, str]:
 
 
 @contextmanager
-def _sink(
-    out: str | Path | IO[bytes], archive: str | Path | None = None
-) -> Iterator[Callable[[str], Any]]:
-    """A ``write(str)`` into ``out`` (a path, or a binary stream left open), UTF-8; a path
-    is written all or nothing (never over the file ``archive``), a failure to write it is a
-    :class:`GraphError` naming it."""
-    if isinstance(out, str | Path):
-        with (
-            replaced_on_success(out, GraphError, archive=archive) as part,
-            open(part, "w", encoding="utf-8", newline="\n", buffering=_BUFFER) as fh,
-        ):
-            yield fh.write
+def _later(g: Export, fmt: str, out: str | Path | IO[bytes]) -> Iterator[Later | None]:
+    """The later part of ``g``'s edges, started before the nodes are written, closed on the
+    way out."""
+    if g.later is None or g.rows is None:
+        yield None
         return
-    chunks: list[str] = []
-    size = 0
+    later = g.later(fmt, Path(out).parent if isinstance(out, str | Path) else None)
+    try:
+        yield later
+    finally:
+        if later is not None:
+            later.close()
 
-    def write(text: str) -> None:
-        nonlocal size
-        chunks.append(text)
-        size += len(text)
-        if size > _BUFFER:
-            out.write("".join(chunks).encode("utf-8"))
-            chunks.clear()
-            size = 0
 
-    yield write
-    out.write("".join(chunks).encode("utf-8"))
+def _graphml_ids(g: Export) -> dict[tuple[str, str], str]:
+    """The GraphML key id of each (scope, attribute name), in the order declared."""
+    ids: dict[tuple[str, str], str] = {}
+    graph_keys = _schema(iter([exported(g.graph)]))
+    for scope, keys in (("graph", graph_keys), ("node", g.node_keys), ("edge", g.edge_keys)):
+        for name in keys:
+            ids[(scope, name)] = f"d{len(ids)}"
+    return ids
 
 
 def write_graphml(
@@ -260,52 +257,64 @@ def write_graphml(
     graph or an :class:`Export`); returns the nodes and edges written."""
     g = of_graph(g)
     graph_keys = _schema(iter([exported(g.graph)]))
-    node_keys, edge_keys = g.node_keys, g.edge_keys
-    ids: dict[tuple[str, str], str] = {}
-    with _sink(out, archive) as write:
+    ids = _graphml_ids(g)
+    with sink(out, archive) as out_, _later(g, "graphml", out) as later:
+        write = out_.write
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<graphml {_GRAPHML_NS}>\n")
-        for scope, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
+        for scope, keys in (("graph", graph_keys), ("node", g.node_keys),
+                            ("edge", g.edge_keys)):  # fmt: skip
             for name, xml_type in keys.items():
-                ids[(scope, name)] = key_id = f"d{len(ids)}"
-                write(f'<key id="{key_id}" for="{scope}" attr.name="{_attr(name)}" '
-                      f'attr.type="{xml_type}"/>\n')  # fmt: skip
+                write(f'<key id="{ids[(scope, name)]}" for="{scope}" '
+                      f'attr.name="{_attr(name)}" attr.type="{xml_type}"/>\n')  # fmt: skip
         write('<graph edgedefault="directed">\n')
         for name, value in exported(g.graph).items():
             write(f'<data key="{ids[("graph", name)]}">{_text(value)}</data>\n')
         template, close = '  <data key="{id}">', "</data>\n"
-        node_open = _openings({n: ids[("node", n)] for n in node_keys}, template)
+        node_open = _openings({n: ids[("node", n)] for n in g.node_keys}, template)
         for node, data in g.each_node():
             values = _values(data, node_open, close, _text)
             write(f'<node id="{_attr(node)}">\n{values}</node>\n')
-        edge_open = _openings({n: ids[("edge", n)] for n in edge_keys}, template)
-
-        def edge(u: Any, v: Any, key: Any, data: dict[str, Any]) -> str:
-            values = _values(data, edge_open, close, _text)
-            source, target, ident = _ends(u, v, key)
-            return f'<edge source="{source}" target="{target}" id="{ident}">\n{values}</edge>\n'
-
+        edge, check, fmt_rows = _graphml_edges(g, write)
         if g.rows is None:
             for u, v, key, data in g.each_edge():
                 write(edge(u, v, key, data))
         else:
-            opens, fields, per_dict = [edge_open[f] for f in g.fields], g.fields, _per_dict(g)
-            search = _ESCAPED.search
-            for clean, row in g.rows(True):
-                g.written[1] += 1
-                if per_dict or not (
-                    type(row[0]) is str and type(row[1]) is str and type(row[2]) is str
-                    and (clean or search(" ".join(map(str, row))) is None)
-                ):  # fmt: skip
-                    write(edge(*_as_dict(row, fields)))
-                    continue
-                values = "".join([
-                    o + (x if type(x) is str else _text(x)) + close
-                    for o, x in zip(opens, row[3:], strict=True) if x is not None and x != ""
-                ])  # fmt: skip
-                write(f'<edge source="{row[0]}" target="{row[1]}" id="{row[2]}">\n'
-                      f"{values}</edge>\n")  # fmt: skip
+            edge_rows(g.rows, g.written, later, out_, check, fmt_rows)
         write("</graph></graphml>\n")
     return g.written[0], g.written[1]
+
+
+def _graphml_edges(g: Export, write: Callable[[str], Any]) -> tuple[Callable[..., str], bool, Any]:
+    """GraphML edges of ``g``: one from its dict, whether rows are to be checked, and the
+    writer of :attr:`Export.rows`."""
+    ids = _graphml_ids(g)
+    template, close = '  <data key="{id}">', "</data>\n"
+    edge_open = _openings({n: ids[("edge", n)] for n in g.edge_keys}, template)
+
+    def edge(u: Any, v: Any, key: Any, data: dict[str, Any]) -> str:
+        values = _values(data, edge_open, close, _text)
+        source, target, ident = _ends(u, v, key)
+        return f'<edge source="{source}" target="{target}" id="{ident}">\n{values}</edge>\n'
+
+    def fmt_rows(rows: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:
+        opens, fields, per_dict = [edge_open[f] for f in g.fields], g.fields, _per_dict(g)
+        search, written = _ESCAPED.search, g.written
+        for clean, row in rows:
+            written[1] += 1
+            if per_dict or not (
+                type(row[0]) is str and type(row[1]) is str and type(row[2]) is str
+                and (clean or search(" ".join(map(str, row))) is None)
+            ):  # fmt: skip
+                write(edge(*_as_dict(row, fields)))
+                continue
+            values = "".join([
+                o + (x if type(x) is str else _text(x)) + close
+                for o, x in zip(opens, row[3:], strict=True) if x is not None and x != ""
+            ])  # fmt: skip
+            write(f'<edge source="{row[0]}" target="{row[1]}" id="{row[2]}">\n'
+                  f"{values}</edge>\n")  # fmt: skip
+
+    return edge, True, fmt_rows
 
 
 def _spell(data: dict[str, Any]) -> str:
@@ -318,6 +327,13 @@ def _spell(data: dict[str, Any]) -> str:
     return f'        <spells><spell start="{_attr(start)}"{bound} /></spells>\n'
 
 
+def _gexf_ids(g: Export) -> tuple[dict[str, str], dict[str, str]]:
+    """The GEXF attribute ids of the nodes' and the edges' attributes."""
+    edge_keys = {**g.edge_keys, "networkx_key": "string"}
+    node_ids = {name: str(i) for i, name in enumerate(g.node_keys)}
+    return node_ids, {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
+
+
 def write_gexf(
     g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None
 ) -> tuple[int, int]:
@@ -326,60 +342,76 @@ def write_gexf(
     the nodes and edges written."""
     g = of_graph(g)
     node_keys, edge_keys = g.node_keys, {**g.edge_keys, "networkx_key": "string"}
-    node_ids = {name: str(i) for i, name in enumerate(node_keys)}
-    edge_ids = {name: str(i + len(node_ids)) for i, name in enumerate(edge_keys)}
-    with _sink(out, archive) as write:
+    node_ids, edge_ids = _gexf_ids(g)
+    with sink(out, archive) as out_, _later(g, "gexf", out) as later:
+        write = out_.write
         write(f"<?xml version='1.0' encoding='utf-8'?>\n<gexf {_GEXF_NS}>\n"
               f'  <meta lastmodifieddate="{clock.now().date().isoformat()}">\n'
               "    <creator>pressarchive</creator>\n  </meta>\n"
               '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date" '
               'timerepresentation="interval" name="">\n')  # fmt: skip
-        for scope, keys, key_ids in (("edge", edge_keys, edge_ids), ("node", node_keys, node_ids)):
+        for scope, keys, key_ids in (("edge", edge_keys, edge_ids),
+                                     ("node", node_keys, node_ids)):  # fmt: skip
             write(f'    <attributes mode="static" class="{scope}">\n')
             for name, xml_type in keys.items():
                 write(f'      <attribute id="{key_ids[name]}" title="{_attr(name)}" '
                       f'type="{xml_type}" />\n')  # fmt: skip
             write("    </attributes>\n")
         template, close = '          <attvalue for="{id}" value="', '" />\n'
-        node_open, edge_open = _openings(node_ids, template), _openings(edge_ids, template)
+        node_open = _openings(node_ids, template)
         write("    <nodes>\n")
         for node, data in g.each_node():
             values = _values(data, node_open, close, _attr)
-            write(f'      <node id="{_attr(node)}" label="{_attr(data.get("title") or node)}">\n'
+            write(f'      <node id="{_attr(node)}" '
+                  f'label="{_attr(data.get("title") or node)}">\n'
                   f"        <attvalues>\n{values}        </attvalues>\n{_spell(data)}"
                   "      </node>\n")  # fmt: skip
         write("    </nodes>\n    <edges>\n")
-        key_open = edge_open["networkx_key"]
-
-        def edge(i: int, u: Any, v: Any, key: Any, data: dict[str, Any]) -> str:
-            values = _values(data, edge_open, close, _attr)
-            source, target, ident = _ends(u, v, key)
-            return (f'      <edge source="{source}" target="{target}" id="{i}">\n'
-                    f"        <attvalues>\n{values}{key_open}{ident}{close}"
-                    f"        </attvalues>\n{_spell(data)}      </edge>\n")  # fmt: skip
-
+        edge, check, fmt_rows = _gexf_edges(g, write)
         if g.rows is None:
             for i, (u, v, key, data) in enumerate(g.each_edge()):
                 write(edge(i, u, v, key, data))
         else:
-            _gexf_rows(g, write, edge, [edge_open[name] for name in g.fields], key_open, close)
+            edge_rows(g.rows, g.written, later, out_, check, fmt_rows)
         write("    </edges>\n  </graph>\n</gexf>\n")
     return g.written[0], g.written[1]
 
 
+def _gexf_edges(g: Export, write: Callable[[str], Any]) -> tuple[Callable[..., str], bool, Any]:
+    """GEXF edges of ``g``: one from its number and dict, whether rows are to be checked,
+    and the writer of :attr:`Export.rows` (numbered on from the edges written)."""
+    template, close = '          <attvalue for="{id}" value="', '" />\n'
+    edge_open = _openings(_gexf_ids(g)[1], template)
+    key_open = edge_open["networkx_key"]
+
+    def edge(i: int, u: Any, v: Any, key: Any, data: dict[str, Any]) -> str:
+        values = _values(data, edge_open, close, _attr)
+        source, target, ident = _ends(u, v, key)
+        return (f'      <edge source="{source}" target="{target}" id="{i}">\n'
+                f"        <attvalues>\n{values}{key_open}{ident}{close}"
+                f"        </attvalues>\n{_spell(data)}      </edge>\n")  # fmt: skip
+
+    def fmt_rows(rows: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:
+        opens = [edge_open[name] for name in g.fields]
+        _gexf_rows(g, rows, write, edge, opens, key_open, close)
+
+    return edge, True, fmt_rows
+
+
 def _gexf_rows(
-    g: Export, write: Callable[[str], Any], edge: Callable[..., str], opens: list[str],
-    key_open: str, close: str,
+    g: Export, rows: Iterable[tuple[bool, tuple[Any, ...]]], write: Callable[[str], Any],
+    edge: Callable[..., str], opens: list[str], key_open: str, close: str,
 ) -> None:  # fmt: skip
-    """The edges of :attr:`Export.rows` in GEXF (``edge``: one edge from its dict): the
-    values as :func:`_values` writes them, the spell as :func:`_spell` (no ``status``
-    field: an edge's spell is open)."""
+    """``rows`` of :attr:`Export.rows` in GEXF, numbered on from the edges written
+    (``edge``: one edge from its dict): the values as :func:`_values` writes them, the
+    spell as :func:`_spell` (no ``status`` field: an edge's spell is open)."""
     fields = g.fields
     first = 3 + fields.index("first_seen") if "first_seen" in fields else -1
     per_dict, search = _per_dict(g, ("status", "networkx_key")), _ESCAPED.search
-    assert g.rows is not None
-    for i, (clean, row) in enumerate(g.rows(True)):
-        g.written[1] += 1
+    written = g.written
+    for clean, row in rows:
+        i = written[1]
+        written[1] = i + 1
         if per_dict or not (
             type(row[0]) is str and type(row[1]) is str and type(row[2]) is str
             and (clean or search(" ".join(map(str, row))) is None)
@@ -398,12 +430,15 @@ def _gexf_rows(
               f"        </attvalues>\n{spell}      </edge>\n")  # fmt: skip
 
 
-def _json_rows(g: Export, write: Callable[[str], Any], edge: Callable[..., str]) -> None:
-    """The edges of :attr:`Export.rows` as node-link JSON objects, each the text
-    ``json.JSONEncoder(ensure_ascii=False).encode`` gives the dict of the per-dict path
-    (the values of the export vocabulary, then ``source``, ``target``, ``key``): strings by
-    the encoder's own ``encode_basestring`` (it escapes what JSON needs: no check first),
-    integers by ``int.__repr__``, the rest by the encoder."""
+def _json_rows(
+    g: Export, rows: Iterable[tuple[bool, tuple[Any, ...]]], write: Callable[[str], Any],
+    edge: Callable[..., str],
+) -> None:  # fmt: skip
+    """``rows`` of :attr:`Export.rows` as node-link JSON objects after the edges written,
+    each the text ``json.JSONEncoder(ensure_ascii=False).encode`` gives the dict of the
+    per-dict path (the values of the export vocabulary, then ``source``, ``target``,
+    ``key``): strings by the encoder's own ``encode_basestring`` (it escapes what JSON
+    needs: no check first), integers by ``int.__repr__``, the rest by the encoder."""
     fields = g.fields
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     enc = json.encoder.encode_basestring
@@ -416,9 +451,9 @@ def _json_rows(g: Export, write: Callable[[str], Any], edge: Callable[..., str])
     def value(x: Any) -> str:
         return enc(x) if type(x) is str else (int.__repr__(x) if type(x) is int else dumps(x))
 
-    sep, written = "\n", g.written
-    assert g.rows is not None
-    for _clean, row in g.rows(False):
+    written = g.written
+    sep = ",\n" if written[1] else "\n"
+    for _clean, row in rows:
         written[1] += 1
         if per_dict or type(row[0]) is not str or type(row[1]) is not str:
             write(sep + edge(*_as_dict(row, fields)))
@@ -433,6 +468,20 @@ def _json_rows(g: Export, write: Callable[[str], Any], edge: Callable[..., str])
         sep = ",\n"
 
 
+def _json_edges(g: Export, write: Callable[[str], Any]) -> tuple[Callable[..., str], bool, Any]:
+    """JSON edges of ``g``: one from its dict, whether rows are to be checked (no: the
+    encoder escapes), and the writer of :attr:`Export.rows`."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def edge(u: Any, v: Any, key: Any, data: dict[str, Any]) -> str:
+        return dumps({**exported(data), "source": u, "target": v, "key": key})
+
+    def fmt_rows(rows: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:
+        _json_rows(g, rows, write, edge)
+
+    return edge, False, fmt_rows
+
+
 def write_json(
     g: Any, out: str | Path | IO[bytes], archive: str | Path | None = None
 ) -> tuple[int, int]:
@@ -441,7 +490,8 @@ def write_json(
     nodes and edges written."""
     g = of_graph(g)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    with _sink(out, archive) as write:
+    with sink(out, archive) as out_, _later(g, "json", out) as later:
+        write = out_.write
         head = {"directed": True, "multigraph": True, "graph": exported(g.graph)}
         write(dumps(head)[:-1] + ',\n"nodes": [')
         sep = "\n"
@@ -449,23 +499,40 @@ def write_json(
             write(sep + dumps({**exported(data), "id": node}))
             sep = ",\n"
         write('\n],\n"edges": [')
-
-        def edge(u: Any, v: Any, key: Any, data: dict[str, Any]) -> str:
-            return dumps({**exported(data), "source": u, "target": v, "key": key})
-
+        edge, check, fmt_rows = _json_edges(g, write)
         if g.rows is None:
             sep = "\n"
             for u, v, key, data in g.each_edge():
                 write(sep + edge(u, v, key, data))
                 sep = ",\n"
         else:
-            _json_rows(g, write, edge)
+            edge_rows(g.rows, g.written, later, out_, check, fmt_rows)
         write("\n]}\n")
     return g.written[0], g.written[1]
+
+
+#: The edge part of each format (:func:`write_edge_part`).
+_EDGE_PARTS = {"graphml": _graphml_edges, "gexf": _gexf_edges, "json": _json_edges}
+
+
+def write_edge_part(fmt: str, g: Export, out: IO[bytes], written: int) -> int:
+    """The edges of :attr:`Export.rows` of ``g`` in ``fmt`` into ``out``, as the format's
+    writer writes them after ``written`` edges (GEXF numbers them on, JSON puts a comma
+    first if any): what the other process of :class:`Later` writes. Returns the edges
+    written."""
+    assert g.rows is not None
+    g.written[1] = written
+    with sink(out) as out_:
+        _edge, check, fmt_rows = _EDGE_PARTS[fmt](g, out_.write)
+        fmt_rows(g.rows(check))
+    return g.written[1] - written
 
 
 #: ``graph export --format``: the writer of each format.
 WRITERS = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}
 
 
-__all__ = ["WRITERS", "Export", "exported", "of_graph", "write_gexf", "write_graphml", "write_json"]
+__all__ = [
+    "WRITERS", "Export", "Later", "exported", "of_graph", "write_edge_part", "write_gexf",
+    "write_graphml", "write_json",
+]  # fmt: skip

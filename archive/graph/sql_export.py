@@ -7,7 +7,9 @@ The content is that of :func:`archive.graph.model.build_graph` (the same nodes, 
 attributes; tests/archive/graph/test_graph_sql_export.py reads both exports with networkx
 and compares them); only the order of nodes and edges in the file may differ. Three
 queries for the nodes (the present pages; the labels; the other URLs counted edges reach:
-removed pages and linked URLs) and one for the edges.
+removed pages and linked URLs) and one for the edges. The edges of a large graph now are
+formatted in two parts, the later one by a second process meanwhile
+(:mod:`archive.graph.export_split`; the rows of a range: :mod:`archive.graph.sql_edges_now`).
 
 This module needs no networkx.
 """
@@ -15,11 +17,14 @@ This module needs no networkx.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from archive.graph.formats import DIRTY, Export, of_rows
+from archive.graph import export_split
+from archive.graph.formats import Export, Later, of_rows
+from archive.graph.sql_edges_now import rows_now
 from archive.graph.sql_graph import SqlGraph
 
 #: Attribute names and XML types in the export vocabulary (``label`` is ``category``):
@@ -42,8 +47,15 @@ def export_rows(
     whose nodes and edges are read from SQL while they are written."""
     sql = SqlGraph(db, source, at)
     graph = {"at": sql.at, "generic_labels": "; ".join(sorted(sql.generic))}
-    return of_rows(graph, dict(NODE_KEYS), dict(EDGE_KEYS), lambda: _nodes(sql),
-                   lambda check: _edges(sql, check), EDGE_FIELDS)  # fmt: skip
+    export = of_rows(graph, dict(NODE_KEYS), dict(EDGE_KEYS), lambda: _nodes(sql),
+                     lambda check: _edges(sql, check), EDGE_FIELDS)  # fmt: skip
+    if sql.bound is None:  # the later edges by a second process (a large graph now)
+
+        def later(fmt: str, folder: Path | None) -> Later | None:
+            return export_split.start(db, source, sql.params, export, fmt, folder)
+
+        export.later = later
+    return export
 
 
 def _nodes(sql: SqlGraph) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -114,58 +126,8 @@ def _edges(sql: SqlGraph, check: bool) -> Iterator[tuple[bool, tuple[Any, ...]]]
 
 
 def _edges_now(sql: SqlGraph, check: bool) -> Iterator[tuple[bool, tuple[Any, ...]]]:
-    """:func:`_edges` of the graph now: one scan of ``graph_edges`` (in row order, as the
-    query's plan read it) with the rule checked against the present pages in a dict; the
-    query looked up each row's source (and body target) in the index of ``pages``, about
-    half the export's time at 1M pages. The same values as :data:`_EDGES` computes (the
-    same expressions; label edges of generic labels left out by the query); ``clean``:
-    one search over each page's own values (its URL, publication date and run end) when
-    it is read, one over the rest of each row's values."""
-    scope = " AND source = :source" if sql.source else ""
-    params = sql.params
-    runs = dict(sql.db.execute(
-        "SELECT source, max(finished_at) FROM crawl_runs WHERE status = 'ok' GROUP BY source"
-    ).fetchall())  # fmt: skip
-    search = DIRTY.search
-    present: dict[str, tuple[str, str, bool]] = {}
-    for url, source, published in sql.db.execute(
-        f"SELECT url, source, published FROM pages WHERE removed_at IS NULL{scope}", params
-    ):
-        day, run = published or "", runs.get(source) or ""
-        present[str(url)] = (day, run, search(f"{url} {day} {run}") is None)
-    get, src_before, page = present.get, None, None
-    for src, target, rel, kind, label, title, date, position, first, last in sql.db.execute(
-        _ROWS_NOW, params
-    ):
-        if src != src_before:  # a page's rows mostly come together
-            src_before, page = src, get(src)
-        if page is None or (rel == "body" and target not in present):
-            continue
-        run = page[1]  # last_seen: max(last, run), as the query
-        row = (src, target, rel, rel, kind, label, title, date, position, first,
-               last if last > run else run, page[0])  # fmt: skip
-        if check:
-            text = f"{target} {rel} {kind} {label} {title} {date} {position} {first} {last}"
-            yield page[2] and search(text) is None, row
-        else:
-            yield False, row
-
-
-#: The edges of the graph now with the values of :data:`_EDGES` (but ``last_seen`` not yet
-#: moved to the end of the run, and ``published``), in row order; the rule's page checks
-#: are made in Python.
-_ROWS_NOW = """
-SELECT source, target, rel,
-  CASE WHEN rel = 'label' THEN '' ELSE coalesce(nullif(kind, ''), 'other') END,
-  coalesce(label, ''),
-  CASE WHEN rel = 'label' THEN '' ELSE coalesce(title, '') END,
-  CASE WHEN rel = 'label' THEN '' ELSE coalesce(date, '') END,
-  CASE WHEN rel = 'label' THEN 0 ELSE coalesce(position, 0) END,
-  coalesce(first_seen, ''), coalesce(last_seen, '')
-FROM graph_edges
-WHERE present AND (rel != 'label' OR (label IS NOT NULL AND
-  label NOT IN (SELECT value FROM json_each(:generic))))
-"""
+    """:func:`_edges` of the graph now (:func:`rows_now`)."""
+    return rows_now(sql.db, sql.source, sql.params, check)
 
 
 __all__ = ["EDGE_FIELDS", "EDGE_KEYS", "NODE_KEYS", "export_rows"]
