@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import logging
 import platform
 import random
 import sys
@@ -220,14 +221,41 @@ def sql_at_rows(
     with the file's SHA-256, taken after the timing)."""
     if at:
         at_rows(rows, db, pages)
+    second = SecondProcess()
     for fmt in G.EXPORT_FORMATS:
         out = folder / f"streamed.{fmt}"
+        second.said.clear()
         t, (n, m) = timed(functools.partial(G.export_graph, export_rows(db), fmt, out))
         rows.append((f"export {fmt}, streamed from SQL", t,
                      f"{n:,} nodes, {m:,} edges, {m / t:,.0f} edges/s, "
-                     f"{out.stat().st_size / 1e6:,.0f} MB"
+                     f"{out.stat().st_size / 1e6:,.0f} MB" + second.text()
                      + (f", sha256 {sha256(out)}" if digest else "")))  # fmt: skip
         out.unlink()
+    second.close()
+
+
+class SecondProcess(logging.Handler):
+    """What ``archive.graph.export_split`` says of an export's second process (its edges,
+    time and own peak RSS; or why its part was not used)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.said: list[str] = []
+        self.split_log = logging.getLogger("archive.graph.export_split")
+        self.level_before = self.split_log.level
+        self.split_log.setLevel(logging.DEBUG)
+        self.split_log.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage().removeprefix("graph export: "))
+
+    def text(self) -> str:
+        return "".join(f"; {said}" for said in self.said) or "; one process"
+
+    def close(self) -> None:
+        self.split_log.removeHandler(self)
+        self.split_log.setLevel(self.level_before)
+        super().close()
 
 
 def at_rows(rows: Rows, db: Any, pages: int) -> None:

@@ -110,8 +110,9 @@ class Part:
         if first is not None and (first != written if self.fmt == "gexf" else
                                   (first > 0) != (written > 0)):  # fmt: skip
             raise ValueError(f"it counted {first} edges before its part, {written} written")
-        logger.debug("graph export: %s edges by the second process in %.1f s (waited %.1f s)",
-                     answer["edges"], answer["seconds"], waited)  # fmt: skip
+        logger.debug("graph export: %s edges by the second process in %.1f s, its peak "
+                     "%s MB (waited %.1f s)", answer["edges"], answer["seconds"],
+                     answer.get("peak_mb"), waited)  # fmt: skip
         return int(answer["edges"])
 
     def close(self) -> None:
@@ -191,7 +192,20 @@ def serve() -> None:
     part written to the request's file."""
     started = time.monotonic()
     answer = write_part(json.loads(sys.stdin.buffer.read()))
-    json.dump({**answer, "seconds": time.monotonic() - started}, sys.stdout)
+    seconds = time.monotonic() - started
+    json.dump({**answer, "seconds": seconds, "peak_mb": _peak_mb()}, sys.stdout)
+
+
+def _peak_mb() -> int | None:
+    """This process's own peak RSS (Linux ``VmHWM``; ``ru_maxrss`` would count the memory
+    of the process it was forked from)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
 
 
 def write_part(request: dict[str, Any]) -> dict[str, Any]:
