@@ -256,6 +256,7 @@ def write_graphml(
     """GraphML as ``nx.write_graphml`` writes a MultiDiGraph (edge id = key) of ``g`` (a
     graph or an :class:`Export`); returns the nodes and edges written."""
     g = of_graph(g)
+    g.written[:] = [0, 0]  # counts (and GEXF's edge numbers, JSON's commas) from here
     graph_keys = _schema(iter([exported(g.graph)]))
     ids = _graphml_ids(g)
     with sink(out, archive) as out_, _later(g, "graphml", out) as later:
@@ -341,6 +342,7 @@ def write_gexf(
     ``first_seen``; the edge key is ``networkx_key``, as ``nx.write_gexf`` does. Returns
     the nodes and edges written."""
     g = of_graph(g)
+    g.written[:] = [0, 0]  # counts (and GEXF's edge numbers, JSON's commas) from here
     node_keys, edge_keys = g.node_keys, {**g.edge_keys, "networkx_key": "string"}
     node_ids, edge_ids = _gexf_ids(g)
     with sink(out, archive) as out_, _later(g, "gexf", out) as later:
@@ -489,6 +491,7 @@ def write_json(
     networkx 3.4+ defaults), in the export vocabulary; one node / edge a line. Returns the
     nodes and edges written."""
     g = of_graph(g)
+    g.written[:] = [0, 0]  # counts (and GEXF's edge numbers, JSON's commas) from here
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     with sink(out, archive) as out_, _later(g, "json", out) as later:
         write = out_.write

@@ -19,12 +19,13 @@ def rows_now(
     low: int | None = None, high: int | None = None,
 ) -> Iterator[tuple[bool, tuple[Any, ...]]]:  # fmt: skip
     """The counted edges of the graph now (of ``source``; ``params``: those of
-    :attr:`SqlGraph.params`) as :func:`_edges` gives them, of the rows with
-    ``low < rowid <= high`` if given: one scan of ``graph_edges`` (in row order, as the
-    query's plan read it) with the rule checked against the present pages in a dict; the
-    query looked up each row's source (and body target) in the index of ``pages``, about
-    half the export's time at 1M pages. The same values as :data:`_EDGES` computes (the
-    same expressions; label edges of generic labels left out by the query); ``clean``:
+    :attr:`archive.graph.sql_graph.SqlGraph.params`) as ``graph export`` writes them
+    (:attr:`archive.graph.formats.Export.rows`), of the rows with ``low < rowid <= high``
+    if given: one scan of ``graph_edges`` (in row order, as the query's plan read it) with
+    the rule checked against the present pages in a dict (a query looking up each row's
+    source and body target in the index of ``pages`` took about half the export's time at
+    1M pages). The same values as ``archive.graph.sql_export._EDGES`` computes (the same
+    expressions; label edges of generic labels left out by the query); ``clean``:
     one search over each page's own values (its URL, publication date and run end) when
     it is read, one over the rest of each row's values."""
     scope = " AND source = :source" if source else ""
@@ -59,7 +60,7 @@ def rows_now(
             yield False, row
 
 
-#: The edges of the graph now with the values of :data:`_EDGES` (but ``last_seen`` not yet
+#: The edges of the graph now with the values of ``sql_export._EDGES`` (but ``last_seen`` not yet
 #: moved to the end of the run, and ``published``), in row order; the rule's page checks
 #: are made in Python.
 _ROWS_NOW = """

@@ -170,3 +170,16 @@ def test_an_output_folder_that_is_missing_is_named_as_without_the_split(
     with pytest.raises(GraphError) as raised:
         G.export_graph(export_rows(db), "gexf", out)
     assert "missing" in str(raised.value)
+
+
+@pytest.mark.parametrize("fmt", G.EXPORT_FORMATS)
+def test_an_export_written_twice_writes_the_same_bytes_and_counts(
+    db: sqlite_utils.Database, fmt: str
+) -> None:
+    """The writers count from zero each time (GEXF numbers edges and JSON puts commas by
+    the count of edges written)."""
+    export = export_rows(db)
+    first, again = io.BytesIO(), io.BytesIO()
+    counts = G.export_graph(export, fmt, first)
+    assert G.export_graph(export, fmt, again) == counts
+    assert again.getvalue() == first.getvalue() == _one_pass(db, fmt, None)
