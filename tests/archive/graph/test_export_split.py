@@ -34,12 +34,16 @@ def _one_pass(db: sqlite_utils.Database, fmt: str, source: str | None) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("fmt", G.EXPORT_FORMATS)
-@pytest.mark.parametrize("source", [None, "a"])
-@pytest.mark.parametrize(
-    "share",
-    [pytest.param(0.0, marks=pytest.mark.slow), 0.4, pytest.param(1.0, marks=pytest.mark.slow)],
-)
+#: every format of the whole graph and of one source, split inside; and with nothing (0.0) or
+#: everything (1.0) left to this process, the whole graph
+SPLITS = [
+    *((fmt, source, 0.4) for fmt in G.EXPORT_FORMATS for source in (None, "a")),
+    *(pytest.param(fmt, None, share, marks=pytest.mark.slow)
+      for fmt in G.EXPORT_FORMATS for share in (0.0, 1.0)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "source", "share"), SPLITS)
 def test_two_processes_write_the_bytes_of_one_pass(
     db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture, fmt: str, source: str | None, share: float,
