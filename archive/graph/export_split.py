@@ -5,10 +5,12 @@ From :data:`SPLIT_EDGES` rows of ``graph_edges`` on (an archive in a file, the g
 two cores or more), :func:`start` splits the rows by rowid: this process formats
 ``(low, middle]`` after the nodes, the second one ``(middle, high]`` into a file beside
 the output (the temporary folder for a stream), which is then copied after the first
-part (:class:`archive.graph.formats.Later`). The file has the bytes one pass writes: the
-second process formats with the writers' own code (:func:`archive.graph.formats.
-write_edge_part`), in the same row order, and first counts the first part's edges when
-the format needs them (GEXF numbers its edges, JSON puts a comma between two).
+part (:class:`archive.graph.format_out.Later`). The file has the bytes one pass writes:
+the second process formats with the writers' own code
+(:func:`archive.graph.formats.write_edge_part`), in the same row order, and first counts
+the first part's edges in SQL when the format needs them
+(:func:`archive.graph.sql_edges_now.count_now`: GEXF numbers its edges, JSON puts a comma
+between two).
 
 The second process reads in one read transaction and answers only what it read at the
 state this process saw when it started (the graph version and the successful runs: the
@@ -64,7 +66,7 @@ def state(conn: Any) -> list[Any]:
 
 @dataclass
 class Part:
-    """The two parts of an export's edges (:class:`archive.graph.formats.Later`): rows
+    """The two parts of an export's edges (:class:`archive.graph.format_out.Later`): rows
     ``(low, middle]`` here, ``(middle, high]`` by the process ``proc`` into ``path``."""
 
     db: sqlite_utils.Database
