@@ -180,9 +180,8 @@ def _second_reader(db: Any, path: Path) -> str:
     from archive.indexes import graph_ranking as R
 
     params = {"source": None, "generic": json.dumps(sorted(R.generic_labels(db))), "at": None}
-    (low,) = db.execute("SELECT min(rowid) FROM graph_edges").fetchone()
-    (high,) = db.execute("SELECT max(rowid) FROM graph_edges").fetchone()
-    if low is None or high - low + 1 < E.SPLIT_ROWS:
+    low, high = E.rowid_bounds(db.conn)
+    if high - low + 1 < E.SPLIT_ROWS:
         return "one reader of graph_edges (below its split)"
     middle = (low - 1 + high) // 2  # as E.second_reader splits
     code = E.READER + "; import sys; print(open('/proc/self/status').read(), file=sys.stderr)"

@@ -24,12 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +38,8 @@ import sqlite_utils
 from archive.graph.formats import Export, write_edge_part
 from archive.graph.sql_edges_now import count_now, rows_now
 from archive.indexes import graph_store as S
-from archive.indexes.graph_edge_scan import database_file
+from archive.indexes.graph_edge_scan import database_file, rowid_bounds
+from archive.store.reader import connect_readonly
 
 logger = logging.getLogger(__name__)
 
@@ -137,13 +136,12 @@ def start(
     :data:`SPLIT_EDGES`; in memory; one core; uncommitted writes without a graph version).
     ``folder``: where its file goes (``None``: the temporary folder)."""
     conn = db.conn
-    (low,) = conn.execute("SELECT min(rowid) FROM graph_edges").fetchone()
-    (high,) = conn.execute("SELECT max(rowid) FROM graph_edges").fetchone()
+    low, high = rowid_bounds(conn)
     limit = SPLIT_EDGES if split_edges is None else split_edges
     path = database_file(conn)
     seen = state(conn)
     if (
-        low is None or high - low + 1 < limit or not path or (os.cpu_count() or 1) < 2
+        high - low + 1 < limit or not path or (os.cpu_count() or 1) < 2
         or (seen[0] is None and conn.in_transaction)  # writes the other could not see
     ):  # fmt: skip
         return None
@@ -214,8 +212,8 @@ def write_part(request: dict[str, Any]) -> dict[str, Any]:
     """The later part of an export's edges (:func:`start`'s request) written to its file in
     one read transaction: the state read, the first part's edges counted (GEXF: all; JSON:
     whether any; GraphML: not asked) and the part's edges."""
-    quoted = urllib.parse.quote(request["db"])  # '#', '?', '%' in the name
-    db = sqlite_utils.Database(sqlite3.connect(f"file:{quoted}?mode=ro", uri=True))
+    conn, _mode = connect_readonly(request["db"])  # busy timeout, the name quoted
+    db = sqlite_utils.Database(conn)
     try:
         db.conn.execute("BEGIN")
         here = state(db.conn)
