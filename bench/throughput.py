@@ -2,6 +2,7 @@
 
 Run:
   python bench/throughput.py hosts  [--hosts 100] [--pages 20] [--delay 0.2] [--servers 2]
+                                    [--real DIR]
   python bench/throughput.py memory [--hosts 100] [--pages 500] [--tracemalloc]
   python bench/throughput.py many   [--hosts 2000] [--pages 5] [--delay 8] [--servers 4]
                                     [--timeline] [--tracemalloc] [--in-flight N]
@@ -10,7 +11,10 @@ Run:
 ``hosts``: ``--hosts`` host names ``h000.bench.test`` … are mapped by ``connect_to`` to
 ``--servers`` threaded HTTP servers on 127.0.0.1 (each in its own process, so the CPU time
 reported is the client's). Every host serves robots.txt, a sitemap (its listing) and
-``--pages`` small press pages. In one run, against the same servers, it measures:
+``--pages`` small press pages (~2 KB of generated German nouns; ``--real DIR``: the HTML
+files of DIR instead, in turn, e.g. the 289 real German pages of the extraction dev set,
+~120 KB each, with the crawl's media off). In one run, against the same servers, it
+measures:
 
 - the politeness bound: hosts / delay requests per second at best;
 - baseline: one plain ``httpx.AsyncClient``, 32 requests in flight, no politeness;
@@ -137,8 +141,28 @@ def sitemap_body(host: str, pages: int) -> bytes:
     ).encode()
 
 
-def _serve(pages: int, ready: Any) -> None:
-    """One threaded HTTP/1.1 server (keep-alive) answering for every bench host name."""
+def real_pages(folder: Path | None) -> list[bytes]:
+    """The HTML files of ``folder`` (``--real``), sorted by name; none without one."""
+    if folder is None:
+        return []
+    found = [path.read_bytes() for path in sorted(folder.glob("*.html"))]
+    if not found:
+        raise SystemExit(f"--real {folder}: no *.html files there")
+    return found
+
+
+def real_body(real: list[bytes], host: str, n: int, pages: int) -> bytes:
+    """Page ``n`` of ``host`` with ``--real``: the real pages in turn, host after host (a
+    host never serves one twice while it has fewer pages than there are real ones)."""
+    index = int(host.split(".")[0][1:])
+    return real[(index * pages + n) % len(real)]
+
+
+def _serve(pages: int, ready: Any, real_folder: Path | None = None) -> None:
+    """One threaded HTTP/1.1 server (keep-alive) answering for every bench host name (with
+    ``real_folder``, its HTML files as the pages, sent as ``text/html`` without a charset,
+    as the German dev set's extraction benchmark reads them)."""
+    real = real_pages(real_folder)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -156,7 +180,11 @@ def _serve(pages: int, ready: Any) -> None:
             elif path == "/sitemap.xml":
                 body, ctype = sitemap_body(host, pages), "application/xml"
             elif path.startswith("/presse/p") and path.endswith(".html"):
-                body = page_body(host, int(path[len("/presse/p") : -len(".html")]))
+                n = int(path[len("/presse/p") : -len(".html")])
+                if real:
+                    body, ctype = real_body(real, host, n, pages), "text/html"
+                else:
+                    body = page_body(host, n)
             else:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
@@ -178,10 +206,14 @@ def _serve(pages: int, ready: Any) -> None:
 
 
 @contextmanager
-def servers(count: int, pages: int, pids: list[int] | None = None) -> Iterator[list[int]]:
+def servers(
+    count: int, pages: int, pids: list[int] | None = None, real: Path | None = None
+) -> Iterator[list[int]]:
     ctx = mp.get_context("fork")
     ready = ctx.Queue()
-    procs = [ctx.Process(target=_serve, args=(pages, ready), daemon=True) for _ in range(count)]
+    procs = [
+        ctx.Process(target=_serve, args=(pages, ready, real), daemon=True) for _ in range(count)
+    ]
     for proc in procs:
         proc.start()
         if pids is not None and proc.pid is not None:
@@ -363,7 +395,10 @@ def run_crawl_phases(
 def hosts_bench(args: argparse.Namespace) -> None:
     urls = page_urls(args.hosts, args.pages)
     rows: list[tuple[str, int, dict[str, Any]]] = []
-    with servers(args.servers, args.pages) as ports:
+    # real pages link images on their own sites (or on the bench host, which has none):
+    # their crawls fetch no media, so the rows measure the pages' work alone
+    crawls: dict[str, Any] = {"media": False} if args.real else {}
+    with servers(args.servers, args.pages, real=args.real) as ports:
         config = bench_config(ports, args.hosts, args.delay)
         nodelay = bench_config(ports, args.hosts, 0.0)
         run_baseline(nodelay, urls[:200])  # warm-up
@@ -388,7 +423,7 @@ def hosts_bench(args: argparse.Namespace) -> None:
                 measure(lambda: run_fetcher_per_host(config, urls)),
             )
         )
-        sequential = bench_config(ports, args.sequential_hosts, args.delay, per_host=True)
+        sequential = bench_config(ports, args.sequential_hosts, args.delay, per_host=True, **crawls)
         with tempfile.TemporaryDirectory() as tmp:
             saved: list[int] = []
 
@@ -405,7 +440,7 @@ def hosts_bench(args: argparse.Namespace) -> None:
                     result,
                 )
             )
-        parallel = bench_config(ports, args.hosts, args.delay, per_host=True)
+        parallel = bench_config(ports, args.hosts, args.delay, per_host=True, **crawls)
         with tempfile.TemporaryDirectory() as tmp:
             (requests, new), crawled, learned = run_crawl_phases(parallel, Path(tmp))
         rows.append(
@@ -431,9 +466,17 @@ def hosts_bench(args: argparse.Namespace) -> None:
         }
         rows.append(("`pressarchive crawl` in total (both)", new, total))
     bound = args.hosts / args.delay
+    served = ""
+    if args.real:
+        real = real_pages(args.real)
+        served = (
+            f"; the pages: the {len(real)} real pages of {args.real} in turn "
+            f"({sum(map(len, real)) / len(real) / 1024:.0f} KB on average), media off"
+        )
     print(
         f"{platform.python_version()}, {platform.machine()}, {args.hosts} hosts × "
-        f"{args.pages} pages, delay {args.delay} s per host, {args.servers} server processes"
+        f"{args.pages} pages, delay {args.delay} s per host, {args.servers} server "
+        f"processes{served}"
     )
     print()
     print(
@@ -896,6 +939,14 @@ def main() -> None:
         type=int,
         default=5,
         help="sources crawled one after another in the sequential run",
+    )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="hosts: serve the HTML files of DIR as the pages, in turn (e.g. "
+        "/work/shared/benchmarks/german-web-dev/pages: real German pages)",
     )
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument(
