@@ -36,7 +36,7 @@ from crawler.extract.selector import (
     parse,
 )
 from crawler.extract.selector import class_tokens as _tokens
-from crawler.extract.text import element_text
+from crawler.extract.text import clean, element_text, raw_texts
 
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
@@ -57,6 +57,7 @@ class PageIndex:
         self._chains: dict[Chain, list[Any]] = {}
         self._outermost: dict[Chain, list[Any]] = {}  # a chain's matches not inside another
         self._text: dict[Any, str] = {}
+        self._all_read = False  # every element's text is in ``_text`` (texts)
         self._lowered: tuple[str, str | None] | None = None
         self._headed_matching: dict[re.Pattern[str], dict[Any, str]] = {}
         self._matching: dict[re.Pattern[str], list[Any]] = {}
@@ -150,6 +151,19 @@ class PageIndex:
         if text is None:
             text = self._text[el] = element_text(el)
         return text
+
+    def texts(self) -> dict[Any, str]:
+        """:meth:`text` of every element of the page (comments and processing instructions
+        aside), for a caller about to ask for most of them: read in one walk
+        (:func:`crawler.extract.text.raw_texts`), where each element's own walk reads its
+        subtree again for every element above it."""
+        if not self._all_read:
+            known = self._text
+            for el, raw in raw_texts(self.root).items():
+                if el not in known:
+                    known[el] = clean(raw)
+            self._all_read = True
+        return self._text
 
     def headed_matching(self, pattern: re.Pattern[str], initials: str = "") -> dict[Any, str]:
         """Box -> heading text, for the page's elements whose own heading

@@ -73,6 +73,8 @@ class Doc:
     #: (tests/crawler/extract/test_extract_index.py) at a tenth of the XPath's cost
     #: (selectors it does not support still go to cssselect), and the memo of element texts
     index: PageIndex | None = None
+    #: element → its text: the index's memo once every text is in it (:meth:`text`)
+    texts: dict[Any, str] | None = None
 
     def page_index(self) -> PageIndex:
         if self.index is None:
@@ -81,8 +83,14 @@ class Doc:
 
     def text(self, el: Any) -> str:
         """:func:`crawler.extract.text.element_text` of ``el``, once per page (the
-        extractions of the page share the memo)."""
-        return self.page_index().text(el)
+        extractions of the page share the memo). Learning reads the text of nearly every
+        element of a page (the targets of each field, the chrome blocks): the first call
+        reads them all in one walk (:meth:`PageIndex.texts`)."""
+        texts = self.texts
+        if texts is None:
+            texts = self.texts = self.page_index().texts()
+        text = texts.get(el)
+        return text if text is not None else self.page_index().text(el)  # a comment's
 
     def select(self, selector: str) -> list[Any]:
         found = self.matches.get(selector)
@@ -145,9 +153,18 @@ def _title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
         if not text:
             continue
         if ref and text != ref:  # a label inside the title is left out of it
+            # the texts are normalised: taking ``inner`` out leaves len(text) - len(inner)
+            # characters, of which normalising drops at most one space (where the two
+            # sides meet, or at an end), so only a child of that length can leave ``ref``
+            # (a big element's thousands of children are not each taken out of its text)
             for child in el.iterdescendants():
                 inner = doc.text(child)
-                if inner and norm(text.replace(inner, "", 1)) == ref:
+                left = len(text) - len(inner)
+                if (
+                    inner
+                    and left - 1 <= len(ref) <= left
+                    and norm(text.replace(inner, "", 1)) == ref
+                ):
                     return ref
         return text
     return None

@@ -202,3 +202,71 @@ def test_body_and_date_targets_are_the_plain_ones(family: str) -> None:
                 assert targets == _plain_targets(name, doc, ref), (name, doc.url)
                 found += len(targets)
     assert found >= len(docs)
+
+
+TRICKY = (
+    "<html><body><div class='a'>Ein<!-- c -->s <b>zwei</b>\u00ad drei<br>vier"
+    "<script>x()</script><style>p{}</style><p>f\u00fcnf\u00a0 sechs</p>tail"
+    "<ul><li>sie<i>ben</i></li><li> acht </li></ul><?pi x?>neun</div>"
+    "<h1>Titel <span class='label'>Pressemitteilung</span></h1></body></html>"
+)
+
+
+def _roots() -> list[Any]:
+    cases = [c for c in sample_cases(["typo3", "wordpress", "tablesite"]) if c.edition == 1]
+    roots = [parse_markup(c.body, c.headers)[1] for c in cases[:12]]
+    return [etree.HTML(TRICKY), *roots]
+
+
+def test_every_text_read_at_once_is_the_elements_own() -> None:
+    """``PageIndex.texts`` (one walk of the page, as learning reads it) gives every
+    element the text ``element_text`` reads from it alone, also after some were read one
+    by one."""
+    for root in _roots():
+        index = PageIndex(root)
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        for el in elements[::7]:
+            index.text(el)
+        texts = index.texts()
+        for el in elements:
+            assert texts[el] == element_text(el), etree.tostring(el)[:80]
+
+
+def _plain_title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
+    """``learn_select._title_value`` without its length test: every child taken out."""
+    for el in els:
+        text = element_text(el)
+        if not text:
+            continue
+        if ref and text != ref:
+            for child in el.iterdescendants():
+                inner = element_text(child)
+                if inner and learn_select.norm(text.replace(inner, "", 1)) == ref:
+                    return ref
+        return text
+    return None
+
+
+def test_a_title_read_with_the_length_test_is_the_plain_one() -> None:
+    """The title's reading skips a child whose text is not of the one length that could
+    leave the reference: the same value as taking every child out, for every element of
+    the pages as the title and every reference a child leaves (and some it does not)."""
+    rng = random.Random(7)
+    checked = hits = 0
+    for root in _roots():
+        doc = Doc("http://example.test/", root, None)  # type: ignore[arg-type]
+        elements = [el for el in root.iter() if isinstance(el.tag, str)]
+        for el in elements:
+            text = element_text(el)
+            refs = {None, "", text, text[:-1], text + " x"}
+            for child in list(el.iterdescendants())[:6]:
+                inner = element_text(child)
+                if inner:
+                    left = learn_select.norm(text.replace(inner, "", 1))
+                    refs |= {left, left + " ", left[1:], f"{left}{rng.choice('ab ')}"}
+            for ref in refs:
+                plain = _plain_title_value(doc, [el], ref)
+                assert learn_select._title_value(doc, [el], ref) == plain, (text, ref)
+                checked += 1
+                hits += plain == ref and text != ref
+    assert checked > 1000 and hits > 20
