@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from crawler.dates import parse_any_date, parse_german_date
 from crawler.extract.body import body_blocks
 from crawler.extract.index import PageIndex
@@ -73,6 +75,8 @@ class Doc:
     #: (tests/crawler/extract/test_extract_index.py) at a tenth of the XPath's cost
     #: (selectors it does not support still go to cssselect), and the memo of element texts
     index: PageIndex | None = None
+    #: (element, attribute or text) → the date it gives (:meth:`date`)
+    element_dates: dict[tuple[Any, bool], str | None] = field(default_factory=dict)
     #: element → its text: the index's memo once every text is in it (:meth:`text`)
     texts: dict[Any, str] | None = None
 
@@ -113,6 +117,17 @@ class Doc:
         if found is None:
             found = self.bodies[el] = body_blocks(el, set(), self.resolve)[0]
         return found
+
+    def date(self, el: Any, attribute: bool) -> str | None:
+        """The date of the first ``datetime``/``content`` attribute at or under ``el``
+        that holds one (``attribute``), or the date its text gives: the date selectors of
+        a page match overlapping sets of elements, each element's are read once."""
+        key = (el, attribute)
+        found = self.element_dates.get(key, _UNSET)
+        if found is _UNSET:
+            found = _attribute_date(el) if attribute else parse_german_date(self.text(el))
+            self.element_dates[key] = found
+        return found  # type: ignore[return-value]
 
     def words(self, text: str | None) -> Words:
         key = text or ""
@@ -201,15 +216,30 @@ def _read(name: str, doc: Doc, els: list[Any], ref: Any) -> Any:
     return {doc.resolve(a.get("href")) for el in els for a in el.iter("a") if a.get("href")}
 
 
+#: the elements at or under an element with a ``datetime`` or ``content`` attribute, in
+#: document order (found by libxml2: a selector matching a page's main box would otherwise
+#: have every element under it asked for both in Python)
+_DATED = etree.XPath("descendant-or-self::*[@datetime or @content]")
+
+
 def _date_value(doc: Doc, els: list[Any]) -> str | None:
+    """The first date an attribute at or under the elements gives, else the first their
+    text gives (each element's read once per page: :meth:`Doc.date`)."""
     for el in els:
-        for node in el.iter():
-            raw = node.get("datetime") or node.get("content")
-            value = parse_any_date(raw) if raw else None
-            if value:
-                return value
+        value = doc.date(el, True)
+        if value:
+            return value
     for el in els:
-        value = parse_german_date(doc.text(el))
+        value = doc.date(el, False)
+        if value:
+            return value
+    return None
+
+
+def _attribute_date(el: Any) -> str | None:
+    for node in _DATED(el):
+        raw = node.get("datetime") or node.get("content")
+        value = parse_any_date(raw) if raw else None
         if value:
             return value
     return None

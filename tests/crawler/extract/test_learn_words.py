@@ -107,11 +107,24 @@ def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Doc, "f1", lambda self, want, got: token_f1(want, got))
     monkeypatch.setattr(Doc, "blocks", lambda self, el: body_blocks(el, set(), self.resolve)[0])
     monkeypatch.setattr(Doc, "words", lambda self, text: words(text))
+    monkeypatch.setattr(Doc, "date", _plain_date)
     monkeypatch.setattr(
         Doc,
         "resolve",
         lambda self, href: learn_select.urljoin(self.url, href.strip()) if href else None,
     )
+
+
+def _plain_date(doc: Doc, el: Any, attribute: bool) -> str | None:
+    """``Doc.date`` read afresh: every element at or under ``el`` asked for its attributes."""
+    if not attribute:
+        return parse_german_date(element_text(el))
+    for node in el.iter():
+        raw = node.get("datetime") or node.get("content")
+        value = parse_any_date(raw) if raw else None
+        if value:
+            return value
+    return None
 
 
 def _learned(family: str) -> dict[str, Any]:
@@ -270,3 +283,26 @@ def test_a_title_read_with_the_length_test_is_the_plain_one() -> None:
                 checked += 1
                 hits += plain == ref and text != ref
     assert checked > 1000 and hits > 20
+
+
+DATED = (
+    "<html><head><meta name='date' content='2024-03-08'><meta name='x' content='kein Datum'>"
+    "</head><body><div class='a'><span content=''>leer</span><p>am 3. Mai 2023</p>"
+    "<time datetime='2023-05-04T10:00'>4. Mai</time><i content='2022-01-02'>x</i></div>"
+    "<div><b datetime='nie'>Stand: 12.10.2021</b></div></body></html>"
+)
+
+
+def test_the_dates_read_once_per_element_are_the_plain_ones() -> None:
+    """``Doc.date`` (libxml2 finds the attributes, each element read once) gives what asking
+    every element at or under it gives, for every element of the pages, both ways, asked
+    twice (the second from the memo)."""
+    found = 0
+    for root in [etree.HTML(DATED), *_roots()]:
+        doc = Doc("http://example.test/", root, None)  # type: ignore[arg-type]
+        for el in [el for el in root.iter() if isinstance(el.tag, str)] * 2:
+            for attribute in (True, False):
+                plain = _plain_date(doc, el, attribute)
+                assert doc.date(el, attribute) == plain, (etree.tostring(el)[:80], attribute)
+                found += plain is not None
+    assert found > 50
