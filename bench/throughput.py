@@ -971,6 +971,10 @@ def main() -> None:
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     many = args.mode == "many"
+    if args.real and args.mode != "hosts":
+        parser.error("--real: only the hosts runs serve real pages")
+    if args.real and not (args.real.is_dir() and any(args.real.glob("*.html"))):
+        parser.error(f"--real {args.real}: not a folder of *.html files")
     args.delay = args.delay if args.delay is not None else (8.0 if many else 0.2)
     args.servers = args.servers or (4 if many else 2)
     args.hosts = args.hosts or (2000 if many else 100)
