@@ -38,6 +38,7 @@ import sqlite_utils
 from archive.graph.formats import Export, write_edge_part
 from archive.graph.sql_edges_now import count_now, rows_now
 from archive.indexes import graph_store as S
+from archive.indexes import second_process
 from archive.indexes.graph_edge_scan import database_file, rowid_bounds
 from archive.store.reader import connect_readonly
 
@@ -99,12 +100,8 @@ class Part:
         if self.proc is None:
             raise OSError("it did not start")
         waited = time.monotonic()
-        out, err = self.proc.communicate()
+        answer = json.loads(second_process.output(self.proc))
         waited = time.monotonic() - waited
-        if self.proc.returncode:
-            lines = err.decode(errors="replace").strip().splitlines() or [""]
-            raise OSError(f"exit code {self.proc.returncode}: {lines[-1]}")
-        answer = json.loads(out)
         if answer["state"] != self.seen:
             raise ValueError(f"it read {answer['state']}, this process {self.seen}")
         first = answer["first"]
@@ -120,9 +117,8 @@ class Part:
         if self.closed:
             return
         self.closed = True
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            self.proc.communicate()
+        if self.proc is not None:
+            second_process.stop(self.proc)
         self.path.unlink(missing_ok=True)
 
 
@@ -161,30 +157,10 @@ def start(
         "fields": list(g.fields),
     }  # fmt: skip
     try:
-        part.proc = _spawn(json.dumps(request).encode())
+        part.proc = second_process.start(SERVE, request=json.dumps(request).encode())
     except OSError as exc:
         logger.warning("graph export: no second process (%s); writing in one", exc)
     return part
-
-
-def _spawn(request: bytes) -> subprocess.Popen[bytes]:
-    root = str(Path(__file__).resolve().parents[2])  # where ``archive`` is, installed or not
-    paths = [root, os.environ.get("PYTHONPATH", "")]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVE],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
-    )  # fmt: skip
-    assert proc.stdin is not None
-    try:
-        proc.stdin.write(request)  # blocks only until the other reads it, at its start
-        proc.stdin.close()
-    except OSError:
-        proc.kill()
-        proc.communicate()
-        raise
-    proc.stdin = None  # closed: not to be flushed by communicate()
-    return proc
 
 
 def serve() -> None:

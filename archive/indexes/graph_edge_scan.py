@@ -31,12 +31,12 @@ import urllib.parse
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from archive.indexes import graph_store as S
+from archive.indexes import second_process
 
 logger = logging.getLogger(__name__)
 
@@ -125,13 +125,7 @@ READER = "from archive.indexes.graph_edge_scan import serve_half; serve_half()"
 def _start(
     path: str, params: dict[str, Any], low: int, high: int, version: str | None
 ) -> subprocess.Popen[bytes]:
-    root = str(Path(__file__).resolve().parents[2])  # where ``archive`` is, installed or not
-    paths = [root, os.environ.get("PYTHONPATH", "")]
-    return subprocess.Popen(
-        [sys.executable, "-c", READER, json.dumps([path, params, low, high, version])],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
-    )  # fmt: skip
+    return second_process.start(READER, [json.dumps([path, params, low, high, version])])
 
 
 def database_file(conn: sqlite3.Connection) -> str:
@@ -164,11 +158,7 @@ class Split:
         """The second process's :func:`read_half` (``OSError`` if it failed)."""
         if self.proc is None:
             raise OSError("not started")
-        out, err = self.proc.communicate()
-        if self.proc.returncode:
-            lines = err.decode(errors="replace").strip().splitlines() or [""]
-            raise OSError(f"exit code {self.proc.returncode}: {lines[-1]}")
-        raw, new = pickle.loads(out)
+        raw, new = pickle.loads(second_process.output(self.proc))
         return raw, new
 
 
@@ -201,9 +191,8 @@ def second_reader(
     try:
         yield Split(low - 1, middle, high, proc)
     finally:
-        if proc is not None and proc.returncode is None:
-            proc.kill()
-            proc.communicate()
+        if proc is not None:
+            second_process.stop(proc)
 
 
 def now_pairs(

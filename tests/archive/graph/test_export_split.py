@@ -20,6 +20,7 @@ from archive.graph import model as G
 from archive.graph.sql_edges_now import count_now, rows_now
 from archive.graph.sql_export import export_rows
 from archive.graph.sql_graph import SqlGraph
+from archive.indexes import second_process
 from crawler.errors import GraphError
 from tests.archive.graph import history
 
@@ -110,7 +111,7 @@ def test_a_second_process_that_cannot_start_leaves_its_part_here(
     def refuse(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
         raise OSError("no processes left")
 
-    monkeypatch.setattr(export_split, "_spawn", refuse)
+    monkeypatch.setattr(second_process, "start", refuse)
     out = tmp_path / "graph.gexf"
     with caplog.at_level(logging.WARNING, logger="archive.graph.export_split"):
         G.export_graph(export_rows(db), "gexf", out)
