@@ -2,7 +2,7 @@
 
 Run:
   python bench/throughput.py hosts  [--hosts 100] [--pages 20] [--delay 0.2] [--servers 2]
-                                    [--real DIR]
+                                    [--real DIR] [--recheck]
   python bench/throughput.py memory [--hosts 100] [--pages 500] [--tracemalloc]
   python bench/throughput.py many   [--hosts 2000] [--pages 5] [--delay 8] [--servers 4]
                                     [--timeline] [--tracemalloc] [--in-flight N]
@@ -20,7 +20,10 @@ measures:
 - baseline: one plain ``httpx.AsyncClient``, 32 requests in flight, no politeness;
 - ``Fetcher`` (one shared AsyncClient, politeness on), every page URL at once;
 - one ``Fetcher`` (so one small AsyncClient) per host, politeness on;
-- ``crawl_source``: one source with all hosts (discover, fetch, extract, SQLite, WARC).
+- ``crawl_source``: one source with all hosts (discover, fetch, extract, SQLite, WARC);
+- with ``--recheck``: the same crawl again over the archive it made (the servers answer
+  every page with the same bytes and no validators, as many CMS pages: each page is
+  ``unchanged``, recognised by its bytes without being extracted again).
 
 ``memory``: one ``crawl_source`` of hosts × pages generated pages (no delay) in a child
 process; reports ru_maxrss (and the tracemalloc peak with ``--tracemalloc``, which slows
@@ -361,21 +364,24 @@ def run_crawl(config: Config, folder: Path, together: bool) -> tuple[int, int]:
 
 
 def run_crawl_phases(
-    config: Config, folder: Path
-) -> tuple[tuple[int, int], dict[str, Any], dict[str, Any]]:
+    config: Config, folder: Path, recheck: bool = False
+) -> tuple[tuple[int, int], dict[str, Any], dict[str, Any], dict[str, Any] | None]:
     """``pressarchive crawl`` of every source side by side in its two phases, measured
     apart: the crawl (the engine: discover, fetch, extract, analyse, write) and, after a
-    source's first crawl only, learning its site template (``archive.run.learn``)."""
+    source's first crawl only, learning its site template (``archive.run.learn``); with
+    ``recheck`` a second crawl too (every page asked again: the same bytes, no
+    validators), its measure with ``unchanged``, the pages it found unchanged."""
     db = open_archive(folder / "archive.db")
     found: list[Any] = []
+    again: list[Any] = []
     try:
 
-        def crawl() -> int:
+        def crawl(into: list[Any] = found) -> int:
             store = SqliteStore(db)
-            found.extend(
+            into.extend(
                 engine.crawl_sources(store, config, config.sources, parallel=len(config.sources))
             )
-            return sum(s.requests for s in found)
+            return sum(s.requests for s in into)
 
         crawled = measure(crawl)
 
@@ -384,12 +390,16 @@ def run_crawl_phases(
             return 0
 
         learned = measure(learn)
+        rechecked = measure(lambda: crawl(again)) if recheck else None
     finally:
         db.close()
-    errors = [s.source for s in found if s.errors or s.status != "ok"]
+    errors = [s.source for s in found + again if s.errors or s.status != "ok"]
     if errors:
         raise RuntimeError(f"runs with errors: {errors}")
-    return (sum(s.requests for s in found), sum(s.new for s in found)), crawled, learned
+    if rechecked is not None:
+        rechecked["unchanged"] = sum(s.unchanged for s in again)
+    counts = (sum(s.requests for s in found), sum(s.new for s in found))
+    return counts, crawled, learned, rechecked
 
 
 def hosts_bench(args: argparse.Namespace) -> None:
@@ -442,7 +452,9 @@ def hosts_bench(args: argparse.Namespace) -> None:
             )
         parallel = bench_config(ports, args.hosts, args.delay, per_host=True, **crawls)
         with tempfile.TemporaryDirectory() as tmp:
-            (requests, new), crawled, learned = run_crawl_phases(parallel, Path(tmp))
+            (requests, new), crawled, learned, rechecked = run_crawl_phases(
+                parallel, Path(tmp), args.recheck
+            )
         rows.append(
             (
                 f"crawl: {args.hosts} sources side by side, one archive "
@@ -465,6 +477,15 @@ def hosts_bench(args: argparse.Namespace) -> None:
             **{k: crawled[k] + learned[k] for k in ("seconds", "cpu", "machine")},
         }
         rows.append(("`pressarchive crawl` in total (both)", new, total))
+        if rechecked is not None:
+            rows.append(
+                (
+                    f"a second crawl: every page again, the same bytes, no validators "
+                    f"({rechecked['unchanged']:,} unchanged)",
+                    new,
+                    rechecked,
+                )
+            )
     bound = args.hosts / args.delay
     served = ""
     if args.real:
@@ -948,6 +969,12 @@ def main() -> None:
         help="hosts: serve the HTML files of DIR as the pages, in turn (e.g. "
         "/work/shared/benchmarks/german-web-dev/pages: real German pages)",
     )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="hosts: a last row, the crawl of every page again (the same bytes, no "
+        "validators: what a daily re-check of a site without validators costs)",
+    )
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument(
         "--timeline",
@@ -973,6 +1000,8 @@ def main() -> None:
     many = args.mode == "many"
     if args.real and args.mode != "hosts":
         parser.error("--real: only the hosts runs serve real pages")
+    if args.recheck and args.mode != "hosts":
+        parser.error("--recheck: only the hosts runs crawl twice")
     if args.real and not (args.real.is_dir() and any(args.real.glob("*.html"))):
         parser.error(f"--real {args.real}: not a folder of *.html files")
     args.delay = args.delay if args.delay is not None else (8.0 if many else 0.2)
