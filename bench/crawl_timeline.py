@@ -6,7 +6,7 @@ sources loses time against the politeness bound.
 - ``Fetcher._wait_turn`` (the politeness wait): when a worker asked for its turn, when the
   turn was due (the host's ``next_start``: previous request start + delay) and when the
   request left; ``Fetcher._request``: when its response ended;
-- ``_Crawl.run`` (a source's run, after the ``parallel_sources`` gate) and ``_Crawl._hand_on``
+- ``SourceRun.run`` (a source's run, after the ``parallel_sources`` gate) and ``SourceRun._hand_on``
   (a fetched page waiting for an extraction slot);
 - every public ``SqliteStore`` method (calls and seconds: the one writer's work) and
   ``Fetcher.__init__`` (client set-up per source);
@@ -31,8 +31,8 @@ from typing import Any
 
 import archive.run.crawl as archive_crawl
 from archive.store.sqlite import SqliteStore
-from crawler.engine import crawl as engine
 from crawler.engine import workers
+from crawler.engine.source_run import SourceRun
 from crawler.fetch.fetcher import Fetcher
 
 #: a turn granted later than due by more than this counts as late (timer resolution)
@@ -93,7 +93,7 @@ def install(timeline: Timeline) -> None:
         tl.fetcher_init[0] += 1
         tl.fetcher_init[1] += time.perf_counter() - began
 
-    run = engine._Crawl.run
+    run = SourceRun.run
 
     async def _run(self: Any, transport: Any) -> None:
         entry = tl.runs[self.source.name] = [tl.now(), float("nan")]
@@ -102,7 +102,7 @@ def install(timeline: Timeline) -> None:
         finally:
             entry[1] = tl.now()
 
-    hand_on = engine._Crawl._hand_on
+    hand_on = SourceRun._hand_on
 
     async def _hand_on(self: Any, *args: Any) -> bool:
         began = tl.now()
@@ -122,8 +122,8 @@ def install(timeline: Timeline) -> None:
     Fetcher._wait_turn = _wait_turn  # type: ignore[method-assign]
     Fetcher._request = _request  # type: ignore[method-assign]
     Fetcher.__init__ = __init__  # type: ignore[method-assign]
-    engine._Crawl.run = _run  # type: ignore[method-assign]
-    engine._Crawl._hand_on = _hand_on  # type: ignore[method-assign]
+    SourceRun.run = _run  # type: ignore[method-assign]
+    SourceRun._hand_on = _hand_on  # type: ignore[method-assign]
 
     for name in dir(SqliteStore):
         method = getattr(SqliteStore, name)

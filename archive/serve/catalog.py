@@ -30,6 +30,7 @@ INTERNAL_TABLES = frozenset(
         "graph_version",  # the graph's change counter (what graph_cache entries are valid for)
         "graph_ranks",  # the stored PageRank, one row per node (graph central)
         "graph_communities",  # the stored communities, one row each (graph communities)
+        "page_payloads",  # the digest of each page's last body (byte-identical re-checks)
     }
 )
 #: Internal views: Datasette hides tables only, so these are refused as pages (a

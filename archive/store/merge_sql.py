@@ -20,9 +20,10 @@ input twice changes nothing and merging a newer copy of a shard adds only what i
 * by key, the first copy kept: ``sources``, ``aliases``, ``learned_templates``,
   ``watches``, ``deliveries`` (``(watch, target, page_url, version)``; new ids),
   ``date_conflicts`` (every column but the id); the later one kept: ``media`` (by
-  ``fetched_at``), ``schedule_state`` (``updated_at``), ``discovery_cache`` (``fetched_at``).
-* ``warc_file`` values (revisions, media) go through ``warc_names``: the caller copies the
-  WARC files and says under which names.
+  ``fetched_at``), ``schedule_state`` (``updated_at``), ``discovery_cache`` (``fetched_at``),
+  ``page_payloads`` (``fetched_at``).
+* ``warc_file`` values (revisions, media, page payloads) go through ``warc_names``: the
+  caller copies the WARC files and says under which names.
 
 The derived indexes are not touched here (the caller rebuilds them).
 """
@@ -292,6 +293,7 @@ class Merger:
             ("media", "url", "fetched_at"),
             ("schedule_state", "source", "updated_at"),
             ("discovery_cache", "url", "fetched_at"),
+            ("page_payloads", "url", "fetched_at"),
         ):
             for row in self.src_rows(table):
                 mine = self.out.conn.execute(

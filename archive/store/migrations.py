@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from archive.store.migrations_later import M10, M11, M12, M13, M14, M15, M16, M17, M18
+from archive.store.migrations_later import M10, M11, M12, M13, M14, M15, M16, M17, M18, M19
 
 
 class Migration(NamedTuple):
@@ -441,7 +441,7 @@ FROM revisions""",
 )
 # fmt: on
 
-#: Every migration, in order. Append only: the next one is 19 (its SQL in
+#: Every migration, in order. Append only: the next one is 20 (its SQL in
 #: :mod:`archive.store.migrations_later`).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _sql(*_M1)),
@@ -462,6 +462,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(16, "topics_entities", _sql(*M16)),
     Migration(17, "graph_cache", _sql(*M17)),
     Migration(18, "graph_version_ranks", _sql(*M18)),
+    Migration(19, "page_payloads", _sql(*M19)),
 )
 
 __all__ = ["MIGRATIONS", "Migration", "SqlSteps"]

@@ -196,4 +196,13 @@ M18 = (
     """CREATE TABLE "graph_communities" ( "key" TEXT NOT NULL, "id" INTEGER NOT NULL, "size" INTEGER NOT NULL, "kinds" TEXT NOT NULL, "labels" TEXT NOT NULL, "top" TEXT NOT NULL, "members" TEXT NOT NULL, PRIMARY KEY ("key", "id") )""",
     """CREATE INDEX "idx_pages_label_removed" ON "pages" ("label", "removed_at")""",
 )
+#: 19 page_payloads: per archived page, the WARC payload digest of the last body fetched
+#: for it (``sha1:`` + base32, as the WARC records carry it), when, and where a
+#: ``response`` record with those bytes is (NULL: none known). A re-check whose answer has
+#: the same bytes (same validators, no redirect, the page live) is then recorded as
+#: ``unchanged`` without extracting the page again, and captured as a ``revisit`` of that
+#: record (:mod:`crawler.engine.crawl`). A cache: a page without a row is extracted.
+M19 = (
+    """CREATE TABLE "page_payloads" ( "url" TEXT PRIMARY KEY REFERENCES "pages"("url"), "digest" TEXT NOT NULL, "fetched_at" TEXT NOT NULL, "warc_file" TEXT, "warc_offset" INTEGER, "warc_record_id" TEXT ) WITHOUT ROWID""",
+)
 # fmt: on

@@ -35,6 +35,7 @@ import sqlite_utils
 
 from archive.indexes import registry as registry
 from archive.store import dates as dates
+from archive.store import payloads
 from archive.store import revisions as revisions
 from archive.store import rows as rows
 from archive.store.record import HASH_FIELDS, content_hash, flat, page_record
@@ -400,6 +401,8 @@ def save_fetched_page(
     )  # fmt: skip
     if pending:
         revisions.save_alias(db, *pending, when)
+    elif target is None and requested == page.url == (fetch.final_url or fetch.url):
+        payloads.record_payload(db, page.url, fetch, when, capture)
     return outcome
 
 

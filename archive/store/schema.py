@@ -192,6 +192,15 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         "last_attempt_at",
         "delivered_at",
     ),  # fmt: skip
+    # migration 19: each page's last body (archive/store/payloads.py)
+    "page_payloads": (
+        "url",
+        "digest",
+        "fetched_at",
+        "warc_file",
+        "warc_offset",
+        "warc_record_id",
+    ),  # fmt: skip
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
 
@@ -219,6 +228,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "media": ("fetched_at",),
     "watches": ("created_at",),
     "deliveries": ("last_attempt_at", "delivered_at"),
+    "page_payloads": ("fetched_at",),
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.indexes import registry
-from archive.store import media, record, save, templates
+from archive.store import media, payloads, record, save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
 from crawler.config.settings import SourceConfig
@@ -25,6 +25,7 @@ from crawler.engine.store import (
     MediaFetch,
     Prepare,
     StoredMedia,
+    StoredPayload,
     TemplateCounts,
 )
 from crawler.errors import ArchiveError
@@ -127,6 +128,9 @@ class SqliteStore:
 
     def known_urls(self, source: str) -> list[str]:
         return save.known_urls(self.db, source)
+
+    def last_payload(self, url: str) -> StoredPayload | None:
+        return payloads.last_payload(self.db, url)
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         return save.validators(self.db, url)

@@ -74,6 +74,20 @@ class CaptureRef:
     offset: int
     length: int
     record_id: str
+    #: a ``revisit`` record (its payload is in the record it refers to), not a ``response``
+    revisit: bool = False
+
+
+class EarlierCapture(NamedTuple):
+    """A ``response`` record written before (another run) whose payload has ``digest``:
+    what a :meth:`WarcWriter.write` of the same bytes may refer to as a ``revisit``."""
+
+    digest: str
+    record_id: str
+    uri: str
+    date: str  # any timestamp crawler.clock reads; WARC-Date form when written
+    file: str
+    offset: int
 
 
 class Capture(NamedTuple):
@@ -240,14 +254,20 @@ class WarcWriter:
         self._payloads.setdefault(digest, (record_id, uri, warc_date(date), file, offset))
 
     def write(
-        self, result: FetchResult, request_headers: dict[str, str] | None = None
+        self,
+        result: FetchResult,
+        request_headers: dict[str, str] | None = None,
+        *,
+        earlier: EarlierCapture | None = None,
     ) -> CaptureRef | None:
         """Write the request and the response (or revisit) record of one fetch and flush;
         return where the response/revisit record is (``None`` if no response arrived,
         e.g. a timeout or a robots.txt disallow). A 2xx response, the only kind a row
         may point to, is also fsynced before this returns (with ``sync_each``; else by
         :meth:`sync`, before the rows are committed); 304 revisits, 404s and
-        redirects are synced when the file is closed (nothing references them)."""
+        redirects are synced when the file is closed (nothing references them).
+        ``earlier``: a record of an earlier run that a payload with its digest becomes a
+        ``revisit`` of (a page re-checked with the same bytes), without remembering it."""
         if result.status is None:
             return None
         uri = result.final_url or result.url
@@ -258,7 +278,7 @@ class WarcWriter:
             request = _request_record(writer, uri, date, headers)
             writer.write_record(request)
             concurrent = {"WARC-Date": date, "WARC-Concurrent-To": _id(request)}
-            record = self._response_record(writer, result, uri, date, concurrent)
+            record = self._response_record(writer, result, uri, date, concurrent, earlier)
             offset = fh.tell()
             writer.write_record(record)
             length = fh.tell() - offset
@@ -315,7 +335,7 @@ class WarcWriter:
         self.last_record_type = record_type
         if digest:
             self._payloads.setdefault(digest, (record_id, uri, date, self._name, offset))
-        return CaptureRef(self._name, offset, length, record_id)
+        return CaptureRef(self._name, offset, length, record_id, record_type == "revisit")
 
     def _response_record(
         self,
@@ -324,6 +344,7 @@ class WarcWriter:
         uri: str,
         date: str,
         warc_headers: dict[str, str],
+        known: EarlierCapture | None = None,
     ) -> Any:
         http_headers = _http_headers(result)
         if result.not_modified:
@@ -335,6 +356,8 @@ class WarcWriter:
         record = _new_response(writer, result, uri, warc_headers, http_headers)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         earlier = self._payloads.get(digest) if digest and result.body else None
+        if earlier is None and known is not None and result.body and known.digest == digest:
+            earlier = (known.record_id, known.uri, warc_date(known.date), known.file, known.offset)
         if earlier is None:
             return record
         record_id, first_uri, first_date, file, offset = earlier
@@ -477,6 +500,7 @@ __all__ = [
     "Capture",
     "CaptureError",
     "CaptureRef",
+    "EarlierCapture",
     "PrebuiltRecords",
     "WarcWriter",
     "build_records",

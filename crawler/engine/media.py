@@ -48,7 +48,7 @@ from crawler.records import Extracted, FetchResult
 
 log = logging.getLogger(__name__)
 
-#: awaits work unless the run is stopped (then None): ``_Crawl._unless_stopped``
+#: awaits work unless the run is stopped (then None): ``SourceRun._unless_stopped``
 Guard = Callable[[Awaitable[FetchResult]], Awaitable[FetchResult | None]]
 #: content types an attachment may come as (besides :data:`ATTACHMENT_PREFIXES`)
 ATTACHMENT_TYPES = frozenset(

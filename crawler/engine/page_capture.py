@@ -26,7 +26,8 @@ import asyncio
 import logging
 from dataclasses import replace
 
-from crawler.capture.warc import CaptureRef, WarcWriter
+from crawler.capture.warc import CaptureRef, WarcWriter, payload_digest
+from crawler.engine.store import StoredPayload
 from crawler.engine.workers import ExtractOutcome, ExtractPool, ExtractTask, extract_task
 from crawler.records import FetchResult
 
@@ -43,6 +44,26 @@ def is_page(result: FetchResult) -> bool:
         return False
     ctype = result.content_type
     return not ctype or ctype in HTML_TYPES
+
+
+def same_payload(
+    url: str,
+    result: FetchResult,
+    validators: tuple[str | None, str | None] | None,
+    payload: StoredPayload | None,
+) -> bool:
+    """Whether ``result`` (the re-check of the stored page ``url``) brought back the bytes
+    of the page's last fetch (``payload``, :meth:`~crawler.engine.store.Store.last_payload`)
+    under the same validators and without a redirect: then extracting it again could only
+    give the stored page back, so the crawl counts it ``unchanged`` without doing so (as a
+    ``304``; to re-extract stored pages with a newer extractor: ``pressarchive reparse``)."""
+    if payload is None or validators is None or not is_page(result):
+        return False
+    if (result.final_url or result.url) != url:
+        return False
+    if (result.headers.get("etag"), result.headers.get("last-modified")) != validators:
+        return False
+    return payload_digest(result.body) == payload.digest
 
 
 def defers(writer: WarcWriter | None, pool: ExtractPool | None, result: FetchResult) -> bool:
@@ -130,4 +151,6 @@ class DeferredCaptures:
                 log.error("a discovery fetch's records were not written: %s", outcome)
 
 
-__all__ = ["HTML_TYPES", "DeferredCaptures", "defers", "extract_captured", "is_page"]
+__all__ = [
+    "HTML_TYPES", "DeferredCaptures", "defers", "extract_captured", "is_page", "same_payload",
+]  # fmt: skip

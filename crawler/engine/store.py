@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from crawler.capture.warc import CaptureRef
+from crawler.capture.warc import CaptureRef, EarlierCapture
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import DiscoveryCache
 from crawler.extract.profiles import SiteProfile
@@ -90,6 +90,16 @@ class MediaFetch:
     error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredPayload:
+    """The body a live page was last fetched with (:meth:`Store.last_payload`): its WARC
+    payload digest and the ``response`` record holding those bytes (``None``: none known,
+    e.g. captured as a revisit or not at all)."""
+
+    digest: str
+    capture: EarlierCapture | None = None
 
 
 @dataclass
@@ -179,6 +189,13 @@ class Store(Protocol):
         """The stored ``(etag, last_modified)`` of a page, for a conditional request."""
         ...
 
+    def last_payload(self, url: str) -> StoredPayload | None:
+        """The body the live page at ``url`` was last fetched with, as :meth:`save_page`
+        recorded it (``None``: not recorded, or the page is removed). A re-check that gets
+        the same bytes back (no redirect, the same validators) is ``unchanged`` without
+        extracting the page again."""
+        ...
+
     def is_stored(self, url: str) -> bool: ...
 
     def stored_date(self, url: str) -> tuple[str, str] | None:
@@ -233,7 +250,8 @@ class Store(Protocol):
     ) -> str:
         """Store one extracted page; return ``new``, ``changed`` or ``unchanged``.
         ``prepared``: what :meth:`page_preparer`'s function returned for it (used only if
-        the page was saved as it was prepared)."""
+        the page was saved as it was prepared). A page saved under the URL it was requested
+        as, without a redirect, also gets its body recorded (:meth:`last_payload`)."""
         ...
 
     def record_error(

@@ -11,7 +11,8 @@ lets engine tests read what was written without SQL::
 
 The rules are the archive's, simplified: a page is ``new`` the first time its URL is saved,
 ``changed`` when its content fields differ (or it comes back after being removed),
-``unchanged`` otherwise; validators come from the latest save; no aliases, no duplicates.
+``unchanged`` otherwise; validators and the last body (``last_payload``) come from the
+latest save; no aliases, no duplicates.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.capture.warc import CaptureRef
+from crawler.capture.warc import CaptureRef, EarlierCapture, payload_digest
 from crawler.config.settings import SourceConfig
 from crawler.discover.core import CachedDiscovery
 from crawler.engine.store import (
@@ -28,6 +29,7 @@ from crawler.engine.store import (
     LearnedTemplate,
     MediaFetch,
     StoredMedia,
+    StoredPayload,
     TemplateCounts,
 )
 from crawler.records import Extracted, FetchResult
@@ -153,6 +155,22 @@ class MemoryStore:
         if stored is None or stored.removed_at is not None:
             return None
         return stored.etag, stored.last_modified
+
+    def last_payload(self, url: str) -> StoredPayload | None:
+        self.reads.append(("last_payload", url))
+        stored = self.pages.get(url)
+        if stored is None or stored.removed_at is not None or stored.requested != url:
+            return None
+        if (stored.fetch.final_url or stored.fetch.url) != url:
+            return None
+        digest = payload_digest(stored.fetch.body)
+        ref = stored.capture
+        if ref is None or ref.revisit:
+            return StoredPayload(digest)
+        when = stored.fetch.fetched_at
+        return StoredPayload(
+            digest, EarlierCapture(digest, ref.record_id, url, when, ref.file, ref.offset)
+        )
 
     def is_stored(self, url: str) -> bool:
         return url in self.pages

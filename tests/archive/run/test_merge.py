@@ -14,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli.main import cli
+from crawler.capture.verify import read_record_at
+from crawler.capture.warc import payload_digest
 from crawler.sample_site import FAMILIES, SampleSite
 from crawler.sample_site.demo import all_families_config_text
 from tests.support.cli import invoke
@@ -35,6 +37,7 @@ SETS = {
     "graph_edges": "SELECT source, target, rel, kind, label, title, date, position, present "
     "FROM graph_edges",
     "runs": "SELECT source, status, fetched, new, errors FROM crawl_runs",
+    "payloads": "SELECT url, digest FROM page_payloads",
 }
 #: the whole derived graph, its times included (equal to the graph rebuilt from the rows)
 GRAPH = "SELECT * FROM graph_edges"
@@ -42,7 +45,7 @@ QUERIES = ("Stadt", "Kinderbetreuung", "Feuerwehr", "Bürgermeister", "Schule OR
 #: tables a second merge must leave as they were
 TABLES = ("pages", "revisions", "revision_images", "revision_links", "images", "links",
           "media", "crawl_runs", "fetch_errors", "run_extraction", "aliases", "sources",
-          "graph_edges", "date_conflicts", "learned_templates")  # fmt: skip
+          "graph_edges", "date_conflicts", "learned_templates", "page_payloads")  # fmt: skip
 
 
 def rows(db: Path, sql: str, params: list[str] | None = None) -> set[tuple[Any, ...]]:
@@ -125,6 +128,10 @@ def test_merged_shards_equal_one_crawl(crawled: dict[str, Any], n: int, one_by_o
     assert summary["pages"] == len(rows(single, "SELECT url FROM pages"))
     assert summary["revisions"] == len(rows(single, SETS["revisions"]))
     assert summary["merged_from"] == [str(db) for db in shards]
+    sql = "SELECT warc_file, warc_offset, warc_record_id, digest FROM page_payloads"
+    for file, offset, record_id, digest in rows(out, sql):  # named as the copies are
+        record = read_record_at(out.with_suffix(".warc") / file, offset)
+        assert (record.record_id, payload_digest(record.body)) == (record_id, digest)
     assert summary["added"]["pages"] == summary["pages"]
     assert summary["warc_files"]["copied"] == n
 

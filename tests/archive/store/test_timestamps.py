@@ -216,7 +216,7 @@ MIXED = [
 
 
 #: tables created by a migration after 9: their writers used the one format from the start
-AFTER_9 = ("learned_templates", "date_conflicts", "media", "watches", "deliveries")
+AFTER_9 = ("learned_templates", "date_conflicts", "media", "watches", "deliveries", "page_payloads")
 
 
 def _old_archive(path: Path) -> None:

@@ -56,7 +56,7 @@ def test_an_extractor_bug_is_recorded_as_an_extraction_error(
         lambda request: httpx.Response(200, text=page, headers={"content-type": "text/html"})
     )
     store = MemoryStore()
-    with caplog.at_level("ERROR", logger="crawler.engine.crawl"):
+    with caplog.at_level("ERROR", logger="crawler.engine.source_run"):
         stats = crawl_source(store, config, config.source("s"), transport=transport, capture=False)
     assert sorted(calls) == ["http://s.test/bug", "http://s.test/ok"]
     assert stats.errors == 1 and stats.error_urls == ["http://s.test/bug"]
