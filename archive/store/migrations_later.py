@@ -197,12 +197,13 @@ M18 = (
     """CREATE INDEX "idx_pages_label_removed" ON "pages" ("label", "removed_at")""",
 )
 #: 19 page_payloads: per archived page, the WARC payload digest of the last body fetched
-#: for it (``sha1:`` + base32, as the WARC records carry it), when, and where a
-#: ``response`` record with those bytes is (NULL: none known). A re-check whose answer has
+#: for it (``sha1:`` + base32, as the WARC records carry it), when, and the ``response``
+#: record with those bytes (file, offset, id, its URI and date, which may be another
+#: page's with the same bytes; NULL: none known). A re-check whose answer has
 #: the same bytes (same validators, no redirect, the page live) is then recorded as
 #: ``unchanged`` without extracting the page again, and captured as a ``revisit`` of that
 #: record (:mod:`crawler.engine.crawl`). A cache: a page without a row is extracted.
 M19 = (
-    """CREATE TABLE "page_payloads" ( "url" TEXT PRIMARY KEY REFERENCES "pages"("url"), "digest" TEXT NOT NULL, "fetched_at" TEXT NOT NULL, "warc_file" TEXT, "warc_offset" INTEGER, "warc_record_id" TEXT ) WITHOUT ROWID""",
+    """CREATE TABLE "page_payloads" ( "url" TEXT PRIMARY KEY REFERENCES "pages"("url"), "digest" TEXT NOT NULL, "fetched_at" TEXT NOT NULL, "warc_file" TEXT, "warc_offset" INTEGER, "warc_record_id" TEXT, "warc_uri" TEXT, "warc_date" TEXT ) WITHOUT ROWID""",
 )
 # fmt: on

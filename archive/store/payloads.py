@@ -6,7 +6,8 @@ fetch, extracting it again can only give the stored page back: the crawl records
 ``unchanged`` without extracting it (what a ``304`` gets) and captures it as a ``revisit``
 of the ``response`` record that holds those bytes. This module keeps what that needs, one
 row per page: the WARC payload digest of its last body (as the WARC records carry it),
-when it was fetched and where a ``response`` record with those bytes is.
+when it was fetched and the ``response`` record with those bytes (the page's own, or
+another page's with the same bytes when the page's capture was a revisit of it).
 
 The row is written when a page is saved under the URL it was requested as (no redirect, no
 alias): a ``new`` or ``changed`` page, or an ``unchanged`` one whose bytes differ (a
@@ -19,13 +20,14 @@ from __future__ import annotations
 import sqlite_utils
 
 from archive.store.schema import write_transaction
-from crawler.capture.warc import CaptureRef, EarlierCapture, payload_digest
+from crawler.capture.warc import CaptureRef, EarlierCapture, payload_digest, warc_date
 from crawler.engine.store import StoredPayload
 from crawler.records import FetchResult
 
+_COLUMNS = "digest, fetched_at, warc_file, warc_offset, warc_record_id, warc_uri, warc_date"
 #: the row of a live page (a removed page coming back is extracted: it is restored)
-_LAST = """
-SELECT pp.digest, pp.fetched_at, pp.warc_file, pp.warc_offset, pp.warc_record_id
+_LAST = f"""
+SELECT {", ".join(f"pp.{c.strip()}" for c in _COLUMNS.split(","))}
 FROM page_payloads AS pp JOIN pages AS p ON p.url = pp.url
 WHERE pp.url = ? AND p.removed_at IS NULL
 """
@@ -36,11 +38,23 @@ def last_payload(db: sqlite_utils.Database, url: str) -> StoredPayload | None:
     row = db.conn.execute(_LAST, [url]).fetchone()
     if row is None:
         return None
-    digest, fetched_at, file, offset, record_id = row
-    if file is None or offset is None:
+    digest, _fetched_at, file, offset, record_id, uri, date = row
+    if file is None or offset is None or record_id is None or uri is None or date is None:
         return StoredPayload(digest)
-    return StoredPayload(
-        digest, EarlierCapture(digest, record_id or "", url, fetched_at, file, int(offset))
+    return StoredPayload(digest, EarlierCapture(digest, record_id, uri, date, file, int(offset)))
+
+
+def holding_record(fetch: FetchResult, capture: CaptureRef | None) -> EarlierCapture | None:
+    """The ``response`` record holding ``fetch``'s bytes: ``capture`` itself, or the
+    record it is a revisit of (``None``: no capture)."""
+    if capture is None:
+        return None
+    if capture.refers_to is not None:
+        return capture.refers_to
+    uri = fetch.final_url or fetch.url
+    digest = payload_digest(fetch.body)
+    return EarlierCapture(
+        digest, capture.record_id, uri, warc_date(fetch.fetched_at), capture.file, capture.offset
     )
 
 
@@ -52,26 +66,24 @@ def record_payload(
     capture: CaptureRef | None,
 ) -> None:
     """Record ``fetch``'s body as the last one of the page ``url`` (saved from it at
-    ``fetched_at``), with ``capture`` when that is a ``response`` record. A row of the
-    same digest stays as it is (it names the first record of those bytes), unless it knows
-    no record and ``capture`` is one."""
+    ``fetched_at``, captured as ``capture``). A row of the same digest stays as it is (it
+    names the first record of those bytes), unless it knows no record and one is known now."""
     digest = payload_digest(fetch.body)
-    response = capture if capture is not None and not capture.revisit else None
+    held = holding_record(fetch, capture)
     row = db.conn.execute(
         "SELECT digest, warc_file FROM page_payloads WHERE url = ?", [url]
     ).fetchone()
-    if row is not None and row[0] == digest and (row[1] is not None or response is None):
+    if row is not None and row[0] == digest and (row[1] is not None or held is None):
         return
-    where = (None, None, None) if response is None else (
-        response.file, response.offset, response.record_id
+    where = (None,) * 5 if held is None else (
+        held.file, held.offset, held.record_id, held.uri, held.date
     )  # fmt: skip
     with write_transaction(db, one_statement=True):
         db.conn.execute(
-            "INSERT OR REPLACE INTO page_payloads "
-            "(url, digest, fetched_at, warc_file, warc_offset, warc_record_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO page_payloads (url, {_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (url, digest, fetched_at, *where),
         )
 
 
-__all__ = ["last_payload", "record_payload"]
+__all__ = ["holding_record", "last_payload", "record_payload"]

@@ -200,6 +200,8 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
         "warc_file",
         "warc_offset",
         "warc_record_id",
+        "warc_uri",
+        "warc_date",
     ),  # fmt: skip
 }
 MIGRATIONS_COLUMNS = ("id", "name", "applied_at")
@@ -228,7 +230,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "media": ("fetched_at",),
     "watches": ("created_at",),
     "deliveries": ("last_attempt_at", "delivered_at"),
-    "page_payloads": ("fetched_at",),
+    "page_payloads": ("fetched_at", "warc_date"),
 }
 
 

@@ -42,7 +42,7 @@ import io
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
@@ -74,13 +74,13 @@ class CaptureRef:
     offset: int
     length: int
     record_id: str
-    #: a ``revisit`` record (its payload is in the record it refers to), not a ``response``
-    revisit: bool = False
+    #: a ``revisit`` of identical bytes: the ``response`` record holding them
+    refers_to: EarlierCapture | None = None
 
 
 class EarlierCapture(NamedTuple):
-    """A ``response`` record written before (another run) whose payload has ``digest``:
-    what a :meth:`WarcWriter.write` of the same bytes may refer to as a ``revisit``."""
+    """A ``response`` record written before whose payload has ``digest``: what a
+    :meth:`WarcWriter.write` of the same bytes may refer to as a ``revisit``."""
 
     digest: str
     record_id: str
@@ -169,8 +169,8 @@ class WarcWriter:
         self._fh: IO[bytes] | None = None
         self._name = ""
         self._writer: WARCWriter | None = None
-        #: payload digest → (record id, uri, date, file, offset) of records written so far
-        self._payloads: dict[str, tuple[str, str, str, str, int]] = {}
+        #: payload digest → the first response record of those bytes written so far
+        self._payloads: dict[str, EarlierCapture] = {}
         self.files: list[str] = []
         self.records = 0
         #: the type of the last response/revisit record :meth:`write` wrote
@@ -251,7 +251,9 @@ class WarcWriter:
         """Make a payload captured before (another run: the record ``record_id`` of ``uri``
         at ``offset`` of ``file`` in this folder) known, so the next :meth:`write` of the
         same bytes is a ``revisit`` of it (the archive's media dedup across runs)."""
-        self._payloads.setdefault(digest, (record_id, uri, warc_date(date), file, offset))
+        self._payloads.setdefault(
+            digest, EarlierCapture(digest, record_id, uri, warc_date(date), file, offset)
+        )
 
     def write(
         self,
@@ -278,7 +280,7 @@ class WarcWriter:
             request = _request_record(writer, uri, date, headers)
             writer.write_record(request)
             concurrent = {"WARC-Date": date, "WARC-Concurrent-To": _id(request)}
-            record = self._response_record(writer, result, uri, date, concurrent, earlier)
+            record, refers = self._response_record(writer, result, uri, date, concurrent, earlier)
             offset = fh.tell()
             writer.write_record(record)
             length = fh.tell() - offset
@@ -287,7 +289,8 @@ class WarcWriter:
             raise CaptureError(f"{self.folder / self._name}: cannot write capture: {exc}") from exc
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         stored = digest if record.rec_type == "response" and result.body else None
-        return self._count(str(record.rec_type), _id(record), stored, uri, date, offset, length)
+        ref = self._count(str(record.rec_type), _id(record), stored, uri, date, offset, length)
+        return ref if refers is None else replace(ref, refers_to=refers)
 
     def write_prebuilt(self, result: FetchResult, built: PrebuiltRecords) -> CaptureRef | None:
         """:meth:`write` for a fetch whose records :func:`build_records` made elsewhere (an
@@ -334,8 +337,10 @@ class WarcWriter:
         self.records += 1
         self.last_record_type = record_type
         if digest:
-            self._payloads.setdefault(digest, (record_id, uri, date, self._name, offset))
-        return CaptureRef(self._name, offset, length, record_id, record_type == "revisit")
+            self._payloads.setdefault(
+                digest, EarlierCapture(digest, record_id, uri, date, self._name, offset)
+            )
+        return CaptureRef(self._name, offset, length, record_id)
 
     def _response_record(
         self,
@@ -345,36 +350,37 @@ class WarcWriter:
         date: str,
         warc_headers: dict[str, str],
         known: EarlierCapture | None = None,
-    ) -> Any:
+    ) -> tuple[Any, EarlierCapture | None]:
+        """The record of ``result``'s answer and, for a revisit of identical bytes (a
+        payload this writer wrote before, or ``known``'s), the record it refers to."""
         http_headers = _http_headers(result)
         if result.not_modified:
             record = writer.create_warc_record(
                 uri, "revisit", http_headers=http_headers, warc_headers_dict=warc_headers
             )
             record.rec_headers.add_header("WARC-Profile", REVISIT_NOT_MODIFIED)
-            return record
+            return record, None
         record = _new_response(writer, result, uri, warc_headers, http_headers)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         earlier = self._payloads.get(digest) if digest and result.body else None
         if earlier is None and known is not None and result.body and known.digest == digest:
-            earlier = (known.record_id, known.uri, warc_date(known.date), known.file, known.offset)
+            earlier = known._replace(date=warc_date(known.date))
         if earlier is None:
-            return record
-        record_id, first_uri, first_date, file, offset = earlier
+            return record, None
         revisit = writer.create_revisit_record(
             uri,
             digest,
-            first_uri,
-            first_date,
+            earlier.uri,
+            earlier.date,
             http_headers=http_headers,
             warc_headers_dict={
                 **warc_headers,
-                "WARC-Refers-To": record_id,
-                "WARC-Refers-To-Filename": file,
-                "WARC-Refers-To-Offset": str(offset),
+                "WARC-Refers-To": earlier.record_id,
+                "WARC-Refers-To-Filename": earlier.file,
+                "WARC-Refers-To-Offset": str(earlier.offset),
             },
         )
-        return revisit
+        return revisit, earlier
 
 
 def _request_record(writer: WARCWriter, uri: str, date: str, headers: dict[str, str]) -> Any:

@@ -165,12 +165,13 @@ class MemoryStore:
             return None
         digest = payload_digest(stored.fetch.body)
         ref = stored.capture
-        if ref is None or ref.revisit:
+        if ref is None:
             return StoredPayload(digest)
         when = stored.fetch.fetched_at
-        return StoredPayload(
-            digest, EarlierCapture(digest, ref.record_id, url, when, ref.file, ref.offset)
+        held = ref.refers_to or EarlierCapture(
+            digest, ref.record_id, url, when, ref.file, ref.offset
         )
+        return StoredPayload(digest, held)
 
     def is_stored(self, url: str) -> bool:
         return url in self.pages

@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.run.crawl import crawl_source
+from archive.run.crawl import crawl_source, crawl_sources
 from archive.store.schema import open_archive
 from crawler.capture.verify import read_record_at
 from crawler.capture.warc import CaptureRef, payload_digest, read_capture
@@ -205,3 +205,37 @@ def test_skipping_leaves_the_archive_as_extracting_did(crawls: Crawls) -> None:
     assert revs[URLS["rotating"]] == ["new"]
     assert revs[URLS["edited"]] == ["new", "changed"]
     assert revs[URLS["back"]] == ["new", "restored"]  # a removal marks the revision
+
+
+def test_pages_of_two_sources_with_the_same_bytes_name_one_response(tmp_path: Path) -> None:
+    """The second page captured in the first crawl is a revisit of the first one's record:
+    its row names that record, so neither is captured whole again on a re-check."""
+    db_path = tmp_path / "twins.db"
+    with TestServer() as srv:
+        srv.route("/robots.txt", Response(200, b"User-agent: *\nAllow: /\n"))
+        srv.route("/presse/same", Response(200, SAME, HTML_TYPE))
+        port = srv.address.split(":")[1]
+        text = "[crawler]\ndelay = 0.0\nmax_delay = 0.01\nretries = 0\n"
+        for name in ("eins", "zwei"):
+            text += (
+                f'[sources.{name}]\nextra_urls = ["http://{name}.test/presse/same"]\n'
+                f'[sources.{name}.connect_to]\n"{name}.test" = "127.0.0.1:{port}"\n'
+            )
+        config = loads_config(text)
+        for _ in range(2):
+            db = open_archive(db_path)
+            try:
+                runs = crawl_sources(db, config, config.sources)
+                assert [r.status for r in runs] == ["ok", "ok"]
+            finally:
+                db.close()
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("SELECT * FROM page_payloads ORDER BY url"))
+    db.close()
+    folder = db_path.with_suffix(".warc")
+    assert len(rows) == 2 and len({(r["warc_file"], r["warc_offset"]) for r in rows}) == 1
+    record = read_record_at(folder / rows[0]["warc_file"], rows[0]["warc_offset"])
+    assert record.rec_type == "response" and record.url == rows[0]["warc_uri"]
+    kinds = [k for url in ("eins", "zwei") for _f, _o, k, _h in _records(folder, BASE.replace(
+        "stadt", url) + "same")]  # fmt: skip
+    assert sorted(kinds) == ["response", "revisit", "revisit", "revisit"]

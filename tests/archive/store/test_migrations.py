@@ -58,7 +58,7 @@ SHIPPED = {
     16: "34f277829b6b908a61438961799ac5dc",
     17: "82c64da69bdfca778da166544a9b3c89",
     18: "4bcb94bce5ab92899f177dde50618a3f",
-    19: "2fe69bd2261c17c7b4a9ba96c6732d56",
+    19: "161dac951a9ff2967c9a06ce3638f1ec",
 }
 
 

@@ -47,15 +47,16 @@ def row(db: sqlite_utils.Database) -> dict[str, Any] | None:
 
 def test_a_saved_page_has_its_body_and_response_record(db: sqlite_utils.Database) -> None:
     assert save(db) == "new"
+    when = "2025-06-01T08:00:00.000Z"
     assert row(db) == {
-        "url": URL, "digest": payload_digest(BODY), "fetched_at": "2025-06-01T08:00:00.000Z",
+        "url": URL, "digest": payload_digest(BODY), "fetched_at": when,
         "warc_file": REF.file, "warc_offset": REF.offset, "warc_record_id": REF.record_id,
+        "warc_uri": URL, "warc_date": when,
     }  # fmt: skip
     assert last_payload(db, URL) == StoredPayload(
         payload_digest(BODY),
-        EarlierCapture(payload_digest(BODY), REF.record_id, URL,
-                       "2025-06-01T08:00:00.000Z", REF.file, REF.offset),
-    )  # fmt: skip
+        EarlierCapture(payload_digest(BODY), REF.record_id, URL, when, REF.file, REF.offset),
+    )
 
 
 def test_the_same_bytes_keep_the_first_record(db: sqlite_utils.Database) -> None:
@@ -74,13 +75,21 @@ def test_other_bytes_of_the_same_content_are_recorded(db: sqlite_utils.Database)
     assert (row(db) or {})["warc_record_id"] == later.record_id
 
 
-def test_a_revisit_is_never_named_but_a_response_later_is(db: sqlite_utils.Database) -> None:
-    revisit = CaptureRef("pressarchive-a-00001.warc.gz", 300, 200, "<urn:uuid:r>", True)
+def test_a_revisit_names_the_record_it_refers_to(db: sqlite_utils.Database) -> None:
+    """The page's bytes were first archived under another URL (a revisit of that record)."""
+    other = "https://www.stadt.test/presse/stadtfest-kopie"
+    when, file = "2025-05-30T08:00:00.000Z", "pressarchive-o-00001.warc.gz"
+    first = EarlierCapture(payload_digest(BODY), "<urn:uuid:o>", other, when, file, 10)
+    revisit = CaptureRef("pressarchive-a-00001.warc.gz", 300, 200, "<urn:uuid:r>", first)
     save(db, capture=revisit)
-    assert (row(db) or {})["digest"] == payload_digest(BODY)
-    assert (row(db) or {})["warc_file"] is None
+    assert last_payload(db, URL) == StoredPayload(payload_digest(BODY), first)
+    assert (row(db) or {})["fetched_at"] == "2025-06-01T08:00:00.000Z"  # the page's fetch
+
+
+def test_without_a_capture_no_record_is_named_until_one_is(db: sqlite_utils.Database) -> None:
+    save(db, capture=None)
     assert last_payload(db, URL) == StoredPayload(payload_digest(BODY))
-    save(db, capture=REF, when="2025-06-02T08:00:00Z")  # same bytes, now a response
+    save(db, capture=REF, when="2025-06-02T08:00:00Z")  # same bytes, now captured
     assert (row(db) or {})["warc_record_id"] == REF.record_id
 
 

@@ -46,7 +46,7 @@ def test_every_state_is_a_revision_with_its_capture(db: sqlite_utils.Database) -
     hist = revisions.history(db, URL)
     assert [r["event"] for r in hist["revisions"]] == ["new", "changed", "restored"]
     assert [r["version"] for r in hist["revisions"]] == [1, 2, 2]
-    where = {key: value for key, value in dataclasses.asdict(ref).items() if key != "revisit"}
+    where = {key: value for key, value in dataclasses.asdict(ref).items() if key != "refers_to"}
     assert hist["revisions"][0]["capture"] == where
     assert hist["revisions"][1]["changed_fields"] == ["body"]
     assert hist["revisions"][1]["removed_at"] == "2025-06-04T08:00:00.000Z"
