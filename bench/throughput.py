@@ -363,6 +363,11 @@ def run_crawl(config: Config, folder: Path, together: bool) -> tuple[int, int]:
     return sum(s.requests for s in runs), sum(s.new for s in runs)
 
 
+def warc_bytes(folder: Path) -> int:
+    """The size of the WARC files in ``folder``."""
+    return sum(path.stat().st_size for path in folder.glob("*.warc.gz"))
+
+
 def run_crawl_phases(
     config: Config, folder: Path, recheck: bool = False
 ) -> tuple[tuple[int, int], dict[str, Any], dict[str, Any], dict[str, Any] | None]:
@@ -390,7 +395,10 @@ def run_crawl_phases(
             return 0
 
         learned = measure(learn)
+        first_warc = warc_bytes(folder / "archive.warc")
         rechecked = measure(lambda: crawl(again)) if recheck else None
+        if rechecked is not None:
+            rechecked["warc"] = (first_warc, warc_bytes(folder / "archive.warc") - first_warc)
     finally:
         db.close()
     errors = [s.source for s in found + again if s.errors or s.status != "ok"]
@@ -518,6 +526,14 @@ def hosts_bench(args: argparse.Namespace) -> None:
             f"{r['machine']:.2f} |"
         )
     schedule = (args.pages + 1) * args.delay
+    if rechecked is not None:
+        first, second = rechecked["warc"]
+        print()
+        print(
+            f"WARC written: {first / new / 1024:.1f} KB a page by the first crawl (the same "
+            f"bytes twice are a revisit), {second / new / 1024:.2f} KB a page by the second "
+            "(robots.txt and sitemaps included)."
+        )
     print()
     print(
         f"A crawl's own politeness schedule is longer than the bound's {len(urls) / bound:.2f} s: "
