@@ -1,4 +1,5 @@
-"""The crawl engine: one run of one source, discover → fetch (conditional) → extract → store.
+"""The crawl engine: runs of sources side by side, discover → fetch (conditional) → extract
+→ store (one run: :class:`~crawler.engine.source_run.SourceRun`).
 
 ``crawl_sources`` is the only place where the stages meet; it writes through a
 :class:`~crawler.engine.store.Store` and never touches a database itself. Fetching never raises for
