@@ -10,7 +10,8 @@ import sqlite_utils
 from archive.health import source_health
 from archive.store.media import media_counts
 from archive.store.schema import RUN_REPORT_COLUMNS, db_path
-from crawler.capture.warc import capture_folder, folder_usage
+from crawler.capture.reading import folder_usage
+from crawler.capture.warc import capture_folder
 
 log = logging.getLogger(__name__)
 

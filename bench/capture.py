@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.run.crawl import crawl_source
 from archive.store.schema import open_archive
-from crawler.capture.warc import folder_usage
+from crawler.capture.reading import folder_usage
 from crawler.sample_site import SampleSite
 from crawler.sample_site.demo import sample_config
 

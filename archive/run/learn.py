@@ -17,7 +17,8 @@ import sqlite_utils
 from archive.run.pool import ordered_map
 from archive.store.sqlite import SqliteStore
 from archive.store.templates import StoredTemplate, latest_template, save_template
-from crawler.capture.warc import CaptureError, CaptureRef, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureError, CaptureRef
 from crawler.errors import NotArchived
 from crawler.extract.learn import Learned, Page, learn_template
 

@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from archive.store.record import prepare_page
-from crawler.capture.warc import CaptureError, CaptureRef, read_capture, warc_date
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureError, CaptureRef, warc_date
 from crawler.config.settings import SourceConfig
 from crawler.engine.pages import finish_page
 from crawler.engine.workers import NO_STORE, RemoteTraceback, outcomes, policy_for

@@ -19,7 +19,7 @@ Both extract in a pool of worker processes when given ``workers`` > 1
 (:mod:`archive.run.pool`): the records are read and extracted there, the date hints added
 and every row written here, in order, so the archive is the same as with one process.
 
-Every record is verified before it is used (:func:`crawler.capture.warc.read_capture`: read
+Every record is verified before it is used (:func:`crawler.capture.reading.read_capture`: read
 to its ``Content-Length``, ``WARC-Block-Digest`` / ``WARC-Payload-Digest`` checked). A
 record cut short, damaged or no longer at its offset counts in ``errors``, with a warning
 naming the URL, the revision, the WARC file and the offset, and its page is left exactly as

@@ -53,8 +53,9 @@ from archive.store.revisions import alias_target
 from archive.store.schema import write_transaction
 from archive.store.sqlite import SqliteStore
 from crawler import clock
+from crawler.capture.reading import http_status
 from crawler.capture.verify import BadRecord, WarcRecord, check_warc_file, scan_warc
-from crawler.capture.warc import WarcWriter, http_status
+from crawler.capture.warc import WarcWriter
 from crawler.config.settings import Config, CrawlerConfig, SourceConfig
 from crawler.fetch.urls import UrlPolicy
 from crawler.records import Extracted, FetchResult

@@ -2,7 +2,7 @@
 
 The ``media`` row of ``SRC`` (migration 14; written by :mod:`crawler.engine.media`) names
 the WARC record holding the file; the record is read from the archive's WARC folder and
-verified (:func:`crawler.capture.warc.read_capture`: its length and digests; a ``revisit``
+verified (:func:`crawler.capture.reading.read_capture`: its length and digests; a ``revisit``
 is followed to the first capture of the same bytes), and the bytes must have the row's
 payload digest. The answer carries the stored ``Content-Type``, an ``ETag`` (the digest),
 ``Cache-Control``, ``X-Content-Type-Options: nosniff`` and ``Content-Security-Policy:
@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from crawler.capture.warc import CaptureRef, capture_folder, payload_digest, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureRef, capture_folder, payload_digest
 from crawler.errors import CaptureError
 
 log = logging.getLogger(__name__)

@@ -52,7 +52,6 @@ from warcio.warcwriter import WARCWriter
 
 from crawler import clock
 from crawler.capture.gzipped import GzipWARCWriter
-from crawler.capture.verify import read_record_at
 from crawler.errors import CaptureError
 from crawler.records import FetchResult
 
@@ -88,13 +87,6 @@ class EarlierCapture(NamedTuple):
     date: str  # any timestamp crawler.clock reads; WARC-Date form when written
     file: str
     offset: int
-
-
-class Capture(NamedTuple):
-    url: str
-    headers: dict[str, str]  # lower-case keys
-    body: bytes
-    capture_time: str  # WARC-Date
 
 
 def payload_digest(body: bytes) -> str:
@@ -360,27 +352,39 @@ class WarcWriter:
             )
             record.rec_headers.add_header("WARC-Profile", REVISIT_NOT_MODIFIED)
             return record, None
+        if known is not None and result.body and payload_digest(result.body) == known.digest:
+            # the bytes of a record known to hold them: no response record to build first
+            earlier = self._payloads.get(known.digest) or known._replace(date=warc_date(known.date))
+            return _revisit(writer, uri, earlier, http_headers, warc_headers), earlier
         record = _new_response(writer, result, uri, warc_headers, http_headers)
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
-        earlier = self._payloads.get(digest) if digest and result.body else None
-        if earlier is None and known is not None and result.body and known.digest == digest:
-            earlier = known._replace(date=warc_date(known.date))
-        if earlier is None:
+        found = self._payloads.get(digest) if digest and result.body else None
+        if found is None:
             return record, None
-        revisit = writer.create_revisit_record(
-            uri,
-            digest,
-            earlier.uri,
-            earlier.date,
-            http_headers=http_headers,
-            warc_headers_dict={
-                **warc_headers,
-                "WARC-Refers-To": earlier.record_id,
-                "WARC-Refers-To-Filename": earlier.file,
-                "WARC-Refers-To-Offset": str(earlier.offset),
-            },
-        )
-        return revisit, earlier
+        return _revisit(writer, uri, found, http_headers, warc_headers), found
+
+
+def _revisit(
+    writer: WARCWriter,
+    uri: str,
+    earlier: EarlierCapture,
+    http_headers: StatusAndHeaders,
+    warc_headers: dict[str, str],
+) -> Any:
+    """A ``revisit`` record (identical payload digest) of ``earlier``'s bytes."""
+    return writer.create_revisit_record(
+        uri,
+        earlier.digest,
+        earlier.uri,
+        earlier.date,
+        http_headers=http_headers,
+        warc_headers_dict={
+            **warc_headers,
+            "WARC-Refers-To": earlier.record_id,
+            "WARC-Refers-To-Filename": earlier.file,
+            "WARC-Refers-To-Offset": str(earlier.offset),
+        },
+    )
 
 
 def _request_record(writer: WARCWriter, uri: str, date: str, headers: dict[str, str]) -> Any:
@@ -449,61 +453,7 @@ def _id(record: Any) -> str:
     return str(record.rec_headers.get_header("WARC-Record-ID") or "")
 
 
-def _lower(headers: StatusAndHeaders | None) -> dict[str, str]:
-    if headers is None:
-        return {}
-    out: dict[str, str] = {}
-    for key, value in headers.headers:
-        key = key.lower()
-        out[key] = f"{out[key]}, {value}" if key in out else value
-    return out
-
-
-def http_status(record: Any) -> int | None:
-    """The HTTP status code of a response/revisit record (``None`` if it has none)."""
-    if record.http_headers is None:
-        return None
-    code = record.http_headers.get_statuscode()
-    return int(code) if code and str(code).isdigit() else None
-
-
-def read_capture(folder: str | Path, ref: CaptureRef) -> Capture:
-    """Read the record ``ref`` points to: ``(url, headers, body, capture_time)``.
-
-    The record is verified first (:func:`crawler.capture.verify.read_record_at`: read to its
-    ``Content-Length``, digests checked): one cut short or damaged raises
-    :class:`CaptureError` naming the file and offset, never hands out part of a page.
-    A revisit for an identical payload is followed to the record it refers to (body from
-    there, verified likewise; headers from the revisit).
-    """
-    path = Path(folder) / ref.file
-    record = read_record_at(path, ref.offset)
-    if ref.record_id and record.record_id != ref.record_id:
-        raise CaptureError(
-            f"{path}: record at offset {ref.offset} is {record.record_id}, expected {ref.record_id}"
-        )
-    body = record.body
-    target = record.rec_headers.get_header("WARC-Refers-To-Filename")
-    refers = record.rec_headers.get_header("WARC-Refers-To-Offset")
-    if record.rec_type == "revisit" and target and refers and refers.isdigit():
-        original = CaptureRef(target, int(refers), 0, "")
-        body = read_capture(folder, original).body
-    return Capture(record.url, _lower(record.http_headers), body, record.date)
-
-
-def folder_usage(folder: str | Path | None) -> dict[str, int]:
-    """``{"files": n, "bytes": total}`` of the capture files in ``folder``."""
-    files = size = 0
-    if folder is not None and Path(folder).is_dir():
-        for entry in os.scandir(folder):
-            if entry.is_file() and FILE_PATTERN.match(entry.name):
-                files += 1
-                size += entry.stat().st_size
-    return {"files": files, "bytes": size}
-
-
 __all__ = [
-    "Capture",
     "CaptureError",
     "CaptureRef",
     "EarlierCapture",
@@ -511,8 +461,6 @@ __all__ = [
     "WarcWriter",
     "build_records",
     "capture_folder",
-    "folder_usage",
     "payload_digest",
-    "read_capture",
     "warc_date",
 ]

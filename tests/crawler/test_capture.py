@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.capture.reading import folder_usage, read_capture
 from crawler.capture.warc import (
     CaptureRef,
+    EarlierCapture,
     WarcWriter,
     capture_folder,
-    folder_usage,
-    read_capture,
+    payload_digest,
     warc_date,
 )
 from crawler.records import FetchResult
@@ -93,6 +94,30 @@ def test_not_modified_and_identical_payload_are_revisits(tmp_path: Path) -> None
     assert kinds[6][1] and kinds[6][1].endswith("identical-payload-digest")
     url, _headers, body, _when = read_capture(folder, same)
     assert (url, body) == (other_url, HTML)  # followed to the original record
+
+
+def test_a_record_of_an_earlier_run_is_revisited_only_for_its_bytes(tmp_path: Path) -> None:
+    """``write(earlier=…)``: the bytes of that record become a revisit of it (in another
+    file, the writer never saw it); other bytes are written whole, whatever it says."""
+    with WarcWriter(tmp_path / "w") as first_run:
+        original = first_run.write(fetch())
+    assert original is not None and original.refers_to is None
+    when = "2025-12-01T10:00:00.250Z"
+    digest = payload_digest(HTML)
+    earlier = EarlierCapture(digest, original.record_id, URL, when, original.file, original.offset)
+    with WarcWriter(tmp_path / "w") as second_run:
+        again = second_run.write(fetch(fetched_at="2025-12-02T10:00:00Z"), earlier=earlier)
+        other = second_run.write(fetch(body=HTML + b" "), earlier=earlier)
+    assert again is not None and other is not None
+    assert again.file != original.file and again.refers_to == earlier
+    assert other.refers_to is None
+    kinds = records(tmp_path / "w" / again.file)
+    assert [k for k, _p, _u in kinds] == [
+        "warcinfo", "request", "revisit", "request", "response",
+    ]  # fmt: skip
+    assert kinds[2][1] and kinds[2][1].endswith("identical-payload-digest")
+    assert read_capture(tmp_path / "w", again).body == HTML  # followed to the other file
+    assert read_capture(tmp_path / "w", other).body == HTML + b" "
 
 
 def test_rotation_by_size_and_no_clobbering(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.capture.gzipped import GZIP_LEVEL, GzipWARCWriter
-from crawler.capture.warc import WarcWriter, build_records, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import WarcWriter, build_records
 from tests.crawler.test_capture import URL, fetch
 
 #: the gzip header's XFL byte as zlib sets it: 2 at level 9, 4 at level 1, else 0

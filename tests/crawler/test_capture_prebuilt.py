@@ -13,14 +13,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.capture.warc import (
-    CaptureRef,
-    WarcWriter,
-    build_records,
-    folder_usage,
-    payload_digest,
-    read_capture,
-)
+from crawler.capture.reading import folder_usage, read_capture
+from crawler.capture.warc import CaptureRef, WarcWriter, build_records, payload_digest
 from tests.crawler.test_capture import HTML, URL, fetch
 
 UUID = re.compile(rb"urn:uuid:[0-9a-f-]{36}")

@@ -12,6 +12,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.capture.reading import read_capture
 from crawler.capture.verify import (
     BadRecord,
     WarcRecord,
@@ -19,7 +20,7 @@ from crawler.capture.verify import (
     read_record_at,
     scan_warc,
 )
-from crawler.capture.warc import CaptureRef, WarcWriter, read_capture
+from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.errors import CaptureError
 from crawler.records import FetchResult
 

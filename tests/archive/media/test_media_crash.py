@@ -12,7 +12,8 @@ import pytest
 from archive.run.crawl import crawl_source
 from archive.store.locking import recover_runs
 from archive.store.schema import open_archive
-from crawler.capture.warc import CaptureRef, payload_digest, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureRef, payload_digest
 from crawler.config.settings import loads_config
 from crawler.sample_site import SampleSite
 from tests.support.processes import cli, config_text, query, wait_for

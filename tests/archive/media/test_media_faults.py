@@ -16,8 +16,9 @@ import sqlite_utils
 
 from archive.run.crawl import crawl_source
 from archive.store.schema import open_archive
+from crawler.capture.reading import read_capture
 from crawler.capture.verify import read_record_at
-from crawler.capture.warc import CaptureRef, payload_digest, read_capture
+from crawler.capture.warc import CaptureRef, payload_digest
 from crawler.config.settings import loads_config
 from crawler.engine.crawl import crawl_sources
 from crawler.engine.stats import CrawlStats

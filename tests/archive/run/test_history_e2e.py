@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from archive.run.crawl import CrawlStats
-from crawler.capture.warc import CaptureRef, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureRef
 from crawler.sample_site import SampleSite, edition_changes, ground_truth, removed_urls
 from tests.support.cli import invoke as cli_ok
 from tests.support.sample_crawl import crawl_sample

@@ -17,8 +17,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.run.crawl import crawl_source, crawl_sources
 from archive.store.schema import open_archive
+from crawler.capture.reading import read_capture
 from crawler.capture.verify import read_record_at
-from crawler.capture.warc import CaptureRef, payload_digest, read_capture
+from crawler.capture.warc import CaptureRef, payload_digest
 from crawler.config.settings import loads_config
 from crawler.engine import source_run as engine
 from crawler.engine.stats import CrawlStats

@@ -28,7 +28,8 @@ from archive.cli.main import cli
 from archive.run.crawl import crawl_source
 from archive.store.schema import open_archive
 from crawler import clock
-from crawler.capture.warc import CaptureRef, WarcWriter, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureRef, WarcWriter
 from crawler.records import FetchResult
 from crawler.sample_site import SampleSite
 from crawler.sample_site.demo import sample_config

@@ -14,7 +14,8 @@ from typing import Any, cast
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.capture.warc import CaptureError, WarcWriter, read_capture
+from crawler.capture.reading import read_capture
+from crawler.capture.warc import CaptureError, WarcWriter
 from crawler.engine.crawl import crawl_sources
 from crawler.engine.page_capture import DeferredCaptures, defers, extract_captured, is_page
 from crawler.engine.workers import ExtractOutcome, ExtractPool, ExtractTask, extract_task
