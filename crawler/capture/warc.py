@@ -9,9 +9,10 @@ Per fetch :meth:`WarcWriter.write` writes a ``request`` record and then
 * a ``response`` record (status line, headers, body) for a response with a new payload;
 * a ``revisit`` record (profile *server-not-modified*) for a 304 answer;
 * a ``revisit`` record (profile *identical-payload-digest*) when the payload is byte for
-  byte one this writer already stored; it names the original in ``WARC-Refers-To`` and
-  in ``WARC-Refers-To-Filename`` / ``WARC-Refers-To-Offset`` so :func:`read_capture`
-  can follow it.
+  byte one this writer already stored, or the one of the earlier record the caller names
+  (``earlier``: a page re-checked with the bytes of its last fetch); it names the original
+  in ``WARC-Refers-To`` and in ``WARC-Refers-To-Filename`` / ``WARC-Refers-To-Offset`` so
+  :func:`crawler.capture.reading.read_capture` can follow it.
 
 The body in a record is the decoded body (what the extractor saw): ``Content-Encoding``
 and ``Transfer-Encoding`` are dropped from the stored headers (the original encoding is

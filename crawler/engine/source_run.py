@@ -258,8 +258,8 @@ class SourceRun:
             self._stopping()
             return "interrupted"
         same = payload is not None and same_payload(cand.url, result, stored, payload)
-        if same:  # the bytes of the last fetch: a revisit of their record, not extracted
-            ref = self._capture(result, payload.capture if payload else None)
+        if same and payload is not None:  # the last fetch's bytes: a revisit, not extracted
+            ref = self._capture(result, payload.capture)
         else:
             ref = None if defers(self.writer, self.pool, result) else self._capture(result)
         if result.not_modified:
