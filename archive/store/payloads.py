@@ -17,6 +17,8 @@ row is extracted as before.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
 
 from archive.store.schema import write_transaction
@@ -44,18 +46,31 @@ def last_payload(db: sqlite_utils.Database, url: str) -> StoredPayload | None:
     return StoredPayload(digest, EarlierCapture(digest, record_id, uri, date, file, int(offset)))
 
 
-def holding_record(fetch: FetchResult, capture: CaptureRef | None) -> EarlierCapture | None:
-    """The ``response`` record holding ``fetch``'s bytes: ``capture`` itself, or the
-    record it is a revisit of (``None``: no capture)."""
+def _holding(fetch: FetchResult, digest: str, capture: CaptureRef | None) -> tuple[Any, ...]:
+    """The columns of the ``response`` record holding ``fetch``'s bytes (``digest``):
+    ``capture`` itself, or the record it is a revisit of (NULLs: no capture)."""
     if capture is None:
-        return None
-    if capture.refers_to is not None:
-        return capture.refers_to
-    uri = fetch.final_url or fetch.url
-    digest = payload_digest(fetch.body)
-    return EarlierCapture(
-        digest, capture.record_id, uri, warc_date(fetch.fetched_at), capture.file, capture.offset
+        return (None,) * 5
+    held = capture.refers_to or EarlierCapture(
+        digest,
+        capture.record_id,
+        fetch.final_url or fetch.url,
+        warc_date(fetch.fetched_at),
+        capture.file,
+        capture.offset,
     )
+    return held.file, held.offset, held.record_id, held.uri, held.date
+
+
+#: one statement: a row of the same digest stays as it is (it names the first record of
+#: those bytes) unless it names no record and one is known now
+_RECORD = f"""
+INSERT INTO page_payloads (url, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (url) DO UPDATE SET
+  {", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _COLUMNS.split(","))}
+WHERE page_payloads.digest <> excluded.digest
+   OR (page_payloads.warc_file IS NULL AND excluded.warc_file IS NOT NULL)
+"""
 
 
 def record_payload(
@@ -66,24 +81,10 @@ def record_payload(
     capture: CaptureRef | None,
 ) -> None:
     """Record ``fetch``'s body as the last one of the page ``url`` (saved from it at
-    ``fetched_at``, captured as ``capture``). A row of the same digest stays as it is (it
-    names the first record of those bytes), unless it knows no record and one is known now."""
+    ``fetched_at``, captured as ``capture``: :data:`_RECORD`)."""
     digest = payload_digest(fetch.body)
-    held = holding_record(fetch, capture)
-    row = db.conn.execute(
-        "SELECT digest, warc_file FROM page_payloads WHERE url = ?", [url]
-    ).fetchone()
-    if row is not None and row[0] == digest and (row[1] is not None or held is None):
-        return
-    where = (None,) * 5 if held is None else (
-        held.file, held.offset, held.record_id, held.uri, held.date
-    )  # fmt: skip
     with write_transaction(db, one_statement=True):
-        db.conn.execute(
-            f"INSERT OR REPLACE INTO page_payloads (url, {_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (url, digest, fetched_at, *where),
-        )
+        db.conn.execute(_RECORD, (url, digest, fetched_at, *_holding(fetch, digest, capture)))
 
 
-__all__ = ["holding_record", "last_payload", "record_payload"]
+__all__ = ["last_payload", "record_payload"]
