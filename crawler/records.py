@@ -45,7 +45,7 @@ DATE_SOURCES = tuple(DATE_SOURCE_MEANINGS)
 #: How the error of a fetch that robots.txt disallows begins (``crawler.fetch.fetcher``).
 ROBOTS_DISALLOW = "disallowed by robots.txt"
 #: The counters of a crawl run, in the column order of ``crawl_runs``: fields of
-#: ``crawler.engine.crawl.CrawlStats``, stored by ``archive.store.save.finish_run``; the
+#: ``crawler.engine.crawl.CrawlStats``, stored by ``archive.store.runs.finish_run``; the
 #: archive derives its ``crawl_runs`` columns and the columns status and health report
 #: from this tuple (``archive.store.schema.CRAWL_RUN_COLUMNS``).
 RUN_COUNTERS = (

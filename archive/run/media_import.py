@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from archive.store import media as media
-from archive.store import save as save
+from archive.store import runs as runs
 from crawler.capture.verify import WarcRecord, read_record_at
 from crawler.capture.warc import WarcWriter, payload_digest
 from crawler.config.settings import SourceConfig
@@ -89,7 +89,7 @@ def import_media(
     remember_capture(writer, digest, media.media_capture(db, digest))
     ref = writer.write(result)  # the copy before its row
     if store_source:
-        save.save_source(db, src)
+        runs.save_source(db, src)
     media.save_media(
         db,
         MediaFetch(

@@ -47,6 +47,7 @@ from archive.progress import SILENT, Progress
 from archive.run.media_import import import_media, media_kind, media_revisit
 from archive.run.pool import Extraction, extract_fetched, extract_result, fetch_result, ordered_map
 from archive.run.reparse import finished, source_config
+from archive.store import runs as runs
 from archive.store import save as save
 from archive.store.lookup import sources_with_host
 from archive.store.revisions import alias_target
@@ -272,7 +273,7 @@ def _import_one(
     ref = writer.write(result) if writer is not None else None  # the copy before its rows
     with write_transaction(db):
         if src.name not in sources.stored:  # the first page saved stores its source
-            save.save_source(db, src)
+            runs.save_source(db, src)
         outcome = save.save_fetched_page(
             db, src.name, page, result, requested=result.url, capture=ref, prepared=prepared
         )

@@ -37,7 +37,7 @@ from types import TracebackType
 
 import sqlite_utils
 
-from archive.store import save as save
+from archive.store import runs as runs
 from archive.store.checks import check_archive_file
 from archive.store.schema import open_archive
 from crawler.clock import now_iso
@@ -219,7 +219,7 @@ def recover_runs(db: sqlite_utils.Database) -> list[int]:
     Call only while holding the :class:`ArchiveLock` (then no live crawl owns them)."""
     ids = [r[0] for r in db.execute("SELECT id FROM crawl_runs WHERE status = 'running'")]
     for run_id in ids:
-        save.finish_run(db, run_id, {}, "interrupted")
+        runs.finish_run(db, run_id, {}, "interrupted")
         log.warning("run %d was left running by a process that died: marked interrupted", run_id)
     return ids
 

@@ -1,8 +1,8 @@
-"""Writing crawl results into the archive: sources, runs (start, finish, failed URLs,
-extraction counts), pages with their images, links and revisions, removals, and the
-look-ups a crawl needs (validators, known URLs, stored dates, the discovery cache). The
-crawl engine calls them through :class:`archive.store.sqlite.SqliteStore`; reparse and
-WARC import (:mod:`archive.run.reparse`, :mod:`archive.run.warc_import`) call them directly.
+"""Writing crawl results into the archive: pages with their images, links and revisions,
+removals, and the look-ups a crawl needs (validators, known URLs, stored dates, the
+discovery cache); sources and runs are :mod:`archive.store.runs`'. The crawl engine calls
+them through :class:`archive.store.sqlite.SqliteStore`; reparse and WARC import
+(:mod:`archive.run.reparse`, :mod:`archive.run.warc_import`) call them directly.
 
 The central rule of :func:`save_page`: a page whose extracted content did not change
 writes *nothing* (not even ``last_fetched``), so a re-crawl of an unchanged site leaves
@@ -19,16 +19,14 @@ recorded in the same transaction (or alone, once, when nothing else changed).
 Derived indexes (search, graph edges, :mod:`archive.indexes.registry`) are never written
 here by name: every write of a page's rows is wrapped in ``registry.before_change`` (the
 old rows are still there) and ``registry.after_change`` (the new ones are), in the same
-transaction, and a successful run ends with ``registry.after_run``.
+transaction (a successful run ends with ``registry.after_run``: :mod:`archive.store.runs`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
@@ -40,133 +38,11 @@ from archive.store import revisions as revisions
 from archive.store import rows as rows
 from archive.store.record import HASH_FIELDS, content_hash, flat, page_record
 from archive.store.schema import write_transaction
-from crawler.clock import now_iso, parse_iso, to_iso
-from crawler.config.settings import SourceConfig
+from crawler.clock import now_iso, to_iso
 from crawler.discover.core import CachedDiscovery
-from crawler.engine.store import ERROR_KINDS, ExtractionCounts
-from crawler.records import RUN_COUNTERS, Extracted, FetchResult
+from crawler.records import Extracted, FetchResult
 
 log = logging.getLogger(__name__)
-
-RUN_STATUSES = ("running", "ok", "interrupted", "failed")
-
-
-# --------------------------------------------------------------------------- sources / runs
-
-
-def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
-    """Insert or update the ``sources`` row for ``source`` (``added_at`` is kept)."""
-    record: dict[str, Any] = {
-        "name": source.name,
-        "title": source.title or None,
-        "city": source.city or None,
-        "hosts": json.dumps(list(source.hosts)),
-        "start_urls": json.dumps(list(source.start_urls)),
-        # what UrlPolicy canonicalises to: a source rebuilt from this row keeps its URLs
-        "scheme": source.canonical_scheme,
-    }
-    if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
-        record["added_at"] = now_iso()
-    with write_transaction(db, one_statement=True):
-        rows.upsert_row(db, "sources", record, ("name",))
-
-
-def start_run(db: sqlite_utils.Database, source: str) -> int:
-    """Record the start of a crawl of ``source``; return the run id."""
-    with write_transaction(db, one_statement=True):
-        cursor = db.conn.execute(
-            "INSERT INTO crawl_runs (source, started_at, status) VALUES (?, ?, ?)",
-            [source, now_iso(), "running"],
-        )
-    run_id = cursor.lastrowid
-    assert isinstance(run_id, int)
-    return run_id
-
-
-def finish_run(
-    db: sqlite_utils.Database,
-    run_id: int,
-    stats: dict[str, Any],
-    status: str,
-    batch: registry.PendingChanges | None = None,
-) -> None:
-    """Close run ``run_id`` with ``status`` and the counts in ``stats`` (with ``batch``,
-    the open batch's pending changes, the derived indexes hear of an ``ok`` run when the
-    batch ends, with the other runs that ended in it).
-
-    Known keys are those of :data:`crawler.records.RUN_COUNTERS` plus ``duration`` (seconds;
-    computed from ``started_at`` if absent). ``errors`` defaults to the number of
-    ``fetch_errors`` rows of the run. Other keys are ignored.
-    """
-    if status not in RUN_STATUSES:
-        raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
-    row = _one(db, "SELECT started_at, source FROM crawl_runs WHERE id = ?", run_id)
-    if row is None:
-        raise ValueError(f"no crawl run with id {run_id}")
-    finished = now_iso()
-    update: dict[str, Any] = {"finished_at": finished, "status": status}
-    for key in RUN_COUNTERS:
-        if stats.get(key) is not None:
-            update[key] = int(stats[key])
-    if "errors" not in update:
-        update["errors"] = _one(db, "SELECT count(*) FROM fetch_errors WHERE run_id = ?", run_id)[0]
-    if stats.get("duration") is not None:
-        update["duration"] = float(stats["duration"])
-    elif row[0]:
-        delta = parse_iso(finished) - parse_iso(row[0])
-        update["duration"] = delta.total_seconds()
-    ignored = set(stats) - set(RUN_COUNTERS) - {"duration"}
-    if ignored:
-        log.debug("finish_run(%s): ignoring stats %s", run_id, sorted(ignored))
-    assignments = ", ".join(f'"{column}" = ?' for column in update)
-    with write_transaction(db, one_statement=True):
-        db.conn.execute(
-            f"UPDATE crawl_runs SET {assignments} WHERE id = ?", [*update.values(), run_id]
-        )
-    if status == "ok":  # every known page was re-checked then (graph edges: last seen)
-        source = row[1]
-        if batch is not None:
-            batch.runs.append((source, finished))
-        else:
-            registry.after_run(db, source, finished)
-
-
-def record_extraction(
-    db: sqlite_utils.Database, run_id: int, source: str, counts: ExtractionCounts
-) -> None:
-    """Store the extraction counts of run ``run_id`` (replacing earlier ones)."""
-    with write_transaction(db, one_statement=True):
-        rows.upsert_row(
-            db,
-            "run_extraction",
-            {"run_id": run_id, "source": source, **asdict(counts)},
-            ("run_id",),
-        )
-
-
-def record_error(
-    db: sqlite_utils.Database,
-    run_id: int | None,
-    source: str,
-    url: str,
-    status: int | None,
-    error: str | None,
-    kind: str,
-) -> int:
-    """Store one failed URL of a run (``kind``: one of
-    :data:`crawler.engine.store.ERROR_KINDS`); return the row id."""
-    if kind not in ERROR_KINDS:
-        raise ValueError(f"error kind must be one of {', '.join(ERROR_KINDS)}, got {kind!r}")
-    with write_transaction(db, one_statement=True):
-        cursor = db.conn.execute(
-            "INSERT INTO fetch_errors (run_id, source, url, status, error, time, kind) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [run_id, source, url, status, error, now_iso(), kind],
-        )
-    row_id = cursor.lastrowid
-    assert isinstance(row_id, int)
-    return row_id
-
 
 # --------------------------------------------------------------------------- pages
 
@@ -506,15 +382,10 @@ __all__ = [
     "SqliteDiscoveryCache",
     "content_hash",
     "fetch_time",
-    "finish_run",
     "known_urls",
     "mark_removed",
     "page_record",
-    "record_error",
-    "record_extraction",
     "save_fetched_page",
     "save_page",
-    "save_source",
-    "start_run",
     "validators",
 ]

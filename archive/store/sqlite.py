@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.indexes import registry
-from archive.store import media, payloads, record, save, templates
+from archive.store import media, payloads, record, runs, save, templates
 from archive.store.schema import db_path
 from crawler.capture.warc import CaptureRef, capture_folder
 from crawler.config.settings import SourceConfig
@@ -99,10 +99,10 @@ class SqliteStore:
         return save.SqliteDiscoveryCache(self.db)
 
     def save_source(self, source: SourceConfig) -> None:
-        save.save_source(self.db, source)
+        runs.save_source(self.db, source)
 
     def start_run(self, source: str) -> int:
-        return save.start_run(self.db, source)
+        return runs.start_run(self.db, source)
 
     def finish_run(
         self,
@@ -114,8 +114,8 @@ class SqliteStore:
     ) -> None:
         # in a batch, its rollback undoes both (``close_runs``); else one transaction
         with contextlib.nullcontext() if self.batch is not None else self.db.atomic():
-            save.record_extraction(self.db, run_id, source, extraction)
-            save.finish_run(self.db, run_id, dict(counts), status, self.batch)
+            runs.record_extraction(self.db, run_id, source, extraction)
+            runs.finish_run(self.db, run_id, dict(counts), status, self.batch)
 
     def learned_template(self, source: str) -> LearnedTemplate | None:
         found = templates.latest_template(self.db, source)
@@ -168,7 +168,7 @@ class SqliteStore:
     def record_error(
         self, run_id: int, source: str, url: str, status: int | None, error: str, kind: str
     ) -> None:
-        save.record_error(self.db, run_id, source, url, status, error, kind)
+        runs.record_error(self.db, run_id, source, url, status, error, kind)
 
     def stored_media(self, url: str) -> StoredMedia | None:
         return media.stored_media(self.db, url)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from archive.cli.main import cli as pressarchive
 from archive.health import drift, source_health
 from archive.run.crawl import crawl_source
-from archive.store.save import record_extraction
+from archive.store.runs import record_extraction
 from archive.store.schema import open_archive
 from crawler.engine.store import ExtractionCounts
 from crawler.sample_site import SampleSite, ground_truth, render_site

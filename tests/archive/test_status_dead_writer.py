@@ -20,10 +20,10 @@ from tests.support.factories import archive_with, extracted
 #: a writer that starts a run, says so, then waits (killed by the test, or released)
 WRITER = """
 import sys
-from archive.store import save
+from archive.store import runs
 from archive.store.locking import writer
 with writer(sys.argv[1], "crawl") as db:
-    save.start_run(db, "x")
+    runs.start_run(db, "x")
     print("running", flush=True)
     sys.stdin.read()
 """

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from archive.cli.main import cli
 from archive.store.lookup import url_forms
-from archive.store.save import save_source
+from archive.store.runs import save_source
 from archive.store.schema import open_archive
 from crawler.config.settings import SourceConfig
 from crawler.records import Link

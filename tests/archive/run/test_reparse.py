@@ -272,7 +272,7 @@ def query_sources(path: Path) -> list[tuple[Any, ...]]:
 
 def test_a_source_rebuilt_from_the_archive_keeps_its_scheme(tmp_path: Path) -> None:
     from archive.run.reparse import source_config
-    from archive.store.save import save_source
+    from archive.store.runs import save_source
     from crawler.config.settings import SourceConfig
     from crawler.fetch.urls import UrlPolicy
 

@@ -16,17 +16,14 @@ import pytest
 import sqlite_utils
 
 from archive.status import source_status
+from archive.store.runs import finish_run, record_error, save_source, start_run
 from archive.store.save import (
     HASH_FIELDS,
     SqliteDiscoveryCache,
     content_hash,
-    finish_run,
     known_urls,
     mark_removed,
-    record_error,
     save_page,
-    save_source,
-    start_run,
     validators,
 )
 from archive.store.schema import CRAWL_RUN_COLUMNS, MIGRATIONS, ensure_schema, open_archive

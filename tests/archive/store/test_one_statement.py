@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.store.save import finish_run, record_error, save_source, start_run
+from archive.store.runs import finish_run, record_error, save_source, start_run
 from archive.store.schema import open_archive, write_transaction
 from archive.store.sqlite import SqliteStore
 from crawler.config.settings import loads_config

@@ -18,7 +18,8 @@ from archive.run.schedule import save_state
 from archive.store import revisions
 from archive.store.locking import ArchiveLock, lock_path
 from archive.store.migrations import SqlSteps
-from archive.store.save import record_error, save_fetched_page
+from archive.store.runs import record_error
+from archive.store.save import save_fetched_page
 from archive.store.schema import MIGRATIONS, TIMESTAMP_COLUMNS, open_archive
 from crawler import clock
 from crawler.config.settings import SourceConfig
