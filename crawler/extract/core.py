@@ -10,7 +10,7 @@ left empty:
 2. structured data (:mod:`crawler.extract.structured`): JSON-LD, OpenGraph/``article:*``
    metas, microdata, Sitepark's application-name JSON — dates first;
 3. listing pages (:func:`crawler.extract.related.is_listing`; not where the block scorer finds
-   an article beside the "teasers": :func:`crawler.extract.scoring.holds_article`): title and
+   an article beside the "teasers": :func:`crawler.extract.article_text.holds_article`): title and
    teasers, done;
 4. layout (:mod:`crawler.extract.layouts`): Sitepark IES (``article#SP-Content``), the old
    Rüsselsheim CMS (``div.news-single-item``), else the generic visible ``h1`` inside
@@ -40,6 +40,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extract import fallback as extract_fallback
+from crawler.extract.article_text import pick_body, scored_body
 from crawler.extract.context import PageContext
 from crawler.extract.dates import date_line, fill_dates, text_dates
 from crawler.extract.index import PageIndex
@@ -53,7 +54,6 @@ from crawler.extract.parse import parse_html
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.related import RELATED_HEADINGS, is_listing, listing_items
 from crawler.extract.related import related as related_links
-from crawler.extract.scoring import pick_body, scored_body
 from crawler.extract.structured import read_structured
 from crawler.extract.teasers import page_teaser
 from crawler.extract.text import (
@@ -218,7 +218,7 @@ def _select_body(page: PageContext, result: Extracted, scope: Any) -> None:
     """Stage 7: the body where no markup says where the article is: the block scorer's
     (:mod:`crawler.extract.scoring`); where it finds no article, trafilatura's
     (:mod:`crawler.extract.fallback`), the structural body when that finds nothing either
-    (:func:`crawler.extract.scoring.pick_body`). Known fields (title, label, lead, the
+    (:func:`crawler.extract.article_text.pick_body`). Known fields (title, label, lead, the
     date line, captions and credits) are no body blocks."""
     line = date_line(page, scope)  # the visible date line and the image captions are
     # fields of their own (trafilatura may put them into the body; BENCHMARKS.md)

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from crawler.extract.article_text import holds_article
 from crawler.extract.body import is_chrome, is_link_box
 from crawler.extract.context import PageContext
 from crawler.extract.index import is_under, may_start_with
 from crawler.extract.profiles import SiteProfile, outermost
-from crawler.extract.scoring import holds_article
 from crawler.extract.teasers import _teaser
 from crawler.extract.text import (
     element_text,
@@ -314,7 +314,7 @@ def _mixed_links(box: Any, links: list[Any] | None = None) -> set[Any]:
 def is_listing(page: PageContext, main: Any, profile: SiteProfile | None = None) -> bool:
     """A profile's ``listing_items`` match (outside related boxes); a Sitepark ``SP-TeaserList``
     outside a related box; otherwise at least three teasers (or five list links), little
-    prose of its own, and no article among them (:func:`crawler.extract.scoring.holds_article`:
+    prose of its own, and no article among them (:func:`crawler.extract.article_text.holds_article`:
     link lists such as menus taken for teasers beside an article)."""
     doc = page.doc
     scope = main if main is not None else doc

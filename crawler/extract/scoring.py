@@ -1,5 +1,5 @@
 """The body selector: where a page's markup names no article container, the body is found by
-scoring the lxml tree (:func:`scored_body`), so the library layer
+scoring the lxml tree (:func:`select`), so the library layer
 (:mod:`crawler.extract.fallback`) runs only where this finds no article.
 
 One walk over the page's ``body`` measures every element's text, link text and paragraph text
@@ -15,33 +15,24 @@ new walk (up to :data:`RESCANS`), unless its words say it never is an article
 
 The article is the container (:data:`_ROOT_TAGS`) whose paragraph text outweighs its other
 text the most (the other text weighs :data:`PENALTY` times as much), with the siblings that
-score at least :data:`SIBLING_SHARE` of it (an article split into containers). Its body is
-their text blocks without link-dense boxes (a short list of links between paragraphs
-stays), headings of left-out boxes, lone short links and trailing headings, trimmed by
-:func:`crawler.extract.body.trim_blocks` (meta line, back link, share lines, an end line such
-as "Ähnliche Beiträge" and what follows it).
+score at least :data:`SIBLING_SHARE` of it (an article split into containers): :func:`select`.
+Its text blocks and body: :mod:`crawler.extract.article_text`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from crawler.extract.body import is_chrome, trim_blocks
-from crawler.extract.fallback import choose_body
 from crawler.extract.text import BLOCK_TAGS, INVISIBLE_TAGS, clean, text_content
 from crawler.extract.vocabulary import (
     BOILERPLATE_WORDS,
     CONTENT_WORDS,
-    END_HEADINGS,
     FIELD_BOX_WORDS,
-    FILE_INFO,
     HIDDEN_TOKENS,
-    LINK_BOX_HEADINGS,
     NEVER_ARTICLE_WORDS,
 )
 
@@ -72,35 +63,23 @@ WRAPPED = 2
 SIBLING_SHARE = 0.1
 #: weight of a container's other text (short lines, links, boxes) against its paragraphs
 PENALTY = 1.5
-#: a list of links between paragraphs is part of the text up to this many characters
-SHORT_LIST = 200
-#: a download or date line (:func:`_field_line`) is at most this long
-FIELD_LINE = 90
-#: a page taken for a listing holds an article when this much of its paragraph text stands in
-#: one run outside the teasers (:func:`holds_article`; the generic listing test allows 400
-#: characters of prose per three teasers)
-ARTICLE_TEXT = 400
-#: a lone link line is at most this long
-END_LINE = 60
 #: a paragraph: at least this many characters of its own text
 MIN_PARAGRAPH = 25
 #: a paragraph's own text is mostly links above this share (a link list's item)
 PARAGRAPH_LINKS = 0.5
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 #: elements that may be the article's root (a paragraph's container, not a paragraph)
 _ROOT_TAGS = frozenset("article body center div main section td".split())
 #: text elements: their class words say what the text is, not that it is a box
 _TEXT_TAGS = frozenset(
     "a b blockquote em font h1 h2 h3 h4 h5 h6 i p pre small span strong u".split()
 )
-#: blocks that are text even when they are a single link (list items, headings)
-_LINK_LINES = frozenset("li ul ol dl dt dd h1 h2 h3 h4 h5 h6 td th".split())
-_LISTS = frozenset(("ul", "ol", "dl"))
-_CONTAINER_TAGS = frozenset(("div", "section", "ul", "ol", "table", "dl", "tbody", "center"))
 
 
 @dataclass(eq=False)
-class _Stats:
+class Stats:
+    """What the scan measured of one element."""
+
     total: int = 0  # characters of text in the subtree
     links: int = 0  # of which inside links
     good: int = 0  # characters of paragraph text in the subtree
@@ -111,7 +90,7 @@ class _Stats:
 
 @dataclass(eq=False)
 class _Scan:
-    stats: dict[Any, _Stats] = field(default_factory=dict)
+    stats: dict[Any, Stats] = field(default_factory=dict)
     boxes: list[Any] = field(default_factory=list)  # left out for their class/id words
     allowed: set[Any] = field(default_factory=set)  # read despite them
     path: list[Any] = field(default_factory=list)
@@ -123,7 +102,7 @@ class _Scan:
     def walk(self, el: Any) -> tuple[str, int, int]:
         """Visit ``el``: its own inline text, its total text length and its link text
         length."""
-        stats = self.stats[el] = _Stats()
+        stats = self.stats[el] = Stats()
         parts = [el.text or ""]
         total = links = own_links = 0
         self.path.append(el)
@@ -160,7 +139,7 @@ class _Scan:
         if el.tag == "a":
             links = total
         stats.total, stats.links = total, links
-        if size >= MIN_PARAGRAPH and el.tag in BLOCK_TAGS and el.tag not in _HEADINGS:
+        if size >= MIN_PARAGRAPH and el.tag in BLOCK_TAGS and el.tag not in HEADINGS:
             if own_links <= PARAGRAPH_LINKS * size and not self.in_link:
                 self.path.append(el)
                 self._paragraph(size)
@@ -303,7 +282,7 @@ def _unread_article(body: Any, best: Any, scan: _Scan, memo: dict[str, bool]) ->
     return best, scan
 
 
-def _score(stats: _Stats) -> float:
+def _score(stats: Stats) -> float:
     return (1 + PENALTY) * stats.good - PENALTY * stats.total
 
 
@@ -338,197 +317,4 @@ def _best(scan: _Scan, body: Any) -> Any:
     return best
 
 
-def _density(stats: _Stats) -> float:
-    return stats.links / stats.total if stats.total else 0.0
-
-
-def body_blocks(selected: Selected) -> list[str]:
-    """The text blocks of the selected article (one per paragraph, heading, list item), without
-    the boxes inside it (:func:`_boxed`), the headings of left-out boxes and of link boxes
-    (:data:`~crawler.extract.vocabulary.LINK_BOX_HEADINGS`), and trailing headings."""
-    out: list[str] = []
-    headings: list[bool] = []  # per block: whether it is a heading
-    buf: list[str] = []
-    stats = selected.scan.stats
-
-    last = max((stats[root].read for root in selected.roots if root in stats), default=0)
-    half = sum(stats[root].good for root in selected.roots if root in stats) / 2
-
-    def kept(el: Any) -> bool:
-        return el in stats and not _boxed(el, stats[el], last)
-
-    def chrome(el: Any) -> bool:  # (a box holds less than half of the article's text; an
-        # article's header, which the scan read, holds its intro)
-        return el.tag != "header" and is_chrome(el) and stats[el].good < half
-
-    def flush(heading: bool = False) -> None:
-        if buf:
-            text = clean("".join(buf))
-            buf.clear()
-            if text:
-                out.append(text)
-                headings.append(heading)
-
-    def walk(el: Any) -> None:
-        text = el.text
-        if text:
-            buf.append(text)
-        for child in el:
-            tag = child.tag
-            if tag == "br":
-                buf.append(" ")
-            elif isinstance(tag, str) and kept(child) and not chrome(child):
-                counts = stats[child]
-                if (
-                    counts.total <= END_LINE
-                    and counts.links == counts.total
-                    and tag in BLOCK_TAGS
-                    and tag not in _LINK_LINES
-                ):
-                    continue  # a lone link ("Weiterlesen", "Zurück zur Übersicht")
-                if tag == "header":  # an article's header: its paragraphs (the intro); its
-                    # title, kicker and date line are fields of their own
-                    flush()
-                    for el in child.iter(etree.Element):
-                        if el in stats and stats[el].paragraph:
-                            buf.append(text_content(el))
-                            flush()
-                    continue
-                if tag in _HEADINGS:
-                    flush()
-                    if not _box_heading(child, kept):
-                        walk(child)
-                        flush(heading=True)
-                    buf.clear()
-                elif tag in BLOCK_TAGS:
-                    flush()
-                    if not _field_line(child, counts):
-                        walk(child)
-                    flush()
-                else:
-                    walk(child)
-            tail = child.tail
-            if tail:
-                buf.append(tail)
-
-    for root in selected.roots:
-        flush()
-        if kept(root):
-            walk(root)
-        flush()
-    while headings and headings[-1]:  # a heading with nothing after it heads nothing kept
-        headings.pop()
-        out.pop()
-    return out
-
-
-def _box_heading(heading: Any, kept: Callable[[Any], bool]) -> bool:
-    """Whether ``heading`` heads a box rather than article text: its words are a link box's
-    ("Mehr zum Thema", "Das könnte Sie auch interessieren"), or the element after it is left
-    out."""
-    words = clean(text_content(heading))
-    if LINK_BOX_HEADINGS.match(words):
-        # an end line ("Ähnliche Beiträge") stays a block: trim_blocks ends the article there
-        return END_HEADINGS.match(words) is None
-    after = heading.getnext()
-    while after is not None and not isinstance(after.tag, str):
-        after = after.getnext()
-    return after is not None and after.tag not in ("br", "p") and not kept(after)
-
-
-def _field_line(el: Any, stats: _Stats) -> bool:
-    """Whether the block ``el`` holds another field of the page, not body text: a download
-    (links and, beside them, only the file's type and size: :data:`FILE_INFO`) or a date
-    line (a short line without links holding a ``time`` element, no sentence: "Erschienen
-    am <time>14. Januar 2025</time> im Format Pressemitteilung")."""
-    total = stats.total
-    if not total or total > FIELD_LINE:
-        return False
-    if stats.links:
-        rest = clean("".join(el.xpath(".//text()[not(ancestor::a)]")))
-        return bool(rest) and FILE_INFO.fullmatch(rest) is not None
-    time = next(el.iter("time"), None)
-    if time is None:
-        return False
-    # a sentence that names a date ("Die Sitzung am <time>…</time> ist öffentlich.") is text
-    text = clean(text_content(el))
-    return not text.endswith((".", "!", "?")) or text.endswith(clean(text_content(time)))
-
-
-def _boxed(el: Any, stats: _Stats, last: int) -> bool:
-    """A box inside the article that is not part of it: a link list or teaser box (mostly
-    link text; a short list of links with article paragraphs after it, up to the ``last``
-    paragraph, is part of the text), or a container weighed as boilerplate without
-    paragraphs."""
-    if el.tag not in _CONTAINER_TAGS or not stats.total:
-        return False
-    density = _density(stats)
-    if density > 0.5:
-        return not (el.tag in _LISTS and stats.total <= SHORT_LIST and stats.read < last)
-    return density > 0.2 and stats.paragraphs < 2 and (el.tag in _LISTS or boilerplate(el))
-
-
-def holds_article(doc: Any, teasers: list[Any]) -> bool:
-    """Whether a page that looks like a listing (``teasers``: the teasers found) holds an
-    article among them: the scorer's article holds paragraph text outside the teasers, at
-    least :data:`ARTICLE_TEXT` characters of it in one run between two teasers and more than
-    the teasers' own paragraph text. A listing's abstracts outside its teasers (a heading
-    taken for the teaser, its abstract beside it) are spread over the gaps between them; link
-    lists taken for teasers (menus, a footer's links) hold no paragraphs."""
-    selected = select(doc)
-    if selected is None:
-        return False
-    stats = selected.scan.stats
-    inside: set[Any] = set()
-    for teaser in teasers:
-        inside.update(teaser.iter())
-    teaser_text = sum(stats[t].good for t in teasers if t in stats)
-    if teaser_text >= sum(stats[r].good for r in selected.roots if r in stats):
-        return False
-    roots = set(selected.roots)
-    runs: dict[int, int] = {}
-    run = 0
-    body = next(doc.iter("body"), None)
-    for el in body.iter() if body is not None else ():
-        if el in inside:
-            if el in teasers:
-                run += 1
-            continue
-        counts = stats.get(el)
-        if counts is None or not counts.paragraph:
-            continue
-        if not any(above in roots for above in el.iterancestors()) and el not in roots:
-            continue
-        own = counts.good - sum(stats[c].good for c in el if c in stats)
-        runs[run] = runs.get(run, 0) + own
-    best = max(runs.values(), default=0)
-    return best >= ARTICLE_TEXT and best > teaser_text
-
-
-def scored_body(doc: Any, known: set[str]) -> str | None:
-    """The body the scorer finds on the page, blocks equal to ``known`` fields (title, lead,
-    date line) left out; None when it finds no article."""
-    selected = select(doc)
-    if selected is None:
-        return None
-    blocks = trim_blocks([b for b in body_blocks(selected) if b not in known])
-    return "\n\n".join(blocks) or None
-
-
-__all__ = ["Selected", "body_blocks", "holds_article", "scored_body", "select", "skipped"]
-
-
-def pick_body(
-    structural: str | None,
-    scored: str | None,
-    library: Callable[[], str | None],
-    fields: list[str | None],
-) -> str | None:
-    """The body of a page whose markup names no article container: the scorer's; where it
-    finds no article, the library's (``library`` is called only then) or the ``structural``
-    one (:func:`crawler.extract.fallback.choose_body`). On the German dev set the scorer's
-    body is better than the library's on more pages than it is worse (BENCHMARKS.md), and
-    it costs a fraction of the time."""
-    if scored:
-        return scored
-    return choose_body(structural, library(), fields)
+__all__ = ["HEADINGS", "Selected", "Stats", "boilerplate", "select", "skipped"]

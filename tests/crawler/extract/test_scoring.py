@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from crawler.extract import extract
-from crawler.extract.scoring import scored_body
+from crawler.extract.article_text import scored_body
 
 PARAGRAPHS = (
     "<p>Der Stadtrat hat am Dienstag den Haushalt für das kommende Jahr beschlossen, mit "
