@@ -54,13 +54,11 @@ from crawler.extract.learn_select import (
     Doc,
     agreement,
     candidate_pool,
-    candidates,
     choose,
     constant,
-    descriptors,
     norm,
-    targets,
 )
+from crawler.extract.learn_targets import candidates, descriptors, targets
 from crawler.extract.profiles import SiteProfile, select
 from crawler.extract.text import element_text
 from crawler.records import Extracted

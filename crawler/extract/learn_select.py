@@ -1,7 +1,7 @@
 """Learned site templates, the selector side (:mod:`crawler.extract.learn`): reading a
 candidate selector on a page as the extractor reads a profile selector, how far that agrees
-with the generic layer's value, the candidate selectors of an element, and choosing the best
-selector (or union of selector groups) for a field."""
+with the generic layer's value, and choosing the best selector (or union of selector
+groups) for a field. Where the candidates come from: :mod:`crawler.extract.learn_targets`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lxml import etree
 from crawler.dates import parse_any_date, parse_german_date
 from crawler.extract.body import body_blocks
 from crawler.extract.index import PageIndex
-from crawler.extract.learn_words import Words, token_f1, word_count, words, words_f1
+from crawler.extract.learn_words import Words, token_f1, words, words_f1
 from crawler.extract.profiles import outermost, select
 from crawler.records import Extracted
 
@@ -35,14 +35,9 @@ PER_PAGE_SET = 12
 MAX_GROUPS = 3
 #: top candidates of a field whose pairwise unions (``a, b``) are scored too
 UNION_POOL = 8
-#: attributes whose value names a role in the template (not per-page data)
-_STABLE_ATTRS = ("itemprop", "role", "size", "face", "valign", "align", "width", "bgcolor")
-_TEXT = ("title", "label", "lead")
+TEXT_FIELDS = ("title", "label", "lead")
 #: a value not worked out yet (None is a value)
-_UNSET = object()
-_IDENT = re.compile(r"-?[_a-zA-Z][\w-]*")
-_TWO_DIGITS = re.compile(r"\d{2}")
-_ATTR_VALUE = re.compile(r"[\w#%.,: -]{1,40}")
+UNSET = object()
 _TAG = re.compile(r"(?:^|\s)[a-z][a-z0-9]*")
 
 
@@ -105,8 +100,8 @@ class Doc:
     def resolve(self, href: str | None) -> str | None:
         if not href:
             return None
-        found = self.urls.get(href, _UNSET)
-        if found is _UNSET:
+        found = self.urls.get(href, UNSET)
+        if found is UNSET:
             found = self.urls[href] = urljoin(self.url, href.strip())
         return found  # type: ignore[return-value]
 
@@ -123,8 +118,8 @@ class Doc:
         that holds one (``attribute``), or the date its text gives: the date selectors of
         a page match overlapping sets of elements, each element's are read once."""
         key = (el, attribute)
-        found = self.element_dates.get(key, _UNSET)
-        if found is _UNSET:
+        found = self.element_dates.get(key, UNSET)
+        if found is UNSET:
             found = _attribute_date(el) if attribute else parse_german_date(self.text(el))
             self.element_dates[key] = found
         return found  # type: ignore[return-value]
@@ -162,7 +157,7 @@ def constant(values: Sequence[str | None]) -> str | None:
 # --- reading a selector as the extractor does ---------------------------------------------------
 
 
-def _title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
+def title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
     for el in els:
         text = doc.text(el)
         if not text:
@@ -191,16 +186,16 @@ def _value(name: str, doc: Doc, selector: str, ref: Any) -> Any:
     matched: candidates that match the same elements read the same value."""
     els = doc.select(selector)
     key = (name, tuple(els), ref if name == "title" else None)
-    found = doc.values.get(key, _UNSET)
-    if found is _UNSET:
+    found = doc.values.get(key, UNSET)
+    if found is UNSET:
         found = doc.values[key] = _read(name, doc, els, ref)
     return found
 
 
 def _read(name: str, doc: Doc, els: list[Any], ref: Any) -> Any:
     if name == "title":
-        return _title_value(doc, els, ref)
-    if name in _TEXT:
+        return title_value(doc, els, ref)
+    if name in TEXT_FIELDS:
         return next((t for t in map(doc.text, els) if t), None)
     if name == "body":
         blocks = [b for el in outermost(els) for b in doc.blocks(el)]
@@ -265,130 +260,6 @@ def agreement(
         score = f1(ref, value)
         return score if score >= BODY_AGREES else 0.0
     return 1.0 if norm(value) == norm(ref) else 0.0
-
-
-# --- candidate selectors ------------------------------------------------------------------------
-
-
-def _ident(value: str) -> bool:
-    return bool(_IDENT.fullmatch(value)) and not _TWO_DIGITS.search(value)
-
-
-def descriptors(el: Any, *, own: bool) -> list[str]:
-    """Compound selectors that name ``el``: ``#id``, ``tag.class`` (``.class`` for an
-    ancestor), ``tag[attr="value"]`` for template attributes (not on an ``img``: its size is
-    the picture's), and (own) the bare tag."""
-    tag = el.tag if isinstance(el.tag, str) else ""
-    attrs = ("itemprop", "role") if tag == "img" else _STABLE_ATTRS
-    out: list[str] = []
-    ident = el.get("id")
-    if ident and _ident(ident):
-        out.append(f"#{ident}")
-    for token in (el.get("class") or "").split():
-        if _ident(token):
-            out.append(f"{tag}.{token}" if own else f".{token}")
-    for attr in attrs:
-        value = el.get(attr)
-        if value and _ATTR_VALUE.fullmatch(value) and '"' not in value:
-            out.append(f'{tag}[{attr}="{value}"]')
-    if own and tag:
-        out.append(tag)
-    return out
-
-
-def candidates(el: Any) -> set[str]:
-    """Selectors for ``el``: its own descriptors alone and under each ancestor's."""
-    own = descriptors(el, own=True)
-    found = set(own)
-    for anc in el.iterancestors():
-        if anc.tag in ("html", "body"):
-            break
-        for outer in descriptors(anc, own=False):
-            found.update(f"{outer} {inner}" for inner in own)
-    return found
-
-
-def targets(name: str, doc: Doc, ref: Any) -> list[Any]:
-    """Elements of ``doc`` that carry the reference value ``ref`` of field ``name``."""
-    if not ref:
-        return []
-    root = doc.root
-    if name in _TEXT:
-        hits = [el for el in root.iter() if isinstance(el.tag, str) and doc.text(el) == ref]
-        if name == "title" and not hits:
-            hits = [el for el in root.iter("h1", "h2", "h3", "h4")
-                    if _title_value(doc, [el], ref) == ref]  # fmt: skip
-        return [el for el in hits if el.tag not in ("title", "html", "head", "body")]
-    if name == "body":
-        return _body_targets(doc, ref)
-    if name == "date":
-        return _date_targets(doc, ref)
-    if name == "images":
-        return [img for img in root.iter("img") if doc.resolve(img.get("src")) in ref]
-    if name in ("captions", "credits"):
-        hits = [
-            el
-            for el in root.iter()
-            if isinstance(el.tag, str)
-            and any(doc.text(el).startswith(r) for r in ref)
-            and len(doc.text(el)) < 2 * max(map(len, ref))
-        ]
-        return [el for el in hits if not any(doc.text(c) == doc.text(el) for c in el)]
-    # related: the boxes round the related links (up to four levels above each)
-    boxes: dict[Any, None] = {}
-    for a in root.iter("a"):
-        if doc.resolve(a.get("href")) in ref:
-            for box in list(a.iterancestors())[:4]:
-                if box.tag not in ("html", "body"):
-                    boxes[box] = None
-    return list(boxes)
-
-
-def _body_targets(doc: Doc, ref: str) -> list[Any]:
-    """The elements whose text has half to twice as many words as the body ``ref`` and
-    agrees with it (token F1). A wrapper often has the same text as the element inside it:
-    each text is counted once."""
-    want = doc.words(ref)
-    size = want.total
-    counts: dict[str, int] = {}
-    found = []
-    for el in doc.root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
-            continue
-        text = doc.text(el)
-        count = counts.get(text)
-        if count is None:
-            count = counts[text] = word_count(text)
-        if size / 2 <= count <= size * 2 and words_f1(want, doc.words(text)) >= BODY_AGREES:
-            found.append(el)
-    return found
-
-
-def _date_targets(doc: Doc, ref: str) -> list[Any]:
-    """The elements whose ``datetime``/``content`` attribute, or whose short text, is the
-    date ``ref``. Most elements have neither attribute and many share a text: each string
-    is parsed once (the date parsers are pure)."""
-    attrs: dict[str, str | None] = {}
-    texts: dict[str, str | None] = {}
-    found = []
-    for el in doc.root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        raw = el.get("datetime") or el.get("content") or ""
-        value = attrs.get(raw, _UNSET)
-        if value is _UNSET:
-            value = attrs[raw] = parse_any_date(raw)
-        if value == ref:
-            found.append(el)
-            continue
-        text = doc.text(el)
-        if len(text) < 60:
-            value = texts.get(text, _UNSET)
-            if value is _UNSET:
-                value = texts[text] = parse_german_date(text)
-            if value == ref:
-                found.append(el)
-    return found
 
 
 def _named(selector: str) -> bool:

@@ -17,7 +17,7 @@ from lxml import etree
 from bench.scoring import sample_cases
 from crawler.dates import parse_any_date, parse_german_date
 from crawler.extract import learn as learn_module
-from crawler.extract import learn_select
+from crawler.extract import learn_select, learn_targets
 from crawler.extract.body import body_blocks
 from crawler.extract.core import extract, extract_parsed, parse_markup
 from crawler.extract.index import PageIndex
@@ -211,7 +211,7 @@ def test_body_and_date_targets_are_the_plain_ones(family: str) -> None:
     for name in ("body", "date"):
         for doc, ref in zip(docs, refs[name], strict=True):
             if ref:
-                targets = learn_select.targets(name, doc, ref)
+                targets = learn_targets.targets(name, doc, ref)
                 assert targets == _plain_targets(name, doc, ref), (name, doc.url)
                 found += len(targets)
     assert found >= len(docs)
@@ -246,7 +246,7 @@ def test_every_text_read_at_once_is_the_elements_own() -> None:
 
 
 def _plain_title_value(doc: Doc, els: list[Any], ref: str | None) -> str | None:
-    """``learn_select._title_value`` without its length test: every child taken out."""
+    """``learn_select.title_value`` without its length test: every child taken out."""
     for el in els:
         text = element_text(el)
         if not text:
@@ -279,7 +279,7 @@ def test_a_title_read_with_the_length_test_is_the_plain_one() -> None:
                     refs |= {left, left + " ", left[1:], f"{left}{rng.choice('ab ')}"}
             for ref in refs:
                 plain = _plain_title_value(doc, [el], ref)
-                assert learn_select._title_value(doc, [el], ref) == plain, (text, ref)
+                assert learn_select.title_value(doc, [el], ref) == plain, (text, ref)
                 checked += 1
                 hits += plain == ref and text != ref
     assert checked > 1000 and hits > 20
