@@ -35,7 +35,8 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.graph.formats import Export, write_edge_part
+from archive.graph.export_model import Export
+from archive.graph.formats import write_edge_part
 from archive.graph.sql_edges_now import count_now, rows_now
 from archive.indexes import graph_store as S
 from archive.indexes import second_process

@@ -18,7 +18,7 @@ from crawler.errors import GraphError
 _BUFFER = 1 << 20
 _COPY = 1 << 24
 
-#: An edge as :attr:`archive.graph.formats.Export.rows` gives it: ``(clean, row)``.
+#: An edge as :attr:`archive.graph.export_model.Export.rows` gives it: ``(clean, row)``.
 Row = tuple[bool, tuple[Any, ...]]
 
 
@@ -98,7 +98,7 @@ def edge_rows(
     rows: Callable[[bool], Iterable[Row]], written: list[int], later: Later | None, out: Out,
     check: bool, fmt_rows: Callable[[Iterable[Row]], None],
 ) -> None:  # fmt: skip
-    """The edges ``rows`` (:attr:`archive.graph.formats.Export.rows`) formatted by
+    """The edges ``rows`` (:attr:`archive.graph.export_model.Export.rows`) formatted by
     ``fmt_rows`` (which counts them in ``written[1]``), in one pass or in two parts
     (:class:`Later`)."""
     if later is None:

@@ -16,10 +16,11 @@ Gephi parses those as date-times, and ``nx.read_gexf`` reads no other non-numeri
 format). Characters XML 1.0 cannot carry (control characters) are
 dropped.
 
-Edges given as flat tuples (:attr:`Export.rows`, as :mod:`archive.graph.sql_export` gives
-them) are formatted straight from the tuple when nothing in them needs escaping (no dict
-per edge: 20–25 % less CPU for an export at 100,000 pages; tests/archive/graph/
-test_export_rows.py checks the bytes are those of the per-dict path).
+What they write is an :class:`~archive.graph.export_model.Export`. Edges given as flat
+tuples (its ``rows``, as :mod:`archive.graph.sql_export` gives them) are formatted straight
+from the tuple when nothing in them needs escaping (no dict per edge: 20–25 % less CPU for
+an export at 100,000 pages; tests/archive/graph/test_export_rows.py checks the bytes are
+those of the per-dict path).
 """
 
 from __future__ import annotations
@@ -28,21 +29,16 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from archive.graph.export_model import DIRTY, Export, exported, of_graph, schema
 from archive.graph.format_out import Later, edge_rows, sink
 from crawler import clock
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ESCAPED = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
-#: The characters a value's text is searched for before it is written as it is (escaped
-#: or dropped in XML; in JSON the encoder escapes what it needs itself).
-DIRTY = _ESCAPED
 _ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
-_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"))
 _GEXF_NS = (
     'xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3"'
@@ -64,7 +60,7 @@ def _text(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
-    if not _ESCAPED.search(text):  # most values: nothing to escape or drop
+    if not DIRTY.search(text):  # most values: nothing to escape or drop
         return text
     return escape(_NOT_XML.sub("", text) if _NOT_XML.search(text) else text)
 
@@ -77,72 +73,11 @@ def _attr(value: Any) -> str:
         return "" if value is None else ("true" if value else "false")
     else:
         text = str(value)
-    if not _ESCAPED.search(text):  # most values: nothing to escape or drop
+    if not DIRTY.search(text):  # most values: nothing to escape or drop
         return text
     if _NOT_XML.search(text):
         text = _NOT_XML.sub("", text)
     return escape(text, _ATTR_ENTITIES)
-
-
-def exported(data: dict[str, Any]) -> dict[str, Any]:
-    """``data`` in the export vocabulary: ``label`` → ``category``; no missing values."""
-    return {
-        ("category" if key == "label" else key): value
-        for key, value in data.items()
-        if value is not None and value != ""
-    }
-
-
-@dataclass
-class Export:
-    """What a writer writes: the graph's attributes, the attribute names and XML types of
-    nodes and edges (in the export vocabulary), and the nodes ``(id, attributes)`` and
-    edges ``(source, target, key, attributes)`` as iterables read once, in that order;
-    ``written``: the nodes and edges written. :func:`of_graph` makes one of a networkx
-    graph; :mod:`archive.graph.sql_export` one streamed from SQL."""
-
-    graph: dict[str, Any]
-    node_keys: dict[str, str]
-    edge_keys: dict[str, str]
-    nodes: Callable[[], Iterable[tuple[Any, dict[str, Any]]]]
-    edges: Callable[[], Iterable[tuple[Any, Any, Any, dict[str, Any]]]]
-    written: list[int] = field(default_factory=lambda: [0, 0])
-    #: The edges as ``(clean, (source, target, key, *values))``, the values in the order of
-    #: ``fields`` (``None`` or ``""``: absent), if the source has them that way: the writers
-    #: then format each edge from the tuple (:func:`_per_dict`), no dict built. Called
-    #: with ``check``: true asks the source to say which rows are ``clean`` (no value, as
-    #: text, has a character of :data:`DIRTY`); a row not said clean the writer checks.
-    rows: Callable[[bool], Iterable[tuple[bool, tuple[Any, ...]]]] | None = None
-    fields: tuple[str, ...] = ()
-    #: Given the format and the output's folder (``None``: a stream), the later part of
-    #: :attr:`rows` formatted by another process while this one writes (``None``: no such
-    #: part; :mod:`archive.graph.export_split`).
-    later: Callable[[str, Path | None], Later | None] | None = None
-
-    def each_node(self) -> Iterator[tuple[Any, dict[str, Any]]]:
-        for item in self.nodes():
-            self.written[0] += 1
-            yield item
-
-    def each_edge(self) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
-        for item in self.edges():
-            self.written[1] += 1
-            yield item
-
-
-def of_rows(
-    graph: dict[str, Any], node_keys: dict[str, str], edge_keys: dict[str, str],
-    nodes: Callable[[], Iterable[tuple[Any, dict[str, Any]]]],
-    rows: Callable[[bool], Iterable[tuple[bool, tuple[Any, ...]]]], fields: tuple[str, ...],
-) -> Export:  # fmt: skip
-    """An :class:`Export` whose edges come as flat tuples (:attr:`Export.rows`); its
-    ``edges`` are the same edges with their values as dicts."""
-
-    def edges() -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
-        for _clean, row in rows(False):
-            yield row[0], row[1], row[2], dict(zip(fields, row[3:], strict=True))
-
-    return Export(graph, node_keys, edge_keys, nodes, edges, rows=rows, fields=fields)
 
 
 def _per_dict(g: Export, reserved: Iterable[str] = ()) -> bool:
@@ -161,17 +96,6 @@ def _as_dict(row: tuple[Any, ...], fields: tuple[str, ...]) -> tuple[Any, Any, A
     return row[0], row[1], row[2], dict(zip(fields, row[3:], strict=True))
 
 
-def of_graph(g: Any) -> Export:
-    """The :class:`Export` of a networkx MultiDiGraph (types from its values)."""
-    if isinstance(g, Export):
-        return g
-    return Export(
-        dict(g.graph), _schema(exported(d) for _n, d in g.nodes(data=True)),
-        _schema(exported(d) for *_e, d in g.edges(data=True)),
-        lambda: g.nodes(data=True), lambda: g.edges(keys=True, data=True),
-    )  # fmt: skip
-
-
 def _openings(key_ids: dict[str, str], template: str) -> dict[str, str]:
     """The text before each attribute's value (``template`` with ``{id}``), by the name in
     the graph's data (``label`` is written as ``category``, see :func:`exported`)."""
@@ -186,7 +110,7 @@ def _values(data: dict[str, Any], opening: dict[str, str], close: str, conv: Any
     Most values need no escaping: one search over all the strings of ``data`` decides,
     instead of one ``conv`` call per value (a third of GEXF's writing time at 1M edges)."""
     items = [(key, value) for key, value in data.items() if value is not None and value != ""]
-    if _ESCAPED.search(" ".join([value for _k, value in items if type(value) is str])):
+    if DIRTY.search(" ".join([value for _k, value in items if type(value) is str])):
         return "".join([opening[key] + conv(value) + close for key, value in items])
     return "".join([
         opening[key] + (value if type(value) is str else conv(value)) + close
@@ -198,31 +122,9 @@ def _ends(u: Any, v: Any, key: Any) -> tuple[str, str, str]:
     """An edge's source, target and key as XML attribute values (one search when all three
     are plain strings, as nearly all are)."""
     if type(u) is str and type(v) is str and type(key) is str:
-        if not _ESCAPED.search(f"{u} {v} {key}"):
+        if not DIRTY.search(f"{u} {v} {key}"):
             return u, v, key
     return _attr(u), _attr(v), _attr(key)
-
-
-def _type_name(value: Any) -> str:
-    for kind, name in _TYPES:
-        if type(value) is kind:
-            return name
-    return "string"
-
-
-def _schema(items: Iterator[dict[str, Any]]) -> dict[str, str]:
-    """Attribute name -> XML type over dicts (``None`` aside; mixed types: string)."""
-    found: dict[str, str | None] = {}
-    for data in items:
-        for key, value in data.items():
-            if value is None:
-                found.setdefault(key, None)
-                continue
-            name = _type_name(value)
-            if found.get(key) not in (None, name):
-                name = "string"
-            found[key] = name
-    return {key: name or "string" for key, name in found.items()}
 
 
 @contextmanager
@@ -243,7 +145,7 @@ def _later(g: Export, fmt: str, out: str | Path | IO[bytes]) -> Iterator[Later |
 def _graphml_ids(g: Export) -> dict[tuple[str, str], str]:
     """The GraphML key id of each (scope, attribute name), in the order declared."""
     ids: dict[tuple[str, str], str] = {}
-    graph_keys = _schema(iter([exported(g.graph)]))
+    graph_keys = schema(iter([exported(g.graph)]))
     for scope, keys in (("graph", graph_keys), ("node", g.node_keys), ("edge", g.edge_keys)):
         for name in keys:
             ids[(scope, name)] = f"d{len(ids)}"
@@ -257,7 +159,7 @@ def write_graphml(
     graph or an :class:`Export`); returns the nodes and edges written."""
     g = of_graph(g)
     g.written[:] = [0, 0]  # counts (and GEXF's edge numbers, JSON's commas) from here
-    graph_keys = _schema(iter([exported(g.graph)]))
+    graph_keys = schema(iter([exported(g.graph)]))
     ids = _graphml_ids(g)
     with sink(out, archive) as out_, _later(g, "graphml", out) as later:
         write = out_.write
@@ -299,7 +201,7 @@ def _graphml_edges(g: Export, write: Callable[[str], Any]) -> tuple[Callable[...
 
     def fmt_rows(rows: Iterable[tuple[bool, tuple[Any, ...]]]) -> None:
         opens, fields, per_dict = [edge_open[f] for f in g.fields], g.fields, _per_dict(g)
-        search, written = _ESCAPED.search, g.written
+        search, written = DIRTY.search, g.written
         for clean, row in rows:
             written[1] += 1
             if per_dict or not (
@@ -409,7 +311,7 @@ def _gexf_rows(
     spell as :func:`_spell` (no ``status`` field: an edge's spell is open)."""
     fields = g.fields
     first = 3 + fields.index("first_seen") if "first_seen" in fields else -1
-    per_dict, search = _per_dict(g, ("status", "networkx_key")), _ESCAPED.search
+    per_dict, search = _per_dict(g, ("status", "networkx_key")), DIRTY.search
     written = g.written
     for clean, row in rows:
         i = written[1]
@@ -535,7 +437,4 @@ def write_edge_part(fmt: str, g: Export, out: IO[bytes], written: int) -> int:
 WRITERS = {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}
 
 
-__all__ = [
-    "WRITERS", "Export", "Later", "exported", "of_graph", "write_edge_part", "write_gexf",
-    "write_graphml", "write_json",
-]  # fmt: skip
+__all__ = ["WRITERS", "write_edge_part", "write_gexf", "write_graphml", "write_json"]

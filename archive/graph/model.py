@@ -184,7 +184,7 @@ def export_graph(
     attribute is ``None``. In GEXF a node's label is its title; the page label is
     ``category``. Streamed node by node (:mod:`archive.graph.formats`) into a file written
     all or nothing, never over the file ``archive`` (:func:`archive.outfile.check_output`).
-    ``g``: a networkx graph or an :class:`archive.graph.formats.Export` (such as
+    ``g``: a networkx graph or an :class:`archive.graph.export_model.Export` (such as
     :func:`archive.graph.sql_export.export_rows`: no graph built). Returns the nodes and
     edges written."""
     if fmt not in EXPORT_FORMATS:

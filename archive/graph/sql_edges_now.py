@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.graph.formats import DIRTY
+from archive.graph.export_model import DIRTY
 
 
 def rows_now(
@@ -20,7 +20,7 @@ def rows_now(
 ) -> Iterator[tuple[bool, tuple[Any, ...]]]:  # fmt: skip
     """The counted edges of the graph now (of ``source``; ``params``: those of
     :attr:`archive.graph.sql_graph.SqlGraph.params`) as ``graph export`` writes them
-    (:attr:`archive.graph.formats.Export.rows`), of the rows with ``low < rowid <= high``
+    (:attr:`archive.graph.export_model.Export.rows`), of the rows with ``low < rowid <= high``
     if given: one scan of ``graph_edges`` (in row order, as the query's plan read it) with
     the rule checked against the present pages in a dict (a query looking up each row's
     source and body target in the index of ``pages`` took about half the export's time at

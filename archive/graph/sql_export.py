@@ -23,7 +23,8 @@ from typing import Any
 import sqlite_utils
 
 from archive.graph import export_split
-from archive.graph.formats import Export, Later, of_rows
+from archive.graph.export_model import Export, of_rows
+from archive.graph.format_out import Later
 from archive.graph.sql_edges_now import rows_now
 from archive.graph.sql_graph import SqlGraph
 
@@ -112,7 +113,7 @@ WHERE {counted}
 
 def _edges(sql: SqlGraph, check: bool) -> Iterator[tuple[bool, tuple[Any, ...]]]:
     """The counted edges as ``(clean, (source, target, key, *values))``
-    (:attr:`archive.graph.formats.Export.rows`), the values in the order of
+    (:attr:`archive.graph.export_model.Export.rows`), the values in the order of
     :data:`EDGE_FIELDS`, as :func:`archive.graph.model.graph_at` sets them (``last_seen``:
     moved to the end of the source's latest successful run while the edge is present);
     ``check``: whether to say which rows are clean (else none is said to be)."""

@@ -1,9 +1,10 @@
-"""The writers' fast path for edges given as flat tuples (:attr:`archive.graph.formats.Export.rows`,
-as :func:`archive.graph.sql_export.export_rows` gives them) writes byte for byte the file
-the per-dict path writes for the same edges: on a real SQLite archive (now and at past
-times, one source and all) with awkward values written into it, and on hand-made rows
-with every kind of value the writers treat apart (escapes, control characters, numbers,
-``None``, ends that are not strings, field names the writers add themselves)."""
+"""The writers' fast path for edges given as flat tuples
+(:attr:`archive.graph.export_model.Export.rows`, as
+:func:`archive.graph.sql_export.export_rows` gives them) writes byte for byte the file the
+per-dict path writes for the same edges: on a real SQLite archive (now and at past times,
+one source and all) with awkward values written into it, and on hand-made rows with every
+kind of value the writers treat apart (escapes, control characters, numbers, ``None``, ends
+that are not strings, field names the writers add themselves)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from archive.graph import formats as F
+from archive.graph import export_model as F
 from archive.graph import model as G
 from archive.graph.sql_export import export_rows
 from tests.archive.graph import history
