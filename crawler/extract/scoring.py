@@ -67,6 +67,7 @@ PENALTY = 1.5
 MIN_PARAGRAPH = 25
 #: a paragraph's own text is mostly links above this share (a link list's item)
 PARAGRAPH_LINKS = 0.5
+#: heading tags (a heading is never a paragraph; its blocks are headings of the text)
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 #: elements that may be the article's root (a paragraph's container, not a paragraph)
 _ROOT_TAGS = frozenset("article body center div main section td".split())
