@@ -41,7 +41,7 @@ def save_source(db: sqlite_utils.Database, source: SourceConfig) -> None:
         # what UrlPolicy canonicalises to: a source rebuilt from this row keeps its URLs
         "scheme": source.canonical_scheme,
     }
-    if _one(db, "SELECT 1 FROM sources WHERE name = ?", source.name) is None:
+    if db.execute("SELECT 1 FROM sources WHERE name = ?", [source.name]).fetchone() is None:
         record["added_at"] = now_iso()
     with write_transaction(db, one_statement=True):
         rows.upsert_row(db, "sources", record, ("name",))
@@ -76,7 +76,7 @@ def finish_run(
     """
     if status not in RUN_STATUSES:
         raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
-    row = _one(db, "SELECT started_at, source FROM crawl_runs WHERE id = ?", run_id)
+    row = db.execute("SELECT started_at, source FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
     if row is None:
         raise ValueError(f"no crawl run with id {run_id}")
     finished = now_iso()
@@ -85,7 +85,8 @@ def finish_run(
         if stats.get(key) is not None:
             update[key] = int(stats[key])
     if "errors" not in update:
-        update["errors"] = _one(db, "SELECT count(*) FROM fetch_errors WHERE run_id = ?", run_id)[0]
+        errors = db.execute("SELECT count(*) FROM fetch_errors WHERE run_id = ?", [run_id])
+        update["errors"] = errors.fetchone()[0]
     if stats.get("duration") is not None:
         update["duration"] = float(stats["duration"])
     elif row[0]:
@@ -142,10 +143,6 @@ def record_error(
     row_id = cursor.lastrowid
     assert isinstance(row_id, int)
     return row_id
-
-
-def _one(db: sqlite_utils.Database, sql: str, *params: Any) -> Any:
-    return db.execute(sql, list(params)).fetchone()
 
 
 __all__ = [
